@@ -1,0 +1,32 @@
+/*
+ * app: what every handler is given — settings, the service thread's database connection and the
+ * sink that carries committed changes to live clients and caches; wired once in main.c.
+ */
+#ifndef MAJLIS_API_APP_H
+#define MAJLIS_API_APP_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct db;
+struct feed_cache;
+
+/* Told after each committed change (seq from the change log). Called on the service thread. */
+struct change_sink {
+	void (*changed)(void *ctx, int64_t seq);
+	void *ctx;
+};
+
+/* One per process; only the lws service thread touches it. */
+struct app {
+	const struct config *cfg;
+	struct db *db;
+	struct change_sink sink;
+	struct feed_cache *feeds;   /* rendered calendar feeds, invalidated by the change log */
+};
+
+/* Tells the sink (if any) that changes up to seq are committed. */
+void app_changed(struct app *app, int64_t seq);
+
+#endif

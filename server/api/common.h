@@ -1,0 +1,41 @@
+/*
+ * common: steps every handler repeats — reading a JSON body, authenticating the caller, paging —
+ * each of which answers the client itself on failure; no resource knowledge here.
+ */
+#ifndef MAJLIS_API_COMMON_H
+#define MAJLIS_API_COMMON_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/http.h"
+#include "domain/domain.h"
+
+/* Requires Content-Type application/json (415 otherwise) and a strict JSON object body (400).
+ * Returns 0 with *out a new reference (caller puts), or -1 with resp filled. */
+int api_body(const struct request *req, struct response *resp, struct json_object **out);
+
+/* Identifies the caller from "Authorization: Bearer <token>" or the session cookie. For a cookie on a
+ * write method it also checks Origin and X-CSRF-Token (403 "csrf_failed"). With required and no valid
+ * credentials: 401 and -1. Without required: an anonymous caller gets p->role = ROLE_NONE and 0.
+ * Implemented in api/auth.c. */
+int api_auth(struct app *app, const struct request *req, struct response *resp, struct principal *p,
+	     bool required);
+
+/* Paging from ?limit= (1..200, default 50) and ?offset= (>= 0). Returns 0 or -1 with a 400 filled. */
+int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset);
+
+/* {"items": items, "total": total, "limit": limit, "offset": offset}; consumes items. */
+void api_reply_list(struct response *resp, struct json_object *items, int64_t total, int64_t limit,
+		    int64_t offset);
+
+/* An optional positive integer query parameter (?org=3). 1 found, 0 absent, -1 with 400 filled. */
+int api_query_id(const struct request *req, struct response *resp, const char *key, int64_t *out);
+/* An optional text query parameter matching kind (util/jsonx.h kinds). 1/0/-1 as above. */
+int api_query_text(const struct request *req, struct response *resp, const char *key, char *out,
+		   size_t outlen);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * http: the request and response a handler sees, free of any transport type; the transport fills a
+ * request and writes a response, handlers never touch sockets.
+ */
+#ifndef MAJLIS_API_HTTP_H
+#define MAJLIS_API_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, HTTP_OTHER };
+
+#define HTTP_PATH_MAX 1024
+#define HTTP_QUERY_MAX 2048
+#define HTTP_HDR_MAX 512
+#define HTTP_BODY_MAX (1024 * 1024)      /* JSON request bodies */
+#define HTTP_UPLOAD_MAX (8 * 1024 * 1024) /* .ics uploads */
+
+/* One per request, owned by the transport, read-only to handlers. Strings are "" when absent. */
+struct request {
+	enum http_method method;
+	char path[HTTP_PATH_MAX];       /* URL-decoded path, no query */
+	char query[HTTP_QUERY_MAX];     /* raw query string without '?' */
+	char content_type[128];
+	char authorization[HTTP_HDR_MAX];
+	char cookie[HTTP_HDR_MAX];
+	char origin[256];
+	char host[256];
+	char if_none_match[256];
+	char if_modified_since[64];
+	char idempotency_key[128];
+	char csrf_token[128];           /* X-CSRF-Token */
+	char accept_language[128];
+	char peer[64];                  /* client address, for throttling (never logged with identities) */
+	bool tls;                       /* arrived over TLS */
+	const char *body;               /* NUL-terminated, body_len bytes; NULL when none */
+	size_t body_len;
+	int64_t now;                    /* arrival time, seconds since the epoch */
+};
+
+#define HTTP_EXTRA_HEADERS 8
+
+/* One per request, filled by the handler, written by the transport. */
+struct response {
+	int status;
+	const char *content_type;       /* static string; default application/json */
+	struct buf body;
+	int n_headers;
+	struct {
+		char name[48];
+		char value[512];
+	} headers[HTTP_EXTRA_HEADERS];
+	bool close;                     /* close the connection after writing */
+	/* Optional body that the transport sends instead of body without copying (e.g. a cached feed).
+	 * It must stay valid until release(shared_ctx) is called by the transport. */
+	const char *shared;
+	size_t shared_len;
+	void (*release)(void *shared_ctx);
+	void *shared_ctx;
+};
+
+void response_init(struct response *r);
+void response_free(struct response *r);
+/* Adds a header; returns -1 when full or too long (a bug: logged). */
+int response_header(struct response *r, const char *name, const char *value);
+
+/* Query string access: copies the URL-decoded value of key into out. Returns 1 found, 0 absent,
+ * -1 malformed (bad percent-encoding, invalid UTF-8, or too long). */
+int request_query(const struct request *req, const char *key, char *out, size_t outlen);
+
+/* The value of cookie name into out: 1 found, 0 absent. */
+int request_cookie(const struct request *req, const char *name, char *out, size_t outlen);
+
+const char *http_method_name(enum http_method m);
+
+#endif

@@ -1,0 +1,6 @@
+/* orgs: placeholder route table until the resource lands. */
+#include "api/router.h"
+
+const struct route api_orgs_routes[] = {
+	{ 0 },
+};

@@ -1,0 +1,36 @@
+/*
+ * config: majlisd's settings, their defaults, and their validation from argv and a config file, with
+ * messages that say exactly what is wrong; it opens nothing.
+ */
+#ifndef MAJLIS_CONFIG_H
+#define MAJLIS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One per process, filled before the service starts, read-only afterwards (any thread). */
+struct config {
+	char db_path[512];
+	char listen_host[128];
+	int listen_port;
+	char tls_cert[512];
+	char tls_key[512];
+	char web_root[512];          /* static client files */
+	char public_url[256];        /* base URL used in links, e.g. https://majlis.example.org */
+	char calendar_domain[128];   /* right-hand side of iCalendar UIDs; never the host of the moment */
+	bool demo;                   /* load demo data into an empty database */
+	int session_idle_s;          /* cookie session idle timeout */
+	int session_absolute_s;      /* cookie session absolute timeout */
+	int body_timeout_s;          /* a body must arrive within this (408 otherwise) */
+	int log_level;               /* 0 err .. 4 debug */
+};
+
+void config_defaults(struct config *c);
+/* Reads "key = value" lines (# comments) into c. Returns 0, or -1 with a reason "file:line: ..." in err. */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+/* Sets one key ("db", "listen", "tls-cert", ...) from text. Returns 0 or -1 with a reason in err. */
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Cross-field checks (cert without key, ...). Returns 0 or -1 with a reason. */
+int config_validate(const struct config *c, char *err, size_t errlen);
+
+#endif

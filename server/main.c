@@ -1,0 +1,323 @@
+/*
+ * main: argv and config, sub-commands, the lws context, vhost, mounts, signals and the service loop;
+ * nothing else — every decision about requests lives below the transport.
+ */
+#include <errno.h>
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/app.h"
+#include "calendar/tz.h"
+#include "config.h"
+#include "domain/auth.h"
+#include "domain/demo.h"
+#include "store/db.h"
+#include "transport/http.h"
+#include "util/log.h"
+#include "util/secret.h"
+
+#define MAIN_DRAIN_SECONDS 10
+
+static volatile sig_atomic_t main_stop;
+static volatile sig_atomic_t main_hup;
+
+static void main_on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		main_hup = 1;
+	else
+		main_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: majlisd [options]\n"
+	      "       majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n"
+	      "       majlisd backup --db FILE OUT\n"
+	      "\n"
+	      "Serves Majlis: trainings, workshops and concertations, their registrations and calendars.\n"
+	      "\n"
+	      "options:\n"
+	      "  --db FILE               SQLite database (created and migrated if needed; default majlis.db)\n"
+	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080)\n"
+	      "  --config FILE           read settings (key = value lines, same names as the options)\n"
+	      "  --demo                  load demo data into an empty database\n"
+	      "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
+	      "  --tls-key FILE          PEM private key for --tls-cert\n"
+	      "  --web-root DIR          static client files (default web)\n"
+	      "  --public-url URL        base URL for links in feeds and messages\n"
+	      "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
+	      "  --log-level N           0 errors .. 4 debug (default 2)\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "roles: admin, organiser, checkin, viewer\n"
+	      "signals: TERM/INT stop after in-flight requests; HUP re-reads the tz database\n",
+	      f);
+}
+
+static int main_open_db(const char *path, int flags, struct db **db)
+{
+	char err[512];
+
+	if (db_open(path, flags, db, err, sizeof(err))) {
+		fprintf(stderr, "majlisd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT] */
+static int main_token(int argc, char **argv)
+{
+	const char *dbpath = NULL, *label = NULL;
+	enum role role = ROLE_NONE;
+	long long org = 0;
+	char token[SECRET_TOKEN_LEN + 1];
+	struct dom_err err;
+	struct db *db;
+	char *end;
+	int rc;
+
+	if (argc < 3 || strcmp(argv[2], "create")) {
+		fputs("usage: majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n", stderr);
+		return 2;
+	}
+	for (int i = 3; i < argc; i++) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "majlisd: %s needs a value\n", argv[i]);
+			return 2;
+		}
+		if (!strcmp(argv[i], "--db")) {
+			dbpath = argv[++i];
+		} else if (!strcmp(argv[i], "--role")) {
+			role = role_parse(argv[++i]);
+			if (role == ROLE_NONE) {
+				fprintf(stderr, "majlisd: --role must be admin, organiser, checkin or viewer\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--org")) {
+			errno = 0;
+			org = strtoll(argv[++i], &end, 10);
+			if (errno || *end || org <= 0) {
+				fprintf(stderr, "majlisd: --org must be an organisation id (a positive number)\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--label")) {
+			label = argv[++i];
+		} else {
+			fprintf(stderr, "majlisd: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!dbpath || role == ROLE_NONE) {
+		fputs("majlisd: token create needs --db FILE and --role ROLE\n", stderr);
+		return 2;
+	}
+	if (main_open_db(dbpath, DB_MIGRATE, &db))
+		return 1;
+	rc = auth_token_create(db, role, org, label ? label : "cli", token, NULL, &err);
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "majlisd: %s\n", err.message);
+		return 1;
+	}
+	printf("%s\n", token);
+	return 0;
+}
+
+/* majlisd backup --db FILE OUT */
+static int main_backup(int argc, char **argv)
+{
+	char err[512];
+	struct db *db;
+	int rc;
+
+	if (argc != 5 || strcmp(argv[2], "--db")) {
+		fputs("usage: majlisd backup --db FILE OUT\n", stderr);
+		return 2;
+	}
+	if (main_open_db(argv[3], 0, &db))
+		return 1;
+	rc = db_backup(db, argv[4], err, sizeof(err));
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "majlisd: %s\n", err);
+		return 1;
+	}
+	printf("backup written to %s\n", argv[4]);
+	return 0;
+}
+
+static int main_args(struct config *cfg, int argc, char **argv)
+{
+	static const char *const valued[] = { "--db", "--listen", "--config", "--tls-cert", "--tls-key",
+					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
+					      NULL };
+	char err[512];
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool takes = false;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "--version")) {
+			printf("majlisd %s\n", MAJLIS_VERSION);
+			exit(0);
+		}
+		if (!strcmp(a, "--demo")) {
+			cfg->demo = true;
+			continue;
+		}
+		for (int k = 0; valued[k]; k++)
+			takes = takes || !strcmp(a, valued[k]);
+		if (!takes) {
+			fprintf(stderr, "majlisd: unknown option '%s' (see --help)\n", a);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "majlisd: %s needs a value\n", a);
+			return -1;
+		}
+		if (!strcmp(a, "--config")) {
+			if (config_load_file(cfg, argv[++i], err, sizeof(err))) {
+				fprintf(stderr, "majlisd: %s\n", err);
+				return -1;
+			}
+			continue;
+		}
+		if (config_set(cfg, a + 2, argv[++i], err, sizeof(err))) {
+			fprintf(stderr, "majlisd: %s\n", err);
+			return -1;
+		}
+	}
+	if (config_validate(cfg, err, sizeof(err))) {
+		fprintf(stderr, "majlisd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void main_lws_log(int level, const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && line[n - 1] == '\n')
+		n--;
+	log_emit(level == LLL_ERR ? LOG_LEVEL_ERR : level == LLL_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "lws",
+		 "%.*s", (int)n, line);
+}
+
+int main(int argc, char **argv)
+{
+	static struct lws_http_mount mounts[2];
+	static const struct lws_protocols *protocols[2];
+	struct lws_protocols proto_list[2];
+	struct lws_context_creation_info info;
+	struct lws_context *ctx;
+	struct config cfg;
+	struct app app;
+	struct db *db;
+	time_t drain_until = 0;
+	int n = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "token"))
+		return main_token(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "backup"))
+		return main_backup(argc, argv);
+
+	config_defaults(&cfg);
+	if (main_args(&cfg, argc, argv))
+		return 2;
+	log_set_level((enum log_level)cfg.log_level);
+	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
+
+	if (main_open_db(cfg.db_path, DB_MIGRATE, &db))
+		return 1;
+	if (cfg.demo) {
+		struct dom_err err;
+
+		if (demo_load(db, &err)) {
+			fprintf(stderr, "majlisd: demo data: %s\n", err.message);
+			db_close(db);
+			return 1;
+		}
+	}
+
+	memset(&app, 0, sizeof(app));
+	app.cfg = &cfg;
+	app.db = db;
+	transport_http_init(&app);
+
+	memset(mounts, 0, sizeof(mounts));
+	mounts[0].mountpoint = "/";
+	mounts[0].mountpoint_len = 1;
+	mounts[0].origin = "http";
+	mounts[0].origin_protocol = LWSMPRO_CALLBACK;
+	(void)protocols;
+	proto_list[0] = transport_http_protocol;
+	memset(&proto_list[1], 0, sizeof(proto_list[1]));
+
+	memset(&info, 0, sizeof(info));
+	info.port = cfg.listen_port;
+	info.iface = cfg.listen_host;
+	info.protocols = proto_list;
+	info.mounts = mounts;
+	info.pt_serv_buf_size = 64 * 1024;
+	info.max_http_header_data = 8192;
+	info.timeout_secs = 30;
+	info.keepalive_timeout = 30;
+	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
+		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+	if (cfg.tls_cert[0]) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg.tls_cert;
+		info.ssl_private_key_filepath = cfg.tls_key;
+	}
+
+	ctx = lws_create_context(&info);
+	if (!ctx) {
+		fprintf(stderr, "majlisd: cannot listen on %s:%d (address in use, or TLS files unreadable?)\n",
+			cfg.listen_host, cfg.listen_port);
+		db_close(db);
+		return 1;
+	}
+	signal(SIGINT, main_on_signal);
+	signal(SIGTERM, main_on_signal);
+	signal(SIGHUP, main_on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	log_notice("majlisd %s listening on %s://%s:%d/ (database %s)", MAJLIS_VERSION,
+		   cfg.tls_cert[0] ? "https" : "http", cfg.listen_host, cfg.listen_port, cfg.db_path);
+	printf("Majlis is running at %s://%s:%d/\n", cfg.tls_cert[0] ? "https" : "http", cfg.listen_host,
+	       cfg.listen_port);
+	if (cfg.demo)
+		printf("Demo admin login: %s / %s\n", DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD);
+	fflush(stdout);
+
+	while (n >= 0) {
+		if (main_hup) {
+			main_hup = 0;
+			tz_reload();
+			log_notice("SIGHUP: time zone database reloaded");
+		}
+		if (main_stop && !drain_until) {
+			transport_http_drain();
+			drain_until = time(NULL) + MAIN_DRAIN_SECONDS;
+			log_notice("stopping: finishing %d request(s) in flight", transport_http_active());
+		}
+		if (drain_until && (!transport_http_active() || time(NULL) >= drain_until))
+			break;
+		n = lws_service(ctx, drain_until ? 100 : 0);
+	}
+	lws_context_destroy(ctx);
+	tz_reload();
+	db_close(db);
+	log_notice("stopped cleanly");
+	return 0;
+}

@@ -1,0 +1,497 @@
+/*
+ * db: connection set-up, migrations, the statement cache, binds, transactions, change-log and outbox
+ * writers; it must not know any entity's rules (those live in the store_<entity> files and the domain).
+ */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+#define DB_STMT_SLOTS 512
+#define DB_BUSY_TIMEOUT_MS 5000
+
+/* Embedded migrations, generated from schema/NNNN_name.sql at build time (schema_gen.c). */
+extern const unsigned char *const db_migration_sql[];
+extern const size_t db_migration_len[];
+extern const char *const db_migration_name[];
+extern const int db_migration_count;
+
+struct db_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct db {
+	sqlite3 *h;
+	struct db_slot slots[DB_STMT_SLOTS]; /* open addressing on the sql pointer */
+	int in_txn;
+};
+
+int db_schema_latest(void)
+{
+	return db_migration_count;
+}
+
+int db_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_CONSTRAINT:
+		return STORE_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return STORE_BUSY;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+static int db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_err("%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int db_schema_version(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+	int v = -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return v;
+}
+
+static int db_migrate(struct db *db, char *err, size_t errlen)
+{
+	int version = db_schema_version(db);
+	char *sql;
+	char pragma[64];
+	int rc;
+
+	if (version < 0) {
+		snprintf(err, errlen, "cannot read the schema version");
+		return STORE_ERROR;
+	}
+	if (version > db_migration_count) {
+		snprintf(err, errlen,
+			 "database schema version %d is newer than this majlisd knows (%d): "
+			 "upgrade majlisd or restore a matching backup",
+			 version, db_migration_count);
+		return STORE_ERROR;
+	}
+	for (int i = version; i < db_migration_count; i++) {
+		sql = malloc(db_migration_len[i] + 1);
+		if (!sql) {
+			snprintf(err, errlen, "out of memory");
+			return STORE_ERROR;
+		}
+		memcpy(sql, db_migration_sql[i], db_migration_len[i]);
+		sql[db_migration_len[i]] = '\0';
+		rc = db_begin(db);
+		if (!rc)
+			rc = db_exec(db, sql);
+		free(sql);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
+		if (!rc)
+			rc = db_exec(db, pragma);
+		if (!rc)
+			rc = db_commit(db);
+		if (rc) {
+			db_rollback(db);
+			snprintf(err, errlen, "migration %s failed", db_migration_name[i]);
+			return rc;
+		}
+		log_notice("applied migration %s", db_migration_name[i]);
+	}
+	return STORE_OK;
+}
+
+int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen)
+{
+	struct db *db;
+	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERROR;
+	}
+	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto err;
+	}
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (!(flags & DB_READONLY)) {
+		rc = db_exec(db, "PRAGMA journal_mode=WAL");
+		if (rc) {
+			snprintf(err, errlen, "cannot switch %s to WAL mode", path);
+			goto err;
+		}
+	}
+	rc = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF");
+	if (rc) {
+		snprintf(err, errlen, "cannot configure %s", path);
+		goto err;
+	}
+	if (flags & DB_MIGRATE) {
+		if (db_migrate(db, err, errlen))
+			goto err;
+	} else if (db_schema_version(db) != db_migration_count) {
+		snprintf(err, errlen, "database %s is at schema version %d, this build expects %d%s", path,
+			 db_schema_version(db), db_migration_count,
+			 db_schema_version(db) < db_migration_count ? " (start majlisd once to migrate it)" : "");
+		goto err;
+	}
+	*out = db;
+	return STORE_OK;
+err:
+	db_close(db);
+	return STORE_ERROR;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < DB_STMT_SLOTS; i++)
+		sqlite3_finalize(db->slots[i].st);
+	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
+		log_err("close: %s", sqlite3_errmsg(db->h));
+	free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+	return db->h;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+	size_t h = ((size_t)(uintptr_t)sql >> 3) % DB_STMT_SLOTS;
+	sqlite3_stmt *st = NULL;
+
+	for (int n = 0; n < DB_STMT_SLOTS; n++, h = (h + 1) % DB_STMT_SLOTS) {
+		if (db->slots[h].sql == sql) {
+			sqlite3_reset(db->slots[h].st);
+			sqlite3_clear_bindings(db->slots[h].st);
+			return db->slots[h].st;
+		}
+		if (!db->slots[h].sql)
+			break;
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		log_err("prepare failed: %s", sqlite3_errmsg(db->h));
+		return NULL;
+	}
+	if (db->slots[h].sql) {
+		/* cache full: hand out an uncached statement would leak; refuse loudly instead */
+		log_err("statement cache full");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	db->slots[h].sql = sql;
+	db->slots[h].st = st;
+	return st;
+}
+
+static int db_param(sqlite3_stmt *st, const char *name)
+{
+	int idx = sqlite3_bind_parameter_index(st, name);
+
+	if (!idx)
+		log_err("unknown bind name %s in: %.80s", name, sqlite3_sql(st));
+	return idx;
+}
+
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int idx = db_param(st, name);
+
+	if (!idx)
+		return STORE_ERROR;
+	if (!v)
+		return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+	return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int idx = db_param(st, name);
+
+	if (!idx)
+		return STORE_ERROR;
+	return sqlite3_bind_int64(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int db_bind_null(sqlite3_stmt *st, const char *name)
+{
+	int idx = db_param(st, name);
+
+	if (!idx)
+		return STORE_ERROR;
+	return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v)
+{
+	return has ? db_bind_int(st, name, v) : db_bind_null(st, name);
+}
+
+int db_step(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	rc = db_rc(rc);
+	if (rc == STORE_ERROR)
+		log_err("step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	sqlite3_reset(st);
+	return rc ? rc : STORE_ERROR;
+}
+
+int db_exec_stmt(sqlite3_stmt *st)
+{
+	int rc = db_step(st);
+
+	if (st)
+		sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : rc;
+}
+
+const char *db_col_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+int64_t db_col_int(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+bool db_col_is_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL;
+}
+
+struct json_object *db_row_json(sqlite3_stmt *st)
+{
+	struct json_object *o = json_object_new_object();
+	int n = sqlite3_column_count(st);
+	struct json_object *v;
+
+	for (int i = 0; i < n; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			v = json_object_new_int64(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = json_object_new_double(sqlite3_column_double(st, i));
+			break;
+		case SQLITE_NULL:
+			v = NULL;
+			break;
+		default:
+			v = json_object_new_string_len((const char *)sqlite3_column_text(st, i),
+						       sqlite3_column_bytes(st, i));
+			break;
+		}
+		json_object_object_add(o, sqlite3_column_name(st, i), v);
+	}
+	return o;
+}
+
+struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
+{
+	struct json_object *arr = json_object_new_array();
+	int r;
+
+	while ((r = db_step(st)) == 1)
+		json_object_array_add(arr, db_row_json(st));
+	sqlite3_reset(st);
+	*rc = r;
+	if (r) {
+		json_object_put(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+int db_begin(struct db *db)
+{
+	int rc;
+
+	if (db->in_txn) {
+		log_err("nested transaction");
+		return STORE_ERROR;
+	}
+	rc = db_exec_stmt(db_stmt(db, "BEGIN IMMEDIATE"));
+	if (!rc)
+		db->in_txn = 1;
+	return rc;
+}
+
+int db_commit(struct db *db)
+{
+	int rc = db_exec_stmt(db_stmt(db, "COMMIT"));
+
+	if (rc) {
+		log_err("commit failed: %s", sqlite3_errmsg(db->h));
+		db_rollback(db);
+		return STORE_BUSY;
+	}
+	db->in_txn = 0;
+	return STORE_OK;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_txn = 0;
+}
+
+int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
+		 struct json_object *payload, int64_t *seq)
+{
+	static const char sql[] = "INSERT INTO change_log (topic, kind, org_id, payload, created_at) "
+				  "VALUES (:topic, :kind, :org, :payload, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":topic", topic);
+	rc = rc ? rc : db_bind_text(st, ":kind", kind);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_text(st, ":payload", json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
+	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && seq)
+		*seq = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
+	      struct json_object *payload)
+{
+	static const char sql[] = "INSERT INTO outbox (kind, person_id, channel, payload, created_at, not_before) "
+				  "VALUES (:kind, :person, :channel, :payload, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":kind", kind);
+	rc = rc ? rc : db_bind_opt_int(st, ":person", person_id > 0, person_id);
+	rc = rc ? rc : db_bind_text(st, ":channel", channel ? channel : "email");
+	rc = rc ? rc : db_bind_text(st, ":payload", json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
+	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
+	return rc ? rc : db_exec_stmt(st);
+}
+
+char *db_setting_get(struct db *db, const char *name)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE name = :name";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *v = NULL;
+
+	if (!st || db_bind_text(st, ":name", name))
+		return NULL;
+	if (db_step(st) == 1)
+		v = strdup(db_col_text(st, 0));
+	sqlite3_reset(st);
+	return v;
+}
+
+int db_setting_set(struct db *db, const char *name, const char *value)
+{
+	static const char sql[] = "INSERT INTO settings (name, value) VALUES (:name, :value) "
+				  "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":name", name);
+	rc = rc ? rc : db_bind_text(st, ":value", value);
+	return rc ? rc : db_exec_stmt(st);
+}
+
+int db_backup(struct db *db, const char *out_path, char *err, size_t errlen)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	rc = sqlite3_open_v2(out_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create %s: %s", out_path, sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return STORE_ERROR;
+	}
+	b = sqlite3_backup_init(dst, "main", db->h, "main");
+	if (!b) {
+		snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return STORE_ERROR;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup failed: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return STORE_ERROR;
+	}
+	rc = sqlite3_close(dst);
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+bool db_integrity_ok(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA integrity_check");
+	bool ok = false;
+
+	if (st && db_step(st) == 1)
+		ok = strcmp(db_col_text(st, 0), "ok") == 0;
+	if (st)
+		sqlite3_reset(st);
+	return ok;
+}

@@ -1,0 +1,97 @@
+/*
+ * db: the one place a SQLite connection is opened, configured and migrated, with cached prepared
+ * statements, named binds, transactions and the change-log/outbox writers; it knows no entity.
+ */
+#ifndef MAJLIS_STORE_DB_H
+#define MAJLIS_STORE_DB_H
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Results every store function returns (0 or negative). The api layer maps them to HTTP. */
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOT_FOUND = -1, /* no such row */
+	STORE_CONFLICT = -2,  /* a constraint refused the change (duplicate, overlap, capacity) */
+	STORE_BUSY = -3,      /* locked, full disk, I/O error, failed COMMIT: nothing was written */
+	STORE_ERROR = -4      /* a bug: bad SQL, unknown bind name, out of memory */
+};
+
+/* One connection with its statement cache. One per thread; never shared. */
+struct db;
+
+enum db_open_flags {
+	DB_MIGRATE = 1,   /* apply pending migrations (majlisd at start) */
+	DB_READONLY = 2,  /* open read-only (no migration) */
+};
+
+/* Opens path (created if absent unless DB_READONLY), sets WAL, synchronous=FULL, foreign_keys=ON,
+ * busy_timeout, and with DB_MIGRATE applies migrations. A database newer than this build knows is
+ * refused. On error returns negative and writes a reason into err. */
+int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen);
+/* Finalises cached statements and closes. Accepts NULL. */
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* Highest migration this build knows, and the version of an open database. */
+int db_schema_latest(void);
+int db_schema_version(struct db *db);
+
+/* A prepared statement for sql, cached by the sql pointer (pass string literals): reset and with
+ * bindings cleared. NULL on a prepare error (logged). Owned by the db; do not finalise. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Named binds (":name"). An unknown name is a bug: logged, returns STORE_ERROR. A NULL string binds NULL. */
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
+int db_bind_null(sqlite3_stmt *st, const char *name);
+/* Binds v, or NULL when has is false. */
+int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v);
+
+/* Steps once: 1 for a row, 0 when done, or a negative store_rc (constraint -> STORE_CONFLICT,
+ * busy/locked/full/IO -> STORE_BUSY). */
+int db_step(sqlite3_stmt *st);
+/* Steps a statement that returns no rows, then resets it. 0 or negative store_rc. */
+int db_exec_stmt(sqlite3_stmt *st);
+/* Maps a SQLite result code to a store_rc. */
+int db_rc(int sqlite_rc);
+
+/* Column accessors that tolerate NULL: text returns NULL for SQL NULL. */
+const char *db_col_text(sqlite3_stmt *st, int col);
+int64_t db_col_int(sqlite3_stmt *st, int col);
+bool db_col_is_null(sqlite3_stmt *st, int col);
+
+/* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. */
+struct json_object *db_row_json(sqlite3_stmt *st);
+/* Steps st to the end, collecting rows into a new JSON array, then resets st. NULL on error (*rc set). */
+struct json_object *db_rows_json(sqlite3_stmt *st, int *rc);
+
+/* Transactions: BEGIN IMMEDIATE (a writer from the start: no deadlock upgrading later). */
+int db_begin(struct db *db);
+/* COMMIT; on failure rolls back and returns STORE_BUSY: the change must not be acknowledged. */
+int db_commit(struct db *db);
+/* ROLLBACK if a transaction is open; safe to call anyway. */
+void db_rollback(struct db *db);
+
+/* Inside a transaction: appends a change-log row. payload is a JSON object (not consumed) that
+ * must hold no personal data. *seq (may be NULL) gets the new sequence number. */
+int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
+		 struct json_object *payload, int64_t *seq);
+/* Inside a transaction: queues a notification. person_id <= 0 means none. payload not consumed. */
+int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
+	      struct json_object *payload);
+
+/* Settings table: value into a malloc'ed string (caller frees) or NULL when absent. */
+char *db_setting_get(struct db *db, const char *name);
+int db_setting_set(struct db *db, const char *name, const char *value);
+
+/* Consistent online copy to out_path through the backup API (works while majlisd writes). */
+int db_backup(struct db *db, const char *out_path, char *err, size_t errlen);
+
+/* PRAGMA integrity_check == "ok". */
+bool db_integrity_ok(struct db *db);
+
+#endif

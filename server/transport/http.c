@@ -1,0 +1,369 @@
+/*
+ * transport/http: bounded request collection (headers, query, body with size and time limits) and
+ * response writing, one lws_write per WRITEABLE callback; it never interprets a request itself.
+ */
+#include "transport/http.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/http.h"
+#include "api/router.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define HTTP_CHUNK (32 * 1024) /* bytes written per WRITEABLE callback; fits pt_serv_buf_size */
+
+enum http_state {
+	HTTP_IDLE = 0,
+	HTTP_READING,   /* collecting the body */
+	HTTP_RESPONDING /* response ready, being written */
+};
+
+/* One per HTTP transaction, lws's per-session data (reset at each request on a kept-alive
+ * connection). Service thread only. */
+struct http_conn {
+	struct lws *wsi;
+	enum http_state state;
+	struct request req;
+	struct buf body;
+	size_t body_limit;
+	struct response resp;
+	bool resp_live;         /* resp was initialised and must be freed */
+	bool headers_sent;
+	bool head_only;
+	size_t sent;
+	lws_sorted_usec_list_t body_timer; /* 408 when the body does not arrive in time */
+};
+
+static struct app *http_app;
+static bool http_draining;
+static int http_active;
+
+void transport_http_init(struct app *app)
+{
+	http_app = app;
+}
+
+void transport_http_drain(void)
+{
+	http_draining = true;
+}
+
+int transport_http_active(void)
+{
+	return http_active;
+}
+
+static void http_reset(struct http_conn *c)
+{
+	lws_sul_cancel(&c->body_timer);
+	if (c->resp_live)
+		response_free(&c->resp);
+	buf_free(&c->body);
+	if (c->state != HTTP_IDLE)
+		http_active--;
+	memset(&c->req, 0, sizeof(c->req));
+	c->state = HTTP_IDLE;
+	c->resp_live = false;
+	c->headers_sent = false;
+	c->head_only = false;
+	c->sent = 0;
+}
+
+static void http_hdr(struct lws *wsi, enum lws_token_indexes t, char *dst, size_t n)
+{
+	dst[0] = '\0';
+	if (lws_hdr_total_length(wsi, t) >= (int)n || lws_hdr_copy(wsi, dst, (int)n, t) < 0)
+		dst[0] = '\0';
+}
+
+static void http_custom(struct lws *wsi, const char *name, char *dst, size_t n)
+{
+	int nl = (int)strlen(name);
+
+	dst[0] = '\0';
+	if (lws_hdr_custom_length(wsi, name, nl) >= (int)n || lws_hdr_custom_copy(wsi, dst, (int)n, name, nl) < 0)
+		dst[0] = '\0';
+}
+
+static enum http_method http_method_of(int lws_method)
+{
+	switch (lws_method) {
+	case LWSHUMETH_GET: return HTTP_GET;
+	case LWSHUMETH_POST: return HTTP_POST;
+	case LWSHUMETH_OPTIONS: return HTTP_OPTIONS;
+	case LWSHUMETH_PUT: return HTTP_PUT;
+	case LWSHUMETH_PATCH: return HTTP_PATCH;
+	case LWSHUMETH_DELETE: return HTTP_DELETE;
+	case LWSHUMETH_HEAD: return HTTP_HEAD;
+	default: return HTTP_OTHER;
+	}
+}
+
+/* Query fragments as lws decoded them, joined by '&' after re-encoding '&', '=' and '%' in each
+ * value so that request_query can split and decode them unambiguously. -1 when too long. */
+static int http_query(struct lws *wsi, char *out, size_t outlen)
+{
+	char frag[HTTP_QUERY_MAX];
+	size_t o = 0;
+	int n;
+
+	out[0] = '\0';
+	for (int i = 0; (n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0;
+	     i++) {
+		char *eq = strchr(frag, '=');
+
+		if ((size_t)n != strlen(frag))
+			return -1;
+		if (o && o + 1 < outlen)
+			out[o++] = '&';
+		for (int k = 0; k < n; k++) {
+			unsigned char ch = (unsigned char)frag[k];
+			bool enc = ch == '&' || ch == '%' || ch == '+' || (ch == '=' && frag + k != eq) || ch < 0x20;
+
+			if (o + (enc ? 3 : 1) >= outlen)
+				return -1;
+			if (enc)
+				o += (size_t)snprintf(out + o, outlen - o, "%%%02X", ch);
+			else
+				out[o++] = (char)ch;
+		}
+		out[o] = '\0';
+	}
+	return 0;
+}
+
+static void http_respond(struct http_conn *c)
+{
+	c->state = HTTP_RESPONDING;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* A transport-level failure (too large, timeout, draining): answer and close. */
+static void http_fail(struct http_conn *c, enum api_fail kind, const char *msg)
+{
+	if (!c->resp_live) {
+		response_init(&c->resp);
+		c->resp_live = true;
+	}
+	api_fail(&c->resp, kind, NULL, "%s", msg);
+	c->resp.close = true;
+	http_respond(c);
+}
+
+static void http_dispatch(struct http_conn *c)
+{
+	lws_sul_cancel(&c->body_timer);
+	c->req.body = c->body.len ? c->body.data : NULL;
+	c->req.body_len = c->body.len;
+	if (c->req.body && !text_utf8_valid(c->req.body, c->req.body_len) &&
+	    strncmp(c->req.content_type, "text/calendar", 13)) {
+		http_fail(c, API_BAD_REQUEST, "the request body is not valid UTF-8");
+		return;
+	}
+	if (c->req.body && strlen(c->req.body) != c->req.body_len) {
+		http_fail(c, API_BAD_REQUEST, "the request body contains a NUL byte");
+		return;
+	}
+	router_dispatch(http_app, &c->req, &c->resp);
+	http_respond(c);
+}
+
+static void http_body_timeout(lws_sorted_usec_list_t *sul)
+{
+	struct http_conn *c = lws_container_of(sul, struct http_conn, body_timer);
+
+	if (c->state == HTTP_READING)
+		http_fail(c, API_TIMEOUT, "the request body did not arrive in time");
+}
+
+static int http_begin(struct http_conn *c, struct lws *wsi)
+{
+	char *uri = NULL;
+	int ulen = 0, m;
+	char clen[32];
+	long long cl = 0;
+	char *end;
+
+	http_reset(c);
+	c->wsi = wsi;
+	c->state = HTTP_READING;
+	http_active++;
+	response_init(&c->resp);
+	c->resp_live = true;
+
+	m = lws_http_get_uri_and_method(wsi, &uri, &ulen);
+	c->req.method = http_method_of(m);
+	c->head_only = c->req.method == HTTP_HEAD;
+	c->req.now = (int64_t)time(NULL);
+	if (m < 0 || !uri || ulen <= 0 || (size_t)ulen >= sizeof(c->req.path) || memchr(uri, '\0', (size_t)ulen)) {
+		http_fail(c, API_BAD_REQUEST, "malformed request line");
+		return 0;
+	}
+	memcpy(c->req.path, uri, (size_t)ulen);
+	c->req.path[ulen] = '\0';
+	if (!text_is_line(c->req.path) || http_query(wsi, c->req.query, sizeof(c->req.query))) {
+		http_fail(c, API_BAD_REQUEST, "malformed path or query string");
+		return 0;
+	}
+	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->req.content_type, sizeof(c->req.content_type));
+	http_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->req.authorization, sizeof(c->req.authorization));
+	http_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, c->req.cookie, sizeof(c->req.cookie));
+	http_hdr(wsi, WSI_TOKEN_ORIGIN, c->req.origin, sizeof(c->req.origin));
+	http_hdr(wsi, WSI_TOKEN_HOST, c->req.host, sizeof(c->req.host));
+	if (!c->req.host[0])
+		http_hdr(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY, c->req.host, sizeof(c->req.host));
+	http_hdr(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH, c->req.if_none_match, sizeof(c->req.if_none_match));
+	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since, sizeof(c->req.if_modified_since));
+	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
+	http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key));
+	http_custom(wsi, "x-csrf-token:", c->req.csrf_token, sizeof(c->req.csrf_token));
+	lws_get_peer_simple(wsi, c->req.peer, sizeof(c->req.peer));
+	c->req.tls = lws_is_ssl(wsi);
+
+	if (http_draining) {
+		http_fail(c, API_UNAVAILABLE, "the server is shutting down; retry shortly");
+		return 0;
+	}
+	c->body_limit = strncmp(c->req.content_type, "text/calendar", 13) ? HTTP_BODY_MAX : HTTP_UPLOAD_MAX;
+	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
+	if (clen[0]) {
+		cl = strtoll(clen, &end, 10);
+		if (*end || cl < 0) {
+			http_fail(c, API_BAD_REQUEST, "malformed Content-Length");
+			return 0;
+		}
+		if ((unsigned long long)cl > c->body_limit) {
+			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
+			return 0;
+		}
+	}
+	buf_init(&c->body, c->body_limit);
+	if (cl > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+		/* the body follows in HTTP_BODY callbacks */
+		lws_sul_schedule(lws_get_context(wsi), 0, &c->body_timer, http_body_timeout,
+				 (lws_usec_t)http_app->cfg->body_timeout_s * LWS_US_PER_SEC);
+		return 0;
+	}
+	http_dispatch(c);
+	return 0;
+}
+
+static int http_write_headers(struct http_conn *c)
+{
+	unsigned char buffer[LWS_PRE + 4096];
+	unsigned char *start = buffer + LWS_PRE, *p = start, *end = buffer + sizeof(buffer) - 1;
+	struct response *r = &c->resp;
+	size_t len = r->shared ? r->shared_len : r->body.len;
+	lws_filepos_t clen = (r->status == 204 || r->status == 304) ? LWS_ILLEGAL_HTTP_CONTENT_LEN : len;
+
+	if (lws_add_http_common_headers(c->wsi, (unsigned int)r->status, r->content_type, clen, &p, end))
+		return -1;
+	for (int i = 0; i < r->n_headers; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s:", r->headers[i].name);
+		if (lws_add_http_header_by_name(c->wsi, (const unsigned char *)name,
+						(const unsigned char *)r->headers[i].value,
+						(int)strlen(r->headers[i].value), &p, end))
+			return -1;
+	}
+	/* nosniff, frame and referrer policies come from lws's security best-practice option */
+	if (!strcmp(r->content_type, "application/json") &&
+	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8, &p, end))
+		return -1;
+	if (r->close && lws_add_http_header_by_name(c->wsi, (const unsigned char *)"connection:",
+						    (const unsigned char *)"close", 5, &p, end))
+		return -1;
+	if (lws_finalize_write_http_header(c->wsi, start, &p, end))
+		return -1;
+	c->headers_sent = true;
+	return 0;
+}
+
+/* Writes the next piece of the response. Returns -1 to close the connection. */
+static int http_writeable(struct http_conn *c)
+{
+	unsigned char chunk[LWS_PRE + HTTP_CHUNK];
+	const char *data = c->resp.shared ? c->resp.shared : c->resp.body.data;
+	size_t len = c->resp.shared ? c->resp.shared_len : c->resp.body.len;
+	size_t n;
+	bool done, close;
+
+	if (c->state != HTTP_RESPONDING)
+		return 0;
+	if (lws_partial_buffered(c->wsi)) {
+		lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	if (!c->headers_sent) {
+		if (http_write_headers(c))
+			return -1;
+		if (c->head_only || c->resp.status == 204 || c->resp.status == 304)
+			c->sent = len;
+		if (c->sent < len) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+	} else {
+		n = len - c->sent < HTTP_CHUNK ? len - c->sent : HTTP_CHUNK;
+		done = c->sent + n == len;
+		memcpy(chunk + LWS_PRE, data + c->sent, n);
+		if (lws_write(c->wsi, chunk + LWS_PRE, n, done ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		c->sent += n;
+		if (!done) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+	}
+	close = c->resp.close;
+	http_reset(c);
+	if (close)
+		return -1;
+	return lws_http_transaction_completed(c->wsi) ? -1 : 0;
+}
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct http_conn *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return http_begin(c, wsi);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (c->state != HTTP_READING)
+			return 0;
+		if (buf_append(&c->body, in, len)) {
+			/* Content-Length lied, or chunked: the limit holds while reading too */
+			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
+			return 0;
+		}
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (c->state == HTTP_READING)
+			http_dispatch(c);
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return http_writeable(c);
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (c)
+			http_reset(c);
+		return 0;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}
+
+const struct lws_protocols transport_http_protocol = {
+	.name = "http",
+	.callback = http_callback,
+	.per_session_data_size = sizeof(struct http_conn),
+	.rx_buffer_size = 0,
+};

@@ -1,0 +1,24 @@
+/*
+ * transport/http: the libwebsockets HTTP protocol of majlisd — collects a bounded request, hands it
+ * to the router and writes the response from WRITEABLE callbacks; it decides nothing about content.
+ */
+#ifndef MAJLIS_TRANSPORT_HTTP_H
+#define MAJLIS_TRANSPORT_HTTP_H
+
+#include <libwebsockets.h>
+#include <stdbool.h>
+
+struct app;
+
+/* The protocol entry for the vhost's protocol list; per_session_data is struct http_conn. */
+extern const struct lws_protocols transport_http_protocol;
+
+/* Sets the app every request is dispatched to. Call once before serving. */
+void transport_http_init(struct app *app);
+
+/* Stop taking new requests (they get 503 and a closed connection); in-flight ones complete. */
+void transport_http_drain(void);
+/* Requests currently being read or written. */
+int transport_http_active(void);
+
+#endif

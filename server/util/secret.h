@@ -1,0 +1,49 @@
+/*
+ * secret: random tokens, their hashes, constant-time comparison and password hashing, all through
+ * OpenSSL; it never logs or stores anything itself.
+ */
+#ifndef MAJLIS_UTIL_SECRET_H
+#define MAJLIS_UTIL_SECRET_H
+
+#include <stddef.h>
+
+#define SECRET_TOKEN_LEN 43 /* base64url of 32 random bytes (256 bits), no padding */
+#define SECRET_HASH_LEN 64  /* lowercase hex SHA-256 */
+#define SECRET_SHORT_LEN 8  /* first 8 hex digits of the hash: what logs may show */
+
+/* Fills out (SECRET_TOKEN_LEN + 1 bytes) with a new token from RAND_bytes. Returns 0 or -1. Any thread. */
+int secret_token_new(char out[SECRET_TOKEN_LEN + 1]);
+
+/* SHA-256 of s (length n) as lowercase hex into out (SECRET_HASH_LEN + 1). Any thread. */
+void secret_hash(const char *s, size_t n, char out[SECRET_HASH_LEN + 1]);
+
+/* The first SECRET_SHORT_LEN hex digits of secret_hash(s): safe to log. */
+void secret_short(const char *s, char out[SECRET_SHORT_LEN + 1]);
+
+/* Constant-time equality of two byte strings of length n (CRYPTO_memcmp). Returns 1 when equal. */
+int secret_equal(const void *a, const void *b, size_t n);
+
+/* Constant-time equality of two NUL-terminated strings (lengths compared first). Returns 1 when equal. */
+int secret_str_equal(const char *a, const char *b);
+
+#define PASSWORD_HASH_MAX 160
+#define PASSWORD_ITERATIONS 600000
+
+/* PBKDF2-HMAC-SHA256 with a 16-byte random salt and PASSWORD_ITERATIONS iterations, encoded as
+ * "pbkdf2-sha256$<iter>$<salt b64>$<hash b64>" into out. Returns 0 or -1. Slow by design (~0.3 s). */
+int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
+
+/* Checks password against an encoded hash from password_hash() in constant time.
+ * Returns 1 on match, 0 on mismatch or malformed encoding. */
+int password_verify(const char *password, const char *encoded);
+
+/* Burns the same time as a real verification; used for unknown accounts so timing does not tell. */
+void password_dummy_verify(const char *password);
+
+/* Authenticated encryption (AES-256-GCM) of plain under a key derived (SHA-256) from keymaterial;
+ * result is base64 text (nonce|ciphertext|tag) in a malloc'ed string the caller frees. NULL on error. */
+char *secret_seal(const char *keymaterial, const char *plain, size_t n);
+/* Reverses secret_seal; returns a malloc'ed NUL-terminated plaintext or NULL (wrong key, tampered). */
+char *secret_open(const char *keymaterial, const char *sealed);
+
+#endif

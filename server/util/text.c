@@ -1,0 +1,442 @@
+/*
+ * text: decides whether text from outside is well-formed; it never allocates, logs, or changes its
+ * input (text_ascii_lower, which the caller asks for, aside).
+ */
+#include "util/text.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#define TEXT_EMAIL_MAX 254
+#define TEXT_EMAIL_LOCAL_MAX 64 /* RFC 5321 4.5.3.1.1 */
+#define TEXT_LABEL_MAX 63       /* RFC 1035 2.3.4 */
+#define TEXT_URL_MAX 2048
+#define TEXT_PHONE_MAX 40 /* octets, separators included */
+#define TEXT_PHONE_DIGITS_MIN 6
+#define TEXT_PHONE_DIGITS_MAX 20
+
+/*
+ * Decodes the code point starting at s[*i] (n bytes in all) into *cp and advances *i.
+ * Returns false, leaving *i alone, on a truncated or ill-formed sequence: stray continuation
+ * bytes, overlongs (C0, C1, E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and anything past
+ * U+10FFFF (F4 90.., F5..FF). Table 3-7 of the Unicode standard, chapter 3.
+ */
+static bool text_utf8_next(const unsigned char *s, size_t n, size_t *i, uint32_t *cp)
+{
+	unsigned char c = s[*i];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, k;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		(*i)++;
+		return true;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return false;
+	if (c < 0xe0) {
+		need = 1;
+		v = c & 0x1f;
+	} else if (c < 0xf0) {
+		need = 2;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	}
+	if (n - *i - 1 < need)
+		return false;
+	for (k = 1; k <= need; k++) {
+		unsigned char b = s[*i + k];
+
+		if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf))
+			return false;
+		v = (v << 6) | (b & 0x3f);
+	}
+	*cp = v;
+	*i += need + 1;
+	return true;
+}
+
+bool text_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	uint32_t cp;
+
+	if (!s)
+		return n == 0;
+	while (i < n) {
+		if (!text_utf8_next(u, n, &i, &cp))
+			return false;
+	}
+	return true;
+}
+
+/* Counts lead bytes; the caller has checked that s is well-formed. */
+size_t text_utf8_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t count = 0;
+
+	if (!s)
+		return 0;
+	for (; *u; u++) {
+		if ((*u & 0xc0) != 0x80)
+			count++;
+	}
+	return count;
+}
+
+/* C0 controls, DEL and C1 controls (U+0080..U+009F). */
+static bool text_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/*
+ * Shared walk of text_is_line and text_is_multiline: valid UTF-8 with no control characters
+ * except those allowed when multiline (\n and \t). A single line also refuses U+2028 LINE
+ * SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which break lines just as \n does.
+ */
+static bool text_check_controls(const char *s, bool multiline)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i = 0;
+	uint32_t cp;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	while (i < n) {
+		if (!text_utf8_next(u, n, &i, &cp))
+			return false;
+		if (multiline && (cp == '\n' || cp == '\t'))
+			continue;
+		if (text_is_control(cp))
+			return false;
+		if (!multiline && (cp == 0x2028 || cp == 0x2029))
+			return false;
+	}
+	return true;
+}
+
+bool text_is_line(const char *s)
+{
+	return text_check_controls(s, false);
+}
+
+bool text_is_multiline(const char *s)
+{
+	return text_check_controls(s, true);
+}
+
+static bool text_is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool text_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * A host name of n octets: dot-separated labels of letters, digits and '-', each 1..63 octets,
+ * not starting or ending with '-'. With dotted, at least two labels are required.
+ */
+static bool text_is_hostname(const char *s, size_t n, bool dotted)
+{
+	size_t i, label = 0, labels = 1;
+
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			labels++;
+			continue;
+		}
+		if (!text_is_alpha(c) && !text_is_digit(c) && c != '-')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (++label > TEXT_LABEL_MAX)
+			return false;
+	}
+	if (label == 0 || s[n - 1] == '-')
+		return false;
+	return !dotted || labels >= 2;
+}
+
+/*
+ * RFC 5322 atext as allowed in an unquoted local part, minus the apostrophe: the contract of
+ * text_is_email refuses quotes of both kinds.
+ */
+static bool text_is_atext(char c)
+{
+	return text_is_alpha(c) || text_is_digit(c) || (c && strchr("!#$%&*+-/=?^_`{|}~", c));
+}
+
+bool text_is_email(const char *s)
+{
+	const char *at;
+	size_t n, local, i;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n == 0 || n > TEXT_EMAIL_MAX)
+		return false;
+	at = strchr(s, '@');
+	if (!at || strchr(at + 1, '@'))
+		return false;
+	local = (size_t)(at - s);
+	if (local == 0 || local > TEXT_EMAIL_LOCAL_MAX)
+		return false;
+	/* dot-atom: no leading, trailing or doubled dots */
+	if (s[0] == '.' || s[local - 1] == '.')
+		return false;
+	for (i = 0; i < local; i++) {
+		if (s[i] == '.') {
+			if (s[i + 1] == '.')
+				return false;
+			continue;
+		}
+		if (!text_is_atext(s[i]))
+			return false;
+	}
+	return text_is_hostname(at + 1, n - local - 1, true);
+}
+
+/* Characters a URL may carry: ASCII printable without space, quotes, angle brackets, backslash. */
+static bool text_is_url_char(char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\';
+}
+
+/* "[...]" holding an IPv6 literal: hex digits, ':' and '.', at least one ':'. */
+static bool text_is_ip_literal(const char *s, size_t n)
+{
+	size_t i;
+	bool colon = false;
+
+	if (n < 4 || s[0] != '[' || s[n - 1] != ']')
+		return false;
+	for (i = 1; i < n - 1; i++) {
+		char c = s[i];
+
+		if (c == ':')
+			colon = true;
+		else if (!text_is_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') &&
+			 c != '.')
+			return false;
+	}
+	return colon;
+}
+
+/* A port of 1..5 digits, 1..65535. */
+static bool text_is_port(const char *s, size_t n)
+{
+	size_t i;
+	unsigned long v = 0;
+
+	if (n == 0 || n > 5)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!text_is_digit(s[i]))
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+/*
+ * The authority of an http(s) URL: host[:port]. User information ('@') is refused: a link
+ * shown as "https://bank.example@evil.example" must not pass as plausible.
+ */
+static bool text_is_authority(const char *s, size_t n)
+{
+	size_t host = n;
+	size_t i;
+
+	if (memchr(s, '@', n))
+		return false;
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (!close)
+			return false;
+		host = (size_t)(close - s) + 1;
+		if (host < n && s[host] != ':')
+			return false;
+		if (!text_is_ip_literal(s, host))
+			return false;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (s[i] == ':') {
+				host = i;
+				break;
+			}
+		}
+		if (!text_is_hostname(s, host, false))
+			return false;
+	}
+	if (host == n)
+		return true;
+	return text_is_port(s + host + 1, n - host - 1);
+}
+
+bool text_is_url(const char *s)
+{
+	size_t n, start, end, i;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n > TEXT_URL_MAX)
+		return false;
+	if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
+		start = 7;
+	else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+		start = 8;
+	else
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!text_is_url_char(s[i]))
+			return false;
+	}
+	end = start;
+	while (end < n && s[end] != '/' && s[end] != '?' && s[end] != '#')
+		end++;
+	return text_is_authority(s + start, end - start);
+}
+
+/*
+ * Phone: optional leading '+', then digits, spaces, '-', '.', and non-nested balanced
+ * parentheses; 6..20 digits; the first character after '+' is a digit or '(' and the last is a
+ * digit, so no surrounding blanks.
+ */
+bool text_is_phone(const char *s)
+{
+	size_t n, i, digits = 0;
+	bool open = false;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n == 0 || n > TEXT_PHONE_MAX)
+		return false;
+	i = s[0] == '+' ? 1 : 0;
+	if (i >= n || (!text_is_digit(s[i]) && s[i] != '('))
+		return false;
+	if (!text_is_digit(s[n - 1]))
+		return false;
+	for (; i < n; i++) {
+		char c = s[i];
+
+		if (text_is_digit(c)) {
+			digits++;
+		} else if (c == '(') {
+			if (open)
+				return false;
+			open = true;
+		} else if (c == ')') {
+			if (!open)
+				return false;
+			open = false;
+		} else if (c != ' ' && c != '-' && c != '.') {
+			return false;
+		}
+	}
+	return !open && digits >= TEXT_PHONE_DIGITS_MIN && digits <= TEXT_PHONE_DIGITS_MAX;
+}
+
+/* Reads exactly n decimal digits from s into *v; false if any is not a digit. */
+static bool text_digits(const char *s, size_t n, int *v)
+{
+	size_t i;
+	int acc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!text_is_digit(s[i]))
+			return false;
+		acc = acc * 10 + (s[i] - '0');
+	}
+	*v = acc;
+	return true;
+}
+
+static int text_days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	if (month == 2 && leap)
+		return 29;
+	return days[month - 1];
+}
+
+/* The first 10 octets of s as "YYYY-MM-DD", years 0001..9999 (proleptic Gregorian). */
+static bool text_date_prefix(const char *s)
+{
+	int y, m, d;
+
+	if (s[4] != '-' || s[7] != '-')
+		return false;
+	if (!text_digits(s, 4, &y) || !text_digits(s + 5, 2, &m) || !text_digits(s + 8, 2, &d))
+		return false;
+	if (y < 1 || m < 1 || m > 12 || d < 1)
+		return false;
+	return d <= text_days_in_month(y, m);
+}
+
+bool text_is_date(const char *s)
+{
+	if (!s || strlen(s) != 10)
+		return false;
+	return text_date_prefix(s);
+}
+
+bool text_is_local_datetime(const char *s)
+{
+	size_t n;
+	int h, mi, sec;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n != 16 && n != 19)
+		return false;
+	if (!text_date_prefix(s) || s[10] != 'T' || s[13] != ':')
+		return false;
+	if (!text_digits(s + 11, 2, &h) || !text_digits(s + 14, 2, &mi) || h > 23 || mi > 59)
+		return false;
+	if (n == 16)
+		return true;
+	return s[16] == ':' && text_digits(s + 17, 2, &sec) && sec <= 59;
+}
+
+void text_ascii_lower(char *s)
+{
+	if (!s)
+		return;
+	for (; *s; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+	}
+}
