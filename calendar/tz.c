@@ -344,9 +344,9 @@ int tz_parse_offset(const char *s, int32_t *offset)
 	return 0;
 }
 
-/* Also returns TZ_BAD_TIME as tz_utc_to_local (for the UTC fallback too). When the zone's offset is not a whole number of minutes
- * (local mean time before ~1913 in some zones) RFC 3339 cannot carry it, so the instant is written in UTC
- * ("+00:00") rather than shifted. */
+/* Also returns TZ_BAD_TIME as tz_utc_to_local (for the UTC fallback too). When the zone's offset is not a
+ * whole number of minutes (local mean time before ~1913 in some zones) RFC 3339 cannot carry it, so the
+ * instant is written in UTC ("+00:00") rather than shifted. */
 enum tz_rc tz_format_instant(const char *zone, int64_t utc, char out[32])
 {
 	char local[TZ_LOCAL_LEN], off[TZ_OFFSET_LEN];

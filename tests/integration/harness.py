@@ -1,0 +1,181 @@
+"""Integration harness: starts a real majlisd on a free loopback port with a fresh database, and
+talks JSON to it over HTTP. Standard library only, so the tests need nothing beyond python3."""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+MAJLISD = os.environ.get("MAJLISD", "build/server/majlisd")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class Server:
+    """One majlisd process with its own temporary database. Use as a context manager."""
+
+    def __init__(self, demo=False, extra_args=(), db=None, port=None):
+        self.dir = tempfile.mkdtemp(prefix="majlis-test-")
+        self.db = db or os.path.join(self.dir, "majlis.db")
+        self.port = port or free_port()
+        self.demo = demo
+        self.extra_args = list(extra_args)
+        self.proc = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self):
+        args = [MAJLISD, "--db", self.db, "--listen", f"127.0.0.1:{self.port}"] + self.extra_args
+        if self.demo:
+            args.append("--demo")
+        self.log = open(os.path.join(self.dir, "majlisd.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("majlisd exited early:\n" + self.log_text())
+            try:
+                if self.request("GET", "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("majlisd did not answer /healthz:\n" + self.log_text())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+        self.proc = None
+
+    def log_text(self):
+        with open(os.path.join(self.dir, "majlisd.log"), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def cli(self, *args):
+        """Runs `majlisd ARGS...` against this server's database; returns stdout (stripped)."""
+        out = subprocess.run([MAJLISD, *args], capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"majlisd {' '.join(args)} failed: {out.stderr}")
+        return out.stdout.strip()
+
+    def token(self, role, org=None):
+        """A new bearer token for role (and organisation)."""
+        args = ["token", "create", "--db", self.db, "--role", role]
+        if org is not None:
+            args += ["--org", str(org)]
+        return self.cli(*args)
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if token:
+            h["Authorization"] = "Bearer " + token
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+class Checks:
+    """A tiny test runner: each test_* method of a subclass runs against one server; prints
+    'N passed, N failed' and exits non-zero on failure."""
+
+    def run(self):
+        names = [n for n in dir(self) if n.startswith("test_")]
+        only = sys.argv[1:]
+        if only:
+            names = [n for n in names if n in only]
+        passed = failed = 0
+        for n in sorted(names):
+            try:
+                getattr(self, n)()
+                passed += 1
+                print(f"ok   {n}")
+            except Exception as e:  # noqa: BLE001 - report every failure and go on
+                failed += 1
+                print(f"FAIL {n}: {type(e).__name__}: {e}")
+        print(f"{passed} passed, {failed} failed")
+        sys.exit(1 if failed else 0)
+
+
+def expect(cond, msg="", resp=None):
+    if not cond:
+        raise AssertionError(f"{msg} {resp!r}" if resp is not None else msg)
+
+
+def expect_status(resp, status, msg=""):
+    if resp.status != status:
+        raise AssertionError(f"expected {status}, got {resp!r} {msg}")
+    return resp.json
+
+
+def expect_error(resp, status, code=None):
+    """A JSON error body {"error":{"code","message"}} with the given status (and code)."""
+    expect_status(resp, status)
+    err = (resp.json or {}).get("error")
+    expect(isinstance(err, dict) and err.get("code") and err.get("message"), "error body shape", resp)
+    if code:
+        expect(err["code"] == code, f"error code {code}", resp)
+    return err
