@@ -52,6 +52,9 @@ static void usage(FILE *f)
 	      "  --public-url URL        base URL for links in feeds and messages\n"
 	      "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
 	      "  --log-level N           0 errors .. 4 debug (default 2)\n"
+	      "  --session-idle S        log out a browser session idle for S seconds (default 1800)\n"
+	      "  --session-absolute S    end any browser session after S seconds (default 43200)\n"
+	      "  --body-timeout S        answer 408 when a request body takes longer (default 20)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "roles: admin, organiser, checkin, viewer\n"
@@ -156,7 +159,7 @@ static int main_args(struct config *cfg, int argc, char **argv)
 {
 	static const char *const valued[] = { "--db", "--listen", "--config", "--tls-cert", "--tls-key",
 					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
-					      NULL };
+					      "--session-idle", "--session-absolute", "--body-timeout", NULL };
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
