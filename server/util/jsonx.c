@@ -344,7 +344,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		goto out;
 	}
 	if (jsonx_lex_all(&lx)) {
-		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at byte %zu",
+		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at offset %zu",
 			   lx.why, lx.i);
 		goto out;
 	}
@@ -367,7 +367,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		goto out;
 	}
 	if (jerr != json_tokener_success || !obj) {
-		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at byte %zu",
+		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at offset %zu",
 			   json_tokener_error_desc(jerr), end);
 		goto out;
 	}
@@ -375,7 +375,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		end++;
 	if (end != len) {
 		jsonx_fail(err, jsonx_invalid_json,
-			   "request body is not valid JSON: trailing data at byte %zu", end);
+			   "request body is not valid JSON: trailing data at offset %zu", end);
 		goto out;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
@@ -395,7 +395,8 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 	ret = 0;
 out:
 	json_object_put(obj);
-	json_tokener_free(tok);
+	if (tok) /* json_tokener_free(NULL) crashes in json-c 0.16 */
+		json_tokener_free(tok);
 	return ret;
 }
 
@@ -533,6 +534,27 @@ int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *
 	if (!json_object_is_type(v, json_type_boolean))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be true or false", key);
 	*out = json_object_get_boolean(v) != 0;
+	return 1;
+}
+
+/* *out is written only when 1 is returned. */
+int jsonx_get_double(struct json_object *o, const char *key, bool required, double min, double max,
+		     double *out, struct jsonx_err *err)
+{
+	struct json_object *v;
+	double x;
+	int found;
+
+	found = jsonx_lookup(o, key, required, &v, err);
+	if (found != 1)
+		return found;
+	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a number", key);
+	x = json_object_get_double(v);
+	if (!isfinite(x) || x < min || x > max)
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a number from %g to %g",
+				  key, min, max);
+	*out = x;
 	return 1;
 }
 

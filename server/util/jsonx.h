@@ -42,6 +42,9 @@ int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t
 		  int64_t *out, struct jsonx_err *err);
 int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out,
 		   struct jsonx_err *err);
+/* A JSON number (integer or fraction) from min to max, finite. */
+int jsonx_get_double(struct json_object *o, const char *key, bool required, double min, double max,
+		     double *out, struct jsonx_err *err);
 /* A string that must be one of the NULL-terminated choices; *out gets the index. */
 int jsonx_get_enum(struct json_object *o, const char *key, bool required, const char *const *choices,
 		   int *out, struct jsonx_err *err);

@@ -38,12 +38,15 @@ class Response:
 class Server:
     """One majlisd process with its own temporary database. Use as a context manager."""
 
-    def __init__(self, demo=False, extra_args=(), db=None, port=None):
+    def __init__(self, demo=False, extra_args=(), db=None, port=None, tls=None):
         self.dir = tempfile.mkdtemp(prefix="majlis-test-")
         self.db = db or os.path.join(self.dir, "majlis.db")
         self.port = port or free_port()
         self.demo = demo
         self.extra_args = list(extra_args)
+        self.tls = tls  # (cert, key) to serve HTTPS
+        if tls:
+            self.extra_args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         self.proc = None
 
     def __enter__(self):
@@ -83,7 +86,15 @@ class Server:
             self.log.close()
         rc = self.proc.returncode if self.proc else None
         self.proc = None
+        self.check_sanitizers()
         return rc
+
+    def check_sanitizers(self):
+        """Fails the test when the server's log holds an ASan/UBSan/LSan report."""
+        text = self.log_text()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in text:
+                raise AssertionError("sanitizer report in majlisd log:\n" + text[-4000:])
 
     def kill9(self):
         self.proc.kill()
@@ -92,8 +103,11 @@ class Server:
         self.proc = None
 
     def log_text(self):
-        with open(os.path.join(self.dir, "majlisd.log"), "rb") as f:
-            return f.read().decode("utf-8", "replace")
+        try:
+            with open(os.path.join(self.dir, "majlisd.log"), "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
 
     def cli(self, *args):
         """Runs `majlisd ARGS...` against this server's database; returns stdout (stripped)."""
@@ -110,7 +124,14 @@ class Server:
         return self.cli(*args)
 
     def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.tls:
+            import ssl
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=ctx)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         h = dict(headers or {})
         data = raw
         if body is not None:

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/text.h"

@@ -1,0 +1,85 @@
+/*
+ * registrations: the rules of registering to an event (window, capacity, waitlist, approval,
+ * personal link) as transactions over the store; it never chooses HTTP statuses or renders output.
+ */
+#ifndef MAJLIS_DOMAIN_REGISTRATIONS_H
+#define MAJLIS_DOMAIN_REGISTRATIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/domain.h"
+
+struct db;
+struct json_object;
+
+/*
+ * Inside the caller's open transaction: while the event has free seats (capacity minus confirmed)
+ * and someone is waitlisted, promotes the earliest waitlisted (ORDER BY waitlist_seq) to confirmed,
+ * one per free seat, writing for each a change-log row ("registration.promoted") and an outbox row.
+ * Call it after anything that frees a seat or raises capacity, before db_commit. Does not begin,
+ * commit or roll back. Returns the number promoted (>= 0), or a negative dom_code with err set (the
+ * caller then rolls back). *last_seq is not reported: callers needing a seq for app_changed use the
+ * one from their own change-log row or registrations_promote_seq().
+ */
+int registrations_promote(struct db *db, int64_t event_id, int64_t now, struct dom_err *err);
+
+/* Like registrations_promote, also reporting the highest change-log seq written in *seq (unchanged
+ * when nobody was promoted). */
+int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int64_t *seq,
+			      struct dom_err *err);
+
+/* A participant's answers on the registration form; strings borrowed from the request, validated
+ * by registrations_create. Lives on the handler's stack. */
+struct reg_input {
+	const char *name;
+	const char *name_ar;     /* may be NULL */
+	const char *sex;         /* may be NULL: "unspecified" */
+	const char *nationality; /* may be NULL */
+	const char *phone;       /* may be NULL when email is set */
+	const char *email;       /* may be NULL when phone is set */
+	const char *lang;        /* may be NULL: "fr" */
+	bool consent;
+	bool has_consent;
+};
+
+/* What registrations_create concluded. Lives on the caller's stack; json is owned (put it). */
+struct reg_result {
+	bool created;                  /* true: new registration (201); false: existing (200) */
+	struct json_object *json;      /* {"registration":{...}[,"token","link"]} new ref */
+	int64_t seq;                   /* change-log seq to announce (0: none) */
+};
+
+/*
+ * Registers in for event_id on behalf of p (anonymous allowed for public events). idem_key (may be
+ * NULL) is an Idempotency-Key already validated by the caller: a replay returns the stored first
+ * answer with *replay_status set (>0) and res->json the stored body. Main thread. Returns DOM_OK or
+ * a negative dom_code with err set; on error nothing is written.
+ */
+int registrations_create(struct db *db, const struct principal *p, int64_t event_id,
+			 const struct reg_input *in, const char *idem_key, int64_t now,
+			 struct reg_result *res, int *replay_status, struct dom_err *err);
+
+/* The personal-link view of the registration whose token is token: new JSON object in *out. */
+int registrations_by_token(struct db *db, const char *token, int64_t now,
+			   struct json_object **out, struct dom_err *err);
+
+enum reg_self_action { REG_SELF_CONFIRM, REG_SELF_DECLINE, REG_SELF_CANCEL };
+/* A participant acting through the personal link. *out: the updated view (new ref); *seq: change
+ * to announce (0: none). */
+int registrations_self(struct db *db, const char *token, enum reg_self_action action, int64_t now,
+		       struct json_object **out, int64_t *seq, struct dom_err *err);
+
+/* Organiser listing of an event's registrations with person contact data; status may be NULL.
+ * *out: {"items":[...],"total":N,...} new ref. */
+int registrations_list(struct db *db, const struct principal *p, int64_t event_id,
+		       const char *status, int64_t limit, int64_t offset,
+		       struct json_object **out, struct dom_err *err);
+
+enum reg_org_action { REG_ORG_APPROVE, REG_ORG_REJECT, REG_ORG_CANCEL };
+/* An organiser (or admin) acting on registration reg_id. *out: updated registration (new ref). */
+int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
+			     enum reg_org_action action, int64_t now, struct json_object **out,
+			     int64_t *seq, struct dom_err *err);
+
+#endif

@@ -1,0 +1,534 @@
+/*
+ * store_auth: prepared SQL for accounts, their events, browser sessions, API tokens and login
+ * failures; it must not hash secrets, check permissions or choose timeouts (the domain does).
+ */
+#include "store/store_auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+/* Copies a text column into out (always terminated; "" for NULL). */
+static void store_auth_col_copy(sqlite3_stmt *st, int col, char *out, size_t outlen)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, outlen, "%s", s ? s : "");
+}
+
+/* Steps a statement expected to return one row of a single count; resets it. */
+static int store_auth_count(sqlite3_stmt *st, int64_t *n)
+{
+	int rc = db_step(st);
+
+	if (rc == 1) {
+		*n = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Steps a write and reports STORE_NOT_FOUND when it touched no row. */
+static int store_auth_exec_changed(struct db *db, sqlite3_stmt *st)
+{
+	int rc = db_exec_stmt(st);
+
+	if (rc)
+		return rc;
+	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int store_account_insert(struct db *db, const char *email, const char *display_name, const char *password_hash,
+			 const char *role, int64_t org_id, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO accounts (email, display_name, password_hash, role, org_id, disabled, created_at, "
+		"updated_at) VALUES (:email, :name, :hash, :role, :org, 0, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":email", email);
+	rc = rc ? rc : db_bind_text(st, ":name", display_name);
+	rc = rc ? rc : db_bind_text(st, ":hash", password_hash);
+	rc = rc ? rc : db_bind_text(st, ":role", role);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+static int store_account_row(sqlite3_stmt *st, struct store_account *out)
+{
+	int rc = db_step(st);
+
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		store_auth_col_copy(st, 1, out->email, sizeof(out->email));
+		store_auth_col_copy(st, 2, out->display_name, sizeof(out->display_name));
+		store_auth_col_copy(st, 3, out->password_hash, sizeof(out->password_hash));
+		store_auth_col_copy(st, 4, out->role, sizeof(out->role));
+		out->org_id = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
+		out->disabled = db_col_int(st, 6) != 0;
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_account_by_email(struct db *db, const char *email, struct store_account *out)
+{
+	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
+				  "FROM accounts WHERE email = :email";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_text(st, ":email", email))
+		return STORE_ERROR;
+	return store_account_row(st, out);
+}
+
+int store_account_by_id(struct db *db, int64_t id, struct store_account *out)
+{
+	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
+				  "FROM accounts WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":id", id))
+		return STORE_ERROR;
+	return store_account_row(st, out);
+}
+
+/* Adds "event_ids" (array) and turns "disabled" into a boolean on an account object. */
+static int store_account_decorate(struct db *db, struct json_object *o)
+{
+	static const char sql[] = "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
+	struct json_object *v = NULL, *ids;
+	sqlite3_stmt *st;
+	int rc;
+
+	json_object_object_get_ex(o, "disabled", &v);
+	json_object_object_add(o, "disabled", json_object_new_boolean(json_object_get_int64(v) != 0));
+	v = NULL;
+	json_object_object_get_ex(o, "id", &v);
+	st = db_stmt(db, sql);
+	if (!st || db_bind_int(st, ":id", json_object_get_int64(v)))
+		return STORE_ERROR;
+	ids = json_object_new_array();
+	while ((rc = db_step(st)) == 1)
+		json_object_array_add(ids, json_object_new_int64(db_col_int(st, 0)));
+	sqlite3_reset(st);
+	json_object_object_add(o, "event_ids", ids);
+	return rc;
+}
+
+struct json_object *store_account_json(struct db *db, int64_t id, int *rc)
+{
+	static const char sql[] = "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
+				  "FROM accounts WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct json_object *o = NULL;
+	int r;
+
+	if (!st || db_bind_int(st, ":id", id)) {
+		*rc = STORE_ERROR;
+		return NULL;
+	}
+	r = db_step(st);
+	if (r == 1)
+		o = db_row_json(st);
+	sqlite3_reset(st);
+	if (r != 1) {
+		*rc = r == 0 ? STORE_NOT_FOUND : r;
+		return NULL;
+	}
+	*rc = store_account_decorate(db, o);
+	if (*rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct json_object *store_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+					int64_t *total, int *rc)
+{
+	static const char sql_count[] = "SELECT count(*) FROM accounts WHERE :org = 0 OR org_id = :org";
+	static const char sql[] = "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
+				  "FROM accounts WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, sql_count);
+	struct json_object *arr;
+	size_t n;
+
+	*rc = STORE_ERROR;
+	if (!st || db_bind_int(st, ":org", org_id))
+		return NULL;
+	*rc = store_auth_count(st, total);
+	if (*rc)
+		return NULL;
+	st = db_stmt(db, sql);
+	*rc = STORE_ERROR;
+	if (!st || db_bind_int(st, ":org", org_id) || db_bind_int(st, ":limit", limit) ||
+	    db_bind_int(st, ":offset", offset))
+		return NULL;
+	arr = db_rows_json(st, rc);
+	if (!arr)
+		return NULL;
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		*rc = store_account_decorate(db, json_object_array_get_idx(arr, i));
+		if (*rc) {
+			json_object_put(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+int store_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
+			 int disabled, int64_t now)
+{
+	static const char sql[] = "UPDATE accounts SET display_name = coalesce(:name, display_name), "
+				  "password_hash = coalesce(:hash, password_hash), "
+				  "disabled = coalesce(:disabled, disabled), updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":name", display_name);
+	rc = rc ? rc : db_bind_text(st, ":hash", password_hash);
+	rc = rc ? rc : db_bind_opt_int(st, ":disabled", disabled >= 0, disabled > 0);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	return rc ? rc : store_auth_exec_changed(db, st);
+}
+
+int store_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n)
+{
+	static const char sql_del[] = "DELETE FROM account_events WHERE account_id = :id";
+	static const char sql_ins[] =
+		"INSERT OR IGNORE INTO account_events (account_id, event_id) VALUES (:id, :event)";
+	sqlite3_stmt *st = db_stmt(db, sql_del);
+	int rc;
+
+	if (!st || db_bind_int(st, ":id", account_id))
+		return STORE_ERROR;
+	rc = db_exec_stmt(st);
+	for (size_t i = 0; !rc && i < n; i++) {
+		st = db_stmt(db, sql_ins);
+		if (!st)
+			return STORE_ERROR;
+		rc = db_bind_int(st, ":id", account_id);
+		rc = rc ? rc : db_bind_int(st, ":event", ids[i]);
+		rc = rc ? rc : db_exec_stmt(st);
+	}
+	return rc;
+}
+
+int store_account_has_event(struct db *db, int64_t account_id, int64_t event_id)
+{
+	static const char sql[] = "SELECT 1 FROM account_events WHERE account_id = :id AND event_id = :event";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":id", account_id) || db_bind_int(st, ":event", event_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_auth_org_exists(struct db *db, int64_t org_id)
+{
+	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":id", org_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_auth_event_org(struct db *db, int64_t event_id, int64_t *org_id)
+{
+	static const char sql[] = "SELECT org_id FROM events WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":id", event_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*org_id = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,
+			 int64_t now)
+{
+	static const char sql[] = "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) "
+				  "VALUES (:id, :account, :csrf, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":id", id_hash);
+	rc = rc ? rc : db_bind_int(st, ":account", account_id);
+	rc = rc ? rc : db_bind_text(st, ":csrf", csrf_hash);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	return rc ? rc : db_exec_stmt(st);
+}
+
+int store_session_get(struct db *db, const char *id_hash, struct store_session *out)
+{
+	static const char sql[] = "SELECT account_id, csrf_hash, created_at, seen_at FROM auth_sessions "
+				  "WHERE id_hash = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_text(st, ":id", id_hash))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		out->account_id = db_col_int(st, 0);
+		store_auth_col_copy(st, 1, out->csrf_hash, sizeof(out->csrf_hash));
+		out->created_at = db_col_int(st, 2);
+		out->seen_at = db_col_int(st, 3);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_session_touch(struct db *db, const char *id_hash, int64_t now)
+{
+	static const char sql[] = "UPDATE auth_sessions SET seen_at = :now WHERE id_hash = :id AND seen_at < :now";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_text(st, ":id", id_hash);
+	return rc ? rc : db_exec_stmt(st);
+}
+
+int store_session_delete(struct db *db, const char *id_hash)
+{
+	static const char sql[] = "DELETE FROM auth_sessions WHERE id_hash = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_text(st, ":id", id_hash))
+		return STORE_ERROR;
+	return store_auth_exec_changed(db, st);
+}
+
+int store_sessions_delete_account(struct db *db, int64_t account_id)
+{
+	static const char sql[] = "DELETE FROM auth_sessions WHERE account_id = :account";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":account", account_id))
+		return STORE_ERROR;
+	return db_exec_stmt(st);
+}
+
+int store_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cutoff)
+{
+	static const char sql[] = "DELETE FROM auth_sessions WHERE seen_at < :idle OR created_at < :abs";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":idle", idle_cutoff) || db_bind_int(st, ":abs", absolute_cutoff))
+		return STORE_ERROR;
+	return db_exec_stmt(st);
+}
+
+int store_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
+		       int64_t org_id, int64_t now, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO api_tokens (token_hash, label, role, org_id, created_at) "
+				  "VALUES (:hash, :label, :role, :org, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":hash", token_hash);
+	rc = rc ? rc : db_bind_text(st, ":label", label);
+	rc = rc ? rc : db_bind_text(st, ":role", role);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+static int store_token_row(sqlite3_stmt *st, struct store_token *out)
+{
+	int rc = db_step(st);
+
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		store_auth_col_copy(st, 1, out->role, sizeof(out->role));
+		out->org_id = db_col_is_null(st, 2) ? 0 : db_col_int(st, 2);
+		out->revoked = !db_col_is_null(st, 3);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_token_by_hash(struct db *db, const char *token_hash, struct store_token *out)
+{
+	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE token_hash = :hash";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_text(st, ":hash", token_hash))
+		return STORE_ERROR;
+	return store_token_row(st, out);
+}
+
+int store_token_by_id(struct db *db, int64_t id, struct store_token *out)
+{
+	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":id", id))
+		return STORE_ERROR;
+	return store_token_row(st, out);
+}
+
+struct json_object *store_token_json(struct db *db, int64_t id, int *rc)
+{
+	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
+				  "WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct json_object *o = NULL;
+	int r;
+
+	if (!st || db_bind_int(st, ":id", id)) {
+		*rc = STORE_ERROR;
+		return NULL;
+	}
+	r = db_step(st);
+	if (r == 1)
+		o = db_row_json(st);
+	sqlite3_reset(st);
+	*rc = r == 1 ? STORE_OK : r == 0 ? STORE_NOT_FOUND : r;
+	return o;
+}
+
+struct json_object *store_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+				      int64_t *total, int *rc)
+{
+	static const char sql_count[] = "SELECT count(*) FROM api_tokens WHERE :org = 0 OR org_id = :org";
+	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
+				  "WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, sql_count);
+
+	*rc = STORE_ERROR;
+	if (!st || db_bind_int(st, ":org", org_id))
+		return NULL;
+	*rc = store_auth_count(st, total);
+	if (*rc)
+		return NULL;
+	st = db_stmt(db, sql);
+	*rc = STORE_ERROR;
+	if (!st || db_bind_int(st, ":org", org_id) || db_bind_int(st, ":limit", limit) ||
+	    db_bind_int(st, ":offset", offset))
+		return NULL;
+	return db_rows_json(st, rc);
+}
+
+int store_token_revoke(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":now", now) || db_bind_int(st, ":id", id))
+		return STORE_ERROR;
+	return store_auth_exec_changed(db, st);
+}
+
+int store_login_failures_get(struct db *db, const char *key_hash, int64_t *failures, int64_t *window_start)
+{
+	static const char sql[] = "SELECT failures, window_start FROM login_failures WHERE key_hash = :key";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_text(st, ":key", key_hash))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*failures = db_col_int(st, 0);
+		*window_start = db_col_int(st, 1);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_login_failure_add(struct db *db, const char *key_hash, int64_t now, int64_t window_s)
+{
+	/* every SET expression sees the old row, so both CASEs test the same window */
+	static const char sql[] =
+		"INSERT INTO login_failures (key_hash, failures, window_start) VALUES (:key, 1, :now) "
+		"ON CONFLICT (key_hash) DO UPDATE SET "
+		"failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END, "
+		"window_start = CASE WHEN window_start <= :now - :window THEN :now ELSE window_start END";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":key", key_hash);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":window", window_s);
+	return rc ? rc : db_exec_stmt(st);
+}
+
+int store_login_failures_clear(struct db *db, const char *key_hash)
+{
+	static const char sql[] = "DELETE FROM login_failures WHERE key_hash = :key";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_text(st, ":key", key_hash))
+		return STORE_ERROR;
+	return db_exec_stmt(st);
+}
+
+int store_login_failures_prune(struct db *db, int64_t cutoff)
+{
+	static const char sql[] = "DELETE FROM login_failures WHERE window_start < :cutoff";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":cutoff", cutoff))
+		return STORE_ERROR;
+	return db_exec_stmt(st);
+}

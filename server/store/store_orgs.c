@@ -1,0 +1,139 @@
+/* store_orgs: prepared statements over organisations; no validation, no permissions, no transactions. */
+#include "store/store_orgs.h"
+
+#include "store/db.h"
+
+#define ORG_COLS "id, name, kind, city, region, contact_name, contact_email, created_at, updated_at"
+
+static int store_org_bind(sqlite3_stmt *st, const struct store_org *o)
+{
+	int rc = db_bind_text(st, ":name", o->name);
+
+	rc = rc ? rc : db_bind_text(st, ":kind", o->kind);
+	rc = rc ? rc : db_bind_text(st, ":city", o->city);
+	rc = rc ? rc : db_bind_text(st, ":region", o->region);
+	rc = rc ? rc : db_bind_text(st, ":contact_name", o->contact_name);
+	rc = rc ? rc : db_bind_text(st, ":contact_email", o->contact_email);
+	return rc;
+}
+
+int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO organisations (name, kind, city, region, contact_name, contact_email, "
+		"created_at, updated_at) VALUES (:name, :kind, :city, :region, :contact_name, "
+		":contact_email, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_org_bind(st, o);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE organisations SET "
+		"name = CASE WHEN :set_name THEN :name ELSE name END, "
+		"kind = CASE WHEN :set_kind THEN :kind ELSE kind END, "
+		"city = CASE WHEN :set_city THEN :city ELSE city END, "
+		"region = CASE WHEN :set_region THEN :region ELSE region END, "
+		"contact_name = CASE WHEN :set_contact_name THEN :contact_name ELSE contact_name END, "
+		"contact_email = CASE WHEN :set_contact_email THEN :contact_email ELSE contact_email END, "
+		"updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_org_bind(st, o);
+	rc = rc ? rc : db_bind_int(st, ":set_name", !!(o->set & STORE_ORG_NAME));
+	rc = rc ? rc : db_bind_int(st, ":set_kind", !!(o->set & STORE_ORG_KIND));
+	rc = rc ? rc : db_bind_int(st, ":set_city", !!(o->set & STORE_ORG_CITY));
+	rc = rc ? rc : db_bind_int(st, ":set_region", !!(o->set & STORE_ORG_REGION));
+	rc = rc ? rc : db_bind_int(st, ":set_contact_name", !!(o->set & STORE_ORG_CONTACT_NAME));
+	rc = rc ? rc : db_bind_int(st, ":set_contact_email", !!(o->set & STORE_ORG_CONTACT_EMAIL));
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_org_get(struct db *db, int64_t id, struct json_object **out)
+{
+	static const char sql[] = "SELECT " ORG_COLS " FROM organisations WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*out = db_row_json(st);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}
+
+int store_org_exists(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}
+
+int store_org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
+		   struct json_object **items, int64_t *total)
+{
+	static const char sql_count[] =
+		"SELECT count(*) FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+		"AND (:kind IS NULL OR kind = :kind)";
+	static const char sql[] =
+		"SELECT " ORG_COLS " FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+		"AND (:kind IS NULL OR kind = :kind) ORDER BY name, id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, sql_count);
+	int rc;
+
+	*items = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":city", city);
+	rc = rc ? rc : db_bind_text(st, ":kind", kind);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*total = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != 1)
+		return rc ? rc : STORE_ERROR;
+	st = db_stmt(db, sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":city", city);
+	rc = rc ? rc : db_bind_text(st, ":kind", kind);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc)
+		return rc;
+	*items = db_rows_json(st, &rc);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/* store_venues: prepared statements over venues and rooms; no validation, no permissions, no transactions. */
+#include "store/store_venues.h"
+
+#include "store/db.h"
+
+#define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
+
+/* Binds a double, or NULL when has is false. */
+static int store_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v)
+{
+	int idx = sqlite3_bind_parameter_index(st, name);
+
+	if (!idx)
+		return STORE_ERROR;
+	if (!has)
+		return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+	return sqlite3_bind_double(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
+{
+	int rc = db_bind_text(st, ":name", v->name);
+
+	rc = rc ? rc : db_bind_text(st, ":city", v->city);
+	rc = rc ? rc : db_bind_text(st, ":address", v->address);
+	rc = rc ? rc : db_bind_text(st, ":tz", v->tz);
+	rc = rc ? rc : store_bind_opt_double(st, ":latitude", v->has_latitude, v->latitude);
+	rc = rc ? rc : store_bind_opt_double(st, ":longitude", v->has_longitude, v->longitude);
+	rc = rc ? rc : db_bind_opt_int(st, ":org_id", v->org_id > 0, v->org_id);
+	return rc;
+}
+
+int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO venues (name, city, address, tz, latitude, longitude, org_id, created_at, "
+		"updated_at) VALUES (:name, :city, :address, :tz, :latitude, :longitude, :org_id, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_venue_bind(st, v);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE venues SET "
+		"name = CASE WHEN :set_name THEN :name ELSE name END, "
+		"city = CASE WHEN :set_city THEN :city ELSE city END, "
+		"address = CASE WHEN :set_address THEN :address ELSE address END, "
+		"tz = CASE WHEN :set_tz THEN :tz ELSE tz END, "
+		"latitude = CASE WHEN :set_latitude THEN :latitude ELSE latitude END, "
+		"longitude = CASE WHEN :set_longitude THEN :longitude ELSE longitude END, "
+		"org_id = CASE WHEN :set_org_id THEN :org_id ELSE org_id END, "
+		"updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_venue_bind(st, v);
+	rc = rc ? rc : db_bind_int(st, ":set_name", !!(v->set & STORE_VENUE_NAME));
+	rc = rc ? rc : db_bind_int(st, ":set_city", !!(v->set & STORE_VENUE_CITY));
+	rc = rc ? rc : db_bind_int(st, ":set_address", !!(v->set & STORE_VENUE_ADDRESS));
+	rc = rc ? rc : db_bind_int(st, ":set_tz", !!(v->set & STORE_VENUE_TZ));
+	rc = rc ? rc : db_bind_int(st, ":set_latitude", !!(v->set & STORE_VENUE_LATITUDE));
+	rc = rc ? rc : db_bind_int(st, ":set_longitude", !!(v->set & STORE_VENUE_LONGITUDE));
+	rc = rc ? rc : db_bind_int(st, ":set_org_id", !!(v->set & STORE_VENUE_ORG));
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_venue_org(struct db *db, int64_t id, int64_t *org_id)
+{
+	static const char sql[] = "SELECT org_id FROM venues WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*org_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}
+
+int store_venue_get(struct db *db, int64_t id, struct json_object **out)
+{
+	static const char sql[] = "SELECT " VENUE_COLS " FROM venues WHERE id = :id";
+	static const char sql_rooms[] =
+		"SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
+	struct json_object *o = NULL, *rooms;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		o = db_row_json(st);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	if (rc != 1)
+		return rc;
+	st = db_stmt(db, sql_rooms);
+	rc = st ? db_bind_int(st, ":id", id) : STORE_ERROR;
+	rooms = rc ? NULL : db_rows_json(st, &rc);
+	if (rc) {
+		json_object_put(o);
+		return rc;
+	}
+	json_object_object_add(o, "rooms", rooms);
+	*out = o;
+	return STORE_OK;
+}
+
+int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
+		     struct json_object **items, int64_t *total)
+{
+	static const char sql_count[] =
+		"SELECT count(*) FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+		"AND (:org_id IS NULL OR org_id = :org_id)";
+	static const char sql[] =
+		"SELECT " VENUE_COLS " FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+		"AND (:org_id IS NULL OR org_id = :org_id) ORDER BY city, name, id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, sql_count);
+	int rc;
+
+	*items = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":city", city);
+	rc = rc ? rc : db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*total = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != 1)
+		return rc ? rc : STORE_ERROR;
+	st = db_stmt(db, sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":city", city);
+	rc = rc ? rc : db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc)
+		return rc;
+	*items = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *r, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO rooms (venue_id, name, capacity) VALUES (:venue_id, :name, :capacity)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":venue_id", venue_id);
+	rc = rc ? rc : db_bind_text(st, ":name", r->name);
+	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_room_update(struct db *db, int64_t id, const struct store_room *r)
+{
+	static const char sql[] =
+		"UPDATE rooms SET name = CASE WHEN :set_name THEN :name ELSE name END, "
+		"capacity = CASE WHEN :set_capacity THEN :capacity ELSE capacity END WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":set_name", !!(r->set & STORE_ROOM_NAME));
+	rc = rc ? rc : db_bind_text(st, ":name", r->name);
+	rc = rc ? rc : db_bind_int(st, ":set_capacity", !!(r->set & STORE_ROOM_CAPACITY));
+	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
+{
+	static const char sql[] = "SELECT venue_id FROM rooms WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*venue_id = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}
+
+int store_room_get(struct db *db, int64_t id, struct json_object **out)
+{
+	static const char sql[] = "SELECT id, venue_id, name, capacity FROM rooms WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*out = db_row_json(st);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}

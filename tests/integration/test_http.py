@@ -1,0 +1,153 @@
+"""HTTP transport and process behaviour: body limits and timeouts, error shapes, signals, CLI,
+backups and schema versions — what any client or operator of majlisd relies on."""
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import MAJLISD, Checks, Server, expect, expect_error, expect_status  # noqa: E402
+
+
+def raw_exchange(port, data, wait_first=None, timeout=10):
+    """Sends raw bytes (optionally in two parts with a pause) and returns the whole answer."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        if wait_first is not None:
+            s.sendall(data[0])
+            time.sleep(wait_first)
+            try:
+                s.sendall(data[1])
+            except OSError:
+                pass
+        else:
+            s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out.decode("utf-8", "replace")
+    finally:
+        s.close()
+
+
+class T(Checks):
+    def test_health_and_unknown_paths(self):
+        with Server() as srv:
+            r = srv.get("/healthz")
+            body = expect_status(r, 200)
+            expect(body["status"] == "ok" and body["schema"] >= 1, "health body", r)
+            expect_error(srv.get("/api/v1/no-such-thing"), 404, "not_found")
+            r = srv.post("/healthz", body={})
+            expect_error(r, 405, "method_not_allowed")
+            expect("GET" in r.headers.get("allow", ""), "Allow header", r)
+            expect(srv.request("HEAD", "/healthz").status == 200, "HEAD healthz")
+
+    def test_body_too_large_by_content_length(self):
+        with Server() as srv:
+            head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 2097152\r\n\r\n{")
+            out = raw_exchange(srv.port, head)
+            expect(out.startswith("HTTP/1.1 413"), "413 before reading: " + out[:200])
+            expect('"payload_too_large"' in out, "error code: " + out[:400])
+
+    def test_body_too_large_while_reading_chunked(self):
+        with Server() as srv:
+            head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n")
+            chunk = b" " * 65536
+            body = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(20)) + b"0\r\n\r\n"
+            out = raw_exchange(srv.port, head + body)
+            expect(out.startswith("HTTP/1.1 413"), "413 while reading a chunked body: " + out[:200])
+
+    def test_slow_body_gets_408(self):
+        with Server(extra_args=["--body-timeout", "1"]) as srv:
+            head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100\r\n\r\n{\"email\":")
+            out = raw_exchange(srv.port, (head, b"\"x"), wait_first=2.5)
+            expect(out.startswith("HTTP/1.1 408"), "408 for a trickled body: " + out[:200])
+            expect('"request_timeout"' in out, "408 error code: " + out[:400])
+            expect(srv.get("/healthz").status == 200, "server still answers")
+
+    def test_invalid_utf8_and_nul_bodies(self):
+        with Server() as srv:
+            for raw in (b'{"email":"\xff\xfe"}', b'{"email":"a\x00b"}'):
+                r = srv.request("POST", "/api/v1/auth/login", raw=raw, headers={"Content-Type": "application/json"})
+                expect_error(r, 400)
+
+    def test_error_shape_on_malformed_query(self):
+        with Server() as srv:
+            r = srv.get("/api/v1/organisations?limit=abc")
+            expect(r.status in (400, 404), "bad query", r)
+            if r.status == 400:
+                expect_error(r, 400)
+
+    def test_sigterm_stops_cleanly(self):
+        srv = Server()
+        srv.start()
+        try:
+            rc = srv.stop()
+            expect(rc == 0, f"exit status 0 after SIGTERM, got {rc}")
+            expect("stopped cleanly" in srv.log_text(), "clean stop logged")
+            con = sqlite3.connect(srv.db)
+            expect(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity")
+            con.close()
+        finally:
+            srv.__exit__(None, None, None)
+
+    def test_backup_while_running(self):
+        with Server() as srv:
+            out = os.path.join(srv.dir, "copy.db")
+            srv.cli("backup", "--db", srv.db, out)
+            con = sqlite3.connect(out)
+            expect(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "backup integrity")
+            expect(con.execute("PRAGMA user_version").fetchone()[0] >= 1, "backup has the schema")
+            con.close()
+
+    def test_newer_schema_is_refused(self):
+        with Server() as srv:
+            pass_db = srv.db
+            srv.stop()
+            con = sqlite3.connect(pass_db)
+            con.execute("PRAGMA user_version = 999")
+            con.commit()
+            con.close()
+            out = subprocess.run([MAJLISD, "--db", pass_db, "--listen", "127.0.0.1:0"], capture_output=True,
+                                 text=True, timeout=30)
+            expect(out.returncode != 0, "refused")
+            expect("newer than this majlisd knows" in out.stderr, "clear message: " + out.stderr)
+
+    def test_cli_help_version_and_bad_options(self):
+        out = subprocess.run([MAJLISD, "--version"], capture_output=True, text=True, timeout=10)
+        expect(out.returncode == 0 and out.stdout.startswith("majlisd "), "version")
+        out = subprocess.run([MAJLISD, "--help"], capture_output=True, text=True, timeout=10)
+        expect(out.returncode == 0 and "--tls-cert" in out.stdout and "token create" in out.stdout, "help")
+        out = subprocess.run([MAJLISD, "--listen", "nonsense"], capture_output=True, text=True, timeout=10)
+        expect(out.returncode == 2 and "HOST:PORT" in out.stderr, "bad listen: " + out.stderr)
+        out = subprocess.run([MAJLISD, "--tls-cert", "x.pem"], capture_output=True, text=True, timeout=10)
+        expect(out.returncode == 2 and "--tls-key" in out.stderr, "cert without key: " + out.stderr)
+
+    def test_tls(self):
+        d = tempfile.mkdtemp(prefix="majlis-tls-")
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+        with Server(tls=(cert, key)) as srv:
+            expect_status(srv.get("/healthz"), 200)
+            r = srv.post("/api/v1/auth/login", body={"email": "nobody@example.org", "password": "wrong-password"})
+            expect(r.status in (401, 429), "login answers over TLS", r)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    T().run()

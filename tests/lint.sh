@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Lint: banned functions and layer include boundaries (STYLE.md). Exits non-zero with the offending lines.
+set -u
+cd "$(dirname "$0")/.."
+fail=0
+src=$(git ls-files -co --exclude-standard -- 'server/*.c' 'server/*.h' 'calendar/*.c' 'calendar/*.h' \
+	'notifications/*.c' 'notifications/*.h' 2>/dev/null || find server calendar notifications -name '*.[ch]')
+
+report() {
+	echo "lint: $1"
+	echo "$2" | sed 's/^/    /'
+	fail=1
+}
+
+hits=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gmtime|localtime|gets)[[:space:]]*\(' $src \
+	| grep -vE '^\S+:[0-9]+:\s*(/\*|\*)' || true)
+[ -n "$hits" ] && report "banned function (use snprintf, strtol, gmtime_r, ...)" "$hits"
+
+only_in() { # header, allowed path regex
+	local h=$1 allow=$2 bad
+	bad=$(grep -nE "#include[[:space:]]*[<\"]$h" $src | grep -vE "^($allow)" || true)
+	[ -n "$bad" ] && report "$h included outside $allow" "$bad"
+}
+only_in 'libwebsockets\.h' 'server/transport/|server/main\.c'
+only_in 'sqlite3\.h' 'server/store/'
+only_in 'libical/' 'calendar/'
+only_in 'curl/' 'notifications/'
+
+not_from() { # directory, forbidden include prefixes regex
+	local dir=$1 forbid=$2 bad
+	bad=$(grep -nE "#include[[:space:]]*\"($forbid)" $(echo "$src" | grep "^$dir") 2>/dev/null || true)
+	[ -n "$bad" ] && report "$dir must not include ($forbid) (data flows transport -> api -> domain -> store)" "$bad"
+}
+not_from 'server/util/' 'store/|domain/|api/|transport/|calendar/'
+not_from 'server/store/' 'domain/|api/|transport/'
+not_from 'server/domain/' 'api/|transport/'
+not_from 'server/api/' 'transport/|store/store_'
+not_from 'calendar/' 'store/|domain/|api/|transport/'
+
+direct=$(grep -nE '\bsqlite3_[a-z_]+\(' $(echo "$src" | grep -vE '^server/store/') 2>/dev/null || true)
+[ -n "$direct" ] && report "sqlite3_* calls outside server/store/" "$direct"
+
+if [ "$fail" -ne 0 ]; then
+	echo "lint: FAILED"
+	exit 1
+fi
+echo "lint: ok ($(echo "$src" | wc -l) files)"
