@@ -15,6 +15,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/sessions.h"
 #include "store/db.h"
 #include "transport/http.h"
 #include "util/log.h"
@@ -207,6 +208,19 @@ static int main_args(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* Re-derives every session's UTC instant from its wall time with the tz database as it is now; the
+ * attendees of sessions that moved are notified (outbox) once. */
+static void main_refresh_times(struct app *app)
+{
+	struct dom_err err;
+	int moved = tz_refresh_sessions(app->db, &err);
+
+	if (moved < 0)
+		log_err("re-deriving session times failed: %s", err.message);
+	else if (moved > 0)
+		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -257,6 +271,7 @@ int main(int argc, char **argv)
 	app.cfg = &cfg;
 	app.db = db;
 	transport_http_init(&app);
+	main_refresh_times(&app);
 
 	memset(mounts, 0, sizeof(mounts));
 	mounts[0].mountpoint = "/";
@@ -308,6 +323,7 @@ int main(int argc, char **argv)
 			main_hup = 0;
 			tz_reload();
 			log_notice("SIGHUP: time zone database reloaded");
+			main_refresh_times(&app);
 		}
 		if (main_stop && !drain_until) {
 			transport_http_drain();

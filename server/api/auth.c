@@ -1,21 +1,216 @@
-/* auth: placeholder route table until the resource lands. */
-#include "api/router.h"
-
-const struct route api_auth_routes[] = {
-	{ 0 },
-};
+/*
+ * auth (api): POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me and api_auth(),
+ * which turns a bearer token or a session cookie into a principal and enforces Origin + CSRF on
+ * cookie writes; no SQL and no rules here, and no secret, email or cookie is ever logged.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "api/common.h"
+#include "api/router.h"
+#include "domain/auth.h"
+#include "util/jsonx.h"
+
+#define API_AUTH_LOGIN_PASSWORD_MAX 1024 /* characters accepted at login (creation allows fewer) */
+
+static bool api_auth_is_write(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+/* Whether the Origin header names this server: "http(s)://" + Host, or the origin of public_url. */
+static bool api_auth_origin_ok(const struct app *app, const struct request *req)
+{
+	const char *pub = app->cfg ? app->cfg->public_url : "";
+	char expect[300];
+	const char *scheme_end, *path;
+	size_t n;
+	int w;
+
+	if (!req->origin[0])
+		return false;
+	if (pub[0]) {
+		scheme_end = strstr(pub, "://");
+		if (scheme_end) {
+			path = strchr(scheme_end + 3, '/');
+			n = path ? (size_t)(path - pub) : strlen(pub);
+			if (strlen(req->origin) == n && !strncasecmp(req->origin, pub, n))
+				return true;
+		}
+	}
+	if (!req->host[0])
+		return false;
+	w = snprintf(expect, sizeof(expect), "%s://%s", req->tls ? "https" : "http", req->host);
+	return w > 0 && (size_t)w < sizeof(expect) && !strcasecmp(req->origin, expect);
+}
+
+/* A token as secret_token_new makes them: SECRET_TOKEN_LEN characters of [A-Za-z0-9_-]. */
+static bool api_auth_token_shape(const char *t)
+{
+	size_t n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+	return n == SECRET_TOKEN_LEN && !t[n];
+}
 
 int api_auth(struct app *app, const struct request *req, struct response *resp, struct principal *p,
 	     bool required)
 {
-	(void)app;
-	(void)req;
-	p->role = ROLE_NONE;
+	char sid[128];
+	struct auth_session s;
+	struct dom_err err;
+	const char *tok;
+
+	memset(p, 0, sizeof(*p));
+	if (req->authorization[0]) {
+		if (strncasecmp(req->authorization, "Bearer ", 7)) {
+			api_fail(resp, API_UNAUTHENTICATED, "invalid_token", "send 'Authorization: Bearer <token>'");
+			return -1;
+		}
+		tok = req->authorization + 7;
+		while (*tok == ' ')
+			tok++;
+		if (!api_auth_token_shape(tok)) {
+			api_fail(resp, API_UNAUTHENTICATED, "invalid_token", "the bearer token is not valid");
+			return -1;
+		}
+		if (auth_token_resolve(app->db, tok, p, &err)) {
+			memset(p, 0, sizeof(*p));
+			api_fail_dom(resp, &err);
+			return -1;
+		}
+		return 0;
+	}
+	if (request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) == 1 && sid[0]) {
+		if (auth_session_resolve(app->db, sid, req->now, app->cfg ? app->cfg->session_idle_s : 1800,
+					 app->cfg ? app->cfg->session_absolute_s : 43200, p, &s, &err)) {
+			memset(p, 0, sizeof(*p));
+			if (required || err.code != DOM_UNAUTHENTICATED) {
+				api_fail_dom(resp, &err);
+				return -1;
+			}
+			return 0;
+		}
+		if (api_auth_is_write(req->method) &&
+		    (!api_auth_origin_ok(app, req) || !auth_csrf_ok(&s, req->csrf_token))) {
+			memset(p, 0, sizeof(*p));
+			api_fail(resp, API_FORBIDDEN, "csrf_failed",
+				 "a write with a session cookie needs this site's Origin and the X-CSRF-Token header");
+			return -1;
+		}
+		return 0;
+	}
 	if (required) {
 		api_fail(resp, API_UNAUTHENTICATED, NULL, "log in or send a bearer token");
 		return -1;
 	}
 	return 0;
 }
+
+/* Set-Cookie for the session: value, or clearing it when value is NULL. */
+static void api_auth_cookie(struct response *resp, const struct request *req, const char *value)
+{
+	char v[256];
+
+	snprintf(v, sizeof(v), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", AUTH_SESSION_COOKIE,
+		 value ? value : "", value ? "" : "; Max-Age=0", req->tls ? "; Secure" : "");
+	response_header(resp, "Set-Cookie", v);
+	memset(v, 0, sizeof(v));
+}
+
+static void auth_login_post(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	static const char *const keys[] = { "email", "password", NULL };
+	struct json_object *body = NULL, *o;
+	const char *email = NULL, *password = NULL;
+	struct auth_login out;
+	struct jsonx_err jerr;
+	struct dom_err err;
+	char old[128] = "";
+	char retry[24];
+
+	(void)args;
+	if (req->origin[0] && !api_auth_origin_ok(app, req)) {
+		api_fail(resp, API_FORBIDDEN, "csrf_failed", "a login must come from this site");
+		return;
+	}
+	if (api_body(req, resp, &body))
+		return;
+	if (jsonx_only_keys(body, keys, &jerr) ||
+	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &email, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", true, JSONX_LINE, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) < 0) {
+		api_fail_json(resp, &jerr);
+		goto out;
+	}
+	if (request_cookie(req, AUTH_SESSION_COOKIE, old, sizeof(old)) != 1)
+		old[0] = '\0';
+	if (auth_login(app->db, email, password, old, req->now, &out, &err)) {
+		api_fail_dom(resp, &err);
+		if (err.code == DOM_THROTTLED) {
+			snprintf(retry, sizeof(retry), "%lld", (long long)out.retry_after);
+			response_header(resp, "Retry-After", retry);
+		}
+		goto out;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "account", out.account);
+	jsonx_add_str(o, "csrf_token", out.csrf);
+	api_reply(resp, API_OK, o);
+	api_auth_cookie(resp, req, out.session);
+	memset(out.session, 0, sizeof(out.session));
+	memset(out.csrf, 0, sizeof(out.csrf));
+	app_changed(app, out.seq);
+out:
+	memset(old, 0, sizeof(old));
+	json_object_put(body);
+}
+
+static void auth_logout_post(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct principal p;
+	struct dom_err err;
+	char sid[128];
+	int64_t seq = 0;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (!p.via_cookie || request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) != 1) {
+		api_fail(resp, API_BAD_REQUEST, NULL, "only a browser session logs out; revoke a token instead");
+		return;
+	}
+	if (auth_logout(app->db, sid, &seq, &err)) {
+		api_fail_dom(resp, &err);
+	} else {
+		api_reply(resp, API_NO_CONTENT, NULL);
+		api_auth_cookie(resp, req, NULL);
+		app_changed(app, seq);
+	}
+	memset(sid, 0, sizeof(sid));
+}
+
+static void auth_me_get(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	struct json_object *o;
+	struct principal p;
+	struct dom_err err;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (auth_me(app->db, &p, &o, &err)) {
+		api_fail_dom(resp, &err);
+		return;
+	}
+	api_reply(resp, API_OK, o);
+}
+
+const struct route api_auth_routes[] = {
+	{ HTTP_POST, "/api/v1/auth/login", auth_login_post },
+	{ HTTP_POST, "/api/v1/auth/logout", auth_logout_post },
+	{ HTTP_GET, "/api/v1/auth/me", auth_me_get },
+	{ 0 },
+};

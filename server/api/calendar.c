@@ -1,6 +1,296 @@
-/* calendar: placeholder route table until the resource lands. */
+/*
+ * calendar: HTTP handlers for the iCalendar feeds (/calendar/...) with their validators and conditional
+ * answers, and for /api/v1/calendar-tokens; parse, authenticate, one domain call, render — no SQL, no
+ * feed rules, and never a token in a log line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/common.h"
 #include "api/router.h"
+#include "domain/feeds.h"
+
+#define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
+#define CAL_CITY_MAX	 101
+#define CAL_DATE_LEN	 40
+
+static struct feed_cache *cal_cache(struct app *app)
+{
+	if (!app->feeds)
+		app->feeds = feeds_cache();
+	return app->feeds;
+}
+
+/* ?lang=fr|ar|en. Returns 1 given, 0 absent (fr), -1 with a 400 filled. */
+static int cal_lang(const struct request *req, struct response *resp, enum feed_lang *lang)
+{
+	char v[8];
+	int rc = api_query_text(req, resp, "lang", v, sizeof(v));
+
+	*lang = FEED_LANG_FR;
+	if (rc <= 0)
+		return rc;
+	if (feed_lang_parse(v, lang)) {
+		api_fail(resp, API_BAD_REQUEST, "invalid_query",
+			 "query parameter 'lang' must be fr, ar or en");
+		return -1;
+	}
+	return 1;
+}
+
+/* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t. */
+static void cal_http_date(int64_t t, char out[CAL_DATE_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, CAL_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+		out[0] = '\0';
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); returns 0 with *t set, or -1. */
+static int cal_parse_http_date(const char *s, int64_t *t)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char wday[4], mon[4];
+	const char *m;
+	struct tm tm;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &tm.tm_mday, mon, &tm.tm_year,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 7 ||
+	    s[n] != '\0' || strlen(mon) != 3)
+		return -1;
+	m = strstr(months, mon);
+	if (!m || (m - months) % 3 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_year -= 1900;
+	*t = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* Whether the If-None-Match list holds "*" or etag (weak comparison, as RFC 9110 13.1.2 asks). */
+static bool cal_etag_listed(const char *list, const char *etag)
+{
+	size_t el = strlen(etag);
+	const char *p = list;
+
+	while (*p) {
+		const char *start, *end;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '*')
+			return true;
+		start = p;
+		if (!strncmp(p, "W/", 2))
+			start = p += 2;
+		if (*p != '"')
+			return false;
+		end = strchr(p + 1, '"');
+		if (!end)
+			return false;
+		if ((size_t)(end + 1 - start) == el && !memcmp(start, etag, el))
+			return true;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* Whether the request's validators show the client already has v (If-None-Match wins over
+ * If-Modified-Since). */
+static bool cal_not_modified(const struct request *req, const struct feed_view *v)
+{
+	int64_t since;
+
+	if (req->if_none_match[0])
+		return cal_etag_listed(req->if_none_match, v->etag);
+	if (req->if_modified_since[0] && !cal_parse_http_date(req->if_modified_since, &since))
+		return v->last_modified <= since;
+	return false;
+}
+
+/* Answers a feed: the domain error, 304, or the cached bytes handed to the transport without a copy
+ * (the view's reference passes to the response, released when it has been written). */
+static void cal_serve(const struct request *req, struct response *resp, int rc, const struct dom_err *e,
+		      struct feed_view *v, bool secret)
+{
+	char date[CAL_DATE_LEN];
+
+	if (rc) {
+		api_fail_dom(resp, e);
+		return;
+	}
+	response_header(resp, "ETag", v->etag);
+	cal_http_date(v->last_modified, date);
+	if (date[0])
+		response_header(resp, "Last-Modified", date);
+	/* secret feeds must not sit in shared caches; every client revalidates (cheap: 304) */
+	response_header(resp, "Cache-Control", secret ? "private, no-cache" : "public, no-cache");
+	if (cal_not_modified(req, v)) {
+		feeds_blob_release(v->blob);
+		api_reply_raw(resp, API_NOT_MODIFIED, CAL_CONTENT_TYPE);
+		return;
+	}
+	resp->shared = v->data;
+	resp->shared_len = v->len;
+	resp->release = feeds_blob_release;
+	resp->shared_ctx = v->blob;
+	api_reply_raw(resp, API_OK, CAL_CONTENT_TYPE);
+}
+
+static void cal_public(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
+{
+	char city[CAL_CITY_MAX], type[32];
+	struct feeds_filter f = {0};
+	struct feed_view v;
+	struct dom_err e = {0};
+	enum feed_lang lang;
+	int has_city, has_type, rc;
+
+	(void)args;
+	has_city = api_query_text(req, resp, "city", city, sizeof(city));
+	if (has_city < 0)
+		return;
+	has_type = api_query_text(req, resp, "type", type, sizeof(type));
+	if (has_type < 0 || api_query_id(req, resp, "org", &f.org_id) < 0 || cal_lang(req, resp, &lang) < 0)
+		return;
+	f.city = has_city > 0 && city[0] ? city : NULL;
+	f.type = has_type > 0 && type[0] ? type : NULL;
+	rc = feeds_public(cal_cache(app), app->db, app->cfg, &f, lang, req->now, &v, &e);
+	cal_serve(req, resp, rc, &e, &v, false);
+}
+
+static void cal_event(struct app *app, const struct request *req, const struct route_args *args,
+		      struct response *resp)
+{
+	struct principal p = {0};
+	struct feed_view v;
+	struct dom_err e = {0};
+	enum feed_lang lang;
+	int rc;
+
+	if (cal_lang(req, resp, &lang) < 0 || api_auth(app, req, resp, &p, false))
+		return;
+	rc = feeds_event(cal_cache(app), app->db, app->cfg, &p, args->ids[0], lang, req->now, &v, &e);
+	cal_serve(req, resp, rc, &e, &v, p.role != ROLE_NONE);
+}
+
+static void cal_token_feed(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
+{
+	struct feed_view v;
+	struct dom_err e = {0};
+	enum feed_lang lang;
+	int has_lang, rc;
+
+	has_lang = cal_lang(req, resp, &lang);
+	if (has_lang < 0)
+		return;
+	rc = feeds_by_token(cal_cache(app), app->db, app->cfg, args->tokens[0], has_lang > 0, lang, req->now,
+			    &v, &e);
+	cal_serve(req, resp, rc, &e, &v, true);
+}
+
+/* The base of absolute links: the configured public URL, else this request's scheme and Host. */
+static void cal_base_url(const struct app *app, const struct request *req, char *out, size_t outlen)
+{
+	size_t n = strlen(app->cfg->public_url);
+	bool host_ok = req->host[0] != '\0';
+
+	if (n) {
+		while (n && app->cfg->public_url[n - 1] == '/')
+			n--;
+		snprintf(out, outlen, "%.*s", (int)n, app->cfg->public_url);
+		return;
+	}
+	for (const char *h = req->host; *h; h++)
+		if (!(('a' <= *h && *h <= 'z') || ('A' <= *h && *h <= 'Z') || ('0' <= *h && *h <= '9') ||
+		      strchr(".-:[]", *h)))
+			host_ok = false;
+	snprintf(out, outlen, "%s://%s", req->tls ? "https" : "http", host_ok ? req->host : "localhost");
+}
+
+static void cal_token_create(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct json_object *body = NULL, *out = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	char token[SECRET_TOKEN_LEN + 1], base[300], url[512];
+	const char *rest;
+	int64_t seq = 0;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+		return;
+	if (feeds_token_create(app->db, &p, body, req->now, token, &out, &seq, &e)) {
+		api_fail_dom(resp, &e);
+		goto out;
+	}
+	cal_base_url(app, req, base, sizeof(base));
+	json_object_object_add(out, "token", json_object_new_string(token));
+	snprintf(url, sizeof(url), "%s/calendar/feed/%s.ics", base, token);
+	json_object_object_add(out, "https_url", json_object_new_string(url));
+	rest = strstr(base, "://");
+	snprintf(url, sizeof(url), "webcal://%s/calendar/feed/%s.ics", rest ? rest + 3 : base, token);
+	json_object_object_add(out, "webcal_url", json_object_new_string(url));
+	memset(token, 0, sizeof(token));
+	memset(url, 0, sizeof(url));
+	app_changed(app, seq);
+	api_reply(resp, API_CREATED, out);
+out:
+	json_object_put(body);
+}
+
+static void cal_token_list(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
+{
+	struct json_object *items = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	int64_t limit, offset, total = 0;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset))
+		return;
+	if (feeds_token_list(app->db, &p, limit, offset, &items, &total, &e)) {
+		api_fail_dom(resp, &e);
+		return;
+	}
+	api_reply_list(resp, items, total, limit, offset);
+}
+
+static void cal_token_revoke(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct principal p = {0};
+	struct dom_err e = {0};
+	int64_t seq = 0;
+
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (feeds_token_revoke(app->db, &p, args->ids[0], req->now, &seq, &e)) {
+		api_fail_dom(resp, &e);
+		return;
+	}
+	app_changed(app, seq);
+	api_reply(resp, API_NO_CONTENT, NULL);
+}
 
 const struct route api_calendar_routes[] = {
-	{ 0 },
+    {HTTP_GET, "/calendar/public.ics", cal_public},
+    {HTTP_GET, "/calendar/events/{id}.ics", cal_event},
+    {HTTP_GET, "/calendar/feed/{token:token}.ics", cal_token_feed},
+    {HTTP_POST, "/api/v1/calendar-tokens", cal_token_create},
+    {HTTP_GET, "/api/v1/calendar-tokens", cal_token_list},
+    {HTTP_DELETE, "/api/v1/calendar-tokens/{id}", cal_token_revoke},
+    {0},
 };

@@ -39,7 +39,7 @@ static void api_error_body(struct response *r, int status, const char *code, con
 	r->status = status;
 	r->content_type = "application/json";
 	buf_reset(&r->body);
-	buf_puts(&r->body, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	buf_puts(&r->body, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	buf_puts(&r->body, "\n");
 	json_object_put(o);
 	if (status == 503)
@@ -96,7 +96,7 @@ void api_reply(struct response *r, enum api_ok kind, struct json_object *obj)
 	r->content_type = "application/json";
 	buf_reset(&r->body);
 	if (obj) {
-		if (buf_puts(&r->body, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN)) ||
+		if (buf_puts(&r->body, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) ||
 		    buf_puts(&r->body, "\n"))
 			api_fail(r, API_INTERNAL, NULL, "response too large");
 		json_object_put(obj);

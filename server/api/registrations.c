@@ -1,6 +1,242 @@
-/* registrations: placeholder route table until the resource lands. */
+/*
+ * registrations: HTTP handlers for registering to events, the personal link (/r/{token}) and the
+ * organisers' list and decisions — parse, validate, one domain call, render; no SQL, no rules.
+ */
+#include <string.h>
+
+#include "api/common.h"
 #include "api/router.h"
+#include "domain/idempotency.h"
+#include "domain/registrations.h"
+
+/* Personal data and secrets in an answer: never cached, never leaked through Referer. */
+static void reg_private(struct response *resp)
+{
+	response_header(resp, "Cache-Control", "no-store");
+	response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
+/*
+ * A POST that takes no fields: no body, or an empty JSON object. Returns 0, or -1 with resp filled
+ * (415 for another media type, 400 for anything else in the body).
+ */
+static int reg_empty_body(const struct request *req, struct response *resp)
+{
+	static const char *const none[] = {NULL};
+	struct json_object *o = NULL;
+	struct jsonx_err jerr;
+
+	if (!req->body_len && !req->content_type[0])
+		return 0;
+	if (api_body(req, resp, &o))
+		return -1;
+	if (jsonx_only_keys(o, none, &jerr)) {
+		json_object_put(o);
+		api_fail_json(resp, &jerr);
+		return -1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
+/* POST /api/v1/events/{id}/registrations */
+static void reg_create(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
+{
+	static const char *const keys[] = {"name",  "name_ar", "sex",	  "nationality", "phone",
+					   "email", "lang",    "consent", NULL};
+	static const char *const sexes[] = {"female", "male", "unspecified", NULL};
+	static const char *const langs[] = {"fr", "ar", "en", NULL};
+	struct reg_input in = {0};
+	struct reg_result res;
+	struct json_object *o = NULL;
+	struct jsonx_err jerr;
+	struct dom_err err = {0};
+	struct principal p = {0};
+	int sex = -1, lang = -1;
+
+	if (api_auth(app, req, resp, &p, false))
+		return;
+	if (req->idempotency_key[0] && !idem_key_valid(req->idempotency_key)) {
+		api_fail(resp, API_BAD_REQUEST, "invalid_idempotency_key",
+			 "Idempotency-Key must be %d to %d characters of letters, digits, '-' and '_'",
+			 IDEM_KEY_MIN, IDEM_KEY_MAX);
+		return;
+	}
+	if (api_body(req, resp, &o))
+		return;
+	if (jsonx_only_keys(o, keys, &jerr) < 0 ||
+	    jsonx_get_str(o, "name", true, JSONX_LINE, 200, &in.name, &jerr) < 0 ||
+	    jsonx_get_str(o, "name_ar", false, JSONX_LINE, 200, &in.name_ar, &jerr) < 0 ||
+	    jsonx_get_enum(o, "sex", false, sexes, &sex, &jerr) < 0 ||
+	    jsonx_get_str(o, "nationality", false, JSONX_LINE, 64, &in.nationality, &jerr) < 0 ||
+	    jsonx_get_str(o, "phone", false, JSONX_PHONE, 32, &in.phone, &jerr) < 0 ||
+	    jsonx_get_str(o, "email", false, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
+	    jsonx_get_enum(o, "lang", false, langs, &lang, &jerr) < 0) {
+		api_fail_json(resp, &jerr);
+		goto out;
+	}
+	switch (jsonx_get_bool(o, "consent", false, &in.consent, &jerr)) {
+	case -1:
+		api_fail_json(resp, &jerr);
+		goto out;
+	case 1:
+		in.has_consent = true;
+		break;
+	default:
+		break;
+	}
+	in.sex = sex >= 0 ? sexes[sex] : NULL;
+	in.lang = lang >= 0 ? langs[lang] : NULL;
+	if (registrations_create(app->db, &p, args->ids[0], &in, req->idempotency_key, req->now, &res,
+				 &err)) {
+		api_fail_dom(resp, &err);
+		goto out;
+	}
+	if (res.seq)
+		app_changed(app, res.seq);
+	api_reply(resp, res.outcome == IDEM_CREATED ? API_CREATED : API_OK, res.json);
+	reg_private(resp);
+	if (res.replayed)
+		response_header(resp, "Idempotent-Replayed", "true");
+out:
+	json_object_put(o);
+}
+
+/* GET /api/v1/events/{id}/registrations?status=&limit=&offset= */
+static void reg_list(struct app *app, const struct request *req, const struct route_args *args,
+		     struct response *resp)
+{
+	struct principal p = {0};
+	struct dom_err err = {0};
+	struct json_object *items = NULL;
+	int64_t limit, offset, total = 0;
+	char status[32];
+	int has_status;
+
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (api_page(req, resp, &limit, &offset))
+		return;
+	has_status = api_query_text(req, resp, "status", status, sizeof(status));
+	if (has_status < 0)
+		return;
+	if (registrations_list(app->db, &p, args->ids[0], has_status ? status : NULL, limit, offset, &items,
+			       &total, &err)) {
+		api_fail_dom(resp, &err);
+		return;
+	}
+	api_reply_list(resp, items, total, limit, offset);
+	reg_private(resp);
+}
+
+/* GET /api/v1/r/{token} */
+static void reg_link_get(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	struct dom_err err = {0};
+	struct json_object *o = NULL;
+
+	if (registrations_by_token(app->db, args->tokens[0], req->now, &o, &err)) {
+		api_fail_dom(resp, &err);
+		reg_private(resp);
+		return;
+	}
+	api_reply(resp, API_OK, o);
+	reg_private(resp);
+}
+
+static void reg_link_act(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp, enum reg_self_action action)
+{
+	struct dom_err err = {0};
+	struct json_object *o = NULL;
+	int64_t seq = 0;
+
+	reg_private(resp);
+	if (reg_empty_body(req, resp))
+		return;
+	if (registrations_self(app->db, args->tokens[0], action, req->now, &o, &seq, &err)) {
+		api_fail_dom(resp, &err);
+		return;
+	}
+	if (seq)
+		app_changed(app, seq);
+	api_reply(resp, API_OK, o);
+}
+
+/* POST /api/v1/r/{token}/confirm */
+static void reg_link_confirm(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	reg_link_act(app, req, args, resp, REG_SELF_CONFIRM);
+}
+
+/* POST /api/v1/r/{token}/decline */
+static void reg_link_decline(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	reg_link_act(app, req, args, resp, REG_SELF_DECLINE);
+}
+
+/* POST /api/v1/r/{token}/cancel */
+static void reg_link_cancel(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	reg_link_act(app, req, args, resp, REG_SELF_CANCEL);
+}
+
+static void reg_org_act(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp, enum reg_org_action action)
+{
+	struct principal p = {0};
+	struct dom_err err = {0};
+	struct json_object *o = NULL;
+	int64_t seq = 0;
+
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (reg_empty_body(req, resp))
+		return;
+	if (registrations_org_action(app->db, &p, args->ids[0], action, req->now, &o, &seq, &err)) {
+		api_fail_dom(resp, &err);
+		return;
+	}
+	if (seq)
+		app_changed(app, seq);
+	api_reply(resp, API_OK, o);
+}
+
+/* POST /api/v1/registrations/{id}/approve */
+static void reg_approve(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	reg_org_act(app, req, args, resp, REG_ORG_APPROVE);
+}
+
+/* POST /api/v1/registrations/{id}/reject */
+static void reg_reject(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
+{
+	reg_org_act(app, req, args, resp, REG_ORG_REJECT);
+}
+
+/* POST /api/v1/registrations/{id}/cancel */
+static void reg_cancel(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
+{
+	reg_org_act(app, req, args, resp, REG_ORG_CANCEL);
+}
 
 const struct route api_registrations_routes[] = {
-	{ 0 },
+    {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
+    {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
+    {HTTP_GET, "/api/v1/r/{token:token}", reg_link_get},
+    {HTTP_POST, "/api/v1/r/{token:token}/confirm", reg_link_confirm},
+    {HTTP_POST, "/api/v1/r/{token:token}/decline", reg_link_decline},
+    {HTTP_POST, "/api/v1/r/{token:token}/cancel", reg_link_cancel},
+    {HTTP_POST, "/api/v1/registrations/{id}/approve", reg_approve},
+    {HTTP_POST, "/api/v1/registrations/{id}/reject", reg_reject},
+    {HTTP_POST, "/api/v1/registrations/{id}/cancel", reg_cancel},
+    {0},
 };

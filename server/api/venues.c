@@ -1,6 +1,112 @@
-/* venues: placeholder route table until the resource lands. */
+/*
+ * venues: HTTP handlers for /api/v1/venues and their rooms — parse, authenticate, one domain call,
+ * render; no SQL and no rules of its own.
+ */
+#include "api/common.h"
 #include "api/router.h"
+#include "domain/venues.h"
+
+#define VENUES_QUERY_MAX 201
+
+/* The signature every venue/room write shares in the domain. */
+typedef int (*venues_write_fn)(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			       struct json_object **out, int64_t *seq, struct dom_err *err);
+
+/* Authenticates, reads the body, runs fn on id and replies with ok or the error. */
+static void venues_write(struct app *app, const struct request *req, struct response *resp,
+			 venues_write_fn fn, int64_t id, enum api_ok ok)
+{
+	struct json_object *body = NULL, *out = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	int64_t seq = 0;
+
+	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+		return;
+	if (fn(app->db, &p, id, body, &out, &seq, &e)) {
+		api_fail_dom(resp, &e);
+	} else {
+		app_changed(app, seq);
+		api_reply(resp, ok, out);
+	}
+	json_object_put(body);
+}
+
+/* venue_create with the shared signature (id unused). */
+static int venues_create_fn(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			    struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	(void)id;
+	return venue_create(db, p, body, out, seq, err);
+}
+
+static void venues_create(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	(void)args;
+	venues_write(app, req, resp, venues_create_fn, 0, API_CREATED);
+}
+
+static void venues_update(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	venues_write(app, req, resp, venue_update, args->ids[0], API_OK);
+}
+
+static void venues_room_create(struct app *app, const struct request *req, const struct route_args *args,
+			       struct response *resp)
+{
+	venues_write(app, req, resp, room_create, args->ids[0], API_CREATED);
+}
+
+static void venues_room_update(struct app *app, const struct request *req, const struct route_args *args,
+			       struct response *resp)
+{
+	venues_write(app, req, resp, room_update, args->ids[0], API_OK);
+}
+
+static void venues_get(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
+{
+	struct json_object *out = NULL;
+	struct dom_err e = {0};
+
+	(void)req;
+	if (venue_get(app->db, args->ids[0], &out, &e)) {
+		api_fail_dom(resp, &e);
+		return;
+	}
+	api_reply(resp, API_OK, out);
+}
+
+static void venues_list(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	char city[VENUES_QUERY_MAX];
+	struct json_object *items = NULL;
+	struct dom_err e = {0};
+	int64_t limit, offset, total = 0, org = 0;
+	int has_city;
+
+	(void)args;
+	if (api_page(req, resp, &limit, &offset))
+		return;
+	has_city = api_query_text(req, resp, "city", city, sizeof(city));
+	if (has_city < 0 || api_query_id(req, resp, "org", &org) < 0)
+		return;
+	if (venue_list(app->db, has_city ? city : NULL, org, limit, offset, &items, &total, &e)) {
+		api_fail_dom(resp, &e);
+		return;
+	}
+	api_reply_list(resp, items, total, limit, offset);
+}
 
 const struct route api_venues_routes[] = {
-	{ 0 },
+    {HTTP_POST, "/api/v1/venues", venues_create},
+    {HTTP_GET, "/api/v1/venues", venues_list},
+    {HTTP_GET, "/api/v1/venues/{id}", venues_get},
+    {HTTP_PATCH, "/api/v1/venues/{id}", venues_update},
+    {HTTP_POST, "/api/v1/venues/{id}/rooms", venues_room_create},
+    {HTTP_PATCH, "/api/v1/rooms/{id}", venues_room_update},
+    {0},
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "domain/domain.h"
+#include "domain/idempotency.h"
 
 struct db;
 struct json_object;
@@ -33,36 +34,38 @@ int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int6
  * by registrations_create. Lives on the handler's stack. */
 struct reg_input {
 	const char *name;
-	const char *name_ar;     /* may be NULL */
-	const char *sex;         /* may be NULL: "unspecified" */
+	const char *name_ar;	 /* may be NULL */
+	const char *sex;	 /* may be NULL: "unspecified" */
 	const char *nationality; /* may be NULL */
-	const char *phone;       /* may be NULL when email is set */
-	const char *email;       /* may be NULL when phone is set */
-	const char *lang;        /* may be NULL: "fr" */
+	const char *phone;	 /* may be NULL when email is set */
+	const char *email;	 /* may be NULL when phone is set */
+	const char *lang;	 /* may be NULL: "fr" */
 	bool consent;
 	bool has_consent;
 };
 
 /* What registrations_create concluded. Lives on the caller's stack; json is owned (put it). */
 struct reg_result {
-	bool created;                  /* true: new registration (201); false: existing (200) */
-	struct json_object *json;      /* {"registration":{...}[,"token","link"]} new ref */
-	int64_t seq;                   /* change-log seq to announce (0: none) */
+	enum idem_outcome outcome; /* IDEM_CREATED: new registration; IDEM_OK: an existing one */
+	bool replayed;		   /* the stored first answer to this Idempotency-Key */
+	struct json_object *json;  /* {"registration":{...}[,"token","link"]} new ref */
+	int64_t seq;		   /* change-log seq to announce (0: none) */
 };
 
 /*
- * Registers in for event_id on behalf of p (anonymous allowed for public events). idem_key (may be
- * NULL) is an Idempotency-Key already validated by the caller: a replay returns the stored first
- * answer with *replay_status set (>0) and res->json the stored body. Main thread. Returns DOM_OK or
- * a negative dom_code with err set; on error nothing is written.
+ * Registers in for event_id on behalf of p (anonymous allowed for public events). idem_key (NULL
+ * or "" for none) is an Idempotency-Key already checked with idem_key_valid: a retry gets the
+ * stored first answer (res->replayed). A person already registered gets their registration without
+ * token, and an outbox row "registration.link_resent". Service thread. Returns DOM_OK or a negative
+ * dom_code with err set; on error nothing is written.
  */
 int registrations_create(struct db *db, const struct principal *p, int64_t event_id,
 			 const struct reg_input *in, const char *idem_key, int64_t now,
-			 struct reg_result *res, int *replay_status, struct dom_err *err);
+			 struct reg_result *res, struct dom_err *err);
 
 /* The personal-link view of the registration whose token is token: new JSON object in *out. */
-int registrations_by_token(struct db *db, const char *token, int64_t now,
-			   struct json_object **out, struct dom_err *err);
+int registrations_by_token(struct db *db, const char *token, int64_t now, struct json_object **out,
+			   struct dom_err *err);
 
 enum reg_self_action { REG_SELF_CONFIRM, REG_SELF_DECLINE, REG_SELF_CANCEL };
 /* A participant acting through the personal link. *out: the updated view (new ref); *seq: change
@@ -71,15 +74,18 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 		       struct json_object **out, int64_t *seq, struct dom_err *err);
 
 /* Organiser listing of an event's registrations with person contact data; status may be NULL.
- * *out: {"items":[...],"total":N,...} new ref. */
-int registrations_list(struct db *db, const struct principal *p, int64_t event_id,
-		       const char *status, int64_t limit, int64_t offset,
-		       struct json_object **out, struct dom_err *err);
+ * *items: new JSON array (caller puts), *total: count matching the filter. */
+int registrations_list(struct db *db, const struct principal *p, int64_t event_id, const char *status,
+		       int64_t limit, int64_t offset, struct json_object **items, int64_t *total,
+		       struct dom_err *err);
+
+/* Whether s names a registration status. */
+bool registrations_status_valid(const char *s);
 
 enum reg_org_action { REG_ORG_APPROVE, REG_ORG_REJECT, REG_ORG_CANCEL };
 /* An organiser (or admin) acting on registration reg_id. *out: updated registration (new ref). */
 int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
-			     enum reg_org_action action, int64_t now, struct json_object **out,
-			     int64_t *seq, struct dom_err *err);
+			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,
+			     struct dom_err *err);
 
 #endif

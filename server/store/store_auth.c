@@ -42,7 +42,7 @@ static int store_auth_exec_changed(struct db *db, sqlite3_stmt *st)
 	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int store_account_insert(struct db *db, const char *email, const char *display_name, const char *password_hash,
+int store_auth_account_insert(struct db *db, const char *email, const char *display_name, const char *password_hash,
 			 const char *role, int64_t org_id, int64_t now, int64_t *id)
 {
 	static const char sql[] =
@@ -65,7 +65,7 @@ int store_account_insert(struct db *db, const char *email, const char *display_n
 	return rc;
 }
 
-static int store_account_row(sqlite3_stmt *st, struct store_account *out)
+static int store_auth_account_row(sqlite3_stmt *st, struct store_auth_account *out)
 {
 	int rc = db_step(st);
 
@@ -86,7 +86,7 @@ static int store_account_row(sqlite3_stmt *st, struct store_account *out)
 	return rc;
 }
 
-int store_account_by_email(struct db *db, const char *email, struct store_account *out)
+int store_auth_account_by_email(struct db *db, const char *email, struct store_auth_account *out)
 {
 	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
 				  "FROM accounts WHERE email = :email";
@@ -94,10 +94,10 @@ int store_account_by_email(struct db *db, const char *email, struct store_accoun
 
 	if (!st || db_bind_text(st, ":email", email))
 		return STORE_ERROR;
-	return store_account_row(st, out);
+	return store_auth_account_row(st, out);
 }
 
-int store_account_by_id(struct db *db, int64_t id, struct store_account *out)
+int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_account *out)
 {
 	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
 				  "FROM accounts WHERE id = :id";
@@ -105,11 +105,11 @@ int store_account_by_id(struct db *db, int64_t id, struct store_account *out)
 
 	if (!st || db_bind_int(st, ":id", id))
 		return STORE_ERROR;
-	return store_account_row(st, out);
+	return store_auth_account_row(st, out);
 }
 
 /* Adds "event_ids" (array) and turns "disabled" into a boolean on an account object. */
-static int store_account_decorate(struct db *db, struct json_object *o)
+static int store_auth_account_decorate(struct db *db, struct json_object *o)
 {
 	static const char sql[] = "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
 	struct json_object *v = NULL, *ids;
@@ -124,14 +124,14 @@ static int store_account_decorate(struct db *db, struct json_object *o)
 	if (!st || db_bind_int(st, ":id", json_object_get_int64(v)))
 		return STORE_ERROR;
 	ids = json_object_new_array();
-	while ((rc = db_step(st)) == 1)
+	for (rc = db_step(st); rc == 1; rc = db_step(st))
 		json_object_array_add(ids, json_object_new_int64(db_col_int(st, 0)));
 	sqlite3_reset(st);
 	json_object_object_add(o, "event_ids", ids);
 	return rc;
 }
 
-struct json_object *store_account_json(struct db *db, int64_t id, int *rc)
+struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc)
 {
 	static const char sql[] = "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
 				  "FROM accounts WHERE id = :id";
@@ -151,7 +151,7 @@ struct json_object *store_account_json(struct db *db, int64_t id, int *rc)
 		*rc = r == 0 ? STORE_NOT_FOUND : r;
 		return NULL;
 	}
-	*rc = store_account_decorate(db, o);
+	*rc = store_auth_account_decorate(db, o);
 	if (*rc) {
 		json_object_put(o);
 		return NULL;
@@ -159,7 +159,7 @@ struct json_object *store_account_json(struct db *db, int64_t id, int *rc)
 	return o;
 }
 
-struct json_object *store_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
 					int64_t *total, int *rc)
 {
 	static const char sql_count[] = "SELECT count(*) FROM accounts WHERE :org = 0 OR org_id = :org";
@@ -185,7 +185,7 @@ struct json_object *store_accounts_list(struct db *db, int64_t org_id, int64_t l
 		return NULL;
 	n = json_object_array_length(arr);
 	for (size_t i = 0; i < n; i++) {
-		*rc = store_account_decorate(db, json_object_array_get_idx(arr, i));
+		*rc = store_auth_account_decorate(db, json_object_array_get_idx(arr, i));
 		if (*rc) {
 			json_object_put(arr);
 			return NULL;
@@ -194,7 +194,7 @@ struct json_object *store_accounts_list(struct db *db, int64_t org_id, int64_t l
 	return arr;
 }
 
-int store_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
+int store_auth_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
 			 int disabled, int64_t now)
 {
 	static const char sql[] = "UPDATE accounts SET display_name = coalesce(:name, display_name), "
@@ -213,7 +213,7 @@ int store_account_update(struct db *db, int64_t id, const char *display_name, co
 	return rc ? rc : store_auth_exec_changed(db, st);
 }
 
-int store_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n)
+int store_auth_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n)
 {
 	static const char sql_del[] = "DELETE FROM account_events WHERE account_id = :id";
 	static const char sql_ins[] =
@@ -235,7 +235,7 @@ int store_account_events_set(struct db *db, int64_t account_id, const int64_t *i
 	return rc;
 }
 
-int store_account_has_event(struct db *db, int64_t account_id, int64_t event_id)
+int store_auth_account_has_event(struct db *db, int64_t account_id, int64_t event_id)
 {
 	static const char sql[] = "SELECT 1 FROM account_events WHERE account_id = :id AND event_id = :event";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -280,7 +280,7 @@ int store_auth_event_org(struct db *db, int64_t event_id, int64_t *org_id)
 	return rc;
 }
 
-int store_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,
+int store_auth_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,
 			 int64_t now)
 {
 	static const char sql[] = "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) "
@@ -297,7 +297,7 @@ int store_session_insert(struct db *db, const char *id_hash, int64_t account_id,
 	return rc ? rc : db_exec_stmt(st);
 }
 
-int store_session_get(struct db *db, const char *id_hash, struct store_session *out)
+int store_auth_session_get(struct db *db, const char *id_hash, struct store_auth_session *out)
 {
 	static const char sql[] = "SELECT account_id, csrf_hash, created_at, seen_at FROM auth_sessions "
 				  "WHERE id_hash = :id";
@@ -320,7 +320,7 @@ int store_session_get(struct db *db, const char *id_hash, struct store_session *
 	return rc;
 }
 
-int store_session_touch(struct db *db, const char *id_hash, int64_t now)
+int store_auth_session_touch(struct db *db, const char *id_hash, int64_t now)
 {
 	static const char sql[] = "UPDATE auth_sessions SET seen_at = :now WHERE id_hash = :id AND seen_at < :now";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -333,7 +333,7 @@ int store_session_touch(struct db *db, const char *id_hash, int64_t now)
 	return rc ? rc : db_exec_stmt(st);
 }
 
-int store_session_delete(struct db *db, const char *id_hash)
+int store_auth_session_delete(struct db *db, const char *id_hash)
 {
 	static const char sql[] = "DELETE FROM auth_sessions WHERE id_hash = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -343,7 +343,7 @@ int store_session_delete(struct db *db, const char *id_hash)
 	return store_auth_exec_changed(db, st);
 }
 
-int store_sessions_delete_account(struct db *db, int64_t account_id)
+int store_auth_sessions_delete_account(struct db *db, int64_t account_id)
 {
 	static const char sql[] = "DELETE FROM auth_sessions WHERE account_id = :account";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -353,7 +353,7 @@ int store_sessions_delete_account(struct db *db, int64_t account_id)
 	return db_exec_stmt(st);
 }
 
-int store_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cutoff)
+int store_auth_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cutoff)
 {
 	static const char sql[] = "DELETE FROM auth_sessions WHERE seen_at < :idle OR created_at < :abs";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -363,7 +363,7 @@ int store_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cu
 	return db_exec_stmt(st);
 }
 
-int store_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
+int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
 		       int64_t org_id, int64_t now, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO api_tokens (token_hash, label, role, org_id, created_at) "
@@ -384,7 +384,7 @@ int store_token_insert(struct db *db, const char *token_hash, const char *label,
 	return rc;
 }
 
-static int store_token_row(sqlite3_stmt *st, struct store_token *out)
+static int store_auth_token_row(sqlite3_stmt *st, struct store_auth_token *out)
 {
 	int rc = db_step(st);
 
@@ -402,27 +402,27 @@ static int store_token_row(sqlite3_stmt *st, struct store_token *out)
 	return rc;
 }
 
-int store_token_by_hash(struct db *db, const char *token_hash, struct store_token *out)
+int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store_auth_token *out)
 {
 	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE token_hash = :hash";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (!st || db_bind_text(st, ":hash", token_hash))
 		return STORE_ERROR;
-	return store_token_row(st, out);
+	return store_auth_token_row(st, out);
 }
 
-int store_token_by_id(struct db *db, int64_t id, struct store_token *out)
+int store_auth_token_by_id(struct db *db, int64_t id, struct store_auth_token *out)
 {
 	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (!st || db_bind_int(st, ":id", id))
 		return STORE_ERROR;
-	return store_token_row(st, out);
+	return store_auth_token_row(st, out);
 }
 
-struct json_object *store_token_json(struct db *db, int64_t id, int *rc)
+struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc)
 {
 	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
 				  "WHERE id = :id";
@@ -442,7 +442,7 @@ struct json_object *store_token_json(struct db *db, int64_t id, int *rc)
 	return o;
 }
 
-struct json_object *store_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
 				      int64_t *total, int *rc)
 {
 	static const char sql_count[] = "SELECT count(*) FROM api_tokens WHERE :org = 0 OR org_id = :org";
@@ -464,7 +464,7 @@ struct json_object *store_tokens_list(struct db *db, int64_t org_id, int64_t lim
 	return db_rows_json(st, rc);
 }
 
-int store_token_revoke(struct db *db, int64_t id, int64_t now)
+int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -474,7 +474,7 @@ int store_token_revoke(struct db *db, int64_t id, int64_t now)
 	return store_auth_exec_changed(db, st);
 }
 
-int store_login_failures_get(struct db *db, const char *key_hash, int64_t *failures, int64_t *window_start)
+int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures, int64_t *window_start)
 {
 	static const char sql[] = "SELECT failures, window_start FROM login_failures WHERE key_hash = :key";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -494,7 +494,7 @@ int store_login_failures_get(struct db *db, const char *key_hash, int64_t *failu
 	return rc;
 }
 
-int store_login_failure_add(struct db *db, const char *key_hash, int64_t now, int64_t window_s)
+int store_auth_login_failure_add(struct db *db, const char *key_hash, int64_t now, int64_t window_s)
 {
 	/* every SET expression sees the old row, so both CASEs test the same window */
 	static const char sql[] =
@@ -513,7 +513,7 @@ int store_login_failure_add(struct db *db, const char *key_hash, int64_t now, in
 	return rc ? rc : db_exec_stmt(st);
 }
 
-int store_login_failures_clear(struct db *db, const char *key_hash)
+int store_auth_login_failures_clear(struct db *db, const char *key_hash)
 {
 	static const char sql[] = "DELETE FROM login_failures WHERE key_hash = :key";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -523,7 +523,7 @@ int store_login_failures_clear(struct db *db, const char *key_hash)
 	return db_exec_stmt(st);
 }
 
-int store_login_failures_prune(struct db *db, int64_t cutoff)
+int store_auth_login_failures_prune(struct db *db, int64_t cutoff)
 {
 	static const char sql[] = "DELETE FROM login_failures WHERE window_start < :cutoff";
 	sqlite3_stmt *st = db_stmt(db, sql);

@@ -11,9 +11,9 @@
 
 #include "store/db.h"
 
-#define EVENT_LANGS 3          /* fr, ar, en: index order of title[] and description[] */
-#define EVENT_ENUM_LEN 16      /* longest of type/visibility/status values + NUL */
-#define EVENT_ZONE_LEN 64      /* a tz database name + NUL */
+#define EVENT_LANGS    3  /* fr, ar, en: index order of title[] and description[] */
+#define EVENT_ENUM_LEN 16 /* longest of type/visibility/status values + NUL */
+#define EVENT_ZONE_LEN 64 /* a tz database name + NUL */
 
 /* One events row. Strings title/description/url are malloc'ed (NULL for SQL NULL) and freed by
  * event_row_clear. Lives on the caller's stack for one call; service thread only. */
@@ -23,7 +23,7 @@ struct event_row {
 	char *title[EVENT_LANGS];
 	char *description[EVENT_LANGS];
 	int64_t org_id;
-	int64_t venue_id;              /* 0: none */
+	int64_t venue_id; /* 0: none */
 	char visibility[EVENT_ENUM_LEN];
 	int64_t capacity;
 	bool has_opens;
@@ -71,9 +71,9 @@ struct event_filter {
 	const char *city;
 	const char *type;
 	const char *status;
-	const char *from;   /* "YYYY-MM-DD": some session starts on or after it */
-	const char *to;     /* "YYYY-MM-DD": some session starts on or before it */
-	int64_t org;        /* owner or partner */
+	const char *from; /* "YYYY-MM-DD": some session starts on or after it */
+	const char *to;	  /* "YYYY-MM-DD": some session starts on or before it */
+	int64_t org;	  /* owner or partner */
 	int64_t viewer_org;
 	bool see_all;
 };

@@ -20,9 +20,9 @@ static int store_org_bind(sqlite3_stmt *st, const struct store_org *o)
 int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO organisations (name, kind, city, region, contact_name, contact_email, "
-		"created_at, updated_at) VALUES (:name, :kind, :city, :region, :contact_name, "
-		":contact_email, :now, :now)";
+	    "INSERT INTO organisations (name, kind, city, region, contact_name, contact_email, "
+	    "created_at, updated_at) VALUES (:name, :kind, :city, :region, :contact_name, "
+	    ":contact_email, :now, :now)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -39,14 +39,14 @@ int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int6
 int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64_t now)
 {
 	static const char sql[] =
-		"UPDATE organisations SET "
-		"name = CASE WHEN :set_name THEN :name ELSE name END, "
-		"kind = CASE WHEN :set_kind THEN :kind ELSE kind END, "
-		"city = CASE WHEN :set_city THEN :city ELSE city END, "
-		"region = CASE WHEN :set_region THEN :region ELSE region END, "
-		"contact_name = CASE WHEN :set_contact_name THEN :contact_name ELSE contact_name END, "
-		"contact_email = CASE WHEN :set_contact_email THEN :contact_email ELSE contact_email END, "
-		"updated_at = :now WHERE id = :id";
+	    "UPDATE organisations SET "
+	    "name = CASE WHEN :set_name THEN :name ELSE name END, "
+	    "kind = CASE WHEN :set_kind THEN :kind ELSE kind END, "
+	    "city = CASE WHEN :set_city THEN :city ELSE city END, "
+	    "region = CASE WHEN :set_region THEN :region ELSE region END, "
+	    "contact_name = CASE WHEN :set_contact_name THEN :contact_name ELSE contact_name END, "
+	    "contact_email = CASE WHEN :set_contact_email THEN :contact_email ELSE contact_email END, "
+	    "updated_at = :now WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -86,7 +86,7 @@ int store_org_get(struct db *db, int64_t id, struct json_object **out)
 	return rc == 1 ? STORE_OK : rc;
 }
 
-int store_org_exists(struct db *db, int64_t id)
+int store_organisation_exists(struct db *db, int64_t id)
 {
 	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -106,11 +106,11 @@ int store_org_list(struct db *db, const char *city, const char *kind, int64_t li
 		   struct json_object **items, int64_t *total)
 {
 	static const char sql_count[] =
-		"SELECT count(*) FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
-		"AND (:kind IS NULL OR kind = :kind)";
+	    "SELECT count(*) FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+	    "AND (:kind IS NULL OR kind = :kind)";
 	static const char sql[] =
-		"SELECT " ORG_COLS " FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
-		"AND (:kind IS NULL OR kind = :kind) ORDER BY name, id LIMIT :limit OFFSET :offset";
+	    "SELECT " ORG_COLS " FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+	    "AND (:kind IS NULL OR kind = :kind) ORDER BY name, id LIMIT :limit OFFSET :offset";
 	sqlite3_stmt *st = db_stmt(db, sql_count);
 	int rc;
 

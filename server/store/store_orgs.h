@@ -10,11 +10,11 @@
 
 struct db;
 
-#define STORE_ORG_NAME (1u << 0)
-#define STORE_ORG_KIND (1u << 1)
-#define STORE_ORG_CITY (1u << 2)
-#define STORE_ORG_REGION (1u << 3)
-#define STORE_ORG_CONTACT_NAME (1u << 4)
+#define STORE_ORG_NAME		(1u << 0)
+#define STORE_ORG_KIND		(1u << 1)
+#define STORE_ORG_CITY		(1u << 2)
+#define STORE_ORG_REGION	(1u << 3)
+#define STORE_ORG_CONTACT_NAME	(1u << 4)
 #define STORE_ORG_CONTACT_EMAIL (1u << 5)
 
 /* Values of an organisation to insert, or to change (only the STORE_ORG_* bits in set; a set field
@@ -36,7 +36,7 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 /* The row as a new JSON object (caller puts) or STORE_NOT_FOUND. */
 int store_org_get(struct db *db, int64_t id, struct json_object **out);
 /* 0 when organisation id exists, STORE_NOT_FOUND when not, or another store_rc. */
-int store_org_exists(struct db *db, int64_t id);
+int store_organisation_exists(struct db *db, int64_t id);
 /* A page of organisations ordered by name, filtered by city (case-insensitive) and kind when not
  * NULL: *items a new JSON array (caller puts), *total the number matching. */
 int store_org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,

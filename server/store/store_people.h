@@ -13,13 +13,13 @@
 
 struct db;
 
-#define STORE_PERSON_NAME (1u << 0)
-#define STORE_PERSON_NAME_AR (1u << 1)
-#define STORE_PERSON_SEX (1u << 2)
+#define STORE_PERSON_NAME	 (1u << 0)
+#define STORE_PERSON_NAME_AR	 (1u << 1)
+#define STORE_PERSON_SEX	 (1u << 2)
 #define STORE_PERSON_NATIONALITY (1u << 3)
-#define STORE_PERSON_PHONE (1u << 4)
-#define STORE_PERSON_EMAIL (1u << 5)
-#define STORE_PERSON_LANG (1u << 6)
+#define STORE_PERSON_PHONE	 (1u << 4)
+#define STORE_PERSON_EMAIL	 (1u << 5)
+#define STORE_PERSON_LANG	 (1u << 6)
 
 /* Values of a person to insert, or to change (STORE_PERSON_* bits in set; a set field whose value
  * is NULL becomes NULL). Strings are borrowed; org_id 0 stores NULL. Lives on the caller's stack. */

@@ -19,14 +19,14 @@ struct store_reg_event {
 	int64_t org_id;
 	int64_t capacity;
 	bool needs_approval;
-	char visibility[16];   /* public / invited / internal */
-	char status[16];       /* scheduled / postponed / cancelled */
+	char visibility[16]; /* public / invited / internal */
+	char status[16];     /* scheduled / postponed / cancelled */
 	bool has_opens;
 	int64_t opens_at;
 	bool has_closes;
 	int64_t closes_at;
-	bool has_first_start;  /* false when the event has no session */
-	int64_t first_start;   /* earliest session start_utc */
+	bool has_first_start; /* false when the event has no session */
+	int64_t first_start;  /* earliest session start_utc */
 };
 
 /* One registration row. On the caller's stack. */
@@ -41,7 +41,7 @@ struct store_reg {
 	int64_t attendance_confirmed_at;
 	int64_t created_at;
 	int64_t updated_at;
-	char lang[4];          /* the person's preferred language */
+	char lang[4]; /* the person's preferred language */
 };
 
 /* A participant to insert; strings borrowed, NULL for SQL NULL (sex and lang must be set). */
@@ -52,7 +52,7 @@ struct store_person_new {
 	const char *sex;
 	const char *nationality;
 	const char *phone;
-	const char *email;   /* already lowercased */
+	const char *email; /* already lowercased */
 	const char *lang;
 	int64_t consent_at;
 };

@@ -33,8 +33,8 @@ static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
 int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO venues (name, city, address, tz, latitude, longitude, org_id, created_at, "
-		"updated_at) VALUES (:name, :city, :address, :tz, :latitude, :longitude, :org_id, :now, :now)";
+	    "INSERT INTO venues (name, city, address, tz, latitude, longitude, org_id, created_at, "
+	    "updated_at) VALUES (:name, :city, :address, :tz, :latitude, :longitude, :org_id, :now, :now)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -50,16 +50,15 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 
 int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, int64_t now)
 {
-	static const char sql[] =
-		"UPDATE venues SET "
-		"name = CASE WHEN :set_name THEN :name ELSE name END, "
-		"city = CASE WHEN :set_city THEN :city ELSE city END, "
-		"address = CASE WHEN :set_address THEN :address ELSE address END, "
-		"tz = CASE WHEN :set_tz THEN :tz ELSE tz END, "
-		"latitude = CASE WHEN :set_latitude THEN :latitude ELSE latitude END, "
-		"longitude = CASE WHEN :set_longitude THEN :longitude ELSE longitude END, "
-		"org_id = CASE WHEN :set_org_id THEN :org_id ELSE org_id END, "
-		"updated_at = :now WHERE id = :id";
+	static const char sql[] = "UPDATE venues SET "
+				  "name = CASE WHEN :set_name THEN :name ELSE name END, "
+				  "city = CASE WHEN :set_city THEN :city ELSE city END, "
+				  "address = CASE WHEN :set_address THEN :address ELSE address END, "
+				  "tz = CASE WHEN :set_tz THEN :tz ELSE tz END, "
+				  "latitude = CASE WHEN :set_latitude THEN :latitude ELSE latitude END, "
+				  "longitude = CASE WHEN :set_longitude THEN :longitude ELSE longitude END, "
+				  "org_id = CASE WHEN :set_org_id THEN :org_id ELSE org_id END, "
+				  "updated_at = :now WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -103,7 +102,7 @@ int store_venue_get(struct db *db, int64_t id, struct json_object **out)
 {
 	static const char sql[] = "SELECT " VENUE_COLS " FROM venues WHERE id = :id";
 	static const char sql_rooms[] =
-		"SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
+	    "SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
 	struct json_object *o = NULL, *rooms;
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -136,11 +135,11 @@ int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t li
 		     struct json_object **items, int64_t *total)
 {
 	static const char sql_count[] =
-		"SELECT count(*) FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
-		"AND (:org_id IS NULL OR org_id = :org_id)";
+	    "SELECT count(*) FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+	    "AND (:org_id IS NULL OR org_id = :org_id)";
 	static const char sql[] =
-		"SELECT " VENUE_COLS " FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
-		"AND (:org_id IS NULL OR org_id = :org_id) ORDER BY city, name, id LIMIT :limit OFFSET :offset";
+	    "SELECT " VENUE_COLS " FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
+	    "AND (:org_id IS NULL OR org_id = :org_id) ORDER BY city, name, id LIMIT :limit OFFSET :offset";
 	sqlite3_stmt *st = db_stmt(db, sql_count);
 	int rc;
 
@@ -171,7 +170,7 @@ int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t li
 int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *r, int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO rooms (venue_id, name, capacity) VALUES (:venue_id, :name, :capacity)";
+	    "INSERT INTO rooms (venue_id, name, capacity) VALUES (:venue_id, :name, :capacity)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -189,8 +188,8 @@ int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *
 int store_room_update(struct db *db, int64_t id, const struct store_room *r)
 {
 	static const char sql[] =
-		"UPDATE rooms SET name = CASE WHEN :set_name THEN :name ELSE name END, "
-		"capacity = CASE WHEN :set_capacity THEN :capacity ELSE capacity END WHERE id = :id";
+	    "UPDATE rooms SET name = CASE WHEN :set_name THEN :name ELSE name END, "
+	    "capacity = CASE WHEN :set_capacity THEN :capacity ELSE capacity END WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

@@ -11,13 +11,13 @@
 
 struct db;
 
-#define STORE_VENUE_NAME (1u << 0)
-#define STORE_VENUE_CITY (1u << 1)
-#define STORE_VENUE_ADDRESS (1u << 2)
-#define STORE_VENUE_TZ (1u << 3)
-#define STORE_VENUE_LATITUDE (1u << 4)
+#define STORE_VENUE_NAME      (1u << 0)
+#define STORE_VENUE_CITY      (1u << 1)
+#define STORE_VENUE_ADDRESS   (1u << 2)
+#define STORE_VENUE_TZ	      (1u << 3)
+#define STORE_VENUE_LATITUDE  (1u << 4)
 #define STORE_VENUE_LONGITUDE (1u << 5)
-#define STORE_VENUE_ORG (1u << 6)
+#define STORE_VENUE_ORG	      (1u << 6)
 
 /* Values of a venue to insert, or to change (only the STORE_VENUE_* bits in set). Strings are
  * borrowed; a NULL string, has_* false or org_id 0 stores NULL. Lives on the caller's stack. */
@@ -34,7 +34,7 @@ struct store_venue {
 	int64_t org_id;
 };
 
-#define STORE_ROOM_NAME (1u << 0)
+#define STORE_ROOM_NAME	    (1u << 0)
 #define STORE_ROOM_CAPACITY (1u << 1)
 
 /* Values of a room to insert or change (STORE_ROOM_* bits in set). Lives on the caller's stack. */

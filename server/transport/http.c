@@ -81,13 +81,21 @@ static void http_hdr(struct lws *wsi, enum lws_token_indexes t, char *dst, size_
 		dst[0] = '\0';
 }
 
-static void http_custom(struct lws *wsi, const char *name, char *dst, size_t n)
+/* Copies a custom header; -1 when it is present but longer than dst can hold (the caller refuses the
+ * request rather than act as if the header were absent). */
+static int http_custom(struct lws *wsi, const char *name, char *dst, size_t n)
 {
 	int nl = (int)strlen(name);
+	int len = lws_hdr_custom_length(wsi, name, nl);
 
 	dst[0] = '\0';
-	if (lws_hdr_custom_length(wsi, name, nl) >= (int)n || lws_hdr_custom_copy(wsi, dst, (int)n, name, nl) < 0)
+	if (len <= 0)
+		return 0;
+	if (len >= (int)n || lws_hdr_custom_copy(wsi, dst, (int)n, name, nl) < 0) {
 		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static enum http_method http_method_of(int lws_method)
@@ -220,8 +228,11 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH, c->req.if_none_match, sizeof(c->req.if_none_match));
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since, sizeof(c->req.if_modified_since));
 	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
-	http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key));
-	http_custom(wsi, "x-csrf-token:", c->req.csrf_token, sizeof(c->req.csrf_token));
+	if (http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key)) ||
+	    http_custom(wsi, "x-csrf-token:", c->req.csrf_token, sizeof(c->req.csrf_token))) {
+		http_fail(c, API_BAD_REQUEST, "Idempotency-Key or X-CSRF-Token header is too long");
+		return 0;
+	}
 	lws_get_peer_simple(wsi, c->req.peer, sizeof(c->req.peer));
 	c->req.tls = lws_is_ssl(wsi);
 

@@ -1,6 +1,6 @@
 /*
  * jsonx: strict, bounded parsing of request bodies and typed field access with client-facing error
- * messages; it must not render responses, log, or accept anything json-c alone would let through.
+ * messages; it must not render responses or log, and must not rely on json-c's strict mode alone.
  *
  * json-c 0.16 in strict mode still accepts single-quoted strings, NaN and -Infinity, "1.", raw
  * control characters inside strings, overlong and surrogate UTF-8 (VALIDATE_UTF8 checks only the
@@ -35,7 +35,7 @@ static const char jsonx_unknown_field[] = "unknown_field";
  * if it had to be truncated. Always returns -1.
  */
 static int jsonx_fail(struct jsonx_err *err, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int jsonx_fail(struct jsonx_err *err, const char *code, const char *fmt, ...)
 {
@@ -78,8 +78,8 @@ static void jsonx_key_excerpt(const char *key, char *out, size_t cap)
 struct jsonx_lex {
 	const char *s;
 	size_t n;
-	size_t i;      /* offset of the next octet */
-	size_t keys;   /* strings followed by ':' */
+	size_t i;	 /* offset of the next octet */
+	size_t keys;	 /* strings followed by ':' */
 	const char *why; /* set on failure */
 };
 
@@ -221,9 +221,8 @@ static int jsonx_lex_number(struct jsonx_lex *lx)
 			lx->i++;
 	}
 	if (integer && (digits > 19 ||
-			(digits == 19 && memcmp(s + start, neg ? "9223372036854775808" :
-								 "9223372036854775807",
-						19) > 0))) {
+			(digits == 19 &&
+			 memcmp(s + start, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))) {
 		lx->why = "integer out of range";
 		return -1;
 	}
@@ -239,7 +238,7 @@ bad:
  */
 static int jsonx_lex_all(struct jsonx_lex *lx)
 {
-	static const char *const literals[] = { "true", "false", "null" };
+	static const char *const literals[] = {"true", "false", "null"};
 	bool after_string = false;
 	size_t k;
 
@@ -319,7 +318,7 @@ static int jsonx_walk(struct json_object *v, size_t *keys)
 
 int jsonx_parse_object(const char *body, size_t len, struct json_object **out, struct jsonx_err *err)
 {
-	struct jsonx_lex lx = { .s = body, .n = len };
+	struct jsonx_lex lx = {.s = body, .n = len};
 	struct json_tokener *tok = NULL;
 	struct json_object *obj = NULL;
 	enum json_tokener_error jerr;
@@ -371,6 +370,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 			   json_tokener_error_desc(jerr), end);
 		goto out;
 	}
+	/* strict json-c already refuses trailing data; this holds should that ever change */
 	while (end < len && jsonx_is_ws(body[end]))
 		end++;
 	if (end != len) {
@@ -487,8 +487,8 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 	if (len == 0)
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must not be empty", key);
 	if (text_utf8_len(s) > max_chars)
-		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be at most %zu characters",
-				  key, max_chars);
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be at most %zu characters", key,
+				  max_chars);
 	if (!jsonx_kind_ok(s, kind, &expect))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must %s", key, expect);
 	*out = s;
@@ -522,8 +522,7 @@ int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t
 }
 
 /* *out is written only when 1 is returned. */
-int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out,
-		   struct jsonx_err *err)
+int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out, struct jsonx_err *err)
 {
 	struct json_object *v;
 	int found;
@@ -552,8 +551,8 @@ int jsonx_get_double(struct json_object *o, const char *key, bool required, doub
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a number", key);
 	x = json_object_get_double(v);
 	if (!isfinite(x) || x < min || x > max)
-		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a number from %g to %g",
-				  key, min, max);
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a number from %g to %g", key,
+				  min, max);
 	*out = x;
 	return 1;
 }

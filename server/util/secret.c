@@ -16,23 +16,22 @@
 
 #define SECRET_TOKEN_BYTES 32
 
-#define PASSWORD_PREFIX "pbkdf2-sha256$"
+#define PASSWORD_PREFIX	    "pbkdf2-sha256$"
 #define PASSWORD_SALT_BYTES 16 /* what password_hash() writes */
-#define PASSWORD_DK_BYTES 32
+#define PASSWORD_DK_BYTES   32
 /* What password_verify() accepts, so hashes written under older settings still verify. */
 #define PASSWORD_SALT_MIN 4
 #define PASSWORD_SALT_MAX 64
 #define PASSWORD_ITER_MIN 1000
 #define PASSWORD_ITER_MAX 10000000UL
 
-#define SEAL_KEY_BYTES 32
+#define SEAL_KEY_BYTES	 32
 #define SEAL_NONCE_BYTES 12
-#define SEAL_TAG_BYTES 16
-#define SEAL_OVERHEAD (SEAL_NONCE_BYTES + SEAL_TAG_BYTES)
-#define SEAL_PLAIN_MAX (64u * 1024 * 1024) /* keeps every length inside an int for EVP */
+#define SEAL_TAG_BYTES	 16
+#define SEAL_OVERHEAD	 (SEAL_NONCE_BYTES + SEAL_TAG_BYTES)
+#define SEAL_PLAIN_MAX	 (64u * 1024 * 1024) /* keeps every length inside an int for EVP */
 
-static const char secret_b64url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char secret_b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* Length of the unpadded base64url text for n bytes (without the NUL). */
 static size_t secret_b64_len(size_t n)
@@ -200,8 +199,8 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
 	unsigned char salt[PASSWORD_SALT_BYTES];
 	unsigned char dk[PASSWORD_DK_BYTES];
-	char salt_b64[PASSWORD_SALT_MAX * 2];
-	char dk_b64[PASSWORD_DK_BYTES * 2];
+	char salt_b64[(PASSWORD_SALT_BYTES + 2) / 3 * 4 + 1];
+	char dk_b64[(PASSWORD_DK_BYTES + 2) / 3 * 4 + 1];
 	int ret = -1;
 	int w;
 
@@ -214,8 +213,8 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 		goto out;
 	secret_b64_encode(salt, sizeof(salt), salt_b64);
 	secret_b64_encode(dk, sizeof(dk), dk_b64);
-	w = snprintf(out, PASSWORD_HASH_MAX, PASSWORD_PREFIX "%d$%s$%s", PASSWORD_ITERATIONS,
-		     salt_b64, dk_b64);
+	w = snprintf(out, PASSWORD_HASH_MAX, PASSWORD_PREFIX "%d$%s$%s", PASSWORD_ITERATIONS, salt_b64,
+		     dk_b64);
 	if (w < 0 || w >= PASSWORD_HASH_MAX) {
 		out[0] = '\0';
 		goto out;
@@ -358,8 +357,7 @@ char *secret_seal(const char *keymaterial, const char *plain, size_t n)
 		goto out;
 	if (EVP_EncryptFinal_ex(ctx, raw + SEAL_NONCE_BYTES + n, &len) != 1 || len != 0)
 		goto out;
-	if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, SEAL_TAG_BYTES,
-				raw + SEAL_NONCE_BYTES + n) != 1)
+	if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, SEAL_TAG_BYTES, raw + SEAL_NONCE_BYTES + n) != 1)
 		goto out;
 	text = malloc(secret_b64_len(n + SEAL_OVERHEAD) + 1);
 	if (!text)
@@ -407,8 +405,7 @@ char *secret_open(const char *keymaterial, const char *sealed)
 		goto out;
 	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, raw) != 1)
 		goto out;
-	if (n && (EVP_DecryptUpdate(ctx, (unsigned char *)plain, &len, raw + SEAL_NONCE_BYTES,
-				    (int)n) != 1 ||
+	if (n && (EVP_DecryptUpdate(ctx, (unsigned char *)plain, &len, raw + SEAL_NONCE_BYTES, (int)n) != 1 ||
 		  (size_t)len != n))
 		goto out;
 	if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, SEAL_TAG_BYTES, tag) != 1)

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_EMAIL_MAX 254
-#define TEXT_EMAIL_LOCAL_MAX 64 /* RFC 5321 4.5.3.1.1 */
-#define TEXT_LABEL_MAX 63       /* RFC 1035 2.3.4 */
-#define TEXT_URL_MAX 2048
-#define TEXT_PHONE_MAX 40 /* octets, separators included */
+#define TEXT_EMAIL_MAX	      254
+#define TEXT_EMAIL_LOCAL_MAX  64 /* RFC 5321 4.5.3.1.1 */
+#define TEXT_LABEL_MAX	      63 /* RFC 1035 2.3.4 */
+#define TEXT_URL_MAX	      2048
+#define TEXT_PHONE_MAX	      40 /* octets, separators included */
 #define TEXT_PHONE_DIGITS_MIN 6
 #define TEXT_PHONE_DIGITS_MAX 20
 
@@ -184,12 +184,12 @@ static bool text_is_hostname(const char *s, size_t n, bool dotted)
 }
 
 /*
- * RFC 5322 atext as allowed in an unquoted local part, minus the apostrophe: the contract of
- * text_is_email refuses quotes of both kinds.
+ * RFC 5322 atext as allowed in an unquoted local part (the apostrophe included: o'brien@...); double
+ * quotes (quoted local parts) are refused.
  */
 static bool text_is_atext(char c)
 {
-	return text_is_alpha(c) || text_is_digit(c) || (c && strchr("!#$%&*+-/=?^_`{|}~", c));
+	return text_is_alpha(c) || text_is_digit(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
 }
 
 bool text_is_email(const char *s)
@@ -242,8 +242,7 @@ static bool text_is_ip_literal(const char *s, size_t n)
 
 		if (c == ':')
 			colon = true;
-		else if (!text_is_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') &&
-			 c != '.')
+		else if (!text_is_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != '.')
 			return false;
 	}
 	return colon;
@@ -266,16 +265,14 @@ static bool text_is_port(const char *s, size_t n)
 }
 
 /*
- * The authority of an http(s) URL: host[:port]. User information ('@') is refused: a link
- * shown as "https://bank.example@evil.example" must not pass as plausible.
+ * The authority of an http(s) URL: host[:port]. User information never passes the host grammar
+ * ('@' is not a host character), so "https://bank.example@evil.example" is refused.
  */
 static bool text_is_authority(const char *s, size_t n)
 {
 	size_t host = n;
 	size_t i;
 
-	if (memchr(s, '@', n))
-		return false;
 	if (n > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', n);
 
@@ -383,7 +380,7 @@ static bool text_digits(const char *s, size_t n, int *v)
 
 static int text_days_in_month(int year, int month)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 
 	if (month == 2 && leap)

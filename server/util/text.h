@@ -17,7 +17,7 @@ bool text_is_line(const char *s);
 /* Multi-line text: valid UTF-8, controls other than \n and \t refused (\r refused too). */
 bool text_is_multiline(const char *s);
 /* A plausible address: one '@', non-empty local part and a dotted domain, ASCII printable only,
- * no spaces, no quotes, no angle brackets, <= 254 octets. */
+ * no spaces, no double quotes, no angle brackets, <= 254 octets. */
 bool text_is_email(const char *s);
 /* An absolute http(s) URL, ASCII printable only, no spaces, quotes or angle brackets, <= 2048 octets. */
 bool text_is_url(const char *s);

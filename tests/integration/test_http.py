@@ -85,6 +85,13 @@ class T(Checks):
                 r = srv.request("POST", "/api/v1/auth/login", raw=raw, headers={"Content-Type": "application/json"})
                 expect_error(r, 400)
 
+    def test_overlong_idempotency_key_is_refused(self):
+        with Server() as srv:
+            r = srv.post("/api/v1/auth/login", body={"email": "a@example.org", "password": "x"},
+                         headers={"Idempotency-Key": "k" * 300})
+            expect_error(r, 400)
+            expect("Idempotency-Key" in r.json["error"]["message"], "names the header", r)
+
     def test_error_shape_on_malformed_query(self):
         with Server() as srv:
             r = srv.get("/api/v1/organisations?limit=abc")

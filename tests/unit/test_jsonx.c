@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,87 +23,89 @@ struct body_case {
 	bool ok;
 };
 
+/* clang-format off */
 #define BODY(lit, ok) { lit, sizeof(lit) - 1, ok }
+/* clang-format on */
 
 static void test_parse_table(void **state)
 {
 	static const struct body_case cases[] = {
-		BODY("{}", true),
-		BODY(" \t\r\n{ } \r\n", true),
-		BODY("{\"a\":1}", true),
-		BODY("{\"a\":{\"b\":[1,2.5,-3e2,{\"c\":null}],\"d\":true,\"e\":false}}", true),
-		BODY("{\"s\":\"say \\\"hi\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}", true),
-		BODY("{\"e\":\"\\u00e9\\ud83d\\ude00\"}", true),
-		BODY("{\"raw\":\"\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 \xf0\x9f\x8e\x89\"}", true),
-		BODY("{\"max\":9223372036854775807,\"min\":-9223372036854775808}", true),
-		BODY("{\"x\":{\"k\":1},\"y\":{\"k\":2}}", true), /* same key, different objects */
-		BODY("{\"a\":[\"k\",\"k\"]}", true),
-		BODY("{\"a\":-0,\"b\":0.0,\"c\":1E+2,\"d\":1e-2}", true),
-		/* not JSON or not strict JSON */
-		BODY("", false),
-		BODY("   ", false),
-		BODY("{", false),
-		BODY("{\"a\":", false),
-		BODY("{\"a\"}", false),
-		BODY("{\"a\":tru}", false),
-		BODY("{\"a\":1,}", false),
-		BODY("{\"a\":[1,]}", false),
-		BODY("{'a':1}", false),
-		BODY("{\"a\":'x'}", false),
-		BODY("{a:1}", false),
-		BODY("{/*c*/}", false),
-		BODY("{\"a\":NaN}", false),
-		BODY("{\"a\":-Infinity}", false),
-		BODY("{\"a\":Infinity}", false),
-		BODY("{\"a\":1e400}", false),
-		BODY("{\"a\":1.}", false),
-		BODY("{\"a\":.5}", false),
-		BODY("{\"a\":01}", false),
-		BODY("{\"a\":+1}", false),
-		BODY("{\"a\":0x10}", false),
-		BODY("{\"a\":9223372036854775808}", false),
-		BODY("{\"a\":-9223372036854775809}", false),
-		BODY("{\"a\":18446744073709551616}", false),
-		BODY("{\"a\":\"\\x\"}", false),
-		BODY("{\"a\":\"\\u12\"}", false),
-		BODY("{\"a\":\"unterminated}", false),
-		BODY("{\"a\":\"tab\tinside\"}", false),
-		BODY("{\"a\":\"line\ninside\"}", false),
-		/* embedded NUL, raw and escaped, in values and keys */
-		BODY("{\"a\":\"x\0y\"}", false),
-		BODY("{}\0", false),
-		BODY("{\"a\":\"x\\u0000y\"}", false),
-		BODY("{\"email\\u0000x\":\"a@b.c\"}", false),
-		/* surrogates: lone escapes and raw encoded ones */
-		BODY("{\"a\":\"\\ud800\"}", false),
-		BODY("{\"a\":\"\\udc00\"}", false),
-		BODY("{\"a\":\"\\ud800\\u0041\"}", false),
-		BODY("{\"a\":\"\\ude00\\ud83d\"}", false),
-		BODY("{\"a\":\"\xed\xa0\x80\"}", false),
-		/* invalid UTF-8 */
-		BODY("{\"a\":\"\xc0\xaf\"}", false),
-		BODY("{\"a\":\"\xe0\x80\xaf\"}", false),
-		BODY("{\"a\":\"\xf4\x90\x80\x80\"}", false),
-		BODY("{\"a\":\"\xff\"}", false),
-		BODY("{\"\xc3\":1}", false),
-		BODY("\xef\xbb\xbf{}", false), /* byte order mark */
-		/* trailing bytes */
-		BODY("{} x", false),
-		BODY("{}{}", false),
-		BODY("{},", false),
-		BODY("{} 1", false),
-		/* duplicate keys, at top level and nested */
-		BODY("{\"a\":1,\"a\":2}", false),
-		BODY("{\"role\":\"user\",\"x\":0,\"role\":\"admin\"}", false),
-		BODY("{\"o\":{\"k\":1,\"k\":1}}", false),
-		BODY("{\"o\":[{\"k\":1,\"k\":1}]}", false),
-		/* top level must be an object */
-		BODY("[]", false),
-		BODY("[{}]", false),
-		BODY("1", false),
-		BODY("\"s\"", false),
-		BODY("null", false),
-		BODY("true", false),
+	    BODY("{}", true),
+	    BODY(" \t\r\n{ } \r\n", true),
+	    BODY("{\"a\":1}", true),
+	    BODY("{\"a\":{\"b\":[1,2.5,-3e2,{\"c\":null}],\"d\":true,\"e\":false}}", true),
+	    BODY("{\"s\":\"say \\\"hi\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}", true),
+	    BODY("{\"e\":\"\\u00e9\\ud83d\\ude00\"}", true),
+	    BODY("{\"raw\":\"\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 \xf0\x9f\x8e\x89\"}", true),
+	    BODY("{\"max\":9223372036854775807,\"min\":-9223372036854775808}", true),
+	    BODY("{\"x\":{\"k\":1},\"y\":{\"k\":2}}", true), /* same key, different objects */
+	    BODY("{\"a\":[\"k\",\"k\"]}", true),
+	    BODY("{\"a\":-0,\"b\":0.0,\"c\":1E+2,\"d\":1e-2}", true),
+	    /* not JSON or not strict JSON */
+	    BODY("", false),
+	    BODY("   ", false),
+	    BODY("{", false),
+	    BODY("{\"a\":", false),
+	    BODY("{\"a\"}", false),
+	    BODY("{\"a\":tru}", false),
+	    BODY("{\"a\":1,}", false),
+	    BODY("{\"a\":[1,]}", false),
+	    BODY("{'a':1}", false),
+	    BODY("{\"a\":'x'}", false),
+	    BODY("{a:1}", false),
+	    BODY("{/*c*/}", false),
+	    BODY("{\"a\":NaN}", false),
+	    BODY("{\"a\":-Infinity}", false),
+	    BODY("{\"a\":Infinity}", false),
+	    BODY("{\"a\":1e400}", false),
+	    BODY("{\"a\":1.}", false),
+	    BODY("{\"a\":.5}", false),
+	    BODY("{\"a\":01}", false),
+	    BODY("{\"a\":+1}", false),
+	    BODY("{\"a\":0x10}", false),
+	    BODY("{\"a\":9223372036854775808}", false),
+	    BODY("{\"a\":-9223372036854775809}", false),
+	    BODY("{\"a\":18446744073709551616}", false),
+	    BODY("{\"a\":\"\\x\"}", false),
+	    BODY("{\"a\":\"\\u12\"}", false),
+	    BODY("{\"a\":\"unterminated}", false),
+	    BODY("{\"a\":\"tab\tinside\"}", false),
+	    BODY("{\"a\":\"line\ninside\"}", false),
+	    /* embedded NUL, raw and escaped, in values and keys */
+	    BODY("{\"a\":\"x\0y\"}", false),
+	    BODY("{}\0", false),
+	    BODY("{\"a\":\"x\\u0000y\"}", false),
+	    BODY("{\"email\\u0000x\":\"a@b.c\"}", false),
+	    /* surrogates: lone escapes and raw encoded ones */
+	    BODY("{\"a\":\"\\ud800\"}", false),
+	    BODY("{\"a\":\"\\udc00\"}", false),
+	    BODY("{\"a\":\"\\ud800\\u0041\"}", false),
+	    BODY("{\"a\":\"\\ude00\\ud83d\"}", false),
+	    BODY("{\"a\":\"\xed\xa0\x80\"}", false),
+	    /* invalid UTF-8 */
+	    BODY("{\"a\":\"\xc0\xaf\"}", false),
+	    BODY("{\"a\":\"\xe0\x80\xaf\"}", false),
+	    BODY("{\"a\":\"\xf4\x90\x80\x80\"}", false),
+	    BODY("{\"a\":\"\xff\"}", false),
+	    BODY("{\"\xc3\":1}", false),
+	    BODY("\xef\xbb\xbf{}", false), /* byte order mark */
+	    /* trailing bytes */
+	    BODY("{} x", false),
+	    BODY("{}{}", false),
+	    BODY("{},", false),
+	    BODY("{} 1", false),
+	    /* duplicate keys, at top level and nested */
+	    BODY("{\"a\":1,\"a\":2}", false),
+	    BODY("{\"role\":\"user\",\"x\":0,\"role\":\"admin\"}", false),
+	    BODY("{\"o\":{\"k\":1,\"k\":1}}", false),
+	    BODY("{\"o\":[{\"k\":1,\"k\":1}]}", false),
+	    /* top level must be an object */
+	    BODY("[]", false),
+	    BODY("[{}]", false),
+	    BODY("1", false),
+	    BODY("\"s\"", false),
+	    BODY("null", false),
+	    BODY("true", false),
 	};
 	struct json_object *o;
 	struct jsonx_err err;
@@ -167,12 +170,12 @@ static void test_parse_depth(void **state)
 		bool objects;
 		int ret;
 	} cases[] = {
-		{ 1, false, 0 },
-		{ JSONX_MAX_DEPTH, false, 0 },
-		{ JSONX_MAX_DEPTH, true, 0 },
-		{ JSONX_MAX_DEPTH + 1, false, -1 },
-		{ JSONX_MAX_DEPTH + 1, true, -1 },
-		{ 64, false, -1 },
+	    {1, false, 0},
+	    {JSONX_MAX_DEPTH, false, 0},
+	    {JSONX_MAX_DEPTH, true, 0},
+	    {JSONX_MAX_DEPTH + 1, false, -1},
+	    {JSONX_MAX_DEPTH + 1, true, -1},
+	    {64, false, -1},
 	};
 	char buf[512];
 	struct json_object *o;
@@ -207,13 +210,13 @@ static void test_parse_messages(void **state)
 		const char *body;
 		const char *message;
 	} cases[] = {
-		{ "", "request body is empty" },
-		{ "[]", "request body must be a JSON object" },
-		{ "{\"a\":\"\xc0\xaf\"}", "request body is not valid UTF-8" },
-		{ "{\"a\":1,\"a\":2}", "request body repeats a key within an object" },
-		{ "{\"a\":1} x", "request body is not valid JSON: unexpected character at offset 8" },
-		{ "{\"a\":", "request body is not valid JSON: it ends too early" },
-		{ "{\"a\":\"\\u0000\"}", "request body is not valid JSON: \\u0000 in a string at offset 6" },
+	    {"", "request body is empty"},
+	    {"[]", "request body must be a JSON object"},
+	    {"{\"a\":\"\xc0\xaf\"}", "request body is not valid UTF-8"},
+	    {"{\"a\":1,\"a\":2}", "request body repeats a key within an object"},
+	    {"{\"a\":1} x", "request body is not valid JSON: unexpected character at offset 8"},
+	    {"{\"a\":", "request body is not valid JSON: it ends too early"},
+	    {"{\"a\":\"\\u0000\"}", "request body is not valid JSON: \\u0000 in a string at offset 6"},
 	};
 	struct json_object *o;
 	struct jsonx_err err;
@@ -221,8 +224,7 @@ static void test_parse_messages(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		assert_int_equal(jsonx_parse_object(cases[i].body, strlen(cases[i].body), &o, &err),
-				 -1);
+		assert_int_equal(jsonx_parse_object(cases[i].body, strlen(cases[i].body), &o, &err), -1);
 		assert_string_equal(err.message, cases[i].message);
 	}
 	assert_int_equal(jsonx_parse_object("{}\0", 3, &o, &err), -1);
@@ -234,13 +236,13 @@ static void test_parse_messages(void **state)
 
 /* The object every getter test reads. */
 static const char fixture[] =
-	"{\"name\":\"Majlis\",\"email\":\"amal@example.com\",\"url\":\"https://example.com/e/1\","
-	"\"phone\":\"+216 71 123 456\",\"day\":\"2028-02-29\",\"badday\":\"2026-02-29\","
-	"\"at\":\"2026-03-14T18:30\",\"token\":\"abc_DEF-09\",\"spaced\":\"a b\","
-	"\"ml\":\"first\\nsecond\",\"crlf\":\"x\\r\\ny\",\"empty\":\"\",\"e5\":\"\\u00e9\\u00e9\\u00e9"
-	"\\u00e9\\u00e9\",\"n\":5,\"neg\":-3,\"big\":9223372036854775807,"
-	"\"small\":-9223372036854775808,\"dbl\":1.5,\"whole\":2.0,\"s5\":\"5\",\"t\":true,"
-	"\"f\":false,\"nul\":null,\"arr\":[],\"obj\":{},\"lang\":\"ar\",\"LANG\":\"AR\"}";
+    "{\"name\":\"Majlis\",\"email\":\"amal@example.com\",\"url\":\"https://example.com/e/1\","
+    "\"phone\":\"+216 71 123 456\",\"day\":\"2028-02-29\",\"badday\":\"2026-02-29\","
+    "\"at\":\"2026-03-14T18:30\",\"token\":\"abc_DEF-09\",\"spaced\":\"a b\","
+    "\"ml\":\"first\\nsecond\",\"crlf\":\"x\\r\\ny\",\"empty\":\"\",\"e5\":\"\\u00e9\\u00e9\\u00e9"
+    "\\u00e9\\u00e9\",\"n\":5,\"neg\":-3,\"big\":9223372036854775807,"
+    "\"small\":-9223372036854775808,\"dbl\":1.5,\"whole\":2.0,\"s5\":\"5\",\"t\":true,"
+    "\"f\":false,\"nul\":null,\"arr\":[],\"obj\":{},\"lang\":\"ar\",\"LANG\":\"AR\"}";
 
 static struct json_object *load_fixture(void)
 {
@@ -266,51 +268,49 @@ struct str_case {
 static void test_get_str(void **state)
 {
 	static const struct str_case cases[] = {
-		{ "name", true, JSONX_LINE, 100, 1, NULL, "Majlis" },
-		{ "name", false, JSONX_LINE, 6, 1, NULL, "Majlis" },
-		{ "name", true, JSONX_LINE, 5, -1, "invalid_field",
-		  "field 'name' must be at most 5 characters" },
-		{ "absent", false, JSONX_LINE, 100, 0, NULL, NULL },
-		{ "absent", true, JSONX_LINE, 100, -1, "missing_field", "field 'absent' is required" },
-		{ "nul", false, JSONX_LINE, 100, 0, NULL, NULL },
-		{ "nul", true, JSONX_LINE, 100, -1, "missing_field", "field 'nul' is required" },
-		{ "n", true, JSONX_LINE, 100, -1, "invalid_field", "field 'n' must be a string" },
-		{ "t", false, JSONX_LINE, 100, -1, "invalid_field", "field 't' must be a string" },
-		{ "arr", false, JSONX_LINE, 100, -1, "invalid_field", "field 'arr' must be a string" },
-		{ "obj", false, JSONX_LINE, 100, -1, "invalid_field", "field 'obj' must be a string" },
-		{ "empty", false, JSONX_LINE, 100, -1, "invalid_field", "field 'empty' must not be empty" },
-		/* max_chars counts code points: five 'é' are ten octets */
-		{ "e5", true, JSONX_LINE, 5, 1, NULL, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" },
-		{ "e5", true, JSONX_LINE, 4, -1, "invalid_field",
-		  "field 'e5' must be at most 4 characters" },
-		{ "ml", true, JSONX_MULTILINE, 100, 1, NULL, "first\nsecond" },
-		{ "ml", true, JSONX_LINE, 100, -1, "invalid_field",
-		  "field 'ml' must be a single line of text without control characters" },
-		{ "crlf", true, JSONX_LINE, 100, -1, "invalid_field",
-		  "field 'crlf' must be a single line of text without control characters" },
-		{ "crlf", true, JSONX_MULTILINE, 100, -1, "invalid_field",
-		  "field 'crlf' must be text without control characters other than line feed and tab" },
-		{ "email", true, JSONX_EMAIL, 254, 1, NULL, "amal@example.com" },
-		{ "name", true, JSONX_EMAIL, 254, -1, "invalid_field",
-		  "field 'name' must be a valid e-mail address" },
-		{ "url", true, JSONX_URL, 2048, 1, NULL, "https://example.com/e/1" },
-		{ "email", true, JSONX_URL, 2048, -1, "invalid_field",
-		  "field 'email' must be an absolute http or https URL" },
-		{ "phone", true, JSONX_PHONE, 40, 1, NULL, "+216 71 123 456" },
-		{ "name", true, JSONX_PHONE, 40, -1, "invalid_field",
-		  "field 'name' must be a phone number of 6 to 20 digits" },
-		{ "day", true, JSONX_DATE, 10, 1, NULL, "2028-02-29" },
-		{ "badday", true, JSONX_DATE, 10, -1, "invalid_field",
-		  "field 'badday' must be a date in the form YYYY-MM-DD" },
-		{ "at", true, JSONX_LOCAL_DATETIME, 19, 1, NULL, "2026-03-14T18:30" },
-		{ "day", true, JSONX_LOCAL_DATETIME, 19, -1, "invalid_field",
-		  "field 'day' must be a local date and time in the form YYYY-MM-DDTHH:MM or "
-		  "YYYY-MM-DDTHH:MM:SS" },
-		{ "token", true, JSONX_TOKEN, 64, 1, NULL, "abc_DEF-09" },
-		{ "spaced", true, JSONX_TOKEN, 64, -1, "invalid_field",
-		  "field 'spaced' must contain only letters, digits, '-' and '_'" },
-		{ "email", true, JSONX_TOKEN, 64, -1, "invalid_field",
-		  "field 'email' must contain only letters, digits, '-' and '_'" },
+	    {"name", true, JSONX_LINE, 100, 1, NULL, "Majlis"},
+	    {"name", false, JSONX_LINE, 6, 1, NULL, "Majlis"},
+	    {"name", true, JSONX_LINE, 5, -1, "invalid_field", "field 'name' must be at most 5 characters"},
+	    {"absent", false, JSONX_LINE, 100, 0, NULL, NULL},
+	    {"absent", true, JSONX_LINE, 100, -1, "missing_field", "field 'absent' is required"},
+	    {"nul", false, JSONX_LINE, 100, 0, NULL, NULL},
+	    {"nul", true, JSONX_LINE, 100, -1, "missing_field", "field 'nul' is required"},
+	    {"n", true, JSONX_LINE, 100, -1, "invalid_field", "field 'n' must be a string"},
+	    {"t", false, JSONX_LINE, 100, -1, "invalid_field", "field 't' must be a string"},
+	    {"arr", false, JSONX_LINE, 100, -1, "invalid_field", "field 'arr' must be a string"},
+	    {"obj", false, JSONX_LINE, 100, -1, "invalid_field", "field 'obj' must be a string"},
+	    {"empty", false, JSONX_LINE, 100, -1, "invalid_field", "field 'empty' must not be empty"},
+	    /* max_chars counts code points: five 'é' are ten octets */
+	    {"e5", true, JSONX_LINE, 5, 1, NULL, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"},
+	    {"e5", true, JSONX_LINE, 4, -1, "invalid_field", "field 'e5' must be at most 4 characters"},
+	    {"ml", true, JSONX_MULTILINE, 100, 1, NULL, "first\nsecond"},
+	    {"ml", true, JSONX_LINE, 100, -1, "invalid_field",
+	     "field 'ml' must be a single line of text without control characters"},
+	    {"crlf", true, JSONX_LINE, 100, -1, "invalid_field",
+	     "field 'crlf' must be a single line of text without control characters"},
+	    {"crlf", true, JSONX_MULTILINE, 100, -1, "invalid_field",
+	     "field 'crlf' must be text without control characters other than line feed and tab"},
+	    {"email", true, JSONX_EMAIL, 254, 1, NULL, "amal@example.com"},
+	    {"name", true, JSONX_EMAIL, 254, -1, "invalid_field",
+	     "field 'name' must be a valid e-mail address"},
+	    {"url", true, JSONX_URL, 2048, 1, NULL, "https://example.com/e/1"},
+	    {"email", true, JSONX_URL, 2048, -1, "invalid_field",
+	     "field 'email' must be an absolute http or https URL"},
+	    {"phone", true, JSONX_PHONE, 40, 1, NULL, "+216 71 123 456"},
+	    {"name", true, JSONX_PHONE, 40, -1, "invalid_field",
+	     "field 'name' must be a phone number of 6 to 20 digits"},
+	    {"day", true, JSONX_DATE, 10, 1, NULL, "2028-02-29"},
+	    {"badday", true, JSONX_DATE, 10, -1, "invalid_field",
+	     "field 'badday' must be a date in the form YYYY-MM-DD"},
+	    {"at", true, JSONX_LOCAL_DATETIME, 19, 1, NULL, "2026-03-14T18:30"},
+	    {"day", true, JSONX_LOCAL_DATETIME, 19, -1, "invalid_field",
+	     "field 'day' must be a local date and time in the form YYYY-MM-DDTHH:MM or "
+	     "YYYY-MM-DDTHH:MM:SS"},
+	    {"token", true, JSONX_TOKEN, 64, 1, NULL, "abc_DEF-09"},
+	    {"spaced", true, JSONX_TOKEN, 64, -1, "invalid_field",
+	     "field 'spaced' must contain only letters, digits, '-' and '_'"},
+	    {"email", true, JSONX_TOKEN, 64, -1, "invalid_field",
+	     "field 'email' must contain only letters, digits, '-' and '_'"},
 	};
 	static const char sentinel[] = "untouched";
 	struct json_object *o = load_fixture();
@@ -348,34 +348,34 @@ struct int_case {
 	int64_t min;
 	int64_t max;
 	int ret;
-	int64_t value;       /* when ret is 1 */
+	int64_t value;	     /* when ret is 1 */
 	const char *message; /* when ret is -1 */
 };
 
 static void test_get_int(void **state)
 {
 	static const struct int_case cases[] = {
-		{ "n", true, 0, 10, 1, 5, NULL },
-		{ "n", true, 5, 5, 1, 5, NULL },
-		{ "n", true, 0, 4, -1, 0, "field 'n' must be an integer from 0 to 4" },
-		{ "n", true, 6, 10, -1, 0, "field 'n' must be an integer from 6 to 10" },
-		{ "neg", true, -5, 0, 1, -3, NULL },
-		{ "neg", true, 0, 100, -1, 0, "field 'neg' must be an integer from 0 to 100" },
-		{ "big", true, INT64_MIN, INT64_MAX, 1, INT64_MAX, NULL },
-		{ "big", true, 0, INT64_MAX - 1, -1, 0,
-		  "field 'big' must be an integer from 0 to 9223372036854775806" },
-		{ "small", true, INT64_MIN, 0, 1, INT64_MIN, NULL },
-		{ "small", true, INT64_MIN + 1, 0, -1, 0,
-		  "field 'small' must be an integer from -9223372036854775807 to 0" },
-		{ "dbl", true, 0, 10, -1, 0, "field 'dbl' must be an integer" },
-		{ "whole", true, 0, 10, -1, 0, "field 'whole' must be an integer" },
-		{ "s5", true, 0, 10, -1, 0, "field 's5' must be an integer" },
-		{ "t", true, 0, 10, -1, 0, "field 't' must be an integer" },
-		{ "arr", false, 0, 10, -1, 0, "field 'arr' must be an integer" },
-		{ "nul", false, 0, 10, 0, 0, NULL },
-		{ "nul", true, 0, 10, -1, 0, "field 'nul' is required" },
-		{ "absent", false, 0, 10, 0, 0, NULL },
-		{ "absent", true, 0, 10, -1, 0, "field 'absent' is required" },
+	    {"n", true, 0, 10, 1, 5, NULL},
+	    {"n", true, 5, 5, 1, 5, NULL},
+	    {"n", true, 0, 4, -1, 0, "field 'n' must be an integer from 0 to 4"},
+	    {"n", true, 6, 10, -1, 0, "field 'n' must be an integer from 6 to 10"},
+	    {"neg", true, -5, 0, 1, -3, NULL},
+	    {"neg", true, 0, 100, -1, 0, "field 'neg' must be an integer from 0 to 100"},
+	    {"big", true, INT64_MIN, INT64_MAX, 1, INT64_MAX, NULL},
+	    {"big", true, 0, INT64_MAX - 1, -1, 0,
+	     "field 'big' must be an integer from 0 to 9223372036854775806"},
+	    {"small", true, INT64_MIN, 0, 1, INT64_MIN, NULL},
+	    {"small", true, INT64_MIN + 1, 0, -1, 0,
+	     "field 'small' must be an integer from -9223372036854775807 to 0"},
+	    {"dbl", true, 0, 10, -1, 0, "field 'dbl' must be an integer"},
+	    {"whole", true, 0, 10, -1, 0, "field 'whole' must be an integer"},
+	    {"s5", true, 0, 10, -1, 0, "field 's5' must be an integer"},
+	    {"t", true, 0, 10, -1, 0, "field 't' must be an integer"},
+	    {"arr", false, 0, 10, -1, 0, "field 'arr' must be an integer"},
+	    {"nul", false, 0, 10, 0, 0, NULL},
+	    {"nul", true, 0, 10, -1, 0, "field 'nul' is required"},
+	    {"absent", false, 0, 10, 0, 0, NULL},
+	    {"absent", true, 0, 10, -1, 0, "field 'absent' is required"},
 	};
 	struct json_object *o = load_fixture();
 	struct json_object *built;
@@ -400,8 +400,8 @@ static void test_get_int(void **state)
 		}
 		assert_true(out == 424242);
 		if (ret == -1) {
-			assert_string_equal(err.code, strstr(c->message, "required") ? "missing_field" :
-										      "invalid_field");
+			assert_string_equal(err.code, strstr(c->message, "required") ? "missing_field"
+										     : "invalid_field");
 			assert_string_equal(err.message, c->message);
 		}
 	}
@@ -425,15 +425,15 @@ static void test_get_bool(void **state)
 		bool value;
 		const char *message;
 	} cases[] = {
-		{ "t", true, 1, true, NULL },
-		{ "f", true, 1, false, NULL },
-		{ "n", true, -1, false, "field 'n' must be true or false" },
-		{ "name", false, -1, false, "field 'name' must be true or false" },
-		{ "obj", false, -1, false, "field 'obj' must be true or false" },
-		{ "nul", false, 0, false, NULL },
-		{ "nul", true, -1, false, "field 'nul' is required" },
-		{ "absent", false, 0, false, NULL },
-		{ "absent", true, -1, false, "field 'absent' is required" },
+	    {"t", true, 1, true, NULL},
+	    {"f", true, 1, false, NULL},
+	    {"n", true, -1, false, "field 'n' must be true or false"},
+	    {"name", false, -1, false, "field 'name' must be true or false"},
+	    {"obj", false, -1, false, "field 'obj' must be true or false"},
+	    {"nul", false, 0, false, NULL},
+	    {"nul", true, -1, false, "field 'nul' is required"},
+	    {"absent", false, 0, false, NULL},
+	    {"absent", true, -1, false, "field 'absent' is required"},
 	};
 	struct json_object *o;
 	struct jsonx_err err;
@@ -463,10 +463,74 @@ static void test_get_bool(void **state)
 	json_object_put(o);
 }
 
+static void test_get_double(void **state)
+{
+	static const struct {
+		const char *key;
+		bool required;
+		double min;
+		double max;
+		int ret;
+		double value;
+		const char *message;
+	} cases[] = {
+	    {"dbl", true, 0, 10, 1, 1.5, NULL},
+	    {"whole", true, 0, 10, 1, 2.0, NULL},
+	    {"n", true, 0, 10, 1, 5.0, NULL}, /* an integer is a number too */
+	    {"n", true, 5, 5, 1, 5.0, NULL},
+	    {"neg", true, -3, -3, 1, -3.0, NULL},
+	    {"big", true, 0, 1e19, 1, 9223372036854775807.0, NULL},
+	    {"dbl", true, 2, 10, -1, 0, "field 'dbl' must be a number from 2 to 10"},
+	    {"dbl", true, 0, 1.25, -1, 0, "field 'dbl' must be a number from 0 to 1.25"},
+	    {"neg", true, 0, 1e6, -1, 0, "field 'neg' must be a number from 0 to 1e+06"},
+	    {"s5", true, 0, 10, -1, 0, "field 's5' must be a number"},
+	    {"t", true, 0, 10, -1, 0, "field 't' must be a number"},
+	    {"arr", false, 0, 10, -1, 0, "field 'arr' must be a number"},
+	    {"nul", false, 0, 10, 0, 0, NULL},
+	    {"nul", true, 0, 10, -1, 0, "field 'nul' is required"},
+	    {"absent", false, 0, 10, 0, 0, NULL},
+	    {"absent", true, 0, 10, -1, 0, "field 'absent' is required"},
+	};
+	struct json_object *o = load_fixture();
+	struct json_object *built;
+	struct jsonx_err err;
+	double out;
+	size_t i;
+	int ret;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		out = -42.0;
+		memset(&err, 0, sizeof(err));
+		ret = jsonx_get_double(o, cases[i].key, cases[i].required, cases[i].min, cases[i].max, &out,
+				       &err);
+		if (ret != cases[i].ret)
+			fail_msg("case %zu (%s): returned %d, expected %d (%s)", i, cases[i].key, ret,
+				 cases[i].ret, err.message);
+		if (ret == 1) {
+			assert_true(out == cases[i].value);
+			continue;
+		}
+		assert_true(out == -42.0);
+		if (ret == -1)
+			assert_string_equal(err.message, cases[i].message);
+	}
+	json_object_put(o);
+
+	/* the parse refuses non-finite numbers; an object built in code is checked again */
+	built = json_object_new_object();
+	assert_non_null(built);
+	json_object_object_add(built, "inf", json_object_new_double(INFINITY));
+	json_object_object_add(built, "nan", json_object_new_double(NAN));
+	assert_int_equal(jsonx_get_double(built, "inf", true, -INFINITY, INFINITY, &out, &err), -1);
+	assert_int_equal(jsonx_get_double(built, "nan", true, -INFINITY, INFINITY, &out, &err), -1);
+	json_object_put(built);
+}
+
 static void test_get_enum(void **state)
 {
-	static const char *const langs[] = { "fr", "ar", "en", NULL };
-	static const char *const two[] = { "fr", "en", NULL };
+	static const char *const langs[] = {"fr", "ar", "en", NULL};
+	static const char *const two[] = {"fr", "en", NULL};
 	static const struct {
 		const char *key;
 		bool required;
@@ -475,15 +539,15 @@ static void test_get_enum(void **state)
 		int index;
 		const char *message;
 	} cases[] = {
-		{ "lang", true, langs, 1, 1, NULL },
-		{ "lang", true, two, -1, 0, "field 'lang' must be one of: fr, en" },
-		{ "LANG", true, langs, -1, 0, "field 'LANG' must be one of: fr, ar, en" },
-		{ "n", true, langs, -1, 0, "field 'n' must be one of: fr, ar, en" },
-		{ "empty", true, langs, -1, 0, "field 'empty' must be one of: fr, ar, en" },
-		{ "nul", false, langs, 0, 0, NULL },
-		{ "nul", true, langs, -1, 0, "field 'nul' is required" },
-		{ "absent", false, langs, 0, 0, NULL },
-		{ "absent", true, langs, -1, 0, "field 'absent' is required" },
+	    {"lang", true, langs, 1, 1, NULL},
+	    {"lang", true, two, -1, 0, "field 'lang' must be one of: fr, en"},
+	    {"LANG", true, langs, -1, 0, "field 'LANG' must be one of: fr, ar, en"},
+	    {"n", true, langs, -1, 0, "field 'n' must be one of: fr, ar, en"},
+	    {"empty", true, langs, -1, 0, "field 'empty' must be one of: fr, ar, en"},
+	    {"nul", false, langs, 0, 0, NULL},
+	    {"nul", true, langs, -1, 0, "field 'nul' is required"},
+	    {"absent", false, langs, 0, 0, NULL},
+	    {"absent", true, langs, -1, 0, "field 'absent' is required"},
 	};
 	struct json_object *o = load_fixture();
 	struct jsonx_err err;
@@ -505,23 +569,23 @@ static void test_get_enum(void **state)
 
 static void test_only_keys(void **state)
 {
-	static const char *const abc[] = { "a", "b", "c", NULL };
-	static const char *const a_only[] = { "a", NULL };
-	static const char *const none[] = { NULL };
+	static const char *const abc[] = {"a", "b", "c", NULL};
+	static const char *const a_only[] = {"a", NULL};
+	static const char *const none[] = {NULL};
 	static const struct {
 		const char *body;
 		const char *const *allowed;
 		int ret;
 		const char *message;
 	} cases[] = {
-		{ "{\"a\":1,\"b\":2}", abc, 0, NULL },
-		{ "{}", none, 0, NULL },
-		{ "{\"a\":1,\"b\":2}", a_only, -1, "unknown field 'b'" },
-		{ "{\"b\":2,\"a\":1,\"z\":0}", a_only, -1, "unknown field 'b'" }, /* first in order */
-		{ "{\"a\":1}", none, -1, "unknown field 'a'" },
-		{ "{\"A\":1}", abc, -1, "unknown field 'A'" },
-		{ "{\"emial\":\"x@y.z\"}", abc, -1, "unknown field 'emial'" },
-		{ "{\"a\":{\"nested\":1}}", a_only, 0, NULL }, /* only the top level is checked */
+	    {"{\"a\":1,\"b\":2}", abc, 0, NULL},
+	    {"{}", none, 0, NULL},
+	    {"{\"a\":1,\"b\":2}", a_only, -1, "unknown field 'b'"},
+	    {"{\"b\":2,\"a\":1,\"z\":0}", a_only, -1, "unknown field 'b'"}, /* first in order */
+	    {"{\"a\":1}", none, -1, "unknown field 'a'"},
+	    {"{\"A\":1}", abc, -1, "unknown field 'A'"},
+	    {"{\"emial\":\"x@y.z\"}", abc, -1, "unknown field 'emial'"},
+	    {"{\"a\":{\"nested\":1}}", a_only, 0, NULL}, /* only the top level is checked */
 	};
 	struct json_object *o;
 	struct jsonx_err err;
@@ -566,10 +630,10 @@ static void test_add(void **state)
 	jsonx_add_int(o, "max", INT64_MAX);
 	jsonx_add_bool(o, "yes", true);
 	jsonx_add_bool(o, "no", false);
-	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE),
-			    "{\"s\":\"caf\xc3\xa9 \\\"q\\\"\",\"none\":null,\"i\":-42,"
-			    "\"max\":9223372036854775807,\"yes\":true,\"no\":false}");
+	assert_string_equal(
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    "{\"s\":\"caf\xc3\xa9 \\\"q\\\"\",\"none\":null,\"i\":-42,"
+	    "\"max\":9223372036854775807,\"yes\":true,\"no\":false}");
 	json_object_put(o);
 }
 
@@ -588,16 +652,12 @@ static void test_null_tolerance(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_table),
-		cmocka_unit_test(test_parse_depth),
-		cmocka_unit_test(test_parse_messages),
-		cmocka_unit_test(test_get_str),
-		cmocka_unit_test(test_get_int),
-		cmocka_unit_test(test_get_bool),
-		cmocka_unit_test(test_get_enum),
-		cmocka_unit_test(test_only_keys),
-		cmocka_unit_test(test_add),
-		cmocka_unit_test(test_null_tolerance),
+	    cmocka_unit_test(test_parse_table),	   cmocka_unit_test(test_parse_depth),
+	    cmocka_unit_test(test_parse_messages), cmocka_unit_test(test_get_str),
+	    cmocka_unit_test(test_get_int),	   cmocka_unit_test(test_get_bool),
+	    cmocka_unit_test(test_get_double),	   cmocka_unit_test(test_get_enum),
+	    cmocka_unit_test(test_only_keys),	   cmocka_unit_test(test_add),
+	    cmocka_unit_test(test_null_tolerance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

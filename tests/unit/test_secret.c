@@ -19,8 +19,7 @@
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char b64url_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static bool all_b64url(const char *s)
 {
@@ -31,7 +30,7 @@ static void test_token_shape(void **state)
 {
 	enum { COUNT = 64 };
 	static char tokens[COUNT][SECRET_TOKEN_LEN + 1];
-	bool seen[sizeof(b64url_alphabet) - 1] = { false };
+	bool seen[sizeof(b64url_alphabet) - 1] = {false};
 	size_t i, j;
 
 	(void)state;
@@ -62,13 +61,13 @@ static void test_hash_vectors(void **state)
 		size_t n;
 		const char *hex;
 	} cases[] = {
-		/* FIPS 180-2 examples */
-		{ "", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-		{ "abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-		/* only n bytes count */
-		{ "abcdef", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	    /* FIPS 180-2 examples */
+	    {"", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	    {"abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+	    /* only n bytes count */
+	    {"abcdef", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
 	};
 	char out[SECRET_HASH_LEN + 1];
 	char other[SECRET_HASH_LEN + 1];
@@ -107,21 +106,21 @@ static void test_equal(void **state)
 		size_t n;
 		int eq;
 	} bytes[] = {
-		{ "abcdef", "abcdef", 6, 1 },
-		{ "abcdef", "xbcdef", 6, 0 },
-		{ "abcdef", "abcdex", 6, 0 },
-		{ "abcdef", "abcxxx", 3, 1 }, /* only n bytes compared */
-		{ "a\0c", "a\0d", 3, 0 },      /* not a string comparison */
-		{ "", "", 0, 1 },
+	    {"abcdef", "abcdef", 6, 1},
+	    {"abcdef", "xbcdef", 6, 0},
+	    {"abcdef", "abcdex", 6, 0},
+	    {"abcdef", "abcxxx", 3, 1}, /* only n bytes compared */
+	    {"a\0c", "a\0d", 3, 0},	/* not a string comparison */
+	    {"", "", 0, 1},
 	};
 	static const struct {
 		const char *a;
 		const char *b;
 		int eq;
 	} strs[] = {
-		{ "token", "token", 1 }, { "token", "tokeN", 0 }, { "token", "token2", 0 },
-		{ "token2", "token", 0 }, { "", "", 1 },          { "", "x", 0 },
-		{ NULL, "x", 0 },         { "x", NULL, 0 },       { NULL, NULL, 0 },
+	    {"token", "token", 1},  {"token", "tokeN", 0}, {"token", "token2", 0},
+	    {"token2", "token", 0}, {"", "", 1},	   {"", "x", 0},
+	    {NULL, "x", 0},	    {"x", NULL, 0},	   {NULL, NULL, 0},
 	};
 	size_t i;
 
@@ -171,8 +170,8 @@ static void test_password_round_trip(void **state)
  * Known answers: PBKDF2-HMAC-SHA256("password", "salt", 4096) is the usual published vector; the
  * others were computed with Python's hashlib.pbkdf2_hmac. Encodings made by another tool verify.
  */
-#define KNOWN_4096 "pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o"
-#define KNOWN_1000 "pbkdf2-sha256$1000$c2FsdA$YywoEuRtRgQQK6dhjp1tfS-BKPYma0oDJk0qBGC33LM"
+#define KNOWN_4096    "pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o"
+#define KNOWN_1000    "pbkdf2-sha256$1000$c2FsdA$YywoEuRtRgQQK6dhjp1tfS-BKPYma0oDJk0qBGC33LM"
 #define KNOWN_URLSALT "pbkdf2-sha256$1000$-_-__vvv$feBwxgs2dvvbcT_ujbIbNamMaQF9Dg-5lAvYg44xmGM"
 
 static void test_password_known(void **state)
@@ -182,12 +181,12 @@ static void test_password_known(void **state)
 		const char *encoded;
 		int match;
 	} cases[] = {
-		{ "password", KNOWN_4096, 1 },
-		{ "passwore", KNOWN_4096, 0 },
-		{ "password", KNOWN_1000, 1 },
-		{ "password", KNOWN_URLSALT, 1 },
-		{ "p\xc3\xa4ssw\xc3\xb6rd",
-		  "pbkdf2-sha256$1000$c2FsdA$zy1oTMNzIztg8jMVVqpHyzWr464Z58RhOAdpV3tSOiI", 1 },
+	    {"password", KNOWN_4096, 1},
+	    {"passwore", KNOWN_4096, 0},
+	    {"password", KNOWN_1000, 1},
+	    {"password", KNOWN_URLSALT, 1},
+	    {"p\xc3\xa4ssw\xc3\xb6rd",
+	     "pbkdf2-sha256$1000$c2FsdA$zy1oTMNzIztg8jMVVqpHyzWr464Z58RhOAdpV3tSOiI", 1},
 	};
 	size_t i;
 
@@ -205,28 +204,28 @@ static void test_password_known(void **state)
 static void test_password_malformed(void **state)
 {
 	static const char *const cases[] = {
-		"",
-		"pbkdf2-sha1$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		"PBKDF2-SHA256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		"4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		" " KNOWN_4096,
-		KNOWN_4096 "\n",
-		KNOWN_4096 "$",
-		"pbkdf2-sha256$04096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		"pbkdf2-sha256$+4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		"pbkdf2-sha256$$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		/* fewer iterations than the floor, though the hash is right for 999 */
-		"pbkdf2-sha256$999$c2FsdA$QSV0FGhF4zV6xELYlUbBGRBsv8JSfZAm9U9TZFN1b8c",
-		/* padding, standard alphabet, non-canonical last character */
-		"pbkdf2-sha256$4096$c2FsdA==$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
-		"pbkdf2-sha256$1000$+/+//vvv$feBwxgs2dvvbcT_ujbIbNamMaQF9Dg-5lAvYg44xmGM",
-		"pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0p",
-		/* a 3-byte salt ("sal"), below the floor, with its right hash */
-		"pbkdf2-sha256$4096$c2Fs$687b6OMU3EaQ_nN0vMqh87d84nPIhzUmShsDNBARCvA",
-		/* hash one byte short; no hash at all */
-		"pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0",
-		"pbkdf2-sha256$4096$c2FsdA",
-		"pbkdf2-sha256$4096$c2FsdA$",
+	    "",
+	    "pbkdf2-sha1$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    "PBKDF2-SHA256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    "4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    " " KNOWN_4096,
+	    KNOWN_4096 "\n",
+	    KNOWN_4096 "$",
+	    "pbkdf2-sha256$04096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    "pbkdf2-sha256$+4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    "pbkdf2-sha256$$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    /* fewer iterations than the floor, though the hash is right for 999 */
+	    "pbkdf2-sha256$999$c2FsdA$QSV0FGhF4zV6xELYlUbBGRBsv8JSfZAm9U9TZFN1b8c",
+	    /* padding, standard alphabet, non-canonical last character */
+	    "pbkdf2-sha256$4096$c2FsdA==$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o",
+	    "pbkdf2-sha256$1000$+/+//vvv$feBwxgs2dvvbcT_ujbIbNamMaQF9Dg-5lAvYg44xmGM",
+	    "pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0p",
+	    /* a 3-byte salt ("sal"), below the floor, with its right hash */
+	    "pbkdf2-sha256$4096$c2Fs$687b6OMU3EaQ_nN0vMqh87d84nPIhzUmShsDNBARCvA",
+	    /* hash one byte short; no hash at all */
+	    "pbkdf2-sha256$4096$c2FsdA$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0",
+	    "pbkdf2-sha256$4096$c2FsdA",
+	    "pbkdf2-sha256$4096$c2FsdA$",
 	};
 	size_t i;
 
@@ -285,7 +284,7 @@ static void test_password_dummy_cost(void **state)
 
 static void test_seal_round_trip(void **state)
 {
-	static const size_t sizes[] = { 0, 1, 2, 3, 15, 16, 17, 100, 4096 };
+	static const size_t sizes[] = {0, 1, 2, 3, 15, 16, 17, 100, 4096};
 	const char *key = "server-secret key material";
 	char plain[4097];
 	char keycopy[64];
@@ -392,16 +391,16 @@ static void test_seal_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_token_shape),
-		cmocka_unit_test(test_hash_vectors),
-		cmocka_unit_test(test_short),
-		cmocka_unit_test(test_equal),
-		cmocka_unit_test(test_password_round_trip),
-		cmocka_unit_test(test_password_known),
-		cmocka_unit_test(test_password_malformed),
-		cmocka_unit_test(test_password_dummy_cost),
-		cmocka_unit_test(test_seal_round_trip),
-		cmocka_unit_test(test_seal_refusals),
+	    cmocka_unit_test(test_token_shape),
+	    cmocka_unit_test(test_hash_vectors),
+	    cmocka_unit_test(test_short),
+	    cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_password_round_trip),
+	    cmocka_unit_test(test_password_known),
+	    cmocka_unit_test(test_password_malformed),
+	    cmocka_unit_test(test_password_dummy_cost),
+	    cmocka_unit_test(test_seal_round_trip),
+	    cmocka_unit_test(test_seal_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

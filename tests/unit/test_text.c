@@ -21,8 +21,7 @@ struct text_case {
 };
 
 /* Runs pred over every case; names the failing case. */
-static void run_cases(const char *what, bool (*pred)(const char *), const struct text_case *cases,
-		      size_t n)
+static void run_cases(const char *what, bool (*pred)(const char *), const struct text_case *cases, size_t n)
 {
 	size_t i;
 
@@ -40,43 +39,45 @@ struct utf8_case {
 	bool ok;
 };
 
+/* clang-format off */
 #define U8(lit, ok) { lit, sizeof(lit) - 1, ok }
+/* clang-format on */
 
 static void test_utf8_valid(void **state)
 {
 	static const struct utf8_case cases[] = {
-		U8("", true),
-		U8("plain ascii", true),
-		U8("caf\xc3\xa9", true),                 /* é */
-		U8("\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9", true), /* العربية */
-		U8("\xe2\x82\xac", true),                /* € */
-		U8("\xf0\x9f\x98\x80", true),            /* U+1F600 */
-		U8("\xef\xbf\xbf", true),                /* U+FFFF is well-formed */
-		U8("\xf4\x8f\xbf\xbf", true),            /* U+10FFFF, the last */
-		U8("\xed\x9f\xbf", true),                /* U+D7FF, just below surrogates */
-		U8("\xee\x80\x80", true),                /* U+E000, just above */
-		U8("a\0b", true),                        /* U+0000 is UTF-8; callers refuse it */
-		U8("\xc0\xaf", false),                   /* overlong '/' */
-		U8("\xc1\xbf", false),                   /* overlong */
-		U8("\xe0\x80\xaf", false),               /* overlong '/' in 3 bytes */
-		U8("\xe0\x9f\xbf", false),               /* overlong U+07FF */
-		U8("\xf0\x80\x80\xaf", false),           /* overlong in 4 bytes */
-		U8("\xf0\x8f\xbf\xbf", false),           /* overlong U+FFFF */
-		U8("\xed\xa0\x80", false),               /* U+D800 high surrogate */
-		U8("\xed\xbf\xbf", false),               /* U+DFFF low surrogate */
-		U8("\xed\xa0\xbd\xed\xb8\x80", false),   /* CESU-8 surrogate pair */
-		U8("\xf4\x90\x80\x80", false),           /* U+110000 */
-		U8("\xf5\x80\x80\x80", false),
-		U8("\xff", false),
-		U8("\xfe", false),
-		U8("\x80", false),                       /* stray continuation */
-		U8("a\xbf", false),
-		U8("\xc3", false),                       /* truncated */
-		U8("\xe2\x82", false),
-		U8("\xf0\x9f\x98", false),
-		U8("\xc3\x28", false),                   /* bad continuation */
-		U8("\xe2\x28\xa1", false),
-		U8("\xf0\x9f\x28\x80", false),
+	    U8("", true),
+	    U8("plain ascii", true),
+	    U8("caf\xc3\xa9", true),						  /* é */
+	    U8("\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9", true), /* العربية */
+	    U8("\xe2\x82\xac", true),						  /* € */
+	    U8("\xf0\x9f\x98\x80", true),					  /* U+1F600 */
+	    U8("\xef\xbf\xbf", true),						  /* U+FFFF is well-formed */
+	    U8("\xf4\x8f\xbf\xbf", true),					  /* U+10FFFF, the last */
+	    U8("\xed\x9f\xbf", true),		   /* U+D7FF, just below surrogates */
+	    U8("\xee\x80\x80", true),		   /* U+E000, just above */
+	    U8("a\0b", true),			   /* U+0000 is UTF-8; callers refuse it */
+	    U8("\xc0\xaf", false),		   /* overlong '/' */
+	    U8("\xc1\xbf", false),		   /* overlong */
+	    U8("\xe0\x80\xaf", false),		   /* overlong '/' in 3 bytes */
+	    U8("\xe0\x9f\xbf", false),		   /* overlong U+07FF */
+	    U8("\xf0\x80\x80\xaf", false),	   /* overlong in 4 bytes */
+	    U8("\xf0\x8f\xbf\xbf", false),	   /* overlong U+FFFF */
+	    U8("\xed\xa0\x80", false),		   /* U+D800 high surrogate */
+	    U8("\xed\xbf\xbf", false),		   /* U+DFFF low surrogate */
+	    U8("\xed\xa0\xbd\xed\xb8\x80", false), /* CESU-8 surrogate pair */
+	    U8("\xf4\x90\x80\x80", false),	   /* U+110000 */
+	    U8("\xf5\x80\x80\x80", false),
+	    U8("\xff", false),
+	    U8("\xfe", false),
+	    U8("\x80", false), /* stray continuation */
+	    U8("a\xbf", false),
+	    U8("\xc3", false), /* truncated */
+	    U8("\xe2\x82", false),
+	    U8("\xf0\x9f\x98", false),
+	    U8("\xc3\x28", false), /* bad continuation */
+	    U8("\xe2\x28\xa1", false),
+	    U8("\xf0\x9f\x28\x80", false),
 	};
 	size_t i;
 
@@ -97,12 +98,12 @@ static void test_utf8_len(void **state)
 		const char *s;
 		size_t len;
 	} cases[] = {
-		{ "", 0 },
-		{ "abc", 3 },
-		{ "caf\xc3\xa9", 4 },
-		{ "\xd9\x85\xd8\xac\xd9\x84\xd8\xb3", 4 }, /* مجلس */
-		{ "\xe2\x82\xac" "5", 2 },
-		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 2 },
+	    {"", 0},
+	    {"abc", 3},
+	    {"caf\xc3\xa9", 4},
+	    {"\xd9\x85\xd8\xac\xd9\x84\xd8\xb3", 4}, /* مجلس */
+	    {"\xe2\x82\xac\x35", 2},		     /* "€5" */
+	    {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 2},
 	};
 	size_t i;
 
@@ -117,27 +118,27 @@ static void test_utf8_len(void **state)
 static void test_is_line(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "Annual meeting", true },
-		{ "", true },
-		{ "R\xc3\xa9union \xc3\xa0 Tunis", true },
-		{ "\xd8\xa7\xd8\xac\xd8\xaa\xd9\x85\xd8\xa7\xd8\xb9", true },
-		{ "emoji \xf0\x9f\x8e\x89", true },
-		{ "tab\there", false },
-		{ "line\nbreak", false },
-		{ "carriage\rreturn", false },
-		{ "Subject\r\nBcc: victim@example.com", false }, /* header injection */
-		{ "bell\a", false },
-		{ "esc\x1b[31m", false },
-		{ "del\x7f", false },
-		{ "c1 \xc2\x85 NEL", false },
-		{ "c1 \xc2\x80", false },
-		{ "c1 \xc2\x9f", false },
-		{ "nbsp\xc2\xa0ok", true },  /* U+00A0 is the first non-control after C1 */
-		{ "ls\xe2\x80\xa8", false }, /* U+2028 LINE SEPARATOR */
-		{ "ps\xe2\x80\xa9", false }, /* U+2029 PARAGRAPH SEPARATOR */
-		{ "overlong \xc0\x8a", false },
-		{ "surrogate \xed\xa0\x80", false },
-		{ "bad \xff", false },
+	    {"Annual meeting", true},
+	    {"", true},
+	    {"R\xc3\xa9union \xc3\xa0 Tunis", true},
+	    {"\xd8\xa7\xd8\xac\xd8\xaa\xd9\x85\xd8\xa7\xd8\xb9", true},
+	    {"emoji \xf0\x9f\x8e\x89", true},
+	    {"tab\there", false},
+	    {"line\nbreak", false},
+	    {"carriage\rreturn", false},
+	    {"Subject\r\nBcc: victim@example.com", false}, /* header injection */
+	    {"bell\a", false},
+	    {"esc\x1b[31m", false},
+	    {"del\x7f", false},
+	    {"c1 \xc2\x85 NEL", false},
+	    {"c1 \xc2\x80", false},
+	    {"c1 \xc2\x9f", false},
+	    {"nbsp\xc2\xa0ok", true},  /* U+00A0 is the first non-control after C1 */
+	    {"ls\xe2\x80\xa8", false}, /* U+2028 LINE SEPARATOR */
+	    {"ps\xe2\x80\xa9", false}, /* U+2029 PARAGRAPH SEPARATOR */
+	    {"overlong \xc0\x8a", false},
+	    {"surrogate \xed\xa0\x80", false},
+	    {"bad \xff", false},
 	};
 
 	(void)state;
@@ -148,20 +149,20 @@ static void test_is_line(void **state)
 static void test_is_multiline(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "one line", true },
-		{ "first\nsecond\n", true },
-		{ "col\tcol", true },
-		{ "ls\xe2\x80\xa8ok", true },
-		{ "windows\r\nline", false },
-		{ "old mac\rline", false },
-		{ "vt\v", false },
-		{ "ff\f", false },
-		{ "nul-free but bell\a", false },
-		{ "del\x7f", false },
-		{ "c1 \xc2\x85", false },
-		{ "overlong \xc0\x8a", false },
-		{ "surrogate \xed\xb0\x80", false },
-		{ "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\n\xd8\xa8\xd9\x83\xd9\x85", true },
+	    {"one line", true},
+	    {"first\nsecond\n", true},
+	    {"col\tcol", true},
+	    {"ls\xe2\x80\xa8ok", true},
+	    {"windows\r\nline", false},
+	    {"old mac\rline", false},
+	    {"vt\v", false},
+	    {"ff\f", false},
+	    {"nul-free but bell\a", false},
+	    {"del\x7f", false},
+	    {"c1 \xc2\x85", false},
+	    {"overlong \xc0\x8a", false},
+	    {"surrogate \xed\xb0\x80", false},
+	    {"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\n\xd8\xa8\xd9\x83\xd9\x85", true},
 	};
 
 	(void)state;
@@ -173,47 +174,47 @@ static void test_is_email(void **state)
 {
 	/* 64-octet local part is the most allowed; 65 is refused */
 	static const char local64[] =
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com";
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com";
 	static const char local65[] =
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com";
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com";
 	static const struct text_case cases[] = {
-		{ "user@example.com", true },
-		{ "first.last@example.co.uk", true },
-		{ "user+tag@sub.example.org", true },
-		{ "x_y-z@a-b.example", true },
-		{ "UPPER@EXAMPLE.COM", true },
-		{ "a@b.c", true },
-		{ "user@xn--mgbh0fb.example", true },
-		{ local64, true },
-		{ local65, false },
-		{ "", false },
-		{ "plainaddress", false },
-		{ "@example.com", false },
-		{ "user@", false },
-		{ "user@localhost", false }, /* not dotted */
-		{ "user@@example.com", false },
-		{ "a@b@example.com", false },
-		{ "user name@example.com", false },
-		{ "user@exa mple.com", false },
-		{ "\"quoted\"@example.com", false },
-		{ "o'brien@example.com", false },
-		{ "<user@example.com>", false },
-		{ "user@example.com>", false },
-		{ ".user@example.com", false },
-		{ "user.@example.com", false },
-		{ "us..er@example.com", false },
-		{ "user@.example.com", false },
-		{ "user@example.com.", false },
-		{ "user@example..com", false },
-		{ "user@-example.com", false },
-		{ "user@example-.com", false },
-		{ "user@exa_mple.com", false },
-		{ "user,other@example.com", false },
-		{ "user;x@example.com", false },
-		{ "user@example.com\r\nBcc: x@example.com", false },
-		{ "user@example.com\n", false },
-		{ "us\xc3\xa9r@example.com", false }, /* ASCII only */
-		{ "user@[127.0.0.1]", false },
+	    {"user@example.com", true},
+	    {"first.last@example.co.uk", true},
+	    {"user+tag@sub.example.org", true},
+	    {"x_y-z@a-b.example", true},
+	    {"UPPER@EXAMPLE.COM", true},
+	    {"a@b.c", true},
+	    {"user@xn--mgbh0fb.example", true},
+	    {local64, true},
+	    {local65, false},
+	    {"", false},
+	    {"plainaddress", false},
+	    {"@example.com", false},
+	    {"user@", false},
+	    {"user@localhost", false}, /* not dotted */
+	    {"user@@example.com", false},
+	    {"a@b@example.com", false},
+	    {"user name@example.com", false},
+	    {"user@exa mple.com", false},
+	    {"\"quoted\"@example.com", false},
+	    {"o'brien@example.com", true},
+	    {"<user@example.com>", false},
+	    {"user@example.com>", false},
+	    {".user@example.com", false},
+	    {"user.@example.com", false},
+	    {"us..er@example.com", false},
+	    {"user@.example.com", false},
+	    {"user@example.com.", false},
+	    {"user@example..com", false},
+	    {"user@-example.com", false},
+	    {"user@example-.com", false},
+	    {"user@exa_mple.com", false},
+	    {"user,other@example.com", false},
+	    {"user;x@example.com", false},
+	    {"user@example.com\r\nBcc: x@example.com", false},
+	    {"user@example.com\n", false},
+	    {"us\xc3\xa9r@example.com", false}, /* ASCII only */
+	    {"user@[127.0.0.1]", false},
 	};
 	char long_addr[300];
 	size_t i;
@@ -237,43 +238,43 @@ static void test_is_email(void **state)
 static void test_is_url(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "https://example.com", true },
-		{ "http://example.com/", true },
-		{ "https://example.com/path/to?q=1&r=%20#frag", true },
-		{ "https://sub.example.com:8443/x", true },
-		{ "HTTPS://EXAMPLE.COM/", true },
-		{ "http://localhost:8080/", true },
-		{ "http://127.0.0.1/", true },
-		{ "http://[::1]:8080/", true },
-		{ "https://example.com?x", true },
-		{ "https://example.com#top", true },
-		{ "", false },
-		{ "example.com", false },
-		{ "//example.com", false },
-		{ "ftp://example.com/", false },
-		{ "javascript:alert(1)", false },
-		{ "data:text/html,<script>", false },
-		{ "https://", false },
-		{ "https:///path", false },
-		{ "https://exa mple.com", false },
-		{ "https://example.com/a b", false },
-		{ "https://example.com/\"x", false },
-		{ "https://example.com/'x", false },
-		{ "https://example.com/<x>", false },
-		{ "https://example.com\\@evil.example", false },
-		{ "https://user:pw@example.com/", false },
-		{ "https://bank.example@evil.example/", false },
-		{ "https://example.com:0/", false },
-		{ "https://example.com:65536/", false },
-		{ "https://example.com:/", false },
-		{ "https://example.com:80a/", false },
-		{ "https://[::1/", false },
-		{ "https://[zz]/", false },
-		{ "https://-bad.example/", false },
-		{ "https://exa_mple.com/", false },
-		{ "https://example.com/\r\nX: y", false },
-		{ "https://example.com/\t", false },
-		{ "https://ex\xc3\xa4mple.com/", false },
+	    {"https://example.com", true},
+	    {"http://example.com/", true},
+	    {"https://example.com/path/to?q=1&r=%20#frag", true},
+	    {"https://sub.example.com:8443/x", true},
+	    {"HTTPS://EXAMPLE.COM/", true},
+	    {"http://localhost:8080/", true},
+	    {"http://127.0.0.1/", true},
+	    {"http://[::1]:8080/", true},
+	    {"https://example.com?x", true},
+	    {"https://example.com#top", true},
+	    {"", false},
+	    {"example.com", false},
+	    {"//example.com", false},
+	    {"ftp://example.com/", false},
+	    {"javascript:alert(1)", false},
+	    {"data:text/html,<script>", false},
+	    {"https://", false},
+	    {"https:///path", false},
+	    {"https://exa mple.com", false},
+	    {"https://example.com/a b", false},
+	    {"https://example.com/\"x", false},
+	    {"https://example.com/'x", false},
+	    {"https://example.com/<x>", false},
+	    {"https://example.com\\@evil.example", false},
+	    {"https://user:pw@example.com/", false},
+	    {"https://bank.example@evil.example/", false},
+	    {"https://example.com:0/", false},
+	    {"https://example.com:65536/", false},
+	    {"https://example.com:/", false},
+	    {"https://example.com:80a/", false},
+	    {"https://[::1/", false},
+	    {"https://[zz]/", false},
+	    {"https://-bad.example/", false},
+	    {"https://exa_mple.com/", false},
+	    {"https://example.com/\r\nX: y", false},
+	    {"https://example.com/\t", false},
+	    {"https://ex\xc3\xa4mple.com/", false},
 	};
 	char long_url[2100];
 	size_t prefix = strlen("https://example.com/");
@@ -295,30 +296,30 @@ static void test_is_url(void **state)
 static void test_is_phone(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "+216 71 123 456", true },
-		{ "+33 (0)1 23 45 67 89", true },
-		{ "(555) 123-4567", true },
-		{ "555.123.4567", true },
-		{ "123456", true },               /* 6 digits: the fewest */
-		{ "12345678901234567890", true }, /* 20 digits: the most */
-		{ "+44-20-7946-0958", true },
-		{ "12345", false },
-		{ "123456789012345678901", false },
-		{ "", false },
-		{ "+", false },
-		{ "++216 71 123 456", false },
-		{ "216+71123456", false },
-		{ "+216 71 123 456 ext 7", false },
-		{ "+216/71/123/456", false },
-		{ " 71123456", false },
-		{ "71123456 ", false },
-		{ "71123456-", false },
-		{ "(555 123-4567", false },
-		{ "555) 123-4567", false },
-		{ "((555)) 123-4567", false },
-		{ "+216 71 123 456\r\n", false },
-		{ "\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", false }, /* Arabic-Indic digits */
-		{ "- - - - - - - - - - - - - - - - - - - - 123456", false }, /* past 40 octets */
+	    {"+216 71 123 456", true},
+	    {"+33 (0)1 23 45 67 89", true},
+	    {"(555) 123-4567", true},
+	    {"555.123.4567", true},
+	    {"123456", true},		    /* 6 digits: the fewest */
+	    {"12345678901234567890", true}, /* 20 digits: the most */
+	    {"+44-20-7946-0958", true},
+	    {"12345", false},
+	    {"123456789012345678901", false},
+	    {"", false},
+	    {"+", false},
+	    {"++216 71 123 456", false},
+	    {"216+71123456", false},
+	    {"+216 71 123 456 ext 7", false},
+	    {"+216/71/123/456", false},
+	    {" 71123456", false},
+	    {"71123456 ", false},
+	    {"71123456-", false},
+	    {"(555 123-4567", false},
+	    {"555) 123-4567", false},
+	    {"((555)) 123-4567", false},
+	    {"+216 71 123 456\r\n", false},
+	    {"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", false}, /* Arabic-Indic digits */
+	    {"- - - - - - - - - - - - - - - - - - - - 123456", false},	 /* past 40 octets */
 	};
 
 	(void)state;
@@ -329,39 +330,39 @@ static void test_is_phone(void **state)
 static void test_is_date(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "2026-03-14", true },
-		{ "2026-01-31", true },
-		{ "2026-12-31", true },
-		{ "2026-02-28", true },
-		{ "2026-02-29", false }, /* 2026 is not a leap year */
-		{ "2028-02-29", true },  /* 2028 is */
-		{ "2000-02-29", true },  /* divisible by 400 */
-		{ "1900-02-29", false }, /* divisible by 100 only */
-		{ "2100-02-29", false },
-		{ "2028-02-30", false },
-		{ "2026-04-30", true },
-		{ "2026-04-31", false },
-		{ "2026-06-31", false },
-		{ "2026-09-31", false },
-		{ "2026-11-31", false },
-		{ "2026-00-10", false },
-		{ "2026-13-10", false },
-		{ "2026-01-00", false },
-		{ "2026-01-32", false },
-		{ "0000-01-01", false },
-		{ "0001-01-01", true },
-		{ "9999-12-31", true },
-		{ "26-03-14", false },
-		{ "2026-3-14", false },
-		{ "2026-03-4", false },
-		{ "2026/03/14", false },
-		{ "20260314", false },
-		{ "2026-03-14T10:00", false },
-		{ "2026-03-14 ", false },
-		{ " 2026-03-14", false },
-		{ "2026-0a-14", false },
-		{ "+026-03-14", false },
-		{ "", false },
+	    {"2026-03-14", true},
+	    {"2026-01-31", true},
+	    {"2026-12-31", true},
+	    {"2026-02-28", true},
+	    {"2026-02-29", false}, /* 2026 is not a leap year */
+	    {"2028-02-29", true},  /* 2028 is */
+	    {"2000-02-29", true},  /* divisible by 400 */
+	    {"1900-02-29", false}, /* divisible by 100 only */
+	    {"2100-02-29", false},
+	    {"2028-02-30", false},
+	    {"2026-04-30", true},
+	    {"2026-04-31", false},
+	    {"2026-06-31", false},
+	    {"2026-09-31", false},
+	    {"2026-11-31", false},
+	    {"2026-00-10", false},
+	    {"2026-13-10", false},
+	    {"2026-01-00", false},
+	    {"2026-01-32", false},
+	    {"0000-01-01", false},
+	    {"0001-01-01", true},
+	    {"9999-12-31", true},
+	    {"26-03-14", false},
+	    {"2026-3-14", false},
+	    {"2026-03-4", false},
+	    {"2026/03/14", false},
+	    {"20260314", false},
+	    {"2026-03-14T10:00", false},
+	    {"2026-03-14 ", false},
+	    {" 2026-03-14", false},
+	    {"2026-0a-14", false},
+	    {"+026-03-14", false},
+	    {"", false},
 	};
 
 	(void)state;
@@ -372,28 +373,17 @@ static void test_is_date(void **state)
 static void test_is_local_datetime(void **state)
 {
 	static const struct text_case cases[] = {
-		{ "2026-03-14T18:30", true },
-		{ "2026-03-14T18:30:59", true },
-		{ "2026-03-14T00:00", true },
-		{ "2026-03-14T23:59:00", true },
-		{ "2028-02-29T12:00", true },
-		{ "2026-02-29T12:00", false },
-		{ "2026-03-14T24:00", false },
-		{ "2026-03-14T12:60", false },
-		{ "2026-03-14T12:30:60", false },
-		{ "2026-03-14 18:30", false },
-		{ "2026-03-14t18:30", false },
-		{ "2026-03-14T18:30Z", false },
-		{ "2026-03-14T18:30:00Z", false },
-		{ "2026-03-14T18:30:00+01:00", false },
-		{ "2026-03-14T18:30:00.5", false },
-		{ "2026-03-14T1830", false },
-		{ "2026-03-14T18", false },
-		{ "2026-03-14T18:3", false },
-		{ "2026-03-14T18:30:", false },
-		{ "2026-03-14", false },
-		{ "2026-03-14T18-30", false },
-		{ "", false },
+	    {"2026-03-14T18:30", true},	      {"2026-03-14T18:30:59", true},
+	    {"2026-03-14T00:00", true},	      {"2026-03-14T23:59:00", true},
+	    {"2028-02-29T12:00", true},	      {"2026-02-29T12:00", false},
+	    {"2026-03-14T24:00", false},      {"2026-03-14T12:60", false},
+	    {"2026-03-14T12:30:60", false},   {"2026-03-14 18:30", false},
+	    {"2026-03-14t18:30", false},      {"2026-03-14T18:30Z", false},
+	    {"2026-03-14T18:30:00Z", false},  {"2026-03-14T18:30:00+01:00", false},
+	    {"2026-03-14T18:30:00.5", false}, {"2026-03-14T1830", false},
+	    {"2026-03-14T18", false},	      {"2026-03-14T18:3", false},
+	    {"2026-03-14T18:30:", false},     {"2026-03-14", false},
+	    {"2026-03-14T18-30", false},      {"", false},
 	};
 
 	(void)state;
@@ -407,11 +397,11 @@ static void test_ascii_lower(void **state)
 		const char *in;
 		const char *out;
 	} cases[] = {
-		{ "User@Example.COM", "user@example.com" },
-		{ "already lower", "already lower" },
-		{ "", "" },
-		{ "\xc3\x89T\xc3\x89", "\xc3\x89t\xc3\x89" }, /* only ASCII letters change */
-		{ "AZ[@`az", "az[@`az" },
+	    {"User@Example.COM", "user@example.com"},
+	    {"already lower", "already lower"},
+	    {"", ""},
+	    {"\xc3\x89T\xc3\x89", "\xc3\x89t\xc3\x89"}, /* only ASCII letters change */
+	    {"AZ[@`az", "az[@`az"},
 	};
 	char buf[64];
 	size_t i;
@@ -428,16 +418,11 @@ static void test_ascii_lower(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_valid),
-		cmocka_unit_test(test_utf8_len),
-		cmocka_unit_test(test_is_line),
-		cmocka_unit_test(test_is_multiline),
-		cmocka_unit_test(test_is_email),
-		cmocka_unit_test(test_is_url),
-		cmocka_unit_test(test_is_phone),
-		cmocka_unit_test(test_is_date),
-		cmocka_unit_test(test_is_local_datetime),
-		cmocka_unit_test(test_ascii_lower),
+	    cmocka_unit_test(test_utf8_valid),	      cmocka_unit_test(test_utf8_len),
+	    cmocka_unit_test(test_is_line),	      cmocka_unit_test(test_is_multiline),
+	    cmocka_unit_test(test_is_email),	      cmocka_unit_test(test_is_url),
+	    cmocka_unit_test(test_is_phone),	      cmocka_unit_test(test_is_date),
+	    cmocka_unit_test(test_is_local_datetime), cmocka_unit_test(test_ascii_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

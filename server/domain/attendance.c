@@ -1,0 +1,265 @@
+/*
+ * attendance: recording presence per session in one transaction with its change-log row; it must
+ * not log tickets or personal data and never chooses HTTP statuses.
+ */
+#include "domain/attendance.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar/tz.h"
+#include "domain/auth.h"
+#include "store/db.h"
+#include "store/store_attendance.h"
+#include "store/store_registrations.h"
+#include "util/jsonx.h"
+#include "util/secret.h"
+
+int attendance_may_check_in(struct db *db, const struct principal *p, int64_t event_id, int64_t org_id,
+			    struct dom_err *err)
+{
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (principal_manages_org(p, org_id))
+		return DOM_OK;
+	/* check-in staff: an account assigned to the event, or a check-in token of its organisation */
+	if (p->role == ROLE_CHECKIN && auth_checkin_allowed(db, p, event_id))
+		return DOM_OK;
+	return dom_fail(err, DOM_FORBIDDEN, NULL, "you may not record attendance for this event");
+}
+
+/* The row as JSON (no personal data). */
+static struct json_object *att_json(const struct store_att *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "session_id", a->session_id);
+	jsonx_add_int(o, "registration_id", a->registration_id);
+	jsonx_add_str(o, "status", a->status);
+	jsonx_add_str(o, "method", a->method);
+	json_object_object_add(o, "recorded_by",
+			       a->has_recorded_by ? json_object_new_int64(a->recorded_by) : NULL);
+	jsonx_add_int(o, "recorded_at", a->recorded_at);
+	return o;
+}
+
+/* Inside the transaction: writes a (unless the stored row already has its status, or keep_staff and
+ * the stored row was recorded by staff) with its change-log row. *cur gets the resulting row. */
+static int att_write(struct db *db, const struct store_att_session *s, const struct store_att *a,
+		     bool keep_staff, struct store_att *cur, bool *created, int64_t *seq, struct dom_err *err)
+{
+	struct json_object *payload;
+	char topic[40];
+	int rc = store_att_get(db, a->session_id, a->registration_id, cur);
+
+	*created = false;
+	if (rc && rc != STORE_NOT_FOUND)
+		return dom_from_store(err, rc, "attendance");
+	if (!rc && (!strcmp(cur->status, a->status) || (keep_staff && strcmp(cur->method, "self"))))
+		return DOM_OK;
+	*created = rc == STORE_NOT_FOUND;
+	rc = store_att_upsert(db, a);
+	if (rc)
+		return dom_from_store(err, rc, "attendance");
+	*cur = *a;
+	payload = json_object_new_object();
+	jsonx_add_int(payload, "session_id", a->session_id);
+	jsonx_add_int(payload, "registration_id", a->registration_id);
+	jsonx_add_str(payload, "status", a->status);
+	snprintf(topic, sizeof(topic), "event:%lld", (long long)s->event_id);
+	rc = db_changelog(db, topic, "attendance.recorded", s->org_id, payload, seq);
+	json_object_put(payload);
+	return rc ? dom_from_store(err, rc, "attendance") : DOM_OK;
+}
+
+/* Inside the transaction: the registration named by in (id or ticket), which must be a confirmed
+ * registration of the session's event. */
+static int att_registration(struct db *db, const struct store_att_session *s, const struct att_input *in,
+			    struct store_reg *r, struct dom_err *err)
+{
+	char hash[SECRET_HASH_LEN + 1];
+	int rc;
+
+	if (in->ticket) {
+		secret_hash(in->ticket, strlen(in->ticket), hash);
+		rc = store_reg_get_by_token(db, hash, r);
+		if (rc == STORE_NOT_FOUND)
+			return dom_fail(err, DOM_NOT_FOUND, "ticket_not_found",
+					"no registration has this ticket");
+		if (rc)
+			return dom_from_store(err, rc, "registration");
+		if (r->event_id != s->event_id)
+			return dom_fail(err, DOM_UNPROCESSABLE, "ticket_other_event",
+					"this ticket is for another event");
+	} else {
+		rc = store_reg_get(db, in->registration_id, r);
+		if (rc == STORE_NOT_FOUND || (!rc && r->event_id != s->event_id))
+			return dom_fail(err, DOM_NOT_FOUND, "registration_not_found",
+					"no such registration for this session's event");
+		if (rc)
+			return dom_from_store(err, rc, "registration");
+	}
+	if (strcmp(r->status, "confirmed"))
+		return dom_fail(err, DOM_UNPROCESSABLE, "registration_not_confirmed",
+				"only confirmed registrations can be recorded (this one is %s)", r->status);
+	return DOM_OK;
+}
+
+static bool att_one_of(const char *s, const char *const *choices)
+{
+	for (; s && *choices; choices++)
+		if (!strcmp(s, *choices))
+			return true;
+	return false;
+}
+
+int attendance_record(struct db *db, const struct principal *p, int64_t session_id,
+		      const struct att_input *in, int64_t now, struct json_object **out, bool *created,
+		      int64_t *seq, struct dom_err *err)
+{
+	static const char *const statuses[] = {"present", "absent", "excused", NULL};
+	static const char *const methods[] = {"qr", "manual", NULL};
+	struct store_att_session s;
+	struct store_att a, cur;
+	struct store_reg r;
+	int ret, rc;
+
+	*out = NULL;
+	*created = false;
+	*seq = 0;
+	if (!att_one_of(in->status, statuses))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'status' must be present, absent or excused");
+	if (!att_one_of(in->method, methods))
+		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'method' must be qr or manual");
+	if ((in->ticket != NULL) == (in->registration_id > 0))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"give exactly one of 'registration_id' and 'ticket'");
+	rc = store_att_session_get(db, session_id, &s);
+	if (rc)
+		return dom_from_store(err, rc, "session");
+	ret = attendance_may_check_in(db, p, s.event_id, s.org_id, err);
+	if (ret)
+		return ret;
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "attendance");
+	ret = att_registration(db, &s, in, &r, err);
+	if (ret)
+		goto err;
+	memset(&a, 0, sizeof(a));
+	a.session_id = session_id;
+	a.registration_id = r.id;
+	snprintf(a.status, sizeof(a.status), "%s", in->status);
+	snprintf(a.method, sizeof(a.method), "%s", in->method);
+	a.has_recorded_by = p->account_id > 0;
+	a.recorded_by = p->account_id;
+	a.recorded_at = now;
+	ret = att_write(db, &s, &a, false, &cur, created, seq, err);
+	if (ret)
+		goto err;
+	rc = db_commit(db);
+	if (rc) {
+		ret = dom_from_store(err, rc, "attendance");
+		goto err;
+	}
+	*out = att_json(&cur);
+	return DOM_OK;
+err:
+	db_rollback(db);
+	*seq = 0;
+	*created = false;
+	return ret;
+}
+
+/* Whether now falls on the local day(s) of session s. */
+static bool att_on_session_day(const struct store_att_session *s, int64_t now)
+{
+	char local[TZ_LOCAL_LEN];
+	int32_t off;
+
+	if (tz_utc_to_local(s->tz, now, local, &off) != TZ_OK)
+		return false;
+	return strncmp(local, s->starts_local, 10) >= 0 && strncmp(local, s->ends_local, 10) <= 0;
+}
+
+int attendance_self_present(struct db *db, const char *token, int64_t session_id, int64_t now,
+			    struct json_object **out, bool *created, int64_t *seq, struct dom_err *err)
+{
+	struct store_att_session s;
+	struct store_att a, cur;
+	struct att_input in = {.ticket = token};
+	char day[11];
+	struct store_reg r;
+	int ret, rc;
+
+	*out = NULL;
+	*created = false;
+	*seq = 0;
+	if (!token || !token[0])
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no registration for this link");
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "attendance");
+	rc = store_att_session_get(db, session_id, &s);
+	if (rc) {
+		ret = dom_from_store(err, rc, "session");
+		goto err;
+	}
+	ret = att_registration(db, &s, &in, &r, err);
+	if (ret) {
+		/* the link is the only credential: an unknown one and another event's look alike */
+		if (!strcmp(err->id, "ticket_not_found") || !strcmp(err->id, "ticket_other_event"))
+			ret = dom_fail(err, DOM_NOT_FOUND, NULL, "no such session for this registration");
+		goto err;
+	}
+	if (!att_on_session_day(&s, now)) {
+		snprintf(day, sizeof(day), "%.10s", s.starts_local);
+		ret = dom_fail(err, DOM_CONFLICT, "outside_session_day",
+			       "you can mark yourself present only on the day of the session (%s)", day);
+		goto err;
+	}
+	memset(&a, 0, sizeof(a));
+	a.session_id = session_id;
+	a.registration_id = r.id;
+	snprintf(a.status, sizeof(a.status), "present");
+	snprintf(a.method, sizeof(a.method), "self");
+	a.recorded_at = now;
+	ret = att_write(db, &s, &a, true, &cur, created, seq, err);
+	if (ret)
+		goto err;
+	rc = db_commit(db);
+	if (rc) {
+		ret = dom_from_store(err, rc, "attendance");
+		goto err;
+	}
+	*out = att_json(&cur);
+	return DOM_OK;
+err:
+	db_rollback(db);
+	*seq = 0;
+	*created = false;
+	return ret;
+}
+
+int attendance_list(struct db *db, const struct principal *p, int64_t session_id, struct json_object **items,
+		    int64_t *total, struct dom_err *err)
+{
+	struct store_att_session s;
+	int ret, rc;
+
+	*items = NULL;
+	*total = 0;
+	rc = store_att_session_get(db, session_id, &s);
+	if (rc)
+		return dom_from_store(err, rc, "session");
+	ret = attendance_may_check_in(db, p, s.event_id, s.org_id, err);
+	if (ret)
+		return ret;
+	rc = store_att_list_json(db, session_id, items);
+	if (rc)
+		return dom_from_store(err, rc, "attendance");
+	*total = (int64_t)json_object_array_length(*items);
+	return DOM_OK;
+}

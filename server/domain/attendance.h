@@ -1,0 +1,50 @@
+/*
+ * attendance: who was present at which session — recorded by organisers and check-in staff (QR
+ * ticket or by hand) or by the participant through the personal link on the session's day; it
+ * never chooses HTTP statuses and never logs tickets or names.
+ */
+#ifndef MAJLIS_DOMAIN_ATTENDANCE_H
+#define MAJLIS_DOMAIN_ATTENDANCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/domain.h"
+
+struct db;
+struct json_object;
+
+/* A presence to record; strings borrowed from the request. Lives on the handler's stack. */
+struct att_input {
+	int64_t registration_id; /* 0 when ticket is used */
+	const char *ticket;	 /* the QR token (the personal link's secret), or NULL */
+	const char *status;	 /* present / absent / excused */
+	const char *method;	 /* qr / manual */
+};
+
+/* Whether p may record and see attendance of event_id (owned by org_id): admin, organiser of the
+ * org, or check-in staff assigned to the event (account_events) or holding a check-in token of the
+ * org. Returns DOM_OK or a dom_code with err set. */
+int attendance_may_check_in(struct db *db, const struct principal *p, int64_t event_id, int64_t org_id,
+			    struct dom_err *err);
+
+/*
+ * Records in for session_id. Idempotent: the same status again changes nothing (*created false,
+ * *seq 0); another status replaces status, method, recorded_by and recorded_at. Only confirmed
+ * registrations of the session's event count (DOM_UNPROCESSABLE otherwise). *out: the row (new
+ * ref). Service thread.
+ */
+int attendance_record(struct db *db, const struct principal *p, int64_t session_id,
+		      const struct att_input *in, int64_t now, struct json_object **out, bool *created,
+		      int64_t *seq, struct dom_err *err);
+
+/* The participant holding token says they are present at session_id (method "self"); only on the
+ * session's local day(s), and never over a record made by staff. */
+int attendance_self_present(struct db *db, const char *token, int64_t session_id, int64_t now,
+			    struct json_object **out, bool *created, int64_t *seq, struct dom_err *err);
+
+/* Attendance of session_id with participants' names: *items new JSON array, *total its length. */
+int attendance_list(struct db *db, const struct principal *p, int64_t session_id, struct json_object **items,
+		    int64_t *total, struct dom_err *err);
+
+#endif

@@ -1,0 +1,682 @@
+/*
+ * feeds: chooses what each calendar feed shows, turns store rows into calendar/feed structs, caches the
+ * rendered bytes per (feed, filters or owner, language) against the change-log position, and manages the
+ * secret calendar tokens; it must not speak HTTP, log token values, or put personal data into public or
+ * organisation feeds.
+ */
+#include "domain/feeds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/store_feeds.h"
+#include "util/buf.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define FEEDS_KEY_MAX	400
+#define FEEDS_BODY_MAX	(32 * 1024 * 1024)
+#define FEEDS_NAME_MAX	512
+#define FEEDS_LABEL_MAX 200
+#define FEEDS_SEP	"\x1f" /* key separator: validated query texts never hold control characters */
+
+struct feed_blob {
+	int refs; /* the cache's reference plus one per response being written */
+	int64_t last_modified;
+	char etag[FEEDS_ETAG_LEN];
+	char content_hash[SECRET_HASH_LEN + 1]; /* hash of the body without DTSTAMP lines */
+	size_t len;
+	char data[]; /* len bytes + NUL */
+};
+
+/* One cached feed. Lives in the cache; service thread only. */
+struct feeds_entry {
+	char key[FEEDS_KEY_MAX];
+	int64_t seq;		/* change-log position the rendering saw (read before rendering) */
+	int64_t rendered_at;	/* last time it was rendered or found unchanged */
+	uint64_t used;		/* LRU clock */
+	struct feed_blob *blob; /* NULL: free slot */
+};
+
+struct feed_cache {
+	struct feeds_entry entries[FEEDS_CACHE_MAX];
+	uint64_t clock;
+};
+
+/* The one cache of the process; static so that its entries stay reachable until dropped. */
+static struct feed_cache feeds_the_cache;
+
+/* A renderer: writes the iCalendar text of one feed into out. Returns DOM_OK or a dom_code (err set). */
+typedef int (*feeds_render_fn)(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			       int64_t now, struct buf *out, struct dom_err *err);
+
+struct feed_cache *feeds_cache(void)
+{
+	return &feeds_the_cache;
+}
+
+void feeds_blob_release(void *blob)
+{
+	struct feed_blob *b = blob;
+
+	if (!b)
+		return;
+	if (--b->refs <= 0)
+		free(b);
+}
+
+static void feeds_entry_drop(struct feeds_entry *e)
+{
+	feeds_blob_release(e->blob);
+	memset(e, 0, sizeof(*e));
+}
+
+void feeds_invalidate_all(void)
+{
+	for (size_t i = 0; i < FEEDS_CACHE_MAX; i++)
+		feeds_entry_drop(&feeds_the_cache.entries[i]);
+}
+
+/* SHA-256 hex of text without its DTSTAMP lines (the generation time): equal hashes mean equal feeds. */
+static void feeds_content_hash(const char *text, size_t len, char out[SECRET_HASH_LEN + 1])
+{
+	char *copy = malloc(len + 1);
+	size_t o = 0;
+
+	if (!copy) {
+		secret_hash(text, len, out);
+		return;
+	}
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		size_t n = e ? (size_t)(e - p) + 1 : (size_t)(end - p);
+
+		if (n < 8 || memcmp(p, "DTSTAMP:", 8)) {
+			memcpy(copy + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	secret_hash(copy, o, out);
+	free(copy);
+}
+
+static struct feed_blob *feeds_blob_new(const struct buf *b)
+{
+	struct feed_blob *blob = malloc(sizeof(*blob) + b->len + 1);
+	char hash[SECRET_HASH_LEN + 1];
+
+	if (!blob)
+		return NULL;
+	memset(blob, 0, sizeof(*blob));
+	blob->refs = 1;
+	blob->len = b->len;
+	memcpy(blob->data, b->data ? b->data : "", b->len);
+	blob->data[b->len] = '\0';
+	secret_hash(blob->data, blob->len, hash);
+	snprintf(blob->etag, sizeof(blob->etag), "\"%.32s\"", hash);
+	feeds_content_hash(blob->data, blob->len, blob->content_hash);
+	return blob;
+}
+
+/* The entry for key, or NULL. */
+static struct feeds_entry *feeds_find(struct feed_cache *c, const char *key)
+{
+	for (size_t i = 0; i < FEEDS_CACHE_MAX; i++)
+		if (c->entries[i].blob && !strcmp(c->entries[i].key, key))
+			return &c->entries[i];
+	return NULL;
+}
+
+/* A free slot, or the least recently used one emptied. */
+static struct feeds_entry *feeds_slot(struct feed_cache *c)
+{
+	struct feeds_entry *victim = &c->entries[0];
+
+	for (size_t i = 0; i < FEEDS_CACHE_MAX; i++) {
+		struct feeds_entry *e = &c->entries[i];
+
+		if (!e->blob)
+			return e;
+		if (e->used < victim->used)
+			victim = e;
+	}
+	feeds_entry_drop(victim);
+	return victim;
+}
+
+/*
+ * The cached feed for key, rendered again by render(ctx) when the change log moved past the cached
+ * rendering or it is older than FEEDS_MAX_AGE. A rendering whose content (DTSTAMP aside) equals the
+ * cached one keeps the cached bytes, so validators only change with the content. On DOM_OK *out holds
+ * a new reference.
+ */
+static int feeds_get(struct feed_cache *c, struct db *db, const struct config *cfg, const char *key,
+		     feeds_render_fn render, const void *ctx, enum feed_lang lang, int64_t now,
+		     struct feed_view *out, struct dom_err *err)
+{
+	struct feeds_entry *e;
+	struct feed_blob *blob = NULL;
+	struct buf b;
+	int64_t seq = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&b, FEEDS_BODY_MAX);
+	/* read the position before rendering: a change committed meanwhile makes the next request render */
+	rc = store_feeds_max_seq(db, &seq);
+	if (rc) {
+		rc = dom_from_store(err, rc, "change log");
+		goto out;
+	}
+	e = feeds_find(c, key);
+	if (e && e->seq == seq && now >= e->rendered_at && now - e->rendered_at < FEEDS_MAX_AGE)
+		goto hit;
+	rc = render(db, cfg, ctx, lang, now, &b, err);
+	if (rc)
+		goto out;
+	blob = feeds_blob_new(&b);
+	if (!blob) {
+		rc = dom_fail(err, DOM_INTERNAL, NULL, "out of memory rendering a feed");
+		goto out;
+	}
+	if (e && !strcmp(e->blob->content_hash, blob->content_hash)) {
+		feeds_blob_release(blob);
+		blob = NULL;
+	} else {
+		blob->last_modified = now;
+		if (e && e->blob->last_modified >= now)
+			blob->last_modified = e->blob->last_modified + 1;
+		if (!e) {
+			e = feeds_slot(c);
+			snprintf(e->key, sizeof(e->key), "%s", key);
+		} else {
+			feeds_blob_release(e->blob);
+		}
+		e->blob = blob;
+		blob = NULL;
+	}
+	e->seq = seq;
+	e->rendered_at = now;
+hit:
+	e->used = ++c->clock;
+	e->blob->refs++;
+	out->blob = e->blob;
+	out->data = e->blob->data;
+	out->len = e->blob->len;
+	out->etag = e->blob->etag;
+	out->last_modified = e->blob->last_modified;
+	rc = DOM_OK;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* Text of key in row, NULL when absent or null. */
+static const char *feeds_str(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(row, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t feeds_int(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(row, key, &v) || !v)
+		return 0;
+	return json_object_get_int64(v);
+}
+
+/* Whether key in row holds a number (GEO needs both coordinates). */
+static bool feeds_num(struct json_object *row, const char *key, double *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(row, key, &v) || !v ||
+	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return false;
+	*out = json_object_get_double(v);
+	return true;
+}
+
+static enum feed_status feeds_status(const char *s)
+{
+	if (s && !strcmp(s, "cancelled"))
+		return FEED_STATUS_CANCELLED;
+	if (s && !strcmp(s, "postponed"))
+		return FEED_STATUS_TENTATIVE;
+	return FEED_STATUS_CONFIRMED;
+}
+
+/* Participation of a registration: confirmed -> ACCEPTED, pending (awaiting approval) -> TENTATIVE,
+ * waitlisted -> NEEDS-ACTION, declined -> DECLINED. */
+static enum feed_partstat feeds_partstat(const char *s)
+{
+	if (s && !strcmp(s, "confirmed"))
+		return FEED_PART_ACCEPTED;
+	if (s && !strcmp(s, "pending"))
+		return FEED_PART_TENTATIVE;
+	if (s && !strcmp(s, "declined"))
+		return FEED_PART_DECLINED;
+	return FEED_PART_NEEDS_ACTION;
+}
+
+/* Fills s from a store row (strings borrowed from row). */
+static void feeds_session_of(struct json_object *row, struct feed_session *s)
+{
+	static const char *const titles[FEED_N_LANGS] = {"title_fr", "title_ar", "title_en"};
+	static const char *const descs[FEED_N_LANGS] = {"description_fr", "description_ar", "description_en"};
+	int64_t su = feeds_int(row, "session_updated_at"), eu = feeds_int(row, "event_updated_at");
+
+	memset(s, 0, sizeof(*s));
+	s->id = feeds_int(row, "session_id");
+	s->event_id = feeds_int(row, "event_id");
+	for (int i = 0; i < FEED_N_LANGS; i++) {
+		s->title[i] = feeds_str(row, titles[i]);
+		s->description[i] = feeds_str(row, descs[i]);
+	}
+	s->session_title = feeds_str(row, "session_title");
+	s->event_type = feeds_str(row, "type");
+	s->start_utc = feeds_int(row, "start_utc");
+	s->end_utc = feeds_int(row, "end_utc");
+	s->starts_local = feeds_str(row, "starts_local");
+	s->start_offset = (int32_t)feeds_int(row, "start_offset");
+	s->tz = feeds_str(row, "tz");
+	s->status = feeds_status(feeds_str(row, "status"));
+	s->sequence = feeds_int(row, "event_sequence") + feeds_int(row, "session_sequence");
+	s->last_modified = su > eu ? su : eu;
+	s->venue_name = feeds_str(row, "venue_name");
+	s->room_name = feeds_str(row, "room_name");
+	s->venue_address = feeds_str(row, "venue_address");
+	s->venue_city = feeds_str(row, "venue_city");
+	s->has_geo = feeds_num(row, "latitude", &s->latitude) && feeds_num(row, "longitude", &s->longitude);
+	s->url = feeds_str(row, "url");
+	s->org_name = feeds_str(row, "org_name");
+	s->org_email = feeds_str(row, "org_email");
+}
+
+/* Renders rows (store_feeds session rows) as a calendar named name. person: the feed owner's attendee
+ * template (name, email, id) whose PARTSTAT comes from each row's registration_status; NULL for feeds
+ * that must carry no participant data. */
+static int feeds_render_rows(const struct config *cfg, struct json_object *rows, const char *name,
+			     const struct feed_attendee *person, enum feed_lang lang, int64_t now,
+			     struct buf *out, struct dom_err *err)
+{
+	size_t n = rows ? json_object_array_length(rows) : 0;
+	struct feed_session *sessions = calloc(n ? n : 1, sizeof(*sessions));
+	struct feed_attendee *att = person ? calloc(n ? n : 1, sizeof(*att)) : NULL;
+	struct feed_calendar cal;
+	int rc;
+
+	if (!sessions || (person && !att)) {
+		rc = dom_fail(err, DOM_INTERNAL, NULL, "out of memory rendering a feed");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *row = json_object_array_get_idx(rows, i);
+
+		feeds_session_of(row, &sessions[i]);
+		if (person) {
+			att[i] = *person;
+			att[i].partstat = feeds_partstat(feeds_str(row, "registration_status"));
+			sessions[i].attendee = &att[i];
+		}
+	}
+	memset(&cal, 0, sizeof(cal));
+	cal.name = name;
+	cal.lang = lang;
+	cal.uid_domain = cfg->calendar_domain;
+	cal.public_url = cfg->public_url;
+	cal.now = now;
+	cal.sessions = sessions;
+	cal.n_sessions = n;
+	rc = feed_render(&cal, out) ? dom_fail(err, DOM_INTERNAL, NULL, "the feed could not be rendered")
+				    : DOM_OK;
+out:
+	free(sessions);
+	free(att);
+	return rc;
+}
+
+/* The window every listing feed uses. */
+static void feeds_window(struct store_feed_query *q, int64_t now)
+{
+	q->from_utc = now - FEEDS_WINDOW_PAST;
+	q->cancelled_since = now - FEEDS_CANCELLED_KEEP;
+	q->limit = FEEDS_MAX_SESSIONS;
+}
+
+/* "Majlis — " + text. */
+static void feeds_name(char *out, size_t outlen, const char *text)
+{
+	snprintf(out, outlen, "Majlis — %s", text && *text ? text : "?");
+}
+
+static int feeds_render_public(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			       int64_t now, struct buf *out, struct dom_err *err)
+{
+	static const char *const names[FEED_N_LANGS] = {"agenda public", "الأجندة العامة", "public calendar"};
+	const struct feeds_filter *f = ctx;
+	struct store_feed_query q = {0};
+	struct json_object *rows = NULL;
+	char name[FEEDS_NAME_MAX];
+	int rc;
+
+	feeds_window(&q, now);
+	q.city = f->city;
+	q.type = f->type;
+	q.org_id = f->org_id;
+	rc = store_feeds_public(db, &q, &rows);
+	if (rc)
+		return dom_from_store(err, rc, "feed");
+	feeds_name(name, sizeof(name), names[lang]);
+	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+	json_object_put(rows);
+	return rc;
+}
+
+/* Whether type is an event type (the public filter refuses others instead of matching nothing). */
+static bool feeds_type_valid(const char *type)
+{
+	return !strcmp(type, "training") || !strcmp(type, "workshop") || !strcmp(type, "concertation");
+}
+
+int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, const struct feeds_filter *f,
+		 enum feed_lang lang, int64_t now, struct feed_view *out, struct dom_err *err)
+{
+	char key[FEEDS_KEY_MAX];
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (f->type && !feeds_type_valid(f->type))
+		return dom_fail(err, DOM_INVALID, "invalid_query",
+				"type must be one of training, workshop, concertation");
+	n = snprintf(key, sizeof(key), "public" FEEDS_SEP "%s" FEEDS_SEP "%s" FEEDS_SEP "%s" FEEDS_SEP "%lld",
+		     feed_lang_name(lang), f->city ? f->city : "", f->type ? f->type : "",
+		     (long long)f->org_id);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return dom_fail(err, DOM_INVALID, "invalid_query", "the filters are too long");
+	return feeds_get(c, db, cfg, key, feeds_render_public, f, lang, now, out, err);
+}
+
+static int feeds_render_event(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			      int64_t now, struct buf *out, struct dom_err *err)
+{
+	static const char *const titles[FEED_N_LANGS][FEED_N_LANGS] = {
+	    [FEED_LANG_FR] = {"title_fr", "title_en", "title_ar"},
+	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
+	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
+	};
+	const int64_t *event_id = ctx;
+	struct json_object *rows = NULL, *first;
+	const char *title = NULL;
+	char name[FEEDS_NAME_MAX];
+	int rc;
+
+	rc = store_feeds_event(db, *event_id, FEEDS_MAX_SESSIONS, &rows);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	first = json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
+	for (int i = 0; first && i < FEED_N_LANGS && !(title && *title); i++)
+		title = feeds_str(first, titles[lang][i]);
+	feeds_name(name, sizeof(name), title);
+	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+	json_object_put(rows);
+	return rc;
+}
+
+int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, const struct principal *p,
+		int64_t event_id, enum feed_lang lang, int64_t now, struct feed_view *out,
+		struct dom_err *err)
+{
+	char visibility[16], key[FEEDS_KEY_MAX];
+	int64_t owner = 0;
+	bool partner = false;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_feeds_event_access(db, event_id, p->role == ROLE_ORGANISER ? p->org_id : 0, visibility,
+				      &owner, &partner);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	if (strcmp(visibility, "public") && !principal_manages_org(p, owner) &&
+	    !(p->role == ROLE_ORGANISER && partner))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+	snprintf(key, sizeof(key), "event" FEEDS_SEP "%lld" FEEDS_SEP "%s", (long long)event_id,
+		 feed_lang_name(lang));
+	return feeds_get(c, db, cfg, key, feeds_render_event, &event_id, lang, now, out, err);
+}
+
+static int feeds_render_org(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			    int64_t now, struct buf *out, struct dom_err *err)
+{
+	const int64_t *org_id = ctx;
+	struct store_feed_query q = {0};
+	struct json_object *rows = NULL;
+	char org[256], name[FEEDS_NAME_MAX];
+	int rc;
+
+	rc = store_feeds_org_name(db, *org_id, org, sizeof(org));
+	if (rc)
+		return dom_from_store(err, rc, "organisation");
+	feeds_window(&q, now);
+	rc = store_feeds_org(db, *org_id, &q, &rows);
+	if (rc)
+		return dom_from_store(err, rc, "feed");
+	feeds_name(name, sizeof(name), org);
+	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+	json_object_put(rows);
+	return rc;
+}
+
+static int feeds_render_person(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			       int64_t now, struct buf *out, struct dom_err *err)
+{
+	static const char *const names[FEED_N_LANGS] = {"mon agenda", "أجندتي", "my calendar"};
+	const int64_t *person_id = ctx;
+	struct store_feed_query q = {0};
+	struct json_object *rows = NULL, *person = NULL;
+	struct feed_attendee a;
+	const char *cn;
+	char name[FEEDS_NAME_MAX];
+	int rc;
+
+	rc = store_feeds_person_row(db, *person_id, &person);
+	if (rc)
+		return dom_from_store(err, rc, "person");
+	feeds_window(&q, now);
+	rc = store_feeds_person(db, *person_id, &q, &rows);
+	if (rc) {
+		rc = dom_from_store(err, rc, "feed");
+		goto out;
+	}
+	memset(&a, 0, sizeof(a));
+	cn = lang == FEED_LANG_AR ? feeds_str(person, "name_ar") : NULL;
+	a.name = cn && *cn ? cn : feeds_str(person, "name");
+	a.email = feeds_str(person, "email");
+	a.person_id = *person_id;
+	feeds_name(name, sizeof(name), names[lang]);
+	rc = feeds_render_rows(cfg, rows, name, &a, lang, now, out, err);
+out:
+	json_object_put(rows);
+	json_object_put(person);
+	return rc;
+}
+
+int feeds_by_token(struct feed_cache *c, struct db *db, const struct config *cfg, const char *token,
+		   bool has_lang, enum feed_lang lang, int64_t now, struct feed_view *out,
+		   struct dom_err *err)
+{
+	char hash[SECRET_HASH_LEN + 1], key[FEEDS_KEY_MAX];
+	struct store_calendar_token t;
+	struct json_object *person = NULL;
+	feeds_render_fn render;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	secret_hash(token, strlen(token), hash);
+	rc = store_calendar_token_by_hash(db, hash, &t);
+	if (rc == STORE_NOT_FOUND)
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no such calendar feed");
+	if (rc)
+		return dom_from_store(err, rc, "calendar feed");
+	if (!strcmp(t.owner_kind, "organisation")) {
+		render = feeds_render_org;
+	} else if (!strcmp(t.owner_kind, "person")) {
+		rc = store_feeds_person_row(db, t.owner_id, &person);
+		if (rc == STORE_NOT_FOUND || (!rc && feeds_int(person, "erased_at")))
+			rc = dom_fail(err, DOM_NOT_FOUND, NULL, "no such calendar feed");
+		else if (rc)
+			rc = dom_from_store(err, rc, "calendar feed");
+		else if (!has_lang && feed_lang_parse(feeds_str(person, "lang"), &lang))
+			lang = FEED_LANG_FR;
+		json_object_put(person);
+		if (rc)
+			return rc;
+		render = feeds_render_person;
+	} else {
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no such calendar feed");
+	}
+	snprintf(key, sizeof(key), "%s" FEEDS_SEP "%lld" FEEDS_SEP "%s", t.owner_kind, (long long)t.owner_id,
+		 feed_lang_name(lang));
+	return feeds_get(c, db, cfg, key, render, &t.owner_id, lang, now, out, err);
+}
+
+static int feeds_bad_json(struct dom_err *err, const struct jsonx_err *je)
+{
+	return dom_fail(err, DOM_INVALID, je->code, "%s", je->message);
+}
+
+/* Writes the change-log row of token id (ids only) inside the open transaction. */
+static int feeds_token_log(struct db *db, const struct store_calendar_token *t, const char *kind,
+			   int64_t *seq)
+{
+	struct json_object *payload = json_object_new_object();
+	char topic[48];
+	int rc;
+
+	snprintf(topic, sizeof(topic), "calendar_token:%lld", (long long)t->id);
+	json_object_object_add(payload, "id", json_object_new_int64(t->id));
+	json_object_object_add(payload, "owner_kind", json_object_new_string(t->owner_kind));
+	json_object_object_add(payload, "owner_id", json_object_new_int64(t->owner_id));
+	rc = db_changelog(db, topic, kind, t->org_id, payload, seq);
+	json_object_put(payload);
+	return rc;
+}
+
+int feeds_token_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
+		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
+{
+	static const char *const keys[] = {"owner_kind", "owner_id", "label", NULL};
+	static const char *const kinds[] = {"organisation", "person", NULL};
+	struct store_calendar_token t;
+	struct json_object *person = NULL;
+	struct jsonx_err je;
+	char hash[SECRET_HASH_LEN + 1], org[8];
+	const char *label = NULL;
+	int kind = 0, rc;
+
+	*out = NULL;
+	token[0] = '\0';
+	memset(&t, 0, sizeof(t));
+	if (jsonx_only_keys(body, keys, &je) ||
+	    jsonx_get_enum(body, "owner_kind", true, kinds, &kind, &je) < 0 ||
+	    jsonx_get_int(body, "owner_id", true, 1, INT64_MAX, &t.owner_id, &je) < 0 ||
+	    jsonx_get_str(body, "label", false, JSONX_LINE, FEEDS_LABEL_MAX, &label, &je) < 0)
+		return feeds_bad_json(err, &je);
+	snprintf(t.owner_kind, sizeof(t.owner_kind), "%s", kinds[kind]);
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may create feed tokens");
+	if (kind == 0) {
+		rc = store_feeds_org_name(db, t.owner_id, org, sizeof(org));
+		if (rc)
+			return dom_from_store(err, rc, "organisation");
+		t.org_id = t.owner_id;
+	} else {
+		rc = store_feeds_person_row(db, t.owner_id, &person);
+		if (rc)
+			return dom_from_store(err, rc, "person");
+		t.org_id = feeds_int(person, "org_id");
+		rc = feeds_int(person, "erased_at") != 0;
+		json_object_put(person);
+		if (rc)
+			return dom_fail(err, DOM_UNPROCESSABLE, "person_erased",
+					"this person's data was erased; no feed can be made for them");
+	}
+	if (!principal_manages_org(p, t.org_id)) {
+		/* people of other organisations are not visible to the caller: do not confirm they exist */
+		if (kind == 1)
+			return dom_fail(err, DOM_NOT_FOUND, NULL, "person not found");
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser of this organisation may do this");
+	}
+	if (secret_token_new(token))
+		return dom_fail(err, DOM_INTERNAL, NULL, "no randomness available");
+	secret_hash(token, strlen(token), hash);
+	rc = db_begin(db);
+	rc = rc ? rc
+		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
+					      &t.id);
+	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		memset(token, 0, SECRET_TOKEN_LEN + 1);
+		return dom_from_store(err, rc, "calendar token");
+	}
+	rc = store_calendar_token_json(db, t.id, out);
+	if (rc) {
+		memset(token, 0, SECRET_TOKEN_LEN + 1);
+		return dom_from_store(err, rc, "calendar token");
+	}
+	return DOM_OK;
+}
+
+int feeds_token_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
+		     struct json_object **items, int64_t *total, struct dom_err *err)
+{
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (p->role != ROLE_ADMIN && !(p->role == ROLE_ORGANISER && p->org_id > 0))
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may list feed tokens");
+	rc =
+	    store_calendar_token_list(db, p->role == ROLE_ADMIN ? 0 : p->org_id, limit, offset, items, total);
+	return rc ? dom_from_store(err, rc, "calendar tokens") : DOM_OK;
+}
+
+int feeds_token_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
+		       struct dom_err *err)
+{
+	struct store_calendar_token t;
+	int rc;
+
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may revoke feed tokens");
+	rc = store_calendar_token_get(db, id, &t);
+	if (rc)
+		return dom_from_store(err, rc, "calendar token");
+	if (t.revoked || !principal_manages_org(p, t.org_id))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+	rc = db_begin(db);
+	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
+	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.revoked", seq);
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return dom_from_store(err, rc, "calendar token");
+	}
+	return DOM_OK;
+}

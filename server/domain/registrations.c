@@ -1,0 +1,693 @@
+/*
+ * registrations: registering to an event (window, visibility, capacity, waitlist, approval,
+ * personal link, promotion), each write one transaction with its change-log and outbox rows; it
+ * never chooses HTTP statuses, never logs personal data or tokens.
+ */
+#include "domain/registrations.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar/tz.h"
+#include "domain/idempotency.h"
+#include "store/db.h"
+#include "store/store_attendance.h"
+#include "store/store_registrations.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/secret.h"
+#include "util/text.h"
+
+#define REG_IDEM_SCOPE "registrations"
+#define REG_NAME_MAX   200
+#define REG_EMAIL_MAX  254
+
+static const char *const reg_statuses[] = {"pending",	"confirmed", "waitlisted", "declined",
+					   "cancelled", "rejected",  NULL};
+
+bool registrations_status_valid(const char *s)
+{
+	if (!s)
+		return false;
+	for (int i = 0; reg_statuses[i]; i++)
+		if (!strcmp(s, reg_statuses[i]))
+			return true;
+	return false;
+}
+
+/* Whether a registration in status s no longer holds or waits for a seat. */
+static bool reg_is_final(const char *s)
+{
+	return !strcmp(s, "declined") || !strcmp(s, "cancelled") || !strcmp(s, "rejected");
+}
+
+/* Writes the change-log row "registration.<what>" for reg_id on event ev's topic. */
+static int reg_changelog(struct db *db, const struct store_reg_event *ev, int64_t reg_id, const char *what,
+			 const char *status, int64_t *seq)
+{
+	struct json_object *payload = json_object_new_object();
+	char topic[40], kind[48];
+	int rc;
+
+	snprintf(topic, sizeof(topic), "event:%lld", (long long)ev->id);
+	snprintf(kind, sizeof(kind), "registration.%s", what);
+	jsonx_add_int(payload, "registration_id", reg_id);
+	jsonx_add_str(payload, "status", status);
+	rc = db_changelog(db, topic, kind, ev->org_id, payload, seq);
+	json_object_put(payload);
+	return rc;
+}
+
+/* Queues the notification "registration.<what>" for the registration's person. */
+static int reg_outbox(struct db *db, const char *what, const struct store_reg *r)
+{
+	struct json_object *payload = json_object_new_object();
+	char kind[48];
+	int rc;
+
+	snprintf(kind, sizeof(kind), "registration.%s", what);
+	jsonx_add_int(payload, "registration_id", r->id);
+	jsonx_add_int(payload, "event_id", r->event_id);
+	jsonx_add_str(payload, "lang", r->lang[0] ? r->lang : "fr");
+	rc = db_outbox(db, kind, r->person_id, "email", payload);
+	json_object_put(payload);
+	return rc;
+}
+
+int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int64_t *seq, struct dom_err *err)
+{
+	struct store_reg_event ev;
+	struct store_reg r;
+	int64_t confirmed = 0;
+	int n = 0;
+	int rc;
+
+	rc = store_reg_event_get(db, event_id, &ev);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	if (!strcmp(ev.status, "cancelled"))
+		return 0;
+	rc = store_reg_count_confirmed(db, event_id, &confirmed);
+	if (rc)
+		return dom_from_store(err, rc, "registrations");
+	while (confirmed < ev.capacity) {
+		rc = store_reg_first_waitlisted(db, event_id, &r);
+		if (rc == STORE_NOT_FOUND)
+			break;
+		if (rc)
+			return dom_from_store(err, rc, "registration");
+		rc = store_reg_set_status(db, r.id, "confirmed", false, 0, now);
+		rc = rc ? rc : reg_changelog(db, &ev, r.id, "promoted", "confirmed", seq);
+		rc = rc ? rc : reg_outbox(db, "promoted", &r);
+		if (rc)
+			return dom_from_store(err, rc, "registration");
+		confirmed++;
+		n++;
+	}
+	return n;
+}
+
+int registrations_promote(struct db *db, int64_t event_id, int64_t now, struct dom_err *err)
+{
+	int64_t seq = 0;
+
+	return registrations_promote_seq(db, event_id, now, &seq, err);
+}
+
+/* {"id","event_id","status","waitlist_position","attendance_confirmed_at","created_at","updated_at"}
+ * for r; NULL on a store error (*rc set). */
+static struct json_object *reg_view(struct db *db, const struct store_reg *r, int *rc)
+{
+	struct json_object *o;
+	int64_t pos = 0;
+
+	*rc = STORE_OK;
+	if (!strcmp(r->status, "waitlisted") && r->has_wseq) {
+		*rc = store_reg_waitlist_position(db, r->event_id, r->waitlist_seq, &pos);
+		if (*rc)
+			return NULL;
+	}
+	o = json_object_new_object();
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_int(o, "event_id", r->event_id);
+	jsonx_add_str(o, "status", r->status);
+	json_object_object_add(o, "waitlist_position", pos > 0 ? json_object_new_int64(pos) : NULL);
+	json_object_object_add(o, "attendance_confirmed_at",
+			       r->has_attendance_confirmed ? json_object_new_int64(r->attendance_confirmed_at)
+							   : NULL);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	return o;
+}
+
+/* The instant t as RFC 3339 in the programme's zone, for messages. */
+static void reg_format_time(int64_t t, char out[32])
+{
+	if (tz_format_instant(TZ_DEFAULT_ZONE, t, out) != TZ_OK)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+/* Whether p may register someone to ev; DOM_OK or a dom_code with err set. */
+static int reg_may_register(struct db *db, const struct principal *p, const struct store_reg_event *ev,
+			    struct dom_err *err)
+{
+	int partner = 0;
+
+	if (!strcmp(ev->visibility, "public") || p->role == ROLE_ADMIN)
+		return DOM_OK;
+	if (p->org_id > 0 && p->org_id != ev->org_id) {
+		partner = store_reg_event_partner(db, ev->id, p->org_id);
+		if (partner < 0)
+			return dom_from_store(err, partner, "event");
+	}
+	if (p->role == ROLE_ORGANISER && p->org_id > 0 && (p->org_id == ev->org_id || partner))
+		return DOM_OK;
+	if (!strcmp(ev->visibility, "internal") && !(p->org_id > 0 && (p->org_id == ev->org_id || partner)))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, "registration_by_invitation",
+				"this event is by invitation: its organisers register participants");
+	return dom_fail(err, DOM_FORBIDDEN, "registration_by_invitation",
+			"this event is by invitation: only its organisers may register participants");
+}
+
+/* Whether ev takes registrations at now: DOM_OK or DOM_CONFLICT with the reason. */
+static int reg_window(const struct store_reg_event *ev, int64_t now, struct dom_err *err)
+{
+	char when[32];
+	int64_t closes;
+
+	if (!strcmp(ev->status, "cancelled"))
+		return dom_fail(err, DOM_CONFLICT, "event_cancelled", "this event is cancelled");
+	if (!strcmp(ev->status, "postponed"))
+		return dom_fail(err, DOM_CONFLICT, "event_postponed",
+				"this event is postponed: registration reopens when it is rescheduled");
+	if (ev->has_opens && now < ev->opens_at) {
+		reg_format_time(ev->opens_at, when);
+		return dom_fail(err, DOM_CONFLICT, "registration_not_open", "registration opens at %s", when);
+	}
+	if (!ev->has_closes && !ev->has_first_start)
+		return DOM_OK;
+	closes = ev->has_closes ? ev->closes_at : ev->first_start;
+	if (now >= closes) {
+		reg_format_time(closes, when);
+		return dom_fail(err, DOM_CONFLICT, "registration_closed", "registration closed at %s", when);
+	}
+	return DOM_OK;
+}
+
+/* Rules on the form that need no database: name, contact, consent. */
+static int reg_check_input(const struct reg_input *in, struct dom_err *err)
+{
+	if (!in->name || !in->name[0] || !text_is_line(in->name) || text_utf8_len(in->name) > REG_NAME_MAX)
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'name' is required: one line of text");
+	if (in->name_ar && !text_is_line(in->name_ar))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'name_ar' must be one line of text");
+	if (in->nationality && !text_is_line(in->nationality))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'nationality' must be one line of text");
+	if (in->email && (strlen(in->email) > REG_EMAIL_MAX || !text_is_email(in->email)))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'email' must be a valid e-mail address");
+	if (in->phone && !text_is_phone(in->phone))
+		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'phone' must be a phone number");
+	if (in->sex && strcmp(in->sex, "female") && strcmp(in->sex, "male") && strcmp(in->sex, "unspecified"))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'sex' must be female, male or unspecified");
+	if (in->lang && strcmp(in->lang, "fr") && strcmp(in->lang, "ar") && strcmp(in->lang, "en"))
+		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'lang' must be fr, ar or en");
+	if (!in->email && !in->phone)
+		return dom_fail(err, DOM_INVALID, "contact_required",
+				"give an e-mail address or a phone number");
+	if (!in->has_consent || !in->consent)
+		return dom_fail(
+		    err, DOM_UNPROCESSABLE, "consent_required",
+		    "consent to the processing of personal data is required to register ('consent': true)");
+	return DOM_OK;
+}
+
+/* Inside the transaction: the answer for an already registered person (no token) and the outbox
+ * row that mails them their link. */
+static int reg_existing(struct db *db, const struct store_reg *r, struct reg_result *res, struct dom_err *err)
+{
+	struct json_object *view;
+	int rc;
+
+	view = reg_view(db, r, &rc);
+	if (!view)
+		return dom_from_store(err, rc, "registration");
+	res->json = json_object_new_object();
+	json_object_object_add(res->json, "registration", view);
+	jsonx_add_bool(res->json, "existing", true);
+	rc = reg_outbox(db, "link_resent", r);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	res->outcome = IDEM_OK;
+	return DOM_OK;
+}
+
+/* Inside the transaction: a new registration of person_id to ev. */
+static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64_t person_id, int64_t now,
+			  struct reg_result *res, struct dom_err *err)
+{
+	char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], link[SECRET_TOKEN_LEN + 8];
+	const char *status;
+	struct store_reg r;
+	struct json_object *view;
+	int64_t confirmed = 0, id = 0;
+	int rc;
+
+	if (secret_token_new(token))
+		return dom_fail(err, DOM_INTERNAL, NULL, "could not create a token");
+	secret_hash(token, strlen(token), hash);
+	if (ev->needs_approval) {
+		status = "pending";
+	} else {
+		rc = store_reg_count_confirmed(db, ev->id, &confirmed);
+		if (rc)
+			return dom_from_store(err, rc, "registrations");
+		status = confirmed < ev->capacity ? "confirmed" : "waitlisted";
+	}
+	rc = store_reg_insert(db, ev->id, person_id, status, hash, now, &id);
+	rc = rc ? rc : reg_changelog(db, ev, id, "created", status, &res->seq);
+	/* first come, first served: the waitlist is ordered by the change-log sequence */
+	if (!rc && !strcmp(status, "waitlisted"))
+		rc = store_reg_set_status(db, id, status, true, res->seq, now);
+	rc = rc ? rc : store_reg_get(db, id, &r);
+	rc = rc ? rc : reg_outbox(db, status, &r);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	view = reg_view(db, &r, &rc);
+	if (!view)
+		return dom_from_store(err, rc, "registration");
+	snprintf(link, sizeof(link), "/r/%s", token);
+	res->json = json_object_new_object();
+	json_object_object_add(res->json, "registration", view);
+	jsonx_add_str(res->json, "token", token);
+	jsonx_add_str(res->json, "link", link);
+	res->outcome = IDEM_CREATED;
+	return DOM_OK;
+}
+
+int registrations_create(struct db *db, const struct principal *p, int64_t event_id,
+			 const struct reg_input *in, const char *idem_key, int64_t now,
+			 struct reg_result *res, struct dom_err *err)
+{
+	char email[REG_EMAIL_MAX + 1];
+	struct store_person_new np;
+	struct store_reg_event ev;
+	struct store_reg existing;
+	int64_t person_id = 0;
+	bool keyed = idem_key && idem_key[0];
+	int ret, rc;
+
+	memset(res, 0, sizeof(*res));
+	ret = reg_check_input(in, err);
+	if (ret)
+		return ret;
+	email[0] = '\0';
+	if (in->email) {
+		snprintf(email, sizeof(email), "%s", in->email);
+		text_ascii_lower(email);
+	}
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	if (keyed) {
+		ret = idem_lookup(db, REG_IDEM_SCOPE, idem_key, now, &res->outcome, &res->json, err);
+		if (ret < 0)
+			goto err;
+		if (ret == 1) {
+			db_rollback(db);
+			res->replayed = true;
+			return DOM_OK;
+		}
+	}
+	rc = store_reg_event_get(db, event_id, &ev);
+	if (rc) {
+		ret = dom_from_store(err, rc, "event");
+		goto err;
+	}
+	ret = reg_may_register(db, p, &ev, err);
+	ret = ret ? ret : reg_window(&ev, now, err);
+	if (ret)
+		goto err;
+	rc = store_reg_person_find(db, email[0] ? email : NULL, in->phone, &person_id);
+	if (rc == STORE_OK) {
+		rc = store_reg_get_by_person(db, event_id, person_id, &existing);
+		if (rc == STORE_OK) {
+			ret = reg_existing(db, &existing, res, err);
+			goto done;
+		}
+	} else if (rc == STORE_NOT_FOUND) {
+		np = (struct store_person_new){
+		    .org_id = ev.org_id,
+		    .name = in->name,
+		    .name_ar = in->name_ar,
+		    .sex = in->sex ? in->sex : "unspecified",
+		    .nationality = in->nationality,
+		    .phone = in->phone,
+		    .email = email[0] ? email : NULL,
+		    .lang = in->lang ? in->lang : "fr",
+		    .consent_at = now,
+		};
+		rc = store_reg_person_insert(db, &np, now, &person_id);
+	}
+	if (rc && rc != STORE_NOT_FOUND) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	ret = reg_insert_new(db, &ev, person_id, now, res, err);
+done:
+	if (ret)
+		goto err;
+	if (keyed) {
+		ret = idem_save(db, REG_IDEM_SCOPE, idem_key, res->outcome, res->json, now, err);
+		if (ret)
+			goto err;
+	}
+	rc = db_commit(db);
+	if (rc) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	return DOM_OK;
+err:
+	db_rollback(db);
+	json_object_put(res->json);
+	res->json = NULL;
+	res->seq = 0;
+	return ret;
+}
+
+/* Adds "starts_at"/"ends_at" (RFC 3339 with the session's offset) to each session of arr. */
+static void reg_sessions_instants(struct json_object *arr)
+{
+	size_t n = json_object_array_length(arr);
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(arr, i);
+		struct json_object *v;
+		char off[TZ_OFFSET_LEN], at[48];
+		const char *local;
+
+		if (json_object_object_get_ex(s, "starts_local", &v) && (local = json_object_get_string(v)) &&
+		    json_object_object_get_ex(s, "start_offset", &v)) {
+			tz_format_offset((int32_t)json_object_get_int64(v), off);
+			snprintf(at, sizeof(at), "%s%s", local, off);
+			jsonx_add_str(s, "starts_at", at);
+		}
+		if (json_object_object_get_ex(s, "ends_local", &v) && (local = json_object_get_string(v)) &&
+		    json_object_object_get_ex(s, "end_offset", &v)) {
+			tz_format_offset((int32_t)json_object_get_int64(v), off);
+			snprintf(at, sizeof(at), "%s%s", local, off);
+			jsonx_add_str(s, "ends_at", at);
+		}
+	}
+}
+
+/* The personal-link view of r: registration fields, event, sessions, attendance, person name. */
+static int reg_link_view(struct db *db, const struct store_reg *r, struct json_object **out,
+			 struct dom_err *err)
+{
+	struct json_object *o = NULL, *ev = NULL, *sessions = NULL, *att = NULL, *person = NULL, *v;
+	const char *lang = r->lang[0] ? r->lang : "fr";
+	const char *title = NULL;
+	char key[16];
+	int rc;
+
+	*out = NULL;
+	o = reg_view(db, r, &rc);
+	rc = o ? store_reg_event_public_json(db, r->event_id, &ev) : rc;
+	rc = rc ? rc : store_reg_sessions_json(db, r->event_id, &sessions);
+	rc = rc ? rc : store_att_for_registration_json(db, r->id, &att);
+	rc = rc ? rc : store_reg_person_json(db, r->person_id, &person);
+	if (rc) {
+		json_object_put(o);
+		json_object_put(ev);
+		json_object_put(sessions);
+		json_object_put(att);
+		json_object_put(person);
+		return dom_from_store(err, rc, "registration");
+	}
+	snprintf(key, sizeof(key), "title_%s", lang);
+	if (json_object_object_get_ex(ev, key, &v) && v)
+		title = json_object_get_string(v);
+	for (int i = 0; !title && i < 3; i++) {
+		static const char *const keys[] = {"title_fr", "title_en", "title_ar"};
+
+		if (json_object_object_get_ex(ev, keys[i], &v) && v)
+			title = json_object_get_string(v);
+	}
+	jsonx_add_str(ev, "title", title);
+	reg_sessions_instants(sessions);
+	json_object_object_add(o, "event", ev);
+	json_object_object_add(o, "sessions", sessions);
+	json_object_object_add(o, "attendance", att);
+	json_object_object_add(o, "person", person);
+	*out = o;
+	return DOM_OK;
+}
+
+/* Looks up the registration of a personal-link token: 0, or DOM_NOT_FOUND/other with err set. */
+static int reg_by_token(struct db *db, const char *token, struct store_reg *r, struct dom_err *err)
+{
+	char hash[SECRET_HASH_LEN + 1];
+	int rc;
+
+	if (!token || !token[0])
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no registration for this link");
+	secret_hash(token, strlen(token), hash);
+	rc = store_reg_get_by_token(db, hash, r);
+	if (rc == STORE_NOT_FOUND)
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no registration for this link");
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	return DOM_OK;
+}
+
+int registrations_by_token(struct db *db, const char *token, int64_t now, struct json_object **out,
+			   struct dom_err *err)
+{
+	struct store_reg r;
+	int ret;
+
+	(void)now;
+	*out = NULL;
+	ret = reg_by_token(db, token, &r, err);
+	return ret ? ret : reg_link_view(db, &r, out, err);
+}
+
+/*
+ * Inside the transaction: moves r to the final status target ("declined", "cancelled",
+ * "rejected") announcing it as what, and promotes from the waitlist when it held a seat. Already in
+ * target: nothing changes. In another final status: DOM_CONFLICT.
+ */
+static int reg_close(struct db *db, const struct store_reg_event *ev, struct store_reg *r, const char *target,
+		     int64_t now, int64_t *seq, struct dom_err *err)
+{
+	bool held_seat = !strcmp(r->status, "confirmed");
+	int ret, rc;
+
+	if (!strcmp(r->status, target))
+		return DOM_OK;
+	if (reg_is_final(r->status))
+		return dom_fail(err, DOM_CONFLICT, "invalid_transition", "this registration is already %s",
+				r->status);
+	rc = store_reg_set_status(db, r->id, target, false, 0, now);
+	rc = rc ? rc : reg_changelog(db, ev, r->id, target, target, seq);
+	rc = rc ? rc : reg_outbox(db, target, r);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	if (held_seat) {
+		ret = registrations_promote_seq(db, ev->id, now, seq, err);
+		if (ret < 0)
+			return ret;
+	}
+	return DOM_OK;
+}
+
+/* After the commit: reloads registration id and renders it (link view or plain). */
+static int reg_render(struct db *db, int64_t id, bool link_view, struct json_object **out,
+		      struct dom_err *err)
+{
+	struct store_reg r;
+	int rc = store_reg_get(db, id, &r);
+
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	if (link_view)
+		return reg_link_view(db, &r, out, err);
+	*out = reg_view(db, &r, &rc);
+	return *out ? DOM_OK : dom_from_store(err, rc, "registration");
+}
+
+int registrations_self(struct db *db, const char *token, enum reg_self_action action, int64_t now,
+		       struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	struct store_reg_event ev;
+	struct store_reg r;
+	int ret, rc;
+
+	*out = NULL;
+	*seq = 0;
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	ret = reg_by_token(db, token, &r, err);
+	if (ret)
+		goto err;
+	rc = store_reg_event_get(db, r.event_id, &ev);
+	if (rc) {
+		ret = dom_from_store(err, rc, "event");
+		goto err;
+	}
+	switch (action) {
+	case REG_SELF_CONFIRM:
+		if (strcmp(r.status, "confirmed")) {
+			ret =
+			    dom_fail(err, DOM_CONFLICT, "registration_not_confirmed",
+				     "only a confirmed registration can confirm attendance (this one is %s)",
+				     r.status);
+			goto err;
+		}
+		if (r.has_attendance_confirmed)
+			break;
+		rc = store_reg_set_attendance_confirmed(db, r.id, now);
+		rc = rc ? rc : reg_changelog(db, &ev, r.id, "attendance_confirmed", r.status, seq);
+		if (rc) {
+			ret = dom_from_store(err, rc, "registration");
+			goto err;
+		}
+		break;
+	case REG_SELF_DECLINE:
+		ret = reg_close(db, &ev, &r, "declined", now, seq, err);
+		break;
+	case REG_SELF_CANCEL:
+		ret = reg_close(db, &ev, &r, "cancelled", now, seq, err);
+		break;
+	}
+	if (ret)
+		goto err;
+	rc = db_commit(db);
+	if (rc) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	return reg_render(db, r.id, true, out, err);
+err:
+	db_rollback(db);
+	*seq = 0;
+	return ret;
+}
+
+int registrations_list(struct db *db, const struct principal *p, int64_t event_id, const char *status,
+		       int64_t limit, int64_t offset, struct json_object **items, int64_t *total,
+		       struct dom_err *err)
+{
+	struct store_reg_event ev;
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (status && !registrations_status_valid(status))
+		return dom_fail(
+		    err, DOM_INVALID, "invalid_query",
+		    "status must be pending, confirmed, waitlisted, declined, cancelled or rejected");
+	rc = store_reg_event_get(db, event_id, &ev);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	if (!principal_sees_people_of(p, ev.org_id))
+		return dom_fail(
+		    err, DOM_FORBIDDEN, NULL,
+		    "only administrators and organisers of the event's organisation see its registrations");
+	rc = store_reg_list(db, event_id, status, limit, offset, items, total);
+	return rc ? dom_from_store(err, rc, "registrations") : DOM_OK;
+}
+
+/* Inside the transaction: approves pending r (confirmed if a seat is free, else waitlisted). */
+static int reg_approve(struct db *db, const struct store_reg_event *ev, struct store_reg *r, int64_t now,
+		       int64_t *seq, struct dom_err *err)
+{
+	int64_t confirmed = 0;
+	int rc;
+
+	if (strcmp(r->status, "pending"))
+		return dom_fail(err, DOM_CONFLICT, "invalid_transition",
+				"only a pending registration can be approved (this one is %s)", r->status);
+	if (!strcmp(ev->status, "cancelled"))
+		return dom_fail(err, DOM_CONFLICT, "event_cancelled", "this event is cancelled");
+	rc = store_reg_count_confirmed(db, ev->id, &confirmed);
+	if (rc)
+		return dom_from_store(err, rc, "registrations");
+	if (confirmed < ev->capacity) {
+		rc = store_reg_set_status(db, r->id, "confirmed", false, 0, now);
+		rc = rc ? rc : reg_changelog(db, ev, r->id, "approved", "confirmed", seq);
+		rc = rc ? rc : reg_outbox(db, "confirmed", r);
+	} else {
+		rc = reg_changelog(db, ev, r->id, "approved", "waitlisted", seq);
+		rc = rc ? rc : store_reg_set_status(db, r->id, "waitlisted", true, *seq, now);
+		rc = rc ? rc : reg_outbox(db, "waitlisted", r);
+	}
+	return rc ? dom_from_store(err, rc, "registration") : DOM_OK;
+}
+
+int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
+			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,
+			     struct dom_err *err)
+{
+	struct store_reg_event ev;
+	struct store_reg r;
+	int ret, rc;
+
+	*out = NULL;
+	*seq = 0;
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers may act on registrations");
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	rc = store_reg_get(db, reg_id, &r);
+	rc = rc ? rc : store_reg_event_get(db, r.event_id, &ev);
+	if (rc) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	if (!principal_manages_org(p, ev.org_id)) {
+		/* another organisation's registration: do not even confirm it exists */
+		ret = dom_fail(err, DOM_NOT_FOUND, NULL, "registration not found");
+		goto err;
+	}
+	switch (action) {
+	case REG_ORG_APPROVE:
+		ret = reg_approve(db, &ev, &r, now, seq, err);
+		break;
+	case REG_ORG_REJECT:
+		ret = reg_close(db, &ev, &r, "rejected", now, seq, err);
+		break;
+	case REG_ORG_CANCEL:
+	default:
+		ret = reg_close(db, &ev, &r, "cancelled", now, seq, err);
+		break;
+	}
+	if (ret)
+		goto err;
+	rc = db_commit(db);
+	if (rc) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	return reg_render(db, r.id, false, out, err);
+err:
+	db_rollback(db);
+	*seq = 0;
+	return ret;
+}

@@ -1,0 +1,123 @@
+/*
+ * store_attendance: prepared SQL over attendance, sessions and account_events for check-in; it
+ * must not decide who may record presence or which registrations count.
+ */
+#include "store/store_attendance.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+static void store_att_copy(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+int store_att_session_get(struct db *db, int64_t session_id, struct store_att_session *out)
+{
+	static const char sql[] = "SELECT s.id, s.event_id, e.org_id, s.tz, s.starts_local, s.ends_local, "
+				  "s.start_utc, s.end_utc FROM sessions s JOIN events e ON e.id = s.event_id "
+				  "WHERE s.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":id", session_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		out->event_id = db_col_int(st, 1);
+		out->org_id = db_col_int(st, 2);
+		store_att_copy(out->tz, sizeof(out->tz), db_col_text(st, 3));
+		store_att_copy(out->starts_local, sizeof(out->starts_local), db_col_text(st, 4));
+		store_att_copy(out->ends_local, sizeof(out->ends_local), db_col_text(st, 5));
+		out->start_utc = db_col_int(st, 6);
+		out->end_utc = db_col_int(st, 7);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_att_get(struct db *db, int64_t session_id, int64_t registration_id, struct store_att *out)
+{
+	static const char sql[] =
+	    "SELECT session_id, registration_id, status, method, recorded_by, recorded_at "
+	    "FROM attendance WHERE session_id = :session AND registration_id = :reg";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":session", session_id) || db_bind_int(st, ":reg", registration_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->session_id = db_col_int(st, 0);
+		out->registration_id = db_col_int(st, 1);
+		store_att_copy(out->status, sizeof(out->status), db_col_text(st, 2));
+		store_att_copy(out->method, sizeof(out->method), db_col_text(st, 3));
+		out->has_recorded_by = !db_col_is_null(st, 4);
+		out->recorded_by = db_col_int(st, 4);
+		out->recorded_at = db_col_int(st, 5);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_att_upsert(struct db *db, const struct store_att *a)
+{
+	static const char sql[] =
+	    "INSERT INTO attendance (session_id, registration_id, status, method, recorded_by, recorded_at) "
+	    "VALUES (:session, :reg, :status, :method, :by, :at) "
+	    "ON CONFLICT (session_id, registration_id) DO UPDATE SET status = excluded.status, "
+	    "method = excluded.method, recorded_by = excluded.recorded_by, recorded_at = "
+	    "excluded.recorded_at";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":session", a->session_id);
+	rc = rc ? rc : db_bind_int(st, ":reg", a->registration_id);
+	rc = rc ? rc : db_bind_text(st, ":status", a->status);
+	rc = rc ? rc : db_bind_text(st, ":method", a->method);
+	rc = rc ? rc : db_bind_opt_int(st, ":by", a->has_recorded_by, a->recorded_by);
+	rc = rc ? rc : db_bind_int(st, ":at", a->recorded_at);
+	return rc ? rc : db_exec_stmt(st);
+}
+
+int store_att_list_json(struct db *db, int64_t session_id, struct json_object **out)
+{
+	static const char sql[] =
+	    "SELECT a.session_id, a.registration_id, a.status, a.method, a.recorded_by, a.recorded_at, "
+	    "r.status AS registration_status, p.name, p.name_ar "
+	    "FROM attendance a JOIN registrations r ON r.id = a.registration_id "
+	    "JOIN people p ON p.id = r.person_id WHERE a.session_id = :session ORDER BY a.registration_id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":session", session_id))
+		return STORE_ERROR;
+	*out = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_att_for_registration_json(struct db *db, int64_t registration_id, struct json_object **out)
+{
+	static const char sql[] = "SELECT session_id, status, method, recorded_at FROM attendance "
+				  "WHERE registration_id = :reg ORDER BY session_id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":reg", registration_id))
+		return STORE_ERROR;
+	*out = db_rows_json(st, &rc);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * store_attendance: SQL over attendance rows and the session and check-in facts recording them
+ * needs; it applies no rules (who may record, which registrations count live in the domain).
+ */
+#ifndef MAJLIS_STORE_STORE_ATTENDANCE_H
+#define MAJLIS_STORE_STORE_ATTENDANCE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+
+/* A session with its event's organisation. On the caller's stack. */
+struct store_att_session {
+	int64_t id;
+	int64_t event_id;
+	int64_t org_id;
+	char tz[64];
+	char starts_local[20];
+	char ends_local[20];
+	int64_t start_utc;
+	int64_t end_utc;
+};
+
+/* One attendance row. On the caller's stack. */
+struct store_att {
+	int64_t session_id;
+	int64_t registration_id;
+	char status[16];
+	char method[16];
+	bool has_recorded_by;
+	int64_t recorded_by;
+	int64_t recorded_at;
+};
+
+/* 0 with *out filled, STORE_NOT_FOUND, or negative. */
+int store_att_session_get(struct db *db, int64_t session_id, struct store_att_session *out);
+
+/* 0 with *out filled, STORE_NOT_FOUND, or negative. */
+int store_att_get(struct db *db, int64_t session_id, int64_t registration_id, struct store_att *out);
+/* Inserts or replaces the row (session_id, registration_id). Inside the caller's transaction. */
+int store_att_upsert(struct db *db, const struct store_att *a);
+
+/* Attendance of a session with the participant's name and registration status, ordered by
+ * registration: new JSON array in *out. */
+int store_att_list_json(struct db *db, int64_t session_id, struct json_object **out);
+/* Attendance of one registration over its sessions (no personal data): new JSON array in *out. */
+int store_att_for_registration_json(struct db *db, int64_t registration_id, struct json_object **out);
+
+#endif

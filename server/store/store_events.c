@@ -1,0 +1,486 @@
+/*
+ * store_events: prepared statements over events, event_partners and the registration rows an event
+ * change reads or cancels; it must not check permissions, open transactions or render JSON.
+ */
+#include "store/store_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EVENT_COLS                                                                                           \
+	"id, type, title_fr, title_ar, title_en, description_fr, description_ar, description_en, "           \
+	"org_id, venue_id, visibility, capacity, registration_opens_at, registration_closes_at, "            \
+	"needs_approval, status, sequence, url, created_at, updated_at"
+
+void event_row_clear(struct event_row *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < EVENT_LANGS; i++) {
+		free(r->title[i]);
+		free(r->description[i]);
+	}
+	free(r->url);
+	memset(r, 0, sizeof(*r));
+}
+
+int event_row_set(char **slot, const char *s)
+{
+	char *copy = NULL;
+
+	if (s) {
+		copy = strdup(s);
+		if (!copy)
+			return STORE_ERROR;
+	}
+	free(*slot);
+	*slot = copy;
+	return STORE_OK;
+}
+
+static void store_copy(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+static int store_dup_col(sqlite3_stmt *st, int col, char **out)
+{
+	*out = NULL;
+	if (db_col_is_null(st, col))
+		return STORE_OK;
+	return event_row_set(out, db_col_text(st, col));
+}
+
+int store_event_load(struct db *db, int64_t id, struct event_row *r)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	if (rc)
+		goto out;
+	rc = db_step(st);
+	if (rc <= 0) {
+		rc = rc ? rc : STORE_NOT_FOUND;
+		goto out;
+	}
+	r->id = db_col_int(st, 0);
+	store_copy(r->type, sizeof(r->type), db_col_text(st, 1));
+	rc = STORE_OK;
+	for (int i = 0; i < EVENT_LANGS && !rc; i++) {
+		rc = store_dup_col(st, 2 + i, &r->title[i]);
+		rc = rc ? rc : store_dup_col(st, 5 + i, &r->description[i]);
+	}
+	rc = rc ? rc : store_dup_col(st, 17, &r->url);
+	if (rc)
+		goto out;
+	r->org_id = db_col_int(st, 8);
+	r->venue_id = db_col_is_null(st, 9) ? 0 : db_col_int(st, 9);
+	store_copy(r->visibility, sizeof(r->visibility), db_col_text(st, 10));
+	r->capacity = db_col_int(st, 11);
+	r->has_opens = !db_col_is_null(st, 12);
+	r->opens_at = db_col_int(st, 12);
+	r->has_closes = !db_col_is_null(st, 13);
+	r->closes_at = db_col_int(st, 13);
+	r->needs_approval = db_col_int(st, 14) != 0;
+	store_copy(r->status, sizeof(r->status), db_col_text(st, 15));
+	r->sequence = db_col_int(st, 16);
+	r->created_at = db_col_int(st, 18);
+	r->updated_at = db_col_int(st, 19);
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Binds every column but id and created_at. */
+static int store_event_bind(sqlite3_stmt *st, const struct event_row *r)
+{
+	int rc = db_bind_text(st, ":type", r->type);
+
+	rc = rc ? rc : db_bind_text(st, ":title_fr", r->title[0]);
+	rc = rc ? rc : db_bind_text(st, ":title_ar", r->title[1]);
+	rc = rc ? rc : db_bind_text(st, ":title_en", r->title[2]);
+	rc = rc ? rc : db_bind_text(st, ":desc_fr", r->description[0]);
+	rc = rc ? rc : db_bind_text(st, ":desc_ar", r->description[1]);
+	rc = rc ? rc : db_bind_text(st, ":desc_en", r->description[2]);
+	rc = rc ? rc : db_bind_int(st, ":org", r->org_id);
+	rc = rc ? rc : db_bind_opt_int(st, ":venue", r->venue_id > 0, r->venue_id);
+	rc = rc ? rc : db_bind_text(st, ":visibility", r->visibility);
+	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
+	rc = rc ? rc : db_bind_opt_int(st, ":opens", r->has_opens, r->opens_at);
+	rc = rc ? rc : db_bind_opt_int(st, ":closes", r->has_closes, r->closes_at);
+	rc = rc ? rc : db_bind_int(st, ":approval", r->needs_approval ? 1 : 0);
+	rc = rc ? rc : db_bind_text(st, ":status", r->status);
+	rc = rc ? rc : db_bind_int(st, ":sequence", r->sequence);
+	rc = rc ? rc : db_bind_text(st, ":url", r->url);
+	rc = rc ? rc : db_bind_int(st, ":updated", r->updated_at);
+	return rc;
+}
+
+int store_event_insert(struct db *db, struct event_row *r)
+{
+	static const char sql[] =
+	    "INSERT INTO events (type, title_fr, title_ar, title_en, description_fr, description_ar, "
+	    "description_en, org_id, venue_id, visibility, capacity, registration_opens_at, "
+	    "registration_closes_at, needs_approval, status, sequence, url, created_at, updated_at) "
+	    "VALUES (:type, :title_fr, :title_ar, :title_en, :desc_fr, :desc_ar, :desc_en, :org, :venue, "
+	    ":visibility, :capacity, :opens, :closes, :approval, :status, :sequence, :url, :created, "
+	    ":updated)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_event_bind(st, r);
+	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_event_update(struct db *db, const struct event_row *r)
+{
+	static const char sql[] =
+	    "UPDATE events SET type = :type, title_fr = :title_fr, title_ar = :title_ar, "
+	    "title_en = :title_en, description_fr = :desc_fr, description_ar = :desc_ar, "
+	    "description_en = :desc_en, org_id = :org, venue_id = :venue, visibility = :visibility, "
+	    "capacity = :capacity, registration_opens_at = :opens, registration_closes_at = :closes, "
+	    "needs_approval = :approval, status = :status, sequence = :sequence, url = :url, "
+	    "updated_at = :updated WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_event_bind(st, r);
+	rc = rc ? rc : db_bind_int(st, ":id", r->id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_event_bump(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] =
+	    "UPDATE events SET sequence = sequence + 1, updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+/* Steps st collecting column 0 into a malloc'ed array; resets st. 0 or negative. */
+static int store_collect_ids(sqlite3_stmt *st, int64_t **ids, size_t *n)
+{
+	size_t cap = 0;
+	int64_t *a = NULL, *grown;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	for (;;) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(a, cap * sizeof(*a));
+			if (!grown) {
+				rc = STORE_ERROR;
+				break;
+			}
+			a = grown;
+		}
+		a[(*n)++] = db_col_int(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		free(a);
+		*n = 0;
+		return rc;
+	}
+	*ids = a;
+	return STORE_OK;
+}
+
+int store_event_partners(struct db *db, int64_t id, int64_t **ids, size_t *n)
+{
+	static const char sql[] = "SELECT org_id FROM event_partners WHERE event_id = :id ORDER BY org_id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*ids = NULL;
+	*n = 0;
+	if (!st || db_bind_int(st, ":id", id))
+		return STORE_ERROR;
+	return store_collect_ids(st, ids, n);
+}
+
+int store_event_partners_set(struct db *db, int64_t id, const int64_t *ids, size_t n)
+{
+	static const char del[] = "DELETE FROM event_partners WHERE event_id = :id";
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO event_partners (event_id, org_id) VALUES (:id, :org)";
+	sqlite3_stmt *st = db_stmt(db, del);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	for (size_t i = 0; i < n && !rc; i++) {
+		st = db_stmt(db, ins);
+		if (!st)
+			return STORE_ERROR;
+		rc = db_bind_int(st, ":id", id);
+		rc = rc ? rc : db_bind_int(st, ":org", ids[i]);
+		rc = rc ? rc : db_exec_stmt(st);
+	}
+	return rc;
+}
+
+/* Runs a one-row existence query with a single :id bind: 1, 0 or negative. */
+static int store_exists(struct db *db, const char *sql, const char *name, int64_t v)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, name, v);
+	rc = rc ? rc : db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_event_is_partner(struct db *db, int64_t event_id, int64_t org_id)
+{
+	static const char sql[] = "SELECT 1 FROM event_partners WHERE event_id = :event AND org_id = :org";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	rc = rc ? rc : db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_org_exists(struct db *db, int64_t org_id)
+{
+	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
+
+	return store_exists(db, sql, ":id", org_id);
+}
+
+int store_venue_tz(struct db *db, int64_t venue_id, char tz[EVENT_ZONE_LEN])
+{
+	static const char sql[] = "SELECT tz FROM venues WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	tz[0] = '\0';
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", venue_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		store_copy(tz, EVENT_ZONE_LEN, db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc < 0 ? rc : STORE_OK;
+}
+
+/* The filter shared by the list and its count; every bind is named so both statements bind alike. */
+#define EVENT_LIST_WHERE                                                                                     \
+	" WHERE (:all = 1 OR e.visibility = 'public' OR (:vorg IS NOT NULL AND (e.org_id = :vorg OR "        \
+	"EXISTS (SELECT 1 FROM event_partners vp WHERE vp.event_id = e.id AND vp.org_id = :vorg)))) "        \
+	"AND (:type IS NULL OR e.type = :type) "                                                             \
+	"AND (:status IS NULL OR e.status = :status) "                                                       \
+	"AND (:org IS NULL OR e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners op "                   \
+	"WHERE op.event_id = e.id AND op.org_id = :org)) "                                                   \
+	"AND (:city IS NULL OR EXISTS (SELECT 1 FROM venues v WHERE v.id = e.venue_id AND "                  \
+	"v.city = :city COLLATE NOCASE) OR EXISTS (SELECT 1 FROM sessions cs JOIN rooms r ON "               \
+	"r.id = cs.room_id JOIN venues cv ON cv.id = r.venue_id WHERE cs.event_id = e.id AND "               \
+	"cv.city = :city COLLATE NOCASE)) "                                                                  \
+	"AND ((:from IS NULL AND :to IS NULL) OR EXISTS (SELECT 1 FROM sessions ds WHERE "                   \
+	"ds.event_id = e.id AND (:from IS NULL OR substr(ds.starts_local, 1, 10) >= :from) AND "             \
+	"(:to IS NULL OR substr(ds.starts_local, 1, 10) <= :to)))"
+
+static int store_events_filter_bind(sqlite3_stmt *st, const struct event_filter *f)
+{
+	int rc = db_bind_int(st, ":all", f->see_all ? 1 : 0);
+
+	rc = rc ? rc : db_bind_opt_int(st, ":vorg", f->viewer_org > 0, f->viewer_org);
+	rc = rc ? rc : db_bind_text(st, ":type", f->type);
+	rc = rc ? rc : db_bind_text(st, ":status", f->status);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", f->org > 0, f->org);
+	rc = rc ? rc : db_bind_text(st, ":city", f->city);
+	rc = rc ? rc : db_bind_text(st, ":from", f->from);
+	rc = rc ? rc : db_bind_text(st, ":to", f->to);
+	return rc;
+}
+
+int store_events_list(struct db *db, const struct event_filter *f, int64_t limit, int64_t offset,
+		      int64_t **ids, size_t *n, int64_t *total)
+{
+	static const char count_sql[] = "SELECT count(*) FROM events e" EVENT_LIST_WHERE;
+	static const char list_sql[] =
+	    "SELECT e.id FROM events e" EVENT_LIST_WHERE
+	    " ORDER BY (SELECT min(fs.start_utc) FROM sessions fs WHERE fs.event_id = e.id) IS NULL, "
+	    "(SELECT min(fs.start_utc) FROM sessions fs WHERE fs.event_id = e.id), e.id "
+	    "LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, count_sql);
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	*total = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = store_events_filter_bind(st, f);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*total = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	st = db_stmt(db, list_sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = store_events_filter_bind(st, f);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	return store_collect_ids(st, ids, n);
+}
+
+static int store_status_index(const char *s)
+{
+	if (!strcmp(s, "confirmed"))
+		return EVC_CONFIRMED;
+	if (!strcmp(s, "waitlisted"))
+		return EVC_WAITLISTED;
+	if (!strcmp(s, "pending"))
+		return EVC_PENDING;
+	return -1;
+}
+
+static int store_sex_index(const char *s)
+{
+	if (!strcmp(s, "female"))
+		return EVS_FEMALE;
+	if (!strcmp(s, "male"))
+		return EVS_MALE;
+	return EVS_UNSPECIFIED;
+}
+
+int store_event_counts(struct db *db, int64_t id, struct event_counts *c)
+{
+	static const char sql[] =
+	    "SELECT r.status, p.sex, count(*) FROM registrations r JOIN people p ON p.id = r.person_id "
+	    "WHERE r.event_id = :id AND r.status IN ('confirmed', 'waitlisted', 'pending') "
+	    "GROUP BY r.status, p.sex";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc, s;
+
+	memset(c, 0, sizeof(*c));
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	if (rc)
+		return rc;
+	for (;;) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		s = store_status_index(db_col_text(st, 0));
+		if (s < 0)
+			continue;
+		c->n[s] += db_col_int(st, 2);
+		c->by_sex[s][store_sex_index(db_col_text(st, 1))] += db_col_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_event_registrants(struct db *db, int64_t id, struct event_registrant **out, size_t *n)
+{
+	static const char sql[] = "SELECT id, person_id FROM registrations WHERE event_id = :id AND "
+				  "status IN ('pending', 'confirmed', 'waitlisted') ORDER BY id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct event_registrant *a = NULL, *grown;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	while (!rc) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		rc = 0;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(a, cap * sizeof(*a));
+			if (!grown) {
+				rc = STORE_ERROR;
+				break;
+			}
+			a = grown;
+		}
+		a[*n].registration_id = db_col_int(st, 0);
+		a[*n].person_id = db_col_int(st, 1);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		free(a);
+		*n = 0;
+		return rc;
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE registrations SET status = 'cancelled', waitlist_seq = NULL, "
+				  "updated_at = :now WHERE event_id = :id AND "
+				  "status IN ('pending', 'confirmed', 'waitlisted')";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	return rc ? rc : sqlite3_changes(db_handle(db));
+}

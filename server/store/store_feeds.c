@@ -1,0 +1,369 @@
+/*
+ * store_feeds: prepared SELECTs behind the calendar feeds and the calendar_tokens rows; it must not
+ * render, hash tokens, check permissions or choose a feed's window (the domain does).
+ */
+#include "store/store_feeds.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+/* The columns and joins every feed query shares; a session's venue is its room's, else the event's. */
+#define STORE_FEEDS_SELECT                                                                                   \
+	"SELECT s.id AS session_id, s.event_id AS event_id, s.title AS session_title, "                      \
+	"s.starts_local AS starts_local, s.tz AS tz, s.start_utc AS start_utc, s.end_utc AS end_utc, "       \
+	"s.start_offset AS start_offset, s.sequence AS session_sequence, s.updated_at AS "                   \
+	"session_updated_at, "                                                                               \
+	"e.type AS type, e.title_fr AS title_fr, e.title_ar AS title_ar, e.title_en AS title_en, "           \
+	"e.description_fr AS description_fr, e.description_ar AS description_ar, "                           \
+	"e.description_en AS description_en, e.status AS status, e.sequence AS event_sequence, "             \
+	"e.updated_at AS event_updated_at, e.url AS url, e.visibility AS visibility, "                       \
+	"o.name AS org_name, o.contact_email AS org_email, v.name AS venue_name, "                           \
+	"v.address AS venue_address, v.city AS venue_city, v.latitude AS latitude, "                         \
+	"v.longitude AS longitude, r.name AS room_name"
+
+#define STORE_FEEDS_FROM                                                                                     \
+	" FROM sessions s JOIN events e ON e.id = s.event_id JOIN organisations o ON o.id = e.org_id "       \
+	"LEFT JOIN rooms r ON r.id = s.room_id LEFT JOIN venues v ON v.id = COALESCE(r.venue_id, "           \
+	"e.venue_id) "
+
+#define STORE_FEEDS_WINDOW                                                                                   \
+	" s.end_utc >= :from AND (e.status <> 'cancelled' OR e.updated_at >= :cancelled_since) "
+
+#define STORE_FEEDS_ORDER " ORDER BY s.start_utc, s.id LIMIT :limit"
+
+/* Binds the window and limit of q. */
+static int store_feeds_bind_window(sqlite3_stmt *st, const struct store_feed_query *q)
+{
+	int rc = db_bind_int(st, ":from", q->from_utc);
+
+	rc = rc ? rc : db_bind_int(st, ":cancelled_since", q->cancelled_since);
+	rc = rc ? rc : db_bind_int(st, ":limit", q->limit);
+	return rc;
+}
+
+/* Collects the rows of a bound statement (resets it on every path). */
+static int store_feeds_rows(sqlite3_stmt *st, int rc, struct json_object **rows)
+{
+	*rows = NULL;
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	*rows = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_feeds_max_seq(struct db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*seq = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_feeds_public(struct db *db, const struct store_feed_query *q, struct json_object **rows)
+{
+	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
+	    "WHERE e.visibility = 'public' AND" STORE_FEEDS_WINDOW
+	    "AND (:city IS NULL OR v.city = :city COLLATE NOCASE) "
+	    "AND (:type IS NULL OR e.type = :type) "
+	    "AND (:org IS NULL OR e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
+	    "WHERE p.event_id = e.id AND p.org_id = :org))" STORE_FEEDS_ORDER;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_feeds_bind_window(st, q);
+	rc = rc ? rc : db_bind_text(st, ":city", q->city);
+	rc = rc ? rc : db_bind_text(st, ":type", q->type);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", q->org_id > 0, q->org_id);
+	return store_feeds_rows(st, rc, rows);
+}
+
+int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query *q,
+		    struct json_object **rows)
+{
+	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
+	    "WHERE (e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
+	    "WHERE p.event_id = e.id AND p.org_id = :org)) AND" STORE_FEEDS_WINDOW STORE_FEEDS_ORDER;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_feeds_bind_window(st, q);
+	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	return store_feeds_rows(st, rc, rows);
+}
+
+int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
+		       struct json_object **rows)
+{
+	static const char sql[] = STORE_FEEDS_SELECT
+	    ", g.status AS registration_status" STORE_FEEDS_FROM "JOIN registrations g ON g.event_id = e.id "
+	    "WHERE g.person_id = :person AND g.status IN ('pending', 'confirmed', 'waitlisted', 'declined') "
+	    "AND" STORE_FEEDS_WINDOW STORE_FEEDS_ORDER;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_feeds_bind_window(st, q);
+	rc = rc ? rc : db_bind_int(st, ":person", person_id);
+	return store_feeds_rows(st, rc, rows);
+}
+
+int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct json_object **rows)
+{
+	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM "WHERE e.id = :event" STORE_FEEDS_ORDER;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	return store_feeds_rows(st, rc, rows);
+}
+
+int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, char visibility[16],
+			     int64_t *owner_org, bool *partner)
+{
+	static const char sql[] =
+	    "SELECT e.visibility, e.org_id, EXISTS (SELECT 1 FROM event_partners p "
+	    "WHERE p.event_id = e.id AND p.org_id = :org) FROM events e WHERE e.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", event_id);
+	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		const char *v = db_col_text(st, 0);
+
+		snprintf(visibility, 16, "%s", v ? v : "");
+		*owner_org = db_col_int(st, 1);
+		*partner = db_col_int(st, 2) != 0;
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_feeds_org_name(struct db *db, int64_t org_id, char *name, size_t namelen)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT name FROM organisations WHERE id = :id");
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", org_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		const char *v = db_col_text(st, 0);
+
+		snprintf(name, namelen, "%s", v ? v : "");
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_feeds_person_row(struct db *db, int64_t person_id, struct json_object **out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, org_id, name, name_ar, email, lang, erased_at "
+				       "FROM people WHERE id = :id");
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", person_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*out = db_row_json(st);
+		rc = *out ? STORE_OK : STORE_ERROR;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_calendar_token_insert(struct db *db, const char *token_hash, const char *owner_kind,
+				int64_t owner_id, const char *label, int64_t created_by, int64_t now,
+				int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO calendar_tokens (token_hash, owner_kind, owner_id, label, created_by, created_at) "
+	    "VALUES (:hash, :kind, :owner, :label, :by, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":hash", token_hash);
+	rc = rc ? rc : db_bind_text(st, ":kind", owner_kind);
+	rc = rc ? rc : db_bind_int(st, ":owner", owner_id);
+	rc = rc ? rc : db_bind_text(st, ":label", label);
+	rc = rc ? rc : db_bind_opt_int(st, ":by", created_by > 0, created_by);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	rc = db_exec_stmt(st);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+/* The token columns plus the answerable organisation; the WHERE clause is appended by callers. */
+#define STORE_TOKEN_SELECT                                                                                   \
+	"SELECT t.id, t.owner_kind, t.owner_id, t.revoked_at, CASE t.owner_kind "                            \
+	"WHEN 'organisation' THEN t.owner_id WHEN 'person' THEN (SELECT p.org_id FROM people p "             \
+	"WHERE p.id = t.owner_id) END FROM calendar_tokens t "
+
+/* Steps a bound token query into out (resets it). */
+static int store_calendar_token_row(sqlite3_stmt *st, int rc, struct store_calendar_token *out)
+{
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		const char *k = db_col_text(st, 1);
+
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		snprintf(out->owner_kind, sizeof(out->owner_kind), "%s", k ? k : "");
+		out->owner_id = db_col_int(st, 2);
+		out->revoked = !db_col_is_null(st, 3);
+		out->org_id = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_calendar_token_by_hash(struct db *db, const char *token_hash, struct store_calendar_token *out)
+{
+	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.token_hash = :hash AND t.revoked_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	return store_calendar_token_row(st, db_bind_text(st, ":hash", token_hash), out);
+}
+
+int store_calendar_token_get(struct db *db, int64_t id, struct store_calendar_token *out)
+{
+	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	return store_calendar_token_row(st, db_bind_int(st, ":id", id), out);
+}
+
+int store_calendar_token_json(struct db *db, int64_t id, struct json_object **out)
+{
+	static const char sql[] =
+	    "SELECT id, owner_kind, owner_id, label, created_by, created_at, revoked_at "
+	    "FROM calendar_tokens WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*out = db_row_json(st);
+		rc = *out ? STORE_OK : STORE_ERROR;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Valid tokens :org answers for (all when :org is NULL). */
+#define STORE_TOKEN_SCOPE                                                                                    \
+	" FROM calendar_tokens t WHERE t.revoked_at IS NULL AND (:org IS NULL "                              \
+	"OR (t.owner_kind = 'organisation' AND t.owner_id = :org) "                                          \
+	"OR (t.owner_kind = 'person' AND EXISTS (SELECT 1 FROM people p WHERE p.id = t.owner_id "            \
+	"AND p.org_id = :org)))"
+
+int store_calendar_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+			      struct json_object **items, int64_t *total)
+{
+	static const char count_sql[] = "SELECT count(*)" STORE_TOKEN_SCOPE;
+	static const char sql[] =
+	    "SELECT t.id, t.owner_kind, t.owner_id, t.label, t.created_by, t.created_at, "
+	    "t.revoked_at" STORE_TOKEN_SCOPE " ORDER BY t.id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, count_sql);
+	int rc;
+
+	*items = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*total = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	st = db_stmt(db, sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	return store_feeds_rows(st, rc, items);
+}
+
+int store_calendar_token_revoke(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] =
+	    "UPDATE calendar_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	rc = db_exec_stmt(st);
+	if (rc)
+		return rc;
+	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
+}

@@ -1,0 +1,401 @@
+/*
+ * store_registrations: prepared SQL over registrations (and the people/events/sessions rows a
+ * registration needs); it applies no rules and never decides who may do what.
+ */
+#include "store/store_registrations.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+#define REG_COLS                                                                                             \
+	"SELECT r.id, r.event_id, r.person_id, r.status, r.waitlist_seq, "                                   \
+	"r.attendance_confirmed_at, r.created_at, r.updated_at, p.lang "                                     \
+	"FROM registrations r JOIN people p ON p.id = r.person_id "
+
+static void store_reg_copy(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+/* Fills out from the current row of a REG_COLS statement. */
+static void store_reg_from_row(sqlite3_stmt *st, struct store_reg *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = db_col_int(st, 0);
+	out->event_id = db_col_int(st, 1);
+	out->person_id = db_col_int(st, 2);
+	store_reg_copy(out->status, sizeof(out->status), db_col_text(st, 3));
+	out->has_wseq = !db_col_is_null(st, 4);
+	out->waitlist_seq = db_col_int(st, 4);
+	out->has_attendance_confirmed = !db_col_is_null(st, 5);
+	out->attendance_confirmed_at = db_col_int(st, 5);
+	out->created_at = db_col_int(st, 6);
+	out->updated_at = db_col_int(st, 7);
+	store_reg_copy(out->lang, sizeof(out->lang), db_col_text(st, 8));
+}
+
+/* Steps a bound REG_COLS statement once; 0 with *out filled, STORE_NOT_FOUND, or negative. */
+static int store_reg_one(sqlite3_stmt *st, struct store_reg *out)
+{
+	int rc = db_step(st);
+
+	if (rc == 1) {
+		store_reg_from_row(st, out);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_reg_event_get(struct db *db, int64_t id, struct store_reg_event *out)
+{
+	static const char sql[] =
+	    "SELECT e.id, e.org_id, e.capacity, e.needs_approval, e.visibility, e.status, "
+	    "e.registration_opens_at, e.registration_closes_at, "
+	    "(SELECT MIN(s.start_utc) FROM sessions s WHERE s.event_id = e.id) "
+	    "FROM events e WHERE e.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	if (rc)
+		return rc;
+	rc = db_step(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		out->org_id = db_col_int(st, 1);
+		out->capacity = db_col_int(st, 2);
+		out->needs_approval = db_col_int(st, 3) != 0;
+		store_reg_copy(out->visibility, sizeof(out->visibility), db_col_text(st, 4));
+		store_reg_copy(out->status, sizeof(out->status), db_col_text(st, 5));
+		out->has_opens = !db_col_is_null(st, 6);
+		out->opens_at = db_col_int(st, 6);
+		out->has_closes = !db_col_is_null(st, 7);
+		out->closes_at = db_col_int(st, 7);
+		out->has_first_start = !db_col_is_null(st, 8);
+		out->first_start = db_col_int(st, 8);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_reg_event_partner(struct db *db, int64_t event_id, int64_t org_id)
+{
+	static const char sql[] = "SELECT 1 FROM event_partners WHERE event_id = :event AND org_id = :org";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	if (rc)
+		return rc;
+	rc = db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_reg_person_find(struct db *db, const char *email, const char *phone, int64_t *id)
+{
+	static const char by_email[] =
+	    "SELECT id FROM people WHERE email = :email AND erased_at IS NULL ORDER BY id LIMIT 1";
+	static const char by_phone[] =
+	    "SELECT id FROM people WHERE phone = :phone AND erased_at IS NULL ORDER BY id LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (email) {
+		st = db_stmt(db, by_email);
+		if (!st)
+			return STORE_ERROR;
+		rc = db_bind_text(st, ":email", email);
+		if (rc)
+			return rc;
+		rc = db_step(st);
+		if (rc == 1)
+			*id = db_col_int(st, 0);
+		sqlite3_reset(st);
+		if (rc)
+			return rc == 1 ? STORE_OK : rc;
+	}
+	if (phone) {
+		st = db_stmt(db, by_phone);
+		if (!st)
+			return STORE_ERROR;
+		rc = db_bind_text(st, ":phone", phone);
+		if (rc)
+			return rc;
+		rc = db_step(st);
+		if (rc == 1)
+			*id = db_col_int(st, 0);
+		sqlite3_reset(st);
+		if (rc)
+			return rc == 1 ? STORE_OK : rc;
+	}
+	return STORE_NOT_FOUND;
+}
+
+int store_reg_person_insert(struct db *db, const struct store_person_new *p, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO people (org_id, name, name_ar, sex, nationality, phone, email, lang, "
+	    "consent_at, created_at, updated_at) VALUES (:org, :name, :name_ar, :sex, :nat, :phone, "
+	    ":email, :lang, :consent, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_opt_int(st, ":org", p->org_id > 0, p->org_id);
+	rc = rc ? rc : db_bind_text(st, ":name", p->name);
+	rc = rc ? rc : db_bind_text(st, ":name_ar", p->name_ar);
+	rc = rc ? rc : db_bind_text(st, ":sex", p->sex);
+	rc = rc ? rc : db_bind_text(st, ":nat", p->nationality);
+	rc = rc ? rc : db_bind_text(st, ":phone", p->phone);
+	rc = rc ? rc : db_bind_text(st, ":email", p->email);
+	rc = rc ? rc : db_bind_text(st, ":lang", p->lang);
+	rc = rc ? rc : db_bind_int(st, ":consent", p->consent_at);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_reg_get(struct db *db, int64_t id, struct store_reg *out)
+{
+	static const char sql[] = REG_COLS "WHERE r.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":id", id))
+		return STORE_ERROR;
+	return store_reg_one(st, out);
+}
+
+int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, struct store_reg *out)
+{
+	static const char sql[] = REG_COLS "WHERE r.event_id = :event AND r.person_id = :person";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":event", event_id) || db_bind_int(st, ":person", person_id))
+		return STORE_ERROR;
+	return store_reg_one(st, out);
+}
+
+int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN + 1], struct store_reg *out)
+{
+	static const char sql[] = REG_COLS "WHERE r.token_hash = :hash";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_text(st, ":hash", token_hash))
+		return STORE_ERROR;
+	return store_reg_one(st, out);
+}
+
+int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const char *status,
+		     const char token_hash[SECRET_HASH_LEN + 1], int64_t now, int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
+	    "VALUES (:event, :person, :status, :hash, :now, :now)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_int(st, ":person", person_id);
+	rc = rc ? rc : db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_bind_text(st, ":hash", token_hash);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq,
+			 int64_t now)
+{
+	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
+				  "updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_bind_opt_int(st, ":wseq", has_wseq, wseq);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) != 1)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE registrations SET attendance_confirmed_at = :now, "
+				  "updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) != 1)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_reg_count_confirmed(struct db *db, int64_t event_id, int64_t *n)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM registrations WHERE event_id = :event AND status = 'confirmed'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":event", event_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1)
+		*n = db_col_int(st, 0);
+	sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
+}
+
+int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg *out)
+{
+	static const char sql[] = REG_COLS "WHERE r.event_id = :event AND r.status = 'waitlisted' "
+					   "ORDER BY r.waitlist_seq, r.id LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (!st || db_bind_int(st, ":event", event_id))
+		return STORE_ERROR;
+	return store_reg_one(st, out);
+}
+
+int store_reg_waitlist_position(struct db *db, int64_t event_id, int64_t wseq, int64_t *pos)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+				  "AND status = 'waitlisted' AND waitlist_seq <= :wseq";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":event", event_id) || db_bind_int(st, ":wseq", wseq))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1)
+		*pos = db_col_int(st, 0);
+	sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
+}
+
+int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
+		   struct json_object **out, int64_t *total)
+{
+	static const char count_sql[] = "SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+					"AND (:status IS NULL OR status = :status)";
+	static const char list_sql[] =
+	    "SELECT r.id, r.event_id, r.status, "
+	    "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w "
+	    "WHERE w.event_id = r.event_id AND w.status = 'waitlisted' "
+	    "AND w.waitlist_seq <= r.waitlist_seq) END AS waitlist_position, "
+	    "r.attendance_confirmed_at, r.created_at, r.updated_at, r.person_id, "
+	    "p.name, p.name_ar, p.sex, p.nationality, p.email, p.phone, p.lang "
+	    "FROM registrations r JOIN people p ON p.id = r.person_id "
+	    "WHERE r.event_id = :event AND (:status IS NULL OR r.status = :status) "
+	    "ORDER BY r.id LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, count_sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_text(st, ":status", status);
+	if (rc)
+		return rc;
+	rc = db_step(st);
+	if (rc == 1)
+		*total = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != 1)
+		return rc ? rc : STORE_ERROR;
+	st = db_stmt(db, list_sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc)
+		return rc;
+	*out = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_reg_event_public_json(struct db *db, int64_t event_id, struct json_object **out)
+{
+	static const char sql[] = "SELECT id, type, title_fr, title_ar, title_en, status, org_id "
+				  "FROM events WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st || db_bind_int(st, ":id", event_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1)
+		*out = db_row_json(st);
+	sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : (rc ? rc : STORE_NOT_FOUND);
+}
+
+int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object **out)
+{
+	static const char sql[] =
+	    "SELECT s.id, s.title, s.starts_local, s.ends_local, s.tz, s.start_utc, s.end_utc, "
+	    "s.start_offset, s.end_offset, s.room_id, rm.name AS room_name, "
+	    "v.id AS venue_id, v.name AS venue_name, v.city AS venue_city "
+	    "FROM sessions s LEFT JOIN rooms rm ON rm.id = s.room_id "
+	    "LEFT JOIN venues v ON v.id = rm.venue_id "
+	    "WHERE s.event_id = :event ORDER BY s.start_utc, s.id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":event", event_id))
+		return STORE_ERROR;
+	*out = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_reg_person_json(struct db *db, int64_t person_id, struct json_object **out)
+{
+	static const char sql[] = "SELECT name, name_ar, lang FROM people WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st || db_bind_int(st, ":id", person_id))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1)
+		*out = db_row_json(st);
+	sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : (rc ? rc : STORE_NOT_FOUND);
+}

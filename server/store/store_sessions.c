@@ -1,0 +1,246 @@
+/*
+ * store_sessions: prepared statements over sessions, the overlap queries behind double-booking checks,
+ * and room/person look-ups; it must not check permissions, convert time zones or open transactions.
+ */
+#include "store/store_sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_COLS                                                                                         \
+	"id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset, end_offset, "         \
+	"room_id, facilitator_id, title, sequence, created_at, updated_at"
+
+static void store_copy(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+/* Reads the current row of a SELECT SESSION_COLS statement into r. */
+static void store_session_read(sqlite3_stmt *st, struct session_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	store_copy(r->starts_local, sizeof(r->starts_local), db_col_text(st, 2));
+	store_copy(r->ends_local, sizeof(r->ends_local), db_col_text(st, 3));
+	store_copy(r->tz, sizeof(r->tz), db_col_text(st, 4));
+	r->start_utc = db_col_int(st, 5);
+	r->end_utc = db_col_int(st, 6);
+	r->start_offset = (int32_t)db_col_int(st, 7);
+	r->end_offset = (int32_t)db_col_int(st, 8);
+	r->room_id = db_col_is_null(st, 9) ? 0 : db_col_int(st, 9);
+	r->facilitator_id = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
+	r->has_title = !db_col_is_null(st, 11);
+	store_copy(r->title, sizeof(r->title), db_col_text(st, 11));
+	r->sequence = db_col_int(st, 12);
+	r->created_at = db_col_int(st, 13);
+	r->updated_at = db_col_int(st, 14);
+}
+
+int store_session_load(struct db *db, int64_t id, struct session_row *r)
+{
+	static const char sql[] = "SELECT " SESSION_COLS " FROM sessions WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		store_session_read(st, r);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc < 0 ? rc : STORE_OK;
+}
+
+/* Binds every column but id, event_id and created_at. */
+static int store_session_bind(sqlite3_stmt *st, const struct session_row *r)
+{
+	int rc = db_bind_text(st, ":starts_local", r->starts_local);
+
+	rc = rc ? rc : db_bind_text(st, ":ends_local", r->ends_local);
+	rc = rc ? rc : db_bind_text(st, ":tz", r->tz);
+	rc = rc ? rc : db_bind_int(st, ":start_utc", r->start_utc);
+	rc = rc ? rc : db_bind_int(st, ":end_utc", r->end_utc);
+	rc = rc ? rc : db_bind_int(st, ":start_offset", r->start_offset);
+	rc = rc ? rc : db_bind_int(st, ":end_offset", r->end_offset);
+	rc = rc ? rc : db_bind_opt_int(st, ":room", r->room_id > 0, r->room_id);
+	rc = rc ? rc : db_bind_opt_int(st, ":facilitator", r->facilitator_id > 0, r->facilitator_id);
+	rc = rc ? rc : db_bind_text(st, ":title", r->has_title ? r->title : NULL);
+	rc = rc ? rc : db_bind_int(st, ":sequence", r->sequence);
+	rc = rc ? rc : db_bind_int(st, ":updated", r->updated_at);
+	return rc;
+}
+
+int store_session_insert(struct db *db, struct session_row *r)
+{
+	static const char sql[] =
+	    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset, "
+	    "end_offset, room_id, facilitator_id, title, sequence, created_at, updated_at) VALUES (:event, "
+	    ":starts_local, :ends_local, :tz, :start_utc, :end_utc, :start_offset, :end_offset, :room, "
+	    ":facilitator, :title, :sequence, :created, :updated)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_session_bind(st, r);
+	rc = rc ? rc : db_bind_int(st, ":event", r->event_id);
+	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int store_session_update(struct db *db, const struct session_row *r)
+{
+	static const char sql[] =
+	    "UPDATE sessions SET starts_local = :starts_local, ends_local = :ends_local, tz = :tz, "
+	    "start_utc = :start_utc, end_utc = :end_utc, start_offset = :start_offset, "
+	    "end_offset = :end_offset, room_id = :room, facilitator_id = :facilitator, title = :title, "
+	    "sequence = :sequence, updated_at = :updated WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = store_session_bind(st, r);
+	rc = rc ? rc : db_bind_int(st, ":id", r->id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_session_delete(struct db *db, int64_t id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc && sqlite3_changes(db_handle(db)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_sessions_of_event(struct db *db, int64_t event_id, struct session_row **rows, size_t *n)
+{
+	static const char one_sql[] =
+	    "SELECT " SESSION_COLS " FROM sessions WHERE event_id = :event ORDER BY start_utc, id";
+	static const char all_sql[] = "SELECT " SESSION_COLS " FROM sessions ORDER BY id";
+	sqlite3_stmt *st = db_stmt(db, event_id > 0 ? one_sql : all_sql);
+	struct session_row *a = NULL, *grown;
+	size_t cap = 0;
+	int rc = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (!st)
+		return STORE_ERROR;
+	if (event_id > 0)
+		rc = db_bind_int(st, ":event", event_id);
+	while (!rc) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		rc = 0;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(a, cap * sizeof(*a));
+			if (!grown) {
+				rc = STORE_ERROR;
+				break;
+			}
+			a = grown;
+		}
+		store_session_read(st, &a[(*n)++]);
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		free(a);
+		*n = 0;
+		return rc;
+	}
+	*rows = a;
+	return STORE_OK;
+}
+
+int store_session_find_overlap(struct db *db, enum session_resource what, int64_t who_id, int64_t start,
+			       int64_t end, int64_t exclude_id, struct session_clash *c)
+{
+	static const char room_sql[] =
+	    "SELECT s.id, s.event_id, COALESCE(e.title_fr, e.title_en, e.title_ar), s.starts_local, "
+	    "s.ends_local, s.tz FROM sessions s JOIN events e ON e.id = s.event_id "
+	    "WHERE s.room_id = :who AND s.id != :exclude AND e.status != 'cancelled' "
+	    "AND s.start_utc < :end AND :start < s.end_utc ORDER BY s.start_utc, s.id LIMIT 1";
+	static const char fac_sql[] =
+	    "SELECT s.id, s.event_id, COALESCE(e.title_fr, e.title_en, e.title_ar), s.starts_local, "
+	    "s.ends_local, s.tz FROM sessions s JOIN events e ON e.id = s.event_id "
+	    "WHERE s.facilitator_id = :who AND s.id != :exclude AND e.status != 'cancelled' "
+	    "AND s.start_utc < :end AND :start < s.end_utc ORDER BY s.start_utc, s.id LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, what == SESSION_ROOM ? room_sql : fac_sql);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":who", who_id);
+	rc = rc ? rc : db_bind_int(st, ":exclude", exclude_id);
+	rc = rc ? rc : db_bind_int(st, ":start", start);
+	rc = rc ? rc : db_bind_int(st, ":end", end);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		c->session_id = db_col_int(st, 0);
+		c->event_id = db_col_int(st, 1);
+		store_copy(c->event_title, sizeof(c->event_title), db_col_text(st, 2));
+		store_copy(c->starts_local, sizeof(c->starts_local), db_col_text(st, 3));
+		store_copy(c->ends_local, sizeof(c->ends_local), db_col_text(st, 4));
+		store_copy(c->tz, sizeof(c->tz), db_col_text(st, 5));
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_room_tz(struct db *db, int64_t room_id, char tz[SESSION_ZONE_LEN])
+{
+	static const char sql[] =
+	    "SELECT v.tz FROM rooms r JOIN venues v ON v.id = r.venue_id WHERE r.id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	tz[0] = '\0';
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", room_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		store_copy(tz, SESSION_ZONE_LEN, db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc < 0 ? rc : STORE_OK;
+}
+
+int store_person_exists(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM people WHERE id = :id AND erased_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	sqlite3_reset(st);
+	return rc;
+}

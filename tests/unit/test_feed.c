@@ -1,0 +1,786 @@
+/* test_feed: table-driven unit tests of calendar/feed rendering from plain structs (UTC instants, texts,
+ * escaping, folding, status, sequence), and of domain/feeds' cache and tokens in-process on a fresh
+ * database; it checks the text and must not include libical itself. */
+#include "calendar/feed.h"
+#include "calendar/tz.h"
+#include "domain/feeds.h"
+#include "store/db.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "util/text.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define NOW	     1767225600 /* 2026-01-01T00:00:00Z */
+
+/* A session with sensible defaults; callers override fields. */
+static struct feed_session base_session(void)
+{
+	struct feed_session s;
+
+	memset(&s, 0, sizeof(s));
+	s.id = 7;
+	s.event_id = 3;
+	s.title[FEED_LANG_FR] = "Atelier de comptabilité";
+	s.title[FEED_LANG_EN] = "Accounting workshop";
+	s.description[FEED_LANG_FR] = "Bases de la comptabilité.";
+	s.event_type = "workshop";
+	s.start_utc = 1768467600; /* 2026-01-15T09:00:00Z */
+	s.end_utc = s.start_utc + 7200;
+	s.starts_local = "2026-01-15T10:00:00";
+	s.start_offset = 3600;
+	s.tz = "Africa/Casablanca";
+	s.status = FEED_STATUS_CONFIRMED;
+	s.sequence = 0;
+	s.last_modified = NOW - 86400;
+	s.venue_name = "Centre de formation";
+	s.venue_address = "12 rue Oukaimeden";
+	s.venue_city = "Rabat";
+	s.org_name = "Association Amal";
+	s.org_email = "contact@amal.example.org";
+	return s;
+}
+
+/* Renders sessions into a malloc'ed NUL-terminated string the caller frees. */
+static char *render(const struct feed_session *s, size_t n, enum feed_lang lang)
+{
+	struct feed_calendar cal = {
+	    .name = "Majlis test",
+	    .lang = lang,
+	    .uid_domain = "majlis.test",
+	    .public_url = "https://majlis.example.org/",
+	    .now = NOW,
+	    .sessions = s,
+	    .n_sessions = n,
+	};
+	struct buf b;
+
+	buf_init(&b, 16 * 1024 * 1024);
+	assert_int_equal(feed_render(&cal, &b), 0);
+	assert_non_null(b.data);
+	return buf_steal(&b);
+}
+
+/* The text with folding undone (CRLF + space removed), malloc'ed. */
+static char *unfold(const char *t)
+{
+	size_t n = strlen(t), o = 0;
+	char *u = malloc(n + 1);
+
+	assert_non_null(u);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == '\r' && t[i + 1] == '\n' && (t[i + 2] == ' ' || t[i + 2] == '\t')) {
+			i += 2;
+			continue;
+		}
+		u[o++] = t[i];
+	}
+	u[o] = '\0';
+	return u;
+}
+
+/* Whether the unfolded text has a content line exactly equal to line. */
+static bool has_line(const char *text, const char *line)
+{
+	char *u = unfold(text);
+	size_t n = strlen(line);
+	bool found = false;
+
+	for (const char *p = u; p && *p;) {
+		const char *e = strstr(p, "\r\n");
+
+		if (!e)
+			break;
+		if ((size_t)(e - p) == n && !memcmp(p, line, n)) {
+			found = true;
+			break;
+		}
+		p = e + 2;
+	}
+	free(u);
+	return found;
+}
+
+/* Number of unfolded content lines starting with prefix. */
+static int count_prefix(const char *text, const char *prefix)
+{
+	char *u = unfold(text);
+	size_t n = strlen(prefix);
+	int count = 0;
+
+	for (const char *p = u; *p;) {
+		const char *e = strstr(p, "\r\n");
+
+		if (!strncmp(p, prefix, n))
+			count++;
+		if (!e)
+			break;
+		p = e + 2;
+	}
+	free(u);
+	return count;
+}
+
+/* Each physical line: CRLF-terminated, <= 75 octets, valid UTF-8 on its own (checked by util/text). */
+static void assert_folded(const char *t)
+{
+	const char *p = t;
+
+	while (*p) {
+		const char *e = strstr(p, "\r\n");
+
+		assert_non_null(e);
+		assert_true(e - p <= 75);
+		assert_true(text_utf8_valid(p, (size_t)(e - p)));
+		p = e + 2;
+	}
+	assert_true(feed_folding_ok(t, strlen(t)));
+}
+
+/* One row: a Casablanca wall time at 10:00 and the UTC DTSTART and the offset text expected. */
+struct instant_case {
+	const char *local;
+	const char *dtstart;
+	const char *fr_line;
+	const char *en_line;
+};
+
+static const struct instant_case instant_cases[] = {
+    {"2026-01-15T10:00:00", "DTSTART:20260115T090000Z", "2026-01-15 10:00\\, heure du Maroc\\, UTC+1",
+     "2026-01-15 10:00 Morocco time\\, UTC+1"},
+    {"2026-03-01T10:00:00", "DTSTART:20260301T100000Z", "2026-03-01 10:00\\, heure du Maroc\\, UTC+0",
+     "2026-03-01 10:00 Morocco time\\, UTC+0"},
+    {"2026-06-10T10:00:00", "DTSTART:20260610T090000Z", "2026-06-10 10:00\\, heure du Maroc\\, UTC+1",
+     "2026-06-10 10:00 Morocco time\\, UTC+1"},
+    {"2026-10-15T10:00:00", "DTSTART:20261015T100000Z", "2026-10-15 10:00\\, heure du Maroc\\, UTC+0",
+     "2026-10-15 10:00 Morocco time\\, UTC+0"},
+};
+
+static void test_instants(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(instant_cases); i++) {
+		const struct instant_case *c = &instant_cases[i];
+		struct feed_session s = base_session();
+		int64_t utc;
+		int32_t off;
+		char *t, *u;
+
+		assert_int_equal(tz_local_to_utc(TZ_DEFAULT_ZONE, c->local, TZ_NO_OFFSET, &utc, &off), TZ_OK);
+		s.start_utc = utc;
+		s.end_utc = utc + 3600;
+		s.starts_local = c->local;
+		s.start_offset = off;
+		t = render(&s, 1, FEED_LANG_FR);
+		assert_true(has_line(t, c->dtstart));
+		u = unfold(t);
+		assert_non_null(strstr(u, c->fr_line));
+		assert_null(strstr(u, "TZID"));
+		free(u);
+		free(t);
+		t = render(&s, 1, FEED_LANG_EN);
+		u = unfold(t);
+		assert_non_null(strstr(u, c->en_line));
+		free(u);
+		free(t);
+	}
+}
+
+static void test_calendar_properties(void **state)
+{
+	struct feed_session s = base_session();
+	char *t;
+	static const char *const lines[] = {
+	    "BEGIN:VCALENDAR",
+	    "VERSION:2.0",
+	    "CALSCALE:GREGORIAN",
+	    "METHOD:PUBLISH",
+	    "X-WR-CALNAME:Majlis test",
+	    "X-WR-TIMEZONE:Africa/Casablanca",
+	    "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+	    "X-PUBLISHED-TTL:PT1H",
+	    "END:VCALENDAR",
+	    "UID:session-7@majlis.test",
+	    "DTSTAMP:20260101T000000Z",
+	    "LAST-MODIFIED:20251231T000000Z",
+	    "DTEND:20260115T110000Z",
+	    "SUMMARY:Atelier de comptabilité",
+	    "CATEGORIES:Atelier",
+	    "LOCATION:Centre de formation\\, 12 rue Oukaimeden\\, Rabat",
+	    "URL:https://majlis.example.org/events/3",
+	    "STATUS:CONFIRMED",
+	    "SEQUENCE:0",
+	    "ORGANIZER;CN=Association Amal:mailto:contact@amal.example.org",
+	};
+
+	(void)state;
+	t = render(&s, 1, FEED_LANG_FR);
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		if (!has_line(t, lines[i]))
+			fail_msg("missing line %s in\n%s", lines[i], t);
+	}
+	assert_int_equal(count_prefix(t, "PRODID:"), 1);
+	assert_int_equal(count_prefix(t, "ATTENDEE"), 0);
+	assert_int_equal(count_prefix(t, "GEO"), 0);
+	free(t);
+
+	/* geo, own url, no contact e-mail -> no ORGANIZER */
+	s.has_geo = true;
+	s.latitude = 34.0209;
+	s.longitude = -6.8416;
+	s.url = "https://amal.example.org/atelier";
+	s.org_email = NULL;
+	t = render(&s, 1, FEED_LANG_FR);
+	assert_int_equal(count_prefix(t, "GEO:34.02"), 1);
+	assert_true(has_line(t, "URL:https://amal.example.org/atelier"));
+	assert_int_equal(count_prefix(t, "ORGANIZER"), 0);
+	free(t);
+}
+
+/* One row: an event status, sequence parts, and what the VEVENT must say. */
+struct status_case {
+	enum feed_status status;
+	int64_t sequence;
+	const char *status_line;
+	const char *sequence_line;
+};
+
+static const struct status_case status_cases[] = {
+    {FEED_STATUS_CONFIRMED, 0, "STATUS:CONFIRMED", "SEQUENCE:0"},
+    {FEED_STATUS_TENTATIVE, 2, "STATUS:TENTATIVE", "SEQUENCE:2"},
+    {FEED_STATUS_CANCELLED, 5, "STATUS:CANCELLED", "SEQUENCE:5"},
+    {FEED_STATUS_CANCELLED, 17, "STATUS:CANCELLED", "SEQUENCE:17"},
+};
+
+static void test_status_sequence(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(status_cases); i++) {
+		struct feed_session s = base_session();
+		char *t;
+
+		s.status = status_cases[i].status;
+		s.sequence = status_cases[i].sequence;
+		t = render(&s, 1, FEED_LANG_FR);
+		assert_true(has_line(t, status_cases[i].status_line));
+		assert_true(has_line(t, status_cases[i].sequence_line));
+		assert_int_equal(count_prefix(t, "STATUS:"), 1);
+		free(t);
+	}
+}
+
+/* Hostile texts: none may start a property or a component of its own. */
+static const char *const hostile[] = {
+    "x\r\nATTENDEE:evil",
+    "x\nATTENDEE:mailto:evil@example.org",
+    "x\rATTENDEE:evil",
+    "x\r\n ATTENDEE:evil",
+    "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nATTENDEE:evil",
+    "tab\there; semi, comma \\ backslash \"quote\"",
+    "\xC2\x85"
+    "ATTENDEE:evil (NEL)",
+    "bad \xFF\xFE utf-8",
+};
+
+static void test_injection(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(hostile); i++) {
+		struct feed_session s = base_session();
+		char *t;
+
+		s.title[FEED_LANG_FR] = hostile[i];
+		s.description[FEED_LANG_FR] = hostile[i];
+		s.venue_name = hostile[i];
+		s.org_name = hostile[i];
+		s.session_title = hostile[i];
+		t = render(&s, 1, FEED_LANG_FR);
+		assert_int_equal(count_prefix(t, "ATTENDEE"), 0);
+		assert_int_equal(count_prefix(t, "BEGIN:VEVENT"), 1);
+		assert_int_equal(count_prefix(t, "END:VEVENT"), 1);
+		assert_int_equal(count_prefix(t, "SUMMARY"), 1);
+		assert_int_equal(count_prefix(t, "DESCRIPTION"), 1);
+		assert_true(text_utf8_valid(t, strlen(t)));
+		/* no bare CR or LF: every line break is CRLF */
+		for (const char *p = t; *p; p++) {
+			if (*p == '\r')
+				assert_int_equal(p[1], '\n');
+			if (*p == '\n')
+				assert_true(p > t && p[-1] == '\r');
+		}
+		assert_folded(t);
+		free(t);
+	}
+}
+
+/* The escaped forms of the texts of one hostile row. */
+static void test_escaping(void **state)
+{
+	struct feed_session s = base_session();
+	char *t;
+
+	(void)state;
+	s.title[FEED_LANG_FR] = "a; b, c \\ d";
+	s.description[FEED_LANG_FR] = "ligne 1\r\nligne 2";
+	t = render(&s, 1, FEED_LANG_FR);
+	assert_true(has_line(t, "SUMMARY:a\\; b\\, c \\\\ d"));
+	{
+		char *u = unfold(t);
+
+		assert_non_null(strstr(
+		    u, "DESCRIPTION:ligne 1\\nligne 2\\n\\nDébut : 2026-01-15 10:00\\, heure du Maroc"));
+		free(u);
+	}
+	free(t);
+}
+
+/* Long texts in scripts of 1- to 4-octet characters, shifted by 0..4 ASCII octets. */
+static void test_folding(void **state)
+{
+	static const char *const chars[] = {"ع", "€", "😀", "a"};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(chars); k++) {
+		for (int shift = 0; shift < 5; shift++) {
+			struct feed_session s = base_session();
+			char title[2048] = "";
+			size_t n = 0;
+			char *t, *u;
+
+			for (int i = 0; i < shift; i++)
+				title[n++] = 'x';
+			for (int i = 0; i < 300; i++) {
+				size_t l = strlen(chars[k]);
+
+				memcpy(title + n, chars[k], l);
+				n += l;
+			}
+			title[n] = '\0';
+			s.title[FEED_LANG_AR] = title;
+			s.org_name = title;
+			s.venue_name = title;
+			t = render(&s, 1, FEED_LANG_AR);
+			assert_folded(t);
+			u = unfold(t);
+			assert_non_null(strstr(u, title));
+			free(u);
+			free(t);
+		}
+	}
+}
+
+static void test_folding_checker(void **state)
+{
+	char line[100];
+
+	(void)state;
+	memset(line, 'a', 75);
+	memcpy(line + 75, "\r\n", 3);
+	assert_true(feed_folding_ok(line, strlen(line)));
+	memset(line, 'a', 76);
+	memcpy(line + 76, "\r\n", 3);
+	assert_false(feed_folding_ok(line, strlen(line)));
+	/* a fold inside "ع" (D8 B9) */
+	assert_false(feed_folding_ok("SUMMARY:\xD8\r\n \xB9\r\n", 15));
+	assert_true(feed_folding_ok("SUMMARY:\xD8\xB9\r\n \xD8\xB9\r\n", 17));
+}
+
+/* The fallback folding repairs a text folded inside UTF-8 sequences or past 75 octets. */
+static void test_refold(void **state)
+{
+	struct buf in, out;
+	char *a, *b;
+
+	(void)state;
+	buf_init(&in, 1 << 20);
+	buf_init(&out, 1 << 20);
+	assert_int_equal(buf_puts(&in, "BEGIN:VEVENT\r\nSUMMARY:x\xD8\r\n \xB9"), 0);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(buf_puts(&in, "\xD8\xB9"), 0);
+	assert_int_equal(buf_puts(&in, "\r\nDESCRIPTION:"), 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(buf_puts(&in, "\xE2\x82\xAC\xF0\x9F\x98\x80"
+					       "a"),
+				 0);
+	assert_int_equal(buf_puts(&in, "\r\nEND:VEVENT\r\n"), 0);
+	assert_false(feed_folding_ok(in.data, in.len));
+	assert_int_equal(feed_refold(in.data, in.len, &out), 0);
+	assert_folded(out.data);
+	a = unfold(in.data);
+	b = unfold(out.data);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	buf_free(&in);
+	buf_free(&out);
+}
+
+/* Language choice with fallback, and the Arabic time line. */
+static void test_languages(void **state)
+{
+	struct feed_session s = base_session();
+	char *t, *u;
+
+	(void)state;
+	s.title[FEED_LANG_EN] = NULL;
+	t = render(&s, 1, FEED_LANG_EN);
+	assert_true(has_line(t, "SUMMARY:Atelier de comptabilité"));
+	assert_true(has_line(t, "CATEGORIES:Workshop"));
+	free(t);
+
+	s.title[FEED_LANG_AR] = "ورشة المحاسبة";
+	s.session_title = "الوحدة 3";
+	t = render(&s, 1, FEED_LANG_AR);
+	assert_true(has_line(t, "SUMMARY:ورشة المحاسبة — الوحدة 3"));
+	u = unfold(t);
+	assert_non_null(strstr(u, "2026-01-15 10:00 بتوقيت المغرب، UTC+1"));
+	free(u);
+	free(t);
+
+	s.tz = "Europe/Paris";
+	t = render(&s, 1, FEED_LANG_FR);
+	u = unfold(t);
+	assert_non_null(strstr(u, "10:00\\, heure locale (Europe/Paris)\\, UTC+1"));
+	free(u);
+	free(t);
+}
+
+/* The owner's ATTENDEE line of a personal feed, per participation status. */
+static void test_attendee(void **state)
+{
+	static const struct {
+		enum feed_partstat ps;
+		const char *word;
+	} rows[] = {
+	    {FEED_PART_ACCEPTED, "PARTSTAT=ACCEPTED"},
+	    {FEED_PART_TENTATIVE, "PARTSTAT=TENTATIVE"},
+	    {FEED_PART_NEEDS_ACTION, "PARTSTAT=NEEDS-ACTION"},
+	    {FEED_PART_DECLINED, "PARTSTAT=DECLINED"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct feed_session s = base_session();
+		struct feed_attendee a = {"Fatima Zahra", "fz@example.org", 9, rows[i].ps};
+		char *t, *u;
+
+		s.attendee = &a;
+		t = render(&s, 1, FEED_LANG_FR);
+		assert_int_equal(count_prefix(t, "ATTENDEE"), 1);
+		u = unfold(t);
+		assert_non_null(strstr(u, rows[i].word));
+		assert_non_null(strstr(u, "CN=Fatima Zahra"));
+		assert_non_null(strstr(u, ":mailto:fz@example.org\r\n"));
+		free(u);
+		free(t);
+	}
+	{
+		struct feed_session s = base_session();
+		struct feed_attendee a = {"Sans Courriel", NULL, 42, FEED_PART_ACCEPTED};
+		char *t, *u;
+
+		s.attendee = &a;
+		t = render(&s, 1, FEED_LANG_FR);
+		u = unfold(t);
+		assert_non_null(strstr(u, ":urn:x-majlis:person:42\r\n"));
+		free(u);
+		free(t);
+	}
+}
+
+static void test_many_sessions_and_lang_parse(void **state)
+{
+	struct feed_session s[3];
+	enum feed_lang l;
+	char *t;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		s[i] = base_session();
+		s[i].id = 100 + i;
+	}
+	t = render(s, 3, FEED_LANG_FR);
+	assert_int_equal(count_prefix(t, "BEGIN:VEVENT"), 3);
+	assert_true(has_line(t, "UID:session-102@majlis.test"));
+	free(t);
+	t = render(NULL, 0, FEED_LANG_FR);
+	assert_int_equal(count_prefix(t, "BEGIN:VEVENT"), 0);
+	free(t);
+
+	assert_int_equal(feed_lang_parse("ar", &l), 0);
+	assert_int_equal(l, FEED_LANG_AR);
+	assert_int_equal(feed_lang_parse("de", &l), -1);
+	assert_int_equal(feed_lang_parse(NULL, &l), -1);
+	assert_string_equal(feed_lang_name(FEED_LANG_EN), "en");
+}
+
+/* --- the domain cache and tokens, in-process on a fresh database --- */
+
+/* A migrated database in a temporary file, with one organisation, a public and an internal event,
+ * each with one session tomorrow. */
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct config cfg;
+	int64_t now;
+};
+
+static void exec_sql(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static void changed(struct db *db)
+{
+	exec_sql(db,
+		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', 0)");
+}
+
+static int fixture_setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256], sql[1024];
+	int fd;
+
+	assert_non_null(fx);
+	snprintf(fx->path, sizeof(fx->path), "/tmp/test_feed_XXXXXX");
+	fd = mkstemp(fx->path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(db_open(fx->path, DB_MIGRATE, &fx->db, err, sizeof(err)), 0);
+	config_defaults(&fx->cfg);
+	fx->now = 1790000000; /* 2026-09-21 */
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, "
+	    "0);"
+	    "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, created_at, updated_at) "
+	    "VALUES "
+	    "(1, 'training', 'Cache test', 1, 10, 'public', 0, 0),"
+	    "(2, 'workshop', 'Interne', 1, 10, 'internal', 0, 0);"
+	    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
+	    " end_offset, created_at, updated_at) VALUES"
+	    "(1, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
+	    "0, 0),"
+	    "(2, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
+	    "0, 0);",
+	    (long long)fx->now + 86400, (long long)fx->now + 93600, (long long)fx->now + 86400,
+	    (long long)fx->now + 93600);
+	exec_sql(fx->db, sql);
+	changed(fx->db);
+	feeds_invalidate_all();
+	*state = fx;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	feeds_invalidate_all();
+	db_close(fx->db);
+	unlink(fx->path);
+	free(fx);
+	return 0;
+}
+
+static void view_public(struct fixture *fx, const char *city, int64_t now, struct feed_view *v)
+{
+	struct feeds_filter f = {.city = city};
+	struct dom_err e = {0};
+
+	assert_int_equal(feeds_public(feeds_cache(), fx->db, &fx->cfg, &f, FEED_LANG_FR, now, v, &e), DOM_OK);
+	assert_non_null(v->blob);
+	assert_int_equal(strlen(v->data), v->len);
+}
+
+static void test_cache_renders_on_change_only(void **state)
+{
+	struct fixture *fx = *state;
+	struct feed_view v1, v2, v3, v4, v5;
+
+	view_public(fx, NULL, fx->now, &v1);
+	assert_non_null(strstr(v1.data, "SUMMARY:Cache test\r\n"));
+	assert_null(strstr(v1.data, "Interne"));
+	assert_int_equal(v1.last_modified, fx->now);
+
+	/* nothing moved: the same bytes */
+	view_public(fx, NULL, fx->now + 5, &v2);
+	assert_ptr_equal(v2.blob, v1.blob);
+
+	/* a change the cache cannot see without a change-log row is not rendered */
+	exec_sql(fx->db, "UPDATE events SET title_fr = 'Cache test 2' WHERE id = 1");
+	view_public(fx, NULL, fx->now + 5, &v3);
+	assert_ptr_equal(v3.blob, v1.blob);
+
+	/* the change log moved: rendered again, new validators, Last-Modified moves even within a second */
+	changed(fx->db);
+	view_public(fx, NULL, fx->now, &v4);
+	assert_ptr_not_equal(v4.blob, v1.blob);
+	assert_non_null(strstr(v4.data, "SUMMARY:Cache test 2\r\n"));
+	assert_string_not_equal(v4.etag, v1.etag);
+	assert_true(v4.last_modified > v1.last_modified);
+
+	/* an unrelated change, and the hourly re-rendering: same content keeps the same bytes */
+	changed(fx->db);
+	view_public(fx, NULL, fx->now + 10, &v5);
+	assert_ptr_equal(v5.blob, v4.blob);
+	feeds_blob_release(v5.blob);
+	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE, &v5);
+	assert_ptr_equal(v5.blob, v4.blob);
+
+	feeds_blob_release(v1.blob);
+	feeds_blob_release(v2.blob);
+	feeds_blob_release(v3.blob);
+	feeds_blob_release(v4.blob);
+	feeds_blob_release(v5.blob);
+}
+
+/* A view held by a response outlives eviction and invalidation (ASan would catch a use after free). */
+static void test_cache_eviction_keeps_views(void **state)
+{
+	struct fixture *fx = *state;
+	struct feed_view held, v;
+	char city[16];
+
+	view_public(fx, NULL, fx->now, &held);
+	for (int i = 0; i < FEEDS_CACHE_MAX + 6; i++) {
+		snprintf(city, sizeof(city), "city%d", i);
+		view_public(fx, city, fx->now, &v);
+		assert_null(strstr(v.data, "BEGIN:VEVENT"));
+		feeds_blob_release(v.blob);
+	}
+	assert_non_null(strstr(held.data, "SUMMARY:Cache test\r\n"));
+	/* the evicted key renders anew */
+	view_public(fx, NULL, fx->now, &v);
+	assert_ptr_not_equal(v.blob, held.blob);
+	assert_string_equal(v.etag, held.etag);
+	feeds_invalidate_all();
+	assert_non_null(strstr(v.data, "SUMMARY:Cache test\r\n"));
+	feeds_blob_release(v.blob);
+	feeds_blob_release(held.blob);
+}
+
+static void test_event_feed_access(void **state)
+{
+	struct fixture *fx = *state;
+	struct principal anon = {0}, admin = {.role = ROLE_ADMIN};
+	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
+	struct feed_view v;
+	struct dom_err e = {0};
+
+	assert_int_equal(
+	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &anon, 1, FEED_LANG_FR, fx->now, &v, &e), DOM_OK);
+	feeds_blob_release(v.blob);
+	assert_int_equal(
+	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &anon, 2, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_NOT_FOUND);
+	assert_int_equal(
+	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &other, 2, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_NOT_FOUND);
+	assert_int_equal(
+	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &admin, 2, FEED_LANG_FR, fx->now, &v, &e), DOM_OK);
+	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
+	feeds_blob_release(v.blob);
+	assert_int_equal(
+	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &admin, 99, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_NOT_FOUND);
+}
+
+static void test_tokens(void **state)
+{
+	struct fixture *fx = *state;
+	struct principal admin = {.role = ROLE_ADMIN}, viewer = {.role = ROLE_VIEWER};
+	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
+	char token[SECRET_TOKEN_LEN + 1];
+	struct json_object *body = json_tokener_parse("{\"owner_kind\":\"organisation\",\"owner_id\":1}");
+	struct json_object *out = NULL, *items = NULL, *id;
+	struct feed_view v;
+	struct dom_err e = {0};
+	int64_t seq = 0, total = 0, tid;
+
+	assert_int_equal(feeds_token_create(fx->db, &viewer, body, fx->now, token, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(feeds_token_create(fx->db, &other, body, fx->now, token, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e), DOM_OK);
+	assert_int_equal(strlen(token), SECRET_TOKEN_LEN);
+	assert_true(seq > 0);
+	assert_true(json_object_object_get_ex(out, "id", &id));
+	tid = json_object_get_int64(id);
+	assert_false(json_object_object_get_ex(out, "token_hash", NULL));
+	json_object_put(out);
+
+	assert_int_equal(
+	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, token, false, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_OK);
+	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
+	assert_non_null(strstr(v.data, "X-WR-CALNAME:Majlis — Org\r\n"));
+	feeds_blob_release(v.blob);
+
+	assert_int_equal(feeds_token_list(fx->db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(total, 1);
+	json_object_put(items);
+	assert_int_equal(feeds_token_list(fx->db, &viewer, 50, 0, &items, &total, &e), DOM_FORBIDDEN);
+
+	assert_int_equal(feeds_token_revoke(fx->db, &other, tid, fx->now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(feeds_token_revoke(fx->db, &admin, tid, fx->now, &seq, &e), DOM_OK);
+	assert_int_equal(
+	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, token, false, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_NOT_FOUND);
+	assert_int_equal(feeds_token_revoke(fx->db, &admin, tid, fx->now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(
+	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, "nope", false, FEED_LANG_FR, fx->now, &v, &e),
+	    DOM_NOT_FOUND);
+	json_object_put(body);
+
+	/* a malformed body stores nothing */
+	body = json_tokener_parse("{\"owner_kind\":\"team\",\"owner_id\":1}");
+	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e),
+			 DOM_INVALID);
+	json_object_put(body);
+	body = json_tokener_parse("{\"owner_kind\":\"person\",\"owner_id\":77}");
+	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e),
+			 DOM_NOT_FOUND);
+	json_object_put(body);
+	assert_int_equal(feeds_token_list(fx->db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(total, 0);
+	json_object_put(items);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_instants),
+	    cmocka_unit_test(test_calendar_properties),
+	    cmocka_unit_test(test_status_sequence),
+	    cmocka_unit_test(test_injection),
+	    cmocka_unit_test(test_escaping),
+	    cmocka_unit_test(test_folding),
+	    cmocka_unit_test(test_folding_checker),
+	    cmocka_unit_test(test_refold),
+	    cmocka_unit_test(test_languages),
+	    cmocka_unit_test(test_attendee),
+	    cmocka_unit_test(test_many_sessions_and_lang_parse),
+	    cmocka_unit_test_setup_teardown(test_cache_renders_on_change_only, fixture_setup,
+					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_eviction_keeps_views, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_event_feed_access, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, fixture_setup, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,391 @@
+/*
+ * test_people: table-driven checks of the people domain in-process (name scripts, field validation,
+ * consent, visibility across organisations, erasure) on a fresh SQLite file in /tmp; no network.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/orgs.h"
+#include "domain/people.h"
+#include "store/db.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One database per test run, with two organisations; lives for the whole program. */
+struct fixture {
+	char path[64];
+	struct db *db;
+	int64_t org_a, org_b;
+	struct principal admin, org_a_p, org_b_p, viewer, checkin;
+};
+
+static struct fixture fx;
+
+static struct json_object *parse(const char *s)
+{
+	struct json_object *o = json_tokener_parse(s);
+
+	assert_non_null(o);
+	return o;
+}
+
+static int64_t get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return json_object_get_int64(v);
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static int64_t scalar(const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int64_t make_org(const char *json)
+{
+	struct json_object *body = parse(json), *out = NULL;
+	struct dom_err e = {0};
+	int64_t seq = 0, id;
+
+	assert_int_equal(org_create(fx.db, &fx.admin, body, &out, &seq, &e), DOM_OK);
+	assert_true(seq > 0);
+	id = get_int(out, "id");
+	json_object_put(out);
+	json_object_put(body);
+	return id;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	snprintf(fx.path, sizeof(fx.path), "/tmp/majlis-test-people-%d.db", (int)getpid());
+	unlink(fx.path);
+	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
+	fx.admin = (struct principal){.role = ROLE_ADMIN};
+	fx.org_a = make_org("{\"name\":\"A\",\"kind\":\"ngo\"}");
+	fx.org_b = make_org("{\"name\":\"B\",\"kind\":\"training_centre\"}");
+	fx.org_a_p = (struct principal){.role = ROLE_ORGANISER, .org_id = fx.org_a};
+	fx.org_b_p = (struct principal){.role = ROLE_ORGANISER, .org_id = fx.org_b};
+	fx.viewer = (struct principal){.role = ROLE_VIEWER};
+	fx.checkin = (struct principal){.role = ROLE_CHECKIN, .org_id = fx.org_a};
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char wal[80];
+
+	(void)state;
+	db_close(fx.db);
+	unlink(fx.path);
+	snprintf(wal, sizeof(wal), "%s-wal", fx.path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", fx.path);
+	unlink(wal);
+	return 0;
+}
+
+/* A name and whether each predicate accepts it. */
+struct name_case {
+	const char *s;
+	bool ok;
+};
+
+static void test_latin_names(void **state)
+{
+	static const struct name_case cases[] = {
+	    {"Aminata Diallo", true},
+	    {"Zo\xc3\xa9 N'Guessan-Kouam\xc3\xa9", true}, /* Zoé N'Guessan-Kouamé */
+	    {"\xc5\x81ukasz \xc5\xbby\xc5\x82"
+	     "a",
+	     true},						       /* Łukasz Żyła */
+	    {"Nguy\xe1\xbb\x85n V\xc4\x83n", true},		       /* Nguyễn Văn */
+	    {"O\xe2\x80\x99Neil", true},			       /* right single quote */
+	    {"\xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9", false},       /* Arabic only */
+	    {"Amina \xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9", false}, /* mixed */
+	    {"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", false},	       /* Cyrillic */
+	    {"123", false},					       /* no letter */
+	    {"- .", false},
+	    {"", false},
+	    {"Tab\there", false},
+	    {"Line\nbreak", false},
+	    {"CR\rLF", false},
+	    {"Zed\xe2\x80\x8b", false}, /* zero-width space */
+	    {"Zed\xe2\x80\xae", false}, /* RTL override */
+	    {"Zed\xc2\x85", false},	/* NEL (C1) */
+	    {"Del\x7f", false},
+	    {"A \xc3\x97 B", true}, /* × is not a letter, A is */
+	    {"\xc3\x97", false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		if (person_name_latin_ok(cases[i].s) != cases[i].ok)
+			fail_msg("latin case %zu: expected %s", i, cases[i].ok ? "accept" : "refuse");
+	}
+}
+
+static void test_arabic_names(void **state)
+{
+	static const struct name_case cases[] = {
+	    {"\xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9", true}, /* أمينة */
+	    {"\xd9\x81\xd8\xa7\xd8\xb7\xd9\x88 \xd8\xb3\xd9\x88", true},
+	    {"Amina \xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9", true}, /* holds Arabic letters */
+	    {"Amina", false},
+	    {"\xd9\xa1\xd9\xa2\xd9\xa3", false}, /* Arabic-Indic digits only */
+	    {"\xd8\x8c\xd8\x9f", false},	 /* Arabic comma, question mark */
+	    {"\xd8\xa3\xd9\x85\n", false},	 /* control character */
+	    {"", false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		if (person_name_arabic_ok(cases[i].s) != cases[i].ok)
+			fail_msg("arabic case %zu: expected %s", i, cases[i].ok ? "accept" : "refuse");
+	}
+}
+
+/* A request body, who sends it and the result expected (with its machine code when an error). */
+struct create_case {
+	const char *body;
+	int code;
+	const char *id;
+};
+
+static void test_create_validation(void **state)
+{
+	static const struct create_case cases[] = {
+	    {"{\"name\":\"Awa Ba\",\"consent\":true}", DOM_OK, NULL},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"email\":\"Awa.Ba@Example.MA\",\"phone\":\"+212 "
+	     "600-000001\","
+	     "\"sex\":\"female\",\"lang\":\"ar\",\"nationality\":\"SN\",\"name_ar\":"
+	     "\"\xd8\xa3\xd9\x88\xd8\xa7\"}",
+	     DOM_OK, NULL},
+	    {"{\"name\":\"Awa Ba\"}", DOM_INVALID, "missing_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":false}", DOM_UNPROCESSABLE, "consent_required"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":1}", DOM_INVALID, "invalid_field"},
+	    {"{\"consent\":true}", DOM_INVALID, "missing_field"},
+	    {"{\"name\":null,\"consent\":true}", DOM_INVALID, "missing_field"},
+	    {"{\"name\":\"\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":7,\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa\\r\\nBa\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"email\":\"awa\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"email\":\"a@b.ma\\n\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"phone\":\"12\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"sex\":\"x\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"sex\":null}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"lang\":\"de\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"Awa\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"\xd8\xa3\xd9\x88\xd8\xa7\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"nick\":\"x\"}", DOM_INVALID, "unknown_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"org_id\":999}", DOM_FORBIDDEN, "forbidden"},
+	};
+	struct json_object *body, *out;
+	struct dom_err e;
+	int64_t seq, before;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		before = scalar("SELECT count(*) FROM people");
+		body = parse(cases[i].body);
+		out = NULL;
+		seq = 0;
+		memset(&e, 0, sizeof(e));
+		rc = person_create(fx.db, &fx.org_a_p, body, &out, &seq, &e);
+		if (rc != cases[i].code)
+			fail_msg("create case %zu: expected %d, got %d (%s)", i, cases[i].code, rc,
+				 e.message);
+		if (cases[i].id && strcmp(e.id, cases[i].id))
+			fail_msg("create case %zu: expected code %s, got %s", i, cases[i].id, e.id);
+		if (rc == DOM_OK) {
+			assert_int_equal(get_int(out, "org_id"), fx.org_a);
+			assert_true(get_int(out, "consent_at") > 0);
+			if (get_str(out, "email"))
+				assert_string_equal(get_str(out, "email"), "awa.ba@example.ma");
+			assert_int_equal(scalar("SELECT count(*) FROM people"), before + 1);
+		} else {
+			assert_null(out);
+			assert_int_equal(scalar("SELECT count(*) FROM people"), before);
+		}
+		json_object_put(out);
+		json_object_put(body);
+	}
+}
+
+static int64_t make_person(const struct principal *p, const char *json)
+{
+	struct json_object *body = parse(json), *out = NULL;
+	struct dom_err e = {0};
+	int64_t seq = 0, id;
+
+	assert_int_equal(person_create(fx.db, p, body, &out, &seq, &e), DOM_OK);
+	id = get_int(out, "id");
+	json_object_put(out);
+	json_object_put(body);
+	return id;
+}
+
+static void test_visibility(void **state)
+{
+	int64_t id = make_person(&fx.org_a_p, "{\"name\":\"Seen By A\",\"consent\":true}");
+	struct json_object *out = NULL, *body = parse("{\"name\":\"Changed\"}");
+	struct dom_err e = {0};
+	int64_t seq = 0, total = 0, changes = scalar("SELECT count(*) FROM change_log");
+	char sql[128];
+
+	(void)state;
+	assert_int_equal(person_get(fx.db, &fx.org_a_p, id, &out, &e), DOM_OK);
+	json_object_put(out);
+	assert_int_equal(person_get(fx.db, &fx.admin, id, &out, &e), DOM_OK);
+	json_object_put(out);
+	assert_int_equal(person_get(fx.db, &fx.org_b_p, id, &out, &e), DOM_NOT_FOUND);
+	assert_null(out);
+	assert_int_equal(person_get(fx.db, &fx.viewer, id, &out, &e), DOM_FORBIDDEN);
+	assert_int_equal(person_get(fx.db, &fx.checkin, id, &out, &e), DOM_FORBIDDEN);
+	assert_int_equal(person_update(fx.db, &fx.org_b_p, id, body, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(person_export(fx.db, &fx.org_b_p, id, &out, &e), DOM_NOT_FOUND);
+	assert_int_equal(person_erase(fx.db, &fx.org_b_p, id, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(scalar("SELECT count(*) FROM change_log"), changes);
+	assert_int_equal(scalar("SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
+	assert_int_equal(person_list(fx.db, &fx.viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(person_list(fx.db, &fx.org_b_p, fx.org_a, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(person_list(fx.db, &fx.org_b_p, 0, 50, 0, &out, &total, &e), DOM_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx.org_b);
+	assert_int_equal(total, scalar(sql));
+	json_object_put(out);
+	assert_int_equal(person_update(fx.db, &fx.org_a_p, id, body, &out, &seq, &e), DOM_OK);
+	assert_string_equal(get_str(out, "name"), "Changed");
+	json_object_put(out);
+	json_object_put(body);
+}
+
+static void exec_sql(const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db_handle(fx.db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql failed: %s", msg ? msg : "?");
+}
+
+static void test_erase(void **state)
+{
+	int64_t a =
+	    make_person(&fx.org_a_p, "{\"name\":\"Erase Me\",\"consent\":true,\"sex\":\"female\","
+				     "\"email\":\"erase@example.ma\",\"phone\":\"0600000009\","
+				     "\"nationality\":\"ML\",\"name_ar\":\"\xd8\xa3\xd9\x88\xd8\xa7\"}");
+	int64_t b = make_person(&fx.org_a_p, "{\"name\":\"Keep Me\",\"consent\":true}");
+	struct json_object *out = NULL;
+	struct dom_err e = {0};
+	int64_t seq = 0, females, regs, att;
+	char sql[512];
+
+	(void)state;
+	exec_sql("INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
+		 "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
+	exec_sql("INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
+		 "start_offset, end_offset, created_at, updated_at) VALUES (900, 900, '2026-01-01T10:00:00', "
+		 "'2026-01-01T11:00:00', 'Africa/Casablanca', 1000, 2000, 3600, 3600, 0, 0)");
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO registrations (id, event_id, person_id, status, token_hash, created_at, updated_at) "
+	    "VALUES (900, 900, %lld, 'confirmed', 'hash-a', 0, 0), (901, 900, %lld, 'waitlisted', 'hash-b', "
+	    "0, 0)",
+	    (long long)a, (long long)b);
+	exec_sql(sql);
+	exec_sql("INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
+		 "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
+	females = scalar("SELECT count(*) FROM people WHERE sex = 'female'");
+	regs = scalar("SELECT count(*) FROM registrations");
+	att = scalar("SELECT count(*) FROM attendance WHERE status = 'present'");
+
+	assert_int_equal(person_erase(fx.db, &fx.org_a_p, a, &out, &seq, &e), DOM_OK);
+	assert_true(seq > 0);
+	assert_string_equal(get_str(out, "name"), PERSON_ERASED_NAME);
+	assert_null(get_str(out, "email"));
+	assert_null(get_str(out, "phone"));
+	assert_null(get_str(out, "nationality"));
+	assert_null(get_str(out, "name_ar"));
+	assert_string_equal(get_str(out, "sex"), "female");
+	assert_true(get_int(out, "erased_at") > 0);
+	json_object_put(out);
+	assert_int_equal(scalar("SELECT count(*) FROM people WHERE sex = 'female'"), females);
+	assert_int_equal(scalar("SELECT count(*) FROM registrations"), regs);
+	assert_int_equal(scalar("SELECT count(*) FROM attendance WHERE status = 'present'"), att);
+	assert_int_equal(
+	    scalar("SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"), 0);
+	assert_int_equal(scalar("SELECT length(token_hash) FROM registrations WHERE id = 900"), 64);
+	assert_int_equal(
+	    scalar("SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"), 1);
+	assert_int_equal(
+	    scalar("SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
+		   "(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
+	    0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE id = %lld AND name = 'Keep Me'",
+		 (long long)b);
+	assert_int_equal(scalar(sql), 1);
+	/* twice: a conflict, nothing written */
+	seq = scalar("SELECT count(*) FROM change_log");
+	assert_int_equal(person_erase(fx.db, &fx.org_a_p, a, &out, &seq, &e), DOM_CONFLICT);
+	assert_string_equal(e.id, "already_erased");
+	assert_int_equal(scalar("SELECT count(*) FROM change_log"), seq);
+	/* the export still answers, with registrations and attendance */
+	assert_int_equal(person_export(fx.db, &fx.org_a_p, a, &out, &e), DOM_OK);
+	assert_non_null(out);
+	{
+		struct json_object *r = NULL, *first, *at = NULL;
+
+		assert_true(json_object_object_get_ex(out, "registrations", &r));
+		assert_int_equal(json_object_array_length(r), 1);
+		first = json_object_array_get_idx(r, 0);
+		assert_string_equal(get_str(first, "event_title_fr"), "Atelier");
+		assert_true(json_object_object_get_ex(first, "attendance", &at));
+		assert_int_equal(json_object_array_length(at), 1);
+	}
+	json_object_put(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_latin_names),
+	    cmocka_unit_test(test_arabic_names),
+	    cmocka_unit_test(test_create_validation),
+	    cmocka_unit_test(test_visibility),
+	    cmocka_unit_test(test_erase),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

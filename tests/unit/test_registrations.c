@@ -1,0 +1,312 @@
+/* test_registrations: capacity, waitlist, approval and promotion rules of domain/registrations on a
+ * fresh SQLite file, in-process and table-driven. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "domain/registrations.h"
+#include "store/db.h"
+
+struct fx {
+	char path[64];
+	struct db *db;
+	int64_t now;
+	int n;
+};
+
+static void exec_sql(struct fx *f, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static int64_t query_int(struct fx *f, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->path, sizeof(f->path), "/tmp/test_registrations_%d.db", (int)getpid());
+	unlink(f->path);
+	if (db_open(f->path, DB_MIGRATE, &f->db, err, sizeof(err)))
+		fail_msg("%s", err);
+	f->now = (int64_t)time(NULL);
+	exec_sql(f, "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
+		    "(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0)");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[80];
+
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+/* A public event of org 1 with the given capacity and approval rule; returns its id. */
+static int64_t add_event(struct fx *f, int64_t capacity, int needs_approval)
+{
+	char sql[256];
+
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO events (type, title_fr, org_id, capacity, needs_approval, created_at, updated_at) "
+	    "VALUES ('training', 'Formation', 1, %lld, %d, 0, 0)",
+	    (long long)capacity, needs_approval);
+	exec_sql(f, sql);
+	return sqlite3_last_insert_rowid(db_handle(f->db));
+}
+
+static int64_t count_status(struct fx *f, int64_t event, const char *status)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM registrations WHERE event_id = %lld AND status = '%s'",
+		 (long long)event, status);
+	return query_int(f, sql);
+}
+
+/* Registers a new person; copies the token (if any) into tok and returns the registration id. */
+static int64_t reg(struct fx *f, int64_t event, const char *key, char *tok, size_t toklen,
+		   const char **status)
+{
+	struct principal anon = {0};
+	struct reg_input in = {0};
+	struct reg_result res;
+	struct dom_err err = {0};
+	struct json_object *r, *v;
+	char email[64];
+	int64_t id;
+
+	snprintf(email, sizeof(email), "p%d@example.org", ++f->n);
+	in.name = "Participant";
+	in.email = email;
+	in.consent = in.has_consent = true;
+	assert_int_equal(registrations_create(f->db, &anon, event, &in, key, f->now, &res, &err), 0);
+	assert_true(json_object_object_get_ex(res.json, "registration", &r));
+	id = json_object_get_int64(json_object_object_get(r, "id"));
+	if (status) {
+		static char st[16];
+
+		snprintf(st, sizeof(st), "%s", json_object_get_string(json_object_object_get(r, "status")));
+		*status = st;
+	}
+	if (tok && json_object_object_get_ex(res.json, "token", &v))
+		snprintf(tok, toklen, "%s", json_object_get_string(v));
+	json_object_put(res.json);
+	return id;
+}
+
+static void capacity_and_waitlist(void **state)
+{
+	static const struct {
+		int64_t capacity;
+		int needs_approval;
+		int n;
+		int64_t confirmed, waitlisted, pending;
+	} cases[] = {
+	    {3, 0, 2, 2, 0, 0}, {3, 0, 3, 3, 0, 0}, {3, 0, 7, 3, 4, 0},
+	    {0, 0, 2, 0, 2, 0}, {2, 1, 4, 0, 0, 4},
+	};
+	struct fx *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t ev = add_event(f, cases[i].capacity, cases[i].needs_approval);
+
+		for (int k = 0; k < cases[i].n; k++)
+			reg(f, ev, NULL, NULL, 0, NULL);
+		assert_int_equal(count_status(f, ev, "confirmed"), cases[i].confirmed);
+		assert_int_equal(count_status(f, ev, "waitlisted"), cases[i].waitlisted);
+		assert_int_equal(count_status(f, ev, "pending"), cases[i].pending);
+	}
+}
+
+static void waitlist_order_and_promotion(void **state)
+{
+	struct fx *f = *state;
+	int64_t ev = add_event(f, 2, 0);
+	int64_t ids[6], seq = 0;
+	char tok[6][64];
+	struct json_object *out = NULL;
+	struct dom_err err = {0};
+	char sql[200];
+
+	for (int i = 0; i < 6; i++)
+		ids[i] = reg(f, ev, NULL, tok[i], sizeof(tok[i]), NULL);
+	/* waitlist_seq strictly follows arrival */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM registrations a JOIN registrations b ON a.event_id = b.event_id "
+		 "WHERE a.event_id = %lld AND a.id < b.id AND a.waitlist_seq >= b.waitlist_seq",
+		 (long long)ev);
+	assert_int_equal(query_int(f, sql), 0);
+	/* a confirmed person cancels: the first waitlisted is promoted */
+	assert_int_equal(registrations_self(f->db, tok[0], REG_SELF_CANCEL, f->now, &out, &seq, &err), 0);
+	json_object_put(out);
+	assert_true(seq > 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT status = 'confirmed' AND waitlist_seq IS NULL FROM registrations WHERE id = %lld",
+		 (long long)ids[2]);
+	assert_int_equal(query_int(f, sql), 1);
+	/* a waitlisted person declines: nobody is promoted */
+	assert_int_equal(registrations_self(f->db, tok[4], REG_SELF_DECLINE, f->now, &out, &seq, &err), 0);
+	json_object_put(out);
+	assert_int_equal(count_status(f, ev, "confirmed"), 2);
+	assert_int_equal(count_status(f, ev, "waitlisted"), 2);
+	/* capacity raised by 5 inside a caller's transaction: everyone left is promoted, in order */
+	assert_int_equal(db_begin(f->db), 0);
+	snprintf(sql, sizeof(sql), "UPDATE events SET capacity = 7 WHERE id = %lld", (long long)ev);
+	exec_sql(f, sql);
+	assert_int_equal(registrations_promote(f->db, ev, f->now, &err), 2);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(count_status(f, ev, "confirmed"), 4);
+	assert_int_equal(count_status(f, ev, "waitlisted"), 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT group_concat(json_extract(payload, '$.registration_id')) FROM "
+		 "(SELECT payload FROM change_log WHERE topic = 'event:%lld' AND kind = "
+		 "'registration.promoted' ORDER BY seq)",
+		 (long long)ev);
+	{
+		sqlite3_stmt *st = NULL;
+		char want[64];
+
+		snprintf(want, sizeof(want), "%lld,%lld,%lld", (long long)ids[2], (long long)ids[3],
+			 (long long)ids[5]);
+		assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+		sqlite3_finalize(st);
+	}
+	/* nothing left to promote */
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(registrations_promote(f->db, ev, f->now, &err), 0);
+	assert_int_equal(db_commit(f->db), 0);
+}
+
+static void approval_respects_capacity(void **state)
+{
+	struct fx *f = *state;
+	struct principal org = {.role = ROLE_ORGANISER, .org_id = 1};
+	struct principal other = {.role = ROLE_ORGANISER, .org_id = 2};
+	struct principal viewer = {.role = ROLE_VIEWER, .org_id = 1};
+	static const char *const after[] = {"confirmed", "waitlisted", "waitlisted"}; /* capacity 1 */
+	int64_t ev = add_event(f, 1, 1);
+	int64_t ids[3], seq = 0;
+	struct json_object *out = NULL;
+	struct dom_err err = {0};
+
+	for (int i = 0; i < 3; i++)
+		ids[i] = reg(f, ev, NULL, NULL, 0, NULL);
+	assert_int_equal(
+	    registrations_org_action(f->db, &other, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    DOM_NOT_FOUND);
+	assert_int_equal(
+	    registrations_org_action(f->db, &viewer, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    DOM_FORBIDDEN);
+	assert_int_equal(count_status(f, ev, "pending"), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(
+		    registrations_org_action(f->db, &org, ids[i], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+		    0);
+		assert_string_equal(json_object_get_string(json_object_object_get(out, "status")), after[i]);
+		json_object_put(out);
+	}
+	assert_int_equal(
+	    registrations_org_action(f->db, &org, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    DOM_CONFLICT);
+	/* rejecting the confirmed one promotes the earliest approved into the waitlist */
+	assert_int_equal(
+	    registrations_org_action(f->db, &org, ids[0], REG_ORG_REJECT, f->now, &out, &seq, &err), 0);
+	json_object_put(out);
+	assert_int_equal(count_status(f, ev, "confirmed"), 1);
+	{
+		char sql[120];
+
+		snprintf(sql, sizeof(sql), "SELECT status = 'confirmed' FROM registrations WHERE id = %lld",
+			 (long long)ids[1]);
+		assert_int_equal(query_int(f, sql), 1);
+	}
+}
+
+static void duplicate_and_idempotency(void **state)
+{
+	struct fx *f = *state;
+	struct principal anon = {0};
+	struct reg_input in = {
+	    .name = "Amina", .email = "Amina@Example.org", .consent = true, .has_consent = true};
+	struct reg_result a, b, c;
+	struct dom_err err = {0};
+	int64_t ev = add_event(f, 5, 0);
+	int64_t outbox;
+
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, "key-12345678", f->now, &a, &err), 0);
+	assert_int_equal(a.outcome, IDEM_CREATED);
+	assert_false(a.replayed);
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, "key-12345678", f->now, &b, &err), 0);
+	assert_true(b.replayed);
+	assert_int_equal(b.outcome, IDEM_CREATED);
+	assert_string_equal(json_object_to_json_string(a.json), json_object_to_json_string(b.json));
+	outbox = query_int(f, "SELECT count(*) FROM outbox");
+	in.email = "amina@example.org";
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), 0);
+	assert_int_equal(c.outcome, IDEM_OK);
+	assert_null(json_object_object_get(c.json, "token"));
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"),
+			 1);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), outbox + 1);
+	assert_int_equal(count_status(f, ev, "confirmed"), 1);
+	json_object_put(a.json);
+	json_object_put(b.json);
+	json_object_put(c.json);
+	/* consent and contact rules */
+	in.consent = false;
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err),
+			 DOM_UNPROCESSABLE);
+	assert_string_equal(err.id, "consent_required");
+	in.consent = true;
+	in.email = NULL;
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(capacity_and_waitlist, setup, teardown),
+	    cmocka_unit_test_setup_teardown(waitlist_order_and_promotion, setup, teardown),
+	    cmocka_unit_test_setup_teardown(approval_respects_capacity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(duplicate_and_idempotency, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,255 @@
+/*
+ * test_venues: table-driven checks of jsonx_get_double and of the venues domain in-process (zones,
+ * coordinates, organisation rules, unique room names) on a fresh SQLite file in /tmp; no network.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/orgs.h"
+#include "domain/venues.h"
+#include "store/db.h"
+#include "util/jsonx.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One database for the program, with two organisations and their organisers. */
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct principal admin, a, b, viewer;
+};
+
+static struct fixture fx;
+
+static struct json_object *parse(const char *s)
+{
+	struct json_object *o = json_tokener_parse(s);
+
+	assert_non_null(o);
+	return o;
+}
+
+static int64_t scalar(const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int64_t id_of(struct json_object *o)
+{
+	struct json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, "id", &v));
+	return json_object_get_int64(v);
+}
+
+static int64_t make_org(const char *json)
+{
+	struct json_object *body = parse(json), *out = NULL;
+	struct dom_err e = {0};
+	int64_t seq = 0, id;
+
+	assert_int_equal(org_create(fx.db, &fx.admin, body, &out, &seq, &e), DOM_OK);
+	id = id_of(out);
+	json_object_put(out);
+	json_object_put(body);
+	return id;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	snprintf(fx.path, sizeof(fx.path), "/tmp/majlis-test-venues-%d.db", (int)getpid());
+	unlink(fx.path);
+	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
+	fx.admin = (struct principal){.role = ROLE_ADMIN};
+	fx.a = (struct principal){.role = ROLE_ORGANISER,
+				  .org_id = make_org("{\"name\":\"A\",\"kind\":\"ngo\"}")};
+	fx.b = (struct principal){.role = ROLE_ORGANISER,
+				  .org_id = make_org("{\"name\":\"B\",\"kind\":\"ngo\"}")};
+	fx.viewer = (struct principal){.role = ROLE_VIEWER};
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[80];
+
+	(void)state;
+	db_close(fx.db);
+	unlink(fx.path);
+	snprintf(p, sizeof(p), "%s-wal", fx.path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", fx.path);
+	unlink(p);
+	return 0;
+}
+
+/* A body, the expected result of jsonx_get_double on "v" in [-90, 90], and the value. */
+struct double_case {
+	const char *body;
+	int rc;
+	double v;
+};
+
+static void test_get_double(void **state)
+{
+	static const struct double_case cases[] = {
+	    {"{\"v\":35.75}", 1, 35.75}, {"{\"v\":-90}", 1, -90.0}, {"{\"v\":90.0}", 1, 90.0},
+	    {"{\"v\":0}", 1, 0.0},	 {"{\"v\":1e1}", 1, 10.0},  {"{\"v\":90.0001}", -1, 0},
+	    {"{\"v\":-91}", -1, 0},	 {"{\"v\":\"35\"}", -1, 0}, {"{\"v\":true}", -1, 0},
+	    {"{\"v\":[1]}", -1, 0},	 {"{\"v\":null}", 0, 0},    {"{}", 0, 0},
+	};
+	struct json_object *o;
+	struct jsonx_err je;
+	double v;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		o = NULL;
+		assert_int_equal(jsonx_parse_object(cases[i].body, strlen(cases[i].body), &o, &je), 0);
+		v = -1234.5;
+		rc = jsonx_get_double(o, "v", false, -90.0, 90.0, &v, &je);
+		if (rc != cases[i].rc)
+			fail_msg("double case %zu: expected %d, got %d", i, cases[i].rc, rc);
+		if (rc == 1 && v != cases[i].v)
+			fail_msg("double case %zu: expected %g, got %g", i, cases[i].v, v);
+		if (rc != 1 && v != -1234.5)
+			fail_msg("double case %zu: value written on failure", i);
+		if (rc < 0)
+			assert_string_equal(je.code, "invalid_field");
+		json_object_put(o);
+	}
+	o = parse("{}");
+	assert_int_equal(jsonx_get_double(o, "v", true, -1, 1, &v, &je), -1);
+	assert_string_equal(je.code, "missing_field");
+	json_object_put(o);
+}
+
+/* Who creates which venue body, and the result. */
+struct venue_case {
+	int who; /* 0 admin, 1 organiser A, 2 organiser B, 3 viewer */
+	const char *body;
+	int rc;
+	const char *id;
+};
+
+static const struct principal *who(int w)
+{
+	const struct principal *p[] = {&fx.admin, &fx.a, &fx.b, &fx.viewer};
+
+	return p[w];
+}
+
+static void test_venue_create(void **state)
+{
+	static const struct venue_case cases[] = {
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\"}", DOM_OK, NULL},
+	    {1,
+	     "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"Europe/"
+	     "Paris\",\"latitude\":34,\"longitude\":-6.8}",
+	     DOM_OK, NULL},
+	    {0, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":null}", DOM_OK, NULL},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"Mars/Base\"}", DOM_INVALID, "invalid_tz"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"../../../etc/passwd\"}", DOM_INVALID,
+	     "invalid_tz"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":null}", DOM_INVALID, "invalid_field"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"latitude\":100}", DOM_INVALID, "invalid_field"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"longitude\":181}", DOM_INVALID, "invalid_field"},
+	    {1, "{\"name\":\"Hall\"}", DOM_INVALID, "missing_field"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"rooms\":[]}", DOM_INVALID, "unknown_field"},
+	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":null}", DOM_FORBIDDEN, NULL},
+	    {2, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":1}", DOM_FORBIDDEN, NULL},
+	    {3, "{\"name\":\"Hall\",\"city\":\"Rabat\"}", DOM_FORBIDDEN, NULL},
+	    {0, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":99}", DOM_UNPROCESSABLE,
+	     "unknown_organisation"},
+	};
+	struct json_object *body, *out;
+	struct dom_err e;
+	int64_t seq, before;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		before = scalar("SELECT count(*) FROM venues");
+		body = parse(cases[i].body);
+		out = NULL;
+		memset(&e, 0, sizeof(e));
+		rc = venue_create(fx.db, who(cases[i].who), body, &out, &seq, &e);
+		if (rc != cases[i].rc)
+			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
+		if (cases[i].id && strcmp(e.id, cases[i].id))
+			fail_msg("venue case %zu: expected code %s, got %s", i, cases[i].id, e.id);
+		assert_int_equal(scalar("SELECT count(*) FROM venues"), before + (rc == DOM_OK));
+		json_object_put(out);
+		json_object_put(body);
+	}
+	assert_int_equal(scalar("SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
+}
+
+static void test_rooms(void **state)
+{
+	struct json_object *body = parse("{\"name\":\"Annex\",\"city\":\"Fes\"}"), *out = NULL, *room;
+	struct dom_err e = {0};
+	int64_t seq = 0, venue, r1, log;
+
+	(void)state;
+	assert_int_equal(venue_create(fx.db, &fx.a, body, &out, &seq, &e), DOM_OK);
+	venue = id_of(out);
+	json_object_put(out);
+	json_object_put(body);
+
+	room = parse("{\"name\":\"R1\",\"capacity\":20}");
+	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_OK);
+	r1 = id_of(out);
+	json_object_put(out);
+	log = scalar("SELECT count(*) FROM change_log");
+	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_CONFLICT);
+	assert_string_equal(e.id, "duplicate_room");
+	assert_int_equal(room_create(fx.db, &fx.b, venue, room, &out, &seq, &e), DOM_FORBIDDEN);
+	assert_int_equal(room_create(fx.db, &fx.a, 9999, room, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(scalar("SELECT count(*) FROM change_log"), log);
+	json_object_put(room);
+
+	room = parse("{\"capacity\":0}");
+	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_INVALID);
+	json_object_put(room);
+	room = parse("{\"capacity\":25}");
+	assert_int_equal(room_update(fx.db, &fx.b, r1, room, &out, &seq, &e), DOM_FORBIDDEN);
+	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_OK);
+	json_object_put(out);
+	json_object_put(room);
+	assert_int_equal(scalar("SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_get_double),
+	    cmocka_unit_test(test_venue_create),
+	    cmocka_unit_test(test_rooms),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
