@@ -15,6 +15,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/feeds.h"
 #include "domain/sessions.h"
 #include "store/db.h"
 #include "transport/http.h"
@@ -324,6 +325,7 @@ int main(int argc, char **argv)
 			tz_reload();
 			log_notice("SIGHUP: time zone database reloaded");
 			main_refresh_times(&app);
+			feeds_invalidate_all();
 		}
 		if (main_stop && !drain_until) {
 			transport_http_drain();
@@ -335,6 +337,7 @@ int main(int argc, char **argv)
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
 	lws_context_destroy(ctx);
+	feeds_invalidate_all();
 	tz_reload();
 	db_close(db);
 	log_notice("stopped cleanly");

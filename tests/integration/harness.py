@@ -38,12 +38,13 @@ class Response:
 class Server:
     """One majlisd process with its own temporary database. Use as a context manager."""
 
-    def __init__(self, demo=False, extra_args=(), db=None, port=None, tls=None):
+    def __init__(self, demo=False, extra_args=(), db=None, port=None, tls=None, wrap=()):
         self.dir = tempfile.mkdtemp(prefix="majlis-test-")
         self.db = db or os.path.join(self.dir, "majlis.db")
         self.port = port or free_port()
         self.demo = demo
         self.extra_args = list(extra_args)
+        self.wrap = list(wrap)  # command prefix, e.g. to start majlisd in its own mount namespace
         self.tls = tls  # (cert, key) to serve HTTPS
         if tls:
             self.extra_args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
@@ -58,7 +59,7 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def start(self):
-        args = [MAJLISD, "--db", self.db, "--listen", f"127.0.0.1:{self.port}"] + self.extra_args
+        args = self.wrap + [MAJLISD, "--db", self.db, "--listen", f"127.0.0.1:{self.port}"] + self.extra_args
         if self.demo:
             args.append("--demo")
         self.log = open(os.path.join(self.dir, "majlisd.log"), "ab")

@@ -1,0 +1,92 @@
+"""A tz database upgrade is picked up without a restart: after SIGHUP, sessions are re-derived from their
+wall time, feeds show the new UTC instants, and each attendee of a moved session is notified once.
+
+majlisd runs in a private mount namespace whose /usr/share/zoneinfo is a copy this test controls, so
+Africa/Casablanca can be given new rules (compiled with zic) while the server runs."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Checks, Server, expect, expect_status  # noqa: E402
+
+SYSTEM_ZONEINFO = "/usr/share/zoneinfo"
+
+
+def compile_zone(zoneinfo, offset):
+    """Writes Africa/Casablanca into zoneinfo as a zone fixed at offset ("0:00" or "1:00")."""
+    src = os.path.join(zoneinfo, "casablanca.zic")
+    with open(src, "w") as f:
+        f.write(f"Zone Africa/Casablanca {offset} - {'+00' if offset == '0:00' else '+01'}\n")
+    os.remove(os.path.join(zoneinfo, "Africa", "Casablanca"))
+    subprocess.run(["zic", "-d", zoneinfo, src], check=True, capture_output=True, timeout=30)
+    os.remove(src)
+
+
+def outbox_moves(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM outbox WHERE kind = 'session.time_changed'").fetchone()[0]
+    finally:
+        con.close()
+
+
+class T(Checks):
+    def test_sighup_rederives_sessions_and_notifies_once(self):
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
+        zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
+        try:
+            shutil.copytree(SYSTEM_ZONEINFO, zi, dirs_exist_ok=True, symlinks=True)
+            compile_zone(zi, "0:00")
+            wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                    f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
+            with Server(wrap=wrap) as srv:
+                admin = srv.token("admin")
+                org = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                             body={"name": "Org TZ", "kind": "ngo", "city": "Rabat"}), 201)
+                ev = expect_status(srv.post("/api/v1/events", token=admin, body={
+                    "type": "workshop", "title_fr": "Atelier", "org_id": org["id"], "capacity": 10,
+                    "visibility": "public"}), 201)
+                s = expect_status(srv.post(f"/api/v1/events/{ev['id']}/sessions", token=admin, body={
+                    "starts_local": "2027-01-10T10:00", "ends_local": "2027-01-10T12:00"}), 201)
+                expect(s["starts_at"] == "2027-01-10T10:00:00+00:00", "UTC+0 before the change", s)
+                for i in range(3):
+                    expect_status(srv.post(f"/api/v1/events/{ev['id']}/registrations", body={
+                        "name": f"Participant {i}", "email": f"p{i}@example.org", "sex": "female",
+                        "lang": "fr", "consent": True}), 201)
+                feed = srv.get(f"/calendar/events/{ev['id']}.ics")
+                expect("DTSTART:20270110T100000Z" in feed.body, "feed before", feed)
+                before_moves = outbox_moves(srv.db)
+
+                compile_zone(zi, "1:00")
+                srv.proc.send_signal(signal.SIGHUP)
+                deadline = time.time() + 15
+                while time.time() < deadline:
+                    got = srv.get(f"/api/v1/sessions/{s['id']}").json
+                    if got and got.get("starts_at") == "2027-01-10T10:00:00+01:00":
+                        break
+                    time.sleep(0.2)
+                expect(got["starts_at"] == "2027-01-10T10:00:00+01:00", "re-derived after SIGHUP", got)
+                expect(got["starts_local"].startswith("2027-01-10T10:00"), "wall time kept", got)
+                feed = srv.get(f"/calendar/events/{ev['id']}.ics")
+                expect("DTSTART:20270110T090000Z" in feed.body, "feed re-rendered with the new instant", feed)
+                moved = outbox_moves(srv.db) - before_moves
+                expect(moved == 3, f"each of the 3 attendees notified once, got {moved}")
+
+                srv.proc.send_signal(signal.SIGHUP)
+                time.sleep(1.0)
+                expect_status(srv.get("/healthz"), 200)
+                expect(outbox_moves(srv.db) - before_moves == 3, "a second SIGHUP notifies nobody again")
+        finally:
+            shutil.rmtree(zi, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    T().run()
