@@ -64,7 +64,8 @@ int api_auth(struct app *app, const struct request *req, struct response *resp, 
 	memset(p, 0, sizeof(*p));
 	if (req->authorization[0]) {
 		if (strncasecmp(req->authorization, "Bearer ", 7)) {
-			api_fail(resp, API_UNAUTHENTICATED, "invalid_token", "send 'Authorization: Bearer <token>'");
+			api_fail(resp, API_UNAUTHENTICATED, "invalid_token",
+				 "send 'Authorization: Bearer <token>'");
 			return -1;
 		}
 		tok = req->authorization + 7;
@@ -95,7 +96,8 @@ int api_auth(struct app *app, const struct request *req, struct response *resp, 
 		    (!api_auth_origin_ok(app, req) || !auth_csrf_ok(&s, req->csrf_token))) {
 			memset(p, 0, sizeof(*p));
 			api_fail(resp, API_FORBIDDEN, "csrf_failed",
-				 "a write with a session cookie needs this site's Origin and the X-CSRF-Token header");
+				 "a write with a session cookie needs this site's Origin and the "
+				 "X-CSRF-Token header");
 			return -1;
 		}
 		return 0;
@@ -121,7 +123,7 @@ static void api_auth_cookie(struct response *resp, const struct request *req, co
 static void auth_login_post(struct app *app, const struct request *req, const struct route_args *args,
 			    struct response *resp)
 {
-	static const char *const keys[] = { "email", "password", NULL };
+	static const char *const keys[] = {"email", "password", NULL};
 	struct json_object *body = NULL, *o;
 	const char *email = NULL, *password = NULL;
 	struct auth_login out;
@@ -139,7 +141,8 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &email, &jerr) < 0 ||
-	    jsonx_get_str(body, "password", true, JSONX_LINE, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) < 0) {
+	    jsonx_get_str(body, "password", true, JSONX_LINE, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) <
+		0) {
 		api_fail_json(resp, &jerr);
 		goto out;
 	}
@@ -178,7 +181,8 @@ static void auth_logout_post(struct app *app, const struct request *req, const s
 	if (api_auth(app, req, resp, &p, true))
 		return;
 	if (!p.via_cookie || request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) != 1) {
-		api_fail(resp, API_BAD_REQUEST, NULL, "only a browser session logs out; revoke a token instead");
+		api_fail(resp, API_BAD_REQUEST, NULL,
+			 "only a browser session logs out; revoke a token instead");
 		return;
 	}
 	if (auth_logout(app->db, sid, &seq, &err)) {
@@ -209,8 +213,8 @@ static void auth_me_get(struct app *app, const struct request *req, const struct
 }
 
 const struct route api_auth_routes[] = {
-	{ HTTP_POST, "/api/v1/auth/login", auth_login_post },
-	{ HTTP_POST, "/api/v1/auth/logout", auth_logout_post },
-	{ HTTP_GET, "/api/v1/auth/me", auth_me_get },
-	{ 0 },
+    {HTTP_POST, "/api/v1/auth/login", auth_login_post},
+    {HTTP_POST, "/api/v1/auth/logout", auth_logout_post},
+    {HTTP_GET, "/api/v1/auth/me", auth_me_get},
+    {0},
 };

@@ -11,7 +11,7 @@
 #include "domain/auth.h"
 #include "util/jsonx.h"
 
-static const char *const tokens_roles[] = { "admin", "organiser", "checkin", "viewer", NULL };
+static const char *const tokens_roles[] = {"admin", "organiser", "checkin", "viewer", NULL};
 
 /* role index from jsonx_get_enum -> enum role (same order, ROLE_NONE first). */
 static enum role tokens_role_of(int idx)
@@ -38,7 +38,8 @@ static int tokens_event_ids(struct json_object *o, int64_t *ids, size_t *n, stru
 	}
 	len = json_object_array_length(v);
 	if (len > AUTH_EVENT_IDS_MAX) {
-		snprintf(e->message, sizeof(e->message), "field 'event_ids' holds at most %d ids", AUTH_EVENT_IDS_MAX);
+		snprintf(e->message, sizeof(e->message), "field 'event_ids' holds at most %d ids",
+			 AUTH_EVENT_IDS_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -76,7 +77,7 @@ static void tokens_list_get(struct app *app, const struct request *req, const st
 static void tokens_create_post(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
-	static const char *const keys[] = { "role", "org_id", "label", NULL };
+	static const char *const keys[] = {"role", "org_id", "label", NULL};
 	struct json_object *body = NULL, *out;
 	const char *label = NULL;
 	struct jsonx_err jerr;
@@ -88,7 +89,8 @@ static void tokens_create_post(struct app *app, const struct request *req, const
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
 		return;
-	if (jsonx_only_keys(body, keys, &jerr) || jsonx_get_enum(body, "role", true, tokens_roles, &role, &jerr) < 0 ||
+	if (jsonx_only_keys(body, keys, &jerr) ||
+	    jsonx_get_enum(body, "role", true, tokens_roles, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &org, &jerr) < 0 ||
 	    jsonx_get_str(body, "label", false, JSONX_LINE, AUTH_LABEL_MAX, &label, &jerr) < 0) {
 		api_fail_json(resp, &jerr);
@@ -143,7 +145,8 @@ static void accounts_list_get(struct app *app, const struct request *req, const 
 static void accounts_create_post(struct app *app, const struct request *req, const struct route_args *args,
 				 struct response *resp)
 {
-	static const char *const keys[] = { "email", "display_name", "password", "role", "org_id", "event_ids", NULL };
+	static const char *const keys[] = {"email",  "display_name", "password", "role",
+					   "org_id", "event_ids",    NULL};
 	struct json_object *body = NULL, *out;
 	struct auth_account_new in;
 	int64_t ids[AUTH_EVENT_IDS_MAX];
@@ -159,7 +162,8 @@ static void accounts_create_post(struct app *app, const struct request *req, con
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
-	    jsonx_get_str(body, "display_name", true, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name, &jerr) < 0 ||
+	    jsonx_get_str(body, "display_name", true, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
+			  &jerr) < 0 ||
 	    jsonx_get_str(body, "password", true, JSONX_LINE, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
 	    jsonx_get_enum(body, "role", true, tokens_roles, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &in.org_id, &jerr) < 0 ||
@@ -182,7 +186,7 @@ out:
 static void accounts_patch(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
-	static const char *const keys[] = { "display_name", "password", "disabled", "event_ids", NULL };
+	static const char *const keys[] = {"display_name", "password", "disabled", "event_ids", NULL};
 	struct json_object *body = NULL, *out;
 	struct auth_account_patch in;
 	int64_t ids[AUTH_EVENT_IDS_MAX];
@@ -200,7 +204,8 @@ static void accounts_patch(struct app *app, const struct request *req, const str
 	has_disabled = jsonx_get_bool(body, "disabled", false, &disabled, &jerr);
 	has_events = has_disabled < 0 ? -1 : tokens_event_ids(body, ids, &in.n_event_ids, &jerr);
 	if (jsonx_only_keys(body, keys, &jerr) ||
-	    jsonx_get_str(body, "display_name", false, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name, &jerr) < 0 ||
+	    jsonx_get_str(body, "display_name", false, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
+			  &jerr) < 0 ||
 	    jsonx_get_str(body, "password", false, JSONX_LINE, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
 	    has_disabled < 0 || has_events < 0) {
 		api_fail_json(resp, &jerr);
@@ -221,11 +226,11 @@ out:
 }
 
 const struct route api_tokens_routes[] = {
-	{ HTTP_GET, "/api/v1/tokens", tokens_list_get },
-	{ HTTP_POST, "/api/v1/tokens", tokens_create_post },
-	{ HTTP_DELETE, "/api/v1/tokens/{id}", tokens_delete },
-	{ HTTP_GET, "/api/v1/accounts", accounts_list_get },
-	{ HTTP_POST, "/api/v1/accounts", accounts_create_post },
-	{ HTTP_PATCH, "/api/v1/accounts/{id}", accounts_patch },
-	{ 0 },
+    {HTTP_GET, "/api/v1/tokens", tokens_list_get},
+    {HTTP_POST, "/api/v1/tokens", tokens_create_post},
+    {HTTP_DELETE, "/api/v1/tokens/{id}", tokens_delete},
+    {HTTP_GET, "/api/v1/accounts", accounts_list_get},
+    {HTTP_POST, "/api/v1/accounts", accounts_create_post},
+    {HTTP_PATCH, "/api/v1/accounts/{id}", accounts_patch},
+    {0},
 };

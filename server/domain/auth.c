@@ -61,12 +61,14 @@ static int auth_check_role_org(enum role role, int64_t org_id, struct dom_err *e
 	switch (role) {
 	case ROLE_ADMIN:
 		if (org_id > 0)
-			return dom_fail(err, DOM_INVALID, "invalid_field", "an admin belongs to no organisation: omit 'org_id'");
+			return dom_fail(err, DOM_INVALID, "invalid_field",
+					"an admin belongs to no organisation: omit 'org_id'");
 		return DOM_OK;
 	case ROLE_ORGANISER:
 	case ROLE_CHECKIN:
 		if (org_id <= 0)
-			return dom_fail(err, DOM_INVALID, "missing_field", "role %s needs an 'org_id'", role_name(role));
+			return dom_fail(err, DOM_INVALID, "missing_field", "role %s needs an 'org_id'",
+					role_name(role));
 		return DOM_OK;
 	case ROLE_VIEWER:
 		return DOM_OK;
@@ -84,12 +86,14 @@ static int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *er
 	if (rc < 0)
 		return dom_from_store(err, rc, "organisation");
 	if (!rc)
-		return dom_fail(err, DOM_NOT_FOUND, "org_not_found", "organisation %" PRId64 " not found", org_id);
+		return dom_fail(err, DOM_NOT_FOUND, "org_not_found", "organisation %" PRId64 " not found",
+				org_id);
 	return DOM_OK;
 }
 
 /* Inside a transaction: every event exists and, when only_org > 0, belongs to only_org. */
-static int auth_events_check(struct db *db, const int64_t *ids, size_t n, int64_t only_org, struct dom_err *err)
+static int auth_events_check(struct db *db, const int64_t *ids, size_t n, int64_t only_org,
+			     struct dom_err *err)
 {
 	int64_t org;
 	int rc;
@@ -97,7 +101,8 @@ static int auth_events_check(struct db *db, const int64_t *ids, size_t n, int64_
 	for (size_t i = 0; i < n; i++) {
 		rc = store_auth_event_org(db, ids[i], &org);
 		if (rc == STORE_NOT_FOUND)
-			return dom_fail(err, DOM_NOT_FOUND, "event_not_found", "event %" PRId64 " not found", ids[i]);
+			return dom_fail(err, DOM_NOT_FOUND, "event_not_found", "event %" PRId64 " not found",
+					ids[i]);
 		if (rc)
 			return dom_from_store(err, rc, "event");
 		if (only_org > 0 && org != only_org)
@@ -108,8 +113,8 @@ static int auth_events_check(struct db *db, const int64_t *ids, size_t n, int64_
 }
 
 /* Inside a transaction: a change-log row {"<idkey>": id, extra...} under "<kind_prefix>:<id>". */
-static int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const char *kind, int64_t org_id,
-			   const char *role, int64_t *seq)
+static int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const char *kind,
+			   int64_t org_id, const char *role, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[64];
@@ -314,7 +319,8 @@ int auth_session_resolve(struct db *db, const char *session, int64_t now, int id
 		rc = store_auth_session_delete(db, sid_hash);
 		if (rc && rc != STORE_NOT_FOUND)
 			return dom_from_store(err, rc, "session");
-		return dom_fail(err, DOM_UNAUTHENTICATED, "session_expired", "the session has expired; log in again");
+		return dom_fail(err, DOM_UNAUTHENTICATED, "session_expired",
+				"the session has expired; log in again");
 	}
 	rc = store_auth_session_touch(db, sid_hash, now);
 	if (rc)
@@ -377,9 +383,13 @@ static int auth_token_insert(struct db *db, enum role role, int64_t org_id, cons
 	rc = auth_store(err, db_begin(db), "token");
 	if (!rc && org_id > 0)
 		rc = auth_org_must_exist(db, org_id, err);
-	rc = rc ? rc : auth_store(err, store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid), "token");
-	rc = rc ? rc : auth_store(err, auth_log_change(db, "token", tid, "token.created", org_id, role_name(role), seq),
-				  "token");
+	rc = rc ? rc
+		: auth_store(err, store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid),
+			     "token");
+	rc = rc ? rc
+		: auth_store(err,
+			     auth_log_change(db, "token", tid, "token.created", org_id, role_name(role), seq),
+			     "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)
 		goto err;
@@ -469,8 +479,9 @@ int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int6
 		return DOM_OK;
 	}
 	rc = rc ? rc : auth_store(err, store_auth_token_revoke(db, id, now), "token");
-	rc = rc ? rc : auth_store(err, auth_log_change(db, "token", id, "token.revoked", t.org_id, t.role, seq),
-				  "token");
+	rc = rc ? rc
+		: auth_store(err, auth_log_change(db, "token", id, "token.revoked", t.org_id, t.role, seq),
+			     "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)
 		goto err;
@@ -483,8 +494,8 @@ err:
 }
 
 /* Validates and stores a new account; events must belong to only_org when > 0. No other check. */
-static int auth_account_insert(struct db *db, const struct auth_account_new *in, int64_t only_org, int64_t now,
-			       int64_t *id, int64_t *seq, struct dom_err *err)
+static int auth_account_insert(struct db *db, const struct auth_account_new *in, int64_t only_org,
+			       int64_t now, int64_t *id, int64_t *seq, struct dom_err *err)
 {
 	char email[AUTH_EMAIL_MAX + 1];
 	char hash[PASSWORD_HASH_MAX];
@@ -498,9 +509,11 @@ static int auth_account_insert(struct db *db, const struct auth_account_new *in,
 	if (rc)
 		return rc;
 	if (in->n_event_ids && in->role != ROLE_CHECKIN)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "'event_ids' only apply to checkin accounts");
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"'event_ids' only apply to checkin accounts");
 	if (in->n_event_ids > AUTH_EVENT_IDS_MAX)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'", AUTH_EVENT_IDS_MAX);
+		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
+				AUTH_EVENT_IDS_MAX);
 	if (password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
@@ -510,17 +523,22 @@ static int auth_account_insert(struct db *db, const struct auth_account_new *in,
 	rc = rc ? rc : auth_events_check(db, in->event_ids, in->n_event_ids, only_org, err);
 	if (!rc) {
 		/* the organisation exists (checked above), so a refused insert is the unique email */
-		rc = store_auth_account_insert(db, email, in->display_name, hash, role_name(in->role), in->org_id,
-					       now, &aid);
+		rc = store_auth_account_insert(db, email, in->display_name, hash, role_name(in->role),
+					       in->org_id, now, &aid);
 		if (rc == STORE_CONFLICT)
-			rc = dom_fail(err, DOM_CONFLICT, "email_taken", "an account with this email already exists");
+			rc = dom_fail(err, DOM_CONFLICT, "email_taken",
+				      "an account with this email already exists");
 		else
 			rc = auth_store(err, rc, "account");
 	}
-	rc = rc ? rc : auth_store(err, store_auth_account_events_set(db, aid, in->event_ids, in->n_event_ids),
-				  "account");
-	rc = rc ? rc : auth_store(err, auth_log_change(db, "account", aid, "account.created", in->org_id,
-						       role_name(in->role), seq), "account");
+	rc = rc ? rc
+		: auth_store(err, store_auth_account_events_set(db, aid, in->event_ids, in->n_event_ids),
+			     "account");
+	rc = rc ? rc
+		: auth_store(err,
+			     auth_log_change(db, "account", aid, "account.created", in->org_id,
+					     role_name(in->role), seq),
+			     "account");
 	rc = rc ? rc : auth_commit(db, err);
 	memset(hash, 0, sizeof(hash));
 	if (rc)
@@ -539,7 +557,11 @@ int auth_account_create(struct db *db, const char *email, const char *display_na
 			enum role role, int64_t org_id, int64_t *id, struct dom_err *err)
 {
 	struct auth_account_new in = {
-		.email = email, .display_name = display_name, .password = password, .role = role, .org_id = org_id,
+	    .email = email,
+	    .display_name = display_name,
+	    .password = password,
+	    .role = role,
+	    .org_id = org_id,
 	};
 
 	return auth_account_insert(db, &in, 0, (int64_t)time(NULL), id, NULL, err);
@@ -583,7 +605,8 @@ int auth_account_list(struct db *db, const struct principal *p, int64_t org_filt
 	*items = NULL;
 	if (p->role == ROLE_ORGANISER && p->org_id > 0) {
 		if (org && org != p->org_id)
-			return dom_fail(err, DOM_FORBIDDEN, NULL, "an organiser sees only its own organisation's accounts");
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"an organiser sees only its own organisation's accounts");
 		org = p->org_id;
 	} else if (p->role != ROLE_ADMIN) {
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage accounts");
@@ -610,8 +633,9 @@ static int auth_account_rights(const struct principal *p, const struct store_aut
 	return -1;
 }
 
-int auth_account_update(struct db *db, const struct principal *p, int64_t id, const struct auth_account_patch *in,
-			int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+int auth_account_update(struct db *db, const struct principal *p, int64_t id,
+			const struct auth_account_patch *in, int64_t now, struct json_object **out,
+			int64_t *seq, struct dom_err *err)
 {
 	char hash[PASSWORD_HASH_MAX] = "";
 	struct store_auth_account a;
@@ -637,18 +661,21 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id, co
 	if (rc)
 		return rc;
 	if (in->set_events && role_parse(a.role) != ROLE_CHECKIN)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "'event_ids' only apply to checkin accounts");
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"'event_ids' only apply to checkin accounts");
 	if (in->set_events && in->n_event_ids > AUTH_EVENT_IDS_MAX)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'", AUTH_EVENT_IDS_MAX);
+		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
+				AUTH_EVENT_IDS_MAX);
 	if (in->password && password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
 	rc = auth_store(err, db_begin(db), "account");
 	if (!rc && in->set_events)
-		rc = auth_events_check(db, in->event_ids, in->n_event_ids, p->role == ROLE_ADMIN ? 0 : p->org_id, err);
+		rc = auth_events_check(db, in->event_ids, in->n_event_ids,
+				       p->role == ROLE_ADMIN ? 0 : p->org_id, err);
 	if (!rc) {
-		rc = store_auth_account_update(db, id, in->display_name, in->password ? hash : NULL, in->disabled,
-					       now);
+		rc = store_auth_account_update(db, id, in->display_name, in->password ? hash : NULL,
+					       in->disabled, now);
 		if (!rc && in->set_events)
 			rc = store_auth_account_events_set(db, id, in->event_ids, in->n_event_ids);
 		if (!rc && (in->password || in->disabled > 0))

@@ -15,23 +15,23 @@
 
 struct db;
 
-#define AUTH_SESSION_COOKIE "majlis_session"
-#define AUTH_LOGIN_MAX_FAILURES 5         /* failures per login name and window; the next is refused */
-#define AUTH_LOGIN_WINDOW_S (15 * 60)     /* throttling window */
-#define AUTH_PASSWORD_MIN 10              /* characters */
-#define AUTH_PASSWORD_MAX 256             /* characters */
-#define AUTH_DISPLAY_NAME_MAX 120         /* characters */
-#define AUTH_LABEL_MAX 120                /* characters of a token label */
-#define AUTH_EVENT_IDS_MAX 200            /* events one check-in account may be given */
+#define AUTH_SESSION_COOKIE	"majlis_session"
+#define AUTH_LOGIN_MAX_FAILURES 5	  /* failures per login name and window; the next is refused */
+#define AUTH_LOGIN_WINDOW_S	(15 * 60) /* throttling window */
+#define AUTH_PASSWORD_MIN	10	  /* characters */
+#define AUTH_PASSWORD_MAX	256	  /* characters */
+#define AUTH_DISPLAY_NAME_MAX	120	  /* characters */
+#define AUTH_LABEL_MAX		120	  /* characters of a token label */
+#define AUTH_EVENT_IDS_MAX	200	  /* events one check-in account may be given */
 
 /* What a successful login hands back. On the caller's stack; account is a new reference the caller
  * puts; retry_after is set (seconds) with DOM_THROTTLED. */
 struct auth_login {
 	char session[SECRET_TOKEN_LEN + 1]; /* cookie value: send once, never log */
 	char csrf[SECRET_TOKEN_LEN + 1];    /* CSRF token for the client: send once, never log */
-	struct json_object *account;        /* {id, email, display_name, role, org_id} */
+	struct json_object *account;	    /* {id, email, display_name, role, org_id} */
 	int64_t retry_after;
-	int64_t seq;                        /* change-log sequence of the login */
+	int64_t seq; /* change-log sequence of the login */
 };
 
 /* A resolved cookie session: what the CSRF check needs. On the caller's stack. */
@@ -45,8 +45,8 @@ struct auth_account_new {
 	const char *display_name;
 	const char *password;
 	enum role role;
-	int64_t org_id;            /* 0: none (admin; optional for viewer) */
-	const int64_t *event_ids;  /* checkin only */
+	int64_t org_id;		  /* 0: none (admin; optional for viewer) */
+	const int64_t *event_ids; /* checkin only */
 	size_t n_event_ids;
 };
 
@@ -54,7 +54,7 @@ struct auth_account_new {
 struct auth_account_patch {
 	const char *display_name;
 	const char *password;
-	int disabled;              /* -1 unchanged, 0 enable, 1 disable */
+	int disabled; /* -1 unchanged, 0 enable, 1 disable */
 	bool set_events;
 	const int64_t *event_ids;
 	size_t n_event_ids;
@@ -138,8 +138,9 @@ int auth_account_list(struct db *db, const struct principal *p, int64_t org_filt
  * organisation; anyone logged in with an account its own display_name and password. A new password or
  * disabling ends the account's sessions. *out (new reference) gets the account; *seq the sequence.
  */
-int auth_account_update(struct db *db, const struct principal *p, int64_t id, const struct auth_account_patch *in,
-			int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
+int auth_account_update(struct db *db, const struct principal *p, int64_t id,
+			const struct auth_account_patch *in, int64_t now, struct json_object **out,
+			int64_t *seq, struct dom_err *err);
 
 /* The caller's own account ({account, role, org_id, via}); *out new reference. */
 int auth_me(struct db *db, const struct principal *p, struct json_object **out, struct dom_err *err);

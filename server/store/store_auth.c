@@ -42,12 +42,13 @@ static int store_auth_exec_changed(struct db *db, sqlite3_stmt *st)
 	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int store_auth_account_insert(struct db *db, const char *email, const char *display_name, const char *password_hash,
-			 const char *role, int64_t org_id, int64_t now, int64_t *id)
+int store_auth_account_insert(struct db *db, const char *email, const char *display_name,
+			      const char *password_hash, const char *role, int64_t org_id, int64_t now,
+			      int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO accounts (email, display_name, password_hash, role, org_id, disabled, created_at, "
-		"updated_at) VALUES (:email, :name, :hash, :role, :org, 0, :now, :now)";
+	    "INSERT INTO accounts (email, display_name, password_hash, role, org_id, disabled, created_at, "
+	    "updated_at) VALUES (:email, :name, :hash, :role, :org, 0, :now, :now)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -111,7 +112,8 @@ int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_accoun
 /* Adds "event_ids" (array) and turns "disabled" into a boolean on an account object. */
 static int store_auth_account_decorate(struct db *db, struct json_object *o)
 {
-	static const char sql[] = "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
+	static const char sql[] =
+	    "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
 	struct json_object *v = NULL, *ids;
 	sqlite3_stmt *st;
 	int rc;
@@ -133,8 +135,9 @@ static int store_auth_account_decorate(struct db *db, struct json_object *o)
 
 struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc)
 {
-	static const char sql[] = "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
-				  "FROM accounts WHERE id = :id";
+	static const char sql[] =
+	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
+	    "FROM accounts WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	struct json_object *o = NULL;
 	int r;
@@ -160,11 +163,12 @@ struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc)
 }
 
 struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					int64_t *total, int *rc)
+					     int64_t *total, int *rc)
 {
 	static const char sql_count[] = "SELECT count(*) FROM accounts WHERE :org = 0 OR org_id = :org";
-	static const char sql[] = "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
-				  "FROM accounts WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
+	static const char sql[] =
+	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
+	    "FROM accounts WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
 	sqlite3_stmt *st = db_stmt(db, sql_count);
 	struct json_object *arr;
 	size_t n;
@@ -195,11 +199,12 @@ struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int6
 }
 
 int store_auth_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
-			 int disabled, int64_t now)
+			      int disabled, int64_t now)
 {
-	static const char sql[] = "UPDATE accounts SET display_name = coalesce(:name, display_name), "
-				  "password_hash = coalesce(:hash, password_hash), "
-				  "disabled = coalesce(:disabled, disabled), updated_at = :now WHERE id = :id";
+	static const char sql[] =
+	    "UPDATE accounts SET display_name = coalesce(:name, display_name), "
+	    "password_hash = coalesce(:hash, password_hash), "
+	    "disabled = coalesce(:disabled, disabled), updated_at = :now WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -217,7 +222,7 @@ int store_auth_account_events_set(struct db *db, int64_t account_id, const int64
 {
 	static const char sql_del[] = "DELETE FROM account_events WHERE account_id = :id";
 	static const char sql_ins[] =
-		"INSERT OR IGNORE INTO account_events (account_id, event_id) VALUES (:id, :event)";
+	    "INSERT OR IGNORE INTO account_events (account_id, event_id) VALUES (:id, :event)";
 	sqlite3_stmt *st = db_stmt(db, sql_del);
 	int rc;
 
@@ -281,10 +286,11 @@ int store_auth_event_org(struct db *db, int64_t event_id, int64_t *org_id)
 }
 
 int store_auth_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,
-			 int64_t now)
+			      int64_t now)
 {
-	static const char sql[] = "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) "
-				  "VALUES (:id, :account, :csrf, :now, :now)";
+	static const char sql[] =
+	    "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) "
+	    "VALUES (:id, :account, :csrf, :now, :now)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -322,7 +328,8 @@ int store_auth_session_get(struct db *db, const char *id_hash, struct store_auth
 
 int store_auth_session_touch(struct db *db, const char *id_hash, int64_t now)
 {
-	static const char sql[] = "UPDATE auth_sessions SET seen_at = :now WHERE id_hash = :id AND seen_at < :now";
+	static const char sql[] =
+	    "UPDATE auth_sessions SET seen_at = :now WHERE id_hash = :id AND seen_at < :now";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -364,7 +371,7 @@ int store_auth_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolu
 }
 
 int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
-		       int64_t org_id, int64_t now, int64_t *id)
+			    int64_t org_id, int64_t now, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO api_tokens (token_hash, label, role, org_id, created_at) "
 				  "VALUES (:hash, :label, :role, :org, :now)";
@@ -404,7 +411,8 @@ static int store_auth_token_row(sqlite3_stmt *st, struct store_auth_token *out)
 
 int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store_auth_token *out)
 {
-	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE token_hash = :hash";
+	static const char sql[] =
+	    "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE token_hash = :hash";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (!st || db_bind_text(st, ":hash", token_hash))
@@ -443,7 +451,7 @@ struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc)
 }
 
 struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-				      int64_t *total, int *rc)
+					   int64_t *total, int *rc)
 {
 	static const char sql_count[] = "SELECT count(*) FROM api_tokens WHERE :org = 0 OR org_id = :org";
 	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
@@ -466,7 +474,8 @@ struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_
 
 int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)
 {
-	static const char sql[] = "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
+	static const char sql[] =
+	    "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (!st || db_bind_int(st, ":now", now) || db_bind_int(st, ":id", id))
@@ -474,7 +483,8 @@ int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)
 	return store_auth_exec_changed(db, st);
 }
 
-int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures, int64_t *window_start)
+int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures,
+				  int64_t *window_start)
 {
 	static const char sql[] = "SELECT failures, window_start FROM login_failures WHERE key_hash = :key";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -498,10 +508,10 @@ int store_auth_login_failure_add(struct db *db, const char *key_hash, int64_t no
 {
 	/* every SET expression sees the old row, so both CASEs test the same window */
 	static const char sql[] =
-		"INSERT INTO login_failures (key_hash, failures, window_start) VALUES (:key, 1, :now) "
-		"ON CONFLICT (key_hash) DO UPDATE SET "
-		"failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END, "
-		"window_start = CASE WHEN window_start <= :now - :window THEN :now ELSE window_start END";
+	    "INSERT INTO login_failures (key_hash, failures, window_start) VALUES (:key, 1, :now) "
+	    "ON CONFLICT (key_hash) DO UPDATE SET "
+	    "failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END, "
+	    "window_start = CASE WHEN window_start <= :now - :window THEN :now ELSE window_start END";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

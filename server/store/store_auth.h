@@ -46,8 +46,9 @@ struct store_auth_token {
  * return STORE_NOT_FOUND when there is no such row. JSON results are new references the caller puts. */
 
 /* accounts */
-int store_auth_account_insert(struct db *db, const char *email, const char *display_name, const char *password_hash,
-			 const char *role, int64_t org_id, int64_t now, int64_t *id);
+int store_auth_account_insert(struct db *db, const char *email, const char *display_name,
+			      const char *password_hash, const char *role, int64_t org_id, int64_t now,
+			      int64_t *id);
 int store_auth_account_by_email(struct db *db, const char *email, struct store_auth_account *out);
 int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_account *out);
 /* The public columns (id, email, display_name, role, org_id, disabled, created_at, updated_at) plus
@@ -55,10 +56,10 @@ int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_accoun
 struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc);
 /* Accounts of org_id (0: all), ordered by id, with *total the count before paging. */
 struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					int64_t *total, int *rc);
+					     int64_t *total, int *rc);
 /* Changes the given fields: display_name/password_hash NULL and disabled < 0 keep the old value. */
 int store_auth_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
-			 int disabled, int64_t now);
+			      int disabled, int64_t now);
 /* Replaces the account's event list with ids[0..n). */
 int store_auth_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n);
 /* 1 when account_events holds (account_id, event_id), 0 when not, negative on error. */
@@ -70,7 +71,7 @@ int store_auth_event_org(struct db *db, int64_t event_id, int64_t *org_id);
 
 /* sessions, keyed by the hash of the cookie value */
 int store_auth_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,
-			 int64_t now);
+			      int64_t now);
 int store_auth_session_get(struct db *db, const char *id_hash, struct store_auth_session *out);
 int store_auth_session_touch(struct db *db, const char *id_hash, int64_t now);
 /* STORE_NOT_FOUND when no row was deleted. */
@@ -81,19 +82,20 @@ int store_auth_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolu
 
 /* API tokens, looked up by the hash of the token */
 int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
-		       int64_t org_id, int64_t now, int64_t *id);
+			    int64_t org_id, int64_t now, int64_t *id);
 int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store_auth_token *out);
 int store_auth_token_by_id(struct db *db, int64_t id, struct store_auth_token *out);
 /* id, label, role, org_id, created_at, revoked_at (never the hash). NULL with *rc when absent. */
 struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc);
 /* Tokens of org_id (0: all), ordered by id, with *total the count before paging. */
 struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-				      int64_t *total, int *rc);
+					   int64_t *total, int *rc);
 /* Sets revoked_at when not yet set; STORE_NOT_FOUND when nothing changed. */
 int store_auth_token_revoke(struct db *db, int64_t id, int64_t now);
 
 /* login failures, keyed by the hash of the lowercased login name */
-int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures, int64_t *window_start);
+int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures,
+				  int64_t *window_start);
 /* Counts one failure: a window older than window_s restarts at now with 1. */
 int store_auth_login_failure_add(struct db *db, const char *key_hash, int64_t now, int64_t window_s);
 int store_auth_login_failures_clear(struct db *db, const char *key_hash);

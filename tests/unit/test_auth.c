@@ -22,8 +22,8 @@
 #include "store/db.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define T0 1800000000LL
-#define PW "correct horse battery"
+#define T0	   1800000000LL
+#define PW	   "correct horse battery"
 
 /* One per test: a fresh database with organisations 1 and 2 and events 1 (org 1) and 2 (org 2). */
 struct fixture {
@@ -67,10 +67,11 @@ static int setup(void **state)
 		fprintf(stderr, "db_open: %s\n", err);
 		return -1;
 	}
-	exec_sql(f->db, "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-			"(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0);"
-			"INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) VALUES "
-			"(1, 'training', 'Formation', 1, 10, 0, 0), (2, 'workshop', 'Atelier', 2, 10, 0, 0);");
+	exec_sql(f->db,
+		 "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
+		 "(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0);"
+		 "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) VALUES "
+		 "(1, 'training', 'Formation', 1, 10, 0, 0), (2, 'workshop', 'Atelier', 2, 10, 0, 0);");
 	*state = f;
 	return 0;
 }
@@ -116,7 +117,7 @@ static int try_login(struct db *db, const char *email, const char *pw, int64_t n
 static void throttling(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const names[] = { "known@example.org", "unknown@example.org" };
+	static const char *const names[] = {"known@example.org", "unknown@example.org"};
 	char first_msg[2][256];
 	struct auth_login out;
 	struct dom_err err;
@@ -129,12 +130,14 @@ static void throttling(void **state)
 			assert_string_equal(err.id, "invalid_credentials");
 		}
 		/* the sixth attempt, wrong or right, is refused for 15 minutes from the first failure */
-		assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err), DOM_THROTTLED);
+		assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err),
+				 DOM_THROTTLED);
 		assert_string_equal(err.id, "too_many_attempts");
 		assert_int_equal(out.retry_after, AUTH_LOGIN_WINDOW_S - 10);
 		snprintf(first_msg[n], sizeof(first_msg[n]), "%s", err.message);
 		assert_int_equal(try_login(f->db, names[n], PW, T0 + 20, &out, &err), DOM_THROTTLED);
-		assert_int_equal(try_login(f->db, names[n], PW, T0 + AUTH_LOGIN_WINDOW_S - 1, &out, &err), DOM_THROTTLED);
+		assert_int_equal(try_login(f->db, names[n], PW, T0 + AUTH_LOGIN_WINDOW_S - 1, &out, &err),
+				 DOM_THROTTLED);
 		assert_int_equal(out.retry_after, 1);
 	}
 	assert_string_equal(first_msg[0], first_msg[1]);
@@ -162,7 +165,8 @@ static void success_resets_failures(void **state)
 	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
-	assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err), DOM_THROTTLED);
+	assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
+			 DOM_THROTTLED);
 }
 
 static void session_timeouts(void **state)
@@ -183,7 +187,8 @@ static void session_timeouts(void **state)
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 1);
 	/* only hashes are stored */
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions WHERE length(id_hash) = 64 "
-					   "AND length(csrf_hash) = 64"), 1);
+					   "AND length(csrf_hash) = 64"),
+			 1);
 
 	/* used every 90 s it stays alive past the idle timeout ... */
 	for (t = T0 + 90; t - T0 <= absolute; t += 90) {
@@ -198,19 +203,23 @@ static void session_timeouts(void **state)
 		assert_false(auth_csrf_ok(&s, NULL));
 	}
 	/* ... until the absolute timeout */
-	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err),
+			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
 	assert_int_equal(p.role, ROLE_NONE);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 0);
-	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err),
+			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "unauthenticated");
 
 	/* idle: unused for idle + 1 seconds */
 	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(auth_session_resolve(f->db, out.session, T0 + idle, idle, absolute, &p, &s, &err), DOM_OK);
-	assert_int_equal(auth_session_resolve(f->db, out.session, T0 + 2 * idle + 1, idle, absolute, &p, &s, &err),
-			 DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, out.session, T0 + idle, idle, absolute, &p, &s, &err),
+			 DOM_OK);
+	assert_int_equal(
+	    auth_session_resolve(f->db, out.session, T0 + 2 * idle + 1, idle, absolute, &p, &s, &err),
+	    DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 0);
 }
@@ -231,21 +240,24 @@ static void login_replaces_presented_session(void **state)
 	json_object_put(b.account);
 	assert_string_not_equal(a.session, b.session);
 	assert_string_not_equal(a.csrf, b.csrf);
-	assert_int_equal(auth_session_resolve(f->db, a.session, T0, 60, 600, &p, &s, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, a.session, T0, 60, 600, &p, &s, &err),
+			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	assert_int_equal(p.org_id, 0);
 	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
-	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
+			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
+			 1);
 }
 
 static void disabled_account(void **state)
 {
 	struct fixture *f = *state;
-	struct principal admin = { .role = ROLE_ADMIN };
-	struct auth_account_patch patch = { .disabled = 1 };
+	struct principal admin = {.role = ROLE_ADMIN};
+	struct auth_account_patch patch = {.disabled = 1};
 	struct json_object *o = NULL;
 	struct auth_login out;
 	struct auth_session s;
@@ -258,7 +270,8 @@ static void disabled_account(void **state)
 	json_object_put(out.account);
 	assert_int_equal(auth_account_update(f->db, &admin, id, &patch, T0, &o, &seq, &err), DOM_OK);
 	json_object_put(o);
-	assert_int_equal(auth_session_resolve(f->db, out.session, T0, 60, 600, &p, &s, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_session_resolve(f->db, out.session, T0, 60, 600, &p, &s, &err),
+			 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "d@example.org", PW, T0, &out, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_credentials");
 	assert_string_equal(err.message, "wrong email or password");
@@ -273,37 +286,40 @@ static void account_validation(void **state)
 		int64_t org;
 		enum dom_code want;
 	} cases[] = {
-		{ "ok@example.org", "Agent", PW, ROLE_ORGANISER, 1, DOM_OK },
-		{ "OK@Example.org", "Agent", PW, ROLE_VIEWER, 1, DOM_CONFLICT },
-		{ "not an email", "Agent", PW, ROLE_VIEWER, 1, DOM_INVALID },
-		{ "a@b", "Agent", PW, ROLE_VIEWER, 1, DOM_INVALID },
-		{ "n1@example.org", "Tab\there", PW, ROLE_VIEWER, 1, DOM_INVALID },
-		{ "n2@example.org", "", PW, ROLE_VIEWER, 1, DOM_INVALID },
-		{ "n3@example.org", "Agent", "short", ROLE_VIEWER, 1, DOM_INVALID },
-		{ "n4@example.org", "Agent", "123456789", ROLE_VIEWER, 1, DOM_INVALID },
-		{ "n5@example.org", "Agent", PW, ROLE_NONE, 1, DOM_INVALID },
-		{ "n6@example.org", "Agent", PW, ROLE_ORGANISER, 0, DOM_INVALID },
-		{ "n7@example.org", "Agent", PW, ROLE_CHECKIN, 0, DOM_INVALID },
-		{ "n8@example.org", "Agent", PW, ROLE_ADMIN, 1, DOM_INVALID },
-		{ "n9@example.org", "Agent", PW, ROLE_CHECKIN, 99, DOM_NOT_FOUND },
-		{ "n10@example.org", "Agent", PW, ROLE_VIEWER, 0, DOM_OK },
-		{ "n11@example.org", "Agent", PW, ROLE_ADMIN, 0, DOM_OK },
+	    {"ok@example.org", "Agent", PW, ROLE_ORGANISER, 1, DOM_OK},
+	    {"OK@Example.org", "Agent", PW, ROLE_VIEWER, 1, DOM_CONFLICT},
+	    {"not an email", "Agent", PW, ROLE_VIEWER, 1, DOM_INVALID},
+	    {"a@b", "Agent", PW, ROLE_VIEWER, 1, DOM_INVALID},
+	    {"n1@example.org", "Tab\there", PW, ROLE_VIEWER, 1, DOM_INVALID},
+	    {"n2@example.org", "", PW, ROLE_VIEWER, 1, DOM_INVALID},
+	    {"n3@example.org", "Agent", "short", ROLE_VIEWER, 1, DOM_INVALID},
+	    {"n4@example.org", "Agent", "123456789", ROLE_VIEWER, 1, DOM_INVALID},
+	    {"n5@example.org", "Agent", PW, ROLE_NONE, 1, DOM_INVALID},
+	    {"n6@example.org", "Agent", PW, ROLE_ORGANISER, 0, DOM_INVALID},
+	    {"n7@example.org", "Agent", PW, ROLE_CHECKIN, 0, DOM_INVALID},
+	    {"n8@example.org", "Agent", PW, ROLE_ADMIN, 1, DOM_INVALID},
+	    {"n9@example.org", "Agent", PW, ROLE_CHECKIN, 99, DOM_NOT_FOUND},
+	    {"n10@example.org", "Agent", PW, ROLE_VIEWER, 0, DOM_OK},
+	    {"n11@example.org", "Agent", PW, ROLE_ADMIN, 0, DOM_OK},
 	};
 	struct dom_err err;
 	int64_t id;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_account_create(f->db, cases[i].email, cases[i].name, cases[i].password, cases[i].role,
-					     cases[i].org, &id, &err);
+		int rc = auth_account_create(f->db, cases[i].email, cases[i].name, cases[i].password,
+					     cases[i].role, cases[i].org, &id, &err);
 
 		if (rc != (int)cases[i].want)
-			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok", cases[i].want);
+			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
+				 cases[i].want);
 	}
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts"), 3);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
-					   "password_hash LIKE 'pbkdf2-sha256$600000$%'"), 1);
+					   "password_hash LIKE 'pbkdf2-sha256$600000$%'"),
+			 1);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
-					   "AND payload NOT LIKE '%@%'"), 3);
+					   "AND payload NOT LIKE '%@%'"),
+			 3);
 }
 
 static void tokens(void **state)
@@ -313,7 +329,7 @@ static void tokens(void **state)
 	struct principal p;
 	struct dom_err err;
 	int64_t id = 0, seq = 0;
-	struct principal admin = { .role = ROLE_ADMIN, .token_id = 1 };
+	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 
 	assert_int_equal(auth_token_create(f->db, ROLE_ORGANISER, 0, "x", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 42, "x", tok, &id, &err), DOM_NOT_FOUND);
@@ -330,7 +346,8 @@ static void tokens(void **state)
 	assert_int_equal(p.token_id, id);
 	assert_int_equal(p.account_id, 0);
 	assert_false(p.via_cookie);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"),
+			 1);
 
 	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
@@ -352,26 +369,28 @@ static void token_permissions(void **state)
 		enum dom_code want;
 		int64_t want_org;
 	} cases[] = {
-		{ { .role = ROLE_ADMIN }, ROLE_ADMIN, 0, DOM_OK, 0 },
-		{ { .role = ROLE_ADMIN }, ROLE_CHECKIN, 2, DOM_OK, 2 },
-		{ { .role = ROLE_ORGANISER, .org_id = 1 }, ROLE_CHECKIN, 0, DOM_OK, 1 },
-		{ { .role = ROLE_ORGANISER, .org_id = 1 }, ROLE_VIEWER, 1, DOM_OK, 1 },
-		{ { .role = ROLE_ORGANISER, .org_id = 1 }, ROLE_ORGANISER, 1, DOM_OK, 1 },
-		{ { .role = ROLE_ORGANISER, .org_id = 1 }, ROLE_CHECKIN, 2, DOM_FORBIDDEN, 0 },
-		{ { .role = ROLE_ORGANISER, .org_id = 1 }, ROLE_ADMIN, 0, DOM_FORBIDDEN, 0 },
-		{ { .role = ROLE_CHECKIN, .org_id = 1 }, ROLE_CHECKIN, 1, DOM_FORBIDDEN, 0 },
-		{ { .role = ROLE_VIEWER, .org_id = 1 }, ROLE_VIEWER, 1, DOM_FORBIDDEN, 0 },
-		{ { .role = ROLE_NONE }, ROLE_VIEWER, 0, DOM_FORBIDDEN, 0 },
+	    {{.role = ROLE_ADMIN}, ROLE_ADMIN, 0, DOM_OK, 0},
+	    {{.role = ROLE_ADMIN}, ROLE_CHECKIN, 2, DOM_OK, 2},
+	    {{.role = ROLE_ORGANISER, .org_id = 1}, ROLE_CHECKIN, 0, DOM_OK, 1},
+	    {{.role = ROLE_ORGANISER, .org_id = 1}, ROLE_VIEWER, 1, DOM_OK, 1},
+	    {{.role = ROLE_ORGANISER, .org_id = 1}, ROLE_ORGANISER, 1, DOM_OK, 1},
+	    {{.role = ROLE_ORGANISER, .org_id = 1}, ROLE_CHECKIN, 2, DOM_FORBIDDEN, 0},
+	    {{.role = ROLE_ORGANISER, .org_id = 1}, ROLE_ADMIN, 0, DOM_FORBIDDEN, 0},
+	    {{.role = ROLE_CHECKIN, .org_id = 1}, ROLE_CHECKIN, 1, DOM_FORBIDDEN, 0},
+	    {{.role = ROLE_VIEWER, .org_id = 1}, ROLE_VIEWER, 1, DOM_FORBIDDEN, 0},
+	    {{.role = ROLE_NONE}, ROLE_VIEWER, 0, DOM_FORBIDDEN, 0},
 	};
 	struct json_object *o, *v;
 	struct dom_err err;
 	int64_t seq;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_token_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o, &seq, &err);
+		int rc = auth_token_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o,
+					      &seq, &err);
 
 		if (rc != (int)cases[i].want)
-			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok", cases[i].want);
+			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
+				 cases[i].want);
 		if (rc)
 			continue;
 		assert_true(json_object_object_get_ex(o, "token", &v));
@@ -389,9 +408,9 @@ static void checkin_allowed(void **state)
 	struct dom_err err;
 	int64_t staff = make_account(f->db, "staff@example.org", ROLE_CHECKIN, 1);
 	int64_t other = make_account(f->db, "other@example.org", ROLE_CHECKIN, 1);
-	struct principal admin = { .role = ROLE_ADMIN };
-	struct auth_account_patch patch = { .disabled = -1, .set_events = true };
-	const int64_t events[] = { 2 };
+	struct principal admin = {.role = ROLE_ADMIN};
+	struct auth_account_patch patch = {.disabled = -1, .set_events = true};
+	const int64_t events[] = {2};
 	struct json_object *o = NULL;
 	int64_t seq;
 
@@ -406,17 +425,17 @@ static void checkin_allowed(void **state)
 			int64_t event;
 			bool want;
 		} cases[] = {
-			{ { .role = ROLE_ADMIN }, 1, true },
-			{ { .role = ROLE_ORGANISER, .org_id = 1, .account_id = 99 }, 1, true },
-			{ { .role = ROLE_ORGANISER, .org_id = 1, .account_id = 99 }, 2, false },
-			{ { .role = ROLE_ORGANISER, .org_id = 1, .token_id = 9 }, 99, false },
-			{ { .role = ROLE_CHECKIN, .org_id = 1, .account_id = staff }, 2, true },
-			{ { .role = ROLE_CHECKIN, .org_id = 1, .account_id = staff }, 1, false },
-			{ { .role = ROLE_CHECKIN, .org_id = 1, .account_id = other }, 2, false },
-			{ { .role = ROLE_CHECKIN, .org_id = 1, .token_id = 5 }, 1, true },
-			{ { .role = ROLE_CHECKIN, .org_id = 1, .token_id = 5 }, 2, false },
-			{ { .role = ROLE_VIEWER, .org_id = 1, .account_id = 7 }, 1, false },
-			{ { .role = ROLE_NONE }, 1, false },
+		    {{.role = ROLE_ADMIN}, 1, true},
+		    {{.role = ROLE_ORGANISER, .org_id = 1, .account_id = 99}, 1, true},
+		    {{.role = ROLE_ORGANISER, .org_id = 1, .account_id = 99}, 2, false},
+		    {{.role = ROLE_ORGANISER, .org_id = 1, .token_id = 9}, 99, false},
+		    {{.role = ROLE_CHECKIN, .org_id = 1, .account_id = staff}, 2, true},
+		    {{.role = ROLE_CHECKIN, .org_id = 1, .account_id = staff}, 1, false},
+		    {{.role = ROLE_CHECKIN, .org_id = 1, .account_id = other}, 2, false},
+		    {{.role = ROLE_CHECKIN, .org_id = 1, .token_id = 5}, 1, true},
+		    {{.role = ROLE_CHECKIN, .org_id = 1, .token_id = 5}, 2, false},
+		    {{.role = ROLE_VIEWER, .org_id = 1, .account_id = 7}, 1, false},
+		    {{.role = ROLE_NONE}, 1, false},
 		};
 
 		for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -430,18 +449,18 @@ static void checkin_allowed(void **state)
 static void account_permissions(void **state)
 {
 	struct fixture *f = *state;
-	struct principal org1 = { .role = ROLE_ORGANISER, .org_id = 1, .account_id = 99 };
-	struct principal viewer = { .role = ROLE_VIEWER, .org_id = 1, .token_id = 3 };
+	struct principal org1 = {.role = ROLE_ORGANISER, .org_id = 1, .account_id = 99};
+	struct principal viewer = {.role = ROLE_VIEWER, .org_id = 1, .token_id = 3};
 	struct json_object *o = NULL;
 	struct dom_err err;
 	int64_t seq, total = 0;
-	const int64_t ev_own[] = { 1 }, ev_other[] = { 2 };
-	struct auth_account_new in = { .email = "c@example.org", .display_name = "C", .password = PW,
-				       .role = ROLE_CHECKIN };
+	const int64_t ev_own[] = {1}, ev_other[] = {2};
+	struct auth_account_new in = {
+	    .email = "c@example.org", .display_name = "C", .password = PW, .role = ROLE_CHECKIN};
 	int64_t organiser2 = make_account(f->db, "o2@example.org", ROLE_ORGANISER, 2);
 	int64_t peer = make_account(f->db, "peer@example.org", ROLE_ORGANISER, 1);
-	struct auth_account_patch rename = { .display_name = "New name", .disabled = -1 };
-	struct auth_account_patch disable = { .disabled = 1 };
+	struct auth_account_patch rename = {.display_name = "New name", .disabled = -1};
+	struct auth_account_patch disable = {.disabled = 1};
 
 	in.event_ids = ev_other;
 	in.n_event_ids = 1;
@@ -467,13 +486,15 @@ static void account_permissions(void **state)
 	assert_int_equal(auth_account_list(f->db, &viewer, 0, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
 
 	/* another organisation's account is invisible; a peer organiser is visible but not editable */
-	assert_int_equal(auth_account_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err), DOM_NOT_FOUND);
+	assert_int_equal(auth_account_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err),
+			 DOM_NOT_FOUND);
 	assert_int_equal(auth_account_update(f->db, &org1, peer, &rename, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	/* one's own name, yes; one's own disabled flag, no */
 	{
-		struct principal self = { .role = ROLE_ORGANISER, .org_id = 2, .account_id = organiser2 };
+		struct principal self = {.role = ROLE_ORGANISER, .org_id = 2, .account_id = organiser2};
 
-		assert_int_equal(auth_account_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err), DOM_OK);
+		assert_int_equal(auth_account_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err),
+				 DOM_OK);
 		json_object_put(o);
 		assert_int_equal(auth_account_update(f->db, &self, organiser2, &disable, T0, &o, &seq, &err),
 				 DOM_FORBIDDEN);
@@ -485,13 +506,13 @@ static void api_auth_checks(void **state)
 {
 	struct fixture *f = *state;
 	struct config cfg;
-	struct app app = { .cfg = &cfg, .db = f->db };
+	struct app app = {.cfg = &cfg, .db = f->db};
 	struct auth_login out;
 	struct dom_err err;
 	char tok[SECRET_TOKEN_LEN + 1];
 	char revoked[SECRET_TOKEN_LEN + 1];
 	int64_t tid = 0, seq = 0;
-	struct principal admin = { .role = ROLE_ADMIN };
+	struct principal admin = {.role = ROLE_ADMIN};
 
 	config_defaults(&cfg);
 	make_account(f->db, "w@example.org", ROLE_ORGANISER, 1);
@@ -513,25 +534,25 @@ static void api_auth_checks(void **state)
 			int want_rc, want_status;
 			enum role want_role;
 		} cases[] = {
-			{ HTTP_GET, "", false, "", false, "", false, 0, 200, ROLE_NONE },
-			{ HTTP_GET, "", false, "", false, "", true, -1, 401, ROLE_NONE },
-			{ HTTP_GET, "tok", false, "", false, "", true, 0, 200, ROLE_VIEWER },
-			{ HTTP_POST, "tok", false, "", false, "", true, 0, 200, ROLE_VIEWER },
-			{ HTTP_GET, "revoked", false, "", false, "", false, -1, 401, ROLE_NONE },
-			{ HTTP_GET, "Bearer junk", false, "", false, "", false, -1, 401, ROLE_NONE },
-			{ HTTP_GET, "Basic abc", true, "", false, "", false, -1, 401, ROLE_NONE },
-			{ HTTP_GET, "", true, "", false, "", true, 0, 200, ROLE_ORGANISER },
-			{ HTTP_POST, "", true, "", false, "", true, -1, 403, ROLE_NONE },
-			{ HTTP_POST, "", true, "http://majlis.test", false, "", true, -1, 403, ROLE_NONE },
-			{ HTTP_POST, "", true, "", true, "", true, -1, 403, ROLE_NONE },
-			{ HTTP_POST, "", true, "http://evil.test", true, "", true, -1, 403, ROLE_NONE },
-			{ HTTP_POST, "", true, "https://majlis.test", true, "", true, -1, 403, ROLE_NONE },
-			{ HTTP_POST, "", true, "http://majlis.test", true, "", true, 0, 200, ROLE_ORGANISER },
-			{ HTTP_DELETE, "", true, "http://majlis.test", true, "", true, 0, 200, ROLE_ORGANISER },
-			{ HTTP_PATCH, "", true, "https://majlis.example.org", true, "https://majlis.example.org/app", true,
-			  0, 200, ROLE_ORGANISER },
-			{ HTTP_PUT, "", true, "https://other.example.org", true, "https://majlis.example.org", true, -1, 403,
-			  ROLE_NONE },
+		    {HTTP_GET, "", false, "", false, "", false, 0, 200, ROLE_NONE},
+		    {HTTP_GET, "", false, "", false, "", true, -1, 401, ROLE_NONE},
+		    {HTTP_GET, "tok", false, "", false, "", true, 0, 200, ROLE_VIEWER},
+		    {HTTP_POST, "tok", false, "", false, "", true, 0, 200, ROLE_VIEWER},
+		    {HTTP_GET, "revoked", false, "", false, "", false, -1, 401, ROLE_NONE},
+		    {HTTP_GET, "Bearer junk", false, "", false, "", false, -1, 401, ROLE_NONE},
+		    {HTTP_GET, "Basic abc", true, "", false, "", false, -1, 401, ROLE_NONE},
+		    {HTTP_GET, "", true, "", false, "", true, 0, 200, ROLE_ORGANISER},
+		    {HTTP_POST, "", true, "", false, "", true, -1, 403, ROLE_NONE},
+		    {HTTP_POST, "", true, "http://majlis.test", false, "", true, -1, 403, ROLE_NONE},
+		    {HTTP_POST, "", true, "", true, "", true, -1, 403, ROLE_NONE},
+		    {HTTP_POST, "", true, "http://evil.test", true, "", true, -1, 403, ROLE_NONE},
+		    {HTTP_POST, "", true, "https://majlis.test", true, "", true, -1, 403, ROLE_NONE},
+		    {HTTP_POST, "", true, "http://majlis.test", true, "", true, 0, 200, ROLE_ORGANISER},
+		    {HTTP_DELETE, "", true, "http://majlis.test", true, "", true, 0, 200, ROLE_ORGANISER},
+		    {HTTP_PATCH, "", true, "https://majlis.example.org", true,
+		     "https://majlis.example.org/app", true, 0, 200, ROLE_ORGANISER},
+		    {HTTP_PUT, "", true, "https://other.example.org", true, "https://majlis.example.org",
+		     true, -1, 403, ROLE_NONE},
 		};
 
 		for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -549,16 +570,19 @@ static void api_auth_checks(void **state)
 			else if (!strcmp(cases[i].authorization, "revoked"))
 				snprintf(req.authorization, sizeof(req.authorization), "Bearer %s", revoked);
 			else
-				snprintf(req.authorization, sizeof(req.authorization), "%s", cases[i].authorization);
+				snprintf(req.authorization, sizeof(req.authorization), "%s",
+					 cases[i].authorization);
 			if (cases[i].cookie)
-				snprintf(req.cookie, sizeof(req.cookie), "lang=fr; %s=%s", AUTH_SESSION_COOKIE, out.session);
+				snprintf(req.cookie, sizeof(req.cookie), "lang=fr; %s=%s",
+					 AUTH_SESSION_COOKIE, out.session);
 			snprintf(req.origin, sizeof(req.origin), "%s", cases[i].origin);
 			if (cases[i].csrf)
 				snprintf(req.csrf_token, sizeof(req.csrf_token), "%s", out.csrf);
 			snprintf(cfg.public_url, sizeof(cfg.public_url), "%s", cases[i].public_url);
 			response_init(&resp);
 			rc = api_auth(&app, &req, &resp, &p, cases[i].required);
-			if (rc != cases[i].want_rc || resp.status != cases[i].want_status || p.role != cases[i].want_role)
+			if (rc != cases[i].want_rc || resp.status != cases[i].want_status ||
+			    p.role != cases[i].want_role)
 				fail_msg("case %zu: rc %d status %d role %d", i, rc, resp.status, p.role);
 			if (cases[i].want_status == 403 && !strstr(resp.body.data, "csrf_failed"))
 				fail_msg("case %zu: want csrf_failed", i);
@@ -570,17 +594,17 @@ static void api_auth_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(throttling, setup, teardown),
-		cmocka_unit_test_setup_teardown(success_resets_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(session_timeouts, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, teardown),
-		cmocka_unit_test_setup_teardown(disabled_account, setup, teardown),
-		cmocka_unit_test_setup_teardown(account_validation, setup, teardown),
-		cmocka_unit_test_setup_teardown(tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(token_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(checkin_allowed, setup, teardown),
-		cmocka_unit_test_setup_teardown(account_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(api_auth_checks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(throttling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(success_resets_failures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(session_timeouts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, teardown),
+	    cmocka_unit_test_setup_teardown(disabled_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(account_validation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(token_permissions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(checkin_allowed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(account_permissions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(api_auth_checks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,113 @@
+"""A busy or full database answers 503 with nothing half-written, and what was acknowledged before stays.
+
+The busy case holds SQLite's write lock from another connection; the full case gives majlisd a database
+on a tiny tmpfs inside its own mount namespace (root and unshare(1) needed, as in CI)."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import MAJLISD, Checks, Server, expect, expect_error, expect_status  # noqa: E402
+
+
+def setup_event(srv, capacity=100000, admin=None):
+    admin = admin or srv.token("admin")
+    org = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                 body={"name": "Org F", "kind": "ngo", "city": "Rabat"}), 201)
+    ev = expect_status(srv.post("/api/v1/events", token=admin, body={
+        "type": "training", "title_fr": "Formation", "org_id": org["id"], "capacity": capacity,
+        "visibility": "public"}), 201)
+    expect_status(srv.post(f"/api/v1/events/{ev['id']}/sessions", token=admin, body={
+        "starts_local": "2027-03-10T10:00", "ends_local": "2027-03-10T12:00"}), 201)
+    return admin, ev["id"]
+
+
+def person(i, pad=0):
+    return {"name": f"Participant {i} " + "x" * pad, "email": f"p{i}@example.org", "sex": "male",
+            "lang": "fr", "consent": True}
+
+
+class T(Checks):
+    def test_busy_database_gives_503_and_writes_nothing(self):
+        with Server() as srv:
+            _, ev = setup_event(srv)
+            expect_status(srv.post(f"/api/v1/events/{ev}/registrations", body=person(1)), 201)
+            lock = sqlite3.connect(srv.db, timeout=1, isolation_level=None, check_same_thread=False)
+            lock.execute("BEGIN IMMEDIATE")
+            released = threading.Event()
+
+            def release():
+                time.sleep(8)
+                lock.execute("ROLLBACK")
+                released.set()
+
+            t = threading.Thread(target=release)
+            t.start()
+            r = srv.post(f"/api/v1/events/{ev}/registrations", body=person(2), timeout=30)
+            expect_error(r, 503, "unavailable")
+            expect(r.headers.get("retry-after"), "Retry-After on 503", r)
+            t.join()
+            con = sqlite3.connect(srv.db)
+            n = con.execute("SELECT count(*) FROM registrations").fetchone()[0]
+            people = con.execute("SELECT count(*) FROM people WHERE email = 'p2@example.org'").fetchone()[0]
+            con.close()
+            expect(n == 1 and people == 0, f"nothing half-written: {n} registrations, {people} people")
+            expect_status(srv.post(f"/api/v1/events/{ev}/registrations", body=person(2)), 201)
+
+    def test_full_disk_gives_503_and_keeps_what_was_acknowledged(self):
+        if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("nsenter"):
+            raise AssertionError("this test needs root, unshare(1) and nsenter(1)")
+        if not shutil.which("sqlite3"):
+            raise AssertionError("this test needs the sqlite3 command (scripts/deps.sh installs it)")
+        mnt = tempfile.mkdtemp(prefix="majlis-full-")
+        db = os.path.join(mnt, "majlis.db")
+        wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                f'mount -t tmpfs -o size=1200k tmpfs "{mnt}" && exec "$0" "$@"']
+        try:
+            with Server(wrap=wrap, db=db) as srv:
+                # the database lives in majlisd's namespace: make the token there too
+                out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", os.path.abspath(MAJLISD),
+                                      "token", "create",
+                                      "--db", db, "--role", "admin"], capture_output=True, text=True, timeout=60)
+                expect(out.returncode == 0, "token in the namespace: " + out.stderr)
+                _, ev = setup_event(srv, admin=out.stdout.strip())
+                acknowledged = []
+                full = None
+                for i in range(5000):
+                    r = srv.post(f"/api/v1/events/{ev}/registrations", body=person(i, pad=180))
+                    if r.status == 201:
+                        acknowledged.append(r.json["registration"]["id"])
+                        continue
+                    full = r
+                    break
+                expect(full is not None, "the disk filled up")
+                expect_error(full, 503, "unavailable")
+                expect(len(acknowledged) > 10, f"some registrations fitted first ({len(acknowledged)})")
+
+                def in_ns(sql):
+                    out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", "sqlite3", db, sql],
+                                         capture_output=True, text=True, timeout=30)
+                    expect(out.returncode == 0, "sqlite3 in the namespace: " + out.stderr)
+                    return out.stdout.strip()
+
+                expect(in_ns("PRAGMA integrity_check") == "ok", "integrity after a full disk")
+                ids = set(int(x) for x in in_ns("SELECT id FROM registrations").split())
+                expect(set(acknowledged) <= ids, "every acknowledged registration is stored")
+                expect(len(ids) == len(acknowledged), "nothing stored that was not acknowledged")
+                orphans = in_ns("SELECT count(*) FROM people p WHERE NOT EXISTS "
+                                "(SELECT 1 FROM registrations r WHERE r.person_id = p.id)")
+                expect(orphans == "0", f"no half-written person rows ({orphans})")
+                expect_status(srv.get("/healthz"), 200)
+                expect_status(srv.get(f"/api/v1/events/{ev}"), 200)
+        finally:
+            shutil.rmtree(mnt, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    T().run()
