@@ -222,6 +222,49 @@ static void main_refresh_times(struct app *app)
 		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
 }
 
+/* Extensions lws does not know, or knows without a charset, for the static client. */
+static const struct lws_protocol_vhost_options main_mimetypes[] = {
+	{ &main_mimetypes[1], NULL, ".mjs", "text/javascript; charset=utf-8" },
+	{ &main_mimetypes[2], NULL, ".js", "text/javascript; charset=utf-8" },
+	{ &main_mimetypes[3], NULL, ".css", "text/css; charset=utf-8" },
+	{ &main_mimetypes[4], NULL, ".html", "text/html; charset=utf-8" },
+	{ &main_mimetypes[5], NULL, ".svg", "image/svg+xml" },
+	{ &main_mimetypes[6], NULL, ".ics", "text/calendar; charset=utf-8" },
+	{ NULL, NULL, ".webmanifest", "application/manifest+json" },
+};
+
+/* Prefixes answered by the API callback; everything else is a static file of web_root. lws picks a
+ * matching callback mount over the file mount "/" (a mount matches its own path and the paths below
+ * it, not "/apix"). "/r" serves the participant's page for /r/<token> from the callback. */
+static const char *const main_callback_mounts[] = { "/api", "/calendar", "/healthz", "/r" };
+#define MAIN_N_MOUNTS (sizeof(main_callback_mounts) / sizeof(main_callback_mounts[0]) + 1)
+
+/* Fills the vhost's mount list (linked in array order; cfg must outlive the context). */
+static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[MAIN_N_MOUNTS])
+{
+	size_t i;
+
+	memset(mounts, 0, MAIN_N_MOUNTS * sizeof(mounts[0]));
+	for (i = 0; i < MAIN_N_MOUNTS - 1; i++) {
+		mounts[i].mount_next = &mounts[i + 1];
+		mounts[i].mountpoint = main_callback_mounts[i];
+		mounts[i].mountpoint_len = (unsigned char)strlen(main_callback_mounts[i]);
+		mounts[i].origin = "http";
+		mounts[i].origin_protocol = LWSMPRO_CALLBACK;
+	}
+	mounts[i].mountpoint = "/";
+	mounts[i].mountpoint_len = 1;
+	mounts[i].origin = cfg->web_root;
+	mounts[i].origin_protocol = LWSMPRO_FILE;
+	mounts[i].def = "index.html";
+	mounts[i].extra_mimetypes = main_mimetypes;
+	/* files change with releases: cache briefly, then revalidate (lws answers If-None-Match) */
+	mounts[i].cache_max_age = 300;
+	mounts[i].cache_reusable = 1;
+	mounts[i].cache_revalidate = 1;
+	mounts[i].cache_intermediaries = 0;
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -234,8 +277,7 @@ static void main_lws_log(int level, const char *line)
 
 int main(int argc, char **argv)
 {
-	static struct lws_http_mount mounts[2];
-	static const struct lws_protocols *protocols[2];
+	static struct lws_http_mount mounts[MAIN_N_MOUNTS];
 	struct lws_protocols proto_list[2];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
@@ -274,12 +316,7 @@ int main(int argc, char **argv)
 	transport_http_init(&app);
 	main_refresh_times(&app);
 
-	memset(mounts, 0, sizeof(mounts));
-	mounts[0].mountpoint = "/";
-	mounts[0].mountpoint_len = 1;
-	mounts[0].origin = "http";
-	mounts[0].origin_protocol = LWSMPRO_CALLBACK;
-	(void)protocols;
+	main_mounts(&cfg, mounts);
 	proto_list[0] = transport_http_protocol;
 	memset(&proto_list[1], 0, sizeof(proto_list[1]));
 
@@ -304,6 +341,11 @@ int main(int argc, char **argv)
 	if (!ctx) {
 		fprintf(stderr, "majlisd: cannot listen on %s:%d (address in use, or TLS files unreadable?)\n",
 			cfg.listen_host, cfg.listen_port);
+		db_close(db);
+		return 1;
+	}
+	if (transport_http_start(ctx)) {
+		lws_context_destroy(ctx);
 		db_close(db);
 		return 1;
 	}
@@ -336,6 +378,7 @@ int main(int argc, char **argv)
 			break;
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
+	transport_http_stop();
 	lws_context_destroy(ctx);
 	feeds_invalidate_all();
 	tz_reload();

@@ -18,6 +18,9 @@ void response_init(struct response *r)
 void response_free(struct response *r)
 {
 	buf_free(&r->body);
+	if (r->defer)
+		r->defer->release(r->defer);
+	r->defer = NULL;
 	if (r->release)
 		r->release(r->shared_ctx);
 	r->release = NULL;

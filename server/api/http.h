@@ -43,6 +43,21 @@ struct request {
 
 #define HTTP_EXTRA_HEADERS 8
 
+struct app;
+struct response;
+
+/*
+ * Work a handler hands off the service thread (CPU-bound only: password hashing). The transport runs
+ * run() on a worker thread — no database, no sockets, no shared state — then calls finish() back on
+ * the service thread with the same request to fill the response. release() frees it on the service
+ * thread, after finish or when the connection went away first. Allocated by the handler.
+ */
+struct defer {
+	void (*run)(struct defer *d);
+	void (*finish)(struct app *app, const struct request *req, struct defer *d, struct response *resp);
+	void (*release)(struct defer *d);
+};
+
 /* One per request, filled by the handler, written by the transport. */
 struct response {
 	int status;
@@ -54,12 +69,17 @@ struct response {
 		char value[512];
 	} headers[HTTP_EXTRA_HEADERS];
 	bool close;                     /* close the connection after writing */
+	struct defer *defer;            /* set by a handler that answers later (see struct defer) */
 	/* Optional body that the transport sends instead of body without copying (e.g. a cached feed).
 	 * It must stay valid until release(shared_ctx) is called by the transport. */
 	const char *shared;
 	size_t shared_len;
 	void (*release)(void *shared_ctx);
 	void *shared_ctx;
+	/* Bytes of the same allocation in front of shared (0: none), so that the transport may hand shared
+	 * to a library wanting headroom in front of a buffer without copying it; neither they nor shared
+	 * are ever written to (other responses may be sending the same bytes). Not part of the body. */
+	size_t shared_headroom;
 };
 
 void response_init(struct response *r);

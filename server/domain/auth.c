@@ -6,6 +6,8 @@
 #include "domain/auth.h"
 
 #include <inttypes.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -180,84 +182,140 @@ static int auth_count_failure(struct db *db, const char *key, int64_t now, struc
 	return auth_commit(db, err);
 }
 
-int auth_login(struct db *db, const char *email, const char *password, const char *old_session, int64_t now,
-	       struct auth_login *out, struct dom_err *err)
+/* A login between its phases; see auth.h. The password copy is wiped before the memory is freed. */
+struct auth_login_job {
+	char key[SECRET_HASH_LEN + 1];  /* hash of the normalised login name (throttling key) */
+	char shown[SECRET_SHORT_LEN + 1];
+	struct store_auth_account account;
+	bool known;                     /* an account has that name */
+	bool ok;                        /* set by auth_login_check */
+	char password[AUTH_PASSWORD_MAX * 4 + 1];
+};
+
+int auth_login_begin(struct db *db, const char *email, const char *password, int64_t now,
+		     struct auth_login_job **jobp, int64_t *retry_after, struct dom_err *err)
 {
 	char norm[AUTH_EMAIL_MAX + 1];
-	char key[SECRET_HASH_LEN + 1], sid_hash[SECRET_HASH_LEN + 1], csrf_hash[SECRET_HASH_LEN + 1];
-	char old_hash[SECRET_HASH_LEN + 1], shown[SECRET_SHORT_LEN + 1];
-	struct store_auth_account a;
+	struct auth_login_job *job;
 	int64_t failures = 0, window_start = 0;
-	bool ok = false;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	memset(&a, 0, sizeof(a));
+	*jobp = NULL;
+	*retry_after = 0;
 	if (!password)
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'password' is required");
+	if (strlen(password) >= sizeof(job->password))
+		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'password' is too long");
 	rc = auth_email_normalise(email, norm, err);
 	if (rc)
 		return rc;
-	secret_hash(norm, strlen(norm), key);
-	secret_short(norm, shown);
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+	secret_hash(norm, strlen(norm), job->key);
+	secret_short(norm, job->shown);
 
-	rc = store_auth_login_failures_get(db, key, &failures, &window_start);
-	if (rc && rc != STORE_NOT_FOUND)
+	rc = store_auth_login_failures_get(db, job->key, &failures, &window_start);
+	if (rc && rc != STORE_NOT_FOUND) {
+		auth_login_job_free(job);
 		return dom_from_store(err, rc, "login");
+	}
 	if (!rc && window_start > now - AUTH_LOGIN_WINDOW_S && failures >= AUTH_LOGIN_MAX_FAILURES) {
-		out->retry_after = window_start + AUTH_LOGIN_WINDOW_S - now;
-		if (out->retry_after < 1)
-			out->retry_after = 1;
-		log_notice("login throttled for name %s", shown);
+		*retry_after = window_start + AUTH_LOGIN_WINDOW_S - now;
+		if (*retry_after < 1)
+			*retry_after = 1;
+		log_notice("login throttled for name %s", job->shown);
+		auth_login_job_free(job);
 		return dom_fail(err, DOM_THROTTLED, "too_many_attempts",
 				"too many failed logins for this name; try again later");
 	}
-
-	rc = store_auth_account_by_email(db, norm, &a);
-	if (rc == STORE_OK) {
-		ok = password_verify(password, a.password_hash) == 1;
-		ok = ok && !a.disabled;
-	} else if (rc == STORE_NOT_FOUND) {
-		password_dummy_verify(password);
-	} else {
+	rc = store_auth_account_by_email(db, norm, &job->account);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
+		auth_login_job_free(job);
 		return dom_from_store(err, rc, "account");
 	}
-	memset(a.password_hash, 0, sizeof(a.password_hash));
-	if (!ok) {
-		rc = auth_count_failure(db, key, now, err);
+	job->known = rc == STORE_OK;
+	snprintf(job->password, sizeof(job->password), "%s", password);
+	*jobp = job;
+	return DOM_OK;
+}
+
+void auth_login_check(struct auth_login_job *job)
+{
+	if (job->known)
+		job->ok = password_verify(job->password, job->account.password_hash) == 1 && !job->account.disabled;
+	else
+		password_dummy_verify(job->password);
+	OPENSSL_cleanse(job->password, sizeof(job->password));
+	OPENSSL_cleanse(job->account.password_hash, sizeof(job->account.password_hash));
+}
+
+int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old_session, int64_t now,
+		      struct auth_login *out, struct dom_err *err)
+{
+	char sid_hash[SECRET_HASH_LEN + 1], csrf_hash[SECRET_HASH_LEN + 1], old_hash[SECRET_HASH_LEN + 1];
+	struct store_auth_account *a = &job->account;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!job->ok) {
+		rc = auth_count_failure(db, job->key, now, err);
 		if (rc)
 			return rc;
-		log_info("login failed for name %s", shown);
+		log_info("login failed for name %s", job->shown);
 		return dom_fail(err, DOM_UNAUTHENTICATED, "invalid_credentials", auth_bad_credentials);
 	}
-
 	if (secret_token_new(out->session) || secret_token_new(out->csrf))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot create a session");
 	secret_hash(out->session, strlen(out->session), sid_hash);
 	secret_hash(out->csrf, strlen(out->csrf), csrf_hash);
 
 	rc = db_begin(db);
-	rc = rc ? rc : store_auth_login_failures_clear(db, key);
+	rc = rc ? rc : store_auth_login_failures_clear(db, job->key);
 	if (!rc && old_session && *old_session) {
 		secret_hash(old_session, strlen(old_session), old_hash);
 		rc = store_auth_session_delete(db, old_hash);
 		if (rc == STORE_NOT_FOUND)
 			rc = STORE_OK;
 	}
-	rc = rc ? rc : store_auth_session_insert(db, sid_hash, a.id, csrf_hash, now);
-	rc = rc ? rc : auth_log_change(db, "account", a.id, "account.login", a.org_id, NULL, &out->seq);
+	rc = rc ? rc : store_auth_session_insert(db, sid_hash, a->id, csrf_hash, now);
+	rc = rc ? rc : auth_log_change(db, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
-	out->account = auth_account_brief(&a);
-	log_info("login ok for account %" PRId64, a.id);
+	out->account = auth_account_brief(a);
+	log_info("login ok for account %" PRId64, a->id);
 	return DOM_OK;
 err:
 	db_rollback(db);
 	rc = auth_store(err, rc, "session");
-	memset(out->session, 0, sizeof(out->session));
-	memset(out->csrf, 0, sizeof(out->csrf));
+	OPENSSL_cleanse(out->session, sizeof(out->session));
+	OPENSSL_cleanse(out->csrf, sizeof(out->csrf));
 	auth_log_failure(__func__, err);
+	return rc;
+}
+
+void auth_login_job_free(struct auth_login_job *job)
+{
+	if (!job)
+		return;
+	OPENSSL_cleanse(job, sizeof(*job));
+	free(job);
+}
+
+int auth_login(struct db *db, const char *email, const char *password, const char *old_session, int64_t now,
+	       struct auth_login *out, struct dom_err *err)
+{
+	struct auth_login_job *job;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = auth_login_begin(db, email, password, now, &job, &out->retry_after, err);
+	if (rc)
+		return rc;
+	auth_login_check(job);
+	rc = auth_login_finish(db, job, old_session, now, out, err);
+	auth_login_job_free(job);
 	return rc;
 }
 
@@ -514,7 +572,9 @@ static int auth_account_insert(struct db *db, const struct auth_account_new *in,
 	if (in->n_event_ids > AUTH_EVENT_IDS_MAX)
 		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
 				AUTH_EVENT_IDS_MAX);
-	if (password_hash(in->password, hash))
+	if (in->password_hash)
+		snprintf(hash, sizeof(hash), "%s", in->password_hash);
+	else if (password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
 	rc = auth_store(err, db_begin(db), "account");
@@ -666,7 +726,9 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 	if (in->set_events && in->n_event_ids > AUTH_EVENT_IDS_MAX)
 		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
 				AUTH_EVENT_IDS_MAX);
-	if (in->password && password_hash(in->password, hash))
+	if (in->password && in->password_hash)
+		snprintf(hash, sizeof(hash), "%s", in->password_hash);
+	else if (in->password && password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
 	rc = auth_store(err, db_begin(db), "account");

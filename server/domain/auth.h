@@ -44,6 +44,7 @@ struct auth_account_new {
 	const char *email;
 	const char *display_name;
 	const char *password;
+	const char *password_hash; /* optional: password_hash(password) computed off the service thread */
 	enum role role;
 	int64_t org_id;		  /* 0: none (admin; optional for viewer) */
 	const int64_t *event_ids; /* checkin only */
@@ -54,6 +55,7 @@ struct auth_account_new {
 struct auth_account_patch {
 	const char *display_name;
 	const char *password;
+	const char *password_hash; /* optional: password_hash(password) computed off the service thread */
 	int disabled; /* -1 unchanged, 0 enable, 1 disable */
 	bool set_events;
 	const int64_t *event_ids;
@@ -70,6 +72,21 @@ struct auth_account_patch {
  */
 int auth_login(struct db *db, const char *email, const char *password, const char *old_session, int64_t now,
 	       struct auth_login *out, struct dom_err *err);
+
+/*
+ * The same login in three phases, so that the slow password check runs off the service thread:
+ * auth_login_begin (service thread: validation, throttling, account lookup) hands back a job, or a
+ * failure (DOM_THROTTLED with *retry_after); auth_login_check (any one thread, no database) runs the
+ * PBKDF2 work and wipes the password; auth_login_finish (service thread) records the failure or
+ * creates the session exactly as auth_login does. auth_login_job_free wipes and frees (NULL ok).
+ */
+struct auth_login_job;
+int auth_login_begin(struct db *db, const char *email, const char *password, int64_t now,
+		     struct auth_login_job **job, int64_t *retry_after, struct dom_err *err);
+void auth_login_check(struct auth_login_job *job);
+int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old_session, int64_t now,
+		      struct auth_login *out, struct dom_err *err);
+void auth_login_job_free(struct auth_login_job *job);
 
 /* Ends the session whose cookie value is session (row deleted, change-log row). DOM_UNAUTHENTICATED
  * when there is no such session. *seq (may be NULL) gets the change-log sequence. */

@@ -3,7 +3,9 @@
  * response writing, one lws_write per WRITEABLE callback; it never interprets a request itself.
  */
 #include "transport/http.h"
+#include "transport/wake.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,10 +18,14 @@
 #include "util/text.h"
 
 #define HTTP_CHUNK (32 * 1024) /* bytes written per WRITEABLE callback; fits pt_serv_buf_size */
+#ifndef HTTP_DIRECT_CHUNK
+#define HTTP_DIRECT_CHUNK (256 * 1024) /* the same for a body sent from shared bytes without a copy */
+#endif
 
 enum http_state {
 	HTTP_IDLE = 0,
 	HTTP_READING,   /* collecting the body */
+	HTTP_DEFERRED,  /* a handler's work runs on the worker thread */
 	HTTP_RESPONDING /* response ready, being written */
 };
 
@@ -37,6 +43,7 @@ struct http_conn {
 	bool head_only;
 	size_t sent;
 	lws_sorted_usec_list_t body_timer; /* 408 when the body does not arrive in time */
+	void *wake_handle;      /* the deferred job while HTTP_DEFERRED */
 };
 
 static struct app *http_app;
@@ -61,6 +68,11 @@ int transport_http_active(void)
 static void http_reset(struct http_conn *c)
 {
 	lws_sul_cancel(&c->body_timer);
+	if (c->wake_handle) {
+		wake_forget(c->wake_handle); /* the job is released when it comes back */
+		c->wake_handle = NULL;
+		c->resp.defer = NULL;
+	}
 	if (c->resp_live)
 		response_free(&c->resp);
 	buf_free(&c->body);
@@ -178,7 +190,44 @@ static void http_dispatch(struct http_conn *c)
 		return;
 	}
 	router_dispatch(http_app, &c->req, &c->resp);
+	if (c->resp.defer) {
+		c->wake_handle = wake_submit(c->resp.defer, c);
+		if (c->wake_handle) {
+			c->state = HTTP_DEFERRED;
+			return;
+		}
+		c->resp.defer->release(c->resp.defer);
+		c->resp.defer = NULL;
+		api_fail(&c->resp, API_UNAVAILABLE, NULL, "the server is busy; retry shortly");
+	}
 	http_respond(c);
+}
+
+/* A deferred job came back (service thread): let its handler finish the response, then write it. */
+static void http_deferred_done(struct defer *d, void *owner)
+{
+	struct http_conn *c = owner;
+
+	c->wake_handle = NULL;
+	c->resp.defer = NULL;
+	d->finish(http_app, &c->req, d, &c->resp);
+	d->release(d);
+	if (c->resp.defer) { /* a second hand-off is not supported */
+		c->resp.defer->release(c->resp.defer);
+		c->resp.defer = NULL;
+		api_fail(&c->resp, API_INTERNAL, NULL, "internal error");
+	}
+	http_respond(c);
+}
+
+int transport_http_start(struct lws_context *ctx)
+{
+	return wake_start(ctx, http_deferred_done);
+}
+
+void transport_http_stop(void)
+{
+	wake_stop();
 }
 
 static void http_body_timeout(lws_sorted_usec_list_t *sul)
@@ -270,10 +319,15 @@ static int http_write_headers(struct http_conn *c)
 	unsigned char *start = buffer + LWS_PRE, *p = start, *end = buffer + sizeof(buffer) - 1;
 	struct response *r = &c->resp;
 	size_t len = r->shared ? r->shared_len : r->body.len;
-	lws_filepos_t clen = (r->status == 204 || r->status == 304) ? LWS_ILLEGAL_HTTP_CONTENT_LEN : len;
 
-	if (lws_add_http_common_headers(c->wsi, (unsigned int)r->status, r->content_type, clen, &p, end))
+	if (r->status == 204 || r->status == 304) {
+		/* bodiless by definition: no length and no type; lws_add_http_common_headers would add
+		 * "connection: close" for a missing length and every revalidation would cost a new connection */
+		if (lws_add_http_header_status(c->wsi, (unsigned int)r->status, &p, end))
+			return -1;
+	} else if (lws_add_http_common_headers(c->wsi, (unsigned int)r->status, r->content_type, len, &p, end)) {
 		return -1;
+	}
 	for (int i = 0; i < r->n_headers; i++) {
 		char name[64];
 
@@ -297,6 +351,14 @@ static int http_write_headers(struct http_conn *c)
 	return 0;
 }
 
+/* Whether the body may be written from the shared bytes without a copy: they carry LWS_PRE bytes of
+ * headroom and the connection is HTTP/1 (an h2 stream would write its frame header in front of each
+ * piece, that is into bytes of the shared body). */
+static bool http_direct(const struct http_conn *c)
+{
+	return c->resp.shared && c->resp.shared_headroom >= LWS_PRE && lws_get_network_wsi(c->wsi) == c->wsi;
+}
+
 /* Writes the next piece of the response. Returns -1 to close the connection. */
 static int http_writeable(struct http_conn *c)
 {
@@ -318,6 +380,20 @@ static int http_writeable(struct http_conn *c)
 		if (c->head_only || c->resp.status == 204 || c->resp.status == 304)
 			c->sent = len;
 		if (c->sent < len) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+	} else if (http_direct(c)) {
+		/* straight from the shared bytes: on HTTP/1 lws_write hands the buffer to send() (or copies what
+		 * the socket did not take) and writes nothing in front of it, so the bytes other responses are
+		 * sending stay intact */
+		n = len - c->sent < HTTP_DIRECT_CHUNK ? len - c->sent : HTTP_DIRECT_CHUNK;
+		done = c->sent + n == len;
+		if (lws_write(c->wsi, (unsigned char *)(uintptr_t)(data + c->sent), n,
+			      done ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		c->sent += n;
+		if (!done) {
 			lws_callback_on_writable(c->wsi);
 			return 0;
 		}
@@ -362,6 +438,9 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return http_writeable(c);
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		wake_deliver();
+		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (c)

@@ -16,6 +16,11 @@ extern const struct lws_protocols transport_http_protocol;
 /* Sets the app every request is dispatched to. Call once before serving. */
 void transport_http_init(struct app *app);
 
+/* Starts the worker for deferred handler work (after the context exists). Returns 0 or -1. */
+int transport_http_start(struct lws_context *ctx);
+/* Joins the worker, answering or releasing what it still held. Before lws_context_destroy. */
+void transport_http_stop(void);
+
 /* Stop taking new requests (they get 503 and a closed connection); in-flight ones complete. */
 void transport_http_drain(void);
 /* Requests currently being read or written. */

@@ -99,6 +99,35 @@ class T(Checks):
             if r.status == 400:
                 expect_error(r, 400)
 
+    def test_password_checks_do_not_stall_other_requests(self):
+        """PBKDF2 runs on a worker thread: while a queue of logins is being checked, other requests are
+        answered (the health check does not wait behind the queued logins)."""
+        import threading
+        with Server() as srv:
+            done = []
+            lock = threading.Lock()
+
+            def login(i):
+                r = srv.post("/api/v1/auth/login", body={"email": f"user{i}@example.org", "password": "x" * 12})
+                with lock:
+                    done.append(("login", r.status, time.monotonic()))
+
+            threads = [threading.Thread(target=login, args=(i,)) for i in range(12)]
+            for t in threads:
+                t.start()
+            time.sleep(0.3)
+            r = srv.get("/healthz")
+            health_at = time.monotonic()
+            for t in threads:
+                t.join()
+            expect(r.status == 200, "health answered", r)
+            statuses = {s for _, s, _ in done}
+            expect(statuses <= {401, 503}, f"logins answered with 401 (or 503 when the queue is full): {statuses}")
+            # answers written together (a stalled loop flushes them at once) count as "not before"
+            before = sum(1 for _, _, t in done if t < health_at + 0.05)
+            expect(before < len(threads) // 2,
+                   f"the health check waited for {before} of {len(threads)} queued password checks")
+
     def test_sigterm_stops_cleanly(self):
         srv = Server()
         srv.start()
