@@ -8,6 +8,7 @@
 #include "api/router.h"
 #include "domain/idempotency.h"
 #include "domain/registrations.h"
+#include "util/qr.h"
 
 /* Personal data and secrets in an answer: never cached, never leaked through Referer. */
 static void reg_private(struct response *resp)
@@ -146,6 +147,35 @@ static void reg_link_get(struct app *app, const struct request *req, const struc
 	reg_private(resp);
 }
 
+/* GET /api/v1/r/{token}/ticket.svg: the QR ticket (its content is the token itself), for a confirmed
+ * registration only — a waitlisted or cancelled person has no seat to show at the door. */
+static void reg_link_ticket(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	struct dom_err err = {0};
+	struct json_object *o = NULL, *st;
+	bool confirmed;
+
+	if (registrations_by_token(app->db, args->tokens[0], req->now, &o, &err)) {
+		api_fail_dom(resp, &err);
+		reg_private(resp);
+		return;
+	}
+	confirmed = json_object_object_get_ex(o, "status", &st) && !strcmp(json_object_get_string(st), "confirmed");
+	json_object_put(o);
+	reg_private(resp);
+	if (!confirmed) {
+		api_fail(resp, API_CONFLICT, "not_confirmed", "a ticket exists only for a confirmed registration");
+		return;
+	}
+	buf_reset(&resp->body);
+	if (qr_svg(args->tokens[0], &resp->body)) {
+		api_fail(resp, API_INTERNAL, NULL, "cannot draw the ticket");
+		return;
+	}
+	api_reply_raw(resp, API_OK, "image/svg+xml");
+}
+
 static void reg_link_act(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp, enum reg_self_action action)
 {
@@ -232,6 +262,7 @@ const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
     {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
     {HTTP_GET, "/api/v1/r/{token:token}", reg_link_get},
+    {HTTP_GET, "/api/v1/r/{token:token}/ticket.svg", reg_link_ticket},
     {HTTP_POST, "/api/v1/r/{token:token}/confirm", reg_link_confirm},
     {HTTP_POST, "/api/v1/r/{token:token}/decline", reg_link_decline},
     {HTTP_POST, "/api/v1/r/{token:token}/cancel", reg_link_cancel},
