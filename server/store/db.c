@@ -264,6 +264,20 @@ int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v)
 	return has ? db_bind_int(st, name, v) : db_bind_null(st, name);
 }
 
+int db_bind_double(sqlite3_stmt *st, const char *name, double v)
+{
+	int idx = db_param(st, name);
+
+	if (!idx)
+		return STORE_ERROR;
+	return sqlite3_bind_double(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v)
+{
+	return has ? db_bind_double(st, name, v) : db_bind_null(st, name);
+}
+
 int db_step(sqlite3_stmt *st)
 {
 	int rc;
@@ -290,6 +304,24 @@ int db_exec_stmt(sqlite3_stmt *st)
 	if (st)
 		sqlite3_reset(st);
 	return rc == 1 ? STORE_OK : rc;
+}
+
+int db_exec_update(sqlite3_stmt *st)
+{
+	int rc = db_exec_stmt(st);
+
+	if (!rc && sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int db_exec_insert(sqlite3_stmt *st, int64_t *id)
+{
+	int rc = db_exec_stmt(st);
+
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	return rc;
 }
 
 const char *db_col_text(sqlite3_stmt *st, int col)

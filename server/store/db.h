@@ -50,12 +50,18 @@ int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
 int db_bind_null(sqlite3_stmt *st, const char *name);
 /* Binds v, or NULL when has is false. */
 int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v);
+int db_bind_double(sqlite3_stmt *st, const char *name, double v);
+int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v);
 
 /* Steps once: 1 for a row, 0 when done, or a negative store_rc (constraint -> STORE_CONFLICT,
  * busy/locked/full/IO -> STORE_BUSY). */
 int db_step(sqlite3_stmt *st);
 /* Steps a statement that returns no rows, then resets it. 0 or negative store_rc. */
 int db_exec_stmt(sqlite3_stmt *st);
+/* Like db_exec_stmt for an UPDATE/DELETE: STORE_NOT_FOUND when it changed no row. */
+int db_exec_update(sqlite3_stmt *st);
+/* Like db_exec_stmt for an INSERT: *id (may be NULL) gets the new rowid. */
+int db_exec_insert(sqlite3_stmt *st, int64_t *id);
 /* Maps a SQLite result code to a store_rc. */
 int db_rc(int sqlite_rc);
 

@@ -60,9 +60,7 @@ int store_auth_account_insert(struct db *db, const char *email, const char *disp
 	rc = rc ? rc : db_bind_text(st, ":role", role);
 	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -385,9 +383,7 @@ int store_auth_token_insert(struct db *db, const char *token_hash, const char *l
 	rc = rc ? rc : db_bind_text(st, ":role", role);
 	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 

@@ -5,30 +5,15 @@
 #include "store/store_demo.h"
 
 #include "store/db.h"
-#include "util/log.h"
-
-/* Binds a REAL by name; unknown names are a bug (STORE_ERROR), as in db_bind_*. */
-static int store_demo_bind_double(sqlite3_stmt *st, const char *name, double v)
-{
-	int idx = sqlite3_bind_parameter_index(st, name);
-
-	if (!idx) {
-		log_err("unknown bind name %s", name);
-		return STORE_ERROR;
-	}
-	return sqlite3_bind_double(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
 
 /* Steps an INSERT and reports the new row id into *id (may be NULL). */
-static int store_demo_exec_id(struct db *db, sqlite3_stmt *st, int rc, int64_t *id)
+static int store_demo_exec_id(sqlite3_stmt *st, int rc, int64_t *id)
 {
 	if (rc) {
 		sqlite3_reset(st);
 		return rc;
 	}
-	rc = db_exec_stmt(st);
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = db_exec_insert(st, id);
 	return rc;
 }
 
@@ -49,7 +34,7 @@ int store_demo_org_insert(struct db *db, const struct store_demo_org *o, int64_t
 	rc = rc ? rc : db_bind_text(st, ":cname", o->contact_name);
 	rc = rc ? rc : db_bind_text(st, ":cemail", o->contact_email);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_venue_insert(struct db *db, const struct store_demo_venue *v, int64_t now, int64_t *id)
@@ -66,11 +51,11 @@ int store_demo_venue_insert(struct db *db, const struct store_demo_venue *v, int
 	rc = rc ? rc : db_bind_text(st, ":city", v->city);
 	rc = rc ? rc : db_bind_text(st, ":address", v->address);
 	rc = rc ? rc : db_bind_text(st, ":tz", v->tz);
-	rc = rc ? rc : store_demo_bind_double(st, ":lat", v->latitude);
-	rc = rc ? rc : store_demo_bind_double(st, ":lon", v->longitude);
+	rc = rc ? rc : db_bind_double(st, ":lat", v->latitude);
+	rc = rc ? rc : db_bind_double(st, ":lon", v->longitude);
 	rc = rc ? rc : db_bind_opt_int(st, ":org", v->org_id > 0, v->org_id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_room_insert(struct db *db, int64_t venue_id, const char *name, int capacity, int64_t *id)
@@ -84,7 +69,7 @@ int store_demo_room_insert(struct db *db, int64_t venue_id, const char *name, in
 	rc = db_bind_int(st, ":venue", venue_id);
 	rc = rc ? rc : db_bind_text(st, ":name", name);
 	rc = rc ? rc : db_bind_int(st, ":cap", capacity);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_person_insert(struct db *db, const struct store_demo_person *p, int64_t *id)
@@ -108,7 +93,7 @@ int store_demo_person_insert(struct db *db, const struct store_demo_person *p, i
 	rc = rc ? rc : db_bind_text(st, ":lang", p->lang);
 	rc = rc ? rc : db_bind_opt_int(st, ":consent", p->consent_at > 0, p->consent_at);
 	rc = rc ? rc : db_bind_int(st, ":created", p->created_at);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_account_insert(struct db *db, const struct store_demo_account *a, int64_t now, int64_t *id)
@@ -127,7 +112,7 @@ int store_demo_account_insert(struct db *db, const struct store_demo_account *a,
 	rc = rc ? rc : db_bind_text(st, ":role", a->role);
 	rc = rc ? rc : db_bind_opt_int(st, ":org", a->org_id > 0, a->org_id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_account_event_insert(struct db *db, int64_t account_id, int64_t event_id)
@@ -141,7 +126,7 @@ int store_demo_account_event_insert(struct db *db, int64_t account_id, int64_t e
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":account", account_id);
 	rc = rc ? rc : db_bind_int(st, ":event", event_id);
-	return store_demo_exec_id(db, st, rc, NULL);
+	return store_demo_exec_id(st, rc, NULL);
 }
 
 int store_demo_event_insert(struct db *db, const struct store_demo_event *e, int64_t *id)
@@ -177,7 +162,7 @@ int store_demo_event_insert(struct db *db, const struct store_demo_event *e, int
 	rc = rc ? rc : db_bind_text(st, ":url", e->url);
 	rc = rc ? rc : db_bind_int(st, ":created", e->created_at);
 	rc = rc ? rc : db_bind_int(st, ":updated", e->updated_at);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_partner_insert(struct db *db, int64_t event_id, int64_t org_id)
@@ -190,7 +175,7 @@ int store_demo_partner_insert(struct db *db, int64_t event_id, int64_t org_id)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":event", event_id);
 	rc = rc ? rc : db_bind_int(st, ":org", org_id);
-	return store_demo_exec_id(db, st, rc, NULL);
+	return store_demo_exec_id(st, rc, NULL);
 }
 
 int store_demo_session_insert(struct db *db, const struct store_demo_session *s, int64_t *id)
@@ -216,7 +201,7 @@ int store_demo_session_insert(struct db *db, const struct store_demo_session *s,
 	rc = rc ? rc : db_bind_opt_int(st, ":fac", s->facilitator_id > 0, s->facilitator_id);
 	rc = rc ? rc : db_bind_text(st, ":title", s->title);
 	rc = rc ? rc : db_bind_int(st, ":created", s->created_at);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_registration_insert(struct db *db, const struct store_demo_registration *r, int64_t *id)
@@ -240,7 +225,7 @@ int store_demo_registration_insert(struct db *db, const struct store_demo_regist
 				  r->attendance_confirmed_at);
 	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
 	rc = rc ? rc : db_bind_int(st, ":updated", r->updated_at);
-	return store_demo_exec_id(db, st, rc, id);
+	return store_demo_exec_id(st, rc, id);
 }
 
 int store_demo_attendance_insert(struct db *db, int64_t session_id, int64_t registration_id,
@@ -261,7 +246,7 @@ int store_demo_attendance_insert(struct db *db, int64_t session_id, int64_t regi
 	rc = rc ? rc : db_bind_text(st, ":method", method);
 	rc = rc ? rc : db_bind_opt_int(st, ":by", recorded_by > 0, recorded_by);
 	rc = rc ? rc : db_bind_int(st, ":at", recorded_at);
-	return store_demo_exec_id(db, st, rc, NULL);
+	return store_demo_exec_id(st, rc, NULL);
 }
 
 /* Runs a one-row, one-integer query into *n. */

@@ -138,9 +138,7 @@ int store_event_insert(struct db *db, struct event_row *r)
 		return STORE_ERROR;
 	rc = store_event_bind(st, r);
 	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, &r->id);
 	return rc;
 }
 
@@ -160,9 +158,7 @@ int store_event_update(struct db *db, const struct event_row *r)
 		return STORE_ERROR;
 	rc = store_event_bind(st, r);
 	rc = rc ? rc : db_bind_int(st, ":id", r->id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
@@ -177,9 +173,7 @@ int store_event_bump(struct db *db, int64_t id, int64_t now)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 

@@ -30,9 +30,7 @@ int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int6
 		return STORE_ERROR;
 	rc = store_org_bind(st, o);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -61,9 +59,7 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 	rc = rc ? rc : db_bind_int(st, ":set_contact_email", !!(o->set & STORE_ORG_CONTACT_EMAIL));
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 

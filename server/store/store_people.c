@@ -38,9 +38,7 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 	rc = rc ? rc : db_bind_opt_int(st, ":org_id", p->org_id > 0, p->org_id);
 	rc = rc ? rc : db_bind_opt_int(st, ":consent_at", p->consent_at > 0, p->consent_at);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -71,9 +69,7 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 	rc = rc ? rc : db_bind_int(st, ":set_lang", !!(p->set & STORE_PERSON_LANG));
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
@@ -234,9 +230,7 @@ int store_person_erase(struct db *db, int64_t id, int64_t now)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
@@ -291,9 +285,7 @@ int store_registration_set_token_hash(struct db *db, int64_t reg_id, const char 
 	rc = db_bind_text(st, ":hash", hash);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", reg_id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 

@@ -167,9 +167,7 @@ int store_reg_person_insert(struct db *db, const struct store_person_new *p, int
 	rc = rc ? rc : db_bind_text(st, ":lang", p->lang);
 	rc = rc ? rc : db_bind_int(st, ":consent", p->consent_at);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -219,9 +217,7 @@ int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const c
 	rc = rc ? rc : db_bind_text(st, ":status", status);
 	rc = rc ? rc : db_bind_text(st, ":hash", token_hash);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 

@@ -92,9 +92,7 @@ int store_session_insert(struct db *db, struct session_row *r)
 	rc = store_session_bind(st, r);
 	rc = rc ? rc : db_bind_int(st, ":event", r->event_id);
 	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, &r->id);
 	return rc;
 }
 
@@ -112,9 +110,7 @@ int store_session_update(struct db *db, const struct session_row *r)
 		return STORE_ERROR;
 	rc = store_session_bind(st, r);
 	rc = rc ? rc : db_bind_int(st, ":id", r->id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
@@ -127,9 +123,7 @@ int store_session_delete(struct db *db, int64_t id)
 	if (!st)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 

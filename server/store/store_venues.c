@@ -5,18 +5,6 @@
 
 #define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
 
-/* Binds a double, or NULL when has is false. */
-static int store_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v)
-{
-	int idx = sqlite3_bind_parameter_index(st, name);
-
-	if (!idx)
-		return STORE_ERROR;
-	if (!has)
-		return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-	return sqlite3_bind_double(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
-
 static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
 {
 	int rc = db_bind_text(st, ":name", v->name);
@@ -24,8 +12,8 @@ static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
 	rc = rc ? rc : db_bind_text(st, ":city", v->city);
 	rc = rc ? rc : db_bind_text(st, ":address", v->address);
 	rc = rc ? rc : db_bind_text(st, ":tz", v->tz);
-	rc = rc ? rc : store_bind_opt_double(st, ":latitude", v->has_latitude, v->latitude);
-	rc = rc ? rc : store_bind_opt_double(st, ":longitude", v->has_longitude, v->longitude);
+	rc = rc ? rc : db_bind_opt_double(st, ":latitude", v->has_latitude, v->latitude);
+	rc = rc ? rc : db_bind_opt_double(st, ":longitude", v->has_longitude, v->longitude);
 	rc = rc ? rc : db_bind_opt_int(st, ":org_id", v->org_id > 0, v->org_id);
 	return rc;
 }
@@ -42,9 +30,7 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 		return STORE_ERROR;
 	rc = store_venue_bind(st, v);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -74,9 +60,7 @@ int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, i
 	rc = rc ? rc : db_bind_int(st, ":set_org_id", !!(v->set & STORE_VENUE_ORG));
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
@@ -179,9 +163,7 @@ int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *
 	rc = db_bind_int(st, ":venue_id", venue_id);
 	rc = rc ? rc : db_bind_text(st, ":name", r->name);
 	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
 
@@ -200,9 +182,7 @@ int store_room_update(struct db *db, int64_t id, const struct store_room *r)
 	rc = rc ? rc : db_bind_int(st, ":set_capacity", !!(r->set & STORE_ROOM_CAPACITY));
 	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) == 0)
-		rc = STORE_NOT_FOUND;
+	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
 
