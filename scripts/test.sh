@@ -9,6 +9,10 @@ if [ ! -d tests/node_modules/ical.js ]; then
 	echo "==> npm install (tests)"
 	(cd tests && npm install --no-audit --no-fund --loglevel=error)
 fi
+if [ ! -d tests/e2e/node_modules ]; then
+	echo "==> npm install (tests/e2e: playwright-core only, it drives Debian's chromium)"
+	(cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+fi
 
 jobs=$(nproc)
 status=0

@@ -265,6 +265,13 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 	mounts[i].cache_intermediaries = 0;
 }
 
+/* The change sink: a commit of this process (seq) reaches the feed cache before the next request. */
+static void main_on_change(void *ctx, int64_t seq)
+{
+	(void)ctx;
+	feeds_changed(seq);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -313,6 +320,7 @@ int main(int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	app.cfg = &cfg;
 	app.db = db;
+	app.sink.changed = main_on_change;
 	transport_http_init(&app);
 	main_refresh_times(&app);
 
@@ -376,6 +384,7 @@ int main(int argc, char **argv)
 		}
 		if (drain_until && (!transport_http_active() || time(NULL) >= drain_until))
 			break;
+		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
 	transport_http_stop();

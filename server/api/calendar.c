@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "api/common.h"
+#include "api/freebusy.h"
 #include "api/router.h"
 #include "domain/feeds.h"
 
@@ -142,6 +143,7 @@ static void cal_serve(const struct request *req, struct response *resp, int rc, 
 	resp->shared_len = v->len;
 	resp->release = feeds_blob_release;
 	resp->shared_ctx = v->blob;
+	resp->shared_headroom = v->headroom;
 	api_reply_raw(resp, API_OK, CAL_CONTENT_TYPE);
 }
 
@@ -289,6 +291,7 @@ const struct route api_calendar_routes[] = {
     {HTTP_GET, "/calendar/public.ics", cal_public},
     {HTTP_GET, "/calendar/events/{id}.ics", cal_event},
     {HTTP_GET, "/calendar/feed/{token:token}.ics", cal_token_feed},
+    {HTTP_GET, "/calendar/freebusy/{token:token}.ifb", api_freebusy_get},
     {HTTP_POST, "/api/v1/calendar-tokens", cal_token_create},
     {HTTP_GET, "/api/v1/calendar-tokens", cal_token_list},
     {HTTP_DELETE, "/api/v1/calendar-tokens/{id}", cal_token_revoke},

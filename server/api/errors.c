@@ -28,13 +28,17 @@ int api_status_of(enum api_fail kind)
 	return api_fails[kind].status;
 }
 
-static void api_error_body(struct response *r, int status, const char *code, const char *message)
+/* The error body; extra (consumed, may be NULL) is added to the error object under key. */
+static void api_error_body_extra(struct response *r, int status, const char *code, const char *message,
+				 const char *key, struct json_object *extra)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *e = json_object_new_object();
 
 	json_object_object_add(e, "code", json_object_new_string(code));
 	json_object_object_add(e, "message", json_object_new_string(message));
+	if (extra)
+		json_object_object_add(e, key, extra);
 	json_object_object_add(o, "error", e);
 	r->status = status;
 	r->content_type = "application/json";
@@ -44,6 +48,11 @@ static void api_error_body(struct response *r, int status, const char *code, con
 	json_object_put(o);
 	if (status == 503)
 		response_header(r, "Retry-After", "2");
+}
+
+static void api_error_body(struct response *r, int status, const char *code, const char *message)
+{
+	api_error_body_extra(r, status, code, message, NULL, NULL);
 }
 
 void api_fail(struct response *r, enum api_fail kind, const char *code, const char *fmt, ...)
@@ -59,6 +68,11 @@ void api_fail(struct response *r, enum api_fail kind, const char *code, const ch
 
 void api_fail_dom(struct response *r, const struct dom_err *e)
 {
+	api_fail_dom_extra(r, e, NULL, NULL);
+}
+
+void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char *key, struct json_object *extra)
+{
 	enum api_fail kind;
 
 	switch (e->code) {
@@ -72,7 +86,8 @@ void api_fail_dom(struct response *r, const struct dom_err *e)
 	case DOM_UNPROCESSABLE: kind = API_UNPROCESSABLE; break;
 	default: kind = API_INTERNAL; break;
 	}
-	api_error_body(r, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code, e->message);
+	api_error_body_extra(r, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code, e->message, key,
+			     extra);
 }
 
 void api_fail_json(struct response *r, const struct jsonx_err *e)

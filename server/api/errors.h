@@ -40,6 +40,9 @@ void api_fail(struct response *r, enum api_fail kind, const char *code, const ch
 	__attribute__((format(printf, 4, 5)));
 /* Error reply for a domain result (e->code != DOM_OK). */
 void api_fail_dom(struct response *r, const struct dom_err *e);
+/* The same with one more member of the error object, extra under key (e.g. an import's "refused" list);
+ * consumes extra (NULL: none). */
+void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char *key, struct json_object *extra);
 /* Error reply for a bad JSON body or field (400). */
 void api_fail_json(struct response *r, const struct jsonx_err *e);
 /* Success reply with a JSON body; consumes obj (may be NULL for no body). */

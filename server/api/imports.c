@@ -1,6 +1,166 @@
-/* imports: placeholder route table until the ICS import lands. */
+/*
+ * imports: the HTTP handler of POST /api/v1/events/import — content type, query parameters, authentication,
+ * one domain call, render; no SQL, no iCalendar reading and no rules of its own (domain/imports.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/common.h"
 #include "api/router.h"
+#include "domain/imports.h"
+
+#define IMPORTS_CAPACITY_MAX 1000000
+
+static const char *const imports_types[] = {"training", "workshop", "concertation", NULL};
+static const char *const imports_visibilities[] = {"public", "invited", "internal", NULL};
+static const char *const imports_langs[] = {"fr", "ar", "en", NULL};
+
+/* Whether the Content-Type is text/calendar (parameters such as charset allowed). */
+static bool imports_is_calendar(const char *ct)
+{
+	size_t n = strcspn(ct, ";");
+
+	while (n && ct[n - 1] == ' ')
+		n--;
+	return n == strlen("text/calendar") && !strncasecmp(ct, "text/calendar", n);
+}
+
+/* An optional query parameter that must be one of choices: index into *idx. 1/0/-1 (400 filled). */
+static int imports_query_enum(const struct request *req, struct response *resp, const char *key,
+			      const char *const *choices, int *idx)
+{
+	char v[32];
+	int rc = api_query_text(req, resp, key, v, sizeof(v));
+
+	if (rc <= 0)
+		return rc;
+	for (int i = 0; choices[i]; i++) {
+		if (!strcmp(v, choices[i])) {
+			*idx = i;
+			return 1;
+		}
+	}
+	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be one of %s%s%s%s%s",
+		 key, choices[0], choices[1] ? ", " : "", choices[1] ? choices[1] : "",
+		 choices[2] ? ", " : "", choices[2] ? choices[2] : "");
+	return -1;
+}
+
+/* An optional 0/1 flag: *out set. 0 or -1 (400 filled). */
+static int imports_query_flag(const struct request *req, struct response *resp, const char *key, bool dflt,
+			      bool *out)
+{
+	char v[8];
+	int rc = api_query_text(req, resp, key, v, sizeof(v));
+
+	*out = dflt;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return 0;
+	if (!strcmp(v, "1") || !strcmp(v, "true")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "0") || !strcmp(v, "false")) {
+		*out = false;
+		return 0;
+	}
+	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be 0 or 1", key);
+	return -1;
+}
+
+/* Reads every query parameter into rq (tz into tzbuf). 0 or -1 with a 400 filled. */
+static int imports_query(const struct request *req, struct response *resp, struct import_request *rq,
+			 char *tzbuf, size_t tzlen)
+{
+	char cap[24];
+	bool dry_run;
+	int idx, rc;
+
+	memset(rq, 0, sizeof(*rq));
+	if (api_query_id(req, resp, "org_id", &rq->org_id) < 0 ||
+	    api_query_id(req, resp, "venue_id", &rq->venue_id) < 0)
+		return -1;
+	if (imports_query_flag(req, resp, "dry_run", true, &dry_run) ||
+	    imports_query_flag(req, resp, "skip_refused", false, &rq->skip_refused))
+		return -1;
+	rq->commit = !dry_run;
+	rc = imports_query_enum(req, resp, "type", imports_types, &idx);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		rq->type = imports_types[idx];
+	rc = imports_query_enum(req, resp, "visibility", imports_visibilities, &idx);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		rq->visibility = imports_visibilities[idx];
+	rc = imports_query_enum(req, resp, "lang", imports_langs, &idx);
+	if (rc < 0)
+		return -1;
+	rq->lang = rc ? idx : 0;
+	rc = api_query_text(req, resp, "capacity", cap, sizeof(cap));
+	if (rc < 0)
+		return -1;
+	if (rc) {
+		char *end;
+		long long n = strtoll(cap, &end, 10);
+
+		if (end == cap || *end || n < 0 || n > IMPORTS_CAPACITY_MAX) {
+			api_fail(resp, API_BAD_REQUEST, "invalid_query",
+				 "query parameter 'capacity' must be a whole number from 0 to %d",
+				 IMPORTS_CAPACITY_MAX);
+			return -1;
+		}
+		rq->has_capacity = true;
+		rq->capacity = n;
+	}
+	rc = api_query_text(req, resp, "tz", tzbuf, tzlen);
+	if (rc < 0)
+		return -1;
+	rq->tz = rc ? tzbuf : NULL;
+	return 0;
+}
+
+static void imports_post(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	struct json_object *out = NULL, *refused = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	struct import_request rq;
+	char tz[64];
+	int64_t created = 0, seq = 0;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (!imports_is_calendar(req->content_type)) {
+		api_fail(resp, API_UNSUPPORTED_MEDIA, NULL, "send the file as text/calendar");
+		return;
+	}
+	if (imports_query(req, resp, &rq, tz, sizeof(tz)))
+		return;
+	if (imports_run(app->db, &p, &rq, req->body ? req->body : "", req->body ? req->body_len : 0, req->now,
+			&out, &created, &seq, &e)) {
+		if (out && json_object_object_get_ex(out, "refused", &refused))
+			json_object_get(refused);
+		json_object_put(out);
+		api_fail_dom_extra(resp, &e, "refused", refused);
+		return;
+	}
+	if (created > 0) {
+		app_changed(app, seq);
+		api_reply(resp, API_CREATED, out);
+		return;
+	}
+	api_reply(resp, API_OK, out);
+}
 
 const struct route api_imports_routes[] = {
-	{ 0 },
+    {HTTP_POST, "/api/v1/events/import", imports_post},
+    {0},
 };

@@ -6,6 +6,7 @@
  */
 #include "domain/feeds.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define FEEDS_NAME_MAX	512
 #define FEEDS_LABEL_MAX 200
 #define FEEDS_SEP	"\x1f" /* key separator: validated query texts never hold control characters */
+#define FEEDS_HEADROOM	32     /* >= LWS_PRE (16 in lws 4.1): bytes in front of a feed's text */
 
 struct feed_blob {
 	int refs; /* the cache's reference plus one per response being written */
@@ -29,8 +31,11 @@ struct feed_blob {
 	char etag[FEEDS_ETAG_LEN];
 	char content_hash[SECRET_HASH_LEN + 1]; /* hash of the body without DTSTAMP lines */
 	size_t len;
-	char data[]; /* len bytes + NUL */
+	char headroom[FEEDS_HEADROOM]; /* lets the transport send data without copying it (never written) */
+	char data[];		       /* len bytes + NUL, right after headroom */
 };
+_Static_assert(offsetof(struct feed_blob, data) == offsetof(struct feed_blob, headroom) + FEEDS_HEADROOM,
+	       "feed bytes must follow their headroom");
 
 /* One cached feed. Lives in the cache; service thread only. */
 struct feeds_entry {
@@ -44,6 +49,9 @@ struct feeds_entry {
 struct feed_cache {
 	struct feeds_entry entries[FEEDS_CACHE_MAX];
 	uint64_t clock;
+	int64_t seq;	/* change-log position read in this service pass, valid while seq_known */
+	bool seq_known; /* cleared at each pass and by each commit of this process (feeds_changed) */
+	bool passes;	/* feeds_pass_begin was called: without passes (tests, tools) seq is never kept */
 };
 
 /* The one cache of the process; static so that its entries stay reachable until dropped. */
@@ -72,6 +80,35 @@ static void feeds_entry_drop(struct feeds_entry *e)
 {
 	feeds_blob_release(e->blob);
 	memset(e, 0, sizeof(*e));
+}
+
+void feeds_pass_begin(void)
+{
+	feeds_the_cache.seq_known = false;
+	feeds_the_cache.passes = true;
+}
+
+void feeds_changed(int64_t seq)
+{
+	(void)seq;
+	feeds_the_cache.seq_known = false;
+}
+
+/* The change-log position: read once per service pass (a pass handles many requests under load). */
+static int feeds_seq(struct feed_cache *c, struct db *db, int64_t *seq)
+{
+	int rc;
+
+	if (c->seq_known) {
+		*seq = c->seq;
+		return STORE_OK;
+	}
+	rc = store_feeds_max_seq(db, seq);
+	if (rc)
+		return rc;
+	c->seq = *seq;
+	c->seq_known = c->passes;
+	return STORE_OK;
 }
 
 void feeds_invalidate_all(void)
@@ -167,7 +204,7 @@ static int feeds_get(struct feed_cache *c, struct db *db, const struct config *c
 	memset(out, 0, sizeof(*out));
 	buf_init(&b, FEEDS_BODY_MAX);
 	/* read the position before rendering: a change committed meanwhile makes the next request render */
-	rc = store_feeds_max_seq(db, &seq);
+	rc = feeds_seq(c, db, &seq);
 	if (rc) {
 		rc = dom_from_store(err, rc, "change log");
 		goto out;
@@ -209,6 +246,7 @@ hit:
 	out->len = e->blob->len;
 	out->etag = e->blob->etag;
 	out->last_modified = e->blob->last_modified;
+	out->headroom = FEEDS_HEADROOM;
 	rc = DOM_OK;
 out:
 	buf_free(&b);

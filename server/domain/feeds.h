@@ -40,6 +40,7 @@ struct feed_view {
 	const char *etag;	/* strong validator, quoted: hash of exactly these bytes */
 	int64_t last_modified;	/* when these bytes were first rendered */
 	struct feed_blob *blob; /* the reference the caller owns */
+	size_t headroom;	/* bytes of the blob in front of data (see struct response shared_headroom) */
 };
 
 /* The process-wide cache (created empty, never NULL). Service thread only. */
@@ -47,6 +48,13 @@ struct feed_cache *feeds_cache(void);
 /* Drops every cached feed of the process-wide cache (SIGHUP after a tzdata upgrade, and at exit to free
  * memory); feeds being written stay valid until released. Service thread only. */
 void feeds_invalidate_all(void);
+/* The change-log position a cached feed is checked against is read at most once per service-loop pass
+ * (SELECT max(seq) per request was ~10% of a 304's cost): main calls feeds_pass_begin before each pass,
+ * and the change sink calls feeds_changed after each commit of this process, so such a commit is seen
+ * by the next request and a commit of another process or connection from the next pass on. Until the
+ * first feeds_pass_begin (unit tests, tools) every request reads the position. Service thread only. */
+void feeds_pass_begin(void);
+void feeds_changed(int64_t seq);
 /* Drops one reference; frees the blob at zero. Accepts NULL. Matches struct response's release. */
 void feeds_blob_release(void *blob);
 

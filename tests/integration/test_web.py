@@ -1,0 +1,121 @@
+"""Web pages: starts majlisd with demo data and the repository's web root, checks how the static files
+and the participant's page are served (types, security headers, no-store), then drives Debian's
+chromium through them with playwright-core (tests/e2e/web.spec.mjs): the programme lists events,
+Arabic turns the page right to left, the subscription and add-to-calendar links point at working
+feeds, the personal page shows a registration and Confirm works, and no console error (a CSP
+violation would be one) shows up."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+E2E = os.path.join(REPO, "tests", "e2e")
+WEB = os.path.join(REPO, "web")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def e2e_ready():
+    """Installs playwright-core into tests/e2e/node_modules when missing (never a browser)."""
+    if os.path.isfile(os.path.join(E2E, "node_modules", "playwright-core", "package.json")):
+        return
+    npm = shutil.which("npm")
+    expect(npm and shutil.which("node"), "node and npm are required (apt-get install nodejs npm)")
+    env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
+    r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=E2E,
+                       capture_output=True, text=True, timeout=300, env=env)
+    expect(r.returncode == 0, "`cd tests/e2e && npm install` failed:\n" + r.stdout + r.stderr)
+
+
+class T(Checks):
+    def __init__(self):
+        self.srv = None
+
+    def registration(self):
+        """A confirmed registration (its token) to an upcoming public event, made through the API."""
+        today = datetime.now(ZoneInfo("Africa/Casablanca")).date().isoformat()
+        events = expect_status(self.srv.get(f"/api/v1/events?from={today}&limit=200"), 200)["items"]
+        for i, ev in enumerate(events):
+            if ev["status"] != "scheduled" or ev["needs_approval"]:
+                continue
+            r = self.srv.post(f"/api/v1/events/{ev['id']}/registrations",
+                              {"name": "Salma Webtest", "email": f"salma.web{i}@example.org", "lang": "fr",
+                               "consent": True})
+            if r.status == 201 and r.json["registration"]["status"] == "confirmed":
+                expect(r.json["link"] == "/r/" + r.json["token"], "link", r)
+                return r.json["token"]
+        raise AssertionError("no upcoming public event with a free seat in the demo data")
+
+    def test_static_files(self):
+        for path, ctype in (("/", "text/html"), ("/index.html", "text/html"), ("/app.js", "text/javascript"),
+                            ("/common.js", "text/javascript"), ("/r.js", "text/javascript"),
+                            ("/style.css", "text/css"), ("/icon.svg", "image/svg+xml")):
+            r = self.srv.get(path)
+            expect_status(r, 200, path)
+            expect(r.headers.get("content-type", "").startswith(ctype), f"{path} type", r)
+            csp = r.headers.get("content-security-policy", "")
+            expect("script-src 'self'" in csp and "default-src 'none'" in csp, f"{path} CSP", r)
+            expect(r.headers.get("x-content-type-options") == "nosniff", f"{path} nosniff", r)
+        home = self.srv.get("/").body
+        expect("<script>" not in home and "style=" not in home and " on" + "click" not in home,
+               "no inline script or style in index.html")
+        # the API, the feeds and the health check still go to the callback
+        expect_status(self.srv.get("/healthz"), 200)
+        expect(self.srv.get("/api/v1/events").headers.get("content-type") == "application/json", "API")
+        expect(self.srv.get("/calendar/public.ics").headers.get("content-type", "").startswith("text/calendar"),
+               "feeds")
+        expect_error(self.srv.get("/api/v1/nope"), 404)
+        expect(self.srv.get("/no-such-file.html").status == 404, "missing file")
+
+    def test_personal_page_served(self):
+        token = self.registration()
+        r = self.srv.get("/r/" + token)
+        expect_status(r, 200)
+        expect(r.headers.get("content-type") == "text/html; charset=utf-8", "type", r)
+        expect(r.headers.get("cache-control") == "no-store", "no-store", r)
+        expect(r.headers.get("referrer-policy") == "no-referrer", "no-referrer", r)
+        expect(token not in r.body, "the page does not echo the token")
+        with open(os.path.join(WEB, "r.html"), encoding="utf-8") as f:
+            expect(r.body == f.read(), "the bytes of web/r.html")
+        h = self.srv.request("HEAD", "/r/" + token)
+        expect(h.status == 200 and h.body == "", "HEAD", h)
+        expect(self.srv.get("/r/not.a.token").status == 404, "a path that is no token")
+        expect(self.srv.post("/r/" + token, {}).status == 405, "POST")
+
+    def test_browser(self):
+        expect(os.path.exists(CHROMIUM), "chromium is required (apt-get install chromium)")
+        e2e_ready()
+        token = self.registration()
+        base = f"http://127.0.0.1:{self.srv.port}"
+        r = subprocess.run(["node", os.path.join(E2E, "web.spec.mjs"), base, token], capture_output=True,
+                           text=True, timeout=240)
+        lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+        expect(lines, "web.spec.mjs printed no result:\n" + r.stdout + r.stderr)
+        out = json.loads(lines[-1])
+        for name in ("index_lists_events", "arabic_rtl", "subscribe_links", "subscribe_feed_answers",
+                     "add_to_calendar", "personal_page", "cancel_asks_first", "confirm_works", "ticket_shown", "invalid_link",
+                     "no_console_errors"):
+            c = out["checks"].get(name)
+            expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
+        expect(r.returncode == 0, f"web.spec.mjs failed: {out['failed']}")
+        # confirmed through the page: the API agrees
+        view = expect_status(self.srv.get("/api/v1/r/" + token), 200)
+        expect(view["status"] == "confirmed" and view["attendance_confirmed_at"], "attendance confirmed", view)
+        print("     screenshots: " + ", ".join(out["screenshots"]))
+
+    def run(self):
+        with Server(demo=True, extra_args=["--web-root", WEB]) as srv:
+            self.srv = srv
+            super().run()
+
+
+if __name__ == "__main__":
+    T().run()

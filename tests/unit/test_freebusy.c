@@ -1,0 +1,423 @@
+/* test_freebusy: table-driven unit tests of calendar/freebusy (merging, tentative periods, clipping to
+ * the range, rendered text) and of domain/freebusy in-process on a fresh database (owners, statuses,
+ * range rules, tokens); it checks the text and must not include libical itself. */
+#include "calendar/freebusy.h"
+#include "domain/freebusy.h"
+#include "store/db.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "util/secret.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define B	     FREEBUSY_BUSY
+#define T	     FREEBUSY_TENTATIVE
+#define MAXP	     8
+
+/* --- merging --- */
+
+struct merge_case {
+	const char *name;
+	int64_t from, to;
+	struct freebusy_period in[MAXP];
+	size_t n_in;
+	struct freebusy_period want[MAXP];
+	size_t n_want;
+};
+
+static const struct merge_case merge_cases[] = {
+    {"empty", 0, 100, {{0}}, 0, {{0}}, 0},
+    {"one", 0, 100, {{10, 20, B}}, 1, {{10, 20, B}}, 1},
+    {"unsorted disjoint", 0, 100, {{50, 60, B}, {10, 20, B}}, 2, {{10, 20, B}, {50, 60, B}}, 2},
+    {"overlap", 0, 100, {{10, 30, B}, {20, 40, B}}, 2, {{10, 40, B}}, 1},
+    {"back to back", 0, 100, {{10, 20, B}, {20, 30, B}}, 2, {{10, 30, B}}, 1},
+    {"contained", 0, 100, {{10, 50, B}, {20, 30, B}, {25, 26, B}}, 3, {{10, 50, B}}, 1},
+    {"duplicates", 0, 100, {{10, 20, B}, {10, 20, B}}, 2, {{10, 20, B}}, 1},
+    {"tentative alone", 0, 100, {{10, 20, T}, {15, 25, T}}, 2, {{10, 25, T}}, 1},
+    {"busy wins over tentative", 0, 100, {{10, 30, T}, {15, 20, B}}, 2,
+     {{10, 15, T}, {15, 20, B}, {20, 30, T}}, 3},
+    {"tentative under busy vanishes", 0, 100, {{10, 40, B}, {15, 20, T}}, 2, {{10, 40, B}}, 1},
+    {"tentative then busy touching", 0, 100, {{10, 20, T}, {20, 30, B}}, 2, {{10, 20, T}, {20, 30, B}}, 2},
+    {"tentative sticks out", 0, 100, {{10, 20, B}, {15, 30, T}}, 2, {{10, 20, B}, {20, 30, T}}, 2},
+    {"more periods out than in", 0, 100, {{0, 100, T}, {20, 30, B}, {60, 70, B}}, 3,
+     {{0, 20, T}, {20, 30, B}, {30, 60, T}, {60, 70, B}, {70, 100, T}}, 5},
+    {"clipped at both ends", 10, 50, {{0, 20, B}, {40, 60, T}}, 2, {{10, 20, B}, {40, 50, T}}, 2},
+    {"outside the range", 10, 50, {{0, 10, B}, {50, 60, B}, {60, 70, T}}, 3, {{0}}, 0},
+    {"empty and inverted periods", 0, 100, {{10, 10, B}, {30, 20, B}, {40, 45, T}}, 3, {{40, 45, T}}, 1},
+    {"empty range", 50, 50, {{10, 90, B}}, 1, {{0}}, 0},
+};
+
+static void test_merge_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(merge_cases); i++) {
+		const struct merge_case *c = &merge_cases[i];
+		struct freebusy_period *out = NULL;
+		size_t n = 99;
+
+		assert_int_equal(freebusy_merge(c->in, c->n_in, c->from, c->to, &out, &n), 0);
+		if (n != c->n_want)
+			fail_msg("%s: %zu periods, want %zu", c->name, n, c->n_want);
+		for (size_t k = 0; k < n; k++) {
+			if (out[k].start != c->want[k].start || out[k].end != c->want[k].end ||
+			    out[k].type != c->want[k].type)
+				fail_msg("%s: period %zu is %lld-%lld/%d, want %lld-%lld/%d", c->name, k,
+					 (long long)out[k].start, (long long)out[k].end, (int)out[k].type,
+					 (long long)c->want[k].start, (long long)c->want[k].end,
+					 (int)c->want[k].type);
+		}
+		if (!n)
+			assert_null(out);
+		free(out);
+	}
+}
+
+/* --- rendering --- */
+
+static char *render(const struct freebusy_period *p, size_t n, int64_t from, int64_t to)
+{
+	struct freebusy_calendar cal = {
+	    .uid = "freebusy-7@majlis.test",
+	    .stamp = 1790000000, /* 2026-09-21T14:13:20Z */
+	    .from = from,
+	    .to = to,
+	    .periods = p,
+	    .n_periods = n,
+	};
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(freebusy_render(&cal, &b), 0);
+	assert_non_null(b.data);
+	return buf_steal(&b);
+}
+
+static void test_render_text(void **state)
+{
+	/* 2026-10-15 09:00Z-11:00Z busy, 10:00Z-13:00Z tentative, 2026-10-16 tentative */
+	const struct freebusy_period p[] = {
+	    {1792054800, 1792062000, B},
+	    {1792058400, 1792069200, T},
+	    {1792141200, 1792144800, T},
+	};
+	char *t = render(p, ARRAY_LEN(p), 1791932400, 1792537200); /* 2026-10-14T00:00 .. 10-21 (+01) */
+
+	(void)state;
+	assert_non_null(strstr(t, "BEGIN:VCALENDAR\r\n"));
+	assert_non_null(strstr(t, "VERSION:2.0\r\n"));
+	assert_non_null(strstr(t, "BEGIN:VFREEBUSY\r\n"));
+	assert_non_null(strstr(t, "UID:freebusy-7@majlis.test\r\n"));
+	assert_non_null(strstr(t, "DTSTAMP:20260921T141320Z\r\n"));
+	assert_non_null(strstr(t, "DTSTART:20261013T230000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:20261020T230000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:20261015T090000Z/20261015T110000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20261015T110000Z/20261015T130000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20261016T090000Z/20261016T100000Z\r\n"));
+	/* no personal data, no iTIP */
+	assert_null(strstr(t, "ORGANIZER"));
+	assert_null(strstr(t, "ATTENDEE"));
+	assert_null(strstr(t, "METHOD"));
+	/* the busy period comes before the tentative one that follows it */
+	assert_true(strstr(t, "FBTYPE=BUSY:") < strstr(t, "FBTYPE=BUSY-TENTATIVE:"));
+	free(t);
+}
+
+static void test_render_empty_and_clipped(void **state)
+{
+	const struct freebusy_period p[] = {{1000, 5000, B}};
+	char *t;
+
+	(void)state;
+	t = render(NULL, 0, 0, 86400);
+	assert_null(strstr(t, "FREEBUSY;"));
+	assert_non_null(strstr(t, "DTSTART:19700101T000000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:19700102T000000Z\r\n"));
+	free(t);
+	t = render(p, 1, 2000, 86400);
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:19700101T003320Z/19700101T012320Z\r\n"));
+	free(t);
+}
+
+/* --- the domain, in-process on a fresh database --- */
+
+/* A migrated database in a temporary file: organisation 1 owns event 1 (confirmed for person 1),
+ * event 2 (pending for person 1), event 3 (cancelled), event 4 (postponed, person 1 facilitates a
+ * session); organisation 2 owns event 5 with organisation 1 as a partner. Tokens: "orgtoken" (org 1),
+ * "persontoken" (person 1), "revokedtoken", "accounttoken". */
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct config cfg;
+	int64_t now;
+};
+
+static void exec_sql(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static void add_token(struct db *db, int64_t id, const char *token, const char *kind, int64_t owner,
+		      bool revoked)
+{
+	char hash[SECRET_HASH_LEN + 1], sql[512];
+
+	secret_hash(token, strlen(token), hash);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO calendar_tokens (id, token_hash, owner_kind, owner_id, created_at, revoked_at) "
+		 "VALUES (%lld, '%s', '%s', %lld, 0, %s)",
+		 (long long)id, hash, kind, (long long)owner, revoked ? "1" : "NULL");
+	exec_sql(db, sql);
+}
+
+/* Session times: day d (from 2026-10-15) hour h UTC, lasting len hours. */
+#define DAY0 1792022400LL /* 2026-10-15T00:00:00Z */
+#define AT(d, h) (DAY0 + (d) * 86400LL + (h) * 3600LL)
+
+static void add_session(struct db *db, int64_t event, int64_t start, int64_t end, int64_t facilitator)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, "
+		 "start_offset, end_offset, facilitator_id, created_at, updated_at) VALUES (%lld, "
+		 "'2026-10-15T10:00:00', '2026-10-15T12:00:00', 'Africa/Casablanca', %lld, %lld, 0, 0, %s, 0, 0)",
+		 (long long)event, (long long)start, (long long)end, facilitator ? "1" : "NULL");
+	exec_sql(db, sql);
+}
+
+static int fixture_setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256];
+	int fd;
+
+	assert_non_null(fx);
+	snprintf(fx->path, sizeof(fx->path), "/tmp/test_freebusy_XXXXXX");
+	fd = mkstemp(fx->path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(db_open(fx->path, DB_MIGRATE, &fx->db, err, sizeof(err)), 0);
+	config_defaults(&fx->cfg);
+	snprintf(fx->cfg.calendar_domain, sizeof(fx->cfg.calendar_domain), "majlis.test");
+	fx->now = AT(-1, 12); /* 2026-10-14T12:00Z: "today" is the 14th in Casablanca (UTC+0 then) */
+	exec_sql(fx->db,
+		 "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
+		 "(1, 'Org', 'ngo', 0, 0), (2, 'Other', 'ngo', 0, 0);"
+		 "INSERT INTO people (id, org_id, name, email, created_at, updated_at) VALUES "
+		 "(1, 1, 'Secret Name', 'secret@example.org', 0, 0), (2, 1, 'Gone', NULL, 0, 0);"
+		 "UPDATE people SET erased_at = 5 WHERE id = 2;"
+		 "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, status, created_at, "
+		 "updated_at) VALUES "
+		 "(1, 'training', 'Confirmed title', 1, 10, 'public', 'scheduled', 0, 0),"
+		 "(2, 'workshop', 'Pending title', 1, 10, 'internal', 'scheduled', 0, 0),"
+		 "(3, 'workshop', 'Cancelled title', 1, 10, 'public', 'cancelled', 0, 0),"
+		 "(4, 'concertation', 'Postponed title', 1, 10, 'public', 'postponed', 0, 0),"
+		 "(5, 'concertation', 'Partner title', 2, 10, 'invited', 'scheduled', 0, 0),"
+		 "(6, 'training', 'Unrelated', 2, 10, 'public', 'scheduled', 0, 0);"
+		 "INSERT INTO event_partners (event_id, org_id) VALUES (5, 1);"
+		 "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
+		 "VALUES (1, 1, 'confirmed', 'h1', 0, 0), (2, 1, 'pending', 'h2', 0, 0), "
+		 "(3, 1, 'confirmed', 'h3', 0, 0), (6, 1, 'cancelled', 'h6', 0, 0);"
+		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', "
+		 "1790000000);");
+	add_session(fx->db, 1, AT(1, 9), AT(1, 12), 0);	 /* busy */
+	add_session(fx->db, 1, AT(1, 12), AT(1, 14), 0); /* back to back: merged */
+	add_session(fx->db, 2, AT(1, 13), AT(1, 16), 0); /* pending: tentative past the busy end */
+	add_session(fx->db, 3, AT(2, 9), AT(2, 12), 0);	 /* cancelled: never busy */
+	add_session(fx->db, 4, AT(3, 9), AT(3, 12), 1);	 /* postponed, facilitated: tentative */
+	add_session(fx->db, 5, AT(4, 9), AT(4, 12), 0);	 /* partner event: busy for org 1 */
+	add_session(fx->db, 6, AT(5, 9), AT(5, 12), 0);	 /* cancelled registration: not busy */
+	add_session(fx->db, 1, AT(90, 9), AT(90, 12), 0); /* beyond the default 60 days */
+	add_token(fx->db, 1, "orgtoken", "organisation", 1, false);
+	add_token(fx->db, 2, "persontoken", "person", 1, false);
+	add_token(fx->db, 3, "revokedtoken", "organisation", 1, true);
+	add_token(fx->db, 4, "accounttoken", "account", 1, false);
+	add_token(fx->db, 5, "erasedtoken", "person", 2, false);
+	*state = fx;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	db_close(fx->db);
+	unlink(fx->path);
+	free(fx);
+	return 0;
+}
+
+/* The answer for token over from..to (NULL: defaults); asserts DOM_OK. Caller frees the text. */
+static char *answer(struct fixture *fx, const char *token, const char *from, const char *to)
+{
+	struct freebusy_answer a;
+	struct dom_err e = {0};
+	char *t;
+
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, token, from, to, fx->now, &a, &e), DOM_OK);
+	assert_int_equal(strlen(a.body.data), a.body.len);
+	assert_int_equal(strlen(a.etag), 34);
+	t = strdup(a.body.data);
+	freebusy_answer_free(&a);
+	return t;
+}
+
+static void test_domain_person(void **state)
+{
+	struct fixture *fx = *state;
+	char *t = answer(fx, "persontoken", NULL, NULL);
+
+	assert_non_null(strstr(t, "UID:freebusy-2@majlis.test\r\n"));
+	assert_non_null(strstr(t, "DTSTAMP:20260921T141320Z\r\n"));
+	/* today (2026-10-14, UTC+0 in Casablanca) to +60 days */
+	assert_non_null(strstr(t, "DTSTART:20261014T000000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:20261214T000000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:20261016T090000Z/20261016T140000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20261016T140000Z/20261016T160000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20261018T090000Z/20261018T120000Z\r\n"));
+	assert_null(strstr(t, "20261017T09")); /* cancelled event */
+	assert_null(strstr(t, "20261019T09")); /* partner event: not the person's */
+	assert_null(strstr(t, "20261020T09")); /* cancelled registration */
+	assert_null(strstr(t, "20270113"));    /* outside the range */
+	assert_null(strstr(t, "Secret"));
+	assert_null(strstr(t, "secret@"));
+	assert_null(strstr(t, "title"));
+	free(t);
+}
+
+static void test_domain_org(void **state)
+{
+	struct fixture *fx = *state;
+	char *t = answer(fx, "orgtoken", "2026-10-15", "2027-01-31");
+
+	assert_non_null(strstr(t, "UID:freebusy-1@majlis.test\r\n"));
+	assert_non_null(strstr(t, "DTSTART:20261015T000000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:20270201T000000Z\r\n"));
+	/* the organisation's own events are firm, whatever the registrations say */
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:20261016T090000Z/20261016T160000Z\r\n"));
+	assert_null(strstr(t, "20261017T09"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20261018T090000Z/20261018T120000Z\r\n"));
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:20261019T090000Z/20261019T120000Z\r\n"));
+	assert_null(strstr(t, "20261020T09")); /* another organisation's event */
+	assert_non_null(strstr(t, "FREEBUSY;FBTYPE=BUSY:20270113T090000Z/20270113T120000Z\r\n"));
+	free(t);
+}
+
+static void test_domain_range_bounds(void **state)
+{
+	struct fixture *fx = *state;
+	char *t;
+
+	/* one day; a session straddling the end is clipped */
+	t = answer(fx, "orgtoken", "2026-10-16", "2026-10-16");
+	assert_non_null(strstr(t, "DTSTART:20261016T000000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:20261017T000000Z\r\n"));
+	assert_non_null(strstr(t, "FBTYPE=BUSY:20261016T090000Z/20261016T160000Z\r\n"));
+	assert_null(strstr(t, "20261018T09"));
+	free(t);
+	/* the offset of the day's midnight: 2026-06-01 is UTC+1 in Casablanca */
+	t = answer(fx, "orgtoken", "2026-06-01", "2026-06-01");
+	assert_non_null(strstr(t, "DTSTART:20260531T230000Z\r\n"));
+	assert_non_null(strstr(t, "DTEND:20260601T230000Z\r\n"));
+	free(t);
+	/* 366 days is the most (2028 is a leap year) */
+	t = answer(fx, "orgtoken", "2027-03-01", "2028-02-29");
+	free(t);
+	/* only ?to=: from today */
+	t = answer(fx, "orgtoken", NULL, "2026-10-20");
+	assert_non_null(strstr(t, "DTSTART:20261014T000000Z\r\n"));
+	free(t);
+}
+
+struct bad_case {
+	const char *token, *from, *to;
+	enum dom_code code;
+};
+
+static void test_domain_refusals(void **state)
+{
+	static const struct bad_case cases[] = {
+	    {"orgtoken", "2026-02-30", NULL, DOM_INVALID},
+	    {"orgtoken", "2026-1-01", NULL, DOM_INVALID},
+	    {"orgtoken", "20261001", NULL, DOM_INVALID},
+	    {"orgtoken", NULL, "2026-13-01", DOM_INVALID},
+	    {"orgtoken", "2026-10-20", "2026-10-19", DOM_INVALID},
+	    {"orgtoken", "2027-03-01", "2028-03-01", DOM_INVALID},
+	    {"orgtoken", NULL, "2026-10-13", DOM_INVALID},
+	    {"nosuchtoken", NULL, NULL, DOM_NOT_FOUND},
+	    {"revokedtoken", NULL, NULL, DOM_NOT_FOUND},
+	    {"accounttoken", NULL, NULL, DOM_NOT_FOUND},
+	    {"erasedtoken", NULL, NULL, DOM_NOT_FOUND},
+	};
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct freebusy_answer a;
+		struct dom_err e = {0};
+		int rc = freebusy_by_token(fx->db, &fx->cfg, cases[i].token, cases[i].from, cases[i].to,
+					   fx->now, &a, &e);
+
+		if (rc != (int)cases[i].code)
+			fail_msg("case %zu: %d, want %d (%s)", i, rc, (int)cases[i].code, e.message);
+		if (rc == DOM_INVALID)
+			assert_string_equal(e.id, "invalid_query");
+		freebusy_answer_free(&a);
+	}
+}
+
+static void test_domain_validators_stable(void **state)
+{
+	struct fixture *fx = *state;
+	struct freebusy_answer a, b;
+	struct dom_err e = {0};
+	char sql[256];
+
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now, &a, &e), 0);
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 60, &b, &e), 0);
+	/* same day, nothing changed: same bytes, same validators */
+	assert_string_equal(a.etag, b.etag);
+	assert_int_equal(a.last_modified, b.last_modified);
+	freebusy_answer_free(&b);
+	/* a change recorded now (as every write records its own time) */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE events SET status = 'cancelled' WHERE id = 5;"
+		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', %lld);",
+		 (long long)fx->now + 100);
+	exec_sql(fx->db, sql);
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 120, &b, &e), 0);
+	assert_string_not_equal(a.etag, b.etag);
+	assert_null(strstr(b.body.data, "20261019T09"));
+	assert_true(b.last_modified > a.last_modified);
+	assert_int_equal(b.last_modified, fx->now + 100);
+	freebusy_answer_free(&a);
+	freebusy_answer_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_merge_table),
+	    cmocka_unit_test(test_render_text),
+	    cmocka_unit_test(test_render_empty_and_clipped),
+	    cmocka_unit_test_setup_teardown(test_domain_person, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_org, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_range_bounds, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_refusals, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_validators_stable, fixture_setup, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
