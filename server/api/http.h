@@ -34,7 +34,6 @@ struct request {
 	char idempotency_key[128];
 	char csrf_token[128];           /* X-CSRF-Token */
 	char accept_language[128];
-	char peer[64];                  /* client address, for throttling (never logged with identities) */
 	bool tls;                       /* arrived over TLS */
 	const char *body;               /* NUL-terminated, body_len bytes; NULL when none */
 	size_t body_len;

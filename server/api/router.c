@@ -93,15 +93,42 @@ static int router_match(const char *pattern, const char *path, struct route_args
 	return !*p && !*s;
 }
 
+#define ROUTER_MAX_ROUTES 256
+
+/* Length of each pattern's literal head (up to its first '{'), in table order, computed once: most
+ * routes are ruled out by one memcmp before any segment is split. Service thread only. */
+static size_t router_literal[ROUTER_MAX_ROUTES];
+static int router_literal_ready;
+
+static void router_literal_init(void)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < ROUTER_N_TABLES; t++)
+		for (const struct route *r = router_tables[t]; r->pattern; r++) {
+			const char *brace = strchr(r->pattern, '{');
+
+			if (n < ROUTER_MAX_ROUTES)
+				router_literal[n++] = brace ? (size_t)(brace - r->pattern) : strlen(r->pattern) + 1;
+		}
+	router_literal_ready = 1;
+}
+
 int router_dispatch(struct app *app, const struct request *req, struct response *resp)
 {
 	struct route_args args;
+	size_t k = 0;
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
 	char allow[128] = "";
 	size_t al = 0;
 
+	if (!router_literal_ready)
+		router_literal_init();
 	for (size_t t = 0; t < ROUTER_N_TABLES; t++) {
-		for (const struct route *r = router_tables[t]; r->pattern; r++) {
+		for (const struct route *r = router_tables[t]; r->pattern; r++, k++) {
+			/* the literal head (with its NUL for patterns without a capture) must match first */
+			if (k < ROUTER_MAX_ROUTES && strncmp(r->pattern, req->path, router_literal[k]))
+				continue;
 			if (!router_match(r->pattern, req->path, &args))
 				continue;
 			if (r->method == m) {

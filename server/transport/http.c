@@ -286,7 +286,6 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 		http_fail(c, API_BAD_REQUEST, "Idempotency-Key or X-CSRF-Token header is too long");
 		return 0;
 	}
-	lws_get_peer_simple(wsi, c->req.peer, sizeof(c->req.peer));
 	c->req.tls = lws_is_ssl(wsi);
 
 	if (http_draining) {
