@@ -251,7 +251,7 @@ static int imp_unfold(struct imp_ctx *c, const char *raw, size_t len)
 		if (end > i && raw[end - 1] == '\r')
 			end--;
 		phys++;
-		cont = (raw[i] == ' ' || raw[i] == '\t') && cur != (size_t)-1;
+		cont = end > i && (raw[i] == ' ' || raw[i] == '\t') && cur != (size_t)-1;
 		if (cont) {
 			u--; /* over the NUL of the line being continued */
 			memcpy(c->ubuf + u, raw + i + 1, end - i - 1);
