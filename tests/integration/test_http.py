@@ -141,6 +141,65 @@ class T(Checks):
         finally:
             srv.__exit__(None, None, None)
 
+    def test_sigterm_finishes_requests_in_flight(self):
+        """A login whose password check is under way when SIGTERM arrives still gets its answer."""
+        import signal
+        import threading
+        srv = Server()
+        srv.start()
+        try:
+            got = {}
+
+            def login():
+                got["r"] = srv.post("/api/v1/auth/login", body={"email": "a@example.org", "password": "y" * 12})
+
+            t = threading.Thread(target=login)
+            t.start()
+            time.sleep(0.05)  # the check (~0.3 s of PBKDF2) is running on the worker
+            srv.proc.send_signal(signal.SIGTERM)
+            t.join(timeout=30)
+            expect("r" in got and got["r"].status == 401, "the in-flight login was answered", got.get("r"))
+            rc = srv.proc.wait(timeout=20)
+            expect(rc == 0, f"exit status 0, got {rc}")
+            expect("stopped cleanly" in srv.log_text(), "clean stop logged")
+        finally:
+            srv.proc = None
+            srv.__exit__(None, None, None)
+
+    def test_config_file(self):
+        d = tempfile.mkdtemp(prefix="majlis-conf-")
+        try:
+            port = __import__("harness").free_port()
+            conf = os.path.join(d, "majlis.conf")
+            with open(conf, "w") as f:
+                f.write(f"# Majlis\ndb = {d}/conf.db\nlisten = 127.0.0.1:{port}\nlog-level = 1\n")
+            p = subprocess.Popen([MAJLISD, "--config", conf], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+            try:
+                deadline = time.time() + 20
+                ok = False
+                while time.time() < deadline and not ok:
+                    try:
+                        ok = raw_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                          timeout=2).startswith("HTTP/1.1 200")
+                    except OSError:
+                        time.sleep(0.1)
+                expect(ok, "serves on the configured address")
+                expect(os.path.exists(os.path.join(d, "conf.db")), "uses the configured database")
+            finally:
+                p.terminate()
+                p.wait(timeout=20)
+            with open(conf, "w") as f:
+                f.write("db = x.db\nlisten 127.0.0.1:1\n")
+            out = subprocess.run([MAJLISD, "--config", conf], capture_output=True, text=True, timeout=10)
+            expect(out.returncode == 2 and f"{conf}:2:" in out.stderr, "names the file and line: " + out.stderr)
+            with open(conf, "w") as f:
+                f.write("colour = blue\n")
+            out = subprocess.run([MAJLISD, "--config", conf], capture_output=True, text=True, timeout=10)
+            expect(out.returncode == 2 and "unknown setting 'colour'" in out.stderr, "unknown key: " + out.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_backup_while_running(self):
         with Server() as srv:
             out = os.path.join(srv.dir, "copy.db")
