@@ -70,33 +70,23 @@ static void att_list(struct app *app, const struct request *req, const struct ro
 static void att_self_present(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
-	static const char *const none[] = {NULL};
 	struct dom_err err = {0};
-	struct json_object *o = NULL, *row = NULL;
-	struct jsonx_err jerr;
+	struct json_object *row = NULL;
 	bool created = false;
 	int64_t seq = 0;
 
 	response_header(resp, "Cache-Control", "no-store");
 	response_header(resp, "Referrer-Policy", "no-referrer");
-	if (req->body_len || req->content_type[0]) {
-		if (api_body(req, resp, &o))
-			return;
-		if (jsonx_only_keys(o, none, &jerr)) {
-			api_fail_json(resp, &jerr);
-			goto out;
-		}
-	}
+	if (api_no_body(req, resp))
+		return;
 	if (attendance_self_present(app->db, args->tokens[0], args->ids[0], req->now, &row, &created, &seq,
 				    &err)) {
 		api_fail_dom(resp, &err);
-		goto out;
+		return;
 	}
 	if (seq)
 		app_changed(app, seq);
 	api_reply(resp, created ? API_CREATED : API_OK, row);
-out:
-	json_object_put(o);
 }
 
 const struct route api_attendance_routes[] = {

@@ -227,7 +227,7 @@ static void auth_logout_post(struct app *app, const struct request *req, const s
 	int64_t seq = 0;
 
 	(void)args;
-	if (api_auth(app, req, resp, &p, true))
+	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
 	if (!p.via_cookie || request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) != 1) {
 		api_fail(resp, API_BAD_REQUEST, NULL,

@@ -31,6 +31,25 @@ int api_body(const struct request *req, struct response *resp, struct json_objec
 	return 0;
 }
 
+int api_no_body(const struct request *req, struct response *resp)
+{
+	static const char *const none[] = { NULL };
+	struct json_object *o = NULL;
+	struct jsonx_err err;
+
+	if (!req->body_len)
+		return 0;
+	if (api_body(req, resp, &o))
+		return -1;
+	if (jsonx_only_keys(o, none, &err)) {
+		json_object_put(o);
+		api_fail_json(resp, &err);
+		return -1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
 static int api_query_int(const struct request *req, struct response *resp, const char *key, int64_t min,
 			 int64_t max, int64_t *out)
 {

@@ -18,6 +18,11 @@
  * Returns 0 with *out a new reference (caller puts), or -1 with resp filled. */
 int api_body(const struct request *req, struct response *resp, struct json_object **out);
 
+/* For actions that take no input (cancel, erase, approve, ...): accepts no body at all, or an empty JSON
+ * object; anything else is refused like any bad body (415 for another media type, 400 otherwise) so that
+ * a malformed request never carries out the action. Returns 0, or -1 with resp filled. */
+int api_no_body(const struct request *req, struct response *resp);
+
 /* Identifies the caller from "Authorization: Bearer <token>" or the session cookie. For a cookie on a
  * write method it also checks Origin and X-CSRF-Token (403 "csrf_failed"). With required and no valid
  * credentials: 401 and -1. Without required: an anonymous caller gets p->role = ROLE_NONE and 0.

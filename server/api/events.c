@@ -284,10 +284,8 @@ static void events_cancel_post(struct app *app, const struct request *req, const
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	if (req->body_len) {
-		api_fail(resp, API_BAD_REQUEST, "invalid_json", "this request takes no body");
+	if (api_no_body(req, resp))
 		return;
-	}
 	if (events_cancel(app->db, &p, args->ids[0], req->now, &out, &seq, &e)) {
 		api_fail_dom(resp, &e);
 		return;

@@ -80,7 +80,7 @@ static void people_export(struct app *app, const struct request *req, const stru
 	people_finish(app, resp, rc, &e, out, 0, API_OK);
 }
 
-/* The erasure takes no body: any body sent is ignored. */
+/* The erasure takes no input: no body, or an empty JSON object (a malformed request erases nothing). */
 static void people_erase(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
@@ -90,7 +90,7 @@ static void people_erase(struct app *app, const struct request *req, const struc
 	int64_t seq = 0;
 	int rc;
 
-	if (api_auth(app, req, resp, &p, true))
+	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
 	rc = person_erase(app->db, &p, args->ids[0], &out, &seq, &e);
 	people_finish(app, resp, rc, &e, out, seq, API_OK);

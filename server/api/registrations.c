@@ -17,29 +17,6 @@ static void reg_private(struct response *resp)
 	response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
-/*
- * A POST that takes no fields: no body, or an empty JSON object. Returns 0, or -1 with resp filled
- * (415 for another media type, 400 for anything else in the body).
- */
-static int reg_empty_body(const struct request *req, struct response *resp)
-{
-	static const char *const none[] = {NULL};
-	struct json_object *o = NULL;
-	struct jsonx_err jerr;
-
-	if (!req->body_len && !req->content_type[0])
-		return 0;
-	if (api_body(req, resp, &o))
-		return -1;
-	if (jsonx_only_keys(o, none, &jerr)) {
-		json_object_put(o);
-		api_fail_json(resp, &jerr);
-		return -1;
-	}
-	json_object_put(o);
-	return 0;
-}
-
 /* POST /api/v1/events/{id}/registrations */
 static void reg_create(struct app *app, const struct request *req, const struct route_args *args,
 		       struct response *resp)
@@ -184,7 +161,7 @@ static void reg_link_act(struct app *app, const struct request *req, const struc
 	int64_t seq = 0;
 
 	reg_private(resp);
-	if (reg_empty_body(req, resp))
+	if (api_no_body(req, resp))
 		return;
 	if (registrations_self(app->db, args->tokens[0], action, req->now, &o, &seq, &err)) {
 		api_fail_dom(resp, &err);
@@ -226,7 +203,7 @@ static void reg_org_act(struct app *app, const struct request *req, const struct
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	if (reg_empty_body(req, resp))
+	if (api_no_body(req, resp))
 		return;
 	if (registrations_org_action(app->db, &p, args->ids[0], action, req->now, &o, &seq, &err)) {
 		api_fail_dom(resp, &err);

@@ -560,8 +560,8 @@ class T(Checks):
                 expect_error(r, 415)
                 r = c.srv.request(method, path, raw=b"", token=c.org_a, headers={"Content-Type": "application/json"})
                 expect_error(r, 400)
-            expect_error(c.srv.request("POST", f"/api/v1/events/{ev['id']}/cancel", raw=b"{}", token=c.org_a,
-                                       headers={"Content-Type": "application/json"}), 400)
+            expect_error(c.srv.request("POST", f"/api/v1/events/{ev['id']}/cancel", raw=b'{"reason": "x"}',
+                                       token=c.org_a, headers={"Content-Type": "application/json"}), 400)
             expect_error(c.srv.get("/api/v1/events/0"), 404)
             expect_error(c.srv.get("/api/v1/events/99"), 404)
             expect_error(c.srv.patch("/api/v1/events/99", body={"title_fr": "x"}, token=c.org_a), 404)
