@@ -249,6 +249,52 @@ static int reg_existing(struct db *db, const struct store_reg *r, struct reg_res
 	return DOM_OK;
 }
 
+/* The status a new (or reopened) registration to ev gets: pending when the event needs approval, else
+ * confirmed while a seat is free, else waitlisted. */
+static int reg_initial_status(struct db *db, const struct store_reg_event *ev, const char **status)
+{
+	int64_t confirmed = 0;
+	int rc;
+
+	if (ev->needs_approval) {
+		*status = "pending";
+		return STORE_OK;
+	}
+	rc = store_reg_count_confirmed(db, ev->id, &confirmed);
+	*status = confirmed < ev->capacity ? "confirmed" : "waitlisted";
+	return rc;
+}
+
+/* Inside the transaction: a person who cancelled or declined registers again. The registration becomes
+ * active as a new one would (approval, seat or the end of the waitlist) and keeps its token: the answer
+ * carries none — the owner gets their link by mail — so typing someone's e-mail address reveals nothing. */
+static int reg_reopen(struct db *db, const struct store_reg_event *ev, const struct store_reg *old, int64_t now,
+		      struct reg_result *res, struct dom_err *err)
+{
+	struct store_reg r;
+	struct json_object *view;
+	const char *status;
+	int rc;
+
+	rc = reg_initial_status(db, ev, &status);
+	rc = rc ? rc : reg_changelog(db, ev, old->id, "reopened", status, &res->seq);
+	rc = rc ? rc : store_reg_reopen(db, old->id, status, !strcmp(status, "waitlisted"), res->seq, now);
+	rc = rc ? rc : store_reg_get(db, old->id, &r);
+	rc = rc ? rc : reg_outbox(db, status, &r);
+	rc = rc ? rc : reg_outbox(db, "link_resent", &r);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	view = reg_view(db, &r, &rc);
+	if (!view)
+		return dom_from_store(err, rc, "registration");
+	res->json = json_object_new_object();
+	json_object_object_add(res->json, "registration", view);
+	jsonx_add_bool(res->json, "existing", true);
+	jsonx_add_bool(res->json, "reopened", true);
+	res->outcome = IDEM_OK;
+	return DOM_OK;
+}
+
 /* Inside the transaction: a new registration of person_id to ev. */
 static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64_t person_id, int64_t now,
 			  struct reg_result *res, struct dom_err *err)
@@ -257,20 +303,15 @@ static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64
 	const char *status;
 	struct store_reg r;
 	struct json_object *view;
-	int64_t confirmed = 0, id = 0;
+	int64_t id = 0;
 	int rc;
 
 	if (secret_token_new(token))
 		return dom_fail(err, DOM_INTERNAL, NULL, "could not create a token");
 	secret_hash(token, strlen(token), hash);
-	if (ev->needs_approval) {
-		status = "pending";
-	} else {
-		rc = store_reg_count_confirmed(db, ev->id, &confirmed);
-		if (rc)
-			return dom_from_store(err, rc, "registrations");
-		status = confirmed < ev->capacity ? "confirmed" : "waitlisted";
-	}
+	rc = reg_initial_status(db, ev, &status);
+	if (rc)
+		return dom_from_store(err, rc, "registrations");
 	rc = store_reg_insert(db, ev->id, person_id, status, hash, now, &id);
 	rc = rc ? rc : reg_changelog(db, ev, id, "created", status, &res->seq);
 	/* first come, first served: the waitlist is ordered by the change-log sequence */
@@ -339,7 +380,10 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 	if (rc == STORE_OK) {
 		rc = store_reg_get_by_person(db, event_id, person_id, &existing);
 		if (rc == STORE_OK) {
-			ret = reg_existing(db, &existing, res, err);
+			if (!strcmp(existing.status, "cancelled") || !strcmp(existing.status, "declined"))
+				ret = reg_reopen(db, &ev, &existing, now, res, err);
+			else
+				ret = reg_existing(db, &existing, res, err);
 			goto done;
 		}
 	} else if (rc == STORE_NOT_FOUND) {

@@ -241,6 +241,22 @@ int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has
 	return rc;
 }
 
+int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq, int64_t now)
+{
+	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
+				  "attendance_confirmed_at = NULL, updated_at = :now WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_bind_opt_int(st, ":wseq", has_wseq, wseq);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":id", id);
+	return rc ? rc : db_exec_update(st);
+}
+
 int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE registrations SET attendance_confirmed_at = :now, "

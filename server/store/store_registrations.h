@@ -79,6 +79,9 @@ int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const c
 /* Sets status, waitlist_seq (NULL unless has_wseq) and updated_at. */
 int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq,
 			 int64_t now);
+/* Makes a cancelled or declined registration active again: status, waitlist_seq (when has_wseq),
+ * attendance_confirmed_at cleared. STORE_NOT_FOUND when no such row. */
+int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq, int64_t now);
 /* Sets attendance_confirmed_at and updated_at to now. */
 int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now);
 

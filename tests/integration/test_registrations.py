@@ -82,6 +82,30 @@ class T(Checks):
         expect_status(register(self.srv, ev, pb), 201)
         expect_status(register(self.srv, ev, dict(pb, name="Other")), 200)
 
+    def test_registering_again_after_cancelling_reopens(self):
+        """A participant who cancelled (or declined) and registers again gets their place back in the normal
+        way — a free seat or the end of the waitlist — with no token in the answer (their link is mailed),
+        the same personal link working again; a rejected registration stays rejected."""
+        ev = add_event(self.srv, self.org_a, capacity=1)
+        body = person()
+        first = expect_status(register(self.srv, ev, body), 201)
+        token = first["token"]
+        expect_status(self.srv.post(f"/api/v1/r/{token}/cancel"), 200)
+        other = expect_status(register(self.srv, ev, person()), 201)
+        expect(other["registration"]["status"] == "confirmed", "the freed seat went to someone else", other)
+        again = expect_status(register(self.srv, ev, body), 200)
+        expect(again.get("reopened") is True and "token" not in again, "reopened without a token", again)
+        expect(again["registration"]["id"] == first["registration"]["id"], "same registration", again)
+        expect(again["registration"]["status"] == "waitlisted", "at the end of the waitlist (seat taken)", again)
+        view = expect_status(self.srv.get(f"/api/v1/r/{token}"), 200)
+        expect(view["status"] == "waitlisted", "the old link shows the reopened registration", view)
+        kinds = [k for (k,) in db_all(self.srv, "SELECT kind FROM outbox ORDER BY id DESC LIMIT 2")]
+        expect(set(kinds) == {"registration.waitlisted", "registration.link_resent"}, f"mails: {kinds}")
+        # the other participant cancels: the reopened one is promoted
+        expect_status(self.srv.post(f"/api/v1/r/{other['token']}/cancel"), 200)
+        view = expect_status(self.srv.get(f"/api/v1/r/{token}"), 200)
+        expect(view["status"] == "confirmed", "promoted from the waitlist", view)
+
     def test_idempotency_key_replays_first_answer(self):
         ev = add_event(self.srv, self.org_a, capacity=1)
         key = {"Idempotency-Key": "retry-key-0001_abcdef"}
