@@ -1464,7 +1464,8 @@ static void imp_event(struct imp_ctx *c, size_t idx)
 		if (imp_override(c, e, o, &ie))
 			goto fail;
 	}
-	qsort(ie.sessions, ie.n_sessions, sizeof(ie.sessions[0]), imp_session_cmp);
+	if (ie.n_sessions)
+		qsort(ie.sessions, ie.n_sessions, sizeof(ie.sessions[0]), imp_session_cmp);
 	for (k = 0, n = 0; k < ie.n_sessions; k++) /* the same start twice (RDATE = DTSTART) counts once */
 		if (!n || ie.sessions[n - 1].start_utc != ie.sessions[k].start_utc)
 			ie.sessions[n++] = ie.sessions[k];

@@ -35,7 +35,7 @@ done
 
 # Refresh package lists when they are older than a day (or absent), so that tzdata can be upgraded.
 lists=/var/lib/apt/lists
-if [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+if [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
 	echo "==> apt-get update"
 	$SUDO apt-get update -qq
 fi
