@@ -220,23 +220,13 @@ static void cal_base_url(const struct app *app, const struct request *req, char 
 	snprintf(out, outlen, "%s://%s", req->tls ? "https" : "http", host_ok ? req->host : "localhost");
 }
 
-static void cal_token_create(struct app *app, const struct request *req, const struct route_args *args,
-			     struct response *resp)
+/* Answers a new feed token: the row, the secret (shown this once) and its https and webcal URLs. */
+static void cal_token_reply(struct app *app, const struct request *req, struct response *resp,
+			    char token[SECRET_TOKEN_LEN + 1], struct json_object *out, int64_t seq)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	char token[SECRET_TOKEN_LEN + 1], base[300], url[512];
+	char base[300], url[512];
 	const char *rest;
-	int64_t seq = 0;
 
-	(void)args;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	if (feeds_token_create(app->db, &p, body, req->now, token, &out, &seq, &e)) {
-		api_fail_dom(resp, &e);
-		goto out;
-	}
 	cal_base_url(app, req, base, sizeof(base));
 	json_object_object_add(out, "token", json_object_new_string(token));
 	snprintf(url, sizeof(url), "%s/calendar/feed/%s.ics", base, token);
@@ -244,12 +234,47 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 	rest = strstr(base, "://");
 	snprintf(url, sizeof(url), "webcal://%s/calendar/feed/%s.ics", rest ? rest + 3 : base, token);
 	json_object_object_add(out, "webcal_url", json_object_new_string(url));
-	memset(token, 0, sizeof(token));
+	memset(token, 0, SECRET_TOKEN_LEN + 1);
 	memset(url, 0, sizeof(url));
 	app_changed(app, seq);
 	api_reply(resp, API_CREATED, out);
-out:
+}
+
+static void cal_token_create(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct json_object *body = NULL, *out = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	char token[SECRET_TOKEN_LEN + 1];
+	int64_t seq = 0;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+		return;
+	if (feeds_token_create(app->db, &p, body, req->now, token, &out, &seq, &e))
+		api_fail_dom(resp, &e);
+	else
+		cal_token_reply(app, req, resp, token, out, seq);
 	json_object_put(body);
+}
+
+/* POST /api/v1/calendar-tokens/{id}/rotate: a new secret URL for the same feed, the old one stops. */
+static void cal_token_rotate(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct json_object *out = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	char token[SECRET_TOKEN_LEN + 1];
+	int64_t seq = 0;
+
+	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
+		return;
+	if (feeds_token_rotate(app->db, &p, args->ids[0], req->now, token, &out, &seq, &e))
+		api_fail_dom(resp, &e);
+	else
+		cal_token_reply(app, req, resp, token, out, seq);
 }
 
 static void cal_token_list(struct app *app, const struct request *req, const struct route_args *args,
@@ -295,5 +320,6 @@ const struct route api_calendar_routes[] = {
     {HTTP_POST, "/api/v1/calendar-tokens", cal_token_create},
     {HTTP_GET, "/api/v1/calendar-tokens", cal_token_list},
     {HTTP_DELETE, "/api/v1/calendar-tokens/{id}", cal_token_revoke},
+    {HTTP_POST, "/api/v1/calendar-tokens/{id}/rotate", cal_token_rotate},
     {0},
 };

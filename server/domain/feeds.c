@@ -694,6 +694,61 @@ int feeds_token_list(struct db *db, const struct principal *p, int64_t limit, in
 	return rc ? dom_from_store(err, rc, "calendar tokens") : DOM_OK;
 }
 
+int feeds_token_rotate(struct db *db, const struct principal *p, int64_t id, int64_t now,
+		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
+{
+	struct store_calendar_token t;
+	struct json_object *old = NULL, *v;
+	char hash[SECRET_HASH_LEN + 1];
+	const char *label = NULL;
+	int64_t new_id = 0;
+	int rc;
+
+	*out = NULL;
+	token[0] = '\0';
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may rotate feed tokens");
+	rc = store_calendar_token_get(db, id, &t);
+	if (rc)
+		return dom_from_store(err, rc, "calendar token");
+	if (t.revoked || !principal_manages_org(p, t.org_id))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+	rc = store_calendar_token_json(db, id, &old);
+	if (rc)
+		return dom_from_store(err, rc, "calendar token");
+	if (json_object_object_get_ex(old, "label", &v) && v)
+		label = json_object_get_string(v);
+	if (secret_token_new(token)) {
+		json_object_put(old);
+		return dom_fail(err, DOM_INTERNAL, NULL, "no randomness available");
+	}
+	secret_hash(token, strlen(token), hash);
+	/* one transaction: the old URL stops and the new one starts together */
+	rc = db_begin(db);
+	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
+	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.revoked", NULL);
+	rc = rc ? rc
+		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
+					      &new_id);
+	json_object_put(old);
+	t.id = new_id;
+	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		memset(token, 0, SECRET_TOKEN_LEN + 1);
+		return dom_from_store(err, rc, "calendar token");
+	}
+	rc = store_calendar_token_json(db, new_id, out);
+	if (rc) {
+		memset(token, 0, SECRET_TOKEN_LEN + 1);
+		return dom_from_store(err, rc, "calendar token");
+	}
+	return DOM_OK;
+}
+
 int feeds_token_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
 		       struct dom_err *err)
 {

@@ -92,6 +92,12 @@ int feeds_token_create(struct db *db, const struct principal *p, struct json_obj
  * people's); other roles DOM_FORBIDDEN. Never token values or hashes. */
 int feeds_token_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
 		     struct json_object **items, int64_t *total, struct dom_err *err);
+/* Replaces token id by a new one for the same owner and label, in one transaction: the old URL answers
+ * DOM_NOT_FOUND from the next request on, the new token (shown once) works at once. Same rights and
+ * answers as feeds_token_revoke; token, *out and *seq as feeds_token_create. */
+int feeds_token_rotate(struct db *db, const struct principal *p, int64_t id, int64_t now,
+		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
+		       struct dom_err *err);
 /* Revokes token id: its feed answers DOM_NOT_FOUND from the next request on. DOM_NOT_FOUND when absent,
  * already revoked or not the caller's. One transaction; service thread. */
 int feeds_token_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,

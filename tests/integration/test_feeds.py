@@ -536,6 +536,26 @@ class T(Checks):
         _, again = self.get_ics(f"/calendar/feed/{beta['token']}.ics")
         expect(again, "other tokens still work")
 
+    def test_token_rotation(self):
+        out = self.make_token("organisation", self.amal, label="Outlook du secrétariat")
+        old = f"/calendar/feed/{out['token']}.ics"
+        self.get_ics(old)
+        # another organisation's organiser cannot rotate it, and nothing changes
+        expect_error(self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.org_gamma), 404)
+        self.get_ics(old)
+        r = expect_status(self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.org_amal), 201)
+        expect(r["token"] != out["token"] and r["id"] != out["id"], "a new secret", r)
+        expect(r["label"] == "Outlook du secrétariat", "the label is kept", r)
+        expect(r["https_url"].endswith(f"/calendar/feed/{r['token']}.ics") and
+               r["webcal_url"].startswith("webcal://"), "both URLs offered", r)
+        st, _, _ = fetch(self.srv, old)
+        expect(st == 404, f"the old URL stops at once, got {st}")
+        _, body = self.get_ics(f"/calendar/feed/{r['token']}.ics")
+        names = {e["summary"] for e in both(body)[0]["events"]}
+        expect("Concertation interne" in names, "the new URL serves the same calendar")
+        expect_error(self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.org_amal), 404)
+        expect(r["token"] not in self.srv.log_text(), "the new token never reaches the log")
+
     def test_person_feed(self):
         out = self.make_token("person", self.p1, bearer=self.org_amal)
         path = f"/calendar/feed/{out['token']}.ics"
