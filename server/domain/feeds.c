@@ -297,7 +297,7 @@ static enum feed_status feeds_status(const char *s)
  * waitlisted -> NEEDS-ACTION, declined -> DECLINED. */
 static enum feed_partstat feeds_partstat(const char *s)
 {
-	if (s && !strcmp(s, "confirmed"))
+	if (s && (!strcmp(s, "confirmed") || !strcmp(s, "facilitator")))
 		return FEED_PART_ACCEPTED;
 	if (s && !strcmp(s, "pending"))
 		return FEED_PART_TENTATIVE;

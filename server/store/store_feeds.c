@@ -112,10 +112,15 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
 		       struct json_object **rows)
 {
+	/* the sessions they are registered for (with their status) and the sessions they lead
+	 * (registration_status 'facilitator'); a session they both lead and attend appears once */
 	static const char sql[] = STORE_FEEDS_SELECT
 	    ", g.status AS registration_status" STORE_FEEDS_FROM "JOIN registrations g ON g.event_id = e.id "
 	    "WHERE g.person_id = :person AND g.status IN ('pending', 'confirmed', 'waitlisted', 'declined') "
-	    "AND" STORE_FEEDS_WINDOW STORE_FEEDS_ORDER;
+	    "AND (s.facilitator_id IS NULL OR s.facilitator_id <> :person) AND" STORE_FEEDS_WINDOW
+	    "UNION ALL " STORE_FEEDS_SELECT ", 'facilitator' AS registration_status" STORE_FEEDS_FROM
+	    "WHERE s.facilitator_id = :person AND" STORE_FEEDS_WINDOW
+	    "ORDER BY start_utc, session_id LIMIT :limit";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

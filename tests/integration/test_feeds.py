@@ -594,6 +594,17 @@ class T(Checks):
         expect(ps["Concertation interne"]["partstat"] == "TENTATIVE", ps)
         expect(ps["Concertation interne"]["value"].startswith("urn:"), "no e-mail: a URN, never the phone")
         expect(P2_PHONE not in unfold(b3), "no phone numbers")
+        # the sessions a person leads are in their calendar too (accepted), without registering
+        e_led = s.event(self.amal, None, "Module animé")
+        sid = s.session(e_led, local_days_ahead(40))
+        s.exec("UPDATE sessions SET facilitator_id = ? WHERE id = ?", (self.p1, sid))
+        s.changed(f"event:{e_led}", self.amal)
+        _, body4 = self.get_ics(path)
+        j4, _ = both(body4)
+        led = {e["summary"]: e for e in j4["events"]}
+        expect("Module animé" in led, "a session the person facilitates appears")
+        expect(led["Module animé"]["attendees"][0]["partstat"] == "ACCEPTED", led["Module animé"])
+        expect(sum(1 for e in j4["events"] if e["uid"] == self.uid(sid)) == 1, "once")
 
 
 if __name__ == "__main__":
