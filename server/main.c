@@ -339,6 +339,10 @@ int main(int argc, char **argv)
 	info.keepalive_timeout = 30;
 	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
 		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+	/* lws 4.1 on an IPv6 socket binds every interface when given an IPv4 address: listen on an IPv4
+	 * socket for an IPv4 (or empty) host so that 127.0.0.1 means loopback only */
+	if (!strchr(cfg.listen_host, ':'))
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (cfg.tls_cert[0]) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = cfg.tls_cert;

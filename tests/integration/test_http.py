@@ -200,6 +200,21 @@ class T(Checks):
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
+    def test_listens_on_the_given_address_only(self):
+        """--listen 127.0.0.1:PORT must not be reachable from other interfaces: the kernel's socket table
+        shows one listening socket for the port, bound to 127.0.0.1 (not 0.0.0.0 or ::)."""
+        with Server() as srv:
+            port_hex = f"{srv.port:04X}"
+            found = []
+            for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+                with open(table) as f:
+                    for line in f.readlines()[1:]:
+                        local, state = line.split()[1], line.split()[3]
+                        addr, port = local.split(":")
+                        if port == port_hex and state == "0A":  # LISTEN
+                            found.append((table, addr))
+            expect(found == [("/proc/net/tcp", "0100007F")], f"listening sockets for the port: {found}")
+
     def test_backup_while_running(self):
         with Server() as srv:
             out = os.path.join(srv.dir, "copy.db")
