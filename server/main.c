@@ -17,6 +17,7 @@
 #include "domain/demo.h"
 #include "domain/feeds.h"
 #include "domain/sessions.h"
+#include "domain/system.h"
 #include "store/db.h"
 #include "transport/http.h"
 #include "util/log.h"
@@ -272,6 +273,31 @@ static void main_on_change(void *ctx, int64_t seq)
 	feeds_changed(seq);
 }
 
+/* The periodic deletion of expired sessions, idempotency answers and login-failure windows: one lws
+ * timer on the service thread. */
+static struct {
+	lws_sorted_usec_list_t sul;
+	struct lws_context *ctx;
+	struct app *app;
+} main_house;
+
+static void main_housekeeping(lws_sorted_usec_list_t *sul)
+{
+	const struct config *cfg = main_house.app->cfg;
+	struct dom_err err;
+	int n;
+
+	(void)sul;
+	n = system_housekeeping(main_house.app->db, (int64_t)time(NULL), cfg->session_idle_s,
+				cfg->session_absolute_s, &err);
+	if (n < 0)
+		log_warn("housekeeping: %s", err.message);
+	else if (n > 0)
+		log_info("housekeeping: %d expired row(s) deleted", n);
+	lws_sul_schedule(main_house.ctx, 0, &main_house.sul, main_housekeeping,
+			 (lws_usec_t)SYSTEM_HOUSEKEEPING_EVERY_S * LWS_US_PER_SEC);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -361,6 +387,9 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	main_house.ctx = ctx;
+	main_house.app = &app;
+	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	signal(SIGHUP, main_on_signal);
@@ -391,6 +420,7 @@ int main(int argc, char **argv)
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
+	lws_sul_cancel(&main_house.sul);
 	transport_http_stop();
 	lws_context_destroy(ctx);
 	feeds_invalidate_all();

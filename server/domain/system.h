@@ -3,10 +3,22 @@
 #define MAJLIS_DOMAIN_SYSTEM_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/domain.h"
 
 struct db;
 
 /* True when the database answers; *schema gets its version. */
 bool system_health(struct db *db, int *schema);
+
+#define SYSTEM_HOUSEKEEPING_EVERY_S (10 * 60)
+
+/* Deletes what has expired at now — browser sessions past their idle or absolute timeout (which
+ * login would refuse anyway), idempotency answers older than a day (they hold sealed tokens), login
+ * failure windows that are over — in one transaction with a change-log row of counts when anything
+ * was deleted. Returns the number of rows deleted, or a negative dom_code with err set. Service thread. */
+int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int session_absolute_s,
+			struct dom_err *err);
 
 #endif

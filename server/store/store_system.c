@@ -1,0 +1,37 @@
+/* store_system: DELETEs of expired rows for housekeeping; it decides no time limit itself. */
+#include "store/store_system.h"
+
+#include "store/db.h"
+
+static int store_system_delete(struct db *db, const char *sql, const char *name, int64_t before, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, name, before);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (!rc)
+		*n += sqlite3_changes(db_handle(db));
+	return rc;
+}
+
+int store_system_purge(struct db *db, int64_t idle_before, int64_t created_before, int64_t idem_before,
+		       int64_t failures_before, int64_t *n)
+{
+	static const char idle[] = "DELETE FROM auth_sessions WHERE seen_at < :before";
+	static const char old[] = "DELETE FROM auth_sessions WHERE created_at < :before";
+	static const char idem[] = "DELETE FROM idempotency WHERE created_at < :before";
+	static const char fails[] = "DELETE FROM login_failures WHERE window_start < :before";
+	int64_t count = 0;
+	int rc;
+
+	rc = store_system_delete(db, idle, ":before", idle_before, &count);
+	rc = rc ? rc : store_system_delete(db, old, ":before", created_before, &count);
+	rc = rc ? rc : store_system_delete(db, idem, ":before", idem_before, &count);
+	rc = rc ? rc : store_system_delete(db, fails, ":before", failures_before, &count);
+	if (n)
+		*n = count;
+	return rc;
+}

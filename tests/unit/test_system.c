@@ -1,0 +1,82 @@
+/* test_system: housekeeping deletes exactly what has expired — sessions past their idle or absolute
+ * timeout, day-old idempotency answers, finished login-failure windows — and keeps the rest. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "domain/system.h"
+#include "store/db.h"
+
+#define NOW 1800000000LL
+#define IDLE 1800
+#define ABSOLUTE 43200
+
+static int64_t count(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void exec(struct db *db, const char *sql)
+{
+	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void housekeeping_deletes_only_what_expired(void **state)
+{
+	char path[64], err[256], sql[1024];
+	struct dom_err derr;
+	struct db *db;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/test_system_%d.db", (int)getpid());
+	unlink(path);
+	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	exec(db, "INSERT INTO accounts (id, email, display_name, password_hash, role, created_at, updated_at) "
+		 "VALUES (1, 'a@example.org', 'A', 'x', 'admin', 0, 0)");
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) VALUES "
+		 "('fresh', 1, 'c', %lld, %lld), ('idle', 1, 'c', %lld, %lld), ('old', 1, 'c', %lld, %lld);"
+		 "INSERT INTO idempotency (key_hash, status, body_sealed, created_at) VALUES "
+		 "('new', 201, 's', %lld), ('stale', 201, 's', %lld);"
+		 "INSERT INTO login_failures (key_hash, failures, window_start) VALUES "
+		 "('open', 3, %lld), ('over', 5, %lld);",
+		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10,
+		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60);
+	exec(db, sql);
+
+	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 4);
+	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM idempotency"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM login_failures WHERE key_hash = 'open'"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM login_failures"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM change_log WHERE kind = 'system.housekeeping'"), 1);
+	/* nothing left to delete: no change-log row either */
+	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM change_log"), 1);
+	db_close(db);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(housekeeping_deletes_only_what_expired),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
