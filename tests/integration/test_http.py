@@ -215,6 +215,17 @@ class T(Checks):
                             found.append((table, addr))
             expect(found == [("/proc/net/tcp", "0100007F")], f"listening sockets for the port: {found}")
 
+    def test_static_files_stay_inside_the_web_root(self):
+        root = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "web")
+        with Server(extra_args=["--web-root", root]) as srv:
+            expect_status(srv.get("/index.html"), 200)
+            for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+                         "/r/../../../etc/passwd", "/api/../../etc/passwd"):
+                out = raw_exchange(srv.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+                expect("root:" not in out, f"{path} must not leave the web root")
+                expect(out.startswith("HTTP/1.1 404") or out.startswith("HTTP/1.1 400") or
+                       out.startswith("HTTP/1.1 403"), f"{path}: {out[:80]}")
+
     def test_backup_while_running(self):
         with Server() as srv:
             out = os.path.join(srv.dir, "copy.db")
