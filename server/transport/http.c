@@ -25,6 +25,7 @@
 #define HTTP_DIRECT_CHUNK (64 * 1024)
 /* The same for shared bytes sent straight to a plain socket: send() takes what fits, nothing is copied. */
 #define HTTP_SEND_MAX (1024 * 1024)
+#define HTTP_H2_FRAME 16384 /* the DATA frame size every HTTP/2 peer accepts */
 
 enum http_state {
 	HTTP_IDLE = 0,
@@ -316,6 +317,13 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 	return 0;
 }
 
+/* Whether c is an HTTP/2 stream (over TLS with ALPN): its writes are frames the peer's flow control
+ * window bounds, and connection-level headers are not allowed. */
+static bool http_is_h2(const struct http_conn *c)
+{
+	return lws_get_network_wsi(c->wsi) != c->wsi;
+}
+
 static int http_write_headers(struct http_conn *c)
 {
 	unsigned char buffer[LWS_PRE + 4096];
@@ -345,7 +353,8 @@ static int http_write_headers(struct http_conn *c)
 	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"cache-control:",
 					(const unsigned char *)"no-store", 8, &p, end))
 		return -1;
-	if (r->close && lws_add_http_header_by_name(c->wsi, (const unsigned char *)"connection:",
+	if (r->close && !http_is_h2(c) &&
+	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"connection:",
 						    (const unsigned char *)"close", 5, &p, end))
 		return -1;
 	if (lws_finalize_write_http_header(c->wsi, start, &p, end))
@@ -413,6 +422,19 @@ static int http_writeable(struct http_conn *c)
 		unsigned char *src = direct ? (unsigned char *)(uintptr_t)(data + c->sent) : chunk + LWS_PRE;
 
 		n = len - c->sent < max ? len - c->sent : max;
+		if (http_is_h2(c)) {
+			/* one DATA frame within the peer's window (16 KiB is every peer's minimum frame size) */
+			lws_fileofs_t allow = lws_get_peer_write_allowance(c->wsi);
+
+			if (n > HTTP_H2_FRAME)
+				n = HTTP_H2_FRAME;
+			if (allow == 0) {
+				lws_callback_on_writable(c->wsi);
+				return 0;
+			}
+			if (allow > 0 && (lws_fileofs_t)n > allow)
+				n = (size_t)allow;
+		}
 		done = c->sent + n == len;
 		if (!direct)
 			memcpy(chunk + LWS_PRE, data + c->sent, n);
