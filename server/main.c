@@ -20,6 +20,7 @@
 #include "domain/system.h"
 #include "store/db.h"
 #include "transport/http.h"
+#include "transport/live.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -266,11 +267,13 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 	mounts[i].cache_intermediaries = 0;
 }
 
-/* The change sink: a commit of this process (seq) reaches the feed cache before the next request. */
+/* The change sink: a commit of this process (seq) reaches the feed cache before the next request and
+ * wakes the live (WebSocket) clients. */
 static void main_on_change(void *ctx, int64_t seq)
 {
 	(void)ctx;
 	feeds_changed(seq);
+	transport_live_changed();
 }
 
 /* The periodic deletion of expired sessions, idempotency answers and login-failure windows: one lws
@@ -311,7 +314,7 @@ static void main_lws_log(int level, const char *line)
 int main(int argc, char **argv)
 {
 	static struct lws_http_mount mounts[MAIN_N_MOUNTS];
-	struct lws_protocols proto_list[2];
+	struct lws_protocols proto_list[3];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
 	struct config cfg;
@@ -352,7 +355,8 @@ int main(int argc, char **argv)
 
 	main_mounts(&cfg, mounts);
 	proto_list[0] = transport_http_protocol;
-	memset(&proto_list[1], 0, sizeof(proto_list[1]));
+	proto_list[1] = transport_live_protocol;
+	memset(&proto_list[2], 0, sizeof(proto_list[2]));
 
 	memset(&info, 0, sizeof(info));
 	info.port = cfg.listen_port;
@@ -387,6 +391,7 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	transport_live_init(&app, ctx);
 	main_house.ctx = ctx;
 	main_house.app = &app;
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
@@ -421,6 +426,7 @@ int main(int argc, char **argv)
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
 	lws_sul_cancel(&main_house.sul);
+	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);
 	feeds_invalidate_all();

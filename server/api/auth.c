@@ -20,8 +20,7 @@ static bool api_auth_is_write(enum http_method m)
 	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
 }
 
-/* Whether the Origin header names this server: "http(s)://" + Host, or the origin of public_url. */
-static bool api_auth_origin_ok(const struct app *app, const struct request *req)
+bool api_auth_origin_ok(const struct app *app, const struct request *req)
 {
 	const char *pub = app->cfg ? app->cfg->public_url : "";
 	char expect[300];

@@ -30,6 +30,10 @@ int api_no_body(const struct request *req, struct response *resp);
 int api_auth(struct app *app, const struct request *req, struct response *resp, struct principal *p,
 	     bool required);
 
+/* Whether the Origin header names this server: "http(s)://" + Host, or the origin of public_url.
+ * Implemented in api/auth.c. */
+bool api_auth_origin_ok(const struct app *app, const struct request *req);
+
 /* Paging from ?limit= (1..200, default 50) and ?offset= (>= 0). Returns 0 or -1 with a 400 filled. */
 int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset);
 

@@ -1,0 +1,60 @@
+/* store_live: change-log reads for live clients; it decides nothing about who may see what. */
+#include "store/store_live.h"
+
+#include "store/db.h"
+
+int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
+		    int64_t *seq)
+{
+	static const char sql[] = "SELECT seq, topic, kind, payload, created_at FROM change_log "
+				  "WHERE seq > :after AND (:all OR org_id IS NULL OR org_id = :org) "
+				  "ORDER BY seq LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct json_object *o, *payload;
+	int rc;
+
+	*row = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":after", after);
+	rc = rc ? rc : db_bind_int(st, ":all", all);
+	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	if (rc)
+		return rc;
+	rc = db_step(st);
+	if (rc == 1) {
+		*seq = db_col_int(st, 0);
+		o = json_object_new_object();
+		json_object_object_add(o, "seq", json_object_new_int64(*seq));
+		json_object_object_add(o, "topic", json_object_new_string(db_col_text(st, 1)));
+		json_object_object_add(o, "kind", json_object_new_string(db_col_text(st, 2)));
+		payload = json_tokener_parse(db_col_text(st, 3));
+		json_object_object_add(o, "payload", payload ? payload : json_object_new_object());
+		json_object_object_add(o, "at", json_object_new_int64(db_col_int(st, 4)));
+		*row = o;
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_live_head(struct db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*seq = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,112 @@
+"""Live updates over WebSocket ("majlis-live", plain and over TLS): an authenticated client follows the
+change log as changes are committed, replays from ?since=, sees only its organisation's changes (an admin
+all of them), and a cookie from another site cannot open it (cross-site WebSocket hijacking)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Checks, Server, expect, expect_status  # noqa: E402
+from ws import HandshakeRefused, WebSocket  # noqa: E402
+
+
+def messages(ws, n, timeout=5):
+    out = []
+    while len(out) < n:
+        m = ws.recv_text(timeout)
+        if m is None:
+            break
+        out.append(json.loads(m))
+    return out
+
+
+class T(Checks):
+    def test_follow_replay_and_scope(self):
+        with Server() as srv:
+            admin = srv.token("admin")
+            a = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                       body={"name": "Org A", "kind": "ngo", "city": "Rabat"}), 201)
+            b = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                       body={"name": "Org B", "kind": "ngo", "city": "Fès"}), 201)
+            org_a = srv.token("organiser", a["id"])
+            org_b = srv.token("organiser", b["id"])
+            ws_a = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + org_a})
+            ws_admin = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + admin})
+            ev = expect_status(srv.post("/api/v1/events", token=org_a, body={
+                "type": "workshop", "title_fr": "Atelier A", "capacity": 5, "visibility": "public"}), 201)
+            expect_status(srv.post("/api/v1/events", token=org_b, body={
+                "type": "workshop", "title_fr": "Atelier B", "capacity": 5, "visibility": "public"}), 201)
+            reg = expect_status(srv.post(f"/api/v1/events/{ev['id']}/registrations", body={
+                "name": "Awa Diallo", "email": "awa@example.org", "sex": "female", "consent": True}), 201)
+            got_a = messages(ws_a, 2)
+            topics = [(m["topic"], m["kind"]) for m in got_a]
+            expect(topics == [(f"event:{ev['id']}", "event.created"), (f"event:{ev['id']}", "registration.created")],
+                   f"organiser A follows A's changes in order, none of B's: {topics}")
+            expect(all("Awa" not in json.dumps(m) and "awa@" not in json.dumps(m) for m in got_a),
+                   "no personal data on the wire")
+            expect(ws_a.recv_text(1) is None, "nothing of B's")
+            got_admin = messages(ws_admin, 3)
+            expect(len(got_admin) == 3 and got_admin[0]["seq"] < got_admin[1]["seq"] < got_admin[2]["seq"],
+                   f"the admin follows everything, in order: {got_admin}")
+            # replay from a sequence number
+            since = got_a[0]["seq"]
+            ws_r = WebSocket(srv.port, f"/live?since={since}", headers={"Authorization": "Bearer " + org_a})
+            replay = messages(ws_r, 1)
+            expect(replay and replay[0]["seq"] == got_a[1]["seq"], f"replay from since= {replay}")
+            for w in (ws_a, ws_admin, ws_r):
+                w.close()
+            expect(reg["registration"]["status"] == "confirmed", "registration", reg)
+
+    def test_refusals(self):
+        with Server() as srv:
+            for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+                try:
+                    WebSocket(srv.port, "/live", headers=headers)
+                    raise AssertionError(f"opened without valid credentials: {headers}")
+                except HandshakeRefused:
+                    pass
+            admin = srv.token("admin")
+            for bad in ("/live?since=abc", "/live?since=-3"):
+                try:
+                    WebSocket(srv.port, bad, headers={"Authorization": "Bearer " + admin})
+                    raise AssertionError(f"opened with a malformed replay position: {bad}")
+                except HandshakeRefused:
+                    pass
+            # a browser session from another site must not open it
+            expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                "email": "org@example.org", "display_name": "Org", "password": "correct horse battery",
+                "role": "admin"}), 201)
+            r = srv.post("/api/v1/auth/login", body={"email": "org@example.org", "password": "correct horse battery"})
+            cookie = r.headers["set-cookie"].split(";")[0]
+            try:
+                WebSocket(srv.port, "/live", headers={"Cookie": cookie, "Origin": "https://evil.example"})
+                raise AssertionError("opened with a cookie from another site")
+            except HandshakeRefused:
+                pass
+            ok = WebSocket(srv.port, "/live", headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{srv.port}"})
+            ok.close()
+
+    def test_wss(self):
+        d = tempfile.mkdtemp(prefix="majlis-tls-")
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+        try:
+            with Server(tls=(cert, key)) as srv:
+                admin = srv.token("admin")
+                ws = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + admin}, tls=True)
+                expect_status(srv.post("/api/v1/organisations", token=admin,
+                                       body={"name": "Org TLS", "kind": "ngo", "city": "Oujda"}), 201)
+                got = messages(ws, 1)
+                expect(got and got[0]["kind"] == "organisation.created", f"WSS on the HTTPS port: {got}")
+                ws.close()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    T().run()
