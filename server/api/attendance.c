@@ -76,7 +76,6 @@ static void att_self_present(struct app *app, const struct request *req, const s
 	int64_t seq = 0;
 
 	response_header(resp, "Cache-Control", "no-store");
-	response_header(resp, "Referrer-Policy", "no-referrer");
 	if (api_no_body(req, resp))
 		return;
 	if (attendance_self_present(app->db, args->tokens[0], args->ids[0], req->now, &row, &created, &seq,

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/log.h"
 #include "util/text.h"
@@ -25,6 +26,14 @@ void response_free(struct response *r)
 		r->release(r->shared_ctx);
 	r->release = NULL;
 	r->shared = NULL;
+}
+
+bool response_has_header(const struct response *r, const char *name)
+{
+	for (int i = 0; i < r->n_headers; i++)
+		if (!strcasecmp(r->headers[i].name, name))
+			return true;
+	return false;
 }
 
 int response_header(struct response *r, const char *name, const char *value)

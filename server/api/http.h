@@ -83,7 +83,10 @@ struct response {
 
 void response_init(struct response *r);
 void response_free(struct response *r);
-/* Adds a header; returns -1 when full or too long (a bug: logged). */
+/* Whether a header of that name (any case) was added. */
+bool response_has_header(const struct response *r, const char *name);
+/* Adds a header; returns -1 when full or too long (a bug: logged). Security headers (CSP, nosniff,
+ * frame and referrer policies) are added to every answer by the transport: do not add them here. */
 int response_header(struct response *r, const char *name, const char *value);
 
 /* Query string access: copies the URL-decoded value of key into out. Returns 1 found, 0 absent,

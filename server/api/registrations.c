@@ -10,11 +10,11 @@
 #include "domain/registrations.h"
 #include "util/qr.h"
 
-/* Personal data and secrets in an answer: never cached, never leaked through Referer. */
+/* Personal data and secrets in an answer (also SVG tickets): never cached. (No Referer leaks: the
+ * transport sends Referrer-Policy: no-referrer on every answer.) */
 static void reg_private(struct response *resp)
 {
 	response_header(resp, "Cache-Control", "no-store");
-	response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
 /* POST /api/v1/events/{id}/registrations */

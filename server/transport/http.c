@@ -349,7 +349,8 @@ static int http_write_headers(struct http_conn *c)
 			return -1;
 	}
 	/* nosniff, frame and referrer policies come from lws's security best-practice option */
-	if (!strcmp(r->content_type, "application/json") &&
+	/* JSON may carry personal data: never cached, unless the handler chose its own policy */
+	if (!strcmp(r->content_type, "application/json") && !response_has_header(r, "Cache-Control") &&
 	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"cache-control:",
 					(const unsigned char *)"no-store", 8, &p, end))
 		return -1;

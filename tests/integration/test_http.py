@@ -94,10 +94,19 @@ class T(Checks):
 
     def test_error_shape_on_malformed_query(self):
         with Server() as srv:
-            r = srv.get("/api/v1/organisations?limit=abc")
-            expect(r.status in (400, 404), "bad query", r)
-            if r.status == 400:
-                expect_error(r, 400)
+            for q in ("limit=abc", "limit=0", "limit=201", "offset=-1", "limit=%ff"):
+                expect_error(srv.get(f"/api/v1/organisations?{q}"), 400)
+
+    def test_no_header_is_sent_twice(self):
+        """Handlers and the transport each add headers: none may appear twice (clients disagree on which
+        of two Cache-Control values wins)."""
+        with Server() as srv:
+            for path in ("/healthz", "/api/v1/r/" + "A" * 43, "/api/v1/organisations", "/calendar/public.ics"):
+                out = raw_exchange(srv.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                   .encode())
+                names = [ln.split(":", 1)[0].lower() for ln in out.split("\r\n\r\n", 1)[0].split("\r\n")[1:]]
+                twice = sorted({n for n in names if names.count(n) > 1})
+                expect(not twice, f"{path}: headers sent twice: {twice}")
 
     def test_password_checks_do_not_stall_other_requests(self):
         """PBKDF2 runs on a worker thread: while a queue of logins is being checked, other requests are
