@@ -103,7 +103,7 @@ static int feeds_seq(struct feed_cache *c, struct db *db, int64_t *seq)
 		*seq = c->seq;
 		return STORE_OK;
 	}
-	rc = store_feeds_max_seq(db, seq);
+	rc = db_changelog_head(db, seq);
 	if (rc)
 		return rc;
 	c->seq = *seq;

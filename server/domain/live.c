@@ -24,5 +24,5 @@ int live_next(struct db *db, const struct principal *p, int64_t after, struct js
 
 int live_head(struct db *db, int64_t *seq, struct dom_err *err)
 {
-	return dom_from_store(err, store_live_head(db, seq), "change log");
+	return dom_from_store(err, db_changelog_head(db, seq), "change log");
 }

@@ -437,6 +437,25 @@ int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org
 	return rc;
 }
 
+int db_changelog_head(struct db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*seq = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
 	      struct json_object *payload)
 {

@@ -86,6 +86,8 @@ void db_rollback(struct db *db);
  * must hold no personal data. *seq (may be NULL) gets the new sequence number. */
 int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
 		 struct json_object *payload, int64_t *seq);
+/* The newest change-log sequence number (0 for an empty log): where caches and live clients stand. */
+int db_changelog_head(struct db *db, int64_t *seq);
 /* Inside a transaction: queues a notification. person_id <= 0 means none. payload not consumed. */
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
 	      struct json_object *payload);

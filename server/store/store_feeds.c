@@ -55,24 +55,6 @@ static int store_feeds_rows(sqlite3_stmt *st, int rc, struct json_object **rows)
 	return rc;
 }
 
-int store_feeds_max_seq(struct db *db, int64_t *seq)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*seq = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
 int store_feeds_public(struct db *db, const struct store_feed_query *q, struct json_object **rows)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM

@@ -16,8 +16,6 @@ struct db;
 /* All functions return 0 (STORE_OK) or a negative store_rc; JSON results are new references the caller
  * puts. Service thread (or the owner of db). */
 
-/* The highest change_log seq (0 when empty): cheap, used to tell whether a cached feed is stale. */
-int store_feeds_max_seq(struct db *db, int64_t *seq);
 
 /* Which sessions a feed lists. Lives on the caller's stack; strings borrowed. */
 struct store_feed_query {

@@ -40,21 +40,3 @@ int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, stru
 	return rc;
 }
 
-int store_live_head(struct db *db, int64_t *seq)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
-	int rc;
-
-	*seq = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*seq = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	return rc;
-}

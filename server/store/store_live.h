@@ -13,7 +13,5 @@ struct db;
  * parsed) into *row (new reference). STORE_NOT_FOUND when there is none yet. */
 int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
 		    int64_t *seq);
-/* The newest sequence number (0 for an empty log). */
-int store_live_head(struct db *db, int64_t *seq);
 
 #endif

@@ -115,6 +115,17 @@ static int http_custom(struct lws *wsi, const char *name, char *dst, size_t n)
 	return 0;
 }
 
+void transport_http_credentials(struct lws *wsi, struct request *req)
+{
+	http_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, req->authorization, sizeof(req->authorization));
+	http_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, req->cookie, sizeof(req->cookie));
+	http_hdr(wsi, WSI_TOKEN_ORIGIN, req->origin, sizeof(req->origin));
+	http_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof(req->host));
+	if (!req->host[0])
+		http_hdr(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY, req->host, sizeof(req->host));
+	req->tls = lws_is_ssl(wsi);
+}
+
 static enum http_method http_method_of(int lws_method)
 {
 	switch (lws_method) {
@@ -273,12 +284,7 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 		return 0;
 	}
 	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->req.content_type, sizeof(c->req.content_type));
-	http_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->req.authorization, sizeof(c->req.authorization));
-	http_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, c->req.cookie, sizeof(c->req.cookie));
-	http_hdr(wsi, WSI_TOKEN_ORIGIN, c->req.origin, sizeof(c->req.origin));
-	http_hdr(wsi, WSI_TOKEN_HOST, c->req.host, sizeof(c->req.host));
-	if (!c->req.host[0])
-		http_hdr(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY, c->req.host, sizeof(c->req.host));
+	transport_http_credentials(wsi, &c->req);
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH, c->req.if_none_match, sizeof(c->req.if_none_match));
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since, sizeof(c->req.if_modified_since));
 	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
@@ -287,7 +293,6 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 		http_fail(c, API_BAD_REQUEST, "Idempotency-Key or X-CSRF-Token header is too long");
 		return 0;
 	}
-	c->req.tls = lws_is_ssl(wsi);
 
 	if (http_draining) {
 		http_fail(c, API_UNAVAILABLE, "the server is shutting down; retry shortly");

@@ -13,6 +13,12 @@ struct app;
 /* The protocol entry for the vhost's protocol list; per_session_data is struct http_conn. */
 extern const struct lws_protocols transport_http_protocol;
 
+struct request;
+
+/* Copies what authentication needs — Authorization, Cookie, Origin, Host (or :authority), TLS — from
+ * the request on wsi into req; over-long headers are left empty. Shared with the WebSocket handshake. */
+void transport_http_credentials(struct lws *wsi, struct request *req);
+
 /* Sets the app every request is dispatched to. Call once before serving. */
 void transport_http_init(struct app *app);
 

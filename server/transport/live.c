@@ -4,6 +4,7 @@
  * each WRITEABLE sends the next visible change as one JSON text frame; nothing is queued per client.
  */
 #include "transport/live.h"
+#include "transport/http.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +59,6 @@ void transport_live_stop(void)
 	lws_sul_cancel(&live_sul);
 }
 
-static void live_hdr(struct lws *wsi, enum lws_token_indexes t, char *dst, size_t n)
-{
-	dst[0] = '\0';
-	if (lws_hdr_total_length(wsi, t) >= (int)n || lws_hdr_copy(wsi, dst, (int)n, t) < 0)
-		dst[0] = '\0';
-}
-
 /* The handshake: who is asking, from which site, and from which sequence number. 0 to accept. */
 static int live_handshake(struct lws *wsi, struct live_conn *c)
 {
@@ -81,11 +75,7 @@ static int live_handshake(struct lws *wsi, struct live_conn *c)
 	response_init(&resp);
 	req->method = HTTP_GET;
 	req->now = (int64_t)time(NULL);
-	req->tls = lws_is_ssl(wsi);
-	live_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, req->authorization, sizeof(req->authorization));
-	live_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, req->cookie, sizeof(req->cookie));
-	live_hdr(wsi, WSI_TOKEN_ORIGIN, req->origin, sizeof(req->origin));
-	live_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof(req->host));
+	transport_http_credentials(wsi, req);
 	if (api_auth(live_app, req, &resp, &c->p, true) || !live_allowed(&c->p))
 		goto out;
 	/* a browser sends its cookie to any site's WebSocket: the origin must be this server's */
