@@ -32,16 +32,6 @@ static int store_auth_count(sqlite3_stmt *st, int64_t *n)
 	return rc;
 }
 
-/* Steps a write and reports STORE_NOT_FOUND when it touched no row. */
-static int store_auth_exec_changed(struct db *db, sqlite3_stmt *st)
-{
-	int rc = db_exec_stmt(st);
-
-	if (rc)
-		return rc;
-	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
-}
-
 int store_auth_account_insert(struct db *db, const char *email, const char *display_name,
 			      const char *password_hash, const char *role, int64_t org_id, int64_t now,
 			      int64_t *id)
@@ -213,7 +203,7 @@ int store_auth_account_update(struct db *db, int64_t id, const char *display_nam
 	rc = rc ? rc : db_bind_opt_int(st, ":disabled", disabled >= 0, disabled > 0);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	return rc ? rc : store_auth_exec_changed(db, st);
+	return rc ? rc : db_exec_update(st);
 }
 
 int store_auth_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n)
@@ -345,7 +335,7 @@ int store_auth_session_delete(struct db *db, const char *id_hash)
 
 	if (!st || db_bind_text(st, ":id", id_hash))
 		return STORE_ERROR;
-	return store_auth_exec_changed(db, st);
+	return db_exec_update(st);
 }
 
 int store_auth_sessions_delete_account(struct db *db, int64_t account_id)
@@ -476,7 +466,7 @@ int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)
 
 	if (!st || db_bind_int(st, ":now", now) || db_bind_int(st, ":id", id))
 		return STORE_ERROR;
-	return store_auth_exec_changed(db, st);
+	return db_exec_update(st);
 }
 
 int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures,

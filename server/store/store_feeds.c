@@ -349,8 +349,5 @@ int store_calendar_token_revoke(struct db *db, int64_t id, int64_t now)
 		sqlite3_reset(st);
 		return rc;
 	}
-	rc = db_exec_stmt(st);
-	if (rc)
-		return rc;
-	return sqlite3_changes(db_handle(db)) > 0 ? STORE_OK : STORE_NOT_FOUND;
+	return db_exec_update(st);
 }

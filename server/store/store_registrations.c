@@ -235,10 +235,7 @@ int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has
 	rc = rc ? rc : db_bind_opt_int(st, ":wseq", has_wseq, wseq);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) != 1)
-		rc = STORE_NOT_FOUND;
-	return rc;
+	return rc ? rc : db_exec_update(st); /* updates by primary key: one row or none */
 }
 
 int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq, int64_t now)
@@ -268,10 +265,7 @@ int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && sqlite3_changes(db_handle(db)) != 1)
-		rc = STORE_NOT_FOUND;
-	return rc;
+	return rc ? rc : db_exec_update(st); /* updates by primary key: one row or none */
 }
 
 int store_reg_count_confirmed(struct db *db, int64_t event_id, int64_t *n)
