@@ -18,6 +18,8 @@ void config_defaults(struct config *c)
 	c->session_idle_s = 30 * 60;
 	c->session_absolute_s = 12 * 3600;
 	c->body_timeout_s = 20;
+	c->keepalive_s = 30;
+	c->send_timeout_s = 60;
 	c->log_level = 2;
 }
 
@@ -96,15 +98,26 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return 0;
 	}
 	if (!strcmp(key, "session-idle") || !strcmp(key, "session-absolute") ||
-	    !strcmp(key, "body-timeout") || !strcmp(key, "log-level")) {
+	    !strcmp(key, "body-timeout") || !strcmp(key, "keepalive-timeout") || !strcmp(key, "send-timeout") ||
+	    !strcmp(key, "log-level")) {
 		int *dst = !strcmp(key, "session-idle") ? &c->session_idle_s :
 			   !strcmp(key, "session-absolute") ? &c->session_absolute_s :
-			   !strcmp(key, "body-timeout") ? &c->body_timeout_s : &c->log_level;
+			   !strcmp(key, "body-timeout") ? &c->body_timeout_s :
+			   !strcmp(key, "keepalive-timeout") ? &c->keepalive_s :
+			   !strcmp(key, "send-timeout") ? &c->send_timeout_s : &c->log_level;
 		int max = !strcmp(key, "log-level") ? 4 : INT_MAX / 2;
 		int min = !strcmp(key, "log-level") ? 0 : 1;
 
 		if (config_int(v, min, max, dst)) {
 			snprintf(err, errlen, "%s: expected a whole number from %d to %d, got '%s'", key, min, max, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "send-buffer")) {
+		if (config_int(v, 0, 64 * 1024 * 1024, &c->send_buffer) || (c->send_buffer && c->send_buffer < 4096)) {
+			snprintf(err, errlen, "%s: expected 0 (the system's) or bytes from 4096 to 67108864, got '%s'",
+				 key, v);
 			return -1;
 		}
 		return 0;

@@ -22,6 +22,9 @@ struct config {
 	int session_idle_s;          /* cookie session idle timeout */
 	int session_absolute_s;      /* cookie session absolute timeout */
 	int body_timeout_s;          /* a body must arrive within this (408 otherwise) */
+	int keepalive_s;             /* close a kept-alive connection idle for this long */
+	int send_timeout_s;          /* close a connection whose client takes no answer bytes for this long */
+	int send_buffer;             /* SO_SNDBUF of each connection in bytes; 0: the system's (autotuned) */
 	int log_level;               /* 0 err .. 4 debug */
 };
 

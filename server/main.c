@@ -59,6 +59,9 @@ static void usage(FILE *f)
 	      "  --session-idle S        log out a browser session idle for S seconds (default 1800)\n"
 	      "  --session-absolute S    end any browser session after S seconds (default 43200)\n"
 	      "  --body-timeout S        answer 408 when a request body takes longer (default 20)\n"
+	      "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
+	      "  --send-timeout S        close a connection whose client reads nothing for S seconds (default 60)\n"
+	      "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, autotuned)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "roles: admin, organiser, checkin, viewer\n"
@@ -163,7 +166,9 @@ static int main_args(struct config *cfg, int argc, char **argv)
 {
 	static const char *const valued[] = { "--db", "--listen", "--config", "--tls-cert", "--tls-key",
 					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
-					      "--session-idle", "--session-absolute", "--body-timeout", NULL };
+					      "--session-idle", "--session-absolute", "--body-timeout",
+					      "--keepalive-timeout", "--send-timeout",
+					      "--send-buffer", NULL };
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -366,7 +371,7 @@ int main(int argc, char **argv)
 	info.pt_serv_buf_size = 64 * 1024;
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
-	info.keepalive_timeout = 30;
+	info.keepalive_timeout = cfg.keepalive_s; /* the transport keeps idle connections itself */
 	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
 		       LWS_SERVER_OPTION_VALIDATE_UTF8;
 	/* lws 4.1 on an IPv6 socket binds every interface when given an IPv4 address: listen on an IPv4

@@ -40,14 +40,21 @@ static int cal_lang(const struct request *req, struct response *resp, enum feed_
 	return 1;
 }
 
-/* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t. */
+/* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t. The last one is kept: a feed being revalidated
+ * asks for the same date again and again. Service thread only. */
 static void cal_http_date(int64_t t, char out[CAL_DATE_LEN])
 {
+	static int64_t last_t = -1;
+	static char last[CAL_DATE_LEN];
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (!gmtime_r(&tt, &tm) || !strftime(out, CAL_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-		out[0] = '\0';
+	if (t != last_t) {
+		if (!gmtime_r(&tt, &tm) || !strftime(last, CAL_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+			last[0] = '\0';
+		last_t = t;
+	}
+	memcpy(out, last, CAL_DATE_LEN);
 }
 
 /* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); returns 0 with *t set, or -1. */

@@ -10,10 +10,18 @@
 
 void response_init(struct response *r)
 {
-	memset(r, 0, sizeof(*r));
+	/* every field but the header slots, which n_headers bounds (cheaper than clearing 4 KiB per request) */
 	r->status = 200;
 	r->content_type = "application/json";
 	buf_init(&r->body, 64 * 1024 * 1024);
+	r->n_headers = 0;
+	r->close = false;
+	r->defer = NULL;
+	r->shared = NULL;
+	r->shared_len = 0;
+	r->release = NULL;
+	r->shared_ctx = NULL;
+	r->shared_headroom = 0;
 }
 
 void response_free(struct response *r)
@@ -38,13 +46,15 @@ bool response_has_header(const struct response *r, const char *name)
 
 int response_header(struct response *r, const char *name, const char *value)
 {
-	if (r->n_headers >= HTTP_EXTRA_HEADERS || strlen(name) >= sizeof(r->headers[0].name) ||
-	    strlen(value) >= sizeof(r->headers[0].value)) {
+	size_t nl = strlen(name), vl = strlen(value);
+
+	if (r->n_headers >= HTTP_EXTRA_HEADERS || nl >= sizeof(r->headers[0].name) ||
+	    vl >= sizeof(r->headers[0].value)) {
 		log_err("cannot add header %s", name);
 		return -1;
 	}
-	snprintf(r->headers[r->n_headers].name, sizeof(r->headers[0].name), "%s", name);
-	snprintf(r->headers[r->n_headers].value, sizeof(r->headers[0].value), "%s", value);
+	memcpy(r->headers[r->n_headers].name, name, nl + 1);
+	memcpy(r->headers[r->n_headers].value, value, vl + 1);
 	r->n_headers++;
 	return 0;
 }

@@ -58,6 +58,7 @@ struct defer {
 };
 
 /* One per request, filled by the handler, written by the transport. */
+/* A new field here must also be set by response_init. */
 struct response {
 	int status;
 	const char *content_type;       /* static string; default application/json */

@@ -127,7 +127,8 @@ int router_dispatch(struct app *app, const struct request *req, struct response 
 	for (size_t t = 0; t < ROUTER_N_TABLES; t++) {
 		for (const struct route *r = router_tables[t]; r->pattern; r++, k++) {
 			/* the literal head (with its NUL for patterns without a capture) must match first */
-			if (k < ROUTER_MAX_ROUTES && strncmp(r->pattern, req->path, router_literal[k]))
+			if (r->pattern[1] != req->path[1] || /* "/api/..." or "/calendar/...": most go here */
+			    (k < ROUTER_MAX_ROUTES && strncmp(r->pattern, req->path, router_literal[k])))
 				continue;
 			if (!router_match(r->pattern, req->path, &args))
 				continue;

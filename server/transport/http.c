@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -34,9 +35,13 @@ enum http_state {
 	HTTP_RESPONDING /* response ready, being written */
 };
 
-/* One per HTTP transaction, lws's per-session data (reset at each request on a kept-alive
- * connection). Service thread only. */
+struct http_pss;
+
+/* One per HTTP transaction in progress, taken from a pool when its headers are complete and given back
+ * when it ends, so an idle kept-alive connection holds none (it is ~10 KiB). Service thread only. */
 struct http_conn {
+	struct http_conn *next_spare; /* in http_spare while unused */
+	struct http_pss *pss;
 	struct lws *wsi;
 	enum http_state state;
 	struct request req;
@@ -51,9 +56,47 @@ struct http_conn {
 	void *wake_handle;      /* the deferred job while HTTP_DEFERRED */
 };
 
+/* lws's per-session data. lws frees it and allocates it zeroed again after every answer on a kept-alive
+ * connection, so it stays small. */
+struct http_pss {
+	struct lws *wsi;
+	struct http_conn *c;    /* the transaction in progress, if any */
+	lws_dll2_t watch;       /* in one of http_watch[] while idle or sending (see there) */
+	lws_usec_t watch_since;
+};
+
+#define HTTP_SPARE_MAX 32 /* transactions kept for reuse */
+static struct http_conn *http_spare;
+static int http_n_spare;
+static bool http_stopped; /* after transport_http_stop: transactions are freed, not kept */
+
 static struct app *http_app;
 static bool http_draining;
 static int http_active;
+
+/*
+ * Connection timeouts, kept here rather than by lws. lws 4.1 arms a timeout when a request's headers are
+ * complete (30 s for the whole answer, however slowly the client reads it) and another after every answer
+ * (keep-alive); its timeouts live in one list per thread that it keeps sorted by inserting from the head,
+ * so with every connection holding one each insertion walks all of them: twice per request, O(connections)
+ * each. Here a connection is watched in one of two lists, each with one limit, to whose tail it moves on
+ * progress, so each list is sorted by construction and every step is O(1):
+ *   HTTP_WATCH_IDLE: a kept-alive connection awaiting its next request, closed after --keepalive-timeout;
+ *   HTTP_WATCH_SEND: an answer being written, closed when the client takes nothing for --send-timeout.
+ * A request body has its own timer (408, --body-timeout); a request waiting for the worker has none.
+ */
+enum http_watch { HTTP_WATCH_IDLE, HTTP_WATCH_SEND, HTTP_WATCH_N };
+static lws_dll2_owner_t http_watch[HTTP_WATCH_N];
+static lws_sorted_usec_list_t http_watch_timer;
+static struct lws_context *http_ctx;
+#define HTTP_WATCH_SWEEP_US (LWS_US_PER_SEC / 2)
+
+static void http_watch_as(struct http_pss *pss, enum http_watch w)
+{
+	lws_dll2_remove(&pss->watch);
+	pss->watch_since = lws_now_usecs();
+	lws_dll2_add_tail(&pss->watch, &http_watch[w]);
+}
 
 void transport_http_init(struct app *app)
 {
@@ -70,6 +113,8 @@ int transport_http_active(void)
 	return http_active;
 }
 
+/* Ends c's transaction: cancels what it waits for and frees what it holds; c is then as new except for
+ * its request, which http_take clears. */
 static void http_reset(struct http_conn *c)
 {
 	lws_sul_cancel(&c->body_timer);
@@ -83,12 +128,51 @@ static void http_reset(struct http_conn *c)
 	buf_free(&c->body);
 	if (c->state != HTTP_IDLE)
 		http_active--;
-	memset(&c->req, 0, sizeof(c->req));
 	c->state = HTTP_IDLE;
 	c->resp_live = false;
 	c->headers_sent = false;
 	c->head_only = false;
 	c->sent = 0;
+}
+
+/* A transaction for the request whose headers just completed on pss's connection. */
+static struct http_conn *http_take(struct http_pss *pss, struct lws *wsi)
+{
+	struct http_conn *c = http_spare;
+
+	if (c) {
+		http_spare = c->next_spare;
+		http_n_spare--;
+		c->next_spare = NULL;
+		/* no field of an earlier request (credentials above all) may survive into this one */
+		memset(&c->req, 0, sizeof(c->req));
+	} else if (!(c = calloc(1, sizeof(*c)))) {
+		return NULL;
+	}
+	c->pss = pss;
+	c->wsi = wsi;
+	pss->c = c;
+	return c;
+}
+
+/* Ends the transaction on pss's connection, if any, and stops watching it. */
+static void http_release(struct http_pss *pss)
+{
+	struct http_conn *c = pss->c;
+
+	lws_dll2_remove(&pss->watch);
+	if (!c)
+		return;
+	http_reset(c);
+	pss->c = NULL;
+	c->pss = NULL;
+	if (!http_stopped && http_n_spare < HTTP_SPARE_MAX) {
+		c->next_spare = http_spare;
+		http_spare = c;
+		http_n_spare++;
+	} else {
+		free(c);
+	}
 }
 
 static void http_hdr(struct lws *wsi, enum lws_token_indexes t, char *dst, size_t n)
@@ -176,6 +260,7 @@ static int http_query(struct lws *wsi, char *out, size_t outlen)
 static void http_respond(struct http_conn *c)
 {
 	c->state = HTTP_RESPONDING;
+	http_watch_as(c->pss, HTTP_WATCH_SEND);
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -236,14 +321,61 @@ static void http_deferred_done(struct defer *d, void *owner)
 	http_respond(c);
 }
 
+static void http_watch_sweep(lws_sorted_usec_list_t *sul)
+{
+	static const int reason[HTTP_WATCH_N] = { PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, PENDING_TIMEOUT_HTTP_CONTENT };
+	const int limit_s[HTTP_WATCH_N] = { http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s };
+	lws_usec_t now = lws_now_usecs();
+	lws_dll2_t *d;
+
+	(void)sul;
+	for (int w = 0; w < HTTP_WATCH_N; w++) {
+		while ((d = lws_dll2_get_head(&http_watch[w]))) {
+			struct http_pss *pss = lws_container_of(d, struct http_pss, watch);
+
+			if (now - pss->watch_since < (lws_usec_t)limit_s[w] * LWS_US_PER_SEC)
+				break;
+			lws_dll2_remove(d);
+			/* closed from lws's next pass, as by its own timeout */
+			lws_set_timeout(pss->wsi, (enum pending_timeout)reason[w], LWS_TO_KILL_ASYNC);
+		}
+	}
+	lws_sul_schedule(http_ctx, 0, &http_watch_timer, http_watch_sweep, HTTP_WATCH_SWEEP_US);
+}
+
+/* The answer is out and the connection stays open for its next request. lws gave it fresh per-session
+ * data and armed its keep-alive timeout, which the idle list replaces. */
+static int http_keep_alive(struct lws *wsi)
+{
+	struct http_pss *pss = lws_wsi_user(wsi);
+
+	if (!pss)
+		return 0; /* lws's own timeout stays */
+	pss->wsi = wsi;
+	http_watch_as(pss, HTTP_WATCH_IDLE);
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+	return 0;
+}
+
 int transport_http_start(struct lws_context *ctx)
 {
+	http_ctx = ctx;
+	lws_sul_schedule(ctx, 0, &http_watch_timer, http_watch_sweep, HTTP_WATCH_SWEEP_US);
 	return wake_start(ctx, http_deferred_done);
 }
 
 void transport_http_stop(void)
 {
+	lws_sul_cancel(&http_watch_timer);
 	wake_stop();
+	http_stopped = true;
+	while (http_spare) {
+		struct http_conn *c = http_spare;
+
+		http_spare = c->next_spare;
+		free(c);
+	}
+	http_n_spare = 0;
 }
 
 static void http_body_timeout(lws_sorted_usec_list_t *sul)
@@ -254,18 +386,23 @@ static void http_body_timeout(lws_sorted_usec_list_t *sul)
 		http_fail(c, API_TIMEOUT, "the request body did not arrive in time");
 }
 
-static int http_begin(struct http_conn *c, struct lws *wsi)
+static int http_begin(struct http_pss *pss, struct lws *wsi)
 {
+	struct http_conn *c;
 	char *uri = NULL;
 	int ulen = 0, m;
 	char clen[32];
 	long long cl = 0;
 	char *end;
 
-	http_reset(c);
-	c->wsi = wsi;
+	http_release(pss);
+	pss->wsi = wsi;
+	c = http_take(pss, wsi);
+	if (!c)
+		return -1; /* out of memory: close */
 	c->state = HTTP_READING;
 	http_active++;
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* the body timer and http_watch take over */
 	response_init(&c->resp);
 	c->resp_live = true;
 
@@ -288,8 +425,10 @@ static int http_begin(struct http_conn *c, struct lws *wsi)
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH, c->req.if_none_match, sizeof(c->req.if_none_match));
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since, sizeof(c->req.if_modified_since));
 	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
-	if (http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key)) ||
-	    http_custom(wsi, "x-csrf-token:", c->req.csrf_token, sizeof(c->req.csrf_token))) {
+	/* headers that only a write uses (a read is neither replayed nor forged across sites) */
+	if (c->req.method != HTTP_GET && c->req.method != HTTP_HEAD &&
+	    (http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key)) ||
+	     http_custom(wsi, "x-csrf-token:", c->req.csrf_token, sizeof(c->req.csrf_token)))) {
 		http_fail(c, API_BAD_REQUEST, "Idempotency-Key or X-CSRF-Token header is too long");
 		return 0;
 	}
@@ -345,9 +484,11 @@ static int http_write_headers(struct http_conn *c)
 		return -1;
 	}
 	for (int i = 0; i < r->n_headers; i++) {
-		char name[64];
+		char name[sizeof(r->headers[0].name) + 1];
+		size_t nl = strlen(r->headers[i].name);
 
-		snprintf(name, sizeof(name), "%s:", r->headers[i].name);
+		memcpy(name, r->headers[i].name, nl);
+		memcpy(name + nl, ":", 2);
 		if (lws_add_http_header_by_name(c->wsi, (const unsigned char *)name,
 						(const unsigned char *)r->headers[i].value,
 						(int)strlen(r->headers[i].value), &p, end))
@@ -363,8 +504,15 @@ static int http_write_headers(struct http_conn *c)
 	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"connection:",
 						    (const unsigned char *)"close", 5, &p, end))
 		return -1;
-	if (lws_finalize_write_http_header(c->wsi, start, &p, end))
+	if (http_is_h2(c) && (c->head_only || r->status == 204 || r->status == 304 || len == 0)) {
+		/* no DATA frame follows: the HEADERS frame ends the stream, or the client waits for its end */
+		if (lws_finalize_http_header(c->wsi, &p, end) ||
+		    lws_write(c->wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) !=
+			    (int)(p - start))
+			return -1;
+	} else if (lws_finalize_write_http_header(c->wsi, start, &p, end)) {
 		return -1;
+	}
 	c->headers_sent = true;
 	return 0;
 }
@@ -383,6 +531,7 @@ static int http_writeable(struct http_conn *c)
 	unsigned char chunk[LWS_PRE + HTTP_CHUNK];
 	const char *data = c->resp.shared ? c->resp.shared : c->resp.body.data;
 	size_t len = c->resp.shared ? c->resp.shared_len : c->resp.body.len;
+	struct lws *wsi;
 	size_t n;
 	bool done, close, plain;
 
@@ -414,7 +563,10 @@ static int http_writeable(struct http_conn *c)
 		w = send(lws_get_socket_fd(c->wsi), data + c->sent, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		c->sent += w > 0 ? (size_t)w : 0;
+		if (w > 0) {
+			c->sent += (size_t)w;
+			http_watch_as(c->pss, HTTP_WATCH_SEND);
+		}
 		if (c->sent < len) {
 			lws_callback_on_writable(c->wsi);
 			return 0;
@@ -447,27 +599,48 @@ static int http_writeable(struct http_conn *c)
 		if (lws_write(c->wsi, src, n, done ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
 			return -1;
 		c->sent += n;
+		http_watch_as(c->pss, HTTP_WATCH_SEND);
 		if (!done) {
 			lws_callback_on_writable(c->wsi);
 			return 0;
 		}
 	}
 	close = c->resp.close;
-	http_reset(c);
-	if (close)
+	wsi = c->wsi;
+	http_release(c->pss);
+	if (close || lws_http_transaction_completed(wsi))
 		return -1;
-	return lws_http_transaction_completed(c->wsi) ? -1 : 0;
+	return http_keep_alive(wsi); /* the transaction's per-session data was freed with it */
 }
 
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-	struct http_conn *c = user;
+	struct http_pss *pss = user; /* for the HTTP reasons below; other reasons pass other things */
+	struct http_conn *c = NULL;
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP:
-		return http_begin(c, wsi);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (c->state != HTTP_READING)
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		c = pss ? pss->c : NULL;
+		break;
+	default:
+		break;
+	}
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: {
+		/* a new connection's socket (in), before lws adopts it */
+		int size = http_app->cfg->send_buffer;
+
+		if (size > 0 &&
+		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
+			log_warn("cannot set the send buffer size: %s", strerror(errno));
+		return 0;
+	}
+	case LWS_CALLBACK_HTTP:
+		return http_begin(pss, wsi);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (!c || c->state != HTTP_READING)
 			return 0;
 		if (buf_append(&c->body, in, len)) {
 			/* Content-Length lied, or chunked: the limit holds while reading too */
@@ -476,18 +649,18 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (c->state == HTTP_READING)
+		if (c && c->state == HTTP_READING)
 			http_dispatch(c);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return http_writeable(c);
+		return c ? http_writeable(c) : 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		wake_deliver();
 		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-		if (c)
-			http_reset(c);
+		if (pss)
+			http_release(pss);
 		return 0;
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -497,6 +670,6 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 const struct lws_protocols transport_http_protocol = {
 	.name = "http",
 	.callback = http_callback,
-	.per_session_data_size = sizeof(struct http_conn),
+	.per_session_data_size = sizeof(struct http_pss),
 	.rx_buffer_size = 0,
 };

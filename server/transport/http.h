@@ -10,7 +10,7 @@
 
 struct app;
 
-/* The protocol entry for the vhost's protocol list; per_session_data is struct http_conn. */
+/* The protocol entry for the vhost's protocol list (its per-session data is the transport's own). */
 extern const struct lws_protocols transport_http_protocol;
 
 struct request;

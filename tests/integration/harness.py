@@ -1,6 +1,7 @@
 """Integration harness: starts a real majlisd on a free loopback port with a fresh database, and
 talks JSON to it over HTTP. Standard library only, so the tests need nothing beyond python3."""
 
+import atexit
 import http.client
 import json
 import os
@@ -40,6 +41,7 @@ class Server:
 
     def __init__(self, demo=False, extra_args=(), db=None, port=None, tls=None, wrap=()):
         self.dir = tempfile.mkdtemp(prefix="majlis-test-")
+        atexit.register(shutil.rmtree, self.dir, True)  # also for tests that start and stop without `with`
         self.db = db or os.path.join(self.dir, "majlis.db")
         self.port = port or free_port()
         self.demo = demo

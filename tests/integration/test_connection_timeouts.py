@@ -1,0 +1,138 @@
+"""Connection timeouts a client notices: a kept-alive connection stays usable while it is used and is closed
+after --keepalive-timeout of silence; an answer is written for as long as the client keeps reading it, however
+slowly, and the connection is cut when the client takes nothing for --send-timeout. --send-buffer keeps the
+kernel from taking the whole answer at once (it would otherwise buffer megabytes per connection on loopback)."""
+
+import os
+import socket
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
+from harness import Checks, Server, expect  # noqa: E402
+from seed_feed import seed  # noqa: E402
+
+GET_HEALTH = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+GET_FEED = b"GET /calendar/public.ics HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def read_answer(s):
+    """Reads one HTTP/1.1 answer with a Content-Length from s; returns (status line, body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise AssertionError("connection closed before the headers: %r" % data[:200])
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    length = [int(v.split(":", 1)[1]) for v in lines if v.lower().startswith("content-length:")]
+    expect(length, "answer without Content-Length: " + lines[0])
+    while len(body) < length[0]:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise AssertionError(f"connection closed after {len(body)} of {length[0]} body bytes")
+        body += chunk
+    return lines[0], body
+
+
+def closed_after(s, limit):
+    """Seconds until the server closes s (recv returns nothing or a reset), or None within limit seconds."""
+    start = time.monotonic()
+    s.settimeout(limit)
+    try:
+        while True:
+            if not s.recv(65536):
+                return time.monotonic() - start
+    except ConnectionResetError:
+        return time.monotonic() - start
+    except socket.timeout:
+        return None
+
+
+def small_window_socket(port):
+    """A connection whose receive buffer is small, so that the server cannot hand it a large answer at once."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(30)
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+class T(Checks):
+    def test_idle_connection_closed_after_keepalive_timeout(self):
+        with Server(extra_args=["--keepalive-timeout", "2"]) as srv:
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            try:
+                # used every second for five seconds: longer than the timeout in all, never idle that long
+                for _ in range(5):
+                    s.sendall(GET_HEALTH)
+                    status, _ = read_answer(s)
+                    expect(status.startswith("HTTP/1.1 200"), "answer on the kept-alive connection: " + status)
+                    time.sleep(1)
+                s.sendall(GET_HEALTH)
+                read_answer(s)
+                waited = closed_after(s, 8)
+                expect(waited is not None, "an idle connection stayed open 8 s with --keepalive-timeout 2")
+                expect(1.5 <= waited <= 4, f"idle connection closed after {waited:.1f} s, expected ~2 s")
+            finally:
+                s.close()
+
+    def test_slow_reader_gets_the_whole_answer(self):
+        with Server(extra_args=["--send-timeout", "2", "--send-buffer", "65536"]) as srv:
+            seed(srv.db, 500)
+            s = small_window_socket(srv.port)
+            try:
+                s.sendall(GET_FEED)
+                # ~350 KB taken 8 KiB at a time with pauses: longer than the send timeout in all
+                start = time.monotonic()
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += s.recv(8192)
+                head, body = data.split(b"\r\n\r\n", 1)
+                length = int([v for v in head.decode().split("\r\n")
+                              if v.lower().startswith("content-length:")][0].split(":")[1])
+                expect(length > 300_000, f"the seeded feed is {length} bytes")
+                while len(body) < length:
+                    chunk = s.recv(8192)
+                    expect(chunk, f"connection closed after {len(body)} of {length} bytes")
+                    body += chunk
+                    time.sleep(0.07)
+                took = time.monotonic() - start
+                expect(took > 2.5, f"the slow read took only {took:.1f} s: it did not test the timeout")
+                expect(body.rstrip().endswith(b"END:VCALENDAR"), "the whole feed arrived")
+                s.sendall(GET_HEALTH)
+                status, _ = read_answer(s)
+                expect(status.startswith("HTTP/1.1 200"), "the connection stays usable: " + status)
+            finally:
+                s.close()
+
+    def test_stalled_reader_is_cut_off_after_send_timeout(self):
+        with Server(extra_args=["--send-timeout", "2", "--send-buffer", "65536"]) as srv:
+            seed(srv.db, 500)
+            s = small_window_socket(srv.port)
+            try:
+                s.sendall(GET_FEED)
+                data = s.recv(4096)
+                expect(data.startswith(b"HTTP/1.1 200"), "the answer started: %r" % data[:100])
+                time.sleep(5)  # takes nothing for longer than the send timeout
+                total = len(data)
+                s.settimeout(10)
+                try:
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        total += len(chunk)
+                except ConnectionResetError:
+                    pass
+                expect(total < 300_000, f"a stalled reader still got {total} bytes: it was not cut off")
+                expect(srv.get("/healthz").status == 200, "the server still answers others")
+            finally:
+                s.close()
+
+
+if __name__ == "__main__":
+    T().run()
