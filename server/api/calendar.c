@@ -151,6 +151,7 @@ static void cal_serve(const struct request *req, struct response *resp, int rc, 
 	resp->release = feeds_blob_release;
 	resp->shared_ctx = v->blob;
 	resp->shared_headroom = v->headroom;
+	resp->shared_fd = v->fd;
 	api_reply_raw(resp, API_OK, CAL_CONTENT_TYPE);
 }
 

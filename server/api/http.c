@@ -22,6 +22,7 @@ void response_init(struct response *r)
 	r->release = NULL;
 	r->shared_ctx = NULL;
 	r->shared_headroom = 0;
+	r->shared_fd = -1;
 }
 
 void response_free(struct response *r)

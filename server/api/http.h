@@ -80,6 +80,9 @@ struct response {
 	 * to a library wanting headroom in front of a buffer without copying it; neither they nor shared
 	 * are ever written to (other responses may be sending the same bytes). Not part of the body. */
 	size_t shared_headroom;
+	/* A file descriptor holding the shared bytes at offset shared_headroom (-1: none), never written to
+	 * while the response lives, so that the transport may send them with sendfile(). */
+	int shared_fd;
 };
 
 void response_init(struct response *r);

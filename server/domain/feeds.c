@@ -6,6 +6,7 @@
  */
 #include "domain/feeds.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/log.h"
+#include "util/memfile.h"
 #include "util/text.h"
 
 #define FEEDS_KEY_MAX	400
@@ -31,11 +33,10 @@ struct feed_blob {
 	char etag[FEEDS_ETAG_LEN];
 	char content_hash[SECRET_HASH_LEN + 1]; /* hash of the body without DTSTAMP lines */
 	size_t len;
-	char headroom[FEEDS_HEADROOM]; /* lets the transport send data without copying it (never written) */
-	char data[];		       /* len bytes + NUL, right after headroom */
+	/* FEEDS_HEADROOM zero bytes, the len bytes of the feed, a NUL: sealed, so that the transport may send
+	 * them with sendfile(), or hand them to a library wanting headroom, without copying them */
+	struct memfile file;
 };
-_Static_assert(offsetof(struct feed_blob, data) == offsetof(struct feed_blob, headroom) + FEEDS_HEADROOM,
-	       "feed bytes must follow their headroom");
 
 /* One cached feed. Lives in the cache; service thread only. */
 struct feeds_entry {
@@ -72,8 +73,10 @@ void feeds_blob_release(void *blob)
 
 	if (!b)
 		return;
-	if (--b->refs <= 0)
+	if (--b->refs <= 0) {
+		memfile_free(&b->file);
 		free(b);
+	}
 }
 
 static void feeds_entry_drop(struct feeds_entry *e)
@@ -143,19 +146,22 @@ static void feeds_content_hash(const char *text, size_t len, char out[SECRET_HAS
 
 static struct feed_blob *feeds_blob_new(const struct buf *b)
 {
-	struct feed_blob *blob = malloc(sizeof(*blob) + b->len + 1);
+	struct feed_blob *blob = calloc(1, sizeof(*blob));
+	const char *data = b->data ? b->data : "";
 	char hash[SECRET_HASH_LEN + 1];
 
 	if (!blob)
 		return NULL;
-	memset(blob, 0, sizeof(*blob));
+	if (memfile_create(&blob->file, "majlis-feed", FEEDS_HEADROOM, data, b->len)) {
+		log_err("cannot keep a rendered feed: %s", strerror(errno));
+		free(blob);
+		return NULL;
+	}
 	blob->refs = 1;
 	blob->len = b->len;
-	memcpy(blob->data, b->data ? b->data : "", b->len);
-	blob->data[b->len] = '\0';
-	secret_hash(blob->data, blob->len, hash);
+	secret_hash(data, blob->len, hash);
 	snprintf(blob->etag, sizeof(blob->etag), "\"%.32s\"", hash);
-	feeds_content_hash(blob->data, blob->len, blob->content_hash);
+	feeds_content_hash(data, blob->len, blob->content_hash);
 	return blob;
 }
 
@@ -242,11 +248,12 @@ hit:
 	e->used = ++c->clock;
 	e->blob->refs++;
 	out->blob = e->blob;
-	out->data = e->blob->data;
+	out->data = e->blob->file.map + FEEDS_HEADROOM;
 	out->len = e->blob->len;
 	out->etag = e->blob->etag;
 	out->last_modified = e->blob->last_modified;
 	out->headroom = FEEDS_HEADROOM;
+	out->fd = e->blob->file.fd;
 	rc = DOM_OK;
 out:
 	buf_free(&b);

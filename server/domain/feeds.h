@@ -41,6 +41,7 @@ struct feed_view {
 	int64_t last_modified;	/* when these bytes were first rendered */
 	struct feed_blob *blob; /* the reference the caller owns */
 	size_t headroom;	/* bytes of the blob in front of data (see struct response shared_headroom) */
+	int fd;			/* a file holding the same bytes at offset headroom, never written to */
 };
 
 /* The process-wide cache (created empty, never NULL). Service thread only. */
