@@ -3,6 +3,7 @@
 #include "calendar/tz.h"
 
 #include <libical/ical.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -395,9 +396,24 @@ bool tz_crosses_change(const char *zone, int64_t from_utc, int64_t to_utc)
 
 /* Any icaltimetype elsewhere that points at a builtin zone dangles after this; no caller may hold one
  * across it. */
+/* Held shared by a reader on another thread, exclusively by tz_reload. */
+static pthread_rwlock_t tz_cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+
 void tz_reload(void)
 {
+	pthread_rwlock_wrlock(&tz_cache_lock);
 	icaltimezone_free_builtin_timezones();
+	pthread_rwlock_unlock(&tz_cache_lock);
+}
+
+void tz_read_begin(void)
+{
+	pthread_rwlock_rdlock(&tz_cache_lock);
+}
+
+void tz_read_end(void)
+{
+	pthread_rwlock_unlock(&tz_cache_lock);
 }
 
 /* Returns a static string; any thread may call it. */

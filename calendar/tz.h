@@ -1,7 +1,8 @@
 /*
  * tz: local wall time <-> UTC through the system tz database as libical reads it (never rules compiled
- * in); plain C types only so that callers need no libical. Only the lws service thread may call it
- * (libical's zone cache is not ours to share), except tz_reload which main calls on that thread too.
+ * in); plain C types only so that callers need no libical. The lws service thread calls it freely; one
+ * other thread may, between tz_read_begin and tz_read_end (libical guards its zone cache with its own
+ * locks, but tz_reload frees that cache: it waits for such readers). tz_reload runs on the service thread.
  */
 #ifndef MAJLIS_CALENDAR_TZ_H
 #define MAJLIS_CALENDAR_TZ_H
@@ -48,8 +49,12 @@ enum tz_rc tz_format_instant(const char *zone, int64_t utc, char out[32]);
  * (a session or series that crosses a change of rules). */
 bool tz_crosses_change(const char *zone, int64_t from_utc, int64_t to_utc);
 
-/* Drops libical's cached zones so the next call re-reads the system database (tzdata upgrade). */
+/* Drops libical's cached zones so the next call re-reads the system database (tzdata upgrade). Waits
+ * for a reader on another thread to finish. Service thread. */
 void tz_reload(void);
+/* Bracket the use of zones (this module, or libical zones) on a thread other than the service thread. */
+void tz_read_begin(void);
+void tz_read_end(void);
 
 /* A message for an rc, fit for an API client (English), e.g. for TZ_GAP "... does not exist in ...". */
 const char *tz_strerror(enum tz_rc rc);

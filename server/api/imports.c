@@ -125,27 +125,25 @@ static int imports_query(const struct request *req, struct response *resp, struc
 	return 0;
 }
 
-static void imports_post(struct app *app, const struct request *req, const struct route_args *args,
-			 struct response *resp)
+/* An import whose file is read on the worker thread (struct defer): up to ~1 s of CPU for a large file,
+ * which the service thread must not spend while other clients wait. */
+struct imports_defer {
+	struct defer d;
+	struct imports_job *job;
+};
+
+static void imports_read_cb(struct defer *d)
+{
+	imports_read(((struct imports_defer *)d)->job);
+}
+
+static void imports_finish_cb(struct app *app, const struct request *req, struct defer *d, struct response *resp)
 {
 	struct json_object *out = NULL, *refused = NULL;
-	struct principal p = {0};
 	struct dom_err e = {0};
-	struct import_request rq;
-	char tz[64];
 	int64_t created = 0, seq = 0;
 
-	(void)args;
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (!imports_is_calendar(req->content_type)) {
-		api_fail(resp, API_UNSUPPORTED_MEDIA, NULL, "send the file as text/calendar");
-		return;
-	}
-	if (imports_query(req, resp, &rq, tz, sizeof(tz)))
-		return;
-	if (imports_run(app->db, &p, &rq, req->body ? req->body : "", req->body ? req->body_len : 0, req->now,
-			&out, &created, &seq, &e)) {
+	if (imports_finish(app->db, ((struct imports_defer *)d)->job, req->now, &out, &created, &seq, &e)) {
 		if (out && json_object_object_get_ex(out, "refused", &refused))
 			json_object_get(refused);
 		json_object_put(out);
@@ -158,6 +156,47 @@ static void imports_post(struct app *app, const struct request *req, const struc
 		return;
 	}
 	api_reply(resp, API_OK, out);
+}
+
+static void imports_release_cb(struct defer *d)
+{
+	imports_job_free(((struct imports_defer *)d)->job);
+	free(d);
+}
+
+static void imports_post(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	struct imports_defer *id;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	struct import_request rq;
+	char tz[64];
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	if (!imports_is_calendar(req->content_type)) {
+		api_fail(resp, API_UNSUPPORTED_MEDIA, NULL, "send the file as text/calendar");
+		return;
+	}
+	if (imports_query(req, resp, &rq, tz, sizeof(tz)))
+		return;
+	id = calloc(1, sizeof(*id));
+	if (!id) {
+		api_fail(resp, API_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	if (imports_begin(app->db, &p, &rq, req->body ? req->body : "", req->body ? req->body_len : 0, &id->job,
+			  &e)) {
+		free(id);
+		api_fail_dom(resp, &e);
+		return;
+	}
+	id->d.run = imports_read_cb;
+	id->d.finish = imports_finish_cb;
+	id->d.release = imports_release_cb;
+	resp->defer = &id->d;
 }
 
 const struct route api_imports_routes[] = {

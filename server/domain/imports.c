@@ -263,43 +263,88 @@ static int imports_refused(const struct import_result *r, struct dom_err *err)
 			r->n_refused, n->component, n->line, n->reason);
 }
 
-int imports_run(struct db *db, const struct principal *p, const struct import_request *rq, const char *text,
-		size_t len, int64_t now, struct json_object **out, int64_t *created, int64_t *seq,
-		struct dom_err *err)
-{
-	struct import_options opt;
+/* An import between its checks, its reading (any thread) and its writing (service thread). */
+struct imports_job {
+	struct import_request rq; /* rq.tz points into tz_arg */
+	char tz_arg[EVENT_ZONE_LEN];
+	int64_t org_id;
+	char tz[EVENT_ZONE_LEN]; /* the zone of floating and UTC times */
+	char *text;
+	size_t len;
 	struct import_result r;
+	bool parsed;
+	bool out_of_memory;
+};
+
+int imports_begin(struct db *db, const struct principal *p, const struct import_request *rq, const char *text,
+		  size_t len, struct imports_job **job, struct dom_err *err)
+{
+	struct imports_job *j;
+	int rc;
+
+	*job = NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+	rc = imports_check(db, p, rq, &j->org_id, j->tz, err);
+	if (!rc && (rq->lang < 0 || rq->lang >= EVENT_LANGS))
+		rc = dom_fail(err, DOM_INVALID, "invalid_query", "query parameter 'lang' must be fr, ar or en");
+	if (rc) {
+		free(j);
+		return rc;
+	}
+	j->rq = *rq;
+	if (rq->tz) {
+		snprintf(j->tz_arg, sizeof(j->tz_arg), "%s", rq->tz);
+		j->rq.tz = j->tz_arg;
+	}
+	j->text = malloc(len + 1);
+	if (!j->text) {
+		free(j);
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+	}
+	memcpy(j->text, text, len);
+	j->text[len] = '\0';
+	j->len = len;
+	*job = j;
+	return DOM_OK;
+}
+
+void imports_read(struct imports_job *job)
+{
+	struct import_options opt = {.zone = job->tz};
+
+	tz_read_begin();
+	job->out_of_memory = import_parse(job->text, job->len, &opt, &job->r) != 0;
+	tz_read_end();
+	job->parsed = true;
+	free(job->text);
+	job->text = NULL;
+}
+
+int imports_finish(struct db *db, struct imports_job *job, int64_t now, struct json_object **out,
+		   int64_t *created, int64_t *seq, struct dom_err *err)
+{
+	const struct import_request *rq = &job->rq;
+	struct import_result *r = &job->r;
 	struct imports_state *st = NULL;
-	char tz[EVENT_ZONE_LEN];
-	int64_t org_id = 0, n_created = 0;
+	int64_t n_created = 0;
 	bool in_txn = false;
 	int rc;
 
 	*out = NULL;
 	if (created)
 		*created = 0;
-	memset(&r, 0, sizeof(r));
-	rc = imports_check(db, p, rq, &org_id, tz, err);
-	if (rc)
-		return rc;
-	if (rq->lang < 0 || rq->lang >= EVENT_LANGS)
-		return dom_fail(err, DOM_INVALID, "invalid_query",
-				"query parameter 'lang' must be fr, ar or en");
-	opt.zone = tz;
-	if (import_parse(text, len, &opt, &r)) {
-		rc = dom_fail(err, DOM_INTERNAL, NULL, "out of memory while reading the file");
-		goto out;
-	}
-	st = calloc(r.n_events ? r.n_events : 1, sizeof(*st));
-	if (!st) {
-		rc = dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
-		goto out;
-	}
-	if (r.fatal || (rq->commit && r.n_refused && !rq->skip_refused)) {
-		rc = imports_lookup(db, &r, org_id, st, err);
+	if (!job->parsed || job->out_of_memory)
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory while reading the file");
+	st = calloc(r->n_events ? r->n_events : 1, sizeof(*st));
+	if (!st)
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
+	if (r->fatal || (rq->commit && r->n_refused && !rq->skip_refused)) {
+		rc = imports_lookup(db, r, job->org_id, st, err);
 		if (!rc) {
-			*out = imports_report(&r, st, rq, org_id, tz, false);
-			rc = imports_refused(&r, err);
+			*out = imports_report(r, st, rq, job->org_id, job->tz, false);
+			rc = imports_refused(r, err);
 		}
 		goto out;
 	}
@@ -312,13 +357,13 @@ int imports_run(struct db *db, const struct principal *p, const struct import_re
 		in_txn = true;
 	}
 	/* inside the transaction when committing: no other writer slips in between look-up and insert */
-	rc = imports_lookup(db, &r, org_id, st, err);
+	rc = imports_lookup(db, r, job->org_id, st, err);
 	if (rc)
 		goto out;
-	for (size_t i = 0; rq->commit && i < r.n_events; i++) {
+	for (size_t i = 0; rq->commit && i < r->n_events; i++) {
 		if (st[i].existing_id > 0)
 			continue;
-		rc = imports_insert(db, rq, org_id, &r.events[i], now, &st[i], seq);
+		rc = imports_insert(db, rq, job->org_id, &r->events[i], now, &st[i], seq);
 		if (rc) {
 			rc = dom_from_store(err, rc, "event");
 			goto out;
@@ -335,13 +380,40 @@ int imports_run(struct db *db, const struct principal *p, const struct import_re
 	}
 	if (created)
 		*created = n_created;
-	*out = imports_report(&r, st, rq, org_id, tz, rq->commit);
+	*out = imports_report(r, st, rq, job->org_id, job->tz, rq->commit);
 out:
 	if (in_txn)
 		db_rollback(db);
-	for (size_t i = 0; st && i < r.n_events; i++)
+	for (size_t i = 0; i < r->n_events; i++)
 		free(st[i].session_ids);
 	free(st);
-	import_result_free(&r);
+	return rc;
+}
+
+void imports_job_free(struct imports_job *job)
+{
+	if (!job)
+		return;
+	free(job->text);
+	import_result_free(&job->r);
+	free(job);
+}
+
+int imports_run(struct db *db, const struct principal *p, const struct import_request *rq, const char *text,
+		size_t len, int64_t now, struct json_object **out, int64_t *created, int64_t *seq,
+		struct dom_err *err)
+{
+	struct imports_job *job;
+	int rc;
+
+	*out = NULL;
+	if (created)
+		*created = 0;
+	rc = imports_begin(db, p, rq, text, len, &job, err);
+	if (rc)
+		return rc;
+	imports_read(job);
+	rc = imports_finish(db, job, now, out, created, seq, err);
+	imports_job_free(job);
 	return rc;
 }

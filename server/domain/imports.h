@@ -49,4 +49,16 @@ int imports_run(struct db *db, const struct principal *p, const struct import_re
 		size_t len, int64_t now, struct json_object **out, int64_t *created, int64_t *seq,
 		struct dom_err *err);
 
+/* The same in three steps, so that reading the file (CPU only, up to ~1 s for a large one) runs off the
+ * service thread: imports_begin checks permissions and the query and copies the text (service thread);
+ * imports_read reads the file (any one thread, no database); imports_finish reports or commits as
+ * imports_run does (service thread). imports_job_free frees the job (any thread; NULL accepted). */
+struct imports_job;
+int imports_begin(struct db *db, const struct principal *p, const struct import_request *rq, const char *text,
+		  size_t len, struct imports_job **job, struct dom_err *err);
+void imports_read(struct imports_job *job);
+int imports_finish(struct db *db, struct imports_job *job, int64_t now, struct json_object **out,
+		   int64_t *created, int64_t *seq, struct dom_err *err);
+void imports_job_free(struct imports_job *job);
+
 #endif

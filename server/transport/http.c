@@ -70,7 +70,7 @@ struct http_pss {
 	lws_usec_t watch_since;
 };
 
-#define HTTP_SPARE_MAX 32 /* transactions kept for reuse */
+#define HTTP_SPARE_MAX 256 /* transactions kept for reuse (~14 KiB each): a busy server keeps many in flight */
 static struct http_conn *http_spare;
 static int http_n_spare;
 static bool http_stopped; /* after transport_http_stop: transactions are freed, not kept */

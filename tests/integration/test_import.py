@@ -8,6 +8,7 @@ import os
 import socket
 import sqlite3
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -118,6 +119,23 @@ def too_large(port, token):
     finally:
         s.close()
     return out.decode("utf-8", "replace")
+
+
+def big_calendar(n_events):
+    """A valid file of n_events weekly events (5 occurrences each) with long descriptions: ~7.6 KB each."""
+    desc = "Formation professionnelle, atelier de concertation; " * 140
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Majlis tests//Big//EN"]
+    for i in range(n_events):
+        day = f"2027{1 + i % 9:02d}{10 + i % 18:02d}"
+        lines += ["BEGIN:VEVENT", f"UID:big-{i}@example.org", "DTSTAMP:20261101T000000Z",
+                  f"DTSTART;TZID=Africa/Casablanca:{day}T100000", f"DTEND;TZID=Africa/Casablanca:{day}T120000",
+                  f"SUMMARY:Atelier {i}", "RRULE:FREQ=WEEKLY;COUNT=5", "DESCRIPTION:" + desc, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    out = []
+    for line in lines:  # folded at 75 octets (ASCII here)
+        out.append(line[:75])
+        out += [" " + line[k:k + 74] for k in range(75, len(line), 74)]
+    return ("\r\n".join(out) + "\r\n").encode()
 
 
 def starts_utc(ev):
@@ -247,6 +265,51 @@ class T(Checks):
             expect_error(c.post(body, "?venue_id=99"), 422, "unknown_venue")
             expect_error(c.post(body, token=c.admin), 400, "missing_field")
             expect(snapshot(c.srv) == before, "nothing stored")
+
+    def test_large_file_does_not_stall_other_requests(self):
+        """Reading a large file (about a second of CPU here) happens on the worker thread: once the file
+        is uploaded, health checks keep being answered until the import's own answer comes."""
+        with Ctx() as c:
+            data = big_calendar(990)  # just under the limits of 1000 components and 8 MiB
+            expect(7_000_000 < len(data) < 8 * 1024 * 1024, f"the test file is {len(data)} bytes")
+            head = (f"POST {URL}?dry_run=1&org_id={ORG_A} HTTP/1.1\r\nHost: x\r\n"
+                    f"Content-Type: text/calendar\r\nAuthorization: Bearer {c.admin}\r\n"
+                    f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n").encode()
+            s = socket.create_connection(("127.0.0.1", c.srv.port), timeout=120)
+            answer = {}
+
+            def read_answer():
+                out = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    if not out:
+                        answer["at"] = time.monotonic()
+                    out += chunk
+                answer["raw"] = out
+
+            reader = threading.Thread(target=read_answer)
+            reader.start()
+            s.sendall(head + data)
+            sent = time.monotonic()
+            health = []
+            while reader.is_alive():
+                r = c.srv.get("/healthz")
+                expect(r.status == 200, "health check answered", r)
+                health.append(time.monotonic())
+                time.sleep(0.02)
+            reader.join()
+            s.close()
+            raw = answer["raw"].decode("utf-8", "replace")
+            expect(raw.startswith("HTTP/1.1 200"), "the dry run answered 200: " + raw[:200])
+            expect('"would_create":{"events":990,"sessions":4950}' in raw.replace(" ", ""),
+                   "the dry run counts 990 events and 4950 sessions: " + raw[:300])
+            window = answer["at"] - (sent + 0.1)  # the server has the whole file by then
+            during = sum(1 for t in health if sent + 0.1 < t < answer["at"] - 0.02)
+            # a health check takes a few ms: a stalled loop answers none in between, a free one a dozen
+            expect(window < 0.1 or during >= 2,
+                   f"only {during} health checks answered during the {window:.2f} s the import took")
 
     def test_permissions(self):
         with Ctx() as c:
