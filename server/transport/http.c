@@ -34,8 +34,14 @@ enum http_state {
 	HTTP_IDLE = 0,
 	HTTP_READING,   /* collecting the body */
 	HTTP_DEFERRED,  /* a handler's work runs on the worker thread */
-	HTTP_RESPONDING /* response ready, being written */
+	HTTP_RESPONDING, /* response ready, being written */
+	HTTP_DISCARDING  /* answered before the request body ended (413): reading the rest to drop it */
 };
+
+/* What is read and dropped after an early answer before the connection (or HTTP/2 stream) is closed:
+ * closing with request bytes still arriving makes the kernel reset the connection, and the client may
+ * lose the answer it has not read yet (over HTTP/2 lws also tears down the whole connection). */
+#define HTTP_DISCARD_MAX (16 * 1024 * 1024)
 
 struct http_pss;
 
@@ -53,6 +59,9 @@ struct http_conn {
 	bool resp_live;         /* resp was initialised and must be freed */
 	bool headers_sent;      /* built, and handed to lws or pending in head */
 	bool head_only;
+	bool body_pending;      /* a request body was announced and has not ended */
+	bool linger;            /* on an early answer, drop the rest of the body before closing */
+	size_t discarded;
 	unsigned char head[LWS_PRE + 4096]; /* the header block, built after LWS_PRE bytes of headroom */
 	size_t head_len;        /* bytes of the block still ours to send with the body (plain HTTP/1) */
 	size_t head_sent;
@@ -87,10 +96,12 @@ static int http_active;
  * each. Here a connection is watched in one of two lists, each with one limit, to whose tail it moves on
  * progress, so each list is sorted by construction and every step is O(1):
  *   HTTP_WATCH_IDLE: a kept-alive connection awaiting its next request, closed after --keepalive-timeout;
- *   HTTP_WATCH_SEND: an answer being written, closed when the client takes nothing for --send-timeout.
+ *   HTTP_WATCH_SEND: an answer being written, closed when the client takes nothing for --send-timeout;
+ *   HTTP_WATCH_LINGER: the rest of a refused body being dropped, closed when nothing comes for 2 s.
  * A request body has its own timer (408, --body-timeout); a request waiting for the worker has none.
  */
-enum http_watch { HTTP_WATCH_IDLE, HTTP_WATCH_SEND, HTTP_WATCH_N };
+enum http_watch { HTTP_WATCH_IDLE, HTTP_WATCH_SEND, HTTP_WATCH_LINGER, HTTP_WATCH_N };
+#define HTTP_LINGER_S 2 /* HTTP_DISCARDING: close when the client sends nothing for this long */
 static lws_dll2_owner_t http_watch[HTTP_WATCH_N];
 static lws_sorted_usec_list_t http_watch_timer;
 static struct lws_context *http_ctx;
@@ -139,6 +150,9 @@ static void http_reset(struct http_conn *c)
 	c->head_only = false;
 	c->head_len = 0;
 	c->head_sent = 0;
+	c->body_pending = false;
+	c->linger = false;
+	c->discarded = 0;
 	c->sent = 0;
 }
 
@@ -330,8 +344,10 @@ static void http_deferred_done(struct defer *d, void *owner)
 
 static void http_watch_sweep(lws_sorted_usec_list_t *sul)
 {
-	static const int reason[HTTP_WATCH_N] = { PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, PENDING_TIMEOUT_HTTP_CONTENT };
-	const int limit_s[HTTP_WATCH_N] = { http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s };
+	static const int reason[HTTP_WATCH_N] = { PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, PENDING_TIMEOUT_HTTP_CONTENT,
+						  PENDING_TIMEOUT_HTTP_CONTENT };
+	const int limit_s[HTTP_WATCH_N] = { http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s,
+					    HTTP_LINGER_S };
 	lws_usec_t now = lws_now_usecs();
 	lws_dll2_t *d;
 
@@ -452,13 +468,15 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 			http_fail(c, API_BAD_REQUEST, "malformed Content-Length");
 			return 0;
 		}
-		if ((unsigned long long)cl > c->body_limit) {
-			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
-			return 0;
-		}
+	}
+	c->body_pending = cl > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	if ((unsigned long long)cl > c->body_limit) {
+		c->linger = true;
+		http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
+		return 0;
 	}
 	buf_init(&c->body, c->body_limit);
-	if (cl > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+	if (c->body_pending) {
 		/* the body follows in HTTP_BODY callbacks */
 		lws_sul_schedule(lws_get_context(wsi), 0, &c->body_timer, http_body_timeout,
 				 (lws_usec_t)http_app->cfg->body_timeout_s * LWS_US_PER_SEC);
@@ -638,6 +656,12 @@ static int http_writeable(struct http_conn *c)
 			return 0;
 		}
 	}
+	if (c->linger && c->body_pending) {
+		/* the answer is out, the client is still sending: drop the rest, then close */
+		c->state = HTTP_DISCARDING;
+		http_watch_as(c->pss, HTTP_WATCH_LINGER);
+		return 0;
+	}
 	close = c->resp.close;
 	wsi = c->wsi;
 	http_release(c->pss);
@@ -673,15 +697,25 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_HTTP:
 		return http_begin(pss, wsi);
 	case LWS_CALLBACK_HTTP_BODY:
+		if (c && c->state == HTTP_DISCARDING) {
+			c->discarded += len;
+			http_watch_as(c->pss, HTTP_WATCH_LINGER); /* the client is still sending */
+			return c->discarded > HTTP_DISCARD_MAX ? -1 : 0;
+		}
 		if (!c || c->state != HTTP_READING)
 			return 0;
 		if (buf_append(&c->body, in, len)) {
 			/* Content-Length lied, or chunked: the limit holds while reading too */
+			c->linger = true;
 			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
 			return 0;
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (c)
+			c->body_pending = false;
+		if (c && c->state == HTTP_DISCARDING)
+			return -1; /* both sides are done: close as the answer said */
 		if (c && c->state == HTTP_READING)
 			http_dispatch(c);
 		return 0;

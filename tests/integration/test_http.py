@@ -70,6 +70,17 @@ class T(Checks):
             out = raw_exchange(srv.port, head + body)
             expect(out.startswith("HTTP/1.1 413"), "413 while reading a chunked body: " + out[:200])
 
+    def test_large_upload_gets_its_413(self):
+        """A client that sends its whole over-large body before reading reads the 413 (the server drops
+        the rest of the body instead of closing on it, which would reset the connection)."""
+        with Server() as srv:
+            for size in (3_000_000, 12_000_000):
+                for _ in range(3):
+                    r = srv.request("POST", "/api/v1/auth/login", raw=b" " * size,
+                                    headers={"Content-Type": "application/json"})
+                    expect_error(r, 413, "payload_too_large")
+            expect(srv.get("/healthz").status == 200, "server still answers")
+
     def test_slow_body_gets_408(self):
         with Server(extra_args=["--body-timeout", "1"]) as srv:
             head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
