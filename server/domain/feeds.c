@@ -433,6 +433,38 @@ static bool feeds_type_valid(const char *type)
 	return !strcmp(type, "training") || !strcmp(type, "workshop") || !strcmp(type, "concertation");
 }
 
+/* Writes "kind SEP lang SEP city SEP type SEP org" into key (the public feed's cache key; what snprintf
+ * would write, without its cost on every revalidation). Returns the length, or -1 when it does not fit. */
+static int feeds_key(char *key, size_t size, const char *kind, const char *lang, const char *city,
+		     const char *type, int64_t org)
+{
+	const char *parts[] = {kind, lang, city, type};
+	char num[24];
+	size_t n = 0, l;
+	int k = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		l = strlen(parts[i]);
+		if (n + l + 1 >= size)
+			return -1;
+		memcpy(key + n, parts[i], l);
+		n += l;
+		key[n++] = FEEDS_SEP[0];
+	}
+	if (org < 0)
+		return -1;
+	do { /* digits of org, reversed */
+		num[k++] = (char)('0' + org % 10);
+		org /= 10;
+	} while (org);
+	if (n + (size_t)k >= size)
+		return -1;
+	while (k)
+		key[n++] = num[--k];
+	key[n] = '\0';
+	return (int)n;
+}
+
 int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, const struct feeds_filter *f,
 		 enum feed_lang lang, int64_t now, struct feed_view *out, struct dom_err *err)
 {
@@ -443,10 +475,9 @@ int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, 
 	if (f->type && !feeds_type_valid(f->type))
 		return dom_fail(err, DOM_INVALID, "invalid_query",
 				"type must be one of training, workshop, concertation");
-	n = snprintf(key, sizeof(key), "public" FEEDS_SEP "%s" FEEDS_SEP "%s" FEEDS_SEP "%s" FEEDS_SEP "%lld",
-		     feed_lang_name(lang), f->city ? f->city : "", f->type ? f->type : "",
-		     (long long)f->org_id);
-	if (n < 0 || (size_t)n >= sizeof(key))
+	n = feeds_key(key, sizeof(key), "public", feed_lang_name(lang), f->city ? f->city : "",
+		      f->type ? f->type : "", f->org_id);
+	if (n < 0)
 		return dom_fail(err, DOM_INVALID, "invalid_query", "the filters are too long");
 	return feeds_get(c, db, cfg, key, feeds_render_public, f, lang, now, out, err);
 }

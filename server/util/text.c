@@ -117,7 +117,11 @@ static bool text_check_controls(const char *s, bool multiline)
 
 	if (!s)
 		return false;
-	n = strlen(s);
+	while (u[i] >= 0x20 && u[i] < 0x7f) /* printable ASCII, the common case, needs no decoding */
+		i++;
+	if (!u[i])
+		return true;
+	n = i + strlen(s + i);
 	while (i < n) {
 		if (!text_utf8_next(u, n, &i, &cp))
 			return false;
