@@ -3,6 +3,7 @@ after --keepalive-timeout of silence; an answer is written for as long as the cl
 slowly, and the connection is cut when the client takes nothing for --send-timeout. --send-buffer keeps the
 kernel from taking the whole answer at once (it would otherwise buffer megabytes per connection on loopback)."""
 
+import contextlib
 import os
 import socket
 import sys
@@ -18,11 +19,12 @@ GET_HEALTH = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
 GET_FEED = b"GET /calendar/public.ics HTTP/1.1\r\nHost: x\r\n\r\n"
 
 
-def read_answer(s):
-    """Reads one HTTP/1.1 answer with a Content-Length from s; returns (status line, body)."""
+def read_answer(s, piece=65536, pause=0.0):
+    """Reads one HTTP/1.1 answer with a Content-Length from s, piece bytes at a time with a pause after each
+    piece of the body; returns (status line, body)."""
     data = b""
     while b"\r\n\r\n" not in data:
-        chunk = s.recv(65536)
+        chunk = s.recv(piece)
         if not chunk:
             raise AssertionError("connection closed before the headers: %r" % data[:200])
         data += chunk
@@ -31,10 +33,11 @@ def read_answer(s):
     length = [int(v.split(":", 1)[1]) for v in lines if v.lower().startswith("content-length:")]
     expect(length, "answer without Content-Length: " + lines[0])
     while len(body) < length[0]:
-        chunk = s.recv(65536)
+        chunk = s.recv(piece)
         if not chunk:
             raise AssertionError(f"connection closed after {len(body)} of {length[0]} body bytes")
         body += chunk
+        time.sleep(pause)
     return lines[0], body
 
 
@@ -61,6 +64,20 @@ def small_window_socket(port):
     return s
 
 
+@contextlib.contextmanager
+def feed_request():
+    """A server with --send-timeout 2 and a small send buffer, 500 public events, and a connection with a
+    small receive window that has just asked for the public feed (~350 KB): yields (server, socket)."""
+    with Server(extra_args=["--send-timeout", "2", "--send-buffer", "65536"]) as srv:
+        seed(srv.db, 500)
+        s = small_window_socket(srv.port)
+        try:
+            s.sendall(GET_FEED)
+            yield srv, s
+        finally:
+            s.close()
+
+
 class T(Checks):
     def test_idle_connection_closed_after_keepalive_timeout(self):
         with Server(extra_args=["--keepalive-timeout", "2"]) as srv:
@@ -81,57 +98,36 @@ class T(Checks):
                 s.close()
 
     def test_slow_reader_gets_the_whole_answer(self):
-        with Server(extra_args=["--send-timeout", "2", "--send-buffer", "65536"]) as srv:
-            seed(srv.db, 500)
-            s = small_window_socket(srv.port)
-            try:
-                s.sendall(GET_FEED)
-                # ~350 KB taken 8 KiB at a time with pauses: longer than the send timeout in all
-                start = time.monotonic()
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += s.recv(8192)
-                head, body = data.split(b"\r\n\r\n", 1)
-                length = int([v for v in head.decode().split("\r\n")
-                              if v.lower().startswith("content-length:")][0].split(":")[1])
-                expect(length > 300_000, f"the seeded feed is {length} bytes")
-                while len(body) < length:
-                    chunk = s.recv(8192)
-                    expect(chunk, f"connection closed after {len(body)} of {length} bytes")
-                    body += chunk
-                    time.sleep(0.07)
-                took = time.monotonic() - start
-                expect(took > 2.5, f"the slow read took only {took:.1f} s: it did not test the timeout")
-                expect(body.rstrip().endswith(b"END:VCALENDAR"), "the whole feed arrived")
-                s.sendall(GET_HEALTH)
-                status, _ = read_answer(s)
-                expect(status.startswith("HTTP/1.1 200"), "the connection stays usable: " + status)
-            finally:
-                s.close()
+        with feed_request() as (srv, s):
+            # taken 8 KiB at a time with pauses: longer than the send timeout in all
+            start = time.monotonic()
+            status, body = read_answer(s, piece=8192, pause=0.07)
+            took = time.monotonic() - start
+            expect(status.startswith("HTTP/1.1 200") and len(body) > 300_000,
+                   f"the seeded feed: {status}, {len(body)} bytes")
+            expect(took > 2.5, f"the slow read took only {took:.1f} s: it did not test the timeout")
+            expect(body.rstrip().endswith(b"END:VCALENDAR"), "the whole feed arrived")
+            s.sendall(GET_HEALTH)
+            status, _ = read_answer(s)
+            expect(status.startswith("HTTP/1.1 200"), "the connection stays usable: " + status)
 
     def test_stalled_reader_is_cut_off_after_send_timeout(self):
-        with Server(extra_args=["--send-timeout", "2", "--send-buffer", "65536"]) as srv:
-            seed(srv.db, 500)
-            s = small_window_socket(srv.port)
+        with feed_request() as (srv, s):
+            data = s.recv(4096)
+            expect(data.startswith(b"HTTP/1.1 200"), "the answer started: %r" % data[:100])
+            time.sleep(5)  # takes nothing for longer than the send timeout
+            total = len(data)
+            s.settimeout(10)
             try:
-                s.sendall(GET_FEED)
-                data = s.recv(4096)
-                expect(data.startswith(b"HTTP/1.1 200"), "the answer started: %r" % data[:100])
-                time.sleep(5)  # takes nothing for longer than the send timeout
-                total = len(data)
-                s.settimeout(10)
-                try:
-                    while True:
-                        chunk = s.recv(65536)
-                        if not chunk:
-                            break
-                        total += len(chunk)
-                except ConnectionResetError:
-                    pass
-                expect(total < 300_000, f"a stalled reader still got {total} bytes: it was not cut off")
-                expect(srv.get("/healthz").status == 200, "the server still answers others")
-            finally:
-                s.close()
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+            except ConnectionResetError:
+                pass
+            expect(total < 300_000, f"a stalled reader still got {total} bytes: it was not cut off")
+            expect(srv.get("/healthz").status == 200, "the server still answers others")
 
 
 if __name__ == "__main__":
