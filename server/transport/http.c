@@ -694,6 +694,12 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			log_warn("cannot set the send buffer size: %s", strerror(errno));
 		return 0;
 	}
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		/* any request's headers are complete, also one lws answers itself (a static file): the
+		 * connection is no longer idle, and until LWS_CALLBACK_HTTP (if it comes) lws's timeouts hold */
+		if (pss)
+			lws_dll2_remove(&pss->watch);
+		return 0;
 	case LWS_CALLBACK_HTTP:
 		return http_begin(pss, wsi);
 	case LWS_CALLBACK_HTTP_BODY:

@@ -5,8 +5,10 @@ kernel from taking the whole answer at once (it would otherwise buffer megabytes
 
 import contextlib
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,6 +98,32 @@ class T(Checks):
                 expect(1.5 <= waited <= 4, f"idle connection closed after {waited:.1f} s, expected ~2 s")
             finally:
                 s.close()
+
+    def test_static_file_after_an_api_answer_is_not_cut(self):
+        """A kept-alive connection that goes on with a static file (served by the HTTP library itself) is
+        not closed as idle when the keep-alive time after its last API answer runs out mid-download."""
+        web = tempfile.mkdtemp(prefix="majlis-web-")
+        try:
+            blob = bytes(range(256)) * 8192  # 2 MiB
+            with open(os.path.join(web, "big.js"), "wb") as f:
+                f.write(blob)
+            args = ["--keepalive-timeout", "2", "--send-buffer", "65536", "--web-root", web]
+            with Server(extra_args=args) as srv:
+                s = small_window_socket(srv.port)
+                try:
+                    s.sendall(GET_HEALTH)
+                    read_answer(s)
+                    time.sleep(1)
+                    s.sendall(b"GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n")
+                    start = time.monotonic()
+                    status, body = read_answer(s, piece=65536, pause=0.05)  # ~1.6 s: past the 2 s mark
+                    expect(time.monotonic() - start > 1.2, "the download was too fast to test anything")
+                    expect(status.startswith("HTTP/1.1 200") and body == blob,
+                           f"the whole file: {status}, {len(body)} of {len(blob)} bytes")
+                finally:
+                    s.close()
+        finally:
+            shutil.rmtree(web, ignore_errors=True)
 
     def test_slow_reader_gets_the_whole_answer(self):
         with feed_request() as (srv, s):
