@@ -278,6 +278,15 @@ int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v)
 	return has ? db_bind_double(st, name, v) : db_bind_null(st, name);
 }
 
+int db_bind_set_flags(sqlite3_stmt *st, unsigned set, const struct db_set_flag *flags)
+{
+	int rc = 0;
+
+	for (; !rc && flags->name; flags++)
+		rc = db_bind_int(st, flags->name, (set & flags->bit) != 0);
+	return rc;
+}
+
 int db_step(sqlite3_stmt *st)
 {
 	int rc;

@@ -52,6 +52,14 @@ int db_bind_null(sqlite3_stmt *st, const char *name);
 int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v);
 int db_bind_double(sqlite3_stmt *st, const char *name, double v);
 int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v);
+/* One ":set_x" parameter of a partial UPDATE ("x = CASE WHEN :set_x THEN :x ELSE x END") and the bit of the
+ * caller's set mask that turns it on. */
+struct db_set_flag {
+	const char *name;
+	unsigned bit;
+};
+/* Binds each flag's parameter to 1 when its bit is in set, else 0; flags end with a NULL name. */
+int db_bind_set_flags(sqlite3_stmt *st, unsigned set, const struct db_set_flag *flags);
 
 /* Steps once: 1 for a row, 0 when done, or a negative store_rc (constraint -> STORE_CONFLICT,
  * busy/locked/full/IO -> STORE_BUSY). */

@@ -36,6 +36,15 @@ int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int6
 
 int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64_t now)
 {
+	static const struct db_set_flag flags[] = {
+	    {":set_name", STORE_ORG_NAME},
+	    {":set_kind", STORE_ORG_KIND},
+	    {":set_city", STORE_ORG_CITY},
+	    {":set_region", STORE_ORG_REGION},
+	    {":set_contact_name", STORE_ORG_CONTACT_NAME},
+	    {":set_contact_email", STORE_ORG_CONTACT_EMAIL},
+	    {NULL, 0},
+	};
 	static const char sql[] =
 	    "UPDATE organisations SET "
 	    "name = CASE WHEN :set_name THEN :name ELSE name END, "
@@ -51,12 +60,7 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 	if (!st)
 		return STORE_ERROR;
 	rc = store_org_bind(st, o);
-	rc = rc ? rc : db_bind_int(st, ":set_name", !!(o->set & STORE_ORG_NAME));
-	rc = rc ? rc : db_bind_int(st, ":set_kind", !!(o->set & STORE_ORG_KIND));
-	rc = rc ? rc : db_bind_int(st, ":set_city", !!(o->set & STORE_ORG_CITY));
-	rc = rc ? rc : db_bind_int(st, ":set_region", !!(o->set & STORE_ORG_REGION));
-	rc = rc ? rc : db_bind_int(st, ":set_contact_name", !!(o->set & STORE_ORG_CONTACT_NAME));
-	rc = rc ? rc : db_bind_int(st, ":set_contact_email", !!(o->set & STORE_ORG_CONTACT_EMAIL));
+	rc = rc ? rc : db_bind_set_flags(st, o->set, flags);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_exec_update(st);

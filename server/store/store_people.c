@@ -44,6 +44,16 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 
 int store_person_update(struct db *db, int64_t id, const struct store_person *p, int64_t now)
 {
+	static const struct db_set_flag flags[] = {
+	    {":set_name", STORE_PERSON_NAME},
+	    {":set_name_ar", STORE_PERSON_NAME_AR},
+	    {":set_sex", STORE_PERSON_SEX},
+	    {":set_nationality", STORE_PERSON_NATIONALITY},
+	    {":set_phone", STORE_PERSON_PHONE},
+	    {":set_email", STORE_PERSON_EMAIL},
+	    {":set_lang", STORE_PERSON_LANG},
+	    {NULL, 0},
+	};
 	static const char sql[] =
 	    "UPDATE people SET "
 	    "name = CASE WHEN :set_name THEN :name ELSE name END, "
@@ -60,13 +70,7 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 	if (!st)
 		return STORE_ERROR;
 	rc = store_person_bind(st, p);
-	rc = rc ? rc : db_bind_int(st, ":set_name", !!(p->set & STORE_PERSON_NAME));
-	rc = rc ? rc : db_bind_int(st, ":set_name_ar", !!(p->set & STORE_PERSON_NAME_AR));
-	rc = rc ? rc : db_bind_int(st, ":set_sex", !!(p->set & STORE_PERSON_SEX));
-	rc = rc ? rc : db_bind_int(st, ":set_nationality", !!(p->set & STORE_PERSON_NATIONALITY));
-	rc = rc ? rc : db_bind_int(st, ":set_phone", !!(p->set & STORE_PERSON_PHONE));
-	rc = rc ? rc : db_bind_int(st, ":set_email", !!(p->set & STORE_PERSON_EMAIL));
-	rc = rc ? rc : db_bind_int(st, ":set_lang", !!(p->set & STORE_PERSON_LANG));
+	rc = rc ? rc : db_bind_set_flags(st, p->set, flags);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_exec_update(st);

@@ -36,6 +36,16 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 
 int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, int64_t now)
 {
+	static const struct db_set_flag flags[] = {
+	    {":set_name", STORE_VENUE_NAME},
+	    {":set_city", STORE_VENUE_CITY},
+	    {":set_address", STORE_VENUE_ADDRESS},
+	    {":set_tz", STORE_VENUE_TZ},
+	    {":set_latitude", STORE_VENUE_LATITUDE},
+	    {":set_longitude", STORE_VENUE_LONGITUDE},
+	    {":set_org_id", STORE_VENUE_ORG},
+	    {NULL, 0},
+	};
 	static const char sql[] = "UPDATE venues SET "
 				  "name = CASE WHEN :set_name THEN :name ELSE name END, "
 				  "city = CASE WHEN :set_city THEN :city ELSE city END, "
@@ -51,13 +61,7 @@ int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, i
 	if (!st)
 		return STORE_ERROR;
 	rc = store_venue_bind(st, v);
-	rc = rc ? rc : db_bind_int(st, ":set_name", !!(v->set & STORE_VENUE_NAME));
-	rc = rc ? rc : db_bind_int(st, ":set_city", !!(v->set & STORE_VENUE_CITY));
-	rc = rc ? rc : db_bind_int(st, ":set_address", !!(v->set & STORE_VENUE_ADDRESS));
-	rc = rc ? rc : db_bind_int(st, ":set_tz", !!(v->set & STORE_VENUE_TZ));
-	rc = rc ? rc : db_bind_int(st, ":set_latitude", !!(v->set & STORE_VENUE_LATITUDE));
-	rc = rc ? rc : db_bind_int(st, ":set_longitude", !!(v->set & STORE_VENUE_LONGITUDE));
-	rc = rc ? rc : db_bind_int(st, ":set_org_id", !!(v->set & STORE_VENUE_ORG));
+	rc = rc ? rc : db_bind_set_flags(st, v->set, flags);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_exec_update(st);
