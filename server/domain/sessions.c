@@ -296,6 +296,27 @@ static int sessions_log(struct db *db, const struct event_row *e, const struct s
 	return rc ? dom_from_store(err, rc, "change log") : 0;
 }
 
+/* The tail every session write shares, inside its transaction: the change-log row, the commit, the
+ * answer (out may be NULL), and the event row cleared; on failure the transaction is rolled back. */
+static int sessions_commit(struct db *db, struct event_row *e, const struct session_row *s, const char *kind,
+			   int64_t *seq, struct json_object **out, struct dom_err *err)
+{
+	int rc = sessions_log(db, e, s, kind, seq, err);
+
+	if (!rc) {
+		rc = db_commit(db);
+		if (rc)
+			rc = dom_from_store(err, rc, "session");
+	}
+	if (rc) {
+		db_rollback(db);
+	} else if (out) {
+		*out = sessions_render_with_event(db, s);
+	}
+	event_row_clear(e);
+	return rc;
+}
+
 static void sessions_copy(char *dst, size_t cap, const char *s)
 {
 	snprintf(dst, cap, "%s", s ? s : "");
@@ -366,18 +387,7 @@ int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	rc = sessions_log(db, &e, &s, "session.created", seq, err);
-	if (rc)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		rc = dom_from_store(err, rc, "session");
-		goto err;
-	}
-	if (out)
-		*out = sessions_render_with_event(db, &s);
-	event_row_clear(&e);
-	return 0;
+	return sessions_commit(db, &e, &s, "session.created", seq, out, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
@@ -459,18 +469,7 @@ int sessions_update(struct db *db, const struct principal *p, int64_t id, const 
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	rc = sessions_log(db, &e, &s, "session.updated", seq, err);
-	if (rc)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		rc = dom_from_store(err, rc, "session");
-		goto err;
-	}
-	if (out)
-		*out = sessions_render_with_event(db, &s);
-	event_row_clear(&e);
-	return 0;
+	return sessions_commit(db, &e, &s, "session.updated", seq, out, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
@@ -504,16 +503,7 @@ int sessions_delete(struct db *db, const struct principal *p, int64_t id, int64_
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	rc = sessions_log(db, &e, &s, "session.deleted", seq, err);
-	if (rc)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		rc = dom_from_store(err, rc, "session");
-		goto err;
-	}
-	event_row_clear(&e);
-	return 0;
+	return sessions_commit(db, &e, &s, "session.deleted", seq, NULL, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
