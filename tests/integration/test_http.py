@@ -13,6 +13,10 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import MAJLISD, Checks, Server, expect, expect_error, expect_status  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                "bench"))
+from seed_feed import seed  # noqa: E402
+
 
 def raw_exchange(port, data, wait_first=None, timeout=10):
     """Sends raw bytes (optionally in two parts with a pause) and returns the whole answer."""
@@ -295,6 +299,13 @@ class T(Checks):
             expect_status(srv.get("/healthz"), 200)
             r = srv.post("/api/v1/auth/login", body={"email": "nobody@example.org", "password": "wrong-password"})
             expect(r.status in (401, 429), "login answers over TLS", r)
+            # a feed of several 64 KiB pieces, written from the cached (read-only) bytes over TLS
+            seed(srv.db, 300)
+            r = srv.get("/calendar/public.ics")
+            expect(r.status == 200 and len(r.body.encode()) == int(r.headers["content-length"]) > 200_000,
+                   f"the whole feed over TLS: {r.status}, {len(r.body)} characters", r)
+            expect(r.body.count("BEGIN:VEVENT") == 300 and r.body.rstrip().endswith("END:VCALENDAR"),
+                   "every event of the feed over TLS")
         shutil.rmtree(d, ignore_errors=True)
 
 
