@@ -34,6 +34,22 @@ int api_auth(struct app *app, const struct request *req, struct response *resp, 
  * Implemented in api/auth.c. */
 bool api_auth_origin_ok(const struct app *app, const struct request *req);
 
+/* Replies the domain error when rc is set; otherwise tells the change sink of seq (0: nothing was
+ * committed) and replies out (consumed) with ok. The end of every handler of one domain call. */
+void api_reply_dom(struct app *app, struct response *resp, int rc, const struct dom_err *e,
+		   struct json_object *out, int64_t seq, enum api_ok ok);
+
+/* The domain's JSON writes: a create of a top-level resource, and a write on resource id (an update, or
+ * a create under a parent such as a venue's room). */
+typedef int (*api_create_fn)(struct db *db, const struct principal *p, struct json_object *body,
+			     struct json_object **out, int64_t *seq, struct dom_err *err);
+typedef int (*api_write_fn)(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			    struct json_object **out, int64_t *seq, struct dom_err *err);
+/* Authenticates (required), reads the JSON body, runs create (or write on id when create is NULL) and
+ * replies as api_reply_dom. */
+void api_json_write(struct app *app, const struct request *req, struct response *resp, api_create_fn create,
+		    api_write_fn write, int64_t id, enum api_ok ok);
+
 /* Paging from ?limit= (1..200, default 50) and ?offset= (>= 0). Returns 0 or -1 with a 400 filled. */
 int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset);
 

@@ -8,49 +8,17 @@
 
 #define ORGS_QUERY_MAX 201
 
-/* Replies with out (status ok) and tells the sink, or replies the domain error. */
-static void orgs_finish(struct app *app, struct response *resp, int rc, const struct dom_err *e,
-			struct json_object *out, int64_t seq, enum api_ok ok)
-{
-	if (rc) {
-		api_fail_dom(resp, e);
-		return;
-	}
-	app_changed(app, seq);
-	api_reply(resp, ok, out);
-}
-
 static void orgs_create(struct app *app, const struct request *req, const struct route_args *args,
 			struct response *resp)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-	int rc;
-
 	(void)args;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	rc = org_create(app->db, &p, body, &out, &seq, &e);
-	orgs_finish(app, resp, rc, &e, out, seq, API_CREATED);
-	json_object_put(body);
+	api_json_write(app, req, resp, org_create, NULL, 0, API_CREATED);
 }
 
 static void orgs_update(struct app *app, const struct request *req, const struct route_args *args,
 			struct response *resp)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-	int rc;
-
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	rc = org_update(app->db, &p, args->ids[0], body, &out, &seq, &e);
-	orgs_finish(app, resp, rc, &e, out, seq, API_OK);
-	json_object_put(body);
+	api_json_write(app, req, resp, NULL, org_update, args->ids[0], API_OK);
 }
 
 static void orgs_get(struct app *app, const struct request *req, const struct route_args *args,

@@ -6,50 +6,17 @@
 #include "api/router.h"
 #include "domain/people.h"
 
-/* Replies with out and tells the sink of seq, or replies the domain error. */
-static void people_finish(struct app *app, struct response *resp, int rc, const struct dom_err *e,
-			  struct json_object *out, int64_t seq, enum api_ok ok)
-{
-	if (rc) {
-		api_fail_dom(resp, e);
-		return;
-	}
-	if (seq > 0)
-		app_changed(app, seq);
-	api_reply(resp, ok, out);
-}
-
 static void people_create(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-	int rc;
-
 	(void)args;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	rc = person_create(app->db, &p, body, &out, &seq, &e);
-	people_finish(app, resp, rc, &e, out, seq, API_CREATED);
-	json_object_put(body);
+	api_json_write(app, req, resp, person_create, NULL, 0, API_CREATED);
 }
 
 static void people_update(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-	int rc;
-
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	rc = person_update(app->db, &p, args->ids[0], body, &out, &seq, &e);
-	people_finish(app, resp, rc, &e, out, seq, API_OK);
-	json_object_put(body);
+	api_json_write(app, req, resp, NULL, person_update, args->ids[0], API_OK);
 }
 
 static void people_get(struct app *app, const struct request *req, const struct route_args *args,
@@ -63,7 +30,7 @@ static void people_get(struct app *app, const struct request *req, const struct 
 	if (api_auth(app, req, resp, &p, true))
 		return;
 	rc = person_get(app->db, &p, args->ids[0], &out, &e);
-	people_finish(app, resp, rc, &e, out, 0, API_OK);
+	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
 }
 
 static void people_export(struct app *app, const struct request *req, const struct route_args *args,
@@ -77,7 +44,7 @@ static void people_export(struct app *app, const struct request *req, const stru
 	if (api_auth(app, req, resp, &p, true))
 		return;
 	rc = person_export(app->db, &p, args->ids[0], &out, &e);
-	people_finish(app, resp, rc, &e, out, 0, API_OK);
+	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
 }
 
 /* The erasure takes no input: no body, or an empty JSON object (a malformed request erases nothing). */
@@ -93,7 +60,7 @@ static void people_erase(struct app *app, const struct request *req, const struc
 	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
 	rc = person_erase(app->db, &p, args->ids[0], &out, &seq, &e);
-	people_finish(app, resp, rc, &e, out, seq, API_OK);
+	api_reply_dom(app, resp, rc, &e, out, seq, API_OK);
 }
 
 static void people_list(struct app *app, const struct request *req, const struct route_args *args,

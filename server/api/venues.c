@@ -8,61 +8,29 @@
 
 #define VENUES_QUERY_MAX 201
 
-/* The signature every venue/room write shares in the domain. */
-typedef int (*venues_write_fn)(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			       struct json_object **out, int64_t *seq, struct dom_err *err);
-
-/* Authenticates, reads the body, runs fn on id and replies with ok or the error. */
-static void venues_write(struct app *app, const struct request *req, struct response *resp,
-			 venues_write_fn fn, int64_t id, enum api_ok ok)
-{
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	if (fn(app->db, &p, id, body, &out, &seq, &e)) {
-		api_fail_dom(resp, &e);
-	} else {
-		app_changed(app, seq);
-		api_reply(resp, ok, out);
-	}
-	json_object_put(body);
-}
-
-/* venue_create with the shared signature (id unused). */
-static int venues_create_fn(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			    struct json_object **out, int64_t *seq, struct dom_err *err)
-{
-	(void)id;
-	return venue_create(db, p, body, out, seq, err);
-}
-
 static void venues_create(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
 	(void)args;
-	venues_write(app, req, resp, venues_create_fn, 0, API_CREATED);
+	api_json_write(app, req, resp, venue_create, NULL, 0, API_CREATED);
 }
 
 static void venues_update(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	venues_write(app, req, resp, venue_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, venue_update, args->ids[0], API_OK);
 }
 
 static void venues_room_create(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
-	venues_write(app, req, resp, room_create, args->ids[0], API_CREATED);
+	api_json_write(app, req, resp, NULL, room_create, args->ids[0], API_CREATED);
 }
 
 static void venues_room_update(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
-	venues_write(app, req, resp, room_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, room_update, args->ids[0], API_OK);
 }
 
 static void venues_get(struct app *app, const struct request *req, const struct route_args *args,
