@@ -555,3 +555,23 @@ bool db_integrity_ok(struct db *db)
 		sqlite3_reset(st);
 	return ok;
 }
+
+int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*out = db_row_json(st);
+		rc = *out ? STORE_OK : STORE_ERROR;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -80,6 +80,9 @@ bool db_col_is_null(sqlite3_stmt *st, int col);
 
 /* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. */
 struct json_object *db_row_json(sqlite3_stmt *st);
+/* Runs sql, which selects at most one row by ":id", and gives that row as db_row_json does. Returns
+ * STORE_OK with *out set (caller puts), STORE_NOT_FOUND, or an error (out of memory: STORE_ERROR). */
+int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out);
 /* Steps st to the end, collecting rows into a new JSON array, then resets st. NULL on error (*rc set). */
 struct json_object *db_rows_json(sqlite3_stmt *st, int *rc);
 

@@ -177,23 +177,10 @@ int store_feeds_org_name(struct db *db, int64_t org_id, char *name, size_t namel
 
 int store_feeds_person_row(struct db *db, int64_t person_id, struct json_object **out)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, org_id, name, name_ar, email, lang, erased_at "
-				       "FROM people WHERE id = :id");
-	int rc;
+	static const char sql[] = "SELECT id, org_id, name, name_ar, email, lang, erased_at "
+				  "FROM people WHERE id = :id";
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", person_id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*out = db_row_json(st);
-		rc = *out ? STORE_OK : STORE_ERROR;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_row_json_by_id(db, sql, person_id, out);
 }
 
 int store_calendar_token_insert(struct db *db, const char *token_hash, const char *owner_kind,
@@ -276,22 +263,8 @@ int store_calendar_token_json(struct db *db, int64_t id, struct json_object **ou
 	static const char sql[] =
 	    "SELECT id, owner_kind, owner_id, label, created_by, created_at, revoked_at "
 	    "FROM calendar_tokens WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*out = db_row_json(st);
-		rc = *out ? STORE_OK : STORE_ERROR;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_row_json_by_id(db, sql, id, out);
 }
 
 /* Valid tokens :org answers for (all when :org is NULL). */

@@ -70,20 +70,8 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 int store_org_get(struct db *db, int64_t id, struct json_object **out)
 {
 	static const char sql[] = "SELECT " ORG_COLS " FROM organisations WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*out = db_row_json(st);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_row_json_by_id(db, sql, id, out);
 }
 
 int store_organisation_exists(struct db *db, int64_t id)

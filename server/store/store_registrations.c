@@ -359,17 +359,8 @@ int store_reg_event_public_json(struct db *db, int64_t event_id, struct json_obj
 {
 	static const char sql[] = "SELECT id, type, title_fr, title_ar, title_en, status, org_id "
 				  "FROM events WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*out = NULL;
-	if (!st || db_bind_int(st, ":id", event_id))
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*out = db_row_json(st);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_NOT_FOUND);
+	return db_row_json_by_id(db, sql, event_id, out);
 }
 
 int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object **out)
@@ -393,15 +384,6 @@ int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object 
 int store_reg_person_json(struct db *db, int64_t person_id, struct json_object **out)
 {
 	static const char sql[] = "SELECT name, name_ar, lang FROM people WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*out = NULL;
-	if (!st || db_bind_int(st, ":id", person_id))
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*out = db_row_json(st);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_NOT_FOUND);
+	return db_row_json_by_id(db, sql, person_id, out);
 }

@@ -211,18 +211,6 @@ int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
 int store_room_get(struct db *db, int64_t id, struct json_object **out)
 {
 	static const char sql[] = "SELECT id, venue_id, name, capacity FROM rooms WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*out = db_row_json(st);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_row_json_by_id(db, sql, id, out);
 }
