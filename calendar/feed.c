@@ -152,9 +152,7 @@ static void feed_offset_text(int32_t offset, char out[16])
 		snprintf(out, 16, "UTC%c%d", offset < 0 ? '-' : '+', h);
 }
 
-/* Appends to b the line that spells out the local start: "Début : 2026-01-15 10:00, heure du Maroc, UTC+1".
- * Returns 0 or -1. */
-static int feed_time_line(struct buf *b, const struct feed_session *s, enum feed_lang lang)
+int feed_time_line(struct buf *b, const struct feed_session *s, enum feed_lang lang)
 {
 	const struct feed_words *w = &feed_words[lang];
 	char off[16];

@@ -76,8 +76,13 @@ struct feed_calendar {
 
 /* Renders cal as iCalendar text (CRLF lines folded at 75 octets on UTF-8 boundaries) appended to out.
  * Returns 0, or -1 when libical fails or out reaches its maximum (out may then hold a partial text).
- * Only the lws service thread (or a test's main thread) may call it: libical keeps per-thread state. */
+ * Any thread: libical keeps its scratch strings per thread; a thread other than the service thread holds
+ * tz_read_begin around the call so that a tz reload never frees libical's zones under it. */
 int feed_render(const struct feed_calendar *cal, struct buf *out);
+
+/* Appends to b the line that spells out the local start of s in lang, as every DESCRIPTION does:
+ * "Début : 2026-01-15 10:00, heure du Maroc, UTC+1". Nothing when s has no wall time. Returns 0 or -1. */
+int feed_time_line(struct buf *b, const struct feed_session *s, enum feed_lang lang);
 
 /* "fr", "ar", "en" -> lang; returns 0, or -1 when s is none of them. */
 int feed_lang_parse(const char *s, enum feed_lang *lang);

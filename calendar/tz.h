@@ -1,8 +1,9 @@
 /*
  * tz: local wall time <-> UTC through the system tz database as libical reads it (never rules compiled
- * in); plain C types only so that callers need no libical. The lws service thread calls it freely; one
- * other thread may, between tz_read_begin and tz_read_end (libical guards its zone cache with its own
- * locks, but tz_reload frees that cache: it waits for such readers). tz_reload runs on the service thread.
+ * in); plain C types only so that callers need no libical. The lws service thread calls it freely; other
+ * threads (the request worker, the notifications worker) may, between tz_read_begin and tz_read_end
+ * (libical guards its zone cache with its own locks, but tz_reload frees that cache: it waits for such
+ * readers). tz_reload runs on the service thread.
  */
 #ifndef MAJLIS_CALENDAR_TZ_H
 #define MAJLIS_CALENDAR_TZ_H

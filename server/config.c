@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -89,6 +91,31 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return config_str(c->public_url, sizeof(c->public_url), v, key, err, errlen);
 	if (!strcmp(key, "calendar-domain"))
 		return config_str(c->calendar_domain, sizeof(c->calendar_domain), v, key, err, errlen);
+	if (!strcmp(key, "smtp-url")) {
+		if (*v && strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) {
+			snprintf(err, errlen, "smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], got '%.100s'",
+				 v);
+			return -1;
+		}
+		if (strchr(v, '@')) {
+			snprintf(err, errlen, "smtp-url: give the login with smtp-user and smtp-password, not in the URL");
+			return -1;
+		}
+		return config_str(c->smtp_url, sizeof(c->smtp_url), v, key, err, errlen);
+	}
+	if (!strcmp(key, "smtp-user"))
+		return config_str(c->smtp_user, sizeof(c->smtp_user), v, key, err, errlen);
+	if (!strcmp(key, "smtp-password"))
+		return config_str(c->smtp_password, sizeof(c->smtp_password), v, key, err, errlen);
+	if (!strcmp(key, "mail-from")) {
+		if (!text_is_email(v)) {
+			snprintf(err, errlen, "mail-from: expected an e-mail address, got '%.100s'", v);
+			return -1;
+		}
+		return config_str(c->mail_from, sizeof(c->mail_from), v, key, err, errlen);
+	}
+	if (!strcmp(key, "key-file"))
+		return config_str(c->key_file, sizeof(c->key_file), v, key, err, errlen);
 	if (!strcmp(key, "demo")) {
 		if (strcmp(v, "true") && strcmp(v, "false")) {
 			snprintf(err, errlen, "demo: expected true or false, got '%s'", v);

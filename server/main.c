@@ -16,8 +16,10 @@
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/feeds.h"
+#include "domain/outbox.h"
 #include "domain/sessions.h"
 #include "domain/system.h"
+#include "notifications/worker.h"
 #include "store/db.h"
 #include "transport/http.h"
 #include "transport/live.h"
@@ -62,6 +64,11 @@ static void usage(FILE *f)
 	      "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
 	      "  --send-timeout S        close a connection whose client reads nothing for S seconds (default 60)\n"
 	      "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, autotuned)\n"
+	      "  --smtp-url URL          mail server for notifications, smtp://HOST[:PORT] or smtps://...\n"
+	      "                          (default none: notifications wait in the outbox); smtp-user and\n"
+	      "                          smtp-password are read from --config only\n"
+	      "  --mail-from ADDRESS     sender of notifications (default majlis@<calendar domain>)\n"
+	      "  --key-file FILE         key sealing personal links until mailed (default <db>.key, created)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "roles: admin, organiser, checkin, viewer\n"
@@ -168,7 +175,7 @@ static int main_args(struct config *cfg, int argc, char **argv)
 					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
 					      "--session-idle", "--session-absolute", "--body-timeout",
 					      "--keepalive-timeout", "--send-timeout",
-					      "--send-buffer", NULL };
+					      "--send-buffer", "--smtp-url", "--mail-from", "--key-file", NULL };
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -186,6 +193,11 @@ static int main_args(struct config *cfg, int argc, char **argv)
 		if (!strcmp(a, "--demo")) {
 			cfg->demo = true;
 			continue;
+		}
+		if (!strcmp(a, "--smtp-user") || !strcmp(a, "--smtp-password")) {
+			fprintf(stderr, "majlisd: give %s in the --config file, not on the command line (which "
+					"every user of the machine can read)\n", a + 2);
+			return -1;
 		}
 		for (int k = 0; valued[k]; k++)
 			takes = takes || !strcmp(a, valued[k]);
@@ -216,6 +228,16 @@ static int main_args(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
+ * the live (WebSocket) clients and the notifications worker. */
+static void main_on_change(void *ctx, int64_t seq)
+{
+	(void)ctx;
+	feeds_changed(seq);
+	transport_live_changed();
+	notify_kick(); /* the commit may have written outbox rows */
+}
+
 /* Re-derives every session's UTC instant from its wall time with the tz database as it is now; the
  * attendees of sessions that moved are notified (outbox) once. */
 static void main_refresh_times(struct app *app)
@@ -225,8 +247,10 @@ static void main_refresh_times(struct app *app)
 
 	if (moved < 0)
 		log_err("re-deriving session times failed: %s", err.message);
-	else if (moved > 0)
+	else if (moved > 0) {
 		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
+		main_on_change(NULL, 0); /* their change-log and outbox rows are committed */
+	}
 }
 
 /* Extensions lws does not know, or knows without a charset, for the static client. */
@@ -272,13 +296,29 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 	mounts[i].cache_intermediaries = 0;
 }
 
-/* The change sink: a commit of this process (seq) reaches the feed cache before the next request and
- * wakes the live (WebSocket) clients. */
-static void main_on_change(void *ctx, int64_t seq)
+/* The notifications worker recorded an outcome: wake the service loop (any thread). */
+static void main_notify_wake(void *ctx)
 {
-	(void)ctx;
-	feeds_changed(seq);
-	transport_live_changed();
+	lws_cancel_service(ctx);
+}
+
+/* The key personal links are sealed under until mailed: --key-file, else <db>.key. Returns 0 or -1. */
+static int main_key(struct config *cfg)
+{
+	char key[OUTBOX_KEY_LEN + 1], err[600];
+
+	if (!cfg->key_file[0] && snprintf(cfg->key_file, sizeof(cfg->key_file), "%s.key", cfg->db_path) >=
+					 (int)sizeof(cfg->key_file)) {
+		fprintf(stderr, "majlisd: --db is too long to derive the key file's name; give --key-file\n");
+		return -1;
+	}
+	if (secret_key_file(cfg->key_file, key, err, sizeof(err))) {
+		fprintf(stderr, "majlisd: %s\n", err);
+		return -1;
+	}
+	outbox_set_key(key);
+	secret_wipe(key, sizeof(key));
+	return 0;
 }
 
 /* The periodic deletion of expired sessions, idempotency answers and login-failure windows: one lws
@@ -339,7 +379,7 @@ int main(int argc, char **argv)
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
 
-	if (main_open_db(cfg.db_path, DB_MIGRATE, &db))
+	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE, &db))
 		return 1;
 	if (cfg.demo) {
 		struct dom_err err;
@@ -397,6 +437,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_live_init(&app, ctx);
+	if (!cfg.smtp_url[0]) {
+		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
+	} else if (notify_start(&cfg, main_notify_wake, ctx)) {
+		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
+		transport_http_stop();
+		lws_context_destroy(ctx);
+		db_close(db);
+		return 1;
+	}
 	main_house.ctx = ctx;
 	main_house.app = &app;
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
@@ -429,7 +478,10 @@ int main(int argc, char **argv)
 			break;
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
+		if (notify_take_changed())
+			transport_live_changed(); /* outcomes of notifications are in the change log */
 	}
+	notify_stop();
 	lws_sul_cancel(&main_house.sul);
 	transport_live_stop();
 	transport_http_stop();

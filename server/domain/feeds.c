@@ -508,6 +508,99 @@ static int feeds_render_event(struct db *db, const struct config *cfg, const voi
 	return rc;
 }
 
+int feeds_event_text(struct db *db, const struct config *cfg, int64_t event_id, enum feed_lang lang, int64_t now,
+		     struct buf *out, struct dom_err *err)
+{
+	return feeds_render_event(db, cfg, &event_id, lang, now, out, err);
+}
+
+void feeds_summary_free(struct feeds_summary *s)
+{
+	if (!s)
+		return;
+	free(s->title);
+	free(s->org_name);
+	free(s->where);
+	buf_free(&s->when);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Duplicate of the first of keys (in order) that row holds non-empty, or NULL. */
+static char *feeds_first_dup(struct json_object *row, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; row && i < n; i++) {
+		const char *v = feeds_str(row, keys[i]);
+
+		if (v && *v)
+			return strdup(v);
+	}
+	return NULL;
+}
+
+int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enum feed_lang lang,
+			struct feeds_summary *out, struct dom_err *err)
+{
+	static const char *const titles[FEED_N_LANGS][FEED_N_LANGS] = {
+	    [FEED_LANG_FR] = {"title_fr", "title_en", "title_ar"},
+	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
+	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
+	};
+	static const char *const org_keys[] = {"org_name"};
+	struct json_object *rows = NULL, *first, *place = NULL;
+	size_t n, shown = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->when, FEEDS_SUMMARY_MAX);
+	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	n = json_object_array_length(rows);
+	if (!n) {
+		json_object_put(rows);
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+	}
+	first = json_object_array_get_idx(rows, 0);
+	out->title = feeds_first_dup(first, titles[lang], FEED_N_LANGS);
+	out->org_name = feeds_first_dup(first, org_keys, 1);
+	out->cancelled = feeds_status(feeds_str(first, "status")) == FEED_STATUS_CANCELLED;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct json_object *row = json_object_array_get_idx(rows, i);
+		struct feed_session fs;
+
+		feeds_session_of(row, &fs);
+		if (session_id > 0 && fs.id != session_id)
+			continue;
+		if (!place)
+			place = row;
+		if (++shown > FEEDS_SUMMARY_SESSIONS) {
+			rc = buf_puts(&out->when, "…\n");
+			break;
+		}
+		rc = feed_time_line(&out->when, &fs, lang);
+		rc = rc ? rc : buf_puts(&out->when, "\n");
+	}
+	if (!rc && place) {
+		struct buf w;
+		const char *parts[] = {feeds_str(place, "venue_name"), feeds_str(place, "room_name"),
+				       feeds_str(place, "venue_address"), feeds_str(place, "venue_city")};
+
+		buf_init(&w, 1024);
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && !rc; i++) {
+			if (parts[i] && *parts[i])
+				rc = buf_printf(&w, "%s%s", w.len ? ", " : "", parts[i]);
+		}
+		out->where = w.len && !rc ? buf_steal(&w) : NULL;
+		buf_free(&w);
+	}
+	json_object_put(rows);
+	if (rc || !out->title) {
+		feeds_summary_free(out);
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory summarising an event");
+	}
+	return DOM_OK;
+}
+
 int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, const struct principal *p,
 		int64_t event_id, enum feed_lang lang, int64_t now, struct feed_view *out,
 		struct dom_err *err)

@@ -7,10 +7,12 @@
 
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar/tz.h"
 #include "domain/idempotency.h"
+#include "domain/outbox.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_registrations.h"
@@ -59,20 +61,29 @@ static int reg_changelog(struct db *db, const struct store_reg_event *ev, int64_
 	return rc;
 }
 
-/* Queues the notification "registration.<what>" for the registration's person. */
-static int reg_outbox(struct db *db, const char *what, const struct store_reg *r)
+/* Queues the notification "registration.<what>" for the registration's person; with the new token,
+ * the personal link goes in sealed (outbox_seal_link) until it is mailed. */
+static int reg_outbox_link(struct db *db, const char *what, const struct store_reg *r, const char *token)
 {
 	struct json_object *payload = json_object_new_object();
-	char kind[48];
+	char kind[48], *sealed = token ? outbox_seal_link(token) : NULL;
 	int rc;
 
 	snprintf(kind, sizeof(kind), "registration.%s", what);
 	jsonx_add_int(payload, "registration_id", r->id);
 	jsonx_add_int(payload, "event_id", r->event_id);
 	jsonx_add_str(payload, "lang", r->lang[0] ? r->lang : "fr");
+	if (sealed)
+		jsonx_add_str(payload, "link_sealed", sealed);
 	rc = db_outbox(db, kind, r->person_id, "email", payload);
 	json_object_put(payload);
+	free(sealed);
 	return rc;
+}
+
+static int reg_outbox(struct db *db, const char *what, const struct store_reg *r)
+{
+	return reg_outbox_link(db, what, r, NULL);
 }
 
 int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int64_t *seq, struct dom_err *err)
@@ -229,9 +240,11 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 	return DOM_OK;
 }
 
-/* Inside the transaction: the answer for an already registered person (no token) and the outbox
- * row that mails them their link. */
-static int reg_existing(struct db *db, const struct store_reg *r, struct reg_result *res, struct dom_err *err)
+/* Inside the transaction: the answer for an already registered person (no token), the outbox row that
+ * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
+ * notifications worker). */
+static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+			struct reg_result *res, struct dom_err *err)
 {
 	struct json_object *view;
 	int rc;
@@ -242,7 +255,8 @@ static int reg_existing(struct db *db, const struct store_reg *r, struct reg_res
 	res->json = json_object_new_object();
 	json_object_object_add(res->json, "registration", view);
 	jsonx_add_bool(res->json, "existing", true);
-	rc = reg_outbox(db, "link_resent", r);
+	rc = reg_changelog(db, ev, r->id, "link_requested", r->status, &res->seq);
+	rc = rc ? rc : reg_outbox(db, "link_resent", r);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	res->outcome = IDEM_OK;
@@ -318,7 +332,7 @@ static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64
 	if (!rc && !strcmp(status, "waitlisted"))
 		rc = store_reg_set_status(db, id, status, true, res->seq, now);
 	rc = rc ? rc : store_reg_get(db, id, &r);
-	rc = rc ? rc : reg_outbox(db, status, &r);
+	rc = rc ? rc : reg_outbox_link(db, status, &r, token);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	view = reg_view(db, &r, &rc);
@@ -383,7 +397,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 			if (!strcmp(existing.status, "cancelled") || !strcmp(existing.status, "declined"))
 				ret = reg_reopen(db, &ev, &existing, now, res, err);
 			else
-				ret = reg_existing(db, &existing, res, err);
+				ret = reg_existing(db, &ev, &existing, res, err);
 			goto done;
 		}
 	} else if (rc == STORE_NOT_FOUND) {

@@ -4,11 +4,14 @@
  */
 #include "util/secret.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -426,4 +429,73 @@ out:
 		plain = NULL;
 	}
 	return plain;
+}
+
+int secret_token_valid(const char *s)
+{
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	for (; s[n]; n++) {
+		char c = s[n];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_'))
+			return 0;
+	}
+	return n == SECRET_TOKEN_LEN;
+}
+
+void secret_wipe(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}
+
+int secret_key_file(const char *path, char out[65], char *err, size_t errlen)
+{
+	unsigned char raw[32];
+	char hex[66];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || RAND_bytes(raw, sizeof(raw)) != 1) {
+			snprintf(err, errlen, "cannot create the key file %s: %s", path,
+				 fd < 0 ? strerror(errno) : "no random bytes");
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(raw); i++)
+			snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+		hex[64] = '\n';
+		n = write(fd, hex, 65);
+		OPENSSL_cleanse(raw, sizeof(raw));
+		if (n != 65 || fsync(fd) || close(fd)) {
+			snprintf(err, errlen, "cannot write the key file %s", path);
+			OPENSSL_cleanse(hex, sizeof(hex));
+			return -1;
+		}
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read the key file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, hex, sizeof(hex) - 1);
+	close(fd);
+	hex[n > 0 ? n : 0] = '\0';
+	if (n < 64 || strspn(hex, "0123456789abcdefABCDEF") < 64 || (n > 64 && hex[64] != '\n')) {
+		snprintf(err, errlen, "the key file %s must hold 64 hexadecimal digits", path);
+		OPENSSL_cleanse(hex, sizeof(hex));
+		return -1;
+	}
+	memcpy(out, hex, 64);
+	out[64] = '\0';
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return 0;
 }

@@ -14,6 +14,16 @@
 /* Fills out (SECRET_TOKEN_LEN + 1 bytes) with a new token from RAND_bytes. Returns 0 or -1. Any thread. */
 int secret_token_new(char out[SECRET_TOKEN_LEN + 1]);
 
+/* Whether s has the shape of a token from secret_token_new (SECRET_TOKEN_LEN base64url characters). */
+int secret_token_valid(const char *s);
+
+/* Overwrites n bytes at p with zeros in a way the compiler keeps (OPENSSL_cleanse). Accepts NULL. */
+void secret_wipe(void *p, size_t n);
+
+/* Reads the 64 hex digits of the key file at path into out, creating the file (mode 0600, 32 random bytes)
+ * when it does not exist. Returns 0, or -1 with a reason in err. */
+int secret_key_file(const char *path, char out[65], char *err, size_t errlen);
+
 /* SHA-256 of s (length n) as lowercase hex into out (SECRET_HASH_LEN + 1). Any thread. */
 void secret_hash(const char *s, size_t n, char out[SECRET_HASH_LEN + 1]);
 

@@ -53,7 +53,10 @@ class T(Checks):
         expect(log[0][2] == self.org_a, "change log org", log)
         out = db_all(self.srv, "SELECT kind, payload FROM outbox WHERE payload LIKE ?", (f'%"registration_id":{reg["id"]},%',))
         expect([k for k, _ in out] == ["registration.confirmed"], "outbox", out)
-        expect(json.loads(out[0][1]) == {"registration_id": reg["id"], "event_id": ev, "lang": "fr"}, "", out)
+        payload = json.loads(out[0][1])
+        sealed = payload.pop("link_sealed", "")
+        expect(payload == {"registration_id": reg["id"], "event_id": ev, "lang": "fr"}, "", out)
+        expect(len(sealed) > 60 and tok not in sealed, "the link waits sealed for the mail, not in clear", out)
         for secret in (tok, body["email"], "Fatima"):
             expect(secret not in self.srv.log_text(), "no personal data or token in the log")
             expect(not db_one(self.srv, "SELECT count(*) FROM change_log WHERE payload LIKE ?", (f"%{secret}%",))[0],

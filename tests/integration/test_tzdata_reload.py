@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Checks, Server, expect, expect_status  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
 
 SYSTEM_ZONEINFO = "/usr/share/zoneinfo"
 
@@ -47,7 +48,8 @@ class T(Checks):
             compile_zone(zi, "0:00")
             wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
                     f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
-            with Server(wrap=wrap) as srv:
+            sink = SmtpSink()
+            with Server(wrap=wrap, extra_args=["--smtp-url", sink.url]) as srv:
                 admin = srv.token("admin")
                 org = expect_status(srv.post("/api/v1/organisations", token=admin,
                                              body={"name": "Org TZ", "kind": "ngo", "city": "Rabat"}), 201)
@@ -79,11 +81,25 @@ class T(Checks):
                 expect("DTSTART:20270110T090000Z" in feed.body, "feed re-rendered with the new instant", feed)
                 moved = outbox_moves(srv.db) - before_moves
                 expect(moved == 3, f"each of the 3 attendees notified once, got {moved}")
+                mails = sink.wait(6)  # 3 confirmations, then 3 new times
 
                 srv.proc.send_signal(signal.SIGHUP)
-                time.sleep(1.0)
+                time.sleep(1.5)
                 expect_status(srv.get("/healthz"), 200)
                 expect(outbox_moves(srv.db) - before_moves == 3, "a second SIGHUP notifies nobody again")
+                mails = list(sink.messages)
+                expect(len(mails) == 6, "six mails in all", [str(m["subject"]) for _, _, m, _ in mails])
+                for i in range(3):
+                    mine = [m for _, rcpt, m, _ in mails if rcpt == [f"<p{i}@example.org>"]]
+                    moved_mails = [m for m in mine if str(m["subject"]).startswith("Nouvel horaire")]
+                    expect(len(moved_mails) == 1, f"participant {i} is mailed the new time once",
+                           [str(m["subject"]) for m in mine])
+                    m = moved_mails[0]
+                    text = next(p.get_content() for p in m.walk() if p.get_content_type() == "text/plain")
+                    expect("2027-01-10 10:00, heure du Maroc, UTC+1" in text, "the mail spells out the time", text)
+                    cal = next(p.get_content() for p in m.walk() if p.get_content_type() == "text/calendar")
+                    expect("DTSTART:20270110T090000Z" in cal, "the attached calendar has the new instant", cal)
+                sink.close()
         finally:
             shutil.rmtree(zi, ignore_errors=True)
 

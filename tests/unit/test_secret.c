@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/secret.h"
 
@@ -388,6 +390,46 @@ static void test_seal_refusals(void **state)
 	free(sealed);
 }
 
+static void test_key_file(void **state)
+{
+	char dir[] = "/tmp/majlis-key-XXXXXX", path[128], a[65], b[65], err[256];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/k", dir);
+	assert_int_equal(secret_key_file(path, a, err, sizeof(err)), 0); /* created */
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(secret_key_file(path, b, err, sizeof(err)), 0); /* read back, same key */
+	assert_string_equal(a, b);
+	f = fopen(path, "w");
+	fputs("not a key\n", f);
+	fclose(f);
+	assert_int_equal(secret_key_file(path, b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "64 hexadecimal digits"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/missing/k", dir);
+	assert_int_equal(secret_key_file(path, b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot create the key file"));
+	rmdir(dir);
+}
+
+static void test_token_valid(void **state)
+{
+	char t[SECRET_TOKEN_LEN + 1];
+
+	(void)state;
+	assert_int_equal(secret_token_new(t), 0);
+	assert_true(secret_token_valid(t));
+	t[5] = '/';
+	assert_false(secret_token_valid(t));
+	assert_false(secret_token_valid("short"));
+	assert_false(secret_token_valid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +443,8 @@ int main(void)
 	    cmocka_unit_test(test_password_dummy_cost),
 	    cmocka_unit_test(test_seal_round_trip),
 	    cmocka_unit_test(test_seal_refusals),
+	    cmocka_unit_test(test_key_file),
+	    cmocka_unit_test(test_token_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,325 @@
+/*
+ * outbox (domain): what each due notification must say, and the outcome of sending it; see outbox.h. It
+ * never sends, never logs personal data or links, and writes nothing outside outbox_settle's transaction
+ * (and the give-ups of outbox_take, each its own transaction).
+ */
+#include "domain/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/store_feeds.h"
+#include "store/store_outbox.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/secret.h"
+#include "util/text.h"
+
+static char outbox_key[OUTBOX_KEY_LEN + 1];
+
+void outbox_set_key(const char *key)
+{
+	snprintf(outbox_key, sizeof(outbox_key), "%s", key ? key : "");
+}
+
+char *outbox_seal_link(const char *token)
+{
+	if (!outbox_key[0] || !token)
+		return NULL;
+	return secret_seal(outbox_key, token, strlen(token));
+}
+
+void outbox_msg_free(struct outbox_msg *m)
+{
+	if (!m)
+		return;
+	free(m->to);
+	free(m->to_name);
+	if (m->link)
+		secret_wipe(m->link, strlen(m->link));
+	free(m->link);
+	feeds_summary_free(&m->event);
+	buf_free(&m->ics);
+	memset(m, 0, sizeof(*m));
+}
+
+int64_t outbox_backoff(int64_t attempts)
+{
+	static const int64_t waits[] = {60, 5 * 60, 30 * 60, 2 * 3600};
+
+	if (attempts < 1)
+		attempts = 1;
+	return attempts <= 4 ? waits[attempts - 1] : 6 * 3600;
+}
+
+static int64_t outbox_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : 0;
+}
+
+static const char *outbox_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v && json_object_is_type(v, json_type_string)
+		   ? json_object_get_string(v)
+		   : NULL;
+}
+
+/* Whether a message of kind carries the event's calendar: only when the recipient takes part, or when
+ * their calendar must learn of a change (a new time, a cancellation). */
+static bool outbox_wants_calendar(const char *kind)
+{
+	static const char *const kinds[] = {"registration.confirmed", "registration.promoted", "event.changed",
+					    "event.cancelled", "session.time_changed", NULL};
+
+	for (int i = 0; kinds[i]; i++) {
+		if (!strcmp(kind, kinds[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The base of links in messages: public_url, else the listening address. */
+static void outbox_base(const struct config *cfg, char *out, size_t outlen)
+{
+	size_t n;
+
+	if (cfg->public_url[0])
+		snprintf(out, outlen, "%s", cfg->public_url);
+	else
+		snprintf(out, outlen, "%s://%s:%d", cfg->tls_cert[0] ? "https" : "http", cfg->listen_host,
+			 cfg->listen_port);
+	n = strlen(out);
+	if (n && out[n - 1] == '/')
+		out[n - 1] = '\0';
+}
+
+/* The personal link of m: the sealed one from the payload, or for a re-sent link a new token whose hash
+ * replaces the stored one when the message is sent. Returns 0, or -1 (out of memory, RNG). */
+static int outbox_link(const struct config *cfg, struct json_object *payload, struct outbox_msg *m)
+{
+	const char *sealed = outbox_str(payload, "link_sealed");
+	char base[300], token[SECRET_TOKEN_LEN + 1], *plain = NULL;
+	size_t len;
+
+	if (sealed && outbox_key[0]) {
+		plain = secret_open(outbox_key, sealed);
+		if (!plain || !secret_token_valid(plain))
+			log_warn("outbox %lld: its sealed link does not open (key changed?); sent without it",
+				 (long long)m->id);
+	} else if (!strcmp(m->kind, "registration.link_resent") && m->registration_id > 0) {
+		if (secret_token_new(token))
+			return -1;
+		secret_hash(token, strlen(token), m->new_hash);
+		plain = strdup(token);
+		secret_wipe(token, sizeof(token));
+		if (!plain)
+			return -1;
+	}
+	if (!plain || !secret_token_valid(plain)) {
+		free(plain);
+		return 0;
+	}
+	outbox_base(cfg, base, sizeof(base));
+	len = strlen(base) + strlen(plain) + 4;
+	m->link = malloc(len);
+	if (m->link)
+		snprintf(m->link, len, "%s/r/%s", base, plain);
+	secret_wipe(plain, strlen(plain));
+	free(plain);
+	return m->link ? 0 : -1;
+}
+
+/* Fills m from row. DOM_OK; DOM_UNPROCESSABLE with err set when the row can never be delivered; or
+ * another code. */
+static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, struct json_object *row,
+			  struct outbox_msg *m, struct dom_err *err)
+{
+	struct json_object *payload = NULL, *person = NULL;
+	const char *channel = outbox_str(row, "channel"), *text = outbox_str(row, "payload");
+	const char *email, *name, *name_ar, *lang;
+	char visibility[16];
+	bool partner = false;
+	int rc;
+
+	m->id = outbox_int(row, "id");
+	m->attempts = outbox_int(row, "attempts");
+	snprintf(m->kind, sizeof(m->kind), "%s", outbox_str(row, "kind") ? outbox_str(row, "kind") : "");
+	buf_init(&m->ics, 4 * 1024 * 1024);
+	if (!channel || strcmp(channel, "email"))
+		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "channel '%s' is not delivered",
+				channel ? channel : "?");
+	payload = text ? json_tokener_parse(text) : NULL;
+	if (!payload || !json_object_is_type(payload, json_type_object)) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "payload is not a JSON object");
+		goto out;
+	}
+	m->event_id = outbox_int(payload, "event_id");
+	m->session_id = outbox_int(payload, "session_id");
+	m->registration_id = outbox_int(payload, "registration_id");
+	rc = store_feeds_person_row(db, outbox_int(row, "person_id"), &person);
+	if (rc == STORE_NOT_FOUND) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the recipient no longer exists");
+		goto out;
+	}
+	if (rc) {
+		rc = dom_from_store(err, rc, "person");
+		goto out;
+	}
+	email = outbox_str(person, "email");
+	if (outbox_int(person, "erased_at")) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the recipient's data was erased");
+		goto out;
+	}
+	if (!email || !text_is_email(email)) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the recipient has no e-mail address");
+		goto out;
+	}
+	lang = outbox_str(payload, "lang");
+	if (!lang || feed_lang_parse(lang, &m->lang))
+		lang = outbox_str(person, "lang");
+	if (!lang || feed_lang_parse(lang, &m->lang))
+		m->lang = FEED_LANG_FR;
+	name = outbox_str(person, "name");
+	name_ar = outbox_str(person, "name_ar");
+	m->to = strdup(email);
+	m->to_name = strdup(m->lang == FEED_LANG_AR && name_ar && *name_ar ? name_ar : name ? name : "");
+	if (!m->to || !m->to_name) {
+		rc = dom_fail(err, DOM_INTERNAL, NULL, "out of memory preparing a message");
+		goto out;
+	}
+	if (m->event_id <= 0) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "kind '%s' names no event", m->kind);
+		goto out;
+	}
+	rc = store_feeds_event_access(db, m->event_id, 0, visibility, &m->org_id, &partner);
+	if (rc == STORE_NOT_FOUND) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event no longer exists");
+		goto out;
+	}
+	if (rc) {
+		rc = dom_from_store(err, rc, "event");
+		goto out;
+	}
+	rc = feeds_event_summary(db, m->event_id, !strcmp(m->kind, "session.time_changed") ? m->session_id : 0,
+				 m->lang, &m->event, err);
+	if (rc == DOM_NOT_FOUND) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event has no session left");
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (outbox_wants_calendar(m->kind)) {
+		rc = feeds_event_text(db, cfg, m->event_id, m->lang, now, &m->ics, err);
+		if (rc)
+			goto out;
+	}
+	if (outbox_link(cfg, payload, m)) {
+		rc = dom_fail(err, DOM_INTERNAL, NULL, "could not make the personal link");
+		goto out;
+	}
+	rc = DOM_OK;
+out:
+	json_object_put(payload);
+	json_object_put(person);
+	return rc;
+}
+
+int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m, struct dom_err *err)
+{
+	for (;;) {
+		struct json_object *rows = NULL;
+		struct dom_err why;
+		int rc;
+
+		memset(m, 0, sizeof(*m));
+		rc = store_outbox_due(db, now, 1, &rows);
+		if (rc)
+			return dom_from_store(err, rc, "outbox");
+		if (!json_object_array_length(rows)) {
+			json_object_put(rows);
+			return dom_fail(err, DOM_NOT_FOUND, NULL, "nothing is due");
+		}
+		rc = outbox_prepare(db, cfg, now, json_object_array_get_idx(rows, 0), m, &why);
+		json_object_put(rows);
+		if (rc == DOM_OK)
+			return DOM_OK;
+		if (rc != DOM_UNPROCESSABLE) {
+			outbox_msg_free(m);
+			*err = why;
+			return rc;
+		}
+		rc = outbox_settle(db, m, now, OUTBOX_REFUSED, why.message, NULL, err);
+		log_notice("outbox %lld (%s) given up: %s", (long long)m->id, m->kind, why.message);
+		outbox_msg_free(m);
+		if (rc)
+			return rc;
+	}
+}
+
+int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum outbox_outcome outcome,
+		  const char *error, int64_t *seq, struct dom_err *err)
+{
+	struct json_object *payload;
+	char topic[40], reason[300];
+	const char *kind;
+	int rc;
+
+	if (outcome == OUTBOX_RETRY && m->attempts + 1 >= OUTBOX_MAX_ATTEMPTS) {
+		snprintf(reason, sizeof(reason), "given up after %d attempts: %s", OUTBOX_MAX_ATTEMPTS,
+			 error ? error : "?");
+		outcome = OUTBOX_REFUSED;
+		error = reason;
+	}
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "outbox");
+	switch (outcome) {
+	case OUTBOX_SENT:
+		kind = "notification.sent";
+		rc = store_outbox_sent(db, m->id, now);
+		if (!rc && m->new_hash[0] && m->registration_id > 0) {
+			rc = store_outbox_reg_token(db, m->registration_id, m->new_hash);
+			rc = rc == STORE_NOT_FOUND ? STORE_OK : rc;
+		}
+		break;
+	case OUTBOX_RETRY:
+		kind = "notification.retry";
+		rc = store_outbox_retry(db, m->id, now + outbox_backoff(m->attempts + 1), error ? error : "?");
+		break;
+	default:
+		kind = "notification.failed";
+		rc = store_outbox_failed(db, m->id, now, error ? error : "?");
+		break;
+	}
+	if (!rc) {
+		payload = json_object_new_object();
+		jsonx_add_int(payload, "outbox_id", m->id);
+		jsonx_add_str(payload, "kind", m->kind);
+		if (m->event_id > 0)
+			jsonx_add_int(payload, "event_id", m->event_id);
+		if (m->registration_id > 0)
+			jsonx_add_int(payload, "registration_id", m->registration_id);
+		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)m->id);
+		rc = db_changelog(db, topic, kind, m->org_id, payload, seq);
+		json_object_put(payload);
+	}
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return dom_from_store(err, rc, "outbox");
+	}
+	return DOM_OK;
+}
+
+int outbox_next_due(struct db *db, int64_t *when, struct dom_err *err)
+{
+	int rc = store_outbox_next_due(db, when);
+
+	return rc ? dom_from_store(err, rc, "outbox") : DOM_OK;
+}

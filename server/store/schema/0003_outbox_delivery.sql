@@ -1,0 +1,6 @@
+-- 0003_outbox_delivery: what the notifications worker needs to give up on a message (no address,
+-- refused by the mail server, too many attempts) without sending it again, and to find what is due.
+
+ALTER TABLE outbox ADD COLUMN failed_at INTEGER; -- when delivery was given up (last_error says why); NULL otherwise
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox(not_before) WHERE sent_at IS NULL AND failed_at IS NULL;

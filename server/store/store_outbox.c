@@ -1,0 +1,106 @@
+/*
+ * store_outbox: the SQL of notification delivery; see store_outbox.h. It must not render, send or choose
+ * retry times.
+ */
+#include <sqlite3.h>
+
+#include "store/db.h"
+#include "store/store_outbox.h"
+
+int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
+{
+	static const char sql[] = "SELECT id, kind, person_id, channel, payload, attempts FROM outbox "
+				  "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
+				  "ORDER BY not_before, id LIMIT :limit";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*rows = NULL;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	*rows = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_outbox_next_due(struct db *db, int64_t *when)
+{
+	static const char sql[] = "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*when = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*when = db_col_int(st, 0);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_outbox_sent(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL, "
+	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	return rc ? rc : db_exec_update(st);
+}
+
+int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char *error)
+{
+	static const char sql[] = "UPDATE outbox SET attempts = attempts + 1, not_before = :nb, last_error = :err "
+				  "WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":nb", not_before);
+	rc = rc ? rc : db_bind_text(st, ":err", error);
+	return rc ? rc : db_exec_update(st);
+}
+
+int store_outbox_failed(struct db *db, int64_t id, int64_t now, const char *error)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET failed_at = :now, attempts = attempts + 1, last_error = :err, "
+	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_text(st, ":err", error);
+	return rc ? rc : db_exec_update(st);
+}
+
+int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1])
+{
+	static const char sql[] = "UPDATE registrations SET token_hash = :hash WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", registration_id);
+	rc = rc ? rc : db_bind_text(st, ":hash", hash);
+	return rc ? rc : db_exec_update(st);
+}

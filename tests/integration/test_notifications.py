@@ -1,0 +1,229 @@
+"""Integration tests of notification delivery: a real majlisd mails the outbox through a test SMTP
+server, in the recipient's language, with the personal link and the event's calendar, once per change;
+refusals and temporary failures are recorded without personal data."""
+
+import email.header
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import MAJLISD, Checks, Server, expect, expect_status  # noqa: E402
+from reg_fixtures import add_event, add_org, db_all, db_exec, db_one, person, register  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
+
+
+def text_part(msg):
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_content()
+    raise AssertionError("no text/plain part")
+
+
+def calendar_part(msg):
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            return part.get_content()
+    return None
+
+
+def uids(ics):
+    return re.findall(r"^UID:(.+?)\r?$", ics.replace("\r\n ", ""), re.M)
+
+
+def ics_value(ics, name):
+    return re.findall(rf"^{name}[;:](.*?)\r?$", ics.replace("\r\n ", ""), re.M)
+
+
+def by_kind(srv, kind):
+    return db_all(srv, "SELECT id, sent_at, failed_at, attempts, last_error, payload, not_before "
+                       "FROM outbox WHERE kind = ? ORDER BY id", (kind,))
+
+
+def wait_until(cond, timeout=15, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class T(Checks):
+    def __init__(self, srv, sink):
+        self.srv = srv
+        self.sink = sink
+        self.org = add_org(srv, "Association Amal")
+        self.organiser = srv.token("organiser", self.org)
+
+    def mails_to(self, address):
+        return [(f, r, m, raw) for f, r, m, raw in self.sink.messages if r == [f"<{address}>"]]
+
+    def test_registration_mail_carries_link_and_calendar(self):
+        ev = add_event(self.srv, self.org, capacity=5, title="Formation comptabilité")
+        body = person(name="Fatima Zahra", lang="fr")
+        j = expect_status(register(self.srv, ev, body), 201)
+        token = j["token"]
+        wait_until(lambda: self.mails_to(body["email"]), what="the confirmation mail")
+        time.sleep(0.5)
+        mails = self.mails_to(body["email"])
+        expect(len(mails) == 1, "exactly one mail", len(mails))
+        _, _, msg, raw = mails[0]
+        expect(str(msg["subject"]) == "Inscription confirmée : Formation comptabilité", "subject", msg["subject"])
+        expect(msg["from"].addresses[0].display_name == "Association Amal", "sender name", msg["from"])
+        expect(msg["auto-submitted"] == "auto-generated", "auto-submitted", msg["auto-submitted"])
+        text = text_part(msg)
+        expect(text.startswith("Bonjour Fatima Zahra,"), "greeting", text)
+        expect("est confirmée" in text and "heure du Maroc" in text, "body", text)
+        link = f"http://127.0.0.1:{self.srv.port}/r/{token}"
+        expect(link in text, "the personal link", text)
+        expect_status(self.srv.get(f"/api/v1/r/{token}"), 200)
+        ics = calendar_part(msg)
+        expect(ics and "METHOD:PUBLISH" in ics, "calendar attached", ics)
+        feed = self.srv.get(f"/calendar/events/{ev}.ics").body
+        expect(uids(ics) and uids(ics) == uids(feed), "same UIDs as the event's feed", (uids(ics), uids(feed)))
+        expect("ATTENDEE" not in ics, "no participant data in the attachment", ics)
+        expect(all(b < 128 for b in raw.split(b"\r\n\r\n", 1)[0]), "headers are ASCII")
+        row = by_kind(self.srv, "registration.confirmed")[-1]
+        expect(row[1] and not row[2] and row[3] == 1, "recorded as sent", row)
+        expect("link_sealed" not in json.loads(row[5]), "the sealed link is dropped once sent", row)
+        log = db_all(self.srv, "SELECT kind, payload FROM change_log WHERE topic = ?", (f"outbox:{row[0]}",))
+        expect([k for k, _ in log] == ["notification.sent"], "change log", log)
+        for secret in (token, body["email"], "Fatima"):
+            expect(secret not in self.srv.log_text(), "nothing personal in the log", secret)
+            expect(secret not in json.dumps(log), "nothing personal in the change log", secret)
+
+    def test_arabic_recipient_reads_arabic(self):
+        ev = add_event(self.srv, self.org, capacity=5, title="Formation comptabilité")
+        db_exec(self.srv, "UPDATE events SET title_ar = 'تكوين في المحاسبة' WHERE id = ?", (ev,))
+        body = person(name="Amina", name_ar="أمينة", lang="ar")
+        expect_status(register(self.srv, ev, body), 201)
+        _, _, msg, raw = wait_until(lambda: self.mails_to(body["email"]), what="the mail")[0]
+        expect(str(msg["subject"]) == "تأكيد التسجيل: تكوين في المحاسبة", "Arabic subject", msg["subject"])
+        expect(msg["to"].addresses[0].display_name == "أمينة", "Arabic name", msg["to"])
+        expect(msg["content-language"] == "ar", "language", msg["content-language"])
+        text = text_part(msg)
+        expect(text.startswith("مرحبا أمينة") and "بتوقيت المغرب" in text, "Arabic body", text)
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        expect(all(b < 128 for b in head), "headers are ASCII (RFC 2047)")
+        expect(all(len(l) <= 78 for l in head.split(b"\r\n")), "header lines folded", head)
+
+    def test_time_change_mails_each_attendee_once(self):
+        ev = add_event(self.srv, self.org, capacity=5, title="Atelier micro-entreprise")
+        people = [person(name=f"Participant {i}") for i in range(2)]
+        for p in people:
+            expect_status(register(self.srv, ev, p), 201)
+        for p in people:
+            wait_until(lambda: self.mails_to(p["email"]), what="confirmations")
+        sid = db_one(self.srv, "SELECT id FROM sessions WHERE event_id = ?", (ev,))[0]
+        before = calendar_part(self.mails_to(people[0]["email"])[0][2])
+        r = self.srv.patch(f"/api/v1/sessions/{sid}",
+                           {"starts_local": "2027-01-15T10:00", "ends_local": "2027-01-15T12:00"},
+                           token=self.organiser)
+        expect_status(r, 200)
+        for p in people:
+            wait_until(lambda: len(self.mails_to(p["email"])) >= 2, what="the change mail")
+        time.sleep(1.0)
+        for p in people:
+            mails = self.mails_to(p["email"])
+            expect(len(mails) == 2, "one confirmation and one change, nothing more", [str(m["subject"]) for _, _, m, _ in mails])
+            msg = mails[1][2]
+            kinds = [k for (k,) in db_all(self.srv, "SELECT kind FROM outbox WHERE payload LIKE ?", (f'%"session_id":{sid}%',))]
+            expect(set(kinds) <= {"session.time_changed", "event.changed"}, "kinds", kinds)
+            text = text_part(msg)
+            expect("2027-01-15 10:00" in text, "the new local time", text)
+            after = calendar_part(msg)
+            expect(after and uids(after) == uids(before), "same UID", (before, after))
+            expect(int(ics_value(after, "SEQUENCE")[0]) > int(ics_value(before, "SEQUENCE")[0]), "SEQUENCE grew")
+            expect(ics_value(after, "DTSTART")[0] == "20270115T100000Z", "UTC instant (permanent UTC+0)",
+                   ics_value(after, "DTSTART"))
+
+    def test_refusal_is_final_and_temporary_failure_retries(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        try:
+            self.sink.rcpt_reply = b"550 5.1.1 mailbox unavailable"
+            refused = person()
+            expect_status(register(self.srv, ev, refused), 201)
+            row = wait_until(lambda: [x for x in by_kind(self.srv, "registration.confirmed")
+                                      if refused["email"] not in x[5] and x[2]], what="a given-up row")[-1]
+            expect("550" in row[4] and row[1] is None, "given up with the SMTP code", row)
+            expect(refused["email"] not in row[4], "no address in last_error", row)
+            expect("link_sealed" not in json.loads(row[5]), "sealed link dropped when given up", row)
+
+            self.sink.rcpt_reply = b"451 4.3.0 try again later"
+            later = person()
+            t0 = int(time.time())
+            expect_status(register(self.srv, ev, later), 201)
+            row = wait_until(lambda: [x for x in by_kind(self.srv, "registration.confirmed")
+                                      if x[3] == 1 and x[1] is None and x[2] is None], what="a retried row")[-1]
+            expect("451" in row[4] and row[6] >= t0 + 60, "tried again after a minute", row)
+            expect("link_sealed" in json.loads(row[5]), "the link waits, sealed, for the next try", row)
+        finally:
+            self.sink.rcpt_reply = b"250 OK"
+        # the next try (made due now) goes through once the server accepts again
+        db_exec(self.srv, "UPDATE outbox SET not_before = 0 WHERE id = ?", (row[0],))
+        self.srv.post("/api/v1/events/%d/registrations" % ev, person())  # any commit wakes the worker
+        wait_until(lambda: self.mails_to(later["email"]), what="the retried mail")
+        link = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(self.mails_to(later["email"])[0][2])).group(1)
+        expect_status(self.srv.get(f"/api/v1/r/{link}"), 200)
+
+    def test_registering_again_mails_a_new_link_that_replaces_the_old(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Karim")
+        first = expect_status(register(self.srv, ev, body), 201)["token"]
+        wait_until(lambda: self.mails_to(body["email"]), what="the first mail")
+        again = register(self.srv, ev, dict(body))
+        expect(again.status in (200, 201) and "token" not in (again.json or {}), "no token in the answer", again)
+        mails = wait_until(lambda: len(self.mails_to(body["email"])) >= 2 and self.mails_to(body["email"]),
+                           what="the link mail")
+        text = text_part(mails[1][2])
+        new = re.search(r"/r/([A-Za-z0-9_-]{43})", text).group(1)
+        expect(new != first and "remplace le précédent" in text, "a new link, said to replace the old", text)
+        expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
+        expect(self.srv.get(f"/api/v1/r/{first}").status == 404, "the old link no longer works")
+
+    def test_without_smtp_rows_wait_sealed(self):
+        self._without_smtp()
+
+    def test_bad_mail_settings_are_refused(self):
+        self._bad_settings()
+
+    def test_zz_no_sanitizer_report(self):
+        self.srv.check_sanitizers()
+
+    @staticmethod
+    def _without_smtp():
+        with Server() as srv:
+            org = add_org(srv)
+            ev = add_event(srv, org)
+            j = expect_status(register(srv, ev, person()), 201)
+            row = db_one(srv, "SELECT payload, sent_at, attempts FROM outbox WHERE kind = 'registration.confirmed'")
+            payload = json.loads(row[0])
+            expect(row[1] is None and row[2] == 0, "waits", row)
+            expect(payload.get("link_sealed") and j["token"] not in row[0], "the link is sealed, not in clear", row)
+            expect("notifications are kept in the outbox" in srv.log_text(), "the log says why nothing is sent")
+            key = os.path.join(srv.dir, "majlis.db.key")
+            expect(os.stat(key).st_mode & 0o777 == 0o600, "key file private")
+            srv.check_sanitizers()
+
+    @staticmethod
+    def _bad_settings():
+        cases = [(["--smtp-url", "ftp://mail.example.org"], "smtp-url: expected smtp://"),
+                 (["--smtp-url", "smtp://user:pw@mail.example.org"], "smtp-user and smtp-password"),
+                 (["--smtp-password", "x"], "in the --config file"),
+                 (["--mail-from", "not an address"], "mail-from: expected an e-mail address")]
+        for args, message in cases:
+            out = subprocess.run([MAJLISD, "--db", "/nonexistent/x.db", *args], capture_output=True, text=True,
+                                 timeout=30)
+            expect(out.returncode != 0 and message in out.stderr, f"{args} refused with '{message}'", out.stderr)
+
+
+if __name__ == "__main__":
+    sink = SmtpSink()
+    with Server(extra_args=["--smtp-url", sink.url, "--mail-from", "noreply@majlis.example.org"]) as srv:
+        T(srv, sink).run()
