@@ -123,6 +123,42 @@ class T(Checks):
                 twice = sorted({n for n in names if names.count(n) > 1})
                 expect(not twice, f"{path}: headers sent twice: {twice}")
 
+    def test_revalidation_answers_carry_every_header_and_keep_the_connection(self):
+        """A 304 (written by the transport itself on HTTP/1) carries the same security headers as every
+        other answer, its validators, no body, and leaves the connection usable for the next request."""
+        with Server() as srv:
+            full = srv.get("/calendar/public.ics")
+            etag = full.headers["etag"]
+            ask = f"GET /calendar/public.ics HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\n\r\n".encode()
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            try:
+                heads = []
+                for last in (False, True):
+                    s.sendall(ask if not last else ask.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        chunk = s.recv(4096)
+                        expect(chunk, "the connection stays open after a 304")
+                        data += chunk
+                    head, rest = data.split(b"\r\n\r\n", 1)
+                    expect(rest == b"", "no body after a 304", rest)
+                    heads.append(head.decode())
+                expect(s.recv(4096) == b"", "closed when asked")
+            finally:
+                s.close()
+            lines = heads[0].split("\r\n")
+            expect(lines[0] == "HTTP/1.1 304 Not Modified", "status line", lines)
+            got = {ln.split(":", 1)[0].lower(): ln.split(":", 1)[1].strip() for ln in lines[1:]}
+            api = srv.get("/healthz").headers
+            for name in ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy",
+                         "x-xss-protection"):
+                expect(got.get(name) == api.get(name), f"{name} as on every answer", (got, api))
+            expect(got.get("etag") == etag and got.get("last-modified") == full.headers["last-modified"],
+                   "validators", got)
+            expect("content-length" not in got and "content-type" not in got, "bodiless", got)
+            expect(got.get("cache-control") == full.headers["cache-control"], "same caching", got)
+            expect(heads[1].split("\r\n")[0] == lines[0], "the second request on the connection gets its 304")
+
     def test_password_checks_do_not_stall_other_requests(self):
         """PBKDF2 runs on a worker thread: while a queue of logins is being checked, other requests are
         answered (the health check does not wait behind the queued logins)."""
