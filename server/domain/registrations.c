@@ -15,6 +15,7 @@
 #include "domain/outbox.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
+#include "store/store_outbox.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -243,7 +244,7 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 /* Inside the transaction: the answer for an already registered person (no token), the outbox row that
  * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
  * notifications worker). */
-static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r, int64_t now,
 			struct reg_result *res, struct dom_err *err)
 {
 	struct json_object *view;
@@ -255,9 +256,14 @@ static int reg_existing(struct db *db, const struct store_reg_event *ev, const s
 	res->json = json_object_new_object();
 	json_object_object_add(res->json, "registration", view);
 	jsonx_add_bool(res->json, "existing", true);
-	rc = reg_changelog(db, ev, r->id, "link_requested", r->status, &res->seq);
-	rc = rc ? rc : reg_outbox(db, "link_resent", r);
-	if (rc)
+	/* at most one mail per REG_LINK_RESEND_GAP: typing someone's address again and again neither floods
+	 * their inbox nor keeps replacing their link */
+	rc = store_outbox_recent(db, "registration.link_resent", r->id, now - REG_LINK_RESEND_GAP);
+	if (rc == 0) {
+		rc = reg_changelog(db, ev, r->id, "link_requested", r->status, &res->seq);
+		rc = rc ? rc : reg_outbox(db, "link_resent", r);
+	}
+	if (rc < 0)
 		return dom_from_store(err, rc, "registration");
 	res->outcome = IDEM_OK;
 	return DOM_OK;
@@ -397,7 +403,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 			if (!strcmp(existing.status, "cancelled") || !strcmp(existing.status, "declined"))
 				ret = reg_reopen(db, &ev, &existing, now, res, err);
 			else
-				ret = reg_existing(db, &ev, &existing, res, err);
+				ret = reg_existing(db, &ev, &existing, now, res, err);
 			goto done;
 		}
 	} else if (rc == STORE_NOT_FOUND) {

@@ -11,6 +11,9 @@
 #include "domain/domain.h"
 #include "domain/idempotency.h"
 
+/* Registering again with the same address mails the personal link at most once per this many seconds. */
+#define REG_LINK_RESEND_GAP (15 * 60)
+
 struct db;
 struct json_object;
 

@@ -104,3 +104,22 @@ int store_outbox_reg_token(struct db *db, int64_t registration_id, const char ha
 	rc = rc ? rc : db_bind_text(st, ":hash", hash);
 	return rc ? rc : db_exec_update(st);
 }
+
+int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND created_at >= :since "
+				  "AND json_extract(payload, '$.registration_id') = :reg)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_text(st, ":kind", kind);
+	rc = rc ? rc : db_bind_int(st, ":since", since);
+	rc = rc ? rc : db_bind_int(st, ":reg", registration_id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		rc = db_col_int(st, 0) ? 1 : 0;
+	sqlite3_reset(st);
+	return rc;
+}

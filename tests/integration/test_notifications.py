@@ -186,6 +186,12 @@ class T(Checks):
         expect(new != first and "remplace le précédent" in text, "a new link, said to replace the old", text)
         expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
         expect(self.srv.get(f"/api/v1/r/{first}").status == 404, "the old link no longer works")
+        for _ in range(3):  # someone keeps typing the address: no flood of mails, the link stays
+            expect(register(self.srv, ev, dict(body)).status == 200, "same answer")
+        time.sleep(1.0)
+        expect(len(self.mails_to(body["email"])) == 2, "one link mail per quarter of an hour",
+               [str(m["subject"]) for _, _, m, _ in self.mails_to(body["email"])])
+        expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
 
     def test_without_smtp_rows_wait_sealed(self):
         self._without_smtp()

@@ -4,3 +4,4 @@
 ALTER TABLE outbox ADD COLUMN failed_at INTEGER; -- when delivery was given up (last_error says why); NULL otherwise
 DROP INDEX outbox_due;
 CREATE INDEX outbox_due ON outbox(not_before) WHERE sent_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_created ON outbox(created_at); -- "was the link mailed in the last minutes?" (re-registering)
