@@ -18,12 +18,13 @@ static int store_system_delete(struct db *db, const char *sql, const char *name,
 }
 
 int store_system_purge(struct db *db, int64_t idle_before, int64_t created_before, int64_t idem_before,
-		       int64_t failures_before, int64_t *n)
+		       int64_t failures_before, int64_t outbox_before, int64_t *n)
 {
 	static const char idle[] = "DELETE FROM auth_sessions WHERE seen_at < :before";
 	static const char old[] = "DELETE FROM auth_sessions WHERE created_at < :before";
 	static const char idem[] = "DELETE FROM idempotency WHERE created_at < :before";
 	static const char fails[] = "DELETE FROM login_failures WHERE window_start < :before";
+	static const char done[] = "DELETE FROM outbox WHERE coalesce(sent_at, failed_at) < :before";
 	int64_t count = 0;
 	int rc;
 
@@ -31,6 +32,7 @@ int store_system_purge(struct db *db, int64_t idle_before, int64_t created_befor
 	rc = rc ? rc : store_system_delete(db, old, ":before", created_before, &count);
 	rc = rc ? rc : store_system_delete(db, idem, ":before", idem_before, &count);
 	rc = rc ? rc : store_system_delete(db, fails, ":before", failures_before, &count);
+	rc = rc ? rc : store_system_delete(db, done, ":before", outbox_before, &count);
 	if (n)
 		*n = count;
 	return rc;

@@ -52,12 +52,18 @@ static void housekeeping_deletes_only_what_expired(void **state)
 		 "INSERT INTO idempotency (key_hash, status, body_sealed, created_at) VALUES "
 		 "('new', 201, 's', %lld), ('stale', 201, 's', %lld);"
 		 "INSERT INTO login_failures (key_hash, failures, window_start) VALUES "
-		 "('open', 3, %lld), ('over', 5, %lld);",
+		 "('open', 3, %lld), ('over', 5, %lld);"
+		 "INSERT INTO outbox (kind, payload, created_at, not_before, sent_at, failed_at) VALUES "
+		 "('pending', '{}', 0, 0, NULL, NULL), ('sent.recent', '{}', 0, 0, %lld, NULL), "
+		 "('sent.old', '{}', 0, 0, %lld, NULL), ('failed.old', '{}', 0, 0, NULL, %lld);",
 		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10,
-		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60);
+		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 86400,
+		 NOW - SYSTEM_OUTBOX_KEEP_S - 1, NOW - SYSTEM_OUTBOX_KEEP_S - 1);
 	exec(db, sql);
 
-	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 4);
+	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 6);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'sent.recent')"), 2);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 2);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
