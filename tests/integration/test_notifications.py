@@ -199,6 +199,37 @@ class T(Checks):
     def test_bad_mail_settings_are_refused(self):
         self._bad_settings()
 
+    def test_a_silent_mail_server_stalls_neither_requests_nor_shutdown(self):
+        """The mail server accepts the connection and never answers: the loop keeps serving, and SIGTERM
+        stops majlisd at once, keeping the message for a later try."""
+        import signal
+        import socket
+        import threading
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(5)
+        held = []
+        threading.Thread(target=lambda: [held.append(ls.accept()) for _ in range(5)], daemon=True).start()
+        try:
+            srv = Server(extra_args=["--smtp-url", f"smtp://127.0.0.1:{ls.getsockname()[1]}"])
+            srv.start()
+            ev = add_event(srv, add_org(srv))
+            expect_status(register(srv, ev, person()), 201)
+            wait_until(lambda: held, what="the worker's connection")
+            t0 = time.time()
+            for _ in range(20):
+                expect_status(srv.get("/healthz"), 200)
+            expect(time.time() - t0 < 5, "requests answered while the worker waits on the mail server")
+            t0 = time.time()
+            srv.proc.send_signal(signal.SIGTERM)
+            expect(srv.proc.wait(timeout=30) == 0, "clean exit")
+            expect(time.time() - t0 < 5, "shutdown does not wait for the mail server", time.time() - t0)
+            row = db_one(srv, "SELECT sent_at, failed_at FROM outbox WHERE kind = 'registration.confirmed'")
+            expect(row == (None, None), "the message waits for a later try", row)
+            srv.check_sanitizers()
+        finally:
+            ls.close()
+
     def test_zz_no_sanitizer_report(self):
         self.srv.check_sanitizers()
 
