@@ -71,7 +71,8 @@ static const struct message_kind message_other = {
 
 /* The words every message shares, by language. */
 struct message_words {
-	const char *sep, *hello, *hello_anon, *place, *link, *link_new, *calendar, *signature, *automatic;
+	const char *sep, *hello, *hello_anon, *place, *link, *link_new, *calendar, *signature, *automatic,
+		*reply;
 };
 
 static const struct message_words message_words[FEED_N_LANGS] = {
@@ -79,15 +80,17 @@ static const struct message_words message_words[FEED_N_LANGS] = {
 		      "Votre lien personnel (confirmer ou annuler votre présence, billet QR) :",
 		      "Ce lien remplace le précédent.",
 		      "Le calendrier de l'événement est joint : ouvrez-le pour l'ajouter à votre agenda ou le mettre à jour.",
-		      "%s, via Majlis", "Message automatique, merci de ne pas y répondre."},
+		      "%s, via Majlis", "Message automatique, merci de ne pas y répondre.",
+		      "Une question ? Répondez à ce message : il ira aux organisateurs."},
     [FEED_LANG_AR] = {": ", "مرحبا %s،", "مرحبا،", "المكان: ", "رابطك الشخصي (تأكيد الحضور أو إلغاؤه، تذكرة QR):",
 		      "هذا الرابط يحل محل الرابط السابق.", "تقويم الحدث مرفق: افتحه لإضافته إلى أجندتك أو تحديثه.",
-		      "%s، عبر مجلس", "رسالة آلية، يرجى عدم الرد عليها."},
+		      "%s، عبر مجلس", "رسالة آلية، يرجى عدم الرد عليها.", "هل لديك سؤال؟ رد على هذه الرسالة وستصل إلى المنظمين."},
     [FEED_LANG_EN] = {": ", "Hello %s,", "Hello,", "Place: ",
 		      "Your personal link (confirm or cancel your attendance, QR ticket):",
 		      "This link replaces the previous one.",
 		      "The event's calendar is attached: open it to add it to your calendar or update it.",
-		      "%s, via Majlis", "Automatic message, please do not reply."},
+		      "%s, via Majlis", "Automatic message, please do not reply.",
+		      "A question? Reply to this message: it goes to the organisers."},
 };
 
 static const struct message_kind *message_kind_of(const char *kind)
@@ -109,6 +112,14 @@ static int message_fill(struct buf *out, const char *tpl, const char *arg)
 	if (buf_append(out, tpl, (size_t)(at - tpl)) || buf_puts(out, arg))
 		return -1;
 	return buf_puts(out, at + 2);
+}
+
+/* The organisers' address replies go to, or NULL when they gave none fit for a header. */
+static const char *message_reply_to(const struct outbox_msg *m)
+{
+	const char *a = m->event.org_email;
+
+	return a && *a && !strpbrk(a, "\r\n<>\" ,;()") && strchr(a, '@') && strlen(a) < 200 ? a : NULL;
 }
 
 int message_text(const struct outbox_msg *m, struct buf *subject, struct buf *body)
@@ -140,7 +151,7 @@ int message_text(const struct outbox_msg *m, struct buf *subject, struct buf *bo
 		rc |= buf_printf(body, "\n%s\n", w->calendar);
 	rc |= buf_puts(body, "\n-- \n");
 	rc |= message_fill(body, w->signature, m->event.org_name ? m->event.org_name : "Majlis");
-	rc |= buf_printf(body, "\n%s\n", w->automatic);
+	rc |= buf_printf(body, "\n%s\n", message_reply_to(m) ? w->reply : w->automatic);
 	return rc ? -1 : 0;
 }
 
@@ -235,7 +246,10 @@ int message_build(const struct outbox_msg *m, const struct message_env *env, str
 	rc = rc ? rc : buf_printf(out, "\r\n <%s>\r\nTo: ", env->from);
 	if (!rc && m->to_name && *m->to_name)
 		rc = message_header_text(out, m->to_name, true);
-	rc = rc ? rc : buf_printf(out, "%s<%s>\r\nSubject: ", m->to_name && *m->to_name ? "\r\n " : "", m->to);
+	rc = rc ? rc : buf_printf(out, "%s<%s>\r\n", m->to_name && *m->to_name ? "\r\n " : "", m->to);
+	if (!rc && message_reply_to(m))
+		rc = buf_printf(out, "Reply-To: <%s>\r\n", message_reply_to(m));
+	rc = rc ? rc : buf_puts(out, "Subject: ");
 	rc = rc ? rc : message_header_text(out, subject.data, false);
 	rc = rc ? rc : buf_printf(out,
 				  "\r\nDate: %s\r\nMessage-ID: <outbox-%lld@%s>\r\nMIME-Version: 1.0\r\n"

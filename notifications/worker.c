@@ -45,7 +45,7 @@ static bool notify_stopping(void)
 static int notify_deliver(struct db *db, struct outbox_msg *m)
 {
 	struct message_env env = {notify.from, notify.cfg->calendar_domain, (int64_t)time(NULL)};
-	enum outbox_outcome outcome = OUTBOX_RETRY;
+	enum outbox_outcome outcome = OUTBOX_REFUSED; /* a message that cannot be written never will be */
 	struct dom_err err;
 	struct buf msg;
 	char why[200] = "the message could not be written";

@@ -520,6 +520,7 @@ void feeds_summary_free(struct feeds_summary *s)
 		return;
 	free(s->title);
 	free(s->org_name);
+	free(s->org_email);
 	free(s->where);
 	buf_free(&s->when);
 	memset(s, 0, sizeof(*s));
@@ -545,7 +546,7 @@ int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enu
 	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
 	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
 	};
-	static const char *const org_keys[] = {"org_name"};
+	static const char *const org_keys[] = {"org_name"}, *const mail_keys[] = {"org_email"};
 	struct json_object *rows = NULL, *first, *place = NULL;
 	size_t n, shown = 0;
 	int rc;
@@ -563,6 +564,7 @@ int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enu
 	first = json_object_array_get_idx(rows, 0);
 	out->title = feeds_first_dup(first, titles[lang], FEED_N_LANGS);
 	out->org_name = feeds_first_dup(first, org_keys, 1);
+	out->org_email = feeds_first_dup(first, mail_keys, 1);
 	out->cancelled = feeds_status(feeds_str(first, "status")) == FEED_STATUS_CANCELLED;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct json_object *row = json_object_array_get_idx(rows, i);

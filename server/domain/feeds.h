@@ -85,6 +85,7 @@ int feeds_event_text(struct db *db, const struct config *cfg, int64_t event_id, 
 struct feeds_summary {
 	char *title;	/* in the language asked for, else another */
 	char *org_name; /* the owning organisation */
+	char *org_email; /* its contact address (validated where it entered), or NULL */
 	char *where;	/* venue, room, address, city of the first session shown; NULL when unknown */
 	struct buf when; /* one line per session ("Début : 2026-10-15 10:00, heure du Maroc, UTC+0\n") */
 	bool cancelled;

@@ -65,6 +65,8 @@ class T(Checks):
         return [(f, r, m, raw) for f, r, m, raw in self.sink.messages if r == [f"<{address}>"]]
 
     def test_registration_mail_carries_link_and_calendar(self):
+        db_exec(self.srv, "UPDATE organisations SET contact_email = 'contact@amal.example.org' WHERE id = ?",
+                (self.org,))
         ev = add_event(self.srv, self.org, capacity=5, title="Formation comptabilité")
         body = person(name="Fatima Zahra", lang="fr")
         j = expect_status(register(self.srv, ev, body), 201)
@@ -77,6 +79,8 @@ class T(Checks):
         expect(str(msg["subject"]) == "Inscription confirmée : Formation comptabilité", "subject", msg["subject"])
         expect(msg["from"].addresses[0].display_name == "Association Amal", "sender name", msg["from"])
         expect(msg["auto-submitted"] == "auto-generated", "auto-submitted", msg["auto-submitted"])
+        expect(msg["reply-to"].addresses[0].addr_spec == "contact@amal.example.org", "replies reach the organisers",
+               msg["reply-to"])
         text = text_part(msg)
         expect(text.startswith("Bonjour Fatima Zahra,"), "greeting", text)
         expect("est confirmée" in text and "heure du Maroc" in text, "body", text)

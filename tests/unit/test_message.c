@@ -179,6 +179,33 @@ static void test_calendar_attachment_is_base64_in_short_lines(void **state)
 	outbox_msg_free(&m);
 }
 
+static void test_replies_go_to_the_organisers(void **state)
+{
+	struct outbox_msg m;
+	struct buf out;
+	char *h;
+
+	(void)state;
+	msg_init(&m, "registration.confirmed", FEED_LANG_EN, "Fatima", "Workshop", "Amal");
+	m.event.org_email = strdup("contact@amal.example.org");
+	buf_init(&out, MESSAGE_MAX);
+	assert_int_equal(message_build(&m, &env, &out), 0);
+	h = headers_of(&out);
+	assert_non_null(strstr(h, "\r\nReply-To: <contact@amal.example.org>\r\n"));
+	free(h);
+	buf_free(&out);
+	free(m.event.org_email);
+	m.event.org_email = strdup("x@example.org>\r\nBcc: <victim@example.org");
+	buf_init(&out, MESSAGE_MAX);
+	assert_int_equal(message_build(&m, &env, &out), 0);
+	h = headers_of(&out);
+	assert_null(strstr(h, "Reply-To"));
+	assert_null(strstr(h, "Bcc"));
+	free(h);
+	buf_free(&out);
+	outbox_msg_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +214,7 @@ int main(void)
 	    cmocka_unit_test(test_arabic_headers_are_encoded_and_folded),
 	    cmocka_unit_test(test_names_cannot_inject_headers),
 	    cmocka_unit_test(test_calendar_attachment_is_base64_in_short_lines),
+	    cmocka_unit_test(test_replies_go_to_the_organisers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
