@@ -282,7 +282,7 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 	switch (outcome) {
 	case OUTBOX_SENT:
 		kind = "notification.sent";
-		rc = store_outbox_sent(db, m->id, now);
+		rc = store_outbox_finish(db, m->id, now, NULL);
 		if (!rc && m->new_hash[0] && m->registration_id > 0) {
 			rc = store_outbox_reg_token(db, m->registration_id, m->new_hash);
 			rc = rc == STORE_NOT_FOUND ? STORE_OK : rc;
@@ -294,7 +294,7 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 		break;
 	default:
 		kind = "notification.failed";
-		rc = store_outbox_failed(db, m->id, now, error ? error : "?");
+		rc = store_outbox_finish(db, m->id, now, error ? error : "?");
 		break;
 	}
 	if (!rc) {

@@ -46,18 +46,23 @@ int store_outbox_next_due(struct db *db, int64_t *when)
 	return rc;
 }
 
-int store_outbox_sent(struct db *db, int64_t id, int64_t now)
+int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *error)
 {
-	static const char sql[] =
+	static const char sent[] =
 	    "UPDATE outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL, "
 	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char failed[] =
+	    "UPDATE outbox SET failed_at = :now, attempts = attempts + 1, last_error = :err, "
+	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, error ? failed : sent);
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_bind_int(st, ":now", now);
+	if (error)
+		rc = rc ? rc : db_bind_text(st, ":err", error);
 	return rc ? rc : db_exec_update(st);
 }
 
@@ -72,22 +77,6 @@ int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":id", id);
 	rc = rc ? rc : db_bind_int(st, ":nb", not_before);
-	rc = rc ? rc : db_bind_text(st, ":err", error);
-	return rc ? rc : db_exec_update(st);
-}
-
-int store_outbox_failed(struct db *db, int64_t id, int64_t now, const char *error)
-{
-	static const char sql[] =
-	    "UPDATE outbox SET failed_at = :now, attempts = attempts + 1, last_error = :err, "
-	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_bind_text(st, ":err", error);
 	return rc ? rc : db_exec_update(st);
 }

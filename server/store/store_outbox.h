@@ -21,13 +21,11 @@ struct db;
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows);
 /* The earliest not_before of a row neither sent nor given up into *when; 0 when there is none. */
 int store_outbox_next_due(struct db *db, int64_t *when);
-/* Marks row id sent at now (one more attempt, no error) and drops the sealed link from its payload.
- * STORE_NOT_FOUND when the row is absent or no longer pending. */
-int store_outbox_sent(struct db *db, int64_t id, int64_t now);
+/* Ends row id at now with one more attempt: sent (error NULL) or given up with error; either way the
+ * sealed link leaves its payload. STORE_NOT_FOUND when the row is absent or no longer pending. */
+int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *error);
 /* One more failed attempt of row id: next try at not_before, error kept (never personal data). */
 int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char *error);
-/* Gives row id up at now with error, dropping the sealed link from its payload. */
-int store_outbox_failed(struct db *db, int64_t id, int64_t now, const char *error);
 /* Replaces the personal-link token hash of registration id (a re-sent link replaces the old one). */
 int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1]);
 
