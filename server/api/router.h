@@ -43,6 +43,7 @@ extern const struct route api_registrations_routes[];
 extern const struct route api_attendance_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_imports_routes[];
+extern const struct route api_notifications_routes[];
 extern const struct route api_pages_routes[];
 
 /* Finds the route for req and runs it, filling resp; unknown paths get 404 and known paths with

@@ -323,3 +323,76 @@ int outbox_next_due(struct db *db, int64_t *when, struct dom_err *err)
 
 	return rc ? dom_from_store(err, rc, "outbox") : DOM_OK;
 }
+
+/* The organisation owning event_id into *org_id when p may see its notifications. */
+static int outbox_event_org(struct db *db, const struct principal *p, int64_t event_id, int64_t *org_id,
+			    struct dom_err *err)
+{
+	char visibility[16];
+	bool partner = false;
+	int rc;
+
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	rc = store_feeds_event_access(db, event_id, 0, visibility, org_id, &partner);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	if (!principal_sees_people_of(p, *org_id))
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers of the event's organisation see its notifications");
+	return DOM_OK;
+}
+
+int outbox_list(struct db *db, const struct principal *p, int64_t event_id, const char *status, int64_t limit,
+		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err)
+{
+	int64_t org_id = 0;
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (status && strcmp(status, "pending") && strcmp(status, "sent") && strcmp(status, "failed"))
+		return dom_fail(err, DOM_INVALID, "invalid_query", "status must be pending, sent or failed");
+	rc = outbox_event_org(db, p, event_id, &org_id, err);
+	if (rc)
+		return rc;
+	rc = store_outbox_list(db, event_id, status, limit, offset, items, total);
+	return rc ? dom_from_store(err, rc, "notifications") : DOM_OK;
+}
+
+int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
+		  int64_t *seq, struct dom_err *err)
+{
+	struct json_object *payload;
+	int64_t event_id = 0, org_id = 0, new_id = 0;
+	char topic[40];
+	int rc;
+
+	*out = NULL;
+	rc = store_outbox_event_of(db, id, &event_id);
+	if (rc == STORE_NOT_FOUND || (!rc && event_id <= 0))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
+	if (rc)
+		return dom_from_store(err, rc, "notification");
+	rc = outbox_event_org(db, p, event_id, &org_id, err);
+	if (rc)
+		return rc == DOM_NOT_FOUND ? dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found") : rc;
+	rc = db_begin(db);
+	rc = rc ? rc : store_outbox_copy(db, id, now, &new_id);
+	if (!rc) {
+		payload = json_object_new_object();
+		jsonx_add_int(payload, "outbox_id", new_id);
+		jsonx_add_int(payload, "copy_of", id);
+		jsonx_add_int(payload, "event_id", event_id);
+		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)new_id);
+		rc = db_changelog(db, topic, "notification.requeued", org_id, payload, seq);
+		json_object_put(payload);
+	}
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return dom_from_store(err, rc, "notification");
+	}
+	rc = store_outbox_get(db, new_id, out);
+	return rc ? dom_from_store(err, rc, "notification") : DOM_OK;
+}

@@ -65,4 +65,15 @@ int64_t outbox_backoff(int64_t attempts);
 /* The earliest time a pending row is due into *when (0: none). DOM_OK or DOM_BUSY. */
 int outbox_next_due(struct db *db, int64_t *when, struct dom_err *err);
 
+/* The notifications about event_id for an organiser (admin, or organiser of the event's organisation; else
+ * DOM_FORBIDDEN, DOM_NOT_FOUND for no such event), newest first; status NULL, "pending", "sent" or "failed"
+ * (else DOM_INVALID). *items: a new array (caller puts). Service thread. */
+int outbox_list(struct db *db, const struct principal *p, int64_t event_id, const char *status, int64_t limit,
+		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err);
+/* Queues notification id again as a new row (same kind, recipient and content; a personal link that was
+ * sealed in it is gone once mailed or given up), due now, in one transaction with a change-log row
+ * "notification.requeued". Same rights as outbox_list. *out: the new row (caller puts). */
+int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
+		  int64_t *seq, struct dom_err *err);
+
 #endif

@@ -468,8 +468,9 @@ int db_changelog_head(struct db *db, int64_t *seq)
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
 	      struct json_object *payload)
 {
-	static const char sql[] = "INSERT INTO outbox (kind, person_id, channel, payload, created_at, not_before) "
-				  "VALUES (:kind, :person, :channel, :payload, :now, :now)";
+	static const char sql[] =
+	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
+	    "VALUES (:kind, :person, :channel, :payload, json_extract(:payload, '$.event_id'), :now, :now)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

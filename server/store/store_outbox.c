@@ -112,3 +112,94 @@ int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id
 	sqlite3_reset(st);
 	return rc;
 }
+
+#define STORE_OUTBOX_VIEW                                                                                    \
+	"SELECT o.id, o.kind, json_extract(o.payload, '$.registration_id') AS registration_id, o.person_id, "    \
+	"p.name AS person_name, CASE WHEN o.sent_at IS NOT NULL THEN 'sent' WHEN o.failed_at IS NOT NULL "        \
+	"THEN 'failed' ELSE 'pending' END AS status, o.attempts, o.last_error, o.created_at, "                   \
+	"CASE WHEN o.sent_at IS NULL AND o.failed_at IS NULL THEN o.not_before END AS next_attempt_at, "         \
+	"o.sent_at, o.failed_at FROM outbox o LEFT JOIN people p ON p.id = o.person_id "
+#define STORE_OUTBOX_STATUS                                                                                  \
+	"(:status IS NULL OR (:status = 'sent' AND o.sent_at IS NOT NULL) OR (:status = 'failed' AND "           \
+	"o.failed_at IS NOT NULL) OR (:status = 'pending' AND o.sent_at IS NULL AND o.failed_at IS NULL))"
+
+int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
+		      struct json_object **out, int64_t *total)
+{
+	static const char count_sql[] = "SELECT count(*) FROM outbox o WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS;
+	static const char list_sql[] = STORE_OUTBOX_VIEW "WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS
+							 " ORDER BY o.id DESC LIMIT :limit OFFSET :offset";
+	sqlite3_stmt *st = db_stmt(db, count_sql);
+	int rc;
+
+	*out = NULL;
+	*total = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*total = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != 1)
+		return rc ? rc : STORE_ERROR;
+	st = db_stmt(db, list_sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":event", event_id);
+	rc = rc ? rc : db_bind_text(st, ":status", status);
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	*out = db_rows_json(st, &rc);
+	return rc;
+}
+
+int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)
+{
+	static const char sql[] = "SELECT coalesce(event_id, 0) FROM outbox WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*event_id = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		*event_id = db_col_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
+	    "SELECT kind, person_id, channel, json_remove(payload, '$.link_sealed'), event_id, :now, :now "
+	    "FROM outbox WHERE id = :id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_insert(st, new_id);
+	if (!rc && !sqlite3_changes(db_handle(db)))
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_outbox_get(struct db *db, int64_t id, struct json_object **out)
+{
+	return db_row_json_by_id(db, STORE_OUTBOX_VIEW "WHERE o.id = :id", id, out);
+}

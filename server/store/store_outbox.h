@@ -33,4 +33,17 @@ int store_outbox_reg_token(struct db *db, int64_t registration_id, const char ha
  * negative store_rc. */
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since);
 
+/* What organisers see of an event's notifications, newest first: {id, kind, registration_id, person_id,
+ * person_name, status ("pending"|"sent"|"failed"), attempts, last_error, created_at, next_attempt_at (when
+ * pending), sent_at, failed_at}; status NULL for all. *total gets the count of the filter. */
+int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
+		      struct json_object **out, int64_t *total);
+/* The event row id is about into *event_id (0 when none). STORE_NOT_FOUND when the row is absent. */
+int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id);
+/* Inside a transaction: queues a copy of row id (same kind, recipient, channel, payload without the
+ * sealed link), due at now; *new_id gets its id. STORE_NOT_FOUND when id is absent. */
+int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id);
+/* One row as store_outbox_list gives it. */
+int store_outbox_get(struct db *db, int64_t id, struct json_object **out);
+
 #endif

@@ -234,6 +234,53 @@ class T(Checks):
         finally:
             ls.close()
 
+    def test_organisers_see_what_was_mailed_and_send_it_again(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Moussa")
+        try:
+            self.sink.rcpt_reply = b"550 5.1.1 mailbox unavailable"
+            reg = expect_status(register(self.srv, ev, body), 201)["registration"]
+            wait_until(lambda: by_kind(self.srv, "registration.confirmed")[-1][2], what="the refusal")
+        finally:
+            self.sink.rcpt_reply = b"250 OK"
+        path = f"/api/v1/events/{ev}/notifications"
+        j = expect_status(self.srv.get(path + "?status=failed", token=self.organiser), 200)
+        expect(j["total"] == 1, "one failed", j)
+        item = j["items"][0]
+        expect(item["kind"] == "registration.confirmed" and item["registration_id"] == reg["id"]
+               and item["person_name"] == "Moussa" and item["status"] == "failed" and "550" in item["last_error"],
+               "what the organiser sees", item)
+        r = self.srv.get(path, token=self.organiser)
+        expect(r.headers.get("cache-control") == "no-store", "not cached", r)
+        expect(self.srv.get(path).status == 401, "anonymous")
+        other = self.srv.token("organiser", add_org(self.srv))
+        expect(self.srv.get(path, token=other).status == 403, "another organisation's organiser")
+        expect(self.srv.post(f"/api/v1/notifications/{item['id']}/resend", token=other).status == 403,
+               "another organisation's organiser cannot resend")
+        viewer = self.srv.token("viewer", self.org)
+        expect(self.srv.get(path, token=viewer).status == 403, "a viewer")
+        expect(self.srv.get(path + "?status=lost", token=self.organiser).status == 400, "unknown status")
+        expect(self.srv.get("/api/v1/events/999999/notifications", token=self.organiser).status == 404, "no event")
+
+        new_address = f"moussa.{time.time_ns()}@example.org"
+        db_exec(self.srv, "UPDATE people SET email = ? WHERE id = ?", (new_address, item["person_id"]))
+        before = db_one(self.srv, "SELECT count(*) FROM outbox")[0]
+        expect(self.srv.post(f"/api/v1/notifications/{item['id']}/resend", raw=b'{"x":1}', token=self.organiser,
+                             headers={"Content-Type": "application/json"}).status == 400, "no body allowed")
+        expect(self.srv.post("/api/v1/notifications/999999/resend", token=self.organiser).status == 404, "unknown")
+        expect(db_one(self.srv, "SELECT count(*) FROM outbox")[0] == before, "refusals queue nothing")
+        copy = expect_status(self.srv.post(f"/api/v1/notifications/{item['id']}/resend", token=self.organiser), 201)
+        expect(copy["id"] != item["id"] and copy["kind"] == item["kind"] and copy["status"] == "pending", "", copy)
+        _, _, msg, _ = wait_until(lambda: self.mails_to(new_address), what="the mail sent again")[0]
+        expect("est confirmée" in text_part(msg), "same message", text_part(msg))
+        j = expect_status(self.srv.get(path, token=self.organiser), 200)
+        states = {i["id"]: i["status"] for i in j["items"]}
+        expect(states[item["id"]] == "failed" and wait_until(
+            lambda: self.srv.get(path, token=self.organiser).json["items"][0]["status"] == "sent",
+            what="the copy recorded as sent"), "the first stays failed, the copy is sent", states)
+        log = db_all(self.srv, "SELECT kind FROM change_log WHERE topic = ?", (f"outbox:{copy['id']}",))
+        expect(("notification.requeued",) in log and ("notification.sent",) in log, "change log", log)
+
     def test_zz_no_sanitizer_report(self):
         self.srv.check_sanitizers()
 
