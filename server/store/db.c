@@ -375,6 +375,37 @@ struct json_object *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
+	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, count_sql);
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = bind ? bind(st, ctx) : STORE_OK;
+	rc = rc ? rc : db_step(st);
+	if (rc == 1)
+		*total = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != 1)
+		return rc ? rc : STORE_ERROR;
+	st = db_stmt(db, page_sql);
+	if (!st)
+		return STORE_ERROR;
+	rc = bind ? bind(st, ctx) : STORE_OK;
+	rc = rc ? rc : db_bind_int(st, ":limit", limit);
+	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	if (rc) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	*items = db_rows_json(st, &rc);
+	return rc;
+}
+
 struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
 {
 	struct json_object *arr = json_object_new_array();

@@ -93,6 +93,15 @@ int db_commit(struct db *db);
 /* ROLLBACK if a transaction is open; safe to call anyway. */
 void db_rollback(struct db *db);
 
+/* Binds a list's filters to st (the same named parameters in its count and its page statement). Returns
+ * 0 or a store_rc. */
+typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
+/* One page of a filtered list: *total from count_sql (one row, one number) and *items (new array, caller
+ * puts) the rows of page_sql, which also takes :limit and :offset; both bound by bind(ctx) (NULL: no
+ * filter). Returns 0 or a store_rc (*items NULL then). */
+int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
+	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total);
+
 /* Inside a transaction: appends a change-log row. payload is a JSON object (not consumed) that
  * must hold no personal data. *seq (may be NULL) gets the new sequence number. */
 int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,

@@ -274,6 +274,13 @@ int store_calendar_token_json(struct db *db, int64_t id, struct json_object **ou
 	"OR (t.owner_kind = 'person' AND EXISTS (SELECT 1 FROM people p WHERE p.id = t.owner_id "            \
 	"AND p.org_id = :org)))"
 
+static int store_token_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const int64_t *org_id = ctx;
+
+	return db_bind_opt_int(st, ":org", *org_id > 0, *org_id);
+}
+
 int store_calendar_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
 			      struct json_object **items, int64_t *total)
 {
@@ -281,30 +288,8 @@ int store_calendar_token_list(struct db *db, int64_t org_id, int64_t limit, int6
 	static const char sql[] =
 	    "SELECT t.id, t.owner_kind, t.owner_id, t.label, t.created_by, t.created_at, "
 	    "t.revoked_at" STORE_TOKEN_SCOPE " ORDER BY t.id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, count_sql);
-	int rc;
 
-	*items = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_opt_int(st, ":org", org_id > 0, org_id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*total = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	if (rc)
-		return rc;
-	st = db_stmt(db, sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_opt_int(st, ":org", org_id > 0, org_id);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	return store_feeds_rows(st, rc, items);
+	return db_page(db, count_sql, sql, store_token_filter_bind, &org_id, limit, offset, items, total);
 }
 
 int store_calendar_token_revoke(struct db *db, int64_t id, int64_t now)

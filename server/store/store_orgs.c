@@ -90,6 +90,19 @@ int store_organisation_exists(struct db *db, int64_t id)
 	return rc == 1 ? STORE_OK : rc;
 }
 
+/* The filters of store_org_list. */
+struct store_org_filter {
+	const char *city, *kind;
+};
+
+static int store_org_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const struct store_org_filter *f = ctx;
+	int rc = db_bind_text(st, ":city", f->city);
+
+	return rc ? rc : db_bind_text(st, ":kind", f->kind);
+}
+
 int store_org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
 		   struct json_object **items, int64_t *total)
 {
@@ -99,29 +112,7 @@ int store_org_list(struct db *db, const char *city, const char *kind, int64_t li
 	static const char sql[] =
 	    "SELECT " ORG_COLS " FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
 	    "AND (:kind IS NULL OR kind = :kind) ORDER BY name, id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, sql_count);
-	int rc;
+	struct store_org_filter f = {city, kind};
 
-	*items = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":city", city);
-	rc = rc ? rc : db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":city", city);
-	rc = rc ? rc : db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc)
-		return rc;
-	*items = db_rows_json(st, &rc);
-	return rc;
+	return db_page(db, sql_count, sql, store_org_filter_bind, &f, limit, offset, items, total);
 }

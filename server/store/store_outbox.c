@@ -123,40 +123,29 @@ int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id
 	"(:status IS NULL OR (:status = 'sent' AND o.sent_at IS NOT NULL) OR (:status = 'failed' AND "           \
 	"o.failed_at IS NOT NULL) OR (:status = 'pending' AND o.sent_at IS NULL AND o.failed_at IS NULL))"
 
+/* The filters of store_outbox_list. */
+struct store_outbox_filter {
+	int64_t event_id;
+	const char *status;
+};
+
+static int store_outbox_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const struct store_outbox_filter *f = ctx;
+	int rc = db_bind_int(st, ":event", f->event_id);
+
+	return rc ? rc : db_bind_text(st, ":status", f->status);
+}
+
 int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
 		      struct json_object **out, int64_t *total)
 {
 	static const char count_sql[] = "SELECT count(*) FROM outbox o WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS;
 	static const char list_sql[] = STORE_OUTBOX_VIEW "WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS
 							 " ORDER BY o.id DESC LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, count_sql);
-	int rc;
+	struct store_outbox_filter f = {event_id, status};
 
-	*out = NULL;
-	*total = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, list_sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	*out = db_rows_json(st, &rc);
-	return rc;
+	return db_page(db, count_sql, list_sql, store_outbox_filter_bind, &f, limit, offset, out, total);
 }
 
 int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)

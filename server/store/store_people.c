@@ -104,6 +104,13 @@ int store_person_get(struct db *db, int64_t id, struct json_object **out)
 	return db_row_json_by_id(db, sql, id, out);
 }
 
+static int store_person_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const int64_t *org_id = ctx;
+
+	return db_bind_opt_int(st, ":org_id", *org_id > 0, *org_id);
+}
+
 int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
 		      struct json_object **items, int64_t *total)
 {
@@ -112,29 +119,8 @@ int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offs
 	static const char sql[] =
 	    "SELECT " PERSON_COLS " FROM people WHERE (:org_id IS NULL OR org_id = :org_id) "
 	    "ORDER BY name, id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, sql_count);
-	int rc;
 
-	*items = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc)
-		return rc;
-	*items = db_rows_json(st, &rc);
-	return rc;
+	return db_page(db, sql_count, sql, store_person_filter_bind, &org_id, limit, offset, items, total);
 }
 
 /* Rows of sql with :id bound to id, as a new JSON array into *out. */

@@ -311,6 +311,20 @@ int store_reg_waitlist_position(struct db *db, int64_t event_id, int64_t wseq, i
 	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
 }
 
+/* The filters of store_reg_list. */
+struct store_reg_filter {
+	int64_t event_id;
+	const char *status;
+};
+
+static int store_reg_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const struct store_reg_filter *f = ctx;
+	int rc = db_bind_int(st, ":event", f->event_id);
+
+	return rc ? rc : db_bind_text(st, ":status", f->status);
+}
+
 int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
 		   struct json_object **out, int64_t *total)
 {
@@ -326,33 +340,9 @@ int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t 
 	    "FROM registrations r JOIN people p ON p.id = r.person_id "
 	    "WHERE r.event_id = :event AND (:status IS NULL OR r.status = :status) "
 	    "ORDER BY r.id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, count_sql);
-	int rc;
+	struct store_reg_filter f = {event_id, status};
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_text(st, ":status", status);
-	if (rc)
-		return rc;
-	rc = db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, list_sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc)
-		return rc;
-	*out = db_rows_json(st, &rc);
-	return rc;
+	return db_page(db, count_sql, list_sql, store_reg_filter_bind, &f, limit, offset, out, total);
 }
 
 int store_reg_event_public_json(struct db *db, int64_t event_id, struct json_object **out)

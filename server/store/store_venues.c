@@ -119,6 +119,20 @@ int store_venue_get(struct db *db, int64_t id, struct json_object **out)
 	return STORE_OK;
 }
 
+/* The filters of store_venue_list. */
+struct store_venue_filter {
+	const char *city;
+	int64_t org_id;
+};
+
+static int store_venue_filter_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const struct store_venue_filter *f = ctx;
+	int rc = db_bind_text(st, ":city", f->city);
+
+	return rc ? rc : db_bind_opt_int(st, ":org_id", f->org_id > 0, f->org_id);
+}
+
 int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
 		     struct json_object **items, int64_t *total)
 {
@@ -128,31 +142,9 @@ int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t li
 	static const char sql[] =
 	    "SELECT " VENUE_COLS " FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
 	    "AND (:org_id IS NULL OR org_id = :org_id) ORDER BY city, name, id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, sql_count);
-	int rc;
+	struct store_venue_filter f = {city, org_id};
 
-	*items = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":city", city);
-	rc = rc ? rc : db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":city", city);
-	rc = rc ? rc : db_bind_opt_int(st, ":org_id", org_id > 0, org_id);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc)
-		return rc;
-	*items = db_rows_json(st, &rc);
-	return rc;
+	return db_page(db, sql_count, sql, store_venue_filter_bind, &f, limit, offset, items, total);
 }
 
 int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *r, int64_t *id)
