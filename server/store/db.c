@@ -375,6 +375,25 @@ struct json_object *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (out)
+		*out = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1 && out && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return STORE_NOT_FOUND;
+	return rc == 1 ? STORE_OK : rc;
+}
+
 int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
 {

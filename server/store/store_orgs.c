@@ -76,18 +76,7 @@ int store_org_get(struct db *db, int64_t id, struct json_object **out)
 
 int store_organisation_exists(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_int_by_id(db, "SELECT 1 FROM organisations WHERE id = :id", id, NULL);
 }
 
 /* The filters of store_org_list. */

@@ -150,23 +150,7 @@ int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64
 
 int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)
 {
-	static const char sql[] = "SELECT coalesce(event_id, 0) FROM outbox WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	*event_id = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*event_id = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_int_by_id(db, "SELECT event_id FROM outbox WHERE id = :id", id, event_id);
 }
 
 int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id)

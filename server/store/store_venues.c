@@ -70,20 +70,7 @@ int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, i
 
 int store_venue_org(struct db *db, int64_t id, int64_t *org_id)
 {
-	static const char sql[] = "SELECT org_id FROM venues WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*org_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_int_by_id(db, "SELECT org_id FROM venues WHERE id = :id", id, org_id);
 }
 
 int store_venue_get(struct db *db, int64_t id, struct json_object **out)
