@@ -235,6 +235,13 @@ static void reg_cancel(struct app *app, const struct request *req, const struct 
 	reg_org_act(app, req, args, resp, REG_ORG_CANCEL);
 }
 
+/* POST /api/v1/registrations/{id}/send-link */
+static void reg_send_link(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	reg_org_act(app, req, args, resp, REG_ORG_SEND_LINK);
+}
+
 const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
     {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
@@ -246,5 +253,6 @@ const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/registrations/{id}/approve", reg_approve},
     {HTTP_POST, "/api/v1/registrations/{id}/reject", reg_reject},
     {HTTP_POST, "/api/v1/registrations/{id}/cancel", reg_cancel},
+    {HTTP_POST, "/api/v1/registrations/{id}/send-link", reg_send_link},
     {0},
 };

@@ -241,6 +241,22 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 	return DOM_OK;
 }
 
+/* Inside the transaction: queues a mail with a new personal link for r ("registration.link_resent", with
+ * its change-log row "registration.link_requested"), unless one is still waiting or was queued at or after
+ * since: at most one link mail per REG_LINK_RESEND_GAP when anyone may ask (typing someone's address again
+ * and again neither floods their inbox nor keeps replacing their link), and no second one while the first
+ * waits. Returns 0 (*seq set when queued) or a negative store_rc. */
+static int reg_send_link(struct db *db, const struct store_reg_event *ev, const struct store_reg *r, int64_t since,
+			 int64_t *seq)
+{
+	int rc = store_outbox_recent(db, "registration.link_resent", r->id, since);
+
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = reg_changelog(db, ev, r->id, "link_requested", r->status, seq);
+	return rc ? rc : reg_outbox(db, "link_resent", r);
+}
+
 /* Inside the transaction: the answer for an already registered person (no token), the outbox row that
  * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
  * notifications worker). */
@@ -256,13 +272,7 @@ static int reg_existing(struct db *db, const struct store_reg_event *ev, const s
 	res->json = json_object_new_object();
 	json_object_object_add(res->json, "registration", view);
 	jsonx_add_bool(res->json, "existing", true);
-	/* at most one mail per REG_LINK_RESEND_GAP: typing someone's address again and again neither floods
-	 * their inbox nor keeps replacing their link */
-	rc = store_outbox_recent(db, "registration.link_resent", r->id, now - REG_LINK_RESEND_GAP);
-	if (rc == 0) {
-		rc = reg_changelog(db, ev, r->id, "link_requested", r->status, &res->seq);
-		rc = rc ? rc : reg_outbox(db, "link_resent", r);
-	}
+	rc = reg_send_link(db, ev, r, now - REG_LINK_RESEND_GAP, &res->seq);
 	if (rc < 0)
 		return dom_from_store(err, rc, "registration");
 	res->outcome = IDEM_OK;
@@ -736,6 +746,11 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 		break;
 	case REG_ORG_REJECT:
 		ret = reg_close(db, &ev, &r, "rejected", now, seq, err);
+		break;
+	case REG_ORG_SEND_LINK:
+		/* the organiser decides: only a link mail still waiting is not doubled */
+		rc = reg_send_link(db, &ev, &r, INT64_MAX, seq);
+		ret = rc < 0 ? dom_from_store(err, rc, "registration") : DOM_OK;
 		break;
 	case REG_ORG_CANCEL:
 	default:

@@ -85,7 +85,9 @@ int registrations_list(struct db *db, const struct principal *p, int64_t event_i
 /* Whether s names a registration status. */
 bool registrations_status_valid(const char *s);
 
-enum reg_org_action { REG_ORG_APPROVE, REG_ORG_REJECT, REG_ORG_CANCEL };
+/* REG_ORG_SEND_LINK mails the participant a new personal link (it replaces the old one, and the QR ticket,
+ * once the mail is accepted); the status does not change. */
+enum reg_org_action { REG_ORG_APPROVE, REG_ORG_REJECT, REG_ORG_CANCEL, REG_ORG_SEND_LINK };
 /* An organiser (or admin) acting on registration reg_id. *out: updated registration (new ref). */
 int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
 			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,

@@ -96,8 +96,9 @@ int store_outbox_reg_token(struct db *db, int64_t registration_id, const char ha
 
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since)
 {
-	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND created_at >= :since "
-				  "AND json_extract(payload, '$.registration_id') = :reg)";
+	static const char sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND json_extract(payload, '$.registration_id') = "
+	    ":reg AND (created_at >= :since OR (sent_at IS NULL AND failed_at IS NULL)))";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

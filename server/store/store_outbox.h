@@ -29,8 +29,8 @@ int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char
 /* Replaces the personal-link token hash of registration id (a re-sent link replaces the old one). */
 int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1]);
 
-/* Whether an outbox row of kind about registration_id was written at or after since. 1 yes, 0 no, or a
- * negative store_rc. */
+/* Whether an outbox row of kind about registration_id is still waiting to be sent, or was written at or
+ * after since. 1 yes, 0 no, or a negative store_rc. */
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since);
 
 /* What organisers see of an event's notifications, newest first: {id, kind, registration_id, person_id,

@@ -281,6 +281,31 @@ class T(Checks):
         log = db_all(self.srv, "SELECT kind FROM change_log WHERE topic = ?", (f"outbox:{copy['id']}",))
         expect(("notification.requeued",) in log and ("notification.sent",) in log, "change log", log)
 
+    def test_organiser_sends_a_new_link(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Aïcha")
+        j = expect_status(register(self.srv, ev, body), 201)
+        first, reg = j["token"], j["registration"]["id"]
+        wait_until(lambda: self.mails_to(body["email"]), what="the confirmation")
+        path = f"/api/v1/registrations/{reg}/send-link"
+        expect(self.srv.post(path).status == 401, "anonymous")
+        other = self.srv.token("organiser", add_org(self.srv))
+        expect(self.srv.post(path, token=other).status == 404, "another organisation's organiser")
+        expect(self.srv.post(path, token=self.srv.token("viewer", self.org)).status == 403, "a viewer")
+        expect(self.srv.post(path, raw=b'{"status":"x"}', token=self.organiser,
+                             headers={"Content-Type": "application/json"}).status == 400, "no body")
+        r = expect_status(self.srv.post(path, token=self.organiser), 200)
+        expect(r["id"] == reg and r["status"] == "confirmed", "the registration, unchanged", r)
+        mails = wait_until(lambda: len(self.mails_to(body["email"])) >= 2 and self.mails_to(body["email"]),
+                           what="the link mail")
+        new = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(mails[1][2])).group(1)
+        expect(new != first, "a new link")
+        expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
+        expect(self.srv.get(f"/api/v1/r/{first}").status == 404, "the old link and ticket stop working")
+        # asked again on purpose later: the organiser decides (no quarter-hour limit), another new link
+        expect_status(self.srv.post(path, token=self.organiser), 200)
+        wait_until(lambda: len(self.mails_to(body["email"])) >= 3, what="the second link mail")
+
     def test_zz_no_sanitizer_report(self):
         self.srv.check_sanitizers()
 
