@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/text.h"
+
 /* What a kind of message says: a subject label and the sentence that opens it ("%s": the event). */
 struct message_kind {
 	const char *kind;
@@ -114,12 +116,13 @@ static int message_fill(struct buf *out, const char *tpl, const char *arg)
 	return buf_puts(out, at + 2);
 }
 
-/* The organisers' address replies go to, or NULL when they gave none fit for a header. */
+/* The organisers' address replies go to, or NULL when they gave none fit for a header (it was checked
+ * where it entered; checked again here because a header is at stake). */
 static const char *message_reply_to(const struct outbox_msg *m)
 {
 	const char *a = m->event.org_email;
 
-	return a && *a && !strpbrk(a, "\r\n<>\" ,;()") && strchr(a, '@') && strlen(a) < 200 ? a : NULL;
+	return a && text_is_email(a) && !strpbrk(a, "<>\" ,;()") && strlen(a) < 200 ? a : NULL;
 }
 
 int message_text(const struct outbox_msg *m, struct buf *subject, struct buf *body)
@@ -169,14 +172,14 @@ static bool message_plain(const char *s, size_t n, bool phrase)
 }
 
 /* Appends text as RFC 2047 encoded words ("=?UTF-8?B?...?=", each at most 75 characters, never
- * splitting a UTF-8 sequence), folded onto continuation lines; plain text (message_plain) goes as it
- * is. Control characters cannot survive either way. */
+ * splitting a UTF-8 sequence), folded onto continuation lines; short plain text (message_plain) goes as
+ * it is. Control characters cannot survive either way. */
 static int message_header_text(struct buf *out, const char *text, bool phrase)
 {
 	size_t n = strlen(text), at = 0;
 	int rc = 0;
 
-	if (message_plain(text, n, phrase))
+	if (n <= 60 && message_plain(text, n, phrase)) /* with any header name, the line stays within 78 */
 		return buf_append(out, text, n);
 	while (at < n && !rc) {
 		unsigned char enc[64];
