@@ -29,9 +29,19 @@ static char *fuzz_field(const uint8_t **p, const uint8_t *end)
 
 static void fuzz_check_headers(const char *msg)
 {
-	static const char *const names[] = {"From: ", "To: ", "Reply-To: ", "Subject: ", "Date: ", "Message-ID: ",
-					    "MIME-Version: ", "Auto-Submitted: ", "Content-Language: ",
-					    "Content-Type: ", "Content-Transfer-Encoding: ", " ", NULL};
+	static const char *const names[] = {"From: ",
+					    "To: ",
+					    "Reply-To: ",
+					    "Subject: ",
+					    "Date: ",
+					    "Message-ID: ",
+					    "MIME-Version: ",
+					    "Auto-Submitted: ",
+					    "Content-Language: ",
+					    "Content-Type: ",
+					    "Content-Transfer-Encoding: ",
+					    " ",
+					    NULL};
 	const char *end = strstr(msg, "\r\n\r\n"), *line = msg;
 
 	if (!end)
@@ -57,7 +67,8 @@ static void fuzz_check_headers(const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct message_env env = {"noreply@majlis.example.org", "majlis.example.org", 1795000000};
+	static const struct message_env env = {"noreply@majlis.example.org", "majlis.example.org",
+					       1795000000};
 	const uint8_t *p = data, *end = data + size;
 	struct outbox_msg m;
 	struct buf out;
@@ -65,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	m.id = 7;
 	m.lang = size ? (enum feed_lang)(data[0] % FEED_N_LANGS) : FEED_LANG_FR;
-	snprintf(m.kind, sizeof(m.kind), "%s", size > 1 && data[1] & 1 ? "event.cancelled" : "registration.confirmed");
+	snprintf(m.kind, sizeof(m.kind), "%s",
+		 size > 1 && data[1] & 1 ? "event.cancelled" : "registration.confirmed");
 	m.to = strdup("person@example.org");
 	m.to_name = fuzz_field(&p, end);
 	m.event.title = fuzz_field(&p, end);

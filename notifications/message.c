@@ -37,7 +37,8 @@ static const struct message_kind message_kinds[] = {
     {"registration.promoted",
      {"Place confirmée", "تأكيد المقعد", "Seat confirmed"},
      {"Une place s'est libérée : votre inscription à « %s » est confirmée.",
-      "تحرر مقعد: تم تأكيد تسجيلك في «%s».", "A seat became free: your registration for \"%s\" is confirmed."}},
+      "تحرر مقعد: تم تأكيد تسجيلك في «%s».",
+      "A seat became free: your registration for \"%s\" is confirmed."}},
     {"registration.link_resent",
      {"Votre lien personnel", "رابطك الشخصي", "Your personal link"},
      {"Voici votre lien personnel pour « %s ».", "هذا رابطك الشخصي لـ«%s».",
@@ -63,32 +64,36 @@ static const struct message_kind message_kinds[] = {
       "\"%s\" has changed. Here is the updated schedule."}},
     {"session.time_changed",
      {"Nouvel horaire", "توقيت جديد", "New time"},
-     {"L'horaire d'une séance de « %s » a changé. Nouvel horaire :", "تغير توقيت جلسة من «%s». التوقيت الجديد:",
-      "The time of a session of \"%s\" has changed. New time:"}},
+     {"L'horaire d'une séance de « %s » a changé. Nouvel horaire :",
+      "تغير توقيت جلسة من «%s». التوقيت الجديد:", "The time of a session of \"%s\" has changed. New time:"}},
 };
 
 static const struct message_kind message_other = {
-    NULL, {"Information", "معلومة", "Update"},
+    NULL,
+    {"Information", "معلومة", "Update"},
     {"Du nouveau concernant « %s ».", "مستجدات بخصوص «%s».", "News about \"%s\"."}};
 
 /* The words every message shares, by language. */
 struct message_words {
 	const char *sep, *hello, *hello_anon, *place, *link, *link_new, *calendar, *signature, *automatic,
-		*reply;
+	    *reply;
 };
 
 static const struct message_words message_words[FEED_N_LANGS] = {
-    [FEED_LANG_FR] = {" : ", "Bonjour %s,", "Bonjour,", "Lieu : ",
-		      "Votre lien personnel (confirmer ou annuler votre présence, billet QR) :",
+    [FEED_LANG_FR] = {" : ", "Bonjour %s,", "Bonjour,",
+		      "Lieu : ", "Votre lien personnel (confirmer ou annuler votre présence, billet QR) :",
 		      "Ce lien remplace le précédent.",
-		      "Le calendrier de l'événement est joint : ouvrez-le pour l'ajouter à votre agenda ou le mettre à jour.",
+		      "Le calendrier de l'événement est joint : ouvrez-le pour l'ajouter à votre agenda ou "
+		      "le mettre à jour.",
 		      "%s, via Majlis", "Message automatique, merci de ne pas y répondre.",
 		      "Une question ? Répondez à ce message : il ira aux organisateurs."},
-    [FEED_LANG_AR] = {": ", "مرحبا %s،", "مرحبا،", "المكان: ", "رابطك الشخصي (تأكيد الحضور أو إلغاؤه، تذكرة QR):",
-		      "هذا الرابط يحل محل الرابط السابق.", "تقويم الحدث مرفق: افتحه لإضافته إلى أجندتك أو تحديثه.",
-		      "%s، عبر مجلس", "رسالة آلية، يرجى عدم الرد عليها.", "هل لديك سؤال؟ رد على هذه الرسالة وستصل إلى المنظمين."},
-    [FEED_LANG_EN] = {": ", "Hello %s,", "Hello,", "Place: ",
-		      "Your personal link (confirm or cancel your attendance, QR ticket):",
+    [FEED_LANG_AR] = {": ", "مرحبا %s،", "مرحبا،", "المكان: ",
+		      "رابطك الشخصي (تأكيد الحضور أو إلغاؤه، تذكرة QR):", "هذا الرابط يحل محل الرابط السابق.",
+		      "تقويم الحدث مرفق: افتحه لإضافته إلى أجندتك أو تحديثه.", "%s، عبر مجلس",
+		      "رسالة آلية، يرجى عدم الرد عليها.",
+		      "هل لديك سؤال؟ رد على هذه الرسالة وستصل إلى المنظمين."},
+    [FEED_LANG_EN] = {": ", "Hello %s,", "Hello,",
+		      "Place: ", "Your personal link (confirm or cancel your attendance, QR ticket):",
 		      "This link replaces the previous one.",
 		      "The event's calendar is attached: open it to add it to your calendar or update it.",
 		      "%s, via Majlis", "Automatic message, please do not reply.",
@@ -183,7 +188,8 @@ static int message_header_text(struct buf *out, const char *text, bool phrase)
 		return buf_append(out, text, n);
 	while (at < n && !rc) {
 		unsigned char enc[64];
-		size_t take = n - at < 36 ? n - at : 36; /* 48 base64 characters: a word and a header name fit 78 */
+		size_t take =
+		    n - at < 36 ? n - at : 36; /* 48 base64 characters: a word and a header name fit 78 */
 
 		while (take < n - at && take > 0 && ((unsigned char)text[at + take] & 0xC0) == 0x80)
 			take--; /* do not cut a UTF-8 sequence: end before its continuation bytes */
@@ -234,12 +240,13 @@ int message_build(const struct outbox_msg *m, const struct message_env *env, str
 	buf_init(&subject, 4096);
 	buf_init(&body, MESSAGE_MAX / 2);
 	buf_init(&crlf, MESSAGE_MAX / 2);
-	if (!m->to || strpbrk(m->to, "\r\n<>") || strpbrk(env->from, "\r\n<>") || RAND_bytes(rnd, sizeof(rnd)) != 1) {
+	if (!m->to || strpbrk(m->to, "\r\n<>") || strpbrk(env->from, "\r\n<>") ||
+	    RAND_bytes(rnd, sizeof(rnd)) != 1) {
 		rc = -1;
 		goto out;
 	}
-	snprintf(boundary, sizeof(boundary), "=_majlis_%lld_%02x%02x%02x%02x%02x%02x%02x%02x", (long long)m->id,
-		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(boundary, sizeof(boundary), "=_majlis_%lld_%02x%02x%02x%02x%02x%02x%02x%02x",
+		 (long long)m->id, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	rc = message_text(m, &subject, &body);
@@ -254,25 +261,34 @@ int message_build(const struct outbox_msg *m, const struct message_env *env, str
 		rc = buf_printf(out, "Reply-To: <%s>\r\n", message_reply_to(m));
 	rc = rc ? rc : buf_puts(out, "Subject: ");
 	rc = rc ? rc : message_header_text(out, subject.data, false);
-	rc = rc ? rc : buf_printf(out,
-				  "\r\nDate: %s\r\nMessage-ID: <outbox-%lld@%s>\r\nMIME-Version: 1.0\r\n"
-				  "Auto-Submitted: auto-generated\r\nContent-Language: %s\r\n",
-				  date, (long long)m->id, env->domain, feed_lang_name(m->lang));
+	rc = rc ? rc
+		: buf_printf(out,
+			     "\r\nDate: %s\r\nMessage-ID: <outbox-%lld@%s>\r\nMIME-Version: 1.0\r\n"
+			     "Auto-Submitted: auto-generated\r\nContent-Language: %s\r\n",
+			     date, (long long)m->id, env->domain, feed_lang_name(m->lang));
 	if (rc)
 		goto out;
 	if (!m->ics.len) {
-		rc = buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+		rc = buf_puts(
+		    out,
+		    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 		rc = rc ? rc : message_base64(out, crlf.data ? crlf.data : "", crlf.len);
 		goto out;
 	}
-	rc = buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
-	rc = rc ? rc : buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+	rc = buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary,
+			boundary);
+	rc = rc ? rc
+		: buf_puts(
+		      out,
+		      "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 	rc = rc ? rc : message_base64(out, crlf.data ? crlf.data : "", crlf.len);
-	rc = rc ? rc : buf_printf(out,
-				  "--%s\r\nContent-Type: text/calendar; charset=utf-8; method=PUBLISH; name=\"event.ics\"\r\n"
-				  "Content-Disposition: attachment; filename=\"event.ics\"\r\n"
-				  "Content-Transfer-Encoding: base64\r\n\r\n",
-				  boundary);
+	rc = rc ? rc
+		: buf_printf(out,
+			     "--%s\r\nContent-Type: text/calendar; charset=utf-8; method=PUBLISH; "
+			     "name=\"event.ics\"\r\n"
+			     "Content-Disposition: attachment; filename=\"event.ics\"\r\n"
+			     "Content-Transfer-Encoding: base64\r\n\r\n",
+			     boundary);
 	rc = rc ? rc : message_base64(out, m->ics.data, m->ics.len);
 	rc = rc ? rc : buf_printf(out, "--%s--\r\n", boundary);
 out:

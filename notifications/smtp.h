@@ -11,9 +11,9 @@
 #include "config.h"
 
 enum smtp_result {
-	SMTP_SENT = 0,	   /* the server accepted the message */
-	SMTP_TEMPORARY,	   /* try again later: no connection, timeout, 4xx, aborted */
-	SMTP_PERMANENT	   /* the server refused it for good (5xx) */
+	SMTP_SENT = 0,	/* the server accepted the message */
+	SMTP_TEMPORARY, /* try again later: no connection, timeout, 4xx, aborted */
+	SMTP_PERMANENT	/* the server refused it for good (5xx) */
 };
 
 /* Whether a running transfer must stop (checked about once a second); NULL: never. */

@@ -74,8 +74,9 @@ static const char *outbox_str(struct json_object *o, const char *key)
  * their calendar must learn of a change (a new time, a cancellation). */
 static bool outbox_wants_calendar(const char *kind)
 {
-	static const char *const kinds[] = {"registration.confirmed", "registration.promoted", "event.changed",
-					    "event.cancelled", "session.time_changed", NULL};
+	static const char *const kinds[] = {"registration.confirmed", "registration.promoted",
+					    "event.changed",	      "event.cancelled",
+					    "session.time_changed",   NULL};
 
 	for (int i = 0; kinds[i]; i++) {
 		if (!strcmp(kind, kinds[i]))
@@ -206,8 +207,9 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		rc = dom_from_store(err, rc, "event");
 		goto out;
 	}
-	rc = feeds_event_summary(db, m->event_id, !strcmp(m->kind, "session.time_changed") ? m->session_id : 0,
-				 m->lang, &m->event, err);
+	rc =
+	    feeds_event_summary(db, m->event_id, !strcmp(m->kind, "session.time_changed") ? m->session_id : 0,
+				m->lang, &m->event, err);
 	if (rc == DOM_NOT_FOUND) {
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event has no session left");
 		goto out;
@@ -230,7 +232,8 @@ out:
 	return rc;
 }
 
-int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m, struct dom_err *err)
+int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m,
+		struct dom_err *err)
 {
 	for (;;) {
 		struct json_object *rows = NULL;
@@ -290,7 +293,8 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 		break;
 	case OUTBOX_RETRY:
 		kind = "notification.retry";
-		rc = store_outbox_retry(db, m->id, now + outbox_backoff(m->attempts + 1), error ? error : "?");
+		rc =
+		    store_outbox_retry(db, m->id, now + outbox_backoff(m->attempts + 1), error ? error : "?");
 		break;
 	default:
 		kind = "notification.failed";
@@ -338,8 +342,9 @@ static int outbox_event_org(struct db *db, const struct principal *p, int64_t ev
 	if (rc)
 		return dom_from_store(err, rc, "event");
 	if (!principal_sees_people_of(p, *org_id))
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only administrators and organisers of the event's organisation see its notifications");
+		return dom_fail(
+		    err, DOM_FORBIDDEN, NULL,
+		    "only administrators and organisers of the event's organisation see its notifications");
 	return DOM_OK;
 }
 
@@ -376,7 +381,8 @@ int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t 
 		return dom_from_store(err, rc, "notification");
 	rc = outbox_event_org(db, p, event_id, &org_id, err);
 	if (rc)
-		return rc == DOM_NOT_FOUND ? dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found") : rc;
+		return rc == DOM_NOT_FOUND ? dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found")
+					   : rc;
 	rc = db_begin(db);
 	rc = rc ? rc : store_outbox_copy(db, id, now, &new_id);
 	if (!rc) {

@@ -18,7 +18,7 @@
 
 struct db;
 
-#define OUTBOX_MAX_ATTEMPTS 8 /* a message still refused after this many tries is given up */
+#define OUTBOX_MAX_ATTEMPTS 8  /* a message still refused after this many tries is given up */
 #define OUTBOX_KEY_LEN	    64 /* hex of 32 random bytes */
 
 /* The key personal links are sealed under in outbox rows until they are mailed (AES-256-GCM, see
@@ -31,29 +31,31 @@ char *outbox_seal_link(const char *token);
 /* One message to send. Filled by outbox_take, freed by outbox_msg_free. One owner (the worker). */
 struct outbox_msg {
 	int64_t id;
-	char kind[48];	/* "registration.confirmed", "session.time_changed", ... */
+	char kind[48]; /* "registration.confirmed", "session.time_changed", ... */
 	enum feed_lang lang;
 	int64_t attempts; /* failed attempts so far */
 	int64_t event_id, session_id, registration_id, org_id;
-	char *to;	  /* validated address */
-	char *to_name;	  /* in lang's script when known */
-	char *link;	  /* the personal link (absolute when public_url is set), or NULL */
-	char new_hash[SECRET_HASH_LEN + 1]; /* non-empty: the link is new and replaces the stored one when sent */
-	struct feeds_summary event;	     /* title, organisation, times, place */
-	struct buf ics;			     /* the event's calendar, empty when there is none */
+	char *to;      /* validated address */
+	char *to_name; /* in lang's script when known */
+	char *link;    /* the personal link (absolute when public_url is set), or NULL */
+	char new_hash[SECRET_HASH_LEN +
+		      1];	    /* non-empty: the link is new and replaces the stored one when sent */
+	struct feeds_summary event; /* title, organisation, times, place */
+	struct buf ics;		    /* the event's calendar, empty when there is none */
 };
 
 /* Takes the oldest due row (now) and fills m. Rows that cannot be delivered at all (no address, erased
  * person, a channel other than e-mail, a vanished event) are given up on the way, each in its own
  * transaction. DOM_OK with m filled, DOM_NOT_FOUND when nothing is due, or DOM_BUSY/DOM_INTERNAL.
  * Any thread that owns db (the notifications worker); call tz_read_begin around it off the service thread. */
-int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m, struct dom_err *err);
+int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m,
+		struct dom_err *err);
 void outbox_msg_free(struct outbox_msg *m);
 
 enum outbox_outcome {
-	OUTBOX_SENT = 0,  /* delivered to the mail server */
-	OUTBOX_RETRY,	  /* a temporary failure: tried again later, given up after OUTBOX_MAX_ATTEMPTS */
-	OUTBOX_REFUSED	  /* a permanent failure: given up now */
+	OUTBOX_SENT = 0, /* delivered to the mail server */
+	OUTBOX_RETRY,	 /* a temporary failure: tried again later, given up after OUTBOX_MAX_ATTEMPTS */
+	OUTBOX_REFUSED	 /* a permanent failure: given up now */
 };
 /* Records the outcome of sending m (error: why, never personal data) in one transaction with a
  * change-log row "notification.<sent|retry|failed>" (topic "outbox:<id>", the event's organisation).

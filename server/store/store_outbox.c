@@ -30,7 +30,8 @@ int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_obje
 
 int store_outbox_next_due(struct db *db, int64_t *when)
 {
-	static const char sql[] = "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL";
+	static const char sql[] =
+	    "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -50,10 +51,12 @@ int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *erro
 {
 	static const char sent[] =
 	    "UPDATE outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL, "
-	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND "
+	    "failed_at IS NULL";
 	static const char failed[] =
 	    "UPDATE outbox SET failed_at = :now, attempts = attempts + 1, last_error = :err, "
-	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND "
+	    "failed_at IS NULL";
 	sqlite3_stmt *st = db_stmt(db, error ? failed : sent);
 	int rc;
 
@@ -68,8 +71,9 @@ int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *erro
 
 int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char *error)
 {
-	static const char sql[] = "UPDATE outbox SET attempts = attempts + 1, not_before = :nb, last_error = :err "
-				  "WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	static const char sql[] =
+	    "UPDATE outbox SET attempts = attempts + 1, not_before = :nb, last_error = :err "
+	    "WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -97,7 +101,8 @@ int store_outbox_reg_token(struct db *db, int64_t registration_id, const char ha
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since)
 {
 	static const char sql[] =
-	    "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND json_extract(payload, '$.registration_id') = "
+	    "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND json_extract(payload, "
+	    "'$.registration_id') = "
 	    ":reg AND (created_at >= :since OR (sent_at IS NULL AND failed_at IS NULL)))";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -115,13 +120,14 @@ int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id
 }
 
 #define STORE_OUTBOX_VIEW                                                                                    \
-	"SELECT o.id, o.kind, json_extract(o.payload, '$.registration_id') AS registration_id, o.person_id, "    \
-	"p.name AS person_name, CASE WHEN o.sent_at IS NOT NULL THEN 'sent' WHEN o.failed_at IS NOT NULL "        \
-	"THEN 'failed' ELSE 'pending' END AS status, o.attempts, o.last_error, o.created_at, "                   \
-	"CASE WHEN o.sent_at IS NULL AND o.failed_at IS NULL THEN o.not_before END AS next_attempt_at, "         \
+	"SELECT o.id, o.kind, json_extract(o.payload, '$.registration_id') AS registration_id, "             \
+	"o.person_id, "                                                                                      \
+	"p.name AS person_name, CASE WHEN o.sent_at IS NOT NULL THEN 'sent' WHEN o.failed_at IS NOT NULL "   \
+	"THEN 'failed' ELSE 'pending' END AS status, o.attempts, o.last_error, o.created_at, "               \
+	"CASE WHEN o.sent_at IS NULL AND o.failed_at IS NULL THEN o.not_before END AS next_attempt_at, "     \
 	"o.sent_at, o.failed_at FROM outbox o LEFT JOIN people p ON p.id = o.person_id "
 #define STORE_OUTBOX_STATUS                                                                                  \
-	"(:status IS NULL OR (:status = 'sent' AND o.sent_at IS NOT NULL) OR (:status = 'failed' AND "           \
+	"(:status IS NULL OR (:status = 'sent' AND o.sent_at IS NOT NULL) OR (:status = 'failed' AND "       \
 	"o.failed_at IS NOT NULL) OR (:status = 'pending' AND o.sent_at IS NULL AND o.failed_at IS NULL))"
 
 /* The filters of store_outbox_list. */
@@ -141,7 +147,8 @@ static int store_outbox_filter_bind(sqlite3_stmt *st, const void *ctx)
 int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
 		      struct json_object **out, int64_t *total)
 {
-	static const char count_sql[] = "SELECT count(*) FROM outbox o WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS;
+	static const char count_sql[] =
+	    "SELECT count(*) FROM outbox o WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS;
 	static const char list_sql[] = STORE_OUTBOX_VIEW "WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS
 							 " ORDER BY o.id DESC LIMIT :limit OFFSET :offset";
 	struct store_outbox_filter f = {event_id, status};

@@ -65,13 +65,16 @@ static void test_french_confirmation_text(void **state)
 	struct buf subject, body;
 
 	(void)state;
-	msg_init(&m, "registration.confirmed", FEED_LANG_FR, "Fatima Zahra", "Formation comptabilité", "Amal");
+	msg_init(&m, "registration.confirmed", FEED_LANG_FR, "Fatima Zahra", "Formation comptabilité",
+		 "Amal");
 	m.link = strdup("https://majlis.example.org/r/abc");
 	buf_init(&subject, 4096);
 	buf_init(&body, 65536);
 	assert_int_equal(message_text(&m, &subject, &body), 0);
 	assert_string_equal(subject.data, "Inscription confirmée : Formation comptabilité");
-	assert_non_null(strstr(body.data, "Bonjour Fatima Zahra,\n\nVotre inscription à « Formation comptabilité » est confirmée."));
+	assert_non_null(
+	    strstr(body.data,
+		   "Bonjour Fatima Zahra,\n\nVotre inscription à « Formation comptabilité » est confirmée."));
 	assert_non_null(strstr(body.data, "heure du Maroc"));
 	assert_non_null(strstr(body.data, "https://majlis.example.org/r/abc"));
 	assert_null(strstr(body.data, "remplace"));
@@ -129,8 +132,8 @@ static void test_names_cannot_inject_headers(void **state)
 	char *h;
 
 	(void)state;
-	msg_init(&m, "registration.confirmed", FEED_LANG_FR, "Eve\r\nBcc: victim@example.org", "Titre\r\nX-Evil: 1",
-		 "Association A, Rabat");
+	msg_init(&m, "registration.confirmed", FEED_LANG_FR, "Eve\r\nBcc: victim@example.org",
+		 "Titre\r\nX-Evil: 1", "Association A, Rabat");
 	buf_init(&out, MESSAGE_MAX);
 	assert_int_equal(message_build(&m, &env, &out), 0);
 	h = headers_of(&out);
@@ -171,8 +174,9 @@ static void test_calendar_attachment_is_base64_in_short_lines(void **state)
 		const char *eol = strstr(line, "\r\n");
 
 		assert_true(eol - line <= 76);
-		assert_true(strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
-			    (size_t)(eol - line));
+		assert_true(
+		    strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+		    (size_t)(eol - line));
 	}
 	assert_non_null(strstr(line, "--\r\n"));
 	buf_free(&out);
