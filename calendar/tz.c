@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define TZ_ZONE_MAX 64                 /* longest tzdb name is 32 characters */
@@ -404,6 +405,55 @@ void tz_reload(void)
 	pthread_rwlock_wrlock(&tz_cache_lock);
 	icaltimezone_free_builtin_timezones();
 	pthread_rwlock_unlock(&tz_cache_lock);
+}
+
+/* What tz_db_changed compares: one file's identity. */
+struct tz_file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool present;
+};
+
+static void tz_file_id_of(const char *dir, const char *name, struct tz_file_id *out)
+{
+	char path[1024];
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st))
+		return;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
+	out->size = st.st_size;
+	out->mtime = st.st_mtim;
+	out->present = true;
+}
+
+bool tz_db_changed(void)
+{
+	static const char *const files[] = {"tzdata.zi", TZ_DEFAULT_ZONE};
+	static struct tz_file_id seen[2];
+	static bool known;
+	const char *dir = icaltzutil_get_zone_directory();
+	bool changed = false;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct tz_file_id now;
+
+		tz_file_id_of(dir ? dir : "/usr/share/zoneinfo", files[i], &now);
+		changed = changed || now.present != seen[i].present || now.dev != seen[i].dev ||
+			  now.ino != seen[i].ino || now.size != seen[i].size ||
+			  now.mtime.tv_sec != seen[i].mtime.tv_sec || now.mtime.tv_nsec != seen[i].mtime.tv_nsec;
+		seen[i] = now;
+	}
+	if (!known) {
+		known = true;
+		return false;
+	}
+	return changed;
 }
 
 void tz_read_begin(void)

@@ -53,6 +53,11 @@ bool tz_crosses_change(const char *zone, int64_t from_utc, int64_t to_utc);
 /* Drops libical's cached zones so the next call re-reads the system database (tzdata upgrade). Waits
  * for a reader on another thread to finish. Service thread. */
 void tz_reload(void);
+/* Whether the system tz database changed on disk since the previous call, as a tzdata upgrade does (it
+ * replaces the files): compares device, inode, size and modification time of the zone directory's
+ * tzdata.zi and of TZ_DEFAULT_ZONE's file. The first call only takes note and answers false. Service
+ * thread. */
+bool tz_db_changed(void);
 /* Bracket the use of zones (this module, or libical zones) on a thread other than the service thread. */
 void tz_read_begin(void);
 void tz_read_end(void);

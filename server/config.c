@@ -23,6 +23,7 @@ void config_defaults(struct config *c)
 	c->keepalive_s = 30;
 	c->send_timeout_s = 60;
 	c->log_level = 2;
+	c->tz_check_s = 60;
 }
 
 static int config_int(const char *v, int min, int max, int *out)
@@ -137,6 +138,14 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 
 		if (config_int(v, min, max, dst)) {
 			snprintf(err, errlen, "%s: expected a whole number from %d to %d, got '%s'", key, min, max, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "tz-check")) {
+		if (config_int(v, 0, 86400, &c->tz_check_s)) {
+			snprintf(err, errlen, "%s: expected 0 (only on SIGHUP) or seconds from 1 to 86400, got '%s'", key,
+				 v);
 			return -1;
 		}
 		return 0;

@@ -26,6 +26,7 @@ struct config {
 	int send_timeout_s;          /* close a connection whose client takes no answer bytes for this long */
 	int send_buffer;             /* SO_SNDBUF of each connection in bytes; 0: the system's (autotuned) */
 	int log_level;               /* 0 err .. 4 debug */
+	int tz_check_s;              /* look for a tz database upgrade this often (0: only on SIGHUP) */
 	char smtp_url[256];          /* smtp://host[:port] or smtps://...; empty: notifications wait in the outbox */
 	char smtp_user[128];         /* SMTP AUTH login, optional */
 	char smtp_password[128];     /* SMTP AUTH password (config file only: never on a command line) */

@@ -64,6 +64,8 @@ static void usage(FILE *f)
 	      "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
 	      "  --send-timeout S        close a connection whose client reads nothing for S seconds (default 60)\n"
 	      "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, autotuned)\n"
+	      "  --tz-check S            look for a tz database upgrade every S seconds (default 60; 0: only\n"
+	      "                          on SIGHUP)\n"
 	      "  --smtp-url URL          mail server for notifications, smtp://HOST[:PORT] or smtps://...\n"
 	      "                          (default none: notifications wait in the outbox); smtp-user and\n"
 	      "                          smtp-password are read from --config only\n"
@@ -175,7 +177,7 @@ static int main_args(struct config *cfg, int argc, char **argv)
 					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
 					      "--session-idle", "--session-absolute", "--body-timeout",
 					      "--keepalive-timeout", "--send-timeout",
-					      "--send-buffer", "--smtp-url", "--mail-from", "--key-file", NULL };
+					      "--send-buffer", "--tz-check", "--smtp-url", "--mail-from", "--key-file", NULL };
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -294,6 +296,25 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 	mounts[i].cache_reusable = 1;
 	mounts[i].cache_revalidate = 1;
 	mounts[i].cache_intermediaries = 0;
+}
+
+/* Every --tz-check seconds: a tzdata upgrade replaced the zone files, so do what SIGHUP does (the loop
+ * sees main_hup after this pass). */
+static struct {
+	lws_sorted_usec_list_t sul;
+	struct lws_context *ctx;
+	int every_s;
+} main_tzwatch;
+
+static void main_tz_check(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	if (tz_db_changed()) {
+		log_notice("the time zone database changed on disk");
+		main_hup = 1;
+	}
+	lws_sul_schedule(main_tzwatch.ctx, 0, &main_tzwatch.sul, main_tz_check,
+			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
 }
 
 /* The notifications worker recorded an outcome: wake the service loop (any thread). */
@@ -449,6 +470,13 @@ int main(int argc, char **argv)
 	main_house.ctx = ctx;
 	main_house.app = &app;
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
+	tz_db_changed(); /* takes note of the files the database was read from */
+	if (cfg.tz_check_s > 0) {
+		main_tzwatch.ctx = ctx;
+		main_tzwatch.every_s = cfg.tz_check_s;
+		lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check,
+				 (lws_usec_t)cfg.tz_check_s * LWS_US_PER_SEC);
+	}
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	signal(SIGHUP, main_on_signal);
@@ -465,7 +493,7 @@ int main(int argc, char **argv)
 		if (main_hup) {
 			main_hup = 0;
 			tz_reload();
-			log_notice("SIGHUP: time zone database reloaded");
+			log_notice("time zone database reloaded");
 			main_refresh_times(&app);
 			feeds_invalidate_all();
 		}
@@ -483,6 +511,7 @@ int main(int argc, char **argv)
 	}
 	notify_stop();
 	lws_sul_cancel(&main_house.sul);
+	lws_sul_cancel(&main_tzwatch.sul);
 	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);

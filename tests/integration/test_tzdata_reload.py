@@ -1,4 +1,5 @@
-"""A tz database upgrade is picked up without a restart: after SIGHUP, sessions are re-derived from their
+"""A tz database upgrade is picked up without a restart: after SIGHUP, or by itself within --tz-check
+seconds when nobody sends one, sessions are re-derived from their
 wall time, feeds show the new UTC instants, and each attendee of a moved session is notified once.
 
 majlisd runs in a private mount namespace whose /usr/share/zoneinfo is a copy this test controls, so
@@ -40,6 +41,13 @@ def outbox_moves(db):
 
 class T(Checks):
     def test_sighup_rederives_sessions_and_notifies_once(self):
+        self.scenario(sighup=True)
+
+    def test_an_upgrade_is_noticed_without_sighup(self):
+        """Nobody sends SIGHUP after `apt upgrade tzdata`: majlisd notices the new files itself."""
+        self.scenario(sighup=False)
+
+    def scenario(self, sighup):
         if os.geteuid() != 0 or not shutil.which("unshare"):
             raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
         zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
@@ -49,7 +57,8 @@ class T(Checks):
             wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
                     f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
             sink = SmtpSink()
-            with Server(wrap=wrap, extra_args=["--smtp-url", sink.url]) as srv:
+            args = ["--smtp-url", sink.url] + ([] if sighup else ["--tz-check", "1"])
+            with Server(wrap=wrap, extra_args=args) as srv:
                 admin = srv.token("admin")
                 org = expect_status(srv.post("/api/v1/organisations", token=admin,
                                              body={"name": "Org TZ", "kind": "ngo", "city": "Rabat"}), 201)
@@ -68,14 +77,15 @@ class T(Checks):
                 before_moves = outbox_moves(srv.db)
 
                 compile_zone(zi, "1:00")
-                srv.proc.send_signal(signal.SIGHUP)
+                if sighup:
+                    srv.proc.send_signal(signal.SIGHUP)
                 deadline = time.time() + 15
                 while time.time() < deadline:
                     got = srv.get(f"/api/v1/sessions/{s['id']}").json
                     if got and got.get("starts_at") == "2027-01-10T10:00:00+01:00":
                         break
                     time.sleep(0.2)
-                expect(got["starts_at"] == "2027-01-10T10:00:00+01:00", "re-derived after SIGHUP", got)
+                expect(got["starts_at"] == "2027-01-10T10:00:00+01:00", "re-derived after the upgrade", got)
                 expect(got["starts_local"].startswith("2027-01-10T10:00"), "wall time kept", got)
                 feed = srv.get(f"/calendar/events/{ev['id']}.ics")
                 expect("DTSTART:20270110T090000Z" in feed.body, "feed re-rendered with the new instant", feed)
@@ -84,7 +94,7 @@ class T(Checks):
                 mails = sink.wait(6)  # 3 confirmations, then 3 new times
 
                 srv.proc.send_signal(signal.SIGHUP)
-                time.sleep(1.5)
+                time.sleep(2.5)
                 expect_status(srv.get("/healthz"), 200)
                 expect(outbox_moves(srv.db) - before_moves == 3, "a second SIGHUP notifies nobody again")
                 mails = list(sink.messages)
