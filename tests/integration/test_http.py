@@ -319,12 +319,14 @@ class T(Checks):
         expect(out.returncode == 2 and "--tls-key" in out.stderr, "cert without key: " + out.stderr)
         for opt, bad, says in (("--keepalive-timeout", "0", "keepalive-timeout"),
                                ("--send-timeout", "soon", "send-timeout"),
-                               ("--send-buffer", "100", "4096")):
+                               ("--send-buffer", "100", "4096"),
+                               ("--tz-check", "-5", "tz-check")):
             out = subprocess.run([MAJLISD, opt, bad], capture_output=True, text=True, timeout=10)
             expect(out.returncode == 2 and says in out.stderr and bad in out.stderr,
                    f"{opt} {bad}: {out.returncode} {out.stderr}")
-        expect("--send-timeout" in subprocess.run([MAJLISD, "--help"], capture_output=True, text=True,
-                                                  timeout=10).stdout, "help lists the connection options")
+        usage = subprocess.run([MAJLISD, "--help"], capture_output=True, text=True, timeout=10).stdout
+        for opt in ("--send-timeout", "--tz-check", "--smtp-url", "--mail-from", "--key-file"):
+            expect(opt in usage, f"help lists {opt}")
 
     def test_tls(self):
         d = tempfile.mkdtemp(prefix="majlis-tls-")
