@@ -152,6 +152,9 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 	m->attempts = outbox_int(row, "attempts");
 	snprintf(m->kind, sizeof(m->kind), "%s", outbox_str(row, "kind") ? outbox_str(row, "kind") : "");
 	buf_init(&m->ics, 4 * 1024 * 1024);
+	if (outbox_int(row, "created_at") < now - OUTBOX_MAX_AGE_S)
+		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "not sent within %d days of the change",
+				OUTBOX_MAX_AGE_S / 86400);
 	if (!channel || strcmp(channel, "email"))
 		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "channel '%s' is not delivered",
 				channel ? channel : "?");

@@ -20,6 +20,10 @@ struct db;
 
 #define OUTBOX_MAX_ATTEMPTS 8  /* a message still refused after this many tries is given up */
 #define OUTBOX_KEY_LEN	    64 /* hex of 32 random bytes */
+/* A message not sent within this long after the change is given up (by the worker, or by the housekeeping
+ * when no mail server is configured): news days old misleads more than it helps, and a sealed personal link
+ * should not wait for ever. */
+#define OUTBOX_MAX_AGE_S (3 * 86400)
 
 /* The key personal links are sealed under in outbox rows until they are mailed (AES-256-GCM, see
  * secret_seal). Set once by main before serving, read-only afterwards (any thread); without a key,

@@ -9,7 +9,7 @@
 
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
 {
-	static const char sql[] = "SELECT id, kind, person_id, channel, payload, attempts FROM outbox "
+	static const char sql[] = "SELECT id, kind, person_id, channel, payload, attempts, created_at FROM outbox "
 				  "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
 				  "ORDER BY not_before, id LIMIT :limit";
 	sqlite3_stmt *st = db_stmt(db, sql);

@@ -17,7 +17,7 @@ struct db;
  * puts. Any thread that owns db (the notifications worker has its own connection). */
 
 /* Up to limit rows neither sent nor given up with not_before <= now, oldest first, each an object
- * {id, kind, person_id, channel, payload (text), attempts}. */
+ * {id, kind, person_id, channel, payload (text), attempts, created_at}. */
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows);
 /* The earliest not_before of a row neither sent nor given up into *when; 0 when there is none. */
 int store_outbox_next_due(struct db *db, int64_t *when);

@@ -306,6 +306,23 @@ class T(Checks):
         expect_status(self.srv.post(path, token=self.organiser), 200)
         wait_until(lambda: len(self.mails_to(body["email"])) >= 3, what="the second link mail")
 
+    def test_news_too_old_is_not_sent(self):
+        """A message that could not go out for days (no mail server then) is given up, not mailed late."""
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Old News")
+        pid = db_exec(self.srv, "INSERT INTO people (org_id, name, email, lang, created_at, updated_at) "
+                                "VALUES (?, 'Old News', ?, 'fr', 0, 0)", (self.org, body["email"]))
+        old = int(time.time()) - 4 * 86400
+        row = db_exec(self.srv, "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, "
+                                "not_before) VALUES ('event.changed', ?, 'email', ?, ?, ?, ?)",
+                      (pid, json.dumps({"event_id": ev}), ev, old, old))
+        expect_status(register(self.srv, ev, person()), 201)  # a commit wakes the worker
+        got = wait_until(lambda: db_one(self.srv, "SELECT failed_at, last_error FROM outbox WHERE id = ? "
+                                                  "AND failed_at IS NOT NULL", (row,)), what="the give-up")
+        expect("not sent within 3 days" in got[1], "why", got)
+        time.sleep(0.5)
+        expect(not self.mails_to(body["email"]), "nothing mailed")
+
     def test_zz_no_sanitizer_report(self):
         self.srv.check_sanitizers()
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "domain/outbox.h"
 #include "domain/system.h"
 #include "store/db.h"
 
@@ -54,16 +55,22 @@ static void housekeeping_deletes_only_what_expired(void **state)
 		 "INSERT INTO login_failures (key_hash, failures, window_start) VALUES "
 		 "('open', 3, %lld), ('over', 5, %lld);"
 		 "INSERT INTO outbox (kind, payload, created_at, not_before, sent_at, failed_at) VALUES "
-		 "('pending', '{}', 0, 0, NULL, NULL), ('sent.recent', '{}', 0, 0, %lld, NULL), "
+		 "('pending', '{\"link_sealed\":\"x\"}', %lld, 0, NULL, NULL), "
+		 "('pending.old', '{\"link_sealed\":\"x\"}', %lld, 0, NULL, NULL), ('sent.recent', '{}', 0, 0, %lld, NULL), "
 		 "('sent.old', '{}', 0, 0, %lld, NULL), ('failed.old', '{}', 0, 0, NULL, %lld);",
 		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10,
-		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 86400,
+		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 60, NOW - OUTBOX_MAX_AGE_S - 1, NOW - 86400,
 		 NOW - SYSTEM_OUTBOX_KEEP_S - 1, NOW - SYSTEM_OUTBOX_KEEP_S - 1);
 	exec(db, sql);
 
-	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 6);
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'sent.recent')"), 2);
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 2);
+	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 7);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"), 3);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 3);
+	/* still unsent after OUTBOX_MAX_AGE_S: given up, its sealed link gone; a recent one waits */
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending.old' AND failed_at IS NOT NULL "
+				   "AND json_extract(payload, '$.link_sealed') IS NULL"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending' AND failed_at IS NULL "
+				   "AND json_extract(payload, '$.link_sealed') = 'x'"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
