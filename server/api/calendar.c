@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/common.h"
 #include "api/freebusy.h"
@@ -14,7 +13,6 @@
 
 #define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
 #define CAL_CITY_MAX	 101
-#define CAL_DATE_LEN	 40
 
 static struct feed_cache *cal_cache(struct app *app)
 {
@@ -40,108 +38,24 @@ static int cal_lang(const struct request *req, struct response *resp, enum feed_
 	return 1;
 }
 
-/* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t. The last one is kept: a feed being revalidated
- * asks for the same date again and again. Service thread only. */
-static void cal_http_date(int64_t t, char out[CAL_DATE_LEN])
-{
-	static int64_t last_t = -1;
-	static char last[CAL_DATE_LEN];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t != last_t) {
-		if (!gmtime_r(&tt, &tm) || !strftime(last, CAL_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-			last[0] = '\0';
-		last_t = t;
-	}
-	memcpy(out, last, CAL_DATE_LEN);
-}
-
-/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); returns 0 with *t set, or -1. */
-static int cal_parse_http_date(const char *s, int64_t *t)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char wday[4], mon[4];
-	const char *m;
-	struct tm tm;
-	int n = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &tm.tm_mday, mon, &tm.tm_year,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 7 ||
-	    s[n] != '\0' || strlen(mon) != 3)
-		return -1;
-	m = strstr(months, mon);
-	if (!m || (m - months) % 3 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	tm.tm_mon = (int)((m - months) / 3);
-	tm.tm_year -= 1900;
-	*t = (int64_t)timegm(&tm);
-	return 0;
-}
-
-/* Whether the If-None-Match list holds "*" or etag (weak comparison, as RFC 9110 13.1.2 asks). */
-static bool cal_etag_listed(const char *list, const char *etag)
-{
-	size_t el = strlen(etag);
-	const char *p = list;
-
-	while (*p) {
-		const char *start, *end;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		if (*p == '*')
-			return true;
-		start = p;
-		if (!strncmp(p, "W/", 2))
-			start = p += 2;
-		if (*p != '"')
-			return false;
-		end = strchr(p + 1, '"');
-		if (!end)
-			return false;
-		if ((size_t)(end + 1 - start) == el && !memcmp(start, etag, el))
-			return true;
-		p = end + 1;
-	}
-	return false;
-}
-
-/* Whether the request's validators show the client already has v (If-None-Match wins over
- * If-Modified-Since). */
-static bool cal_not_modified(const struct request *req, const struct feed_view *v)
-{
-	int64_t since;
-
-	if (req->if_none_match[0])
-		return cal_etag_listed(req->if_none_match, v->etag);
-	if (req->if_modified_since[0] && !cal_parse_http_date(req->if_modified_since, &since))
-		return v->last_modified <= since;
-	return false;
-}
-
 /* Answers a feed: the domain error, 304, or the cached bytes handed to the transport without a copy
  * (the view's reference passes to the response, released when it has been written). */
 static void cal_serve(const struct request *req, struct response *resp, int rc, const struct dom_err *e,
 		      struct feed_view *v, bool secret)
 {
-	char date[CAL_DATE_LEN];
+	char date[API_HTTP_DATE_LEN];
 
 	if (rc) {
 		api_fail_dom(resp, e);
 		return;
 	}
 	response_header(resp, "ETag", v->etag);
-	cal_http_date(v->last_modified, date);
+	api_http_date(v->last_modified, date);
 	if (date[0])
 		response_header(resp, "Last-Modified", date);
 	/* secret feeds must not sit in shared caches; every client revalidates (cheap: 304) */
 	response_header(resp, "Cache-Control", secret ? "private, no-cache" : "public, no-cache");
-	if (cal_not_modified(req, v)) {
+	if (api_not_modified(req, v->etag, v->last_modified)) {
 		feeds_blob_release(v->blob);
 		api_reply_raw(resp, API_NOT_MODIFIED, CAL_CONTENT_TYPE);
 		return;

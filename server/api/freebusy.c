@@ -3,73 +3,15 @@
  * answers with validators (ETag, Last-Modified) and 304s; it holds no rule of what is busy and never
  * logs the token.
  */
-#define _XOPEN_SOURCE 700 /* strptime */
 #include "api/freebusy.h"
 
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/common.h"
 #include "domain/freebusy.h"
 
 #define FREEBUSY_CONTENT_TYPE "text/calendar; charset=utf-8"
-#define FREEBUSY_DATE_LEN     40
-
-/* IMF-fixdate of t into out ("" when it cannot be formatted). */
-static void freebusy_http_date(int64_t t, char out[FREEBUSY_DATE_LEN])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, FREEBUSY_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-		out[0] = '\0';
-}
-
-/* Whether the If-None-Match list holds "*" or etag (weak comparison, RFC 9110 13.1.2). */
-static bool freebusy_etag_listed(const char *list, const char *etag)
-{
-	size_t el = strlen(etag);
-	const char *p = list;
-
-	while (*p) {
-		const char *start, *end;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		if (*p == '*')
-			return true;
-		if (!strncmp(p, "W/", 2))
-			p += 2;
-		start = p;
-		if (*p != '"')
-			return false;
-		end = strchr(p + 1, '"');
-		if (!end)
-			return false;
-		if ((size_t)(end + 1 - start) == el && !memcmp(start, etag, el))
-			return true;
-		p = end + 1;
-	}
-	return false;
-}
-
-/* Whether the client holds a: If-None-Match wins over If-Modified-Since (an IMF-fixdate). */
-static bool freebusy_not_modified(const struct request *req, const struct freebusy_answer *a)
-{
-	struct tm tm;
-	const char *end;
-
-	if (req->if_none_match[0])
-		return freebusy_etag_listed(req->if_none_match, a->etag);
-	if (!req->if_modified_since[0])
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(req->if_modified_since, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	return end && !*end && a->last_modified <= (int64_t)timegm(&tm);
-}
 
 /* An optional ?key= day: 1 given (copied into out), 0 absent, -1 with a 400 filled. */
 static int freebusy_query_day(const struct request *req, struct response *resp, const char *key,
@@ -87,7 +29,7 @@ void api_freebusy_get(struct app *app, const struct request *req, const struct r
 {
 	struct freebusy_answer a;
 	struct dom_err e = {0};
-	char from[16], to[16], date[FREEBUSY_DATE_LEN];
+	char from[16], to[16], date[API_HTTP_DATE_LEN];
 	int has_from, has_to;
 
 	memset(&a, 0, sizeof(a));
@@ -102,13 +44,13 @@ void api_freebusy_get(struct app *app, const struct request *req, const struct r
 		api_fail_dom(resp, &e);
 		goto out;
 	}
-	freebusy_http_date(a.last_modified, date);
+	api_http_date(a.last_modified, date);
 	response_header(resp, "ETag", a.etag);
 	if (date[0])
 		response_header(resp, "Last-Modified", date);
 	/* the URL is a secret: no shared caches; every client revalidates (cheap: 304) */
 	response_header(resp, "Cache-Control", "private, no-cache");
-	if (freebusy_not_modified(req, &a)) {
+	if (api_not_modified(req, a.etag, a.last_modified)) {
 		api_reply_raw(resp, API_NOT_MODIFIED, FREEBUSY_CONTENT_TYPE);
 		goto out;
 	}
