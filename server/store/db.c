@@ -375,6 +375,21 @@ struct json_object *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+int db_int(struct db *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	*out = 0;
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == 1 ? STORE_OK : rc ? rc : STORE_ERROR;
+}
+
 int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -498,21 +513,7 @@ int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org
 
 int db_changelog_head(struct db *db, int64_t *seq)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT COALESCE(max(seq), 0) FROM change_log");
-	int rc;
-
-	*seq = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*seq = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_int(db, "SELECT max(seq) FROM change_log", seq);
 }
 
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,

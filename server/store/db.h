@@ -83,6 +83,9 @@ struct json_object *db_row_json(sqlite3_stmt *st);
 /* Runs sql, which selects at most one row by ":id", and gives that row as db_row_json does. Returns
  * STORE_OK with *out set (caller puts), STORE_NOT_FOUND, or an error (out of memory: STORE_ERROR). */
 int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out);
+/* Runs sql, which takes no parameter and selects one row, and gives its first column as an integer (NULL:
+ * 0) into *out. STORE_OK, or an error (no row at all: STORE_ERROR). */
+int db_int(struct db *db, const char *sql, int64_t *out);
 /* Runs sql, which selects at most one row by ":id", and gives its first column as an integer (NULL: 0)
  * into *out (may be NULL: only whether the row exists). STORE_OK, STORE_NOT_FOUND or an error. */
 int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out);

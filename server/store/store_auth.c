@@ -256,21 +256,7 @@ int store_auth_org_exists(struct db *db, int64_t org_id)
 
 int store_auth_event_org(struct db *db, int64_t event_id, int64_t *org_id)
 {
-	static const char sql[] = "SELECT org_id FROM events WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st || db_bind_int(st, ":id", event_id))
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*org_id = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_int_by_id(db, "SELECT org_id FROM events WHERE id = :id", event_id, org_id);
 }
 
 int store_auth_session_insert(struct db *db, const char *id_hash, int64_t account_id, const char *csrf_hash,

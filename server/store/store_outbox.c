@@ -30,21 +30,7 @@ int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_obje
 
 int store_outbox_next_due(struct db *db, int64_t *when)
 {
-	static const char sql[] =
-	    "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	*when = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*when = db_col_int(st, 0);
-		rc = STORE_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_int(db, "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL", when);
 }
 
 int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *error)
