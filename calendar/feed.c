@@ -1,6 +1,7 @@
 /* feed: builds a VCALENDAR with libical from struct feed_calendar and serialises it (escaping and folding by
  * libical, verified here); it must not read the database, pick which sessions a feed shows, or log text. */
 #include "calendar/feed.h"
+#include "calendar/tz.h"
 
 #include <libical/ical.h>
 #include <stdio.h>
@@ -460,7 +461,7 @@ int feed_refold(const char *text, size_t len, struct buf *out)
 	return rc ? -1 : 0;
 }
 
-int feed_render(const struct feed_calendar *fc, struct buf *out)
+static int feed_render_zones_held(const struct feed_calendar *fc, struct buf *out)
 {
 	icalcomponent *cal = icalcomponent_new_vcalendar();
 	icalproperty *p;
@@ -505,5 +506,15 @@ out:
 		icalmemory_free_buffer(text);
 	if (cal)
 		icalcomponent_free(cal);
+	return rc;
+}
+
+int feed_render(const struct feed_calendar *fc, struct buf *out)
+{
+	int rc;
+
+	tz_read_begin(); /* libical's zones (UTC here) stay while a tz reload waits */
+	rc = feed_render_zones_held(fc, out);
+	tz_read_end();
 	return rc;
 }

@@ -76,8 +76,8 @@ struct feed_calendar {
 
 /* Renders cal as iCalendar text (CRLF lines folded at 75 octets on UTF-8 boundaries) appended to out.
  * Returns 0, or -1 when libical fails or out reaches its maximum (out may then hold a partial text).
- * Any thread: libical keeps its scratch strings per thread; a thread other than the service thread holds
- * tz_read_begin around the call so that a tz reload never frees libical's zones under it. */
+ * Any thread: libical keeps its scratch strings per thread, and the call holds tz_read_begin so that a tz
+ * reload never frees libical's zones under it. */
 int feed_render(const struct feed_calendar *cal, struct buf *out);
 
 /* Appends to b the line that spells out the local start of s in lang, as every DESCRIPTION does:

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar/tz.h"
 #include "domain/outbox.h"
 #include "message.h"
 #include "smtp.h"
@@ -93,9 +92,7 @@ static int64_t notify_pass(struct db *db)
 
 	while (!notify_stopping()) {
 		now = (int64_t)time(NULL);
-		tz_read_begin();
 		rc = outbox_take(db, notify.cfg, now, &m, &err);
-		tz_read_end();
 		if (rc == DOM_NOT_FOUND)
 			break;
 		if (rc) {

@@ -78,7 +78,7 @@ int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, c
 		struct dom_err *err);
 /* The same calendar as feeds_event for event_id, rendered now into out without the cache or any access
  * check: for the notifications worker, which attaches it to a message to someone entitled to it. Any
- * thread with its own db (holding tz_read_begin off the service thread). */
+ * thread with its own db. */
 int feeds_event_text(struct db *db, const struct config *cfg, int64_t event_id, enum feed_lang lang, int64_t now,
 		     struct buf *out, struct dom_err *err);
 /* What a message about an event says of it, in one language. Owned by the caller (feeds_summary_free). */

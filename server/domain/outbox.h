@@ -51,7 +51,7 @@ struct outbox_msg {
 /* Takes the oldest due row (now) and fills m. Rows that cannot be delivered at all (no address, erased
  * person, a channel other than e-mail, a vanished event) are given up on the way, each in its own
  * transaction. DOM_OK with m filled, DOM_NOT_FOUND when nothing is due, or DOM_BUSY/DOM_INTERNAL.
- * Any thread that owns db (the notifications worker); call tz_read_begin around it off the service thread. */
+ * Any thread that owns db (the notifications worker). */
 int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m,
 		struct dom_err *err);
 void outbox_msg_free(struct outbox_msg *m);
