@@ -27,9 +27,11 @@
 #include "util/secret.h"
 
 #define MAIN_DRAIN_SECONDS 10
+#define MAIN_BUSY_TIMEOUT_MS 250
 
 static volatile sig_atomic_t main_stop;
 static volatile sig_atomic_t main_hup;
+static int main_tz_retry; /* re-deriving session times failed (database busy): the tz timer tries again */
 
 static void main_on_signal(int sig)
 {
@@ -247,9 +249,10 @@ static void main_refresh_times(struct app *app)
 	struct dom_err err;
 	int moved = tz_refresh_sessions(app->db, &err);
 
-	if (moved < 0)
-		log_err("re-deriving session times failed: %s", err.message);
-	else if (moved > 0) {
+	if (moved < 0) {
+		log_err("re-deriving session times failed: %s; trying again shortly", err.message);
+		main_tz_retry = 1;
+	} else if (moved > 0) {
 		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
 		main_on_change(NULL, 0); /* their change-log and outbox rows are committed */
 	}
@@ -298,19 +301,25 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 	mounts[i].cache_intermediaries = 0;
 }
 
-/* Every --tz-check seconds: a tzdata upgrade replaced the zone files, so do what SIGHUP does (the loop
- * sees main_hup after this pass). */
+/* Every --tz-check seconds (every minute when 0): when a tzdata upgrade replaced the zone files, or the
+ * last re-derivation of session times failed, do what SIGHUP does (the loop sees main_hup after this
+ * pass). */
 static struct {
 	lws_sorted_usec_list_t sul;
 	struct lws_context *ctx;
 	int every_s;
+	bool watch; /* compare the zone files (--tz-check > 0); else only retry a failed re-derivation */
 } main_tzwatch;
 
 static void main_tz_check(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	if (tz_db_changed()) {
+	if (main_tzwatch.watch && tz_db_changed()) {
 		log_notice("the time zone database changed on disk");
+		main_hup = 1;
+	}
+	if (main_tz_retry) {
+		main_tz_retry = 0;
 		main_hup = 1;
 	}
 	lws_sul_schedule(main_tzwatch.ctx, 0, &main_tzwatch.sul, main_tz_check,
@@ -402,6 +411,8 @@ int main(int argc, char **argv)
 
 	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE, &db))
 		return 1;
+	/* the loop answers 503 rather than stall every client behind another process's write lock */
+	db_set_busy_timeout(db, MAIN_BUSY_TIMEOUT_MS);
 	if (cfg.demo) {
 		struct dom_err err;
 
@@ -471,12 +482,10 @@ int main(int argc, char **argv)
 	main_house.app = &app;
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
 	tz_db_changed(); /* takes note of the files the database was read from */
-	if (cfg.tz_check_s > 0) {
-		main_tzwatch.ctx = ctx;
-		main_tzwatch.every_s = cfg.tz_check_s;
-		lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check,
-				 (lws_usec_t)cfg.tz_check_s * LWS_US_PER_SEC);
-	}
+	main_tzwatch.ctx = ctx;
+	main_tzwatch.watch = cfg.tz_check_s > 0;
+	main_tzwatch.every_s = cfg.tz_check_s > 0 ? cfg.tz_check_s : 60;
+	lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check, (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	signal(SIGHUP, main_on_signal);

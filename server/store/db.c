@@ -128,6 +128,11 @@ static int db_migrate(struct db *db, char *err, size_t errlen)
 	return STORE_OK;
 }
 
+void db_set_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
+}
+
 int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen)
 {
 	struct db *db;

@@ -32,6 +32,9 @@ enum db_open_flags {
  * busy_timeout, and with DB_MIGRATE applies migrations. A database newer than this build knows is
  * refused. On error returns negative and writes a reason into err. */
 int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen);
+/* How long a statement waits for another connection's write lock before STORE_BUSY (db_open sets 5 s).
+ * The service thread's connection waits briefly: every millisecond there stalls every client. */
+void db_set_busy_timeout(struct db *db, int ms);
 /* Finalises cached statements and closes. Accepts NULL. */
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);

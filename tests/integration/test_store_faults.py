@@ -49,9 +49,24 @@ class T(Checks):
 
             t = threading.Thread(target=release)
             t.start()
+            t0 = time.time()
             r = srv.post(f"/api/v1/events/{ev}/registrations", body=person(2), timeout=30)
+            waited = time.time() - t0
             expect_error(r, 503, "unavailable")
             expect(r.headers.get("retry-after"), "Retry-After on 503", r)
+            # the loop waits for the lock only briefly: other clients are not stalled behind it
+            expect(waited < 2, f"503 after {waited:.2f} s: the service loop waited for the lock", r)
+            stalls = []
+            for _ in range(5):
+                w = threading.Thread(target=lambda: srv.post(f"/api/v1/events/{ev}/registrations",
+                                                             body=person(3), timeout=30))
+                w.start()
+                time.sleep(0.05)
+                t1 = time.time()
+                expect_status(srv.get("/healthz"), 200)
+                stalls.append(time.time() - t1)
+                w.join()
+            expect(max(stalls) < 1.0, f"health checks waited {max(stalls):.2f} s behind a blocked write")
             t.join()
             con = sqlite3.connect(srv.db)
             n = con.execute("SELECT count(*) FROM registrations").fetchone()[0]
