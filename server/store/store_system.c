@@ -3,33 +3,18 @@
 
 #include "store/db.h"
 
-static int store_system_delete(struct db *db, const char *sql, const char *name, int64_t before, int64_t *n)
+/* Runs one housekeeping statement with :before bound (and :now, when it takes one); adds the rows it
+ * changed to *n. */
+static int store_system_run(struct db *db, const char *sql, int64_t before, int64_t now, int64_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, name, before);
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc)
-		*n += sqlite3_changes(db_handle(db));
-	return rc;
-}
-
-/* Gives up the outbox rows still unsent that were written before before. */
-static int store_system_expire_unsent(struct db *db, int64_t before, int64_t now, int64_t *n)
-{
-	static const char sql[] = "UPDATE outbox SET failed_at = :now, last_error = 'not sent in time', "
-				  "payload = json_remove(payload, '$.link_sealed') "
-				  "WHERE sent_at IS NULL AND failed_at IS NULL AND created_at < :before";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":before", before);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
+	if (!rc && sqlite3_bind_parameter_index(st, ":now"))
+		rc = db_bind_int(st, ":now", now);
 	rc = rc ? rc : db_exec_stmt(st);
 	if (!rc)
 		*n += sqlite3_changes(db_handle(db));
@@ -45,15 +30,18 @@ int store_system_purge(struct db *db, int64_t idle_before, int64_t created_befor
 	static const char idem[] = "DELETE FROM idempotency WHERE created_at < :before";
 	static const char fails[] = "DELETE FROM login_failures WHERE window_start < :before";
 	static const char done[] = "DELETE FROM outbox WHERE coalesce(sent_at, failed_at) < :before";
+	static const char unsent[] = "UPDATE outbox SET failed_at = :now, last_error = 'not sent in time', "
+				     "payload = json_remove(payload, '$.link_sealed') "
+				     "WHERE sent_at IS NULL AND failed_at IS NULL AND created_at < :before";
 	int64_t count = 0;
 	int rc;
 
-	rc = store_system_delete(db, idle, ":before", idle_before, &count);
-	rc = rc ? rc : store_system_delete(db, old, ":before", created_before, &count);
-	rc = rc ? rc : store_system_delete(db, idem, ":before", idem_before, &count);
-	rc = rc ? rc : store_system_delete(db, fails, ":before", failures_before, &count);
-	rc = rc ? rc : store_system_delete(db, done, ":before", outbox_before, &count);
-	rc = rc ? rc : store_system_expire_unsent(db, unsent_before, now, &count);
+	rc = store_system_run(db, idle, idle_before, now, &count);
+	rc = rc ? rc : store_system_run(db, old, created_before, now, &count);
+	rc = rc ? rc : store_system_run(db, idem, idem_before, now, &count);
+	rc = rc ? rc : store_system_run(db, fails, failures_before, now, &count);
+	rc = rc ? rc : store_system_run(db, done, outbox_before, now, &count);
+	rc = rc ? rc : store_system_run(db, unsent, unsent_before, now, &count);
 	if (n)
 		*n = count;
 	return rc;
