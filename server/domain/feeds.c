@@ -482,36 +482,49 @@ int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, 
 	return feeds_get(c, db, cfg, key, feeds_render_public, f, lang, now, out, err);
 }
 
-static int feeds_render_event(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
-			      int64_t now, struct buf *out, struct dom_err *err)
+/* An event's title in lang, else in the others (the order of feed_fallback), from one of its session rows;
+ * NULL when it has none. */
+static const char *feeds_event_title(struct json_object *row, enum feed_lang lang)
 {
-	static const char *const titles[FEED_N_LANGS][FEED_N_LANGS] = {
+	static const char *const keys[FEED_N_LANGS][FEED_N_LANGS] = {
 	    [FEED_LANG_FR] = {"title_fr", "title_en", "title_ar"},
 	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
 	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
 	};
-	const int64_t *event_id = ctx;
-	struct json_object *rows = NULL, *first;
-	const char *title = NULL;
+
+	for (int i = 0; row && i < FEED_N_LANGS; i++) {
+		const char *v = feeds_str(row, keys[lang][i]);
+
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+/* The calendar of one event from its session rows, named after it. */
+static int feeds_render_event_rows(const struct config *cfg, struct json_object *rows, enum feed_lang lang,
+				   int64_t now, struct buf *out, struct dom_err *err)
+{
+	struct json_object *first = json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
 	char name[FEEDS_NAME_MAX];
+
+	feeds_name(name, sizeof(name), feeds_event_title(first, lang));
+	return feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+}
+
+static int feeds_render_event(struct db *db, const struct config *cfg, const void *ctx, enum feed_lang lang,
+			      int64_t now, struct buf *out, struct dom_err *err)
+{
+	const int64_t *event_id = ctx;
+	struct json_object *rows = NULL;
 	int rc;
 
 	rc = store_feeds_event(db, *event_id, FEEDS_MAX_SESSIONS, &rows);
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	first = json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
-	for (int i = 0; first && i < FEED_N_LANGS && !(title && *title); i++)
-		title = feeds_str(first, titles[lang][i]);
-	feeds_name(name, sizeof(name), title);
-	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+	rc = feeds_render_event_rows(cfg, rows, lang, now, out, err);
 	json_object_put(rows);
 	return rc;
-}
-
-int feeds_event_text(struct db *db, const struct config *cfg, int64_t event_id, enum feed_lang lang, int64_t now,
-		     struct buf *out, struct dom_err *err)
-{
-	return feeds_render_event(db, cfg, &event_id, lang, now, out, err);
 }
 
 void feeds_summary_free(struct feeds_summary *s)
@@ -538,15 +551,12 @@ static char *feeds_first_dup(struct json_object *row, const char *const *keys, s
 	return NULL;
 }
 
-int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enum feed_lang lang,
-			struct feeds_summary *out, struct dom_err *err)
+int feeds_event_summary(struct db *db, const struct config *cfg, int64_t event_id, int64_t session_id,
+			enum feed_lang lang, int64_t now, struct feeds_summary *out, struct buf *ics,
+			struct dom_err *err)
 {
-	static const char *const titles[FEED_N_LANGS][FEED_N_LANGS] = {
-	    [FEED_LANG_FR] = {"title_fr", "title_en", "title_ar"},
-	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
-	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
-	};
 	static const char *const org_keys[] = {"org_name"}, *const mail_keys[] = {"org_email"};
+	const char *title;
 	struct json_object *rows = NULL, *first, *place = NULL;
 	size_t n, shown = 0;
 	int rc;
@@ -562,10 +572,10 @@ int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enu
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
 	}
 	first = json_object_array_get_idx(rows, 0);
-	out->title = feeds_first_dup(first, titles[lang], FEED_N_LANGS);
+	title = feeds_event_title(first, lang);
+	out->title = title ? strdup(title) : NULL;
 	out->org_name = feeds_first_dup(first, org_keys, 1);
 	out->org_email = feeds_first_dup(first, mail_keys, 1);
-	out->cancelled = feeds_status(feeds_str(first, "status")) == FEED_STATUS_CANCELLED;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct json_object *row = json_object_array_get_idx(rows, i);
 		struct feed_session fs;
@@ -595,12 +605,17 @@ int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enu
 		out->where = w.len && !rc ? buf_steal(&w) : NULL;
 		buf_free(&w);
 	}
-	json_object_put(rows);
 	if (rc || !out->title) {
+		json_object_put(rows);
 		feeds_summary_free(out);
 		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory summarising an event");
 	}
-	return DOM_OK;
+	/* the calendar from the same rows: every session, whichever the summary shows */
+	rc = ics ? feeds_render_event_rows(cfg, rows, lang, now, ics, err) : DOM_OK;
+	json_object_put(rows);
+	if (rc)
+		feeds_summary_free(out);
+	return rc;
 }
 
 int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, const struct principal *p,
@@ -827,6 +842,24 @@ int feeds_token_list(struct db *db, const struct principal *p, int64_t limit, in
 	return rc ? dom_from_store(err, rc, "calendar tokens") : DOM_OK;
 }
 
+/* Loads valid token id into *t when p answers for it (an admin, or an organiser of its organisation); verb
+ * ("rotate", "revoke") for the refusal of other roles. DOM_NOT_FOUND for a revoked or another's token. */
+static int feeds_token_mine(struct db *db, const struct principal *p, int64_t id, const char *verb,
+			    struct store_calendar_token *t, struct dom_err *err)
+{
+	int rc;
+
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL, "only an administrator or an organiser may %s feed tokens",
+				verb);
+	rc = store_calendar_token_get(db, id, t);
+	if (rc)
+		return dom_from_store(err, rc, "calendar token");
+	if (t->revoked || !principal_manages_org(p, t->org_id))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+	return DOM_OK;
+}
+
 int feeds_token_rotate(struct db *db, const struct principal *p, int64_t id, int64_t now,
 		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
 		       struct dom_err *err)
@@ -840,14 +873,9 @@ int feeds_token_rotate(struct db *db, const struct principal *p, int64_t id, int
 
 	*out = NULL;
 	token[0] = '\0';
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only an administrator or an organiser may rotate feed tokens");
-	rc = store_calendar_token_get(db, id, &t);
+	rc = feeds_token_mine(db, p, id, "rotate", &t, err);
 	if (rc)
-		return dom_from_store(err, rc, "calendar token");
-	if (t.revoked || !principal_manages_org(p, t.org_id))
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+		return rc;
 	rc = store_calendar_token_json(db, id, &old);
 	if (rc)
 		return dom_from_store(err, rc, "calendar token");
@@ -888,14 +916,9 @@ int feeds_token_revoke(struct db *db, const struct principal *p, int64_t id, int
 	struct store_calendar_token t;
 	int rc;
 
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only an administrator or an organiser may revoke feed tokens");
-	rc = store_calendar_token_get(db, id, &t);
+	rc = feeds_token_mine(db, p, id, "revoke", &t, err);
 	if (rc)
-		return dom_from_store(err, rc, "calendar token");
-	if (t.revoked || !principal_manages_org(p, t.org_id))
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+		return rc;
 	rc = db_begin(db);
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
 	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.revoked", seq);

@@ -76,11 +76,6 @@ int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, 
 int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, const struct principal *p,
 		int64_t event_id, enum feed_lang lang, int64_t now, struct feed_view *out,
 		struct dom_err *err);
-/* The same calendar as feeds_event for event_id, rendered now into out without the cache or any access
- * check: for the notifications worker, which attaches it to a message to someone entitled to it. Any
- * thread with its own db. */
-int feeds_event_text(struct db *db, const struct config *cfg, int64_t event_id, enum feed_lang lang, int64_t now,
-		     struct buf *out, struct dom_err *err);
 /* What a message about an event says of it, in one language. Owned by the caller (feeds_summary_free). */
 struct feeds_summary {
 	char *title;	/* in the language asked for, else another */
@@ -88,15 +83,17 @@ struct feeds_summary {
 	char *org_email; /* its contact address (validated where it entered), or NULL */
 	char *where;	/* venue, room, address, city of the first session shown; NULL when unknown */
 	struct buf when; /* one line per session ("Début : 2026-10-15 10:00, heure du Maroc, UTC+0\n") */
-	bool cancelled;
 };
 #define FEEDS_SUMMARY_MAX      (16 * 1024)
 #define FEEDS_SUMMARY_SESSIONS 12 /* lines of when at most; then "…" */
 
-/* Summarises event_id in lang: every session, or only session_id when > 0. DOM_NOT_FOUND when the event
- * is gone (or has no session). Any thread with its own db. */
-int feeds_event_summary(struct db *db, int64_t event_id, int64_t session_id, enum feed_lang lang,
-			struct feeds_summary *out, struct dom_err *err);
+/* Summarises event_id in lang: every session, or only session_id when > 0; with ics set, also renders into it
+ * the event's calendar (all its sessions, as feeds_event gives it, stamped now) from the same query, without
+ * the cache or any access check (the notifications worker attaches it to a message to someone entitled to
+ * it). DOM_NOT_FOUND when the event is gone (or has no session). Any thread with its own db. */
+int feeds_event_summary(struct db *db, const struct config *cfg, int64_t event_id, int64_t session_id,
+			enum feed_lang lang, int64_t now, struct feeds_summary *out, struct buf *ics,
+			struct dom_err *err);
 /* Frees what s holds; accepts NULL. */
 void feeds_summary_free(struct feeds_summary *s);
 /* The secret feed of token: an organisation's (its own and partner events, every visibility) or a

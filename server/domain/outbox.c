@@ -136,6 +136,15 @@ static int outbox_link(const struct config *cfg, struct json_object *payload, st
 	return m->link ? 0 : -1;
 }
 
+/* A store failure while preparing: STORE_NOT_FOUND means the message can never be delivered (DOM_UNPROCESSABLE
+ * with gone as the reason); anything else is the store's error. */
+static int outbox_store_rc(struct dom_err *err, int rc, const char *what, const char *gone)
+{
+	if (rc == STORE_NOT_FOUND)
+		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "%s", gone);
+	return dom_from_store(err, rc, what);
+}
+
 /* Fills m from row. DOM_OK; DOM_UNPROCESSABLE with err set when the row can never be delivered; or
  * another code. */
 static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, struct json_object *row,
@@ -167,12 +176,8 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 	m->session_id = outbox_int(payload, "session_id");
 	m->registration_id = outbox_int(payload, "registration_id");
 	rc = store_feeds_person_row(db, outbox_int(row, "person_id"), &person);
-	if (rc == STORE_NOT_FOUND) {
-		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the recipient no longer exists");
-		goto out;
-	}
 	if (rc) {
-		rc = dom_from_store(err, rc, "person");
+		rc = outbox_store_rc(err, rc, "person", "the recipient no longer exists");
 		goto out;
 	}
 	email = outbox_str(person, "email");
@@ -202,28 +207,17 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		goto out;
 	}
 	rc = store_feeds_event_access(db, m->event_id, 0, visibility, &m->org_id, &partner);
-	if (rc == STORE_NOT_FOUND) {
-		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event no longer exists");
-		goto out;
-	}
 	if (rc) {
-		rc = dom_from_store(err, rc, "event");
+		rc = outbox_store_rc(err, rc, "event", "the event no longer exists");
 		goto out;
 	}
-	rc =
-	    feeds_event_summary(db, m->event_id, !strcmp(m->kind, "session.time_changed") ? m->session_id : 0,
-				m->lang, &m->event, err);
-	if (rc == DOM_NOT_FOUND) {
+	rc = feeds_event_summary(db, cfg, m->event_id,
+				 !strcmp(m->kind, "session.time_changed") ? m->session_id : 0, m->lang, now,
+				 &m->event, outbox_wants_calendar(m->kind) ? &m->ics : NULL, err);
+	if (rc == DOM_NOT_FOUND)
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event has no session left");
-		goto out;
-	}
 	if (rc)
 		goto out;
-	if (outbox_wants_calendar(m->kind)) {
-		rc = feeds_event_text(db, cfg, m->event_id, m->lang, now, &m->ics, err);
-		if (rc)
-			goto out;
-	}
 	if (outbox_link(cfg, payload, m)) {
 		rc = dom_fail(err, DOM_INTERNAL, NULL, "could not make the personal link");
 		goto out;
