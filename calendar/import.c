@@ -851,9 +851,9 @@ static void imp_texts(struct imp_ctx *c, struct imp_vevent *e, size_t ci)
 	n = strlen(t);
 	while (n && t[n - 1] == ' ')
 		t[--n] = '\0';
-	if (!text_is_line(t)) {
+	if (!text_is_clean(t, TEXT_TITLE, NULL)) {
 		free(t);
-		imp_refuse(c, e, 0, "SUMMARY holds control characters");
+		imp_refuse(c, e, 0, "SUMMARY holds control, invisible or bidirectional characters");
 		goto out;
 	}
 	for (n = 0; t[n]; n++) {
@@ -888,9 +888,10 @@ static void imp_texts(struct imp_ctx *c, struct imp_vevent *e, size_t ci)
 		n = strlen(t);
 		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
 			t[--n] = '\0';
-		if (!text_is_multiline(t)) {
+		if (!text_is_clean(t, TEXT_PROSE, NULL)) {
 			free(t);
-			imp_refuse(c, e, 0, "DESCRIPTION holds control characters");
+			imp_refuse(c, e, 0,
+				   "DESCRIPTION holds control, invisible or bidirectional characters");
 			goto out;
 		}
 		if (*t)

@@ -188,7 +188,7 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &email, &jerr) < 0 ||
-	    jsonx_get_str(body, "password", true, JSONX_LINE, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) <
+	    jsonx_get_str(body, "password", true, JSONX_SECRET, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) <
 		0) {
 		api_fail_json(resp, &jerr);
 		goto out;

@@ -184,7 +184,7 @@ static int events_parse(struct json_object *body, struct event_input *in, struct
 	for (int i = 0; i < EVENT_LANGS; i++) {
 		snprintf(key, sizeof(key), "title_%s", events_langs[i]);
 		in->has_title[i] = events_has(body, key);
-		if (jsonx_get_str(body, key, false, JSONX_LINE, EVENT_TITLE_MAX, &in->title[i], err) < 0)
+		if (jsonx_get_str(body, key, false, JSONX_TITLE, EVENT_TITLE_MAX, &in->title[i], err) < 0)
 			return -1;
 		snprintf(key, sizeof(key), "description_%s", events_langs[i]);
 		in->has_description[i] = events_has(body, key);

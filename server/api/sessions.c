@@ -86,7 +86,7 @@ static int sessions_parse(struct json_object *body, bool create, struct session_
 	    sessions_get_ref(body, "facilitator_id", &in->has_facilitator, &in->facilitator_id, err))
 		return -1;
 	in->has_title = json_object_object_get_ex(body, "title", NULL);
-	if (jsonx_get_str(body, "title", false, JSONX_LINE, SESSIONS_TITLE_MAX, &in->title, err) < 0)
+	if (jsonx_get_str(body, "title", false, JSONX_TITLE, SESSIONS_TITLE_MAX, &in->title, err) < 0)
 		return -1;
 	return 0;
 }

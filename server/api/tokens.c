@@ -167,7 +167,7 @@ static void accounts_create(struct app *app, const struct request *req, struct r
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
 	    jsonx_get_str(body, "display_name", true, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
 			  &jerr) < 0 ||
-	    jsonx_get_str(body, "password", true, JSONX_LINE, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", true, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
 	    jsonx_get_enum(body, "role", true, tokens_roles, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &in.org_id, &jerr) < 0 ||
 	    tokens_event_ids(body, ids, &in.n_event_ids, &jerr) < 0) {
@@ -211,7 +211,7 @@ static void accounts_update(struct app *app, const struct request *req, int64_t 
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "display_name", false, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
 			  &jerr) < 0 ||
-	    jsonx_get_str(body, "password", false, JSONX_LINE, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", false, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
 	    has_disabled < 0 || has_events < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;

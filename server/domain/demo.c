@@ -1279,7 +1279,7 @@ static void demo_make_person(struct demo_ctx *c, struct demo_person *p, const st
 	p->nationality = n->cc;
 	p->lang = demo_chance(r, n->alt_pct) ? n->alt : n->lang;
 	if (demo_chance(r, official ? 60 : 95))
-		snprintf(p->phone, sizeof(p->phone), "+212 %d%02d %02d %02d %02d", demo_chance(r, 80) ? 6 : 7,
+		snprintf(p->phone, sizeof(p->phone), "+212%d%02d%02d%02d%02d", demo_chance(r, 80) ? 6 : 7,
 			 demo_below(r, 100), demo_below(r, 100), demo_below(r, 100), demo_below(r, 100));
 	if (!p->phone[0] || demo_chance(r, official ? 85 : 35)) {
 		demo_ascii(first->lat, a1, sizeof(a1));

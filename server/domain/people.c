@@ -78,7 +78,7 @@ bool person_name_latin_ok(const char *s)
 	bool letter = false;
 	unsigned long c;
 
-	if (!s || !text_is_line(s))
+	if (!s || !text_is_clean(s, TEXT_NAME, NULL))
 		return false;
 	while (*s) {
 		c = person_next_cp(&s);
@@ -98,7 +98,7 @@ static bool person_cp_arabic_letter(unsigned long c)
 
 bool person_name_arabic_ok(const char *s)
 {
-	if (!s || !text_is_line(s))
+	if (!s || !text_is_clean(s, TEXT_NAME, NULL))
 		return false;
 	while (*s) {
 		if (person_cp_arabic_letter(person_next_cp(&s)))
@@ -166,10 +166,12 @@ static void person_note(struct store_person *p, struct json_object *fields, int 
 
 /*
  * Fills p from the fields of body common to create and update (create requires name). The e-mail
- * is copied lowercased into email (PERSON_EMAIL_MAX + 1 bytes).
+ * is copied lowercased into email (PERSON_EMAIL_MAX + 1 bytes), the phone in E.164 into phone
+ * (TEXT_PHONE_E164_SIZE bytes): "+212 612 34 56 78", "00212612345678" and "0612345678" are one
+ * number.
  */
 static int person_parse(struct json_object *body, bool create, struct store_person *p, char *email,
-			struct json_object *fields, struct dom_err *err)
+			char *phone, struct json_object *fields, struct dom_err *err)
 {
 	const char *s = NULL;
 	int r;
@@ -197,9 +199,13 @@ static int person_parse(struct json_object *body, bool create, struct store_pers
 	if (r < 0)
 		return r;
 	person_note(p, fields, r, STORE_PERSON_NATIONALITY, "nationality");
-	r = person_text(body, "phone", false, true, JSONX_PHONE, PERSON_PHONE_MAX, &p->phone, err);
+	r = person_text(body, "phone", false, true, JSONX_PHONE, PERSON_PHONE_MAX, &s, err);
 	if (r < 0)
 		return r;
+	if (r > 0 && s) {
+		text_phone_e164(s, phone); /* JSONX_PHONE accepted it */
+		p->phone = phone;
+	}
 	person_note(p, fields, r, STORE_PERSON_PHONE, "phone");
 	r = person_text(body, "email", false, true, JSONX_EMAIL, PERSON_EMAIL_MAX, &s, err);
 	if (r < 0)
@@ -251,7 +257,7 @@ int person_create(struct db *db, const struct principal *p, struct json_object *
 {
 	struct json_object *payload = json_object_new_object();
 	struct json_object *fields = json_object_new_array();
-	char email[PERSON_EMAIL_MAX + 1];
+	char email[PERSON_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person sp;
 	struct jsonx_err je;
 	int64_t now = (int64_t)time(NULL), id = 0, org_id = 0;
@@ -270,7 +276,7 @@ int person_create(struct db *db, const struct principal *p, struct json_object *
 		rc = person_bad_json(err, &je);
 		goto out;
 	}
-	rc = person_parse(body, true, &sp, email, fields, err);
+	rc = person_parse(body, true, &sp, email, phone, fields, err);
 	if (rc)
 		goto out;
 	r = jsonx_get_bool(body, "consent", true, &consent, &je);
@@ -333,7 +339,7 @@ int person_update(struct db *db, const struct principal *p, int64_t id, struct j
 {
 	struct json_object *payload = json_object_new_object();
 	struct json_object *fields = json_object_new_array();
-	char email[PERSON_EMAIL_MAX + 1];
+	char email[PERSON_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person sp;
 	struct jsonx_err je;
 	int64_t org_id = 0, erased_at = 0;
@@ -354,7 +360,7 @@ int person_update(struct db *db, const struct principal *p, int64_t id, struct j
 		rc = person_bad_json(err, &je);
 		goto out;
 	}
-	rc = person_parse(body, false, &sp, email, fields, err);
+	rc = person_parse(body, false, &sp, email, phone, fields, err);
 	if (rc)
 		goto out;
 	if (!sp.set) {

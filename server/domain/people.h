@@ -21,11 +21,12 @@ struct db;
  * the Latin blocks (U+00A0..U+024F, U+1E00..U+1EFF), spacing modifiers, combining marks and the
  * dashes and quotation marks U+2010..U+201F (no invisible or bidi controls). s must be valid UTF-8. */
 bool person_name_latin_ok(const char *s);
-/* A name in Arabic script: a single line holding at least one Arabic letter (U+0600..U+06FF). */
+/* A name in Arabic script: a single line holding at least one Arabic letter (U+0600..U+06FF) and,
+ * as every name, no invisible or bidi controls (text_is_clean TEXT_NAME: not even ZWNJ/ZWJ). */
 bool person_name_arabic_ok(const char *s);
 
 /* Records a person from a body (name and "consent": true required; name_ar, sex, nationality,
- * phone, email (stored lowercased), lang, org_id optional). Admin or organiser; the person belongs
+ * phone (stored in E.164, text_phone_e164), email (stored lowercased), lang, org_id optional). Admin or organiser; the person belongs
  * to the organiser's organisation (org_id may only repeat it; an admin may name any or none).
  * consent false is DOM_UNPROCESSABLE. consent_at is set to now. *out is the new row. */
 int person_create(struct db *db, const struct principal *p, struct json_object *body,

@@ -209,23 +209,30 @@ static int reg_window(const struct store_reg_event *ev, int64_t now, struct dom_
 	return DOM_OK;
 }
 
-/* Rules on the form that need no database: name, contact, consent. */
+/* Rules on the form that need no database: name, contact, consent. Text follows text_is_clean
+ * (TEXT_NAME) and the phone text_phone_e164, as where the handler parses them. */
 static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 {
-	if (!in->name || !in->name[0] || !text_is_line(in->name) || text_utf8_len(in->name) > REG_NAME_MAX)
+	if (!in->name || !in->name[0] || !text_is_clean(in->name, TEXT_NAME, NULL) ||
+	    text_utf8_len(in->name) > REG_NAME_MAX)
 		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'name' is required: one line of text");
-	if (in->name_ar && !text_is_line(in->name_ar))
+				"field 'name' is required: one line of text without control, invisible or "
+				"bidirectional characters");
+	if (in->name_ar && !text_is_clean(in->name_ar, TEXT_NAME, NULL))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'name_ar' must be one line of text");
-	if (in->nationality && !text_is_line(in->nationality))
+				"field 'name_ar' must be one line of text without control, invisible or "
+				"bidirectional characters");
+	if (in->nationality && !text_is_clean(in->nationality, TEXT_NAME, NULL))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'nationality' must be one line of text");
+				"field 'nationality' must be one line of text without control, invisible or "
+				"bidirectional characters");
 	if (in->email && (strlen(in->email) > REG_EMAIL_MAX || !text_is_email(in->email)))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'email' must be a valid e-mail address");
 	if (in->phone && !text_is_phone(in->phone))
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'phone' must be a phone number");
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'phone' must be a phone number with its country code or a Moroccan "
+				"number");
 	if (in->sex && strcmp(in->sex, "female") && strcmp(in->sex, "male") && strcmp(in->sex, "unspecified"))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'sex' must be female, male or unspecified");
@@ -367,7 +374,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 			 const struct reg_input *in, const char *idem_key, int64_t now,
 			 struct reg_result *res, struct dom_err *err)
 {
-	char email[REG_EMAIL_MAX + 1];
+	char email[REG_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person_new np;
 	struct store_reg_event ev;
 	struct store_reg existing;
@@ -384,6 +391,9 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 		snprintf(email, sizeof(email), "%s", in->email);
 		text_ascii_lower(email);
 	}
+	/* one number however it was typed: the person is found by it and stored with it */
+	if (!in->phone || !text_phone_e164(in->phone, phone))
+		phone[0] = '\0';
 	rc = db_begin(db);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
@@ -406,7 +416,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 	ret = ret ? ret : reg_window(&ev, now, err);
 	if (ret)
 		goto err;
-	rc = store_reg_person_find(db, email[0] ? email : NULL, in->phone, &person_id);
+	rc = store_reg_person_find(db, email[0] ? email : NULL, phone[0] ? phone : NULL, &person_id);
 	if (rc == STORE_OK) {
 		rc = store_reg_get_by_person(db, event_id, person_id, &existing);
 		if (rc == STORE_OK) {
@@ -423,7 +433,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 		    .name_ar = in->name_ar,
 		    .sex = in->sex ? in->sex : "unspecified",
 		    .nationality = in->nationality,
-		    .phone = in->phone,
+		    .phone = phone[0] ? phone : NULL,
 		    .email = email[0] ? email : NULL,
 		    .lang = in->lang ? in->lang : "fr",
 		    .consent_at = now,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/store_phones.h"
 #include "util/log.h"
 
 #define DB_STMT_SLOTS 512
@@ -166,8 +167,14 @@ int db_open(const char *path, int flags, struct db **out, char *err, size_t errl
 		goto err;
 	}
 	if (flags & DB_MIGRATE) {
+		/* migration 0004 normalises phones with majlis_phone_e164() */
+		if (store_phones_register(db)) {
+			snprintf(err, errlen, "cannot prepare %s for migration", path);
+			goto err;
+		}
 		if (db_migrate(db, err, errlen))
 			goto err;
+		store_phones_report(db);
 	} else if (db_schema_version(db) != db_migration_count) {
 		snprintf(err, errlen, "database %s is at schema version %d, this build expects %d%s", path,
 			 db_schema_version(db), db_migration_count,

@@ -429,16 +429,22 @@ static bool jsonx_is_token(const char *s)
 	return true;
 }
 
-/* Whether s is of kind, and if not, what to tell the client (after "field 'x' must "). */
-static bool jsonx_kind_ok(const char *s, enum jsonx_str_kind kind, const char **expect)
+/* Whether s is of kind, and if not, what to tell the client (after "field 'x' must "); for text
+ * kinds, *bad gets the refused code point (text_is_clean), else stays TEXT_BAD_UTF8. */
+static bool jsonx_kind_ok(const char *s, enum jsonx_str_kind kind, const char **expect, uint32_t *bad)
 {
+	*bad = TEXT_BAD_UTF8;
 	switch (kind) {
 	case JSONX_LINE:
+	case JSONX_TITLE:
 		*expect = "be a single line of text without control characters";
-		return text_is_line(s);
+		return text_is_clean(s, kind == JSONX_LINE ? TEXT_NAME : TEXT_TITLE, bad);
 	case JSONX_MULTILINE:
 		*expect = "be text without control characters other than line feed and tab";
-		return text_is_multiline(s);
+		return text_is_clean(s, TEXT_PROSE, bad);
+	case JSONX_SECRET:
+		*expect = "be a single line of text without control characters";
+		return text_is_line(s);
 	case JSONX_EMAIL:
 		*expect = "be a valid e-mail address";
 		return text_is_email(s);
@@ -446,7 +452,8 @@ static bool jsonx_kind_ok(const char *s, enum jsonx_str_kind kind, const char **
 		*expect = "be an absolute http or https URL";
 		return text_is_url(s);
 	case JSONX_PHONE:
-		*expect = "be a phone number of 6 to 20 digits";
+		*expect = "be a phone number with its country code (+221 77 123 45 67, 00221...) or a "
+			  "Moroccan number (06 12 34 56 78)";
 		return text_is_phone(s);
 	case JSONX_DATE:
 		*expect = "be a date in the form YYYY-MM-DD";
@@ -472,6 +479,7 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 {
 	struct json_object *v;
 	const char *s, *expect;
+	uint32_t bad;
 	size_t len;
 	int found;
 
@@ -489,8 +497,14 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 	if (text_utf8_len(s) > max_chars)
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be at most %zu characters", key,
 				  max_chars);
-	if (!jsonx_kind_ok(s, kind, &expect))
+	if (!jsonx_kind_ok(s, kind, &expect, &bad)) {
+		if (bad > 0x9f && bad != TEXT_BAD_UTF8 && bad != 0x2028 && bad != 0x2029)
+			return jsonx_fail(err, jsonx_invalid_field,
+					  "field '%s' must not contain invisible or bidirectional control "
+					  "characters (U+%04" PRIX32 ")",
+					  key, bad);
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must %s", key, expect);
+	}
 	*out = s;
 	return 1;
 }

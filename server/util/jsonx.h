@@ -27,14 +27,16 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
  * (or JSON null) and not required, -1 with err filled when invalid or required-but-absent.
  * Strings point into the json object (valid while it lives). */
 enum jsonx_str_kind {
-	JSONX_LINE,      /* single line: text_is_line */
-	JSONX_MULTILINE, /* text_is_multiline */
-	JSONX_EMAIL,     /* text_is_email */
-	JSONX_URL,       /* text_is_url */
-	JSONX_PHONE,     /* text_is_phone */
-	JSONX_DATE,      /* text_is_date */
+	JSONX_LINE,	      /* a name or label on one line: text_is_clean TEXT_NAME */
+	JSONX_TITLE,	      /* a title on one line: text_is_clean TEXT_TITLE */
+	JSONX_MULTILINE,      /* a description: text_is_clean TEXT_PROSE */
+	JSONX_SECRET,	      /* a password: text_is_line (kept byte for byte, never shown) */
+	JSONX_EMAIL,	      /* text_is_email */
+	JSONX_URL,	      /* text_is_url */
+	JSONX_PHONE,	      /* text_is_phone (the caller stores text_phone_e164 of it) */
+	JSONX_DATE,	      /* text_is_date */
 	JSONX_LOCAL_DATETIME, /* text_is_local_datetime */
-	JSONX_TOKEN,     /* [A-Za-z0-9_-] only */
+	JSONX_TOKEN,	      /* [A-Za-z0-9_-] only */
 };
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err);

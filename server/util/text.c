@@ -5,16 +5,17 @@
 #include "util/text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_EMAIL_MAX	      254
-#define TEXT_EMAIL_LOCAL_MAX  64 /* RFC 5321 4.5.3.1.1 */
-#define TEXT_LABEL_MAX	      63 /* RFC 1035 2.3.4 */
-#define TEXT_URL_MAX	      2048
-#define TEXT_PHONE_MAX	      40 /* octets, separators included */
-#define TEXT_PHONE_DIGITS_MIN 6
-#define TEXT_PHONE_DIGITS_MAX 20
+#define TEXT_EMAIL_MAX		   254
+#define TEXT_EMAIL_LOCAL_MAX	   64 /* RFC 5321 4.5.3.1.1 */
+#define TEXT_LABEL_MAX		   63 /* RFC 1035 2.3.4 */
+#define TEXT_URL_MAX		   2048
+#define TEXT_PHONE_MAX		   40 /* octets, separators included */
+#define TEXT_PHONE_DIGITS_MAX	   20 /* typed digits, before normalisation */
+#define TEXT_PHONE_E164_DIGITS_MIN 8
 
 /*
  * Decodes the code point starting at s[*i] (n bytes in all) into *cp and advances *i.
@@ -143,6 +144,61 @@ bool text_is_line(const char *s)
 bool text_is_multiline(const char *s)
 {
 	return text_check_controls(s, true);
+}
+
+/*
+ * Characters that show nothing or reorder what is shown: Unicode's format characters (Cf: bidi
+ * embeddings, overrides, isolates and marks, zero-width space, joiners, word joiner, invisible
+ * operators, BOM, Arabic number signs, tags), the soft hyphen, and the fillers that render blank
+ * (combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors).
+ * With joiners, ZWNJ U+200C and ZWJ U+200D pass: Persian and Arabic-script words and emoji
+ * sequences need them.
+ */
+static bool text_is_hidden(uint32_t cp, bool joiners)
+{
+	if (cp < 0xad)
+		return false;
+	if (cp == 0x200c || cp == 0x200d)
+		return !joiners;
+	return cp == 0xad || cp == 0x34f || (cp >= 0x600 && cp <= 0x605) || cp == 0x61c || cp == 0x6dd ||
+	       cp == 0x70f || cp == 0x890 || cp == 0x891 || cp == 0x8e2 || cp == 0x115f || cp == 0x1160 ||
+	       cp == 0x17b4 || cp == 0x17b5 || (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x110bd || cp == 0x110cd ||
+	       (cp >= 0x13430 && cp <= 0x1343f) || (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	       (cp >= 0x1d173 && cp <= 0x1d17a) || cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+bool text_is_clean(const char *s, enum text_kind kind, uint32_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool multiline = kind == TEXT_PROSE, joiners = kind != TEXT_NAME;
+	size_t n, i = 0;
+	uint32_t cp, dummy;
+
+	if (!bad)
+		bad = &dummy;
+	*bad = TEXT_BAD_UTF8;
+	if (!s)
+		return false;
+	while (u[i] >= 0x20 && u[i] < 0x7f)
+		i++;
+	if (!u[i])
+		return true;
+	n = i + strlen(s + i);
+	while (i < n) {
+		if (!text_utf8_next(u, n, &i, &cp))
+			return false;
+		if (multiline && (cp == '\n' || cp == '\t'))
+			continue;
+		if (text_is_control(cp) || (!multiline && (cp == 0x2028 || cp == 0x2029)) ||
+		    text_is_hidden(cp, joiners)) {
+			*bad = cp;
+			return false;
+		}
+	}
+	return true;
 }
 
 static bool text_is_alpha(char c)
@@ -328,17 +384,16 @@ bool text_is_url(const char *s)
 }
 
 /*
- * Phone: optional leading '+', then digits, spaces, '-', '.', and non-nested balanced
- * parentheses; 6..20 digits; the first character after '+' is a digit or '(' and the last is a
- * digit, so no surrounding blanks.
+ * The shape a phone number may be typed in: optional leading '+', then digits, spaces, '-', '.',
+ * and non-nested balanced parentheses; the first character after '+' is a digit or '(' and the
+ * last is a digit, so no surrounding blanks. The digits (at most TEXT_PHONE_DIGITS_MAX) go to
+ * digits, NUL-terminated.
  */
-bool text_is_phone(const char *s)
+static bool text_phone_digits(const char *s, char digits[TEXT_PHONE_DIGITS_MAX + 1])
 {
-	size_t n, i, digits = 0;
+	size_t n, i, k = 0;
 	bool open = false;
 
-	if (!s)
-		return false;
 	n = strlen(s);
 	if (n == 0 || n > TEXT_PHONE_MAX)
 		return false;
@@ -351,7 +406,9 @@ bool text_is_phone(const char *s)
 		char c = s[i];
 
 		if (text_is_digit(c)) {
-			digits++;
+			if (k == TEXT_PHONE_DIGITS_MAX)
+				return false;
+			digits[k++] = c;
 		} else if (c == '(') {
 			if (open)
 				return false;
@@ -364,7 +421,60 @@ bool text_is_phone(const char *s)
 			return false;
 		}
 	}
-	return !open && digits >= TEXT_PHONE_DIGITS_MIN && digits <= TEXT_PHONE_DIGITS_MAX;
+	digits[k] = '\0';
+	return !open;
+}
+
+/*
+ * International digits (country code first, no '+') to E.164: Morocco's trunk 0 after 212 is
+ * dropped; a Moroccan number is 212 and 9 digits, the first 5, 6, 7 or 8; any other is 8..15 digits
+ * not starting with 0.
+ */
+static bool text_phone_intl(const char *d, char out[TEXT_PHONE_E164_SIZE])
+{
+	size_t n;
+	bool ok;
+
+	if (strncmp(d, "2120", 4) == 0) {
+		snprintf(out, TEXT_PHONE_E164_SIZE, "+212%s", d + 4);
+	} else {
+		if (strlen(d) > TEXT_PHONE_E164_SIZE - 2)
+			return false;
+		snprintf(out, TEXT_PHONE_E164_SIZE, "+%s", d);
+	}
+	n = strlen(out) - 1;
+	ok = out[1] != '0' && n >= TEXT_PHONE_E164_DIGITS_MIN && n <= TEXT_PHONE_E164_SIZE - 2;
+	if (ok && strncmp(out, "+212", 4) == 0)
+		ok = n == 12 && out[4] >= '5' && out[4] <= '8';
+	if (!ok)
+		out[0] = '\0';
+	return ok;
+}
+
+bool text_phone_e164(const char *s, char out[TEXT_PHONE_E164_SIZE])
+{
+	char digits[TEXT_PHONE_DIGITS_MAX + 1];
+
+	out[0] = '\0';
+	if (!s || !text_phone_digits(s, digits))
+		return false;
+	if (s[0] == '+')
+		return text_phone_intl(digits, out);
+	if (digits[0] == '0' && digits[1] == '0')
+		return text_phone_intl(digits + 2, out);
+	/* a national Moroccan number: 0 and 9 digits */
+	if (digits[0] == '0' && strlen(digits) == 10 && digits[1] >= '5' && digits[1] <= '8') {
+		snprintf(out, TEXT_PHONE_E164_SIZE, "+212%s", digits + 1);
+		return true;
+	}
+	return false;
+}
+
+bool text_is_phone(const char *s)
+{
+	char e164[TEXT_PHONE_E164_SIZE];
+
+	return text_phone_e164(s, e164);
 }
 
 /* Reads exactly n decimal digits from s into *v; false if any is not a digit. */

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool text_utf8_valid(const char *s, size_t n);
@@ -16,12 +17,37 @@ size_t text_utf8_len(const char *s);
 bool text_is_line(const char *s);
 /* Multi-line text: valid UTF-8, controls other than \n and \t refused (\r refused too). */
 bool text_is_multiline(const char *s);
+/* What a field of text is for, which decides the characters it may hold (text_is_clean). */
+enum text_kind {
+	TEXT_NAME,  /* a name or label on one line: people, organisations, venues, rooms, tokens */
+	TEXT_TITLE, /* a title on one line: like a name, but ZWNJ/ZWJ (U+200C/U+200D) allowed */
+	TEXT_PROSE, /* a description: as a title, and line feeds, tabs and U+2028/U+2029 too */
+};
+#define TEXT_BAD_UTF8 0x110000u /* *bad of text_is_clean for ill-formed UTF-8 */
+/*
+ * The one rule for human text that enters: well-formed UTF-8 without C0/C1 controls or DEL
+ * (TEXT_PROSE: except \n and \t), without U+2028/U+2029 on one line, and without invisible or
+ * bidirectional format characters (U+202A..U+202E, U+2066..U+2069, U+200B..U+200F, U+061C, U+FEFF,
+ * U+2060..U+2064, U+00AD, the rest of Unicode's Cf, and blank fillers) — an override such as U+202E
+ * shows a name reversed on a check-in list. ZWNJ and ZWJ are refused in names only. On false, *bad
+ * (when not NULL) gets the first refused code point, or TEXT_BAD_UTF8.
+ */
+bool text_is_clean(const char *s, enum text_kind kind, uint32_t *bad);
 /* A plausible address: one '@', non-empty local part and a dotted domain, ASCII printable only,
  * no spaces, no double quotes, no angle brackets, <= 254 octets. */
 bool text_is_email(const char *s);
 /* An absolute http(s) URL, ASCII printable only, no spaces, quotes or angle brackets, <= 2048 octets. */
 bool text_is_url(const char *s);
-/* A phone number: optional leading '+', then digits, spaces, dashes, dots, parentheses; 6..20 digits. */
+#define TEXT_PHONE_E164_SIZE 17 /* '+', at most 15 digits, NUL */
+/*
+ * A phone number as typed to E.164 ("+212612345678"), Morocco being the default region: digits with
+ * spaces, dots, dashes and parentheses (stripped), a leading "+" or "00" before the country code, or
+ * a national Moroccan number "0" + 9 digits (5, 6, 7 or 8 first). Morocco's trunk 0 after +212 is
+ * dropped ("+212 0612..." is "+212612..."); +212 takes exactly 9 digits; other countries 8..15 digits
+ * in all. Returns false (out "") for anything else. out has TEXT_PHONE_E164_SIZE bytes.
+ */
+bool text_phone_e164(const char *s, char out[TEXT_PHONE_E164_SIZE]);
+/* Whether text_phone_e164 accepts s. */
 bool text_is_phone(const char *s);
 /* "YYYY-MM-DD" naming a real calendar date. */
 bool text_is_date(const char *s);

@@ -81,6 +81,80 @@ class T(Checks):
                 failures.append("stored data changed")
             expect(not failures, "\n  " + "\n  ".join(failures))
 
+    # Invisible and bidirectional controls: one rule at every door where a name, title or label enters.
+    HIDDEN = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+              "\u200e", "\u200f", "\u061c", "\u200b", "\ufeff", "\u2060", "\u2061", "\u2062", "\u2063",
+              "\u2064", "\u00ad", "\u180e", "\U000e0041"]
+    JOINERS = ["\u200c", "\u200d"]  # refused in names, allowed in titles and descriptions
+
+    def test_invisible_and_bidi_characters_refused_at_every_entry(self):
+        with Server() as srv:
+            admin = srv.token("admin")
+
+            def made(method, path, body):
+                return expect_status(srv.request(method, path, body=body, token=admin), 201 if method == "POST" else 200)
+
+            org = made("POST", "/api/v1/organisations", {"name": "Association Nour", "kind": "ngo"})["id"]
+            venue = made("POST", "/api/v1/venues", {"name": "Centre Nour", "city": "Rabat"})["id"]
+            room = made("POST", f"/api/v1/venues/{venue}/rooms", {"name": "Salle 1", "capacity": 20})["id"]
+            ppl = made("POST", "/api/v1/people", {"name": "Amina Tazi", "consent": True, "org_id": org})["id"]
+            ev = made("POST", "/api/v1/events", {"type": "training", "capacity": 10, "title_fr": "Atelier",
+                                                 "org_id": org})["id"]
+            ses = made("POST", f"/api/v1/events/{ev}/sessions", {"starts_local": "2031-10-15T09:00",
+                                                                "ends_local": "2031-10-15T12:00"})["id"]
+            name, arabic = "Amina{}Tazi", "\u0623\u0645\u064a\u0646\u0629{}\u062a\u0627\u0632\u064a"
+            title, prose = "Atelier{}Rabat", "Ligne 1\nLigne{}2"
+            # (method, path, body without the field, field, template, kind)
+            doors = [
+                ("POST", "/api/v1/organisations", {"kind": "ngo"}, "name", name, "name"),
+                ("POST", "/api/v1/organisations", {"name": "Association X", "kind": "ngo"}, "city", name, "name"),
+                ("POST", "/api/v1/organisations", {"name": "Association Y", "kind": "ngo"}, "contact_name", name,
+                 "name"),
+                ("PATCH", f"/api/v1/organisations/{org}", {}, "name", name, "name"),
+                ("POST", "/api/v1/venues", {"city": "Rabat"}, "name", name, "name"),
+                ("POST", "/api/v1/venues", {"name": "Centre X"}, "city", name, "name"),
+                ("PATCH", f"/api/v1/venues/{venue}", {}, "address", name, "name"),
+                ("POST", f"/api/v1/venues/{venue}/rooms", {"capacity": 5}, "name", name, "name"),
+                ("PATCH", f"/api/v1/rooms/{room}", {}, "name", name, "name"),
+                ("POST", "/api/v1/people", {"consent": True, "org_id": org}, "name", name, "name"),
+                ("POST", "/api/v1/people", {"name": "Amina Tazi", "consent": True, "org_id": org}, "name_ar", arabic,
+                 "name"),
+                ("PATCH", f"/api/v1/people/{ppl}", {}, "name", name, "name"),
+                ("PATCH", f"/api/v1/people/{ppl}", {}, "name_ar", arabic, "name"),
+                ("POST", "/api/v1/events", {"type": "training", "capacity": 5, "org_id": org}, "title_fr", title,
+                 "title"),
+                ("POST", "/api/v1/events", {"type": "training", "capacity": 5, "org_id": org}, "title_ar", title,
+                 "title"),
+                ("PATCH", f"/api/v1/events/{ev}", {}, "title_en", title, "title"),
+                ("PATCH", f"/api/v1/events/{ev}", {}, "description_fr", prose, "title"),
+                ("POST", f"/api/v1/events/{ev}/sessions", {"starts_local": "2031-10-16T09:00",
+                                                          "ends_local": "2031-10-16T12:00"}, "title", title, "title"),
+                ("PATCH", f"/api/v1/sessions/{ses}", {}, "title", title, "title"),
+                ("POST", f"/api/v1/events/{ev}/registrations", {"email": "reg@example.org", "consent": True}, "name",
+                 name, "name"),
+                ("POST", f"/api/v1/events/{ev}/registrations", {"name": "Amina Tazi", "email": "reg@example.org",
+                                                               "consent": True}, "name_ar", arabic, "name"),
+                ("POST", "/api/v1/tokens", {"role": "viewer"}, "label", name, "name"),
+            ]
+            failures = []
+            before = snapshot(srv.db)
+            for method, path, base, field, template, kind in doors:
+                for c in self.HIDDEN + (self.JOINERS if kind == "name" else []):
+                    r = srv.request(method, path, body=dict(base, **{field: template.format(c)}), token=admin)
+                    err = (r.json or {}).get("error") if isinstance(r.json, dict) else None
+                    want = "U+%04X" % ord(c)
+                    if r.status != 400 or not err or err.get("code") != "invalid_field" or \
+                            f"'{field}'" not in err.get("message", "") or want not in err.get("message", ""):
+                        failures.append(f"{method} {path} {field} with {want}: {r.status} {r.body[:160]!r}")
+            if snapshot(srv.db) != before:
+                failures.append("stored data changed")
+            expect(not failures, "\n  " + "\n  ".join(failures))
+            # joiners stay where scripts and emoji need them: titles and descriptions
+            e = made("POST", "/api/v1/events", {"type": "training", "capacity": 5, "org_id": org,
+                                                "title_fr": "Atelier \U0001f469\u200d\U0001f3eb",
+                                                "description_fr": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"})
+            expect(e["title_fr"] == "Atelier \U0001f469\u200d\U0001f3eb", "ZWJ kept in a title", e)
+
 
 if __name__ == "__main__":
     T().run()

@@ -34,7 +34,7 @@ class T(Checks):
     def test_register_confirmed(self):
         ev = add_event(self.srv, self.org_a, capacity=5)
         body = person(name="Fatima Zahra", name_ar="فاطمة الزهراء", sex="female", nationality="SN",
-                      phone="+212 600 000 001")
+                      phone="+212 655 000 001")
         r = register(self.srv, ev, body)
         j = expect_status(r, 201)
         reg = j["registration"]
@@ -84,6 +84,32 @@ class T(Checks):
         pb = person(email=None, phone="+212 611 222 333")
         expect_status(register(self.srv, ev, pb), 201)
         expect_status(register(self.srv, ev, dict(pb, name="Other")), 200)
+
+    def test_one_phone_typed_four_ways_is_one_person_with_one_seat(self):
+        ev = add_event(self.srv, self.org_a, capacity=4)
+        before = counts(self.srv)
+        forms = ["+212 613 34 56 78", "+212613345678", "00212613345678", "0613345678", "06.13.34.56.78"]
+        first = expect_status(register(self.srv, ev, person(email=None, phone=forms[0], name="Salma Idrissi")), 201)
+        for f in forms[1:]:
+            again = expect_status(register(self.srv, ev, person(email=None, phone=f, name="Salma Idrissi")), 200)
+            expect(again.get("existing") is True and again["registration"]["id"] == first["registration"]["id"]
+                   and "token" not in again, f"{f}: the same registration", again)
+        after = counts(self.srv)
+        expect(after["people"] == before["people"] + 1 and after["registrations"] == before["registrations"] + 1,
+               "one person, one seat", after)
+        phone = db_one(self.srv, "SELECT p.phone FROM people p JOIN registrations r ON r.person_id = p.id "
+                                 "WHERE r.id = ?", (first["registration"]["id"],))[0]
+        expect(phone == "+212613345678", "stored in E.164", phone)
+        # a foreign number, in + or 00 form
+        sn = expect_status(register(self.srv, ev, person(email=None, phone="+221 77 613 45 67")), 201)
+        expect_status(register(self.srv, ev, person(email=None, phone="00221776134567")), 200)
+        phone = db_one(self.srv, "SELECT p.phone FROM people p JOIN registrations r ON r.person_id = p.id "
+                                 "WHERE r.id = ?", (sn["registration"]["id"],))[0]
+        expect(phone == "+221776134567", "foreign number in E.164", phone)
+        for bad in ("613345678", "+212 913 34 56 78", "+212 613 34 56 7", "+1234567", "0044"):
+            r = register(self.srv, ev, person(email=None, phone=bad))
+            expect_error(r, 400, "invalid_field")
+            expect("'phone'" in r.json["error"]["message"], bad, r)
 
     def test_registering_again_after_cancelling_reopens(self):
         """A participant who cancelled (or declined) and registers again gets their place back in the normal
@@ -244,8 +270,8 @@ class T(Checks):
         j = expect_status(r, 200)
         expect(j["total"] == 3 and len(j["items"]) == 3, "", r)
         it = j["items"][0]
-        expect(it["email"] == bodies[0]["email"].lower() and it["phone"] == bodies[0]["phone"] and it["name"],
-               "contact data", it)
+        expect(it["email"] == bodies[0]["email"].lower() and it["phone"] == "+212600000000" and it["name"],
+               "contact data (the phone in E.164)", it)
         expect(j["items"][2]["waitlist_position"] == 2, "positions", j)
         j = expect_status(self.srv.get(f"/api/v1/events/{ev}/registrations?status=waitlisted&limit=1&offset=1",
                                        token=self.admin), 200)

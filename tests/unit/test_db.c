@@ -78,6 +78,122 @@ static void migrates_from_every_older_version(void **state)
 	}
 }
 
+/*
+ * A database at schema 3 holding one phone typed four ways (four people, four registrations to one
+ * event, attendance on two of them), and the people who must not be merged: another name on the same
+ * phone, another organisation, an erased person, a different e-mail; and a phone that cannot be read.
+ */
+static const char phones_v3[] =
+    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
+    " (1, 'Org A', 'ngo', 0, 0), (2, 'Org B', 'ngo', 0, 0);"
+    "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) VALUES "
+    " (1, 'training', 'Atelier', 1, 2, 0, 0), (2, 'training', 'Suite', 1, 10, 0, 0);"
+    "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
+    " end_offset, created_at, updated_at) VALUES "
+    " (1, 1, '2026-10-15T09:00:00', '2026-10-15T12:00:00', 'Africa/Casablanca', 100, 200, 3600, 3600, 0, 0),"
+    " (2, 1, '2026-10-16T09:00:00', '2026-10-16T12:00:00', 'Africa/Casablanca', 300, 400, 3600, 3600, 0, 0);"
+    "INSERT INTO people (id, org_id, name, name_ar, nationality, phone, email, erased_at, created_at, "
+    "updated_at)"
+    " VALUES"
+    " (10, 1, 'Salma Idrissi', NULL, NULL, '+212 612 34 56 78', NULL, NULL, 1, 1),"
+    " (11, 1, 'Salma Idrissi', NULL, 'MA', '+212612345678', NULL, NULL, 2, 2),"
+    " (12, 1, 'salma idrissi ', 'سلمى', NULL, '00212612345678', 'salma@example.ma', NULL, 3, 3),"
+    " (13, 1, 'Salma Idrissi', NULL, NULL, '0612345678', NULL, NULL, 4, 4),"
+    " (20, 1, 'Youssef Idrissi', NULL, NULL, '06 12 34 56 78', NULL, NULL, 5, 5),"
+    " (21, 2, 'Salma Idrissi', NULL, NULL, '0612345678', NULL, NULL, 6, 6),"
+    " (22, 1, '(erased)', NULL, NULL, '0612345678', NULL, 9, 7, 7),"
+    " (30, 1, 'Awa Ba', NULL, NULL, '+221 77 123 45 67', 'awa@example.sn', NULL, 8, 8),"
+    " (31, 1, 'Awa Ba', NULL, NULL, '00221771234567', 'awa.ba@example.sn', NULL, 9, 9),"
+    " (40, 1, 'Omar Tazi', NULL, NULL, '123456', NULL, NULL, 10, 10);"
+    "INSERT INTO registrations (id, event_id, person_id, status, token_hash, waitlist_seq,"
+    " attendance_confirmed_at, created_at, updated_at) VALUES"
+    " (100, 1, 10, 'waitlisted', 'h100', 5, NULL, 1, 1),"
+    " (101, 1, 11, 'confirmed', 'h101', NULL, NULL, 2, 2),"
+    " (102, 1, 12, 'pending', 'h102', NULL, 77, 3, 3),"
+    " (103, 1, 13, 'cancelled', 'h103', NULL, NULL, 4, 4),"
+    " (104, 2, 13, 'confirmed', 'h104', NULL, NULL, 4, 4),"
+    " (105, 1, 20, 'confirmed', 'h105', NULL, NULL, 5, 5);"
+    "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) VALUES"
+    " (1, 101, 'absent', 'manual', 50), (1, 100, 'present', 'qr', 60), (2, 102, 'excused', 'manual', 70);"
+    "UPDATE sessions SET facilitator_id = 13 WHERE id = 2;"
+    "INSERT INTO outbox (kind, person_id, payload, created_at, not_before) VALUES"
+    " ('registration.confirmed', 12, '{}', 0, 0);"
+    "INSERT INTO calendar_tokens (token_hash, owner_kind, owner_id, created_at) VALUES ('c1', 'person', 11, "
+    "0);";
+
+static void migration_4_merges_one_phone_typed_four_ways(void **state)
+{
+	char path[256], err[256];
+	struct db *db;
+	sqlite3 *raw;
+
+	(void)state;
+	temp_path(path, sizeof(path), "phones");
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	for (int i = 0; i < 3; i++) {
+		char *sql = strndup((const char *)db_migration_sql[i], db_migration_len[i]);
+
+		assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+		free(sql);
+	}
+	assert_int_equal(sqlite3_exec(raw, phones_v3, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	assert_true(db_integrity_ok(db));
+	assert_int_equal(scalar(db, "PRAGMA foreign_key_check"), -1); /* no row: nothing dangles */
+	/* phones in E.164; the unreadable one kept as it was */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE phone = '+212612345678'"),
+			 4); /* 10, 20, 21, 22 */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE phone = '+221771234567'"), 2);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id = 40 AND phone = '123456'"), 1);
+	/* the four Salmas of Org A are the oldest one, completed from the others */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id IN (11, 12, 13)"), 0);
+	assert_int_equal(scalar(db,
+				"SELECT count(*) FROM people WHERE id = 10 AND name = 'Salma Idrissi' AND "
+				"name_ar = 'سلمى' AND nationality = 'MA' AND email = 'salma@example.ma'"),
+			 1);
+	/* the same phone under another name, in another organisation, erased, or with another e-mail:
+	 * not merged */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id IN (20, 21, 22, 30, 31)"), 5);
+	/* one registration to event 1, the best of four: confirmed; attendance says the most it knew */
+	assert_int_equal(
+	    scalar(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND person_id = 10"), 1);
+	assert_int_equal(scalar(db, "SELECT id FROM registrations WHERE event_id = 1 AND person_id = 10 AND "
+				    "status = 'confirmed' AND attendance_confirmed_at = 77"),
+			 101);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM registrations WHERE id IN (100, 102, 103)"), 0);
+	assert_int_equal(
+	    scalar(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 1 "
+		       "AND status = 'present' AND method = 'qr'"),
+	    1);
+	assert_int_equal(
+	    scalar(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 2 "
+		       "AND status = 'excused'"),
+	    1);
+	/* seats are only released: event 1 keeps its 2 confirmed (101, 105) of 2 seats */
+	assert_int_equal(
+	    scalar(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND status = 'confirmed'"), 2);
+	/* the merged person's other registration, session, mail and calendar token follow */
+	assert_int_equal(scalar(db, "SELECT person_id FROM registrations WHERE id = 104"), 10);
+	assert_int_equal(scalar(db, "SELECT facilitator_id FROM sessions WHERE id = 2"), 10);
+	assert_int_equal(scalar(db, "SELECT person_id FROM outbox"), 10);
+	assert_int_equal(scalar(db, "SELECT owner_id FROM calendar_tokens"), 10);
+	/* change-log rows with ids only */
+	assert_int_equal(
+	    scalar(db,
+		   "SELECT count(*) FROM change_log WHERE topic = 'person:10' AND kind = "
+		   "'person.merged' AND org_id = 1 AND payload = '{\"id\":10,\"merged_ids\":[11,12,13]}'"),
+	    1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log WHERE topic = 'event:1' AND kind = "
+				    "'registrations.merged' AND payload = '{\"removed_ids\":[100,102,103]}'"),
+			 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log"), 2);
+	db_close(db);
+	unlink(path);
+}
+
 static void refuses_newer_and_unmigrated_databases(void **state)
 {
 	char path[256], err[256];
@@ -202,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrates_from_every_older_version),
+		cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
 		cmocka_unit_test(refuses_newer_and_unmigrated_databases),
 		cmocka_unit_test(binds_and_results),
 		cmocka_unit_test(busy_database_maps_to_store_busy),

@@ -242,7 +242,8 @@ static const char fixture[] =
     "\"ml\":\"first\\nsecond\",\"crlf\":\"x\\r\\ny\",\"empty\":\"\",\"e5\":\"\\u00e9\\u00e9\\u00e9"
     "\\u00e9\\u00e9\",\"n\":5,\"neg\":-3,\"big\":9223372036854775807,"
     "\"small\":-9223372036854775808,\"dbl\":1.5,\"whole\":2.0,\"s5\":\"5\",\"t\":true,"
-    "\"f\":false,\"nul\":null,\"arr\":[],\"obj\":{},\"lang\":\"ar\",\"LANG\":\"AR\"}";
+    "\"f\":false,\"nul\":null,\"arr\":[],\"obj\":{},\"lang\":\"ar\",\"LANG\":\"AR\","
+    "\"rlo\":\"\\u202eAmina\",\"zwj\":\"a\\u200db\",\"shy\":\"Ami\\u00adna\"}";
 
 static struct json_object *load_fixture(void)
 {
@@ -296,9 +297,32 @@ static void test_get_str(void **state)
 	    {"url", true, JSONX_URL, 2048, 1, NULL, "https://example.com/e/1"},
 	    {"email", true, JSONX_URL, 2048, -1, "invalid_field",
 	     "field 'email' must be an absolute http or https URL"},
+	    /* invisible and bidi controls: the code point is named; passwords keep theirs */
+	    {"rlo", true, JSONX_LINE, 100, -1, "invalid_field",
+	     "field 'rlo' must not contain invisible or bidirectional control characters (U+202E)"},
+	    {"rlo", true, JSONX_TITLE, 100, -1, "invalid_field",
+	     "field 'rlo' must not contain invisible or bidirectional control characters (U+202E)"},
+	    {"rlo", true, JSONX_MULTILINE, 100, -1, "invalid_field",
+	     "field 'rlo' must not contain invisible or bidirectional control characters (U+202E)"},
+	    {"rlo", true, JSONX_SECRET, 100, 1, NULL,
+	     "\xe2\x80\xae"
+	     "Amina"},
+	    {"shy", true, JSONX_LINE, 100, -1, "invalid_field",
+	     "field 'shy' must not contain invisible or bidirectional control characters (U+00AD)"},
+	    {"zwj", true, JSONX_LINE, 100, -1, "invalid_field",
+	     "field 'zwj' must not contain invisible or bidirectional control characters (U+200D)"},
+	    {"zwj", true, JSONX_TITLE, 100, 1, NULL,
+	     "a\xe2\x80\x8d"
+	     "b"},
+	    {"zwj", true, JSONX_MULTILINE, 100, 1, NULL,
+	     "a\xe2\x80\x8d"
+	     "b"},
+	    {"crlf", true, JSONX_SECRET, 100, -1, "invalid_field",
+	     "field 'crlf' must be a single line of text without control characters"},
 	    {"phone", true, JSONX_PHONE, 40, 1, NULL, "+216 71 123 456"},
 	    {"name", true, JSONX_PHONE, 40, -1, "invalid_field",
-	     "field 'name' must be a phone number of 6 to 20 digits"},
+	     "field 'name' must be a phone number with its country code (+221 77 123 45 67, 00221...) "
+	     "or a Moroccan number (06 12 34 56 78)"},
 	    {"day", true, JSONX_DATE, 10, 1, NULL, "2028-02-29"},
 	    {"badday", true, JSONX_DATE, 10, -1, "invalid_field",
 	     "field 'badday' must be a date in the form YYYY-MM-DD"},

@@ -209,6 +209,24 @@ static void test_create_validation(void **state)
 	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"Awa\"}", DOM_INVALID, "invalid_field"},
 	    {"{\"name\":\"\xd8\xa3\xd9\x88\xd8\xa7\",\"consent\":true}", DOM_INVALID, "invalid_field"},
 	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"nick\":\"x\"}", DOM_INVALID, "unknown_field"},
+	    /* invisible and bidi controls, in every name field (ZWNJ/ZWJ too: a name is no emoji) */
+	    {"{\"name\":\"\\u202eAwa Ba\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa\\u200bBa\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa\\u00adBa\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa\\u2066Ba\\u2069\",\"consent\":true}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"\\u202e\xd8\xa3\xd9\x88\xd8\xa7\"}",
+	     DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"\xd8\xa3\\u200f\xd9\x88\xd8\xa7\"}",
+	     DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"\xd8\xa3\\u061c\xd9\x88\xd8\xa7\"}",
+	     DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"name_ar\":\"\xd8\xa3\\u200d\xd9\x88\xd8\xa7\"}",
+	     DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"nationality\":\"SN\\ufeff\"}", DOM_INVALID,
+	     "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"phone\":\"612345678\"}", DOM_INVALID, "invalid_field"},
+	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"phone\":\"+212 912 34 56 78\"}", DOM_INVALID,
+	     "invalid_field"},
 	    {"{\"name\":\"Awa Ba\",\"consent\":true,\"org_id\":999}", DOM_FORBIDDEN, "forbidden"},
 	};
 	struct json_object *body, *out;
@@ -256,6 +274,37 @@ static int64_t make_person(const struct principal *p, const char *json)
 	json_object_put(out);
 	json_object_put(body);
 	return id;
+}
+
+/* One number typed four ways is stored one way (E.164), on create and on update. */
+static void test_phone_stored_e164(void **state)
+{
+	static const char *const forms[] = {"+212 612 34 56 78", "+212612345678",  "00212612345678",
+					    "0612345678",	 "06.12.34.56.78", "+212 (0)6 12 34 56 78"};
+	char json[160], sql[96];
+	struct json_object *body, *out;
+	struct dom_err e;
+	int64_t id, seq;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(forms); i++) {
+		snprintf(json, sizeof(json), "{\"name\":\"Salma Idrissi\",\"consent\":true,\"phone\":\"%s\"}",
+			 forms[i]);
+		id = make_person(&fx.org_a_p, json);
+		snprintf(sql, sizeof(sql), "SELECT phone = '+212612345678' FROM people WHERE id = %lld",
+			 (long long)id);
+		if (scalar(sql) != 1)
+			fail_msg("form %zu \"%s\" not stored as +212612345678", i, forms[i]);
+		snprintf(json, sizeof(json), "{\"phone\":\"00221 77 123 45 67\"}");
+		body = parse(json);
+		out = NULL;
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(person_update(fx.db, &fx.org_a_p, id, body, &out, &seq, &e), DOM_OK);
+		assert_string_equal(get_str(out, "phone"), "+221771234567");
+		json_object_put(out);
+		json_object_put(body);
+	}
 }
 
 static void test_visibility(void **state)
@@ -380,11 +429,9 @@ static void test_erase(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_latin_names),
-	    cmocka_unit_test(test_arabic_names),
-	    cmocka_unit_test(test_create_validation),
-	    cmocka_unit_test(test_visibility),
-	    cmocka_unit_test(test_erase),
+	    cmocka_unit_test(test_latin_names),	      cmocka_unit_test(test_arabic_names),
+	    cmocka_unit_test(test_create_validation), cmocka_unit_test(test_phone_stored_e164),
+	    cmocka_unit_test(test_visibility),	      cmocka_unit_test(test_erase),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -293,38 +293,216 @@ static void test_is_url(void **state)
 	assert_false(text_is_url(long_url));
 }
 
-static void test_is_phone(void **state)
+/* One phone number as typed and its E.164 form (NULL: refused). */
+struct phone_case {
+	const char *in;
+	const char *e164;
+};
+
+static void test_phone_e164(void **state)
 {
-	static const struct text_case cases[] = {
-	    {"+216 71 123 456", true},
-	    {"+33 (0)1 23 45 67 89", true},
-	    {"(555) 123-4567", true},
-	    {"555.123.4567", true},
-	    {"123456", true},		    /* 6 digits: the fewest */
-	    {"12345678901234567890", true}, /* 20 digits: the most */
-	    {"+44-20-7946-0958", true},
-	    {"12345", false},
-	    {"123456789012345678901", false},
-	    {"", false},
-	    {"+", false},
-	    {"++216 71 123 456", false},
-	    {"216+71123456", false},
-	    {"+216 71 123 456 ext 7", false},
-	    {"+216/71/123/456", false},
-	    {" 71123456", false},
-	    {"71123456 ", false},
-	    {"71123456-", false},
-	    {"(555 123-4567", false},
-	    {"555) 123-4567", false},
-	    {"((555)) 123-4567", false},
-	    {"+216 71 123 456\r\n", false},
-	    {"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", false}, /* Arabic-Indic digits */
-	    {"- - - - - - - - - - - - - - - - - - - - 123456", false},	 /* past 40 octets */
+	static const struct phone_case cases[] = {
+	    /* one Moroccan mobile, typed four ways (and a few more): one number */
+	    {"+212 612 34 56 78", "+212612345678"},
+	    {"+212612345678", "+212612345678"},
+	    {"00212612345678", "+212612345678"},
+	    {"0612345678", "+212612345678"},
+	    {"06 12 34 56 78", "+212612345678"},
+	    {"06.12.34.56.78", "+212612345678"},
+	    {"06-12-34-56-78", "+212612345678"},
+	    {"+212 (0)6 12 34 56 78", "+212612345678"}, /* trunk 0 after the country code */
+	    {"+2120612345678", "+212612345678"},
+	    {"00212 0612345678", "+212612345678"},
+	    {"0712345678", "+212712345678"},	/* mobile 7 */
+	    {"0522 12 34 56", "+212522123456"}, /* fixed line, Casablanca */
+	    {"0801 00 11 22", "+212801001122"}, /* 8: services */
+	    /* foreign numbers in + or 00 form */
+	    {"+221 77 123 45 67", "+221771234567"},	/* Senegal */
+	    {"00225 07 12 34 56 78", "+2250712345678"}, /* Côte d'Ivoire keeps its leading 0 */
+	    {"+224 621 12 34 56", "+224621123456"},	/* Guinea */
+	    {"+223 76 12 34 56", "+22376123456"},	/* Mali */
+	    {"+237 6 71 23 45 67", "+237671234567"},	/* Cameroon */
+	    {"+243 81 234 5678", "+243812345678"},	/* DR Congo */
+	    {"+963 944 123 456", "+963944123456"},	/* Syria */
+	    {"+234 802 123 4567", "+2348021234567"},	/* Nigeria */
+	    {"+216 71 123 456", "+21671123456"},	/* Tunisia */
+	    {"+33 1 23 45 67 89", "+33123456789"},	/* France */
+	    {"+1 (555) 123-4567", "+15551234567"},
+	    {"+49 1234 5678", "+4912345678"},	      /* 10 digits: within 8..15 */
+	    {"+123456789012345", "+123456789012345"}, /* 15 digits: the most */
+	    {"+1234567", NULL},			      /* 7 digits: too few */
+	    {"+1234567890123456", NULL},	      /* 16 digits: too many */
+	    {"+0612345678", NULL},		      /* no country code starts with 0 */
+	    {"000612345678", NULL},
+	    {"+212 612 34 56 7", NULL}, /* Morocco: 9 digits after +212 */
+	    {"+212 612 34 56 789", NULL},
+	    {"+212 912 34 56 78", NULL}, /* Morocco: 5, 6, 7 or 8 first */
+	    {"0912345678", NULL},
+	    {"061234567", NULL}, /* national: 10 digits */
+	    {"06123456789", NULL},
+	    {"612345678", NULL}, /* no 0, no country code: which country? */
+	    {"555.123.4567", NULL},
+	    {"12345", NULL},
+	    {"", NULL},
+	    {"+", NULL},
+	    {"++212612345678", NULL},
+	    {"212+612345678", NULL},
+	    {"+212 612 34 56 78 ext 7", NULL},
+	    {"+212/612/34/56/78", NULL},
+	    {" 0612345678", NULL},
+	    {"0612345678 ", NULL},
+	    {"0612345678-", NULL},
+	    {"(06 12345678", NULL},
+	    {"06) 12345678", NULL},
+	    {"((06)) 12345678", NULL},
+	    {"0612345678\r\n", NULL},
+	    {"\xd9\xa0\xd9\xa6\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6\xd9\xa7\xd9\xa8",
+	     NULL},							  /* Arabic-Indic */
+	    {"- - - - - - - - - - - - - - - - - - - - 0612345678", NULL}, /* past 40 octets */
+	    {"+2120000000000000000000", NULL},
 	};
+	char out[TEXT_PHONE_E164_SIZE];
+	size_t i;
 
 	(void)state;
-	run_cases("phone", text_is_phone, cases, N_ELEMS(cases));
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		bool ok = text_phone_e164(cases[i].in, out);
+
+		if (ok != (cases[i].e164 != NULL) || (ok && strcmp(out, cases[i].e164)) || (!ok && out[0]))
+			fail_msg("phone case %zu \"%s\": expected %s, got %s \"%s\"", i, cases[i].in,
+				 cases[i].e164 ? cases[i].e164 : "refusal", ok ? "" : "refusal", out);
+		assert_int_equal(text_is_phone(cases[i].in), ok);
+		/* E.164 is a fixed point */
+		if (ok) {
+			char again[TEXT_PHONE_E164_SIZE];
+
+			assert_true(text_phone_e164(out, again));
+			assert_string_equal(again, out);
+		}
+	}
+	assert_false(text_phone_e164(NULL, out));
 	assert_false(text_is_phone(NULL));
+}
+
+/* A code point refused (or passed) by text_is_clean for each kind. */
+struct clean_case {
+	uint32_t cp;
+	bool name, title, prose;
+};
+
+/* Writes cp as UTF-8 into out (at least 5 bytes). */
+static void utf8_put(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		out[1] = '\0';
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		out[2] = '\0';
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		out[3] = '\0';
+	} else {
+		out[0] = (char)(0xf0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[3] = (char)(0x80 | (cp & 0x3f));
+		out[4] = '\0';
+	}
+}
+
+static void test_is_clean(void **state)
+{
+	static const struct clean_case cases[] = {
+	    /* refused everywhere: bidi embeddings, overrides, isolates and marks */
+	    {0x202a, false, false, false},
+	    {0x202b, false, false, false},
+	    {0x202c, false, false, false},
+	    {0x202d, false, false, false},
+	    {0x202e, false, false, false},
+	    {0x2066, false, false, false},
+	    {0x2067, false, false, false},
+	    {0x2068, false, false, false},
+	    {0x2069, false, false, false},
+	    {0x200e, false, false, false},
+	    {0x200f, false, false, false},
+	    {0x061c, false, false, false},
+	    /* zero-width and invisible */
+	    {0x200b, false, false, false},
+	    {0xfeff, false, false, false},
+	    {0x2060, false, false, false},
+	    {0x2061, false, false, false},
+	    {0x2062, false, false, false},
+	    {0x2063, false, false, false},
+	    {0x2064, false, false, false},
+	    {0x00ad, false, false, false},
+	    {0x034f, false, false, false},
+	    {0x180e, false, false, false},
+	    {0x3164, false, false, false},
+	    {0x0600, false, false, false},
+	    {0xfff9, false, false, false},
+	    {0xe0001, false, false, false},
+	    {0xe0041, false, false, false},
+	    {0x1d173, false, false, false},
+	    /* C0 and C1 controls, DEL */
+	    {0x01, false, false, false},
+	    {0x1b, false, false, false},
+	    {0x7f, false, false, false},
+	    {0x85, false, false, false},
+	    {0x9f, false, false, false},
+	    {'\r', false, false, false},
+	    /* line breaks: prose only */
+	    {'\n', false, false, true},
+	    {'\t', false, false, true},
+	    {0x2028, false, false, true},
+	    {0x2029, false, false, true},
+	    /* joiners: titles and prose (Persian words, emoji), never names */
+	    {0x200c, false, true, true},
+	    {0x200d, false, true, true},
+	    /* visible text passes */
+	    {'a', true, true, true},
+	    {0xe9, true, true, true},
+	    {0x0627, true, true, true},
+	    {0x0661, true, true, true},
+	    {0x2013, true, true, true},
+	    {0xa0, true, true, true},
+	    {0x1f469, true, true, true},
+	    {0xfe0f, true, true, true},
+	    {0x2d30, true, true, true}, /* Tifinagh */
+	};
+	static const enum text_kind kinds[] = {TEXT_NAME, TEXT_TITLE, TEXT_PROSE};
+	char c[8], s[32];
+	uint32_t bad;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(cases); i++) {
+		const bool want[] = {cases[i].name, cases[i].title, cases[i].prose};
+
+		utf8_put(cases[i].cp, c);
+		snprintf(s, sizeof(s), "Ami%sna", c);
+		for (k = 0; k < N_ELEMS(kinds); k++) {
+			bad = 0;
+			if (text_is_clean(s, kinds[k], &bad) != want[k])
+				fail_msg("U+%04X in kind %zu: expected %s", (unsigned)cases[i].cp, k,
+					 want[k] ? "accept" : "refuse");
+			if (!want[k])
+				assert_int_equal(bad, cases[i].cp);
+		}
+	}
+	/* a reversed name as it would be spoofed on a list */
+	assert_false(text_is_clean("\xe2\x80\xae" "Amina Tazi", TEXT_NAME, &bad));
+	assert_int_equal(bad, 0x202e);
+	assert_true(text_is_clean("\xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9 \xd8\xaa\xd8\xa7\xd8\xb2\xd9\x8a",
+				  TEXT_NAME, NULL));
+	assert_true(text_is_clean("Atelier 1\nSalle B", TEXT_PROSE, NULL));
+	assert_false(text_is_clean("\xc3", TEXT_PROSE, &bad)); /* truncated UTF-8 */
+	assert_int_equal(bad, TEXT_BAD_UTF8);
+	assert_false(text_is_clean(NULL, TEXT_NAME, NULL));
+	assert_true(text_is_clean("", TEXT_NAME, NULL));
 }
 
 static void test_is_date(void **state)
@@ -418,11 +596,12 @@ static void test_ascii_lower(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8_valid),	      cmocka_unit_test(test_utf8_len),
-	    cmocka_unit_test(test_is_line),	      cmocka_unit_test(test_is_multiline),
-	    cmocka_unit_test(test_is_email),	      cmocka_unit_test(test_is_url),
-	    cmocka_unit_test(test_is_phone),	      cmocka_unit_test(test_is_date),
-	    cmocka_unit_test(test_is_local_datetime), cmocka_unit_test(test_ascii_lower),
+	    cmocka_unit_test(test_utf8_valid),	cmocka_unit_test(test_utf8_len),
+	    cmocka_unit_test(test_is_line),	cmocka_unit_test(test_is_multiline),
+	    cmocka_unit_test(test_is_email),	cmocka_unit_test(test_is_url),
+	    cmocka_unit_test(test_phone_e164),	cmocka_unit_test(test_is_clean),
+	    cmocka_unit_test(test_is_date),	cmocka_unit_test(test_is_local_datetime),
+	    cmocka_unit_test(test_ascii_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
