@@ -121,6 +121,18 @@ class T(Checks):
                         "WHERE r.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM sessions s "
                         "WHERE s.facilitator_id = p.id)") == 0, "everyone registered or facilitating")
 
+    def test_texts_pass_the_input_rules(self):
+        """The demo writes straight to the store: its texts must still be what the API would accept."""
+        hidden = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+                            "\x00-\x1f\x7f-\x9f]")
+        cols = {"organisations": ("name", "city", "region", "contact_name"), "venues": ("name", "city", "address"),
+                "rooms": ("name",), "people": ("name", "name_ar", "nationality"), "accounts": ("display_name",),
+                "events": ("title_fr", "title_ar", "title_en"), "sessions": ("title",)}
+        for table, names in cols.items():
+            for col in names:
+                for (v,) in self.q(f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL"):
+                    expect(not hidden.search(v), f"{table}.{col} {v!r}")
+
     def test_accounts(self):
         rows = self.q("SELECT email, role, org_id, password_hash FROM accounts")
         expect(len(rows) <= 6, "few accounts")
