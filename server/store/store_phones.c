@@ -59,8 +59,8 @@ int store_phones_report(struct db *db)
 	if (rc < 0)
 		return rc;
 	if (n > 0)
-		log_warn("%d people keep a phone number that is not a valid international number, as typed "
-			 "(correct it with PATCH /api/v1/people/{id}): ids %s%s",
+		log_warn("stored phone numbers that are no valid international number stay as typed: %d "
+			 "(correct them with PATCH /api/v1/people/{id}), people ids %s%s",
 			 n, ids, n > STORE_PHONES_SHOWN ? ", ..." : "");
 	return STORE_OK;
 }
