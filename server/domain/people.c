@@ -234,6 +234,15 @@ static int person_log(struct db *db, int64_t id, const char *kind, int64_t org_i
 	return db_changelog(db, topic, kind, org_id, payload, seq);
 }
 
+int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)
+{
+	int rc = store_person_owner(db, id, org_id, erased_at);
+
+	if (rc == STORE_OK && !principal_sees_people_of(p, *org_id))
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
 /*
  * Whether p may see person id: viewers, check-in staff and anonymous callers get DOM_FORBIDDEN;
  * a person of an organisation p does not manage is DOM_NOT_FOUND (no existence leak).
@@ -246,9 +255,7 @@ static int person_visible(struct db *db, const struct principal *p, int64_t id, 
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may see people's personal data");
-	rc = store_person_owner(db, id, org_id, erased_at);
-	if (rc == STORE_OK && !principal_sees_people_of(p, *org_id) && !(p->role == ROLE_ADMIN && !*org_id))
-		rc = STORE_NOT_FOUND;
+	rc = person_seen_by(db, p, id, org_id, erased_at);
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 

@@ -25,10 +25,16 @@ bool person_name_latin_ok(const char *s);
  * as every name, no invisible or bidi controls (text_is_clean TEXT_NAME: not even ZWNJ/ZWJ). */
 bool person_name_arabic_ok(const char *s);
 
+/* Whether p may see person id, by the one rule every reference to a person follows: an admin sees
+ * everyone, an organiser the people of their organisation, nobody else anyone. STORE_OK (*org_id 0
+ * when the person has none, *erased_at 0 unless erased), STORE_NOT_FOUND when the person does not
+ * exist or p may not see them (the two are one answer), or another store code. */
+int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at);
+
 /* Records a person from a body (name and "consent": true required; name_ar, sex, nationality,
- * phone (stored in E.164, text_phone_e164), email (stored lowercased), lang, org_id optional). Admin or organiser; the person belongs
- * to the organiser's organisation (org_id may only repeat it; an admin may name any or none).
- * consent false is DOM_UNPROCESSABLE. consent_at is set to now. *out is the new row. */
+ * phone (stored in E.164, text_phone_e164), email (stored lowercased), lang, org_id optional). Admin or
+ * organiser; the person belongs to the organiser's organisation (org_id may only repeat it; an admin may name
+ * any or none). consent false is DOM_UNPROCESSABLE. consent_at is set to now. *out is the new row. */
 int person_create(struct db *db, const struct principal *p, struct json_object *body,
 		  struct json_object **out, int64_t *seq, struct dom_err *err);
 /* Changes the fields present in body (name, name_ar, sex, nationality, phone, email, lang). Who may

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "domain/events.h"
+#include "domain/people.h"
 #include "store/db.h"
 #include "store/store_events.h"
 #include "util/jsonx.h"
@@ -232,10 +233,14 @@ static int sessions_event_for_write(struct db *db, const struct principal *p, in
 	return 0;
 }
 
-/* Checks that the room and the facilitator of s exist. */
-static int sessions_check_refs(struct db *db, const struct session_row *s, struct dom_err *err)
+/* Checks that the room of s exists and, when it is newly named (not old_facilitator), that its
+ * facilitator is a person p may see and not erased: one p may not see is refused exactly as one that
+ * does not exist. */
+static int sessions_check_refs(struct db *db, const struct principal *p, const struct session_row *s,
+			       int64_t old_facilitator, struct dom_err *err)
 {
 	char tz[SESSION_ZONE_LEN];
+	int64_t org_id, erased_at;
 	int rc;
 
 	if (s->room_id > 0) {
@@ -246,11 +251,11 @@ static int sessions_check_refs(struct db *db, const struct session_row *s, struc
 		if (rc)
 			return dom_from_store(err, rc, "room");
 	}
-	if (s->facilitator_id > 0) {
-		rc = store_person_exists(db, s->facilitator_id);
-		if (rc < 0)
+	if (s->facilitator_id > 0 && s->facilitator_id != old_facilitator) {
+		rc = person_seen_by(db, p, s->facilitator_id, &org_id, &erased_at);
+		if (rc && rc != STORE_NOT_FOUND)
 			return dom_from_store(err, rc, "person");
-		if (!rc)
+		if (rc || erased_at)
 			return dom_fail(err, DOM_UNPROCESSABLE, "unknown_facilitator",
 					"facilitator %lld is not a known person",
 					(long long)s->facilitator_id);
@@ -354,7 +359,7 @@ int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 	s.has_title = in->has_title && in->title;
 	if (s.has_title)
 		sessions_copy(s.title, sizeof(s.title), in->title);
-	rc = sessions_check_refs(db, &s, err);
+	rc = sessions_check_refs(db, p, &s, 0, err);
 	if (rc)
 		goto err;
 	if (in->tz) {
@@ -432,7 +437,7 @@ int sessions_update(struct db *db, const struct principal *p, int64_t id, const 
 		s.has_title = in->title != NULL;
 		sessions_copy(s.title, sizeof(s.title), in->title);
 	}
-	rc = sessions_check_refs(db, &s, err);
+	rc = sessions_check_refs(db, p, &s, old.facilitator_id, err);
 	if (rc)
 		goto err;
 	if (in->tz)

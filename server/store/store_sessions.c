@@ -224,17 +224,3 @@ int store_room_tz(struct db *db, int64_t room_id, char tz[SESSION_ZONE_LEN])
 		return STORE_NOT_FOUND;
 	return rc < 0 ? rc : STORE_OK;
 }
-
-int store_person_exists(struct db *db, int64_t id)
-{
-	static const char sql[] = "SELECT 1 FROM people WHERE id = :id AND erased_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	sqlite3_reset(st);
-	return rc;
-}

@@ -68,7 +68,5 @@ int store_session_find_overlap(struct db *db, enum session_resource what, int64_
 
 /* Zone of the venue of room room_id into tz. 0, STORE_NOT_FOUND or negative. */
 int store_room_tz(struct db *db, int64_t room_id, char tz[SESSION_ZONE_LEN]);
-/* 1 when person id exists (and is not erased), 0 when not, negative on error. */
-int store_person_exists(struct db *db, int64_t id);
 
 #endif

@@ -229,6 +229,44 @@ class T(Checks):
             expect_error(c.session(ev2["id"], starts_local="2026-06-11T11:00", ends_local="2026-06-11T15:00",
                                    room_id=999), 422, "unknown_room")
 
+    def test_facilitator_of_another_organisation(self):
+        """A person the caller may not see is refused as facilitator exactly like one that does not exist."""
+        with Ctx() as c:
+            now = int(time.time())
+            con = sqlite3.connect(c.srv.db)
+            other = con.execute("INSERT INTO people (org_id, name, sex, created_at, updated_at) "
+                                "VALUES (?, 'Person of B', 'female', ?, ?)", (ORG_B, now, now)).lastrowid
+            con.commit()
+            con.close()
+            missing = other + 1000
+            ev = c.event()
+            times = {"starts_local": "2026-06-12T09:00", "ends_local": "2026-06-12T12:00"}
+            before = snapshot(c.srv)
+            errs = []
+            for pid in (missing, other):
+                r = c.session(ev["id"], facilitator_id=pid, **times)
+                errs.append((r.status, expect_error(r, 422, "unknown_facilitator")["message"].replace(str(pid), "N")))
+            expect(errs[0] == errs[1], "B's person answers as a missing one", errs)
+            expect(snapshot(c.srv) == before, "nothing stored")
+            s = expect_status(c.session(ev["id"], facilitator_id=FACILITATOR, **times), 201)
+            errs = []
+            for pid in (missing, other):
+                r = c.srv.patch(f"/api/v1/sessions/{s['id']}", body={"facilitator_id": pid}, token=c.org_a)
+                errs.append((r.status, expect_error(r, 422, "unknown_facilitator")["message"].replace(str(pid), "N")))
+            expect(errs[0] == errs[1], "PATCH: B's person answers as a missing one", errs)
+            expect(q(c.srv, "SELECT facilitator_id FROM sessions WHERE id = ?", (s["id"],)) == [(FACILITATOR,)],
+                   "facilitator kept")
+            # B's organiser may not name A's person either; an admin may name anyone
+            evb = c.event(token=c.org_b)
+            expect_error(c.session(evb["id"], token=c.org_b, facilitator_id=FACILITATOR, **times), 422,
+                         "unknown_facilitator")
+            expect_status(c.srv.patch(f"/api/v1/sessions/{s['id']}", body={"facilitator_id": other},
+                                      token=c.admin), 200)
+            # A's organiser still changes the rest of that session, the facilitator named by the admin kept
+            r = expect_status(c.srv.patch(f"/api/v1/sessions/{s['id']}", body={"title": "Module 2"},
+                                          token=c.org_a), 200)
+            expect(r["facilitator_id"] == other, "kept", r)
+
     def test_visibility(self):
         with Ctx() as c:
             pub = c.event(title_fr="Public")
