@@ -205,6 +205,20 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 	return 0;
 }
 
+void config_base_url(const struct config *c, char *out, size_t outlen)
+{
+	size_t n = strlen(c->public_url);
+	bool v6 = strchr(c->listen_host, ':') != NULL;
+
+	while (n && c->public_url[n - 1] == '/')
+		n--;
+	if (n)
+		snprintf(out, outlen, "%.*s", (int)n, c->public_url);
+	else
+		snprintf(out, outlen, "%s://%s%s%s:%d", c->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
+			 c->listen_host[0] ? c->listen_host : "127.0.0.1", v6 ? "]" : "", c->listen_port);
+}
+
 int config_validate(const struct config *c, char *err, size_t errlen)
 {
 	if (!c->tls_cert[0] != !c->tls_key[0]) {

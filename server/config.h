@@ -16,7 +16,7 @@ struct config {
 	char tls_cert[512];
 	char tls_key[512];
 	char web_root[512];          /* static client files */
-	char public_url[256];        /* base URL used in links, e.g. https://majlis.example.org */
+	char public_url[256];        /* base URL of links, e.g. https://majlis.example.org (config_base_url) */
 	char calendar_domain[128];   /* right-hand side of iCalendar UIDs; never the host of the moment */
 	bool demo;                   /* load demo data into an empty database */
 	int session_idle_s;          /* cookie session idle timeout */
@@ -39,6 +39,10 @@ void config_defaults(struct config *c);
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
 /* Sets one key ("db", "listen", "tls-cert", ...) from text. Returns 0 or -1 with a reason in err. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
+/* The base of every absolute link majlisd writes (API answers, pages, mails, feeds), from the
+ * configuration only, never from a request: public_url without its trailing '/', else the listening
+ * address, "http(s)://HOST:PORT" (an IPv6 host in brackets). Any thread. */
+void config_base_url(const struct config *c, char *out, size_t outlen);
 /* Cross-field checks (cert without key, ...). Returns 0 or -1 with a reason. */
 int config_validate(const struct config *c, char *err, size_t errlen);
 

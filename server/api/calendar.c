@@ -123,36 +123,18 @@ static void cal_token_feed(struct app *app, const struct request *req, const str
 	cal_serve(req, resp, rc, &e, &v, true);
 }
 
-/* The base of absolute links: the configured public URL, else this request's scheme and Host. */
-static void cal_base_url(const struct app *app, const struct request *req, char *out, size_t outlen)
-{
-	size_t n = strlen(app->cfg->public_url);
-	bool host_ok = req->host[0] != '\0';
-
-	if (n) {
-		while (n && app->cfg->public_url[n - 1] == '/')
-			n--;
-		snprintf(out, outlen, "%.*s", (int)n, app->cfg->public_url);
-		return;
-	}
-	for (const char *h = req->host; *h; h++)
-		if (!(('a' <= *h && *h <= 'z') || ('A' <= *h && *h <= 'Z') || ('0' <= *h && *h <= '9') ||
-		      strchr(".-:[]", *h)))
-			host_ok = false;
-	snprintf(out, outlen, "%s://%s", req->tls ? "https" : "http", host_ok ? req->host : "localhost");
-}
-
-/* Answers a new feed token: the row, the secret (shown this once) and its https and webcal URLs. */
-static void cal_token_reply(struct app *app, const struct request *req, struct response *resp,
-			    char token[SECRET_TOKEN_LEN + 1], struct json_object *out, int64_t seq)
+/* Answers a new feed token: the row, the secret (shown this once) and its URLs (url over http(s) and
+ * webcal_url), built from the configuration only (config_base_url), never from the request. */
+static void cal_token_reply(struct app *app, struct response *resp, char token[SECRET_TOKEN_LEN + 1],
+			    struct json_object *out, int64_t seq)
 {
 	char base[300], url[512];
 	const char *rest;
 
-	cal_base_url(app, req, base, sizeof(base));
+	config_base_url(app->cfg, base, sizeof(base));
 	json_object_object_add(out, "token", json_object_new_string(token));
 	snprintf(url, sizeof(url), "%s/calendar/feed/%s.ics", base, token);
-	json_object_object_add(out, "https_url", json_object_new_string(url));
+	json_object_object_add(out, "url", json_object_new_string(url));
 	rest = strstr(base, "://");
 	snprintf(url, sizeof(url), "webcal://%s/calendar/feed/%s.ics", rest ? rest + 3 : base, token);
 	json_object_object_add(out, "webcal_url", json_object_new_string(url));
@@ -177,7 +159,7 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 	if (feeds_token_create(app->db, &p, body, req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
 	else
-		cal_token_reply(app, req, resp, token, out, seq);
+		cal_token_reply(app, resp, token, out, seq);
 	json_object_put(body);
 }
 
@@ -196,7 +178,7 @@ static void cal_token_rotate(struct app *app, const struct request *req, const s
 	if (feeds_token_rotate(app->db, &p, args->ids[0], req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
 	else
-		cal_token_reply(app, req, resp, token, out, seq);
+		cal_token_reply(app, resp, token, out, seq);
 }
 
 static void cal_token_list(struct app *app, const struct request *req, const struct route_args *args,

@@ -85,21 +85,6 @@ static bool outbox_wants_calendar(const char *kind)
 	return false;
 }
 
-/* The base of links in messages: public_url, else the listening address. */
-static void outbox_base(const struct config *cfg, char *out, size_t outlen)
-{
-	size_t n;
-
-	if (cfg->public_url[0])
-		snprintf(out, outlen, "%s", cfg->public_url);
-	else
-		snprintf(out, outlen, "%s://%s:%d", cfg->tls_cert[0] ? "https" : "http", cfg->listen_host,
-			 cfg->listen_port);
-	n = strlen(out);
-	if (n && out[n - 1] == '/')
-		out[n - 1] = '\0';
-}
-
 /* The personal link of m: the sealed one from the payload, or for a re-sent link a new token whose hash
  * replaces the stored one when the message is sent. Returns 0, or -1 (out of memory, RNG). */
 static int outbox_link(const struct config *cfg, struct json_object *payload, struct outbox_msg *m)
@@ -126,7 +111,7 @@ static int outbox_link(const struct config *cfg, struct json_object *payload, st
 		free(plain);
 		return 0;
 	}
-	outbox_base(cfg, base, sizeof(base));
+	config_base_url(cfg, base, sizeof(base));
 	len = strlen(base) + strlen(plain) + 4;
 	m->link = malloc(len);
 	if (m->link)
@@ -136,8 +121,8 @@ static int outbox_link(const struct config *cfg, struct json_object *payload, st
 	return m->link ? 0 : -1;
 }
 
-/* A store failure while preparing: STORE_NOT_FOUND means the message can never be delivered (DOM_UNPROCESSABLE
- * with gone as the reason); anything else is the store's error. */
+/* A store failure while preparing: STORE_NOT_FOUND means the message can never be delivered
+ * (DOM_UNPROCESSABLE with gone as the reason); anything else is the store's error. */
 static int outbox_store_rc(struct dom_err *err, int rc, const char *what, const char *gone)
 {
 	if (rc == STORE_NOT_FOUND)

@@ -476,9 +476,9 @@ class T(Checks):
 
     def test_token_api_rules(self):
         out = self.make_token("organisation", self.amal, bearer=self.org_amal, label="Agenda Amal")
-        for k in ("id", "token", "https_url", "webcal_url", "owner_kind", "owner_id", "label", "created_at"):
+        for k in ("id", "token", "url", "webcal_url", "owner_kind", "owner_id", "label", "created_at"):
             expect(k in out, f"{k} in {out}")
-        expect(out["https_url"].endswith(f"/calendar/feed/{out['token']}.ics"), out)
+        expect(out["url"].endswith(f"/calendar/feed/{out['token']}.ics"), out)
         expect(out["webcal_url"].startswith("webcal://") and out["webcal_url"].endswith(".ics"), out)
         expect("token_hash" not in out, out)
         expect_error(self.srv.post("/api/v1/calendar-tokens", {"owner_kind": "organisation", "owner_id": self.amal},
@@ -508,6 +508,25 @@ class T(Checks):
         expect(all(i["id"] != out["id"] for i in mine["items"]), "another organisation's tokens are not listed")
         expect_error(self.srv.delete(f"/api/v1/calendar-tokens/{out['id']}", token=self.org_gamma), 404)
         expect(out["token"] not in self.srv.log_text(), "the token never reaches the log")
+
+    def test_links_ignore_host_header(self):
+        """Links come from the configuration (here the --listen address), never from the request's Host."""
+        hostile = {"Host": "hostile-host.example:666"}
+        base = f"http://127.0.0.1:{self.srv.port}"
+        r = self.srv.post("/api/v1/calendar-tokens", {"owner_kind": "organisation", "owner_id": self.amal},
+                          token=self.admin, headers=hostile)
+        out = expect_status(r, 201)
+        expect("hostile-host" not in r.body, "no link to the Host header", r)
+        expect(out["url"] == f"{base}/calendar/feed/{out['token']}.ics", "url from --listen", out)
+        expect(out["webcal_url"] == f"webcal://127.0.0.1:{self.srv.port}/calendar/feed/{out['token']}.ics",
+               "webcal_url from --listen", out)
+        expect("https_url" not in out, "no https_url holding an http URL", out)
+        r = self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.admin, headers=hostile)
+        rot = expect_status(r, 201)
+        expect(rot["url"] == f"{base}/calendar/feed/{rot['token']}.ics", "rotated url from --listen", rot)
+        for path in ("/calendar/public.ics", f"/calendar/feed/{rot['token']}.ics", "/api/v1/events"):
+            st, _, body = fetch(self.srv, path, headers=hostile)
+            expect(st == 200 and b"hostile-host" not in body, f"{path}: no link to the Host header", body[:200])
 
     def test_org_feed_and_revocation(self):
         out = self.make_token("organisation", self.amal)
@@ -546,7 +565,7 @@ class T(Checks):
         r = expect_status(self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.org_amal), 201)
         expect(r["token"] != out["token"] and r["id"] != out["id"], "a new secret", r)
         expect(r["label"] == "Outlook du secrétariat", "the label is kept", r)
-        expect(r["https_url"].endswith(f"/calendar/feed/{r['token']}.ics") and
+        expect(r["url"].endswith(f"/calendar/feed/{r['token']}.ics") and
                r["webcal_url"].startswith("webcal://"), "both URLs offered", r)
         st, _, _ = fetch(self.srv, old)
         expect(st == 404, f"the old URL stops at once, got {st}")
