@@ -465,12 +465,21 @@ int store_event_registrants(struct db *db, int64_t id, struct event_registrant *
 
 int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
 {
+	static const char mark[] = "UPDATE events SET cancelled_at = :now WHERE id = :id";
 	static const char sql[] = "UPDATE registrations SET status = 'cancelled', waitlist_seq = NULL, "
 				  "updated_at = :now WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted')";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt(db, mark);
 	int rc;
 
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_exec_stmt(st);
+	if (rc)
+		return rc;
+	st = db_stmt(db, sql);
 	if (!st)
 		return STORE_ERROR;
 	rc = db_bind_int(st, ":id", id);

@@ -104,8 +104,8 @@ struct event_registrant {
 /* Live registrations of event id in id order, into a malloc'ed array (caller frees; NULL when none).
  * 0 or negative. */
 int store_event_registrants(struct db *db, int64_t id, struct event_registrant **out, size_t *n);
-/* Sets every live registration of event id to 'cancelled' (waitlist_seq cleared). Returns the
- * number changed (>= 0) or negative. */
+/* Records now as event id's cancellation time (events.cancelled_at) and sets every live registration
+ * of it to 'cancelled' at now (waitlist_seq cleared). Returns the number changed (>= 0) or negative. */
 int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now);
 
 #endif

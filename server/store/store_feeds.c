@@ -28,8 +28,10 @@
 	"LEFT JOIN rooms r ON r.id = s.room_id LEFT JOIN venues v ON v.id = COALESCE(r.venue_id, "           \
 	"e.venue_id) "
 
+/* A cancelled event stays for a while after its cancellation (its last change when that is unknown). */
 #define STORE_FEEDS_WINDOW                                                                                   \
-	" s.end_utc >= :from AND (e.status <> 'cancelled' OR e.updated_at >= :cancelled_since) "
+	" s.end_utc >= :from AND (e.status <> 'cancelled' OR "                                               \
+	"coalesce(e.cancelled_at, e.updated_at) >= :cancelled_since) "
 
 #define STORE_FEEDS_ORDER " ORDER BY s.start_utc, s.id LIMIT :limit"
 
@@ -94,11 +96,15 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
 		       struct json_object **rows)
 {
-	/* the sessions they are registered for (with their status) and the sessions they lead
-	 * (registration_status 'facilitator'); a session they both lead and attend appears once */
+	/* the sessions they are registered for (with their status), those of a cancelled event whose
+	 * cancellation cancelled their registration (it was live until then: their calendar must learn of
+	 * the cancellation), and the sessions they lead (registration_status 'facilitator'); a session they
+	 * both lead and attend appears once */
 	static const char sql[] = STORE_FEEDS_SELECT
 	    ", g.status AS registration_status" STORE_FEEDS_FROM "JOIN registrations g ON g.event_id = e.id "
-	    "WHERE g.person_id = :person AND g.status IN ('pending', 'confirmed', 'waitlisted', 'declined') "
+	    "WHERE g.person_id = :person AND (g.status IN ('pending', 'confirmed', 'waitlisted', 'declined') "
+	    "OR (g.status = 'cancelled' AND e.status = 'cancelled' "
+	    "AND g.updated_at >= coalesce(e.cancelled_at, e.updated_at))) "
 	    "AND (s.facilitator_id IS NULL OR s.facilitator_id <> :person) AND" STORE_FEEDS_WINDOW
 	    "UNION ALL " STORE_FEEDS_SELECT ", 'facilitator' AS registration_status" STORE_FEEDS_FROM
 	    "WHERE s.facilitator_id = :person AND" STORE_FEEDS_WINDOW

@@ -575,6 +575,45 @@ class T(Checks):
         expect_error(self.srv.post(f"/api/v1/calendar-tokens/{out['id']}/rotate", token=self.org_amal), 404)
         expect(r["token"] not in self.srv.log_text(), "the new token never reaches the log")
 
+    def test_person_feed_keeps_cancelled_event(self):
+        """Cancelling an event keeps it in its participants' personal feeds, STATUS:CANCELLED with a higher
+        SEQUENCE, as in every other feed; one who had cancelled before no longer sees it."""
+        ev = expect_status(self.srv.post("/api/v1/events", {"type": "training", "title_fr": "Formation à annuler",
+                                                            "capacity": 10}, token=self.org_amal), 201)
+        day = local_days_ahead(12)[:10]
+        sess = expect_status(self.srv.post(f"/api/v1/events/{ev['id']}/sessions",
+                                           {"starts_local": day + "T10:00", "ends_local": day + "T12:00"},
+                                           token=self.org_amal), 201)
+        uid = f"session-{sess['id']}@majlis.local"
+        feeds = {}
+        for name in ("Kept Participantcxl", "Gone Participantcxl"):
+            r = expect_status(self.srv.post(f"/api/v1/events/{ev['id']}/registrations",
+                                            {"name": name, "email": name.split()[0].lower() + "@example.org",
+                                             "consent": True}), 201)
+            person = self.seed.db.execute("SELECT person_id FROM registrations WHERE id = ?",
+                                          (r["registration"]["id"],)).fetchone()[0]
+            tok = self.make_token("person", person, bearer=self.org_amal)
+            feeds[name] = (f"/calendar/feed/{tok['token']}.ics", r["token"])
+
+        def mine(name):
+            _, body = self.get_ics(feeds[name][0])
+            return [e for e in both(body)[0]["events"] if e["uid"] == uid]
+
+        before = mine("Kept Participantcxl")
+        expect(len(before) == 1 and before[0]["status"] == "CONFIRMED", before)
+        expect_status(self.srv.post(f"/api/v1/r/{feeds['Gone Participantcxl'][1]}/cancel"), 200)
+        expect(mine("Gone Participantcxl") == [], "a registration cancelled by its participant drops out")
+        expect_status(self.srv.post(f"/api/v1/events/{ev['id']}/cancel", token=self.org_amal), 200)
+        after = mine("Kept Participantcxl")
+        expect(len(after) == 1 and after[0]["status"] == "CANCELLED", f"kept, cancelled: {after}")
+        expect(after[0]["sequence"] > before[0]["sequence"], f"SEQUENCE {before[0]['sequence']} -> {after}")
+        expect(mine("Gone Participantcxl") == [], "still absent for who had cancelled before")
+        # a later edit of the cancelled event neither drops it nor restarts its window
+        expect_status(self.srv.patch(f"/api/v1/events/{ev['id']}", {"title_fr": "Formation annulée (bis)"},
+                                     token=self.org_amal), 200)
+        again = mine("Kept Participantcxl")
+        expect(len(again) == 1 and again[0]["status"] == "CANCELLED", f"still kept: {again}")
+
     def test_person_feed(self):
         out = self.make_token("person", self.p1, bearer=self.org_amal)
         path = f"/calendar/feed/{out['token']}.ics"
