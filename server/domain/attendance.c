@@ -10,6 +10,7 @@
 
 #include "calendar/tz.h"
 #include "domain/auth.h"
+#include "domain/events.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_registrations.h"
@@ -19,6 +20,8 @@
 int attendance_may_check_in(struct db *db, const struct principal *p, int64_t event_id, int64_t org_id,
 			    struct dom_err *err)
 {
+	int rc;
+
 	if (p->role == ROLE_NONE)
 		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
 	if (principal_manages_org(p, org_id))
@@ -26,6 +29,12 @@ int attendance_may_check_in(struct db *db, const struct principal *p, int64_t ev
 	/* check-in staff: an account assigned to the event, or a check-in token of its organisation */
 	if (p->role == ROLE_CHECKIN && auth_checkin_allowed(db, p, event_id))
 		return DOM_OK;
+	/* a session of an event p may not see answers as one that does not exist */
+	rc = events_visible_id(db, p, event_id);
+	if (rc < 0)
+		return dom_from_store(err, rc, "event");
+	if (!rc)
+		return dom_from_store(err, STORE_NOT_FOUND, "session");
 	return dom_fail(err, DOM_FORBIDDEN, NULL, "you may not record attendance for this event");
 }
 
@@ -203,6 +212,10 @@ int attendance_self_present(struct db *db, const char *token, int64_t session_id
 	if (rc)
 		return dom_from_store(err, rc, "attendance");
 	rc = store_att_session_get(db, session_id, &s);
+	if (rc == STORE_NOT_FOUND) {
+		ret = dom_fail(err, DOM_NOT_FOUND, NULL, "no such session for this registration");
+		goto err;
+	}
 	if (rc) {
 		ret = dom_from_store(err, rc, "session");
 		goto err;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/events.h"
 #include "store/db.h"
 #include "store/store_auth.h"
 #include "util/jsonx.h"
@@ -93,23 +94,28 @@ static int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *er
 	return DOM_OK;
 }
 
-/* Inside a transaction: every event exists and, when only_org > 0, belongs to only_org. */
-static int auth_events_check(struct db *db, const int64_t *ids, size_t n, int64_t only_org,
-			     struct dom_err *err)
+/* Inside a transaction: every event exists and, when only_org > 0, belongs to only_org. An event p may
+ * not see is refused as one that does not exist. */
+static int auth_events_check(struct db *db, const struct principal *p, const int64_t *ids, size_t n,
+			     int64_t only_org, struct dom_err *err)
 {
 	int64_t org;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		rc = store_auth_event_org(db, ids[i], &org);
+		if (!rc && only_org > 0 && org != only_org) {
+			rc = events_visible_id(db, p, ids[i]);
+			rc = rc < 0 ? rc : rc ? STORE_CONFLICT : STORE_NOT_FOUND;
+		}
 		if (rc == STORE_NOT_FOUND)
 			return dom_fail(err, DOM_NOT_FOUND, "event_not_found", "event %" PRId64 " not found",
 					ids[i]);
-		if (rc)
-			return dom_from_store(err, rc, "event");
-		if (only_org > 0 && org != only_org)
+		if (rc == STORE_CONFLICT)
 			return dom_fail(err, DOM_FORBIDDEN, NULL,
 					"event %" PRId64 " belongs to another organisation", ids[i]);
+		if (rc)
+			return dom_from_store(err, rc, "event");
 	}
 	return DOM_OK;
 }
@@ -184,11 +190,11 @@ static int auth_count_failure(struct db *db, const char *key, int64_t now, struc
 
 /* A login between its phases; see auth.h. The password copy is wiped before the memory is freed. */
 struct auth_login_job {
-	char key[SECRET_HASH_LEN + 1];  /* hash of the normalised login name (throttling key) */
+	char key[SECRET_HASH_LEN + 1]; /* hash of the normalised login name (throttling key) */
 	char shown[SECRET_SHORT_LEN + 1];
 	struct store_auth_account account;
-	bool known;                     /* an account has that name */
-	bool ok;                        /* set by auth_login_check */
+	bool known; /* an account has that name */
+	bool ok;    /* set by auth_login_check */
 	char password[AUTH_PASSWORD_MAX * 4 + 1];
 };
 
@@ -243,7 +249,8 @@ int auth_login_begin(struct db *db, const char *email, const char *password, int
 void auth_login_check(struct auth_login_job *job)
 {
 	if (job->known)
-		job->ok = password_verify(job->password, job->account.password_hash) == 1 && !job->account.disabled;
+		job->ok =
+		    password_verify(job->password, job->account.password_hash) == 1 && !job->account.disabled;
 	else
 		password_dummy_verify(job->password);
 	OPENSSL_cleanse(job->password, sizeof(job->password));
@@ -531,7 +538,7 @@ int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int6
 	rc = auth_store(err, db_begin(db), "token");
 	rc = rc ? rc : auth_store(err, store_auth_token_by_id(db, id, &t), "token");
 	if (!rc && p->role != ROLE_ADMIN && (t.org_id <= 0 || t.org_id != p->org_id))
-		rc = dom_fail(err, DOM_NOT_FOUND, NULL, "token %" PRId64 " not found", id);
+		rc = dom_from_store(err, STORE_NOT_FOUND, "token"); /* as for a token that does not exist */
 	if (!rc && t.revoked) {
 		db_rollback(db);
 		return DOM_OK;
@@ -551,9 +558,10 @@ err:
 	return rc;
 }
 
-/* Validates and stores a new account; events must belong to only_org when > 0. No other check. */
-static int auth_account_insert(struct db *db, const struct auth_account_new *in, int64_t only_org,
-			       int64_t now, int64_t *id, int64_t *seq, struct dom_err *err)
+/* Validates and stores a new account; events must belong to only_org when > 0 (those p may not see are
+ * refused as absent; p may be NULL when only_org is 0). No other check. */
+static int auth_account_insert(struct db *db, const struct principal *p, const struct auth_account_new *in,
+			       int64_t only_org, int64_t now, int64_t *id, int64_t *seq, struct dom_err *err)
 {
 	char email[AUTH_EMAIL_MAX + 1];
 	char hash[PASSWORD_HASH_MAX];
@@ -580,7 +588,7 @@ static int auth_account_insert(struct db *db, const struct auth_account_new *in,
 	rc = auth_store(err, db_begin(db), "account");
 	if (!rc && in->org_id > 0)
 		rc = auth_org_must_exist(db, in->org_id, err);
-	rc = rc ? rc : auth_events_check(db, in->event_ids, in->n_event_ids, only_org, err);
+	rc = rc ? rc : auth_events_check(db, p, in->event_ids, in->n_event_ids, only_org, err);
 	if (!rc) {
 		/* the organisation exists (checked above), so a refused insert is the unique email */
 		rc = store_auth_account_insert(db, email, in->display_name, hash, role_name(in->role),
@@ -624,7 +632,7 @@ int auth_account_create(struct db *db, const char *email, const char *display_na
 	    .org_id = org_id,
 	};
 
-	return auth_account_insert(db, &in, 0, (int64_t)time(NULL), id, NULL, err);
+	return auth_account_insert(db, NULL, &in, 0, (int64_t)time(NULL), id, NULL, err);
 }
 
 int auth_account_create_as(struct db *db, const struct principal *p, const struct auth_account_new *in,
@@ -649,7 +657,7 @@ int auth_account_create_as(struct db *db, const struct principal *p, const struc
 	} else if (p->role != ROLE_ADMIN) {
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage accounts");
 	}
-	rc = auth_account_insert(db, &a, only_org, now, &id, seq, err);
+	rc = auth_account_insert(db, p, &a, only_org, now, &id, seq, err);
 	if (rc)
 		return rc;
 	*out = store_auth_account_json(db, id, &rc);
@@ -733,7 +741,7 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 
 	rc = auth_store(err, db_begin(db), "account");
 	if (!rc && in->set_events)
-		rc = auth_events_check(db, in->event_ids, in->n_event_ids,
+		rc = auth_events_check(db, p, in->event_ids, in->n_event_ids,
 				       p->role == ROLE_ADMIN ? 0 : p->org_id, err);
 	if (!rc) {
 		rc = store_auth_account_update(db, id, in->display_name, in->password ? hash : NULL,

@@ -44,6 +44,21 @@ int events_visible_to(struct db *db, const struct principal *p, const struct eve
 	return events_principal_of(db, p, e);
 }
 
+int events_visible_id(struct db *db, const struct principal *p, int64_t event_id)
+{
+	struct event_row e;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = store_event_load(db, event_id, &e);
+	if (rc == STORE_NOT_FOUND)
+		rc = 0;
+	else if (!rc)
+		rc = events_visible_to(db, p, &e);
+	event_row_clear(&e);
+	return rc;
+}
+
 int events_notify_registrants(struct db *db, int64_t event_id, int64_t session_id, const char *kind)
 {
 	struct event_registrant *regs = NULL;

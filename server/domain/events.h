@@ -84,6 +84,9 @@ int events_list(struct db *db, const struct principal *p, const struct event_que
 
 /* For sessions.c: whether p may see event e (1), not (0), or negative store_rc. */
 int events_visible_to(struct db *db, const struct principal *p, const struct event_row *e);
+/* Whether p may see event event_id: 1, 0 when it does not exist or p may not see it (one answer, so
+ * that callers answer both alike), or negative store_rc. For every module that refers to an event. */
+int events_visible_id(struct db *db, const struct principal *p, int64_t event_id);
 /* For sessions.c: the event's title for messages (first of fr, en, ar). Never NULL. */
 const char *events_title(const struct event_row *e);
 /* For sessions.c: adds to warnings a message when the sessions of event_id span different offsets. */

@@ -320,14 +320,20 @@ static int outbox_event_org(struct db *db, const struct principal *p, int64_t ev
 
 	if (p->role == ROLE_NONE)
 		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
-	rc = store_feeds_event_access(db, event_id, 0, visibility, org_id, &partner);
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers see notifications");
+	rc = store_feeds_event_access(db, event_id, p->org_id, visibility, org_id, &partner);
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	if (!principal_sees_people_of(p, *org_id))
-		return dom_fail(
-		    err, DOM_FORBIDDEN, NULL,
-		    "only administrators and organisers of the event's organisation see its notifications");
-	return DOM_OK;
+	if (principal_sees_people_of(p, *org_id))
+		return DOM_OK;
+	/* an event p may not see answers as one that does not exist */
+	if (strcmp(visibility, "public") && !partner)
+		return dom_from_store(err, STORE_NOT_FOUND, "event");
+	return dom_fail(
+	    err, DOM_FORBIDDEN, NULL,
+	    "only administrators and organisers of the event's organisation see its notifications");
 }
 
 int outbox_list(struct db *db, const struct principal *p, int64_t event_id, const char *status, int64_t limit,
@@ -356,15 +362,23 @@ int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t 
 	int rc;
 
 	*out = NULL;
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) /* before any lookup: for every id alike */
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers see notifications");
 	rc = store_outbox_event_of(db, id, &event_id);
 	if (rc == STORE_NOT_FOUND || (!rc && event_id <= 0))
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
 	if (rc)
 		return dom_from_store(err, rc, "notification");
 	rc = outbox_event_org(db, p, event_id, &org_id, err);
+	/* a notification is seen only by who manages its event: to anyone else it does not exist */
+	if (rc == DOM_NOT_FOUND ||
+	    (rc == DOM_FORBIDDEN && (p->role == ROLE_ADMIN || p->role == ROLE_ORGANISER)))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
 	if (rc)
-		return rc == DOM_NOT_FOUND ? dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found")
-					   : rc;
+		return rc;
 	rc = db_begin(db);
 	rc = rc ? rc : store_outbox_copy(db, id, now, &new_id);
 	if (!rc) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "domain/events.h"
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
 #include "store/db.h"
@@ -253,8 +254,8 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
  * since: at most one link mail per REG_LINK_RESEND_GAP when anyone may ask (typing someone's address again
  * and again neither floods their inbox nor keeps replacing their link), and no second one while the first
  * waits. Returns 0 (*seq set when queued) or a negative store_rc. */
-static int reg_send_link(struct db *db, const struct store_reg_event *ev, const struct store_reg *r, int64_t since,
-			 int64_t *seq)
+static int reg_send_link(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+			 int64_t since, int64_t *seq)
 {
 	int rc = store_outbox_recent(db, "registration.link_resent", r->id, since);
 
@@ -267,8 +268,8 @@ static int reg_send_link(struct db *db, const struct store_reg_event *ev, const 
 /* Inside the transaction: the answer for an already registered person (no token), the outbox row that
  * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
  * notifications worker). */
-static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r, int64_t now,
-			struct reg_result *res, struct dom_err *err)
+static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+			int64_t now, struct reg_result *res, struct dom_err *err)
 {
 	struct json_object *view;
 	int rc;
@@ -305,8 +306,8 @@ static int reg_initial_status(struct db *db, const struct store_reg_event *ev, c
 /* Inside the transaction: a person who cancelled or declined registers again. The registration becomes
  * active as a new one would (approval, seat or the end of the waitlist) and keeps its token: the answer
  * carries none — the owner gets their link by mail — so typing someone's e-mail address reveals nothing. */
-static int reg_reopen(struct db *db, const struct store_reg_event *ev, const struct store_reg *old, int64_t now,
-		      struct reg_result *res, struct dom_err *err)
+static int reg_reopen(struct db *db, const struct store_reg_event *ev, const struct store_reg *old,
+		      int64_t now, struct reg_result *res, struct dom_err *err)
 {
 	struct store_reg r;
 	struct json_object *view;
@@ -683,13 +684,21 @@ int registrations_list(struct db *db, const struct principal *p, int64_t event_i
 		return dom_fail(
 		    err, DOM_INVALID, "invalid_query",
 		    "status must be pending, confirmed, waitlisted, declined, cancelled or rejected");
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers see registrations");
 	rc = store_reg_event_get(db, event_id, &ev);
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	if (!principal_sees_people_of(p, ev.org_id))
+	if (!principal_sees_people_of(p, ev.org_id)) {
+		/* an event p may not see answers as one that does not exist */
+		rc = events_visible_id(db, p, event_id);
+		if (rc <= 0)
+			return dom_from_store(err, rc ? rc : STORE_NOT_FOUND, "event");
 		return dom_fail(
 		    err, DOM_FORBIDDEN, NULL,
 		    "only administrators and organisers of the event's organisation see its registrations");
+	}
 	rc = store_reg_list(db, event_id, status, limit, offset, items, total);
 	return rc ? dom_from_store(err, rc, "registrations") : DOM_OK;
 }

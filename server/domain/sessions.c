@@ -213,9 +213,10 @@ static struct json_object *sessions_render_with_event(struct db *db, const struc
 }
 
 /* Loads the event of a session write and checks that p may manage it: 404 when p may not see it,
- * 403 when p sees but may not change it. e is cleared by the caller. */
+ * worded as for a missing `what` ("event" for a new session, "session" for an existing one, so that
+ * both answer alike), 403 when p sees but may not change it. e is cleared by the caller. */
 static int sessions_event_for_write(struct db *db, const struct principal *p, int64_t event_id,
-				    struct event_row *e, struct dom_err *err)
+				    const char *what, struct event_row *e, struct dom_err *err)
 {
 	int rc = store_event_load(db, event_id, e);
 
@@ -225,7 +226,7 @@ static int sessions_event_for_write(struct db *db, const struct principal *p, in
 	if (rc < 0)
 		return dom_from_store(err, rc, "event");
 	if (!rc)
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+		return dom_from_store(err, STORE_NOT_FOUND, what);
 	if (!principal_manages_org(p, e->org_id))
 		return dom_fail(
 		    err, DOM_FORBIDDEN, NULL,
@@ -345,7 +346,7 @@ int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 	rc = db_begin(db);
 	if (rc)
 		return dom_from_store(err, rc, "session");
-	rc = sessions_event_for_write(db, p, event_id, &e, err);
+	rc = sessions_event_for_write(db, p, event_id, "event", &e, err);
 	if (rc)
 		goto err;
 	if (!strcmp(e.status, "cancelled")) {
@@ -420,7 +421,7 @@ int sessions_update(struct db *db, const struct principal *p, int64_t id, const 
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	rc = sessions_event_for_write(db, p, old.event_id, &e, err);
+	rc = sessions_event_for_write(db, p, old.event_id, "session", &e, err);
 	if (rc)
 		goto err;
 	if (!strcmp(e.status, "cancelled")) {
@@ -497,7 +498,7 @@ int sessions_delete(struct db *db, const struct principal *p, int64_t id, int64_
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	rc = sessions_event_for_write(db, p, s.event_id, &e, err);
+	rc = sessions_event_for_write(db, p, s.event_id, "session", &e, err);
 	if (rc)
 		goto err;
 	rc = store_session_delete(db, s.id);

@@ -2,8 +2,10 @@
 participants or registrations, each role gets the answer it should — and a refused write changes nothing.
 Organisation A owns the event under test; B is another organisation."""
 
+import glob
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 
@@ -114,6 +116,111 @@ class T(Checks):
                     failures.append("B's internal event listed for A")
             expect(not failures, "\n  " + "\n  ".join(failures))
 
+    def test_absent_and_invisible_answer_alike(self):
+        """Every route of the router's tables with an id, called with (a) an id that does not exist and (b) the
+        id of something of another organisation the caller may not see: the same status, error code and
+        message (the id itself aside), and nothing changes. Ids sent in bodies likewise."""
+        routes = []
+        for src in sorted(glob.glob(os.path.join(SOURCE, "server", "api", "*.c"))):
+            with open(src, encoding="utf-8") as f:
+                routes += re.findall(r'\{HTTP_([A-Z]+),\s*"([^"]+)"', f.read())
+        expect(len(routes) > 40, f"route tables read from the source: {len(routes)}")
+        with Server() as srv:
+            admin = srv.token("admin")
+            post = lambda path, body=None, token=admin: expect_created(srv.post(path, body=body, token=token))  # noqa
+            org_a = post("/api/v1/organisations", {"name": "Org A", "kind": "ngo"})["id"]
+            org_b = post("/api/v1/organisations", {"name": "Org B", "kind": "ngo"})["id"]
+            ev_a = post("/api/v1/events", {"type": "training", "title_fr": "Public A", "capacity": 10,
+                                           "org_id": org_a})["id"]
+            sess_a = post(f"/api/v1/events/{ev_a}/sessions", {"starts_local": "2027-03-10T10:00",
+                                                                "ends_local": "2027-03-10T12:00"})["id"]
+            link_a = post(f"/api/v1/events/{ev_a}/registrations", {"name": "Amal Ayad", "email": "amal@example.org",
+                                                                    "consent": True}, token=None)["token"]
+            ev_b = post("/api/v1/events", {"type": "training", "title_fr": "Internal B", "capacity": 10,
+                                           "org_id": org_b, "visibility": "internal"})["id"]
+            sess_b = post(f"/api/v1/events/{ev_b}/sessions", {"starts_local": "2027-03-11T10:00",
+                                                                "ends_local": "2027-03-11T12:00"})["id"]
+            reg_b = post(f"/api/v1/events/{ev_b}/registrations", {"name": "Bahia Bennis", "email": "bahia@example.org",
+                                                                   "consent": True})["registration"]["id"]
+            person_b = post("/api/v1/people", {"name": "Bachir Bee", "consent": True, "org_id": org_b})["id"]
+            token_b = post("/api/v1/tokens", {"role": "viewer", "org_id": org_b})["id"]
+            account_b = post("/api/v1/accounts", {"email": "b@example.org", "display_name": "B", "role": "viewer",
+                                                  "password": "a long passphrase", "org_id": org_b})["id"]
+            caltoken_b = post("/api/v1/calendar-tokens", {"owner_kind": "organisation", "owner_id": org_b})["id"]
+            con = sqlite3.connect(srv.db)
+            notif_b = con.execute("SELECT id FROM outbox WHERE event_id = ?", (ev_b,)).fetchone()[0]
+            con.close()
+            hidden = {"events": ev_b, "sessions": sess_b, "registrations": reg_b, "notifications": notif_b,
+                      "people": person_b, "tokens": token_b, "accounts": account_b, "calendar-tokens": caltoken_b}
+            public = ("organisations", "venues", "rooms")  # a public directory: nothing to hide
+            bodies = {
+                ("PATCH", "events"): {"capacity": 12},
+                ("POST", "/sessions"): {"starts_local": "2027-03-12T10:00", "ends_local": "2027-03-12T12:00"},
+                ("POST", "/registrations"): {"name": "Chama Chraibi", "email": "chama@example.org", "consent": True},
+                ("PATCH", "sessions"): {"title": "Changed"},
+                ("POST", "/attendance"): {"registration_id": reg_b, "status": "present"},
+                ("PATCH", "people"): {"name": "Changed Name"},
+                ("PATCH", "accounts"): {"display_name": "Changed"},
+            }
+            callers = {"orgA": srv.token("organiser", org_a), "viewerA": srv.token("viewer", org_a),
+                       "checkinA": srv.token("checkin", org_a), "anon": None}
+            cases = []
+            for method, pattern in routes:
+                m = re.search(r"/([a-z-]+)/\{id\}", pattern)
+                if not m or m.group(1) in public:
+                    continue
+                expect(m.group(1) in hidden, f"{pattern}: no hidden resource of this kind in the test")
+                path = pattern.replace("{token:token}", link_a)
+                body = bodies.get((method, m.group(1))) or bodies.get((method, "/" + path.rsplit("/", 1)[-1]))
+                cases.append((method, path, m.group(1), body))
+            # ids in bodies
+            body_refs = [
+                ("POST", f"/api/v1/events/{ev_a}/sessions", "people",
+                 lambda i: {"starts_local": "2027-03-13T10:00", "ends_local": "2027-03-13T12:00", "facilitator_id": i}),
+                ("POST", f"/api/v1/sessions/{sess_a}/attendance", "registrations",
+                 lambda i: {"registration_id": i, "status": "present"}),
+                ("POST", "/api/v1/calendar-tokens", "people", lambda i: {"owner_kind": "person", "owner_id": i}),
+                ("POST", "/api/v1/accounts", "events",
+                 lambda i: {"email": "c@example.org", "display_name": "C", "role": "checkin",
+                            "password": "a long passphrase", "event_ids": [i]}),
+            ]
+            failures = []
+            missing = 987654
+
+            def answer(r, ident):
+                err = (r.json or {}).get("error") or {}
+                return (r.status, err.get("code"), (err.get("message") or "").replace(str(ident), "{id}"))
+
+            for caller, tok in callers.items():
+                for method, path, kind, body in cases:
+                    before = snapshot(srv.db)
+                    got = {}
+                    for ident in (missing, hidden[kind]):
+                        r = srv.request(method, path.replace("{id}", str(ident)), body=body, token=tok)
+                        got[ident] = answer(r, ident)
+                    if got[missing] != got[hidden[kind]]:
+                        failures.append(f"{caller} {method} {path}: absent {got[missing]} / hidden {got[hidden[kind]]}")
+                    if snapshot(srv.db) != before:
+                        failures.append(f"{caller} {method} {path}: stored data changed")
+                for method, path, kind, make in body_refs:
+                    before = snapshot(srv.db)
+                    got = {}
+                    for ident in (missing, hidden[kind]):
+                        got[ident] = answer(srv.request(method, path, body=make(ident), token=tok), ident)
+                    if got[missing] != got[hidden[kind]]:
+                        failures.append(f"{caller} {method} {path} ({kind} id in body): absent {got[missing]} / "
+                                        f"hidden {got[hidden[kind]]}")
+                    if snapshot(srv.db) != before:
+                        failures.append(f"{caller} {method} {path} ({kind} id in body): stored data changed")
+            expect(not failures, f"{len(failures)} difference(s):\n  " + "\n  ".join(failures))
+
+
+def expect_created(r):
+    expect(r.status in (200, 201), "setting up", r)
+    return r.json
+
+
+SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 if __name__ == "__main__":
     T().run()

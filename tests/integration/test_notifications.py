@@ -256,8 +256,8 @@ class T(Checks):
         expect(self.srv.get(path).status == 401, "anonymous")
         other = self.srv.token("organiser", add_org(self.srv))
         expect(self.srv.get(path, token=other).status == 403, "another organisation's organiser")
-        expect(self.srv.post(f"/api/v1/notifications/{item['id']}/resend", token=other).status == 403,
-               "another organisation's organiser cannot resend")
+        expect(self.srv.post(f"/api/v1/notifications/{item['id']}/resend", token=other).status == 404,
+               "another organisation's organiser cannot resend: to them the notification does not exist")
         viewer = self.srv.token("viewer", self.org)
         expect(self.srv.get(path, token=viewer).status == 403, "a viewer")
         expect(self.srv.get(path + "?status=lost", token=self.organiser).status == 400, "unknown status")
