@@ -176,11 +176,10 @@ static int reg_may_register(struct db *db, const struct principal *p, const stru
 	}
 	if (p->role == ROLE_ORGANISER && p->org_id > 0 && (p->org_id == ev->org_id || partner))
 		return DOM_OK;
-	if (!strcmp(ev->visibility, "internal") && !(p->org_id > 0 && (p->org_id == ev->org_id || partner)))
+	/* an invited or internal event is seen only by principals of its organisations: to anyone else
+	 * (anonymous callers included) it does not exist */
+	if (!(p->org_id > 0 && (p->org_id == ev->org_id || partner)))
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
-	if (p->role == ROLE_NONE)
-		return dom_fail(err, DOM_UNAUTHENTICATED, "registration_by_invitation",
-				"this event is by invitation: its organisers register participants");
 	return dom_fail(err, DOM_FORBIDDEN, "registration_by_invitation",
 			"this event is by invitation: only its organisers may register participants");
 }

@@ -140,6 +140,10 @@ class T(Checks):
                                            "org_id": org_b, "visibility": "internal"})["id"]
             sess_b = post(f"/api/v1/events/{ev_b}/sessions", {"starts_local": "2027-03-11T10:00",
                                                                 "ends_local": "2027-03-11T12:00"})["id"]
+            inv_b = post("/api/v1/events", {"type": "training", "title_fr": "Invited B", "capacity": 10,
+                                            "org_id": org_b, "visibility": "invited"})["id"]
+            inv_sess_b = post(f"/api/v1/events/{inv_b}/sessions", {"starts_local": "2027-03-14T10:00",
+                                                                     "ends_local": "2027-03-14T12:00"})["id"]
             reg_b = post(f"/api/v1/events/{ev_b}/registrations", {"name": "Bahia Bennis", "email": "bahia@example.org",
                                                                    "consent": True})["registration"]["id"]
             person_b = post("/api/v1/people", {"name": "Bachir Bee", "consent": True, "org_id": org_b})["id"]
@@ -150,8 +154,9 @@ class T(Checks):
             con = sqlite3.connect(srv.db)
             notif_b = con.execute("SELECT id FROM outbox WHERE event_id = ?", (ev_b,)).fetchone()[0]
             con.close()
-            hidden = {"events": ev_b, "sessions": sess_b, "registrations": reg_b, "notifications": notif_b,
-                      "people": person_b, "tokens": token_b, "accounts": account_b, "calendar-tokens": caltoken_b}
+            hidden = {"events": [ev_b, inv_b], "sessions": [sess_b, inv_sess_b], "registrations": [reg_b],
+                      "notifications": [notif_b], "people": [person_b], "tokens": [token_b], "accounts": [account_b],
+                      "calendar-tokens": [caltoken_b]}
             public = ("organisations", "venues", "rooms")  # a public directory: nothing to hide
             bodies = {
                 ("PATCH", "events"): {"capacity": 12},
@@ -193,25 +198,40 @@ class T(Checks):
 
             for caller, tok in callers.items():
                 for method, path, kind, body in cases:
-                    before = snapshot(srv.db)
-                    got = {}
-                    for ident in (missing, hidden[kind]):
-                        r = srv.request(method, path.replace("{id}", str(ident)), body=body, token=tok)
-                        got[ident] = answer(r, ident)
-                    if got[missing] != got[hidden[kind]]:
-                        failures.append(f"{caller} {method} {path}: absent {got[missing]} / hidden {got[hidden[kind]]}")
-                    if snapshot(srv.db) != before:
-                        failures.append(f"{caller} {method} {path}: stored data changed")
+                    for hid in hidden[kind]:
+                        before = snapshot(srv.db)
+                        got = {}
+                        for ident in (missing, hid):
+                            r = srv.request(method, path.replace("{id}", str(ident)), body=body, token=tok)
+                            got[ident] = answer(r, ident)
+                        if got[missing] != got[hid]:
+                            failures.append(f"{caller} {method} {path} ({kind} {hid}): absent {got[missing]} / "
+                                            f"hidden {got[hid]}")
+                        if snapshot(srv.db) != before:
+                            failures.append(f"{caller} {method} {path}: stored data changed")
                 for method, path, kind, make in body_refs:
-                    before = snapshot(srv.db)
-                    got = {}
-                    for ident in (missing, hidden[kind]):
-                        got[ident] = answer(srv.request(method, path, body=make(ident), token=tok), ident)
-                    if got[missing] != got[hidden[kind]]:
-                        failures.append(f"{caller} {method} {path} ({kind} id in body): absent {got[missing]} / "
-                                        f"hidden {got[hidden[kind]]}")
-                    if snapshot(srv.db) != before:
-                        failures.append(f"{caller} {method} {path} ({kind} id in body): stored data changed")
+                    for hid in hidden[kind]:
+                        before = snapshot(srv.db)
+                        got = {}
+                        for ident in (missing, hid):
+                            got[ident] = answer(srv.request(method, path, body=make(ident), token=tok), ident)
+                        if got[missing] != got[hid]:
+                            failures.append(f"{caller} {method} {path} ({kind} {hid} in body): absent {got[missing]} "
+                                            f"/ hidden {got[hid]}")
+                        if snapshot(srv.db) != before:
+                            failures.append(f"{caller} {method} {path} ({kind} id in body): stored data changed")
+            # secret links and feed tokens: a revoked or erased one answers as one never issued
+            unknown = "A" * 43
+            revoked = post("/api/v1/calendar-tokens", {"owner_kind": "person", "owner_id": person_b})
+            expect_created(srv.request("POST", f"/api/v1/people/{person_b}/erase", token=admin))
+            gone = post("/api/v1/calendar-tokens", {"owner_kind": "organisation", "owner_id": org_b})
+            expect(srv.delete(f"/api/v1/calendar-tokens/{gone['id']}", token=admin).status == 204, "revoked")
+            for pattern in ("/calendar/feed/{t}.ics", "/calendar/freebusy/{t}.ifb"):
+                for dead in (revoked["token"], gone["token"]):
+                    a = answer(srv.get(pattern.format(t=unknown)), unknown)
+                    b = answer(srv.get(pattern.format(t=dead)), dead)
+                    if a != b:
+                        failures.append(f"GET {pattern}: unknown {a} / revoked or erased {b}")
             expect(not failures, f"{len(failures)} difference(s):\n  " + "\n  ".join(failures))
 
 
