@@ -20,7 +20,9 @@
 struct db;
 
 /* Feeds list sessions ending in the last FEEDS_WINDOW_PAST seconds and everything to come; a cancelled
- * event stays (STATUS:CANCELLED) for FEEDS_CANCELLED_KEEP seconds after its cancellation (updated_at). */
+ * event stays (STATUS:CANCELLED) for FEEDS_CANCELLED_KEEP seconds after its cancellation
+ * (events.cancelled_at, else updated_at), in a person's feed too for the registrations its cancellation
+ * cancelled. */
 #define FEEDS_WINDOW_PAST    (60 * 86400)
 #define FEEDS_CANCELLED_KEEP (60 * 86400)
 #define FEEDS_MAX_SESSIONS   5000 /* a feed lists at most this many sessions (earliest first) */
