@@ -134,7 +134,8 @@ static int auth_log_change(struct db *db, const char *topic_kind, int64_t id, co
 	jsonx_add_int(payload, idkey, id);
 	if (role)
 		jsonx_add_str(payload, "role", role);
-	rc = db_changelog(db, topic, kind, org_id, payload, seq);
+	/* accounts and tokens without organisation are seen by admins only, live too */
+	rc = db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, seq);
 	json_object_put(payload);
 	return rc;
 }

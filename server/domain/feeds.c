@@ -752,7 +752,8 @@ static int feeds_token_log(struct db *db, const struct store_calendar_token *t, 
 	json_object_object_add(payload, "id", json_object_new_int64(t->id));
 	json_object_object_add(payload, "owner_kind", json_object_new_string(t->owner_kind));
 	json_object_object_add(payload, "owner_id", json_object_new_int64(t->owner_id));
-	rc = db_changelog(db, topic, kind, t->org_id, payload, seq);
+	/* the token of a person without organisation is seen by admins only, live too */
+	rc = db_changelog(db, topic, kind, t->org_id > 0 ? t->org_id : DB_ORG_ADMINS, payload, seq);
 	json_object_put(payload);
 	return rc;
 }

@@ -292,7 +292,8 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 		if (m->registration_id > 0)
 			jsonx_add_int(payload, "registration_id", m->registration_id);
 		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)m->id);
-		rc = db_changelog(db, topic, kind, m->org_id, payload, seq);
+		/* a notification about no event is seen by admins only, live too */
+		rc = db_changelog(db, topic, kind, m->org_id > 0 ? m->org_id : DB_ORG_ADMINS, payload, seq);
 		json_object_put(payload);
 	}
 	rc = rc ? rc : db_commit(db);

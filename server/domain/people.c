@@ -231,7 +231,8 @@ static int person_log(struct db *db, int64_t id, const char *kind, int64_t org_i
 
 	snprintf(topic, sizeof(topic), "person:%lld", (long long)id);
 	json_object_object_add(payload, "id", json_object_new_int64(id));
-	return db_changelog(db, topic, kind, org_id, payload, seq);
+	/* a person without organisation is seen by admins only, live too */
+	return db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, seq);
 }
 
 int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)

@@ -514,7 +514,7 @@ int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org
 		return STORE_ERROR;
 	rc = db_bind_text(st, ":topic", topic);
 	rc = rc ? rc : db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
+	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id != 0, org_id);
 	rc = rc ? rc : db_bind_text(st, ":payload", json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
 	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
 	rc = rc ? rc : db_exec_stmt(st);

@@ -111,8 +111,13 @@ typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
 int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total);
 
-/* Inside a transaction: appends a change-log row. payload is a JSON object (not consumed) that
- * must hold no personal data. *seq (may be NULL) gets the new sequence number. */
+/* change_log.org_id of a change only admins may follow live (a person without organisation, an admin's
+ * account or token): no organisation has this id. */
+#define DB_ORG_ADMINS (-1)
+
+/* Inside a transaction: appends a change-log row. org_id: the organisation whose principals may follow
+ * it live, 0 for everyone (system-wide), DB_ORG_ADMINS for admins only. payload is a JSON object (not
+ * consumed) that must hold no personal data. *seq (may be NULL) gets the new sequence number. */
 int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
 		 struct json_object *payload, int64_t *seq);
 /* The newest change-log sequence number (0 for an empty log): where caches and live clients stand. */

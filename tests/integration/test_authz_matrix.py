@@ -4,6 +4,7 @@ Organisation A owns the event under test; B is another organisation."""
 
 import glob
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -11,6 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Checks, Server, expect  # noqa: E402
+from ws import WebSocket  # noqa: E402
 
 OK = (200,)
 CREATED = (200, 201)
@@ -233,6 +235,39 @@ class T(Checks):
                     if a != b:
                         failures.append(f"GET {pattern}: unknown {a} / revoked or erased {b}")
             expect(not failures, f"{len(failures)} difference(s):\n  " + "\n  ".join(failures))
+
+    def test_live_hides_what_only_admins_see(self):
+        """Live topics follow the same rule: the changes of people without an organisation, of admin tokens and
+        of their calendar tokens (only admins may see them) never reach an organiser's stream."""
+        with Server() as srv:
+            admin = srv.token("admin")
+            org_a = expect_created(srv.post("/api/v1/organisations", {"name": "Org A", "kind": "ngo"}, token=admin))["id"]
+            organiser = srv.token("organiser", org_a)
+            ws_org = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + organiser})
+            ws_admin = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + admin})
+            person = expect_created(srv.post("/api/v1/people", {"name": "Nobody Org", "consent": True},
+                                             token=admin))["id"]
+            expect_created(srv.post("/api/v1/calendar-tokens", {"owner_kind": "person", "owner_id": person},
+                                    token=admin))
+            expect_created(srv.post("/api/v1/tokens", {"role": "admin", "label": "ops"}, token=admin))
+            ev = expect_created(srv.post("/api/v1/events", {"type": "workshop", "title_fr": "Sentinelle",
+                                                            "capacity": 5}, token=organiser))["id"]
+
+            def follow(ws):
+                out = []
+                while True:
+                    m = ws.recv_text(3)
+                    if m is None:
+                        return out
+                    out.append(json.loads(m)["topic"])
+                    if out[-1] == f"event:{ev}":
+                        return out
+
+            seen_admin, seen_org = follow(ws_admin), follow(ws_org)
+            expect(f"person:{person}" in seen_admin and seen_admin[-1] == f"event:{ev}", "the admin sees them", seen_admin)
+            expect(seen_org == [f"event:{ev}"], f"the organiser sees only its own organisation's change: {seen_org}")
+            for w in (ws_org, ws_admin):
+                w.close()
 
 
 def expect_created(r):
