@@ -452,6 +452,7 @@ int main(int argc, char **argv)
 	app.db = db;
 	app.sink.changed = main_on_change;
 	transport_http_init(&app);
+	system_tz_check();
 	main_refresh_times(&app);
 
 	main_mounts(&cfg, mounts);
@@ -531,6 +532,7 @@ int main(int argc, char **argv)
 			main_hup = 0;
 			tz_reload();
 			log_notice("time zone database reloaded");
+			system_tz_check();
 			main_refresh_times(&app);
 			feeds_invalidate_all();
 		}

@@ -1,4 +1,4 @@
-/* health: GET /healthz — liveness and the state of the database file; no personal data. */
+/* health: GET /healthz — liveness, the state of the database file and of the tz rules; no personal data. */
 #include "api/common.h"
 #include "api/router.h"
 #include "domain/system.h"
@@ -17,6 +17,7 @@ static void health_get(struct app *app, const struct request *req, const struct 
 	json_object_object_add(o, "version", json_object_new_string(MAJLIS_VERSION));
 	json_object_object_add(o, "schema", json_object_new_int(h.schema));
 	json_object_object_add(o, "store", json_object_new_string(h.store));
+	json_object_object_add(o, "tz", json_object_new_string(h.tz));
 	if (rc) {
 		api_fail_dom_body(resp, &err, o);
 		return;

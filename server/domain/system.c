@@ -3,12 +3,15 @@
 
 #include <json-c/json.h>
 
+#include "calendar/tz.h"
 #include "domain/auth.h"
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
 #include "store/db.h"
 #include "store/store_system.h"
 #include "util/log.h"
+
+static bool system_tz_stale; /* service thread */
 
 static struct {
 	uint64_t commits;      /* db_commits at the previous look */
@@ -22,6 +25,7 @@ int system_health(struct db *db, struct system_health *h, struct dom_err *err)
 	int rc = db_health(db);
 
 	h->schema = db_schema_version(db);
+	h->tz = system_tz_stale ? "stale" : "ok";
 	if (rc == STORE_GONE)
 		h->store = "gone";
 	else if (rc == STORE_CORRUPT)
@@ -34,6 +38,18 @@ int system_health(struct db *db, struct system_health *h, struct dom_err *err)
 		return dom_fail(err, DOM_BUSY, NULL, "the database is not reachable");
 	err->code = DOM_OK;
 	return DOM_OK;
+}
+
+bool system_tz_check(void)
+{
+	system_tz_stale = !tz_rules_current();
+	if (system_tz_stale)
+		log_err(
+		    "THE TIME ZONE DATABASE IS OUT OF DATE: it is older than Morocco's 2026c rules "
+		    "(it does not put Africa/Casablanca at UTC+0 on 2026-10-15), so times of sessions in "
+		    "Morocco from then on are one hour wrong in feeds, mails and pages. Upgrade the tzdata "
+		    "package, then send majlisd SIGHUP (or wait for --tz-check)");
+	return !system_tz_stale;
 }
 
 void system_wal_tick(struct db *db, int64_t now)
