@@ -473,3 +473,12 @@ const char *tz_strerror(enum tz_rc rc)
 		return "unknown time zone error";
 	return tz_messages[-rc];
 }
+
+bool tz_rules_current(void)
+{
+	int64_t utc;
+	int32_t offset = TZ_NO_OFFSET;
+
+	return tz_local_to_utc(TZ_DEFAULT_ZONE, "2026-10-15T12:00", TZ_NO_OFFSET, &utc, &offset) == TZ_OK &&
+	       offset == 0;
+}

@@ -58,6 +58,10 @@ void tz_reload(void);
  * tzdata.zi and of TZ_DEFAULT_ZONE's file. The first call only takes note and answers false. Service
  * thread. */
 bool tz_db_changed(void);
+/* Whether the system tz database has Morocco's rules of tzdata 2026c or later: Africa/Casablanca is at UTC+0
+ * at noon on 15 October 2026 (older data says UTC+1 there, and every later time in Morocco is an hour off).
+ * Service thread. */
+bool tz_rules_current(void);
 /* Bracket the use of zones (this module, or libical zones) on a thread other than the service thread. */
 void tz_read_begin(void);
 void tz_read_end(void);

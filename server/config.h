@@ -19,6 +19,7 @@ struct config {
 	char public_url[256];        /* base URL of links, e.g. https://majlis.example.org (config_base_url) */
 	char calendar_domain[128];   /* right-hand side of iCalendar UIDs; never the host of the moment */
 	bool demo;                   /* load demo data into an empty database */
+	bool skip_check;             /* serve the database without the start-up quick check (emergencies) */
 	int session_idle_s;          /* cookie session idle timeout */
 	int session_absolute_s;      /* cookie session absolute timeout */
 	int body_timeout_s;          /* a body must arrive within this (408 otherwise) */

@@ -54,6 +54,8 @@ static void usage(FILE *f)
 	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080)\n"
 	      "  --config FILE           read settings (key = value lines, same names as the options)\n"
 	      "  --demo                  load demo data into an empty database\n"
+	      "  --skip-check            serve the database without the start-up quick check (emergencies: a\n"
+	      "                          damaged file is otherwise refused)\n"
 	      "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
 	      "  --tls-key FILE          PEM private key for --tls-cert\n"
 	      "  --web-root DIR          static client files (default web)\n"
@@ -197,6 +199,10 @@ static int main_args(struct config *cfg, int argc, char **argv)
 		}
 		if (!strcmp(a, "--demo")) {
 			cfg->demo = true;
+			continue;
+		}
+		if (!strcmp(a, "--skip-check")) {
+			cfg->skip_check = true;
 			continue;
 		}
 		if (!strcmp(a, "--smtp-user") || !strcmp(a, "--smtp-password")) {
@@ -377,6 +383,21 @@ static void main_housekeeping(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)SYSTEM_HOUSEKEEPING_EVERY_S * LWS_US_PER_SEC);
 }
 
+/* The look at the write-ahead log every SYSTEM_WAL_TICK_S: one lws timer on the service thread. */
+static struct {
+	lws_sorted_usec_list_t sul;
+	struct lws_context *ctx;
+	struct db *db;
+} main_wal;
+
+static void main_wal_tick(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	system_wal_tick(main_wal.db, (int64_t)time(NULL));
+	lws_sul_schedule(main_wal.ctx, 0, &main_wal.sul, main_wal_tick,
+			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -410,8 +431,11 @@ int main(int argc, char **argv)
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
 
-	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE, &db))
+	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE | (cfg.skip_check ? 0 : DB_CHECK), &db))
 		return 1;
+	if (cfg.skip_check)
+		log_warn("--skip-check: %s is served without the quick check; /healthz reports damage once met",
+			 cfg.db_path);
 	/* the loop answers 503 rather than stall every client behind another process's write lock */
 	db_set_busy_timeout(db, MAIN_BUSY_TIMEOUT_MS);
 	if (cfg.demo) {
@@ -429,6 +453,7 @@ int main(int argc, char **argv)
 	app.db = db;
 	app.sink.changed = main_on_change;
 	transport_http_init(&app);
+	system_tz_check();
 	main_refresh_times(&app);
 
 	main_mounts(&cfg, mounts);
@@ -482,6 +507,10 @@ int main(int argc, char **argv)
 	main_house.ctx = ctx;
 	main_house.app = &app;
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
+	main_wal.ctx = ctx;
+	main_wal.db = db;
+	lws_sul_schedule(ctx, 0, &main_wal.sul, main_wal_tick,
+			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 	tz_db_changed(); /* takes note of the files the database was read from */
 	main_tzwatch.ctx = ctx;
 	main_tzwatch.watch = cfg.tz_check_s > 0;
@@ -504,6 +533,7 @@ int main(int argc, char **argv)
 			main_hup = 0;
 			tz_reload();
 			log_notice("time zone database reloaded");
+			system_tz_check();
 			main_refresh_times(&app);
 			feeds_invalidate_all();
 		}
@@ -522,6 +552,7 @@ int main(int argc, char **argv)
 	notify_stop();
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
+	lws_sul_cancel(&main_wal.sul);
 	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);

@@ -28,13 +28,15 @@ int api_status_of(enum api_fail kind)
 	return api_fails[kind].status;
 }
 
-/* The error body; extra (consumed, may be NULL) is added to the error object under key. */
-static void api_error_body_extra(struct response *r, int status, const char *code, const char *message,
-				 const char *key, struct json_object *extra)
+/* The error body, added to o (consumed; NULL: a new object); extra (consumed, may be NULL) is added to the
+ * error object under key. */
+static void api_error_body_in(struct response *r, struct json_object *o, int status, const char *code,
+			      const char *message, const char *key, struct json_object *extra)
 {
-	struct json_object *o = json_object_new_object();
 	struct json_object *e = json_object_new_object();
 
+	if (!o)
+		o = json_object_new_object();
 	json_object_object_add(e, "code", json_object_new_string(code));
 	json_object_object_add(e, "message", json_object_new_string(message));
 	if (extra)
@@ -48,6 +50,12 @@ static void api_error_body_extra(struct response *r, int status, const char *cod
 	json_object_put(o);
 	if (status == 503)
 		response_header(r, "Retry-After", "2");
+}
+
+static void api_error_body_extra(struct response *r, int status, const char *code, const char *message,
+				 const char *key, struct json_object *extra)
+{
+	api_error_body_in(r, NULL, status, code, message, key, extra);
 }
 
 static void api_error_body(struct response *r, int status, const char *code, const char *message)
@@ -71,7 +79,7 @@ void api_fail_dom(struct response *r, const struct dom_err *e)
 	api_fail_dom_extra(r, e, NULL, NULL);
 }
 
-void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char *key, struct json_object *extra)
+static enum api_fail api_kind_of(const struct dom_err *e)
 {
 	enum api_fail kind;
 
@@ -86,8 +94,24 @@ void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char 
 	case DOM_UNPROCESSABLE: kind = API_UNPROCESSABLE; break;
 	default: kind = API_INTERNAL; break;
 	}
+	return kind;
+}
+
+void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char *key,
+			struct json_object *extra)
+{
+	enum api_fail kind = api_kind_of(e);
+
 	api_error_body_extra(r, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code, e->message, key,
 			     extra);
+}
+
+void api_fail_dom_body(struct response *r, const struct dom_err *e, struct json_object *body)
+{
+	enum api_fail kind = api_kind_of(e);
+
+	api_error_body_in(r, body, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code,
+			  e->message, NULL, NULL);
 }
 
 void api_fail_json(struct response *r, const struct jsonx_err *e)

@@ -43,6 +43,8 @@ void api_fail_dom(struct response *r, const struct dom_err *e);
 /* The same with one more member of the error object, extra under key (e.g. an import's "refused" list);
  * consumes extra (NULL: none). */
 void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char *key, struct json_object *extra);
+/* Like api_fail_dom, with the error object added to body (consumed), whose other keys stay beside it. */
+void api_fail_dom_body(struct response *r, const struct dom_err *e, struct json_object *body);
 /* Error reply for a bad JSON body or field (400). */
 void api_fail_json(struct response *r, const struct jsonx_err *e);
 /* Success reply with a JSON body; consumes obj (may be NULL for no body). */

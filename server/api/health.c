@@ -1,4 +1,4 @@
-/* health: GET /healthz — liveness and database reachability, no personal data. */
+/* health: GET /healthz — liveness, the state of the database file and of the tz rules; no personal data. */
 #include "api/common.h"
 #include "api/router.h"
 #include "domain/system.h"
@@ -7,17 +7,19 @@ static void health_get(struct app *app, const struct request *req, const struct 
 		       struct response *resp)
 {
 	struct json_object *o = json_object_new_object();
-	int schema = 0;
-	bool ok = system_health(app->db, &schema);
+	struct system_health h;
+	struct dom_err err;
+	int rc = system_health(app->db, &h, &err);
 
 	(void)req;
 	(void)args;
-	json_object_object_add(o, "status", json_object_new_string(ok ? "ok" : "degraded"));
+	json_object_object_add(o, "status", json_object_new_string(rc ? "degraded" : "ok"));
 	json_object_object_add(o, "version", json_object_new_string(MAJLIS_VERSION));
-	json_object_object_add(o, "schema", json_object_new_int(schema));
-	if (!ok) {
-		json_object_put(o);
-		api_fail(resp, API_UNAVAILABLE, NULL, "the database is not reachable");
+	json_object_object_add(o, "schema", json_object_new_int(h.schema));
+	json_object_object_add(o, "store", json_object_new_string(h.store));
+	json_object_object_add(o, "tz", json_object_new_string(h.tz));
+	if (rc) {
+		api_fail_dom_body(resp, &err, o);
 		return;
 	}
 	api_reply(resp, API_OK, o);

@@ -47,6 +47,13 @@ int dom_from_store(struct dom_err *e, int rc, const char *what)
 		return dom_fail(e, DOM_CONFLICT, NULL, "%s conflicts with existing data", what);
 	case STORE_BUSY:
 		return dom_fail(e, DOM_BUSY, NULL, "the database is busy; nothing was changed, please retry");
+	case STORE_CORRUPT:
+		return dom_fail(e, DOM_BUSY, "store_corrupt",
+				"the database is damaged; an administrator must restore it from a backup");
+	case STORE_GONE:
+		return dom_fail(e, DOM_BUSY, "store_gone",
+				"the database file was removed or replaced while the server ran; nothing was "
+				"saved, an administrator must restore it and restart the server");
 	default:
 		return dom_fail(e, DOM_INTERNAL, NULL, "internal error");
 	}

@@ -33,7 +33,8 @@ struct dom_err {
 /* Sets e and returns e->code. id may be NULL (then the generic one for code is used). */
 int dom_fail(struct dom_err *e, enum dom_code code, const char *id, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Maps a store_rc (STORE_NOT_FOUND, STORE_CONFLICT, STORE_BUSY, STORE_ERROR) to a dom_err. */
+/* Maps a store_rc (STORE_NOT_FOUND, STORE_CONFLICT, STORE_BUSY, STORE_ERROR; STORE_CORRUPT and STORE_GONE are
+ * DOM_BUSY with ids store_corrupt and store_gone) to a dom_err. */
 int dom_from_store(struct dom_err *e, int store_rc, const char *what);
 
 enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_ORGANISER, ROLE_CHECKIN, ROLE_VIEWER };

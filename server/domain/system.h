@@ -9,8 +9,30 @@
 
 struct db;
 
-/* True when the database answers; *schema gets its version. */
-bool system_health(struct db *db, int *schema);
+/* What GET /healthz shows. Strings are static. */
+struct system_health {
+	int schema;	   /* the database's schema version */
+	const char *store; /* "ok", "unreachable", "corrupt" (a damaged page met), "gone" (file removed) */
+	const char *tz;	   /* "ok", or "stale": the tz database is older than Morocco's 2026c rules */
+};
+
+/* Fills h. DOM_OK when the store can serve, else DOM_BUSY with err saying why (ids unavailable,
+ * store_corrupt, store_gone). Service thread. */
+int system_health(struct db *db, struct system_health *h, struct dom_err *err);
+
+/* Checks the tz database that was just (re)read (start, SIGHUP, upgrade noticed) and, when it is older
+ * than Morocco's 2026c rules, logs a loud warning saying how to fix it; /healthz shows the result.
+ * Returns whether the rules are current. Service thread. */
+bool system_tz_check(void);
+
+#define SYSTEM_WAL_TICK_S 2	   /* how often the service loop looks at the write-ahead log */
+#define SYSTEM_WAL_WARN_S (5 * 60) /* a reader blocking checkpoints this long is logged (then as often) */
+
+/* One look at the write-ahead log, from a timer on the service loop: copies what it can into the
+ * database without waiting for a lock (PASSIVE); when nothing was committed since the previous look, also
+ * empties the log file (TRUNCATE). Logs a warning, at most every SYSTEM_WAL_WARN_S, when a reader has kept
+ * frames from being copied for SYSTEM_WAL_WARN_S or the log is past DB_WAL_LIMIT_BYTES. now in seconds. */
+void system_wal_tick(struct db *db, int64_t now);
 
 #define SYSTEM_HOUSEKEEPING_EVERY_S (10 * 60)
 #define SYSTEM_OUTBOX_KEEP_S (90 * 86400) /* sent or given-up notifications are kept this long, then deleted */

@@ -4,6 +4,7 @@
  */
 #include "store/db.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,13 @@ struct db {
 	sqlite3 *h;
 	struct db_slot slots[DB_STMT_SLOTS]; /* open addressing on the sql pointer */
 	int in_txn;
+	int busy_ms;	  /* the busy timeout set last */
+	bool gone;	  /* the path no longer names the open file: every write is refused */
+	uint64_t commits; /* write transactions committed */
 };
+
+/* Set by any connection (any thread) that met SQLITE_CORRUPT: the file is damaged for all of them. */
+static atomic_int db_corrupt_seen;
 
 int db_schema_latest(void)
 {
@@ -46,6 +53,12 @@ int db_rc(int rc)
 		return STORE_OK;
 	case SQLITE_CONSTRAINT:
 		return STORE_CONFLICT;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		if (!atomic_exchange(&db_corrupt_seen, 1))
+			log_err("the database file is damaged (%s): restore it from a backup",
+				sqlite3_errstr(rc));
+		return STORE_CORRUPT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 	case SQLITE_FULL:
@@ -131,13 +144,64 @@ static int db_migrate(struct db *db, char *err, size_t errlen)
 
 void db_set_busy_timeout(struct db *db, int ms)
 {
+	db->busy_ms = ms;
 	sqlite3_busy_timeout(db->h, ms);
+}
+
+/* Stops a statement once the deadline (a CLOCK_MONOTONIC second) has passed. */
+static int db_check_progress(void *arg)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec >= *(const time_t *)arg;
+}
+
+/* PRAGMA quick_check, stopped after DB_CHECK_SECONDS (then the file counts as checked, with a warning).
+ * Returns 0, or STORE_CORRUPT with what to do in err. */
+static int db_quick_check(struct db *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct timespec now;
+	time_t deadline;
+	char what[160] = "";
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now.tv_sec + DB_CHECK_SECONDS;
+	sqlite3_progress_handler(db->h, 10000, db_check_progress, &deadline);
+	rc = sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(what, sizeof(what), "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = strcmp(what, "ok") ? SQLITE_CORRUPT : SQLITE_OK;
+	} else if (rc == SQLITE_INTERRUPT) {
+		log_warn("the quick check of %s stopped after %d s (a big database): not verified", path,
+			 DB_CHECK_SECONDS);
+		rc = SQLITE_OK;
+	} else if (rc != SQLITE_OK) {
+		snprintf(what, sizeof(what), "%s", sqlite3_errmsg(db->h));
+	}
+	sqlite3_finalize(st);
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return STORE_OK;
+	snprintf(
+	    err, errlen,
+	    "database %s is damaged (%s): majlisd will not serve it. Stop here, keep the damaged file aside, "
+	    "and restore the newest backup (made with 'majlisd backup --db FILE OUT') in its place; only in "
+	    "an "
+	    "emergency, start with --skip-check to serve what can still be read",
+	    path, what);
+	return STORE_CORRUPT;
 }
 
 int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen)
 {
 	struct db *db;
 	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	char pragma[64];
 	int rc;
 
 	*out = NULL;
@@ -152,12 +216,19 @@ int db_open(const char *path, int flags, struct db **out, char *err, size_t errl
 			 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto err;
 	}
-	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	db_set_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
+	if ((flags & DB_CHECK) && db_quick_check(db, path, err, errlen))
+		goto err;
 	if (!(flags & DB_READONLY)) {
 		rc = db_exec(db, "PRAGMA journal_mode=WAL");
 		if (rc) {
 			snprintf(err, errlen, "cannot switch %s to WAL mode", path);
+			goto err;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit=%d", DB_WAL_LIMIT_BYTES);
+		if (db_exec(db, pragma)) {
+			snprintf(err, errlen, "cannot limit the write-ahead log of %s", path);
 			goto err;
 		}
 	}
@@ -476,6 +547,8 @@ int db_begin(struct db *db)
 		log_err("nested transaction");
 		return STORE_ERROR;
 	}
+	if (db->gone)
+		return STORE_GONE;
 	rc = db_exec_stmt(db_stmt(db, "BEGIN IMMEDIATE"));
 	if (!rc)
 		db->in_txn = 1;
@@ -484,14 +557,20 @@ int db_begin(struct db *db)
 
 int db_commit(struct db *db)
 {
-	int rc = db_exec_stmt(db_stmt(db, "COMMIT"));
+	int rc;
 
+	if (db_health(db) == STORE_GONE) {
+		db_rollback(db);
+		return STORE_GONE;
+	}
+	rc = db_exec_stmt(db_stmt(db, "COMMIT"));
 	if (rc) {
 		log_err("commit failed: %s", sqlite3_errmsg(db->h));
 		db_rollback(db);
-		return STORE_BUSY;
+		return rc == STORE_CORRUPT ? STORE_CORRUPT : STORE_BUSY;
 	}
 	db->in_txn = 0;
+	db->commits++;
 	return STORE_OK;
 }
 
@@ -638,4 +717,51 @@ int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_ob
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int db_health(struct db *db)
+{
+	int moved = 0;
+
+	if (!db->gone && sqlite3_file_control(db->h, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+	    moved) {
+		db->gone = true;
+		log_err("the database file was deleted or replaced while majlisd ran: every write is refused "
+			"from "
+			"now on (nothing more is acknowledged); restore the file and restart majlisd");
+	}
+	if (db->gone)
+		return STORE_GONE;
+	return atomic_load(&db_corrupt_seen) ? STORE_CORRUPT : STORE_OK;
+}
+
+int db_checkpoint(struct db *db, bool truncate, int *frames, int *copied)
+{
+	int rc;
+
+	*frames = *copied = 0;
+	/* never wait for a lock here: the caller is the service loop */
+	sqlite3_busy_timeout(db->h, 0);
+	rc = sqlite3_wal_checkpoint_v2(
+	    db->h, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, frames, copied);
+	sqlite3_busy_timeout(db->h, db->busy_ms);
+	if (*frames < 0)
+		*frames = *copied = 0;
+	if (rc == SQLITE_OK && *copied >= *frames)
+		return STORE_OK;
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+	return STORE_BUSY;
+}
+
+uint64_t db_commits(struct db *db)
+{
+	return db->commits;
+}
+
+int db_page_size(struct db *db)
+{
+	int64_t n = 0;
+
+	return db_int(db, "PRAGMA page_size", &n) ? 4096 : (int)n;
 }

@@ -325,7 +325,7 @@ class T(Checks):
             expect(out.returncode == 2 and says in out.stderr and bad in out.stderr,
                    f"{opt} {bad}: {out.returncode} {out.stderr}")
         usage = subprocess.run([MAJLISD, "--help"], capture_output=True, text=True, timeout=10).stdout
-        for opt in ("--send-timeout", "--tz-check", "--smtp-url", "--mail-from", "--key-file"):
+        for opt in ("--send-timeout", "--tz-check", "--smtp-url", "--mail-from", "--key-file", "--skip-check"):
             expect(opt in usage, f"help lists {opt}")
 
     def test_tls(self):

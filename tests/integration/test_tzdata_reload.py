@@ -47,6 +47,33 @@ class T(Checks):
         """Nobody sends SIGHUP after `apt upgrade tzdata`: majlisd notices the new files itself."""
         self.scenario(sighup=False)
 
+    def test_stale_rules_are_reported_until_upgraded(self):
+        """A tz database older than Morocco's 2026c rules (here: Casablanca fixed at UTC+1) makes majlisd warn
+        loudly at start and say "tz":"stale" on /healthz; after the upgrade and SIGHUP it says "ok"."""
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
+        zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
+        try:
+            shutil.copytree(SYSTEM_ZONEINFO, zi, dirs_exist_ok=True, symlinks=True)
+            compile_zone(zi, "1:00")
+            wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                    f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
+            with Server(wrap=wrap, extra_args=["--tz-check", "0"]) as srv:
+                h = expect_status(srv.get("/healthz"), 200)
+                expect(h.get("tz") == "stale", "healthz says the tz rules are stale", h)
+                log = srv.log_text()
+                expect("OUT OF DATE" in log and "2026c" in log and "SIGHUP" in log and "tzdata" in log,
+                       "a loud warning saying what is wrong and how to fix it", log)
+                compile_zone(zi, "0:00")
+                srv.proc.send_signal(signal.SIGHUP)
+                deadline = time.time() + 10
+                while time.time() < deadline and h.get("tz") != "ok":
+                    time.sleep(0.2)
+                    h = expect_status(srv.get("/healthz"), 200)
+                expect(h.get("tz") == "ok", "after the upgrade and SIGHUP the rules are current", h)
+        finally:
+            shutil.rmtree(zi, ignore_errors=True)
+
     def scenario(self, sighup):
         if os.geteuid() != 0 or not shutil.which("unshare"):
             raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")

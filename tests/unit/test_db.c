@@ -1,5 +1,6 @@
 /* test_db: the store's connection rules — migrations from every older version, refusal of a newer
- * database, named binds that fail loudly, constraint and busy mapping, transactions that leave nothing. */
+ * database, named binds that fail loudly, constraint and busy mapping, transactions that leave nothing, a
+ * moved file that takes no more commits, checkpoints that wait for no reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -328,15 +329,71 @@ static void backup_is_consistent(void **state)
 	unlink(out);
 }
 
+/* A file renamed under an open connection: the path no longer names it, so nothing more is committed. */
+static void moved_file_refuses_commits(void **state)
+{
+	char path[256], moved[300], err[256];
+	struct db *db;
+
+	(void)state;
+	temp_path(path, sizeof(path), "moved");
+	snprintf(moved, sizeof(moved), "%s.moved", path);
+	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	assert_int_equal(db_health(db), STORE_OK);
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(db_begin(db), STORE_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				      "VALUES ('X', 'ngo', 0, 0)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_commit(db), STORE_GONE);
+	assert_int_equal(db_health(db), STORE_GONE);
+	assert_int_equal(db_begin(db), STORE_GONE);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM organisations"), 0);
+	db_close(db);
+	unlink(moved);
+}
+
+/* The WAL's frames are copied and the file emptied by a TRUNCATE checkpoint once no reader holds them. */
+static void checkpoint_waits_for_no_reader(void **state)
+{
+	char path[256], err[256];
+	struct db *db;
+	sqlite3 *reader;
+	int frames, copied;
+	uint64_t commits;
+
+	(void)state;
+	temp_path(path, sizeof(path), "ckpt");
+	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	commits = db_commits(db);
+	assert_int_equal(sqlite3_open(path, &reader), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM organisations", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(db_begin(db), STORE_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				      "VALUES ('X', 'ngo', 0, 0)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_commit(db), STORE_OK);
+	assert_int_equal(db_commits(db), commits + 1);
+	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_BUSY);
+	assert_true(frames > copied);
+	assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_OK);
+	assert_int_equal(frames, 0);
+	sqlite3_close(reader);
+	db_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(migrates_from_every_older_version),
-	    cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
-	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
-	    cmocka_unit_test(binds_and_results),
-	    cmocka_unit_test(busy_database_maps_to_store_busy),
-	    cmocka_unit_test(backup_is_consistent),
+		cmocka_unit_test(migrates_from_every_older_version),
+		cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
+		cmocka_unit_test(refuses_newer_and_unmigrated_databases),
+		cmocka_unit_test(binds_and_results),
+		cmocka_unit_test(busy_database_maps_to_store_busy),
+		cmocka_unit_test(backup_is_consistent),
+		cmocka_unit_test(moved_file_refuses_commits),
+		cmocka_unit_test(checkpoint_waits_for_no_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -375,6 +375,13 @@ static void test_reload(void **state)
 	assert_false(tz_zone_valid("Mars/Olympus"));
 }
 
+/* The installed tz database has Morocco's 2026c rules (the build machine's tzdata is current). */
+static void test_rules_current(void **state)
+{
+	(void)state;
+	assert_true(tz_rules_current());
+}
+
 /* Frees libical's zone cache so that LeakSanitizer sees no leak. */
 static int group_teardown(void **state)
 {
@@ -390,7 +397,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_year), cmocka_unit_test(test_zone_valid),
 		cmocka_unit_test(test_format_offset), cmocka_unit_test(test_parse_offset),
 		cmocka_unit_test(test_crosses_change), cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_reload),    cmocka_unit_test(test_rules_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);
