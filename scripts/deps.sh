@@ -34,8 +34,10 @@ for p in "${pkgs[@]}"; do
 	fi
 done
 
-# Package lists are refreshed when they are absent, older than a day, older than the apt sources (a suite
-# such as bookworm-security was just added), or when a package to install has no candidate in them.
+# Package lists are refreshed when they are absent or a day old, when the apt sources name an index that
+# has no list yet (a suite such as bookworm-security was just added) or were edited after the newest list,
+# and when a package to install has no candidate in them. (apt keeps the server's date on list files, and
+# leaves unchanged ones alone, so their age alone says little.)
 lists=/var/lib/apt/lists
 updated=no
 apt_update() {
@@ -45,16 +47,29 @@ apt_update() {
 		updated=yes
 	fi
 }
-oldest_list=$( (find "$lists" -maxdepth 1 -name '*_Packages*' -printf '%T@\n' 2>/dev/null || true) |
-	sort -n | head -n 1)
+lists_missing() { # prints the first index of the sources that has no list file
+	local arch f kind a
+	arch=$(dpkg --print-architecture)
+	apt-get indextargets --no-release-info --format '$(FILENAME) $(CREATED_BY) $(ARCHITECTURE)' 2>/dev/null |
+		while read -r f kind a; do
+			if [ "$kind" = Packages ] && [ "$a" = "$arch" ] && ! compgen -G "$f*" >/dev/null; then
+				basename "$f"
+				break
+			fi
+		done
+}
+newest_list=$( (find "$lists" -maxdepth 1 -name '*_Packages*' -printf '%T@\n' 2>/dev/null || true) |
+	sort -n | tail -n 1)
 newest_source=$( (find /etc/apt/sources.list /etc/apt/sources.list.d -maxdepth 1 \
 	\( -name '*.list' -o -name '*.sources' \) -printf '%T@\n' 2>/dev/null || true) | sort -n | tail -n 1)
-if [ -z "$oldest_list" ]; then
+if [ -z "$newest_list" ]; then
 	apt_update "no package lists"
-elif [ -n "$(find "$lists" -maxdepth 1 -name '*_Packages*' -mmin +1440 2>/dev/null | head -n 1)" ]; then
+elif [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
 	apt_update "package lists older than a day"
-elif [ -n "$newest_source" ] && [ "${newest_source%.*}" -gt "${oldest_list%.*}" ]; then
-	apt_update "package lists older than the apt sources"
+elif [ -n "$(lists_missing)" ]; then
+	apt_update "no package list yet for $(lists_missing)"
+elif [ -n "$newest_source" ] && [ "${newest_source%.*}" -gt "${newest_list%.*}" ]; then
+	apt_update "apt sources changed after the last package lists"
 fi
 for p in "${missing[@]}"; do
 	if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
