@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Sets up and runs Majlis: installs what is missing, builds, and starts majlisd on an embedded SQLite
-# file with demo data (loaded on first start). Usage: scripts/run.sh [extra majlisd options]
+# Sets up and runs Majlis: installs what is missing, builds majlisd (without the tests: it needs no test
+# package), and starts it on an embedded SQLite file with demo data (loaded on first start).
+# Usage: scripts/run.sh [extra majlisd options]
+# Environment: MAJLIS_BUILD_DIR (default build), MAJLIS_DEPS=skip to install nothing (packages managed
+# by other means).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh run
+build=${MAJLIS_BUILD_DIR:-build}
+if [ "${MAJLIS_DEPS:-}" != skip ]; then
+	scripts/deps.sh run
+fi
 echo "==> building"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAJLIS_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p var
 echo "==> starting majlisd (Ctrl-C to stop)"
-exec build/server/majlisd --db var/majlis.db --listen 127.0.0.1:8080 --demo --web-root web "$@"
+exec "$build"/server/majlisd --db var/majlis.db --listen 127.0.0.1:8080 --demo --web-root web "$@"

@@ -18,13 +18,13 @@ jobs=$(nproc)
 status=0
 
 echo "==> build (warnings are errors)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DMAJLIS_WERROR=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DMAJLIS_WERROR=ON -DMAJLIS_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 echo "==> tests"
 (cd build && ctest --output-on-failure -j"$jobs") || status=1
 
 echo "==> build with ASan+UBSan"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMAJLIS_WERROR=ON -DMAJLIS_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMAJLIS_WERROR=ON -DMAJLIS_SANITIZE=ON -DMAJLIS_TESTS=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 echo "==> tests under ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "api/common.h"
+#include "api/ratelimit.h"
 #include "api/router.h"
 #include "domain/auth.h"
 #include "util/jsonx.h"
@@ -125,6 +126,7 @@ struct auth_login_defer {
 	struct defer d;
 	struct auth_login_job *job;
 	char old[128]; /* the session cookie presented, ended at login */
+	char client[48]; /* the peer address, whose login in flight ends with this */
 };
 
 static void auth_login_run(struct defer *d)
@@ -161,12 +163,14 @@ static void auth_login_release(struct defer *d)
 	struct auth_login_defer *ld = (struct auth_login_defer *)d;
 
 	auth_login_job_free(ld->job);
+	ratelimit_login_done(ld->client);
 	memset(ld->old, 0, sizeof(ld->old));
 	free(ld);
 }
 
-/* POST /api/v1/auth/login: validation and throttling here; the PBKDF2 check runs on the worker
- * thread (struct defer) so that the service thread never waits ~0.3 s for it. */
+/* POST /api/v1/auth/login: validation and throttling here (per client address first, then per account);
+ * the PBKDF2 check runs on the worker thread (struct defer) so that the service thread never waits
+ * ~0.3 s for it. */
 static void auth_login_post(struct app *app, const struct request *req, const struct route_args *args,
 			    struct response *resp)
 {
@@ -184,8 +188,15 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		api_fail(resp, API_FORBIDDEN, "csrf_failed", "a login must come from this site");
 		return;
 	}
-	if (api_body(req, resp, &body))
+	/* before any work: one client's flood must not fill the password workers' queue for others */
+	if (ratelimit_login_begin(req->client, req->now, &retry_after)) {
+		api_fail(resp, API_THROTTLED, NULL, "too many logins from this address; retry shortly");
+		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
+		response_header(resp, "Retry-After", retry);
 		return;
+	}
+	if (api_body(req, resp, &body))
+		goto out;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &email, &jerr) < 0 ||
 	    jsonx_get_str(body, "password", true, JSONX_SECRET, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) <
@@ -209,11 +220,14 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 	}
 	if (request_cookie(req, AUTH_SESSION_COOKIE, ld->old, sizeof(ld->old)) != 1)
 		ld->old[0] = '\0';
+	snprintf(ld->client, sizeof(ld->client), "%s", req->client);
 	ld->d.run = auth_login_run;
 	ld->d.finish = auth_login_finish_cb;
 	ld->d.release = auth_login_release;
-	resp->defer = &ld->d;
+	resp->defer = &ld->d; /* its release ends the login in flight */
 out:
+	if (!resp->defer)
+		ratelimit_login_done(req->client);
 	json_object_put(body);
 }
 

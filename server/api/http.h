@@ -29,6 +29,7 @@ struct request {
 	char cookie[HTTP_HDR_MAX];
 	char origin[256];
 	char host[256];
+	char client[48];                /* the peer's address as the transport sees it; "" = unknown */
 	char if_none_match[256];
 	char if_modified_since[64];
 	char idempotency_key[128];

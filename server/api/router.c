@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/errors.h"
+#include "api/ratelimit.h"
 
 static const struct route *const router_tables[] = {
 	api_health_routes,   api_auth_routes,	       api_tokens_routes,     api_orgs_routes,
@@ -114,6 +115,29 @@ static void router_literal_init(void)
 	router_literal_ready = 1;
 }
 
+/* Runs r's handler; a route that takes a token is refused to a client that got too many 404s from such
+ * routes (before any lookup), and each 404 it answers counts for that client. */
+static void router_run(struct app *app, const struct request *req, const struct route *r,
+		       const struct route_args *args, struct response *resp)
+{
+	int64_t retry_after;
+	char retry[24];
+
+	if (!args->n_tokens) {
+		r->fn(app, req, args, resp);
+		return;
+	}
+	if (ratelimit_token_check(req->client, req->now, &retry_after)) {
+		api_fail(resp, API_THROTTLED, NULL, "too many unknown links from this address; retry later");
+		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
+		response_header(resp, "Retry-After", retry);
+		return;
+	}
+	r->fn(app, req, args, resp);
+	if (resp->status == api_status_of(API_NOT_FOUND))
+		ratelimit_token_miss(req->client, req->now);
+}
+
 int router_dispatch(struct app *app, const struct request *req, struct response *resp)
 {
 	struct route_args args;
@@ -133,7 +157,7 @@ int router_dispatch(struct app *app, const struct request *req, struct response 
 			if (!router_match(r->pattern, req->path, &args))
 				continue;
 			if (r->method == m) {
-				r->fn(app, req, &args, resp);
+				router_run(app, req, r, &args, resp);
 				return 1;
 			}
 			if (al < sizeof(allow) - 16)

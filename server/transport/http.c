@@ -229,6 +229,8 @@ void transport_http_credentials(struct lws *wsi, struct request *req)
 	if (!req->host[0])
 		http_hdr(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY, req->host, sizeof(req->host));
 	req->tls = lws_is_ssl(wsi);
+	if (!lws_get_peer_simple(wsi, req->client, sizeof(req->client)))
+		req->client[0] = '\0';
 }
 
 static enum http_method http_method_of(int lws_method)
