@@ -39,7 +39,8 @@ void config_defaults(struct config *c);
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
 /* Sets one key ("db", "listen", "tls-cert", ...) from text. Returns 0 or -1 with a reason in err. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
-/* Cross-field checks (cert without key, ...). Returns 0 or -1 with a reason. */
+/* Cross-field checks (cert without key, ...) and that the web root is a directory. Returns 0 or -1 with a
+ * reason. */
 int config_validate(const struct config *c, char *err, size_t errlen);
 
 #endif

@@ -4,11 +4,14 @@
  */
 #include <errno.h>
 #include <libwebsockets.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/app.h"
 #include "calendar/tz.h"
@@ -56,7 +59,7 @@ static void usage(FILE *f)
 	      "  --demo                  load demo data into an empty database\n"
 	      "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
 	      "  --tls-key FILE          PEM private key for --tls-cert\n"
-	      "  --web-root DIR          static client files (default web)\n"
+	      "  --web-root DIR          static client files (default web; must be a directory)\n"
 	      "  --public-url URL        base URL for links in feeds and messages\n"
 	      "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
 	      "  --log-level N           0 errors .. 4 debug (default 2)\n"
@@ -376,6 +379,44 @@ static void main_housekeeping(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)SYSTEM_HOUSEKEEPING_EVERY_S * LWS_US_PER_SEC);
 }
 
+/* Why the context could not be created, for the message at start: binds a socket of its own to the listen
+ * address (as lws does, with SO_REUSEADDR) to name the system's reason, e.g. an address this host does not
+ * have or a port in use. */
+static void main_listen_error(const struct config *cfg)
+{
+	struct addrinfo hints, *ai = NULL;
+	char port[8];
+	int rc, one = 1, fd = -1, err = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = strchr(cfg->listen_host, ':') ? AF_INET6 : AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", cfg->listen_port);
+	rc = getaddrinfo(cfg->listen_host[0] ? cfg->listen_host : NULL, port, &hints, &ai);
+	if (rc) {
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->listen_port,
+			gai_strerror(rc));
+		return;
+	}
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1))
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	if (err == EADDRNOTAVAIL)
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: this host has no such address\n",
+			cfg->listen_host, cfg->listen_port);
+	else if (err)
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->listen_port,
+			strerror(err));
+	else
+		fprintf(stderr, "majlisd: cannot start serving on %s:%d (are the TLS files readable?)\n",
+			cfg->listen_host, cfg->listen_port);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -444,8 +485,9 @@ int main(int argc, char **argv)
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
 	info.keepalive_timeout = cfg.keepalive_s; /* the transport keeps idle connections itself */
+	/* an address this host does not have fails the start (lws would run without a listening socket) */
 	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+		       LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
 	/* lws 4.1 on an IPv6 socket binds every interface when given an IPv4 address: listen on an IPv4
 	 * socket for an IPv4 (or empty) host so that 127.0.0.1 means loopback only */
 	if (!strchr(cfg.listen_host, ':'))
@@ -458,8 +500,7 @@ int main(int argc, char **argv)
 
 	ctx = lws_create_context(&info);
 	if (!ctx) {
-		fprintf(stderr, "majlisd: cannot listen on %s:%d (address in use, or TLS files unreadable?)\n",
-			cfg.listen_host, cfg.listen_port);
+		main_listen_error(&cfg);
 		db_close(db);
 		return 1;
 	}

@@ -328,6 +328,38 @@ class T(Checks):
         for opt in ("--send-timeout", "--tz-check", "--smtp-url", "--mail-from", "--key-file"):
             expect(opt in usage, f"help lists {opt}")
 
+    def test_start_refuses_an_address_it_cannot_listen_on_and_a_missing_web_root(self):
+        """majlisd exits at once with a clear message (it used to print "listening" and run without a
+        socket on an address the host does not have, or serve nothing from a missing web root)."""
+        d = tempfile.mkdtemp(prefix="majlis-start-")
+        try:
+            def start(*args):
+                try:
+                    return subprocess.run([MAJLISD, "--db", os.path.join(d, "x.db"), *args], capture_output=True,
+                                          text=True, timeout=10)
+                except subprocess.TimeoutExpired:
+                    raise AssertionError(f"majlisd {' '.join(args)} kept running instead of refusing to start")
+            out = start("--listen", "192.0.2.1:8080")  # TEST-NET-1: no host has it
+            expect(out.returncode == 1 and "cannot listen on 192.0.2.1:8080" in out.stderr and
+                   "no such address" in out.stderr, f"unknown address: {out.returncode} {out.stderr}")
+            expect("Majlis is running" not in out.stdout, "does not claim to run: " + out.stdout)
+            with socket.socket() as busy:
+                busy.bind(("127.0.0.1", 0))
+                busy.listen()
+                port = busy.getsockname()[1]
+                out = start("--listen", f"127.0.0.1:{port}")
+                expect(out.returncode == 1 and "in use" in out.stderr, f"port in use: {out.returncode} {out.stderr}")
+            port = str(__import__("harness").free_port())
+            with open(os.path.join(d, "file"), "w") as f:
+                f.write("not a directory")
+            for root, says in ((os.path.join(d, "no-such-dir"), "No such file or directory"),
+                               (os.path.join(d, "file"), "is not a directory")):
+                out = start("--listen", "127.0.0.1:" + port, "--web-root", root)
+                expect(out.returncode == 2 and "--web-root" in out.stderr and root in out.stderr and
+                       says in out.stderr, f"web root {root}: {out.returncode} {out.stderr}")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_tls(self):
         d = tempfile.mkdtemp(prefix="majlis-tls-")
         cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
