@@ -290,6 +290,10 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 		mounts[i].mountpoint_len = (unsigned char)strlen(main_callback_mounts[i]);
 		mounts[i].origin = "http";
 		mounts[i].origin_protocol = LWSMPRO_CALLBACK;
+		/* named, lws marks the connection as in a transaction until the answer is out, and leaves a
+		 * pipelined request's bytes unparsed until then (else it parses them at once, ending this
+		 * transaction under the transport, and neither is answered) */
+		mounts[i].protocol = "http";
 	}
 	mounts[i].mountpoint = "/";
 	mounts[i].mountpoint_len = 1;

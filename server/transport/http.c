@@ -316,6 +316,9 @@ static void http_dispatch(struct http_conn *c)
 		c->wake_handle = wake_submit(c->resp.defer, c);
 		if (c->wake_handle) {
 			c->state = HTTP_DEFERRED;
+			/* nothing to read or write until the job is back: a pipelined request's bytes stay
+			 * buffered (lws would otherwise offer them again on every pass of the loop) */
+			lws_rx_flow_control(c->wsi, 0);
 			return;
 		}
 		c->resp.defer->release(c->resp.defer);
@@ -330,6 +333,8 @@ static void http_deferred_done(struct defer *d, void *owner)
 {
 	struct http_conn *c = owner;
 
+	/* lws 4.1 handles no WRITEABLE on a connection whose reading is held */
+	lws_rx_flow_control(c->wsi, 1);
 	c->wake_handle = NULL;
 	c->resp.defer = NULL;
 	d->finish(http_app, &c->req, d, &c->resp);

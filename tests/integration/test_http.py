@@ -2,6 +2,7 @@
 backups and schema versions — what any client or operator of majlisd relies on."""
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -56,6 +57,29 @@ class T(Checks):
             expect_error(r, 405, "method_not_allowed")
             expect("GET" in r.headers.get("allow", ""), "Allow header", r)
             expect(srv.request("HEAD", "/healthz").status == 200, "HEAD healthz")
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        """Requests sent back to back on one connection (legal in HTTP/1.1) are each answered, in order,
+        at once (they used to get no answer at all, the connection held for a minute)."""
+        get = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        last = b"GET /api/v1/no-such-thing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        body = b'{"email":"a@example.org","password":"wrong-password"}'
+        login = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        with Server() as srv:
+            for name, data, want in (("two GETs", get + last, ["200", "404"]),
+                                     ("three GETs", get + get + last, ["200", "200", "404"]),
+                                     # the password check runs on the worker thread while the GET waits
+                                     ("a login, then a GET", login + last, ["401", "404"]),
+                                     ("a GET and stray bytes", get + b"xyz\r\n\r\n", ["200", None])):
+                t0 = time.monotonic()
+                out = raw_exchange(srv.port, data, timeout=5)
+                took = time.monotonic() - t0
+                statuses = re.findall(r"HTTP/1\.1 (\d{3}) ", out)
+                expect(took < 2, f"{name}: answered within 2 s, not {took:.1f} s: {out[:300]!r}")
+                expect(statuses[:len(want)] == [w for w in want if w] or
+                       (want[-1] is None and statuses[:1] == want[:1]), f"{name}: statuses {statuses}: {out[:600]!r}")
+            expect(srv.get("/healthz").status == 200, "server still answers")
 
     def test_body_too_large_by_content_length(self):
         with Server() as srv:
