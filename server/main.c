@@ -24,6 +24,7 @@
 #include "domain/system.h"
 #include "notifications/worker.h"
 #include "store/db.h"
+#include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
 #include "util/log.h"
@@ -383,6 +384,26 @@ static void main_housekeeping(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)SYSTEM_HOUSEKEEPING_EVERY_S * LWS_US_PER_SEC);
 }
 
+/* Replaces cfg->web_root by its absolute path without symbolic links, the root static files must lie
+ * under (transport/files). Returns 0 or -1 with a message. */
+static int main_web_root(struct config *cfg)
+{
+	char *root = realpath(cfg->web_root, NULL);
+	int n;
+
+	if (!root) {
+		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg->web_root, strerror(errno));
+		return -1;
+	}
+	n = snprintf(cfg->web_root, sizeof(cfg->web_root), "%s", root);
+	free(root);
+	if (n >= (int)sizeof(cfg->web_root)) {
+		fprintf(stderr, "majlisd: --web-root: the directory's full path is too long\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* Why the context could not be created, for the message at start: binds a socket of its own to the listen
  * address (as lws does, with SO_REUSEADDR) to name the system's reason, e.g. an address this host does not
  * have or a port in use. */
@@ -449,7 +470,7 @@ int main(int argc, char **argv)
 		return main_backup(argc, argv);
 
 	config_defaults(&cfg);
-	if (main_args(&cfg, argc, argv))
+	if (main_args(&cfg, argc, argv) || main_web_root(&cfg))
 		return 2;
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
@@ -508,6 +529,7 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	transport_files_restrict(ctx, cfg.web_root);
 	if (transport_http_start(ctx)) {
 		lws_context_destroy(ctx);
 		db_close(db);

@@ -310,6 +310,39 @@ class T(Checks):
                 expect(out.startswith("HTTP/1.1 404") or out.startswith("HTTP/1.1 400") or
                        out.startswith("HTTP/1.1 403"), f"{path}: {out[:80]}")
 
+    def test_static_files_follow_no_symbolic_link_and_open_only_regular_files(self):
+        """A symbolic link in the web root (to a file or a directory outside it, or even inside it) is not
+        followed, and a FIFO is not opened (it would block the loop): each is a plain 404, while the regular
+        files beside them are served. (A link to /etc/passwd used to be served.)"""
+        d = tempfile.mkdtemp(prefix="majlis-root-")
+        try:
+            root, outside = os.path.join(d, "web"), os.path.join(d, "secret")
+            os.makedirs(os.path.join(root, "sub"))
+            os.makedirs(outside)
+            with open(os.path.join(root, "index.html"), "w") as f:
+                f.write("<!doctype html><title>root</title>\n")
+            with open(os.path.join(root, "sub", "page.html"), "w") as f:
+                f.write("<!doctype html><title>sub</title>\n")
+            with open(os.path.join(outside, "key.txt"), "w") as f:
+                f.write("SECRET-KEY-MATERIAL\n")
+            os.symlink(os.path.join(outside, "key.txt"), os.path.join(root, "x.txt"))
+            os.symlink("/etc/passwd", os.path.join(root, "passwd.txt"))
+            os.symlink(outside, os.path.join(root, "out"))
+            os.symlink("index.html", os.path.join(root, "alias.html"))
+            os.mkfifo(os.path.join(root, "pipe.txt"))
+            with Server(extra_args=["--web-root", root]) as srv:
+                r = srv.get("/index.html")
+                expect(r.status == 200 and "<title>root</title>" in r.body, "a regular file is served", r)
+                expect("<title>sub</title>" in srv.get("/sub/page.html").body, "a file in a subdirectory")
+                for path in ("/x.txt", "/passwd.txt", "/out/key.txt", "/alias.html", "/pipe.txt"):
+                    out = raw_exchange(srv.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                       .encode(), timeout=5)
+                    expect(out.startswith("HTTP/1.1 404"), f"{path}: 404, got {out[:120]!r}")
+                    expect("SECRET" not in out and "root:" not in out, f"{path} must not be served: {out[:300]!r}")
+                expect(srv.get("/healthz").status == 200, "server still answers")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_backup_while_running(self):
         with Server() as srv:
             out = os.path.join(srv.dir, "copy.db")
