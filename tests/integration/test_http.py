@@ -81,6 +81,46 @@ class T(Checks):
                        (want[-1] is None and statuses[:1] == want[:1]), f"{name}: statuses {statuses}: {out[:600]!r}")
             expect(srv.get("/healthz").status == 200, "server still answers")
 
+    def test_every_framing_gets_an_answer_at_once(self):
+        """Each request gets its answer (or, where lws refuses it itself, a clean close) within 2 s: valid
+        chunked bodies (with chunk extensions and a trailer) are decoded and processed; a Transfer-Encoding
+        other than chunked is 501, a Content-Length not all digits 400, an impossible chunk size 400 or 413
+        (RFC 9112 §6). Each of these used to wait for a timeout, and "+58" was taken as 58."""
+        creds = b'{"email":"a@example.org","password":"wrong-password"}'
+        login = b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        chunked = login + b"Transfer-Encoding: chunked\r\n\r\n"
+        cases = (
+            ("chunked", chunked + b"%x\r\n%s\r\n0\r\n\r\n" % (len(creds), creds), "401"),
+            ("chunk extensions and a trailer", chunked + b"%x;ext=1\r\n%s\r\n%x ; name=\"v\"\r\n%s\r\n0\r\n"
+             b"X-Trailer: 1\r\n\r\n" % (10, creds[:10], len(creds) - 10, creds[10:]), "401"),
+            ("Transfer-Encoding: gzip", login + b"Transfer-Encoding: gzip\r\n\r\n" + creds, "501"),
+            ("Transfer-Encoding: chunked, identity", login + b"Transfer-Encoding: chunked, identity\r\n\r\n"
+             b"2\r\n{}\r\n0\r\n\r\n", "501"),
+            ("Transfer-Encoding and Content-Length", login + b"Transfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n"
+             b"2\r\n{}\r\n0\r\n\r\n", "400"),
+            ("chunk size 2^72", chunked + b"1000000000000000000\r\n{}\r\n0\r\n\r\n", "413"),
+            ("chunk size -5", chunked + b"-5\r\n{}\r\n0\r\n\r\n", "400"),
+            ("chunk size not hex", chunked + b"zz\r\n{}\r\n0\r\n\r\n", "400"),
+            ("chunk without its CRLF", chunked + b"2\r\n{}XX0\r\n\r\n", "400"),
+            ("Content-Length: 0x10", login + b"Content-Length: 0x10\r\n\r\n0123456789abcdef", "400"),
+            ("Content-Length: +58", login + b"Content-Length: +%d\r\n\r\n%s" % (len(creds), creds), "400"),
+            ("Content-Length: 5, 5", login + b"Content-Length: 5, 5\r\n\r\n{}   ", "400"),
+            ("a chunked DELETE", b"DELETE /api/v1/auth/session HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+             b"\r\n0\r\n\r\n", "411"),
+            ("a POST with no length, then a GET", b"POST /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+             b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "405"),
+            ("a NUL in the path", b"GET /index.html%00.txt HTTP/1.1\r\nHost: x\r\n\r\n", "400 or close"),
+        )
+        with Server() as srv:
+            for name, data, want in cases:
+                t0 = time.monotonic()
+                out = raw_exchange(srv.port, data, timeout=4)
+                took = time.monotonic() - t0
+                expect(took < 2, f"{name}: answered or closed within 2 s, not {took:.1f} s: {out[:200]!r}")
+                got = out[9:12] if out.startswith("HTTP/1.1 ") else "close" if not out else out[:40]
+                expect(got in want.split(" or "), f"{name}: expected {want}, got {got}: {out[:600]!r}")
+            expect(srv.get("/healthz").status == 200, "server still answers")
+
     def test_body_too_large_by_content_length(self):
         with Server() as srv:
             head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
