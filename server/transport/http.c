@@ -913,62 +913,6 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-	case LWS_CALLBACK_HTTP_WRITEABLE:
-		c = pss ? pss->c : NULL;
-		break;
-	default:
-		break;
-	}
-	switch (reason) {
-	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: {
-		/* a new connection's socket (in), before lws adopts it */
-		int size = http_app->cfg->send_buffer;
-
-		if (size > 0 &&
-		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
-			log_warn("cannot set the send buffer size: %s", strerror(errno));
-		return 0;
-	}
-	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-		/* any request's headers are complete, also one lws answers itself (a static file): the
-		 * connection is no longer idle, and until LWS_CALLBACK_HTTP (if it comes) lws's timeouts hold
-		 */
-		if (pss)
-			lws_dll2_remove(&pss->watch);
-		/* a pipelined request parsed while this connection's transaction is still in progress
-		 * (lws 4.1 does so when it is not marked as in a transaction: a POST with Content-Length 0 or
-		 * an unparsable one, a missing static file): lws would end the transaction under us and
-		 * neither request would be answered, so close the connection now (the client retries what was
-		 * not answered) */
-		if (pss && pss->c && pss->c->state != HTTP_IDLE)
-			return -1;
-		return 0;
-	case LWS_CALLBACK_HTTP:
-		return http_begin(pss, wsi);
-	case LWS_CALLBACK_HTTP_BODY:
-		if (c && c->state == HTTP_DISCARDING) {
-			size_t used;
-
-			c->discarded += len;
-			http_watch_as(c->pss, HTTP_WATCH_LINGER); /* the client is still sending */
-			/* a chunked body's end (or broken framing) ends the dropping: close as answered */
-			if (c->chunked &&
-			    chunked_decode(&c->ck, in, len, &used, NULL, HTTP_DISCARD_MAX) != CHUNKED_MORE)
-				return -1;
-			return c->discarded > HTTP_DISCARD_MAX ? -1 : 0;
-		}
-		if (!c || c->state != HTTP_READING)
-			return 0;
-		if (c->chunked)
-			return http_chunk(c, in, len);
-		if (buf_append(&c->body, in, len)) {
-			/* Content-Length lied, or chunked: the limit holds while reading too */
-			c->linger = true;
-			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
-			return 0;
-		}
-		return 0;
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		if (c)
 			c->body_pending = false;
 		if (c && c->state == HTTP_DISCARDING)
