@@ -24,6 +24,7 @@
 #include "domain/system.h"
 #include "notifications/worker.h"
 #include "store/db.h"
+#include "transport/accept.h"
 #include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
@@ -446,6 +447,8 @@ static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
 
+	if (level == LLL_ERR && transport_accept_lws_log(line))
+		return; /* at the descriptor limit: handled and logged once per episode there */
 	while (n && line[n - 1] == '\n')
 		n--;
 	log_emit(level == LLL_ERR ? LOG_LEVEL_ERR : level == LLL_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "lws",
@@ -530,6 +533,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_files_restrict(ctx, cfg.web_root);
+	transport_accept_init(cfg.listen_port);
 	if (transport_http_start(ctx)) {
 		lws_context_destroy(ctx);
 		db_close(db);
@@ -591,6 +595,7 @@ int main(int argc, char **argv)
 	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);
+	transport_accept_stop();
 	feeds_invalidate_all();
 	tz_reload();
 	db_close(db);

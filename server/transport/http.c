@@ -3,6 +3,7 @@
  * writing from WRITEABLE callbacks only, and connection timeouts; it never interprets a request itself.
  */
 #include "transport/http.h"
+#include "transport/accept.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -878,6 +879,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		/* a new connection's socket (in), before lws adopts it */
 		int size = http_app->cfg->send_buffer;
 
+		transport_accept_ok();
 		if (size > 0 &&
 		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
 			log_warn("cannot set the send buffer size: %s", strerror(errno));
