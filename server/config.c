@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/text.h"
 
@@ -221,12 +222,22 @@ void config_base_url(const struct config *c, char *out, size_t outlen)
 
 int config_validate(const struct config *c, char *err, size_t errlen)
 {
+	struct stat st;
+
 	if (!c->tls_cert[0] != !c->tls_key[0]) {
 		snprintf(err, errlen, "--tls-cert and --tls-key go together: give both or neither");
 		return -1;
 	}
 	if (!c->db_path[0]) {
 		snprintf(err, errlen, "--db needs a file name");
+		return -1;
+	}
+	if (stat(c->web_root, &st)) {
+		snprintf(err, errlen, "--web-root '%s': %s", c->web_root, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "--web-root '%s' is not a directory", c->web_root);
 		return -1;
 	}
 	return 0;

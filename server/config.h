@@ -44,7 +44,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
  * configuration only, never from a request: public_url without its trailing '/', else the listening
  * address, "http(s)://HOST:PORT" (an IPv6 host in brackets). Any thread. */
 void config_base_url(const struct config *c, char *out, size_t outlen);
-/* Cross-field checks (cert without key, ...). Returns 0 or -1 with a reason. */
+/* Cross-field checks (cert without key, ...) and that the web root is a directory. Returns 0 or -1 with a
+ * reason. */
 int config_validate(const struct config *c, char *err, size_t errlen);
 
 #endif

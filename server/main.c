@@ -4,11 +4,14 @@
  */
 #include <errno.h>
 #include <libwebsockets.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/app.h"
 #include "calendar/tz.h"
@@ -21,6 +24,8 @@
 #include "domain/system.h"
 #include "notifications/worker.h"
 #include "store/db.h"
+#include "transport/accept.h"
+#include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
 #include "util/log.h"
@@ -58,7 +63,7 @@ static void usage(FILE *f)
 	      "                          damaged file is otherwise refused)\n"
 	      "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
 	      "  --tls-key FILE          PEM private key for --tls-cert\n"
-	      "  --web-root DIR          static client files (default web)\n"
+	      "  --web-root DIR          static client files (default web; must be a directory)\n"
 	      "  --public-url URL        base URL of links in answers, feeds and mails (default: the\n"
 	      "                          --listen address, e.g. http://127.0.0.1:8080; never the Host header)\n"
 	      "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
@@ -294,6 +299,10 @@ static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[M
 		mounts[i].mountpoint_len = (unsigned char)strlen(main_callback_mounts[i]);
 		mounts[i].origin = "http";
 		mounts[i].origin_protocol = LWSMPRO_CALLBACK;
+		/* named, lws marks the connection as in a transaction until the answer is out, and leaves a
+		 * pipelined request's bytes unparsed until then (else it parses them at once, ending this
+		 * transaction under the transport, and neither is answered) */
+		mounts[i].protocol = "http";
 	}
 	mounts[i].mountpoint = "/";
 	mounts[i].mountpoint_len = 1;
@@ -398,10 +407,70 @@ static void main_wal_tick(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 }
 
+/* Replaces cfg->web_root by its absolute path without symbolic links, the root static files must lie
+ * under (transport/files). Returns 0 or -1 with a message. */
+static int main_web_root(struct config *cfg)
+{
+	char *root = realpath(cfg->web_root, NULL);
+	int n;
+
+	if (!root) {
+		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg->web_root, strerror(errno));
+		return -1;
+	}
+	n = snprintf(cfg->web_root, sizeof(cfg->web_root), "%s", root);
+	free(root);
+	if (n >= (int)sizeof(cfg->web_root)) {
+		fprintf(stderr, "majlisd: --web-root: the directory's full path is too long\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Why the context could not be created, for the message at start: binds a socket of its own to the listen
+ * address (as lws does, with SO_REUSEADDR) to name the system's reason, e.g. an address this host does not
+ * have or a port in use. */
+static void main_listen_error(const struct config *cfg)
+{
+	struct addrinfo hints, *ai = NULL;
+	char port[8];
+	int rc, one = 1, fd = -1, err = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = strchr(cfg->listen_host, ':') ? AF_INET6 : AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", cfg->listen_port);
+	rc = getaddrinfo(cfg->listen_host[0] ? cfg->listen_host : NULL, port, &hints, &ai);
+	if (rc) {
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->listen_port,
+			gai_strerror(rc));
+		return;
+	}
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1))
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	if (err == EADDRNOTAVAIL)
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: this host has no such address\n",
+			cfg->listen_host, cfg->listen_port);
+	else if (err)
+		fprintf(stderr, "majlisd: cannot listen on %s:%d: %s\n", cfg->listen_host, cfg->listen_port,
+			strerror(err));
+	else
+		fprintf(stderr, "majlisd: cannot start serving on %s:%d (are the TLS files readable?)\n",
+			cfg->listen_host, cfg->listen_port);
+}
+
 static void main_lws_log(int level, const char *line)
 {
 	size_t n = strlen(line);
 
+	if (level == LLL_ERR && transport_accept_lws_log(line))
+		return; /* at the descriptor limit: handled and logged once per episode there */
 	while (n && line[n - 1] == '\n')
 		n--;
 	log_emit(level == LLL_ERR ? LOG_LEVEL_ERR : level == LLL_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "lws",
@@ -426,7 +495,7 @@ int main(int argc, char **argv)
 		return main_backup(argc, argv);
 
 	config_defaults(&cfg);
-	if (main_args(&cfg, argc, argv))
+	if (main_args(&cfg, argc, argv) || main_web_root(&cfg))
 		return 2;
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
@@ -470,8 +539,9 @@ int main(int argc, char **argv)
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
 	info.keepalive_timeout = cfg.keepalive_s; /* the transport keeps idle connections itself */
+	/* an address this host does not have fails the start (lws would run without a listening socket) */
 	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+		       LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
 	/* lws 4.1 on an IPv6 socket binds every interface when given an IPv4 address: listen on an IPv4
 	 * socket for an IPv4 (or empty) host so that 127.0.0.1 means loopback only */
 	if (!strchr(cfg.listen_host, ':'))
@@ -484,11 +554,12 @@ int main(int argc, char **argv)
 
 	ctx = lws_create_context(&info);
 	if (!ctx) {
-		fprintf(stderr, "majlisd: cannot listen on %s:%d (address in use, or TLS files unreadable?)\n",
-			cfg.listen_host, cfg.listen_port);
+		main_listen_error(&cfg);
 		db_close(db);
 		return 1;
 	}
+	transport_files_restrict(ctx, cfg.web_root);
+	transport_accept_init(cfg.listen_port);
 	if (transport_http_start(ctx)) {
 		lws_context_destroy(ctx);
 		db_close(db);
@@ -556,6 +627,7 @@ int main(int argc, char **argv)
 	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);
+	transport_accept_stop();
 	feeds_invalidate_all();
 	tz_reload();
 	db_close(db);

@@ -15,11 +15,13 @@ static const struct {
 	[API_METHOD_NOT_ALLOWED] = { 405, "method_not_allowed" },
 	[API_TIMEOUT] = { 408, "request_timeout" },
 	[API_CONFLICT] = { 409, "conflict" },
+	[API_LENGTH_REQUIRED] = { 411, "length_required" },
 	[API_TOO_LARGE] = { 413, "payload_too_large" },
 	[API_UNSUPPORTED_MEDIA] = { 415, "unsupported_media_type" },
 	[API_UNPROCESSABLE] = { 422, "unprocessable" },
 	[API_THROTTLED] = { 429, "too_many_requests" },
 	[API_INTERNAL] = { 500, "internal_error" },
+	[API_NOT_IMPLEMENTED] = { 501, "not_implemented" },
 	[API_UNAVAILABLE] = { 503, "unavailable" },
 };
 

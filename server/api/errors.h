@@ -20,11 +20,13 @@ enum api_fail {
 	API_METHOD_NOT_ALLOWED, /* 405 */
 	API_TIMEOUT,            /* 408 body too slow */
 	API_CONFLICT,           /* 409 */
+	API_LENGTH_REQUIRED,    /* 411 a body the transport cannot frame without Content-Length */
 	API_TOO_LARGE,          /* 413 */
 	API_UNSUPPORTED_MEDIA,  /* 415 */
 	API_UNPROCESSABLE,      /* 422 */
 	API_THROTTLED,          /* 429 */
 	API_INTERNAL,           /* 500 */
+	API_NOT_IMPLEMENTED,    /* 501 a Transfer-Encoding other than chunked */
 	API_UNAVAILABLE,        /* 503 */
 };
 

@@ -3,6 +3,7 @@
  * writing from WRITEABLE callbacks only, and connection timeouts; it never interprets a request itself.
  */
 #include "transport/http.h"
+#include "transport/accept.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/sendfile.h>
 #include <time.h>
@@ -18,6 +20,7 @@
 #include "api/errors.h"
 #include "api/http.h"
 #include "api/router.h"
+#include "util/chunked.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -61,12 +64,17 @@ struct http_conn {
 	bool head_only;
 	bool body_pending;      /* a request body was announced and has not ended */
 	bool linger;            /* on an early answer, drop the rest of the body before closing */
+	bool chunked;		/* the body comes in the chunked coding, which the transport decodes (lws 4.1
+				 * does not): ck finds its end, also while it is being dropped */
+	bool unframed;		/* lws cannot tell where the request ends: answer, then close */
+	struct chunked ck;
 	size_t discarded;
 	unsigned char head[LWS_PRE + 4096]; /* the header block, built after LWS_PRE bytes of headroom */
 	size_t head_len;        /* bytes of the block still ours to send with the body (plain HTTP/1) */
 	size_t head_sent;
 	size_t sent;
 	lws_sorted_usec_list_t body_timer; /* 408 when the body does not arrive in time */
+	lws_sorted_usec_list_t hold_timer; /* ends the hold on reading that http_respond starts */
 	void *wake_handle;      /* the deferred job while HTTP_DEFERRED */
 };
 
@@ -134,6 +142,7 @@ int transport_http_active(void)
 static void http_reset(struct http_conn *c)
 {
 	lws_sul_cancel(&c->body_timer);
+	lws_sul_cancel(&c->hold_timer);
 	if (c->wake_handle) {
 		wake_forget(c->wake_handle); /* the job is released when it comes back */
 		c->wake_handle = NULL;
@@ -152,6 +161,8 @@ static void http_reset(struct http_conn *c)
 	c->head_sent = 0;
 	c->body_pending = false;
 	c->linger = false;
+	c->chunked = false;
+	c->unframed = false;
 	c->discarded = 0;
 	c->sent = 0;
 }
@@ -280,11 +291,44 @@ static int http_query(struct lws *wsi, char *out, size_t outlen)
 	return 0;
 }
 
+/* Whether c is an HTTP/2 stream (over TLS with ALPN): its writes are frames the peer's flow control
+ * window bounds, and connection-level headers are not allowed. */
+static bool http_is_h2(const struct http_conn *c)
+{
+	return lws_get_network_wsi(c->wsi) != c->wsi;
+}
+
+static void http_unhold(lws_sorted_usec_list_t *sul)
+{
+	struct http_conn *c = lws_container_of(sul, struct http_conn, hold_timer);
+
+	lws_rx_flow_control(c->wsi, 1);
+}
+
+/*
+ * Holds reading c's HTTP/1 connection until the next pass of the loop begins. Unless lws marks the
+ * connection as in a transaction (a POST with Content-Length 0 or an unparsable one, a missing static file),
+ * lws 4.1 parses a pipelined request's bytes at the end of the pass in which they were read, before this
+ * answer is written, which ends the transaction under us (see LWS_CALLBACK_FILTER_HTTP_CONNECTION). Held, it
+ * skips them; the hold ends at the start of the next pass (lws writes nothing to a connection whose reading
+ * is held), whose poll finds the socket writable and lets the answer out first.
+ */
+static void http_hold_briefly(struct http_conn *c)
+{
+	if (http_is_h2(c) || (c->linger && c->body_pending))
+		return;
+	lws_rx_flow_control(c->wsi, 0);
+	lws_sul_schedule(lws_get_context(c->wsi), 0, &c->hold_timer, http_unhold, 1);
+}
+
 static void http_respond(struct http_conn *c)
 {
+	if (c->unframed)
+		c->resp.close = true;
 	c->state = HTTP_RESPONDING;
 	http_watch_as(c->pss, HTTP_WATCH_SEND);
 	lws_callback_on_writable(c->wsi);
+	http_hold_briefly(c);
 }
 
 /* A transport-level failure (too large, timeout, draining): answer and close. */
@@ -318,6 +362,9 @@ static void http_dispatch(struct http_conn *c)
 		c->wake_handle = wake_submit(c->resp.defer, c);
 		if (c->wake_handle) {
 			c->state = HTTP_DEFERRED;
+			/* nothing to read or write until the job is back: a pipelined request's bytes stay
+			 * buffered (lws would otherwise offer them again on every pass of the loop) */
+			lws_rx_flow_control(c->wsi, 0);
 			return;
 		}
 		c->resp.defer->release(c->resp.defer);
@@ -332,6 +379,8 @@ static void http_deferred_done(struct defer *d, void *owner)
 {
 	struct http_conn *c = owner;
 
+	/* lws 4.1 handles no WRITEABLE on a connection whose reading is held */
+	lws_rx_flow_control(c->wsi, 1);
 	c->wake_handle = NULL;
 	c->resp.defer = NULL;
 	d->finish(http_app, &c->req, d, &c->resp);
@@ -411,14 +460,80 @@ static void http_body_timeout(lws_sorted_usec_list_t *sul)
 		http_fail(c, API_TIMEOUT, "the request body did not arrive in time");
 }
 
+/* Whether lws 4.1 reads a body for this method when no Content-Length is given (it then expects 100 MB). */
+static bool http_lws_reads_body(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH;
+}
+
+/*
+ * How the request's body is framed (RFC 9112 §6): sets *cl, c->body_pending, c->chunked and c->unframed.
+ * Content-Length must be all digits (lws itself takes "+58" or "0x10" as a number). Transfer-Encoding must
+ * be exactly "chunked" (501 otherwise), not beside Content-Length (400), and on a method lws reads a body
+ * for (411). lws 4.1 does not decode the chunked coding and, without Content-Length, takes the body to be
+ * 100 MB: it cannot find where such a request ends, so its connection is closed after the answer. Returns
+ * 0, or -1 after answering (and closing).
+ */
+static int http_framing(struct http_conn *c, struct lws *wsi, long long *cl)
+{
+	char clen[32], te[32];
+	bool has_te = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	bool has_cl = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0;
+	size_t i;
+
+	*cl = 0;
+	if (http_is_h2(c)) {
+		/* HTTP/2 frames the body itself (DATA frames) */
+		http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
+		*cl = clen[0] ? strtoll(clen, NULL, 10) : 0;
+		c->body_pending = *cl > 0 || has_te;
+		return 0;
+	}
+	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
+	if (has_cl) {
+		for (i = 0; clen[i] >= '0' && clen[i] <= '9'; i++)
+			;
+		if (!clen[0] || clen[i] || i > 18) {
+			c->unframed = true;
+			http_fail(c, i > 18 && !clen[i] ? API_TOO_LARGE : API_BAD_REQUEST,
+				  i > 18 && !clen[i]
+				      ? "the request body is larger than this endpoint accepts"
+				      : "malformed Content-Length: it must be a number of bytes");
+			return -1;
+		}
+		*cl = strtoll(clen, NULL, 10);
+	}
+	if (has_te) {
+		http_hdr(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING, te, sizeof(te));
+		c->unframed = true;
+		if (strcasecmp(te, "chunked")) {
+			http_fail(c, API_NOT_IMPLEMENTED, "Transfer-Encoding: only chunked is supported");
+			return -1;
+		}
+		if (has_cl) {
+			http_fail(c, API_BAD_REQUEST,
+				  "Content-Length and Transfer-Encoding: give one of them");
+			return -1;
+		}
+		if (!http_lws_reads_body(c->req.method)) {
+			http_fail(c, API_LENGTH_REQUIRED, "a body of this method needs Content-Length");
+			return -1;
+		}
+		c->chunked = true;
+		chunked_init(&c->ck);
+	} else if (!has_cl && http_lws_reads_body(c->req.method)) {
+		c->unframed = true; /* no body (RFC 9112 §6.3), but lws waits for one */
+	}
+	c->body_pending = *cl > 0 || c->chunked;
+	return 0;
+}
+
 static int http_begin(struct http_pss *pss, struct lws *wsi)
 {
 	struct http_conn *c;
 	char *uri = NULL;
 	int ulen = 0, m;
-	char clen[32];
 	long long cl = 0;
-	char *end;
 
 	http_release(pss);
 	pss->wsi = wsi;
@@ -463,15 +578,8 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 		return 0;
 	}
 	c->body_limit = strncmp(c->req.content_type, "text/calendar", 13) ? HTTP_BODY_MAX : HTTP_UPLOAD_MAX;
-	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
-	if (clen[0]) {
-		cl = strtoll(clen, &end, 10);
-		if (*end || cl < 0) {
-			http_fail(c, API_BAD_REQUEST, "malformed Content-Length");
-			return 0;
-		}
-	}
-	c->body_pending = cl > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	if (http_framing(c, wsi, &cl))
+		return 0;
 	if ((unsigned long long)cl > c->body_limit) {
 		c->linger = true;
 		http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
@@ -486,13 +594,6 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	}
 	http_dispatch(c);
 	return 0;
-}
-
-/* Whether c is an HTTP/2 stream (over TLS with ALPN): its writes are frames the peer's flow control
- * window bounds, and connection-level headers are not allowed. */
-static bool http_is_h2(const struct http_conn *c)
-{
-	return lws_get_network_wsi(c->wsi) != c->wsi;
 }
 
 /* What lws writes in front of every HTTP/1 answer's own headers for a 304 with the security best-practice
@@ -720,6 +821,47 @@ static int http_writeable(struct http_conn *c)
 	return http_keep_alive(wsi); /* the transaction's per-session data was freed with it */
 }
 
+/* Bytes of a body answered early (413), while the answer is written and after (HTTP_DISCARDING): dropped;
+ * a chunked body's end, or its broken framing, ends the dropping. Returns -1 to close the connection. */
+static int http_drop(struct http_conn *c, const char *in, size_t len)
+{
+	size_t used;
+
+	c->discarded += len;
+	if (c->chunked && chunked_decode(&c->ck, in, len, &used, NULL, HTTP_DISCARD_MAX) != CHUNKED_MORE)
+		c->body_pending = false;
+	if (c->state != HTTP_DISCARDING)
+		return 0; /* http_writeable closes or goes on dropping once the answer is out */
+	http_watch_as(c->pss, HTTP_WATCH_LINGER); /* the client is still sending */
+	return !c->body_pending || c->discarded > HTTP_DISCARD_MAX ? -1 : 0;
+}
+
+/* Bytes of a chunked body (HTTP_READING): decoded into c->body; at its end the request is dispatched. */
+static int http_chunk(struct http_conn *c, const char *in, size_t len)
+{
+	size_t used;
+
+	switch (chunked_decode(&c->ck, in, len, &used, &c->body, c->body_limit)) {
+	case CHUNKED_MORE:
+		return 0;
+	case CHUNKED_DONE:
+		c->body_pending =
+		    false; /* what follows is not read: the connection closes after the answer */
+		http_dispatch(c);
+		return 0;
+	case CHUNKED_TOO_LARGE:
+		/* answered at once; the rest is decoded only to find the body's end, and dropped */
+		c->linger = true;
+		http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
+		return used < len ? http_drop(c, in + used, len - used) : 0;
+	default:
+		c->body_pending = false;
+		http_fail(c, API_BAD_REQUEST,
+			  "malformed chunked body (chunk sizes are hexadecimal, lines end in CRLF)");
+		return 0;
+	}
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user; /* for the HTTP reasons below; other reasons pass other things */
@@ -739,6 +881,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		/* a new connection's socket (in), before lws adopts it */
 		int size = http_app->cfg->send_buffer;
 
+		transport_accept_ok();
 		if (size > 0 &&
 		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
 			log_warn("cannot set the send buffer size: %s", strerror(errno));
@@ -749,19 +892,25 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		 * connection is no longer idle, and until LWS_CALLBACK_HTTP (if it comes) lws's timeouts hold */
 		if (pss)
 			lws_dll2_remove(&pss->watch);
+		/* a pipelined request parsed while this connection's transaction is still in progress
+		 * (lws 4.1 does so when it is not marked as in a transaction: a POST with Content-Length 0 or
+		 * an unparsable one, a missing static file): lws would end the transaction under us and
+		 * neither request would be answered, so close the connection now (the client retries what was
+		 * not answered) */
+		if (pss && pss->c && pss->c->state != HTTP_IDLE)
+			return -1;
 		return 0;
 	case LWS_CALLBACK_HTTP:
 		return http_begin(pss, wsi);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (c && c->state == HTTP_DISCARDING) {
-			c->discarded += len;
-			http_watch_as(c->pss, HTTP_WATCH_LINGER); /* the client is still sending */
-			return c->discarded > HTTP_DISCARD_MAX ? -1 : 0;
-		}
+		if (c && c->linger && c->body_pending && c->state != HTTP_READING)
+			return http_drop(c, in, len);
 		if (!c || c->state != HTTP_READING)
 			return 0;
+		if (c->chunked)
+			return http_chunk(c, in, len);
 		if (buf_append(&c->body, in, len)) {
-			/* Content-Length lied, or chunked: the limit holds while reading too */
+			/* Content-Length lied: the limit holds while reading too */
 			c->linger = true;
 			http_fail(c, API_TOO_LARGE, "the request body is larger than this endpoint accepts");
 			return 0;

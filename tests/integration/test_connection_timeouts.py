@@ -80,6 +80,13 @@ def feed_request():
             s.close()
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of process pid so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class T(Checks):
     def test_idle_connection_closed_after_keepalive_timeout(self):
         with Server(extra_args=["--keepalive-timeout", "2"]) as srv:
@@ -156,6 +163,55 @@ class T(Checks):
                 pass
             expect(total < 300_000, f"a stalled reader still got {total} bytes: it was not cut off")
             expect(srv.get("/healthz").status == 200, "the server still answers others")
+
+
+    def test_at_the_descriptor_limit_new_connections_are_refused_calmly(self):
+        """With more connections than descriptors (ulimit -n 48), majlisd refuses the extra ones (closed at
+        once) instead of retrying accept() on every pass of its loop: little CPU, one log line for the episode,
+        connections already open still answered, and new ones accepted again once some close. (It used to
+        spin at 100 % CPU and log "accept: errno 24" some 4 MB/s.)"""
+        limit = ["sh", "-c", 'ulimit -n 48 && exec "$@"', "majlisd"]
+        with Server(wrap=limit) as srv:
+            kept = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            crowd = []
+            try:
+                kept.sendall(GET_HEALTH)
+                expect(read_answer(kept)[0].startswith("HTTP/1.1 200"), "a kept-alive connection is answered")
+                for _ in range(80):
+                    crowd.append(socket.create_connection(("127.0.0.1", srv.port), timeout=10))
+                time.sleep(0.5)
+                lines_before = len(srv.log_text().splitlines())
+                used = cpu_seconds(srv.proc.pid)
+                time.sleep(2)
+                used = cpu_seconds(srv.proc.pid) - used
+                expect(used < 0.5, f"majlisd used {used:.2f} s of CPU in 2 s at the descriptor limit")
+                log = srv.log_text()
+                expect(len(log.splitlines()) - lines_before < 3, "log lines while at the limit: " + log[-600:])
+                expect(log.count("out of file descriptors") == 1 and "errno 24" not in log,
+                       "one line for the episode: " + log[-600:])
+                kept.sendall(GET_HEALTH)
+                expect(read_answer(kept)[0].startswith("HTTP/1.1 200"), "an open connection is still answered")
+                refused = 0
+                for s in crowd:
+                    s.settimeout(2)
+                    try:
+                        refused += s.recv(1) == b""
+                    except (socket.timeout, ConnectionResetError):
+                        pass
+                expect(refused > 0, "the extra connections were closed, not left waiting")
+            finally:
+                for s in crowd:
+                    s.close()
+                kept.close()
+            deadline = time.monotonic() + 5
+            ok = False
+            while not ok and time.monotonic() < deadline:
+                try:
+                    ok = srv.get("/healthz", timeout=2).status == 200
+                except OSError:
+                    time.sleep(0.2)
+            expect(ok, "new connections are accepted once some closed")
+            expect("accepting connections again" in srv.log_text(), "the end of the episode is logged")
 
 
 if __name__ == "__main__":
