@@ -3,6 +3,7 @@
  * writing from WRITEABLE callbacks only, and connection timeouts; it never interprets a request itself.
  */
 #include "transport/http.h"
+#include "transport/live.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/sendfile.h>
 #include <time.h>
@@ -245,9 +247,7 @@ static enum http_method http_method_of(int lws_method)
 	}
 }
 
-/* Query fragments as lws decoded them, joined by '&' after re-encoding '&', '=' and '%' in each
- * value so that request_query can split and decode them unambiguously. -1 when too long. */
-static int http_query(struct lws *wsi, char *out, size_t outlen)
+int transport_http_query(struct lws *wsi, char *out, size_t outlen)
 {
 	char frag[HTTP_QUERY_MAX];
 	size_t o = 0;
@@ -439,7 +439,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	}
 	memcpy(c->req.path, uri, (size_t)ulen);
 	c->req.path[ulen] = '\0';
-	if (!text_is_line(c->req.path) || http_query(wsi, c->req.query, sizeof(c->req.query))) {
+	if (!text_is_line(c->req.path) || transport_http_query(wsi, c->req.query, sizeof(c->req.query))) {
 		http_fail(c, API_BAD_REQUEST, "malformed path or query string");
 		return 0;
 	}
@@ -718,6 +718,41 @@ static int http_writeable(struct http_conn *c)
 	return http_keep_alive(wsi); /* the transaction's per-session data was freed with it */
 }
 
+int transport_http_answer_now(struct lws *wsi, const struct response *r)
+{
+	unsigned char buf[LWS_PRE + 4096];
+	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	size_t len = r->body.len;
+	int n;
+
+	if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, len, &p, end))
+		return -1;
+	for (int i = 0; i < r->n_headers; i++) {
+		char name[sizeof(r->headers[0].name) + 1];
+		size_t nl = strlen(r->headers[i].name);
+
+		memcpy(name, r->headers[i].name, nl);
+		memcpy(name + nl, ":", 2);
+		if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+						(const unsigned char *)r->headers[i].value,
+						(int)strlen(r->headers[i].value), &p, end))
+			return -1;
+	}
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8, &p, end) ||
+	    lws_add_http_header_by_name(
+		wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < len)
+		return -1;
+	if (len) {
+		memcpy(p, r->body.data, len);
+		p += len;
+	}
+	/* one write: what the socket does not take now, lws keeps and sends before it closes or goes on */
+	n = (int)(p - start);
+	return lws_write(wsi, start, (size_t)n, LWS_WRITE_HTTP_HEADERS) == n ? 0 : -1;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user; /* for the HTTP reasons below; other reasons pass other things */
@@ -748,6 +783,9 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (pss)
 			lws_dll2_remove(&pss->watch);
 		return 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* lws completes the transaction itself when we answer (> 0): no per-session state is kept */
+		return strcasecmp((const char *)in, "websocket") ? 0 : transport_live_confirm(wsi);
 	case LWS_CALLBACK_HTTP:
 		return http_begin(pss, wsi);
 	case LWS_CALLBACK_HTTP_BODY:

@@ -1,7 +1,7 @@
 /*
- * transport/live: WebSocket clients of the change log. The handshake is authenticated like any request
- * (cookie or bearer; a cookie also needs this site's Origin, against cross-site WebSocket hijacking);
- * each WRITEABLE sends the next visible change as one JSON text frame; nothing is queued per client.
+ * transport/live: WebSocket clients of the change log. The upgrade is decided by api/live like any
+ * request and a refusal is answered with its status and JSON body; each WRITEABLE sends the next visible
+ * change as one JSON text frame; nothing is queued per client.
  */
 #include "transport/live.h"
 #include "transport/http.h"
@@ -12,23 +12,29 @@
 #include <time.h>
 
 #include "api/app.h"
-#include "api/common.h"
-#include "domain/live.h"
+#include "api/errors.h"
+#include "api/live.h"
 #include "util/log.h"
 
 #define LIVE_FRAME_MAX (64 * 1024)
-#define LIVE_POLL_US (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_POLL_US   (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
-	struct principal p;
-	int64_t last;     /* sequence number of the last change sent (or where replay starts) */
-	bool ready;       /* authenticated and established */
+	struct api_live st; /* who the client is and where it is in the change log */
+	bool ready;	    /* authenticated and established */
 };
+
+/* An upgrade accepted by transport_live_confirm, handed to the connection's FILTER_PROTOCOL_CONNECTION:
+ * lws calls both in one pass for one connection, so one slot is enough. Service thread only. */
+static struct {
+	struct lws *wsi;
+	struct api_live st;
+} live_pending;
 
 static struct app *live_app;
 static struct lws_context *live_ctx;
-static int live_clients;               /* established connections */
+static int live_clients;		/* established connections */
 static lws_sorted_usec_list_t live_sul; /* wakes the clients while there are any */
 
 void transport_live_init(struct app *app, struct lws_context *ctx)
@@ -59,39 +65,32 @@ void transport_live_stop(void)
 	lws_sul_cancel(&live_sul);
 }
 
-/* The handshake: who is asking, from which site, and from which sequence number. 0 to accept. */
-static int live_handshake(struct lws *wsi, struct live_conn *c)
+int transport_live_confirm(struct lws *wsi)
 {
 	struct request *req = calloc(1, sizeof(*req));
+	char protocols[HTTP_HDR_MAX];
 	struct response resp;
-	struct dom_err err;
-	char since[32];
-	const char *v;
-	char *end;
-	int rc = -1;
+	int len, rc = 0;
 
 	if (!req)
 		return -1;
 	response_init(&resp);
+	live_pending.wsi = NULL;
 	req->method = HTTP_GET;
 	req->now = (int64_t)time(NULL);
+	len = lws_hdr_copy(wsi, req->path, sizeof(req->path), WSI_TOKEN_GET_URI);
+	protocols[0] = '\0';
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) < (int)sizeof(protocols))
+		lws_hdr_copy(wsi, protocols, sizeof(protocols), WSI_TOKEN_PROTOCOL);
 	transport_http_credentials(wsi, req);
-	if (api_auth(live_app, req, &resp, &c->p, true) || !live_allowed(&c->p))
-		goto out;
-	/* a browser sends its cookie to any site's WebSocket: the origin must be this server's */
-	if (c->p.via_cookie && !api_auth_origin_ok(live_app, req))
-		goto out;
-	/* lws copies the whole "since=N" fragment into the buffer and points past the name */
-	if ((v = lws_get_urlarg_by_name(wsi, "since=", since, sizeof(since)))) {
-		c->last = strtoll(v, &end, 10);
-		if (end == v || *end || c->last < 0)
-			goto out;
-	} else if (live_head(live_app->db, &c->last, &err)) {
-		goto out;
-	}
-	rc = 0;
-out:
+	if (len <= 0 || transport_http_query(wsi, req->query, sizeof(req->query)))
+		api_fail(&resp, API_BAD_REQUEST, NULL, "malformed path or query string");
+	else if (!api_live_open(live_app, req, protocols, &live_pending.st, &resp))
+		live_pending.wsi = wsi;
+	if (!live_pending.wsi)
+		rc = transport_http_answer_now(wsi, &resp) ? -1 : 1;
 	response_free(&resp);
+	memset(req, 0, sizeof(*req)); /* credentials */
 	free(req);
 	return rc;
 }
@@ -101,7 +100,6 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 {
 	unsigned char buf[LWS_PRE + LIVE_FRAME_MAX];
 	struct json_object *row = NULL;
-	struct dom_err err;
 	const char *text;
 	int64_t seq = 0;
 	size_t n;
@@ -109,19 +107,17 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 
 	if (!c->ready)
 		return 0;
-	rc = live_next(live_app->db, &c->p, c->last, &row, &seq, &err);
-	if (rc == DOM_NOT_FOUND)
+	rc = api_live_next(live_app, &c->st, &row, &seq);
+	if (rc == 1)
 		return 0;
-	if (rc) {
-		log_warn("live: %s", err.message);
+	if (rc)
 		return rc == DOM_BUSY ? (lws_callback_on_writable(wsi), 0) : -1;
-	}
 	text = json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	n = strlen(text);
 	if (n > LIVE_FRAME_MAX) {
 		/* never happens with ids-only payloads; skip rather than stall */
 		json_object_put(row);
-		c->last = seq;
+		c->st.last = seq;
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
@@ -129,7 +125,7 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 	json_object_put(row);
 	if (lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT) < (int)n)
 		return -1;
-	c->last = seq;
+	c->st.last = seq;
 	lws_callback_on_writable(wsi); /* there may be more */
 	return 0;
 }
@@ -142,8 +138,13 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* decided (and a refusal answered) in transport_live_confirm */
 		memset(c, 0, sizeof(*c));
-		return live_handshake(wsi, c) ? 1 : 0;
+		if (live_pending.wsi != wsi)
+			return 1;
+		c->st = live_pending.st;
+		memset(&live_pending, 0, sizeof(live_pending));
+		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		c->ready = true;
 		if (!live_clients++)
@@ -165,8 +166,8 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 }
 
 const struct lws_protocols transport_live_protocol = {
-	.name = LIVE_PROTOCOL,
-	.callback = live_callback,
-	.per_session_data_size = sizeof(struct live_conn),
-	.rx_buffer_size = 1024,
+    .name = API_LIVE_PROTOCOL,
+    .callback = live_callback,
+    .per_session_data_size = sizeof(struct live_conn),
+    .rx_buffer_size = 1024,
 };

@@ -62,33 +62,43 @@ class T(Checks):
             expect(reg["registration"]["status"] == "confirmed", "registration", reg)
 
     def test_refusals(self):
+        """Every refused handshake is answered like the HTTP API: its status and a JSON error body, so that
+        a client can tell "log in again" (401) from "not from this site" (403) or a bad request (400)."""
+        def refused(path, headers, status, code=None, protocol="majlis-live"):
+            try:
+                WebSocket(srv.port, path, headers=headers, protocol=protocol).close()
+            except HandshakeRefused as r:
+                err = (r.json or {}).get("error", {})
+                expect(r.status == status and err.get("message") and (code is None or err.get("code") == code),
+                       f"{path} {headers}: {status} {code} with a JSON error body, got {r.status} {r.body!r}")
+                expect("application/json" in r.head.lower(), f"{path}: a JSON answer {r.head!r}")
+                return
+            raise AssertionError(f"opened: {path} {headers}")
+
         with Server() as srv:
-            for headers in ({}, {"Authorization": "Bearer not-a-token"}):
-                try:
-                    WebSocket(srv.port, "/live", headers=headers)
-                    raise AssertionError(f"opened without valid credentials: {headers}")
-                except HandshakeRefused:
-                    pass
+            refused("/live", {}, 401, "unauthenticated")
+            refused("/live", {"Authorization": "Bearer not-a-token"}, 401, "invalid_token")
+            refused("/live", {"Authorization": "Basic YTpi"}, 401, "invalid_token")
+            refused("/live", {"Cookie": "majlis_session=" + "x" * 43,
+                              "Origin": f"http://127.0.0.1:{srv.port}"}, 401)
             admin = srv.token("admin")
-            for bad in ("/live?since=abc", "/live?since=-3"):
-                try:
-                    WebSocket(srv.port, bad, headers={"Authorization": "Bearer " + admin})
-                    raise AssertionError(f"opened with a malformed replay position: {bad}")
-                except HandshakeRefused:
-                    pass
+            for bad in ("/live?since=abc", "/live?since=-3", "/live?since="):
+                refused(bad, {"Authorization": "Bearer " + admin}, 400, "bad_request")
+            refused("/elsewhere", {"Authorization": "Bearer " + admin}, 404, "not_found")
+            refused("/live", {"Authorization": "Bearer " + admin}, 400, "bad_request", protocol=None)
+            refused("/live", {"Authorization": "Bearer " + admin}, 400, "bad_request", protocol="chat")
             # a browser session from another site must not open it
             expect_status(srv.post("/api/v1/accounts", token=admin, body={
                 "email": "org@example.org", "display_name": "Org", "password": "correct horse battery",
                 "role": "admin"}), 201)
             r = srv.post("/api/v1/auth/login", body={"email": "org@example.org", "password": "correct horse battery"})
             cookie = r.headers["set-cookie"].split(";")[0]
-            try:
-                WebSocket(srv.port, "/live", headers={"Cookie": cookie, "Origin": "https://evil.example"})
-                raise AssertionError("opened with a cookie from another site")
-            except HandshakeRefused:
-                pass
+            refused("/live", {"Cookie": cookie, "Origin": "https://evil.example"}, 403, "csrf_failed")
+            refused("/live", {"Cookie": cookie}, 403, "csrf_failed")
             ok = WebSocket(srv.port, "/live", headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{srv.port}"})
             ok.close()
+            # the server still serves after the refusals
+            expect_status(srv.get("/healthz"), 200)
 
     def test_wss(self):
         d = tempfile.mkdtemp(prefix="majlis-tls-")
@@ -104,6 +114,12 @@ class T(Checks):
                 got = messages(ws, 1)
                 expect(got and got[0]["kind"] == "organisation.created", f"WSS on the HTTPS port: {got}")
                 ws.close()
+                try:
+                    WebSocket(srv.port, "/live", tls=True)
+                    raise AssertionError("opened without credentials over TLS")
+                except HandshakeRefused as r:
+                    expect(r.status == 401 and r.json["error"]["code"] == "unauthenticated",
+                           f"a refusal over TLS is answered too: {r.status} {r.body!r}")
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
