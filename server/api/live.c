@@ -32,6 +32,7 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 		  struct response *resp)
 {
 	struct dom_err err;
+	char session[128];
 	char since[32];
 	char *end;
 	int q;
@@ -55,6 +56,15 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 	if (st->p.via_cookie && !api_auth_origin_ok(app, req)) {
 		api_fail(resp, API_FORBIDDEN, "csrf_failed",
 			 "a live connection with a session cookie needs this site's Origin");
+		return -1;
+	}
+	if (request_cookie(req, AUTH_SESSION_COOKIE, session, sizeof(session)) != 1)
+		session[0] = '\0';
+	auth_cred_remember(&st->cred, &st->p, session);
+	memset(session, 0, sizeof(session));
+	if (auth_cred_check(app->db, &st->cred, req->now, app->cfg ? app->cfg->session_idle_s : 1800,
+			    app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err)) {
+		api_fail_dom(resp, &err);
 		return -1;
 	}
 	q = request_query(req, "since", since, sizeof(since));
@@ -84,4 +94,42 @@ int api_live_next(struct app *app, const struct api_live *st, struct json_object
 	if (rc)
 		log_warn("live: %s", err.message);
 	return rc;
+}
+
+int api_live_check(struct app *app, struct api_live *st, int64_t now)
+{
+	struct dom_err err;
+	int rc = auth_cred_check(app->db, &st->cred, now, app->cfg ? app->cfg->session_idle_s : 1800,
+				 app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err);
+
+	if (rc == DOM_UNAUTHENTICATED)
+		return 1;
+	if (rc)
+		log_warn("live: %s", err.message);
+	return rc ? DOM_BUSY : 0;
+}
+
+int api_live_credential_changes(struct app *app, int64_t *seen, bool *changed)
+{
+	struct dom_err err;
+	int64_t head = *seen;
+
+	*changed = false;
+	if (live_credential_changes(app->db, *seen, &head, changed, &err)) {
+		log_warn("live: %s", err.message);
+		return DOM_BUSY;
+	}
+	*seen = head;
+	return 0;
+}
+
+int api_live_head(struct app *app, int64_t *seq)
+{
+	struct dom_err err;
+
+	if (live_head(app->db, seq, &err)) {
+		log_warn("live: %s", err.message);
+		return DOM_BUSY;
+	}
+	return 0;
 }

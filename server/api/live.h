@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/http.h"
+#include "domain/auth.h"
 #include "domain/domain.h"
 
 #define API_LIVE_PATH	  "/live"
@@ -19,7 +20,9 @@
  * service thread only. */
 struct api_live {
 	struct principal p;
-	int64_t last; /* sequence number of the last change sent (or where replay starts) */
+	struct auth_cred cred; /* the token or session it was opened with */
+	int64_t until;	       /* when the session expires unless used meanwhile: check it again then */
+	int64_t last;	       /* sequence number of the last change sent (or where replay starts) */
 };
 
 /*
@@ -34,5 +37,18 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 /* The first change after st->last that st's caller may see: 0 with *row (new reference) and *seq; 1 when
  * the client is up to date; DOM_BUSY to try again; another DOM_ code (logged) to close the connection. */
 int api_live_next(struct app *app, const struct api_live *st, struct json_object **row, int64_t *seq);
+
+/* Whether the credentials st was opened with still hold at now (api_live_open's rules; a session is not
+ * used by the check, so it expires after --session-idle without other requests): 0 with st->until
+ * updated; 1 when revoked, logged out, expired or disabled (the connection must close); DOM_BUSY when
+ * the database cannot tell now (send nothing and check again later). Service thread. */
+int api_live_check(struct app *app, struct api_live *st, int64_t now);
+
+/* Whether credentials changed in changes after *seen (see live_credential_changes); moves *seen to the
+ * newest change looked at. 0, or DOM_BUSY (try later). */
+int api_live_credential_changes(struct app *app, int64_t *seen, bool *changed);
+
+/* The newest sequence number of the change log into *seq. 0, or DOM_BUSY. */
+int api_live_head(struct app *app, int64_t *seq);
 
 #endif

@@ -6,6 +6,7 @@
 #include "transport/live.h"
 #include "transport/http.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,14 @@
 #include "api/live.h"
 #include "util/log.h"
 
-#define LIVE_FRAME_MAX (64 * 1024)
-#define LIVE_POLL_US   (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_FRAME_MAX	   (64 * 1024)
+#define LIVE_POLL_US	   (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_CLOSE_REVOKED 4001			/* close code: the credentials no longer hold (docs/api.md) */
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
 	struct api_live st; /* who the client is and where it is in the change log */
+	unsigned cred_gen;  /* live_cred_gen when its credentials were last checked */
 	bool ready;	    /* authenticated and established */
 };
 
@@ -36,6 +39,8 @@ static struct app *live_app;
 static struct lws_context *live_ctx;
 static int live_clients;		/* established connections */
 static lws_sorted_usec_list_t live_sul; /* wakes the clients while there are any */
+static int64_t live_cred_seen; /* change-log position up to which credential changes were looked for */
+static unsigned live_cred_gen; /* bumped when credentials changed: each client checks its own again */
 
 void transport_live_init(struct app *app, struct lws_context *ctx)
 {
@@ -43,10 +48,25 @@ void transport_live_init(struct app *app, struct lws_context *ctx)
 	live_ctx = ctx;
 }
 
+/* Looks for credential changes (logins, logouts, revocations, account updates) committed since
+ * live_cred_seen: after one, every client checks its own credentials in its next WRITEABLE, before it
+ * sends anything more, and one that no longer holds is closed. One cheap query per commit. */
+static void live_cred_scan(void)
+{
+	bool changed = false;
+
+	if (!live_clients || api_live_credential_changes(live_app, &live_cred_seen, &changed))
+		return;
+	if (changed)
+		live_cred_gen++;
+}
+
 void transport_live_changed(void)
 {
-	if (live_ctx && live_clients)
-		lws_callback_on_writable_all_protocol(live_ctx, &transport_live_protocol);
+	if (!live_ctx || !live_clients)
+		return;
+	live_cred_scan();
+	lws_callback_on_writable_all_protocol(live_ctx, &transport_live_protocol);
 }
 
 /* Every LIVE_POLL_US while clients are connected: changes committed by another process wake nobody
@@ -95,11 +115,23 @@ int transport_live_confirm(struct lws *wsi)
 	return rc;
 }
 
-/* Sends the next visible change, if any. -1 closes the connection. */
+/* Closes the connection with LIVE_CLOSE_REVOKED (from a WRITEABLE callback). Returns -1. */
+static int live_close_revoked(struct lws *wsi)
+{
+	static const char reason[] = "credentials revoked";
+
+	lws_close_reason(wsi, (enum lws_close_status)LIVE_CLOSE_REVOKED, (unsigned char *)(uintptr_t)reason,
+			 sizeof(reason) - 1);
+	return -1;
+}
+
+/* Sends the next visible change, if any, after checking again the client's credentials when they may have
+ * changed or its session may have expired. -1 closes the connection. */
 static int live_writeable(struct lws *wsi, struct live_conn *c)
 {
 	unsigned char buf[LWS_PRE + LIVE_FRAME_MAX];
 	struct json_object *row = NULL;
+	int64_t now = (int64_t)time(NULL);
 	const char *text;
 	int64_t seq = 0;
 	size_t n;
@@ -107,11 +139,29 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 
 	if (!c->ready)
 		return 0;
+	if (c->cred_gen != live_cred_gen || now >= c->st.until) {
+		rc = api_live_check(live_app, &c->st, now);
+		if (rc == 1)
+			return live_close_revoked(wsi);
+		if (rc)
+			return 0; /* the database cannot tell now: nothing is sent, the poll comes back */
+		c->cred_gen = live_cred_gen;
+	}
 	rc = api_live_next(live_app, &c->st, &row, &seq);
 	if (rc == 1)
 		return 0;
 	if (rc)
 		return rc == DOM_BUSY ? (lws_callback_on_writable(wsi), 0) : -1;
+	if (seq > live_cred_seen) {
+		/* committed by another process since the last look: its credential changes come first */
+		live_cred_scan();
+		if (seq > live_cred_seen || c->cred_gen != live_cred_gen) {
+			json_object_put(row);
+			if (seq <= live_cred_seen)
+				lws_callback_on_writable_all_protocol(live_ctx, &transport_live_protocol);
+			return 0;
+		}
+	}
 	text = json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	n = strlen(text);
 	if (n > LIVE_FRAME_MAX) {
@@ -146,7 +196,11 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		memset(&live_pending, 0, sizeof(live_pending));
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
+		/* its credentials were checked at the handshake: earlier changes do not concern it */
+		if (!live_clients && api_live_head(live_app, &live_cred_seen))
+			return -1;
 		c->ready = true;
+		c->cred_gen = live_cred_gen;
 		if (!live_clients++)
 			lws_sul_schedule(live_ctx, 0, &live_sul, live_poll, LIVE_POLL_US);
 		lws_callback_on_writable(wsi);

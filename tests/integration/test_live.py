@@ -11,7 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Checks, Server, expect, expect_status  # noqa: E402
-from ws import HandshakeRefused, WebSocket  # noqa: E402
+from ws import Closed, HandshakeRefused, WebSocket  # noqa: E402
 
 
 def messages(ws, n, timeout=5):
@@ -22,6 +22,27 @@ def messages(ws, n, timeout=5):
             break
         out.append(json.loads(m))
     return out
+
+
+def until_close(ws, timeout=5):
+    """The messages ws receives, then the server's close: (messages, (code, reason) or None)."""
+    out = []
+    try:
+        while True:
+            m = ws.recv_text(timeout)
+            if m is None:
+                return out, None
+            out.append(json.loads(m))
+    except Closed as c:
+        return out, (c.code, c.reason)
+
+
+def login(srv, email):
+    """A browser session of the account email: (headers with the cookie and this site's Origin, csrf)."""
+    r = srv.post("/api/v1/auth/login", body={"email": email, "password": "correct horse battery"})
+    expect(r.status == 200, "login", r)
+    return ({"Cookie": r.headers["set-cookie"].split(";")[0], "Origin": f"http://127.0.0.1:{srv.port}"},
+            r.json["csrf_token"])
 
 
 class T(Checks):
@@ -99,6 +120,78 @@ class T(Checks):
             ok.close()
             # the server still serves after the refusals
             expect_status(srv.get("/healthz"), 200)
+
+    def test_revoked_credentials_close_the_stream(self):
+        """A revoked token, a logged-out or disabled session: the open stream is closed at once with 4001 and
+        gets nothing committed from the revocation on; other clients keep their streams."""
+        with Server() as srv:
+            admin = srv.token("admin")
+            a = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                       body={"name": "Org A", "kind": "ngo", "city": "Rabat"}), 201)
+            org_a = srv.token("organiser", a["id"])
+            t = expect_status(srv.post("/api/v1/tokens", token=admin,
+                                       body={"role": "organiser", "org_id": a["id"], "label": "script"}), 201)
+            accounts = {}
+            for email in ("one@example.org", "two@example.org"):
+                accounts[email] = expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                    "email": email, "display_name": "Org", "password": "correct horse battery",
+                    "role": "organiser", "org_id": a["id"]}), 201)
+            one, csrf_one = login(srv, "one@example.org")
+            two, _ = login(srv, "two@example.org")
+            ws_token = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + t["token"]})
+            ws_one = WebSocket(srv.port, "/live", headers=one)
+            ws_two = WebSocket(srv.port, "/live", headers=two)
+            ws_admin = WebSocket(srv.port, "/live", headers={"Authorization": "Bearer " + admin})
+
+            def event(title):
+                return expect_status(srv.post("/api/v1/events", token=org_a, body={
+                    "type": "workshop", "title_fr": title, "capacity": 5, "visibility": "public"}), 201)
+
+            def check_closed(ws, what, revocation_kind):
+                got, close = until_close(ws, 3)
+                expect(close is not None and close[0] == 4001, f"{what}: closed with 4001, got {close}")
+                cut = next(m["seq"] for m in admin_seen if m["kind"] == revocation_kind)
+                expect(all(m["seq"] < cut for m in got), f"{what}: nothing from the revocation on: {got}")
+
+            admin_seen = []
+            event("Avant")
+            expect_status(srv.delete(f"/api/v1/tokens/{t['id']}", token=admin), 204)
+            event("Après la révocation")  # committed at once, before the client could have been told
+            admin_seen += messages(ws_admin, 3)
+            check_closed(ws_token, "revoked token", "token.revoked")
+
+            expect_status(srv.post("/api/v1/auth/logout", headers=dict(one, **{"X-CSRF-Token": csrf_one})), 204)
+            event("Après la déconnexion")
+            admin_seen += messages(ws_admin, 2)
+            check_closed(ws_one, "logged-out session", "account.logout")
+
+            expect_status(srv.patch(f"/api/v1/accounts/{accounts['two@example.org']['id']}", token=admin,
+                                    body={"disabled": True}), 200)
+            event("Après la désactivation")
+            admin_seen += messages(ws_admin, 2)
+            check_closed(ws_two, "session of a disabled account", "account.updated")
+
+            # the admin's stream is still open and follows on
+            event("Encore")
+            expect([m["kind"] for m in messages(ws_admin, 1)] == ["event.created"], "the admin still follows")
+            ws_admin.close()
+
+    def test_expired_session_closes_the_stream(self):
+        """A session that expires (--session-idle without other use) closes its stream with 4001."""
+        with Server(extra_args=["--session-idle", "2"]) as srv:
+            admin = srv.token("admin")
+            expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                "email": "org@example.org", "display_name": "Org", "password": "correct horse battery",
+                "role": "admin"}), 201)
+            headers, _ = login(srv, "org@example.org")
+            ws = WebSocket(srv.port, "/live", headers=headers)
+            got, close = until_close(ws, 8)
+            expect(close is not None and close[0] == 4001, f"closed with 4001 once expired, got {close} {got}")
+            try:
+                WebSocket(srv.port, "/live", headers=headers)
+                raise AssertionError("reopened with an expired session")
+            except HandshakeRefused as r:
+                expect(r.status == 401, f"an expired session reconnects to 401: {r.status}")
 
     def test_wss(self):
         d = tempfile.mkdtemp(prefix="majlis-tls-")
