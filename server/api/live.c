@@ -58,7 +58,7 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 			 "a live connection with a session cookie needs this site's Origin");
 		return -1;
 	}
-	if (request_cookie(req, AUTH_SESSION_COOKIE, session, sizeof(session)) != 1)
+	if (request_cookie(req, api_auth_cookie_name(req), session, sizeof(session)) != 1)
 		session[0] = '\0';
 	auth_cred_remember(&st->cred, &st->p, session);
 	memset(session, 0, sizeof(session));

@@ -15,7 +15,8 @@
 
 struct db;
 
-#define AUTH_SESSION_COOKIE	"majlis_session"
+#define AUTH_SESSION_COOKIE	"majlis_session"	/* its name over plain HTTP (development) */
+#define AUTH_SESSION_COOKIE_TLS "__Host-majlis_session" /* its name over TLS: Secure, Path=/, no Domain */
 #define AUTH_LOGIN_MAX_FAILURES 5	  /* failures per login name and window; the next is refused */
 #define AUTH_LOGIN_WINDOW_S	(15 * 60) /* throttling window */
 #define AUTH_PASSWORD_MIN	10	  /* characters */

@@ -41,8 +41,17 @@ def login(srv, email):
     """A browser session of the account email: (headers with the cookie and this site's Origin, csrf)."""
     r = srv.post("/api/v1/auth/login", body={"email": email, "password": "correct horse battery"})
     expect(r.status == 200, "login", r)
-    return ({"Cookie": r.headers["set-cookie"].split(";")[0], "Origin": f"http://127.0.0.1:{srv.port}"},
+    scheme = "https" if srv.tls else "http"
+    return ({"Cookie": r.headers["set-cookie"].split(";")[0], "Origin": f"{scheme}://127.0.0.1:{srv.port}"},
             r.json["csrf_token"])
+
+
+def self_signed(d):
+    """A certificate and key for localhost in directory d: (cert, key)."""
+    cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+    return cert, key
 
 
 class T(Checks):
@@ -193,11 +202,48 @@ class T(Checks):
             except HandshakeRefused as r:
                 expect(r.status == 401, f"an expired session reconnects to 401: {r.status}")
 
+    def test_session_cookie_name(self):
+        """Over TLS the session cookie is __Host-majlis_session (Secure, Path=/, no Domain), the only name the
+        API and /live read there; over plain HTTP it keeps its plain name, the only one read there."""
+        d = tempfile.mkdtemp(prefix="majlis-tls-")
+        try:
+            for tls in (self_signed(d), None):
+                with Server(tls=tls) as srv:
+                    admin = srv.token("admin")
+                    expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                        "email": "org@example.org", "display_name": "Org", "password": "correct horse battery",
+                        "role": "admin"}), 201)
+                    headers, csrf = login(srv, "org@example.org")
+                    name, value = headers["Cookie"].split("=", 1)
+                    other = "majlis_session" if tls else "__Host-majlis_session"
+                    r = srv.post("/api/v1/auth/login", body={"email": "org@example.org",
+                                                             "password": "correct horse battery"})
+                    attrs = [a.strip() for a in r.headers["set-cookie"].split(";")[1:]]
+                    if tls:
+                        expect(name == "__Host-majlis_session" and "Secure" in attrs and "Path=/" in attrs
+                               and not any(a.lower().startswith("domain") for a in attrs),
+                               f"over TLS: __Host- with Secure, Path=/, no Domain: {r.headers['set-cookie']}")
+                    else:
+                        expect(name == "majlis_session" and "Secure" not in attrs,
+                               f"over plain HTTP: the plain name, not Secure: {r.headers['set-cookie']}")
+                    expect_status(srv.get("/api/v1/auth/me", headers=headers), 200)
+                    expect(srv.get("/api/v1/auth/me", headers={"Cookie": f"{other}={value}"}).status == 401,
+                           f"{other} is not read {'over TLS' if tls else 'over plain HTTP'}")
+                    WebSocket(srv.port, "/live", headers=headers, tls=bool(tls)).close()
+                    try:
+                        WebSocket(srv.port, "/live", headers=dict(headers, Cookie=f"{other}={value}"), tls=bool(tls))
+                        raise AssertionError(f"/live opened with {other}")
+                    except HandshakeRefused as e:
+                        expect(e.status == 401, f"/live does not read {other}: {e.status}")
+                    r = srv.post("/api/v1/auth/logout", headers=dict(headers, **{"X-CSRF-Token": csrf}))
+                    expect(r.status == 204 and r.headers["set-cookie"].startswith(name + "=;"),
+                           f"logout clears {name}", r)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_wss(self):
         d = tempfile.mkdtemp(prefix="majlis-tls-")
-        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                        "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+        cert, key = self_signed(d)
         try:
             with Server(tls=(cert, key)) as srv:
                 admin = srv.token("admin")
