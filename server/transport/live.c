@@ -19,12 +19,15 @@
 
 #define LIVE_FRAME_MAX	   (64 * 1024)
 #define LIVE_POLL_US	   (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
-#define LIVE_CLOSE_REVOKED 4001			/* close code: the credentials no longer hold (docs/api.md) */
+#define LIVE_RX_MAX	   1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+#define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/api.md) */
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
 	struct api_live st; /* who the client is and where it is in the change log */
 	unsigned cred_gen;  /* live_cred_gen when its credentials were last checked */
+	size_t rx_len;	    /* bytes of the client message being received */
+	int close_code;	    /* set when a client message is refused: closed with it, the rest is dropped */
 	bool ready;	    /* authenticated and established */
 };
 
@@ -115,14 +118,38 @@ int transport_live_confirm(struct lws *wsi)
 	return rc;
 }
 
-/* Closes the connection with LIVE_CLOSE_REVOKED (from a WRITEABLE callback). Returns -1. */
-static int live_close_revoked(struct lws *wsi)
+/* Sets the close code and reason lws sends when the WRITEABLE callback returns -1. -1. */
+static int live_close(struct lws *wsi, int code, const char *reason)
 {
-	static const char reason[] = "credentials revoked";
-
-	lws_close_reason(wsi, (enum lws_close_status)LIVE_CLOSE_REVOKED, (unsigned char *)(uintptr_t)reason,
-			 sizeof(reason) - 1);
+	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)(uintptr_t)reason,
+			 strlen(reason));
 	return -1;
+}
+
+/* Refuses the client's message with code: closed from the next WRITEABLE (returning -1 from RECEIVE
+ * with the rest of a long frame unread loses the close frame); what still comes is dropped. */
+static int live_refuse(struct lws *wsi, struct live_conn *c, int code)
+{
+	c->close_code = code;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/* A piece of a client message (len bytes; lws hands a long frame over in pieces). Clients only listen,
+ * so a small text message is ignored; what RFC 6455 lets an endpoint refuse is closed with its code.
+ * Invalid UTF-8 in a text message is closed with 1007 by lws itself (LWS_SERVER_OPTION_VALIDATE_UTF8). */
+static int live_receive(struct lws *wsi, struct live_conn *c, size_t len)
+{
+	if (c->close_code)
+		return 0;
+	if (lws_frame_is_binary(wsi))
+		return live_refuse(wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE);
+	c->rx_len += len;
+	if (c->rx_len > LIVE_RX_MAX || lws_remaining_packet_payload(wsi) > LIVE_RX_MAX - c->rx_len)
+		return live_refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE);
+	if (lws_is_final_fragment(wsi))
+		c->rx_len = 0; /* the message is complete */
+	return 0;
 }
 
 /* Sends the next visible change, if any, after checking again the client's credentials when they may have
@@ -139,10 +166,14 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 
 	if (!c->ready)
 		return 0;
+	if (c->close_code == LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE)
+		return live_close(wsi, c->close_code, "binary messages are not accepted");
+	if (c->close_code)
+		return live_close(wsi, c->close_code, "message too large");
 	if (c->cred_gen != live_cred_gen || now >= c->st.until) {
 		rc = api_live_check(live_app, &c->st, now);
 		if (rc == 1)
-			return live_close_revoked(wsi);
+			return live_close(wsi, LIVE_CLOSE_REVOKED, "credentials revoked");
 		if (rc)
 			return 0; /* the database cannot tell now: nothing is sent, the poll comes back */
 		c->cred_gen = live_cred_gen;
@@ -185,7 +216,6 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	struct live_conn *c = user;
 
 	(void)in;
-	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* decided (and a refusal answered) in transport_live_confirm */
@@ -213,7 +243,7 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return live_writeable(wsi, c);
 	case LWS_CALLBACK_RECEIVE:
-		return 0; /* clients only listen; anything they send is ignored */
+		return live_receive(wsi, c, len);
 	default:
 		return 0;
 	}
