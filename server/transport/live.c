@@ -88,33 +88,68 @@ void transport_live_stop(void)
 	lws_sul_cancel(&live_sul);
 }
 
-int transport_live_confirm(struct lws *wsi)
+/* Decides the upgrade request on wsi (api_live_open): 0 with *st filled, -1 with resp filled. */
+static int live_decide(struct lws *wsi, struct api_live *st, struct response *resp)
 {
 	struct request *req = calloc(1, sizeof(*req));
 	char protocols[HTTP_HDR_MAX];
-	struct response resp;
-	int len, rc = 0;
+	int rc = -1;
 
-	if (!req)
+	if (!req) {
+		api_fail(resp, API_INTERNAL, NULL, "out of memory");
 		return -1;
-	response_init(&resp);
-	live_pending.wsi = NULL;
+	}
 	req->method = HTTP_GET;
 	req->now = (int64_t)time(NULL);
-	len = lws_hdr_copy(wsi, req->path, sizeof(req->path), WSI_TOKEN_GET_URI);
+	/* HTTP/1.1 GET, or an HTTP/2 CONNECT stream (RFC 8441) whose :path may still carry the query */
+	if (lws_hdr_copy(wsi, req->path, sizeof(req->path), WSI_TOKEN_GET_URI) <= 0 &&
+	    lws_hdr_copy(wsi, req->path, sizeof(req->path), WSI_TOKEN_HTTP_COLON_PATH) <= 0)
+		req->path[0] = '\0';
+	req->path[strcspn(req->path, "?")] = '\0';
 	protocols[0] = '\0';
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) < (int)sizeof(protocols))
 		lws_hdr_copy(wsi, protocols, sizeof(protocols), WSI_TOKEN_PROTOCOL);
 	transport_http_credentials(wsi, req);
-	if (len <= 0 || transport_http_query(wsi, req->query, sizeof(req->query)))
-		api_fail(&resp, API_BAD_REQUEST, NULL, "malformed path or query string");
-	else if (!api_live_open(live_app, req, protocols, &live_pending.st, &resp))
-		live_pending.wsi = wsi;
-	if (!live_pending.wsi)
-		rc = transport_http_answer_now(wsi, &resp) ? -1 : 1;
-	response_free(&resp);
+	if (!req->path[0] || transport_http_query(wsi, req->query, sizeof(req->query)))
+		api_fail(resp, API_BAD_REQUEST, NULL, "malformed path or query string");
+	else
+		rc = api_live_open(live_app, req, protocols, st, resp);
 	memset(req, 0, sizeof(*req)); /* credentials */
 	free(req);
+	return rc;
+}
+
+int transport_live_confirm(struct lws *wsi)
+{
+	struct response resp;
+	int rc = 0;
+
+	response_init(&resp);
+	live_pending.wsi = NULL;
+	if (!live_decide(wsi, &live_pending.st, &resp))
+		live_pending.wsi = wsi;
+	else
+		rc = transport_http_answer_now(wsi, &resp) ? -1 : 1;
+	response_free(&resp);
+	return rc;
+}
+
+/* FILTER_PROTOCOL_CONNECTION: takes the upgrade transport_live_confirm accepted; an HTTP/2 stream (lws
+ * calls no CONFIRM_UPGRADE for those) is decided here, and a refusal resets it without an answer. */
+static int live_filter(struct lws *wsi, struct live_conn *c)
+{
+	struct response resp;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (live_pending.wsi == wsi) {
+		c->st = live_pending.st;
+		memset(&live_pending, 0, sizeof(live_pending));
+		return 0;
+	}
+	response_init(&resp);
+	rc = live_decide(wsi, &c->st, &resp) ? 1 : 0;
+	response_free(&resp);
 	return rc;
 }
 
@@ -218,13 +253,7 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	(void)in;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		/* decided (and a refusal answered) in transport_live_confirm */
-		memset(c, 0, sizeof(*c));
-		if (live_pending.wsi != wsi)
-			return 1;
-		c->st = live_pending.st;
-		memset(&live_pending, 0, sizeof(live_pending));
-		return 0;
+		return live_filter(wsi, c);
 	case LWS_CALLBACK_ESTABLISHED:
 		/* its credentials were checked at the handshake: earlier changes do not concern it */
 		if (!live_clients && api_live_head(live_app, &live_cred_seen))

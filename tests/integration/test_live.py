@@ -5,6 +5,9 @@ all of them), and a cookie from another site cannot open it (cross-site WebSocke
 import json
 import os
 import shutil
+import socket
+import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -52,6 +55,71 @@ def self_signed(d):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
     return cert, key
+
+
+class H2WebSocket:
+    """A WebSocket over one HTTP/2 stream (RFC 8441), as browsers open wss:// on an HTTP/2 server: just enough
+    HTTP/2 for the test (header blocks in HPACK literals, as lws also writes them)."""
+
+    def __init__(self, port, path, headers):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.set_alpn_protocols(["h2"])
+        self.sock = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                                    server_hostname="localhost")
+        expect(self.sock.selected_alpn_protocol() == "h2", "HTTP/2 negotiated")
+        self.buf = b""
+        self.sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + self.frame(4, 0, 0, b""))
+        fields = [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"), (":path", path),
+                  (":authority", f"127.0.0.1:{port}"), ("sec-websocket-version", "13"),
+                  ("sec-websocket-protocol", "majlis-live")] + [(k.lower(), v) for k, v in headers.items()]
+        block = b"".join(b"\x00" + bytes([len(k)]) + k.encode() + bytes([len(v)]) + v.encode() for k, v in fields)
+        self.sock.sendall(self.frame(1, 0x4, 1, block))  # HEADERS, END_HEADERS, stream 1
+
+    @staticmethod
+    def frame(kind, flags, stream, payload):
+        return struct.pack("!I", len(payload))[1:] + bytes([kind, flags]) + struct.pack("!I", stream) + payload
+
+    def next_frame(self, timeout=5):
+        """(type, flags, stream, payload) of the next frame, answering SETTINGS; None on timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                while len(self.buf) < 9:
+                    chunk = self.sock.recv(65536)
+                    if not chunk:
+                        return None
+                    self.buf += chunk
+                n = struct.unpack("!I", b"\x00" + self.buf[:3])[0]
+                while len(self.buf) < 9 + n:
+                    chunk = self.sock.recv(65536)
+                    if not chunk:
+                        return None
+                    self.buf += chunk
+                kind, flags, stream = self.buf[3], self.buf[4], struct.unpack("!I", self.buf[5:9])[0] & 0x7FFFFFFF
+                payload, self.buf = self.buf[9:9 + n], self.buf[9 + n:]
+                if kind == 4 and not flags & 1:
+                    self.sock.sendall(self.frame(4, 1, 0, b""))  # SETTINGS ACK
+                    continue
+                return kind, flags, stream, payload
+        except (socket.timeout, TimeoutError):
+            return None
+
+    def stream_frames(self, timeout=5):
+        """Frames of stream 1 until a DATA frame or the stream ends: [(type, payload)]."""
+        out = []
+        while True:
+            f = self.next_frame(timeout)
+            if f is None:
+                return out
+            if f[2] == 1 and f[0] != 8:  # not WINDOW_UPDATE
+                out.append((f[0], f[3]))
+                if f[0] in (0, 3):  # DATA, RST_STREAM
+                    return out
+
+    def close(self):
+        self.sock.close()
 
 
 class T(Checks):
@@ -276,6 +344,25 @@ class T(Checks):
                     r = srv.post("/api/v1/auth/logout", headers=dict(headers, **{"X-CSRF-Token": csrf}))
                     expect(r.status == 204 and r.headers["set-cookie"].startswith(name + "=;"),
                            f"logout clears {name}", r)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_wss_over_http2(self):
+        """Browsers open wss:// on an HTTP/2 connection as an extended CONNECT stream (RFC 8441): it opens with
+        valid credentials and follows the change log."""
+        d = tempfile.mkdtemp(prefix="majlis-tls-")
+        try:
+            with Server(tls=self_signed(d)) as srv:
+                admin = srv.token("admin")
+                ws = H2WebSocket(srv.port, "/live", {"Authorization": "Bearer " + admin})
+                got = ws.stream_frames(2)
+                expect(got and got[0][0] == 1 and b":status\x03200" in got[0][1], f"200 on the stream: {got}")
+                expect_status(srv.post("/api/v1/organisations", token=admin,
+                                       body={"name": "Org H2", "kind": "ngo", "city": "Oujda"}), 201)
+                got = ws.stream_frames(5)
+                expect(got and got[-1][0] == 0 and b"organisation.created" in got[-1][1],
+                       f"a change as a WebSocket text frame in a DATA frame: {got}")
+                ws.close()
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
