@@ -1,6 +1,7 @@
 /*
  * transport/http: bounded request collection (headers, query, body with size and time limits), response
- * writing from WRITEABLE callbacks only, and connection timeouts; it never interprets a request itself.
+ * writing from WRITEABLE callbacks only (but for a refused WebSocket upgrade, which lws 4.1 wants answered
+ * at once), and connection timeouts; it never interprets a request itself.
  */
 #include "transport/http.h"
 #include "transport/live.h"

@@ -142,7 +142,9 @@ static int live_filter(struct lws *wsi, struct live_conn *c)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (live_pending.wsi == wsi) {
+	/* an HTTP/2 stream never went through transport_live_confirm: a slot left by an upgrade that lws
+	 * dropped after confirming it must not pass for it, even at the same address */
+	if (live_pending.wsi == wsi && lws_get_network_wsi(wsi) == wsi) {
 		c->st = live_pending.st;
 		memset(&live_pending, 0, sizeof(live_pending));
 		return 0;
