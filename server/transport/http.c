@@ -721,8 +721,9 @@ static int http_writeable(struct http_conn *c)
 
 int transport_http_answer_now(struct lws *wsi, const struct response *r)
 {
-	unsigned char buf[LWS_PRE + 4096];
+	unsigned char buf[LWS_PRE + 4096], body[LWS_PRE + 1024];
 	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	bool h2 = lws_get_network_wsi(wsi) != wsi;
 	size_t len = r->body.len;
 	int n;
 
@@ -741,10 +742,18 @@ int transport_http_answer_now(struct lws *wsi, const struct response *r)
 	}
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
 					(const unsigned char *)"no-store", 8, &p, end) ||
-	    lws_add_http_header_by_name(
-		wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &p, end) ||
-	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < len)
+	    (!h2 && lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+						(const unsigned char *)"close", 5, &p, end)) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < len || len > sizeof(body) - LWS_PRE)
 		return -1;
+	if (h2) {
+		/* an HTTP/2 stream: a HEADERS frame, then the body in a DATA frame that ends the stream */
+		n = (int)(p - start);
+		if (lws_write(wsi, start, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
+			return -1;
+		memcpy(body + LWS_PRE, r->body.data, len);
+		return lws_write(wsi, body + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) == (int)len ? 0 : -1;
+	}
 	if (len) {
 		memcpy(p, r->body.data, len);
 		p += len;

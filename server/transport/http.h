@@ -27,10 +27,11 @@ int transport_http_query(struct lws *wsi, char *out, size_t outlen);
 struct response;
 
 /*
- * Writes r (status, headers, body up to ~3 KiB) on wsi at once, inside the current callback, with
- * "connection: close". Only for refusing a WebSocket upgrade from LWS_CALLBACK_HTTP_CONFIRM_UPGRADE,
- * where lws 4.1 wants the answer written before the callback returns (it then ends the transaction);
- * every other answer is written from WRITEABLE. 0, or -1 when it cannot be written.
+ * Writes r (status, headers, body up to 1 KiB) on wsi at once, inside the current callback: with
+ * "connection: close" over HTTP/1.1, as a HEADERS and a stream-ending DATA frame on an HTTP/2 stream.
+ * Only for refusing a WebSocket upgrade (LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, or FILTER_PROTOCOL_CONNECTION
+ * of an HTTP/2 stream), where lws 4.1 wants the answer written before the callback returns (it then ends
+ * the transaction or the stream); every other answer is written from WRITEABLE. 0, or -1.
  */
 int transport_http_answer_now(struct lws *wsi, const struct response *r);
 

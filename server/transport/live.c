@@ -135,7 +135,8 @@ int transport_live_confirm(struct lws *wsi)
 }
 
 /* FILTER_PROTOCOL_CONNECTION: takes the upgrade transport_live_confirm accepted; an HTTP/2 stream (lws
- * calls no CONFIRM_UPGRADE for those) is decided here, and a refusal resets it without an answer. */
+ * calls no CONFIRM_UPGRADE for those) is decided here, and a refusal answered on the stream at once, as
+ * lws answers the upgrades it refuses itself (lws_process_ws_upgrade2). */
 static int live_filter(struct lws *wsi, struct live_conn *c)
 {
 	struct response resp;
@@ -151,6 +152,8 @@ static int live_filter(struct lws *wsi, struct live_conn *c)
 	}
 	response_init(&resp);
 	rc = live_decide(wsi, &c->st, &resp) ? 1 : 0;
+	if (rc)
+		transport_http_answer_now(wsi, &resp);
 	response_free(&resp);
 	return rc;
 }
