@@ -108,18 +108,6 @@ class WebSocket:
     def send_text(self, text):
         self.send_frame(0x1, text.encode())
 
-    def recv_close(self, timeout=5):
-        """Reads until the server's close frame: (code, reason), or None when the connection stays open
-        (timeout) or ends without one. Text frames before it are dropped."""
-        try:
-            while self.recv_text(timeout) is not None:
-                pass
-        except Closed as c:
-            return (c.code, c.reason)
-        except (ConnectionError, OSError):
-            return None
-        return None
-
     def recv_text(self, timeout=5):
         """The next text message, or None on timeout."""
         self.sock.settimeout(timeout)
