@@ -69,8 +69,10 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 	}
 	q = request_query(req, "since", since, sizeof(since));
 	if (q == 1) {
+		/* digits only, and few enough that no overflow stops the replay at the end of time */
 		st->last = strtoll(since, &end, 10);
-		if (end == since || *end || st->last < 0) {
+		if (end == since || *end || strspn(since, "0123456789") != strlen(since) ||
+		    strlen(since) > 18) {
 			api_fail(resp, API_BAD_REQUEST, NULL, "since must be a sequence number (0 or more)");
 			return -1;
 		}

@@ -180,7 +180,8 @@ class T(Checks):
             refused("/live", {"Cookie": "majlis_session=" + "x" * 43,
                               "Origin": f"http://127.0.0.1:{srv.port}"}, 401)
             admin = srv.token("admin")
-            for bad in ("/live?since=abc", "/live?since=-3", "/live?since="):
+            for bad in ("/live?since=abc", "/live?since=-3", "/live?since=", "/live?since=+3",
+                        "/live?since=99999999999999999999"):
                 refused(bad, {"Authorization": "Bearer " + admin}, 400, "bad_request")
             refused("/elsewhere", {"Authorization": "Bearer " + admin}, 404, "not_found")
             refused("/live", {"Authorization": "Bearer " + admin}, 400, "bad_request", protocol=None)
