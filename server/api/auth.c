@@ -46,6 +46,11 @@ bool api_auth_origin_ok(const struct app *app, const struct request *req)
 	return w > 0 && (size_t)w < sizeof(expect) && !strcasecmp(req->origin, expect);
 }
 
+const char *api_auth_cookie_name(const struct request *req)
+{
+	return req->tls ? AUTH_SESSION_COOKIE_TLS : AUTH_SESSION_COOKIE;
+}
+
 /* A token as secret_token_new makes them: SECRET_TOKEN_LEN characters of [A-Za-z0-9_-]. */
 static bool api_auth_token_shape(const char *t)
 {
@@ -83,7 +88,7 @@ int api_auth(struct app *app, const struct request *req, struct response *resp, 
 		}
 		return 0;
 	}
-	if (request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) == 1 && sid[0]) {
+	if (request_cookie(req, api_auth_cookie_name(req), sid, sizeof(sid)) == 1 && sid[0]) {
 		if (auth_session_resolve(app->db, sid, req->now, app->cfg ? app->cfg->session_idle_s : 1800,
 					 app->cfg ? app->cfg->session_absolute_s : 43200, p, &s, &err)) {
 			memset(p, 0, sizeof(*p));
@@ -115,7 +120,7 @@ static void api_auth_cookie(struct response *resp, const struct request *req, co
 {
 	char v[256];
 
-	snprintf(v, sizeof(v), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", AUTH_SESSION_COOKIE,
+	snprintf(v, sizeof(v), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", api_auth_cookie_name(req),
 		 value ? value : "", value ? "" : "; Max-Age=0", req->tls ? "; Secure" : "");
 	response_header(resp, "Set-Cookie", v);
 	memset(v, 0, sizeof(v));
@@ -218,7 +223,7 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		}
 		goto out;
 	}
-	if (request_cookie(req, AUTH_SESSION_COOKIE, ld->old, sizeof(ld->old)) != 1)
+	if (request_cookie(req, api_auth_cookie_name(req), ld->old, sizeof(ld->old)) != 1)
 		ld->old[0] = '\0';
 	snprintf(ld->client, sizeof(ld->client), "%s", req->client);
 	ld->d.run = auth_login_run;
@@ -242,7 +247,7 @@ static void auth_logout_post(struct app *app, const struct request *req, const s
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
-	if (!p.via_cookie || request_cookie(req, AUTH_SESSION_COOKIE, sid, sizeof(sid)) != 1) {
+	if (!p.via_cookie || request_cookie(req, api_auth_cookie_name(req), sid, sizeof(sid)) != 1) {
 		api_fail(resp, API_BAD_REQUEST, NULL,
 			 "only a browser session logs out; revoke a token instead");
 		return;

@@ -30,6 +30,12 @@ int api_no_body(const struct request *req, struct response *resp);
 int api_auth(struct app *app, const struct request *req, struct response *resp, struct principal *p,
 	     bool required);
 
+/* The name of the session cookie for req: AUTH_SESSION_COOKIE_TLS ("__Host-" prefix, which browsers
+ * accept only with Secure, Path=/ and no Domain, so that no other site or subdomain can set it) when req
+ * arrived over TLS, AUTH_SESSION_COOKIE over plain HTTP. The only name read and set for req.
+ * Implemented in api/auth.c. */
+const char *api_auth_cookie_name(const struct request *req);
+
 /* Whether the Origin header names this server: "http(s)://" + Host, or the origin of public_url.
  * Implemented in api/auth.c. */
 bool api_auth_origin_ok(const struct app *app, const struct request *req);

@@ -430,6 +430,54 @@ int auth_token_resolve(struct db *db, const char *token, struct principal *p, st
 	return DOM_OK;
 }
 
+void auth_cred_remember(struct auth_cred *c, const struct principal *p, const char *session)
+{
+	memset(c, 0, sizeof(*c));
+	if (p->via_cookie && session && *session)
+		secret_hash(session, strlen(session), c->session_hash);
+	else
+		c->token_id = p->token_id;
+}
+
+int auth_cred_check(struct db *db, const struct auth_cred *c, int64_t now, int idle_s, int absolute_s,
+		    int64_t *until, struct dom_err *err)
+{
+	struct store_auth_session row;
+	struct store_auth_account a;
+	struct store_auth_token t;
+	int rc;
+
+	*until = INT64_MAX;
+	if (c->token_id > 0) {
+		rc = store_auth_token_by_id(db, c->token_id, &t);
+		if (rc && rc != STORE_NOT_FOUND)
+			return dom_from_store(err, rc, "token");
+		if (rc || t.revoked)
+			return dom_fail(err, DOM_UNAUTHENTICATED, "invalid_token",
+					"the bearer token was revoked");
+		return DOM_OK;
+	}
+	if (!c->session_hash[0])
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	rc = store_auth_session_get(db, c->session_hash, &row);
+	if (rc && rc != STORE_NOT_FOUND)
+		return dom_from_store(err, rc, "session");
+	if (rc)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "the session has ended; log in again");
+	rc = store_auth_account_by_id(db, row.account_id, &a);
+	if (rc && rc != STORE_NOT_FOUND)
+		return dom_from_store(err, rc, "account");
+	memset(a.password_hash, 0, sizeof(a.password_hash));
+	/* as auth_session_resolve: expired once idle longer than idle_s or older than absolute_s */
+	*until = row.seen_at + idle_s + 1;
+	if (row.created_at + absolute_s + 1 < *until)
+		*until = row.created_at + absolute_s + 1;
+	if (rc || a.disabled || now >= *until)
+		return dom_fail(err, DOM_UNAUTHENTICATED, "session_expired",
+				"the session has expired; log in again");
+	return DOM_OK;
+}
+
 /* Validates and stores a new token; no permission check. */
 static int auth_token_insert(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 			     char token[SECRET_TOKEN_LEN + 1], int64_t *id, int64_t *seq, struct dom_err *err)

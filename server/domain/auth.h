@@ -15,7 +15,8 @@
 
 struct db;
 
-#define AUTH_SESSION_COOKIE	"majlis_session"
+#define AUTH_SESSION_COOKIE	"majlis_session"	/* its name over plain HTTP (development) */
+#define AUTH_SESSION_COOKIE_TLS "__Host-majlis_session" /* its name over TLS: Secure, Path=/, no Domain */
 #define AUTH_LOGIN_MAX_FAILURES 5	  /* failures per login name and window; the next is refused */
 #define AUTH_LOGIN_WINDOW_S	(15 * 60) /* throttling window */
 #define AUTH_PASSWORD_MIN	10	  /* characters */
@@ -102,6 +103,26 @@ int auth_session_resolve(struct db *db, const char *session, int64_t now, int id
 
 /* Whether csrf (the X-CSRF-Token header; "" or NULL when absent) belongs to session s. Constant time. */
 bool auth_csrf_ok(const struct auth_session *s, const char *csrf);
+
+/* What a long-lived connection (a live WebSocket) was opened with, to check it again later: the token's
+ * id, or the hash of the session cookie (never the cookie). Inside the connection; service thread. */
+struct auth_cred {
+	int64_t token_id;			/* a bearer token, or 0 */
+	char session_hash[SECRET_HASH_LEN + 1]; /* a cookie session, or "" */
+};
+
+/* Remembers the credential p was resolved from: its token, or the session whose cookie value is session
+ * (when p came from a cookie). */
+void auth_cred_remember(struct auth_cred *c, const struct principal *p, const char *session);
+
+/*
+ * Whether c still holds at now, without using it (nothing is written): DOM_OK with *until, the instant
+ * from which the session has expired unless it is used again (INT64_MAX for a token);
+ * DOM_UNAUTHENTICATED when the token was revoked, or the session logged out, ended by a new login,
+ * expired (idle_s, absolute_s) or its account disabled; DOM_BUSY when the database cannot tell now.
+ */
+int auth_cred_check(struct db *db, const struct auth_cred *c, int64_t now, int idle_s, int absolute_s,
+		    int64_t *until, struct dom_err *err);
 
 /* Resolves a bearer token: unknown or revoked -> DOM_UNAUTHENTICATED "invalid_token". */
 int auth_token_resolve(struct db *db, const char *token, struct principal *p, struct dom_err *err);

@@ -26,3 +26,12 @@ int live_head(struct db *db, int64_t *seq, struct dom_err *err)
 {
 	return dom_from_store(err, db_changelog_head(db, seq), "change log");
 }
+
+int live_credential_changes(struct db *db, int64_t after, int64_t *head, bool *changed, struct dom_err *err)
+{
+	int64_t cred = 0;
+	int rc = store_live_credential_changes(db, after, head, &cred);
+
+	*changed = !rc && cred > 0;
+	return dom_from_store(err, rc, "change log");
+}

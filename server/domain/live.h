@@ -23,4 +23,8 @@ int live_next(struct db *db, const struct principal *p, int64_t after, struct js
 /* The newest sequence number: where a client that asks for no replay starts. */
 int live_head(struct db *db, int64_t *seq, struct dom_err *err);
 
+/* Whether credentials changed after seq `after` (an account or token was logged in, out, revoked or
+ * updated): DOM_OK with *changed, and *head the newest sequence number looked at. Service thread. */
+int live_credential_changes(struct db *db, int64_t after, int64_t *head, bool *changed, struct dom_err *err);
+
 #endif

@@ -40,3 +40,25 @@ int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, stru
 	return rc;
 }
 
+
+int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, int64_t *cred)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), :after), "
+				  "coalesce(max(CASE WHEN kind LIKE 'account.%' OR kind LIKE 'token.%' "
+				  "THEN seq END), 0) FROM change_log WHERE seq > :after";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (!st || db_bind_int(st, ":after", after))
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		*head = db_col_int(st, 0);
+		*cred = db_col_int(st, 1);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -14,4 +14,9 @@ struct db;
 int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
 		    int64_t *seq);
 
+/* Looks at the changes after seq `after`: *head gets the newest sequence number (after when there is
+ * none), *cred the newest of them that touches credentials — an account or a token (login, logout,
+ * revocation, update) — or 0. */
+int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, int64_t *cred);
+
 #endif

@@ -1,9 +1,11 @@
 /*
  * transport/http: bounded request collection (headers, query, body with size and time limits), response
- * writing from WRITEABLE callbacks only, and connection timeouts; it never interprets a request itself.
+ * writing from WRITEABLE callbacks only (but for a refused WebSocket upgrade, which lws 4.1 wants answered
+ * at once), and connection timeouts; it never interprets a request itself.
  */
 #include "transport/http.h"
 #include "transport/accept.h"
+#include "transport/live.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -258,9 +260,7 @@ static enum http_method http_method_of(int lws_method)
 	}
 }
 
-/* Query fragments as lws decoded them, joined by '&' after re-encoding '&', '=' and '%' in each
- * value so that request_query can split and decode them unambiguously. -1 when too long. */
-static int http_query(struct lws *wsi, char *out, size_t outlen)
+int transport_http_query(struct lws *wsi, char *out, size_t outlen)
 {
 	char frag[HTTP_QUERY_MAX];
 	size_t o = 0;
@@ -556,7 +556,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	}
 	memcpy(c->req.path, uri, (size_t)ulen);
 	c->req.path[ulen] = '\0';
-	if (!text_is_line(c->req.path) || http_query(wsi, c->req.query, sizeof(c->req.query))) {
+	if (!text_is_line(c->req.path) || transport_http_query(wsi, c->req.query, sizeof(c->req.query))) {
 		http_fail(c, API_BAD_REQUEST, "malformed path or query string");
 		return 0;
 	}
@@ -862,6 +862,50 @@ static int http_chunk(struct http_conn *c, const char *in, size_t len)
 	}
 }
 
+int transport_http_answer_now(struct lws *wsi, const struct response *r)
+{
+	unsigned char buf[LWS_PRE + 4096], body[LWS_PRE + 1024];
+	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	bool h2 = lws_get_network_wsi(wsi) != wsi;
+	size_t len = r->body.len;
+	int n;
+
+	if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, len, &p, end))
+		return -1;
+	for (int i = 0; i < r->n_headers; i++) {
+		char name[sizeof(r->headers[0].name) + 1];
+		size_t nl = strlen(r->headers[i].name);
+
+		memcpy(name, r->headers[i].name, nl);
+		memcpy(name + nl, ":", 2);
+		if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+						(const unsigned char *)r->headers[i].value,
+						(int)strlen(r->headers[i].value), &p, end))
+			return -1;
+	}
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8, &p, end) ||
+	    (!h2 && lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+						(const unsigned char *)"close", 5, &p, end)) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < len || len > sizeof(body) - LWS_PRE)
+		return -1;
+	if (h2) {
+		/* an HTTP/2 stream: a HEADERS frame, then the body in a DATA frame that ends the stream */
+		n = (int)(p - start);
+		if (lws_write(wsi, start, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
+			return -1;
+		memcpy(body + LWS_PRE, r->body.data, len);
+		return lws_write(wsi, body + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) == (int)len ? 0 : -1;
+	}
+	if (len) {
+		memcpy(p, r->body.data, len);
+		p += len;
+	}
+	/* one write: what the socket does not take now, lws keeps and sends before it closes or goes on */
+	n = (int)(p - start);
+	return lws_write(wsi, start, (size_t)n, LWS_WRITE_HTTP_HEADERS) == n ? 0 : -1;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user; /* for the HTTP reasons below; other reasons pass other things */
@@ -900,6 +944,9 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (pss && pss->c && pss->c->state != HTTP_IDLE)
 			return -1;
 		return 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* lws completes the transaction itself when we answer (> 0): no per-session state is kept */
+		return strcasecmp((const char *)in, "websocket") ? 0 : transport_live_confirm(wsi);
 	case LWS_CALLBACK_HTTP:
 		return http_begin(pss, wsi);
 	case LWS_CALLBACK_HTTP_BODY:

@@ -19,6 +19,22 @@ struct request;
  * the request on wsi into req; over-long headers are left empty. Shared with the WebSocket handshake. */
 void transport_http_credentials(struct lws *wsi, struct request *req);
 
+/* The query string of the request on wsi as struct request holds it: fragments as lws decoded them,
+ * joined by '&' after re-encoding '&', '=' and '%' in each value so that request_query can split and
+ * decode them unambiguously. 0, or -1 when too long. */
+int transport_http_query(struct lws *wsi, char *out, size_t outlen);
+
+struct response;
+
+/*
+ * Writes r (status, headers, body up to 1 KiB) on wsi at once, inside the current callback: with
+ * "connection: close" over HTTP/1.1, as a HEADERS and a stream-ending DATA frame on an HTTP/2 stream.
+ * Only for refusing a WebSocket upgrade (LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, or FILTER_PROTOCOL_CONNECTION
+ * of an HTTP/2 stream), where lws 4.1 wants the answer written before the callback returns (it then ends
+ * the transaction or the stream); every other answer is written from WRITEABLE. 0, or -1.
+ */
+int transport_http_answer_now(struct lws *wsi, const struct response *r);
+
 /* Sets the app every request is dispatched to. Call once before serving. */
 void transport_http_init(struct app *app);
 

@@ -10,12 +10,14 @@
 
 struct app;
 
-#define LIVE_PROTOCOL "majlis-live"
-
 extern const struct lws_protocols transport_live_protocol;
 
 /* Sets the app (database, settings) the protocol serves. Call once before serving. */
 void transport_live_init(struct app *app, struct lws_context *ctx);
+/* LWS_CALLBACK_HTTP_CONFIRM_UPGRADE of a WebSocket upgrade on wsi (the HTTP protocol's callback passes
+ * it on): 0 to let lws go on with the upgrade to this protocol, 1 when refused and answered (status and
+ * JSON error body), -1 to hang up. Service thread. */
+int transport_live_confirm(struct lws *wsi);
 /* A change was committed: wake every live client (service thread). */
 void transport_live_changed(void);
 /* Cancels the protocol's timer. Before lws_context_destroy. */

@@ -1,8 +1,10 @@
 """A minimal WebSocket client (RFC 6455) for the tests: handshake with headers and a subprotocol, read
-text frames, answer pings. Standard library only."""
+text frames and the server's close code, answer pings, and send frames a conforming client would not
+(unmasked, binary, oversized, invalid UTF-8). Standard library only."""
 
 import base64
 import hashlib
+import json
 import os
 import socket
 import ssl
@@ -10,10 +12,27 @@ import struct
 
 
 class HandshakeRefused(Exception):
-    def __init__(self, status, head):
-        super().__init__(f"handshake refused: {status}")
+    """The server answered the upgrade with another status than 101: status, head, body (bytes) and json
+    (the parsed body, or None)."""
+
+    def __init__(self, status, head, body=b""):
+        super().__init__(f"handshake refused: {status} {body[:200]!r}")
         self.status = status
         self.head = head
+        self.body = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+
+class Closed(ConnectionError):
+    """The server sent a close frame: code (None when the frame had none) and reason."""
+
+    def __init__(self, code, reason):
+        super().__init__(f"closed by the server: {code} {reason!r}")
+        self.code = code
+        self.reason = reason
 
 
 class WebSocket:
@@ -37,8 +56,12 @@ class WebSocket:
         head = self._read_until(b"\r\n\r\n").decode("latin-1")
         status = int(head.split(" ", 2)[1]) if head.startswith("HTTP/") else 0
         if status != 101:
+            body = b""
+            for line in head.split("\r\n"):
+                if line.lower().startswith("content-length:"):
+                    body = self._read(int(line.split(":", 1)[1]))
             self.close()
-            raise HandshakeRefused(status, head)
+            raise HandshakeRefused(status, head, body)
         accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode())
                                   .digest()).decode()
         if accept.lower() not in head.lower():
@@ -66,20 +89,24 @@ class WebSocket:
         out, self.buf = self.buf[:i + len(sep)], self.buf[i + len(sep):]
         return out
 
-    def _send(self, opcode, payload=b""):
-        mask = os.urandom(4)
-        head = bytes([0x80 | opcode])
+    def send_frame(self, opcode, payload=b"", masked=True, fin=True):
+        """One frame as given: a conforming client always masks (masked=False breaks RFC 6455 5.1)."""
+        mask = os.urandom(4) if masked else b""
+        bit = 0x80 if masked else 0
+        head = bytes([(0x80 if fin else 0) | opcode])
         n = len(payload)
         if n < 126:
-            head += bytes([0x80 | n])
+            head += bytes([bit | n])
         elif n < 65536:
-            head += bytes([0x80 | 126]) + struct.pack("!H", n)
+            head += bytes([bit | 126]) + struct.pack("!H", n)
         else:
-            head += bytes([0x80 | 127]) + struct.pack("!Q", n)
-        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+            head += bytes([bit | 127]) + struct.pack("!Q", n)
+        if masked:
+            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(head + mask + payload)
 
     def send_text(self, text):
-        self._send(0x1, text.encode())
+        self.send_frame(0x1, text.encode())
 
     def recv_text(self, timeout=5):
         """The next text message, or None on timeout."""
@@ -95,9 +122,10 @@ class WebSocket:
                 payload = self._read(n)
                 op = b0 & 0x0F
                 if op == 0x9:
-                    self._send(0xA, payload)
+                    self.send_frame(0xA, payload)
                 elif op == 0x8:
-                    raise ConnectionError("closed by the server")
+                    code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+                    raise Closed(code, payload[2:].decode("utf-8", "replace"))
                 elif op == 0x1:
                     return payload.decode()
         except (socket.timeout, TimeoutError):

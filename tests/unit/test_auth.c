@@ -253,6 +253,51 @@ static void login_replaces_presented_session(void **state)
 			 1);
 }
 
+/* What a live connection checks again later: a token until revoked, a session until it ends or expires
+ * (idle or absolute), the check itself neither using nor ending it. */
+static void credential_checks(void **state)
+{
+	struct fixture *f = *state;
+	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
+	char tok[SECRET_TOKEN_LEN + 1];
+	struct auth_cred c;
+	struct auth_login a;
+	struct auth_session s;
+	struct principal p;
+	struct dom_err err;
+	int64_t id = 0, seq = 0, until = 0;
+
+	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "feed", tok, &id, &err), DOM_OK);
+	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
+	auth_cred_remember(&c, &p, NULL);
+	assert_int_equal(c.token_id, id);
+	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_OK);
+	assert_true(until == INT64_MAX);
+	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
+	assert_string_equal(err.id, "invalid_token");
+
+	make_account(f->db, "v@example.org", ROLE_VIEWER, 0);
+	assert_int_equal(auth_login(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
+	json_object_put(a.account);
+	assert_int_equal(auth_session_resolve(f->db, a.session, T0, 60, 600, &p, &s, &err), DOM_OK);
+	auth_cred_remember(&c, &p, a.session);
+	assert_int_equal(c.token_id, 0);
+	assert_int_equal(strlen(c.session_hash), SECRET_HASH_LEN);
+	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_OK);
+	assert_int_equal(until, T0 + 61); /* idle: expired from 61 s without use */
+	assert_int_equal(auth_cred_check(f->db, &c, T0 + 61, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
+	assert_string_equal(err.id, "session_expired");
+	/* the check did not end it; a use moves the idle limit, up to the absolute one */
+	for (int64_t t = T0 + 50; t < T0 + 600; t += 50)
+		assert_int_equal(auth_session_resolve(f->db, a.session, t, 60, 600, &p, &s, &err), DOM_OK);
+	assert_int_equal(auth_cred_check(f->db, &c, T0 + 600, 60, 600, &until, &err), DOM_OK);
+	assert_int_equal(until, T0 + 601);
+	assert_int_equal(auth_cred_check(f->db, &c, T0 + 601, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_logout(f->db, a.session, &seq, &err), DOM_OK);
+	assert_int_equal(auth_cred_check(f->db, &c, T0 + 10, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
+}
+
 static void disabled_account(void **state)
 {
 	struct fixture *f = *state;
@@ -598,6 +643,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(success_resets_failures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(session_timeouts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, teardown),
+	    cmocka_unit_test_setup_teardown(credential_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(disabled_account, setup, teardown),
 	    cmocka_unit_test_setup_teardown(account_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(tokens, setup, teardown),
