@@ -467,7 +467,7 @@ int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
 {
 	static const char mark[] = "UPDATE events SET cancelled_at = :now WHERE id = :id";
 	static const char sql[] = "UPDATE registrations SET status = 'cancelled', waitlist_seq = NULL, "
-				  "updated_at = :now WHERE event_id = :id AND "
+				  "cancelled_by_event = 1, updated_at = :now WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted')";
 	sqlite3_stmt *st = db_stmt(db, mark);
 	int rc;

@@ -103,8 +103,7 @@ int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed
 	static const char sql[] = STORE_FEEDS_SELECT
 	    ", g.status AS registration_status" STORE_FEEDS_FROM "JOIN registrations g ON g.event_id = e.id "
 	    "WHERE g.person_id = :person AND (g.status IN ('pending', 'confirmed', 'waitlisted', 'declined') "
-	    "OR (g.status = 'cancelled' AND e.status = 'cancelled' "
-	    "AND g.updated_at >= coalesce(e.cancelled_at, e.updated_at))) "
+	    "OR (g.status = 'cancelled' AND g.cancelled_by_event = 1 AND e.status = 'cancelled')) "
 	    "AND (s.facilitator_id IS NULL OR s.facilitator_id <> :person) AND" STORE_FEEDS_WINDOW
 	    "UNION ALL " STORE_FEEDS_SELECT ", 'facilitator' AS registration_status" STORE_FEEDS_FROM
 	    "WHERE s.facilitator_id = :person AND" STORE_FEEDS_WINDOW

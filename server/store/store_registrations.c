@@ -225,7 +225,7 @@ int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has
 			 int64_t now)
 {
 	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
-				  "updated_at = :now WHERE id = :id";
+				  "cancelled_by_event = 0, updated_at = :now WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -241,7 +241,8 @@ int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has
 int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq, int64_t now)
 {
 	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
-				  "attendance_confirmed_at = NULL, updated_at = :now WHERE id = :id";
+				  "attendance_confirmed_at = NULL, cancelled_by_event = 0, updated_at = :now "
+				  "WHERE id = :id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
