@@ -3,7 +3,7 @@
 # package), and starts it on an embedded SQLite file with demo data (loaded on first start).
 # Usage: scripts/run.sh [extra majlisd options]
 # Environment: MAJLIS_BUILD_DIR (default build), MAJLIS_DEPS=skip to install nothing (packages managed
-# by other means).
+# by other means), MAJLIS_WERROR=ON to make compiler warnings errors (the tests do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,8 @@ if [ "${MAJLIS_DEPS:-}" != skip ]; then
 	scripts/deps.sh run
 fi
 echo "==> building"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAJLIS_TESTS=OFF >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAJLIS_TESTS=OFF \
+	-DMAJLIS_WERROR="${MAJLIS_WERROR:-OFF}" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p var
 echo "==> starting majlisd (Ctrl-C to stop)"

@@ -464,7 +464,8 @@ bool text_phone_e164(const char *s, char out[TEXT_PHONE_E164_SIZE])
 		return text_phone_intl(digits + 2, out);
 	/* a national Moroccan number: 0 and 9 digits */
 	if (digits[0] == '0' && strlen(digits) == 10 && digits[1] >= '5' && digits[1] <= '8') {
-		snprintf(out, TEXT_PHONE_E164_SIZE, "+212%s", digits + 1);
+		memcpy(out, "+212", 4);
+		memcpy(out + 4, digits + 1, 10); /* its 9 digits and the NUL */
 		return true;
 	}
 	return false;
