@@ -171,7 +171,9 @@ class T(Checks):
             self.sink.rcpt_reply = b"250 OK"
         # the next try (made due now) goes through once the server accepts again
         db_exec(self.srv, "UPDATE outbox SET not_before = 0 WHERE id = ?", (row[0],))
-        self.srv.post("/api/v1/events/%d/registrations" % ev, person())  # any commit wakes the worker
+        # any commit wakes the worker (a write that met a busy database, 503, committed nothing: again)
+        wait_until(lambda: self.srv.post("/api/v1/events/%d/registrations" % ev, person()).status == 201,
+                   what="a commit")
         wait_until(lambda: self.mails_to(later["email"]), what="the retried mail")
         link = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(self.mails_to(later["email"])[0][2])).group(1)
         expect_status(self.srv.get(f"/api/v1/r/{link}"), 200)
