@@ -45,7 +45,8 @@ int freebusy_merge(const struct freebusy_period *in, size_t n, int64_t from, int
 	for (size_t i = 0; i < n; i++) {
 		int64_t s = in[i].start < from ? from : in[i].start;
 		int64_t e = in[i].end > to ? to : in[i].end;
-		enum freebusy_type type = in[i].type == FREEBUSY_TENTATIVE ? FREEBUSY_TENTATIVE : FREEBUSY_BUSY;
+		enum freebusy_type type =
+		    in[i].type == FREEBUSY_TENTATIVE ? FREEBUSY_TENTATIVE : FREEBUSY_BUSY;
 
 		if (e <= s)
 			continue;

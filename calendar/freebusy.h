@@ -22,9 +22,9 @@ struct freebusy_period {
 
 /* A whole free/busy answer. Lives on the caller's stack for one freebusy_render call. */
 struct freebusy_calendar {
-	const char *uid;	  /* UID of the VFREEBUSY (stable for its owner), e.g. "freebusy-7@domain" */
-	int64_t stamp;		  /* DTSTAMP: when the information was last revised */
-	int64_t from, to;	  /* DTSTART / DTEND of the range covered, UTC, from < to */
+	const char *uid;  /* UID of the VFREEBUSY (stable for its owner), e.g. "freebusy-7@domain" */
+	int64_t stamp;	  /* DTSTAMP: when the information was last revised */
+	int64_t from, to; /* DTSTART / DTEND of the range covered, UTC, from < to */
 	const struct freebusy_period *periods; /* any order, overlapping allowed (merged when rendered) */
 	size_t n_periods;
 };
@@ -42,9 +42,9 @@ int freebusy_merge(const struct freebusy_period *in, size_t n, int64_t from, int
 /*
  * Renders cal as a VCALENDAR (PRODID, VERSION) holding one VFREEBUSY (UID, DTSTAMP, DTSTART, DTEND and
  * one FREEBUSY;FBTYPE=BUSY|BUSY-TENTATIVE per merged period, in UTC) appended to out; cal->periods
- * are merged first (see freebusy_merge) and left unchanged. Returns 0, or -1 when libical or memory fails or out
- * reaches its maximum. Only the lws service thread (or a test's main thread): libical keeps
- * per-thread state.
+ * are merged first (see freebusy_merge) and left unchanged. Returns 0, or -1 when libical or memory fails or
+ * out reaches its maximum. Only the lws service thread (or a test's main thread): libical keeps per-thread
+ * state.
  */
 int freebusy_render(const struct freebusy_calendar *cal, struct buf *out);
 

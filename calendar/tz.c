@@ -9,14 +9,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define TZ_ZONE_MAX 64                 /* longest tzdb name is 32 characters */
-#define TZ_SECS_PER_DAY 86400
-#define TZ_EPOCH_MIN (-62135596800LL)  /* 0001-01-01T00:00:00Z */
-#define TZ_EPOCH_MAX 253402300799LL    /* 9999-12-31T23:59:59Z */
-#define TZ_SLACK (2 * TZ_SECS_PER_DAY) /* instants a little outside still have wall times inside */
-#define TZ_CANDIDATES_MAX 8            /* distinct offsets tried for one wall time */
-#define TZ_SCAN_STEP 3600              /* tz_crosses_change samples hourly: no offset lasts less */
-#define TZ_OFFSET_CLAMP (99 * 3600 + 59 * 60)
+#define TZ_ZONE_MAX	  64 /* longest tzdb name is 32 characters */
+#define TZ_SECS_PER_DAY	  86400
+#define TZ_EPOCH_MIN	  (-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define TZ_EPOCH_MAX	  253402300799LL	/* 9999-12-31T23:59:59Z */
+#define TZ_SLACK	  (2 * TZ_SECS_PER_DAY) /* instants a little outside still have wall times inside */
+#define TZ_CANDIDATES_MAX 8			/* distinct offsets tried for one wall time */
+#define TZ_SCAN_STEP	  3600			/* tz_crosses_change samples hourly: no offset lasts less */
+#define TZ_OFFSET_CLAMP	  (99 * 3600 + 59 * 60)
 
 /* A broken-down wall time without zone; a stack value inside one call, any thread. */
 struct tz_wall {
@@ -29,12 +29,12 @@ struct tz_wall {
 };
 
 static const char *const tz_messages[] = {
-	[TZ_OK] = "ok",
-	[-TZ_BAD_ZONE] = "unknown time zone (expected a tz database name such as \"Africa/Casablanca\")",
-	[-TZ_BAD_TIME] = "invalid local time (expected a real date and time, \"YYYY-MM-DDTHH:MM[:SS]\")",
-	[-TZ_GAP] = "that local time does not exist in the time zone (the clocks jump over it)",
-	[-TZ_AMBIGUOUS] = "that local time occurs twice in the time zone; give its UTC offset",
-	[-TZ_BAD_OFFSET] = "the time zone never has that UTC offset at that local time",
+    [TZ_OK] = "ok",
+    [-TZ_BAD_ZONE] = "unknown time zone (expected a tz database name such as \"Africa/Casablanca\")",
+    [-TZ_BAD_TIME] = "invalid local time (expected a real date and time, \"YYYY-MM-DDTHH:MM[:SS]\")",
+    [-TZ_GAP] = "that local time does not exist in the time zone (the clocks jump over it)",
+    [-TZ_AMBIGUOUS] = "that local time occurs twice in the time zone; give its UTC offset",
+    [-TZ_BAD_OFFSET] = "the time zone never has that UTC offset at that local time",
 };
 
 /* Whether y is a Gregorian leap year. */
@@ -46,7 +46,7 @@ static bool tz_is_leap(int y)
 /* Days in month m (1-12) of year y. */
 static int tz_month_days(int y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && tz_is_leap(y))
 		return 29;
@@ -138,8 +138,8 @@ static bool tz_name_ok(const char *zone)
 	for (i = 0; i < len; i++) {
 		char c = zone[i];
 
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-		      c == '+' || c == '/' || c == '-'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '+' || c == '/' || c == '-'))
 			return false;
 	}
 	return true;
@@ -215,7 +215,7 @@ bool tz_zone_valid(const char *zone)
 enum tz_rc tz_local_to_utc(const char *zone, const char *local, int32_t offset_hint, int64_t *utc,
 			   int32_t *offset)
 {
-	static const int64_t probes[] = { -TZ_SECS_PER_DAY, 0, TZ_SECS_PER_DAY };
+	static const int64_t probes[] = {-TZ_SECS_PER_DAY, 0, TZ_SECS_PER_DAY};
 	int32_t cand[TZ_CANDIDATES_MAX], match[2], off;
 	int64_t naive, u;
 	struct tz_wall w, back;
@@ -446,7 +446,8 @@ bool tz_db_changed(void)
 		tz_file_id_of(dir ? dir : "/usr/share/zoneinfo", files[i], &now);
 		changed = changed || now.present != seen[i].present || now.dev != seen[i].dev ||
 			  now.ino != seen[i].ino || now.size != seen[i].size ||
-			  now.mtime.tv_sec != seen[i].mtime.tv_sec || now.mtime.tv_nsec != seen[i].mtime.tv_nsec;
+			  now.mtime.tv_sec != seen[i].mtime.tv_sec ||
+			  now.mtime.tv_nsec != seen[i].mtime.tv_nsec;
 		seen[i] = now;
 	}
 	if (!known) {

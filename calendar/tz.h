@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 #define TZ_DEFAULT_ZONE "Africa/Casablanca"
-#define TZ_LOCAL_LEN 20   /* "YYYY-MM-DDTHH:MM:SS" + NUL */
-#define TZ_OFFSET_LEN 7   /* "+01:00" + NUL */
-#define TZ_NO_OFFSET INT32_MIN
+#define TZ_LOCAL_LEN	20 /* "YYYY-MM-DDTHH:MM:SS" + NUL */
+#define TZ_OFFSET_LEN	7  /* "+01:00" + NUL */
+#define TZ_NO_OFFSET	INT32_MIN
 
 enum tz_rc {
 	TZ_OK = 0,
 	TZ_BAD_ZONE = -1,  /* unknown zone name */
 	TZ_BAD_TIME = -2,  /* not "YYYY-MM-DDTHH:MM[:SS]" or not a real date/time */
-	TZ_GAP = -3,       /* that wall time does not exist in the zone (clocks jumped over it) */
+	TZ_GAP = -3,	   /* that wall time does not exist in the zone (clocks jumped over it) */
 	TZ_AMBIGUOUS = -4, /* occurs twice and no (matching) offset was given */
 	TZ_BAD_OFFSET = -5 /* an offset was given that the zone never has at that wall time */
 };

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct import_options opt = { .zone = "Africa/Casablanca" };
+	struct import_options opt = {.zone = "Africa/Casablanca"};
 	struct import_result res;
 
 	import_parse((const char *)data, size, &opt, &res);

@@ -9,8 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const keys[] = { "name", "email", "count", "flag", "kind", NULL };
-	static const char *const kinds[] = { "training", "workshop", "concertation", NULL };
+	static const char *const keys[] = {"name", "email", "count", "flag", "kind", NULL};
+	static const char *const kinds[] = {"training", "workshop", "concertation", NULL};
 	struct json_object *o = NULL;
 	struct jsonx_err err;
 	const char *s;

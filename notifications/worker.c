@@ -68,7 +68,8 @@ static int notify_deliver(struct db *db, struct outbox_msg *m)
 		secret_wipe(msg.data, msg.len); /* it holds the personal link */
 	buf_free(&msg);
 	if (outcome == OUTBOX_RETRY && notify_stopping()) {
-		log_info("outbox %lld: stopped before it was sent; it waits for the next start", (long long)m->id);
+		log_info("outbox %lld: stopped before it was sent; it waits for the next start",
+			 (long long)m->id);
 		return 0; /* shutting down is not the mail server's failure: the row is left as it was */
 	}
 	if (outbox_settle(db, m, (int64_t)time(NULL), outcome, why, NULL, &err)) {

@@ -95,12 +95,14 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return config_str(c->calendar_domain, sizeof(c->calendar_domain), v, key, err, errlen);
 	if (!strcmp(key, "smtp-url")) {
 		if (*v && strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) {
-			snprintf(err, errlen, "smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], got '%.100s'",
+			snprintf(err, errlen,
+				 "smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], got '%.100s'",
 				 v);
 			return -1;
 		}
 		if (strchr(v, '@')) {
-			snprintf(err, errlen, "smtp-url: give the login with smtp-user and smtp-password, not in the URL");
+			snprintf(err, errlen,
+				 "smtp-url: give the login with smtp-user and smtp-password, not in the URL");
 			return -1;
 		}
 		return config_str(c->smtp_url, sizeof(c->smtp_url), v, key, err, errlen);
@@ -127,33 +129,38 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return 0;
 	}
 	if (!strcmp(key, "session-idle") || !strcmp(key, "session-absolute") ||
-	    !strcmp(key, "body-timeout") || !strcmp(key, "keepalive-timeout") || !strcmp(key, "send-timeout") ||
-	    !strcmp(key, "log-level")) {
-		int *dst = !strcmp(key, "session-idle") ? &c->session_idle_s :
-			   !strcmp(key, "session-absolute") ? &c->session_absolute_s :
-			   !strcmp(key, "body-timeout") ? &c->body_timeout_s :
-			   !strcmp(key, "keepalive-timeout") ? &c->keepalive_s :
-			   !strcmp(key, "send-timeout") ? &c->send_timeout_s : &c->log_level;
+	    !strcmp(key, "body-timeout") || !strcmp(key, "keepalive-timeout") ||
+	    !strcmp(key, "send-timeout") || !strcmp(key, "log-level")) {
+		int *dst = !strcmp(key, "session-idle")	       ? &c->session_idle_s
+			   : !strcmp(key, "session-absolute")  ? &c->session_absolute_s
+			   : !strcmp(key, "body-timeout")      ? &c->body_timeout_s
+			   : !strcmp(key, "keepalive-timeout") ? &c->keepalive_s
+			   : !strcmp(key, "send-timeout")      ? &c->send_timeout_s
+							       : &c->log_level;
 		int max = !strcmp(key, "log-level") ? 4 : INT_MAX / 2;
 		int min = !strcmp(key, "log-level") ? 0 : 1;
 
 		if (config_int(v, min, max, dst)) {
-			snprintf(err, errlen, "%s: expected a whole number from %d to %d, got '%s'", key, min, max, v);
+			snprintf(err, errlen, "%s: expected a whole number from %d to %d, got '%s'", key, min,
+				 max, v);
 			return -1;
 		}
 		return 0;
 	}
 	if (!strcmp(key, "tz-check")) {
 		if (config_int(v, 0, 86400, &c->tz_check_s)) {
-			snprintf(err, errlen, "%s: expected 0 (only on SIGHUP) or seconds from 1 to 86400, got '%s'", key,
+			snprintf(err, errlen,
+				 "%s: expected 0 (only on SIGHUP) or seconds from 1 to 86400, got '%s'", key,
 				 v);
 			return -1;
 		}
 		return 0;
 	}
 	if (!strcmp(key, "send-buffer")) {
-		if (config_int(v, 0, 64 * 1024 * 1024, &c->send_buffer) || (c->send_buffer && c->send_buffer < 4096)) {
-			snprintf(err, errlen, "%s: expected 0 (the system's) or bytes from 4096 to 67108864, got '%s'",
+		if (config_int(v, 0, 64 * 1024 * 1024, &c->send_buffer) ||
+		    (c->send_buffer && c->send_buffer < 4096)) {
+			snprintf(err, errlen,
+				 "%s: expected 0 (the system's) or bytes from 4096 to 67108864, got '%s'",
 				 key, v);
 			return -1;
 		}

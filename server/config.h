@@ -15,24 +15,24 @@ struct config {
 	int listen_port;
 	char tls_cert[512];
 	char tls_key[512];
-	char web_root[512];          /* static client files */
-	char public_url[256];        /* base URL of links, e.g. https://majlis.example.org (config_base_url) */
-	char calendar_domain[128];   /* right-hand side of iCalendar UIDs; never the host of the moment */
-	bool demo;                   /* load demo data into an empty database */
-	bool skip_check;             /* serve the database without the start-up quick check (emergencies) */
-	int session_idle_s;          /* cookie session idle timeout */
-	int session_absolute_s;      /* cookie session absolute timeout */
-	int body_timeout_s;          /* a body must arrive within this (408 otherwise) */
-	int keepalive_s;             /* close a kept-alive connection idle for this long */
-	int send_timeout_s;          /* close a connection whose client takes no answer bytes for this long */
-	int send_buffer;             /* SO_SNDBUF of each connection in bytes; 0: the system's (autotuned) */
-	int log_level;               /* 0 err .. 4 debug */
-	int tz_check_s;              /* look for a tz database upgrade this often (0: only on SIGHUP) */
-	char smtp_url[256];          /* smtp://host[:port] or smtps://...; empty: notifications wait in the outbox */
-	char smtp_user[128];         /* SMTP AUTH login, optional */
-	char smtp_password[128];     /* SMTP AUTH password (config file only: never on a command line) */
-	char mail_from[128];         /* sender address; default majlis@<calendar_domain> */
-	char key_file[512];          /* 64 hex digits sealing personal links until mailed; default <db>.key */
+	char web_root[512];	   /* static client files */
+	char public_url[256];	   /* base URL of links, e.g. https://majlis.example.org (config_base_url) */
+	char calendar_domain[128]; /* right-hand side of iCalendar UIDs; never the host of the moment */
+	bool demo;		   /* load demo data into an empty database */
+	bool skip_check;	   /* serve the database without the start-up quick check (emergencies) */
+	int session_idle_s;	   /* cookie session idle timeout */
+	int session_absolute_s;	   /* cookie session absolute timeout */
+	int body_timeout_s;	   /* a body must arrive within this (408 otherwise) */
+	int keepalive_s;	   /* close a kept-alive connection idle for this long */
+	int send_timeout_s;	   /* close a connection whose client takes no answer bytes for this long */
+	int send_buffer;	   /* SO_SNDBUF of each connection in bytes; 0: the system's (autotuned) */
+	int log_level;		   /* 0 err .. 4 debug */
+	int tz_check_s;		   /* look for a tz database upgrade this often (0: only on SIGHUP) */
+	char smtp_url[256];  /* smtp://host[:port] or smtps://...; empty: notifications wait in the outbox */
+	char smtp_user[128]; /* SMTP AUTH login, optional */
+	char smtp_password[128]; /* SMTP AUTH password (config file only: never on a command line) */
+	char mail_from[128];	 /* sender address; default majlis@<calendar_domain> */
+	char key_file[512];	 /* 64 hex digits sealing personal links until mailed; default <db>.key */
 };
 
 void config_defaults(struct config *c);

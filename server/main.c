@@ -31,7 +31,7 @@
 #include "util/log.h"
 #include "util/secret.h"
 
-#define MAIN_DRAIN_SECONDS 10
+#define MAIN_DRAIN_SECONDS   10
 #define MAIN_BUSY_TIMEOUT_MS 250
 
 static volatile sig_atomic_t main_stop;
@@ -48,44 +48,47 @@ static void main_on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fputs("usage: majlisd [options]\n"
-	      "       majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n"
-	      "       majlisd backup --db FILE OUT\n"
-	      "\n"
-	      "Serves Majlis: trainings, workshops and concertations, their registrations and calendars.\n"
-	      "\n"
-	      "options:\n"
-	      "  --db FILE               SQLite database (created and migrated if needed; default majlis.db)\n"
-	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080)\n"
-	      "  --config FILE           read settings (key = value lines, same names as the options)\n"
-	      "  --demo                  load demo data into an empty database\n"
-	      "  --skip-check            serve the database without the start-up quick check (emergencies: a\n"
-	      "                          damaged file is otherwise refused)\n"
-	      "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
-	      "  --tls-key FILE          PEM private key for --tls-cert\n"
-	      "  --web-root DIR          static client files (default web; must be a directory)\n"
-	      "  --public-url URL        base URL of links in answers, feeds and mails (default: the\n"
-	      "                          --listen address, e.g. http://127.0.0.1:8080; never the Host header)\n"
-	      "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
-	      "  --log-level N           0 errors .. 4 debug (default 2)\n"
-	      "  --session-idle S        log out a browser session idle for S seconds (default 1800)\n"
-	      "  --session-absolute S    end any browser session after S seconds (default 43200)\n"
-	      "  --body-timeout S        answer 408 when a request body takes longer (default 20)\n"
-	      "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
-	      "  --send-timeout S        close a connection whose client reads nothing for S seconds (default 60)\n"
-	      "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, autotuned)\n"
-	      "  --tz-check S            look for a tz database upgrade every S seconds (default 60; 0: only\n"
-	      "                          on SIGHUP)\n"
-	      "  --smtp-url URL          mail server for notifications, smtp://HOST[:PORT] or smtps://...\n"
-	      "                          (default none: notifications wait in the outbox); smtp-user and\n"
-	      "                          smtp-password are read from --config only\n"
-	      "  --mail-from ADDRESS     sender of notifications (default majlis@<calendar domain>)\n"
-	      "  --key-file FILE         key sealing personal links until mailed (default <db>.key, created)\n"
-	      "  --help, --version\n"
-	      "\n"
-	      "roles: admin, organiser, checkin, viewer\n"
-	      "signals: TERM/INT stop after in-flight requests; HUP re-reads the tz database\n",
-	      f);
+	fputs(
+	    "usage: majlisd [options]\n"
+	    "       majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n"
+	    "       majlisd backup --db FILE OUT\n"
+	    "\n"
+	    "Serves Majlis: trainings, workshops and concertations, their registrations and calendars.\n"
+	    "\n"
+	    "options:\n"
+	    "  --db FILE               SQLite database (created and migrated if needed; default majlis.db)\n"
+	    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080)\n"
+	    "  --config FILE           read settings (key = value lines, same names as the options)\n"
+	    "  --demo                  load demo data into an empty database\n"
+	    "  --skip-check            serve the database without the start-up quick check (emergencies: a\n"
+	    "                          damaged file is otherwise refused)\n"
+	    "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
+	    "  --tls-key FILE          PEM private key for --tls-cert\n"
+	    "  --web-root DIR          static client files (default web; must be a directory)\n"
+	    "  --public-url URL        base URL of links in answers, feeds and mails (default: the\n"
+	    "                          --listen address, e.g. http://127.0.0.1:8080; never the Host header)\n"
+	    "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
+	    "  --log-level N           0 errors .. 4 debug (default 2)\n"
+	    "  --session-idle S        log out a browser session idle for S seconds (default 1800)\n"
+	    "  --session-absolute S    end any browser session after S seconds (default 43200)\n"
+	    "  --body-timeout S        answer 408 when a request body takes longer (default 20)\n"
+	    "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
+	    "  --send-timeout S        close a connection whose client reads nothing for S seconds (default "
+	    "60)\n"
+	    "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, "
+	    "autotuned)\n"
+	    "  --tz-check S            look for a tz database upgrade every S seconds (default 60; 0: only\n"
+	    "                          on SIGHUP)\n"
+	    "  --smtp-url URL          mail server for notifications, smtp://HOST[:PORT] or smtps://...\n"
+	    "                          (default none: notifications wait in the outbox); smtp-user and\n"
+	    "                          smtp-password are read from --config only\n"
+	    "  --mail-from ADDRESS     sender of notifications (default majlis@<calendar domain>)\n"
+	    "  --key-file FILE         key sealing personal links until mailed (default <db>.key, created)\n"
+	    "  --help, --version\n"
+	    "\n"
+	    "roles: admin, organiser, checkin, viewer\n"
+	    "signals: TERM/INT stop after in-flight requests; HUP re-reads the tz database\n",
+	    f);
 }
 
 static int main_open_db(const char *path, int flags, struct db **db)
@@ -112,7 +115,8 @@ static int main_token(int argc, char **argv)
 	int rc;
 
 	if (argc < 3 || strcmp(argv[2], "create")) {
-		fputs("usage: majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n", stderr);
+		fputs("usage: majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n",
+		      stderr);
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
@@ -125,14 +129,16 @@ static int main_token(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--role")) {
 			role = role_parse(argv[++i]);
 			if (role == ROLE_NONE) {
-				fprintf(stderr, "majlisd: --role must be admin, organiser, checkin or viewer\n");
+				fprintf(stderr,
+					"majlisd: --role must be admin, organiser, checkin or viewer\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--org")) {
 			errno = 0;
 			org = strtoll(argv[++i], &end, 10);
 			if (errno || *end || org <= 0) {
-				fprintf(stderr, "majlisd: --org must be an organisation id (a positive number)\n");
+				fprintf(stderr,
+					"majlisd: --org must be an organisation id (a positive number)\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--label")) {
@@ -183,11 +189,26 @@ static int main_backup(int argc, char **argv)
 
 static int main_args(struct config *cfg, int argc, char **argv)
 {
-	static const char *const valued[] = { "--db", "--listen", "--config", "--tls-cert", "--tls-key",
-					      "--web-root", "--public-url", "--calendar-domain", "--log-level",
-					      "--session-idle", "--session-absolute", "--body-timeout",
-					      "--keepalive-timeout", "--send-timeout",
-					      "--send-buffer", "--tz-check", "--smtp-url", "--mail-from", "--key-file", NULL };
+	static const char *const valued[] = {"--db",
+					     "--listen",
+					     "--config",
+					     "--tls-cert",
+					     "--tls-key",
+					     "--web-root",
+					     "--public-url",
+					     "--calendar-domain",
+					     "--log-level",
+					     "--session-idle",
+					     "--session-absolute",
+					     "--body-timeout",
+					     "--keepalive-timeout",
+					     "--send-timeout",
+					     "--send-buffer",
+					     "--tz-check",
+					     "--smtp-url",
+					     "--mail-from",
+					     "--key-file",
+					     NULL};
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -211,8 +232,10 @@ static int main_args(struct config *cfg, int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(a, "--smtp-user") || !strcmp(a, "--smtp-password")) {
-			fprintf(stderr, "majlisd: give %s in the --config file, not on the command line (which "
-					"every user of the machine can read)\n", a + 2);
+			fprintf(stderr,
+				"majlisd: give %s in the --config file, not on the command line (which "
+				"every user of the machine can read)\n",
+				a + 2);
 			return -1;
 		}
 		for (int k = 0; valued[k]; k++)
@@ -272,19 +295,19 @@ static void main_refresh_times(struct app *app)
 
 /* Extensions lws does not know, or knows without a charset, for the static client. */
 static const struct lws_protocol_vhost_options main_mimetypes[] = {
-	{ &main_mimetypes[1], NULL, ".mjs", "text/javascript; charset=utf-8" },
-	{ &main_mimetypes[2], NULL, ".js", "text/javascript; charset=utf-8" },
-	{ &main_mimetypes[3], NULL, ".css", "text/css; charset=utf-8" },
-	{ &main_mimetypes[4], NULL, ".html", "text/html; charset=utf-8" },
-	{ &main_mimetypes[5], NULL, ".svg", "image/svg+xml" },
-	{ &main_mimetypes[6], NULL, ".ics", "text/calendar; charset=utf-8" },
-	{ NULL, NULL, ".webmanifest", "application/manifest+json" },
+    {&main_mimetypes[1], NULL, ".mjs", "text/javascript; charset=utf-8"},
+    {&main_mimetypes[2], NULL, ".js", "text/javascript; charset=utf-8"},
+    {&main_mimetypes[3], NULL, ".css", "text/css; charset=utf-8"},
+    {&main_mimetypes[4], NULL, ".html", "text/html; charset=utf-8"},
+    {&main_mimetypes[5], NULL, ".svg", "image/svg+xml"},
+    {&main_mimetypes[6], NULL, ".ics", "text/calendar; charset=utf-8"},
+    {NULL, NULL, ".webmanifest", "application/manifest+json"},
 };
 
 /* Prefixes answered by the API callback; everything else is a static file of web_root. lws picks a
  * matching callback mount over the file mount "/" (a mount matches its own path and the paths below
  * it, not "/apix"). "/r" serves the participant's page for /r/<token> from the callback. */
-static const char *const main_callback_mounts[] = { "/api", "/calendar", "/healthz", "/r" };
+static const char *const main_callback_mounts[] = {"/api", "/calendar", "/healthz", "/r"};
 #define MAIN_N_MOUNTS (sizeof(main_callback_mounts) / sizeof(main_callback_mounts[0]) + 1)
 
 /* Fills the vhost's mount list (linked in array order; cfg must outlive the context). */
@@ -354,7 +377,7 @@ static int main_key(struct config *cfg)
 	char key[OUTBOX_KEY_LEN + 1], err[600];
 
 	if (!cfg->key_file[0] && snprintf(cfg->key_file, sizeof(cfg->key_file), "%s.key", cfg->db_path) >=
-					 (int)sizeof(cfg->key_file)) {
+				     (int)sizeof(cfg->key_file)) {
 		fprintf(stderr, "majlisd: --db is too long to derive the key file's name; give --key-file\n");
 		return -1;
 	}
@@ -473,8 +496,10 @@ static void main_lws_log(int level, const char *line)
 		return; /* at the descriptor limit: handled and logged once per episode there */
 	while (n && line[n - 1] == '\n')
 		n--;
-	log_emit(level == LLL_ERR ? LOG_LEVEL_ERR : level == LLL_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "lws",
-		 "%.*s", (int)n, line);
+	log_emit(level == LLL_ERR    ? LOG_LEVEL_ERR
+		 : level == LLL_WARN ? LOG_LEVEL_WARN
+				     : LOG_LEVEL_INFO,
+		 "lws", "%.*s", (int)n, line);
 }
 
 int main(int argc, char **argv)
@@ -503,8 +528,9 @@ int main(int argc, char **argv)
 	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE | (cfg.skip_check ? 0 : DB_CHECK), &db))
 		return 1;
 	if (cfg.skip_check)
-		log_warn("--skip-check: %s is served without the quick check; /healthz reports damage once met",
-			 cfg.db_path);
+		log_warn(
+		    "--skip-check: %s is served without the quick check; /healthz reports damage once met",
+		    cfg.db_path);
 	/* the loop answers 503 rather than stall every client behind another process's write lock */
 	db_set_busy_timeout(db, MAIN_BUSY_TIMEOUT_MS);
 	if (cfg.demo) {
@@ -586,7 +612,8 @@ int main(int argc, char **argv)
 	main_tzwatch.ctx = ctx;
 	main_tzwatch.watch = cfg.tz_check_s > 0;
 	main_tzwatch.every_s = cfg.tz_check_s > 0 ? cfg.tz_check_s : 60;
-	lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check, (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
+	lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check,
+			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	signal(SIGHUP, main_on_signal);

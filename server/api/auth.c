@@ -130,7 +130,7 @@ static void api_auth_cookie(struct response *resp, const struct request *req, co
 struct auth_login_defer {
 	struct defer d;
 	struct auth_login_job *job;
-	char old[128]; /* the session cookie presented, ended at login */
+	char old[128];	 /* the session cookie presented, ended at login */
 	char client[48]; /* the peer address, whose login in flight ends with this */
 };
 
@@ -204,8 +204,8 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		goto out;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &email, &jerr) < 0 ||
-	    jsonx_get_str(body, "password", true, JSONX_SECRET, API_AUTH_LOGIN_PASSWORD_MAX, &password, &jerr) <
-		0) {
+	    jsonx_get_str(body, "password", true, JSONX_SECRET, API_AUTH_LOGIN_PASSWORD_MAX, &password,
+			  &jerr) < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;
 	}

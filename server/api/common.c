@@ -35,7 +35,7 @@ int api_body(const struct request *req, struct response *resp, struct json_objec
 
 int api_no_body(const struct request *req, struct response *resp)
 {
-	static const char *const none[] = { NULL };
+	static const char *const none[] = {NULL};
 	struct json_object *o = NULL;
 	struct jsonx_err err;
 
@@ -70,8 +70,9 @@ static int api_query_int(const struct request *req, struct response *resp, const
 			return 1;
 		}
 	}
-	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be a whole number from %lld to %lld",
-		 key, (long long)min, (long long)max);
+	api_fail(resp, API_BAD_REQUEST, "invalid_query",
+		 "query parameter '%s' must be a whole number from %lld to %lld", key, (long long)min,
+		 (long long)max);
 	return -1;
 }
 
@@ -110,7 +111,8 @@ int api_query_text(const struct request *req, struct response *resp, const char 
 
 	if (rc < 0 || (rc > 0 && !text_is_line(out))) {
 		api_fail(resp, API_BAD_REQUEST, "invalid_query",
-			 "query parameter '%s' is malformed or too long (at most %zu bytes)", key, outlen - 1);
+			 "query parameter '%s' is malformed or too long (at most %zu bytes)", key,
+			 outlen - 1);
 		return -1;
 	}
 	return rc;
@@ -138,7 +140,8 @@ void api_json_write(struct app *app, const struct request *req, struct response 
 
 	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
 		return;
-	rc = create ? create(app->db, &p, body, &out, &seq, &e) : write(app->db, &p, id, body, &out, &seq, &e);
+	rc =
+	    create ? create(app->db, &p, body, &out, &seq, &e) : write(app->db, &p, id, body, &out, &seq, &e);
 	api_reply_dom(app, resp, rc, &e, out, seq, ok);
 	json_object_put(body);
 }
@@ -151,7 +154,8 @@ void api_http_date(int64_t t, char out[API_HTTP_DATE_LEN])
 	struct tm tm;
 
 	if (t != last_t) {
-		if (!gmtime_r(&tt, &tm) || !strftime(last, API_HTTP_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+		if (!gmtime_r(&tt, &tm) ||
+		    !strftime(last, API_HTTP_DATE_LEN, "%a, %d %b %Y %H:%M:%S GMT", &tm))
 			last[0] = '\0';
 		last_t = t;
 	}

@@ -8,21 +8,21 @@ static const struct {
 	int status;
 	const char *code;
 } api_fails[] = {
-	[API_BAD_REQUEST] = { 400, "bad_request" },
-	[API_UNAUTHENTICATED] = { 401, "unauthenticated" },
-	[API_FORBIDDEN] = { 403, "forbidden" },
-	[API_NOT_FOUND] = { 404, "not_found" },
-	[API_METHOD_NOT_ALLOWED] = { 405, "method_not_allowed" },
-	[API_TIMEOUT] = { 408, "request_timeout" },
-	[API_CONFLICT] = { 409, "conflict" },
-	[API_LENGTH_REQUIRED] = { 411, "length_required" },
-	[API_TOO_LARGE] = { 413, "payload_too_large" },
-	[API_UNSUPPORTED_MEDIA] = { 415, "unsupported_media_type" },
-	[API_UNPROCESSABLE] = { 422, "unprocessable" },
-	[API_THROTTLED] = { 429, "too_many_requests" },
-	[API_INTERNAL] = { 500, "internal_error" },
-	[API_NOT_IMPLEMENTED] = { 501, "not_implemented" },
-	[API_UNAVAILABLE] = { 503, "unavailable" },
+    [API_BAD_REQUEST] = {400, "bad_request"},
+    [API_UNAUTHENTICATED] = {401, "unauthenticated"},
+    [API_FORBIDDEN] = {403, "forbidden"},
+    [API_NOT_FOUND] = {404, "not_found"},
+    [API_METHOD_NOT_ALLOWED] = {405, "method_not_allowed"},
+    [API_TIMEOUT] = {408, "request_timeout"},
+    [API_CONFLICT] = {409, "conflict"},
+    [API_LENGTH_REQUIRED] = {411, "length_required"},
+    [API_TOO_LARGE] = {413, "payload_too_large"},
+    [API_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type"},
+    [API_UNPROCESSABLE] = {422, "unprocessable"},
+    [API_THROTTLED] = {429, "too_many_requests"},
+    [API_INTERNAL] = {500, "internal_error"},
+    [API_NOT_IMPLEMENTED] = {501, "not_implemented"},
+    [API_UNAVAILABLE] = {503, "unavailable"},
 };
 
 int api_status_of(enum api_fail kind)
@@ -47,7 +47,8 @@ static void api_error_body_in(struct response *r, struct json_object *o, int sta
 	r->status = status;
 	r->content_type = "application/json";
 	buf_reset(&r->body);
-	buf_puts(&r->body, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	buf_puts(&r->body,
+		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	buf_puts(&r->body, "\n");
 	json_object_put(o);
 	if (status == 503)
@@ -86,15 +87,33 @@ static enum api_fail api_kind_of(const struct dom_err *e)
 	enum api_fail kind;
 
 	switch (e->code) {
-	case DOM_INVALID: kind = API_BAD_REQUEST; break;
-	case DOM_NOT_FOUND: kind = API_NOT_FOUND; break;
-	case DOM_FORBIDDEN: kind = API_FORBIDDEN; break;
-	case DOM_CONFLICT: kind = API_CONFLICT; break;
-	case DOM_UNAUTHENTICATED: kind = API_UNAUTHENTICATED; break;
-	case DOM_THROTTLED: kind = API_THROTTLED; break;
-	case DOM_BUSY: kind = API_UNAVAILABLE; break;
-	case DOM_UNPROCESSABLE: kind = API_UNPROCESSABLE; break;
-	default: kind = API_INTERNAL; break;
+	case DOM_INVALID:
+		kind = API_BAD_REQUEST;
+		break;
+	case DOM_NOT_FOUND:
+		kind = API_NOT_FOUND;
+		break;
+	case DOM_FORBIDDEN:
+		kind = API_FORBIDDEN;
+		break;
+	case DOM_CONFLICT:
+		kind = API_CONFLICT;
+		break;
+	case DOM_UNAUTHENTICATED:
+		kind = API_UNAUTHENTICATED;
+		break;
+	case DOM_THROTTLED:
+		kind = API_THROTTLED;
+		break;
+	case DOM_BUSY:
+		kind = API_UNAVAILABLE;
+		break;
+	case DOM_UNPROCESSABLE:
+		kind = API_UNPROCESSABLE;
+		break;
+	default:
+		kind = API_INTERNAL;
+		break;
 	}
 	return kind;
 }
@@ -104,8 +123,8 @@ void api_fail_dom_extra(struct response *r, const struct dom_err *e, const char 
 {
 	enum api_fail kind = api_kind_of(e);
 
-	api_error_body_extra(r, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code, e->message, key,
-			     extra);
+	api_error_body_extra(r, api_fails[kind].status, e->id[0] ? e->id : api_fails[kind].code, e->message,
+			     key, extra);
 }
 
 void api_fail_dom_body(struct response *r, const struct dom_err *e, struct json_object *body)
@@ -124,10 +143,14 @@ void api_fail_json(struct response *r, const struct jsonx_err *e)
 static int api_ok_status(enum api_ok kind)
 {
 	switch (kind) {
-	case API_CREATED: return 201;
-	case API_NO_CONTENT: return 204;
-	case API_NOT_MODIFIED: return 304;
-	default: return 200;
+	case API_CREATED:
+		return 201;
+	case API_NO_CONTENT:
+		return 204;
+	case API_NOT_MODIFIED:
+		return 304;
+	default:
+		return 200;
 	}
 }
 
@@ -137,7 +160,8 @@ void api_reply(struct response *r, enum api_ok kind, struct json_object *obj)
 	r->content_type = "application/json";
 	buf_reset(&r->body);
 	if (obj) {
-		if (buf_puts(&r->body, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) ||
+		if (buf_puts(&r->body, json_object_to_json_string_ext(
+					   obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) ||
 		    buf_puts(&r->body, "\n"))
 			api_fail(r, API_INTERNAL, NULL, "response too large");
 		json_object_put(obj);

@@ -14,8 +14,7 @@
 #define FREEBUSY_CONTENT_TYPE "text/calendar; charset=utf-8"
 
 /* An optional ?key= day: 1 given (copied into out), 0 absent, -1 with a 400 filled. */
-static int freebusy_query_day(const struct request *req, struct response *resp, const char *key,
-			      char out[16])
+static int freebusy_query_day(const struct request *req, struct response *resp, const char *key, char out[16])
 {
 	int rc = api_query_text(req, resp, key, out, 16);
 

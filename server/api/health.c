@@ -26,6 +26,6 @@ static void health_get(struct app *app, const struct request *req, const struct 
 }
 
 const struct route api_health_routes[] = {
-	{ HTTP_GET, "/healthz", health_get },
-	{ 0 },
+    {HTTP_GET, "/healthz", health_get},
+    {0},
 };

@@ -10,7 +10,8 @@
 
 void response_init(struct response *r)
 {
-	/* every field but the header slots, which n_headers bounds (cheaper than clearing 4 KiB per request) */
+	/* every field but the header slots, which n_headers bounds (cheaper than clearing 4 KiB per request)
+	 */
 	r->status = 200;
 	r->content_type = "application/json";
 	buf_init(&r->body, 64 * 1024 * 1024);
@@ -156,7 +157,8 @@ int request_cookie(const struct request *req, const char *name, char *out, size_
 
 const char *http_method_name(enum http_method m)
 {
-	static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER" };
+	static const char *const names[] = {"GET",   "HEAD",   "POST",	  "PUT",
+					    "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
 	return names[m];
 }

@@ -11,34 +11,43 @@
 
 #include "util/buf.h"
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, HTTP_OTHER };
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_OTHER
+};
 
-#define HTTP_PATH_MAX 1024
-#define HTTP_QUERY_MAX 2048
-#define HTTP_HDR_MAX 512
-#define HTTP_BODY_MAX (1024 * 1024)      /* JSON request bodies */
+#define HTTP_PATH_MAX	1024
+#define HTTP_QUERY_MAX	2048
+#define HTTP_HDR_MAX	512
+#define HTTP_BODY_MAX	(1024 * 1024)	  /* JSON request bodies */
 #define HTTP_UPLOAD_MAX (8 * 1024 * 1024) /* .ics uploads */
 
 /* One per request, owned by the transport, read-only to handlers. Strings are "" when absent. */
 struct request {
 	enum http_method method;
-	char path[HTTP_PATH_MAX];       /* URL-decoded path, no query */
-	char query[HTTP_QUERY_MAX];     /* raw query string without '?' */
+	char path[HTTP_PATH_MAX];   /* URL-decoded path, no query */
+	char query[HTTP_QUERY_MAX]; /* raw query string without '?' */
 	char content_type[128];
 	char authorization[HTTP_HDR_MAX];
 	char cookie[HTTP_HDR_MAX];
 	char origin[256];
 	char host[256];
-	char client[48];                /* the peer's address as the transport sees it; "" = unknown */
+	char client[48]; /* the peer's address as the transport sees it; "" = unknown */
 	char if_none_match[256];
 	char if_modified_since[64];
 	char idempotency_key[128];
-	char csrf_token[128];           /* X-CSRF-Token */
+	char csrf_token[128]; /* X-CSRF-Token */
 	char accept_language[128];
-	bool tls;                       /* arrived over TLS */
-	const char *body;               /* NUL-terminated, body_len bytes; NULL when none */
+	bool tls;	  /* arrived over TLS */
+	const char *body; /* NUL-terminated, body_len bytes; NULL when none */
 	size_t body_len;
-	int64_t now;                    /* arrival time, seconds since the epoch */
+	int64_t now; /* arrival time, seconds since the epoch */
 };
 
 #define HTTP_EXTRA_HEADERS 8
@@ -62,15 +71,15 @@ struct defer {
 /* A new field here must also be set by response_init. */
 struct response {
 	int status;
-	const char *content_type;       /* static string; default application/json */
+	const char *content_type; /* static string; default application/json */
 	struct buf body;
 	int n_headers;
 	struct {
 		char name[48];
 		char value[512];
 	} headers[HTTP_EXTRA_HEADERS];
-	bool close;                     /* close the connection after writing */
-	struct defer *defer;            /* set by a handler that answers later (see struct defer) */
+	bool close;	     /* close the connection after writing */
+	struct defer *defer; /* set by a handler that answers later (see struct defer) */
 	/* Optional body that the transport sends instead of body without copying (e.g. a cached feed).
 	 * It must stay valid until release(shared_ctx) is called by the transport. */
 	const char *shared;

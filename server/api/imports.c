@@ -137,7 +137,8 @@ static void imports_read_cb(struct defer *d)
 	imports_read(((struct imports_defer *)d)->job);
 }
 
-static void imports_finish_cb(struct app *app, const struct request *req, struct defer *d, struct response *resp)
+static void imports_finish_cb(struct app *app, const struct request *req, struct defer *d,
+			      struct response *resp)
 {
 	struct json_object *out = NULL, *refused = NULL;
 	struct dom_err e = {0};
@@ -187,8 +188,8 @@ static void imports_post(struct app *app, const struct request *req, const struc
 		api_fail(resp, API_INTERNAL, NULL, "out of memory");
 		return;
 	}
-	if (imports_begin(app->db, &p, &rq, req->body ? req->body : "", req->body ? req->body_len : 0, &id->job,
-			  &e)) {
+	if (imports_begin(app->db, &p, &rq, req->body ? req->body : "", req->body ? req->body_len : 0,
+			  &id->job, &e)) {
 		free(id);
 		api_fail_dom(resp, &e);
 		return;

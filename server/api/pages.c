@@ -66,7 +66,8 @@ static void pages_registration(struct app *app, const struct request *req, const
 		pages_read(path, &pages_r.data, &pages_r.len);
 	}
 	if (!pages_r.data) {
-		api_fail(resp, API_NOT_FOUND, "page_missing", "this server has no participant page (web root)");
+		api_fail(resp, API_NOT_FOUND, "page_missing",
+			 "this server has no participant page (web root)");
 		return;
 	}
 	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */

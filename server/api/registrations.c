@@ -138,11 +138,13 @@ static void reg_link_ticket(struct app *app, const struct request *req, const st
 		reg_private(resp);
 		return;
 	}
-	confirmed = json_object_object_get_ex(o, "status", &st) && !strcmp(json_object_get_string(st), "confirmed");
+	confirmed =
+	    json_object_object_get_ex(o, "status", &st) && !strcmp(json_object_get_string(st), "confirmed");
 	json_object_put(o);
 	reg_private(resp);
 	if (!confirmed) {
-		api_fail(resp, API_CONFLICT, "not_confirmed", "a ticket exists only for a confirmed registration");
+		api_fail(resp, API_CONFLICT, "not_confirmed",
+			 "a ticket exists only for a confirmed registration");
 		return;
 	}
 	buf_reset(&resp->body);

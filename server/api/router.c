@@ -11,10 +11,10 @@
 #include "api/ratelimit.h"
 
 static const struct route *const router_tables[] = {
-	api_health_routes,   api_auth_routes,	       api_tokens_routes,     api_orgs_routes,
-	api_venues_routes,   api_people_routes,        api_events_routes,     api_sessions_routes,
-	api_registrations_routes, api_attendance_routes, api_calendar_routes, api_imports_routes,
-	api_notifications_routes, api_pages_routes,
+    api_health_routes,	      api_auth_routes,	     api_tokens_routes,	  api_orgs_routes,
+    api_venues_routes,	      api_people_routes,     api_events_routes,	  api_sessions_routes,
+    api_registrations_routes, api_attendance_routes, api_calendar_routes, api_imports_routes,
+    api_notifications_routes, api_pages_routes,
 };
 
 #define ROUTER_N_TABLES (sizeof(router_tables) / sizeof(router_tables[0]))
@@ -110,7 +110,8 @@ static void router_literal_init(void)
 			const char *brace = strchr(r->pattern, '{');
 
 			if (n < ROUTER_MAX_ROUTES)
-				router_literal[n++] = brace ? (size_t)(brace - r->pattern) : strlen(r->pattern) + 1;
+				router_literal[n++] =
+				    brace ? (size_t)(brace - r->pattern) : strlen(r->pattern) + 1;
 		}
 	router_literal_ready = 1;
 }
@@ -168,8 +169,8 @@ int router_dispatch(struct app *app, const struct request *req, struct response 
 	if (al) {
 		if (strstr(allow, "GET"))
 			snprintf(allow + al, sizeof(allow) - al, ", HEAD");
-		api_fail(resp, API_METHOD_NOT_ALLOWED, NULL, "%s is not allowed on %s", http_method_name(req->method),
-			 req->path);
+		api_fail(resp, API_METHOD_NOT_ALLOWED, NULL, "%s is not allowed on %s",
+			 http_method_name(req->method), req->path);
 		response_header(resp, "Allow", allow);
 		return 0;
 	}

@@ -26,7 +26,7 @@ typedef void (*route_fn)(struct app *app, const struct request *req, const struc
 
 struct route {
 	enum http_method method; /* HEAD is served by the GET route, body dropped by the transport */
-	const char *pattern;     /* "/api/v1/events/{id}/sessions" */
+	const char *pattern;	 /* "/api/v1/events/{id}/sessions" */
 	route_fn fn;
 };
 

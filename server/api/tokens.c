@@ -211,7 +211,8 @@ static void accounts_update(struct app *app, const struct request *req, int64_t 
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "display_name", false, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
 			  &jerr) < 0 ||
-	    jsonx_get_str(body, "password", false, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", false, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) <
+		0 ||
 	    has_disabled < 0 || has_events < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;
@@ -233,7 +234,7 @@ out:
 /* A password hashed on the worker thread before the account write (PBKDF2 takes ~0.3 s). */
 struct accounts_defer {
 	struct defer d;
-	int64_t id;                       /* 0: create; else the account to change */
+	int64_t id; /* 0: create; else the account to change */
 	char password[AUTH_PASSWORD_MAX * 4 + 1];
 	char hash[PASSWORD_HASH_MAX];
 	int rc;

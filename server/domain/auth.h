@@ -57,7 +57,7 @@ struct auth_account_patch {
 	const char *display_name;
 	const char *password;
 	const char *password_hash; /* optional: password_hash(password) computed off the service thread */
-	int disabled; /* -1 unchanged, 0 enable, 1 disable */
+	int disabled;		   /* -1 unchanged, 0 enable, 1 disable */
 	bool set_events;
 	const int64_t *event_ids;
 	size_t n_event_ids;

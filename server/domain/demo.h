@@ -9,7 +9,7 @@
 
 struct db;
 
-#define DEMO_ADMIN_EMAIL "admin@majlis.local"
+#define DEMO_ADMIN_EMAIL    "admin@majlis.local"
 #define DEMO_ADMIN_PASSWORD "majlis-demo"
 
 /* Loads the demo data in one transaction when the database holds no event yet; a no-op otherwise.

@@ -10,16 +10,26 @@
 static const char *dom_default_id(enum dom_code code)
 {
 	switch (code) {
-	case DOM_OK: return "ok";
-	case DOM_INVALID: return "invalid_request";
-	case DOM_NOT_FOUND: return "not_found";
-	case DOM_FORBIDDEN: return "forbidden";
-	case DOM_CONFLICT: return "conflict";
-	case DOM_UNAUTHENTICATED: return "unauthenticated";
-	case DOM_THROTTLED: return "too_many_attempts";
-	case DOM_BUSY: return "unavailable";
-	case DOM_UNPROCESSABLE: return "unprocessable";
-	default: return "internal_error";
+	case DOM_OK:
+		return "ok";
+	case DOM_INVALID:
+		return "invalid_request";
+	case DOM_NOT_FOUND:
+		return "not_found";
+	case DOM_FORBIDDEN:
+		return "forbidden";
+	case DOM_CONFLICT:
+		return "conflict";
+	case DOM_UNAUTHENTICATED:
+		return "unauthenticated";
+	case DOM_THROTTLED:
+		return "too_many_attempts";
+	case DOM_BUSY:
+		return "unavailable";
+	case DOM_UNPROCESSABLE:
+		return "unprocessable";
+	default:
+		return "internal_error";
 	}
 }
 
@@ -62,11 +72,16 @@ int dom_from_store(struct dom_err *e, int rc, const char *what)
 const char *role_name(enum role r)
 {
 	switch (r) {
-	case ROLE_ADMIN: return "admin";
-	case ROLE_ORGANISER: return "organiser";
-	case ROLE_CHECKIN: return "checkin";
-	case ROLE_VIEWER: return "viewer";
-	default: return "none";
+	case ROLE_ADMIN:
+		return "admin";
+	case ROLE_ORGANISER:
+		return "organiser";
+	case ROLE_CHECKIN:
+		return "checkin";
+	case ROLE_VIEWER:
+		return "viewer";
+	default:
+		return "none";
 	}
 }
 

@@ -11,13 +11,13 @@
 /* What a domain call concluded; the api layer maps each to an HTTP status (api/errors.c). */
 enum dom_code {
 	DOM_OK = 0,
-	DOM_INVALID = -1,      /* input breaks a rule (400/422 by code) */
-	DOM_NOT_FOUND = -2,    /* no such thing, or not visible to this principal */
-	DOM_FORBIDDEN = -3,    /* visible but not allowed */
-	DOM_CONFLICT = -4,     /* clashes with stored state (double booking, duplicate, window closed) */
+	DOM_INVALID = -1,   /* input breaks a rule (400/422 by code) */
+	DOM_NOT_FOUND = -2, /* no such thing, or not visible to this principal */
+	DOM_FORBIDDEN = -3, /* visible but not allowed */
+	DOM_CONFLICT = -4,  /* clashes with stored state (double booking, duplicate, window closed) */
 	DOM_UNAUTHENTICATED = -5,
 	DOM_THROTTLED = -6,    /* too many attempts */
-	DOM_BUSY = -7,         /* database busy/full/IO error: nothing was written, retry later */
+	DOM_BUSY = -7,	       /* database busy/full/IO error: nothing was written, retry later */
 	DOM_INTERNAL = -8,     /* a bug */
 	DOM_UNPROCESSABLE = -9 /* well-formed but cannot be carried out (e.g. a wall time in a DST gap) */
 };
@@ -32,7 +32,7 @@ struct dom_err {
 
 /* Sets e and returns e->code. id may be NULL (then the generic one for code is used). */
 int dom_fail(struct dom_err *e, enum dom_code code, const char *id, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Maps a store_rc (STORE_NOT_FOUND, STORE_CONFLICT, STORE_BUSY, STORE_ERROR; STORE_CORRUPT and STORE_GONE are
  * DOM_BUSY with ids store_corrupt and store_gone) to a dom_err. */
 int dom_from_store(struct dom_err *e, int store_rc, const char *what);
@@ -43,10 +43,10 @@ enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_ORGANISER, ROLE_CHECKIN, ROLE_VIEWER
  * handler's stack. org_id is 0 for admin and for anonymous callers. */
 struct principal {
 	enum role role;
-	int64_t account_id;    /* 0 for a bearer token */
-	int64_t token_id;      /* 0 for a cookie session */
+	int64_t account_id; /* 0 for a bearer token */
+	int64_t token_id;   /* 0 for a cookie session */
 	int64_t org_id;
-	bool via_cookie;       /* writes then need the CSRF check */
+	bool via_cookie; /* writes then need the CSRF check */
 };
 
 const char *role_name(enum role r);

@@ -505,7 +505,8 @@ static const char *feeds_event_title(struct json_object *row, enum feed_lang lan
 static int feeds_render_event_rows(const struct config *cfg, struct json_object *rows, enum feed_lang lang,
 				   int64_t now, struct buf *out, struct dom_err *err)
 {
-	struct json_object *first = json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
+	struct json_object *first =
+	    json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
 	char name[FEEDS_NAME_MAX];
 
 	feeds_name(name, sizeof(name), feeds_event_title(first, lang));
@@ -851,8 +852,8 @@ static int feeds_token_mine(struct db *db, const struct principal *p, int64_t id
 	int rc;
 
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL, "only an administrator or an organiser may %s feed tokens",
-				verb);
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may %s feed tokens", verb);
 	rc = store_calendar_token_get(db, id, t);
 	if (rc)
 		return dom_from_store(err, rc, "calendar token");

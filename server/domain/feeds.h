@@ -80,10 +80,10 @@ int feeds_event(struct feed_cache *c, struct db *db, const struct config *cfg, c
 		struct dom_err *err);
 /* What a message about an event says of it, in one language. Owned by the caller (feeds_summary_free). */
 struct feeds_summary {
-	char *title;	/* in the language asked for, else another */
-	char *org_name; /* the owning organisation */
+	char *title;	 /* in the language asked for, else another */
+	char *org_name;	 /* the owning organisation */
 	char *org_email; /* its contact address (validated where it entered), or NULL */
-	char *where;	/* venue, room, address, city of the first session shown; NULL when unknown */
+	char *where;	 /* venue, room, address, city of the first session shown; NULL when unknown */
 	struct buf when; /* one line per session ("Début : 2026-10-15 10:00, heure du Maroc, UTC+0\n") */
 };
 #define FEEDS_SUMMARY_MAX      (16 * 1024)

@@ -133,7 +133,8 @@ int freebusy_by_token(struct db *db, const struct config *cfg, const char *token
 		rc = freebusy_person_ok(db, t.owner_id, err);
 		if (rc)
 			return rc;
-		rc = store_freebusy_person(db, t.owner_id, from_utc, to_utc, FREEBUSY_MAX_SESSIONS, &rows, &n);
+		rc =
+		    store_freebusy_person(db, t.owner_id, from_utc, to_utc, FREEBUSY_MAX_SESSIONS, &rows, &n);
 	} else {
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "no such free/busy calendar");
 	}

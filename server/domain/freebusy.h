@@ -21,9 +21,9 @@ struct db;
 
 /* One rendered free/busy answer. Lives on the handler's stack; freebusy_answer_free releases it. */
 struct freebusy_answer {
-	struct buf body;		 /* the iCalendar text */
-	char etag[FREEBUSY_ETAG_LEN];	 /* strong validator, quoted: hash of exactly these bytes */
-	int64_t last_modified;		 /* for Last-Modified / If-Modified-Since */
+	struct buf body;	      /* the iCalendar text */
+	char etag[FREEBUSY_ETAG_LEN]; /* strong validator, quoted: hash of exactly these bytes */
+	int64_t last_modified;	      /* for Last-Modified / If-Modified-Since */
 };
 
 /*

@@ -288,7 +288,8 @@ int imports_begin(struct db *db, const struct principal *p, const struct import_
 		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory");
 	rc = imports_check(db, p, rq, &j->org_id, j->tz, err);
 	if (!rc && (rq->lang < 0 || rq->lang >= EVENT_LANGS))
-		rc = dom_fail(err, DOM_INVALID, "invalid_query", "query parameter 'lang' must be fr, ar or en");
+		rc = dom_fail(err, DOM_INVALID, "invalid_query",
+			      "query parameter 'lang' must be fr, ar or en");
 	if (rc) {
 		free(j);
 		return rc;

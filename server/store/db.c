@@ -13,7 +13,7 @@
 #include "store/store_phones.h"
 #include "util/log.h"
 
-#define DB_STMT_SLOTS 512
+#define DB_STMT_SLOTS	   512
 #define DB_BUSY_TIMEOUT_MS 5000
 
 /* Embedded migrations, generated from schema/NNNN_name.sql at build time (schema_gen.c). */
@@ -200,7 +200,8 @@ static int db_quick_check(struct db *db, const char *path, char *err, size_t err
 int db_open(const char *path, int flags, struct db **out, char *err, size_t errlen)
 {
 	struct db *db;
-	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int oflags =
+	    (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	char pragma[64];
 	int rc;
 
@@ -249,7 +250,8 @@ int db_open(const char *path, int flags, struct db **out, char *err, size_t errl
 	} else if (db_schema_version(db) != db_migration_count) {
 		snprintf(err, errlen, "database %s is at schema version %d, this build expects %d%s", path,
 			 db_schema_version(db), db_migration_count,
-			 db_schema_version(db) < db_migration_count ? " (start majlisd once to migrate it)" : "");
+			 db_schema_version(db) < db_migration_count ? " (start majlisd once to migrate it)"
+								    : "");
 		goto err;
 	}
 	*out = db;
@@ -594,7 +596,9 @@ int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org
 	rc = db_bind_text(st, ":topic", topic);
 	rc = rc ? rc : db_bind_text(st, ":kind", kind);
 	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id != 0, org_id);
-	rc = rc ? rc : db_bind_text(st, ":payload", json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
+	rc = rc ? rc
+		: db_bind_text(st, ":payload",
+			       json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
 	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
 	rc = rc ? rc : db_exec_stmt(st);
 	if (!rc && seq)
@@ -621,7 +625,9 @@ int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *ch
 	rc = db_bind_text(st, ":kind", kind);
 	rc = rc ? rc : db_bind_opt_int(st, ":person", person_id > 0, person_id);
 	rc = rc ? rc : db_bind_text(st, ":channel", channel ? channel : "email");
-	rc = rc ? rc : db_bind_text(st, ":payload", json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
+	rc = rc ? rc
+		: db_bind_text(st, ":payload",
+			       json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
 	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
 	return rc ? rc : db_exec_stmt(st);
 }

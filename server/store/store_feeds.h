@@ -16,7 +16,6 @@ struct db;
 /* All functions return 0 (STORE_OK) or a negative store_rc; JSON results are new references the caller
  * puts. Service thread (or the owner of db). */
 
-
 /* Which sessions a feed lists. Lives on the caller's stack; strings borrowed. */
 struct store_feed_query {
 	int64_t from_utc;	 /* sessions ending at or after this instant */

@@ -10,8 +10,7 @@
 
 /* Steps a bound statement whose columns are start_utc, end_utc, tentative into a malloc'ed array
  * (resets the statement on every path). */
-static int store_freebusy_rows(sqlite3_stmt *st, int rc, int64_t limit, struct store_busy **rows,
-			       size_t *n)
+static int store_freebusy_rows(sqlite3_stmt *st, int rc, int64_t limit, struct store_busy **rows, size_t *n)
 {
 	struct store_busy *a = NULL;
 	size_t cap = 0, len = 0;
@@ -85,8 +84,8 @@ int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t 
 	return store_freebusy_rows(st, rc, limit, rows, n);
 }
 
-int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, int64_t to_utc,
-			  int64_t limit, struct store_busy **rows, size_t *n)
+int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, int64_t to_utc, int64_t limit,
+			  struct store_busy **rows, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT start_utc, end_utc, min(tentative) FROM ("

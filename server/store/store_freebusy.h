@@ -28,8 +28,8 @@ int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t 
 		       struct store_busy **rows, size_t *n);
 /* Sessions of the events person_id holds a pending, confirmed or waitlisted registration for, and the
  * sessions they facilitate. */
-int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, int64_t to_utc,
-			  int64_t limit, struct store_busy **rows, size_t *n);
+int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, int64_t to_utc, int64_t limit,
+			  struct store_busy **rows, size_t *n);
 /* created_at of the newest change-log row (0 when the log is empty): when the store last changed. */
 int store_freebusy_last_change(struct db *db, int64_t *at);
 

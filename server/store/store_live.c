@@ -40,7 +40,6 @@ int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, stru
 	return rc;
 }
 
-
 int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, int64_t *cred)
 {
 	static const char sql[] = "SELECT coalesce(max(seq), :after), "

@@ -9,9 +9,10 @@
 
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
 {
-	static const char sql[] = "SELECT id, kind, person_id, channel, payload, attempts, created_at FROM outbox "
-				  "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
-				  "ORDER BY not_before, id LIMIT :limit";
+	static const char sql[] =
+	    "SELECT id, kind, person_id, channel, payload, attempts, created_at FROM outbox "
+	    "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
+	    "ORDER BY not_before, id LIMIT :limit";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -30,7 +31,8 @@ int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_obje
 
 int store_outbox_next_due(struct db *db, int64_t *when)
 {
-	return db_int(db, "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL", when);
+	return db_int(db, "SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+		      when);
 }
 
 int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *error)

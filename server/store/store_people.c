@@ -45,14 +45,10 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 int store_person_update(struct db *db, int64_t id, const struct store_person *p, int64_t now)
 {
 	static const struct db_set_flag flags[] = {
-	    {":set_name", STORE_PERSON_NAME},
-	    {":set_name_ar", STORE_PERSON_NAME_AR},
-	    {":set_sex", STORE_PERSON_SEX},
-	    {":set_nationality", STORE_PERSON_NATIONALITY},
-	    {":set_phone", STORE_PERSON_PHONE},
-	    {":set_email", STORE_PERSON_EMAIL},
-	    {":set_lang", STORE_PERSON_LANG},
-	    {NULL, 0},
+	    {":set_name", STORE_PERSON_NAME},	{":set_name_ar", STORE_PERSON_NAME_AR},
+	    {":set_sex", STORE_PERSON_SEX},	{":set_nationality", STORE_PERSON_NATIONALITY},
+	    {":set_phone", STORE_PERSON_PHONE}, {":set_email", STORE_PERSON_EMAIL},
+	    {":set_lang", STORE_PERSON_LANG},	{NULL, 0},
 	};
 	static const char sql[] =
 	    "UPDATE people SET "

@@ -37,14 +37,10 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, int64_t now)
 {
 	static const struct db_set_flag flags[] = {
-	    {":set_name", STORE_VENUE_NAME},
-	    {":set_city", STORE_VENUE_CITY},
-	    {":set_address", STORE_VENUE_ADDRESS},
-	    {":set_tz", STORE_VENUE_TZ},
-	    {":set_latitude", STORE_VENUE_LATITUDE},
-	    {":set_longitude", STORE_VENUE_LONGITUDE},
-	    {":set_org_id", STORE_VENUE_ORG},
-	    {NULL, 0},
+	    {":set_name", STORE_VENUE_NAME},	     {":set_city", STORE_VENUE_CITY},
+	    {":set_address", STORE_VENUE_ADDRESS},   {":set_tz", STORE_VENUE_TZ},
+	    {":set_latitude", STORE_VENUE_LATITUDE}, {":set_longitude", STORE_VENUE_LONGITUDE},
+	    {":set_org_id", STORE_VENUE_ORG},	     {NULL, 0},
 	};
 	static const char sql[] = "UPDATE venues SET "
 				  "name = CASE WHEN :set_name THEN :name ELSE name END, "

@@ -37,10 +37,10 @@
 
 enum http_state {
 	HTTP_IDLE = 0,
-	HTTP_READING,   /* collecting the body */
-	HTTP_DEFERRED,  /* a handler's work runs on the worker thread */
+	HTTP_READING,	 /* collecting the body */
+	HTTP_DEFERRED,	 /* a handler's work runs on the worker thread */
 	HTTP_RESPONDING, /* response ready, being written */
-	HTTP_DISCARDING  /* answered before the request body ended (413): reading the rest to drop it */
+	HTTP_DISCARDING	 /* answered before the request body ended (413): reading the rest to drop it */
 };
 
 /* What is read and dropped after an early answer before the connection (or HTTP/2 stream) is closed:
@@ -61,35 +61,36 @@ struct http_conn {
 	struct buf body;
 	size_t body_limit;
 	struct response resp;
-	bool resp_live;         /* resp was initialised and must be freed */
-	bool headers_sent;      /* built, and handed to lws or pending in head */
+	bool resp_live;	   /* resp was initialised and must be freed */
+	bool headers_sent; /* built, and handed to lws or pending in head */
 	bool head_only;
-	bool body_pending;      /* a request body was announced and has not ended */
-	bool linger;            /* on an early answer, drop the rest of the body before closing */
-	bool chunked;		/* the body comes in the chunked coding, which the transport decodes (lws 4.1
-				 * does not): ck finds its end, also while it is being dropped */
-	bool unframed;		/* lws cannot tell where the request ends: answer, then close */
+	bool body_pending; /* a request body was announced and has not ended */
+	bool linger;	   /* on an early answer, drop the rest of the body before closing */
+	bool chunked;	   /* the body comes in the chunked coding, which the transport decodes (lws 4.1
+			    * does not): ck finds its end, also while it is being dropped */
+	bool unframed;	   /* lws cannot tell where the request ends: answer, then close */
 	struct chunked ck;
 	size_t discarded;
 	unsigned char head[LWS_PRE + 4096]; /* the header block, built after LWS_PRE bytes of headroom */
-	size_t head_len;        /* bytes of the block still ours to send with the body (plain HTTP/1) */
+	size_t head_len; /* bytes of the block still ours to send with the body (plain HTTP/1) */
 	size_t head_sent;
 	size_t sent;
 	lws_sorted_usec_list_t body_timer; /* 408 when the body does not arrive in time */
 	lws_sorted_usec_list_t hold_timer; /* ends the hold on reading that http_respond starts */
-	void *wake_handle;      /* the deferred job while HTTP_DEFERRED */
+	void *wake_handle;		   /* the deferred job while HTTP_DEFERRED */
 };
 
 /* lws's per-session data. lws frees it and allocates it zeroed again after every answer on a kept-alive
  * connection, so it stays small. */
 struct http_pss {
 	struct lws *wsi;
-	struct http_conn *c;    /* the transaction in progress, if any */
-	lws_dll2_t watch;       /* in one of http_watch[] while idle or sending (see there) */
+	struct http_conn *c; /* the transaction in progress, if any */
+	lws_dll2_t watch;    /* in one of http_watch[] while idle or sending (see there) */
 	lws_usec_t watch_since;
 };
 
-#define HTTP_SPARE_MAX 256 /* transactions kept for reuse (~14 KiB each): a busy server keeps many in flight */
+#define HTTP_SPARE_MAX                                                                                       \
+	256 /* transactions kept for reuse (~14 KiB each): a busy server keeps many in flight */
 static struct http_conn *http_spare;
 static int http_n_spare;
 static bool http_stopped; /* after transport_http_stop: transactions are freed, not kept */
@@ -249,14 +250,22 @@ void transport_http_credentials(struct lws *wsi, struct request *req)
 static enum http_method http_method_of(int lws_method)
 {
 	switch (lws_method) {
-	case LWSHUMETH_GET: return HTTP_GET;
-	case LWSHUMETH_POST: return HTTP_POST;
-	case LWSHUMETH_OPTIONS: return HTTP_OPTIONS;
-	case LWSHUMETH_PUT: return HTTP_PUT;
-	case LWSHUMETH_PATCH: return HTTP_PATCH;
-	case LWSHUMETH_DELETE: return HTTP_DELETE;
-	case LWSHUMETH_HEAD: return HTTP_HEAD;
-	default: return HTTP_OTHER;
+	case LWSHUMETH_GET:
+		return HTTP_GET;
+	case LWSHUMETH_POST:
+		return HTTP_POST;
+	case LWSHUMETH_OPTIONS:
+		return HTTP_OPTIONS;
+	case LWSHUMETH_PUT:
+		return HTTP_PUT;
+	case LWSHUMETH_PATCH:
+		return HTTP_PATCH;
+	case LWSHUMETH_DELETE:
+		return HTTP_DELETE;
+	case LWSHUMETH_HEAD:
+		return HTTP_HEAD;
+	default:
+		return HTTP_OTHER;
 	}
 }
 
@@ -277,7 +286,8 @@ int transport_http_query(struct lws *wsi, char *out, size_t outlen)
 			out[o++] = '&';
 		for (int k = 0; k < n; k++) {
 			unsigned char ch = (unsigned char)frag[k];
-			bool enc = ch == '&' || ch == '%' || ch == '+' || (ch == '=' && frag + k != eq) || ch < 0x20;
+			bool enc =
+			    ch == '&' || ch == '%' || ch == '+' || (ch == '=' && frag + k != eq) || ch < 0x20;
 
 			if (o + (enc ? 3 : 1) >= outlen)
 				return -1;
@@ -395,10 +405,10 @@ static void http_deferred_done(struct defer *d, void *owner)
 
 static void http_watch_sweep(lws_sorted_usec_list_t *sul)
 {
-	static const int reason[HTTP_WATCH_N] = { PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, PENDING_TIMEOUT_HTTP_CONTENT,
-						  PENDING_TIMEOUT_HTTP_CONTENT };
-	const int limit_s[HTTP_WATCH_N] = { http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s,
-					    HTTP_LINGER_S };
+	static const int reason[HTTP_WATCH_N] = {PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE,
+						 PENDING_TIMEOUT_HTTP_CONTENT, PENDING_TIMEOUT_HTTP_CONTENT};
+	const int limit_s[HTTP_WATCH_N] = {http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s,
+					   HTTP_LINGER_S};
 	lws_usec_t now = lws_now_usecs();
 	lws_dll2_t *d;
 
@@ -550,7 +560,8 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	c->req.method = http_method_of(m);
 	c->head_only = c->req.method == HTTP_HEAD;
 	c->req.now = (int64_t)time(NULL);
-	if (m < 0 || !uri || ulen <= 0 || (size_t)ulen >= sizeof(c->req.path) || memchr(uri, '\0', (size_t)ulen)) {
+	if (m < 0 || !uri || ulen <= 0 || (size_t)ulen >= sizeof(c->req.path) ||
+	    memchr(uri, '\0', (size_t)ulen)) {
 		http_fail(c, API_BAD_REQUEST, "malformed request line");
 		return 0;
 	}
@@ -563,7 +574,8 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	http_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->req.content_type, sizeof(c->req.content_type));
 	transport_http_credentials(wsi, &c->req);
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH, c->req.if_none_match, sizeof(c->req.if_none_match));
-	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since, sizeof(c->req.if_modified_since));
+	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since,
+		 sizeof(c->req.if_modified_since));
 	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
 	/* headers that only a write uses (a read is neither replayed nor forged across sites) */
 	if (c->req.method != HTTP_GET && c->req.method != HTTP_HEAD &&
@@ -600,14 +612,14 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
  * option (lws_add_http_header_status), byte for byte: the revalidation path writes it with one copy
  * instead of six calls into lws (each a byte loop over the name). */
 static const char http_head_304_h1[] =
-	"HTTP/1.1 304 Not Modified\r\n"
-	"content-security-policy: default-src 'none'; img-src 'self' data: ; script-src 'self'; "
-	"font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
-	"base-uri 'none';form-action 'self';\r\n"
-	"x-content-type-options: nosniff\r\n"
-	"x-xss-protection: 1; mode=block\r\n"
-	"x-frame-options: deny\r\n"
-	"referrer-policy: no-referrer\r\n";
+    "HTTP/1.1 304 Not Modified\r\n"
+    "content-security-policy: default-src 'none'; img-src 'self' data: ; script-src 'self'; "
+    "font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+    "base-uri 'none';form-action 'self';\r\n"
+    "x-content-type-options: nosniff\r\n"
+    "x-xss-protection: 1; mode=block\r\n"
+    "x-frame-options: deny\r\n"
+    "referrer-policy: no-referrer\r\n";
 
 /* Appends n bytes of s at *p. Returns 0, or -1 when they do not fit before end. */
 static int http_head_put(unsigned char **p, const unsigned char *end, const char *s, size_t n)
@@ -654,10 +666,12 @@ static int http_write_headers(struct http_conn *c, bool own)
 	}
 	if (r->status == 204 || r->status == 304) {
 		/* bodiless by definition: no length and no type; lws_add_http_common_headers would add
-		 * "connection: close" for a missing length and every revalidation would cost a new connection */
+		 * "connection: close" for a missing length and every revalidation would cost a new connection
+		 */
 		if (lws_add_http_header_status(c->wsi, (unsigned int)r->status, &p, end))
 			return -1;
-	} else if (lws_add_http_common_headers(c->wsi, (unsigned int)r->status, r->content_type, len, &p, end)) {
+	} else if (lws_add_http_common_headers(c->wsi, (unsigned int)r->status, r->content_type, len, &p,
+					       end)) {
 		return -1;
 	}
 	for (int i = 0; i < r->n_headers; i++) {
@@ -678,8 +692,8 @@ static int http_write_headers(struct http_conn *c, bool own)
 					(const unsigned char *)"no-store", 8, &p, end))
 		return -1;
 	if (r->close && !http_is_h2(c) &&
-	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"connection:",
-						    (const unsigned char *)"close", 5, &p, end))
+	    lws_add_http_header_by_name(
+		c->wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &p, end))
 		return -1;
 	if (own) {
 		if (lws_finalize_http_header(c->wsi, &p, end))
@@ -687,10 +701,11 @@ static int http_write_headers(struct http_conn *c, bool own)
 		c->head_len = (size_t)(p - start);
 		c->head_sent = 0;
 	} else if (http_is_h2(c) && (c->head_only || r->status == 204 || r->status == 304 || len == 0)) {
-		/* no DATA frame follows: the HEADERS frame ends the stream, or the client waits for its end */
+		/* no DATA frame follows: the HEADERS frame ends the stream, or the client waits for its end
+		 */
 		if (lws_finalize_http_header(c->wsi, &p, end) ||
-		    lws_write(c->wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) !=
-			    (int)(p - start))
+		    lws_write(c->wsi, start, (size_t)(p - start),
+			      LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) != (int)(p - start))
 			return -1;
 	} else if (lws_finalize_write_http_header(c->wsi, start, &p, end)) {
 		return -1;
@@ -738,10 +753,10 @@ static int http_writeable(struct http_conn *c)
 	}
 	if (c->sent < len && plain) {
 		/* plain HTTP/1: the headers (still ours) go out marked "more", so that the kernel packs them
-		 * with the body into full segments, and the body by sendfile() from the shared file, as much as
-		 * the socket takes; the rest waits for the next WRITEABLE. Nothing is copied in user space (and
-		 * a lone header segment per answer cost a third of the throughput); HTTP/1 keeps no per-write
-		 * state in lws. */
+		 * with the body into full segments, and the body by sendfile() from the shared file, as much
+		 * as the socket takes; the rest waits for the next WRITEABLE. Nothing is copied in user space
+		 * (and a lone header segment per answer cost a third of the throughput); HTTP/1 keeps no
+		 * per-write state in lws. */
 		int fd = lws_get_socket_fd(c->wsi);
 		ssize_t w;
 
@@ -783,7 +798,8 @@ static int http_writeable(struct http_conn *c)
 
 		n = len - c->sent < max ? len - c->sent : max;
 		if (http_is_h2(c)) {
-			/* one DATA frame within the peer's window (16 KiB is every peer's minimum frame size) */
+			/* one DATA frame within the peer's window (16 KiB is every peer's minimum frame size)
+			 */
 			lws_fileofs_t allow = lws_get_peer_write_allowance(c->wsi);
 
 			if (n > HTTP_H2_FRAME)
@@ -933,7 +949,8 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	}
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 		/* any request's headers are complete, also one lws answers itself (a static file): the
-		 * connection is no longer idle, and until LWS_CALLBACK_HTTP (if it comes) lws's timeouts hold */
+		 * connection is no longer idle, and until LWS_CALLBACK_HTTP (if it comes) lws's timeouts hold
+		 */
 		if (pss)
 			lws_dll2_remove(&pss->watch);
 		/* a pipelined request parsed while this connection's transaction is still in progress
@@ -987,8 +1004,8 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 }
 
 const struct lws_protocols transport_http_protocol = {
-	.name = "http",
-	.callback = http_callback,
-	.per_session_data_size = sizeof(struct http_pss),
-	.rx_buffer_size = 0,
+    .name = "http",
+    .callback = http_callback,
+    .per_session_data_size = sizeof(struct http_pss),
+    .rx_buffer_size = 0,
 };

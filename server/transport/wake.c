@@ -14,7 +14,7 @@
 /* One queued job; owned by the queue until delivered or released on the service thread. */
 struct wake_job {
 	struct defer *d;
-	void *owner;          /* NULL once forgotten (service thread only) */
+	void *owner; /* NULL once forgotten (service thread only) */
 	struct wake_job *next;
 };
 
@@ -30,7 +30,7 @@ static struct {
 	int count;
 	struct lws_context *ctx;
 	wake_done_fn done_fn;
-} wake = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+} wake = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void *wake_worker(void *arg)
 {

@@ -42,8 +42,7 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 		  size_t max_chars, const char **out, struct jsonx_err *err);
 int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t min, int64_t max,
 		  int64_t *out, struct jsonx_err *err);
-int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out,
-		   struct jsonx_err *err);
+int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out, struct jsonx_err *err);
 /* A JSON number (integer or fraction) from min to max, finite. */
 int jsonx_get_double(struct json_object *o, const char *key, bool required, double min, double max,
 		     double *out, struct jsonx_err *err);

@@ -9,7 +9,7 @@
 
 static enum log_level log_max = LOG_LEVEL_NOTICE;
 
-static const char *const log_names[] = { "ERR", "WARN", "NOTICE", "INFO", "DEBUG" };
+static const char *const log_names[] = {"ERR", "WARN", "NOTICE", "INFO", "DEBUG"};
 
 void log_set_level(enum log_level max)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 struct memfile {
-	int fd;          /* sealed: no write, growth or shrinking; -1 when empty */
+	int fd;		 /* sealed: no write, growth or shrinking; -1 when empty */
 	const char *map; /* the file's size bytes, read-only; NULL when empty */
 	size_t size;
 };

@@ -27,7 +27,8 @@ int qr_svg(const char *text, struct buf *out)
 			while (x + run < q->width && (q->data[y * q->width + x + run] & 1))
 				run++;
 			if (run) {
-				rc |= buf_printf(out, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run);
+				rc |=
+				    buf_printf(out, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run);
 				x += run;
 			} else {
 				x++;

@@ -440,8 +440,8 @@ int secret_token_valid(const char *s)
 	for (; s[n]; n++) {
 		char c = s[n];
 
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
 			return 0;
 	}
 	return n == SECRET_TOKEN_LEN;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #define SECRET_TOKEN_LEN 43 /* base64url of 32 random bytes (256 bits), no padding */
-#define SECRET_HASH_LEN 64  /* lowercase hex SHA-256 */
+#define SECRET_HASH_LEN	 64 /* lowercase hex SHA-256 */
 #define SECRET_SHORT_LEN 8  /* first 8 hex digits of the hash: what logs may show */
 
 /* Fills out (SECRET_TOKEN_LEN + 1 bytes) with a new token from RAND_bytes. Returns 0 or -1. Any thread. */
@@ -36,7 +36,7 @@ int secret_equal(const void *a, const void *b, size_t n);
 /* Constant-time equality of two NUL-terminated strings (lengths compared first). Returns 1 when equal. */
 int secret_str_equal(const char *a, const char *b);
 
-#define PASSWORD_HASH_MAX 160
+#define PASSWORD_HASH_MAX   160
 #define PASSWORD_ITERATIONS 600000
 
 /* PBKDF2-HMAC-SHA256 with a 16-byte random salt and PASSWORD_ITERATIONS iterations, encoded as

@@ -342,8 +342,11 @@ static void moved_file_refuses_commits(void **state)
 	assert_int_equal(db_health(db), STORE_OK);
 	assert_int_equal(rename(path, moved), 0);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db),
+				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				      "VALUES ('X', 'ngo', 0, 0)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	assert_int_equal(db_commit(db), STORE_GONE);
 	assert_int_equal(db_health(db), STORE_GONE);
 	assert_int_equal(db_begin(db), STORE_GONE);
@@ -369,8 +372,11 @@ static void checkpoint_waits_for_no_reader(void **state)
 	assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM organisations", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db),
+				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				      "VALUES ('X', 'ngo', 0, 0)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_int_equal(db_commits(db), commits + 1);
 	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_BUSY);
@@ -386,14 +392,14 @@ static void checkpoint_waits_for_no_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(migrates_from_every_older_version),
-		cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
-		cmocka_unit_test(refuses_newer_and_unmigrated_databases),
-		cmocka_unit_test(binds_and_results),
-		cmocka_unit_test(busy_database_maps_to_store_busy),
-		cmocka_unit_test(backup_is_consistent),
-		cmocka_unit_test(moved_file_refuses_commits),
-		cmocka_unit_test(checkpoint_waits_for_no_reader),
+	    cmocka_unit_test(migrates_from_every_older_version),
+	    cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
+	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
+	    cmocka_unit_test(binds_and_results),
+	    cmocka_unit_test(busy_database_maps_to_store_busy),
+	    cmocka_unit_test(backup_is_consistent),
+	    cmocka_unit_test(moved_file_refuses_commits),
+	    cmocka_unit_test(checkpoint_waits_for_no_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,7 +51,7 @@ static void docs_check_route(void *vctx, enum http_method m, const char *pattern
 
 static void every_route_is_documented(void **state)
 {
-	struct docs_ctx ctx = { 0 };
+	struct docs_ctx ctx = {0};
 
 	(void)state;
 	ctx.text = docs_read(MAJLIS_SOURCE_DIR "/docs/api.md");
@@ -65,7 +65,7 @@ static void every_route_is_documented(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_route_is_documented),
+	    cmocka_unit_test(every_route_is_documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

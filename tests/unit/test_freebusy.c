@@ -44,13 +44,23 @@ static const struct merge_case merge_cases[] = {
     {"contained", 0, 100, {{10, 50, B}, {20, 30, B}, {25, 26, B}}, 3, {{10, 50, B}}, 1},
     {"duplicates", 0, 100, {{10, 20, B}, {10, 20, B}}, 2, {{10, 20, B}}, 1},
     {"tentative alone", 0, 100, {{10, 20, T}, {15, 25, T}}, 2, {{10, 25, T}}, 1},
-    {"busy wins over tentative", 0, 100, {{10, 30, T}, {15, 20, B}}, 2,
-     {{10, 15, T}, {15, 20, B}, {20, 30, T}}, 3},
+    {"busy wins over tentative",
+     0,
+     100,
+     {{10, 30, T}, {15, 20, B}},
+     2,
+     {{10, 15, T}, {15, 20, B}, {20, 30, T}},
+     3},
     {"tentative under busy vanishes", 0, 100, {{10, 40, B}, {15, 20, T}}, 2, {{10, 40, B}}, 1},
     {"tentative then busy touching", 0, 100, {{10, 20, T}, {20, 30, B}}, 2, {{10, 20, T}, {20, 30, B}}, 2},
     {"tentative sticks out", 0, 100, {{10, 20, B}, {15, 30, T}}, 2, {{10, 20, B}, {20, 30, T}}, 2},
-    {"more periods out than in", 0, 100, {{0, 100, T}, {20, 30, B}, {60, 70, B}}, 3,
-     {{0, 20, T}, {20, 30, B}, {30, 60, T}, {60, 70, B}, {70, 100, T}}, 5},
+    {"more periods out than in",
+     0,
+     100,
+     {{0, 100, T}, {20, 30, B}, {60, 70, B}},
+     3,
+     {{0, 20, T}, {20, 30, B}, {30, 60, T}, {60, 70, B}, {70, 100, T}},
+     5},
     {"clipped at both ends", 10, 50, {{0, 20, B}, {40, 60, T}}, 2, {{10, 20, B}, {40, 50, T}}, 2},
     {"outside the range", 10, 50, {{0, 10, B}, {50, 60, B}, {60, 70, T}}, 3, {{0}}, 0},
     {"empty and inverted periods", 0, 100, {{10, 10, B}, {30, 20, B}, {40, 45, T}}, 3, {{40, 45, T}}, 1},
@@ -183,18 +193,19 @@ static void add_token(struct db *db, int64_t id, const char *token, const char *
 }
 
 /* Session times: day d (from 2026-10-15) hour h UTC, lasting len hours. */
-#define DAY0 1792022400LL /* 2026-10-15T00:00:00Z */
-#define AT(d, h) (DAY0 + (d) * 86400LL + (h) * 3600LL)
+#define DAY0	 1792022400LL /* 2026-10-15T00:00:00Z */
+#define AT(d, h) (DAY0 + (d)*86400LL + (h)*3600LL)
 
 static void add_session(struct db *db, int64_t event, int64_t start, int64_t end, int64_t facilitator)
 {
 	char sql[512];
 
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, "
-		 "start_offset, end_offset, facilitator_id, created_at, updated_at) VALUES (%lld, "
-		 "'2026-10-15T10:00:00', '2026-10-15T12:00:00', 'Africa/Casablanca', %lld, %lld, 0, 0, %s, 0, 0)",
-		 (long long)event, (long long)start, (long long)end, facilitator ? "1" : "NULL");
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, "
+	    "start_offset, end_offset, facilitator_id, created_at, updated_at) VALUES (%lld, "
+	    "'2026-10-15T10:00:00', '2026-10-15T12:00:00', 'Africa/Casablanca', %lld, %lld, 0, 0, %s, 0, 0)",
+	    (long long)event, (long long)start, (long long)end, facilitator ? "1" : "NULL");
 	exec_sql(db, sql);
 }
 
@@ -213,33 +224,34 @@ static int fixture_setup(void **state)
 	config_defaults(&fx->cfg);
 	snprintf(fx->cfg.calendar_domain, sizeof(fx->cfg.calendar_domain), "majlis.test");
 	fx->now = AT(-1, 12); /* 2026-10-14T12:00Z: "today" is the 14th in Casablanca (UTC+0 then) */
-	exec_sql(fx->db,
-		 "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-		 "(1, 'Org', 'ngo', 0, 0), (2, 'Other', 'ngo', 0, 0);"
-		 "INSERT INTO people (id, org_id, name, email, created_at, updated_at) VALUES "
-		 "(1, 1, 'Secret Name', 'secret@example.org', 0, 0), (2, 1, 'Gone', NULL, 0, 0);"
-		 "UPDATE people SET erased_at = 5 WHERE id = 2;"
-		 "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, status, created_at, "
-		 "updated_at) VALUES "
-		 "(1, 'training', 'Confirmed title', 1, 10, 'public', 'scheduled', 0, 0),"
-		 "(2, 'workshop', 'Pending title', 1, 10, 'internal', 'scheduled', 0, 0),"
-		 "(3, 'workshop', 'Cancelled title', 1, 10, 'public', 'cancelled', 0, 0),"
-		 "(4, 'concertation', 'Postponed title', 1, 10, 'public', 'postponed', 0, 0),"
-		 "(5, 'concertation', 'Partner title', 2, 10, 'invited', 'scheduled', 0, 0),"
-		 "(6, 'training', 'Unrelated', 2, 10, 'public', 'scheduled', 0, 0);"
-		 "INSERT INTO event_partners (event_id, org_id) VALUES (5, 1);"
-		 "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
-		 "VALUES (1, 1, 'confirmed', 'h1', 0, 0), (2, 1, 'pending', 'h2', 0, 0), "
-		 "(3, 1, 'confirmed', 'h3', 0, 0), (6, 1, 'cancelled', 'h6', 0, 0);"
-		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', "
-		 "1790000000);");
-	add_session(fx->db, 1, AT(1, 9), AT(1, 12), 0);	 /* busy */
-	add_session(fx->db, 1, AT(1, 12), AT(1, 14), 0); /* back to back: merged */
-	add_session(fx->db, 2, AT(1, 13), AT(1, 16), 0); /* pending: tentative past the busy end */
-	add_session(fx->db, 3, AT(2, 9), AT(2, 12), 0);	 /* cancelled: never busy */
-	add_session(fx->db, 4, AT(3, 9), AT(3, 12), 1);	 /* postponed, facilitated: tentative */
-	add_session(fx->db, 5, AT(4, 9), AT(4, 12), 0);	 /* partner event: busy for org 1 */
-	add_session(fx->db, 6, AT(5, 9), AT(5, 12), 0);	 /* cancelled registration: not busy */
+	exec_sql(
+	    fx->db,
+	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
+	    "(1, 'Org', 'ngo', 0, 0), (2, 'Other', 'ngo', 0, 0);"
+	    "INSERT INTO people (id, org_id, name, email, created_at, updated_at) VALUES "
+	    "(1, 1, 'Secret Name', 'secret@example.org', 0, 0), (2, 1, 'Gone', NULL, 0, 0);"
+	    "UPDATE people SET erased_at = 5 WHERE id = 2;"
+	    "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, status, created_at, "
+	    "updated_at) VALUES "
+	    "(1, 'training', 'Confirmed title', 1, 10, 'public', 'scheduled', 0, 0),"
+	    "(2, 'workshop', 'Pending title', 1, 10, 'internal', 'scheduled', 0, 0),"
+	    "(3, 'workshop', 'Cancelled title', 1, 10, 'public', 'cancelled', 0, 0),"
+	    "(4, 'concertation', 'Postponed title', 1, 10, 'public', 'postponed', 0, 0),"
+	    "(5, 'concertation', 'Partner title', 2, 10, 'invited', 'scheduled', 0, 0),"
+	    "(6, 'training', 'Unrelated', 2, 10, 'public', 'scheduled', 0, 0);"
+	    "INSERT INTO event_partners (event_id, org_id) VALUES (5, 1);"
+	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
+	    "VALUES (1, 1, 'confirmed', 'h1', 0, 0), (2, 1, 'pending', 'h2', 0, 0), "
+	    "(3, 1, 'confirmed', 'h3', 0, 0), (6, 1, 'cancelled', 'h6', 0, 0);"
+	    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', "
+	    "1790000000);");
+	add_session(fx->db, 1, AT(1, 9), AT(1, 12), 0);	  /* busy */
+	add_session(fx->db, 1, AT(1, 12), AT(1, 14), 0);  /* back to back: merged */
+	add_session(fx->db, 2, AT(1, 13), AT(1, 16), 0);  /* pending: tentative past the busy end */
+	add_session(fx->db, 3, AT(2, 9), AT(2, 12), 0);	  /* cancelled: never busy */
+	add_session(fx->db, 4, AT(3, 9), AT(3, 12), 1);	  /* postponed, facilitated: tentative */
+	add_session(fx->db, 5, AT(4, 9), AT(4, 12), 0);	  /* partner event: busy for org 1 */
+	add_session(fx->db, 6, AT(5, 9), AT(5, 12), 0);	  /* cancelled registration: not busy */
 	add_session(fx->db, 1, AT(90, 9), AT(90, 12), 0); /* beyond the default 60 days */
 	add_token(fx->db, 1, "orgtoken", "organisation", 1, false);
 	add_token(fx->db, 2, "persontoken", "person", 1, false);
@@ -386,18 +398,21 @@ static void test_domain_validators_stable(void **state)
 	char sql[256];
 
 	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now, &a, &e), 0);
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 60, &b, &e), 0);
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 60, &b, &e),
+			 0);
 	/* same day, nothing changed: same bytes, same validators */
 	assert_string_equal(a.etag, b.etag);
 	assert_int_equal(a.last_modified, b.last_modified);
 	freebusy_answer_free(&b);
 	/* a change recorded now (as every write records its own time) */
-	snprintf(sql, sizeof(sql),
-		 "UPDATE events SET status = 'cancelled' WHERE id = 5;"
-		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', %lld);",
-		 (long long)fx->now + 100);
+	snprintf(
+	    sql, sizeof(sql),
+	    "UPDATE events SET status = 'cancelled' WHERE id = 5;"
+	    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', %lld);",
+	    (long long)fx->now + 100);
 	exec_sql(fx->db, sql);
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 120, &b, &e), 0);
+	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 120, &b, &e),
+			 0);
 	assert_string_not_equal(a.etag, b.etag);
 	assert_null(strstr(b.body.data, "20261019T09"));
 	assert_true(b.last_modified > a.last_modified);

@@ -1,5 +1,6 @@
 /* test_memfile: a memfile holds exactly its bytes after zeroed headroom, cannot be changed through its file
- * descriptor in any way, can be sent with sendfile(), and survives being freed while its bytes are in flight. */
+ * descriptor in any way, can be sent with sendfile(), and survives being freed while its bytes are in flight.
+ */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,10 +126,10 @@ static void test_in_flight_after_free(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout),
-		cmocka_unit_test(test_sealed),
-		cmocka_unit_test(test_empty_data),
-		cmocka_unit_test(test_in_flight_after_free),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_sealed),
+	    cmocka_unit_test(test_empty_data),
+	    cmocka_unit_test(test_in_flight_after_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

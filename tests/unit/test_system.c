@@ -14,8 +14,8 @@
 #include "domain/system.h"
 #include "store/db.h"
 
-#define NOW 1800000000LL
-#define IDLE 1800
+#define NOW	 1800000000LL
+#define IDLE	 1800
 #define ABSOLUTE 43200
 
 static int64_t count(struct db *db, const char *sql)
@@ -45,8 +45,9 @@ static void housekeeping_deletes_only_what_expired(void **state)
 	snprintf(path, sizeof(path), "/tmp/test_system_%d.db", (int)getpid());
 	unlink(path);
 	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
-	exec(db, "INSERT INTO accounts (id, email, display_name, password_hash, role, created_at, updated_at) "
-		 "VALUES (1, 'a@example.org', 'A', 'x', 'admin', 0, 0)");
+	exec(db,
+	     "INSERT INTO accounts (id, email, display_name, password_hash, role, created_at, updated_at) "
+	     "VALUES (1, 'a@example.org', 'A', 'x', 'admin', 0, 0)");
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) VALUES "
 		 "('fresh', 1, 'c', %lld, %lld), ('idle', 1, 'c', %lld, %lld), ('old', 1, 'c', %lld, %lld);"
@@ -56,21 +57,27 @@ static void housekeeping_deletes_only_what_expired(void **state)
 		 "('open', 3, %lld), ('over', 5, %lld);"
 		 "INSERT INTO outbox (kind, payload, created_at, not_before, sent_at, failed_at) VALUES "
 		 "('pending', '{\"link_sealed\":\"x\"}', %lld, 0, NULL, NULL), "
-		 "('pending.old', '{\"link_sealed\":\"x\"}', %lld, 0, NULL, NULL), ('sent.recent', '{}', 0, 0, %lld, NULL), "
+		 "('pending.old', '{\"link_sealed\":\"x\"}', %lld, 0, NULL, NULL), ('sent.recent', '{}', 0, "
+		 "0, %lld, NULL), "
 		 "('sent.old', '{}', 0, 0, %lld, NULL), ('failed.old', '{}', 0, 0, NULL, %lld);",
-		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10,
-		 NOW - 3600, NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 60, NOW - OUTBOX_MAX_AGE_S - 1, NOW - 86400,
+		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10, NOW - 3600,
+		 NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 60, NOW - OUTBOX_MAX_AGE_S - 1, NOW - 86400,
 		 NOW - SYSTEM_OUTBOX_KEEP_S - 1, NOW - SYSTEM_OUTBOX_KEEP_S - 1);
 	exec(db, sql);
 
 	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 7);
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"), 3);
+	assert_int_equal(
+	    count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"),
+	    3);
 	assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 3);
 	/* still unsent after OUTBOX_MAX_AGE_S: given up, its sealed link gone; a recent one waits */
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending.old' AND failed_at IS NOT NULL "
-				   "AND json_extract(payload, '$.link_sealed') IS NULL"), 1);
+	assert_int_equal(
+	    count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending.old' AND failed_at IS NOT NULL "
+		      "AND json_extract(payload, '$.link_sealed') IS NULL"),
+	    1);
 	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending' AND failed_at IS NULL "
-				   "AND json_extract(payload, '$.link_sealed') = 'x'"), 1);
+				   "AND json_extract(payload, '$.link_sealed') = 'x'"),
+			 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions"), 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
@@ -88,7 +95,7 @@ static void housekeeping_deletes_only_what_expired(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(housekeeping_deletes_only_what_expired),
+	    cmocka_unit_test(housekeeping_deletes_only_what_expired),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

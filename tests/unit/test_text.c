@@ -494,7 +494,9 @@ static void test_is_clean(void **state)
 		}
 	}
 	/* a reversed name as it would be spoofed on a list */
-	assert_false(text_is_clean("\xe2\x80\xae" "Amina Tazi", TEXT_NAME, &bad));
+	assert_false(text_is_clean("\xe2\x80\xae"
+				   "Amina Tazi",
+				   TEXT_NAME, &bad));
 	assert_int_equal(bad, 0x202e);
 	assert_true(text_is_clean("\xd8\xa3\xd9\x85\xd9\x8a\xd9\x86\xd8\xa9 \xd8\xaa\xd8\xa7\xd8\xb2\xd9\x8a",
 				  TEXT_NAME, NULL));

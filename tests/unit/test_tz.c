@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#define CASA TZ_DEFAULT_ZONE
-#define PARIS "Europe/Paris"
-#define H 3600
+#define CASA	     TZ_DEFAULT_ZONE
+#define PARIS	     "Europe/Paris"
+#define H	     3600
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Seconds since the epoch for "YYYY-MM-DDTHH:MM:SSZ", through the C library (independent of tz.c). */
@@ -44,76 +44,76 @@ struct local_case {
 };
 
 static const struct local_case local_cases[] = {
-	/* the four verified Casablanca instants */
-	{ CASA, "2026-01-15T10:00", TZ_NO_OFFSET, TZ_OK, "2026-01-15T09:00:00Z", H },
-	{ CASA, "2026-03-01T10:00", TZ_NO_OFFSET, TZ_OK, "2026-03-01T10:00:00Z", 0 },
-	{ CASA, "2026-06-10T10:00", TZ_NO_OFFSET, TZ_OK, "2026-06-10T09:00:00Z", H },
-	{ CASA, "2026-10-15T10:00", TZ_NO_OFFSET, TZ_OK, "2026-10-15T10:00:00Z", 0 },
-	{ CASA, "2026-06-10T10:00:30", TZ_NO_OFFSET, TZ_OK, "2026-06-10T09:00:30Z", H },
-	/* a hint that agrees with the single occurrence, and one that does not */
-	{ CASA, "2026-01-15T10:00", H, TZ_OK, "2026-01-15T09:00:00Z", H },
-	{ CASA, "2026-01-15T10:00", 0, TZ_BAD_OFFSET, NULL, 0 },
-	/* 2026-03-22: 02:00 -> 03:00 */
-	{ CASA, "2026-03-22T02:30", TZ_NO_OFFSET, TZ_GAP, NULL, 0 },
-	{ CASA, "2026-03-22T02:00", TZ_NO_OFFSET, TZ_GAP, NULL, 0 },
-	{ CASA, "2026-03-22T02:59:59", TZ_NO_OFFSET, TZ_GAP, NULL, 0 },
-	{ CASA, "2026-03-22T02:30", 0, TZ_GAP, NULL, 0 },
-	{ CASA, "2026-03-22T02:30", H, TZ_GAP, NULL, 0 },
-	{ CASA, "2026-03-22T01:59:59", TZ_NO_OFFSET, TZ_OK, "2026-03-22T01:59:59Z", 0 },
-	{ CASA, "2026-03-22T03:00", TZ_NO_OFFSET, TZ_OK, "2026-03-22T02:00:00Z", H },
-	/* 2026-02-15 (Ramadan): 03:00 -> 02:00, so 02:xx occurs twice */
-	{ CASA, "2026-02-15T02:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0 },
-	{ CASA, "2026-02-15T02:30", H, TZ_OK, "2026-02-15T01:30:00Z", H },
-	{ CASA, "2026-02-15T02:30", 0, TZ_OK, "2026-02-15T02:30:00Z", 0 },
-	{ CASA, "2026-02-15T03:00", TZ_NO_OFFSET, TZ_OK, "2026-02-15T03:00:00Z", 0 },
-	/* 2026-09-20: 02:00 -> 01:00 for good (UTC+0 from then on) */
-	{ CASA, "2026-09-20T01:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0 },
-	{ CASA, "2026-09-20T01:30", H, TZ_OK, "2026-09-20T00:30:00Z", H },
-	{ CASA, "2026-09-20T01:30", 0, TZ_OK, "2026-09-20T01:30:00Z", 0 },
-	{ CASA, "2026-09-20T01:30", 5 * H, TZ_BAD_OFFSET, NULL, 0 },
-	{ CASA, "2026-09-20T00:59:59", TZ_NO_OFFSET, TZ_OK, "2026-09-19T23:59:59Z", H },
-	{ CASA, "2026-09-20T02:00", TZ_NO_OFFSET, TZ_OK, "2026-09-20T02:00:00Z", 0 },
-	{ CASA, "2027-06-10T10:00", TZ_NO_OFFSET, TZ_OK, "2027-06-10T10:00:00Z", 0 },
-	{ CASA, "2028-02-29T10:00", TZ_NO_OFFSET, TZ_OK, "2028-02-29T10:00:00Z", 0 },
-	/* Paris: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00 */
-	{ PARIS, "2026-07-14T12:00", TZ_NO_OFFSET, TZ_OK, "2026-07-14T10:00:00Z", 2 * H },
-	{ PARIS, "2026-12-25T12:00", TZ_NO_OFFSET, TZ_OK, "2026-12-25T11:00:00Z", H },
-	{ PARIS, "2026-03-29T02:30", TZ_NO_OFFSET, TZ_GAP, NULL, 0 },
-	{ PARIS, "2026-03-29T03:00", TZ_NO_OFFSET, TZ_OK, "2026-03-29T01:00:00Z", 2 * H },
-	{ PARIS, "2026-10-25T02:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0 },
-	{ PARIS, "2026-10-25T02:30", 2 * H, TZ_OK, "2026-10-25T00:30:00Z", 2 * H },
-	{ PARIS, "2026-10-25T02:30", H, TZ_OK, "2026-10-25T01:30:00Z", H },
-	{ PARIS, "2026-10-25T02:30", 0, TZ_BAD_OFFSET, NULL, 0 },
-	/* UTC and a whole-zone offset of the other sign */
-	{ "UTC", "2026-01-01T00:00", TZ_NO_OFFSET, TZ_OK, "2026-01-01T00:00:00Z", 0 },
-	{ "Etc/UTC", "2026-07-01T12:34:56", TZ_NO_OFFSET, TZ_OK, "2026-07-01T12:34:56Z", 0 },
-	{ "America/St_Johns", "2026-01-10T12:00", TZ_NO_OFFSET, TZ_OK, "2026-01-10T15:30:00Z", -(3 * H + 1800) },
-	/* bad zones */
-	{ "Mars/Olympus", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0 },
-	{ "../etc/passwd", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0 },
-	{ "", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0 },
-	{ "Morocco Standard Time", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0 },
-	{ NULL, "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0 },
-	/* bad times */
-	{ CASA, "2026-13-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-02-29T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T24:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01 10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-04-31T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-00-10T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-00T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "0000-01-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T10:60", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T10:00:60", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-1-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01t10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T10:00Z", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T10:00:", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T10:00:00.5", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "2026-01-01T1a:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "+026-01-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, "", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
-	{ CASA, NULL, TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0 },
+    /* the four verified Casablanca instants */
+    {CASA, "2026-01-15T10:00", TZ_NO_OFFSET, TZ_OK, "2026-01-15T09:00:00Z", H},
+    {CASA, "2026-03-01T10:00", TZ_NO_OFFSET, TZ_OK, "2026-03-01T10:00:00Z", 0},
+    {CASA, "2026-06-10T10:00", TZ_NO_OFFSET, TZ_OK, "2026-06-10T09:00:00Z", H},
+    {CASA, "2026-10-15T10:00", TZ_NO_OFFSET, TZ_OK, "2026-10-15T10:00:00Z", 0},
+    {CASA, "2026-06-10T10:00:30", TZ_NO_OFFSET, TZ_OK, "2026-06-10T09:00:30Z", H},
+    /* a hint that agrees with the single occurrence, and one that does not */
+    {CASA, "2026-01-15T10:00", H, TZ_OK, "2026-01-15T09:00:00Z", H},
+    {CASA, "2026-01-15T10:00", 0, TZ_BAD_OFFSET, NULL, 0},
+    /* 2026-03-22: 02:00 -> 03:00 */
+    {CASA, "2026-03-22T02:30", TZ_NO_OFFSET, TZ_GAP, NULL, 0},
+    {CASA, "2026-03-22T02:00", TZ_NO_OFFSET, TZ_GAP, NULL, 0},
+    {CASA, "2026-03-22T02:59:59", TZ_NO_OFFSET, TZ_GAP, NULL, 0},
+    {CASA, "2026-03-22T02:30", 0, TZ_GAP, NULL, 0},
+    {CASA, "2026-03-22T02:30", H, TZ_GAP, NULL, 0},
+    {CASA, "2026-03-22T01:59:59", TZ_NO_OFFSET, TZ_OK, "2026-03-22T01:59:59Z", 0},
+    {CASA, "2026-03-22T03:00", TZ_NO_OFFSET, TZ_OK, "2026-03-22T02:00:00Z", H},
+    /* 2026-02-15 (Ramadan): 03:00 -> 02:00, so 02:xx occurs twice */
+    {CASA, "2026-02-15T02:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0},
+    {CASA, "2026-02-15T02:30", H, TZ_OK, "2026-02-15T01:30:00Z", H},
+    {CASA, "2026-02-15T02:30", 0, TZ_OK, "2026-02-15T02:30:00Z", 0},
+    {CASA, "2026-02-15T03:00", TZ_NO_OFFSET, TZ_OK, "2026-02-15T03:00:00Z", 0},
+    /* 2026-09-20: 02:00 -> 01:00 for good (UTC+0 from then on) */
+    {CASA, "2026-09-20T01:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0},
+    {CASA, "2026-09-20T01:30", H, TZ_OK, "2026-09-20T00:30:00Z", H},
+    {CASA, "2026-09-20T01:30", 0, TZ_OK, "2026-09-20T01:30:00Z", 0},
+    {CASA, "2026-09-20T01:30", 5 * H, TZ_BAD_OFFSET, NULL, 0},
+    {CASA, "2026-09-20T00:59:59", TZ_NO_OFFSET, TZ_OK, "2026-09-19T23:59:59Z", H},
+    {CASA, "2026-09-20T02:00", TZ_NO_OFFSET, TZ_OK, "2026-09-20T02:00:00Z", 0},
+    {CASA, "2027-06-10T10:00", TZ_NO_OFFSET, TZ_OK, "2027-06-10T10:00:00Z", 0},
+    {CASA, "2028-02-29T10:00", TZ_NO_OFFSET, TZ_OK, "2028-02-29T10:00:00Z", 0},
+    /* Paris: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00 */
+    {PARIS, "2026-07-14T12:00", TZ_NO_OFFSET, TZ_OK, "2026-07-14T10:00:00Z", 2 * H},
+    {PARIS, "2026-12-25T12:00", TZ_NO_OFFSET, TZ_OK, "2026-12-25T11:00:00Z", H},
+    {PARIS, "2026-03-29T02:30", TZ_NO_OFFSET, TZ_GAP, NULL, 0},
+    {PARIS, "2026-03-29T03:00", TZ_NO_OFFSET, TZ_OK, "2026-03-29T01:00:00Z", 2 * H},
+    {PARIS, "2026-10-25T02:30", TZ_NO_OFFSET, TZ_AMBIGUOUS, NULL, 0},
+    {PARIS, "2026-10-25T02:30", 2 * H, TZ_OK, "2026-10-25T00:30:00Z", 2 * H},
+    {PARIS, "2026-10-25T02:30", H, TZ_OK, "2026-10-25T01:30:00Z", H},
+    {PARIS, "2026-10-25T02:30", 0, TZ_BAD_OFFSET, NULL, 0},
+    /* UTC and a whole-zone offset of the other sign */
+    {"UTC", "2026-01-01T00:00", TZ_NO_OFFSET, TZ_OK, "2026-01-01T00:00:00Z", 0},
+    {"Etc/UTC", "2026-07-01T12:34:56", TZ_NO_OFFSET, TZ_OK, "2026-07-01T12:34:56Z", 0},
+    {"America/St_Johns", "2026-01-10T12:00", TZ_NO_OFFSET, TZ_OK, "2026-01-10T15:30:00Z", -(3 * H + 1800)},
+    /* bad zones */
+    {"Mars/Olympus", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0},
+    {"../etc/passwd", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0},
+    {"", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0},
+    {"Morocco Standard Time", "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0},
+    {NULL, "2026-01-15T10:00", TZ_NO_OFFSET, TZ_BAD_ZONE, NULL, 0},
+    /* bad times */
+    {CASA, "2026-13-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-02-29T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T24:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01 10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-04-31T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-00-10T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-00T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "0000-01-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T10:60", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T10:00:60", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-1-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01t10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T10:00Z", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T10:00:", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T10:00:00.5", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "2026-01-01T1a:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "+026-01-01T10:00", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, "", TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
+    {CASA, NULL, TZ_NO_OFFSET, TZ_BAD_TIME, NULL, 0},
 };
 
 static void test_local_to_utc(void **state)
@@ -137,7 +137,8 @@ static void test_local_to_utc(void **state)
 			continue;
 		}
 		if (utc != utc_of(c->utc) || off != c->offset)
-			print_error("case %zu: %s %s: got %lld %d\n", i, c->zone, c->local, (long long)utc, off);
+			print_error("case %zu: %s %s: got %lld %d\n", i, c->zone, c->local, (long long)utc,
+				    off);
 		assert_int_equal(utc, utc_of(c->utc));
 		assert_int_equal(off, c->offset);
 	}
@@ -153,19 +154,19 @@ struct utc_case {
 };
 
 static const struct utc_case utc_cases[] = {
-	{ CASA, "2026-01-15T09:00:00Z", "2026-01-15T10:00:00", H, "2026-01-15T10:00:00+01:00" },
-	{ CASA, "2026-03-01T10:00:00Z", "2026-03-01T10:00:00", 0, "2026-03-01T10:00:00+00:00" },
-	{ CASA, "2026-06-10T09:00:00Z", "2026-06-10T10:00:00", H, "2026-06-10T10:00:00+01:00" },
-	{ CASA, "2026-10-15T10:00:00Z", "2026-10-15T10:00:00", 0, "2026-10-15T10:00:00+00:00" },
-	{ CASA, "2026-03-22T01:59:59Z", "2026-03-22T01:59:59", 0, "2026-03-22T01:59:59+00:00" },
-	{ CASA, "2026-03-22T02:00:00Z", "2026-03-22T03:00:00", H, "2026-03-22T03:00:00+01:00" },
-	{ CASA, "2026-09-20T00:30:00Z", "2026-09-20T01:30:00", H, "2026-09-20T01:30:00+01:00" },
-	{ CASA, "2026-09-20T01:30:00Z", "2026-09-20T01:30:00", 0, "2026-09-20T01:30:00+00:00" },
-	{ PARIS, "2026-10-25T00:30:00Z", "2026-10-25T02:30:00", 2 * H, "2026-10-25T02:30:00+02:00" },
-	{ PARIS, "2026-10-25T01:30:00Z", "2026-10-25T02:30:00", H, "2026-10-25T02:30:00+01:00" },
-	{ "UTC", "2026-12-31T23:59:59Z", "2026-12-31T23:59:59", 0, "2026-12-31T23:59:59+00:00" },
-	{ "Asia/Kolkata", "2026-01-01T00:00:00Z", "2026-01-01T05:30:00", 5 * H + 1800,
-	  "2026-01-01T05:30:00+05:30" },
+    {CASA, "2026-01-15T09:00:00Z", "2026-01-15T10:00:00", H, "2026-01-15T10:00:00+01:00"},
+    {CASA, "2026-03-01T10:00:00Z", "2026-03-01T10:00:00", 0, "2026-03-01T10:00:00+00:00"},
+    {CASA, "2026-06-10T09:00:00Z", "2026-06-10T10:00:00", H, "2026-06-10T10:00:00+01:00"},
+    {CASA, "2026-10-15T10:00:00Z", "2026-10-15T10:00:00", 0, "2026-10-15T10:00:00+00:00"},
+    {CASA, "2026-03-22T01:59:59Z", "2026-03-22T01:59:59", 0, "2026-03-22T01:59:59+00:00"},
+    {CASA, "2026-03-22T02:00:00Z", "2026-03-22T03:00:00", H, "2026-03-22T03:00:00+01:00"},
+    {CASA, "2026-09-20T00:30:00Z", "2026-09-20T01:30:00", H, "2026-09-20T01:30:00+01:00"},
+    {CASA, "2026-09-20T01:30:00Z", "2026-09-20T01:30:00", 0, "2026-09-20T01:30:00+00:00"},
+    {PARIS, "2026-10-25T00:30:00Z", "2026-10-25T02:30:00", 2 * H, "2026-10-25T02:30:00+02:00"},
+    {PARIS, "2026-10-25T01:30:00Z", "2026-10-25T02:30:00", H, "2026-10-25T02:30:00+01:00"},
+    {"UTC", "2026-12-31T23:59:59Z", "2026-12-31T23:59:59", 0, "2026-12-31T23:59:59+00:00"},
+    {"Asia/Kolkata", "2026-01-01T00:00:00Z", "2026-01-01T05:30:00", 5 * H + 1800,
+     "2026-01-01T05:30:00+05:30"},
 };
 
 static void test_utc_to_local(void **state)
@@ -197,8 +198,8 @@ static void test_utc_to_local(void **state)
  * one unless the wall time occurs twice. Folds must appear exactly where the zone sets clocks back. */
 static void test_round_trip_year(void **state)
 {
-	static const char *const zones[] = { CASA, PARIS, "UTC" };
-	static const int folds[] = { 2, 1, 0 }; /* times each zone sets its clocks back by an hour in 2026 */
+	static const char *const zones[] = {CASA, PARIS, "UTC"};
+	static const int folds[] = {2, 1, 0}; /* times each zone sets its clocks back by an hour in 2026 */
 	int64_t from = utc_of("2026-01-01T00:00:00Z"), to = utc_of("2027-01-01T00:00:00Z"), t, back;
 	char local[TZ_LOCAL_LEN];
 	int32_t off, off2;
@@ -230,13 +231,30 @@ static void test_round_trip_year(void **state)
 
 static void test_zone_valid(void **state)
 {
-	static const char *const good[] = { CASA, PARIS, "UTC", "Etc/UTC", "America/Argentina/Buenos_Aires",
-					    "Etc/GMT+5", "America/Port-au-Prince" };
-	static const char *const bad[] = { "Mars/Olympus", "../etc/passwd", "", "Morocco Standard Time",
-					   "/usr/share/zoneinfo/UTC", "/UTC", "Africa/", "Africa//Casablanca",
-					   "Africa/../Africa/Casablanca", "africa/casablanca", "zone.tab",
-					   "Africa/Casablanca\n", "Europe/Paris;rm", "localtime", "right/UTC",
-					   "Africa", NULL };
+	static const char *const good[] = {CASA,
+					   PARIS,
+					   "UTC",
+					   "Etc/UTC",
+					   "America/Argentina/Buenos_Aires",
+					   "Etc/GMT+5",
+					   "America/Port-au-Prince"};
+	static const char *const bad[] = {"Mars/Olympus",
+					  "../etc/passwd",
+					  "",
+					  "Morocco Standard Time",
+					  "/usr/share/zoneinfo/UTC",
+					  "/UTC",
+					  "Africa/",
+					  "Africa//Casablanca",
+					  "Africa/../Africa/Casablanca",
+					  "africa/casablanca",
+					  "zone.tab",
+					  "Africa/Casablanca\n",
+					  "Europe/Paris;rm",
+					  "localtime",
+					  "right/UTC",
+					  "Africa",
+					  NULL};
 	char longname[80];
 	size_t i;
 
@@ -262,9 +280,15 @@ static void test_format_offset(void **state)
 		int32_t offset;
 		const char *text;
 	} cases[] = {
-		{ 0, "+00:00" },	  { H, "+01:00" },	    { 2 * H, "+02:00" },
-		{ -(3 * H + 1800), "-03:30" }, { 5 * H + 1800, "+05:30" }, { 5 * H + 2700, "+05:45" },
-		{ -10 * H, "-10:00" },	  { 14 * H, "+14:00" },	    { -1820, "-00:30" },
+	    {0, "+00:00"},
+	    {H, "+01:00"},
+	    {2 * H, "+02:00"},
+	    {-(3 * H + 1800), "-03:30"},
+	    {5 * H + 1800, "+05:30"},
+	    {5 * H + 2700, "+05:45"},
+	    {-10 * H, "-10:00"},
+	    {14 * H, "+14:00"},
+	    {-1820, "-00:30"},
 	};
 	char out[TZ_OFFSET_LEN];
 	size_t i;
@@ -285,13 +309,30 @@ static void test_parse_offset(void **state)
 		int rc;
 		int32_t offset;
 	} cases[] = {
-		{ "+01:00", 0, H },	   { "+0100", 0, H },	      { "Z", 0, 0 },	  { "z", 0, 0 },
-		{ "+00:00", 0, 0 },	   { "-00:00", 0, 0 },	      { "-03:30", 0, -(3 * H + 1800) },
-		{ "+05:45", 0, 5 * H + 2700 }, { "-1000", 0, -10 * H }, { "+14:00", 0, 14 * H },
-		{ "", -1, 0 },		   { "01:00", -1, 0 },	      { "+1:00", -1, 0 }, { "+01:0", -1, 0 },
-		{ "+01:00:00", -1, 0 },	   { "+24:00", -1, 0 },	      { "+01:60", -1, 0 }, { "ZZ", -1, 0 },
-		{ "+01-00", -1, 0 },	   { "+01:00 ", -1, 0 },      { " +01:00", -1, 0 }, { "+0a:00", -1, 0 },
-		{ "UTC", -1, 0 },	   { "+010", -1, 0 },
+	    {"+01:00", 0, H},
+	    {"+0100", 0, H},
+	    {"Z", 0, 0},
+	    {"z", 0, 0},
+	    {"+00:00", 0, 0},
+	    {"-00:00", 0, 0},
+	    {"-03:30", 0, -(3 * H + 1800)},
+	    {"+05:45", 0, 5 * H + 2700},
+	    {"-1000", 0, -10 * H},
+	    {"+14:00", 0, 14 * H},
+	    {"", -1, 0},
+	    {"01:00", -1, 0},
+	    {"+1:00", -1, 0},
+	    {"+01:0", -1, 0},
+	    {"+01:00:00", -1, 0},
+	    {"+24:00", -1, 0},
+	    {"+01:60", -1, 0},
+	    {"ZZ", -1, 0},
+	    {"+01-00", -1, 0},
+	    {"+01:00 ", -1, 0},
+	    {" +01:00", -1, 0},
+	    {"+0a:00", -1, 0},
+	    {"UTC", -1, 0},
+	    {"+010", -1, 0},
 	};
 	int32_t off;
 	size_t i;
@@ -316,21 +357,21 @@ static void test_crosses_change(void **state)
 		const char *to;
 		bool crosses;
 	} cases[] = {
-		{ CASA, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", true },	/* spans 2026-03-22 */
-		{ CASA, "2026-10-01T00:00:00Z", "2026-12-31T23:59:59Z", false }, /* after the last change */
-		{ CASA, "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", false },
-		{ CASA, "2026-02-01T00:00:00Z", "2026-05-01T00:00:00Z", true },	/* +01 -> +00 -> +01 again */
-		{ CASA, "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", true },
-		{ CASA, "2026-03-22T00:00:00Z", "2026-03-22T02:00:00Z", true },	/* change at the very end */
-		{ CASA, "2026-03-22T02:00:00Z", "2026-03-22T10:00:00Z", false }, /* change at the very start */
-		{ CASA, "2026-03-22T00:00:00Z", "2026-03-22T01:59:59Z", false },
-		{ CASA, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z", false },
-		{ PARIS, "2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", true },
-		{ PARIS, "2026-04-01T00:00:00Z", "2026-10-01T00:00:00Z", false },
-		{ PARIS, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", true },
-		{ "UTC", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", false },
-		{ "Mars/Olympus", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", false },
-		{ CASA, "2026-04-01T00:00:00Z", "2026-03-01T00:00:00Z", false }, /* empty range */
+	    {CASA, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", true},  /* spans 2026-03-22 */
+	    {CASA, "2026-10-01T00:00:00Z", "2026-12-31T23:59:59Z", false}, /* after the last change */
+	    {CASA, "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", false},
+	    {CASA, "2026-02-01T00:00:00Z", "2026-05-01T00:00:00Z", true}, /* +01 -> +00 -> +01 again */
+	    {CASA, "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", true},
+	    {CASA, "2026-03-22T00:00:00Z", "2026-03-22T02:00:00Z", true},  /* change at the very end */
+	    {CASA, "2026-03-22T02:00:00Z", "2026-03-22T10:00:00Z", false}, /* change at the very start */
+	    {CASA, "2026-03-22T00:00:00Z", "2026-03-22T01:59:59Z", false},
+	    {CASA, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z", false},
+	    {PARIS, "2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", true},
+	    {PARIS, "2026-04-01T00:00:00Z", "2026-10-01T00:00:00Z", false},
+	    {PARIS, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", true},
+	    {"UTC", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", false},
+	    {"Mars/Olympus", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", false},
+	    {CASA, "2026-04-01T00:00:00Z", "2026-03-01T00:00:00Z", false}, /* empty range */
 	};
 	size_t i;
 
@@ -346,7 +387,8 @@ static void test_crosses_change(void **state)
 
 static void test_strerror(void **state)
 {
-	static const enum tz_rc rcs[] = { TZ_OK, TZ_BAD_ZONE, TZ_BAD_TIME, TZ_GAP, TZ_AMBIGUOUS, TZ_BAD_OFFSET };
+	static const enum tz_rc rcs[] = {TZ_OK,	 TZ_BAD_ZONE,  TZ_BAD_TIME,
+					 TZ_GAP, TZ_AMBIGUOUS, TZ_BAD_OFFSET};
 	size_t i, j;
 
 	(void)state;
@@ -357,7 +399,7 @@ static void test_strerror(void **state)
 			assert_string_not_equal(tz_strerror(rcs[i]), tz_strerror(rcs[j]));
 	}
 	assert_non_null(strstr(tz_strerror(TZ_GAP), "does not exist"));
-	assert_non_null(tz_strerror((enum tz_rc)-99));
+	assert_non_null(tz_strerror((enum tz_rc) - 99));
 	assert_non_null(tz_strerror((enum tz_rc)7));
 }
 
@@ -393,11 +435,11 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_local_to_utc),  cmocka_unit_test(test_utc_to_local),
-		cmocka_unit_test(test_round_trip_year), cmocka_unit_test(test_zone_valid),
-		cmocka_unit_test(test_format_offset), cmocka_unit_test(test_parse_offset),
-		cmocka_unit_test(test_crosses_change), cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_reload),    cmocka_unit_test(test_rules_current),
+	    cmocka_unit_test(test_local_to_utc),    cmocka_unit_test(test_utc_to_local),
+	    cmocka_unit_test(test_round_trip_year), cmocka_unit_test(test_zone_valid),
+	    cmocka_unit_test(test_format_offset),   cmocka_unit_test(test_parse_offset),
+	    cmocka_unit_test(test_crosses_change),  cmocka_unit_test(test_strerror),
+	    cmocka_unit_test(test_reload),	    cmocka_unit_test(test_rules_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);
