@@ -61,17 +61,6 @@ int response_header(struct response *r, const char *name, const char *value)
 	return 0;
 }
 
-static int http_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes [s, s+n) (application/x-www-form-urlencoded) into out. 0 or -1. */
 static int http_decode(const char *s, size_t n, char *out, size_t outlen)
 {
@@ -87,8 +76,8 @@ static int http_decode(const char *s, size_t n, char *out, size_t outlen)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = http_hex(s[i + 1]);
-			lo = http_hex(s[i + 2]);
+			hi = text_hex_digit(s[i + 1]);
+			lo = text_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi * 16 + lo;

@@ -649,6 +649,23 @@ static int http_head_304(const struct response *r, unsigned char **p, const unsi
 	return rc ? rc : http_head_put(p, end, "\r\n", 2);
 }
 
+/* Adds a response's own headers (r->headers) to the block being built at *p through lws. 0 or -1. */
+static int http_add_headers(struct lws *wsi, const struct response *r, unsigned char **p, unsigned char *end)
+{
+	for (int i = 0; i < r->n_headers; i++) {
+		char name[sizeof(r->headers[0].name) + 1];
+		size_t nl = strlen(r->headers[i].name);
+
+		memcpy(name, r->headers[i].name, nl);
+		memcpy(name + nl, ":", 2);
+		if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+						(const unsigned char *)r->headers[i].value,
+						(int)strlen(r->headers[i].value), p, end))
+			return -1;
+	}
+	return 0;
+}
+
 /* Builds the header block and hands it to lws, or with own set keeps it in c->head for the transport to
  * send itself just before the body (plain HTTP/1, see http_writeable). */
 static int http_write_headers(struct http_conn *c, bool own)
@@ -674,17 +691,8 @@ static int http_write_headers(struct http_conn *c, bool own)
 					       end)) {
 		return -1;
 	}
-	for (int i = 0; i < r->n_headers; i++) {
-		char name[sizeof(r->headers[0].name) + 1];
-		size_t nl = strlen(r->headers[i].name);
-
-		memcpy(name, r->headers[i].name, nl);
-		memcpy(name + nl, ":", 2);
-		if (lws_add_http_header_by_name(c->wsi, (const unsigned char *)name,
-						(const unsigned char *)r->headers[i].value,
-						(int)strlen(r->headers[i].value), &p, end))
-			return -1;
-	}
+	if (http_add_headers(c->wsi, r, &p, end))
+		return -1;
 	/* nosniff, frame and referrer policies come from lws's security best-practice option */
 	/* JSON may carry personal data: never cached, unless the handler chose its own policy */
 	if (!strcmp(r->content_type, "application/json") && !response_has_header(r, "Cache-Control") &&
@@ -888,17 +896,8 @@ int transport_http_answer_now(struct lws *wsi, const struct response *r)
 
 	if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, len, &p, end))
 		return -1;
-	for (int i = 0; i < r->n_headers; i++) {
-		char name[sizeof(r->headers[0].name) + 1];
-		size_t nl = strlen(r->headers[i].name);
-
-		memcpy(name, r->headers[i].name, nl);
-		memcpy(name + nl, ":", 2);
-		if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
-						(const unsigned char *)r->headers[i].value,
-						(int)strlen(r->headers[i].value), &p, end))
-			return -1;
-	}
+	if (http_add_headers(wsi, r, &p, end))
+		return -1;
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
 					(const unsigned char *)"no-store", 8, &p, end) ||
 	    (!h2 && lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",

@@ -1,5 +1,6 @@
 /* chunked: the chunked transfer coding's decoder for request bodies; no I/O, no allocation of its own. */
 #include "util/chunked.h"
+#include "util/text.h"
 
 #include <string.h>
 
@@ -24,17 +25,6 @@ void chunked_init(struct chunked *ck)
 	memset(ck, 0, sizeof(*ck));
 }
 
-static int chunked_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 enum chunked_rc chunked_decode(struct chunked *ck, const char *in, size_t n, size_t *used, struct buf *out,
 			       size_t limit)
 {
@@ -45,7 +35,7 @@ enum chunked_rc chunked_decode(struct chunked *ck, const char *in, size_t n, siz
 
 		switch (ck->state) {
 		case CK_SIZE: {
-			int v = chunked_hex(c);
+			int v = text_hex_digit(c);
 
 			if (v >= 0) {
 				/* the limit bounds the size long before 64 bits could overflow */

@@ -552,3 +552,14 @@ void text_ascii_lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 	}
 }
+
+int text_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -56,4 +56,7 @@ bool text_is_local_datetime(const char *s);
 /* Lowercases ASCII letters of s in place (for e-mail normalisation). */
 void text_ascii_lower(char *s);
 
+/* The value of one hexadecimal digit (0-9, a-f, A-F), or -1 for any other character. */
+int text_hex_digit(char c);
+
 #endif
