@@ -174,13 +174,21 @@ class Server:
 
 class Checks:
     """A tiny test runner: each test_* method of a subclass runs against one server; prints
-    'N passed, N failed' and exits non-zero on failure."""
+    'N passed, N failed' and exits non-zero on failure, or when a name given on the command line
+    matches no test (nothing run is no pass)."""
 
     def run(self):
         names = [n for n in dir(self) if n.startswith("test_")]
         only = sys.argv[1:]
         if only:
+            unknown = [n for n in only if n not in names]
+            if unknown:
+                print(f"no test named {', '.join(unknown)}; tests here: {', '.join(sorted(names))}")
+                sys.exit(2)
             names = [n for n in names if n in only]
+        if not names:
+            print("no test to run")
+            sys.exit(2)
         passed = failed = 0
         for n in sorted(names):
             try:
