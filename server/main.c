@@ -502,6 +502,24 @@ static void main_lws_log(int level, const char *line)
 		 "lws", "%.*s", (int)n, line);
 }
 
+/*
+ * Applies the test-only PBKDF2 cost (util/secret.h PASSWORD_TEST_ENV): a build with test hooks logs a
+ * loud warning when it lowers the cost; a build without them keeps the production floor and says so.
+ */
+static void main_test_iterations(void)
+{
+	long iter = password_iterations_from_env();
+
+	if (iter > 0 && iter < PASSWORD_ITERATIONS)
+		log_warn("TEST BUILD: %s=%ld lowers password hashing below the production floor of %d "
+			 "iterations; never run this binary with real accounts",
+			 PASSWORD_TEST_ENV, iter, PASSWORD_ITERATIONS);
+	else if (iter < 0)
+		log_warn("%s ignored: this build keeps %lu PBKDF2 iterations (a lower count needs a test "
+			 "build and a decimal count of at least 1000)",
+			 PASSWORD_TEST_ENV, password_iterations());
+}
+
 int main(int argc, char **argv)
 {
 	static struct lws_http_mount mounts[MAIN_N_MOUNTS];
@@ -524,6 +542,8 @@ int main(int argc, char **argv)
 		return 2;
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
+
+	main_test_iterations();
 
 	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE | (cfg.skip_check ? 0 : DB_CHECK), &db))
 		return 1;

@@ -34,6 +34,9 @@
 #define SEAL_OVERHEAD	 (SEAL_NONCE_BYTES + SEAL_TAG_BYTES)
 #define SEAL_PLAIN_MAX	 (64u * 1024 * 1024) /* keeps every length inside an int for EVP */
 
+/* New-hash iteration count: written only before other threads start (main, test set-up), then read. */
+static unsigned long password_iter = PASSWORD_ITERATIONS;
+
 static const char secret_b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* Length of the unpadded base64url text for n bytes (without the NUL). */
@@ -198,8 +201,48 @@ static int password_derive(const char *password, unsigned long iter, const unsig
 	return 0;
 }
 
+unsigned long password_iterations(void)
+{
+	return password_iter;
+}
+
+int password_set_iterations(unsigned long iter)
+{
+	if (iter > PASSWORD_ITER_MAX)
+		return -1;
+#ifdef MAJLIS_TEST_HOOKS
+	if (iter < PASSWORD_ITER_MIN)
+		return -1;
+#else
+	if (iter < PASSWORD_ITERATIONS)
+		return -1;
+#endif
+	password_iter = iter;
+	return 0;
+}
+
+long password_iterations_from_env(void)
+{
+	const char *v = getenv(PASSWORD_TEST_ENV);
+	unsigned long iter = 0;
+
+	if (!v)
+		return 0;
+	if (*v < '1' || *v > '9')
+		return -1;
+	for (; *v >= '0' && *v <= '9'; v++) {
+		iter = iter * 10 + (unsigned long)(*v - '0');
+		if (iter > PASSWORD_ITER_MAX)
+			return -1;
+	}
+	if (*v || password_set_iterations(iter))
+		return -1;
+	return (long)iter;
+}
+
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
+	unsigned long iter = password_iter;
 	unsigned char salt[PASSWORD_SALT_BYTES];
 	unsigned char dk[PASSWORD_DK_BYTES];
 	char salt_b64[(PASSWORD_SALT_BYTES + 2) / 3 * 4 + 1];
@@ -212,12 +255,11 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 		goto out;
 	if (RAND_bytes(salt, sizeof(salt)) != 1)
 		goto out;
-	if (password_derive(password, PASSWORD_ITERATIONS, salt, sizeof(salt), dk))
+	if (password_derive(password, iter, salt, sizeof(salt), dk))
 		goto out;
 	secret_b64_encode(salt, sizeof(salt), salt_b64);
 	secret_b64_encode(dk, sizeof(dk), dk_b64);
-	w = snprintf(out, PASSWORD_HASH_MAX, PASSWORD_PREFIX "%d$%s$%s", PASSWORD_ITERATIONS, salt_b64,
-		     dk_b64);
+	w = snprintf(out, PASSWORD_HASH_MAX, PASSWORD_PREFIX "%lu$%s$%s", iter, salt_b64, dk_b64);
 	if (w < 0 || w >= PASSWORD_HASH_MAX) {
 		out[0] = '\0';
 		goto out;
@@ -311,13 +353,13 @@ int password_verify(const char *password, const char *encoded)
 	return match;
 }
 
-/* The same derivation and comparison as a verification at PASSWORD_ITERATIONS, against zeros. */
+/* The same derivation and comparison as a verification at password_iterations(), against zeros. */
 void password_dummy_verify(const char *password)
 {
 	struct password_encoded pe;
 
 	memset(&pe, 0, sizeof(pe));
-	pe.iter = PASSWORD_ITERATIONS;
+	pe.iter = password_iter;
 	pe.salt_len = PASSWORD_SALT_BYTES;
 	(void)password_check(password ? password : "", &pe);
 }

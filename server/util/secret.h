@@ -36,11 +36,32 @@ int secret_equal(const void *a, const void *b, size_t n);
 /* Constant-time equality of two NUL-terminated strings (lengths compared first). Returns 1 when equal. */
 int secret_str_equal(const char *a, const char *b);
 
-#define PASSWORD_HASH_MAX   160
+#define PASSWORD_HASH_MAX 160
+/* The production floor: new hashes never use fewer iterations unless the build has test hooks. */
 #define PASSWORD_ITERATIONS 600000
+/* The environment variable through which a build with test hooks (MAJLIS_TEST_HOOKS) lowers the count. */
+#define PASSWORD_TEST_ENV "MAJLIS_TEST_PBKDF2_ITERATIONS"
 
-/* PBKDF2-HMAC-SHA256 with a 16-byte random salt and PASSWORD_ITERATIONS iterations, encoded as
- * "pbkdf2-sha256$<iter>$<salt b64>$<hash b64>" into out. Returns 0 or -1. Slow by design (~0.3 s). */
+/* The iteration count for new hashes and dummy verifications (PASSWORD_ITERATIONS unless lowered). */
+unsigned long password_iterations(void);
+
+/*
+ * Sets the iteration count for new hashes. A count below PASSWORD_ITERATIONS is accepted only when
+ * the build defines MAJLIS_TEST_HOOKS (CMake sets it on test builds only), and never below the 1000
+ * that verification accepts. Returns 0, or -1 with the count unchanged. Call before other threads start.
+ */
+int password_set_iterations(unsigned long iter);
+
+/*
+ * Applies PASSWORD_TEST_ENV when it is set: returns the lowered count, 0 when the variable is unset,
+ * or -1 when it is set but refused (malformed, or a build without test hooks), the count unchanged.
+ * Call before other threads start.
+ */
+long password_iterations_from_env(void);
+
+/* PBKDF2-HMAC-SHA256 with a 16-byte random salt and password_iterations() iterations, encoded as
+ * "pbkdf2-sha256$<iter>$<salt b64>$<hash b64>" into out, so that verification uses the count the hash
+ * was made with. Returns 0 or -1. Slow by design (~0.3 s at the production floor). */
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
 
 /* Checks password against an encoded hash from password_hash() in constant time.

@@ -203,6 +203,28 @@ class T(Checks):
             for s in ("idle@example.org", PASSWORD, admin, cookie):
                 expect(s not in log, "no secret in the log")
 
+    def test_login_at_real_cost(self):
+        """The one login at the production PBKDF2 cost: the account's hash is made and checked at
+        600 000 iterations, and only the cheap test server warns about its cost."""
+        with Server(real_pbkdf2=True) as srv:
+            org = add_org(srv, "Real cost org")
+            admin = srv.token("admin")
+            body = {"email": "real@example.org", "display_name": "Real", "password": PASSWORD,
+                    "role": "viewer", "org_id": org}
+            expect_status(srv.post("/api/v1/accounts", body, token=admin), 201)
+            con = sqlite3.connect(srv.db, timeout=10)
+            try:
+                stored = con.execute("SELECT password_hash FROM accounts WHERE email = 'real@example.org'").fetchone()[0]
+            finally:
+                con.close()
+            expect(stored.startswith("pbkdf2-sha256$600000$"), "hashed at the production floor")
+            expect_status(srv.post("/api/v1/auth/login", {"email": "real@example.org", "password": PASSWORD}), 200)
+            expect_error(srv.post("/api/v1/auth/login", {"email": "real@example.org", "password": "wrong password!"}),
+                         401, "invalid_credentials")
+            expect("TEST BUILD" not in srv.log_text(), "no test-cost warning at the real cost")
+        expect("TEST BUILD" in self.srv.log_text() and "production floor" in self.srv.log_text(),
+               "the cheap test server warns loudly")
+
     # CSRF ------------------------------------------------------------------------------------------
 
     def test_csrf_on_cookie_writes(self):

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "store/db.h"
+#include "util/secret.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define T0	   1800000000LL
@@ -360,7 +361,7 @@ static void account_validation(void **state)
 	}
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts"), 3);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
-					   "password_hash LIKE 'pbkdf2-sha256$600000$%'"),
+					   "password_hash LIKE 'pbkdf2-sha256$1000$%'"),
 			 1);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
 					   "AND payload NOT LIKE '%@%'"),
@@ -653,5 +654,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(api_auth_checks, setup, teardown),
 	};
 
+	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
+		fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", "test_auth");
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -607,10 +607,26 @@ static void view_public(struct fixture *fx, const char *city, int64_t now, struc
 	assert_int_equal(strlen(v->data), v->len);
 }
 
+/* Feed renderings seen on the fixture's connection: statements that read the sessions table. */
+static int feed_renders;
+
+static int count_renders(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)ctx;
+	(void)p;
+	if (strstr((const char *)x, "FROM sessions"))
+		feed_renders++;
+	return 0;
+}
+
 static void test_cache_renders_on_change_only(void **state)
 {
 	struct fixture *fx = *state;
 	struct feed_view v1, v2, v3, v4, v5;
+	int renders;
+
+	sqlite3_trace_v2(db_handle(fx->db), SQLITE_TRACE_STMT, count_renders, NULL);
 
 	view_public(fx, NULL, fx->now, &v1);
 	assert_non_null(strstr(v1.data, "SUMMARY:Cache test\r\n"));
@@ -634,13 +650,22 @@ static void test_cache_renders_on_change_only(void **state)
 	assert_string_not_equal(v4.etag, v1.etag);
 	assert_true(v4.last_modified > v1.last_modified);
 
-	/* an unrelated change, and the hourly re-rendering: same content keeps the same bytes */
+	/* an unrelated change, and the hourly re-rendering: rendered again, same content keeps the same
+	 * bytes; in between, the cached bytes are served without rendering */
+	renders = feed_renders;
 	changed(fx->db);
 	view_public(fx, NULL, fx->now + 10, &v5);
+	assert_int_equal(feed_renders, renders + 1);
+	assert_ptr_equal(v5.blob, v4.blob);
+	feeds_blob_release(v5.blob);
+	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE - 1, &v5);
+	assert_int_equal(feed_renders, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feeds_blob_release(v5.blob);
 	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE, &v5);
+	assert_int_equal(feed_renders, renders + 2);
 	assert_ptr_equal(v5.blob, v4.blob);
+	sqlite3_trace_v2(db_handle(fx->db), 0, NULL, NULL);
 
 	feeds_blob_release(v1.blob);
 	feeds_blob_release(v2.blob);

@@ -296,7 +296,9 @@ static void duplicate_and_idempotency(void **state)
 	assert_string_equal(err.id, "consent_required");
 	in.consent = true;
 	in.email = NULL;
+	in.phone = NULL;
 	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_string_equal(err.id, "contact_required");
 }
 
 int main(void)

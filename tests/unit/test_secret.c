@@ -19,6 +19,9 @@
 
 #include "util/secret.h"
 
+/* The cheap count these tests hash with; the floor is exercised by test_password_floor alone. */
+#define TEST_ITERATIONS 1000
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char b64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -149,7 +152,7 @@ static void test_password_round_trip(void **state)
 	assert_int_equal(password_hash("correct horse battery staple", h2), 0);
 
 	/* the documented encoding: prefix, iterations, 22-char salt, 43-char hash */
-	snprintf(prefix, sizeof(prefix), "pbkdf2-sha256$%d$", PASSWORD_ITERATIONS);
+	snprintf(prefix, sizeof(prefix), "pbkdf2-sha256$%d$", TEST_ITERATIONS);
 	assert_memory_equal(h1, prefix, strlen(prefix));
 	salt = h1 + strlen(prefix);
 	dk = strchr(salt, '$');
@@ -197,6 +200,64 @@ static void test_password_known(void **state)
 		if (password_verify(cases[i].password, cases[i].encoded) != cases[i].match)
 			fail_msg("known case %zu", i);
 	}
+}
+
+/* "correct horse battery staple" at the production floor, made by Python's hashlib.pbkdf2_hmac. */
+#define KNOWN_FLOOR "pbkdf2-sha256$600000$bWFqbGlzLXNhbHQtMjAyNQ$Gf6n7_GyfLDLi2bK1kzs8nlWUvE9WKh3PMih7xg_g5E"
+
+/*
+ * The one test at the real cost: a hash stored at 600 000 iterations still verifies while new hashes
+ * are cheap (verification uses the count written in the hash), and a hash made at the floor says so.
+ */
+static void test_password_floor(void **state)
+{
+	char h[PASSWORD_HASH_MAX];
+	char prefix[64];
+
+	(void)state;
+	assert_int_equal(password_iterations(), TEST_ITERATIONS);
+	assert_int_equal(password_verify("correct horse battery staple", KNOWN_FLOOR), 1);
+	assert_int_equal(password_verify("correct horse battery stapl", KNOWN_FLOOR), 0);
+
+	assert_int_equal(password_set_iterations(PASSWORD_ITERATIONS), 0);
+	assert_int_equal(password_hash("correct horse battery staple", h), 0);
+	snprintf(prefix, sizeof(prefix), "pbkdf2-sha256$%d$", PASSWORD_ITERATIONS);
+	assert_memory_equal(h, prefix, strlen(prefix));
+	assert_int_equal(password_set_iterations(TEST_ITERATIONS), 0);
+	assert_int_equal(password_verify("correct horse battery staple", h), 1);
+}
+
+/*
+ * The setter and the environment variable in a build with test hooks (this one): lower counts down to
+ * the 1000 that verification accepts; nothing malformed, nothing out of range, the count then unchanged.
+ * test_secret_floor checks the same calls in a build without the hooks.
+ */
+static void test_password_setting(void **state)
+{
+	static const char *const refused[] = {
+	    "", "0", "999", "01000", "1000x", " 1000", "-1000", "10000001", "99999999999999999999999"};
+	char h[PASSWORD_HASH_MAX];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(password_set_iterations(999), -1);
+	assert_int_equal(password_set_iterations(10000001), -1);
+	assert_int_equal(password_iterations(), TEST_ITERATIONS);
+
+	unsetenv(PASSWORD_TEST_ENV);
+	assert_int_equal(password_iterations_from_env(), 0);
+	for (i = 0; i < N_ELEMS(refused); i++) {
+		setenv(PASSWORD_TEST_ENV, refused[i], 1);
+		if (password_iterations_from_env() != -1 || password_iterations() != TEST_ITERATIONS)
+			fail_msg("%s=\"%s\" was accepted", PASSWORD_TEST_ENV, refused[i]);
+	}
+	setenv(PASSWORD_TEST_ENV, "2000", 1);
+	assert_int_equal(password_iterations_from_env(), 2000);
+	assert_int_equal(password_hash("pw", h), 0);
+	assert_memory_equal(h, "pbkdf2-sha256$2000$", strlen("pbkdf2-sha256$2000$"));
+	assert_int_equal(password_verify("pw", h), 1);
+	unsetenv(PASSWORD_TEST_ENV);
+	assert_int_equal(password_set_iterations(TEST_ITERATIONS), 0);
 }
 
 /*
@@ -260,6 +321,8 @@ static void test_password_dummy_cost(void **state)
 	int run;
 
 	(void)state;
+	/* enough work per derivation (~50 ms) for CPU time to compare, a sixth of the floor */
+	assert_int_equal(password_set_iterations(100000), 0);
 	assert_int_equal(password_hash("some password", h), 0);
 	for (run = 0; run < 2; run++) {
 		t = cpu_seconds();
@@ -282,6 +345,7 @@ static void test_password_dummy_cost(void **state)
 	if (malformed < real * 0.5 || malformed > real * 2.0)
 		fail_msg("malformed verify took %.3fs, real %.3fs", malformed, real);
 	password_dummy_verify(NULL);
+	assert_int_equal(password_set_iterations(TEST_ITERATIONS), 0);
 }
 
 static void test_seal_round_trip(void **state)
@@ -439,6 +503,8 @@ int main(void)
 	    cmocka_unit_test(test_equal),
 	    cmocka_unit_test(test_password_round_trip),
 	    cmocka_unit_test(test_password_known),
+	    cmocka_unit_test(test_password_floor),
+	    cmocka_unit_test(test_password_setting),
 	    cmocka_unit_test(test_password_malformed),
 	    cmocka_unit_test(test_password_dummy_cost),
 	    cmocka_unit_test(test_seal_round_trip),
@@ -447,5 +513,9 @@ int main(void)
 	    cmocka_unit_test(test_token_valid),
 	};
 
+	if (password_set_iterations(TEST_ITERATIONS)) {
+		fprintf(stderr, "test_secret: this build has no test hooks (MAJLIS_TEST_HOOKS)\n");
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -404,15 +406,49 @@ static void test_strerror(void **state)
 }
 
 /* After a reload the zones are read again and give the same answers. */
+/* How many times CASA's zone file was opened since the previous call (drains fd's inotify events). */
+static int zone_opens(int fd)
+{
+	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int opens = 0;
+	ssize_t n;
+
+	while ((n = read(fd, ev, sizeof(ev))) > 0) {
+		for (char *p = ev; p < ev + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			if ((e->mask & IN_OPEN) && e->len && !strcmp(e->name, strrchr(CASA, '/') + 1))
+				opens++;
+			p += sizeof(*e) + e->len;
+		}
+	}
+	return opens;
+}
+
+/* After tz_reload the zone is read from the tz database again (its file is opened), and converts as
+ * before; without a reload the cached zone is used (nothing opened). */
 static void test_reload(void **state)
 {
+	char dir[256];
 	int64_t utc;
+	int fd;
 
 	(void)state;
+	snprintf(dir, sizeof(dir), "/usr/share/zoneinfo/%.*s", (int)(strrchr(CASA, '/') - CASA), CASA);
+	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_true(inotify_add_watch(fd, dir, IN_OPEN) >= 0);
+
 	assert_int_equal(tz_local_to_utc(CASA, "2026-06-10T10:00", TZ_NO_OFFSET, &utc, NULL), TZ_OK);
+	(void)zone_opens(fd);
+	assert_int_equal(tz_local_to_utc(CASA, "2026-06-11T10:00", TZ_NO_OFFSET, &utc, NULL), TZ_OK);
+	assert_int_equal(zone_opens(fd), 0);
+
 	tz_reload();
 	assert_int_equal(tz_local_to_utc(CASA, "2026-06-10T10:00", TZ_NO_OFFSET, &utc, NULL), TZ_OK);
+	assert_true(zone_opens(fd) >= 1);
 	assert_int_equal(utc, utc_of("2026-06-10T09:00:00Z"));
+	close(fd);
 	assert_true(tz_zone_valid(PARIS));
 	assert_false(tz_zone_valid("Mars/Olympus"));
 }
