@@ -1,7 +1,8 @@
 /*
  * worker: the notifications thread; see worker.h. It owns its SQLite connection and its libcurl
  * handles, never logs addresses, names or links, and reaches the service loop only through the wake
- * callback and the changed flag.
+ * callback and the changed flag. A driver beside the transport: it calls the domain (outbox) and opens
+ * its connection with store/db.h's db_open, and never sees api/ or transport/ (the build's include view).
  */
 #include "worker.h"
 

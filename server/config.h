@@ -1,6 +1,6 @@
 /*
  * config: majlisd's settings, their defaults, and their validation from argv and a config file, with
- * messages that say exactly what is wrong; it opens nothing.
+ * messages that say exactly what is wrong; it opens no file but the config file itself.
  */
 #ifndef MAJLIS_CONFIG_H
 #define MAJLIS_CONFIG_H

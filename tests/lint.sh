@@ -31,11 +31,18 @@ not_from() { # directory, forbidden include prefixes regex
 	bad=$(grep -nE "#include[[:space:]]*\"($forbid)" $(echo "$src" | grep "^$dir") 2>/dev/null || true)
 	[ -n "$bad" ] && report "$dir must not include ($forbid) (data flows transport -> api -> domain -> store)" "$bad"
 }
-not_from 'server/util/' 'store/|domain/|api/|transport/|calendar/'
-not_from 'server/store/' 'domain/|api/|transport/'
-not_from 'server/domain/' 'api/|transport/'
-not_from 'server/api/' 'transport/|store/store_'
-not_from 'calendar/' 'store/|domain/|api/|transport/'
+not_from 'server/util/' 'store/|domain/|api/|transport/|calendar/|notifications/'
+not_from 'server/config\.' 'store/|domain/|api/|transport/|calendar/|notifications/'
+not_from 'server/store/' 'domain/|api/|transport/|notifications/'
+not_from 'server/domain/' 'api/|transport/|notifications/'
+not_from 'server/api/' 'transport/|store/store_|notifications/'
+not_from 'server/transport/' 'notifications/'
+not_from 'calendar/' 'store/|domain/|api/|transport/|notifications/'
+not_from 'notifications/' 'api/|transport/'
+
+# A relative path would step around the include views that the build gives each layer.
+rel=$(grep -nE '#include[[:space:]]*"[^"]*\.\./' $src || true)
+[ -n "$rel" ] && report "#include with ../ (spell it from the layer: \"store/db.h\")" "$rel"
 
 direct=$(grep -nE '\bsqlite3_[a-z_]+\(' $(echo "$src" | grep -vE '^server/store/') 2>/dev/null || true)
 [ -n "$direct" ] && report "sqlite3_* calls outside server/store/" "$direct"

@@ -2,7 +2,10 @@
  * attendance: HTTP handlers for recording and listing presence per session (staff) and for the
  * participant's own check-in through the personal link; parse, one domain call, render; no SQL.
  */
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/attendance.h"
 

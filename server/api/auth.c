@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
 #include "api/ratelimit.h"
 #include "api/router.h"
 #include "domain/auth.h"

@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/conditional.h"
+#include "api/errors.h"
 #include "api/freebusy.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/feeds.h"
 

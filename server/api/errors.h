@@ -54,7 +54,8 @@ void api_fail_json(struct response *r, const struct jsonx_err *e);
 void api_reply(struct response *r, enum api_ok kind, struct json_object *obj);
 /* Success reply with a non-JSON body already in r->body or r->shared. */
 void api_reply_raw(struct response *r, enum api_ok kind, const char *content_type);
-/* Sets the status of a plain transport-level answer (used by the transport for 408/413/404). */
+/* The HTTP status of kind, for api code that must recognise an answer it did not fill itself (the router
+ * counts 404s to throttle link guessing). */
 int api_status_of(enum api_fail kind);
 
 #endif

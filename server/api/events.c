@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "calendar/tz.h"
 #include "domain/events.h"

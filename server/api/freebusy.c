@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/body.h"
+#include "api/conditional.h"
+#include "api/errors.h"
 #include "domain/freebusy.h"
 
 #define FREEBUSY_CONTENT_TYPE "text/calendar; charset=utf-8"

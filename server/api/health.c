@@ -1,5 +1,5 @@
 /* health: GET /healthz — liveness, the state of the database file and of the tz rules; no personal data. */
-#include "api/common.h"
+#include "api/errors.h"
 #include "api/router.h"
 #include "domain/system.h"
 

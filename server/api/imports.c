@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
 #include "api/router.h"
 #include "domain/imports.h"
 

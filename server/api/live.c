@@ -6,7 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/errors.h"
 #include "domain/live.h"
 #include "util/log.h"
 

@@ -2,7 +2,10 @@
  * notifications (api): what organisers see of an event's notifications and asking for one again: parse,
  * one domain call, render; no SQL, no permission rule (domain/outbox.c has them), no mail.
  */
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/outbox.h"
 

@@ -2,7 +2,9 @@
  * orgs: HTTP handlers for /api/v1/organisations — parse, authenticate, one domain call, render; no
  * SQL and no rules of its own.
  */
-#include "api/common.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/orgs.h"
 

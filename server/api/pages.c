@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/errors.h"
 #include "api/router.h"
 #include "util/log.h"
 

@@ -2,7 +2,10 @@
  * people: HTTP handlers for /api/v1/people, their export and erasure — parse, authenticate, one
  * domain call, render; no SQL, no rules of its own, and nothing personal in any log line.
  */
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/people.h"
 

@@ -4,7 +4,10 @@
  */
 #include <string.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/idempotency.h"
 #include "domain/registrations.h"

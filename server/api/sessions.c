@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
 #include "api/router.h"
 #include "calendar/tz.h"
 #include "domain/sessions.h"

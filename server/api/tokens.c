@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "api/auth.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/auth.h"
 #include "util/jsonx.h"

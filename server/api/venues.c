@@ -2,7 +2,9 @@
  * venues: HTTP handlers for /api/v1/venues and their rooms — parse, authenticate, one domain call,
  * render; no SQL and no rules of its own.
  */
-#include "api/common.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "domain/venues.h"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "domain/event_access.h"
 #include "domain/registrations.h"
 #include "domain/sessions.h"
 #include "store/db.h"
@@ -17,32 +18,6 @@
 #include "util/jsonx.h"
 
 static const char *const events_langs[EVENT_LANGS] = {"fr", "ar", "en"};
-
-const char *events_title(const struct event_row *e)
-{
-	if (e->title[0])
-		return e->title[0];
-	if (e->title[2])
-		return e->title[2];
-	return e->title[1] ? e->title[1] : "";
-}
-
-/* Whether p acts for the owning organisation or a partner of e: 1, 0 or negative store_rc. */
-static int events_principal_of(struct db *db, const struct principal *p, const struct event_row *e)
-{
-	if (p->role == ROLE_NONE || p->org_id <= 0)
-		return 0;
-	if (p->org_id == e->org_id)
-		return 1;
-	return store_event_is_partner(db, e->id, p->org_id);
-}
-
-int events_visible_to(struct db *db, const struct principal *p, const struct event_row *e)
-{
-	if (!strcmp(e->visibility, "public") || p->role == ROLE_ADMIN)
-		return 1;
-	return events_principal_of(db, p, e);
-}
 
 int events_visible_id(struct db *db, const struct principal *p, int64_t event_id)
 {
@@ -54,29 +29,8 @@ int events_visible_id(struct db *db, const struct principal *p, int64_t event_id
 	if (rc == STORE_NOT_FOUND)
 		rc = 0;
 	else if (!rc)
-		rc = events_visible_to(db, p, &e);
+		rc = event_access_visible(db, p, e.id, e.org_id, e.visibility);
 	event_row_clear(&e);
-	return rc;
-}
-
-int events_notify_registrants(struct db *db, int64_t event_id, int64_t session_id, const char *kind)
-{
-	struct event_registrant *regs = NULL;
-	struct json_object *payload;
-	size_t n = 0;
-	int rc;
-
-	rc = store_event_registrants(db, event_id, &regs, &n);
-	for (size_t i = 0; i < n && !rc; i++) {
-		payload = json_object_new_object();
-		jsonx_add_int(payload, "event_id", event_id);
-		jsonx_add_int(payload, "registration_id", regs[i].registration_id);
-		if (session_id > 0)
-			jsonx_add_int(payload, "session_id", session_id);
-		rc = db_outbox(db, kind, regs[i].person_id, "email", payload);
-		json_object_put(payload);
-	}
-	free(regs);
 	return rc;
 }
 
@@ -98,46 +52,12 @@ static void events_add_instant(struct json_object *o, const char *key, const cha
 	jsonx_add_str(o, key, buf);
 }
 
-/* Adds a warning to w when the sessions span more than one UTC offset. */
-static void events_offset_warning(const struct session_row *s, size_t n, struct json_object *w)
-{
-	char a[TZ_OFFSET_LEN], b[TZ_OFFSET_LEN], msg[200];
-
-	for (size_t i = 0; i < n; i++) {
-		int32_t off[2] = {s[i].start_offset, s[i].end_offset};
-
-		for (int k = 0; k < 2; k++) {
-			if (off[k] == s[0].start_offset)
-				continue;
-			tz_format_offset(s[0].start_offset, a);
-			tz_format_offset(off[k], b);
-			snprintf(msg, sizeof(msg),
-				 "the sessions of this event span different UTC offsets (UTC%s and UTC%s): a "
-				 "change "
-				 "of clock rules falls between them; check the times",
-				 a, b);
-			json_object_array_add(w, json_object_new_string(msg));
-			return;
-		}
-	}
-}
-
-void events_span_warning(struct db *db, int64_t event_id, struct json_object *warnings)
-{
-	struct session_row *s = NULL;
-	size_t n = 0;
-
-	if (!store_sessions_of_event(db, event_id, &s, &n))
-		events_offset_warning(s, n, warnings);
-	free(s);
-}
-
 /* Whether p may see counts by sex for e: admin, any viewer, or principals of owner/partner orgs. */
 static bool events_sees_sex(struct db *db, const struct principal *p, const struct event_row *e)
 {
 	if (p->role == ROLE_ADMIN || p->role == ROLE_VIEWER)
 		return true;
-	return events_principal_of(db, p, e) == 1;
+	return event_access_member(db, p, e->id, e->org_id) == 1;
 }
 
 static struct json_object *events_render_counts(const struct event_counts *c, int64_t capacity, bool sex)
@@ -223,7 +143,7 @@ static int events_render(struct db *db, const struct event_row *e, const struct 
 		json_object_object_add(o, "counts",
 				       events_render_counts(&counts, e->capacity, events_sees_sex(db, p, e)));
 	w = json_object_new_array();
-	events_offset_warning(sessions, ns, w);
+	event_access_offset_warning(sessions, ns, w);
 	json_object_object_add(o, "warnings", w);
 	*out = o;
 out:
@@ -406,7 +326,7 @@ static int events_load_for_write(struct db *db, const struct principal *p, int64
 
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	rc = events_visible_to(db, p, r);
+	rc = event_access_visible(db, p, r->id, r->org_id, r->visibility);
 	if (rc < 0)
 		return dom_from_store(err, rc, "event");
 	if (!rc)
@@ -423,7 +343,7 @@ static int events_load_for_write(struct db *db, const struct principal *p, int64
 static int events_cancel_registrations(struct db *db, const struct event_row *e, int64_t now,
 				       struct dom_err *err)
 {
-	int rc = events_notify_registrants(db, e->id, 0, "event.cancelled");
+	int rc = event_access_notify_registrants(db, e->id, 0, "event.cancelled");
 
 	rc = rc ? rc : store_event_cancel_registrations(db, e->id, now);
 	if (rc < 0)
@@ -512,7 +432,7 @@ int events_update(struct db *db, const struct principal *p, int64_t id, const st
 	if (!rc && in->has_partners)
 		rc = store_event_partners_set(db, id, in->partners, (size_t)in->n_partners);
 	if (!rc && changed && !cancelling)
-		rc = events_notify_registrants(db, id, 0, "event.changed");
+		rc = event_access_notify_registrants(db, id, 0, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "event");
 		goto err;
@@ -573,7 +493,7 @@ int events_get(struct db *db, const struct principal *p, int64_t id, struct json
 	*out = NULL;
 	rc = store_event_load(db, id, &r);
 	if (!rc) {
-		rc = events_visible_to(db, p, &r);
+		rc = event_access_visible(db, p, r.id, r.org_id, r.visibility);
 		rc = rc == 1 ? 0 : rc == 0 ? STORE_NOT_FOUND : rc;
 	}
 	if (!rc)

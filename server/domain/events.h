@@ -82,17 +82,8 @@ int events_get(struct db *db, const struct principal *p, int64_t id, struct json
 int events_list(struct db *db, const struct principal *p, const struct event_query *q, int64_t limit,
 		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err);
 
-/* For sessions.c: whether p may see event e (1), not (0), or negative store_rc. */
-int events_visible_to(struct db *db, const struct principal *p, const struct event_row *e);
 /* Whether p may see event event_id: 1, 0 when it does not exist or p may not see it (one answer, so
  * that callers answer both alike), or negative store_rc. For every module that refers to an event. */
 int events_visible_id(struct db *db, const struct principal *p, int64_t event_id);
-/* For sessions.c: the event's title for messages (first of fr, en, ar). Never NULL. */
-const char *events_title(const struct event_row *e);
-/* For sessions.c: adds to warnings a message when the sessions of event_id span different offsets. */
-void events_span_warning(struct db *db, int64_t event_id, struct json_object *warnings);
-/* For sessions.c: inside a transaction, one outbox row of kind per live registration of event_id,
- * payload {event_id, registration_id} plus session_id when > 0. 0 or negative store_rc. */
-int events_notify_registrants(struct db *db, int64_t event_id, int64_t session_id, const char *kind);
 
 #endif

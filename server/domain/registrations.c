@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "domain/event_access.h"
 #include "domain/events.h"
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
@@ -161,25 +162,20 @@ static void reg_format_time(int64_t t, char out[32])
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
-/* Whether p may register someone to ev; DOM_OK or a dom_code with err set. */
+/* Whether p may register someone to ev; DOM_OK or a dom_code with err set. An event p may not see
+ * (event_access_visible) does not exist for p; of those who see an invited or internal event, only its
+ * organisers (and admins) may register participants. */
 static int reg_may_register(struct db *db, const struct principal *p, const struct store_reg_event *ev,
 			    struct dom_err *err)
 {
-	int partner = 0;
+	int rc = event_access_visible(db, p, ev->id, ev->org_id, ev->visibility);
 
-	if (!strcmp(ev->visibility, "public") || p->role == ROLE_ADMIN)
-		return DOM_OK;
-	if (p->org_id > 0 && p->org_id != ev->org_id) {
-		partner = store_reg_event_partner(db, ev->id, p->org_id);
-		if (partner < 0)
-			return dom_from_store(err, partner, "event");
-	}
-	if (p->role == ROLE_ORGANISER && p->org_id > 0 && (p->org_id == ev->org_id || partner))
-		return DOM_OK;
-	/* an invited or internal event is seen only by principals of its organisations: to anyone else
-	 * (anonymous callers included) it does not exist */
-	if (!(p->org_id > 0 && (p->org_id == ev->org_id || partner)))
+	if (rc < 0)
+		return dom_from_store(err, rc, "event");
+	if (!rc)
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+	if (!strcmp(ev->visibility, "public") || p->role == ROLE_ADMIN || p->role == ROLE_ORGANISER)
+		return DOM_OK;
 	return dom_fail(err, DOM_FORBIDDEN, "registration_by_invitation",
 			"this event is by invitation: only its organisers may register participants");
 }

@@ -1,6 +1,7 @@
 /*
  * registrations: the rules of registering to an event (window, capacity, waitlist, approval,
- * personal link) as transactions over the store; it never chooses HTTP statuses or renders output.
+ * personal link) as transactions over the store, and the registration's JSON view (reg_view); it never
+ * chooses HTTP statuses.
  */
 #ifndef MAJLIS_DOMAIN_REGISTRATIONS_H
 #define MAJLIS_DOMAIN_REGISTRATIONS_H

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/events.h"
+#include "domain/event_access.h"
 #include "domain/people.h"
 #include "store/db.h"
 #include "store/store_events.h"
@@ -208,7 +208,7 @@ static struct json_object *sessions_render_with_event(struct db *db, const struc
 	struct json_object *w = NULL;
 
 	if (json_object_object_get_ex(o, "warnings", &w))
-		events_span_warning(db, s->event_id, w);
+		event_access_span_warning(db, s->event_id, w);
 	return o;
 }
 
@@ -222,7 +222,7 @@ static int sessions_event_for_write(struct db *db, const struct principal *p, in
 
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	rc = events_visible_to(db, p, e);
+	rc = event_access_visible(db, p, e->id, e->org_id, e->visibility);
 	if (rc < 0)
 		return dom_from_store(err, rc, "event");
 	if (!rc)
@@ -388,7 +388,7 @@ int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 	s.updated_at = now;
 	rc = store_session_insert(db, &s);
 	rc = rc ? rc : store_event_bump(db, e.id, now);
-	rc = rc ? rc : events_notify_registrants(db, e.id, s.id, "event.changed");
+	rc = rc ? rc : event_access_notify_registrants(db, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
@@ -470,7 +470,7 @@ int sessions_update(struct db *db, const struct principal *p, int64_t id, const 
 	if (!rc && (moved || placed || retitled))
 		rc = store_event_bump(db, e.id, now);
 	if (!rc && (moved || placed))
-		rc = events_notify_registrants(db, e.id, s.id, "event.changed");
+		rc = event_access_notify_registrants(db, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
@@ -504,7 +504,7 @@ int sessions_delete(struct db *db, const struct principal *p, int64_t id, int64_
 	rc = store_session_delete(db, s.id);
 	rc = rc ? rc : store_event_bump(db, e.id, now);
 	if (!rc && strcmp(e.status, "cancelled"))
-		rc = events_notify_registrants(db, e.id, s.id, "event.changed");
+		rc = event_access_notify_registrants(db, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
@@ -529,7 +529,7 @@ int sessions_get(struct db *db, const struct principal *p, int64_t id, struct js
 	rc = rc ? rc : store_event_load(db, s.event_id, &e);
 	if (rc)
 		goto out;
-	rc = events_visible_to(db, p, &e);
+	rc = event_access_visible(db, p, e.id, e.org_id, e.visibility);
 	if (rc == 0)
 		rc = STORE_NOT_FOUND;
 	else if (rc == 1)
@@ -600,7 +600,7 @@ int tz_refresh_sessions(struct db *db, struct dom_err *err)
 		rc = store_session_update(db, s);
 		rc = rc ? rc : store_event_load(db, s->event_id, &e);
 		rc = rc ? rc : store_event_bump(db, e.id, s->updated_at);
-		rc = rc ? rc : events_notify_registrants(db, e.id, s->id, "session.time_changed");
+		rc = rc ? rc : event_access_notify_registrants(db, e.id, s->id, "session.time_changed");
 		if (rc) {
 			rc = dom_from_store(err, rc, "session");
 			goto err;

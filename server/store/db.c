@@ -632,34 +632,6 @@ int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *ch
 	return rc ? rc : db_exec_stmt(st);
 }
 
-char *db_setting_get(struct db *db, const char *name)
-{
-	static const char sql[] = "SELECT value FROM settings WHERE name = :name";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	char *v = NULL;
-
-	if (!st || db_bind_text(st, ":name", name))
-		return NULL;
-	if (db_step(st) == 1)
-		v = strdup(db_col_text(st, 0));
-	sqlite3_reset(st);
-	return v;
-}
-
-int db_setting_set(struct db *db, const char *name, const char *value)
-{
-	static const char sql[] = "INSERT INTO settings (name, value) VALUES (:name, :value) "
-				  "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":name", name);
-	rc = rc ? rc : db_bind_text(st, ":value", value);
-	return rc ? rc : db_exec_stmt(st);
-}
-
 int db_backup(struct db *db, const char *out_path, char *err, size_t errlen)
 {
 	sqlite3 *dst = NULL;

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Results every store function returns (0 or negative). The api layer maps them to HTTP. */
+/* Results every store function returns (0 or negative). The domain turns them into a dom_code
+ * (dom_from_store); only api/errors.c turns a dom_code into an HTTP status. */
 enum store_rc {
 	STORE_OK = 0,
 	STORE_NOT_FOUND = -1, /* no such row */
@@ -133,10 +134,6 @@ int db_changelog_head(struct db *db, int64_t *seq);
 /* Inside a transaction: queues a notification. person_id <= 0 means none. payload not consumed. */
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
 	      struct json_object *payload);
-
-/* Settings table: value into a malloc'ed string (caller frees) or NULL when absent. */
-char *db_setting_get(struct db *db, const char *name);
-int db_setting_set(struct db *db, const char *name, const char *value);
 
 /* Consistent online copy to out_path through the backup API (works while majlisd writes). */
 int db_backup(struct db *db, const char *out_path, char *err, size_t errlen);

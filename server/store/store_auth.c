@@ -334,16 +334,6 @@ int store_auth_sessions_delete_account(struct db *db, int64_t account_id)
 	return db_exec_stmt(st);
 }
 
-int store_auth_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cutoff)
-{
-	static const char sql[] = "DELETE FROM auth_sessions WHERE seen_at < :idle OR created_at < :abs";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_int(st, ":idle", idle_cutoff) || db_bind_int(st, ":abs", absolute_cutoff))
-		return STORE_ERROR;
-	return db_exec_stmt(st);
-}
-
 int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
 			    int64_t org_id, int64_t now, int64_t *id)
 {

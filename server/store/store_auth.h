@@ -77,8 +77,6 @@ int store_auth_session_touch(struct db *db, const char *id_hash, int64_t now);
 /* STORE_NOT_FOUND when no row was deleted. */
 int store_auth_session_delete(struct db *db, const char *id_hash);
 int store_auth_sessions_delete_account(struct db *db, int64_t account_id);
-/* Deletes sessions last seen before idle_cutoff or created before absolute_cutoff. */
-int store_auth_sessions_prune(struct db *db, int64_t idle_cutoff, int64_t absolute_cutoff);
 
 /* API tokens, looked up by the hash of the token */
 int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,

@@ -89,23 +89,6 @@ int store_reg_event_get(struct db *db, int64_t id, struct store_reg_event *out)
 	return rc;
 }
 
-int store_reg_event_partner(struct db *db, int64_t event_id, int64_t org_id)
-{
-	static const char sql[] = "SELECT 1 FROM event_partners WHERE event_id = :event AND org_id = :org";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
-	if (rc)
-		return rc;
-	rc = db_step(st);
-	sqlite3_reset(st);
-	return rc;
-}
-
 int store_reg_person_find(struct db *db, const char *email, const char *phone, int64_t *id)
 {
 	static const char by_email[] =

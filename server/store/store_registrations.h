@@ -59,8 +59,6 @@ struct store_person_new {
 
 /* Loads event id into *out (with its first session start). 0, STORE_NOT_FOUND or negative. */
 int store_reg_event_get(struct db *db, int64_t id, struct store_reg_event *out);
-/* 1 when org_id is a partner of event_id, 0 when not, negative store_rc on error. */
-int store_reg_event_partner(struct db *db, int64_t event_id, int64_t org_id);
 
 /* The person (not erased) with this lowercased email, else with this phone (either may be NULL).
  * 0 with *id set, STORE_NOT_FOUND, or negative. */

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/common.h"
+#include "api/auth.h"
 #include "config.h"
 #include "domain/auth.h"
 #include "store/db.h"

@@ -1,0 +1,107 @@
+/* body: JSON body, paging and query parsing shared by the resource handlers; no resource knowledge. */
+#include "api/body.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/errors.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+int api_body(const struct request *req, struct response *resp, struct json_object **out)
+{
+	struct jsonx_err err;
+	size_t n = strcspn(req->content_type, ";");
+
+	*out = NULL;
+	while (n && req->content_type[n - 1] == ' ')
+		n--;
+	if (n != strlen("application/json") || strncasecmp(req->content_type, "application/json", n)) {
+		api_fail(resp, API_UNSUPPORTED_MEDIA, NULL, "send the body as application/json");
+		return -1;
+	}
+	if (!req->body || !req->body_len) {
+		api_fail(resp, API_BAD_REQUEST, "invalid_json", "a JSON object body is required");
+		return -1;
+	}
+	if (jsonx_parse_object(req->body, req->body_len, out, &err)) {
+		api_fail_json(resp, &err);
+		return -1;
+	}
+	return 0;
+}
+
+int api_no_body(const struct request *req, struct response *resp)
+{
+	static const char *const none[] = {NULL};
+	struct json_object *o = NULL;
+	struct jsonx_err err;
+
+	if (!req->body_len)
+		return 0;
+	if (api_body(req, resp, &o))
+		return -1;
+	if (jsonx_only_keys(o, none, &err)) {
+		json_object_put(o);
+		api_fail_json(resp, &err);
+		return -1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
+static int api_query_int(const struct request *req, struct response *resp, const char *key, int64_t min,
+			 int64_t max, int64_t *out)
+{
+	char v[32];
+	char *end;
+	long long n;
+	int rc = request_query(req, key, v, sizeof(v));
+
+	if (rc == 0)
+		return 0;
+	if (rc > 0) {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (!errno && end != v && !*end && n >= min && n <= max) {
+			*out = n;
+			return 1;
+		}
+	}
+	api_fail(resp, API_BAD_REQUEST, "invalid_query",
+		 "query parameter '%s' must be a whole number from %lld to %lld", key, (long long)min,
+		 (long long)max);
+	return -1;
+}
+
+int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset)
+{
+	*limit = 50;
+	*offset = 0;
+	if (api_query_int(req, resp, "limit", 1, 200, limit) < 0)
+		return -1;
+	if (api_query_int(req, resp, "offset", 0, INT32_MAX, offset) < 0)
+		return -1;
+	return 0;
+}
+
+int api_query_id(const struct request *req, struct response *resp, const char *key, int64_t *out)
+{
+	return api_query_int(req, resp, key, 1, INT64_MAX, out);
+}
+
+int api_query_text(const struct request *req, struct response *resp, const char *key, char *out,
+		   size_t outlen)
+{
+	int rc = request_query(req, key, out, outlen);
+
+	if (rc < 0 || (rc > 0 && !text_is_line(out))) {
+		api_fail(resp, API_BAD_REQUEST, "invalid_query",
+			 "query parameter '%s' is malformed or too long (at most %zu bytes)", key,
+			 outlen - 1);
+		return -1;
+	}
+	return rc;
+}

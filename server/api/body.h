@@ -1,0 +1,32 @@
+/*
+ * body: reading a request's JSON body, query parameters and paging, each of which answers the client
+ * itself on bad input; it knows no resource and no caller.
+ */
+#ifndef MAJLIS_API_BODY_H
+#define MAJLIS_API_BODY_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/http.h"
+
+/* Requires Content-Type application/json (415 otherwise) and a strict JSON object body (400).
+ * Returns 0 with *out a new reference (caller puts), or -1 with resp filled. */
+int api_body(const struct request *req, struct response *resp, struct json_object **out);
+
+/* For actions that take no input (cancel, erase, approve, ...): accepts no body at all, or an empty JSON
+ * object; anything else is refused like any bad body (415 for another media type, 400 otherwise) so that
+ * a malformed request never carries out the action. Returns 0, or -1 with resp filled. */
+int api_no_body(const struct request *req, struct response *resp);
+
+/* Paging from ?limit= (1..200, default 50) and ?offset= (>= 0). Returns 0 or -1 with a 400 filled. */
+int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset);
+
+/* An optional positive integer query parameter (?org=3). 1 found, 0 absent, -1 with 400 filled. */
+int api_query_id(const struct request *req, struct response *resp, const char *key, int64_t *out);
+/* An optional text query parameter matching kind (util/jsonx.h kinds). 1/0/-1 as above. */
+int api_query_text(const struct request *req, struct response *resp, const char *key, char *out,
+		   size_t outlen);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * reply: the tails handlers share — replying a domain result, a list page, or a whole authenticated
+ * JSON write — so that the change sink is told of every commit; it knows no resource.
+ */
+#ifndef MAJLIS_API_REPLY_H
+#define MAJLIS_API_REPLY_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/http.h"
+#include "domain/domain.h"
+
+/* Replies the domain error when rc is set; otherwise tells the change sink of seq (0: nothing was
+ * committed) and replies out (consumed) with ok. */
+void api_reply_dom(struct app *app, struct response *resp, int rc, const struct dom_err *e,
+		   struct json_object *out, int64_t seq, enum api_ok ok);
+
+/* The domain's JSON writes: a create of a top-level resource, and a write on resource id (an update, or
+ * a create under a parent such as a venue's room). */
+typedef int (*api_create_fn)(struct db *db, const struct principal *p, struct json_object *body,
+			     struct json_object **out, int64_t *seq, struct dom_err *err);
+typedef int (*api_write_fn)(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			    struct json_object **out, int64_t *seq, struct dom_err *err);
+/* Authenticates (required), reads the JSON body, runs create (or write on id when create is NULL) and
+ * replies as api_reply_dom. */
+void api_json_write(struct app *app, const struct request *req, struct response *resp, api_create_fn create,
+		    api_write_fn write, int64_t id, enum api_ok ok);
+
+/* {"items": items, "total": total, "limit": limit, "offset": offset}; consumes items. */
+void api_reply_list(struct response *resp, struct json_object *items, int64_t total, int64_t limit,
+		    int64_t offset);
+
+#endif
