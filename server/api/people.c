@@ -6,21 +6,21 @@
 #include "api/router.h"
 #include "domain/people.h"
 
-static void people_create(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void people_post(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, person_create, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, people_create, NULL, 0, API_CREATED);
 }
 
-static void people_update(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void people_patch(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, person_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, people_update, args->ids[0], API_OK);
 }
 
-static void people_get(struct app *app, const struct request *req, const struct route_args *args,
-		       struct response *resp)
+static void people_get_one(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct principal p = {0};
@@ -29,12 +29,12 @@ static void people_get(struct app *app, const struct request *req, const struct 
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	rc = person_get(app->db, &p, args->ids[0], &out, &e);
+	rc = people_get(app->db, &p, args->ids[0], &out, &e);
 	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
 }
 
-static void people_export(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void people_export_get(struct app *app, const struct request *req, const struct route_args *args,
+			      struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct principal p = {0};
@@ -43,13 +43,13 @@ static void people_export(struct app *app, const struct request *req, const stru
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	rc = person_export(app->db, &p, args->ids[0], &out, &e);
+	rc = people_export(app->db, &p, args->ids[0], req->now, &out, &e);
 	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
 }
 
 /* The erasure takes no input: no body, or an empty JSON object (a malformed request erases nothing). */
-static void people_erase(struct app *app, const struct request *req, const struct route_args *args,
-			 struct response *resp)
+static void people_erase_post(struct app *app, const struct request *req, const struct route_args *args,
+			      struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct principal p = {0};
@@ -59,12 +59,12 @@ static void people_erase(struct app *app, const struct request *req, const struc
 
 	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
-	rc = person_erase(app->db, &p, args->ids[0], &out, &seq, &e);
+	rc = people_erase(app->db, &p, args->ids[0], req->now, &out, &seq, &e);
 	api_reply_dom(app, resp, rc, &e, out, seq, API_OK);
 }
 
-static void people_list(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
+static void people_get_list(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
 {
 	struct json_object *items = NULL;
 	struct principal p = {0};
@@ -75,7 +75,7 @@ static void people_list(struct app *app, const struct request *req, const struct
 	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset) ||
 	    api_query_id(req, resp, "org", &org) < 0)
 		return;
-	if (person_list(app->db, &p, org, limit, offset, &items, &total, &e)) {
+	if (people_list(app->db, &p, org, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
@@ -83,11 +83,11 @@ static void people_list(struct app *app, const struct request *req, const struct
 }
 
 const struct route api_people_routes[] = {
-    {HTTP_POST, "/api/v1/people", people_create},
-    {HTTP_GET, "/api/v1/people", people_list},
-    {HTTP_GET, "/api/v1/people/{id}", people_get},
-    {HTTP_PATCH, "/api/v1/people/{id}", people_update},
-    {HTTP_GET, "/api/v1/people/{id}/export", people_export},
-    {HTTP_POST, "/api/v1/people/{id}/erase", people_erase},
+    {HTTP_POST, "/api/v1/people", people_post},
+    {HTTP_GET, "/api/v1/people", people_get_list},
+    {HTTP_GET, "/api/v1/people/{id}", people_get_one},
+    {HTTP_PATCH, "/api/v1/people/{id}", people_patch},
+    {HTTP_GET, "/api/v1/people/{id}/export", people_export_get},
+    {HTTP_POST, "/api/v1/people/{id}/erase", people_erase_post},
     {0},
 };

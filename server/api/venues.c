@@ -8,47 +8,47 @@
 
 #define VENUES_QUERY_MAX 201
 
-static void venues_create(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void venues_post(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, venue_create, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, venues_create, NULL, 0, API_CREATED);
 }
 
-static void venues_update(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void venues_patch(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, venue_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, venues_update, args->ids[0], API_OK);
 }
 
-static void venues_room_create(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+static void venues_room_post(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, room_create, args->ids[0], API_CREATED);
+	api_json_write(app, req, resp, NULL, venues_room_create, args->ids[0], API_CREATED);
 }
 
-static void venues_room_update(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+static void venues_room_patch(struct app *app, const struct request *req, const struct route_args *args,
+			      struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, room_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, venues_room_update, args->ids[0], API_OK);
 }
 
-static void venues_get(struct app *app, const struct request *req, const struct route_args *args,
-		       struct response *resp)
+static void venues_get_one(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 
 	(void)req;
-	if (venue_get(app->db, args->ids[0], &out, &e)) {
+	if (venues_get(app->db, args->ids[0], &out, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
 	api_reply(resp, API_OK, out);
 }
 
-static void venues_list(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
+static void venues_get_list(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
 {
 	char city[VENUES_QUERY_MAX];
 	struct json_object *items = NULL;
@@ -62,7 +62,7 @@ static void venues_list(struct app *app, const struct request *req, const struct
 	has_city = api_query_text(req, resp, "city", city, sizeof(city));
 	if (has_city < 0 || api_query_id(req, resp, "org", &org) < 0)
 		return;
-	if (venue_list(app->db, has_city ? city : NULL, org, limit, offset, &items, &total, &e)) {
+	if (venues_list(app->db, has_city ? city : NULL, org, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
@@ -70,11 +70,11 @@ static void venues_list(struct app *app, const struct request *req, const struct
 }
 
 const struct route api_venues_routes[] = {
-    {HTTP_POST, "/api/v1/venues", venues_create},
-    {HTTP_GET, "/api/v1/venues", venues_list},
-    {HTTP_GET, "/api/v1/venues/{id}", venues_get},
-    {HTTP_PATCH, "/api/v1/venues/{id}", venues_update},
-    {HTTP_POST, "/api/v1/venues/{id}/rooms", venues_room_create},
-    {HTTP_PATCH, "/api/v1/rooms/{id}", venues_room_update},
+    {HTTP_POST, "/api/v1/venues", venues_post},
+    {HTTP_GET, "/api/v1/venues", venues_get_list},
+    {HTTP_GET, "/api/v1/venues/{id}", venues_get_one},
+    {HTTP_PATCH, "/api/v1/venues/{id}", venues_patch},
+    {HTTP_POST, "/api/v1/venues/{id}/rooms", venues_room_post},
+    {HTTP_PATCH, "/api/v1/rooms/{id}", venues_room_patch},
     {0},
 };

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/db.h"
 #include "store/store_orgs.h"
@@ -73,7 +72,7 @@ static bool person_cp_latin_ok(unsigned long c)
 	       (c >= 0x2010 && c <= 0x201f);
 }
 
-bool person_name_latin_ok(const char *s)
+bool people_name_latin_ok(const char *s)
 {
 	bool letter = false;
 	unsigned long c;
@@ -96,7 +95,7 @@ static bool person_cp_arabic_letter(unsigned long c)
 	       c == 0x6d5 || (c >= 0x6ee && c <= 0x6ef) || (c >= 0x6fa && c <= 0x6fc) || c == 0x6ff;
 }
 
-bool person_name_arabic_ok(const char *s)
+bool people_name_arabic_ok(const char *s)
 {
 	if (!s || !text_is_clean(s, TEXT_NAME, NULL))
 		return false;
@@ -179,14 +178,14 @@ static int person_parse(struct json_object *body, bool create, struct store_pers
 	r = person_text(body, "name", create, false, JSONX_LINE, PERSON_NAME_MAX, &p->name, err);
 	if (r < 0)
 		return r;
-	if (r > 0 && !person_name_latin_ok(p->name))
+	if (r > 0 && !people_name_latin_ok(p->name))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'name' must be written in Latin script (use name_ar for Arabic)");
 	person_note(p, fields, r, STORE_PERSON_NAME, "name");
 	r = person_text(body, "name_ar", false, true, JSONX_LINE, PERSON_NAME_MAX, &p->name_ar, err);
 	if (r < 0)
 		return r;
-	if (r > 0 && p->name_ar && !person_name_arabic_ok(p->name_ar))
+	if (r > 0 && p->name_ar && !people_name_arabic_ok(p->name_ar))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'name_ar' must contain Arabic letters");
 	person_note(p, fields, r, STORE_PERSON_NAME_AR, "name_ar");
@@ -260,7 +259,7 @@ static int person_visible(struct db *db, const struct principal *p, int64_t id, 
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_create(struct db *db, const struct principal *p, struct json_object *body,
+int people_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
 		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
@@ -268,7 +267,7 @@ int person_create(struct db *db, const struct principal *p, struct json_object *
 	char email[PERSON_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person sp;
 	struct jsonx_err je;
-	int64_t now = (int64_t)time(NULL), id = 0, org_id = 0;
+	int64_t id = 0, org_id = 0;
 	bool consent = false;
 	int rc, r;
 
@@ -342,7 +341,7 @@ out:
 	return rc;
 }
 
-int person_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+int people_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body, int64_t now,
 		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
@@ -376,7 +375,7 @@ int person_update(struct db *db, const struct principal *p, int64_t id, struct j
 		goto out;
 	}
 	rc = db_begin(db);
-	rc = rc ? rc : store_person_update(db, id, &sp, (int64_t)time(NULL));
+	rc = rc ? rc : store_person_update(db, id, &sp, now);
 	rc = rc ? rc : person_log(db, id, "person.updated", org_id, payload, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -392,7 +391,7 @@ out:
 	return rc;
 }
 
-int person_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+int people_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
 	       struct dom_err *err)
 {
 	int64_t org_id = 0, erased_at = 0;
@@ -406,7 +405,7 @@ int person_get(struct db *db, const struct principal *p, int64_t id, struct json
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
+int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
 		struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int rc;
@@ -427,7 +426,7 @@ int person_list(struct db *db, const struct principal *p, int64_t org_id, int64_
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_export(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err)
 {
 	int64_t org_id = 0, erased_at = 0;
@@ -440,7 +439,7 @@ int person_export(struct db *db, const struct principal *p, int64_t id, struct j
 	rc = store_person_export(db, id, out);
 	if (rc)
 		return dom_from_store(err, rc, "person");
-	json_object_object_add(*out, "exported_at", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(*out, "exported_at", json_object_new_int64(now));
 	return DOM_OK;
 }
 
@@ -467,11 +466,11 @@ static int person_rehash_links(struct db *db, int64_t id, int64_t now, size_t *n
 	return rc;
 }
 
-int person_erase(struct db *db, const struct principal *p, int64_t id, struct json_object **out, int64_t *seq,
-		 struct dom_err *err)
+int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
+		 int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = NULL;
-	int64_t org_id = 0, erased_at = 0, revoked = 0, now = (int64_t)time(NULL);
+	int64_t org_id = 0, erased_at = 0, revoked = 0;
 	size_t regs = 0;
 	int rc;
 

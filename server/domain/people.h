@@ -20,10 +20,10 @@ struct db;
 /* A name in Latin script: a single line with at least one Latin letter and nothing outside ASCII,
  * the Latin blocks (U+00A0..U+024F, U+1E00..U+1EFF), spacing modifiers, combining marks and the
  * dashes and quotation marks U+2010..U+201F (no invisible or bidi controls). s must be valid UTF-8. */
-bool person_name_latin_ok(const char *s);
+bool people_name_latin_ok(const char *s);
 /* A name in Arabic script: a single line holding at least one Arabic letter (U+0600..U+06FF) and,
  * as every name, no invisible or bidi controls (text_is_clean TEXT_NAME: not even ZWNJ/ZWJ). */
-bool person_name_arabic_ok(const char *s);
+bool people_name_arabic_ok(const char *s);
 
 /* Whether p may see person id, by the one rule every reference to a person follows: an admin sees
  * everyone, an organiser the people of their organisation, nobody else anyone. STORE_OK (*org_id 0
@@ -35,29 +35,29 @@ int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t
  * phone (stored in E.164, text_phone_e164), email (stored lowercased), lang, org_id optional). Admin or
  * organiser; the person belongs to the organiser's organisation (org_id may only repeat it; an admin may name
  * any or none). consent false is DOM_UNPROCESSABLE. consent_at is set to now. *out is the new row. */
-int person_create(struct db *db, const struct principal *p, struct json_object *body,
+int people_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
 		  struct json_object **out, int64_t *seq, struct dom_err *err);
 /* Changes the fields present in body (name, name_ar, sex, nationality, phone, email, lang). Who may
  * not see the person gets DOM_NOT_FOUND (nothing leaks), viewers and check-in staff DOM_FORBIDDEN;
  * an erased person is DOM_CONFLICT. */
-int person_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+int people_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body, int64_t now,
 		  struct json_object **out, int64_t *seq, struct dom_err *err);
-/* One person, visibility as person_update. */
-int person_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+/* One person, visibility as people_update. */
+int people_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
 	       struct dom_err *err);
 /* A page of the people p may see: an organiser their organisation's, an admin everyone's (or
  * org_id's when > 0). Viewers and check-in staff DOM_FORBIDDEN. */
-int person_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
+int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
 		struct json_object **items, int64_t *total, struct dom_err *err);
 /* Everything held on the person (fields, registrations with event titles and statuses, attendance,
- * facilitated sessions, calendar tokens without secrets). Visibility as person_update. */
-int person_export(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+ * facilitated sessions, calendar tokens without secrets). Visibility as people_update. */
+int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err);
 /* Erases the person's personal data in one transaction: name becomes "(erased)", name_ar, phone,
  * email and nationality NULL, erased_at set; sex, org, registrations and attendance are kept so
  * counts stay right, but every registration's link hash is replaced by a fresh random one and the
  * person's calendar tokens are revoked. Already erased: DOM_CONFLICT. *out is the erased row. */
-int person_erase(struct db *db, const struct principal *p, int64_t id, struct json_object **out, int64_t *seq,
-		 struct dom_err *err);
+int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
+		 int64_t *seq, struct dom_err *err);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "calendar/tz.h"
 #include "store/db.h"
@@ -195,8 +194,8 @@ static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const cha
 	return rc;
 }
 
-int venue_create(struct db *db, const struct principal *p, struct json_object *body, struct json_object **out,
-		 int64_t *seq, struct dom_err *err)
+int venues_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
+		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_venue v;
@@ -219,7 +218,7 @@ int venue_create(struct db *db, const struct principal *p, struct json_object *b
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_venue_insert(db, &v, (int64_t)time(NULL), &id);
+	rc = rc ? rc : store_venue_insert(db, &v, now, &id);
 	rc = rc ? rc : venue_log(db, id, 0, "venue.created", v.org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -227,14 +226,14 @@ int venue_create(struct db *db, const struct principal *p, struct json_object *b
 		rc = dom_from_store(err, rc, "venue");
 		goto out;
 	}
-	rc = venue_get(db, id, out, err);
+	rc = venues_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int venue_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-		 struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body, int64_t now,
+		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_venue v;
@@ -255,7 +254,7 @@ int venue_update(struct db *db, const struct principal *p, int64_t id, struct js
 			goto out;
 	}
 	rc = db_begin(db);
-	rc = rc ? rc : store_venue_update(db, id, &v, (int64_t)time(NULL));
+	rc = rc ? rc : store_venue_update(db, id, &v, now);
 	rc = rc ? rc : venue_log(db, id, 0, "venue.updated", org_given ? v.org_id : org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -263,21 +262,21 @@ int venue_update(struct db *db, const struct principal *p, int64_t id, struct js
 		rc = dom_from_store(err, rc, "venue");
 		goto out;
 	}
-	rc = venue_get(db, id, out, err);
+	rc = venues_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int venue_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
+int venues_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
 {
 	int rc = store_venue_get(db, id, out);
 
 	return rc ? dom_from_store(err, rc, "venue") : DOM_OK;
 }
 
-int venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
-	       struct json_object **items, int64_t *total, struct dom_err *err)
+int venues_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
+		struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int rc = store_venue_list(db, city, org_id, limit, offset, items, total);
 
@@ -320,14 +319,15 @@ static int room_store_fail(struct dom_err *err, int rc)
 	return dom_from_store(err, rc, "room");
 }
 
-int room_create(struct db *db, const struct principal *p, int64_t venue_id, struct json_object *body,
-		struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_room_create(struct db *db, const struct principal *p, int64_t venue_id, struct json_object *body,
+		       int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_room r;
 	int64_t org_id = 0, id = 0;
 	int rc;
 
+	(void)now; /* rooms keep no times */
 	*out = NULL;
 	rc = venue_writable(db, p, venue_id, &org_id, err);
 	if (rc)
@@ -351,14 +351,15 @@ out:
 	return rc;
 }
 
-int room_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-		struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_room_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+		       int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_room r;
 	int64_t org_id = 0, venue_id = 0;
 	int rc;
 
+	(void)now; /* rooms keep no times */
 	*out = NULL;
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
 		rc = dom_fail(err, DOM_FORBIDDEN, NULL,

@@ -59,16 +59,16 @@ static int64_t id_of(struct json_object *o)
 	return json_object_get_int64(v);
 }
 
-static int64_t make_org(const char *json)
+static int64_t make_org(const char *name, const char *kind)
 {
-	struct json_object *body = parse(json), *out = NULL;
+	struct orgs_input in = {.has_name = true, .name = name, .has_kind = true, .kind = kind};
+	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t seq = 0, id;
 
-	assert_int_equal(org_create(fx.db, &fx.admin, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(orgs_create(fx.db, &fx.admin, &in, 1700000000, &out, &seq, &e), DOM_OK);
 	id = id_of(out);
 	json_object_put(out);
-	json_object_put(body);
 	return id;
 }
 
@@ -81,10 +81,8 @@ static int setup(void **state)
 	unlink(fx.path);
 	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
 	fx.admin = (struct principal){.role = ROLE_ADMIN};
-	fx.a = (struct principal){.role = ROLE_ORGANISER,
-				  .org_id = make_org("{\"name\":\"A\",\"kind\":\"ngo\"}")};
-	fx.b = (struct principal){.role = ROLE_ORGANISER,
-				  .org_id = make_org("{\"name\":\"B\",\"kind\":\"ngo\"}")};
+	fx.a = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("A", "ngo")};
+	fx.b = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("B", "ngo")};
 	fx.viewer = (struct principal){.role = ROLE_VIEWER};
 	return 0;
 }
@@ -196,7 +194,7 @@ static void test_venue_create(void **state)
 		body = parse(cases[i].body);
 		out = NULL;
 		memset(&e, 0, sizeof(e));
-		rc = venue_create(fx.db, who(cases[i].who), body, &out, &seq, &e);
+		rc = venues_create(fx.db, who(cases[i].who), body, 1700000000, &out, &seq, &e);
 		if (rc != cases[i].rc)
 			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
@@ -215,29 +213,33 @@ static void test_rooms(void **state)
 	int64_t seq = 0, venue, r1, log;
 
 	(void)state;
-	assert_int_equal(venue_create(fx.db, &fx.a, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_create(fx.db, &fx.a, body, 1700000000, &out, &seq, &e), DOM_OK);
 	venue = id_of(out);
 	json_object_put(out);
 	json_object_put(body);
 
 	room = parse("{\"name\":\"R1\",\"capacity\":20}");
-	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, room, 1700000000, &out, &seq, &e), DOM_OK);
 	r1 = id_of(out);
 	json_object_put(out);
 	log = scalar("SELECT count(*) FROM change_log");
-	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_CONFLICT);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, room, 1700000000, &out, &seq, &e),
+			 DOM_CONFLICT);
 	assert_string_equal(e.id, "duplicate_room");
-	assert_int_equal(room_create(fx.db, &fx.b, venue, room, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(room_create(fx.db, &fx.a, 9999, room, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(venues_room_create(fx.db, &fx.b, venue, room, 1700000000, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, 9999, room, 1700000000, &out, &seq, &e),
+			 DOM_NOT_FOUND);
 	assert_int_equal(scalar("SELECT count(*) FROM change_log"), log);
 	json_object_put(room);
 
 	room = parse("{\"capacity\":0}");
-	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_INVALID);
+	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, room, 1700000000, &out, &seq, &e), DOM_INVALID);
 	json_object_put(room);
 	room = parse("{\"capacity\":25}");
-	assert_int_equal(room_update(fx.db, &fx.b, r1, room, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_room_update(fx.db, &fx.b, r1, room, 1700000000, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, room, 1700000000, &out, &seq, &e), DOM_OK);
 	json_object_put(out);
 	json_object_put(room);
 	assert_int_equal(scalar("SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
