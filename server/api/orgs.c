@@ -59,6 +59,8 @@ static int orgs_create_body(struct db *db, const struct principal *p, struct jso
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (orgs_writable(db, p, 0, err))
+		return err->code;
 	if (orgs_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return orgs_create(db, p, &in, now, out, seq, err);
@@ -72,6 +74,8 @@ static int orgs_update_body(struct db *db, const struct principal *p, int64_t id
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (orgs_writable(db, p, id, err))
+		return err->code;
 	if (orgs_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return orgs_update(db, p, id, &in, now, out, seq, err);

@@ -90,6 +90,8 @@ static int venues_create_body(struct db *db, const struct principal *p, struct j
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (venues_writable(db, p, 0, err))
+		return err->code;
 	if (venues_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_create(db, p, &in, now, out, seq, err);
@@ -103,6 +105,8 @@ static int venues_update_body(struct db *db, const struct principal *p, int64_t 
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (venues_writable(db, p, id, err))
+		return err->code;
 	if (venues_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_update(db, p, id, &in, now, out, seq, err);
@@ -117,6 +121,8 @@ static int venues_room_create_body(struct db *db, const struct principal *p, int
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (venues_writable(db, p, id, err))
+		return err->code;
 	if (venues_room_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_room_create(db, p, id, &in, now, out, seq, err);
@@ -131,6 +137,8 @@ static int venues_room_update_body(struct db *db, const struct principal *p, int
 	struct jsonx_err je;
 
 	*out = NULL;
+	if (venues_room_writable(db, p, id, err))
+		return err->code;
 	if (venues_room_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_room_update(db, p, id, &in, now, out, seq, err);

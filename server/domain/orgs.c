@@ -74,6 +74,25 @@ static int orgs_check(const struct orgs_input *in, bool create, struct store_org
 	return DOM_OK;
 }
 
+int orgs_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int rc;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an administrator may create organisations");
+		return DOM_OK;
+	}
+	rc = store_organisation_exists(db, id);
+	if (rc)
+		return dom_from_store(err, rc, "organisation");
+	if (!principal_manages_org(p, id))
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser of this organisation may change it");
+	return DOM_OK;
+}
+
 /* Writes the change-log row for organisation id inside the open transaction. */
 static int orgs_log(struct db *db, int64_t id, const char *kind, struct json_object *fields, int64_t *seq)
 {
@@ -98,10 +117,9 @@ int orgs_create(struct db *db, const struct principal *p, const struct orgs_inpu
 	int rc;
 
 	*out = NULL;
-	if (p->role != ROLE_ADMIN) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL, "only an administrator may create organisations");
+	rc = orgs_writable(db, p, 0, err);
+	if (rc)
 		goto out;
-	}
 	rc = orgs_check(in, true, &o, fields, err);
 	if (rc)
 		goto out;
@@ -132,16 +150,9 @@ int orgs_update(struct db *db, const struct principal *p, int64_t id, const stru
 	int rc;
 
 	*out = NULL;
-	rc = store_organisation_exists(db, id);
-	if (rc) {
-		rc = dom_from_store(err, rc, "organisation");
+	rc = orgs_writable(db, p, id, err);
+	if (rc)
 		goto out;
-	}
-	if (!principal_manages_org(p, id)) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser of this organisation may change it");
-		goto out;
-	}
 	rc = orgs_check(in, false, &o, fields, err);
 	if (rc)
 		goto out;

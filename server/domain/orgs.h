@@ -36,6 +36,10 @@ struct orgs_input {
 /* Whether kind is one of orgs_kinds. */
 bool orgs_kind_valid(const char *kind);
 
+/* Whether p may create an organisation (id 0: admin only) or change organisation id (it must exist:
+ * DOM_NOT_FOUND; admin or organiser of id, else DOM_FORBIDDEN), asked by the api before it reads the
+ * body. orgs_create and orgs_update check the same themselves. */
+int orgs_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* Creates an organisation from in (name and kind required, neither null), at now. Admin only
  * (DOM_FORBIDDEN otherwise); a duplicate name is DOM_CONFLICT. On DOM_OK *out is the new row (new
  * reference, caller puts) and *seq the change-log sequence. One transaction; service thread. */

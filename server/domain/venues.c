@@ -134,6 +134,41 @@ static int venue_writable(struct db *db, const struct principal *p, int64_t id, 
 	return DOM_OK;
 }
 
+int venues_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t org_id = 0;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an administrator or an organiser may create venues");
+		return DOM_OK;
+	}
+	return venue_writable(db, p, id, &org_id, err);
+}
+
+/* Whether p may change room id; *venue_id and *org_id get its venue and that venue's organisation. */
+static int room_writable(struct db *db, const struct principal *p, int64_t id, int64_t *venue_id,
+			 int64_t *org_id, struct dom_err *err)
+{
+	int rc;
+
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may change rooms");
+	rc = store_room_venue(db, id, venue_id);
+	if (rc)
+		return dom_from_store(err, rc, "room");
+	return venue_writable(db, p, *venue_id, org_id, err);
+}
+
+int venues_room_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t venue_id = 0, org_id = 0;
+
+	return room_writable(db, p, id, &venue_id, &org_id, err);
+}
+
 /* The change-log row for venue id (kind e.g. "venue.updated") inside the open transaction. */
 static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const char *kind, int64_t org_id,
 		     struct json_object *fields, int64_t *seq)
@@ -162,11 +197,9 @@ int venues_create(struct db *db, const struct principal *p, const struct venues_
 	int rc;
 
 	*out = NULL;
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser may create venues");
+	rc = venues_writable(db, p, 0, err);
+	if (rc)
 		goto out;
-	}
 	rc = venue_check(in, true, &v, &org_given, fields, err);
 	if (rc)
 		goto out;
@@ -322,17 +355,7 @@ int venues_room_update(struct db *db, const struct principal *p, int64_t id,
 
 	(void)now; /* rooms keep no times */
 	*out = NULL;
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser may change rooms");
-		goto out;
-	}
-	rc = store_room_venue(db, id, &venue_id);
-	if (rc) {
-		rc = dom_from_store(err, rc, "room");
-		goto out;
-	}
-	rc = venue_writable(db, p, venue_id, &org_id, err);
+	rc = room_writable(db, p, id, &venue_id, &org_id, err);
 	if (rc)
 		goto out;
 	rc = room_check(in, false, &r, fields, err);

@@ -41,6 +41,13 @@ struct venues_room_input {
 	int64_t capacity;
 };
 
+/* Whether p may create a venue (id 0: admin or organiser) or change venue id (it must exist:
+ * DOM_NOT_FOUND; admin, or organiser of its organisation, else DOM_FORBIDDEN), asked by the api before it
+ * reads the body; adding a room to venue id asks the same. venues_create, venues_update and
+ * venues_room_create check the same themselves. */
+int venues_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
+/* The same for room id (DOM_NOT_FOUND when it does not exist), as venues_room_update checks it. */
+int venues_room_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* Creates a venue from in at now (name, city required; address, tz (default Africa/Casablanca, a zone
  * of the tz database, never null), latitude, longitude, org_id optional). Admin, or organiser for their
  * own organisation (org_id absent means theirs; only an admin may leave it null or name another). *out
