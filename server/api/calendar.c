@@ -14,6 +14,7 @@
 #include "api/reply.h"
 #include "api/router.h"
 #include "domain/feeds.h"
+#include "util/jsonx.h"
 
 #define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
 #define CAL_CITY_MAX	 101
@@ -148,6 +149,27 @@ static void cal_token_reply(struct app *app, struct response *resp, char token[S
 	api_reply(resp, API_CREATED, out);
 }
 
+/* Reads a calendar token body into in (strings borrowed from body): known keys only, owner_kind one of
+ * feeds_token_owner_kinds, owner_id a positive integer, label one line of text. 0 or -1 with je. */
+static int cal_token_parse(struct json_object *body, struct feeds_token_input *in, struct jsonx_err *je)
+{
+	static const char *const keys[] = {"owner_kind", "owner_id", "label", NULL};
+	int kind = -1, rc;
+
+	memset(in, 0, sizeof(*in));
+	if (jsonx_only_keys(body, keys, je) ||
+	    jsonx_get_enum(body, "owner_kind", false, feeds_token_owner_kinds, &kind, je) < 0)
+		return -1;
+	in->owner_kind = kind >= 0 ? feeds_token_owner_kinds[kind] : NULL;
+	rc = jsonx_get_int(body, "owner_id", false, 1, INT64_MAX, &in->owner_id, je);
+	if (rc < 0)
+		return -1;
+	in->has_owner_id = rc == 1;
+	if (jsonx_get_str(body, "label", false, JSONX_LINE, FEEDS_LABEL_MAX, &in->label, je) < 0)
+		return -1;
+	return 0;
+}
+
 static void cal_token_create(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
@@ -155,12 +177,16 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 	struct principal p = {0};
 	struct dom_err e = {0};
 	char token[SECRET_TOKEN_LEN + 1];
+	struct feeds_token_input in;
+	struct jsonx_err je;
 	int64_t seq = 0;
 
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
 		return;
-	if (feeds_token_create(app->db, &p, body, req->now, token, &out, &seq, &e))
+	if (cal_token_parse(body, &in, &je))
+		api_fail_json(resp, &je);
+	else if (feeds_token_create(app->db, &p, &in, req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
 	else
 		cal_token_reply(app, resp, token, out, seq);

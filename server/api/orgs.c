@@ -2,43 +2,117 @@
  * orgs: HTTP handlers for /api/v1/organisations — parse, authenticate, one domain call, render; no
  * SQL and no rules of its own.
  */
+#include <string.h>
+
+#include "api/auth.h"
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/reply.h"
 #include "api/router.h"
 #include "domain/orgs.h"
+#include "util/jsonx.h"
 
 #define ORGS_QUERY_MAX 201
 
-static void orgs_create(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
+static const char *const orgs_keys[] = {
+    "name", "kind", "city", "region", "contact_name", "contact_email", NULL,
+};
+
+/* Reads an organisation body into in (strings borrowed from body): known keys only, each text of its
+ * kind and bound, kind one of orgs_kinds; null is kept as a NULL value. 0 or -1 with je filled. */
+static int orgs_parse(struct json_object *body, struct orgs_input *in, struct jsonx_err *je)
+{
+	const struct {
+		const char *key;
+		enum jsonx_str_kind kind;
+		size_t max;
+		bool *has;
+		const char **v;
+	} spec[] = {
+	    {"name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_name, &in->name},
+	    {"city", JSONX_LINE, ORGS_TEXT_MAX, &in->has_city, &in->city},
+	    {"region", JSONX_LINE, ORGS_TEXT_MAX, &in->has_region, &in->region},
+	    {"contact_name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_contact_name, &in->contact_name},
+	    {"contact_email", JSONX_EMAIL, ORGS_EMAIL_MAX, &in->has_contact_email, &in->contact_email},
+	};
+	size_t i;
+	int k;
+
+	memset(in, 0, sizeof(*in));
+	if (jsonx_only_keys(body, orgs_keys, je))
+		return -1;
+	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		*spec[i].has = json_object_object_get_ex(body, spec[i].key, NULL);
+		if (jsonx_get_str(body, spec[i].key, false, spec[i].kind, spec[i].max, spec[i].v, je) < 0)
+			return -1;
+	}
+	in->has_kind = json_object_object_get_ex(body, "kind", NULL);
+	k = -1;
+	if (jsonx_get_enum(body, "kind", false, orgs_kinds, &k, je) < 0)
+		return -1;
+	in->kind = k >= 0 ? orgs_kinds[k] : NULL;
+	return 0;
+}
+
+/* api_create_fn of POST /api/v1/organisations. */
+static int orgs_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
+			    struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	struct orgs_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (orgs_writable(db, p, 0, err))
+		return err->code;
+	if (orgs_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return orgs_create(db, p, &in, now, out, seq, err);
+}
+
+/* api_write_fn of PATCH /api/v1/organisations/{id}. */
+static int orgs_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	struct orgs_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (orgs_writable(db, p, id, err))
+		return err->code;
+	if (orgs_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return orgs_update(db, p, id, &in, now, out, seq, err);
+}
+
+static void orgs_post(struct app *app, const struct request *req, const struct route_args *args,
+		      struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, org_create, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, orgs_create_body, NULL, 0, API_CREATED);
 }
 
-static void orgs_update(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
+static void orgs_patch(struct app *app, const struct request *req, const struct route_args *args,
+		       struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, org_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, orgs_update_body, args->ids[0], API_OK);
 }
 
-static void orgs_get(struct app *app, const struct request *req, const struct route_args *args,
-		     struct response *resp)
+static void orgs_get_one(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 
 	(void)req;
-	if (org_get(app->db, args->ids[0], &out, &e)) {
+	if (orgs_get(app->db, args->ids[0], &out, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
 	api_reply(resp, API_OK, out);
 }
 
-static void orgs_list(struct app *app, const struct request *req, const struct route_args *args,
-		      struct response *resp)
+static void orgs_get_list(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
 {
 	char city[ORGS_QUERY_MAX], kind[64];
 	struct json_object *items = NULL;
@@ -55,8 +129,8 @@ static void orgs_list(struct app *app, const struct request *req, const struct r
 	has_kind = api_query_text(req, resp, "kind", kind, sizeof(kind));
 	if (has_kind < 0)
 		return;
-	if (org_list(app->db, has_city ? city : NULL, has_kind ? kind : NULL, limit, offset, &items, &total,
-		     &e)) {
+	if (orgs_list(app->db, has_city ? city : NULL, has_kind ? kind : NULL, limit, offset, &items, &total,
+		      &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
@@ -64,9 +138,9 @@ static void orgs_list(struct app *app, const struct request *req, const struct r
 }
 
 const struct route api_orgs_routes[] = {
-    {HTTP_POST, "/api/v1/organisations", orgs_create},
-    {HTTP_GET, "/api/v1/organisations", orgs_list},
-    {HTTP_GET, "/api/v1/organisations/{id}", orgs_get},
-    {HTTP_PATCH, "/api/v1/organisations/{id}", orgs_update},
+    {HTTP_POST, "/api/v1/organisations", orgs_post},
+    {HTTP_GET, "/api/v1/organisations", orgs_get_list},
+    {HTTP_GET, "/api/v1/organisations/{id}", orgs_get_one},
+    {HTTP_PATCH, "/api/v1/organisations/{id}", orgs_patch},
     {0},
 };

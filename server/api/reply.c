@@ -39,8 +39,8 @@ void api_json_write(struct app *app, const struct request *req, struct response 
 
 	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
 		return;
-	rc =
-	    create ? create(app->db, &p, body, &out, &seq, &e) : write(app->db, &p, id, body, &out, &seq, &e);
+	rc = create ? create(app->db, &p, body, req->now, &out, &seq, &e)
+		    : write(app->db, &p, id, body, req->now, &out, &seq, &e);
 	api_reply_dom(app, resp, rc, &e, out, seq, ok);
 	json_object_put(body);
 }

@@ -18,12 +18,14 @@
 void api_reply_dom(struct app *app, struct response *resp, int rc, const struct dom_err *e,
 		   struct json_object *out, int64_t seq, enum api_ok ok);
 
-/* The domain's JSON writes: a create of a top-level resource, and a write on resource id (an update, or
- * a create under a parent such as a venue's room). */
-typedef int (*api_create_fn)(struct db *db, const struct principal *p, struct json_object *body,
+/* A resource's write from a JSON body, at now (the request's time): a create of a top-level resource,
+ * and a write on resource id (an update, or a create under a parent such as a venue's room). The
+ * resource's api file implements it: it parses body into the domain's typed input and makes one
+ * domain call; a body of the wrong shape is DOM_INVALID with err filled. */
+typedef int (*api_create_fn)(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
 			     struct json_object **out, int64_t *seq, struct dom_err *err);
 typedef int (*api_write_fn)(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			    struct json_object **out, int64_t *seq, struct dom_err *err);
+			    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
 /* Authenticates (required), reads the JSON body, runs create (or write on id when create is NULL) and
  * replies as api_reply_dom. */
 void api_json_write(struct app *app, const struct request *req, struct response *resp, api_create_fn create,

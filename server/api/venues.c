@@ -2,55 +2,192 @@
  * venues: HTTP handlers for /api/v1/venues and their rooms — parse, authenticate, one domain call,
  * render; no SQL and no rules of its own.
  */
+#include <string.h>
+
+#include "api/auth.h"
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/reply.h"
 #include "api/router.h"
 #include "domain/venues.h"
+#include "util/jsonx.h"
 
 #define VENUES_QUERY_MAX 201
 
-static void venues_create(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static const char *const venues_keys[] = {
+    "name", "city", "address", "tz", "latitude", "longitude", "org_id", NULL,
+};
+static const char *const venues_room_keys[] = {"name", "capacity", NULL};
+
+/* Whether body names key (with any value, null included). */
+static bool venues_has(struct json_object *body, const char *key)
+{
+	return json_object_object_get_ex(body, key, NULL);
+}
+
+/* A coordinate within ±limit: sets *has, *is_null and *v. 0 or -1 with je filled. */
+static int venues_coord(struct json_object *body, const char *key, double limit, bool *has, bool *is_null,
+			double *v, struct jsonx_err *je)
+{
+	int r = jsonx_get_double(body, key, false, -limit, limit, v, je);
+
+	*has = venues_has(body, key);
+	*is_null = r == 0;
+	return r < 0 ? -1 : 0;
+}
+
+/* Reads a venue body into in (strings borrowed from body). 0 or -1 with je filled. */
+static int venues_parse(struct json_object *body, struct venues_input *in, struct jsonx_err *je)
+{
+	const struct {
+		const char *key;
+		size_t max;
+		bool *has;
+		const char **v;
+	} text[] = {
+	    {"name", VENUES_TEXT_MAX, &in->has_name, &in->name},
+	    {"city", VENUES_TEXT_MAX, &in->has_city, &in->city},
+	    {"address", VENUES_ADDRESS_MAX, &in->has_address, &in->address},
+	    {"tz", VENUES_TZ_MAX, &in->has_tz, &in->tz},
+	};
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	if (jsonx_only_keys(body, venues_keys, je))
+		return -1;
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		*text[i].has = venues_has(body, text[i].key);
+		if (jsonx_get_str(body, text[i].key, false, JSONX_LINE, text[i].max, text[i].v, je) < 0)
+			return -1;
+	}
+	if (venues_coord(body, "latitude", 90.0, &in->has_latitude, &in->latitude_null, &in->latitude, je) ||
+	    venues_coord(body, "longitude", 180.0, &in->has_longitude, &in->longitude_null, &in->longitude,
+			 je))
+		return -1;
+	in->has_org_id = venues_has(body, "org_id");
+	if (jsonx_get_int(body, "org_id", false, 1, INT64_MAX, &in->org_id, je) < 0)
+		return -1;
+	return 0;
+}
+
+/* Reads a room body into in. 0 or -1 with je filled. */
+static int venues_room_parse(struct json_object *body, struct venues_room_input *in, struct jsonx_err *je)
+{
+	memset(in, 0, sizeof(*in));
+	if (jsonx_only_keys(body, venues_room_keys, je))
+		return -1;
+	in->has_name = venues_has(body, "name");
+	if (jsonx_get_str(body, "name", false, JSONX_LINE, VENUES_ROOM_NAME_MAX, &in->name, je) < 0)
+		return -1;
+	in->has_capacity = venues_has(body, "capacity");
+	if (jsonx_get_int(body, "capacity", false, 1, VENUES_CAPACITY_MAX, &in->capacity, je) < 0)
+		return -1;
+	return 0;
+}
+
+/* api_create_fn of POST /api/v1/venues. */
+static int venues_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
+			      struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	struct venues_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (venues_writable(db, p, 0, err))
+		return err->code;
+	if (venues_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return venues_create(db, p, &in, now, out, seq, err);
+}
+
+/* api_write_fn of PATCH /api/v1/venues/{id}. */
+static int venues_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
+			      int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	struct venues_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (venues_writable(db, p, id, err))
+		return err->code;
+	if (venues_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return venues_update(db, p, id, &in, now, out, seq, err);
+}
+
+/* api_write_fn of POST /api/v1/venues/{id}/rooms (id: the venue). */
+static int venues_room_create_body(struct db *db, const struct principal *p, int64_t id,
+				   struct json_object *body, int64_t now, struct json_object **out,
+				   int64_t *seq, struct dom_err *err)
+{
+	struct venues_room_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (venues_writable(db, p, id, err))
+		return err->code;
+	if (venues_room_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return venues_room_create(db, p, id, &in, now, out, seq, err);
+}
+
+/* api_write_fn of PATCH /api/v1/rooms/{id}. */
+static int venues_room_update_body(struct db *db, const struct principal *p, int64_t id,
+				   struct json_object *body, int64_t now, struct json_object **out,
+				   int64_t *seq, struct dom_err *err)
+{
+	struct venues_room_input in;
+	struct jsonx_err je;
+
+	*out = NULL;
+	if (venues_room_writable(db, p, id, err))
+		return err->code;
+	if (venues_room_parse(body, &in, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	return venues_room_update(db, p, id, &in, now, out, seq, err);
+}
+
+static void venues_post(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, venue_create, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, venues_create_body, NULL, 0, API_CREATED);
 }
 
-static void venues_update(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+static void venues_patch(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, venue_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, venues_update_body, args->ids[0], API_OK);
 }
 
-static void venues_room_create(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+static void venues_room_post(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, room_create, args->ids[0], API_CREATED);
+	api_json_write(app, req, resp, NULL, venues_room_create_body, args->ids[0], API_CREATED);
 }
 
-static void venues_room_update(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+static void venues_room_patch(struct app *app, const struct request *req, const struct route_args *args,
+			      struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, room_update, args->ids[0], API_OK);
+	api_json_write(app, req, resp, NULL, venues_room_update_body, args->ids[0], API_OK);
 }
 
-static void venues_get(struct app *app, const struct request *req, const struct route_args *args,
-		       struct response *resp)
+static void venues_get_one(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
 {
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 
 	(void)req;
-	if (venue_get(app->db, args->ids[0], &out, &e)) {
+	if (venues_get(app->db, args->ids[0], &out, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
 	api_reply(resp, API_OK, out);
 }
 
-static void venues_list(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
+static void venues_get_list(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
 {
 	char city[VENUES_QUERY_MAX];
 	struct json_object *items = NULL;
@@ -64,7 +201,7 @@ static void venues_list(struct app *app, const struct request *req, const struct
 	has_city = api_query_text(req, resp, "city", city, sizeof(city));
 	if (has_city < 0 || api_query_id(req, resp, "org", &org) < 0)
 		return;
-	if (venue_list(app->db, has_city ? city : NULL, org, limit, offset, &items, &total, &e)) {
+	if (venues_list(app->db, has_city ? city : NULL, org, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
@@ -72,11 +209,11 @@ static void venues_list(struct app *app, const struct request *req, const struct
 }
 
 const struct route api_venues_routes[] = {
-    {HTTP_POST, "/api/v1/venues", venues_create},
-    {HTTP_GET, "/api/v1/venues", venues_list},
-    {HTTP_GET, "/api/v1/venues/{id}", venues_get},
-    {HTTP_PATCH, "/api/v1/venues/{id}", venues_update},
-    {HTTP_POST, "/api/v1/venues/{id}/rooms", venues_room_create},
-    {HTTP_PATCH, "/api/v1/rooms/{id}", venues_room_update},
+    {HTTP_POST, "/api/v1/venues", venues_post},
+    {HTTP_GET, "/api/v1/venues", venues_get_list},
+    {HTTP_GET, "/api/v1/venues/{id}", venues_get_one},
+    {HTTP_PATCH, "/api/v1/venues/{id}", venues_patch},
+    {HTTP_POST, "/api/v1/venues/{id}/rooms", venues_room_post},
+    {HTTP_PATCH, "/api/v1/rooms/{id}", venues_room_patch},
     {0},
 };

@@ -15,17 +15,15 @@
 #include "store/db.h"
 #include "store/store_feeds.h"
 #include "util/buf.h"
-#include "util/jsonx.h"
 #include "util/log.h"
 #include "util/memfile.h"
 #include "util/text.h"
 
-#define FEEDS_KEY_MAX	400
-#define FEEDS_BODY_MAX	(32 * 1024 * 1024)
-#define FEEDS_NAME_MAX	512
-#define FEEDS_LABEL_MAX 200
-#define FEEDS_SEP	"\x1f" /* key separator: validated query texts never hold control characters */
-#define FEEDS_HEADROOM	32     /* >= LWS_PRE (16 in lws 4.1): bytes in front of a feed's text */
+#define FEEDS_KEY_MAX  400
+#define FEEDS_BODY_MAX (32 * 1024 * 1024)
+#define FEEDS_NAME_MAX 512
+#define FEEDS_SEP      "\x1f" /* key separator: validated query texts never hold control characters */
+#define FEEDS_HEADROOM 32     /* >= LWS_PRE (16 in lws 4.1): bytes in front of a feed's text */
 
 struct feed_blob {
 	int refs; /* the cache's reference plus one per response being written */
@@ -736,10 +734,7 @@ int feeds_by_token(struct feed_cache *c, struct db *db, const struct config *cfg
 	return feeds_get(c, db, cfg, key, render, &t.owner_id, lang, now, out, err);
 }
 
-static int feeds_bad_json(struct dom_err *err, const struct jsonx_err *je)
-{
-	return dom_fail(err, DOM_INVALID, je->code, "%s", je->message);
-}
+const char *const feeds_token_owner_kinds[] = {"organisation", "person", NULL};
 
 /* Writes the change-log row of token id (ids only) inside the open transaction. */
 static int feeds_token_log(struct db *db, const struct store_calendar_token *t, const char *kind,
@@ -759,28 +754,31 @@ static int feeds_token_log(struct db *db, const struct store_calendar_token *t, 
 	return rc;
 }
 
-int feeds_token_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
+int feeds_token_create(struct db *db, const struct principal *p, const struct feeds_token_input *in,
+		       int64_t now, char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
 		       struct dom_err *err)
 {
-	static const char *const keys[] = {"owner_kind", "owner_id", "label", NULL};
-	static const char *const kinds[] = {"organisation", "person", NULL};
 	struct store_calendar_token t;
 	struct json_object *person = NULL;
-	struct jsonx_err je;
 	char hash[SECRET_HASH_LEN + 1], org[8];
-	const char *label = NULL;
-	int kind = 0, rc;
+	const char *label = in->label;
+	int kind, rc;
 
 	*out = NULL;
 	token[0] = '\0';
 	memset(&t, 0, sizeof(t));
-	if (jsonx_only_keys(body, keys, &je) ||
-	    jsonx_get_enum(body, "owner_kind", true, kinds, &kind, &je) < 0 ||
-	    jsonx_get_int(body, "owner_id", true, 1, INT64_MAX, &t.owner_id, &je) < 0 ||
-	    jsonx_get_str(body, "label", false, JSONX_LINE, FEEDS_LABEL_MAX, &label, &je) < 0)
-		return feeds_bad_json(err, &je);
-	snprintf(t.owner_kind, sizeof(t.owner_kind), "%s", kinds[kind]);
+	if (!in->owner_kind)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field 'owner_kind' is required");
+	for (kind = 0; feeds_token_owner_kinds[kind]; kind++)
+		if (!strcmp(in->owner_kind, feeds_token_owner_kinds[kind]))
+			break;
+	if (!feeds_token_owner_kinds[kind])
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'owner_kind' must be one of: organisation, person");
+	if (!in->has_owner_id)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field 'owner_id' is required");
+	t.owner_id = in->owner_id;
+	snprintf(t.owner_kind, sizeof(t.owner_kind), "%s", feeds_token_owner_kinds[kind]);
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may create feed tokens");

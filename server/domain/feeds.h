@@ -29,6 +29,7 @@ struct db;
 #define FEEDS_CACHE_MAX	     64	  /* rendered feeds kept; the least recently used one goes first */
 #define FEEDS_MAX_AGE	     3600 /* a cached feed is rendered again after this long even without change */
 #define FEEDS_ETAG_LEN	     35	  /* "\"" + 32 hex + "\"" + NUL */
+#define FEEDS_LABEL_MAX	     200  /* characters of a calendar token's label */
 
 /* The cache of rendered feeds. One per process (feeds_cache()); only the lws service thread touches it. */
 struct feed_cache;
@@ -105,12 +106,24 @@ int feeds_by_token(struct feed_cache *c, struct db *db, const struct config *cfg
 		   bool has_lang, enum feed_lang lang, int64_t now, struct feed_view *out,
 		   struct dom_err *err);
 
-/* Creates a secret feed token from body {"owner_kind": "organisation"|"person", "owner_id": N,
- * "label": optional text}: an admin, or an organiser of that organisation (of the person's organisation
- * for a person). token receives the secret (shown once; only its hash is stored); *out the token row
- * (new reference); *seq the change-log position. One transaction; service thread. */
-int feeds_token_create(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-		       char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
+/* The owners a calendar token may have, NULL-terminated: "organisation", "person". */
+extern const char *const feeds_token_owner_kinds[];
+
+/* A calendar token to create as the api read it from the body {"owner_kind", "owner_id", "label"}
+ * (types and shapes checked; strings borrowed from the body). Lives on the caller's stack. */
+struct feeds_token_input {
+	const char *owner_kind; /* one of feeds_token_owner_kinds, NULL when absent or null */
+	bool has_owner_id;	/* owner_id was given (a positive id) */
+	int64_t owner_id;
+	const char *label; /* optional text, NULL when absent or null */
+};
+
+/* Creates a secret feed token from in (owner_kind and owner_id required) at now: an admin, or an
+ * organiser of that organisation (of the person's organisation for a person). token receives the
+ * secret (shown once; only its hash is stored); *out the token row (new reference); *seq the change-log
+ * position. One transaction; service thread. */
+int feeds_token_create(struct db *db, const struct principal *p, const struct feeds_token_input *in,
+		       int64_t now, char token[SECRET_TOKEN_LEN + 1], struct json_object **out, int64_t *seq,
 		       struct dom_err *err);
 /* A page of valid tokens the caller answers for (admin: all; organiser: their organisation's and its
  * people's); other roles DOM_FORBIDDEN. Never token values or hashes. */

@@ -7,117 +7,94 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/db.h"
 #include "store/store_orgs.h"
-#include "util/jsonx.h"
 
-#define ORG_TEXT_MAX  200
-#define ORG_EMAIL_MAX 254
-
-static const char *const org_kinds[] = {
+const char *const orgs_kinds[] = {
     "central_government", "local_government", "ngo", "international_organisation",
     "private_sector",	  "training_centre",  NULL,
 };
 
-static const char *const org_keys[] = {
-    "name", "kind", "city", "region", "contact_name", "contact_email", NULL,
-};
-
-bool org_kind_valid(const char *kind)
+bool orgs_kind_valid(const char *kind)
 {
 	int i;
 
-	for (i = 0; kind && org_kinds[i]; i++) {
-		if (!strcmp(kind, org_kinds[i]))
+	for (i = 0; kind && orgs_kinds[i]; i++) {
+		if (!strcmp(kind, orgs_kinds[i]))
 			return true;
 	}
 	return false;
 }
 
-static int org_bad_json(struct dom_err *err, const struct jsonx_err *je)
-{
-	return dom_fail(err, DOM_INVALID, je->code, "%s", je->message);
-}
-
 /*
- * A text field for a create (required as given) or a change (present: set, null clears when
- * nullable). Returns 1 when the field is to be stored (*out the value or NULL), 0 when absent,
- * -1 with err filled.
+ * Checks in for a create (name and kind required) or a change (name and kind not null) and fills o
+ * with the fields to store. Adds the names of the fields set to fields. DOM_OK or DOM_INVALID.
  */
-static int org_field(struct json_object *body, const char *key, bool required, bool nullable,
-		     enum jsonx_str_kind kind, size_t max, const char **out, struct dom_err *err)
+static int orgs_check(const struct orgs_input *in, bool create, struct store_org *o,
+		      struct json_object *fields, struct dom_err *err)
 {
-	struct jsonx_err je;
-	int r = jsonx_get_str(body, key, required, kind, max, out, &je);
-
-	if (r < 0)
-		return org_bad_json(err, &je);
-	if (r > 0 || !json_object_object_get_ex(body, key, NULL))
-		return r;
-	if (!nullable)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
-	*out = NULL;
-	return 1;
-}
-
-/* Fills o from body; create requires name and kind. Adds the names of the fields set to fields. */
-static int org_parse(struct json_object *body, bool create, struct store_org *o, struct json_object *fields,
-		     struct dom_err *err)
-{
-	static const struct {
+	const struct {
 		const char *key;
 		unsigned bit;
-		enum jsonx_str_kind kind;
-		size_t max;
-		size_t off;
+		bool has;
+		const char *v;
+		const char **slot;
 	} spec[] = {
-	    {"name", STORE_ORG_NAME, JSONX_LINE, ORG_TEXT_MAX, offsetof(struct store_org, name)},
-	    {"city", STORE_ORG_CITY, JSONX_LINE, ORG_TEXT_MAX, offsetof(struct store_org, city)},
-	    {"region", STORE_ORG_REGION, JSONX_LINE, ORG_TEXT_MAX, offsetof(struct store_org, region)},
-	    {"contact_name", STORE_ORG_CONTACT_NAME, JSONX_LINE, ORG_TEXT_MAX,
-	     offsetof(struct store_org, contact_name)},
-	    {"contact_email", STORE_ORG_CONTACT_EMAIL, JSONX_EMAIL, ORG_EMAIL_MAX,
-	     offsetof(struct store_org, contact_email)},
+	    {"name", STORE_ORG_NAME, in->has_name, in->name, &o->name},
+	    {"city", STORE_ORG_CITY, in->has_city, in->city, &o->city},
+	    {"region", STORE_ORG_REGION, in->has_region, in->region, &o->region},
+	    {"contact_name", STORE_ORG_CONTACT_NAME, in->has_contact_name, in->contact_name,
+	     &o->contact_name},
+	    {"contact_email", STORE_ORG_CONTACT_EMAIL, in->has_contact_email, in->contact_email,
+	     &o->contact_email},
+	    {"kind", STORE_ORG_KIND, in->has_kind, in->kind, &o->kind},
 	};
-	struct jsonx_err je;
 	size_t i;
-	int r, k;
 
 	memset(o, 0, sizeof(*o));
-	if (jsonx_only_keys(body, org_keys, &je))
-		return org_bad_json(err, &je);
 	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
-		bool is_name = spec[i].bit == STORE_ORG_NAME;
-		const char **slot = (const char **)((char *)o + spec[i].off);
+		bool required = spec[i].bit == STORE_ORG_NAME || spec[i].bit == STORE_ORG_KIND;
 
-		r = org_field(body, spec[i].key, create && is_name, !is_name, spec[i].kind, spec[i].max, slot,
-			      err);
-		if (r < 0)
-			return r;
-		if (r > 0) {
+		if (required && !spec[i].v && (create || spec[i].has)) {
+			if (create)
+				return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required",
+						spec[i].key);
+			return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null",
+					spec[i].key);
+		}
+		if (spec[i].has) {
+			*spec[i].slot = spec[i].v;
 			o->set |= spec[i].bit;
 			json_object_array_add(fields, json_object_new_string(spec[i].key));
 		}
-	}
-	r = jsonx_get_enum(body, "kind", create, org_kinds, &k, &je);
-	if (r < 0)
-		return org_bad_json(err, &je);
-	if (r == 0 && json_object_object_get_ex(body, "kind", NULL))
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'kind' must not be null");
-	if (r > 0) {
-		o->kind = org_kinds[k];
-		o->set |= STORE_ORG_KIND;
-		json_object_array_add(fields, json_object_new_string("kind"));
 	}
 	if (!o->set)
 		return dom_fail(err, DOM_INVALID, "empty_change", "the body names no field to change");
 	return DOM_OK;
 }
 
+int orgs_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int rc;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an administrator may create organisations");
+		return DOM_OK;
+	}
+	rc = store_organisation_exists(db, id);
+	if (rc)
+		return dom_from_store(err, rc, "organisation");
+	if (!principal_manages_org(p, id))
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser of this organisation may change it");
+	return DOM_OK;
+}
+
 /* Writes the change-log row for organisation id inside the open transaction. */
-static int org_log(struct db *db, int64_t id, const char *kind, struct json_object *fields, int64_t *seq)
+static int orgs_log(struct db *db, int64_t id, const char *kind, struct json_object *fields, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -131,8 +108,8 @@ static int org_log(struct db *db, int64_t id, const char *kind, struct json_obje
 	return rc;
 }
 
-int org_create(struct db *db, const struct principal *p, struct json_object *body, struct json_object **out,
-	       int64_t *seq, struct dom_err *err)
+int orgs_create(struct db *db, const struct principal *p, const struct orgs_input *in, int64_t now,
+		struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_org o;
@@ -140,16 +117,15 @@ int org_create(struct db *db, const struct principal *p, struct json_object *bod
 	int rc;
 
 	*out = NULL;
-	if (p->role != ROLE_ADMIN) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL, "only an administrator may create organisations");
+	rc = orgs_writable(db, p, 0, err);
+	if (rc)
 		goto out;
-	}
-	rc = org_parse(body, true, &o, fields, err);
+	rc = orgs_check(in, true, &o, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_org_insert(db, &o, (int64_t)time(NULL), &id);
-	rc = rc ? rc : org_log(db, id, "organisation.created", fields, seq);
+	rc = rc ? rc : store_org_insert(db, &o, now, &id);
+	rc = rc ? rc : orgs_log(db, id, "organisation.created", fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -160,36 +136,29 @@ int org_create(struct db *db, const struct principal *p, struct json_object *bod
 			rc = dom_from_store(err, rc, "organisation");
 		goto out;
 	}
-	rc = org_get(db, id, out, err);
+	rc = orgs_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int org_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-	       struct json_object **out, int64_t *seq, struct dom_err *err)
+int orgs_update(struct db *db, const struct principal *p, int64_t id, const struct orgs_input *in,
+		int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_org o;
 	int rc;
 
 	*out = NULL;
-	rc = store_organisation_exists(db, id);
-	if (rc) {
-		rc = dom_from_store(err, rc, "organisation");
+	rc = orgs_writable(db, p, id, err);
+	if (rc)
 		goto out;
-	}
-	if (!principal_manages_org(p, id)) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser of this organisation may change it");
-		goto out;
-	}
-	rc = org_parse(body, false, &o, fields, err);
+	rc = orgs_check(in, false, &o, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_org_update(db, id, &o, (int64_t)time(NULL));
-	rc = rc ? rc : org_log(db, id, "organisation.updated", fields, seq);
+	rc = rc ? rc : store_org_update(db, id, &o, now);
+	rc = rc ? rc : orgs_log(db, id, "organisation.updated", fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -200,26 +169,26 @@ int org_update(struct db *db, const struct principal *p, int64_t id, struct json
 			rc = dom_from_store(err, rc, "organisation");
 		goto out;
 	}
-	rc = org_get(db, id, out, err);
+	rc = orgs_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int org_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
+int orgs_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
 {
 	int rc = store_org_get(db, id, out);
 
 	return rc ? dom_from_store(err, rc, "organisation") : DOM_OK;
 }
 
-int org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
-	     struct json_object **items, int64_t *total, struct dom_err *err)
+int orgs_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
+	      struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int rc;
 
 	*items = NULL;
-	if (kind && !org_kind_valid(kind))
+	if (kind && !orgs_kind_valid(kind))
 		return dom_fail(err, DOM_INVALID, "invalid_query",
 				"query parameter 'kind' must be one of: central_government, "
 				"local_government, ngo, international_organisation, private_sector, "

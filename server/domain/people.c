@@ -8,27 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/db.h"
 #include "store/store_orgs.h"
 #include "store/store_people.h"
-#include "util/jsonx.h"
 #include "util/secret.h"
 #include "util/text.h"
 
-#define PERSON_NATIONALITY_MAX 64
-#define PERSON_PHONE_MAX       32
-#define PERSON_EMAIL_MAX       254
-
-static const char *const person_sexes[] = {"female", "male", "unspecified", NULL};
-static const char *const person_langs[] = {"fr", "ar", "en", NULL};
-static const char *const person_create_keys[] = {
-    "name", "name_ar", "sex", "nationality", "phone", "email", "lang", "consent", "org_id", NULL,
-};
-static const char *const person_update_keys[] = {
-    "name", "name_ar", "sex", "nationality", "phone", "email", "lang", NULL,
-};
+const char *const people_sexes[] = {"female", "male", "unspecified", NULL};
+const char *const people_langs[] = {"fr", "ar", "en", NULL};
 
 /* Decodes the code point at *s (valid UTF-8) and advances *s past it. */
 static unsigned long person_next_cp(const char **s)
@@ -73,7 +61,7 @@ static bool person_cp_latin_ok(unsigned long c)
 	       (c >= 0x2010 && c <= 0x201f);
 }
 
-bool person_name_latin_ok(const char *s)
+bool people_name_latin_ok(const char *s)
 {
 	bool letter = false;
 	unsigned long c;
@@ -96,7 +84,7 @@ static bool person_cp_arabic_letter(unsigned long c)
 	       c == 0x6d5 || (c >= 0x6ee && c <= 0x6ef) || (c >= 0x6fa && c <= 0x6fc) || c == 0x6ff;
 }
 
-bool person_name_arabic_ok(const char *s)
+bool people_name_arabic_ok(const char *s)
 {
 	if (!s || !text_is_clean(s, TEXT_NAME, NULL))
 		return false;
@@ -107,119 +95,75 @@ bool person_name_arabic_ok(const char *s)
 	return false;
 }
 
-static int person_bad_json(struct dom_err *err, const struct jsonx_err *je)
+/* A field that must be given on create and may never be null: DOM_OK or DOM_INVALID. */
+static int person_required(bool create, bool has, const void *v, const char *key, struct dom_err *err)
 {
-	return dom_fail(err, DOM_INVALID, je->code, "%s", je->message);
+	if (v || !(create || has))
+		return DOM_OK;
+	if (create)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required", key);
+	return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
 }
 
-/* Whether key is present in body with the value null. */
-static bool person_is_null(struct json_object *body, const char *key)
-{
-	struct json_object *v = NULL;
-
-	return json_object_object_get_ex(body, key, &v) && !v;
-}
-
-/* A text field: 1 to store (*out value, or NULL when null and nullable), 0 absent, -1 err filled. */
-static int person_text(struct json_object *body, const char *key, bool required, bool nullable,
-		       enum jsonx_str_kind kind, size_t max, const char **out, struct dom_err *err)
-{
-	struct jsonx_err je;
-	int r = jsonx_get_str(body, key, required, kind, max, out, &je);
-
-	if (r < 0)
-		return person_bad_json(err, &je);
-	if (r > 0 || !person_is_null(body, key))
-		return r;
-	if (!nullable)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
-	*out = NULL;
-	return 1;
-}
-
-/* An enum field that may not be null: 1 set (*out the choice), 0 absent, -1 err filled. */
-static int person_choice(struct json_object *body, const char *key, const char *const *choices,
-			 const char **out, struct dom_err *err)
-{
-	struct jsonx_err je;
-	int k = 0;
-	int r = jsonx_get_enum(body, key, false, choices, &k, &je);
-
-	if (r < 0)
-		return person_bad_json(err, &je);
-	if (r == 0 && person_is_null(body, key))
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
-	if (r > 0)
-		*out = choices[k];
-	return r;
-}
-
-/* Records bit in p->set and key in fields when r says the field is set. */
-static void person_note(struct store_person *p, struct json_object *fields, int r, unsigned bit,
+/* Records bit in p->set and key in fields when the field was named. */
+static void person_note(struct store_person *p, struct json_object *fields, bool has, unsigned bit,
 			const char *key)
 {
-	if (r <= 0)
+	if (!has)
 		return;
 	p->set |= bit;
 	json_object_array_add(fields, json_object_new_string(key));
 }
 
 /*
- * Fills p from the fields of body common to create and update (create requires name). The e-mail
- * is copied lowercased into email (PERSON_EMAIL_MAX + 1 bytes), the phone in E.164 into phone
- * (TEXT_PHONE_E164_SIZE bytes): "+212 612 34 56 78", "00212612345678" and "0612345678" are one
- * number.
+ * Checks the fields of in common to create and update (create requires name; name, sex and lang are
+ * never null) and fills p. The e-mail is copied lowercased into email (PEOPLE_EMAIL_MAX + 1 bytes), the
+ * phone in E.164 into phone (TEXT_PHONE_E164_SIZE bytes): "+212 612 34 56 78", "00212612345678" and
+ * "0612345678" are one number.
  */
-static int person_parse(struct json_object *body, bool create, struct store_person *p, char *email,
+static int person_check(const struct people_input *in, bool create, struct store_person *p, char *email,
 			char *phone, struct json_object *fields, struct dom_err *err)
 {
-	const char *s = NULL;
-	int r;
+	int rc;
 
-	r = person_text(body, "name", create, false, JSONX_LINE, PERSON_NAME_MAX, &p->name, err);
-	if (r < 0)
-		return r;
-	if (r > 0 && !person_name_latin_ok(p->name))
+	rc = person_required(create, in->has_name, in->name, "name", err);
+	if (rc)
+		return rc;
+	if (in->has_name && !people_name_latin_ok(in->name))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'name' must be written in Latin script (use name_ar for Arabic)");
-	person_note(p, fields, r, STORE_PERSON_NAME, "name");
-	r = person_text(body, "name_ar", false, true, JSONX_LINE, PERSON_NAME_MAX, &p->name_ar, err);
-	if (r < 0)
-		return r;
-	if (r > 0 && p->name_ar && !person_name_arabic_ok(p->name_ar))
+	p->name = in->name;
+	person_note(p, fields, in->has_name, STORE_PERSON_NAME, "name");
+	if (in->has_name_ar && in->name_ar && !people_name_arabic_ok(in->name_ar))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"field 'name_ar' must contain Arabic letters");
-	person_note(p, fields, r, STORE_PERSON_NAME_AR, "name_ar");
-	r = person_choice(body, "sex", person_sexes, &p->sex, err);
-	if (r < 0)
-		return r;
-	person_note(p, fields, r, STORE_PERSON_SEX, "sex");
-	r = person_text(body, "nationality", false, true, JSONX_LINE, PERSON_NATIONALITY_MAX, &p->nationality,
-			err);
-	if (r < 0)
-		return r;
-	person_note(p, fields, r, STORE_PERSON_NATIONALITY, "nationality");
-	r = person_text(body, "phone", false, true, JSONX_PHONE, PERSON_PHONE_MAX, &s, err);
-	if (r < 0)
-		return r;
-	if (r > 0 && s) {
-		text_phone_e164(s, phone); /* JSONX_PHONE accepted it */
+	p->name_ar = in->name_ar;
+	person_note(p, fields, in->has_name_ar, STORE_PERSON_NAME_AR, "name_ar");
+	rc = person_required(false, in->has_sex, in->sex, "sex", err);
+	if (rc)
+		return rc;
+	p->sex = in->sex;
+	person_note(p, fields, in->has_sex, STORE_PERSON_SEX, "sex");
+	p->nationality = in->nationality;
+	person_note(p, fields, in->has_nationality, STORE_PERSON_NATIONALITY, "nationality");
+	if (in->has_phone && in->phone) {
+		if (!text_phone_e164(in->phone, phone))
+			return dom_fail(err, DOM_INVALID, "invalid_field",
+					"field 'phone' must be a phone number with its country code");
 		p->phone = phone;
 	}
-	person_note(p, fields, r, STORE_PERSON_PHONE, "phone");
-	r = person_text(body, "email", false, true, JSONX_EMAIL, PERSON_EMAIL_MAX, &s, err);
-	if (r < 0)
-		return r;
-	if (r > 0 && s) {
-		snprintf(email, PERSON_EMAIL_MAX + 1, "%s", s);
+	person_note(p, fields, in->has_phone, STORE_PERSON_PHONE, "phone");
+	if (in->has_email && in->email) {
+		snprintf(email, PEOPLE_EMAIL_MAX + 1, "%s", in->email);
 		text_ascii_lower(email);
 		p->email = email;
 	}
-	person_note(p, fields, r, STORE_PERSON_EMAIL, "email");
-	r = person_choice(body, "lang", person_langs, &p->lang, err);
-	if (r < 0)
-		return r;
-	person_note(p, fields, r, STORE_PERSON_LANG, "lang");
+	person_note(p, fields, in->has_email, STORE_PERSON_EMAIL, "email");
+	rc = person_required(false, in->has_lang, in->lang, "lang", err);
+	if (rc)
+		return rc;
+	p->lang = in->lang;
+	person_note(p, fields, in->has_lang, STORE_PERSON_LANG, "lang");
 	return DOM_OK;
 }
 
@@ -260,50 +204,68 @@ static int person_visible(struct db *db, const struct principal *p, int64_t id, 
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_create(struct db *db, const struct principal *p, struct json_object *body,
+/* Whether p may record people at all: an admin or an organiser; DOM_OK or DOM_FORBIDDEN. */
+static int person_may_record(const struct principal *p, struct dom_err *err)
+{
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may record people");
+	return DOM_OK;
+}
+
+/* person_visible, and an erased person is DOM_CONFLICT. */
+static int person_writable(struct db *db, const struct principal *p, int64_t id, int64_t *org_id,
+			   struct dom_err *err)
+{
+	int64_t erased_at = 0;
+	int rc = person_visible(db, p, id, org_id, &erased_at, err);
+
+	if (!rc && erased_at)
+		rc = dom_fail(err, DOM_CONFLICT, "person_erased",
+			      "this person's data was erased; record them anew if needed");
+	return rc;
+}
+
+int people_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t org_id = 0;
+
+	if (id == 0)
+		return person_may_record(p, err);
+	return person_writable(db, p, id, &org_id, err);
+}
+
+int people_create(struct db *db, const struct principal *p, const struct people_input *in, int64_t now,
 		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
 	struct json_object *fields = json_object_new_array();
-	char email[PERSON_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
+	char email[PEOPLE_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person sp;
-	struct jsonx_err je;
-	int64_t now = (int64_t)time(NULL), id = 0, org_id = 0;
-	bool consent = false;
-	int rc, r;
+	int64_t id = 0, org_id = 0;
+	int rc;
 
 	*out = NULL;
 	memset(&sp, 0, sizeof(sp));
 	json_object_object_add(payload, "fields", json_object_get(fields));
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser may record people");
-		goto out;
-	}
-	if (jsonx_only_keys(body, person_create_keys, &je)) {
-		rc = person_bad_json(err, &je);
-		goto out;
-	}
-	rc = person_parse(body, true, &sp, email, phone, fields, err);
+	rc = person_may_record(p, err);
 	if (rc)
 		goto out;
-	r = jsonx_get_bool(body, "consent", true, &consent, &je);
-	if (r < 0) {
-		rc = person_bad_json(err, &je);
+	rc = person_check(in, true, &sp, email, phone, fields, err);
+	if (rc)
+		goto out;
+	if (!in->has_consent || in->consent_null) {
+		rc = dom_fail(err, DOM_INVALID, "missing_field", "field 'consent' is required");
 		goto out;
 	}
-	if (!consent) {
+	if (!in->consent) {
 		rc = dom_fail(err, DOM_UNPROCESSABLE, "consent_required",
 			      "a person may only be recorded with their consent (\"consent\": true)");
 		goto out;
 	}
-	r = jsonx_get_int(body, "org_id", false, 1, INT64_MAX, &org_id, &je);
-	if (r < 0) {
-		rc = person_bad_json(err, &je);
-		goto out;
-	}
+	org_id = in->org_id;
 	if (p->role == ROLE_ORGANISER) {
-		if (r > 0 && org_id != p->org_id) {
+		if (org_id && org_id != p->org_id) {
 			rc = dom_fail(err, DOM_FORBIDDEN, NULL,
 				      "an organiser records people for their own organisation only");
 			goto out;
@@ -342,33 +304,23 @@ out:
 	return rc;
 }
 
-int person_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-		  struct json_object **out, int64_t *seq, struct dom_err *err)
+int people_update(struct db *db, const struct principal *p, int64_t id, const struct people_input *in,
+		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
 	struct json_object *fields = json_object_new_array();
-	char email[PERSON_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
+	char email[PEOPLE_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
 	struct store_person sp;
-	struct jsonx_err je;
-	int64_t org_id = 0, erased_at = 0;
+	int64_t org_id = 0;
 	int rc;
 
 	*out = NULL;
 	memset(&sp, 0, sizeof(sp));
 	json_object_object_add(payload, "fields", json_object_get(fields));
-	rc = person_visible(db, p, id, &org_id, &erased_at, err);
+	rc = person_writable(db, p, id, &org_id, err);
 	if (rc)
 		goto out;
-	if (erased_at) {
-		rc = dom_fail(err, DOM_CONFLICT, "person_erased",
-			      "this person's data was erased; record them anew if needed");
-		goto out;
-	}
-	if (jsonx_only_keys(body, person_update_keys, &je)) {
-		rc = person_bad_json(err, &je);
-		goto out;
-	}
-	rc = person_parse(body, false, &sp, email, phone, fields, err);
+	rc = person_check(in, false, &sp, email, phone, fields, err);
 	if (rc)
 		goto out;
 	if (!sp.set) {
@@ -376,7 +328,7 @@ int person_update(struct db *db, const struct principal *p, int64_t id, struct j
 		goto out;
 	}
 	rc = db_begin(db);
-	rc = rc ? rc : store_person_update(db, id, &sp, (int64_t)time(NULL));
+	rc = rc ? rc : store_person_update(db, id, &sp, now);
 	rc = rc ? rc : person_log(db, id, "person.updated", org_id, payload, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -392,7 +344,7 @@ out:
 	return rc;
 }
 
-int person_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+int people_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
 	       struct dom_err *err)
 {
 	int64_t org_id = 0, erased_at = 0;
@@ -406,7 +358,7 @@ int person_get(struct db *db, const struct principal *p, int64_t id, struct json
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
+int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
 		struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int rc;
@@ -427,7 +379,7 @@ int person_list(struct db *db, const struct principal *p, int64_t org_id, int64_
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_export(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err)
 {
 	int64_t org_id = 0, erased_at = 0;
@@ -440,7 +392,7 @@ int person_export(struct db *db, const struct principal *p, int64_t id, struct j
 	rc = store_person_export(db, id, out);
 	if (rc)
 		return dom_from_store(err, rc, "person");
-	json_object_object_add(*out, "exported_at", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(*out, "exported_at", json_object_new_int64(now));
 	return DOM_OK;
 }
 
@@ -467,11 +419,11 @@ static int person_rehash_links(struct db *db, int64_t id, int64_t now, size_t *n
 	return rc;
 }
 
-int person_erase(struct db *db, const struct principal *p, int64_t id, struct json_object **out, int64_t *seq,
-		 struct dom_err *err)
+int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
+		 int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = NULL;
-	int64_t org_id = 0, erased_at = 0, revoked = 0, now = (int64_t)time(NULL);
+	int64_t org_id = 0, erased_at = 0, revoked = 0;
 	size_t regs = 0;
 	int rc;
 

@@ -6,131 +6,88 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "calendar/tz.h"
 #include "store/db.h"
 #include "store/store_orgs.h"
 #include "store/store_venues.h"
-#include "util/jsonx.h"
 
-#define VENUE_TEXT_MAX	  200
-#define VENUE_ADDRESS_MAX 500
-#define VENUE_TZ_MAX	  64
-#define ROOM_NAME_MAX	  100
-#define ROOM_CAPACITY_MAX 100000
-
-static const char *const venue_keys[] = {
-    "name", "city", "address", "tz", "latitude", "longitude", "org_id", NULL,
-};
-static const char *const room_keys[] = {"name", "capacity", NULL};
-
-static int venue_bad_json(struct dom_err *err, const struct jsonx_err *je)
+/* Adds the field name key to the array fields. */
+static void venue_note(struct json_object *fields, const char *key)
 {
-	return dom_fail(err, DOM_INVALID, je->code, "%s", je->message);
+	json_object_array_add(fields, json_object_new_string(key));
 }
 
-/* Whether key is present in body with the value null. */
-static bool venue_is_null(struct json_object *body, const char *key)
+/* A field that must be given on create and may never be null: DOM_OK or DOM_INVALID. */
+static int venue_required(bool create, bool has, const char *v, const char *key, struct dom_err *err)
 {
-	struct json_object *v = NULL;
-
-	return json_object_object_get_ex(body, key, &v) && !v;
-}
-
-/* A text field: 1 to store (*out value, or NULL when null and nullable), 0 absent, -1 err filled. */
-static int venue_text(struct json_object *body, const char *key, bool required, bool nullable,
-		      enum jsonx_str_kind kind, size_t max, const char **out, struct dom_err *err)
-{
-	struct jsonx_err je;
-	int r = jsonx_get_str(body, key, required, kind, max, out, &je);
-
-	if (r < 0)
-		return venue_bad_json(err, &je);
-	if (r > 0 || !venue_is_null(body, key))
-		return r;
-	if (!nullable)
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
-	*out = NULL;
-	return 1;
-}
-
-/* A coordinate: 1 to store (*has false when null), 0 absent, -1 err filled. */
-static int venue_coord(struct json_object *body, const char *key, double limit, bool *has, double *v,
-		       struct dom_err *err)
-{
-	struct jsonx_err je;
-	int r = jsonx_get_double(body, key, false, -limit, limit, v, &je);
-
-	if (r < 0)
-		return venue_bad_json(err, &je);
-	*has = r > 0;
-	return r > 0 || venue_is_null(body, key);
-}
-
-/* Adds the field name key to the array fields when r says the field is set. */
-static void venue_note(struct json_object *fields, int r, const char *key)
-{
-	if (r > 0)
-		json_object_array_add(fields, json_object_new_string(key));
+	if (v || !(create || has))
+		return DOM_OK;
+	if (create)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required", key);
+	return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
 }
 
 /*
- * Fills v from body. *org_given tells whether org_id was present (then v->org_id holds it, 0 for
- * null). Field names set go to fields.
+ * Checks in for a create or a change and fills v with the fields to store. *org_given tells whether
+ * org_id was named (then v->org_id holds it, 0 for null). Field names set go to fields.
  */
-static int venue_parse(struct json_object *body, bool create, struct store_venue *v, bool *org_given,
+static int venue_check(const struct venues_input *in, bool create, struct store_venue *v, bool *org_given,
 		       struct json_object *fields, struct dom_err *err)
 {
-	struct jsonx_err je;
-	int r;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	*org_given = false;
-	if (jsonx_only_keys(body, venue_keys, &je))
-		return venue_bad_json(err, &je);
-	r = venue_text(body, "name", create, false, JSONX_LINE, VENUE_TEXT_MAX, &v->name, err);
-	if (r < 0)
-		return r;
-	v->set |= r > 0 ? STORE_VENUE_NAME : 0;
-	venue_note(fields, r, "name");
-	r = venue_text(body, "city", create, false, JSONX_LINE, VENUE_TEXT_MAX, &v->city, err);
-	if (r < 0)
-		return r;
-	v->set |= r > 0 ? STORE_VENUE_CITY : 0;
-	venue_note(fields, r, "city");
-	r = venue_text(body, "address", false, true, JSONX_LINE, VENUE_ADDRESS_MAX, &v->address, err);
-	if (r < 0)
-		return r;
-	v->set |= r > 0 ? STORE_VENUE_ADDRESS : 0;
-	venue_note(fields, r, "address");
-	r = venue_text(body, "tz", false, false, JSONX_LINE, VENUE_TZ_MAX, &v->tz, err);
-	if (r < 0)
-		return r;
-	if (r > 0 && !tz_zone_valid(v->tz))
-		return dom_fail(err, DOM_INVALID, "invalid_tz",
-				"field 'tz' must name a zone of the tz database, e.g. Africa/Casablanca");
-	v->set |= r > 0 ? STORE_VENUE_TZ : 0;
-	venue_note(fields, r, "tz");
+	rc = venue_required(create, in->has_name, in->name, "name", err);
+	rc = rc ? rc : venue_required(create, in->has_city, in->city, "city", err);
+	if (rc)
+		return rc;
+	if (in->has_name) {
+		v->name = in->name;
+		v->set |= STORE_VENUE_NAME;
+		venue_note(fields, "name");
+	}
+	if (in->has_city) {
+		v->city = in->city;
+		v->set |= STORE_VENUE_CITY;
+		venue_note(fields, "city");
+	}
+	if (in->has_address) {
+		v->address = in->address;
+		v->set |= STORE_VENUE_ADDRESS;
+		venue_note(fields, "address");
+	}
+	if (in->has_tz) {
+		if (!in->tz)
+			return dom_fail(err, DOM_INVALID, "invalid_field", "field 'tz' must not be null");
+		if (!tz_zone_valid(in->tz))
+			return dom_fail(
+			    err, DOM_INVALID, "invalid_tz",
+			    "field 'tz' must name a zone of the tz database, e.g. Africa/Casablanca");
+		v->tz = in->tz;
+		v->set |= STORE_VENUE_TZ;
+		venue_note(fields, "tz");
+	}
 	if (create && !v->tz)
 		v->tz = TZ_DEFAULT_ZONE;
-	r = venue_coord(body, "latitude", 90.0, &v->has_latitude, &v->latitude, err);
-	if (r < 0)
-		return r;
-	v->set |= r > 0 ? STORE_VENUE_LATITUDE : 0;
-	venue_note(fields, r, "latitude");
-	r = venue_coord(body, "longitude", 180.0, &v->has_longitude, &v->longitude, err);
-	if (r < 0)
-		return r;
-	v->set |= r > 0 ? STORE_VENUE_LONGITUDE : 0;
-	venue_note(fields, r, "longitude");
-	r = jsonx_get_int(body, "org_id", false, 1, INT64_MAX, &v->org_id, &je);
-	if (r < 0)
-		return venue_bad_json(err, &je);
-	if (r > 0 || venue_is_null(body, "org_id")) {
+	if (in->has_latitude) {
+		v->has_latitude = !in->latitude_null;
+		v->latitude = in->latitude;
+		v->set |= STORE_VENUE_LATITUDE;
+		venue_note(fields, "latitude");
+	}
+	if (in->has_longitude) {
+		v->has_longitude = !in->longitude_null;
+		v->longitude = in->longitude;
+		v->set |= STORE_VENUE_LONGITUDE;
+		venue_note(fields, "longitude");
+	}
+	if (in->has_org_id) {
 		*org_given = true;
+		v->org_id = in->org_id;
 		v->set |= STORE_VENUE_ORG;
-		venue_note(fields, 1, "org_id");
+		venue_note(fields, "org_id");
 	}
 	if (!v->set)
 		return dom_fail(err, DOM_INVALID, "empty_change", "the body names no field to change");
@@ -177,6 +134,41 @@ static int venue_writable(struct db *db, const struct principal *p, int64_t id, 
 	return DOM_OK;
 }
 
+int venues_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t org_id = 0;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an administrator or an organiser may create venues");
+		return DOM_OK;
+	}
+	return venue_writable(db, p, id, &org_id, err);
+}
+
+/* Whether p may change room id; *venue_id and *org_id get its venue and that venue's organisation. */
+static int room_writable(struct db *db, const struct principal *p, int64_t id, int64_t *venue_id,
+			 int64_t *org_id, struct dom_err *err)
+{
+	int rc;
+
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only an administrator or an organiser may change rooms");
+	rc = store_room_venue(db, id, venue_id);
+	if (rc)
+		return dom_from_store(err, rc, "room");
+	return venue_writable(db, p, *venue_id, org_id, err);
+}
+
+int venues_room_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t venue_id = 0, org_id = 0;
+
+	return room_writable(db, p, id, &venue_id, &org_id, err);
+}
+
 /* The change-log row for venue id (kind e.g. "venue.updated") inside the open transaction. */
 static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const char *kind, int64_t org_id,
 		     struct json_object *fields, int64_t *seq)
@@ -195,8 +187,8 @@ static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const cha
 	return rc;
 }
 
-int venue_create(struct db *db, const struct principal *p, struct json_object *body, struct json_object **out,
-		 int64_t *seq, struct dom_err *err)
+int venues_create(struct db *db, const struct principal *p, const struct venues_input *in, int64_t now,
+		  struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_venue v;
@@ -205,12 +197,10 @@ int venue_create(struct db *db, const struct principal *p, struct json_object *b
 	int rc;
 
 	*out = NULL;
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser may create venues");
+	rc = venues_writable(db, p, 0, err);
+	if (rc)
 		goto out;
-	}
-	rc = venue_parse(body, true, &v, &org_given, fields, err);
+	rc = venue_check(in, true, &v, &org_given, fields, err);
 	if (rc)
 		goto out;
 	if (!org_given)
@@ -219,7 +209,7 @@ int venue_create(struct db *db, const struct principal *p, struct json_object *b
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_venue_insert(db, &v, (int64_t)time(NULL), &id);
+	rc = rc ? rc : store_venue_insert(db, &v, now, &id);
 	rc = rc ? rc : venue_log(db, id, 0, "venue.created", v.org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -227,14 +217,14 @@ int venue_create(struct db *db, const struct principal *p, struct json_object *b
 		rc = dom_from_store(err, rc, "venue");
 		goto out;
 	}
-	rc = venue_get(db, id, out, err);
+	rc = venues_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int venue_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-		 struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_update(struct db *db, const struct principal *p, int64_t id, const struct venues_input *in,
+		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_venue v;
@@ -246,7 +236,7 @@ int venue_update(struct db *db, const struct principal *p, int64_t id, struct js
 	rc = venue_writable(db, p, id, &org_id, err);
 	if (rc)
 		goto out;
-	rc = venue_parse(body, false, &v, &org_given, fields, err);
+	rc = venue_check(in, false, &v, &org_given, fields, err);
 	if (rc)
 		goto out;
 	if (org_given && v.org_id != org_id) {
@@ -255,7 +245,7 @@ int venue_update(struct db *db, const struct principal *p, int64_t id, struct js
 			goto out;
 	}
 	rc = db_begin(db);
-	rc = rc ? rc : store_venue_update(db, id, &v, (int64_t)time(NULL));
+	rc = rc ? rc : store_venue_update(db, id, &v, now);
 	rc = rc ? rc : venue_log(db, id, 0, "venue.updated", org_given ? v.org_id : org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
@@ -263,49 +253,50 @@ int venue_update(struct db *db, const struct principal *p, int64_t id, struct js
 		rc = dom_from_store(err, rc, "venue");
 		goto out;
 	}
-	rc = venue_get(db, id, out, err);
+	rc = venues_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
-int venue_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
+int venues_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
 {
 	int rc = store_venue_get(db, id, out);
 
 	return rc ? dom_from_store(err, rc, "venue") : DOM_OK;
 }
 
-int venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
-	       struct json_object **items, int64_t *total, struct dom_err *err)
+int venues_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
+		struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int rc = store_venue_list(db, city, org_id, limit, offset, items, total);
 
 	return rc ? dom_from_store(err, rc, "venue") : DOM_OK;
 }
 
-/* Fills r from body; create requires both fields. */
-static int room_parse(struct json_object *body, bool create, struct store_room *r, struct json_object *fields,
-		      struct dom_err *err)
+/* Checks in for a create (both fields required) or a change and fills r; names set go to fields. */
+static int room_check(const struct venues_room_input *in, bool create, struct store_room *r,
+		      struct json_object *fields, struct dom_err *err)
 {
-	struct jsonx_err je;
-	int got;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (jsonx_only_keys(body, room_keys, &je))
-		return venue_bad_json(err, &je);
-	got = venue_text(body, "name", create, false, JSONX_LINE, ROOM_NAME_MAX, &r->name, err);
-	if (got < 0)
-		return got;
-	r->set |= got > 0 ? STORE_ROOM_NAME : 0;
-	venue_note(fields, got, "name");
-	got = jsonx_get_int(body, "capacity", create, 1, ROOM_CAPACITY_MAX, &r->capacity, &je);
-	if (got < 0)
-		return venue_bad_json(err, &je);
-	if (!got && venue_is_null(body, "capacity"))
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'capacity' must not be null");
-	r->set |= got > 0 ? STORE_ROOM_CAPACITY : 0;
-	venue_note(fields, got, "capacity");
+	rc = venue_required(create, in->has_name, in->name, "name", err);
+	if (rc)
+		return rc;
+	if (in->has_name) {
+		r->name = in->name;
+		r->set |= STORE_ROOM_NAME;
+		venue_note(fields, "name");
+	}
+	rc = venue_required(create, in->has_capacity, in->capacity > 0 ? "" : NULL, "capacity", err);
+	if (rc)
+		return rc;
+	if (in->has_capacity) {
+		r->capacity = in->capacity;
+		r->set |= STORE_ROOM_CAPACITY;
+		venue_note(fields, "capacity");
+	}
 	if (!r->set)
 		return dom_fail(err, DOM_INVALID, "empty_change", "the body names no field to change");
 	return DOM_OK;
@@ -320,19 +311,21 @@ static int room_store_fail(struct dom_err *err, int rc)
 	return dom_from_store(err, rc, "room");
 }
 
-int room_create(struct db *db, const struct principal *p, int64_t venue_id, struct json_object *body,
-		struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_room_create(struct db *db, const struct principal *p, int64_t venue_id,
+		       const struct venues_room_input *in, int64_t now, struct json_object **out,
+		       int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_room r;
 	int64_t org_id = 0, id = 0;
 	int rc;
 
+	(void)now; /* rooms keep no times */
 	*out = NULL;
 	rc = venue_writable(db, p, venue_id, &org_id, err);
 	if (rc)
 		goto out;
-	rc = room_parse(body, true, &r, fields, err);
+	rc = room_check(in, true, &r, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);
@@ -351,29 +344,21 @@ out:
 	return rc;
 }
 
-int room_update(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-		struct json_object **out, int64_t *seq, struct dom_err *err)
+int venues_room_update(struct db *db, const struct principal *p, int64_t id,
+		       const struct venues_room_input *in, int64_t now, struct json_object **out,
+		       int64_t *seq, struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_room r;
 	int64_t org_id = 0, venue_id = 0;
 	int rc;
 
+	(void)now; /* rooms keep no times */
 	*out = NULL;
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) {
-		rc = dom_fail(err, DOM_FORBIDDEN, NULL,
-			      "only an administrator or an organiser may change rooms");
-		goto out;
-	}
-	rc = store_room_venue(db, id, &venue_id);
-	if (rc) {
-		rc = dom_from_store(err, rc, "room");
-		goto out;
-	}
-	rc = venue_writable(db, p, venue_id, &org_id, err);
+	rc = room_writable(db, p, id, &venue_id, &org_id, err);
 	if (rc)
 		goto out;
-	rc = room_parse(body, false, &r, fields, err);
+	rc = room_check(in, false, &r, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);

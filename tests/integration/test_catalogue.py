@@ -180,6 +180,35 @@ class T(Checks):
         expect_error(SRV.get("/api/v1/venues/999999"), 404)
         expect_error(SRV.patch("/api/v1/rooms/999999", {"capacity": 3}, token=self.admin), 404)
 
+    def test_refusal_before_body(self):
+        """Who may not write, or may not see what is written to, is told so whatever the body holds: the
+        body is read only after the caller's rights and the resource's existence are checked."""
+        a, b = self.org(), self.org()
+        ta, tb = self.organiser(a["id"]), self.organiser(b["id"])
+        viewer = SRV.token("viewer")
+        bad = {"bogus": 1}
+        v = expect_status(SRV.post("/api/v1/venues", {"name": "Riad", "city": "Fes"}, token=ta), 201)
+        r = expect_status(SRV.post(f"/api/v1/venues/{v['id']}/rooms", {"name": "R", "capacity": 3}, token=ta), 201)
+        p = self.person(ta, name="Body Last")
+        cases = [
+            (SRV.post("/api/v1/organisations", bad, token=ta), 403),
+            (SRV.patch(f"/api/v1/organisations/{a['id']}", bad, token=tb), 403),
+            (SRV.patch("/api/v1/organisations/999999", bad, token=self.admin), 404),
+            (SRV.post("/api/v1/venues", bad, token=viewer), 403),
+            (SRV.patch(f"/api/v1/venues/{v['id']}", bad, token=tb), 403),
+            (SRV.patch("/api/v1/venues/999999", bad, token=self.admin), 404),
+            (SRV.post(f"/api/v1/venues/{v['id']}/rooms", bad, token=tb), 403),
+            (SRV.post("/api/v1/venues/999999/rooms", bad, token=self.admin), 404),
+            (SRV.patch(f"/api/v1/rooms/{r['id']}", bad, token=tb), 403),
+            (SRV.patch("/api/v1/rooms/999999", bad, token=self.admin), 404),
+            (SRV.post("/api/v1/people", bad, token=viewer), 403),
+            (SRV.patch(f"/api/v1/people/{p['id']}", bad, token=tb), 404),
+            (SRV.patch("/api/v1/people/999999", bad, token=self.admin), 404),
+        ]
+        for i, (resp, status) in enumerate(cases):
+            err = expect_error(resp, status)
+            expect(err["code"] != "unknown_field", f"case {i}: the body was read first", err)
+
     def test_venue_list(self):
         o = self.org()
         tok = self.organiser(o["id"])

@@ -731,17 +731,17 @@ static void test_tokens(void **state)
 	struct principal admin = {.role = ROLE_ADMIN}, viewer = {.role = ROLE_VIEWER};
 	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
 	char token[SECRET_TOKEN_LEN + 1];
-	struct json_object *body = json_tokener_parse("{\"owner_kind\":\"organisation\",\"owner_id\":1}");
+	struct feeds_token_input in = {.owner_kind = "organisation", .has_owner_id = true, .owner_id = 1};
 	struct json_object *out = NULL, *items = NULL, *id;
 	struct feed_view v;
 	struct dom_err e = {0};
 	int64_t seq = 0, total = 0, tid;
 
-	assert_int_equal(feeds_token_create(fx->db, &viewer, body, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->db, &viewer, &in, fx->now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->db, &other, body, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->db, &other, &in, fx->now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e), DOM_OK);
+	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e), DOM_OK);
 	assert_int_equal(strlen(token), SECRET_TOKEN_LEN);
 	assert_true(seq > 0);
 	assert_true(json_object_object_get_ex(out, "id", &id));
@@ -770,17 +770,18 @@ static void test_tokens(void **state)
 	assert_int_equal(
 	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, "nope", false, FEED_LANG_FR, fx->now, &v, &e),
 	    DOM_NOT_FOUND);
-	json_object_put(body);
 
-	/* a malformed body stores nothing */
-	body = json_tokener_parse("{\"owner_kind\":\"team\",\"owner_id\":1}");
-	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e),
+	/* a missing or unknown owner stores nothing */
+	in = (struct feeds_token_input){.owner_kind = "team", .has_owner_id = true, .owner_id = 1};
+	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
 			 DOM_INVALID);
-	json_object_put(body);
-	body = json_tokener_parse("{\"owner_kind\":\"person\",\"owner_id\":77}");
-	assert_int_equal(feeds_token_create(fx->db, &admin, body, fx->now, token, &out, &seq, &e),
+	in = (struct feeds_token_input){.owner_kind = "person"};
+	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
+			 DOM_INVALID);
+	assert_string_equal(e.id, "missing_field");
+	in = (struct feeds_token_input){.owner_kind = "person", .has_owner_id = true, .owner_id = 77};
+	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
 			 DOM_NOT_FOUND);
-	json_object_put(body);
 	assert_int_equal(feeds_token_list(fx->db, &admin, 50, 0, &items, &total, &e), DOM_OK);
 	assert_int_equal(total, 0);
 	json_object_put(items);

@@ -59,16 +59,16 @@ static int64_t id_of(struct json_object *o)
 	return json_object_get_int64(v);
 }
 
-static int64_t make_org(const char *json)
+static int64_t make_org(const char *name, const char *kind)
 {
-	struct json_object *body = parse(json), *out = NULL;
+	struct orgs_input in = {.has_name = true, .name = name, .has_kind = true, .kind = kind};
+	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t seq = 0, id;
 
-	assert_int_equal(org_create(fx.db, &fx.admin, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(orgs_create(fx.db, &fx.admin, &in, 1700000000, &out, &seq, &e), DOM_OK);
 	id = id_of(out);
 	json_object_put(out);
-	json_object_put(body);
 	return id;
 }
 
@@ -81,10 +81,8 @@ static int setup(void **state)
 	unlink(fx.path);
 	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
 	fx.admin = (struct principal){.role = ROLE_ADMIN};
-	fx.a = (struct principal){.role = ROLE_ORGANISER,
-				  .org_id = make_org("{\"name\":\"A\",\"kind\":\"ngo\"}")};
-	fx.b = (struct principal){.role = ROLE_ORGANISER,
-				  .org_id = make_org("{\"name\":\"B\",\"kind\":\"ngo\"}")};
+	fx.a = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("A", "ngo")};
+	fx.b = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("B", "ngo")};
 	fx.viewer = (struct principal){.role = ROLE_VIEWER};
 	return 0;
 }
@@ -146,10 +144,10 @@ static void test_get_double(void **state)
 	json_object_put(o);
 }
 
-/* Who creates which venue body, and the result. */
+/* Who creates which venue, and the result. */
 struct venue_case {
 	int who; /* 0 admin, 1 organiser A, 2 organiser B, 3 viewer */
-	const char *body;
+	struct venues_input in;
 	int rc;
 	const char *id;
 };
@@ -163,28 +161,27 @@ static const struct principal *who(int w)
 
 static void test_venue_create(void **state)
 {
+#define HALL .has_name = true, .name = "Hall", .has_city = true, .city = "Rabat"
 	static const struct venue_case cases[] = {
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\"}", DOM_OK, NULL},
+	    {1, {HALL}, DOM_OK, NULL},
 	    {1,
-	     "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"Europe/"
-	     "Paris\",\"latitude\":34,\"longitude\":-6.8}",
-	     DOM_OK, NULL},
-	    {0, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":null}", DOM_OK, NULL},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"Mars/Base\"}", DOM_INVALID, "invalid_tz"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":\"../../../etc/passwd\"}", DOM_INVALID,
-	     "invalid_tz"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"tz\":null}", DOM_INVALID, "invalid_field"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"latitude\":100}", DOM_INVALID, "invalid_field"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"longitude\":181}", DOM_INVALID, "invalid_field"},
-	    {1, "{\"name\":\"Hall\"}", DOM_INVALID, "missing_field"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"rooms\":[]}", DOM_INVALID, "unknown_field"},
-	    {1, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":null}", DOM_FORBIDDEN, NULL},
-	    {2, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":1}", DOM_FORBIDDEN, NULL},
-	    {3, "{\"name\":\"Hall\",\"city\":\"Rabat\"}", DOM_FORBIDDEN, NULL},
-	    {0, "{\"name\":\"Hall\",\"city\":\"Rabat\",\"org_id\":99}", DOM_UNPROCESSABLE,
-	     "unknown_organisation"},
+	     {HALL, .has_tz = true, .tz = "Europe/Paris", .has_latitude = true, .latitude = 34,
+	      .has_longitude = true, .longitude = -6.8},
+	     DOM_OK,
+	     NULL},
+	    {0, {HALL, .has_org_id = true}, DOM_OK, NULL},
+	    {1, {HALL, .has_tz = true, .tz = "Mars/Base"}, DOM_INVALID, "invalid_tz"},
+	    {1, {HALL, .has_tz = true, .tz = "../../../etc/passwd"}, DOM_INVALID, "invalid_tz"},
+	    {1, {HALL, .has_tz = true}, DOM_INVALID, "invalid_field"},
+	    {1, {.has_name = true, .name = "Hall"}, DOM_INVALID, "missing_field"},
+	    {1, {.has_name = true, .name = "Hall", .has_city = true}, DOM_INVALID, "missing_field"},
+	    {1, {HALL, .has_org_id = true}, DOM_FORBIDDEN, NULL},
+	    {2, {HALL, .has_org_id = true, .org_id = 1}, DOM_FORBIDDEN, NULL},
+	    {3, {HALL}, DOM_FORBIDDEN, NULL},
+	    {0, {HALL, .has_org_id = true, .org_id = 99}, DOM_UNPROCESSABLE, "unknown_organisation"},
 	};
-	struct json_object *body, *out;
+#undef HALL
+	struct json_object *out;
 	struct dom_err e;
 	int64_t seq, before;
 	size_t i;
@@ -193,53 +190,59 @@ static void test_venue_create(void **state)
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
 		before = scalar("SELECT count(*) FROM venues");
-		body = parse(cases[i].body);
 		out = NULL;
 		memset(&e, 0, sizeof(e));
-		rc = venue_create(fx.db, who(cases[i].who), body, &out, &seq, &e);
+		rc = venues_create(fx.db, who(cases[i].who), &cases[i].in, 1700000000, &out, &seq, &e);
 		if (rc != cases[i].rc)
 			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
 			fail_msg("venue case %zu: expected code %s, got %s", i, cases[i].id, e.id);
 		assert_int_equal(scalar("SELECT count(*) FROM venues"), before + (rc == DOM_OK));
 		json_object_put(out);
-		json_object_put(body);
 	}
 	assert_int_equal(scalar("SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
 }
 
 static void test_rooms(void **state)
 {
-	struct json_object *body = parse("{\"name\":\"Annex\",\"city\":\"Fes\"}"), *out = NULL, *room;
+	struct venues_input annex = {.has_name = true, .name = "Annex", .has_city = true, .city = "Fes"};
+	struct venues_room_input room = {
+	    .has_name = true, .name = "R1", .has_capacity = true, .capacity = 20};
+	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t seq = 0, venue, r1, log;
 
 	(void)state;
-	assert_int_equal(venue_create(fx.db, &fx.a, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_create(fx.db, &fx.a, &annex, 1700000000, &out, &seq, &e), DOM_OK);
 	venue = id_of(out);
 	json_object_put(out);
-	json_object_put(body);
 
-	room = parse("{\"name\":\"R1\",\"capacity\":20}");
-	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, &room, 1700000000, &out, &seq, &e), DOM_OK);
 	r1 = id_of(out);
 	json_object_put(out);
 	log = scalar("SELECT count(*) FROM change_log");
-	assert_int_equal(room_create(fx.db, &fx.a, venue, room, &out, &seq, &e), DOM_CONFLICT);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, &room, 1700000000, &out, &seq, &e),
+			 DOM_CONFLICT);
 	assert_string_equal(e.id, "duplicate_room");
-	assert_int_equal(room_create(fx.db, &fx.b, venue, room, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(room_create(fx.db, &fx.a, 9999, room, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(venues_room_create(fx.db, &fx.b, venue, &room, 1700000000, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(venues_room_create(fx.db, &fx.a, 9999, &room, 1700000000, &out, &seq, &e),
+			 DOM_NOT_FOUND);
 	assert_int_equal(scalar("SELECT count(*) FROM change_log"), log);
-	json_object_put(room);
 
-	room = parse("{\"capacity\":0}");
-	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_INVALID);
-	json_object_put(room);
-	room = parse("{\"capacity\":25}");
-	assert_int_equal(room_update(fx.db, &fx.b, r1, room, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(room_update(fx.db, &fx.a, r1, room, &out, &seq, &e), DOM_OK);
+	room = (struct venues_room_input){.has_capacity = true}; /* "capacity": null */
+	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e),
+			 DOM_INVALID);
+	assert_string_equal(e.id, "invalid_field");
+	room = (struct venues_room_input){0};
+	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e),
+			 DOM_INVALID);
+	assert_string_equal(e.id, "empty_change");
+	room = (struct venues_room_input){.has_capacity = true, .capacity = 25};
+	assert_int_equal(venues_room_update(fx.db, &fx.b, r1, &room, 1700000000, &out, &seq, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e), DOM_OK);
 	json_object_put(out);
-	json_object_put(room);
 	assert_int_equal(scalar("SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
 }
 
