@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/civil.h"
+
 #define TEXT_EMAIL_MAX		   254
 #define TEXT_EMAIL_LOCAL_MAX	   64 /* RFC 5321 4.5.3.1.1 */
 #define TEXT_LABEL_MAX		   63 /* RFC 1035 2.3.4 */
@@ -493,16 +495,6 @@ static bool text_digits(const char *s, size_t n, int *v)
 	return true;
 }
 
-static int text_days_in_month(int year, int month)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-	if (month == 2 && leap)
-		return 29;
-	return days[month - 1];
-}
-
 /* The first 10 octets of s as "YYYY-MM-DD", years 0001..9999 (proleptic Gregorian). */
 static bool text_date_prefix(const char *s)
 {
@@ -514,7 +506,7 @@ static bool text_date_prefix(const char *s)
 		return false;
 	if (y < 1 || m < 1 || m > 12 || d < 1)
 		return false;
-	return d <= text_days_in_month(y, m);
+	return d <= civil_days_in_month(y, m);
 }
 
 bool text_is_date(const char *s)
