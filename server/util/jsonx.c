@@ -334,14 +334,6 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		jsonx_fail(err, jsonx_invalid_json, "request body is too large");
 		goto out;
 	}
-	if (memchr(body, '\0', len)) {
-		jsonx_fail(err, jsonx_invalid_json, "request body contains a NUL byte");
-		goto out;
-	}
-	if (!text_utf8_valid(body, len)) {
-		jsonx_fail(err, jsonx_invalid_json, "request body is not valid UTF-8");
-		goto out;
-	}
 	if (jsonx_lex_all(&lx)) {
 		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at offset %zu",
 			   lx.why, lx.i);
@@ -352,7 +344,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		jsonx_fail(err, jsonx_invalid_json, "request body could not be parsed");
 		goto out;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, body, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);

@@ -19,8 +19,10 @@ struct jsonx_err {
 	char message[256];
 };
 
-/* Parses a whole body: strict JSON, valid UTF-8, depth <= JSONX_MAX_DEPTH, top level an object, no
- * trailing bytes. On success *out is a new reference the caller puts. Returns 0 or -1 (err filled). */
+/* Parses a whole body: strict JSON, depth <= JSONX_MAX_DEPTH, top level an object, no trailing bytes.
+ * The bytes must already have passed text_body_problem (UTF-8, no NUL), as the transport does for every
+ * request body; they are not checked again here. On success *out is a new reference the caller puts.
+ * Returns 0 or -1 (err filled). */
 int jsonx_parse_object(const char *body, size_t len, struct json_object **out, struct jsonx_err *err);
 
 /* Field getters. Each returns 1 when the field was present and valid (value stored), 0 when absent

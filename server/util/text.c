@@ -87,6 +87,15 @@ bool text_utf8_valid(const char *s, size_t n)
 }
 
 /* Counts lead bytes; the caller has checked that s is well-formed. */
+const char *text_body_problem(const char *body, size_t len, bool utf8)
+{
+	if (utf8 && !text_utf8_valid(body, len))
+		return "the request body is not valid UTF-8";
+	if (memchr(body, '\0', len))
+		return "the request body contains a NUL byte";
+	return NULL;
+}
+
 size_t text_utf8_len(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
