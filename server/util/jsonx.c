@@ -469,10 +469,24 @@ static bool jsonx_kind_ok(const char *s, enum jsonx_str_kind kind, const char **
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err)
 {
+	const char *s;
+	int found;
+
+	found = jsonx_get_string(o, key, required, &s, err);
+	if (found != 1)
+		return found;
+	if (jsonx_check_str(key, s, kind, max_chars, err))
+		return -1;
+	*out = s;
+	return 1;
+}
+
+/* *out is written only when 1 is returned. */
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char **out,
+		     struct jsonx_err *err)
+{
 	struct json_object *v;
-	const char *s, *expect;
-	uint32_t bad;
-	size_t len;
+	const char *s;
 	int found;
 
 	found = jsonx_lookup(o, key, required, &v, err);
@@ -481,8 +495,20 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 	if (!json_object_is_type(v, json_type_string))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a string", key);
 	s = json_object_get_string(v);
-	len = (size_t)json_object_get_string_len(v);
-	if (strlen(s) != len || !text_utf8_valid(s, len))
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be valid UTF-8 text", key);
+	*out = s;
+	return 1;
+}
+
+int jsonx_check_str(const char *key, const char *s, enum jsonx_str_kind kind, size_t max_chars,
+		    struct jsonx_err *err)
+{
+	const char *expect;
+	uint32_t bad;
+	size_t len = strlen(s);
+
+	if (!text_utf8_valid(s, len))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be valid UTF-8 text", key);
 	if (len == 0)
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must not be empty", key);
@@ -497,8 +523,7 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 					  key, bad);
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must %s", key, expect);
 	}
-	*out = s;
-	return 1;
+	return 0;
 }
 
 /* *out is written only when 1 is returned. */
@@ -568,21 +593,29 @@ int jsonx_get_enum(struct json_object *o, const char *key, bool required, const 
 		   int *out, struct jsonx_err *err)
 {
 	struct json_object *v;
-	char list[200];
 	const char *s;
-	size_t used = 0;
-	int found, i, w;
+	int found;
 
 	found = jsonx_lookup(o, key, required, &v, err);
 	if (found != 1)
 		return found;
-	if (json_object_is_type(v, json_type_string)) {
-		s = json_object_get_string(v);
-		for (i = 0; choices && choices[i]; i++) {
-			if (strcmp(s, choices[i]) == 0) {
-				*out = i;
-				return 1;
-			}
+	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	if (jsonx_check_enum(key, s, choices, out, err))
+		return -1;
+	return 1;
+}
+
+int jsonx_check_enum(const char *key, const char *s, const char *const *choices, int *out,
+		     struct jsonx_err *err)
+{
+	char list[200];
+	size_t used = 0;
+	int i, w;
+
+	for (i = 0; s && choices && choices[i]; i++) {
+		if (strcmp(s, choices[i]) == 0) {
+			*out = i;
+			return 0;
 		}
 	}
 	list[0] = '\0';

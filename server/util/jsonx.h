@@ -42,6 +42,9 @@ enum jsonx_str_kind {
 };
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err);
+/* Only the type: a JSON string (without \u0000); its value is for the domain to check (jsonx_check_str). */
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char **out,
+		     struct jsonx_err *err);
 int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t min, int64_t max,
 		  int64_t *out, struct jsonx_err *err);
 int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out, struct jsonx_err *err);
@@ -51,6 +54,15 @@ int jsonx_get_double(struct json_object *o, const char *key, bool required, doub
 /* A string that must be one of the NULL-terminated choices; *out gets the index. */
 int jsonx_get_enum(struct json_object *o, const char *key, bool required, const char *const *choices,
 		   int *out, struct jsonx_err *err);
+
+/* The value rules of jsonx_get_str and jsonx_get_enum on a string already taken from a body, with the same
+ * messages, for the domain that checks what the api only parsed: 0, or -1 with err filled. s is not
+ * NULL for jsonx_check_str; a NULL s is refused by jsonx_check_enum. */
+int jsonx_check_str(const char *key, const char *s, enum jsonx_str_kind kind, size_t max_chars,
+		    struct jsonx_err *err);
+int jsonx_check_enum(const char *key, const char *s, const char *const *choices, int *out,
+		     struct jsonx_err *err);
+
 /* Refuses any key not in the NULL-terminated allowed list (a typo must not be silently ignored). */
 int jsonx_only_keys(struct json_object *o, const char *const *allowed, struct jsonx_err *err);
 
