@@ -1,7 +1,7 @@
 /*
  * worker: the notifications thread; see worker.h. It owns its SQLite connection and its libcurl
  * handles, never logs addresses, names or links, and reaches the service loop only through the wake
- * callback and the changed flag.
+ * callback.
  */
 #include "worker.h"
 
@@ -22,13 +22,14 @@
 #define NOTIFY_IDLE_S 300 /* looks at the outbox at least this often (rows written by other processes) */
 #define NOTIFY_BUSY_S 5	  /* waits this long after the database was busy */
 
-/* The one worker of the process. mu guards kicked and stop; changed is read by the service thread. */
+/* The one worker of the process. mu guards kicked and stop (stop is also read without it); the rest is
+ * set by notify_start before the thread starts and only read after. */
 static struct {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool started, kicked;
-	atomic_bool stop, changed;
+	atomic_bool stop;
 	const struct config *cfg;
 	notify_wake_fn wake;
 	void *wake_arg;
@@ -81,7 +82,6 @@ static int notify_deliver(struct db *db, struct outbox_msg *m)
 	else
 		log_notice("outbox %lld (%s) not sent (%s): %s", (long long)m->id, m->kind,
 			   outcome == OUTBOX_RETRY ? "will retry" : "given up", why);
-	atomic_store(&notify.changed, true);
 	if (notify.wake)
 		notify.wake(notify.wake_arg);
 	return 0;
@@ -157,7 +157,6 @@ int notify_start(const struct config *cfg, notify_wake_fn wake, void *arg)
 	else
 		snprintf(notify.from, sizeof(notify.from), "majlis@%s", cfg->calendar_domain);
 	atomic_store(&notify.stop, false);
-	atomic_store(&notify.changed, false);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_REALTIME);
 	pthread_cond_init(&notify.cv, &ca);
@@ -179,11 +178,6 @@ void notify_kick(void)
 	notify.kicked = true;
 	pthread_cond_signal(&notify.cv);
 	pthread_mutex_unlock(&notify.mu);
-}
-
-bool notify_take_changed(void)
-{
-	return notify.started && atomic_exchange(&notify.changed, false);
 }
 
 void notify_stop(void)

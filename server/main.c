@@ -28,6 +28,7 @@
 #include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
+#include "transport/wake.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -365,10 +366,20 @@ static void main_tz_check(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
 }
 
-/* The notifications worker recorded an outcome: wake the service loop (any thread). */
-static void main_notify_wake(void *ctx)
+/* Service thread, when the worker's post is delivered: outcomes of notifications are in the change log. */
+static void main_notify_changed(void *arg)
 {
-	lws_cancel_service(ctx);
+	(void)arg;
+	transport_live_changed();
+}
+
+/* The one signal of the notifications worker; posted from its thread, run on the service thread. */
+static struct wake_signal main_notify_signal = {.fn = main_notify_changed};
+
+/* The notifications worker recorded an outcome: post it on the loop's completion path (any thread). */
+static void main_notify_wake(void *arg)
+{
+	wake_post(arg);
 }
 
 /* The key personal links are sealed under until mailed: --key-file, else <db>.key. Returns 0 or -1. */
@@ -594,7 +605,7 @@ int main(int argc, char **argv)
 	transport_live_init(&app, ctx);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
-	} else if (notify_start(&cfg, main_notify_wake, ctx)) {
+	} else if (notify_start(&cfg, main_notify_wake, &main_notify_signal)) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
 		transport_http_stop();
 		lws_context_destroy(ctx);
@@ -644,10 +655,9 @@ int main(int argc, char **argv)
 			break;
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
-		if (notify_take_changed())
-			transport_live_changed(); /* outcomes of notifications are in the change log */
 	}
 	notify_stop();
+	wake_deliver(); /* the worker's last post reaches live clients while they are still served */
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
 	lws_sul_cancel(&main_wal.sul);
