@@ -15,11 +15,16 @@
  * wake_signal (transport/wake.h), whose service-thread side wakes the live clients. */
 typedef void (*notify_wake_fn)(void *arg);
 
-/* Starts the thread (cfg must outlive it and have smtp_url set). Returns 0 or -1. Service thread. */
-int notify_start(const struct config *cfg, notify_wake_fn wake, void *arg);
-/* Something may be due now (a commit wrote outbox rows): the worker looks at once. Any thread. */
-void notify_kick(void);
-/* Stops a transfer in progress, joins the thread. Accepts a worker that never started. Service thread. */
-void notify_stop(void);
+/* The worker: its thread, lock and state (worker.c). One per process, owned by main. */
+struct notify;
+
+/* Starts the thread (cfg must outlive it and have smtp_url set). Returns the new worker, which
+ * notify_stop frees, or NULL. Service thread. */
+struct notify *notify_start(const struct config *cfg, notify_wake_fn wake, void *arg);
+/* Something may be due now (a commit wrote outbox rows): the worker looks at once. NULL (no worker):
+ * nothing. Any thread. */
+void notify_kick(struct notify *n);
+/* Stops a transfer in progress, joins the thread and frees n. Accepts NULL. Service thread. */
+void notify_stop(struct notify *n);
 
 #endif

@@ -268,6 +268,9 @@ static int main_args(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
+static struct notify *main_notify;
+
 /* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
  * the live (WebSocket) clients and the notifications worker. */
 static void main_on_change(void *ctx, int64_t seq)
@@ -275,7 +278,7 @@ static void main_on_change(void *ctx, int64_t seq)
 	(void)ctx;
 	feeds_changed(seq);
 	transport_live_changed();
-	notify_kick(); /* the commit may have written outbox rows */
+	notify_kick(main_notify); /* the commit may have written outbox rows */
 }
 
 /* Re-derives every session's UTC instant from its wall time with the tz database as it is now; the
@@ -603,9 +606,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_live_init(&app, ctx);
+	if (cfg.smtp_url[0])
+		main_notify = notify_start(&cfg, main_notify_wake, &main_notify_signal);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
-	} else if (notify_start(&cfg, main_notify_wake, &main_notify_signal)) {
+	} else if (!main_notify) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
 		transport_http_stop();
 		lws_context_destroy(ctx);
@@ -656,7 +661,8 @@ int main(int argc, char **argv)
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
-	notify_stop();
+	notify_stop(main_notify);
+	main_notify = NULL;
 	wake_deliver(); /* the worker's last post reaches live clients while they are still served */
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
