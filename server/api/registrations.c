@@ -41,13 +41,14 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 	if (api_body(req, resp, &o))
 		return;
 	/* types only: the values are the domain's to check (registrations_create) */
-	if (jsonx_only_keys(o, keys, &jerr) < 0 || jsonx_get_string(o, "name", true, &in.name, &jerr) < 0 ||
-	    jsonx_get_string(o, "name_ar", false, &in.name_ar, &jerr) < 0 ||
-	    jsonx_get_string(o, "sex", false, &in.sex, &jerr) < 0 ||
-	    jsonx_get_string(o, "nationality", false, &in.nationality, &jerr) < 0 ||
-	    jsonx_get_string(o, "phone", false, &in.phone, &jerr) < 0 ||
-	    jsonx_get_string(o, "email", false, &in.email, &jerr) < 0 ||
-	    jsonx_get_string(o, "lang", false, &in.lang, &jerr) < 0) {
+	if (jsonx_only_keys(o, keys, &jerr) < 0 ||
+	    jsonx_get_string(o, "name", true, NULL, &in.name, &jerr) < 0 ||
+	    jsonx_get_string(o, "name_ar", false, NULL, &in.name_ar, &jerr) < 0 ||
+	    jsonx_get_string(o, "sex", false, registrations_sexes, &in.sex, &jerr) < 0 ||
+	    jsonx_get_string(o, "nationality", false, NULL, &in.nationality, &jerr) < 0 ||
+	    jsonx_get_string(o, "phone", false, NULL, &in.phone, &jerr) < 0 ||
+	    jsonx_get_string(o, "email", false, NULL, &in.email, &jerr) < 0 ||
+	    jsonx_get_string(o, "lang", false, registrations_langs, &in.lang, &jerr) < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;
 	}

@@ -211,13 +211,14 @@ static int reg_window(const struct store_reg_event *ev, int64_t now, struct dom_
 	return DOM_OK;
 }
 
+const char *const registrations_sexes[] = {"female", "male", "unspecified", NULL};
+const char *const registrations_langs[] = {"fr", "ar", "en", NULL};
+
 /* Rules on the form that need no database, the only place they are checked (the handler only parses
  * types): each field in the order of the form, then contact and consent. Text follows text_is_clean
  * (TEXT_NAME) and the phone text_is_phone; messages are util/jsonx's, as for every JSON field. */
 static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 {
-	static const char *const sexes[] = {"female", "male", "unspecified", NULL};
-	static const char *const langs[] = {"fr", "ar", "en", NULL};
 	struct jsonx_err je = {0};
 	int idx;
 
@@ -225,12 +226,12 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'name' is required");
 	if (jsonx_check_str("name", in->name, JSONX_LINE, REG_NAME_MAX, &je) ||
 	    (in->name_ar && jsonx_check_str("name_ar", in->name_ar, JSONX_LINE, REG_NAME_MAX, &je)) ||
-	    (in->sex && jsonx_check_enum("sex", in->sex, sexes, &idx, &je)) ||
+	    (in->sex && jsonx_check_enum("sex", in->sex, registrations_sexes, &idx, &je)) ||
 	    (in->nationality &&
 	     jsonx_check_str("nationality", in->nationality, JSONX_LINE, REG_NATIONALITY_MAX, &je)) ||
 	    (in->phone && jsonx_check_str("phone", in->phone, JSONX_PHONE, REG_PHONE_MAX, &je)) ||
 	    (in->email && jsonx_check_str("email", in->email, JSONX_EMAIL, REG_EMAIL_MAX, &je)) ||
-	    (in->lang && jsonx_check_enum("lang", in->lang, langs, &idx, &je)))
+	    (in->lang && jsonx_check_enum("lang", in->lang, registrations_langs, &idx, &je)))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	if (!in->email && !in->phone)
 		return dom_fail(err, DOM_INVALID, "contact_required",

@@ -472,7 +472,7 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 	const char *s;
 	int found;
 
-	found = jsonx_get_string(o, key, required, &s, err);
+	found = jsonx_get_string(o, key, required, NULL, &s, err);
 	if (found != 1)
 		return found;
 	if (jsonx_check_str(key, s, kind, max_chars, err))
@@ -482,16 +482,18 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 }
 
 /* *out is written only when 1 is returned. */
-int jsonx_get_string(struct json_object *o, const char *key, bool required, const char **out,
-		     struct jsonx_err *err)
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char *const *choices,
+		     const char **out, struct jsonx_err *err)
 {
 	struct json_object *v;
 	const char *s;
-	int found;
+	int found, idx;
 
 	found = jsonx_lookup(o, key, required, &v, err);
 	if (found != 1)
 		return found;
+	if (!json_object_is_type(v, json_type_string) && choices)
+		return jsonx_check_enum(key, NULL, choices, &idx, err);
 	if (!json_object_is_type(v, json_type_string))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a string", key);
 	s = json_object_get_string(v);

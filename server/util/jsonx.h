@@ -42,9 +42,11 @@ enum jsonx_str_kind {
 };
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err);
-/* Only the type: a JSON string (without \u0000); its value is for the domain to check (jsonx_check_str). */
-int jsonx_get_string(struct json_object *o, const char *key, bool required, const char **out,
-		     struct jsonx_err *err);
+/* Only the type: a JSON string (without \u0000); its value is for the domain to check (jsonx_check_str,
+ * or jsonx_check_enum when choices is given: then a value that is not a string gets jsonx_get_enum's
+ * message, naming the choices). */
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char *const *choices,
+		     const char **out, struct jsonx_err *err);
 int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t min, int64_t max,
 		  int64_t *out, struct jsonx_err *err);
 int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out, struct jsonx_err *err);
