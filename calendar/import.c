@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "calendar/windows_zones.h"
+#include "util/civil.h"
 #include "util/secret.h"
 #include "util/text.h"
 
@@ -489,24 +490,6 @@ static int imp_params(const char *s, struct imp_params *pp)
 	return 0;
 }
 
-static bool imp_is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t imp_days(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int imp_digits(const char *s, int n)
 {
 	int v = 0;
@@ -524,8 +507,7 @@ static int imp_digits(const char *s, int n)
  * naive. 0 or -1. */
 static int imp_parse_value(const char *s, size_t n, struct imp_time *t)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, mo, d, h = 0, mi = 0, se = 0, md;
+	int y, mo, d, h = 0, mi = 0, se = 0;
 
 	if (n != 8 && n != 15 && n != 16)
 		return -1;
@@ -534,8 +516,7 @@ static int imp_parse_value(const char *s, size_t n, struct imp_time *t)
 	d = imp_digits(s + 6, 2);
 	if (y < IMP_YEAR_MIN || y > IMP_YEAR_MAX || mo < 1 || mo > 12 || d < 1)
 		return -1;
-	md = mdays[mo - 1] + (mo == 2 && imp_is_leap(y));
-	if (d > md)
+	if (d > civil_days_in_month(y, mo))
 		return -1;
 	t->kind = IT_DATE;
 	if (n > 8) {
@@ -550,7 +531,7 @@ static int imp_parse_value(const char *s, size_t n, struct imp_time *t)
 			return -1;
 		t->kind = n == 16 ? IT_UTC : IT_FLOAT;
 	}
-	t->naive = imp_days(y, mo, d) * IMP_DAY + h * 3600 + mi * 60 + se;
+	t->naive = civil_days_from_date(y, mo, d) * IMP_DAY + h * 3600 + mi * 60 + se;
 	return 0;
 }
 
@@ -1325,8 +1306,8 @@ static int imp_expand(struct imp_ctx *c, struct imp_vevent *e, struct import_eve
 		}
 		for (occ = icalrecur_iterator_next(it); !icaltime_is_null_time(occ);
 		     occ = icalrecur_iterator_next(it)) {
-			int64_t t = imp_days(occ.year, occ.month, occ.day) * IMP_DAY + occ.hour * 3600 +
-				    occ.minute * 60 + occ.second;
+			int64_t t = civil_days_from_date(occ.year, occ.month, occ.day) * IMP_DAY +
+				    occ.hour * 3600 + occ.minute * 60 + occ.second;
 			bool too_many;
 
 			if (t > until_t)
@@ -1415,9 +1396,9 @@ static int imp_override(struct imp_ctx *c, struct imp_vevent *m, struct imp_veve
 	}
 	for (i = 0; i < ie->n_sessions; i++) {
 		if (o->rid.kind == IT_DATE) {
-			int64_t day = imp_days(imp_digits(ie->sessions[i].starts_local, 4),
-					       imp_digits(ie->sessions[i].starts_local + 5, 2),
-					       imp_digits(ie->sessions[i].starts_local + 8, 2));
+			int64_t day = civil_days_from_date(imp_digits(ie->sessions[i].starts_local, 4),
+							   imp_digits(ie->sessions[i].starts_local + 5, 2),
+							   imp_digits(ie->sessions[i].starts_local + 8, 2));
 
 			if (day == imp_floor_day(o->rid.naive))
 				break;

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "util/civil.h"
+
 #define TZ_ZONE_MAX	  64 /* longest tzdb name is 32 characters */
 #define TZ_SECS_PER_DAY	  86400
 #define TZ_EPOCH_MIN	  (-62135596800LL)	/* 0001-01-01T00:00:00Z */
@@ -37,39 +39,10 @@ static const char *const tz_messages[] = {
     [-TZ_BAD_OFFSET] = "the time zone never has that UTC offset at that local time",
 };
 
-/* Whether y is a Gregorian leap year. */
-static bool tz_is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days in month m (1-12) of year y. */
-static int tz_month_days(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && tz_is_leap(y))
-		return 29;
-	return days[m - 1];
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
-static int64_t tz_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* The wall time read as if it were UTC ("naive" seconds); wall time = utc + offset. */
 static int64_t tz_wall_naive(const struct tz_wall *w)
 {
-	return tz_days_from_civil(w->year, w->month, w->day) * TZ_SECS_PER_DAY + w->hour * 3600 +
+	return civil_days_from_date(w->year, w->month, w->day) * TZ_SECS_PER_DAY + w->hour * 3600 +
 	       w->minute * 60 + w->second;
 }
 
@@ -111,7 +84,7 @@ static int tz_parse_local(const char *s, struct tz_wall *w)
 	if (len == 19 && tz_digits(s + 17, 2, &w->second))
 		return -1;
 	if (w->year < 1 || w->month < 1 || w->month > 12 || w->day < 1 ||
-	    w->day > tz_month_days(w->year, w->month))
+	    w->day > civil_days_in_month(w->year, w->month))
 		return -1;
 	if (w->hour > 23 || w->minute > 59 || w->second > 59)
 		return -1;

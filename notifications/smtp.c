@@ -13,6 +13,7 @@ struct smtp_upload {
 	const char *data;
 	size_t len, at;
 	smtp_abort_fn abort_fn;
+	void *abort_arg;
 };
 
 static size_t smtp_read(char *dst, size_t size, size_t nmemb, void *arg)
@@ -32,13 +33,13 @@ static int smtp_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 	struct smtp_upload *u = arg;
 
 	(void)dt, (void)dn, (void)ut, (void)un;
-	return u->abort_fn && u->abort_fn() ? 1 : 0;
+	return u->abort_fn && u->abort_fn(u->abort_arg) ? 1 : 0;
 }
 
 enum smtp_result smtp_send(const struct config *cfg, const char *from, const char *to, const char *msg,
-			   size_t len, smtp_abort_fn abort_fn, char *why, size_t whylen)
+			   size_t len, smtp_abort_fn abort_fn, void *abort_arg, char *why, size_t whylen)
 {
-	struct smtp_upload u = {msg, len, 0, abort_fn};
+	struct smtp_upload u = {msg, len, 0, abort_fn, abort_arg};
 	struct curl_slist *rcpt = NULL;
 	char addr[300];
 	enum smtp_result res;

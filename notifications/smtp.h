@@ -16,12 +16,12 @@ enum smtp_result {
 	SMTP_PERMANENT	/* the server refused it for good (5xx) */
 };
 
-/* Whether a running transfer must stop (checked about once a second); NULL: never. */
-typedef bool (*smtp_abort_fn)(void);
+/* Whether a running transfer must stop (checked about once a second, given abort_arg); NULL: never. */
+typedef bool (*smtp_abort_fn)(void *arg);
 
 /* Sends msg (len bytes, CRLF lines) from cfg's sender to the address to through cfg->smtp_url. why
  * receives a reason without personal data (libcurl's error and the SMTP code). Notifications worker. */
 enum smtp_result smtp_send(const struct config *cfg, const char *from, const char *to, const char *msg,
-			   size_t len, smtp_abort_fn abort_fn, char *why, size_t whylen);
+			   size_t len, smtp_abort_fn abort_fn, void *abort_arg, char *why, size_t whylen);
 
 #endif

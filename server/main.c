@@ -28,6 +28,7 @@
 #include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
+#include "transport/wake.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -267,6 +268,9 @@ static int main_args(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
+static struct notify *main_notify;
+
 /* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
  * the live (WebSocket) clients and the notifications worker. */
 static void main_on_change(void *ctx, int64_t seq)
@@ -274,7 +278,7 @@ static void main_on_change(void *ctx, int64_t seq)
 	(void)ctx;
 	feeds_changed(seq);
 	transport_live_changed();
-	notify_kick(); /* the commit may have written outbox rows */
+	notify_kick(main_notify); /* the commit may have written outbox rows */
 }
 
 /* Re-derives every session's UTC instant from its wall time with the tz database as it is now; the
@@ -365,10 +369,20 @@ static void main_tz_check(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
 }
 
-/* The notifications worker recorded an outcome: wake the service loop (any thread). */
-static void main_notify_wake(void *ctx)
+/* Service thread, when the worker's post is delivered: outcomes of notifications are in the change log. */
+static void main_notify_changed(void *arg)
 {
-	lws_cancel_service(ctx);
+	(void)arg;
+	transport_live_changed();
+}
+
+/* The one signal of the notifications worker; posted from its thread, run on the service thread. */
+static struct wake_signal main_notify_signal = {.fn = main_notify_changed};
+
+/* The notifications worker recorded an outcome: post it on the loop's completion path (any thread). */
+static void main_notify_wake(void *arg)
+{
+	wake_post(arg);
 }
 
 /* The key personal links are sealed under until mailed: --key-file, else <db>.key. Returns 0 or -1. */
@@ -612,9 +626,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_live_init(&app, ctx);
+	if (cfg.smtp_url[0])
+		main_notify = notify_start(&cfg, main_notify_wake, &main_notify_signal);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
-	} else if (notify_start(&cfg, main_notify_wake, ctx)) {
+	} else if (!main_notify) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
 		transport_http_stop();
 		lws_context_destroy(ctx);
@@ -664,10 +680,10 @@ int main(int argc, char **argv)
 			break;
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
-		if (notify_take_changed())
-			transport_live_changed(); /* outcomes of notifications are in the change log */
 	}
-	notify_stop();
+	notify_stop(main_notify);
+	main_notify = NULL;
+	wake_deliver(); /* the worker's last post reaches live clients while they are still served */
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
 	lws_sul_cancel(&main_wal.sul);

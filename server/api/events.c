@@ -19,7 +19,6 @@
 #define EVENTS_CAPACITY_MAX 1000000
 #define EVENTS_QUERY_MAX    201
 
-static const char *const events_types[] = {"training", "workshop", "concertation", NULL};
 static const char *const events_visibilities[] = {"public", "invited", "internal", NULL};
 static const char *const events_statuses[] = {"scheduled", "postponed", "cancelled", NULL};
 static const char *const events_langs[] = {"fr", "ar", "en"};

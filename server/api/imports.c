@@ -11,11 +11,11 @@
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/router.h"
+#include "domain/events.h"
 #include "domain/imports.h"
 
 #define IMPORTS_CAPACITY_MAX 1000000
 
-static const char *const imports_types[] = {"training", "workshop", "concertation", NULL};
 static const char *const imports_visibilities[] = {"public", "invited", "internal", NULL};
 static const char *const imports_langs[] = {"fr", "ar", "en", NULL};
 
@@ -90,11 +90,11 @@ static int imports_query(const struct request *req, struct response *resp, struc
 	    imports_query_flag(req, resp, "skip_refused", false, &rq->skip_refused))
 		return -1;
 	rq->commit = !dry_run;
-	rc = imports_query_enum(req, resp, "type", imports_types, &idx);
+	rc = imports_query_enum(req, resp, "type", events_types, &idx);
 	if (rc < 0)
 		return -1;
 	if (rc)
-		rq->type = imports_types[idx];
+		rq->type = events_types[idx];
 	rc = imports_query_enum(req, resp, "visibility", imports_visibilities, &idx);
 	if (rc < 0)
 		return -1;

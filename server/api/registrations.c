@@ -26,15 +26,12 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 {
 	static const char *const keys[] = {"name",  "name_ar", "sex",	  "nationality", "phone",
 					   "email", "lang",    "consent", NULL};
-	static const char *const sexes[] = {"female", "male", "unspecified", NULL};
-	static const char *const langs[] = {"fr", "ar", "en", NULL};
 	struct reg_input in = {0};
 	struct reg_result res;
 	struct json_object *o = NULL;
 	struct jsonx_err jerr;
 	struct dom_err err = {0};
 	struct principal p = {0};
-	int sex = -1, lang = -1;
 
 	if (api_auth(app, req, resp, &p, false))
 		return;
@@ -46,14 +43,15 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 	}
 	if (api_body(req, resp, &o))
 		return;
+	/* types only: the values are the domain's to check (registrations_create) */
 	if (jsonx_only_keys(o, keys, &jerr) < 0 ||
-	    jsonx_get_str(o, "name", true, JSONX_LINE, 200, &in.name, &jerr) < 0 ||
-	    jsonx_get_str(o, "name_ar", false, JSONX_LINE, 200, &in.name_ar, &jerr) < 0 ||
-	    jsonx_get_enum(o, "sex", false, sexes, &sex, &jerr) < 0 ||
-	    jsonx_get_str(o, "nationality", false, JSONX_LINE, 64, &in.nationality, &jerr) < 0 ||
-	    jsonx_get_str(o, "phone", false, JSONX_PHONE, 32, &in.phone, &jerr) < 0 ||
-	    jsonx_get_str(o, "email", false, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
-	    jsonx_get_enum(o, "lang", false, langs, &lang, &jerr) < 0) {
+	    jsonx_get_string(o, "name", true, NULL, &in.name, &jerr) < 0 ||
+	    jsonx_get_string(o, "name_ar", false, NULL, &in.name_ar, &jerr) < 0 ||
+	    jsonx_get_string(o, "sex", false, registrations_sexes, &in.sex, &jerr) < 0 ||
+	    jsonx_get_string(o, "nationality", false, NULL, &in.nationality, &jerr) < 0 ||
+	    jsonx_get_string(o, "phone", false, NULL, &in.phone, &jerr) < 0 ||
+	    jsonx_get_string(o, "email", false, NULL, &in.email, &jerr) < 0 ||
+	    jsonx_get_string(o, "lang", false, registrations_langs, &in.lang, &jerr) < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;
 	}
@@ -67,8 +65,6 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 	default:
 		break;
 	}
-	in.sex = sex >= 0 ? sexes[sex] : NULL;
-	in.lang = lang >= 0 ? langs[lang] : NULL;
 	if (registrations_create(app->db, &p, args->ids[0], &in, req->idempotency_key, req->now, &res,
 				 &err)) {
 		api_fail_dom(resp, &err);

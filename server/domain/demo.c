@@ -15,6 +15,7 @@
 #include "calendar/tz.h"
 #include "store/db.h"
 #include "store/store_demo.h"
+#include "util/civil.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -997,35 +998,12 @@ static int demo_count(const struct demo_name *t)
 	return n;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t demo_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* The date of a day count, into "YYYY-MM-DD". */
 static void demo_civil_from_days(int64_t z, char out[11])
 {
-	int64_t era, doe, yoe, y, doy, mp, d, m;
+	struct civil_date c = civil_date_from_days(z);
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	snprintf(out, 11, "%04d-%02d-%02d", (int)c.year, c.month, c.day);
 }
 
 /* Day count of "YYYY-MM-DD"; -1 when malformed (a bug in the tables). */
@@ -1035,7 +1013,7 @@ static int64_t demo_day_parse(const char *s)
 
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n])
 		return -1;
-	return demo_days_from_civil(y, m, d);
+	return civil_days_from_date(y, m, d);
 }
 
 /* UTC instant of midnight UTC of "YYYY-MM-DD". */

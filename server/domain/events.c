@@ -19,6 +19,19 @@
 
 static const char *const events_langs[EVENT_LANGS] = {"fr", "ar", "en"};
 
+const char *const events_types[] = {"training", "workshop", "concertation", NULL};
+
+bool events_type_valid(const char *type)
+{
+	if (!type)
+		return false;
+	for (size_t i = 0; events_types[i]; i++) {
+		if (!strcmp(type, events_types[i]))
+			return true;
+	}
+	return false;
+}
+
 int events_visible_id(struct db *db, const struct principal *p, int64_t event_id)
 {
 	struct event_row e;

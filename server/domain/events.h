@@ -19,6 +19,11 @@ struct db;
 #define EVENT_TITLE_MAX	      300 /* code points */
 #define EVENT_DESCRIPTION_MAX 10000
 
+/* The event types, NULL-terminated: the one list that the api's parsers, filters and feeds accept. */
+extern const char *const events_types[];
+/* Whether type is one of events_types (a NULL type is not). */
+bool events_type_valid(const char *type);
+
 /* What a client asked to set. Strings point into the caller's parsed body (valid for the call). A
  * has_* flag false leaves the field alone (create: default); for nullable fields a NULL string or
  * a *_null flag clears it. Lives on the handler's stack. */

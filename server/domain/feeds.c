@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/events.h"
 #include "store/db.h"
 #include "store/store_feeds.h"
 #include "util/buf.h"
@@ -425,12 +426,6 @@ static int feeds_render_public(struct db *db, const struct config *cfg, const vo
 	return rc;
 }
 
-/* Whether type is an event type (the public filter refuses others instead of matching nothing). */
-static bool feeds_type_valid(const char *type)
-{
-	return !strcmp(type, "training") || !strcmp(type, "workshop") || !strcmp(type, "concertation");
-}
-
 /* Writes "kind SEP lang SEP city SEP type SEP org" into key (the public feed's cache key; what snprintf
  * would write, without its cost on every revalidation). Returns the length, or -1 when it does not fit. */
 static int feeds_key(char *key, size_t size, const char *kind, const char *lang, const char *city,
@@ -470,7 +465,7 @@ int feeds_public(struct feed_cache *c, struct db *db, const struct config *cfg, 
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	if (f->type && !feeds_type_valid(f->type))
+	if (f->type && !events_type_valid(f->type)) /* refused, not matching nothing */
 		return dom_fail(err, DOM_INVALID, "invalid_query",
 				"type must be one of training, workshop, concertation");
 	n = feeds_key(key, sizeof(key), "public", feed_lang_name(lang), f->city ? f->city : "",

@@ -24,9 +24,11 @@
 #include "util/secret.h"
 #include "util/text.h"
 
-#define REG_IDEM_SCOPE "registrations"
-#define REG_NAME_MAX   200
-#define REG_EMAIL_MAX  254
+#define REG_IDEM_SCOPE	    "registrations"
+#define REG_NAME_MAX	    200
+#define REG_EMAIL_MAX	    254
+#define REG_NATIONALITY_MAX 64
+#define REG_PHONE_MAX	    32 /* as typed, before text_phone_e164 */
 
 static const char *const reg_statuses[] = {"pending",	"confirmed", "waitlisted", "declined",
 					   "cancelled", "rejected",  NULL};
@@ -205,35 +207,28 @@ static int reg_window(const struct store_reg_event *ev, int64_t now, struct dom_
 	return DOM_OK;
 }
 
-/* Rules on the form that need no database: name, contact, consent. Text follows text_is_clean
- * (TEXT_NAME) and the phone text_phone_e164, as where the handler parses them. */
+const char *const registrations_sexes[] = {"female", "male", "unspecified", NULL};
+const char *const registrations_langs[] = {"fr", "ar", "en", NULL};
+
+/* Rules on the form that need no database, the only place they are checked (the handler only parses
+ * types): each field in the order of the form, then contact and consent. Text follows text_is_clean
+ * (TEXT_NAME) and the phone text_is_phone; messages are util/jsonx's, as for every JSON field. */
 static int reg_check_input(const struct reg_input *in, struct dom_err *err)
 {
-	if (!in->name || !in->name[0] || !text_is_clean(in->name, TEXT_NAME, NULL) ||
-	    text_utf8_len(in->name) > REG_NAME_MAX)
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'name' is required: one line of text without control, invisible or "
-				"bidirectional characters");
-	if (in->name_ar && !text_is_clean(in->name_ar, TEXT_NAME, NULL))
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'name_ar' must be one line of text without control, invisible or "
-				"bidirectional characters");
-	if (in->nationality && !text_is_clean(in->nationality, TEXT_NAME, NULL))
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'nationality' must be one line of text without control, invisible or "
-				"bidirectional characters");
-	if (in->email && (strlen(in->email) > REG_EMAIL_MAX || !text_is_email(in->email)))
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'email' must be a valid e-mail address");
-	if (in->phone && !text_is_phone(in->phone))
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'phone' must be a phone number with its country code or a Moroccan "
-				"number");
-	if (in->sex && strcmp(in->sex, "female") && strcmp(in->sex, "male") && strcmp(in->sex, "unspecified"))
-		return dom_fail(err, DOM_INVALID, "invalid_field",
-				"field 'sex' must be female, male or unspecified");
-	if (in->lang && strcmp(in->lang, "fr") && strcmp(in->lang, "ar") && strcmp(in->lang, "en"))
-		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'lang' must be fr, ar or en");
+	struct jsonx_err je = {0};
+	int idx;
+
+	if (!in->name)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field 'name' is required");
+	if (jsonx_check_str("name", in->name, JSONX_LINE, REG_NAME_MAX, &je) ||
+	    (in->name_ar && jsonx_check_str("name_ar", in->name_ar, JSONX_LINE, REG_NAME_MAX, &je)) ||
+	    (in->sex && jsonx_check_enum("sex", in->sex, registrations_sexes, &idx, &je)) ||
+	    (in->nationality &&
+	     jsonx_check_str("nationality", in->nationality, JSONX_LINE, REG_NATIONALITY_MAX, &je)) ||
+	    (in->phone && jsonx_check_str("phone", in->phone, JSONX_PHONE, REG_PHONE_MAX, &je)) ||
+	    (in->email && jsonx_check_str("email", in->email, JSONX_EMAIL, REG_EMAIL_MAX, &je)) ||
+	    (in->lang && jsonx_check_enum("lang", in->lang, registrations_langs, &idx, &je)))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	if (!in->email && !in->phone)
 		return dom_fail(err, DOM_INVALID, "contact_required",
 				"give an e-mail address or a phone number");

@@ -83,6 +83,10 @@ int registrations_list(struct db *db, const struct principal *p, int64_t event_i
 		       int64_t limit, int64_t offset, struct json_object **items, int64_t *total,
 		       struct dom_err *err);
 
+/* The words a registration form's sex and lang take, NULL-terminated (checked by registrations_create). */
+extern const char *const registrations_sexes[];
+extern const char *const registrations_langs[];
+
 /* Whether s names a registration status. */
 bool registrations_status_valid(const char *s);
 

@@ -355,16 +355,17 @@ static void http_fail(struct http_conn *c, enum api_fail kind, const char *msg)
 
 static void http_dispatch(struct http_conn *c)
 {
+	const char *why;
+
 	lws_sul_cancel(&c->body_timer);
 	c->req.body = c->body.len ? c->body.data : NULL;
 	c->req.body_len = c->body.len;
-	if (c->req.body && !text_utf8_valid(c->req.body, c->req.body_len) &&
-	    strncmp(c->req.content_type, "text/calendar", 13)) {
-		http_fail(c, API_BAD_REQUEST, "the request body is not valid UTF-8");
-		return;
-	}
-	if (c->req.body && strlen(c->req.body) != c->req.body_len) {
-		http_fail(c, API_BAD_REQUEST, "the request body contains a NUL byte");
+	/* the one check of a body's bytes (docs/architecture.md): parsers below rely on it */
+	why = c->req.body ? text_body_problem(c->req.body, c->req.body_len,
+					      strncmp(c->req.content_type, "text/calendar", 13) != 0)
+			  : NULL;
+	if (why) {
+		http_fail(c, API_BAD_REQUEST, why);
 		return;
 	}
 	router_dispatch(http_app, &c->req, &c->resp);

@@ -1,6 +1,7 @@
 /*
- * transport/wake: a bounded job queue with one worker thread; the worker only runs struct defer
- * run() callbacks and signals the service thread, which alone delivers results and frees jobs.
+ * transport/wake: a bounded job queue with one worker thread, and posted signals from other threads; the
+ * worker only runs struct defer run() callbacks and signals the service thread, which alone delivers
+ * results, runs signals and frees jobs.
  */
 #include "transport/wake.h"
 
@@ -18,7 +19,8 @@ struct wake_job {
 	struct wake_job *next;
 };
 
-/* Queue state: todo and done lists guarded by mu; count is touched on the service thread only. */
+/* Queue state, one per process: todo, done and posted lists guarded by mu; count, running and done_fn are
+ * touched on the service thread only; ctx is set before the worker starts and cleared after it is joined. */
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -27,6 +29,7 @@ static struct {
 	bool stopping;
 	struct wake_job *todo_head, *todo_tail;
 	struct wake_job *done;
+	struct wake_signal *posted;
 	int count;
 	struct lws_context *ctx;
 	wake_done_fn done_fn;
@@ -103,6 +106,39 @@ void wake_forget(void *handle)
 		j->owner = NULL;
 }
 
+void wake_post(struct wake_signal *s)
+{
+	pthread_mutex_lock(&wake.mu);
+	if (!s->posted) {
+		s->posted = true;
+		s->next = wake.posted;
+		wake.posted = s;
+	}
+	if (wake.ctx)
+		lws_cancel_service(wake.ctx);
+	pthread_mutex_unlock(&wake.mu);
+}
+
+/* Runs the signals posted so far, each once. Service thread. */
+static void wake_run_signals(void)
+{
+	struct wake_signal *list, *s;
+
+	pthread_mutex_lock(&wake.mu);
+	list = wake.posted;
+	wake.posted = NULL;
+	pthread_mutex_unlock(&wake.mu);
+	while (list) {
+		/* taken off under the lock: a post from now on queues it again (rewriting next) */
+		pthread_mutex_lock(&wake.mu);
+		s = list;
+		list = s->next;
+		s->posted = false;
+		pthread_mutex_unlock(&wake.mu);
+		s->fn(s->arg);
+	}
+}
+
 void wake_deliver(void)
 {
 	struct wake_job *list, *j;
@@ -121,6 +157,7 @@ void wake_deliver(void)
 			j->d->release(j->d);
 		free(j);
 	}
+	wake_run_signals();
 }
 
 void wake_stop(void)

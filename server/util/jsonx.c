@@ -334,14 +334,6 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		jsonx_fail(err, jsonx_invalid_json, "request body is too large");
 		goto out;
 	}
-	if (memchr(body, '\0', len)) {
-		jsonx_fail(err, jsonx_invalid_json, "request body contains a NUL byte");
-		goto out;
-	}
-	if (!text_utf8_valid(body, len)) {
-		jsonx_fail(err, jsonx_invalid_json, "request body is not valid UTF-8");
-		goto out;
-	}
 	if (jsonx_lex_all(&lx)) {
 		jsonx_fail(err, jsonx_invalid_json, "request body is not valid JSON: %s at offset %zu",
 			   lx.why, lx.i);
@@ -352,7 +344,7 @@ int jsonx_parse_object(const char *body, size_t len, struct json_object **out, s
 		jsonx_fail(err, jsonx_invalid_json, "request body could not be parsed");
 		goto out;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, body, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -477,20 +469,48 @@ static bool jsonx_kind_ok(const char *s, enum jsonx_str_kind kind, const char **
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err)
 {
-	struct json_object *v;
-	const char *s, *expect;
-	uint32_t bad;
-	size_t len;
+	const char *s;
 	int found;
+
+	found = jsonx_get_string(o, key, required, NULL, &s, err);
+	if (found != 1)
+		return found;
+	if (jsonx_check_str(key, s, kind, max_chars, err))
+		return -1;
+	*out = s;
+	return 1;
+}
+
+/* *out is written only when 1 is returned. */
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char *const *choices,
+		     const char **out, struct jsonx_err *err)
+{
+	struct json_object *v;
+	const char *s;
+	int found, idx;
 
 	found = jsonx_lookup(o, key, required, &v, err);
 	if (found != 1)
 		return found;
+	if (!json_object_is_type(v, json_type_string) && choices)
+		return jsonx_check_enum(key, NULL, choices, &idx, err);
 	if (!json_object_is_type(v, json_type_string))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be a string", key);
 	s = json_object_get_string(v);
-	len = (size_t)json_object_get_string_len(v);
-	if (strlen(s) != len || !text_utf8_valid(s, len))
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be valid UTF-8 text", key);
+	*out = s;
+	return 1;
+}
+
+int jsonx_check_str(const char *key, const char *s, enum jsonx_str_kind kind, size_t max_chars,
+		    struct jsonx_err *err)
+{
+	const char *expect;
+	uint32_t bad;
+	size_t len = strlen(s);
+
+	if (!text_utf8_valid(s, len))
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must be valid UTF-8 text", key);
 	if (len == 0)
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must not be empty", key);
@@ -505,8 +525,7 @@ int jsonx_get_str(struct json_object *o, const char *key, bool required, enum js
 					  key, bad);
 		return jsonx_fail(err, jsonx_invalid_field, "field '%s' must %s", key, expect);
 	}
-	*out = s;
-	return 1;
+	return 0;
 }
 
 /* *out is written only when 1 is returned. */
@@ -576,21 +595,29 @@ int jsonx_get_enum(struct json_object *o, const char *key, bool required, const 
 		   int *out, struct jsonx_err *err)
 {
 	struct json_object *v;
-	char list[200];
 	const char *s;
-	size_t used = 0;
-	int found, i, w;
+	int found;
 
 	found = jsonx_lookup(o, key, required, &v, err);
 	if (found != 1)
 		return found;
-	if (json_object_is_type(v, json_type_string)) {
-		s = json_object_get_string(v);
-		for (i = 0; choices && choices[i]; i++) {
-			if (strcmp(s, choices[i]) == 0) {
-				*out = i;
-				return 1;
-			}
+	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	if (jsonx_check_enum(key, s, choices, out, err))
+		return -1;
+	return 1;
+}
+
+int jsonx_check_enum(const char *key, const char *s, const char *const *choices, int *out,
+		     struct jsonx_err *err)
+{
+	char list[200];
+	size_t used = 0;
+	int i, w;
+
+	for (i = 0; s && choices && choices[i]; i++) {
+		if (strcmp(s, choices[i]) == 0) {
+			*out = i;
+			return 0;
 		}
 	}
 	list[0] = '\0';

@@ -19,8 +19,10 @@ struct jsonx_err {
 	char message[256];
 };
 
-/* Parses a whole body: strict JSON, valid UTF-8, depth <= JSONX_MAX_DEPTH, top level an object, no
- * trailing bytes. On success *out is a new reference the caller puts. Returns 0 or -1 (err filled). */
+/* Parses a whole body: strict JSON, depth <= JSONX_MAX_DEPTH, top level an object, no trailing bytes.
+ * The bytes must already have passed text_body_problem (UTF-8, no NUL), as the transport does for every
+ * request body; they are not checked again here. On success *out is a new reference the caller puts.
+ * Returns 0 or -1 (err filled). */
 int jsonx_parse_object(const char *body, size_t len, struct json_object **out, struct jsonx_err *err);
 
 /* Field getters. Each returns 1 when the field was present and valid (value stored), 0 when absent
@@ -40,6 +42,11 @@ enum jsonx_str_kind {
 };
 int jsonx_get_str(struct json_object *o, const char *key, bool required, enum jsonx_str_kind kind,
 		  size_t max_chars, const char **out, struct jsonx_err *err);
+/* Only the type: a JSON string (without \u0000); its value is for the domain to check (jsonx_check_str,
+ * or jsonx_check_enum when choices is given: then a value that is not a string gets jsonx_get_enum's
+ * message, naming the choices). */
+int jsonx_get_string(struct json_object *o, const char *key, bool required, const char *const *choices,
+		     const char **out, struct jsonx_err *err);
 int jsonx_get_int(struct json_object *o, const char *key, bool required, int64_t min, int64_t max,
 		  int64_t *out, struct jsonx_err *err);
 int jsonx_get_bool(struct json_object *o, const char *key, bool required, bool *out, struct jsonx_err *err);
@@ -49,6 +56,15 @@ int jsonx_get_double(struct json_object *o, const char *key, bool required, doub
 /* A string that must be one of the NULL-terminated choices; *out gets the index. */
 int jsonx_get_enum(struct json_object *o, const char *key, bool required, const char *const *choices,
 		   int *out, struct jsonx_err *err);
+
+/* The value rules of jsonx_get_str and jsonx_get_enum on a string already taken from a body, with the same
+ * messages, for the domain that checks what the api only parsed: 0, or -1 with err filled. s is not
+ * NULL for jsonx_check_str; a NULL s is refused by jsonx_check_enum. */
+int jsonx_check_str(const char *key, const char *s, enum jsonx_str_kind kind, size_t max_chars,
+		    struct jsonx_err *err);
+int jsonx_check_enum(const char *key, const char *s, const char *const *choices, int *out,
+		     struct jsonx_err *err);
+
 /* Refuses any key not in the NULL-terminated allowed list (a typo must not be silently ignored). */
 int jsonx_only_keys(struct json_object *o, const char *const *allowed, struct jsonx_err *err);
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/civil.h"
+
 #define TEXT_EMAIL_MAX		   254
 #define TEXT_EMAIL_LOCAL_MAX	   64 /* RFC 5321 4.5.3.1.1 */
 #define TEXT_LABEL_MAX		   63 /* RFC 1035 2.3.4 */
@@ -85,6 +87,15 @@ bool text_utf8_valid(const char *s, size_t n)
 }
 
 /* Counts lead bytes; the caller has checked that s is well-formed. */
+const char *text_body_problem(const char *body, size_t len, bool utf8)
+{
+	if (utf8 && !text_utf8_valid(body, len))
+		return "the request body is not valid UTF-8";
+	if (memchr(body, '\0', len))
+		return "the request body contains a NUL byte";
+	return NULL;
+}
+
 size_t text_utf8_len(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -493,16 +504,6 @@ static bool text_digits(const char *s, size_t n, int *v)
 	return true;
 }
 
-static int text_days_in_month(int year, int month)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-	if (month == 2 && leap)
-		return 29;
-	return days[month - 1];
-}
-
 /* The first 10 octets of s as "YYYY-MM-DD", years 0001..9999 (proleptic Gregorian). */
 static bool text_date_prefix(const char *s)
 {
@@ -514,7 +515,7 @@ static bool text_date_prefix(const char *s)
 		return false;
 	if (y < 1 || m < 1 || m > 12 || d < 1)
 		return false;
-	return d <= text_days_in_month(y, m);
+	return d <= civil_days_in_month(y, m);
 }
 
 bool text_is_date(const char *s)

@@ -11,6 +11,10 @@
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool text_utf8_valid(const char *s, size_t n);
+/* The one check of a request body's bytes, made by the transport before any handler or parser sees the
+ * body: NULL when it is fine, else the message for the client ("the request body is not valid UTF-8"
+ * when utf8 is asked for and it is not; "the request body contains a NUL byte"). */
+const char *text_body_problem(const char *body, size_t len, bool utf8);
 /* Number of code points in well-formed UTF-8 s. */
 size_t text_utf8_len(const char *s);
 /* A single-line human string: valid UTF-8, no C0/C1 controls (not even tab/newline), no DEL. */

@@ -432,6 +432,30 @@ class T(Checks):
         expect_error(register(self.srv, ev, person(consent=False)), 422, "consent_required")
         expect(counts(self.srv) == n, "nothing stored", counts(self.srv))
 
+    def test_form_error_messages(self):
+        """Each field of the form is named with what it must be; the handler parses the types and the domain
+        checks the values, and a client sees one message whichever does."""
+        ev = add_event(self.srv, self.org_a, capacity=5)
+        cases = [
+            (person(name=None), "missing_field", "field 'name' is required"),
+            (person(name=""), "invalid_field", "field 'name' must not be empty"),
+            (person(name=42), "invalid_field", "field 'name' must be a string"),
+            (person(name="x" * 201), "invalid_field", "field 'name' must be at most 200 characters"),
+            (person(name_ar="\u200f"), "invalid_field",
+             "field 'name_ar' must not contain invisible or bidirectional control characters (U+200F)"),
+            (person(sex="other"), "invalid_field", "field 'sex' must be one of: female, male, unspecified"),
+            (person(sex=1), "invalid_field", "field 'sex' must be one of: female, male, unspecified"),
+            (person(nationality="x" * 65), "invalid_field", "field 'nationality' must be at most 64 characters"),
+            (person(email="nope"), "invalid_field", "field 'email' must be a valid e-mail address"),
+            (person(lang=True), "invalid_field", "field 'lang' must be one of: fr, ar, en"),
+            (person(email=None), "contact_required", "give an e-mail address or a phone number"),
+        ]
+        n = counts(self.srv)
+        for body, code, message in cases:
+            err = expect_error(register(self.srv, ev, body), 400, code)
+            expect(err["message"] == message, message, err)
+        expect(counts(self.srv) == n, "nothing stored", counts(self.srv))
+
     def test_bad_input_other_writes(self):
         ev = add_event(self.srv, self.org_a, capacity=5, needs_approval=1)
         a = expect_status(register(self.srv, ev), 201)

@@ -114,6 +114,12 @@ static void test_parse_table(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
+		/* the transport's check comes first: what it refuses is never parsed */
+		if (text_body_problem(cases[i].body, cases[i].len, true)) {
+			if (cases[i].ok)
+				fail_msg("case %zu should pass the body check", i);
+			continue;
+		}
 		o = (struct json_object *)&err; /* must be overwritten either way */
 		memset(&err, 0, sizeof(err));
 		ret = jsonx_parse_object(cases[i].body, cases[i].len, &o, &err);
@@ -212,7 +218,6 @@ static void test_parse_messages(void **state)
 	} cases[] = {
 	    {"", "request body is empty"},
 	    {"[]", "request body must be a JSON object"},
-	    {"{\"a\":\"\xc0\xaf\"}", "request body is not valid UTF-8"},
 	    {"{\"a\":1,\"a\":2}", "request body repeats a key within an object"},
 	    {"{\"a\":1} x", "request body is not valid JSON: unexpected character at offset 8"},
 	    {"{\"a\":", "request body is not valid JSON: it ends too early"},
@@ -227,8 +232,10 @@ static void test_parse_messages(void **state)
 		assert_int_equal(jsonx_parse_object(cases[i].body, strlen(cases[i].body), &o, &err), -1);
 		assert_string_equal(err.message, cases[i].message);
 	}
-	assert_int_equal(jsonx_parse_object("{}\0", 3, &o, &err), -1);
-	assert_string_equal(err.message, "request body contains a NUL byte");
+	/* NUL and invalid UTF-8 are the transport's to refuse (text_body_problem), with its own message */
+	assert_string_equal(text_body_problem("{}\0", 3, true), "the request body contains a NUL byte");
+	assert_string_equal(text_body_problem("{\"a\":\"\xc0\xaf\"}", 10, true),
+			    "the request body is not valid UTF-8");
 	/* err may be NULL */
 	assert_int_equal(jsonx_parse_object("[", 1, &o, NULL), -1);
 	assert_int_equal(jsonx_parse_object(NULL, 0, &o, NULL), -1);

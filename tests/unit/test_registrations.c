@@ -299,6 +299,19 @@ static void duplicate_and_idempotency(void **state)
 	in.phone = NULL;
 	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
 	assert_string_equal(err.id, "contact_required");
+	/* the form's rules are checked here only (the handler parses types), with util/jsonx's messages */
+	in.email = "amina@example.org";
+	in.sex = "other";
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_string_equal(err.id, "invalid_field");
+	assert_string_equal(err.message, "field 'sex' must be one of: female, male, unspecified");
+	in.sex = NULL;
+	in.name = "";
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_string_equal(err.message, "field 'name' must not be empty");
+	in.name = NULL;
+	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_string_equal(err.id, "missing_field");
 }
 
 int main(void)

@@ -92,6 +92,37 @@ static void test_utf8_valid(void **state)
 	assert_true(text_utf8_valid(NULL, 0));
 }
 
+/* The check every request body passes before dispatch: UTF-8 unless the caller says otherwise (an iCalendar
+ * body may be in another charset), never a NUL byte. */
+static void test_body_problem(void **state)
+{
+	static const struct {
+		const char *body;
+		size_t len;
+		bool utf8;
+		const char *why;
+	} cases[] = {
+	    {"{}", 2, true, NULL},
+	    {"{\"a\":\"caf\xc3\xa9\"}", 13, true, NULL},
+	    {"{\"a\":\"\xc3\x28\"}", 10, true, "the request body is not valid UTF-8"},
+	    {"BEGIN:VCALENDAR\xe9", 16, false, NULL},
+	    {"BEGIN:VCALENDAR\xe9", 16, true, "the request body is not valid UTF-8"},
+	    {"{}\0", 3, true, "the request body contains a NUL byte"},
+	    {"A\0\xe9", 3, false, "the request body contains a NUL byte"},
+	    {"\xef\xbb\xbf{}", 5, true, NULL}, /* a BOM is UTF-8; the JSON parser refuses it */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = text_body_problem(cases[i].body, cases[i].len, cases[i].utf8);
+
+		if (!cases[i].why)
+			assert_null(why);
+		else
+			assert_string_equal(why, cases[i].why);
+	}
+}
+
 static void test_utf8_len(void **state)
 {
 	static const struct {
@@ -598,11 +629,17 @@ static void test_ascii_lower(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8_valid),	cmocka_unit_test(test_utf8_len),
-	    cmocka_unit_test(test_is_line),	cmocka_unit_test(test_is_multiline),
-	    cmocka_unit_test(test_is_email),	cmocka_unit_test(test_is_url),
-	    cmocka_unit_test(test_phone_e164),	cmocka_unit_test(test_is_clean),
-	    cmocka_unit_test(test_is_date),	cmocka_unit_test(test_is_local_datetime),
+	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_body_problem),
+	    cmocka_unit_test(test_utf8_len),
+	    cmocka_unit_test(test_is_line),
+	    cmocka_unit_test(test_is_multiline),
+	    cmocka_unit_test(test_is_email),
+	    cmocka_unit_test(test_is_url),
+	    cmocka_unit_test(test_phone_e164),
+	    cmocka_unit_test(test_is_clean),
+	    cmocka_unit_test(test_is_date),
+	    cmocka_unit_test(test_is_local_datetime),
 	    cmocka_unit_test(test_ascii_lower),
 	};
 
