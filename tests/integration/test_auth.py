@@ -204,7 +204,7 @@ class T(Checks):
                 expect(s not in log, "no secret in the log")
 
     def test_login_at_real_cost(self):
-        """The one login at the production PBKDF2 cost: the account's hash is made and checked at
+        """A login at the production PBKDF2 cost: the account's hash is made and checked at
         600 000 iterations, and only the cheap test server warns about its cost."""
         with Server(real_pbkdf2=True) as srv:
             org = add_org(srv, "Real cost org")
