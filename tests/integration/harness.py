@@ -136,15 +136,19 @@ class Server:
             args += ["--org", str(org)]
         return self.cli(*args)
 
-    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30, source=None):
+        """One request on a new connection; source: the loopback address to send from (default the
+        system's choice, 127.0.0.1), for tests of what majlisd keeps per client address."""
+        bind = (source, 0) if source else None
         if self.tls:
             import ssl
             ctx = ssl.create_default_context()
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=ctx)
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=ctx,
+                                               source_address=bind)
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, source_address=bind)
         h = dict(headers or {})
         data = raw
         if body is not None:

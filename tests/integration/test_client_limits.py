@@ -2,8 +2,6 @@
 or of guessed tokens from one address is answered 429 before any work, and clients at other addresses
 are served as usual. Loopback has many addresses: 127.0.0.1 is the flooder, 127.0.0.2 the real user."""
 
-import http.client
-import json
 import os
 import secrets
 import sqlite3
@@ -34,20 +32,7 @@ class T(Checks):
 
     def request(self, source, method, path, body=None, token=None, timeout=60):
         """One request from the loopback address source."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=timeout, source_address=(source, 0))
-        h = {}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        if token:
-            h["Authorization"] = "Bearer " + token
-        try:
-            conn.request(method, path, body=data, headers=h)
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
-        finally:
-            conn.close()
+        return self.srv.request(method, path, body=body, token=token, timeout=timeout, source=source)
 
     def account(self, email):
         expect_status(self.srv.post("/api/v1/accounts", {"email": email, "display_name": "Admin", "password": PASSWORD,
