@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -29,6 +30,22 @@ def compile_zone(zoneinfo, offset):
     os.remove(os.path.join(zoneinfo, "Africa", "Casablanca"))
     subprocess.run(["zic", "-d", zoneinfo, src], check=True, capture_output=True, timeout=30)
     os.remove(src)
+
+
+@contextmanager
+def private_zoneinfo(offset):
+    """A copy of the system's zoneinfo with Africa/Casablanca fixed at offset; yields (its directory, the
+    command prefix that runs majlisd in a private mount namespace where that copy is the system's)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
+    zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
+    try:
+        shutil.copytree(SYSTEM_ZONEINFO, zi, dirs_exist_ok=True, symlinks=True)
+        compile_zone(zi, offset)
+        yield zi, ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                   f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
+    finally:
+        shutil.rmtree(zi, ignore_errors=True)
 
 
 def outbox_moves(db):
@@ -50,14 +67,7 @@ class T(Checks):
     def test_stale_rules_are_reported_until_upgraded(self):
         """A tz database older than Morocco's 2026c rules (here: Casablanca fixed at UTC+1) makes majlisd warn
         loudly at start and say "tz":"stale" on /healthz; after the upgrade and SIGHUP it says "ok"."""
-        if os.geteuid() != 0 or not shutil.which("unshare"):
-            raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
-        zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
-        try:
-            shutil.copytree(SYSTEM_ZONEINFO, zi, dirs_exist_ok=True, symlinks=True)
-            compile_zone(zi, "1:00")
-            wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
-                    f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
+        with private_zoneinfo("1:00") as (zi, wrap):
             with Server(wrap=wrap, extra_args=["--tz-check", "0"]) as srv:
                 h = expect_status(srv.get("/healthz"), 200)
                 expect(h.get("tz") == "stale", "healthz says the tz rules are stale", h)
@@ -71,18 +81,9 @@ class T(Checks):
                     time.sleep(0.2)
                     h = expect_status(srv.get("/healthz"), 200)
                 expect(h.get("tz") == "ok", "after the upgrade and SIGHUP the rules are current", h)
-        finally:
-            shutil.rmtree(zi, ignore_errors=True)
 
     def scenario(self, sighup):
-        if os.geteuid() != 0 or not shutil.which("unshare"):
-            raise AssertionError("this test needs root and unshare(1) to give majlisd its own zoneinfo")
-        zi = tempfile.mkdtemp(prefix="majlis-zoneinfo-")
-        try:
-            shutil.copytree(SYSTEM_ZONEINFO, zi, dirs_exist_ok=True, symlinks=True)
-            compile_zone(zi, "0:00")
-            wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
-                    f'mount --bind "{zi}" {SYSTEM_ZONEINFO} && exec "$0" "$@"']
+        with private_zoneinfo("0:00") as (zi, wrap):
             sink = SmtpSink()
             args = ["--smtp-url", sink.url] + ([] if sighup else ["--tz-check", "1"])
             with Server(wrap=wrap, extra_args=args) as srv:
@@ -137,8 +138,6 @@ class T(Checks):
                     cal = next(p.get_content() for p in m.walk() if p.get_content_type() == "text/calendar")
                     expect("DTSTART:20270110T090000Z" in cal, "the attached calendar has the new instant", cal)
                 sink.close()
-        finally:
-            shutil.rmtree(zi, ignore_errors=True)
 
 
 if __name__ == "__main__":
