@@ -1,0 +1,305 @@
+/*
+ * test_routes: handlers in-process through the router (tests/unit/api/harness) — JSON 404 and 405 answers,
+ * a bad body refused with nothing stored, a registration created with its change-log row, and an event the
+ * caller may not see answering like one that does not exist; it opens no socket.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static int setup(void **state)
+{
+	static struct harness h;
+
+	harness_open(&h, "routes", FIXTURE_EVENTS);
+	*state = &h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	harness_close(*state);
+	return 0;
+}
+
+/* What the store holds that a refused write must leave alone. */
+struct stored {
+	int64_t registrations, people, changes, outbox;
+};
+
+static struct stored stored_now(struct harness *h)
+{
+	return (struct stored){
+	    .registrations = fixture_int(&h->fx, "SELECT count(*) FROM registrations"),
+	    .people = fixture_int(&h->fx, "SELECT count(*) FROM people"),
+	    .changes = fixture_int(&h->fx, "SELECT count(*) FROM change_log"),
+	    .outbox = fixture_int(&h->fx, "SELECT count(*) FROM outbox"),
+	};
+}
+
+static void assert_unchanged(struct harness *h, const struct stored *before)
+{
+	struct stored now = stored_now(h);
+
+	assert_int_equal(now.registrations, before->registrations);
+	assert_int_equal(now.people, before->people);
+	assert_int_equal(now.changes, before->changes);
+	assert_int_equal(now.outbox, before->outbox);
+}
+
+/* Unknown paths: 404 with the JSON error body, whoever asks and with whatever method. */
+static void test_not_found(void **state)
+{
+	static const struct {
+		enum http_method method;
+		const char *path;
+	} cases[] = {
+	    {HTTP_GET, "/api/v1/nothing"},
+	    {HTTP_POST, "/api/v1/nothing"},
+	    {HTTP_GET, "/api/v1/events/0"},  /* an id is a positive integer */
+	    {HTTP_GET, "/api/v1/events/1x"}, /* ... and only digits */
+	    {HTTP_GET, "/api/v1/events/1/"}, /* no trailing slash */
+	    {HTTP_DELETE, "/api/v1/events/1/sessions/1"},
+	};
+	struct harness *h = *state;
+	struct harness_resp r;
+	char want[160];
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const char *q = strchr(cases[i].path, '?');
+
+		harness_call(h, &(struct harness_req){.method = cases[i].method, .path = cases[i].path}, &r);
+		assert_int_equal(r.routed, 0);
+		assert_int_equal(r.status, 404);
+		assert_string_equal(r.resp.content_type, "application/json");
+		assert_non_null(r.json);
+		assert_string_equal(harness_error_code(&r), "not_found");
+		snprintf(want, sizeof(want), "no such resource: %.*s",
+			 q ? (int)(q - cases[i].path) : (int)strlen(cases[i].path), cases[i].path);
+		assert_string_equal(json_object_get_string(harness_json_at(&r, "error", "message", NULL)),
+				    want);
+		assert_null(harness_header(&r, "Allow"));
+		harness_resp_free(&r);
+	}
+}
+
+/* A known path with another method: 405, the JSON error body and Allow listing the path's methods. */
+static void test_method_not_allowed(void **state)
+{
+	static const struct {
+		enum http_method method;
+		const char *path, *allow;
+	} cases[] = {
+	    {HTTP_PUT, "/api/v1/events/1/registrations", "POST, GET, HEAD"},
+	    {HTTP_DELETE, "/api/v1/events/1", "GET, PATCH, HEAD"},
+	    {HTTP_PATCH, "/api/v1/events", "GET, POST, HEAD"},
+	    {HTTP_GET, "/api/v1/events/1/cancel", "POST"},
+	};
+	struct harness *h = *state;
+	struct stored before = stored_now(h);
+	struct harness_resp r;
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		harness_call(h,
+			     &(struct harness_req){.method = cases[i].method,
+						   .path = cases[i].path,
+						   .bearer = h->admin,
+						   .body = cases[i].method == HTTP_GET ? NULL : "{}"},
+			     &r);
+		assert_int_equal(r.routed, 0);
+		assert_int_equal(r.status, 405);
+		assert_string_equal(harness_error_code(&r), "method_not_allowed");
+		assert_non_null(harness_header(&r, "Allow"));
+		assert_string_equal(harness_header(&r, "Allow"), cases[i].allow);
+		harness_resp_free(&r);
+	}
+	assert_unchanged(h, &before);
+	assert_int_equal(h->n_changed, 0);
+}
+
+/* Bodies that are not a JSON object of known keys: 400 with the error body, nothing stored, nothing
+ * announced; a body that is not JSON at all is 415 before it is read. */
+static void test_bad_body_stores_nothing(void **state)
+{
+	static const struct {
+		const char *body, *content_type;
+		int status;
+		const char *code;
+	} cases[] = {
+	    {"{\"name\": \"Amina\", ", NULL, 400, "invalid_json"},
+	    {"[1, 2]", NULL, 400, "invalid_json"},
+	    {"", NULL, 400, "invalid_json"},
+	    {"{\"name\": \"Amina\", \"consent\": true, \"shoe_size\": 42}", NULL, 400, NULL},
+	    {"{\"name\": 7, \"consent\": true}", NULL, 400, NULL},
+	    {"{\"name\": \"Amina\", \"consent\": \"yes\"}", NULL, 400, NULL},
+	    {"{\"name\": \"Amina\", \"consent\": true}", "text/plain", 415, "unsupported_media_type"},
+	    {"{\"name\": \"Am\xffina\", \"consent\": true}", NULL, 400, "bad_request"},
+	};
+	struct harness *h = *state;
+	struct stored before = stored_now(h);
+	struct harness_resp r;
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		harness_call(h,
+			     &(struct harness_req){.method = HTTP_POST,
+						   .path = "/api/v1/events/1/registrations",
+						   .body = cases[i].body,
+						   .content_type = cases[i].content_type},
+			     &r);
+		if (r.status != cases[i].status)
+			fail_msg("case %zu: %d, want %d: %.*s", i, r.status, cases[i].status,
+				 (int)r.resp.body.len, r.resp.body.data);
+		assert_non_null(harness_error_code(&r));
+		if (cases[i].code)
+			assert_string_equal(harness_error_code(&r), cases[i].code);
+		assert_non_null(harness_json_at(&r, "error", "message", NULL));
+		harness_resp_free(&r);
+	}
+	assert_unchanged(h, &before);
+	assert_int_equal(h->n_changed, 0);
+}
+
+/* A public registration: 201 with the registration, one person, one change-log row on the event's topic
+ * announced to the change sink, and the personal link in the outbox. */
+static void test_registration_created(void **state)
+{
+	struct harness *h = *state;
+	struct stored before = stored_now(h);
+	struct harness_resp r;
+	struct json_object *id;
+	char sql[160];
+	int64_t seq;
+
+	harness_call(
+	    h,
+	    &(struct harness_req){.method = HTTP_POST,
+				  .path = "/api/v1/events/1/registrations",
+				  .body = "{\"name\": \"Amina Idrissi\", \"email\": \"amina@example.org\", "
+					  "\"consent\": true}"},
+	    &r);
+	if (r.status != 201)
+		fail_msg("%d: %.*s", r.status, (int)r.resp.body.len, r.resp.body.data);
+	assert_int_equal(r.routed, 1);
+	id = harness_json_at(&r, "registration", "id", NULL);
+	assert_non_null(id);
+	assert_true(json_object_get_int64(id) > 0);
+	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM registrations"), before.registrations + 1);
+	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM people"), before.people + 1);
+	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM change_log"), before.changes + 1);
+	snprintf(sql, sizeof(sql),
+		 "SELECT seq FROM change_log WHERE topic = 'event:1' AND kind LIKE 'registration.%%' AND "
+		 "org_id = 1 AND json_extract(payload, '$.registration_id') = %lld",
+		 (long long)json_object_get_int64(id));
+	seq = fixture_int(&h->fx, sql);
+	assert_true(seq > 0);
+	assert_int_equal(h->n_changed, 1);
+	assert_int_equal(h->changed_seq, seq);
+	/* the change-log row carries no personal data */
+	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM change_log WHERE payload LIKE '%amina%' "
+					     "OR payload LIKE '%Idrissi%'"),
+			 0);
+	harness_resp_free(&r);
+}
+
+/* The message s of the answer about event 999 as it would read about event 2. */
+static void same_but_id(const char *s, char *out, size_t len)
+{
+	const char *at = strstr(s, "999");
+
+	if (at)
+		snprintf(out, len, "%.*s2%s", (int)(at - s), s, at + 3);
+	else
+		snprintf(out, len, "%s", s);
+}
+
+/* An event the caller may not see answers exactly as an absent one, for reads and for writes; its own
+ * organisation sees it (so the answers above are not merely about an unknown id). */
+static void test_invisible_event_is_absent(void **state)
+{
+	static const struct {
+		bool organiser; /* else anonymous */
+		enum http_method method;
+		const char *suffix, *body;
+	} cases[] = {
+	    {false, HTTP_GET, "", NULL},
+	    {false, HTTP_POST, "/registrations",
+	     "{\"name\": \"Amina Idrissi\", \"email\": \"amina@example.org\", \"consent\": true}"},
+	    {true, HTTP_GET, "", NULL},
+	    {true, HTTP_GET, "/registrations", NULL},
+	    {true, HTTP_GET, "/notifications", NULL},
+	    {true, HTTP_POST, "/registrations",
+	     "{\"name\": \"Amina Idrissi\", \"email\": \"amina@example.org\", \"consent\": true}"},
+	    {true, HTTP_PATCH, "", "{\"capacity\": 20}"},
+	    {true, HTTP_POST, "/cancel", "{}"},
+	    {true, HTTP_POST, "/sessions",
+	     "{\"starts_local\": \"2027-07-01T09:00:00\", \"ends_local\": \"2027-07-01T12:00:00\", "
+	     "\"tz\": \"UTC\"}"},
+	};
+	struct harness *h = *state;
+	struct harness_resp hidden, absent, own;
+	struct stored before;
+	char path[2][96], msg[2][256];
+
+	fixture_exec(&h->fx, "UPDATE events SET visibility = 'internal' WHERE id = 2");
+	before = stored_now(h);
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct harness_req req = {.method = cases[i].method,
+					  .body = cases[i].body,
+					  .bearer = cases[i].organiser ? h->organiser_a : NULL};
+
+		snprintf(path[0], sizeof(path[0]), "/api/v1/events/2%s", cases[i].suffix);
+		snprintf(path[1], sizeof(path[1]), "/api/v1/events/999%s", cases[i].suffix);
+		req.path = path[0];
+		harness_call(h, &req, &hidden);
+		req.path = path[1];
+		harness_call(h, &req, &absent);
+		if (hidden.status != 404)
+			fail_msg("%s %s: %d: %.*s", http_method_name(cases[i].method), path[0], hidden.status,
+				 (int)hidden.resp.body.len, hidden.resp.body.data);
+		assert_int_equal(hidden.routed, 1);
+		assert_int_equal(absent.status, 404);
+		assert_string_equal(harness_error_code(&hidden), harness_error_code(&absent));
+		/* the messages may name the id asked for, and nothing else */
+		snprintf(msg[0], sizeof(msg[0]), "%s",
+			 json_object_get_string(harness_json_at(&hidden, "error", "message", NULL)));
+		same_but_id(json_object_get_string(harness_json_at(&absent, "error", "message", NULL)),
+			    msg[1], sizeof(msg[1]));
+		assert_string_equal(msg[0], msg[1]);
+		assert_int_equal(hidden.resp.n_headers, absent.resp.n_headers);
+		harness_resp_free(&hidden);
+		harness_resp_free(&absent);
+	}
+	assert_unchanged(h, &before);
+	/* its own organiser sees it */
+	harness_call(
+	    h,
+	    &(struct harness_req){.method = HTTP_GET, .path = "/api/v1/events/2", .bearer = h->organiser_b},
+	    &own);
+	assert_int_equal(own.status, 200);
+	assert_int_equal(json_object_get_int64(harness_json_at(&own, "id", NULL)), 2);
+	harness_resp_free(&own);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_method_not_allowed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_body_stores_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_registration_created, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invisible_event_is_absent, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

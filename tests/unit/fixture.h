@@ -1,0 +1,56 @@
+/*
+ * fixture: the unit tests' shared set-up — a fresh, migrated store in a temporary file, seed rows made in
+ * one call (organisations, an event with a session, the principals that act on them), a fixed clock and
+ * SQL helpers; it fails the running cmocka test on any error and must not be linked into majlisd.
+ */
+#ifndef MAJLIS_TESTS_UNIT_FIXTURE_H
+#define MAJLIS_TESTS_UNIT_FIXTURE_H
+
+#include <stdint.h>
+
+#include "domain/domain.h"
+#include "store/db.h"
+
+/* The fixed "now" of every seeded row and every domain call a test makes on the fixture's behalf:
+ * 2027-01-15T08:00:00Z, before the seeded session. */
+#define FIXTURE_NOW 1800000000LL
+
+/* The seeded session: 2027-06-01 09:00–12:00 UTC (zone "UTC", so that no tz rule moves it). */
+#define FIXTURE_SESSION_START 1811840400LL
+#define FIXTURE_SESSION_END   1811851200LL
+
+/* What fixture_open puts in the store besides the migrations. Each level includes the ones above it. */
+enum fixture_seed {
+	FIXTURE_EMPTY,	/* migrations only */
+	FIXTURE_ORGS,	/* organisations 1 "A" and 2 "B" (ngo) */
+	FIXTURE_EVENTS, /* and event 1 (public training of A, capacity 10) with session 1, event 2
+			   (public workshop of B, capacity 10) without sessions */
+};
+
+/* One per test (or per test program): owns the database connection and its files. Single thread. */
+struct fixture {
+	char path[64];
+	struct db *db;
+	int64_t now;		/* FIXTURE_NOW */
+	int64_t org_a, org_b;	/* 1 and 2 from FIXTURE_ORGS, else 0 */
+	int64_t event, event_b; /* 1 and 2 from FIXTURE_EVENTS, else 0 */
+	int64_t session;	/* 1 from FIXTURE_EVENTS, else 0 */
+	/* Principals as api_auth would make them (no account or token behind them). */
+	struct principal admin, organiser_a, organiser_b, checkin_a, viewer;
+};
+
+/* Opens a fresh store named after name (a short word: the test's module) in /tmp, migrates it and
+ * seeds it; fails the test (cmocka) when anything does not work. Call fixture_close when done. */
+void fixture_open(struct fixture *f, const char *name, enum fixture_seed seed);
+
+/* Closes the store and deletes its file, -wal and -shm. Accepts a fixture never opened (db NULL). */
+void fixture_close(struct fixture *f);
+
+/* Runs sql (any number of statements) on the fixture's connection; fails the test on error. */
+void fixture_exec(struct fixture *f, const char *sql);
+
+/* The first column of the first row of sql as an integer; -1 when there is no row. Fails the test when
+ * sql does not prepare. */
+int64_t fixture_int(struct fixture *f, const char *sql);
+
+#endif
