@@ -10,69 +10,30 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/auth.h"
+#include "fixture.h"
 #include "config.h"
 #include "domain/auth.h"
 #include "store/db.h"
 #include "util/secret.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define T0	   1800000000LL
+#define T0	   FIXTURE_NOW
 #define PW	   "correct horse battery"
 
-/* One per test: a fresh database with organisations 1 and 2 and events 1 (org 1) and 2 (org 2). */
-struct fixture {
-	char path[64];
-	struct db *db;
-};
-
-static void exec_sql(struct db *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("sql failed: %s", msg ? msg : "?");
-}
-
-static int64_t count_rows(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
+/* One per test: a fresh store (tests/unit/fixture) with organisations 1 and 2, events 1 (org 1) and 2
+ * (org 2) and session 1 of event 1. */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-	int fd;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/test_auth_XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0)
+	if (!f)
 		return -1;
-	close(fd);
-	unlink(f->path);
-	if (db_open(f->path, DB_MIGRATE, &f->db, err, sizeof(err))) {
-		fprintf(stderr, "db_open: %s\n", err);
-		return -1;
-	}
-	exec_sql(f->db,
-		 "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-		 "(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0);"
-		 "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) VALUES "
-		 "(1, 'training', 'Formation', 1, 10, 0, 0), (2, 'workshop', 'Atelier', 2, 10, 0, 0);");
+	fixture_open(f, "auth", FIXTURE_EVENTS);
 	*state = f;
 	return 0;
 }
@@ -80,14 +41,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
 
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	fixture_close(f);
 	free(f);
 	return 0;
 }
@@ -146,7 +101,7 @@ static void throttling(void **state)
 	assert_int_equal(try_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
 	/* after the window the right password works and resets the count */
 	assert_int_equal(try_login(f->db, names[0], PW, T0 + AUTH_LOGIN_WINDOW_S, &out, &err), DOM_OK);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
 	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + AUTH_LOGIN_WINDOW_S, &out, &err),
 			 DOM_UNAUTHENTICATED);
 }
@@ -162,7 +117,7 @@ static void success_resets_failures(void **state)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM login_failures"), 0);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM login_failures"), 0);
 	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
@@ -185,10 +140,10 @@ static void session_timeouts(void **state)
 	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	snprintf(sid, sizeof(sid), "%s", out.session);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 1);
 	/* only hashes are stored */
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions WHERE length(id_hash) = 64 "
-					   "AND length(csrf_hash) = 64"),
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions WHERE length(id_hash) = 64 "
+					"AND length(csrf_hash) = 64"),
 			 1);
 
 	/* used every 90 s it stays alive past the idle timeout ... */
@@ -208,7 +163,7 @@ static void session_timeouts(void **state)
 			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
 	assert_int_equal(p.role, ROLE_NONE);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 0);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 0);
 	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "unauthenticated");
@@ -222,7 +177,7 @@ static void session_timeouts(void **state)
 	    auth_session_resolve(f->db, out.session, T0 + 2 * idle + 1, idle, absolute, &p, &s, &err),
 	    DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM auth_sessions"), 0);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 0);
 }
 
 static void login_replaces_presented_session(void **state)
@@ -250,8 +205,7 @@ static void login_replaces_presented_session(void **state)
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
-			 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"), 1);
 }
 
 /* What a live connection checks again later: a token until revoked, a session until it ends or expires
@@ -359,12 +313,12 @@ static void account_validation(void **state)
 			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
 				 cases[i].want);
 	}
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts"), 3);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
-					   "password_hash LIKE 'pbkdf2-sha256$1000$%'"),
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts"), 3);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
+					"password_hash LIKE 'pbkdf2-sha256$1000$%'"),
 			 1);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
-					   "AND payload NOT LIKE '%@%'"),
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
+					"AND payload NOT LIKE '%@%'"),
 			 3);
 }
 
@@ -382,7 +336,7 @@ static void tokens(void **state)
 	assert_int_equal(auth_token_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(auth_token_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM api_tokens"), 0);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM api_tokens"), 0);
 
 	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
 	assert_int_equal(strlen(tok), SECRET_TOKEN_LEN);
@@ -392,8 +346,7 @@ static void tokens(void **state)
 	assert_int_equal(p.token_id, id);
 	assert_int_equal(p.account_id, 0);
 	assert_false(p.via_cookie);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"),
-			 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"), 1);
 
 	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
@@ -402,7 +355,7 @@ static void tokens(void **state)
 	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(seq, 0);
 	assert_int_equal(auth_token_resolve(f->db, "nonexistent", &p, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
 }
 
 static void token_permissions(void **state)
@@ -519,7 +472,7 @@ static void account_permissions(void **state)
 	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.role = ROLE_CHECKIN;
 	assert_int_equal(auth_account_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM accounts"), 2);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts"), 2);
 	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_false(json_object_object_get_ex(o, "password_hash", NULL));

@@ -10,28 +10,20 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/people.h"
 #include "domain/orgs.h"
 #include "domain/people.h"
+#include "fixture.h"
 #include "store/db.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* One database per test run, with two organisations; lives for the whole program. */
-struct fixture {
-	char path[64];
-	struct db *db;
-	int64_t org_a, org_b;
-	struct principal admin, org_a_p, org_b_p, viewer, checkin;
-};
-
+/* One store for the whole program (tests/unit/fixture): organisations A and B and their principals. */
 static struct fixture fx;
 
 static struct json_object *parse(const char *s)
@@ -73,61 +65,17 @@ static const char *get_str(struct json_object *o, const char *key)
 	return v ? json_object_get_string(v) : NULL;
 }
 
-static int64_t scalar(const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static int64_t make_org(const char *name, const char *kind)
-{
-	struct orgs_input in = {.has_name = true, .name = name, .has_kind = true, .kind = kind};
-	struct json_object *out = NULL;
-	struct dom_err e = {0};
-	int64_t seq = 0, id;
-
-	assert_int_equal(orgs_create(fx.db, &fx.admin, &in, 1700000000, &out, &seq, &e), DOM_OK);
-	assert_true(seq > 0);
-	id = get_int(out, "id");
-	json_object_put(out);
-	return id;
-}
-
 static int setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	snprintf(fx.path, sizeof(fx.path), "/tmp/majlis-test-people-%d.db", (int)getpid());
-	unlink(fx.path);
-	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
-	fx.admin = (struct principal){.role = ROLE_ADMIN};
-	fx.org_a = make_org("A", "ngo");
-	fx.org_b = make_org("B", "training_centre");
-	fx.org_a_p = (struct principal){.role = ROLE_ORGANISER, .org_id = fx.org_a};
-	fx.org_b_p = (struct principal){.role = ROLE_ORGANISER, .org_id = fx.org_b};
-	fx.viewer = (struct principal){.role = ROLE_VIEWER};
-	fx.checkin = (struct principal){.role = ROLE_CHECKIN, .org_id = fx.org_a};
+	fixture_open(&fx, "people", FIXTURE_ORGS);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char wal[80];
-
 	(void)state;
-	db_close(fx.db);
-	unlink(fx.path);
-	snprintf(wal, sizeof(wal), "%s-wal", fx.path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", fx.path);
-	unlink(wal);
+	fixture_close(&fx);
 	return 0;
 }
 
@@ -254,12 +202,12 @@ static void test_create_validation(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = scalar("SELECT count(*) FROM people");
+		before = fixture_int(&fx, "SELECT count(*) FROM people");
 		body = parse(cases[i].body);
 		out = NULL;
 		seq = 0;
 		memset(&e, 0, sizeof(e));
-		rc = write_body(&fx.org_a_p, 0, body, &out, &seq, &e);
+		rc = write_body(&fx.organiser_a, 0, body, &out, &seq, &e);
 		if (rc != cases[i].code)
 			fail_msg("create case %zu: expected %d, got %d (%s)", i, cases[i].code, rc,
 				 e.message);
@@ -270,10 +218,10 @@ static void test_create_validation(void **state)
 			assert_true(get_int(out, "consent_at") > 0);
 			if (get_str(out, "email"))
 				assert_string_equal(get_str(out, "email"), "awa.ba@example.ma");
-			assert_int_equal(scalar("SELECT count(*) FROM people"), before + 1);
+			assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people"), before + 1);
 		} else {
 			assert_null(out);
-			assert_int_equal(scalar("SELECT count(*) FROM people"), before);
+			assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people"), before);
 		}
 		json_object_put(out);
 		json_object_put(body);
@@ -308,16 +256,16 @@ static void test_phone_stored_e164(void **state)
 	for (i = 0; i < N_ELEMS(forms); i++) {
 		snprintf(json, sizeof(json), "{\"name\":\"Salma Idrissi\",\"consent\":true,\"phone\":\"%s\"}",
 			 forms[i]);
-		id = make_person(&fx.org_a_p, json);
+		id = make_person(&fx.organiser_a, json);
 		snprintf(sql, sizeof(sql), "SELECT phone = '+212612345678' FROM people WHERE id = %lld",
 			 (long long)id);
-		if (scalar(sql) != 1)
+		if (fixture_int(&fx, sql) != 1)
 			fail_msg("form %zu \"%s\" not stored as +212612345678", i, forms[i]);
 		snprintf(json, sizeof(json), "{\"phone\":\"00221 77 123 45 67\"}");
 		body = parse(json);
 		out = NULL;
 		memset(&e, 0, sizeof(e));
-		assert_int_equal(write_body(&fx.org_a_p, id, body, &out, &seq, &e), DOM_OK);
+		assert_int_equal(write_body(&fx.organiser_a, id, body, &out, &seq, &e), DOM_OK);
 		assert_string_equal(get_str(out, "phone"), "+221771234567");
 		json_object_put(out);
 		json_object_put(body);
@@ -326,62 +274,56 @@ static void test_phone_stored_e164(void **state)
 
 static void test_visibility(void **state)
 {
-	int64_t id = make_person(&fx.org_a_p, "{\"name\":\"Seen By A\",\"consent\":true}");
+	int64_t id = make_person(&fx.organiser_a, "{\"name\":\"Seen By A\",\"consent\":true}");
 	struct json_object *out = NULL, *body = parse("{\"name\":\"Changed\"}");
 	struct dom_err e = {0};
-	int64_t seq = 0, total = 0, changes = scalar("SELECT count(*) FROM change_log");
+	int64_t seq = 0, total = 0, changes = fixture_int(&fx, "SELECT count(*) FROM change_log");
 	char sql[128];
 
 	(void)state;
-	assert_int_equal(people_get(fx.db, &fx.org_a_p, id, &out, &e), DOM_OK);
+	assert_int_equal(people_get(fx.db, &fx.organiser_a, id, &out, &e), DOM_OK);
 	json_object_put(out);
 	assert_int_equal(people_get(fx.db, &fx.admin, id, &out, &e), DOM_OK);
 	json_object_put(out);
-	assert_int_equal(people_get(fx.db, &fx.org_b_p, id, &out, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_get(fx.db, &fx.organiser_b, id, &out, &e), DOM_NOT_FOUND);
 	assert_null(out);
 	assert_int_equal(people_get(fx.db, &fx.viewer, id, &out, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_get(fx.db, &fx.checkin, id, &out, &e), DOM_FORBIDDEN);
-	assert_int_equal(write_body(&fx.org_b_p, id, body, &out, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(people_export(fx.db, &fx.org_b_p, id, 1700000000, &out, &e), DOM_NOT_FOUND);
-	assert_int_equal(people_erase(fx.db, &fx.org_b_p, id, 1700000000, &out, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(scalar("SELECT count(*) FROM change_log"), changes);
-	assert_int_equal(scalar("SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
+	assert_int_equal(people_get(fx.db, &fx.checkin_a, id, &out, &e), DOM_FORBIDDEN);
+	assert_int_equal(write_body(&fx.organiser_b, id, body, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_export(fx.db, &fx.organiser_b, id, 1700000000, &out, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_erase(fx.db, &fx.organiser_b, id, 1700000000, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), changes);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
 	assert_int_equal(people_list(fx.db, &fx.viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx.db, &fx.org_b_p, fx.org_a, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx.db, &fx.org_b_p, 0, 50, 0, &out, &total, &e), DOM_OK);
+	assert_int_equal(people_list(fx.db, &fx.organiser_b, fx.org_a, 50, 0, &out, &total, &e),
+			 DOM_FORBIDDEN);
+	assert_int_equal(people_list(fx.db, &fx.organiser_b, 0, 50, 0, &out, &total, &e), DOM_OK);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx.org_b);
-	assert_int_equal(total, scalar(sql));
+	assert_int_equal(total, fixture_int(&fx, sql));
 	json_object_put(out);
-	assert_int_equal(write_body(&fx.org_a_p, id, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(write_body(&fx.organiser_a, id, body, &out, &seq, &e), DOM_OK);
 	assert_string_equal(get_str(out, "name"), "Changed");
 	json_object_put(out);
 	json_object_put(body);
 }
 
-static void exec_sql(const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(fx.db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("sql failed: %s", msg ? msg : "?");
-}
-
 static void test_erase(void **state)
 {
 	int64_t a =
-	    make_person(&fx.org_a_p, "{\"name\":\"Erase Me\",\"consent\":true,\"sex\":\"female\","
-				     "\"email\":\"erase@example.ma\",\"phone\":\"0600000009\","
-				     "\"nationality\":\"ML\",\"name_ar\":\"\xd8\xa3\xd9\x88\xd8\xa7\"}");
-	int64_t b = make_person(&fx.org_a_p, "{\"name\":\"Keep Me\",\"consent\":true}");
+	    make_person(&fx.organiser_a, "{\"name\":\"Erase Me\",\"consent\":true,\"sex\":\"female\","
+					 "\"email\":\"erase@example.ma\",\"phone\":\"0600000009\","
+					 "\"nationality\":\"ML\",\"name_ar\":\"\xd8\xa3\xd9\x88\xd8\xa7\"}");
+	int64_t b = make_person(&fx.organiser_a, "{\"name\":\"Keep Me\",\"consent\":true}");
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t seq = 0, females, regs, att;
 	char sql[512];
 
 	(void)state;
-	exec_sql("INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
-		 "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
-	exec_sql("INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
+	fixture_exec(&fx, "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
+			  "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
+	fixture_exec(
+	    &fx, "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
 		 "start_offset, end_offset, created_at, updated_at) VALUES (900, 900, '2026-01-01T10:00:00', "
 		 "'2026-01-01T11:00:00', 'Africa/Casablanca', 1000, 2000, 3600, 3600, 0, 0)");
 	snprintf(
@@ -390,14 +332,14 @@ static void test_erase(void **state)
 	    "VALUES (900, 900, %lld, 'confirmed', 'hash-a', 0, 0), (901, 900, %lld, 'waitlisted', 'hash-b', "
 	    "0, 0)",
 	    (long long)a, (long long)b);
-	exec_sql(sql);
-	exec_sql("INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
-		 "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
-	females = scalar("SELECT count(*) FROM people WHERE sex = 'female'");
-	regs = scalar("SELECT count(*) FROM registrations");
-	att = scalar("SELECT count(*) FROM attendance WHERE status = 'present'");
+	fixture_exec(&fx, sql);
+	fixture_exec(&fx, "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
+			  "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
+	females = fixture_int(&fx, "SELECT count(*) FROM people WHERE sex = 'female'");
+	regs = fixture_int(&fx, "SELECT count(*) FROM registrations");
+	att = fixture_int(&fx, "SELECT count(*) FROM attendance WHERE status = 'present'");
 
-	assert_int_equal(people_erase(fx.db, &fx.org_a_p, a, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_OK);
 	assert_true(seq > 0);
 	assert_string_equal(get_str(out, "name"), PERSON_ERASED_NAME);
 	assert_null(get_str(out, "email"));
@@ -407,28 +349,30 @@ static void test_erase(void **state)
 	assert_string_equal(get_str(out, "sex"), "female");
 	assert_true(get_int(out, "erased_at") > 0);
 	json_object_put(out);
-	assert_int_equal(scalar("SELECT count(*) FROM people WHERE sex = 'female'"), females);
-	assert_int_equal(scalar("SELECT count(*) FROM registrations"), regs);
-	assert_int_equal(scalar("SELECT count(*) FROM attendance WHERE status = 'present'"), att);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people WHERE sex = 'female'"), females);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM registrations"), regs);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM attendance WHERE status = 'present'"), att);
 	assert_int_equal(
-	    scalar("SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"), 0);
-	assert_int_equal(scalar("SELECT length(token_hash) FROM registrations WHERE id = 900"), 64);
+	    fixture_int(&fx, "SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"),
+	    0);
+	assert_int_equal(fixture_int(&fx, "SELECT length(token_hash) FROM registrations WHERE id = 900"), 64);
 	assert_int_equal(
-	    scalar("SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"), 1);
+	    fixture_int(&fx, "SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"),
+	    1);
 	assert_int_equal(
-	    scalar("SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
-		   "(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
+	    fixture_int(&fx, "SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
+			     "(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
 	    0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE id = %lld AND name = 'Keep Me'",
 		 (long long)b);
-	assert_int_equal(scalar(sql), 1);
+	assert_int_equal(fixture_int(&fx, sql), 1);
 	/* twice: a conflict, nothing written */
-	seq = scalar("SELECT count(*) FROM change_log");
-	assert_int_equal(people_erase(fx.db, &fx.org_a_p, a, 1700000000, &out, &seq, &e), DOM_CONFLICT);
+	seq = fixture_int(&fx, "SELECT count(*) FROM change_log");
+	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_CONFLICT);
 	assert_string_equal(e.id, "already_erased");
-	assert_int_equal(scalar("SELECT count(*) FROM change_log"), seq);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), seq);
 	/* the export still answers, with registrations and attendance */
-	assert_int_equal(people_export(fx.db, &fx.org_a_p, a, 1700000000, &out, &e), DOM_OK);
+	assert_int_equal(people_export(fx.db, &fx.organiser_a, a, 1700000000, &out, &e), DOM_OK);
 	assert_non_null(out);
 	{
 		struct json_object *r = NULL, *first, *at = NULL;

@@ -6,55 +6,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
 #include <sqlite3.h>
 
 #include "domain/registrations.h"
+#include "fixture.h"
 #include "store/db.h"
 
+/* One per test: a fresh store (tests/unit/fixture) with organisations 1 and 2, and a counter for the
+ * participants' e-mail addresses. */
 struct fx {
-	char path[64];
-	struct db *db;
-	int64_t now;
+	struct fixture fx;
 	int n;
 };
-
-static void exec_sql(struct fx *f, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-}
-
-static int64_t query_int(struct fx *f, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	char err[256];
 
-	snprintf(f->path, sizeof(f->path), "/tmp/test_registrations_%d.db", (int)getpid());
-	unlink(f->path);
-	if (db_open(f->path, DB_MIGRATE, &f->db, err, sizeof(err)))
-		fail_msg("%s", err);
-	f->now = (int64_t)time(NULL);
-	exec_sql(f, "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-		    "(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0)");
+	if (!f)
+		return -1;
+	fixture_open(&f->fx, "registrations", FIXTURE_ORGS);
 	*state = f;
 	return 0;
 }
@@ -62,14 +36,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
 
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	fixture_close(&f->fx);
 	free(f);
 	return 0;
 }
@@ -84,8 +52,8 @@ static int64_t add_event(struct fx *f, int64_t capacity, int needs_approval)
 	    "INSERT INTO events (type, title_fr, org_id, capacity, needs_approval, created_at, updated_at) "
 	    "VALUES ('training', 'Formation', 1, %lld, %d, 0, 0)",
 	    (long long)capacity, needs_approval);
-	exec_sql(f, sql);
-	return sqlite3_last_insert_rowid(db_handle(f->db));
+	fixture_exec(&f->fx, sql);
+	return sqlite3_last_insert_rowid(db_handle(f->fx.db));
 }
 
 static int64_t count_status(struct fx *f, int64_t event, const char *status)
@@ -95,7 +63,7 @@ static int64_t count_status(struct fx *f, int64_t event, const char *status)
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM registrations WHERE event_id = %lld AND status = '%s'",
 		 (long long)event, status);
-	return query_int(f, sql);
+	return fixture_int(&f->fx, sql);
 }
 
 /* Registers a new person; copies the token (if any) into tok and returns the registration id. */
@@ -114,7 +82,7 @@ static int64_t reg(struct fx *f, int64_t event, const char *key, char *tok, size
 	in.name = "Participant";
 	in.email = email;
 	in.consent = in.has_consent = true;
-	assert_int_equal(registrations_create(f->db, &anon, event, &in, key, f->now, &res, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, &anon, event, &in, key, f->fx.now, &res, &err), 0);
 	assert_true(json_object_object_get_ex(res.json, "registration", &r));
 	id = json_object_get_int64(json_object_object_get(r, "id"));
 	if (status) {
@@ -170,26 +138,28 @@ static void waitlist_order_and_promotion(void **state)
 		 "SELECT count(*) FROM registrations a JOIN registrations b ON a.event_id = b.event_id "
 		 "WHERE a.event_id = %lld AND a.id < b.id AND a.waitlist_seq >= b.waitlist_seq",
 		 (long long)ev);
-	assert_int_equal(query_int(f, sql), 0);
+	assert_int_equal(fixture_int(&f->fx, sql), 0);
 	/* a confirmed person cancels: the first waitlisted is promoted */
-	assert_int_equal(registrations_self(f->db, tok[0], REG_SELF_CANCEL, f->now, &out, &seq, &err), 0);
+	assert_int_equal(registrations_self(f->fx.db, tok[0], REG_SELF_CANCEL, f->fx.now, &out, &seq, &err),
+			 0);
 	json_object_put(out);
 	assert_true(seq > 0);
 	snprintf(sql, sizeof(sql),
 		 "SELECT status = 'confirmed' AND waitlist_seq IS NULL FROM registrations WHERE id = %lld",
 		 (long long)ids[2]);
-	assert_int_equal(query_int(f, sql), 1);
+	assert_int_equal(fixture_int(&f->fx, sql), 1);
 	/* a waitlisted person declines: nobody is promoted */
-	assert_int_equal(registrations_self(f->db, tok[4], REG_SELF_DECLINE, f->now, &out, &seq, &err), 0);
+	assert_int_equal(registrations_self(f->fx.db, tok[4], REG_SELF_DECLINE, f->fx.now, &out, &seq, &err),
+			 0);
 	json_object_put(out);
 	assert_int_equal(count_status(f, ev, "confirmed"), 2);
 	assert_int_equal(count_status(f, ev, "waitlisted"), 2);
 	/* capacity raised by 5 inside a caller's transaction: everyone left is promoted, in order */
-	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_begin(f->fx.db), 0);
 	snprintf(sql, sizeof(sql), "UPDATE events SET capacity = 7 WHERE id = %lld", (long long)ev);
-	exec_sql(f, sql);
-	assert_int_equal(registrations_promote(f->db, ev, f->now, &err), 2);
-	assert_int_equal(db_commit(f->db), 0);
+	fixture_exec(&f->fx, sql);
+	assert_int_equal(registrations_promote(f->fx.db, ev, f->fx.now, &err), 2);
+	assert_int_equal(db_commit(f->fx.db), 0);
 	assert_int_equal(count_status(f, ev, "confirmed"), 4);
 	assert_int_equal(count_status(f, ev, "waitlisted"), 0);
 	snprintf(sql, sizeof(sql),
@@ -203,15 +173,15 @@ static void waitlist_order_and_promotion(void **state)
 
 		snprintf(want, sizeof(want), "%lld,%lld,%lld", (long long)ids[2], (long long)ids[3],
 			 (long long)ids[5]);
-		assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db_handle(f->fx.db), sql, -1, &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
 		sqlite3_finalize(st);
 	}
 	/* nothing left to promote */
-	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(registrations_promote(f->db, ev, f->now, &err), 0);
-	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(db_begin(f->fx.db), 0);
+	assert_int_equal(registrations_promote(f->fx.db, ev, f->fx.now, &err), 0);
+	assert_int_equal(db_commit(f->fx.db), 0);
 }
 
 static void approval_respects_capacity(void **state)
@@ -229,25 +199,25 @@ static void approval_respects_capacity(void **state)
 	for (int i = 0; i < 3; i++)
 		ids[i] = reg(f, ev, NULL, NULL, 0, NULL);
 	assert_int_equal(
-	    registrations_org_action(f->db, &other, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    registrations_org_action(f->fx.db, &other, ids[0], REG_ORG_APPROVE, f->fx.now, &out, &seq, &err),
 	    DOM_NOT_FOUND);
 	assert_int_equal(
-	    registrations_org_action(f->db, &viewer, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    registrations_org_action(f->fx.db, &viewer, ids[0], REG_ORG_APPROVE, f->fx.now, &out, &seq, &err),
 	    DOM_FORBIDDEN);
 	assert_int_equal(count_status(f, ev, "pending"), 3);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(
-		    registrations_org_action(f->db, &org, ids[i], REG_ORG_APPROVE, f->now, &out, &seq, &err),
-		    0);
+		assert_int_equal(registrations_org_action(f->fx.db, &org, ids[i], REG_ORG_APPROVE, f->fx.now,
+							  &out, &seq, &err),
+				 0);
 		assert_string_equal(json_object_get_string(json_object_object_get(out, "status")), after[i]);
 		json_object_put(out);
 	}
 	assert_int_equal(
-	    registrations_org_action(f->db, &org, ids[0], REG_ORG_APPROVE, f->now, &out, &seq, &err),
+	    registrations_org_action(f->fx.db, &org, ids[0], REG_ORG_APPROVE, f->fx.now, &out, &seq, &err),
 	    DOM_CONFLICT);
 	/* rejecting the confirmed one promotes the earliest approved into the waitlist */
 	assert_int_equal(
-	    registrations_org_action(f->db, &org, ids[0], REG_ORG_REJECT, f->now, &out, &seq, &err), 0);
+	    registrations_org_action(f->fx.db, &org, ids[0], REG_ORG_REJECT, f->fx.now, &out, &seq, &err), 0);
 	json_object_put(out);
 	assert_int_equal(count_status(f, ev, "confirmed"), 1);
 	{
@@ -255,7 +225,7 @@ static void approval_respects_capacity(void **state)
 
 		snprintf(sql, sizeof(sql), "SELECT status = 'confirmed' FROM registrations WHERE id = %lld",
 			 (long long)ids[1]);
-		assert_int_equal(query_int(f, sql), 1);
+		assert_int_equal(fixture_int(&f->fx, sql), 1);
 	}
 }
 
@@ -270,47 +240,53 @@ static void duplicate_and_idempotency(void **state)
 	int64_t ev = add_event(f, 5, 0);
 	int64_t outbox;
 
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, "key-12345678", f->now, &a, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, "key-12345678", f->fx.now, &a, &err),
+			 0);
 	assert_int_equal(a.outcome, IDEM_CREATED);
 	assert_false(a.replayed);
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, "key-12345678", f->now, &b, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, "key-12345678", f->fx.now, &b, &err),
+			 0);
 	assert_true(b.replayed);
 	assert_int_equal(b.outcome, IDEM_CREATED);
 	assert_string_equal(json_object_to_json_string(a.json), json_object_to_json_string(b.json));
-	outbox = query_int(f, "SELECT count(*) FROM outbox");
+	outbox = fixture_int(&f->fx, "SELECT count(*) FROM outbox");
 	in.email = "amina@example.org";
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err), 0);
 	assert_int_equal(c.outcome, IDEM_OK);
 	assert_null(json_object_object_get(c.json, "token"));
-	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"),
-			 1);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), outbox + 1);
+	assert_int_equal(
+	    fixture_int(&f->fx, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"), 1);
+	assert_int_equal(fixture_int(&f->fx, "SELECT count(*) FROM outbox"), outbox + 1);
 	assert_int_equal(count_status(f, ev, "confirmed"), 1);
 	json_object_put(a.json);
 	json_object_put(b.json);
 	json_object_put(c.json);
 	/* consent and contact rules */
 	in.consent = false;
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_UNPROCESSABLE);
 	assert_string_equal(err.id, "consent_required");
 	in.consent = true;
 	in.email = NULL;
 	in.phone = NULL;
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+			 DOM_INVALID);
 	assert_string_equal(err.id, "contact_required");
 	/* the form's rules are checked here only (the handler parses types), with util/jsonx's messages */
 	in.email = "amina@example.org";
 	in.sex = "other";
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+			 DOM_INVALID);
 	assert_string_equal(err.id, "invalid_field");
 	assert_string_equal(err.message, "field 'sex' must be one of: female, male, unspecified");
 	in.sex = NULL;
 	in.name = "";
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+			 DOM_INVALID);
 	assert_string_equal(err.message, "field 'name' must not be empty");
 	in.name = NULL;
-	assert_int_equal(registrations_create(f->db, &anon, ev, &in, NULL, f->now, &c, &err), DOM_INVALID);
+	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+			 DOM_INVALID);
 	assert_string_equal(err.id, "missing_field");
 }
 

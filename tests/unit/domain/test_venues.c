@@ -9,26 +9,19 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "domain/orgs.h"
 #include "domain/venues.h"
+#include "fixture.h"
 #include "store/db.h"
 #include "util/jsonx.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* One database for the program, with two organisations and their organisers. */
-struct fixture {
-	char path[64];
-	struct db *db;
-	struct principal admin, a, b, viewer;
-};
-
+/* One store for the whole program (tests/unit/fixture): organisations A and B and their organisers. */
 static struct fixture fx;
 
 static struct json_object *parse(const char *s)
@@ -39,18 +32,6 @@ static struct json_object *parse(const char *s)
 	return o;
 }
 
-static int64_t scalar(const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static int64_t id_of(struct json_object *o)
 {
 	struct json_object *v = NULL;
@@ -59,45 +40,17 @@ static int64_t id_of(struct json_object *o)
 	return json_object_get_int64(v);
 }
 
-static int64_t make_org(const char *name, const char *kind)
-{
-	struct orgs_input in = {.has_name = true, .name = name, .has_kind = true, .kind = kind};
-	struct json_object *out = NULL;
-	struct dom_err e = {0};
-	int64_t seq = 0, id;
-
-	assert_int_equal(orgs_create(fx.db, &fx.admin, &in, 1700000000, &out, &seq, &e), DOM_OK);
-	id = id_of(out);
-	json_object_put(out);
-	return id;
-}
-
 static int setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	snprintf(fx.path, sizeof(fx.path), "/tmp/majlis-test-venues-%d.db", (int)getpid());
-	unlink(fx.path);
-	assert_int_equal(db_open(fx.path, DB_MIGRATE, &fx.db, err, sizeof(err)), 0);
-	fx.admin = (struct principal){.role = ROLE_ADMIN};
-	fx.a = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("A", "ngo")};
-	fx.b = (struct principal){.role = ROLE_ORGANISER, .org_id = make_org("B", "ngo")};
-	fx.viewer = (struct principal){.role = ROLE_VIEWER};
+	fixture_open(&fx, "venues", FIXTURE_ORGS);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char p[80];
-
 	(void)state;
-	db_close(fx.db);
-	unlink(fx.path);
-	snprintf(p, sizeof(p), "%s-wal", fx.path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", fx.path);
-	unlink(p);
+	fixture_close(&fx);
 	return 0;
 }
 
@@ -154,7 +107,7 @@ struct venue_case {
 
 static const struct principal *who(int w)
 {
-	const struct principal *p[] = {&fx.admin, &fx.a, &fx.b, &fx.viewer};
+	const struct principal *p[] = {&fx.admin, &fx.organiser_a, &fx.organiser_b, &fx.viewer};
 
 	return p[w];
 }
@@ -189,7 +142,7 @@ static void test_venue_create(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = scalar("SELECT count(*) FROM venues");
+		before = fixture_int(&fx, "SELECT count(*) FROM venues");
 		out = NULL;
 		memset(&e, 0, sizeof(e));
 		rc = venues_create(fx.db, who(cases[i].who), &cases[i].in, 1700000000, &out, &seq, &e);
@@ -197,10 +150,10 @@ static void test_venue_create(void **state)
 			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
 			fail_msg("venue case %zu: expected code %s, got %s", i, cases[i].id, e.id);
-		assert_int_equal(scalar("SELECT count(*) FROM venues"), before + (rc == DOM_OK));
+		assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM venues"), before + (rc == DOM_OK));
 		json_object_put(out);
 	}
-	assert_int_equal(scalar("SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
 }
 
 static void test_rooms(void **state)
@@ -213,37 +166,39 @@ static void test_rooms(void **state)
 	int64_t seq = 0, venue, r1, log;
 
 	(void)state;
-	assert_int_equal(venues_create(fx.db, &fx.a, &annex, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_create(fx.db, &fx.organiser_a, &annex, 1700000000, &out, &seq, &e), DOM_OK);
 	venue = id_of(out);
 	json_object_put(out);
 
-	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, &room, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, venue, &room, 1700000000, &out, &seq, &e),
+			 DOM_OK);
 	r1 = id_of(out);
 	json_object_put(out);
-	log = scalar("SELECT count(*) FROM change_log");
-	assert_int_equal(venues_room_create(fx.db, &fx.a, venue, &room, 1700000000, &out, &seq, &e),
+	log = fixture_int(&fx, "SELECT count(*) FROM change_log");
+	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, venue, &room, 1700000000, &out, &seq, &e),
 			 DOM_CONFLICT);
 	assert_string_equal(e.id, "duplicate_room");
-	assert_int_equal(venues_room_create(fx.db, &fx.b, venue, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_create(fx.db, &fx.organiser_b, venue, &room, 1700000000, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(venues_room_create(fx.db, &fx.a, 9999, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, 9999, &room, 1700000000, &out, &seq, &e),
 			 DOM_NOT_FOUND);
-	assert_int_equal(scalar("SELECT count(*) FROM change_log"), log);
+	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), log);
 
 	room = (struct venues_room_input){.has_capacity = true}; /* "capacity": null */
-	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "invalid_field");
 	room = (struct venues_room_input){0};
-	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "empty_change");
 	room = (struct venues_room_input){.has_capacity = true, .capacity = 25};
-	assert_int_equal(venues_room_update(fx.db, &fx.b, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx.db, &fx.organiser_b, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(venues_room_update(fx.db, &fx.a, r1, &room, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
+			 DOM_OK);
 	json_object_put(out);
-	assert_int_equal(scalar("SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
+	assert_int_equal(fixture_int(&fx, "SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
 }
 
 int main(void)
