@@ -31,21 +31,21 @@ static const char fixture_events_sql[] =
     "(1, 1, '2027-06-01T09:00:00', '2027-06-01T12:00:00', 'UTC', 1811840400, 1811851200, 0, 0, "
     "1800000000, 1800000000);";
 
-void fixture_exec(struct fixture *f, const char *sql)
+void fixture_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg ? msg : "?");
 }
 
-int64_t fixture_int(struct fixture *f, const char *sql)
+int64_t fixture_int(struct db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db_handle(f->db)));
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db_handle(db)));
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -70,7 +70,7 @@ void fixture_open(struct fixture *f, const char *name, enum fixture_seed seed)
 	f->admin = (struct principal){.role = ROLE_ADMIN};
 	f->viewer = (struct principal){.role = ROLE_VIEWER};
 	if (seed >= FIXTURE_ORGS) {
-		fixture_exec(f, fixture_orgs_sql);
+		fixture_exec(f->db, fixture_orgs_sql);
 		f->org_a = 1;
 		f->org_b = 2;
 		f->organiser_a = (struct principal){.role = ROLE_ORGANISER, .org_id = f->org_a};
@@ -78,7 +78,7 @@ void fixture_open(struct fixture *f, const char *name, enum fixture_seed seed)
 		f->checkin_a = (struct principal){.role = ROLE_CHECKIN, .org_id = f->org_a};
 	}
 	if (seed >= FIXTURE_EVENTS) {
-		fixture_exec(f, fixture_events_sql);
+		fixture_exec(f->db, fixture_events_sql);
 		f->event = 1;
 		f->event_b = 2;
 		f->session = 1;

@@ -46,11 +46,11 @@ void fixture_open(struct fixture *f, const char *name, enum fixture_seed seed);
 /* Closes the store and deletes its file, -wal and -shm. Accepts a fixture never opened (db NULL). */
 void fixture_close(struct fixture *f);
 
-/* Runs sql (any number of statements) on the fixture's connection; fails the test on error. */
-void fixture_exec(struct fixture *f, const char *sql);
+/* Runs sql (any number of statements) on db (the fixture's or any other store); fails the test on error. */
+void fixture_exec(struct db *db, const char *sql);
 
-/* The first column of the first row of sql as an integer; -1 when there is no row. Fails the test when
- * sql does not prepare. */
-int64_t fixture_int(struct fixture *f, const char *sql);
+/* The first column of the first row of sql on db as an integer; -1 when there is no row. Fails the test
+ * when sql does not prepare. */
+int64_t fixture_int(struct db *db, const char *sql);
 
 #endif

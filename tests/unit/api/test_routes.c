@@ -41,10 +41,10 @@ struct stored {
 static struct stored stored_now(struct harness *h)
 {
 	return (struct stored){
-	    .registrations = fixture_int(&h->fx, "SELECT count(*) FROM registrations"),
-	    .people = fixture_int(&h->fx, "SELECT count(*) FROM people"),
-	    .changes = fixture_int(&h->fx, "SELECT count(*) FROM change_log"),
-	    .outbox = fixture_int(&h->fx, "SELECT count(*) FROM outbox"),
+	    .registrations = fixture_int(h->fx.db, "SELECT count(*) FROM registrations"),
+	    .people = fixture_int(h->fx.db, "SELECT count(*) FROM people"),
+	    .changes = fixture_int(h->fx.db, "SELECT count(*) FROM change_log"),
+	    .outbox = fixture_int(h->fx.db, "SELECT count(*) FROM outbox"),
 	};
 }
 
@@ -194,20 +194,21 @@ static void test_registration_created(void **state)
 	id = harness_json_at(&r, "registration", "id", NULL);
 	assert_non_null(id);
 	assert_true(json_object_get_int64(id) > 0);
-	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM registrations"), before.registrations + 1);
-	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM people"), before.people + 1);
-	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM change_log"), before.changes + 1);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM registrations"),
+			 before.registrations + 1);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM people"), before.people + 1);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM change_log"), before.changes + 1);
 	snprintf(sql, sizeof(sql),
 		 "SELECT seq FROM change_log WHERE topic = 'event:1' AND kind LIKE 'registration.%%' AND "
 		 "org_id = 1 AND json_extract(payload, '$.registration_id') = %lld",
 		 (long long)json_object_get_int64(id));
-	seq = fixture_int(&h->fx, sql);
+	seq = fixture_int(h->fx.db, sql);
 	assert_true(seq > 0);
 	assert_int_equal(h->n_changed, 1);
 	assert_int_equal(h->changed_seq, seq);
 	/* the change-log row carries no personal data */
-	assert_int_equal(fixture_int(&h->fx, "SELECT count(*) FROM change_log WHERE payload LIKE '%amina%' "
-					     "OR payload LIKE '%Idrissi%'"),
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM change_log WHERE payload LIKE '%amina%' "
+					       "OR payload LIKE '%Idrissi%'"),
 			 0);
 	harness_resp_free(&r);
 }
@@ -251,7 +252,7 @@ static void test_invisible_event_is_absent(void **state)
 	struct stored before;
 	char path[2][96], msg[2][256];
 
-	fixture_exec(&h->fx, "UPDATE events SET visibility = 'internal' WHERE id = 2");
+	fixture_exec(h->fx.db, "UPDATE events SET visibility = 'internal' WHERE id = 2");
 	before = stored_now(h);
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		struct harness_req req = {.method = cases[i].method,

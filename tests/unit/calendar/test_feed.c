@@ -4,6 +4,7 @@
 #include "calendar/feed.h"
 #include "calendar/tz.h"
 #include "domain/feeds.h"
+#include "fixture.h"
 #include "store/db.h"
 
 #include <setjmp.h>
@@ -16,7 +17,6 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include "util/text.h"
 
@@ -528,41 +528,26 @@ static void test_many_sessions_and_lang_parse(void **state)
 
 /* A migrated database in a temporary file, with one organisation, a public and an internal event,
  * each with one session tomorrow. */
-struct fixture {
-	char path[64];
-	struct db *db;
+struct feed_fx {
+	struct fixture s; /* the store, and now */
 	struct config cfg;
-	int64_t now;
 };
-
-static void exec_sql(struct db *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-}
 
 static void changed(struct db *db)
 {
-	exec_sql(db,
-		 "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', 0)");
+	fixture_exec(
+	    db, "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', 0)");
 }
 
-static int fixture_setup(void **state)
+static int db_setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256], sql[1024];
-	int fd;
+	struct feed_fx *fx = calloc(1, sizeof(*fx));
+	char sql[1024];
 
 	assert_non_null(fx);
-	snprintf(fx->path, sizeof(fx->path), "/tmp/test_feed_XXXXXX");
-	fd = mkstemp(fx->path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(db_open(fx->path, DB_MIGRATE, &fx->db, err, sizeof(err)), 0);
+	fixture_open(&fx->s, "feed", FIXTURE_EMPTY);
 	config_defaults(&fx->cfg);
-	fx->now = 1790000000; /* 2026-09-21 */
+	fx->s.now = 1790000000; /* 2026-09-21 */
 	snprintf(
 	    sql, sizeof(sql),
 	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, "
@@ -577,32 +562,32 @@ static int fixture_setup(void **state)
 	    "0, 0),"
 	    "(2, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
 	    "0, 0);",
-	    (long long)fx->now + 86400, (long long)fx->now + 93600, (long long)fx->now + 86400,
-	    (long long)fx->now + 93600);
-	exec_sql(fx->db, sql);
-	changed(fx->db);
+	    (long long)fx->s.now + 86400, (long long)fx->s.now + 93600, (long long)fx->s.now + 86400,
+	    (long long)fx->s.now + 93600);
+	fixture_exec(fx->s.db, sql);
+	changed(fx->s.db);
 	feeds_invalidate_all();
 	*state = fx;
 	return 0;
 }
 
-static int fixture_teardown(void **state)
+static int db_teardown(void **state)
 {
-	struct fixture *fx = *state;
+	struct feed_fx *fx = *state;
 
 	feeds_invalidate_all();
-	db_close(fx->db);
-	unlink(fx->path);
+	fixture_close(&fx->s);
 	free(fx);
 	return 0;
 }
 
-static void view_public(struct fixture *fx, const char *city, int64_t now, struct feed_view *v)
+static void view_public(struct feed_fx *fx, const char *city, int64_t now, struct feed_view *v)
 {
 	struct feeds_filter f = {.city = city};
 	struct dom_err e = {0};
 
-	assert_int_equal(feeds_public(feeds_cache(), fx->db, &fx->cfg, &f, FEED_LANG_FR, now, v, &e), DOM_OK);
+	assert_int_equal(feeds_public(feeds_cache(), fx->s.db, &fx->cfg, &f, FEED_LANG_FR, now, v, &e),
+			 DOM_OK);
 	assert_non_null(v->blob);
 	assert_int_equal(strlen(v->data), v->len);
 }
@@ -622,29 +607,29 @@ static int count_renders(unsigned type, void *ctx, void *p, void *x)
 
 static void test_cache_renders_on_change_only(void **state)
 {
-	struct fixture *fx = *state;
+	struct feed_fx *fx = *state;
 	struct feed_view v1, v2, v3, v4, v5;
 	int renders;
 
-	sqlite3_trace_v2(db_handle(fx->db), SQLITE_TRACE_STMT, count_renders, NULL);
+	sqlite3_trace_v2(db_handle(fx->s.db), SQLITE_TRACE_STMT, count_renders, NULL);
 
-	view_public(fx, NULL, fx->now, &v1);
+	view_public(fx, NULL, fx->s.now, &v1);
 	assert_non_null(strstr(v1.data, "SUMMARY:Cache test\r\n"));
 	assert_null(strstr(v1.data, "Interne"));
-	assert_int_equal(v1.last_modified, fx->now);
+	assert_int_equal(v1.last_modified, fx->s.now);
 
 	/* nothing moved: the same bytes */
-	view_public(fx, NULL, fx->now + 5, &v2);
+	view_public(fx, NULL, fx->s.now + 5, &v2);
 	assert_ptr_equal(v2.blob, v1.blob);
 
 	/* a change the cache cannot see without a change-log row is not rendered */
-	exec_sql(fx->db, "UPDATE events SET title_fr = 'Cache test 2' WHERE id = 1");
-	view_public(fx, NULL, fx->now + 5, &v3);
+	fixture_exec(fx->s.db, "UPDATE events SET title_fr = 'Cache test 2' WHERE id = 1");
+	view_public(fx, NULL, fx->s.now + 5, &v3);
 	assert_ptr_equal(v3.blob, v1.blob);
 
 	/* the change log moved: rendered again, new validators, Last-Modified moves even within a second */
-	changed(fx->db);
-	view_public(fx, NULL, fx->now, &v4);
+	changed(fx->s.db);
+	view_public(fx, NULL, fx->s.now, &v4);
 	assert_ptr_not_equal(v4.blob, v1.blob);
 	assert_non_null(strstr(v4.data, "SUMMARY:Cache test 2\r\n"));
 	assert_string_not_equal(v4.etag, v1.etag);
@@ -653,19 +638,19 @@ static void test_cache_renders_on_change_only(void **state)
 	/* an unrelated change, and the hourly re-rendering: rendered again, same content keeps the same
 	 * bytes; in between, the cached bytes are served without rendering */
 	renders = feed_renders;
-	changed(fx->db);
-	view_public(fx, NULL, fx->now + 10, &v5);
+	changed(fx->s.db);
+	view_public(fx, NULL, fx->s.now + 10, &v5);
 	assert_int_equal(feed_renders, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feeds_blob_release(v5.blob);
-	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE - 1, &v5);
+	view_public(fx, NULL, fx->s.now + 10 + FEEDS_MAX_AGE - 1, &v5);
 	assert_int_equal(feed_renders, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feeds_blob_release(v5.blob);
-	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE, &v5);
+	view_public(fx, NULL, fx->s.now + 10 + FEEDS_MAX_AGE, &v5);
 	assert_int_equal(feed_renders, renders + 2);
 	assert_ptr_equal(v5.blob, v4.blob);
-	sqlite3_trace_v2(db_handle(fx->db), 0, NULL, NULL);
+	sqlite3_trace_v2(db_handle(fx->s.db), 0, NULL, NULL);
 
 	feeds_blob_release(v1.blob);
 	feeds_blob_release(v2.blob);
@@ -677,20 +662,20 @@ static void test_cache_renders_on_change_only(void **state)
 /* A view held by a response outlives eviction and invalidation (ASan would catch a use after free). */
 static void test_cache_eviction_keeps_views(void **state)
 {
-	struct fixture *fx = *state;
+	struct feed_fx *fx = *state;
 	struct feed_view held, v;
 	char city[16];
 
-	view_public(fx, NULL, fx->now, &held);
+	view_public(fx, NULL, fx->s.now, &held);
 	for (int i = 0; i < FEEDS_CACHE_MAX + 6; i++) {
 		snprintf(city, sizeof(city), "city%d", i);
-		view_public(fx, city, fx->now, &v);
+		view_public(fx, city, fx->s.now, &v);
 		assert_null(strstr(v.data, "BEGIN:VEVENT"));
 		feeds_blob_release(v.blob);
 	}
 	assert_non_null(strstr(held.data, "SUMMARY:Cache test\r\n"));
 	/* the evicted key renders anew */
-	view_public(fx, NULL, fx->now, &v);
+	view_public(fx, NULL, fx->s.now, &v);
 	assert_ptr_not_equal(v.blob, held.blob);
 	assert_string_equal(v.etag, held.etag);
 	feeds_invalidate_all();
@@ -701,33 +686,35 @@ static void test_cache_eviction_keeps_views(void **state)
 
 static void test_event_feed_access(void **state)
 {
-	struct fixture *fx = *state;
+	struct feed_fx *fx = *state;
 	struct principal anon = {0}, admin = {.role = ROLE_ADMIN};
 	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
 	struct feed_view v;
 	struct dom_err e = {0};
 
 	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &anon, 1, FEED_LANG_FR, fx->now, &v, &e), DOM_OK);
+	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &anon, 1, FEED_LANG_FR, fx->s.now, &v, &e),
+	    DOM_OK);
 	feeds_blob_release(v.blob);
 	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &anon, 2, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &anon, 2, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_NOT_FOUND);
 	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &other, 2, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &other, 2, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_NOT_FOUND);
 	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &admin, 2, FEED_LANG_FR, fx->now, &v, &e), DOM_OK);
+	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &admin, 2, FEED_LANG_FR, fx->s.now, &v, &e),
+	    DOM_OK);
 	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
 	feeds_blob_release(v.blob);
 	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->db, &fx->cfg, &admin, 99, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &admin, 99, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_NOT_FOUND);
 }
 
 static void test_tokens(void **state)
 {
-	struct fixture *fx = *state;
+	struct feed_fx *fx = *state;
 	struct principal admin = {.role = ROLE_ADMIN}, viewer = {.role = ROLE_VIEWER};
 	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
 	char token[SECRET_TOKEN_LEN + 1];
@@ -737,11 +724,11 @@ static void test_tokens(void **state)
 	struct dom_err e = {0};
 	int64_t seq = 0, total = 0, tid;
 
-	assert_int_equal(feeds_token_create(fx->db, &viewer, &in, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->s.db, &viewer, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->db, &other, &in, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->s.db, &other, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e), DOM_OK);
+	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e), DOM_OK);
 	assert_int_equal(strlen(token), SECRET_TOKEN_LEN);
 	assert_true(seq > 0);
 	assert_true(json_object_object_get_ex(out, "id", &id));
@@ -750,39 +737,39 @@ static void test_tokens(void **state)
 	json_object_put(out);
 
 	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, token, false, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, token, false, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_OK);
 	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
 	assert_non_null(strstr(v.data, "X-WR-CALNAME:Majlis — Org\r\n"));
 	feeds_blob_release(v.blob);
 
-	assert_int_equal(feeds_token_list(fx->db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(feeds_token_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
 	assert_int_equal(total, 1);
 	json_object_put(items);
-	assert_int_equal(feeds_token_list(fx->db, &viewer, 50, 0, &items, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(feeds_token_list(fx->s.db, &viewer, 50, 0, &items, &total, &e), DOM_FORBIDDEN);
 
-	assert_int_equal(feeds_token_revoke(fx->db, &other, tid, fx->now, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_revoke(fx->db, &admin, tid, fx->now, &seq, &e), DOM_OK);
+	assert_int_equal(feeds_token_revoke(fx->s.db, &other, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(feeds_token_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_OK);
 	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, token, false, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, token, false, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_revoke(fx->db, &admin, tid, fx->now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(feeds_token_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
 	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->db, &fx->cfg, "nope", false, FEED_LANG_FR, fx->now, &v, &e),
+	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, "nope", false, FEED_LANG_FR, fx->s.now, &v, &e),
 	    DOM_NOT_FOUND);
 
 	/* a missing or unknown owner stores nothing */
 	in = (struct feeds_token_input){.owner_kind = "team", .has_owner_id = true, .owner_id = 1};
-	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_INVALID);
 	in = (struct feeds_token_input){.owner_kind = "person"};
-	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "missing_field");
 	in = (struct feeds_token_input){.owner_kind = "person", .has_owner_id = true, .owner_id = 77};
-	assert_int_equal(feeds_token_create(fx->db, &admin, &in, fx->now, token, &out, &seq, &e),
+	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_list(fx->db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(feeds_token_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
 	assert_int_equal(total, 0);
 	json_object_put(items);
 }
@@ -801,11 +788,10 @@ int main(void)
 	    cmocka_unit_test(test_languages),
 	    cmocka_unit_test(test_attendee),
 	    cmocka_unit_test(test_many_sessions_and_lang_parse),
-	    cmocka_unit_test_setup_teardown(test_cache_renders_on_change_only, fixture_setup,
-					    fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_cache_eviction_keeps_views, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_event_feed_access, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_tokens, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_renders_on_change_only, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_eviction_keeps_views, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_event_feed_access, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, db_setup, db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

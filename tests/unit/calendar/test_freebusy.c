@@ -3,6 +3,7 @@
  * range rules, tokens); it checks the text and must not include libical itself. */
 #include "calendar/freebusy.h"
 #include "domain/freebusy.h"
+#include "fixture.h"
 #include "store/db.h"
 
 #include <setjmp.h>
@@ -14,8 +15,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include "util/secret.h"
 
@@ -164,20 +163,10 @@ static void test_render_empty_and_clipped(void **state)
  * event 2 (pending for person 1), event 3 (cancelled), event 4 (postponed, person 1 facilitates a
  * session); organisation 2 owns event 5 with organisation 1 as a partner. Tokens: "orgtoken" (org 1),
  * "persontoken" (person 1), "revokedtoken", "accounttoken". */
-struct fixture {
-	char path[64];
-	struct db *db;
+struct fb_fx {
+	struct fixture s; /* the store, and now */
 	struct config cfg;
-	int64_t now;
 };
-
-static void exec_sql(struct db *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-}
 
 static void add_token(struct db *db, int64_t id, const char *token, const char *kind, int64_t owner,
 		      bool revoked)
@@ -189,7 +178,7 @@ static void add_token(struct db *db, int64_t id, const char *token, const char *
 		 "INSERT INTO calendar_tokens (id, token_hash, owner_kind, owner_id, created_at, revoked_at) "
 		 "VALUES (%lld, '%s', '%s', %lld, 0, %s)",
 		 (long long)id, hash, kind, (long long)owner, revoked ? "1" : "NULL");
-	exec_sql(db, sql);
+	fixture_exec(db, sql);
 }
 
 /* Session times: day d (from 2026-10-15) hour h UTC, lasting len hours. */
@@ -206,26 +195,20 @@ static void add_session(struct db *db, int64_t event, int64_t start, int64_t end
 	    "start_offset, end_offset, facilitator_id, created_at, updated_at) VALUES (%lld, "
 	    "'2026-10-15T10:00:00', '2026-10-15T12:00:00', 'Africa/Casablanca', %lld, %lld, 0, 0, %s, 0, 0)",
 	    (long long)event, (long long)start, (long long)end, facilitator ? "1" : "NULL");
-	exec_sql(db, sql);
+	fixture_exec(db, sql);
 }
 
-static int fixture_setup(void **state)
+static int db_setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	char err[256];
-	int fd;
+	struct fb_fx *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	snprintf(fx->path, sizeof(fx->path), "/tmp/test_freebusy_XXXXXX");
-	fd = mkstemp(fx->path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(db_open(fx->path, DB_MIGRATE, &fx->db, err, sizeof(err)), 0);
+	fixture_open(&fx->s, "freebusy", FIXTURE_EMPTY);
 	config_defaults(&fx->cfg);
 	snprintf(fx->cfg.calendar_domain, sizeof(fx->cfg.calendar_domain), "majlis.test");
-	fx->now = AT(-1, 12); /* 2026-10-14T12:00Z: "today" is the 14th in Casablanca (UTC+0 then) */
-	exec_sql(
-	    fx->db,
+	fx->s.now = AT(-1, 12); /* 2026-10-14T12:00Z: "today" is the 14th in Casablanca (UTC+0 then) */
+	fixture_exec(
+	    fx->s.db,
 	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
 	    "(1, 'Org', 'ngo', 0, 0), (2, 'Other', 'ngo', 0, 0);"
 	    "INSERT INTO people (id, org_id, name, email, created_at, updated_at) VALUES "
@@ -245,41 +228,40 @@ static int fixture_setup(void **state)
 	    "(3, 1, 'confirmed', 'h3', 0, 0), (6, 1, 'cancelled', 'h6', 0, 0);"
 	    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', "
 	    "1790000000);");
-	add_session(fx->db, 1, AT(1, 9), AT(1, 12), 0);	  /* busy */
-	add_session(fx->db, 1, AT(1, 12), AT(1, 14), 0);  /* back to back: merged */
-	add_session(fx->db, 2, AT(1, 13), AT(1, 16), 0);  /* pending: tentative past the busy end */
-	add_session(fx->db, 3, AT(2, 9), AT(2, 12), 0);	  /* cancelled: never busy */
-	add_session(fx->db, 4, AT(3, 9), AT(3, 12), 1);	  /* postponed, facilitated: tentative */
-	add_session(fx->db, 5, AT(4, 9), AT(4, 12), 0);	  /* partner event: busy for org 1 */
-	add_session(fx->db, 6, AT(5, 9), AT(5, 12), 0);	  /* cancelled registration: not busy */
-	add_session(fx->db, 1, AT(90, 9), AT(90, 12), 0); /* beyond the default 60 days */
-	add_token(fx->db, 1, "orgtoken", "organisation", 1, false);
-	add_token(fx->db, 2, "persontoken", "person", 1, false);
-	add_token(fx->db, 3, "revokedtoken", "organisation", 1, true);
-	add_token(fx->db, 4, "accounttoken", "account", 1, false);
-	add_token(fx->db, 5, "erasedtoken", "person", 2, false);
+	add_session(fx->s.db, 1, AT(1, 9), AT(1, 12), 0);   /* busy */
+	add_session(fx->s.db, 1, AT(1, 12), AT(1, 14), 0);  /* back to back: merged */
+	add_session(fx->s.db, 2, AT(1, 13), AT(1, 16), 0);  /* pending: tentative past the busy end */
+	add_session(fx->s.db, 3, AT(2, 9), AT(2, 12), 0);   /* cancelled: never busy */
+	add_session(fx->s.db, 4, AT(3, 9), AT(3, 12), 1);   /* postponed, facilitated: tentative */
+	add_session(fx->s.db, 5, AT(4, 9), AT(4, 12), 0);   /* partner event: busy for org 1 */
+	add_session(fx->s.db, 6, AT(5, 9), AT(5, 12), 0);   /* cancelled registration: not busy */
+	add_session(fx->s.db, 1, AT(90, 9), AT(90, 12), 0); /* beyond the default 60 days */
+	add_token(fx->s.db, 1, "orgtoken", "organisation", 1, false);
+	add_token(fx->s.db, 2, "persontoken", "person", 1, false);
+	add_token(fx->s.db, 3, "revokedtoken", "organisation", 1, true);
+	add_token(fx->s.db, 4, "accounttoken", "account", 1, false);
+	add_token(fx->s.db, 5, "erasedtoken", "person", 2, false);
 	*state = fx;
 	return 0;
 }
 
-static int fixture_teardown(void **state)
+static int db_teardown(void **state)
 {
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 
-	db_close(fx->db);
-	unlink(fx->path);
+	fixture_close(&fx->s);
 	free(fx);
 	return 0;
 }
 
 /* The answer for token over from..to (NULL: defaults); asserts DOM_OK. Caller frees the text. */
-static char *answer(struct fixture *fx, const char *token, const char *from, const char *to)
+static char *answer(struct fb_fx *fx, const char *token, const char *from, const char *to)
 {
 	struct freebusy_answer a;
 	struct dom_err e = {0};
 	char *t;
 
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, token, from, to, fx->now, &a, &e), DOM_OK);
+	assert_int_equal(freebusy_by_token(fx->s.db, &fx->cfg, token, from, to, fx->s.now, &a, &e), DOM_OK);
 	assert_int_equal(strlen(a.body.data), a.body.len);
 	assert_int_equal(strlen(a.etag), 34);
 	t = strdup(a.body.data);
@@ -289,7 +271,7 @@ static char *answer(struct fixture *fx, const char *token, const char *from, con
 
 static void test_domain_person(void **state)
 {
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 	char *t = answer(fx, "persontoken", NULL, NULL);
 
 	assert_non_null(strstr(t, "UID:freebusy-2@majlis.test\r\n"));
@@ -312,7 +294,7 @@ static void test_domain_person(void **state)
 
 static void test_domain_org(void **state)
 {
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 	char *t = answer(fx, "orgtoken", "2026-10-15", "2027-01-31");
 
 	assert_non_null(strstr(t, "UID:freebusy-1@majlis.test\r\n"));
@@ -330,7 +312,7 @@ static void test_domain_org(void **state)
 
 static void test_domain_range_bounds(void **state)
 {
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 	char *t;
 
 	/* one day; a session straddling the end is clipped */
@@ -374,13 +356,13 @@ static void test_domain_refusals(void **state)
 	    {"accounttoken", NULL, NULL, DOM_NOT_FOUND},
 	    {"erasedtoken", NULL, NULL, DOM_NOT_FOUND},
 	};
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct freebusy_answer a;
 		struct dom_err e = {0};
-		int rc = freebusy_by_token(fx->db, &fx->cfg, cases[i].token, cases[i].from, cases[i].to,
-					   fx->now, &a, &e);
+		int rc = freebusy_by_token(fx->s.db, &fx->cfg, cases[i].token, cases[i].from, cases[i].to,
+					   fx->s.now, &a, &e);
 
 		if (rc != (int)cases[i].code)
 			fail_msg("case %zu: %d, want %d (%s)", i, rc, (int)cases[i].code, e.message);
@@ -392,14 +374,14 @@ static void test_domain_refusals(void **state)
 
 static void test_domain_validators_stable(void **state)
 {
-	struct fixture *fx = *state;
+	struct fb_fx *fx = *state;
 	struct freebusy_answer a, b;
 	struct dom_err e = {0};
 	char sql[256];
 
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now, &a, &e), 0);
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 60, &b, &e),
-			 0);
+	assert_int_equal(freebusy_by_token(fx->s.db, &fx->cfg, "orgtoken", NULL, NULL, fx->s.now, &a, &e), 0);
+	assert_int_equal(
+	    freebusy_by_token(fx->s.db, &fx->cfg, "orgtoken", NULL, NULL, fx->s.now + 60, &b, &e), 0);
 	/* same day, nothing changed: same bytes, same validators */
 	assert_string_equal(a.etag, b.etag);
 	assert_int_equal(a.last_modified, b.last_modified);
@@ -409,14 +391,14 @@ static void test_domain_validators_stable(void **state)
 	    sql, sizeof(sql),
 	    "UPDATE events SET status = 'cancelled' WHERE id = 5;"
 	    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', %lld);",
-	    (long long)fx->now + 100);
-	exec_sql(fx->db, sql);
-	assert_int_equal(freebusy_by_token(fx->db, &fx->cfg, "orgtoken", NULL, NULL, fx->now + 120, &b, &e),
-			 0);
+	    (long long)fx->s.now + 100);
+	fixture_exec(fx->s.db, sql);
+	assert_int_equal(
+	    freebusy_by_token(fx->s.db, &fx->cfg, "orgtoken", NULL, NULL, fx->s.now + 120, &b, &e), 0);
 	assert_string_not_equal(a.etag, b.etag);
 	assert_null(strstr(b.body.data, "20261019T09"));
 	assert_true(b.last_modified > a.last_modified);
-	assert_int_equal(b.last_modified, fx->now + 100);
+	assert_int_equal(b.last_modified, fx->s.now + 100);
 	freebusy_answer_free(&a);
 	freebusy_answer_free(&b);
 }
@@ -427,11 +409,11 @@ int main(void)
 	    cmocka_unit_test(test_merge_table),
 	    cmocka_unit_test(test_render_text),
 	    cmocka_unit_test(test_render_empty_and_clipped),
-	    cmocka_unit_test_setup_teardown(test_domain_person, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_org, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_range_bounds, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_refusals, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_validators_stable, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_person, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_org, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_range_bounds, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_refusals, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_domain_validators_stable, db_setup, db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

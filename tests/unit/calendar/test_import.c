@@ -5,6 +5,7 @@
 #include "calendar/tz.h"
 #include "calendar/windows_zones.h"
 #include "domain/imports.h"
+#include "fixture.h"
 #include "store/db.h"
 
 #include <setjmp.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <unistd.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define FIXTURES     MAJLIS_SOURCE_DIR "/tests/fixtures/ical/"
@@ -384,31 +384,6 @@ static void test_zone_names(void **state)
 
 /* --- domain/imports against a fresh database ------------------------------------------------------ */
 
-static void exec_sql(struct db *db, const char *sql)
-{
-	struct json_object *rows;
-	int rc;
-
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	if (!rows)
-		fail_msg("seed failed (%d): %s", rc, sql);
-	json_object_put(rows);
-}
-
-static int64_t count_rows(struct db *db, const char *sql)
-{
-	struct json_object *rows, *v;
-	int64_t n;
-	int rc;
-
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	assert_non_null(rows);
-	json_object_object_get_ex(json_object_array_get_idx(rows, 0), "n", &v);
-	n = json_object_get_int64(v);
-	json_object_put(rows);
-	return n;
-}
-
 static int64_t report_int(struct json_object *o, const char *obj, const char *key)
 {
 	struct json_object *a, *b;
@@ -430,29 +405,25 @@ static void test_domain_import(void **state)
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t created = 0, seq = 0, before;
-	char path[64], err[256];
-	struct db *db = NULL;
+	struct fixture fx;
+	struct db *db;
 	size_t len;
 	char *text = fixture("outlook_morocco.ics", &len);
 	char *bad;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/majlis-test-import-%d.db", (int)getpid());
-	unlink(path);
-	if (db_open(path, DB_MIGRATE, &db, err, sizeof(err)))
-		fail_msg("db_open: %s", err);
-	exec_sql(db, "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-		     "(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0)");
+	fixture_open(&fx, "import", FIXTURE_ORGS);
+	db = fx.db;
 	memset(&rq, 0, sizeof(rq));
 
 	/* dry run: the report, nothing written */
-	before = count_rows(db, tables);
+	before = fixture_int(db, tables);
 	assert_int_equal(imports_run(db, &org_a, &rq, text, len, 1000, &out, &created, &seq, &e), 0);
 	assert_int_equal(report_int(out, "would_create", "events"), 5);
 	assert_int_equal(report_int(out, "would_create", "sessions"), 9);
 	assert_int_equal(created, 0);
 	json_object_put(out);
-	assert_int_equal(count_rows(db, tables), before);
+	assert_int_equal(fixture_int(db, tables), before);
 
 	/* permissions */
 	assert_int_equal(imports_run(db, &viewer, &rq, text, len, 1000, &out, &created, &seq, &e),
@@ -470,18 +441,18 @@ static void test_domain_import(void **state)
 	assert_true(seq > 0);
 	assert_int_equal(report_int(out, "created", "sessions"), 9);
 	json_object_put(out);
-	assert_int_equal(count_rows(db, "SELECT count(*) AS n FROM sessions"), 9);
-	assert_int_equal(count_rows(db, "SELECT count(*) AS n FROM events WHERE import_uid IS NOT NULL AND "
-					"visibility = 'internal' AND capacity = 30 AND type = 'workshop'"),
+	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM sessions"), 9);
+	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM events WHERE import_uid IS NOT NULL AND "
+					 "visibility = 'internal' AND capacity = 30 AND type = 'workshop'"),
 			 5);
-	assert_int_equal(count_rows(db, "SELECT count(*) AS n FROM sessions WHERE start_utc = 1792058400"),
+	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM sessions WHERE start_utc = 1792058400"),
 			 1);
-	before = count_rows(db, tables);
+	before = fixture_int(db, tables);
 	assert_int_equal(imports_run(db, &org_a, &rq, text, len, 1001, &out, &created, &seq, &e), 0);
 	assert_int_equal(created, 0);
 	assert_int_equal(report_int(out, "would_create", "events"), 0);
 	json_object_put(out);
-	assert_int_equal(count_rows(db, tables), before);
+	assert_int_equal(fixture_int(db, tables), before);
 	free(text);
 
 	/* a hostile file: 422 with the report, nothing written even with skip_refused */
@@ -503,9 +474,8 @@ static void test_domain_import(void **state)
 			 DOM_UNPROCESSABLE);
 	json_object_put(out);
 	free(bad);
-	assert_int_equal(count_rows(db, tables), before);
-	db_close(db);
-	unlink(path);
+	assert_int_equal(fixture_int(db, tables), before);
+	fixture_close(&fx);
 }
 
 int main(void)

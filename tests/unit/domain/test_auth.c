@@ -101,7 +101,7 @@ static void throttling(void **state)
 	assert_int_equal(try_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
 	/* after the window the right password works and resets the count */
 	assert_int_equal(try_login(f->db, names[0], PW, T0 + AUTH_LOGIN_WINDOW_S, &out, &err), DOM_OK);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
 	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + AUTH_LOGIN_WINDOW_S, &out, &err),
 			 DOM_UNAUTHENTICATED);
 }
@@ -117,7 +117,7 @@ static void success_resets_failures(void **state)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM login_failures"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures"), 0);
 	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
@@ -140,10 +140,10 @@ static void session_timeouts(void **state)
 	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	snprintf(sid, sizeof(sid), "%s", out.session);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions"), 1);
 	/* only hashes are stored */
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions WHERE length(id_hash) = 64 "
-					"AND length(csrf_hash) = 64"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions WHERE length(id_hash) = 64 "
+					    "AND length(csrf_hash) = 64"),
 			 1);
 
 	/* used every 90 s it stays alive past the idle timeout ... */
@@ -163,7 +163,7 @@ static void session_timeouts(void **state)
 			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
 	assert_int_equal(p.role, ROLE_NONE);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions"), 0);
 	assert_int_equal(auth_session_resolve(f->db, sid, t, idle, absolute, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "unauthenticated");
@@ -177,7 +177,7 @@ static void session_timeouts(void **state)
 	    auth_session_resolve(f->db, out.session, T0 + 2 * idle + 1, idle, absolute, &p, &s, &err),
 	    DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "session_expired");
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM auth_sessions"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions"), 0);
 }
 
 static void login_replaces_presented_session(void **state)
@@ -205,7 +205,8 @@ static void login_replaces_presented_session(void **state)
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
+			 1);
 }
 
 /* What a live connection checks again later: a token until revoked, a session until it ends or expires
@@ -313,12 +314,13 @@ static void account_validation(void **state)
 			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
 				 cases[i].want);
 	}
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts"), 3);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
-					"password_hash LIKE 'pbkdf2-sha256$1000$%'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM accounts"), 3);
+	assert_int_equal(fixture_int(f->db,
+				     "SELECT count(*) FROM accounts WHERE email = 'ok@example.org' AND "
+				     "password_hash LIKE 'pbkdf2-sha256$1000$%'"),
 			 1);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
-					"AND payload NOT LIKE '%@%'"),
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.created' "
+					    "AND payload NOT LIKE '%@%'"),
 			 3);
 }
 
@@ -336,7 +338,7 @@ static void tokens(void **state)
 	assert_int_equal(auth_token_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(auth_token_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM api_tokens"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens"), 0);
 
 	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
 	assert_int_equal(strlen(tok), SECRET_TOKEN_LEN);
@@ -346,7 +348,8 @@ static void tokens(void **state)
 	assert_int_equal(p.token_id, id);
 	assert_int_equal(p.account_id, 0);
 	assert_false(p.via_cookie);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"),
+			 1);
 
 	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
@@ -355,7 +358,7 @@ static void tokens(void **state)
 	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(seq, 0);
 	assert_int_equal(auth_token_resolve(f->db, "nonexistent", &p, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
 }
 
 static void token_permissions(void **state)
@@ -472,7 +475,7 @@ static void account_permissions(void **state)
 	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.role = ROLE_CHECKIN;
 	assert_int_equal(auth_account_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
-	assert_int_equal(fixture_int(f, "SELECT count(*) FROM accounts"), 2);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM accounts"), 2);
 	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_false(json_object_object_get_ex(o, "password_hash", NULL));

@@ -9,58 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include <stdbool.h>
 
+#include "fixture.h"
 #include "store/db.h"
 #include "util/secret.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* A fresh migrated database in /tmp; path receives its name (removed by demo_db_close). */
-static struct db *demo_db_open(char path[64])
-{
-	struct db *db = NULL;
-	char err[256];
-	int fd;
-
-	snprintf(path, 64, "/tmp/majlis-test-demo-%ld-XXXXXX", (long)getpid());
-	fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), 0);
-	return db;
-}
-
-static void demo_db_close(struct db *db, const char *path)
-{
-	char p[96];
-
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
-
-/* One integer from a query without parameters. */
-static int64_t one(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t v;
-
-	assert_non_null(st);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
 
 /* The queries whose answers must not change on a second load, and must equal between two loads. */
 static const char *const fingerprint_sql[] = {
@@ -84,31 +42,35 @@ static const char *const fingerprint_sql[] = {
 static void fingerprint(struct db *db, int64_t out[ARRAY_LEN(fingerprint_sql)])
 {
 	for (size_t i = 0; i < ARRAY_LEN(fingerprint_sql); i++)
-		out[i] = one(db, fingerprint_sql[i]);
+		out[i] = fixture_int(db, fingerprint_sql[i]);
 }
 
 static void test_load_once_then_noop(void **state)
 {
 	int64_t a[ARRAY_LEN(fingerprint_sql)], b[ARRAY_LEN(fingerprint_sql)];
 	struct dom_err err;
-	char path[64];
-	struct db *db = demo_db_open(path);
+	struct fixture fx;
+	struct db *db;
 
 	(void)state;
+	fixture_open(&fx, "demo", FIXTURE_EMPTY);
+	db = fx.db;
 	assert_int_equal(demo_load(db, &err), DOM_OK);
-	assert_true(one(db, "SELECT count(*) FROM events") >= 12);
-	assert_true(one(db, "SELECT count(*) FROM people") >= 280);
+	assert_true(fixture_int(db, "SELECT count(*) FROM events") >= 12);
+	assert_true(fixture_int(db, "SELECT count(*) FROM people") >= 280);
 	assert_int_equal(
-	    one(db, "SELECT count(*) FROM change_log WHERE topic = 'system' AND kind = 'demo.loaded'"), 1);
-	assert_int_equal(
-	    one(db, "SELECT count(*) FROM accounts WHERE email = '" DEMO_ADMIN_EMAIL "' AND role = 'admin'"),
+	    fixture_int(db,
+			"SELECT count(*) FROM change_log WHERE topic = 'system' AND kind = 'demo.loaded'"),
 	    1);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM accounts WHERE email = '" DEMO_ADMIN_EMAIL
+					 "' AND role = 'admin'"),
+			 1);
 	assert_true(db_integrity_ok(db));
 	fingerprint(db, a);
 	assert_int_equal(demo_load(db, &err), DOM_OK);
 	fingerprint(db, b);
 	assert_memory_equal(a, b, sizeof(a));
-	demo_db_close(db, path);
+	fixture_close(&fx);
 }
 
 /* Columns a load fills with fresh randomness (salted hashes, token hashes) or with its own clock (the
@@ -186,13 +148,16 @@ static char *dump_text(struct db *db)
 static void test_deterministic(void **state)
 {
 	struct dom_err err;
-	char p1[64], p2[64];
-	struct db *d1 = demo_db_open(p1);
-	struct db *d2 = demo_db_open(p2);
+	struct fixture f1, f2;
+	struct db *d1, *d2;
 	char *t1, *t2;
 	size_t i = 0;
 
 	(void)state;
+	fixture_open(&f1, "demo", FIXTURE_EMPTY);
+	fixture_open(&f2, "demo", FIXTURE_EMPTY);
+	d1 = f1.db;
+	d2 = f2.db;
 	assert_int_equal(demo_load(d1, &err), DOM_OK);
 	assert_int_equal(demo_load(d2, &err), DOM_OK);
 	t1 = dump_text(d1);
@@ -208,19 +173,21 @@ static void test_deterministic(void **state)
 	free(t1);
 	free(t2);
 	/* tokens are random: no two loads share a registration hash */
-	assert_int_equal(one(d1, "SELECT count(DISTINCT token_hash) FROM registrations"),
-			 one(d1, "SELECT count(*) FROM registrations"));
-	demo_db_close(d1, p1);
-	demo_db_close(d2, p2);
+	assert_int_equal(fixture_int(d1, "SELECT count(DISTINCT token_hash) FROM registrations"),
+			 fixture_int(d1, "SELECT count(*) FROM registrations"));
+	fixture_close(&f1);
+	fixture_close(&f2);
 }
 
 static void test_existing_event_blocks_load(void **state)
 {
 	struct dom_err err;
-	char path[64];
-	struct db *db = demo_db_open(path);
+	struct fixture fx;
+	struct db *db;
 
 	(void)state;
+	fixture_open(&fx, "demo", FIXTURE_EMPTY);
+	db = fx.db;
 	assert_int_equal(
 	    db_exec_stmt(db_stmt(db, "INSERT INTO organisations (name, kind, created_at, updated_at) "
 				     "VALUES ('Org', 'ngo', 0, 0)")),
@@ -230,11 +197,11 @@ static void test_existing_event_blocks_load(void **state)
 				     "updated_at) VALUES ('workshop', 'Atelier', 1, 10, 0, 0)")),
 	    0);
 	assert_int_equal(demo_load(db, &err), DOM_OK);
-	assert_int_equal(one(db, "SELECT count(*) FROM events"), 1);
-	assert_int_equal(one(db, "SELECT count(*) FROM people"), 0);
-	assert_int_equal(one(db, "SELECT count(*) FROM accounts"), 0);
-	assert_int_equal(one(db, "SELECT count(*) FROM change_log"), 0);
-	demo_db_close(db, path);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people"), 0);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM accounts"), 0);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log"), 0);
+	fixture_close(&fx);
 }
 
 int main(void)

@@ -202,7 +202,7 @@ static void test_create_validation(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = fixture_int(&fx, "SELECT count(*) FROM people");
+		before = fixture_int(fx.db, "SELECT count(*) FROM people");
 		body = parse(cases[i].body);
 		out = NULL;
 		seq = 0;
@@ -218,10 +218,10 @@ static void test_create_validation(void **state)
 			assert_true(get_int(out, "consent_at") > 0);
 			if (get_str(out, "email"))
 				assert_string_equal(get_str(out, "email"), "awa.ba@example.ma");
-			assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people"), before + 1);
+			assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people"), before + 1);
 		} else {
 			assert_null(out);
-			assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people"), before);
+			assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people"), before);
 		}
 		json_object_put(out);
 		json_object_put(body);
@@ -259,7 +259,7 @@ static void test_phone_stored_e164(void **state)
 		id = make_person(&fx.organiser_a, json);
 		snprintf(sql, sizeof(sql), "SELECT phone = '+212612345678' FROM people WHERE id = %lld",
 			 (long long)id);
-		if (fixture_int(&fx, sql) != 1)
+		if (fixture_int(fx.db, sql) != 1)
 			fail_msg("form %zu \"%s\" not stored as +212612345678", i, forms[i]);
 		snprintf(json, sizeof(json), "{\"phone\":\"00221 77 123 45 67\"}");
 		body = parse(json);
@@ -277,7 +277,7 @@ static void test_visibility(void **state)
 	int64_t id = make_person(&fx.organiser_a, "{\"name\":\"Seen By A\",\"consent\":true}");
 	struct json_object *out = NULL, *body = parse("{\"name\":\"Changed\"}");
 	struct dom_err e = {0};
-	int64_t seq = 0, total = 0, changes = fixture_int(&fx, "SELECT count(*) FROM change_log");
+	int64_t seq = 0, total = 0, changes = fixture_int(fx.db, "SELECT count(*) FROM change_log");
 	char sql[128];
 
 	(void)state;
@@ -292,14 +292,14 @@ static void test_visibility(void **state)
 	assert_int_equal(write_body(&fx.organiser_b, id, body, &out, &seq, &e), DOM_NOT_FOUND);
 	assert_int_equal(people_export(fx.db, &fx.organiser_b, id, 1700000000, &out, &e), DOM_NOT_FOUND);
 	assert_int_equal(people_erase(fx.db, &fx.organiser_b, id, 1700000000, &out, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), changes);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), changes);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
 	assert_int_equal(people_list(fx.db, &fx.viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
 	assert_int_equal(people_list(fx.db, &fx.organiser_b, fx.org_a, 50, 0, &out, &total, &e),
 			 DOM_FORBIDDEN);
 	assert_int_equal(people_list(fx.db, &fx.organiser_b, 0, 50, 0, &out, &total, &e), DOM_OK);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx.org_b);
-	assert_int_equal(total, fixture_int(&fx, sql));
+	assert_int_equal(total, fixture_int(fx.db, sql));
 	json_object_put(out);
 	assert_int_equal(write_body(&fx.organiser_a, id, body, &out, &seq, &e), DOM_OK);
 	assert_string_equal(get_str(out, "name"), "Changed");
@@ -320,24 +320,27 @@ static void test_erase(void **state)
 	char sql[512];
 
 	(void)state;
-	fixture_exec(&fx, "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
-			  "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
+	fixture_exec(fx.db,
+		     "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
+		     "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
 	fixture_exec(
-	    &fx, "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
-		 "start_offset, end_offset, created_at, updated_at) VALUES (900, 900, '2026-01-01T10:00:00', "
-		 "'2026-01-01T11:00:00', 'Africa/Casablanca', 1000, 2000, 3600, 3600, 0, 0)");
+	    fx.db,
+	    "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
+	    "start_offset, end_offset, created_at, updated_at) VALUES (900, 900, '2026-01-01T10:00:00', "
+	    "'2026-01-01T11:00:00', 'Africa/Casablanca', 1000, 2000, 3600, 3600, 0, 0)");
 	snprintf(
 	    sql, sizeof(sql),
 	    "INSERT INTO registrations (id, event_id, person_id, status, token_hash, created_at, updated_at) "
 	    "VALUES (900, 900, %lld, 'confirmed', 'hash-a', 0, 0), (901, 900, %lld, 'waitlisted', 'hash-b', "
 	    "0, 0)",
 	    (long long)a, (long long)b);
-	fixture_exec(&fx, sql);
-	fixture_exec(&fx, "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
-			  "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
-	females = fixture_int(&fx, "SELECT count(*) FROM people WHERE sex = 'female'");
-	regs = fixture_int(&fx, "SELECT count(*) FROM registrations");
-	att = fixture_int(&fx, "SELECT count(*) FROM attendance WHERE status = 'present'");
+	fixture_exec(fx.db, sql);
+	fixture_exec(fx.db,
+		     "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
+		     "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
+	females = fixture_int(fx.db, "SELECT count(*) FROM people WHERE sex = 'female'");
+	regs = fixture_int(fx.db, "SELECT count(*) FROM registrations");
+	att = fixture_int(fx.db, "SELECT count(*) FROM attendance WHERE status = 'present'");
 
 	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_OK);
 	assert_true(seq > 0);
@@ -349,28 +352,30 @@ static void test_erase(void **state)
 	assert_string_equal(get_str(out, "sex"), "female");
 	assert_true(get_int(out, "erased_at") > 0);
 	json_object_put(out);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM people WHERE sex = 'female'"), females);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM registrations"), regs);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM attendance WHERE status = 'present'"), att);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people WHERE sex = 'female'"), females);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM registrations"), regs);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM attendance WHERE status = 'present'"), att);
 	assert_int_equal(
-	    fixture_int(&fx, "SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"),
+	    fixture_int(fx.db, "SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"),
 	    0);
-	assert_int_equal(fixture_int(&fx, "SELECT length(token_hash) FROM registrations WHERE id = 900"), 64);
+	assert_int_equal(fixture_int(fx.db, "SELECT length(token_hash) FROM registrations WHERE id = 900"),
+			 64);
 	assert_int_equal(
-	    fixture_int(&fx, "SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"),
+	    fixture_int(fx.db, "SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"),
 	    1);
 	assert_int_equal(
-	    fixture_int(&fx, "SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
-			     "(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
+	    fixture_int(fx.db,
+			"SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
+			"(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
 	    0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE id = %lld AND name = 'Keep Me'",
 		 (long long)b);
-	assert_int_equal(fixture_int(&fx, sql), 1);
+	assert_int_equal(fixture_int(fx.db, sql), 1);
 	/* twice: a conflict, nothing written */
-	seq = fixture_int(&fx, "SELECT count(*) FROM change_log");
+	seq = fixture_int(fx.db, "SELECT count(*) FROM change_log");
 	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_CONFLICT);
 	assert_string_equal(e.id, "already_erased");
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), seq);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), seq);
 	/* the export still answers, with registrations and attendance */
 	assert_int_equal(people_export(fx.db, &fx.organiser_a, a, 1700000000, &out, &e), DOM_OK);
 	assert_non_null(out);

@@ -52,7 +52,7 @@ static int64_t add_event(struct fx *f, int64_t capacity, int needs_approval)
 	    "INSERT INTO events (type, title_fr, org_id, capacity, needs_approval, created_at, updated_at) "
 	    "VALUES ('training', 'Formation', 1, %lld, %d, 0, 0)",
 	    (long long)capacity, needs_approval);
-	fixture_exec(&f->fx, sql);
+	fixture_exec(f->fx.db, sql);
 	return sqlite3_last_insert_rowid(db_handle(f->fx.db));
 }
 
@@ -63,7 +63,7 @@ static int64_t count_status(struct fx *f, int64_t event, const char *status)
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM registrations WHERE event_id = %lld AND status = '%s'",
 		 (long long)event, status);
-	return fixture_int(&f->fx, sql);
+	return fixture_int(f->fx.db, sql);
 }
 
 /* Registers a new person; copies the token (if any) into tok and returns the registration id. */
@@ -138,7 +138,7 @@ static void waitlist_order_and_promotion(void **state)
 		 "SELECT count(*) FROM registrations a JOIN registrations b ON a.event_id = b.event_id "
 		 "WHERE a.event_id = %lld AND a.id < b.id AND a.waitlist_seq >= b.waitlist_seq",
 		 (long long)ev);
-	assert_int_equal(fixture_int(&f->fx, sql), 0);
+	assert_int_equal(fixture_int(f->fx.db, sql), 0);
 	/* a confirmed person cancels: the first waitlisted is promoted */
 	assert_int_equal(registrations_self(f->fx.db, tok[0], REG_SELF_CANCEL, f->fx.now, &out, &seq, &err),
 			 0);
@@ -147,7 +147,7 @@ static void waitlist_order_and_promotion(void **state)
 	snprintf(sql, sizeof(sql),
 		 "SELECT status = 'confirmed' AND waitlist_seq IS NULL FROM registrations WHERE id = %lld",
 		 (long long)ids[2]);
-	assert_int_equal(fixture_int(&f->fx, sql), 1);
+	assert_int_equal(fixture_int(f->fx.db, sql), 1);
 	/* a waitlisted person declines: nobody is promoted */
 	assert_int_equal(registrations_self(f->fx.db, tok[4], REG_SELF_DECLINE, f->fx.now, &out, &seq, &err),
 			 0);
@@ -157,7 +157,7 @@ static void waitlist_order_and_promotion(void **state)
 	/* capacity raised by 5 inside a caller's transaction: everyone left is promoted, in order */
 	assert_int_equal(db_begin(f->fx.db), 0);
 	snprintf(sql, sizeof(sql), "UPDATE events SET capacity = 7 WHERE id = %lld", (long long)ev);
-	fixture_exec(&f->fx, sql);
+	fixture_exec(f->fx.db, sql);
 	assert_int_equal(registrations_promote(f->fx.db, ev, f->fx.now, &err), 2);
 	assert_int_equal(db_commit(f->fx.db), 0);
 	assert_int_equal(count_status(f, ev, "confirmed"), 4);
@@ -225,7 +225,7 @@ static void approval_respects_capacity(void **state)
 
 		snprintf(sql, sizeof(sql), "SELECT status = 'confirmed' FROM registrations WHERE id = %lld",
 			 (long long)ids[1]);
-		assert_int_equal(fixture_int(&f->fx, sql), 1);
+		assert_int_equal(fixture_int(f->fx.db, sql), 1);
 	}
 }
 
@@ -249,14 +249,14 @@ static void duplicate_and_idempotency(void **state)
 	assert_true(b.replayed);
 	assert_int_equal(b.outcome, IDEM_CREATED);
 	assert_string_equal(json_object_to_json_string(a.json), json_object_to_json_string(b.json));
-	outbox = fixture_int(&f->fx, "SELECT count(*) FROM outbox");
+	outbox = fixture_int(f->fx.db, "SELECT count(*) FROM outbox");
 	in.email = "amina@example.org";
 	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err), 0);
 	assert_int_equal(c.outcome, IDEM_OK);
 	assert_null(json_object_object_get(c.json, "token"));
 	assert_int_equal(
-	    fixture_int(&f->fx, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"), 1);
-	assert_int_equal(fixture_int(&f->fx, "SELECT count(*) FROM outbox"), outbox + 1);
+	    fixture_int(f->fx.db, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"), 1);
+	assert_int_equal(fixture_int(f->fx.db, "SELECT count(*) FROM outbox"), outbox + 1);
 	assert_int_equal(count_status(f, ev, "confirmed"), 1);
 	json_object_put(a.json);
 	json_object_put(b.json);

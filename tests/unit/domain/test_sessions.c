@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "domain/events.h"
 #include "domain/sessions.h"
+#include "fixture.h"
 #include "store/db.h"
 
 #define H	     3600
@@ -140,61 +140,21 @@ static void resolve_wall_times(void **state)
 
 /* --- against a database ------------------------------------------------------------------------- */
 
-/* One temporary database per test; lives for the test. */
-struct fixture {
-	char path[64];
-	struct db *db;
-};
-
-static void exec_sql(struct db *db, const char *sql)
-{
-	struct json_object *rows;
-	int rc;
-
-	/* seeding goes through the statement cache like any store code: one statement per call */
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	if (!rows)
-		fail_msg("seed failed (%d): %s", rc, sql);
-	json_object_put(rows);
-}
-
-static int64_t query_int(struct db *db, const char *sql)
-{
-	struct json_object *rows, *row, *v;
-	int64_t n;
-	int rc;
-
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	assert_non_null(rows);
-	assert_int_equal(json_object_array_length(rows), 1);
-	row = json_object_array_get_idx(rows, 0);
-	json_object_object_get_ex(row, "n", &v);
-	n = json_object_get_int64(v);
-	json_object_put(rows);
-	return n;
-}
-
+/* One per test: a fresh store (tests/unit/fixture) with organisations 1 and 2, venue 1 with rooms 1 and 2,
+ * and people 1 to 3 of organisation 1. */
 static int setup(void **state)
 {
-	static int serial;
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/majlis-test-sessions-%d-%d.db", (int)getpid(), serial++);
-	unlink(f->path);
-	if (db_open(f->path, DB_MIGRATE, &f->db, err, sizeof(err)))
-		fail_msg("db_open: %s", err);
-	exec_sql(f->db, "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
-			"(1, 'A', 'ngo', 0, 0), (2, 'B', 'ngo', 0, 0)");
-	exec_sql(f->db, "INSERT INTO venues (id, name, city, tz, created_at, updated_at) VALUES "
-			"(1, 'Casa', 'Casablanca', 'Africa/Casablanca', 0, 0)");
-	exec_sql(
+	fixture_open(f, "sessions", FIXTURE_ORGS);
+	fixture_exec(
 	    f->db,
-	    "INSERT INTO rooms (id, venue_id, name, capacity) VALUES (1, 1, 'S1', 10), (2, 1, 'S2', 10)");
-	exec_sql(f->db,
-		 "INSERT INTO people (id, org_id, name, sex, created_at, updated_at) VALUES "
-		 "(1, 1, 'F', 'female', 0, 0), (2, 1, 'P2', 'male', 0, 0), (3, 1, 'P3', 'female', 0, 0)");
+	    "INSERT INTO venues (id, name, city, tz, created_at, updated_at) VALUES "
+	    "(1, 'Casa', 'Casablanca', 'Africa/Casablanca', 0, 0);"
+	    "INSERT INTO rooms (id, venue_id, name, capacity) VALUES (1, 1, 'S1', 10), (2, 1, 'S2', 10);"
+	    "INSERT INTO people (id, org_id, name, sex, created_at, updated_at) VALUES "
+	    "(1, 1, 'F', 'female', 0, 0), (2, 1, 'P2', 'male', 0, 0), (3, 1, 'P3', 'female', 0, 0);");
 	*state = f;
 	return 0;
 }
@@ -202,14 +162,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char side[80];
 
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	fixture_close(f);
 	free(f);
 	return 0;
 }
@@ -294,7 +248,7 @@ static void double_booking(void **state)
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		const struct booking_case *c = &cases[i];
 
-		before = query_int(f->db, "SELECT count(*) AS n FROM sessions");
+		before = fixture_int(f->db, "SELECT count(*) AS n FROM sessions");
 		memset(&e, 0, sizeof(e));
 		assert_int_equal(add_session(f->db, &organiser_a, ev2, c->start, c->end, c->room,
 					     c->facilitator, NULL, &e),
@@ -305,14 +259,14 @@ static void double_booking(void **state)
 		if (!strstr(e.message, idtext) || !strstr(e.message, "Atelier") ||
 		    !strstr(e.message, "2026-10-15T10:00:00"))
 			fail_msg("conflict message does not name the other session: %s", e.message);
-		assert_int_equal(query_int(f->db, "SELECT count(*) AS n FROM sessions"), before);
+		assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM sessions"), before);
 	}
 	/* organiser of another organisation may not add sessions */
 	assert_int_equal(
 	    add_session(f->db, &organiser_b, ev1, "2026-11-15T10:00", "2026-11-15T11:00", 0, 0, NULL, &e),
 	    DOM_FORBIDDEN);
 	/* the gap and fold reach the caller with their codes and nothing is stored */
-	before = query_int(f->db, "SELECT count(*) AS n FROM sessions");
+	before = fixture_int(f->db, "SELECT count(*) AS n FROM sessions");
 	assert_int_equal(
 	    add_session(f->db, &admin, ev1, "2026-03-22T02:30", "2026-03-22T04:00", 0, 0, NULL, &e),
 	    DOM_UNPROCESSABLE);
@@ -321,7 +275,7 @@ static void double_booking(void **state)
 	    add_session(f->db, &admin, ev1, "2026-09-20T01:30", "2026-09-20T04:00", 0, 0, NULL, &e),
 	    DOM_UNPROCESSABLE);
 	assert_string_equal(e.id, "ambiguous_local_time");
-	assert_int_equal(query_int(f->db, "SELECT count(*) AS n FROM sessions"), before);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM sessions"), before);
 }
 
 static void cancel_cancels_registrations(void **state)
@@ -331,26 +285,26 @@ static void cancel_cancels_registrations(void **state)
 	struct json_object *out = NULL;
 	struct dom_err e;
 
-	exec_sql(
+	fixture_exec(
 	    f->db,
 	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
 	    "VALUES (1, 2, 'confirmed', 'h2', 0, 0), (1, 3, 'declined', 'h3', 0, 0)");
 	assert_int_equal(ev, 1);
 	assert_int_equal(events_cancel(f->db, &organiser_b, ev, 3000, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(query_int(f->db, "SELECT count(*) AS n FROM outbox"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM outbox"), 0);
 	assert_int_equal(events_cancel(f->db, &organiser_a, ev, 3000, &out, &seq, &e), 0);
 	json_object_put(out);
 	assert_int_equal(
-	    query_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'cancelled'"), 1);
+	    fixture_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'cancelled'"), 1);
 	assert_int_equal(
-	    query_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'declined'"), 1);
-	assert_int_equal(query_int(f->db, "SELECT count(*) AS n FROM outbox WHERE kind = 'event.cancelled' "
-					  "AND person_id = 2"),
+	    fixture_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'declined'"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM outbox WHERE kind = 'event.cancelled' "
+					    "AND person_id = 2"),
 			 1);
-	assert_int_equal(query_int(f->db, "SELECT sequence AS n FROM events WHERE id = 1"), 1);
-	assert_int_equal(query_int(f->db,
-				   "SELECT count(*) AS n FROM change_log WHERE kind = 'event.cancelled' "
-				   "AND topic = 'event:1' AND org_id = 1"),
+	assert_int_equal(fixture_int(f->db, "SELECT sequence AS n FROM events WHERE id = 1"), 1);
+	assert_int_equal(fixture_int(f->db,
+				     "SELECT count(*) AS n FROM change_log WHERE kind = 'event.cancelled' "
+				     "AND topic = 'event:1' AND org_id = 1"),
 			 1);
 }
 
@@ -363,21 +317,22 @@ static void refresh_moves_stale_instants(void **state)
 	assert_int_equal(
 	    add_session(f->db, &admin, ev, "2026-10-15T10:00", "2026-10-15T12:00", 0, 0, &sid, &e), 0);
 	assert_int_equal(tz_refresh_sessions(f->db, &e), 0);
-	exec_sql(
+	fixture_exec(
 	    f->db,
 	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
 	    "VALUES (1, 2, 'confirmed', 'h2', 0, 0)");
 	/* as if computed by an older tz database that had +01:00 that day */
-	exec_sql(f->db, "UPDATE sessions SET start_utc = start_utc - 3600, end_utc = end_utc - 3600, "
-			"start_offset = 3600, end_offset = 3600");
+	fixture_exec(f->db, "UPDATE sessions SET start_utc = start_utc - 3600, end_utc = end_utc - 3600, "
+			    "start_offset = 3600, end_offset = 3600");
 	assert_int_equal(tz_refresh_sessions(f->db, &e), 1);
-	assert_int_equal(query_int(f->db, "SELECT start_utc AS n FROM sessions"), 1792058400);
-	assert_int_equal(query_int(f->db, "SELECT start_offset AS n FROM sessions"), 0);
-	assert_int_equal(query_int(f->db, "SELECT sequence AS n FROM sessions"), 1);
+	assert_int_equal(fixture_int(f->db, "SELECT start_utc AS n FROM sessions"), 1792058400);
+	assert_int_equal(fixture_int(f->db, "SELECT start_offset AS n FROM sessions"), 0);
+	assert_int_equal(fixture_int(f->db, "SELECT sequence AS n FROM sessions"), 1);
 	assert_int_equal(
-	    query_int(f->db, "SELECT count(*) AS n FROM outbox WHERE kind = 'session.time_changed'"), 1);
+	    fixture_int(f->db, "SELECT count(*) AS n FROM outbox WHERE kind = 'session.time_changed'"), 1);
 	assert_int_equal(
-	    query_int(f->db, "SELECT count(*) AS n FROM change_log WHERE kind = 'session.time_changed'"), 1);
+	    fixture_int(f->db, "SELECT count(*) AS n FROM change_log WHERE kind = 'session.time_changed'"),
+	    1);
 	assert_int_equal(tz_refresh_sessions(f->db, &e), 0);
 }
 

@@ -5,49 +5,30 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "domain/outbox.h"
 #include "domain/system.h"
+#include "fixture.h"
 #include "store/db.h"
 
-#define NOW	 1800000000LL
+#define NOW	 FIXTURE_NOW
 #define IDLE	 1800
 #define ABSOLUTE 43200
 
-static int64_t count(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static void exec(struct db *db, const char *sql)
-{
-	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
-}
-
 static void housekeeping_deletes_only_what_expired(void **state)
 {
-	char path[64], err[256], sql[1024];
+	struct fixture fx;
+	char sql[1024];
 	struct dom_err derr;
-	struct db *db;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/test_system_%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
-	exec(db,
-	     "INSERT INTO accounts (id, email, display_name, password_hash, role, created_at, updated_at) "
-	     "VALUES (1, 'a@example.org', 'A', 'x', 'admin', 0, 0)");
+	fixture_open(&fx, "system", FIXTURE_EMPTY);
+	fixture_exec(
+	    fx.db,
+	    "INSERT INTO accounts (id, email, display_name, password_hash, role, created_at, updated_at) "
+	    "VALUES (1, 'a@example.org', 'A', 'x', 'admin', 0, 0)");
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) VALUES "
 		 "('fresh', 1, 'c', %lld, %lld), ('idle', 1, 'c', %lld, %lld), ('old', 1, 'c', %lld, %lld);"
@@ -63,33 +44,37 @@ static void housekeeping_deletes_only_what_expired(void **state)
 		 NOW - 60, NOW - 60, NOW - 600, NOW - IDLE - 1, NOW - ABSOLUTE - 1, NOW - 10, NOW - 3600,
 		 NOW - 86400 - 1, NOW - 60, NOW - 16 * 60, NOW - 60, NOW - OUTBOX_MAX_AGE_S - 1, NOW - 86400,
 		 NOW - SYSTEM_OUTBOX_KEEP_S - 1, NOW - SYSTEM_OUTBOX_KEEP_S - 1);
-	exec(db, sql);
+	fixture_exec(fx.db, sql);
 
-	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 7);
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, &derr), 7);
 	assert_int_equal(
-	    count(db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"),
+	    fixture_int(
+		fx.db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"),
 	    3);
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 3);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM outbox"), 3);
 	/* still unsent after OUTBOX_MAX_AGE_S: given up, its sealed link gone; a recent one waits */
 	assert_int_equal(
-	    count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending.old' AND failed_at IS NOT NULL "
-		      "AND json_extract(payload, '$.link_sealed') IS NULL"),
+	    fixture_int(fx.db,
+			"SELECT count(*) FROM outbox WHERE kind = 'pending.old' AND failed_at IS NOT NULL "
+			"AND json_extract(payload, '$.link_sealed') IS NULL"),
 	    1);
-	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE kind = 'pending' AND failed_at IS NULL "
-				   "AND json_extract(payload, '$.link_sealed') = 'x'"),
+	assert_int_equal(
+	    fixture_int(fx.db, "SELECT count(*) FROM outbox WHERE kind = 'pending' AND failed_at IS NULL "
+			       "AND json_extract(payload, '$.link_sealed') = 'x'"),
+	    1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM auth_sessions"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM idempotency"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM login_failures WHERE key_hash = 'open'"),
 			 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions WHERE id_hash = 'fresh'"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM auth_sessions"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM idempotency WHERE key_hash = 'new'"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM idempotency"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM login_failures WHERE key_hash = 'open'"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM login_failures"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM change_log WHERE kind = 'system.housekeeping'"), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM login_failures"), 1);
+	assert_int_equal(
+	    fixture_int(fx.db, "SELECT count(*) FROM change_log WHERE kind = 'system.housekeeping'"), 1);
 	/* nothing left to delete: no change-log row either */
-	assert_int_equal(system_housekeeping(db, NOW, IDLE, ABSOLUTE, &derr), 0);
-	assert_int_equal(count(db, "SELECT count(*) FROM change_log"), 1);
-	db_close(db);
-	unlink(path);
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, &derr), 0);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), 1);
+	fixture_close(&fx);
 }
 
 int main(void)

@@ -142,7 +142,7 @@ static void test_venue_create(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = fixture_int(&fx, "SELECT count(*) FROM venues");
+		before = fixture_int(fx.db, "SELECT count(*) FROM venues");
 		out = NULL;
 		memset(&e, 0, sizeof(e));
 		rc = venues_create(fx.db, who(cases[i].who), &cases[i].in, 1700000000, &out, &seq, &e);
@@ -150,10 +150,10 @@ static void test_venue_create(void **state)
 			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
 			fail_msg("venue case %zu: expected code %s, got %s", i, cases[i].id, e.id);
-		assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM venues"), before + (rc == DOM_OK));
+		assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM venues"), before + (rc == DOM_OK));
 		json_object_put(out);
 	}
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
 }
 
 static void test_rooms(void **state)
@@ -174,7 +174,7 @@ static void test_rooms(void **state)
 			 DOM_OK);
 	r1 = id_of(out);
 	json_object_put(out);
-	log = fixture_int(&fx, "SELECT count(*) FROM change_log");
+	log = fixture_int(fx.db, "SELECT count(*) FROM change_log");
 	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, venue, &room, 1700000000, &out, &seq, &e),
 			 DOM_CONFLICT);
 	assert_string_equal(e.id, "duplicate_room");
@@ -182,7 +182,7 @@ static void test_rooms(void **state)
 			 DOM_FORBIDDEN);
 	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, 9999, &room, 1700000000, &out, &seq, &e),
 			 DOM_NOT_FOUND);
-	assert_int_equal(fixture_int(&fx, "SELECT count(*) FROM change_log"), log);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), log);
 
 	room = (struct venues_room_input){.has_capacity = true}; /* "capacity": null */
 	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
@@ -198,7 +198,7 @@ static void test_rooms(void **state)
 	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_OK);
 	json_object_put(out);
-	assert_int_equal(fixture_int(&fx, "SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
+	assert_int_equal(fixture_int(fx.db, "SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
 }
 
 int main(void)
