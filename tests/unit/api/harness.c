@@ -123,6 +123,7 @@ void harness_call(struct harness *h, const struct harness_req *in, struct harnes
 			struct defer *d = out->resp.defer;
 
 			out->resp.defer = NULL;
+			out->deferred = true;
 			d->run(d);
 			d->finish(&h->app, &req, d, &out->resp);
 			d->release(d);

@@ -8,6 +8,7 @@
 #define MAJLIS_TESTS_UNIT_API_HARNESS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "api/app.h"
@@ -47,6 +48,7 @@ struct harness_req {
 /* What came back. Free with harness_resp_free. */
 struct harness_resp {
 	int routed;		  /* router_dispatch's answer: 1 when a route matched */
+	bool deferred;		  /* the handler handed work off the service thread (struct defer) */
 	int status;		  /* resp.status */
 	struct response resp;	  /* headers, content type and the raw body (resp.body) */
 	struct json_object *json; /* the body parsed when it is JSON, else NULL; owned here */

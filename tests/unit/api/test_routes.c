@@ -1,7 +1,8 @@
 /*
  * test_routes: handlers in-process through the router (tests/unit/api/harness) — JSON 404 and 405 answers,
- * a bad body refused with nothing stored, a registration created with its change-log row, and an event the
- * caller may not see answering like one that does not exist; it opens no socket.
+ * a bad body refused with nothing stored, a registration created with its change-log row, an event the
+ * caller may not see answering like one that does not exist, and a cookie session (login, CSRF); it opens
+ * no socket.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/auth.h"
 #include "harness.h"
+#include "util/secret.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -292,6 +295,98 @@ static void test_invisible_event_is_absent(void **state)
 	harness_resp_free(&own);
 }
 
+/* A cookie session end to end: the login (a deferred password check, run by the harness as the worker
+ * thread would) sets the cookie and hands the CSRF token; a write with the cookie alone is refused and
+ * stores nothing; with this site's Origin and the token it is done. */
+static void test_cookie_session(void **state)
+{
+	struct harness *h = *state;
+	struct dom_err err = {0};
+	struct harness_resp r;
+	char cookie[160], csrf[SECRET_TOKEN_LEN + 1];
+	const char *set, *end;
+	int64_t id = 0, changes;
+
+	assert_int_equal(password_set_iterations(1000), 0); /* test hooks: a cheap hash */
+	assert_int_equal(auth_account_create(h->fx.db, "org@example.org", "Agent", "correct horse battery",
+					     ROLE_ORGANISER, h->fx.org_a, &id, &err),
+			 DOM_OK);
+	harness_call(h,
+		     &(struct harness_req){.method = HTTP_POST,
+					   .path = "/api/v1/auth/login",
+					   .body =
+					       "{\"email\": \"org@example.org\", \"password\": \"wrong horse "
+					       "battery\"}"},
+		     &r);
+	assert_int_equal(r.status, 401);
+	assert_null(harness_header(&r, "Set-Cookie"));
+	harness_resp_free(&r);
+	harness_call(
+	    h,
+	    &(struct harness_req){.method = HTTP_POST,
+				  .path = "/api/v1/auth/login",
+				  .body = "{\"email\": \"org@example.org\", \"password\": \"correct horse "
+					  "battery\"}"},
+	    &r);
+	assert_true(r.deferred);
+	if (r.status != 200)
+		fail_msg("login: %d: %.*s", r.status, (int)r.resp.body.len, r.resp.body.data);
+	set = harness_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	assert_int_equal(strncmp(set, AUTH_SESSION_COOKIE "=", strlen(AUTH_SESSION_COOKIE) + 1), 0);
+	end = strchr(set, ';');
+	assert_non_null(end);
+	snprintf(cookie, sizeof(cookie), "%.*s", (int)(end - set), set);
+	assert_non_null(harness_json_at(&r, "csrf_token", NULL));
+	snprintf(csrf, sizeof(csrf), "%s", json_object_get_string(harness_json_at(&r, "csrf_token", NULL)));
+	harness_resp_free(&r);
+
+	harness_call(
+	    h, &(struct harness_req){.method = HTTP_GET, .path = "/api/v1/auth/me", .cookie = cookie}, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(r.json);
+	assert_non_null(strstr(json_object_to_json_string(r.json), "org@example.org"));
+	harness_resp_free(&r);
+
+	changes = fixture_int(h->fx.db, "SELECT count(*) FROM change_log");
+	harness_call(h,
+		     &(struct harness_req){.method = HTTP_PATCH,
+					   .path = "/api/v1/events/1",
+					   .body = "{\"capacity\": 12}",
+					   .cookie = cookie},
+		     &r);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(harness_error_code(&r), "csrf_failed");
+	harness_resp_free(&r);
+	harness_call(h,
+		     &(struct harness_req){.method = HTTP_PATCH,
+					   .path = "/api/v1/events/1",
+					   .body = "{\"capacity\": 12}",
+					   .cookie = cookie,
+					   .csrf_token = csrf,
+					   .origin = "http://evil.example"},
+		     &r);
+	assert_int_equal(r.status, 403);
+	harness_resp_free(&r);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT capacity FROM events WHERE id = 1"), 10);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM change_log"), changes);
+
+	harness_call(h,
+		     &(struct harness_req){.method = HTTP_PATCH,
+					   .path = "/api/v1/events/1",
+					   .body = "{\"capacity\": 12}",
+					   .cookie = cookie,
+					   .csrf_token = csrf,
+					   .origin = "http://127.0.0.1"},
+		     &r);
+	if (r.status != 200)
+		fail_msg("patch: %d: %.*s", r.status, (int)r.resp.body.len, r.resp.body.data);
+	assert_int_equal(json_object_get_int64(harness_json_at(&r, "capacity", NULL)), 12);
+	harness_resp_free(&r);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT capacity FROM events WHERE id = 1"), 12);
+	assert_true(fixture_int(h->fx.db, "SELECT count(*) FROM change_log") > changes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +395,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_body_stores_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registration_created, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_invisible_event_is_absent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cookie_session, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
