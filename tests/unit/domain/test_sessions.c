@@ -1,6 +1,6 @@
 /* test_sessions: table-driven tests of domain/sessions (overlap rule, tz error mapping, wall-time
- * resolution, double booking inside a real SQLite file, tz refresh) and of event cancellation; it
- * seeds rows with plain SQL through the store's handle and never starts a server. */
+ * resolution, double booking inside a real SQLite file, tz refresh); it seeds rows with plain SQL
+ * through the store's handle and never starts a server. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -278,36 +278,6 @@ static void double_booking(void **state)
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM sessions"), before);
 }
 
-static void cancel_cancels_registrations(void **state)
-{
-	struct fixture *f = *state;
-	int64_t ev = make_event(f->db, "Formation"), seq = 0;
-	struct json_object *out = NULL;
-	struct dom_err e;
-
-	fixture_exec(
-	    f->db,
-	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
-	    "VALUES (1, 2, 'confirmed', 'h2', 0, 0), (1, 3, 'declined', 'h3', 0, 0)");
-	assert_int_equal(ev, 1);
-	assert_int_equal(events_cancel(f->db, &organiser_b, ev, 3000, &out, &seq, &e), DOM_FORBIDDEN);
-	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM outbox"), 0);
-	assert_int_equal(events_cancel(f->db, &organiser_a, ev, 3000, &out, &seq, &e), 0);
-	json_object_put(out);
-	assert_int_equal(
-	    fixture_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'cancelled'"), 1);
-	assert_int_equal(
-	    fixture_int(f->db, "SELECT count(*) AS n FROM registrations WHERE status = 'declined'"), 1);
-	assert_int_equal(fixture_int(f->db, "SELECT count(*) AS n FROM outbox WHERE kind = 'event.cancelled' "
-					    "AND person_id = 2"),
-			 1);
-	assert_int_equal(fixture_int(f->db, "SELECT sequence AS n FROM events WHERE id = 1"), 1);
-	assert_int_equal(fixture_int(f->db,
-				     "SELECT count(*) AS n FROM change_log WHERE kind = 'event.cancelled' "
-				     "AND topic = 'event:1' AND org_id = 1"),
-			 1);
-}
-
 static void refresh_moves_stale_instants(void **state)
 {
 	struct fixture *f = *state;
@@ -372,7 +342,6 @@ int main(void)
 	    cmocka_unit_test(resolve_wall_times),
 	    cmocka_unit_test(render_has_offsets_and_warnings),
 	    cmocka_unit_test_setup_teardown(double_booking, setup, teardown),
-	    cmocka_unit_test_setup_teardown(cancel_cancels_registrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refresh_moves_stale_instants, setup, teardown),
 	};
 
