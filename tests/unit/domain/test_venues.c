@@ -1,6 +1,7 @@
 /*
- * test_venues: table-driven checks of jsonx_get_double and of the venues domain in-process (zones,
- * coordinates, organisation rules, unique room names) on a fresh SQLite file in /tmp; no network.
+ * test_venues: table-driven checks of the venues domain in-process (zones, coordinates, organisation
+ * rules, unique room names) on a fresh SQLite file in /tmp; no network. util/jsonx's numbers are
+ * test_jsonx's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,14 +25,6 @@
 /* One store for the whole program (tests/unit/fixture): organisations A and B and their organisers. */
 static struct fixture fx;
 
-static struct json_object *parse(const char *s)
-{
-	struct json_object *o = json_tokener_parse(s);
-
-	assert_non_null(o);
-	return o;
-}
-
 static int64_t id_of(struct json_object *o)
 {
 	struct json_object *v = NULL;
@@ -52,49 +45,6 @@ static int teardown(void **state)
 	(void)state;
 	fixture_close(&fx);
 	return 0;
-}
-
-/* A body, the expected result of jsonx_get_double on "v" in [-90, 90], and the value. */
-struct double_case {
-	const char *body;
-	int rc;
-	double v;
-};
-
-static void test_get_double(void **state)
-{
-	static const struct double_case cases[] = {
-	    {"{\"v\":35.75}", 1, 35.75}, {"{\"v\":-90}", 1, -90.0}, {"{\"v\":90.0}", 1, 90.0},
-	    {"{\"v\":0}", 1, 0.0},	 {"{\"v\":1e1}", 1, 10.0},  {"{\"v\":90.0001}", -1, 0},
-	    {"{\"v\":-91}", -1, 0},	 {"{\"v\":\"35\"}", -1, 0}, {"{\"v\":true}", -1, 0},
-	    {"{\"v\":[1]}", -1, 0},	 {"{\"v\":null}", 0, 0},    {"{}", 0, 0},
-	};
-	struct json_object *o;
-	struct jsonx_err je;
-	double v;
-	size_t i;
-	int rc;
-
-	(void)state;
-	for (i = 0; i < N_ELEMS(cases); i++) {
-		o = NULL;
-		assert_int_equal(jsonx_parse_object(cases[i].body, strlen(cases[i].body), &o, &je), 0);
-		v = -1234.5;
-		rc = jsonx_get_double(o, "v", false, -90.0, 90.0, &v, &je);
-		if (rc != cases[i].rc)
-			fail_msg("double case %zu: expected %d, got %d", i, cases[i].rc, rc);
-		if (rc == 1 && v != cases[i].v)
-			fail_msg("double case %zu: expected %g, got %g", i, cases[i].v, v);
-		if (rc != 1 && v != -1234.5)
-			fail_msg("double case %zu: value written on failure", i);
-		if (rc < 0)
-			assert_string_equal(je.code, "invalid_field");
-		json_object_put(o);
-	}
-	o = parse("{}");
-	assert_int_equal(jsonx_get_double(o, "v", true, -1, 1, &v, &je), -1);
-	assert_string_equal(je.code, "missing_field");
-	json_object_put(o);
 }
 
 /* Who creates which venue, and the result. */
@@ -204,7 +154,6 @@ static void test_rooms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_get_double),
 	    cmocka_unit_test(test_venue_create),
 	    cmocka_unit_test(test_rooms),
 	};

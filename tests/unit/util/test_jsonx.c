@@ -543,8 +543,11 @@ static void test_get_double(void **state)
 			continue;
 		}
 		assert_true(out == -42.0);
-		if (ret == -1)
+		if (ret == -1) {
 			assert_string_equal(err.message, cases[i].message);
+			assert_string_equal(err.code, strstr(cases[i].message, "required") ? "missing_field"
+											   : "invalid_field");
+		}
 	}
 	json_object_put(o);
 
