@@ -1,8 +1,8 @@
 /*
  * test_routes: handlers in-process through the router (tests/unit/api/harness) — JSON 404 and 405 answers,
  * a bad body refused with nothing stored, a registration created with its change-log row, an event the
- * caller may not see answering like one that does not exist, and a cookie session (login, CSRF); it opens
- * no socket.
+ * caller may not see answering like one that does not exist, a cookie session (login, CSRF), an
+ * idempotent retry and credentials that do not hold; it opens no socket.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,6 +216,91 @@ static void test_registration_created(void **state)
 	harness_resp_free(&r);
 }
 
+/* The same Idempotency-Key twice: the second answer is the first one replayed (same status and
+ * registration, Idempotent-Replayed), and only one registration and one change-log row exist; a key of
+ * the wrong shape is refused before anything is read. */
+static void test_idempotent_replay(void **state)
+{
+	static const char body[] = "{\"name\": \"Amina Idrissi\", \"email\": \"amina@example.org\", "
+				   "\"consent\": true}";
+	struct harness *h = *state;
+	struct stored before = stored_now(h);
+	struct harness_req req = {.method = HTTP_POST,
+				  .path = "/api/v1/events/1/registrations",
+				  .body = body,
+				  .idempotency_key = "retry-key-0001"};
+	struct harness_resp first, again, bad;
+
+	harness_call(h, &req, &first);
+	assert_int_equal(first.status, 201);
+	assert_null(harness_header(&first, "Idempotent-Replayed"));
+	harness_call(h, &req, &again);
+	assert_int_equal(again.status, 201);
+	assert_non_null(harness_header(&again, "Idempotent-Replayed"));
+	assert_string_equal(harness_header(&again, "Idempotent-Replayed"), "true");
+	assert_int_equal(json_object_get_int64(harness_json_at(&again, "registration", "id", NULL)),
+			 json_object_get_int64(harness_json_at(&first, "registration", "id", NULL)));
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM registrations"),
+			 before.registrations + 1);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT count(*) FROM change_log"), before.changes + 1);
+	assert_int_equal(h->n_changed, 1);
+	harness_resp_free(&first);
+	harness_resp_free(&again);
+
+	before = stored_now(h);
+	req.idempotency_key = "short";
+	harness_call(h, &req, &bad);
+	assert_int_equal(bad.status, 400);
+	assert_string_equal(harness_error_code(&bad), "invalid_idempotency_key");
+	harness_resp_free(&bad);
+	assert_unchanged(h, &before);
+}
+
+/* Credentials that do not hold: 401 with the JSON error body, whatever the route, and nothing done. */
+static void test_bad_credentials(void **state)
+{
+	static const struct {
+		const char *authorization, *code;
+	} cases[] = {
+	    {"Basic dXNlcjpwYXNz", "invalid_token"},
+	    {"Bearer not-a-token", "invalid_token"},
+	    {"Bearer "
+	     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	     NULL}, /* the shape, but no such token */
+	};
+	struct harness *h = *state;
+	struct stored before = stored_now(h);
+	struct harness_resp r;
+
+	assert_int_equal(strlen(cases[2].authorization), strlen("Bearer ") + SECRET_TOKEN_LEN);
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		harness_call(h,
+			     &(struct harness_req){.method = HTTP_PATCH,
+						   .path = "/api/v1/events/1",
+						   .body = "{\"capacity\": 12}",
+						   .authorization = cases[i].authorization},
+			     &r);
+		if (r.status != 401)
+			fail_msg("case %zu: %d: %.*s", i, r.status, (int)r.resp.body.len, r.resp.body.data);
+		assert_non_null(harness_error_code(&r));
+		if (cases[i].code)
+			assert_string_equal(harness_error_code(&r), cases[i].code);
+		harness_resp_free(&r);
+	}
+	assert_unchanged(h, &before);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT capacity FROM events WHERE id = 1"), 10);
+	/* the same write with a real token is done: the refusals were about the credentials */
+	harness_call(h,
+		     &(struct harness_req){.method = HTTP_PATCH,
+					   .path = "/api/v1/events/1",
+					   .body = "{\"capacity\": 12}",
+					   .bearer = h->organiser_a},
+		     &r);
+	assert_int_equal(r.status, 200);
+	harness_resp_free(&r);
+	assert_int_equal(fixture_int(h->fx.db, "SELECT capacity FROM events WHERE id = 1"), 12);
+}
+
 /* The message s of the answer about event 999 as it would read about event 2. */
 static void same_but_id(const char *s, char *out, size_t len)
 {
@@ -396,6 +481,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_registration_created, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_invisible_event_is_absent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cookie_session, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idempotent_replay, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_credentials, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
