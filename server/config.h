@@ -34,6 +34,7 @@ struct config {
 	char smtp_password[128]; /* SMTP AUTH password (config file only: never on a command line) */
 	char mail_from[128];	 /* sender address; default majlis@<calendar_domain> */
 	char key_file[512];	 /* 64 hex digits sealing personal links until mailed; default <db>.key */
+	char link_key[65]; /* those 64 hex digits, read from key_file by main before serving ("": none) */
 };
 
 /* What config_args found besides settings. */

@@ -20,7 +20,6 @@
 #include "config.h"
 #include "domain/demo.h"
 #include "domain/feeds.h"
-#include "domain/outbox.h"
 #include "domain/sessions.h"
 #include "domain/system.h"
 #include "notifications/worker.h"
@@ -165,22 +164,21 @@ static void main_notify_wake(void *arg)
 	wake_post(arg);
 }
 
-/* The key personal links are sealed under until mailed: --key-file, else <db>.key. Returns 0 or -1. */
+/* The key personal links are sealed under until mailed, from --key-file, else <db>.key, into cfg->link_key.
+ * Returns 0 or -1. */
 static int main_key(struct config *cfg)
 {
-	char key[OUTBOX_KEY_LEN + 1], err[600];
+	char err[600];
 
 	if (!cfg->key_file[0] && snprintf(cfg->key_file, sizeof(cfg->key_file), "%s.key", cfg->db_path) >=
 				     (int)sizeof(cfg->key_file)) {
 		fprintf(stderr, "majlisd: --db is too long to derive the key file's name; give --key-file\n");
 		return -1;
 	}
-	if (secret_key_file(cfg->key_file, key, err, sizeof(err))) {
+	if (secret_key_file(cfg->key_file, cfg->link_key, err, sizeof(err))) {
 		fprintf(stderr, "majlisd: %s\n", err);
 		return -1;
 	}
-	outbox_set_key(key);
-	secret_wipe(key, sizeof(key));
 	return 0;
 }
 
@@ -475,6 +473,7 @@ int main(int argc, char **argv)
 	feeds_invalidate_all();
 	tz_reload();
 	db_close(db);
+	secret_wipe(cfg.link_key, sizeof(cfg.link_key));
 	log_notice("stopped cleanly");
 	return 0;
 }
