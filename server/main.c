@@ -1,6 +1,7 @@
 /*
- * main: argv and config, sub-commands, the lws context, vhost, mounts, signals and the service loop;
- * nothing else — every decision about requests lives below the transport.
+ * main: the composition root — the lws context, vhost, mounts, signals, timers and the service loop, wired
+ * from the configuration that cli.c reads; nothing else — every decision about requests lives below the
+ * transport.
  */
 #include <errno.h>
 #include <libwebsockets.h>
@@ -15,11 +16,10 @@
 
 #include "api/app.h"
 #include "calendar/tz.h"
+#include "cli.h"
 #include "config.h"
-#include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/feeds.h"
-#include "domain/outbox.h"
 #include "domain/sessions.h"
 #include "domain/system.h"
 #include "notifications/worker.h"
@@ -45,227 +45,6 @@ static void main_on_signal(int sig)
 		main_hup = 1;
 	else
 		main_stop = 1;
-}
-
-static void usage(FILE *f)
-{
-	fputs(
-	    "usage: majlisd [options]\n"
-	    "       majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n"
-	    "       majlisd backup --db FILE OUT\n"
-	    "\n"
-	    "Serves Majlis: trainings, workshops and concertations, their registrations and calendars.\n"
-	    "\n"
-	    "options:\n"
-	    "  --db FILE               SQLite database (created and migrated if needed; default majlis.db)\n"
-	    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080)\n"
-	    "  --config FILE           read settings (key = value lines, same names as the options)\n"
-	    "  --demo                  load demo data into an empty database\n"
-	    "  --skip-check            serve the database without the start-up quick check (emergencies: a\n"
-	    "                          damaged file is otherwise refused)\n"
-	    "  --tls-cert FILE         PEM certificate: serve HTTPS and WSS on the same port\n"
-	    "  --tls-key FILE          PEM private key for --tls-cert\n"
-	    "  --web-root DIR          static client files (default web; must be a directory)\n"
-	    "  --public-url URL        base URL of links in answers, feeds and mails (default: the\n"
-	    "                          --listen address, e.g. http://127.0.0.1:8080; never the Host header)\n"
-	    "  --calendar-domain NAME  right-hand side of iCalendar UIDs (default majlis.local)\n"
-	    "  --log-level N           0 errors .. 4 debug (default 2)\n"
-	    "  --session-idle S        log out a browser session idle for S seconds (default 1800)\n"
-	    "  --session-absolute S    end any browser session after S seconds (default 43200)\n"
-	    "  --body-timeout S        answer 408 when a request body takes longer (default 20)\n"
-	    "  --keepalive-timeout S   close a kept-alive connection idle for S seconds (default 30)\n"
-	    "  --send-timeout S        close a connection whose client reads nothing for S seconds (default "
-	    "60)\n"
-	    "  --send-buffer BYTES     kernel send buffer per connection (default 0: the system's, "
-	    "autotuned)\n"
-	    "  --tz-check S            look for a tz database upgrade every S seconds (default 60; 0: only\n"
-	    "                          on SIGHUP)\n"
-	    "  --smtp-url URL          mail server for notifications, smtp://HOST[:PORT] or smtps://...\n"
-	    "                          (default none: notifications wait in the outbox); smtp-user and\n"
-	    "                          smtp-password are read from --config only\n"
-	    "  --mail-from ADDRESS     sender of notifications (default majlis@<calendar domain>)\n"
-	    "  --key-file FILE         key sealing personal links until mailed (default <db>.key, created)\n"
-	    "  --help, --version\n"
-	    "\n"
-	    "roles: admin, organiser, checkin, viewer\n"
-	    "signals: TERM/INT stop after in-flight requests; HUP re-reads the tz database\n",
-	    f);
-}
-
-static int main_open_db(const char *path, int flags, struct db **db)
-{
-	char err[512];
-
-	if (db_open(path, flags, db, err, sizeof(err))) {
-		fprintf(stderr, "majlisd: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT] */
-static int main_token(int argc, char **argv)
-{
-	const char *dbpath = NULL, *label = NULL;
-	enum role role = ROLE_NONE;
-	long long org = 0;
-	char token[SECRET_TOKEN_LEN + 1];
-	struct dom_err err;
-	struct db *db;
-	char *end;
-	int rc;
-
-	if (argc < 3 || strcmp(argv[2], "create")) {
-		fputs("usage: majlisd token create --db FILE --role ROLE [--org ID] [--label TEXT]\n",
-		      stderr);
-		return 2;
-	}
-	for (int i = 3; i < argc; i++) {
-		if (i + 1 >= argc) {
-			fprintf(stderr, "majlisd: %s needs a value\n", argv[i]);
-			return 2;
-		}
-		if (!strcmp(argv[i], "--db")) {
-			dbpath = argv[++i];
-		} else if (!strcmp(argv[i], "--role")) {
-			role = role_parse(argv[++i]);
-			if (role == ROLE_NONE) {
-				fprintf(stderr,
-					"majlisd: --role must be admin, organiser, checkin or viewer\n");
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--org")) {
-			errno = 0;
-			org = strtoll(argv[++i], &end, 10);
-			if (errno || *end || org <= 0) {
-				fprintf(stderr,
-					"majlisd: --org must be an organisation id (a positive number)\n");
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--label")) {
-			label = argv[++i];
-		} else {
-			fprintf(stderr, "majlisd: unknown option %s\n", argv[i]);
-			return 2;
-		}
-	}
-	if (!dbpath || role == ROLE_NONE) {
-		fputs("majlisd: token create needs --db FILE and --role ROLE\n", stderr);
-		return 2;
-	}
-	if (main_open_db(dbpath, DB_MIGRATE, &db))
-		return 1;
-	rc = auth_token_create(db, role, org, label ? label : "cli", token, NULL, &err);
-	db_close(db);
-	if (rc) {
-		fprintf(stderr, "majlisd: %s\n", err.message);
-		return 1;
-	}
-	printf("%s\n", token);
-	return 0;
-}
-
-/* majlisd backup --db FILE OUT */
-static int main_backup(int argc, char **argv)
-{
-	char err[512];
-	struct db *db;
-	int rc;
-
-	if (argc != 5 || strcmp(argv[2], "--db")) {
-		fputs("usage: majlisd backup --db FILE OUT\n", stderr);
-		return 2;
-	}
-	if (main_open_db(argv[3], 0, &db))
-		return 1;
-	rc = db_backup(db, argv[4], err, sizeof(err));
-	db_close(db);
-	if (rc) {
-		fprintf(stderr, "majlisd: %s\n", err);
-		return 1;
-	}
-	printf("backup written to %s\n", argv[4]);
-	return 0;
-}
-
-static int main_args(struct config *cfg, int argc, char **argv)
-{
-	static const char *const valued[] = {"--db",
-					     "--listen",
-					     "--config",
-					     "--tls-cert",
-					     "--tls-key",
-					     "--web-root",
-					     "--public-url",
-					     "--calendar-domain",
-					     "--log-level",
-					     "--session-idle",
-					     "--session-absolute",
-					     "--body-timeout",
-					     "--keepalive-timeout",
-					     "--send-timeout",
-					     "--send-buffer",
-					     "--tz-check",
-					     "--smtp-url",
-					     "--mail-from",
-					     "--key-file",
-					     NULL};
-	char err[512];
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool takes = false;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			exit(0);
-		}
-		if (!strcmp(a, "--version")) {
-			printf("majlisd %s\n", MAJLIS_VERSION);
-			exit(0);
-		}
-		if (!strcmp(a, "--demo")) {
-			cfg->demo = true;
-			continue;
-		}
-		if (!strcmp(a, "--skip-check")) {
-			cfg->skip_check = true;
-			continue;
-		}
-		if (!strcmp(a, "--smtp-user") || !strcmp(a, "--smtp-password")) {
-			fprintf(stderr,
-				"majlisd: give %s in the --config file, not on the command line (which "
-				"every user of the machine can read)\n",
-				a + 2);
-			return -1;
-		}
-		for (int k = 0; valued[k]; k++)
-			takes = takes || !strcmp(a, valued[k]);
-		if (!takes) {
-			fprintf(stderr, "majlisd: unknown option '%s' (see --help)\n", a);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "majlisd: %s needs a value\n", a);
-			return -1;
-		}
-		if (!strcmp(a, "--config")) {
-			if (config_load_file(cfg, argv[++i], err, sizeof(err))) {
-				fprintf(stderr, "majlisd: %s\n", err);
-				return -1;
-			}
-			continue;
-		}
-		if (config_set(cfg, a + 2, argv[++i], err, sizeof(err))) {
-			fprintf(stderr, "majlisd: %s\n", err);
-			return -1;
-		}
-	}
-	if (config_validate(cfg, err, sizeof(err))) {
-		fprintf(stderr, "majlisd: %s\n", err);
-		return -1;
-	}
-	return 0;
 }
 
 /* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
@@ -385,22 +164,21 @@ static void main_notify_wake(void *arg)
 	wake_post(arg);
 }
 
-/* The key personal links are sealed under until mailed: --key-file, else <db>.key. Returns 0 or -1. */
+/* The key personal links are sealed under until mailed, from --key-file, else <db>.key, into cfg->link_key.
+ * Returns 0 or -1. */
 static int main_key(struct config *cfg)
 {
-	char key[OUTBOX_KEY_LEN + 1], err[600];
+	char err[600];
 
 	if (!cfg->key_file[0] && snprintf(cfg->key_file, sizeof(cfg->key_file), "%s.key", cfg->db_path) >=
 				     (int)sizeof(cfg->key_file)) {
 		fprintf(stderr, "majlisd: --db is too long to derive the key file's name; give --key-file\n");
 		return -1;
 	}
-	if (secret_key_file(cfg->key_file, key, err, sizeof(err))) {
+	if (secret_key_file(cfg->key_file, cfg->link_key, err, sizeof(err))) {
 		fprintf(stderr, "majlisd: %s\n", err);
 		return -1;
 	}
-	outbox_set_key(key);
-	secret_wipe(key, sizeof(key));
 	return 0;
 }
 
@@ -544,22 +322,23 @@ int main(int argc, char **argv)
 	struct app app;
 	struct db *db;
 	time_t drain_until = 0;
-	int n = 0;
+	int n = 0, args;
 
-	if (argc > 1 && !strcmp(argv[1], "token"))
-		return main_token(argc, argv);
-	if (argc > 1 && !strcmp(argv[1], "backup"))
-		return main_backup(argc, argv);
+	if (cli_is_command(argc, argv))
+		return cli_command(argc, argv);
 
 	config_defaults(&cfg);
-	if (main_args(&cfg, argc, argv) || main_web_root(&cfg))
+	args = cli_server_args(&cfg, argc, argv);
+	if (args > 0)
+		return 0; /* --help or --version answered */
+	if (args < 0 || main_web_root(&cfg))
 		return 2;
 	log_set_level((enum log_level)cfg.log_level);
 	lws_set_log_level(LLL_ERR | LLL_WARN | (cfg.log_level >= 4 ? LLL_NOTICE : 0), main_lws_log);
 
 	main_test_iterations();
 
-	if (main_key(&cfg) || main_open_db(cfg.db_path, DB_MIGRATE | (cfg.skip_check ? 0 : DB_CHECK), &db))
+	if (main_key(&cfg) || cli_open_db(cfg.db_path, DB_MIGRATE | (cfg.skip_check ? 0 : DB_CHECK), &db))
 		return 1;
 	if (cfg.skip_check)
 		log_warn(
@@ -694,6 +473,7 @@ int main(int argc, char **argv)
 	feeds_invalidate_all();
 	tz_reload();
 	db_close(db);
+	secret_wipe(cfg.link_key, sizeof(cfg.link_key));
 	log_notice("stopped cleanly");
 	return 0;
 }

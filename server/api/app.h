@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "api/ratelimit.h"
 #include "config.h"
 
 struct db;
@@ -23,6 +24,7 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
+	struct ratelimit limits;  /* per client address: logins and token misses (zeroed: nobody seen yet) */
 	struct feed_cache *feeds; /* rendered calendar feeds, invalidated by the change log */
 };
 

@@ -132,8 +132,9 @@ static void api_auth_cookie(struct response *resp, const struct request *req, co
 struct auth_login_defer {
 	struct defer d;
 	struct auth_login_job *job;
-	char old[128];	 /* the session cookie presented, ended at login */
-	char client[48]; /* the peer address, whose login in flight ends with this */
+	char old[128];		  /* the session cookie presented, ended at login */
+	char client[48];	  /* the peer address, whose login in flight ends with this */
+	struct ratelimit *limits; /* the app's, where that login is counted */
 };
 
 static void auth_login_run(struct defer *d)
@@ -170,7 +171,7 @@ static void auth_login_release(struct defer *d)
 	struct auth_login_defer *ld = (struct auth_login_defer *)d;
 
 	auth_login_job_free(ld->job);
-	ratelimit_login_done(ld->client);
+	ratelimit_login_done(ld->limits, ld->client);
 	memset(ld->old, 0, sizeof(ld->old));
 	free(ld);
 }
@@ -196,7 +197,7 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		return;
 	}
 	/* before any work: one client's flood must not fill the password workers' queue for others */
-	if (ratelimit_login_begin(req->client, req->now, &retry_after)) {
+	if (ratelimit_login_begin(&app->limits, req->client, req->now, &retry_after)) {
 		api_fail(resp, API_THROTTLED, NULL, "too many logins from this address; retry shortly");
 		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
 		response_header(resp, "Retry-After", retry);
@@ -228,13 +229,14 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 	if (request_cookie(req, api_auth_cookie_name(req), ld->old, sizeof(ld->old)) != 1)
 		ld->old[0] = '\0';
 	snprintf(ld->client, sizeof(ld->client), "%s", req->client);
+	ld->limits = &app->limits;
 	ld->d.run = auth_login_run;
 	ld->d.finish = auth_login_finish_cb;
 	ld->d.release = auth_login_release;
 	resp->defer = &ld->d; /* its release ends the login in flight */
 out:
 	if (!resp->defer)
-		ratelimit_login_done(req->client);
+		ratelimit_login_done(&app->limits, req->client);
 	json_object_put(body);
 }
 

@@ -1,5 +1,6 @@
-/* ratelimit: a fixed table of recent client addresses with their login and token-miss counts; it must
- * stay bounded (no allocation) and never be the thing that does the costly work. */
+/* ratelimit: a fixed table of recent client addresses with their login and token-miss counts (struct
+ * ratelimit, the app's); it must stay bounded (no allocation) and never be the thing that does the costly
+ * work. */
 #include "api/ratelimit.h"
 
 #include <stdbool.h>
@@ -7,19 +8,6 @@
 #include <string.h>
 
 #define RATELIMIT_PROBE 8 /* slots tried per address (open addressing); the stalest of them is reused */
-
-/* One per remembered address; the table is a static, touched by the service thread only. */
-struct ratelimit_client {
-	char addr[48];	      /* "" = free slot */
-	int64_t seen;	      /* last use, for eviction */
-	int login_inflight;   /* admitted logins not yet done */
-	int64_t login_window; /* start of the current minute of logins */
-	int login_count;      /* logins started in that minute */
-	int64_t miss_window;  /* start of the current token-miss window */
-	int miss_count;	      /* 404s on token routes in that window */
-};
-
-static struct ratelimit_client ratelimit_table[RATELIMIT_CLIENTS];
 
 static uint32_t ratelimit_hash(const char *s)
 {
@@ -45,16 +33,17 @@ static bool ratelimit_before(const struct ratelimit_client *a, const struct rate
 
 /* The slot of client, or (create) a fresh one replacing the stalest slot of its probe run; NULL when
  * client is unknown, too long, or absent and !create. */
-static struct ratelimit_client *ratelimit_find(const char *client, int64_t now, bool create)
+static struct ratelimit_client *ratelimit_find(struct ratelimit *rl, const char *client, int64_t now,
+					       bool create)
 {
 	struct ratelimit_client *victim = NULL;
 	uint32_t h;
 
-	if (!client || !client[0] || strlen(client) >= sizeof(ratelimit_table[0].addr))
+	if (!client || !client[0] || strlen(client) >= sizeof(rl->table[0].addr))
 		return NULL;
 	h = ratelimit_hash(client);
 	for (int i = 0; i < RATELIMIT_PROBE; i++) {
-		struct ratelimit_client *c = &ratelimit_table[(h + (uint32_t)i) % RATELIMIT_CLIENTS];
+		struct ratelimit_client *c = &rl->table[(h + (uint32_t)i) % RATELIMIT_CLIENTS];
 
 		if (c->addr[0] && !strcmp(c->addr, client)) {
 			c->seen = now > c->seen ? now : c->seen;
@@ -71,9 +60,9 @@ static struct ratelimit_client *ratelimit_find(const char *client, int64_t now, 
 	return victim;
 }
 
-int ratelimit_login_begin(const char *client, int64_t now, int64_t *retry_after)
+int ratelimit_login_begin(struct ratelimit *rl, const char *client, int64_t now, int64_t *retry_after)
 {
-	struct ratelimit_client *c = ratelimit_find(client, now, true);
+	struct ratelimit_client *c = ratelimit_find(rl, client, now, true);
 
 	*retry_after = 0;
 	if (!c)
@@ -95,17 +84,17 @@ int ratelimit_login_begin(const char *client, int64_t now, int64_t *retry_after)
 	return 0;
 }
 
-void ratelimit_login_done(const char *client)
+void ratelimit_login_done(struct ratelimit *rl, const char *client)
 {
-	struct ratelimit_client *c = ratelimit_find(client, 0, false);
+	struct ratelimit_client *c = ratelimit_find(rl, client, 0, false);
 
 	if (c && c->login_inflight > 0)
 		c->login_inflight--;
 }
 
-int ratelimit_token_check(const char *client, int64_t now, int64_t *retry_after)
+int ratelimit_token_check(struct ratelimit *rl, const char *client, int64_t now, int64_t *retry_after)
 {
-	struct ratelimit_client *c = ratelimit_find(client, now, false);
+	struct ratelimit_client *c = ratelimit_find(rl, client, now, false);
 
 	*retry_after = 0;
 	if (!c || c->miss_count < RATELIMIT_MISS_MAX)
@@ -119,9 +108,9 @@ int ratelimit_token_check(const char *client, int64_t now, int64_t *retry_after)
 	return -1;
 }
 
-void ratelimit_token_miss(const char *client, int64_t now)
+void ratelimit_token_miss(struct ratelimit *rl, const char *client, int64_t now)
 {
-	struct ratelimit_client *c = ratelimit_find(client, now, true);
+	struct ratelimit_client *c = ratelimit_find(rl, client, now, true);
 
 	if (!c)
 		return;
@@ -132,7 +121,7 @@ void ratelimit_token_miss(const char *client, int64_t now)
 	c->miss_count++;
 }
 
-void ratelimit_reset(void)
+void ratelimit_reset(struct ratelimit *rl)
 {
-	memset(ratelimit_table, 0, sizeof(ratelimit_table));
+	memset(rl, 0, sizeof(*rl));
 }

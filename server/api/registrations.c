@@ -65,8 +65,8 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 	default:
 		break;
 	}
-	if (registrations_create(app->db, &p, args->ids[0], &in, req->idempotency_key, req->now, &res,
-				 &err)) {
+	if (registrations_create(app->db, app->cfg->link_key, &p, args->ids[0], &in, req->idempotency_key,
+				 req->now, &res, &err)) {
 		api_fail_dom(resp, &err);
 		goto out;
 	}

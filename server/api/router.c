@@ -96,8 +96,10 @@ static int router_match(const char *pattern, const char *path, struct route_args
 
 #define ROUTER_MAX_ROUTES 256
 
-/* Length of each pattern's literal head (up to its first '{'), in table order, computed once: most
- * routes are ruled out by one memcmp before any segment is split. Service thread only. */
+/* Length of each pattern's literal head (up to its first '{'), in table order: most routes are ruled out by
+ * one memcmp before any segment is split. It describes the const route tables, not any service's state, so
+ * it stays a file static shared by every app: written once, by the first router_dispatch (on the lws
+ * service thread; in tests, their main thread), and immutable afterwards. */
 static size_t router_literal[ROUTER_MAX_ROUTES];
 static int router_literal_ready;
 
@@ -128,7 +130,7 @@ static void router_run(struct app *app, const struct request *req, const struct 
 		r->fn(app, req, args, resp);
 		return;
 	}
-	if (ratelimit_token_check(req->client, req->now, &retry_after)) {
+	if (ratelimit_token_check(&app->limits, req->client, req->now, &retry_after)) {
 		api_fail(resp, API_THROTTLED, NULL, "too many unknown links from this address; retry later");
 		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
 		response_header(resp, "Retry-After", retry);
@@ -136,7 +138,7 @@ static void router_run(struct app *app, const struct request *req, const struct 
 	}
 	r->fn(app, req, args, resp);
 	if (resp->status == api_status_of(API_NOT_FOUND))
-		ratelimit_token_miss(req->client, req->now);
+		ratelimit_token_miss(&app->limits, req->client, req->now);
 }
 
 int router_dispatch(struct app *app, const struct request *req, struct response *resp)

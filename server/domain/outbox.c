@@ -17,18 +17,14 @@
 #include "util/secret.h"
 #include "util/text.h"
 
-static char outbox_key[OUTBOX_KEY_LEN + 1];
+_Static_assert(sizeof(((struct config *)0)->link_key) == OUTBOX_KEY_LEN + 1,
+	       "config's link_key holds the key");
 
-void outbox_set_key(const char *key)
+char *outbox_seal_link(const char *key, const char *token)
 {
-	snprintf(outbox_key, sizeof(outbox_key), "%s", key ? key : "");
-}
-
-char *outbox_seal_link(const char *token)
-{
-	if (!outbox_key[0] || !token)
+	if (!key || !key[0] || !token)
 		return NULL;
-	return secret_seal(outbox_key, token, strlen(token));
+	return secret_seal(key, token, strlen(token));
 }
 
 void outbox_msg_free(struct outbox_msg *m)
@@ -93,8 +89,8 @@ static int outbox_link(const struct config *cfg, struct json_object *payload, st
 	char base[300], token[SECRET_TOKEN_LEN + 1], *plain = NULL;
 	size_t len;
 
-	if (sealed && outbox_key[0]) {
-		plain = secret_open(outbox_key, sealed);
+	if (sealed && cfg->link_key[0]) {
+		plain = secret_open(cfg->link_key, sealed);
 		if (!plain || !secret_token_valid(plain))
 			log_warn("outbox %lld: its sealed link does not open (key changed?); sent without it",
 				 (long long)m->id);

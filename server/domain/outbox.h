@@ -25,12 +25,11 @@ struct db;
  * should not wait for ever. */
 #define OUTBOX_MAX_AGE_S (3 * 86400)
 
-/* The key personal links are sealed under in outbox rows until they are mailed (AES-256-GCM, see
- * secret_seal). Set once by main before serving, read-only afterwards (any thread); without a key,
- * messages carry no link. key may be NULL (forget it). */
-void outbox_set_key(const char *key);
-/* The sealed form of token for an outbox payload (malloc'ed), or NULL without a key. Any thread. */
-char *outbox_seal_link(const char *token);
+/* The sealed form of token for an outbox payload (malloc'ed), or NULL without a key. key is the one personal
+ * links are sealed under in outbox rows until they are mailed (AES-256-GCM, see secret_seal): the
+ * configuration's link_key, which outbox_take opens them with; NULL or "" (no key): messages carry no link.
+ * Any thread. */
+char *outbox_seal_link(const char *key, const char *token);
 
 /* One message to send. Filled by outbox_take, freed by outbox_msg_free. One owner (the worker). */
 struct outbox_msg {

@@ -68,10 +68,11 @@ static int reg_changelog(struct db *db, const struct store_reg_event *ev, int64_
 
 /* Queues the notification "registration.<what>" for the registration's person; with the new token,
  * the personal link goes in sealed (outbox_seal_link) until it is mailed. */
-static int reg_outbox_link(struct db *db, const char *what, const struct store_reg *r, const char *token)
+static int reg_outbox_link(struct db *db, const char *what, const struct store_reg *r, const char *key,
+			   const char *token)
 {
 	struct json_object *payload = json_object_new_object();
-	char kind[48], *sealed = token ? outbox_seal_link(token) : NULL;
+	char kind[48], *sealed = token ? outbox_seal_link(key, token) : NULL;
 	int rc;
 
 	snprintf(kind, sizeof(kind), "registration.%s", what);
@@ -88,7 +89,7 @@ static int reg_outbox_link(struct db *db, const char *what, const struct store_r
 
 static int reg_outbox(struct db *db, const char *what, const struct store_reg *r)
 {
-	return reg_outbox_link(db, what, r, NULL);
+	return reg_outbox_link(db, what, r, NULL, NULL);
 }
 
 int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int64_t *seq, struct dom_err *err)
@@ -323,9 +324,9 @@ static int reg_reopen(struct db *db, const struct store_reg_event *ev, const str
 	return DOM_OK;
 }
 
-/* Inside the transaction: a new registration of person_id to ev. */
-static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64_t person_id, int64_t now,
-			  struct reg_result *res, struct dom_err *err)
+/* Inside the transaction: a new registration of person_id to ev; its link is sealed under link_key. */
+static int reg_insert_new(struct db *db, const char *link_key, const struct store_reg_event *ev,
+			  int64_t person_id, int64_t now, struct reg_result *res, struct dom_err *err)
 {
 	char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], link[SECRET_TOKEN_LEN + 8];
 	const char *status;
@@ -346,7 +347,7 @@ static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64
 	if (!rc && !strcmp(status, "waitlisted"))
 		rc = store_reg_set_status(db, id, status, true, res->seq, now);
 	rc = rc ? rc : store_reg_get(db, id, &r);
-	rc = rc ? rc : reg_outbox_link(db, status, &r, token);
+	rc = rc ? rc : reg_outbox_link(db, status, &r, link_key, token);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	view = reg_view(db, &r, &rc);
@@ -361,7 +362,7 @@ static int reg_insert_new(struct db *db, const struct store_reg_event *ev, int64
 	return DOM_OK;
 }
 
-int registrations_create(struct db *db, const struct principal *p, int64_t event_id,
+int registrations_create(struct db *db, const char *link_key, const struct principal *p, int64_t event_id,
 			 const struct reg_input *in, const char *idem_key, int64_t now,
 			 struct reg_result *res, struct dom_err *err)
 {
@@ -435,7 +436,7 @@ int registrations_create(struct db *db, const struct principal *p, int64_t event
 		ret = dom_from_store(err, rc, "registration");
 		goto err;
 	}
-	ret = reg_insert_new(db, &ev, person_id, now, res, err);
+	ret = reg_insert_new(db, link_key, &ev, person_id, now, res, err);
 done:
 	if (ret)
 		goto err;

@@ -60,10 +60,11 @@ struct reg_result {
  * Registers in for event_id on behalf of p (anonymous allowed for public events). idem_key (NULL
  * or "" for none) is an Idempotency-Key already checked with idem_key_valid: a retry gets the
  * stored first answer (res->replayed). A person already registered gets their registration without
- * token, and an outbox row "registration.link_resent". Service thread. Returns DOM_OK or a negative
- * dom_code with err set; on error nothing is written.
+ * token, and an outbox row "registration.link_resent". A new registration's personal link waits in its
+ * outbox row sealed under link_key (the configuration's link_key; NULL or "": the message carries no link).
+ * Service thread. Returns DOM_OK or a negative dom_code with err set; on error nothing is written.
  */
-int registrations_create(struct db *db, const struct principal *p, int64_t event_id,
+int registrations_create(struct db *db, const char *link_key, const struct principal *p, int64_t event_id,
 			 const struct reg_input *in, const char *idem_key, int64_t now,
 			 struct reg_result *res, struct dom_err *err);
 

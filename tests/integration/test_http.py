@@ -441,6 +441,52 @@ class T(Checks):
         for opt in ("--send-timeout", "--tz-check", "--smtp-url", "--mail-from", "--key-file", "--skip-check"):
             expect(opt in usage, f"help lists {opt}")
 
+    def test_every_option_is_a_config_key_and_secrets_stay_off_the_command_line(self):
+        """Each option --help lists is taken on the command line and, under the same name, in a config file
+        (except --config, --skip-check, --help and --version, which a file refuses); smtp-user and
+        smtp-password are taken from a file only."""
+        usage = subprocess.run([MAJLISD, "--help"], capture_output=True, text=True, timeout=10).stdout
+        listed = re.findall(r"^  --([a-z-]+)( [A-Z:]+)?", usage, re.M)
+        expect(len(listed) >= 20, "options listed", usage)
+        value = {"listen": "127.0.0.1:1", "smtp-url": "smtp://mail.example", "mail-from": "a@example.org",
+                 "demo": "true", "send-buffer": "4096"}
+        d = tempfile.mkdtemp(prefix="majlis-opts-")
+        try:
+            conf = os.path.join(d, "c.conf")
+            for name, arg in listed:
+                flag = not arg
+                cli = [f"--{name}"] + ([] if flag else [value.get(name, "1")])
+                if name in ("help", "config"):
+                    continue
+                # a later bad option proves the earlier one was taken
+                out = subprocess.run([MAJLISD, *cli, "--colour"], capture_output=True, text=True, timeout=10)
+                expect(out.returncode == 2 and "unknown option '--colour'" in out.stderr,
+                       f"--{name} on the command line: {out.stderr}")
+                with open(conf, "w") as f:
+                    f.write(f"{name} = {value.get(name, '1')}\ncolour = blue\n")
+                out = subprocess.run([MAJLISD, "--config", conf], capture_output=True, text=True, timeout=10)
+                taken = f"{conf}:2: unknown setting 'colour'" in out.stderr
+                if name == "skip-check":
+                    expect(f"{conf}:1: unknown setting 'skip-check'" in out.stderr, "skip-check: no file key",
+                           out.stderr)
+                else:
+                    expect(out.returncode == 2 and taken, f"{name} in a config file: {out.stderr}")
+            for name in ("config", "help", "version"):
+                with open(conf, "w") as f:
+                    f.write(f"{name} = 1\n")
+                out = subprocess.run([MAJLISD, "--config", conf], capture_output=True, text=True, timeout=10)
+                expect(f"unknown setting '{name}'" in out.stderr, f"{name}: no file key", out.stderr)
+            for name in ("smtp-user", "smtp-password"):
+                out = subprocess.run([MAJLISD, f"--{name}", "x"], capture_output=True, text=True, timeout=10)
+                expect(out.returncode == 2 and "in the --config file" in out.stderr, f"--{name} refused",
+                       out.stderr)
+                with open(conf, "w") as f:
+                    f.write(f"{name} = x\ncolour = blue\n")
+                out = subprocess.run([MAJLISD, "--config", conf], capture_output=True, text=True, timeout=10)
+                expect(f"{conf}:2: unknown setting 'colour'" in out.stderr, f"{name} in a file", out.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_start_refuses_an_address_it_cannot_listen_on_and_a_missing_web_root(self):
         """majlisd exits at once with a clear message (it used to print "listening" and run without a
         socket on an address the host does not have, or serve nothing from a missing web root)."""

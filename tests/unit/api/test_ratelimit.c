@@ -1,6 +1,7 @@
 /*
  * test_ratelimit: api/ratelimit on a fake clock — logins in flight and per minute, token misses per
- * window, other addresses unaffected, and a bounded table that forgets the stalest address.
+ * window, other addresses unaffected, a bounded table that forgets the stalest address, and two tables
+ * (two apps) that count apart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +16,12 @@
 
 #define T0 1800000000LL
 
+static struct ratelimit rl; /* the table under test, as an app holds it */
+
 static int setup(void **state)
 {
 	(void)state;
-	ratelimit_reset();
+	ratelimit_reset(&rl);
 	return 0;
 }
 
@@ -28,19 +31,19 @@ static void test_login_inflight(void **state)
 
 	(void)state;
 	for (int i = 0; i < RATELIMIT_LOGIN_INFLIGHT; i++)
-		assert_int_equal(ratelimit_login_begin("10.0.0.1", T0, &retry), 0);
-	assert_int_equal(ratelimit_login_begin("10.0.0.1", T0, &retry), -1);
+		assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), 0);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), -1);
 	assert_true(retry > 0);
 	/* another address is unaffected, an unknown one never limited */
-	assert_int_equal(ratelimit_login_begin("10.0.0.2", T0, &retry), 0);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.2", T0, &retry), 0);
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(ratelimit_login_begin("", T0, &retry), 0);
-		ratelimit_login_done("");
+		assert_int_equal(ratelimit_login_begin(&rl, "", T0, &retry), 0);
+		ratelimit_login_done(&rl, "");
 	}
 	/* one done lets one more in */
-	ratelimit_login_done("10.0.0.1");
-	assert_int_equal(ratelimit_login_begin("10.0.0.1", T0, &retry), 0);
-	assert_int_equal(ratelimit_login_begin("10.0.0.1", T0, &retry), -1);
+	ratelimit_login_done(&rl, "10.0.0.1");
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), 0);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), -1);
 }
 
 static void test_login_per_minute(void **state)
@@ -49,12 +52,12 @@ static void test_login_per_minute(void **state)
 
 	(void)state;
 	for (int i = 0; i < RATELIMIT_LOGIN_PER_MIN; i++) {
-		assert_int_equal(ratelimit_login_begin("10.0.0.1", T0 + 10, &retry), 0);
-		ratelimit_login_done("10.0.0.1");
+		assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0 + 10, &retry), 0);
+		ratelimit_login_done(&rl, "10.0.0.1");
 	}
-	assert_int_equal(ratelimit_login_begin("10.0.0.1", T0 + 20, &retry), -1);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0 + 20, &retry), -1);
 	assert_int_equal(retry, 50);
-	assert_int_equal(ratelimit_login_begin("10.0.0.1", T0 + 70, &retry), 0);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0 + 70, &retry), 0);
 }
 
 static void test_token_misses(void **state)
@@ -63,15 +66,15 @@ static void test_token_misses(void **state)
 
 	(void)state;
 	for (int i = 0; i < RATELIMIT_MISS_MAX; i++) {
-		assert_int_equal(ratelimit_token_check("10.0.0.1", T0, &retry), 0);
-		ratelimit_token_miss("10.0.0.1", T0);
+		assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0, &retry), 0);
+		ratelimit_token_miss(&rl, "10.0.0.1", T0);
 	}
-	assert_int_equal(ratelimit_token_check("10.0.0.1", T0 + 100, &retry), -1);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0 + 100, &retry), -1);
 	assert_int_equal(retry, RATELIMIT_MISS_WINDOW_S - 100);
-	assert_int_equal(ratelimit_token_check("10.0.0.2", T0 + 100, &retry), 0);
-	assert_int_equal(ratelimit_token_check("10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S, &retry), 0);
-	ratelimit_token_miss("10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S);
-	assert_int_equal(ratelimit_token_check("10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S, &retry), 0);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.2", T0 + 100, &retry), 0);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S, &retry), 0);
+	ratelimit_token_miss(&rl, "10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S, &retry), 0);
 }
 
 /* Many more addresses than the table holds: the oldest are forgotten (start afresh), the newest kept. */
@@ -82,15 +85,33 @@ static void test_bounded_table(void **state)
 
 	(void)state;
 	for (int i = 0; i < RATELIMIT_MISS_MAX; i++)
-		ratelimit_token_miss("192.0.2.1", T0);
-	assert_int_equal(ratelimit_token_check("192.0.2.1", T0, &retry), -1);
+		ratelimit_token_miss(&rl, "192.0.2.1", T0);
+	assert_int_equal(ratelimit_token_check(&rl, "192.0.2.1", T0, &retry), -1);
 	for (int i = 0; i < 20 * RATELIMIT_CLIENTS; i++) {
 		snprintf(addr, sizeof(addr), "2001:db8::%x", i);
 		for (int k = 0; k < RATELIMIT_MISS_MAX; k++)
-			ratelimit_token_miss(addr, T0 + 1 + i);
+			ratelimit_token_miss(&rl, addr, T0 + 1 + i);
 	}
-	assert_int_equal(ratelimit_token_check("192.0.2.1", T0 + 2, &retry), 0);
-	assert_int_equal(ratelimit_token_check(addr, T0 + 20 * RATELIMIT_CLIENTS, &retry), -1);
+	assert_int_equal(ratelimit_token_check(&rl, "192.0.2.1", T0 + 2, &retry), 0);
+	assert_int_equal(ratelimit_token_check(&rl, addr, T0 + 20 * RATELIMIT_CLIENTS, &retry), -1);
+}
+
+/* Two tables (two apps) count apart: one's misses and logins in flight do not limit the other. */
+static void test_tables_apart(void **state)
+{
+	static struct ratelimit other;
+	int64_t retry;
+
+	(void)state;
+	ratelimit_reset(&other);
+	for (int i = 0; i < RATELIMIT_MISS_MAX; i++)
+		ratelimit_token_miss(&rl, "10.0.0.1", T0);
+	for (int i = 0; i < RATELIMIT_LOGIN_INFLIGHT; i++)
+		assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), 0);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0, &retry), -1);
+	assert_int_equal(ratelimit_login_begin(&rl, "10.0.0.1", T0, &retry), -1);
+	assert_int_equal(ratelimit_token_check(&other, "10.0.0.1", T0, &retry), 0);
+	assert_int_equal(ratelimit_login_begin(&other, "10.0.0.1", T0, &retry), 0);
 }
 
 int main(void)
@@ -100,6 +121,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_login_per_minute, setup),
 	    cmocka_unit_test_setup(test_token_misses, setup),
 	    cmocka_unit_test_setup(test_bounded_table, setup),
+	    cmocka_unit_test_setup(test_tables_apart, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,7 +82,8 @@ static int64_t reg(struct fx *f, int64_t event, const char *key, char *tok, size
 	in.name = "Participant";
 	in.email = email;
 	in.consent = in.has_consent = true;
-	assert_int_equal(registrations_create(f->fx.db, &anon, event, &in, key, f->fx.now, &res, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, event, &in, key, f->fx.now, &res, &err),
+			 0);
 	assert_true(json_object_object_get_ex(res.json, "registration", &r));
 	id = json_object_get_int64(json_object_object_get(r, "id"));
 	if (status) {
@@ -240,18 +241,18 @@ static void duplicate_and_idempotency(void **state)
 	int64_t ev = add_event(f, 5, 0);
 	int64_t outbox;
 
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, "key-12345678", f->fx.now, &a, &err),
-			 0);
+	assert_int_equal(
+	    registrations_create(f->fx.db, NULL, &anon, ev, &in, "key-12345678", f->fx.now, &a, &err), 0);
 	assert_int_equal(a.outcome, IDEM_CREATED);
 	assert_false(a.replayed);
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, "key-12345678", f->fx.now, &b, &err),
-			 0);
+	assert_int_equal(
+	    registrations_create(f->fx.db, NULL, &anon, ev, &in, "key-12345678", f->fx.now, &b, &err), 0);
 	assert_true(b.replayed);
 	assert_int_equal(b.outcome, IDEM_CREATED);
 	assert_string_equal(json_object_to_json_string(a.json), json_object_to_json_string(b.json));
 	outbox = fixture_int(f->fx.db, "SELECT count(*) FROM outbox");
 	in.email = "amina@example.org";
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err), 0);
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err), 0);
 	assert_int_equal(c.outcome, IDEM_OK);
 	assert_null(json_object_object_get(c.json, "token"));
 	assert_int_equal(
@@ -263,29 +264,29 @@ static void duplicate_and_idempotency(void **state)
 	json_object_put(c.json);
 	/* consent and contact rules */
 	in.consent = false;
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_UNPROCESSABLE);
 	assert_string_equal(err.id, "consent_required");
 	in.consent = true;
 	in.email = NULL;
 	in.phone = NULL;
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_INVALID);
 	assert_string_equal(err.id, "contact_required");
 	/* the form's rules are checked here only (the handler parses types), with util/jsonx's messages */
 	in.email = "amina@example.org";
 	in.sex = "other";
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_INVALID);
 	assert_string_equal(err.id, "invalid_field");
 	assert_string_equal(err.message, "field 'sex' must be one of: female, male, unspecified");
 	in.sex = NULL;
 	in.name = "";
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_INVALID);
 	assert_string_equal(err.message, "field 'name' must not be empty");
 	in.name = NULL;
-	assert_int_equal(registrations_create(f->fx.db, &anon, ev, &in, NULL, f->fx.now, &c, &err),
+	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &c, &err),
 			 DOM_INVALID);
 	assert_string_equal(err.id, "missing_field");
 }
