@@ -23,7 +23,7 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
-	struct feed_cache *feeds; /* rendered calendar feeds, invalidated by the change log */
+	struct feed_cache *feeds; /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */
