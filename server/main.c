@@ -17,7 +17,7 @@
 #include "api/feed_cache.h"
 #include "calendar/tz.h"
 #include "config.h"
-#include "domain/auth.h"
+#include "domain/api_tokens.h"
 #include "domain/demo.h"
 #include "domain/outbox.h"
 #include "domain/sessions.h"
