@@ -10,7 +10,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
-#include "api/http.h"
+#include "api/request.h"
 #include "domain/domain.h"
 
 /* Replies the domain error when rc is set; otherwise tells the change sink of seq (0: nothing was

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "api/app.h"
-#include "api/http.h"
+#include "api/request.h"
 
 #define ROUTE_MAX_ARGS 4
 
