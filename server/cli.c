@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/auth.h"
+#include "domain/api_tokens.h"
 #include "store/db.h"
 #include "util/secret.h"
 

@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include "api/feed_cache.h"
 #include "calendar/tz.h"
 #include "cli.h"
 #include "config.h"
 #include "domain/demo.h"
-#include "domain/feeds.h"
 #include "domain/sessions.h"
 #include "domain/system.h"
 #include "notifications/worker.h"
@@ -54,8 +54,10 @@ static struct notify *main_notify;
  * the live (WebSocket) clients and the notifications worker. */
 static void main_on_change(void *ctx, int64_t seq)
 {
-	(void)ctx;
-	feeds_changed(seq);
+	struct app *app = ctx;
+
+	(void)seq;
+	feed_cache_changed(app->feeds);
 	transport_live_changed();
 	notify_kick(main_notify); /* the commit may have written outbox rows */
 }
@@ -72,7 +74,7 @@ static void main_refresh_times(struct app *app)
 		main_tz_retry = 1;
 	} else if (moved > 0) {
 		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
-		main_on_change(NULL, 0); /* their change-log and outbox rows are committed */
+		main_on_change(app, 0); /* their change-log and outbox rows are committed */
 	}
 }
 
@@ -360,6 +362,13 @@ int main(int argc, char **argv)
 	app.cfg = &cfg;
 	app.db = db;
 	app.sink.changed = main_on_change;
+	app.sink.ctx = &app;
+	app.feeds = feed_cache_new();
+	if (!app.feeds) {
+		fprintf(stderr, "majlisd: out of memory\n");
+		db_close(db);
+		return 1;
+	}
 	transport_http_init(&app);
 	system_tz_check();
 	main_refresh_times(&app);
@@ -394,6 +403,7 @@ int main(int argc, char **argv)
 	ctx = lws_create_context(&info);
 	if (!ctx) {
 		main_listen_error(&cfg);
+		feed_cache_free(app.feeds);
 		db_close(db);
 		return 1;
 	}
@@ -401,6 +411,7 @@ int main(int argc, char **argv)
 	transport_accept_init(cfg.listen_port);
 	if (transport_http_start(ctx)) {
 		lws_context_destroy(ctx);
+		feed_cache_free(app.feeds);
 		db_close(db);
 		return 1;
 	}
@@ -413,6 +424,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
 		transport_http_stop();
 		lws_context_destroy(ctx);
+		feed_cache_free(app.feeds);
 		db_close(db);
 		return 1;
 	}
@@ -448,7 +460,7 @@ int main(int argc, char **argv)
 			log_notice("time zone database reloaded");
 			system_tz_check();
 			main_refresh_times(&app);
-			feeds_invalidate_all();
+			feed_cache_invalidate(app.feeds);
 		}
 		if (main_stop && !drain_until) {
 			transport_http_drain();
@@ -457,7 +469,7 @@ int main(int argc, char **argv)
 		}
 		if (drain_until && (!transport_http_active() || time(NULL) >= drain_until))
 			break;
-		feeds_pass_begin();
+		feed_cache_pass_begin(app.feeds);
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
 	notify_stop(main_notify);
@@ -470,7 +482,8 @@ int main(int argc, char **argv)
 	transport_http_stop();
 	lws_context_destroy(ctx);
 	transport_accept_stop();
-	feeds_invalidate_all();
+	feed_cache_free(app.feeds);
+	app.feeds = NULL;
 	tz_reload();
 	db_close(db);
 	secret_wipe(cfg.link_key, sizeof(cfg.link_key));

@@ -25,7 +25,7 @@ struct app {
 	struct db *db;
 	struct change_sink sink;
 	struct ratelimit limits;  /* per client address: logins and token misses (zeroed: nobody seen yet) */
-	struct feed_cache *feeds; /* rendered calendar feeds, invalidated by the change log */
+	struct feed_cache *feeds; /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

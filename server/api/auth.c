@@ -13,7 +13,9 @@
 #include "api/errors.h"
 #include "api/ratelimit.h"
 #include "api/router.h"
+#include "domain/accounts.h"
 #include "domain/auth.h"
+#include "domain/login.h"
 #include "util/jsonx.h"
 
 #define API_AUTH_LOGIN_PASSWORD_MAX 1024 /* characters accepted at login (creation allows fewer) */

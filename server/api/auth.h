@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "api/app.h"
-#include "api/http.h"
+#include "api/request.h"
 #include "domain/domain.h"
 
 /* Identifies the caller from "Authorization: Bearer <token>" or the session cookie. For a cookie on a

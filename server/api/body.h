@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api/http.h"
+#include "api/request.h"
 
 /* Requires Content-Type application/json (415 otherwise) and a strict JSON object body (400).
  * Returns 0 with *out a new reference (caller puts), or -1 with resp filled. */

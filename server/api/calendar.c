@@ -13,18 +13,13 @@
 #include "api/freebusy.h"
 #include "api/reply.h"
 #include "api/router.h"
+#include "api/feed_cache.h"
+#include "domain/calendar_tokens.h"
 #include "domain/feeds.h"
 #include "util/jsonx.h"
 
 #define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
 #define CAL_CITY_MAX	 101
-
-static struct feed_cache *cal_cache(struct app *app)
-{
-	if (!app->feeds)
-		app->feeds = feeds_cache();
-	return app->feeds;
-}
 
 /* ?lang=fr|ar|en. Returns 1 given, 0 absent (fr), -1 with a 400 filled. */
 static int cal_lang(const struct request *req, struct response *resp, enum feed_lang *lang)
@@ -43,34 +38,37 @@ static int cal_lang(const struct request *req, struct response *resp, enum feed_
 	return 1;
 }
 
-/* Answers a feed: the domain error, 304, or the cached bytes handed to the transport without a copy
- * (the view's reference passes to the response, released when it has been written). */
-static void cal_serve(const struct request *req, struct response *resp, int rc, const struct dom_err *e,
-		      struct feed_view *v, bool secret)
+/* Answers the feed ref names (rc: how naming it went): the domain error, 304, or the cached bytes handed
+ * to the transport without a copy (the view's reference passes to the response, released when it has
+ * been written). */
+static void cal_serve(struct app *app, const struct request *req, struct response *resp, int rc,
+		      const struct feeds_ref *ref, struct dom_err *e, bool secret)
 {
 	char date[API_HTTP_DATE_LEN];
+	struct feed_view v;
 
+	rc = rc ? rc : feed_cache_get(app->feeds, app->db, app->cfg, ref, req->now, &v, e);
 	if (rc) {
 		api_fail_dom(resp, e);
 		return;
 	}
-	response_header(resp, "ETag", v->etag);
-	api_http_date(v->last_modified, date);
+	response_header(resp, "ETag", v.etag);
+	api_http_date(v.last_modified, date);
 	if (date[0])
 		response_header(resp, "Last-Modified", date);
 	/* secret feeds must not sit in shared caches; every client revalidates (cheap: 304) */
 	response_header(resp, "Cache-Control", secret ? "private, no-cache" : "public, no-cache");
-	if (api_not_modified(req, v->etag, v->last_modified)) {
-		feeds_blob_release(v->blob);
+	if (api_not_modified(req, v.etag, v.last_modified)) {
+		feed_blob_release(v.blob);
 		api_reply_raw(resp, API_NOT_MODIFIED, CAL_CONTENT_TYPE);
 		return;
 	}
-	resp->shared = v->data;
-	resp->shared_len = v->len;
-	resp->release = feeds_blob_release;
-	resp->shared_ctx = v->blob;
-	resp->shared_headroom = v->headroom;
-	resp->shared_fd = v->fd;
+	resp->shared = v.data;
+	resp->shared_len = v.len;
+	resp->release = feed_blob_release;
+	resp->shared_ctx = v.blob;
+	resp->shared_headroom = v.headroom;
+	resp->shared_fd = v.fd;
 	api_reply_raw(resp, API_OK, CAL_CONTENT_TYPE);
 }
 
@@ -79,7 +77,7 @@ static void cal_public(struct app *app, const struct request *req, const struct 
 {
 	char city[CAL_CITY_MAX], type[32];
 	struct feeds_filter f = {0};
-	struct feed_view v;
+	struct feeds_ref ref;
 	struct dom_err e = {0};
 	enum feed_lang lang;
 	int has_city, has_type, rc;
@@ -93,29 +91,29 @@ static void cal_public(struct app *app, const struct request *req, const struct 
 		return;
 	f.city = has_city > 0 && city[0] ? city : NULL;
 	f.type = has_type > 0 && type[0] ? type : NULL;
-	rc = feeds_public(cal_cache(app), app->db, app->cfg, &f, lang, req->now, &v, &e);
-	cal_serve(req, resp, rc, &e, &v, false);
+	rc = feeds_public(&f, lang, &ref, &e);
+	cal_serve(app, req, resp, rc, &ref, &e, false);
 }
 
 static void cal_event(struct app *app, const struct request *req, const struct route_args *args,
 		      struct response *resp)
 {
 	struct principal p = {0};
-	struct feed_view v;
+	struct feeds_ref ref;
 	struct dom_err e = {0};
 	enum feed_lang lang;
 	int rc;
 
 	if (cal_lang(req, resp, &lang) < 0 || api_auth(app, req, resp, &p, false))
 		return;
-	rc = feeds_event(cal_cache(app), app->db, app->cfg, &p, args->ids[0], lang, req->now, &v, &e);
-	cal_serve(req, resp, rc, &e, &v, p.role != ROLE_NONE);
+	rc = feeds_event(app->db, &p, args->ids[0], lang, &ref, &e);
+	cal_serve(app, req, resp, rc, &ref, &e, p.role != ROLE_NONE);
 }
 
 static void cal_token_feed(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
-	struct feed_view v;
+	struct feeds_ref ref;
 	struct dom_err e = {0};
 	enum feed_lang lang;
 	int has_lang, rc;
@@ -123,9 +121,8 @@ static void cal_token_feed(struct app *app, const struct request *req, const str
 	has_lang = cal_lang(req, resp, &lang);
 	if (has_lang < 0)
 		return;
-	rc = feeds_by_token(cal_cache(app), app->db, app->cfg, args->tokens[0], has_lang > 0, lang, req->now,
-			    &v, &e);
-	cal_serve(req, resp, rc, &e, &v, true);
+	rc = feeds_by_token(app->db, args->tokens[0], has_lang > 0, lang, &ref, &e);
+	cal_serve(app, req, resp, rc, &ref, &e, true);
 }
 
 /* Answers a new feed token: the row, the secret (shown this once) and its URLs (url over http(s) and
@@ -150,22 +147,22 @@ static void cal_token_reply(struct app *app, struct response *resp, char token[S
 }
 
 /* Reads a calendar token body into in (strings borrowed from body): known keys only, owner_kind one of
- * feeds_token_owner_kinds, owner_id a positive integer, label one line of text. 0 or -1 with je. */
-static int cal_token_parse(struct json_object *body, struct feeds_token_input *in, struct jsonx_err *je)
+ * calendar_tokens_owner_kinds, owner_id a positive integer, label one line of text. 0 or -1 with je. */
+static int cal_token_parse(struct json_object *body, struct calendar_tokens_input *in, struct jsonx_err *je)
 {
 	static const char *const keys[] = {"owner_kind", "owner_id", "label", NULL};
 	int kind = -1, rc;
 
 	memset(in, 0, sizeof(*in));
 	if (jsonx_only_keys(body, keys, je) ||
-	    jsonx_get_enum(body, "owner_kind", false, feeds_token_owner_kinds, &kind, je) < 0)
+	    jsonx_get_enum(body, "owner_kind", false, calendar_tokens_owner_kinds, &kind, je) < 0)
 		return -1;
-	in->owner_kind = kind >= 0 ? feeds_token_owner_kinds[kind] : NULL;
+	in->owner_kind = kind >= 0 ? calendar_tokens_owner_kinds[kind] : NULL;
 	rc = jsonx_get_int(body, "owner_id", false, 1, INT64_MAX, &in->owner_id, je);
 	if (rc < 0)
 		return -1;
 	in->has_owner_id = rc == 1;
-	if (jsonx_get_str(body, "label", false, JSONX_LINE, FEEDS_LABEL_MAX, &in->label, je) < 0)
+	if (jsonx_get_str(body, "label", false, JSONX_LINE, CALENDAR_TOKENS_LABEL_MAX, &in->label, je) < 0)
 		return -1;
 	return 0;
 }
@@ -177,7 +174,7 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 	struct principal p = {0};
 	struct dom_err e = {0};
 	char token[SECRET_TOKEN_LEN + 1];
-	struct feeds_token_input in;
+	struct calendar_tokens_input in;
 	struct jsonx_err je;
 	int64_t seq = 0;
 
@@ -186,7 +183,7 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 		return;
 	if (cal_token_parse(body, &in, &je))
 		api_fail_json(resp, &je);
-	else if (feeds_token_create(app->db, &p, &in, req->now, token, &out, &seq, &e))
+	else if (calendar_tokens_create(app->db, &p, &in, req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
 	else
 		cal_token_reply(app, resp, token, out, seq);
@@ -205,7 +202,7 @@ static void cal_token_rotate(struct app *app, const struct request *req, const s
 
 	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
 		return;
-	if (feeds_token_rotate(app->db, &p, args->ids[0], req->now, token, &out, &seq, &e))
+	if (calendar_tokens_rotate(app->db, &p, args->ids[0], req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
 	else
 		cal_token_reply(app, resp, token, out, seq);
@@ -222,7 +219,7 @@ static void cal_token_list(struct app *app, const struct request *req, const str
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset))
 		return;
-	if (feeds_token_list(app->db, &p, limit, offset, &items, &total, &e)) {
+	if (calendar_tokens_list(app->db, &p, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
@@ -238,7 +235,7 @@ static void cal_token_revoke(struct app *app, const struct request *req, const s
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	if (feeds_token_revoke(app->db, &p, args->ids[0], req->now, &seq, &e)) {
+	if (calendar_tokens_revoke(app->db, &p, args->ids[0], req->now, &seq, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/http.h"
+#include "api/request.h"
 
 #define API_HTTP_DATE_LEN 40
 /* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t into out ("" when it cannot be formatted). The last

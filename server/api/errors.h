@@ -7,7 +7,7 @@
 
 #include <json-c/json.h>
 
-#include "api/http.h"
+#include "api/request.h"
 #include "domain/domain.h"
 #include "util/jsonx.h"
 

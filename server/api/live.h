@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "api/app.h"
-#include "api/http.h"
+#include "api/request.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
 

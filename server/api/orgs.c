@@ -62,8 +62,6 @@ static int orgs_create_body(struct db *db, const struct principal *p, struct jso
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (orgs_writable(db, p, 0, err))
-		return err->code;
 	if (orgs_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return orgs_create(db, p, &in, now, out, seq, err);
@@ -77,8 +75,6 @@ static int orgs_update_body(struct db *db, const struct principal *p, int64_t id
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (orgs_writable(db, p, id, err))
-		return err->code;
 	if (orgs_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return orgs_update(db, p, id, &in, now, out, seq, err);
@@ -88,13 +84,13 @@ static void orgs_post(struct app *app, const struct request *req, const struct r
 		      struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, orgs_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, orgs_writable, orgs_create_body, NULL, 0, API_CREATED);
 }
 
 static void orgs_patch(struct app *app, const struct request *req, const struct route_args *args,
 		       struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, orgs_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, orgs_writable, NULL, orgs_update_body, args->ids[0], API_OK);
 }
 
 static void orgs_get_one(struct app *app, const struct request *req, const struct route_args *args,

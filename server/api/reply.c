@@ -28,8 +28,8 @@ void api_reply_dom(struct app *app, struct response *resp, int rc, const struct 
 	api_reply(resp, ok, out);
 }
 
-void api_json_write(struct app *app, const struct request *req, struct response *resp, api_create_fn create,
-		    api_write_fn write, int64_t id, enum api_ok ok)
+void api_json_write(struct app *app, const struct request *req, struct response *resp, api_rights_fn rights,
+		    api_create_fn create, api_write_fn write, int64_t id, enum api_ok ok)
 {
 	struct json_object *body = NULL, *out = NULL;
 	struct principal p = {0};
@@ -39,8 +39,10 @@ void api_json_write(struct app *app, const struct request *req, struct response 
 
 	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
 		return;
-	rc = create ? create(app->db, &p, body, req->now, &out, &seq, &e)
-		    : write(app->db, &p, id, body, req->now, &out, &seq, &e);
+	rc = rights ? rights(app->db, &p, create ? 0 : id, &e) : DOM_OK;
+	if (!rc)
+		rc = create ? create(app->db, &p, body, req->now, &out, &seq, &e)
+			    : write(app->db, &p, id, body, req->now, &out, &seq, &e);
 	api_reply_dom(app, resp, rc, &e, out, seq, ok);
 	json_object_put(body);
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "api/app.h"
-#include "api/http.h"
+#include "api/request.h"
 
 #define ROUTE_MAX_ARGS 4
 
@@ -34,6 +34,7 @@ struct route {
 extern const struct route api_health_routes[];
 extern const struct route api_auth_routes[];
 extern const struct route api_tokens_routes[];
+extern const struct route api_accounts_routes[];
 extern const struct route api_orgs_routes[];
 extern const struct route api_venues_routes[];
 extern const struct route api_people_routes[];

@@ -93,8 +93,6 @@ static int venues_create_body(struct db *db, const struct principal *p, struct j
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (venues_writable(db, p, 0, err))
-		return err->code;
 	if (venues_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_create(db, p, &in, now, out, seq, err);
@@ -108,8 +106,6 @@ static int venues_update_body(struct db *db, const struct principal *p, int64_t 
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (venues_writable(db, p, id, err))
-		return err->code;
 	if (venues_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_update(db, p, id, &in, now, out, seq, err);
@@ -124,8 +120,6 @@ static int venues_room_create_body(struct db *db, const struct principal *p, int
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (venues_writable(db, p, id, err))
-		return err->code;
 	if (venues_room_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_room_create(db, p, id, &in, now, out, seq, err);
@@ -140,8 +134,6 @@ static int venues_room_update_body(struct db *db, const struct principal *p, int
 	struct jsonx_err je;
 
 	*out = NULL;
-	if (venues_room_writable(db, p, id, err))
-		return err->code;
 	if (venues_room_parse(body, &in, &je))
 		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
 	return venues_room_update(db, p, id, &in, now, out, seq, err);
@@ -151,25 +143,27 @@ static void venues_post(struct app *app, const struct request *req, const struct
 			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, venues_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, venues_writable, venues_create_body, NULL, 0, API_CREATED);
 }
 
 static void venues_patch(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, venues_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, venues_writable, NULL, venues_update_body, args->ids[0], API_OK);
 }
 
 static void venues_room_post(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, venues_room_create_body, args->ids[0], API_CREATED);
+	api_json_write(app, req, resp, venues_writable, NULL, venues_room_create_body, args->ids[0],
+		       API_CREATED);
 }
 
 static void venues_room_patch(struct app *app, const struct request *req, const struct route_args *args,
 			      struct response *resp)
 {
-	api_json_write(app, req, resp, NULL, venues_room_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, venues_room_writable, NULL, venues_room_update_body, args->ids[0],
+		       API_OK);
 }
 
 static void venues_get_one(struct app *app, const struct request *req, const struct route_args *args,

@@ -69,6 +69,13 @@ int dom_from_store(struct dom_err *e, int rc, const char *what)
 	}
 }
 
+const char *const role_names[] = {"admin", "organiser", "checkin", "viewer", NULL};
+
+enum role role_of_index(int i)
+{
+	return i >= 0 && i < 4 ? (enum role)(i + 1) : ROLE_NONE;
+}
+
 const char *role_name(enum role r)
 {
 	switch (r) {

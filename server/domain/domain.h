@@ -50,6 +50,10 @@ struct principal {
 };
 
 const char *role_name(enum role r);
+/* The names of the roles, in enum order from ROLE_ADMIN, NULL-terminated: the list a body's "role" is
+ * one of (jsonx_get_enum's index i is the role i + 1, role_of_index). */
+extern const char *const role_names[];
+enum role role_of_index(int i);
 /* Parses "admin"/"organiser"/"checkin"/"viewer"; ROLE_NONE when unknown. */
 enum role role_parse(const char *s);
 

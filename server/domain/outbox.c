@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/feeds.h"
 #include "store/db.h"
 #include "store/store_feeds.h"
 #include "store/store_outbox.h"
@@ -27,6 +28,8 @@ char *outbox_seal_link(const char *key, const char *token)
 	return secret_seal(key, token, strlen(token));
 }
 
+static void outbox_summary_free(struct outbox_summary *s);
+
 void outbox_msg_free(struct outbox_msg *m)
 {
 	if (!m)
@@ -36,7 +39,7 @@ void outbox_msg_free(struct outbox_msg *m)
 	if (m->link)
 		secret_wipe(m->link, strlen(m->link));
 	free(m->link);
-	feeds_summary_free(&m->event);
+	outbox_summary_free(&m->event);
 	buf_free(&m->ics);
 	memset(m, 0, sizeof(*m));
 }
@@ -64,6 +67,101 @@ static const char *outbox_str(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && v && json_object_is_type(v, json_type_string)
 		   ? json_object_get_string(v)
 		   : NULL;
+}
+
+static void outbox_summary_free(struct outbox_summary *s)
+{
+	if (!s)
+		return;
+	free(s->title);
+	free(s->org_name);
+	free(s->org_email);
+	free(s->where);
+	buf_free(&s->when);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Duplicate of the first of keys (in order) that row holds non-empty, or NULL. */
+static char *outbox_first_dup(struct json_object *row, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; row && i < n; i++) {
+		const char *v = outbox_str(row, keys[i]);
+
+		if (v && *v)
+			return strdup(v);
+	}
+	return NULL;
+}
+
+/* Summarises event_id in lang into out: every session, or only session_id when > 0; with ics set, also
+ * renders into it the event's calendar (all its sessions, as its feed gives it, stamped now) from the same
+ * query, without any access check (the message goes to someone entitled to it). DOM_NOT_FOUND when the
+ * event is gone (or has no session). */
+static int outbox_event_summary(struct db *db, const struct config *cfg, int64_t event_id, int64_t session_id,
+				enum feed_lang lang, int64_t now, struct outbox_summary *out, struct buf *ics,
+				struct dom_err *err)
+{
+	static const char *const org_keys[] = {"org_name"}, *const mail_keys[] = {"org_email"};
+	const char *title;
+	struct json_object *rows = NULL, *first, *place = NULL;
+	size_t n, shown = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->when, OUTBOX_SUMMARY_MAX);
+	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows);
+	if (rc)
+		return dom_from_store(err, rc, "event");
+	n = json_object_array_length(rows);
+	if (!n) {
+		json_object_put(rows);
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+	}
+	first = json_object_array_get_idx(rows, 0);
+	title = feeds_event_title(first, lang);
+	out->title = title ? strdup(title) : NULL;
+	out->org_name = outbox_first_dup(first, org_keys, 1);
+	out->org_email = outbox_first_dup(first, mail_keys, 1);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct json_object *row = json_object_array_get_idx(rows, i);
+		struct feed_session fs;
+
+		feeds_session_of(row, &fs);
+		if (session_id > 0 && fs.id != session_id)
+			continue;
+		if (!place)
+			place = row;
+		if (++shown > OUTBOX_SUMMARY_SESSIONS) {
+			rc = buf_puts(&out->when, "…\n");
+			break;
+		}
+		rc = feed_time_line(&out->when, &fs, lang);
+		rc = rc ? rc : buf_puts(&out->when, "\n");
+	}
+	if (!rc && place) {
+		struct buf w;
+		const char *parts[] = {outbox_str(place, "venue_name"), outbox_str(place, "room_name"),
+				       outbox_str(place, "venue_address"), outbox_str(place, "venue_city")};
+
+		buf_init(&w, 1024);
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && !rc; i++) {
+			if (parts[i] && *parts[i])
+				rc = buf_printf(&w, "%s%s", w.len ? ", " : "", parts[i]);
+		}
+		out->where = w.len && !rc ? buf_steal(&w) : NULL;
+		buf_free(&w);
+	}
+	if (rc || !out->title) {
+		json_object_put(rows);
+		outbox_summary_free(out);
+		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory summarising an event");
+	}
+	/* the calendar from the same rows: every session, whichever the summary shows */
+	rc = ics ? feeds_render_event_rows(cfg, rows, lang, now, ics, err) : DOM_OK;
+	json_object_put(rows);
+	if (rc)
+		outbox_summary_free(out);
+	return rc;
 }
 
 /* Whether a message of kind carries the event's calendar: only when the recipient takes part, or when
@@ -192,9 +290,9 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		rc = outbox_store_rc(err, rc, "event", "the event no longer exists");
 		goto out;
 	}
-	rc = feeds_event_summary(db, cfg, m->event_id,
-				 !strcmp(m->kind, "session.time_changed") ? m->session_id : 0, m->lang, now,
-				 &m->event, outbox_wants_calendar(m->kind) ? &m->ics : NULL, err);
+	rc = outbox_event_summary(db, cfg, m->event_id,
+				  !strcmp(m->kind, "session.time_changed") ? m->session_id : 0, m->lang, now,
+				  &m->event, outbox_wants_calendar(m->kind) ? &m->ics : NULL, err);
 	if (rc == DOM_NOT_FOUND)
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the event has no session left");
 	if (rc)

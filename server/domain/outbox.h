@@ -6,13 +6,13 @@
 #ifndef MAJLIS_DOMAIN_OUTBOX_H
 #define MAJLIS_DOMAIN_OUTBOX_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "calendar/feed.h"
 #include "config.h"
 #include "domain/domain.h"
-#include "domain/feeds.h"
 #include "util/buf.h"
 #include "util/secret.h"
 
@@ -31,6 +31,17 @@ struct db;
  * Any thread. */
 char *outbox_seal_link(const char *key, const char *token);
 
+/* What a message about an event says of it, in one language. Part of struct outbox_msg. */
+struct outbox_summary {
+	char *title;	 /* in the language asked for, else another */
+	char *org_name;	 /* the owning organisation */
+	char *org_email; /* its contact address (validated where it entered), or NULL */
+	char *where;	 /* venue, room, address, city of the first session shown; NULL when unknown */
+	struct buf when; /* one line per session ("Début : 2026-10-15 10:00, heure du Maroc, UTC+0\n") */
+};
+#define OUTBOX_SUMMARY_MAX	(16 * 1024)
+#define OUTBOX_SUMMARY_SESSIONS 12 /* lines of when at most; then "…" */
+
 /* One message to send. Filled by outbox_take, freed by outbox_msg_free. One owner (the worker). */
 struct outbox_msg {
 	int64_t id;
@@ -42,9 +53,9 @@ struct outbox_msg {
 	char *to_name; /* in lang's script when known */
 	char *link;    /* the personal link (absolute when public_url is set), or NULL */
 	char new_hash[SECRET_HASH_LEN +
-		      1];	    /* non-empty: the link is new and replaces the stored one when sent */
-	struct feeds_summary event; /* title, organisation, times, place */
-	struct buf ics;		    /* the event's calendar, empty when there is none */
+		      1];	     /* non-empty: the link is new and replaces the stored one when sent */
+	struct outbox_summary event; /* title, organisation, times, place */
+	struct buf ics;		     /* the event's calendar, empty when there is none */
 };
 
 /* Takes the oldest due row (now) and fills m. Rows that cannot be delivered at all (no address, erased

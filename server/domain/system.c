@@ -4,7 +4,7 @@
 #include <json-c/json.h>
 
 #include "calendar/tz.h"
-#include "domain/auth.h"
+#include "domain/login.h"
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
 #include "store/db.h"

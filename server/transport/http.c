@@ -20,7 +20,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
-#include "api/http.h"
+#include "api/request.h"
 #include "api/router.h"
 #include "util/chunked.h"
 #include "util/log.h"

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "api/http.h"
+#include "api/request.h"
 #include "util/log.h"
 
 /* One queued job; owned by the queue until delivered or released on the service thread. */

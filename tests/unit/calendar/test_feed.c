@@ -1,8 +1,11 @@
 /* test_feed: table-driven unit tests of calendar/feed rendering from plain structs (UTC instants, texts,
- * escaping, folding, status, sequence), and of domain/feeds' cache and tokens in-process on a fresh
- * database; it checks the text and must not include libical itself. */
+ * escaping, folding, status, sequence), and of domain/feeds (who sees which feed), api/feed_cache and
+ * domain/calendar_tokens in-process on a fresh database; it checks the text and must not include libical
+ * itself. */
+#include "api/feed_cache.h"
 #include "calendar/feed.h"
 #include "calendar/tz.h"
+#include "domain/calendar_tokens.h"
 #include "domain/feeds.h"
 #include "fixture.h"
 #include "store/db.h"
@@ -531,6 +534,7 @@ static void test_many_sessions_and_lang_parse(void **state)
 struct feed_fx {
 	struct fixture s; /* the store, and now */
 	struct config cfg;
+	struct feed_cache *cache;
 };
 
 static void changed(struct db *db)
@@ -566,7 +570,8 @@ static int db_setup(void **state)
 	    (long long)fx->s.now + 93600);
 	fixture_exec(fx->s.db, sql);
 	changed(fx->s.db);
-	feeds_invalidate_all();
+	fx->cache = feed_cache_new();
+	assert_non_null(fx->cache);
 	*state = fx;
 	return 0;
 }
@@ -575,7 +580,7 @@ static int db_teardown(void **state)
 {
 	struct feed_fx *fx = *state;
 
-	feeds_invalidate_all();
+	feed_cache_free(fx->cache);
 	fixture_close(&fx->s);
 	free(fx);
 	return 0;
@@ -584,12 +589,32 @@ static int db_teardown(void **state)
 static void view_public(struct feed_fx *fx, const char *city, int64_t now, struct feed_view *v)
 {
 	struct feeds_filter f = {.city = city};
+	struct feeds_ref ref;
 	struct dom_err e = {0};
 
-	assert_int_equal(feeds_public(feeds_cache(), fx->s.db, &fx->cfg, &f, FEED_LANG_FR, now, v, &e),
-			 DOM_OK);
+	assert_int_equal(feeds_public(&f, FEED_LANG_FR, &ref, &e), DOM_OK);
+	assert_int_equal(feed_cache_get(fx->cache, fx->s.db, &fx->cfg, &ref, now, v, &e), DOM_OK);
 	assert_non_null(v->blob);
 	assert_int_equal(strlen(v->data), v->len);
+}
+
+/* One event's feed through its access check and the cache, as api/calendar serves it. */
+static int view_event(struct feed_fx *fx, const struct principal *p, int64_t id, struct feed_view *v,
+		      struct dom_err *e)
+{
+	struct feeds_ref ref;
+	int rc = feeds_event(fx->s.db, p, id, FEED_LANG_FR, &ref, e);
+
+	return rc ? rc : feed_cache_get(fx->cache, fx->s.db, &fx->cfg, &ref, fx->s.now, v, e);
+}
+
+/* A token's feed, likewise. */
+static int view_token(struct feed_fx *fx, const char *token, struct feed_view *v, struct dom_err *e)
+{
+	struct feeds_ref ref;
+	int rc = feeds_by_token(fx->s.db, token, false, FEED_LANG_FR, &ref, e);
+
+	return rc ? rc : feed_cache_get(fx->cache, fx->s.db, &fx->cfg, &ref, fx->s.now, v, e);
 }
 
 /* Feed renderings seen on the fixture's connection: statements that read the sessions table. */
@@ -642,21 +667,21 @@ static void test_cache_renders_on_change_only(void **state)
 	view_public(fx, NULL, fx->s.now + 10, &v5);
 	assert_int_equal(feed_renders, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
-	feeds_blob_release(v5.blob);
-	view_public(fx, NULL, fx->s.now + 10 + FEEDS_MAX_AGE - 1, &v5);
+	feed_blob_release(v5.blob);
+	view_public(fx, NULL, fx->s.now + 10 + FEED_CACHE_MAX_AGE - 1, &v5);
 	assert_int_equal(feed_renders, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
-	feeds_blob_release(v5.blob);
-	view_public(fx, NULL, fx->s.now + 10 + FEEDS_MAX_AGE, &v5);
+	feed_blob_release(v5.blob);
+	view_public(fx, NULL, fx->s.now + 10 + FEED_CACHE_MAX_AGE, &v5);
 	assert_int_equal(feed_renders, renders + 2);
 	assert_ptr_equal(v5.blob, v4.blob);
 	sqlite3_trace_v2(db_handle(fx->s.db), 0, NULL, NULL);
 
-	feeds_blob_release(v1.blob);
-	feeds_blob_release(v2.blob);
-	feeds_blob_release(v3.blob);
-	feeds_blob_release(v4.blob);
-	feeds_blob_release(v5.blob);
+	feed_blob_release(v1.blob);
+	feed_blob_release(v2.blob);
+	feed_blob_release(v3.blob);
+	feed_blob_release(v4.blob);
+	feed_blob_release(v5.blob);
 }
 
 /* A view held by a response outlives eviction and invalidation (ASan would catch a use after free). */
@@ -667,21 +692,46 @@ static void test_cache_eviction_keeps_views(void **state)
 	char city[16];
 
 	view_public(fx, NULL, fx->s.now, &held);
-	for (int i = 0; i < FEEDS_CACHE_MAX + 6; i++) {
+	for (int i = 0; i < FEED_CACHE_MAX + 6; i++) {
 		snprintf(city, sizeof(city), "city%d", i);
 		view_public(fx, city, fx->s.now, &v);
 		assert_null(strstr(v.data, "BEGIN:VEVENT"));
-		feeds_blob_release(v.blob);
+		feed_blob_release(v.blob);
 	}
 	assert_non_null(strstr(held.data, "SUMMARY:Cache test\r\n"));
 	/* the evicted key renders anew */
 	view_public(fx, NULL, fx->s.now, &v);
 	assert_ptr_not_equal(v.blob, held.blob);
 	assert_string_equal(v.etag, held.etag);
-	feeds_invalidate_all();
+	feed_cache_invalidate(fx->cache);
 	assert_non_null(strstr(v.data, "SUMMARY:Cache test\r\n"));
-	feeds_blob_release(v.blob);
-	feeds_blob_release(held.blob);
+	feed_blob_release(v.blob);
+	feed_blob_release(held.blob);
+}
+
+/* Without a cache (a struct app that holds none) every request renders, and the caller's reference is
+ * the only one: the bytes equal the cached rendering's and outlive nothing (ASan checks the release). */
+static void test_uncached(void **state)
+{
+	struct feed_fx *fx = *state;
+	struct feeds_filter f = {0};
+	struct feeds_ref ref;
+	struct feed_view cached, a, b;
+	struct dom_err e = {0};
+
+	view_public(fx, NULL, fx->s.now, &cached);
+	assert_int_equal(feeds_public(&f, FEED_LANG_FR, &ref, &e), DOM_OK);
+	assert_int_equal(feed_cache_get(NULL, fx->s.db, &fx->cfg, &ref, fx->s.now, &a, &e), DOM_OK);
+	assert_int_equal(feed_cache_get(NULL, fx->s.db, &fx->cfg, &ref, fx->s.now, &b, &e), DOM_OK);
+	assert_ptr_not_equal(a.blob, b.blob);
+	assert_ptr_not_equal(a.blob, cached.blob);
+	assert_string_equal(a.etag, cached.etag);
+	assert_int_equal(a.len, cached.len);
+	assert_memory_equal(a.data, cached.data, a.len);
+	assert_true(a.fd >= 0);
+	feed_blob_release(a.blob);
+	feed_blob_release(b.blob);
+	feed_blob_release(cached.blob);
 }
 
 static void test_event_feed_access(void **state)
@@ -692,24 +742,14 @@ static void test_event_feed_access(void **state)
 	struct feed_view v;
 	struct dom_err e = {0};
 
-	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &anon, 1, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_OK);
-	feeds_blob_release(v.blob);
-	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &anon, 2, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_NOT_FOUND);
-	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &other, 2, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_NOT_FOUND);
-	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &admin, 2, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_OK);
+	assert_int_equal(view_event(fx, &anon, 1, &v, &e), DOM_OK);
+	feed_blob_release(v.blob);
+	assert_int_equal(view_event(fx, &anon, 2, &v, &e), DOM_NOT_FOUND);
+	assert_int_equal(view_event(fx, &other, 2, &v, &e), DOM_NOT_FOUND);
+	assert_int_equal(view_event(fx, &admin, 2, &v, &e), DOM_OK);
 	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
-	feeds_blob_release(v.blob);
-	assert_int_equal(
-	    feeds_event(feeds_cache(), fx->s.db, &fx->cfg, &admin, 99, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_NOT_FOUND);
+	feed_blob_release(v.blob);
+	assert_int_equal(view_event(fx, &admin, 99, &v, &e), DOM_NOT_FOUND);
 }
 
 static void test_tokens(void **state)
@@ -718,17 +758,18 @@ static void test_tokens(void **state)
 	struct principal admin = {.role = ROLE_ADMIN}, viewer = {.role = ROLE_VIEWER};
 	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
 	char token[SECRET_TOKEN_LEN + 1];
-	struct feeds_token_input in = {.owner_kind = "organisation", .has_owner_id = true, .owner_id = 1};
+	struct calendar_tokens_input in = {.owner_kind = "organisation", .has_owner_id = true, .owner_id = 1};
 	struct json_object *out = NULL, *items = NULL, *id;
 	struct feed_view v;
 	struct dom_err e = {0};
 	int64_t seq = 0, total = 0, tid;
 
-	assert_int_equal(feeds_token_create(fx->s.db, &viewer, &in, fx->s.now, token, &out, &seq, &e),
+	assert_int_equal(calendar_tokens_create(fx->s.db, &viewer, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->s.db, &other, &in, fx->s.now, token, &out, &seq, &e),
+	assert_int_equal(calendar_tokens_create(fx->s.db, &other, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e), DOM_OK);
+	assert_int_equal(calendar_tokens_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
+			 DOM_OK);
 	assert_int_equal(strlen(token), SECRET_TOKEN_LEN);
 	assert_true(seq > 0);
 	assert_true(json_object_object_get_ex(out, "id", &id));
@@ -736,40 +777,34 @@ static void test_tokens(void **state)
 	assert_false(json_object_object_get_ex(out, "token_hash", NULL));
 	json_object_put(out);
 
-	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, token, false, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_OK);
+	assert_int_equal(view_token(fx, token, &v, &e), DOM_OK);
 	assert_non_null(strstr(v.data, "SUMMARY:Interne\r\n"));
 	assert_non_null(strstr(v.data, "X-WR-CALNAME:Majlis — Org\r\n"));
-	feeds_blob_release(v.blob);
+	feed_blob_release(v.blob);
 
-	assert_int_equal(feeds_token_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(calendar_tokens_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
 	assert_int_equal(total, 1);
 	json_object_put(items);
-	assert_int_equal(feeds_token_list(fx->s.db, &viewer, 50, 0, &items, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(calendar_tokens_list(fx->s.db, &viewer, 50, 0, &items, &total, &e), DOM_FORBIDDEN);
 
-	assert_int_equal(feeds_token_revoke(fx->s.db, &other, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_OK);
-	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, token, false, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(
-	    feeds_by_token(feeds_cache(), fx->s.db, &fx->cfg, "nope", false, FEED_LANG_FR, fx->s.now, &v, &e),
-	    DOM_NOT_FOUND);
+	assert_int_equal(calendar_tokens_revoke(fx->s.db, &other, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(calendar_tokens_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_OK);
+	assert_int_equal(view_token(fx, token, &v, &e), DOM_NOT_FOUND);
+	assert_int_equal(calendar_tokens_revoke(fx->s.db, &admin, tid, fx->s.now, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(view_token(fx, "nope", &v, &e), DOM_NOT_FOUND);
 
 	/* a missing or unknown owner stores nothing */
-	in = (struct feeds_token_input){.owner_kind = "team", .has_owner_id = true, .owner_id = 1};
-	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
+	in = (struct calendar_tokens_input){.owner_kind = "team", .has_owner_id = true, .owner_id = 1};
+	assert_int_equal(calendar_tokens_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_INVALID);
-	in = (struct feeds_token_input){.owner_kind = "person"};
-	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
+	in = (struct calendar_tokens_input){.owner_kind = "person"};
+	assert_int_equal(calendar_tokens_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "missing_field");
-	in = (struct feeds_token_input){.owner_kind = "person", .has_owner_id = true, .owner_id = 77};
-	assert_int_equal(feeds_token_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
+	in = (struct calendar_tokens_input){.owner_kind = "person", .has_owner_id = true, .owner_id = 77};
+	assert_int_equal(calendar_tokens_create(fx->s.db, &admin, &in, fx->s.now, token, &out, &seq, &e),
 			 DOM_NOT_FOUND);
-	assert_int_equal(feeds_token_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
+	assert_int_equal(calendar_tokens_list(fx->s.db, &admin, 50, 0, &items, &total, &e), DOM_OK);
 	assert_int_equal(total, 0);
 	json_object_put(items);
 }
@@ -790,6 +825,7 @@ int main(void)
 	    cmocka_unit_test(test_many_sessions_and_lang_parse),
 	    cmocka_unit_test_setup_teardown(test_cache_renders_on_change_only, db_setup, db_teardown),
 	    cmocka_unit_test_setup_teardown(test_cache_eviction_keeps_views, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_uncached, db_setup, db_teardown),
 	    cmocka_unit_test_setup_teardown(test_event_feed_access, db_setup, db_teardown),
 	    cmocka_unit_test_setup_teardown(test_tokens, db_setup, db_teardown),
 	};

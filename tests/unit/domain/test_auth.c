@@ -1,7 +1,7 @@
 /*
- * test_auth: domain/auth and api_auth in-process on a fresh SQLite file in /tmp — throttling and
- * session timeouts on a fake clock, CSRF and Origin, bearer tokens, permissions and validation; it
- * opens no socket.
+ * test_auth: domain/auth, login, api_tokens and accounts, and api_auth, in-process on a fresh SQLite
+ * file in /tmp — throttling and session timeouts on a fake clock, CSRF and Origin, bearer tokens,
+ * permissions and validation; it opens no socket.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,10 @@
 #include "api/auth.h"
 #include "fixture.h"
 #include "config.h"
+#include "domain/accounts.h"
+#include "domain/api_tokens.h"
 #include "domain/auth.h"
+#include "domain/login.h"
 #include "store/db.h"
 #include "util/secret.h"
 

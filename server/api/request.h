@@ -1,9 +1,9 @@
 /*
- * http: the request and response a handler sees, free of any transport type; the transport fills a
+ * request: the request and response a handler sees, free of any transport type; the transport fills a
  * request and writes a response, handlers never touch sockets.
  */
-#ifndef MAJLIS_API_HTTP_H
-#define MAJLIS_API_HTTP_H
+#ifndef MAJLIS_API_REQUEST_H
+#define MAJLIS_API_REQUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* http: response buffers and query/cookie parsing for handlers; no sockets here. */
-#include "api/http.h"
+/* request: response buffers and query/cookie parsing for handlers; no sockets here. */
+#include "api/request.h"
 
 #include <stdio.h>
 #include <string.h>
