@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "api/errors.h"
-#include "domain/auth.h"
+#include "domain/api_tokens.h"
 #include "harness.h"
 #include "util/text.h"
 

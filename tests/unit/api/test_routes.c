@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/accounts.h"
 #include "domain/auth.h"
 #include "harness.h"
 #include "util/secret.h"
