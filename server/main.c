@@ -25,9 +25,9 @@
 #include "notifications/worker.h"
 #include "store/db.h"
 #include "transport/accept.h"
-#include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
+#include "transport/static.h"
 #include "transport/wake.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -297,51 +297,22 @@ static void main_refresh_times(struct app *app)
 	}
 }
 
-/* Extensions lws does not know, or knows without a charset, for the static client. */
-static const struct lws_protocol_vhost_options main_mimetypes[] = {
-    {&main_mimetypes[1], NULL, ".mjs", "text/javascript; charset=utf-8"},
-    {&main_mimetypes[2], NULL, ".js", "text/javascript; charset=utf-8"},
-    {&main_mimetypes[3], NULL, ".css", "text/css; charset=utf-8"},
-    {&main_mimetypes[4], NULL, ".html", "text/html; charset=utf-8"},
-    {&main_mimetypes[5], NULL, ".svg", "image/svg+xml"},
-    {&main_mimetypes[6], NULL, ".ics", "text/calendar; charset=utf-8"},
-    {NULL, NULL, ".webmanifest", "application/manifest+json"},
-};
+/* Paths the API answers (each covers itself and the paths below it, not "/apix"); every other GET or HEAD
+ * is a static file of --web-root (transport/static.c). "/r" serves the participant's page for /r/<token>. */
+static const char *const main_api_prefixes[] = {"/api", "/calendar", "/healthz", "/r"};
 
-/* Prefixes answered by the API callback; everything else is a static file of web_root. lws picks a
- * matching callback mount over the file mount "/" (a mount matches its own path and the paths below
- * it, not "/apix"). "/r" serves the participant's page for /r/<token> from the callback. */
-static const char *const main_callback_mounts[] = {"/api", "/calendar", "/healthz", "/r"};
-#define MAIN_N_MOUNTS (sizeof(main_callback_mounts) / sizeof(main_callback_mounts[0]) + 1)
-
-/* Fills the vhost's mount list (linked in array order; cfg must outlive the context). */
-static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[MAIN_N_MOUNTS])
+/* Fills the vhost's one mount: every path goes to the transport's callback, static files included. Named,
+ * lws marks the connection as in a transaction until the answer is out, and leaves a pipelined request's
+ * bytes unparsed until then (else it parses them at once, ending this transaction under the transport, and
+ * neither is answered; its own file mount misparsed what followed a file and answered it 403). */
+static void main_mount(struct lws_http_mount *mount)
 {
-	size_t i;
-
-	memset(mounts, 0, MAIN_N_MOUNTS * sizeof(mounts[0]));
-	for (i = 0; i < MAIN_N_MOUNTS - 1; i++) {
-		mounts[i].mount_next = &mounts[i + 1];
-		mounts[i].mountpoint = main_callback_mounts[i];
-		mounts[i].mountpoint_len = (unsigned char)strlen(main_callback_mounts[i]);
-		mounts[i].origin = "http";
-		mounts[i].origin_protocol = LWSMPRO_CALLBACK;
-		/* named, lws marks the connection as in a transaction until the answer is out, and leaves a
-		 * pipelined request's bytes unparsed until then (else it parses them at once, ending this
-		 * transaction under the transport, and neither is answered) */
-		mounts[i].protocol = "http";
-	}
-	mounts[i].mountpoint = "/";
-	mounts[i].mountpoint_len = 1;
-	mounts[i].origin = cfg->web_root;
-	mounts[i].origin_protocol = LWSMPRO_FILE;
-	mounts[i].def = "index.html";
-	mounts[i].extra_mimetypes = main_mimetypes;
-	/* files change with releases: cache briefly, then revalidate (lws answers If-None-Match) */
-	mounts[i].cache_max_age = 300;
-	mounts[i].cache_reusable = 1;
-	mounts[i].cache_revalidate = 1;
-	mounts[i].cache_intermediaries = 0;
+	memset(mount, 0, sizeof(*mount));
+	mount->mountpoint = "/";
+	mount->mountpoint_len = 1;
+	mount->origin = "http";
+	mount->origin_protocol = LWSMPRO_CALLBACK;
+	mount->protocol = "http";
 }
 
 /* Every --tz-check seconds (every minute when 0): when a tzdata upgrade replaced the zone files, or the
@@ -536,7 +507,7 @@ static void main_test_iterations(void)
 
 int main(int argc, char **argv)
 {
-	static struct lws_http_mount mounts[MAIN_N_MOUNTS];
+	static struct lws_http_mount mount;
 	struct lws_protocols proto_list[3];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
@@ -585,7 +556,7 @@ int main(int argc, char **argv)
 	system_tz_check();
 	main_refresh_times(&app);
 
-	main_mounts(&cfg, mounts);
+	main_mount(&mount);
 	proto_list[0] = transport_http_protocol;
 	proto_list[1] = transport_live_protocol;
 	memset(&proto_list[2], 0, sizeof(proto_list[2]));
@@ -594,7 +565,7 @@ int main(int argc, char **argv)
 	info.port = cfg.listen_port;
 	info.iface = cfg.listen_host;
 	info.protocols = proto_list;
-	info.mounts = mounts;
+	info.mounts = &mount;
 	info.pt_serv_buf_size = 64 * 1024;
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
@@ -618,7 +589,13 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	transport_files_restrict(ctx, cfg.web_root);
+	if (transport_static_init(cfg.web_root, main_api_prefixes,
+				  sizeof(main_api_prefixes) / sizeof(main_api_prefixes[0]))) {
+		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg.web_root, strerror(errno));
+		lws_context_destroy(ctx);
+		db_close(db);
+		return 1;
+	}
 	transport_accept_init(cfg.listen_port);
 	if (transport_http_start(ctx)) {
 		lws_context_destroy(ctx);
@@ -690,6 +667,7 @@ int main(int argc, char **argv)
 	transport_live_stop();
 	transport_http_stop();
 	lws_context_destroy(ctx);
+	transport_static_stop();
 	transport_accept_stop();
 	feeds_invalidate_all();
 	tz_reload();

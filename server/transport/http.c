@@ -6,6 +6,7 @@
 #include "transport/http.h"
 #include "transport/accept.h"
 #include "transport/live.h"
+#include "transport/static.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -69,6 +70,7 @@ struct http_conn {
 	bool chunked;	   /* the body comes in the chunked coding, which the transport decodes (lws 4.1
 			    * does not): ck finds its end, also while it is being dropped */
 	bool unframed;	   /* lws cannot tell where the request ends: answer, then close */
+	bool last;	   /* the client asked for the connection to close after this answer */
 	struct chunked ck;
 	size_t discarded;
 	unsigned char head[LWS_PRE + 4096]; /* the header block, built after LWS_PRE bytes of headroom */
@@ -166,6 +168,7 @@ static void http_reset(struct http_conn *c)
 	c->linger = false;
 	c->chunked = false;
 	c->unframed = false;
+	c->last = false;
 	c->discarded = 0;
 	c->sent = 0;
 }
@@ -245,6 +248,30 @@ void transport_http_credentials(struct lws *wsi, struct request *req)
 	req->tls = lws_is_ssl(wsi);
 	if (!lws_get_peer_simple(wsi, req->client, sizeof(req->client)))
 		req->client[0] = '\0';
+}
+
+/* Whether HTTP/1 connection wsi closes after this answer at its client's word, as lws decides it
+ * (lws_http_transaction_completed then ends it): "Connection: close" on HTTP/1.1 (here any "close" token),
+ * or HTTP/1.0 without exactly "Connection: keep-alive". Its answer then says "connection: close" and the
+ * transport closes it itself. */
+static bool http_client_closes(struct lws *wsi)
+{
+	char conn[64], version[16], *tok, *save = NULL;
+	bool v10;
+
+	if (lws_get_network_wsi(wsi) != wsi)
+		return false; /* HTTP/2: streams end, the connection stays */
+	http_hdr(wsi, WSI_TOKEN_HTTP, version, sizeof(version));
+	v10 = !strcmp(version, "HTTP/1.0");
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_CONNECTION) >= (int)sizeof(conn))
+		return true; /* not a list this server sends keep-alive for */
+	http_hdr(wsi, WSI_TOKEN_CONNECTION, conn, sizeof(conn));
+	if (v10)
+		return strcasecmp(conn, "keep-alive") != 0;
+	for (tok = strtok_r(conn, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
+		if (!strcasecmp(tok, "close"))
+			return true;
+	return false;
 }
 
 static enum http_method http_method_of(int lws_method)
@@ -333,7 +360,7 @@ static void http_hold_briefly(struct http_conn *c)
 
 static void http_respond(struct http_conn *c)
 {
-	if (c->unframed)
+	if (c->unframed || c->last)
 		c->resp.close = true;
 	c->state = HTTP_RESPONDING;
 	http_watch_as(c->pss, HTTP_WATCH_SEND);
@@ -368,7 +395,10 @@ static void http_dispatch(struct http_conn *c)
 		http_fail(c, API_BAD_REQUEST, why);
 		return;
 	}
-	router_dispatch(http_app, &c->req, &c->resp);
+	if (transport_static_wants(&c->req))
+		transport_static_serve(&c->req, &c->resp);
+	else
+		router_dispatch(http_app, &c->req, &c->resp);
 	if (c->resp.defer) {
 		c->wake_handle = wake_submit(c->resp.defer, c);
 		if (c->wake_handle) {
@@ -560,6 +590,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	m = lws_http_get_uri_and_method(wsi, &uri, &ulen);
 	c->req.method = http_method_of(m);
 	c->head_only = c->req.method == HTTP_HEAD;
+	c->last = http_client_closes(wsi);
 	c->req.now = (int64_t)time(NULL);
 	if (m < 0 || !uri || ulen <= 0 || (size_t)ulen >= sizeof(c->req.path) ||
 	    memchr(uri, '\0', (size_t)ulen)) {
@@ -747,7 +778,7 @@ static int http_writeable(struct http_conn *c)
 		lws_callback_on_writable(c->wsi);
 		return 0;
 	}
-	plain = c->resp.shared && c->resp.shared_fd >= 0 && !lws_is_ssl(c->wsi) && !http_is_h2(c);
+	plain = !lws_is_ssl(c->wsi) && !http_is_h2(c);
 	if (!c->headers_sent) {
 		bool bodiless = c->head_only || c->resp.status == 204 || c->resp.status == 304;
 
@@ -762,10 +793,13 @@ static int http_writeable(struct http_conn *c)
 	}
 	if (c->sent < len && plain) {
 		/* plain HTTP/1: the headers (still ours) go out marked "more", so that the kernel packs them
-		 * with the body into full segments, and the body by sendfile() from the shared file, as much
-		 * as the socket takes; the rest waits for the next WRITEABLE. Nothing is copied in user space
-		 * (and a lone header segment per answer cost a third of the throughput); HTTP/1 keeps no
-		 * per-write state in lws. */
+		 * with the body into full segments, and the body by sendfile() from a shared file (else by
+		 * send() from memory), as much as the socket takes; the rest waits for the next WRITEABLE.
+		 * Nothing is copied in user space (and a lone header segment per answer cost a third of the
+		 * throughput); HTTP/1 keeps no per-write state in lws. An answer the socket takes at once
+		 * leaves in this one callback: where lws does not mark the connection as in a transaction
+		 * (a POST with Content-Length: 0), it gets no pass in which to parse a pipelined request
+		 * between the headers and the body (see LWS_CALLBACK_FILTER_HTTP_CONNECTION). */
 		int fd = lws_get_socket_fd(c->wsi);
 		ssize_t w;
 
@@ -786,7 +820,10 @@ static int http_writeable(struct http_conn *c)
 		off_t off = (off_t)(c->resp.shared_headroom + c->sent);
 
 		n = len - c->sent < HTTP_SEND_MAX ? len - c->sent : HTTP_SEND_MAX;
-		w = sendfile(fd, c->resp.shared_fd, &off, n);
+		if (c->resp.shared && c->resp.shared_fd >= 0)
+			w = sendfile(fd, c->resp.shared_fd, &off, n);
+		else
+			w = send(fd, data + c->sent, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if ((w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) || w == 0)
 			return -1; /* w == 0: the file is shorter than the answer, which must not happen */
 		if (w > 0) {
