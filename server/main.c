@@ -28,6 +28,7 @@
 #include "transport/http.h"
 #include "transport/live.h"
 #include "transport/static.h"
+#include "transport/transport.h"
 #include "transport/wake.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -270,6 +271,8 @@ static int main_args(struct config *cfg, int argc, char **argv)
 
 /* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
 static struct notify *main_notify;
+/* The transport of the one server this process runs (its lws context's user pointer). Service thread. */
+static struct transport main_transport;
 
 /* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
  * the live (WebSocket) clients and the notifications worker. */
@@ -277,7 +280,7 @@ static void main_on_change(void *ctx, int64_t seq)
 {
 	(void)ctx;
 	feeds_changed(seq);
-	transport_live_changed();
+	transport_live_changed(&main_transport);
 	notify_kick(main_notify); /* the commit may have written outbox rows */
 }
 
@@ -344,7 +347,7 @@ static void main_tz_check(lws_sorted_usec_list_t *sul)
 static void main_notify_changed(void *arg)
 {
 	(void)arg;
-	transport_live_changed();
+	transport_live_changed(&main_transport);
 }
 
 /* The one signal of the notifications worker; posted from its thread, run on the service thread. */
@@ -552,7 +555,7 @@ int main(int argc, char **argv)
 	app.cfg = &cfg;
 	app.db = db;
 	app.sink.changed = main_on_change;
-	transport_http_init(&app);
+	transport_init(&main_transport, &app);
 	system_tz_check();
 	main_refresh_times(&app);
 
@@ -566,6 +569,7 @@ int main(int argc, char **argv)
 	info.iface = cfg.listen_host;
 	info.protocols = proto_list;
 	info.mounts = &mount;
+	info.user = &main_transport;
 	info.pt_serv_buf_size = 64 * 1024;
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
@@ -589,7 +593,7 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	if (transport_static_init(cfg.web_root, main_api_prefixes,
+	if (transport_static_init(&main_transport, cfg.web_root, main_api_prefixes,
 				  sizeof(main_api_prefixes) / sizeof(main_api_prefixes[0]))) {
 		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg.web_root, strerror(errno));
 		lws_context_destroy(ctx);
@@ -597,19 +601,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_accept_init(cfg.listen_port);
-	if (transport_http_start(ctx)) {
+	if (transport_http_start(&main_transport, ctx)) {
 		lws_context_destroy(ctx);
 		db_close(db);
 		return 1;
 	}
-	transport_live_init(&app, ctx);
 	if (cfg.smtp_url[0])
 		main_notify = notify_start(&cfg, main_notify_wake, &main_notify_signal);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
 	} else if (!main_notify) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
-		transport_http_stop();
+		transport_http_stop(&main_transport);
 		lws_context_destroy(ctx);
 		db_close(db);
 		return 1;
@@ -649,11 +652,12 @@ int main(int argc, char **argv)
 			feeds_invalidate_all();
 		}
 		if (main_stop && !drain_until) {
-			transport_http_drain();
+			transport_http_drain(&main_transport);
 			drain_until = time(NULL) + MAIN_DRAIN_SECONDS;
-			log_notice("stopping: finishing %d request(s) in flight", transport_http_active());
+			log_notice("stopping: finishing %d request(s) in flight",
+				   transport_http_active(&main_transport));
 		}
-		if (drain_until && (!transport_http_active() || time(NULL) >= drain_until))
+		if (drain_until && (!transport_http_active(&main_transport) || time(NULL) >= drain_until))
 			break;
 		feeds_pass_begin();
 		n = lws_service(ctx, drain_until ? 100 : 0);
@@ -664,10 +668,10 @@ int main(int argc, char **argv)
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
 	lws_sul_cancel(&main_wal.sul);
-	transport_live_stop();
-	transport_http_stop();
+	transport_live_stop(&main_transport);
+	transport_http_stop(&main_transport);
 	lws_context_destroy(ctx);
-	transport_static_stop();
+	transport_static_stop(&main_transport);
 	transport_accept_stop();
 	feeds_invalidate_all();
 	tz_reload();

@@ -23,14 +23,24 @@ struct conn_watch {
 	struct lws *wsi;
 };
 
-/* Watches wsi as kind from now on (moving it to the tail of that list: progress restarts its limit). */
+/* The lists of one transport (struct transport's watch): its own, service thread only. */
+struct conn_watch_lists {
+	lws_dll2_owner_t lists[CONN_WATCH_N];
+	int limit_s[CONN_WATCH_N];
+	lws_sorted_usec_list_t timer;
+	struct lws_context *ctx;
+};
+
+/* Watches wsi as kind from now on, in its transport's lists (moving it to the tail of that list: progress
+ * restarts its limit). */
 void conn_watch_as(struct conn_watch *w, struct lws *wsi, enum conn_watch_kind kind);
 /* Stops watching (no-op when not watched). */
 void conn_watch_remove(struct conn_watch *w);
 
-/* Starts the sweep on ctx with the limits of the idle and send kinds, in seconds. Service thread. */
-void conn_watch_start(struct lws_context *ctx, int keepalive_s, int send_timeout_s);
+/* Starts the sweep of l on ctx with the limits of the idle and send kinds, in seconds. Service thread. */
+void conn_watch_start(struct conn_watch_lists *l, struct lws_context *ctx, int keepalive_s,
+		      int send_timeout_s);
 /* Cancels the sweep. Before lws_context_destroy. */
-void conn_watch_stop(void);
+void conn_watch_stop(struct conn_watch_lists *l);
 
 #endif

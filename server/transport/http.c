@@ -10,6 +10,7 @@
 #include "transport/http_conn.h"
 #include "transport/live.h"
 #include "transport/static.h"
+#include "transport/transport.h"
 #include "transport/wake.h"
 
 #include <errno.h>
@@ -36,27 +37,21 @@
 
 #define HTTP_SPARE_MAX                                                                                       \
 	256 /* transactions kept for reuse (~14 KiB each): a busy server keeps many in flight */
-static struct http_conn *http_spare;
-static int http_n_spare;
-static bool http_stopped; /* after transport_http_stop: transactions are freed, not kept */
-
-static struct app *http_app;
-static bool http_draining;
-static int http_active;
-
-void transport_http_init(struct app *app)
+void transport_init(struct transport *t, struct app *app)
 {
-	http_app = app;
+	memset(t, 0, sizeof(*t));
+	t->app = app;
+	t->files.rootfd = -1;
 }
 
-void transport_http_drain(void)
+void transport_http_drain(struct transport *t)
 {
-	http_draining = true;
+	t->http.draining = true;
 }
 
-int transport_http_active(void)
+int transport_http_active(const struct transport *t)
 {
-	return http_active;
+	return t->http.active;
 }
 
 /* Ends c's transaction: cancels what it waits for and frees what it holds; c is then as new except for
@@ -74,7 +69,7 @@ static void http_reset(struct http_conn *c)
 		response_free(&c->resp);
 	buf_free(&c->body);
 	if (c->state != HTTP_IDLE)
-		http_active--;
+		c->t->http.active--;
 	c->state = HTTP_IDLE;
 	c->resp_live = false;
 	c->headers_sent = false;
@@ -93,17 +88,19 @@ static void http_reset(struct http_conn *c)
 /* A transaction for the request whose headers just completed on pss's connection. */
 static struct http_conn *http_take(struct http_pss *pss, struct lws *wsi)
 {
-	struct http_conn *c = http_spare;
+	struct transport *t = transport_of(wsi);
+	struct http_conn *c = t->http.spare;
 
 	if (c) {
-		http_spare = c->next_spare;
-		http_n_spare--;
+		t->http.spare = c->next_spare;
+		t->http.n_spare--;
 		c->next_spare = NULL;
 		/* no field of an earlier request (credentials above all) may survive into this one */
 		memset(&c->req, 0, sizeof(c->req));
 	} else if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
 	}
+	c->t = t;
 	c->pss = pss;
 	c->wsi = wsi;
 	pss->c = c;
@@ -114,17 +111,19 @@ static struct http_conn *http_take(struct http_pss *pss, struct lws *wsi)
 static void http_release(struct http_pss *pss)
 {
 	struct http_conn *c = pss->c;
+	struct transport *t;
 
 	conn_watch_remove(&pss->watch);
 	if (!c)
 		return;
+	t = c->t;
 	http_reset(c);
 	pss->c = NULL;
 	c->pss = NULL;
-	if (!http_stopped && http_n_spare < HTTP_SPARE_MAX) {
-		c->next_spare = http_spare;
-		http_spare = c;
-		http_n_spare++;
+	if (!t->http.stopped && t->http.n_spare < HTTP_SPARE_MAX) {
+		c->next_spare = t->http.spare;
+		t->http.spare = c;
+		t->http.n_spare++;
 	} else {
 		free(c);
 	}
@@ -305,10 +304,10 @@ static void http_dispatch(struct http_conn *c)
 		http_fail(c, API_BAD_REQUEST, why);
 		return;
 	}
-	if (transport_static_wants(&c->req))
-		transport_static_serve(&c->req, &c->resp);
+	if (transport_static_wants(c->t, &c->req))
+		transport_static_serve(c->t, &c->req, &c->resp);
 	else
-		router_dispatch(http_app, &c->req, &c->resp);
+		router_dispatch(c->t->app, &c->req, &c->resp);
 	if (c->resp.defer) {
 		c->wake_handle = wake_submit(c->resp.defer, c);
 		if (c->wake_handle) {
@@ -334,7 +333,7 @@ static void http_deferred_done(struct defer *d, void *owner)
 	lws_rx_flow_control(c->wsi, 1);
 	c->wake_handle = NULL;
 	c->resp.defer = NULL;
-	d->finish(http_app, &c->req, d, &c->resp);
+	d->finish(c->t->app, &c->req, d, &c->resp);
 	d->release(d);
 	if (c->resp.defer) { /* a second hand-off is not supported */
 		c->resp.defer->release(c->resp.defer);
@@ -358,24 +357,25 @@ static int http_keep_alive(struct lws *wsi)
 	return 0;
 }
 
-int transport_http_start(struct lws_context *ctx)
+int transport_http_start(struct transport *t, struct lws_context *ctx)
 {
-	conn_watch_start(ctx, http_app->cfg->keepalive_s, http_app->cfg->send_timeout_s);
+	t->ctx = ctx;
+	conn_watch_start(&t->watch, ctx, t->app->cfg->keepalive_s, t->app->cfg->send_timeout_s);
 	return wake_start(ctx, http_deferred_done);
 }
 
-void transport_http_stop(void)
+void transport_http_stop(struct transport *t)
 {
-	conn_watch_stop();
+	conn_watch_stop(&t->watch);
 	wake_stop();
-	http_stopped = true;
-	while (http_spare) {
-		struct http_conn *c = http_spare;
+	t->http.stopped = true;
+	while (t->http.spare) {
+		struct http_conn *c = t->http.spare;
 
-		http_spare = c->next_spare;
+		t->http.spare = c->next_spare;
 		free(c);
 	}
-	http_n_spare = 0;
+	t->http.n_spare = 0;
 }
 
 static void http_body_timeout(lws_sorted_usec_list_t *sul)
@@ -467,7 +467,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	if (!c)
 		return -1; /* out of memory: close */
 	c->state = HTTP_READING;
-	http_active++;
+	c->t->http.active++;
 	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* the body timer and conn_watch take over */
 	response_init(&c->resp);
 	c->resp_live = true;
@@ -502,7 +502,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 		return 0;
 	}
 
-	if (http_draining) {
+	if (c->t->http.draining) {
 		http_fail(c, API_UNAVAILABLE, "the server is shutting down; retry shortly");
 		return 0;
 	}
@@ -518,7 +518,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	if (c->body_pending) {
 		/* the body follows in HTTP_BODY callbacks */
 		lws_sul_schedule(lws_get_context(wsi), 0, &c->body_timer, http_body_timeout,
-				 (lws_usec_t)http_app->cfg->body_timeout_s * LWS_US_PER_SEC);
+				 (lws_usec_t)c->t->app->cfg->body_timeout_s * LWS_US_PER_SEC);
 		return 0;
 	}
 	http_dispatch(c);
@@ -611,7 +611,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: {
 		/* a new connection's socket (in), before lws adopts it */
-		int size = http_app->cfg->send_buffer;
+		int size = transport_of(wsi)->app->cfg->send_buffer;
 
 		transport_accept_ok();
 		if (size > 0 &&

@@ -27,7 +27,8 @@ enum http_state {
 /* One per HTTP transaction in progress, taken from a pool when its headers are complete and given back
  * when it ends, so an idle kept-alive connection holds none (it is ~10 KiB). Service thread only. */
 struct http_conn {
-	struct http_conn *next_spare; /* in http_spare while unused */
+	struct http_conn *next_spare; /* in its transport's spare list while unused */
+	struct transport *t;	      /* the transport of its connection's context */
 	struct http_pss *pss;
 	struct lws *wsi;
 	enum http_state state;

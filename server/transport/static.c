@@ -5,6 +5,7 @@
  */
 #include "transport/static.h"
 #include "transport/files.h"
+#include "transport/transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +25,6 @@
 /* files change with releases: browsers keep them briefly, then revalidate (304); no shared cache */
 #define STATIC_CACHE_CONTROL "must-revalidate, private, max-age=300"
 #define STATIC_INDEX	     "index.html"
-
-/* The web root and the API's paths, set once before serving. Service thread only. */
-static struct {
-	int rootfd; /* the web root, open for the process's life (-1 before init) */
-	const char *const *api_prefixes;
-	size_t n_prefixes;
-} static_cfg = {.rootfd = -1};
 
 /* The types served, by extension (any case); a file of another extension is not served (404), as lws's
  * file mount refused a type it did not know. */
@@ -70,32 +64,32 @@ struct static_file {
 	size_t len;
 };
 
-int transport_static_init(const char *root, const char *const *api_prefixes, size_t n)
+int transport_static_init(struct transport *t, const char *root, const char *const *api_prefixes, size_t n)
 {
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	transport_static_stop();
-	static_cfg.rootfd = fd;
-	static_cfg.api_prefixes = api_prefixes;
-	static_cfg.n_prefixes = n;
+	transport_static_stop(t);
+	t->files.rootfd = fd;
+	t->files.api_prefixes = api_prefixes;
+	t->files.n_prefixes = n;
 	return 0;
 }
 
-void transport_static_stop(void)
+void transport_static_stop(struct transport *t)
 {
-	if (static_cfg.rootfd >= 0)
-		close(static_cfg.rootfd);
-	static_cfg.rootfd = -1;
+	if (t->files.rootfd >= 0)
+		close(t->files.rootfd);
+	t->files.rootfd = -1;
 }
 
-bool transport_static_wants(const struct request *req)
+bool transport_static_wants(const struct transport *t, const struct request *req)
 {
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
 		return false;
-	for (size_t i = 0; i < static_cfg.n_prefixes; i++) {
-		const char *p = static_cfg.api_prefixes[i];
+	for (size_t i = 0; i < t->files.n_prefixes; i++) {
+		const char *p = t->files.api_prefixes[i];
 		size_t n = strlen(p);
 
 		if (!strncmp(req->path, p, n) && (req->path[n] == '\0' || req->path[n] == '/'))
@@ -130,13 +124,14 @@ static void static_release(void *ctx)
 	free(f);
 }
 
-/* Opens the file req->path names (a directory's index.html) into *fd, *st; its type into *type. 0 or -1. */
-static int static_open(const char *path, int *fd, struct stat *st, const char **type)
+/* Opens the file path names under rootfd (a directory's index.html) into *fd, *st; its type into *type.
+ * 0 or -1. */
+static int static_open(int rootfd, const char *path, int *fd, struct stat *st, const char **type)
 {
 	int dir;
 
 	*type = static_type_of(path);
-	*fd = transport_files_open(static_cfg.rootfd, path, st);
+	*fd = transport_files_open(rootfd, path, st);
 	if (*fd < 0)
 		return -1;
 	if (S_ISDIR(st->st_mode)) {
@@ -155,7 +150,7 @@ static int static_open(const char *path, int *fd, struct stat *st, const char **
 	return 0;
 }
 
-void transport_static_serve(const struct request *req, struct response *resp)
+void transport_static_serve(const struct transport *t, const struct request *req, struct response *resp)
 {
 	struct static_file *f = NULL;
 	char etag[96], date[API_HTTP_DATE_LEN];
@@ -163,7 +158,7 @@ void transport_static_serve(const struct request *req, struct response *resp)
 	struct stat st;
 	int fd = -1;
 
-	if (static_cfg.rootfd < 0 || static_open(req->path, &fd, &st, &type))
+	if (t->files.rootfd < 0 || static_open(t->files.rootfd, req->path, &fd, &st, &type))
 		goto missing;
 	/* strong: a file's bytes change only with its inode, size or modification time */
 	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx.%lx\"", (unsigned long long)st.st_ino,

@@ -10,19 +10,28 @@
 
 struct request;
 struct response;
+struct transport;
+
+/* The static client's root in struct transport (its files member): transport/static.c's own, service
+ * thread only. */
+struct transport_static {
+	int rootfd; /* the web root, open while serving (-1: none) */
+	const char *const *api_prefixes;
+	size_t n_prefixes;
+};
 
 /*
- * Serves root (an absolute path without symbolic links, as realpath gives it) for every path outside
+ * t serves root (an absolute path without symbolic links, as realpath gives it) for every path outside
  * api_prefixes (n of them: "/api" covers "/api" and "/api/...", not "/apix"). Opens root once and keeps it
  * open until transport_static_stop. Returns 0, or -1 (errno set). Service thread, before serving; the
  * prefixes must outlive serving.
  */
-int transport_static_init(const char *root, const char *const *api_prefixes, size_t n);
-/* Closes the web root. NULL-safe to call without init. */
-void transport_static_stop(void);
+int transport_static_init(struct transport *t, const char *root, const char *const *api_prefixes, size_t n);
+/* Closes the web root (nothing when it is not open). */
+void transport_static_stop(struct transport *t);
 
 /* Whether req is the static client's to answer: a GET or HEAD whose path lies outside the API's. */
-bool transport_static_wants(const struct request *req);
+bool transport_static_wants(const struct transport *t, const struct request *req);
 
 /*
  * Fills resp for req: the file at req->path under the web root (index.html for a directory) with its type,
@@ -31,6 +40,6 @@ bool transport_static_wants(const struct request *req);
  * validators match; the usual JSON 404 for anything missing or refused. Nothing is read on the loop but
  * the directory walk. Service thread.
  */
-void transport_static_serve(const struct request *req, struct response *resp);
+void transport_static_serve(const struct transport *t, const struct request *req, struct response *resp);
 
 #endif
