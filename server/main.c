@@ -25,9 +25,10 @@
 #include "notifications/worker.h"
 #include "store/db.h"
 #include "transport/accept.h"
-#include "transport/files.h"
 #include "transport/http.h"
 #include "transport/live.h"
+#include "transport/static.h"
+#include "transport/transport.h"
 #include "transport/wake.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -49,6 +50,8 @@ static void main_on_signal(int sig)
 
 /* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
 static struct notify *main_notify;
+/* The transport of the one server this process runs (its lws context's user pointer). Service thread. */
+static struct transport main_transport;
 
 /* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
  * the live (WebSocket) clients and the notifications worker. */
@@ -58,7 +61,7 @@ static void main_on_change(void *ctx, int64_t seq)
 
 	(void)seq;
 	feed_cache_changed(app->feeds);
-	transport_live_changed();
+	transport_live_changed(&main_transport);
 	notify_kick(main_notify); /* the commit may have written outbox rows */
 }
 
@@ -78,51 +81,22 @@ static void main_refresh_times(struct app *app)
 	}
 }
 
-/* Extensions lws does not know, or knows without a charset, for the static client. */
-static const struct lws_protocol_vhost_options main_mimetypes[] = {
-    {&main_mimetypes[1], NULL, ".mjs", "text/javascript; charset=utf-8"},
-    {&main_mimetypes[2], NULL, ".js", "text/javascript; charset=utf-8"},
-    {&main_mimetypes[3], NULL, ".css", "text/css; charset=utf-8"},
-    {&main_mimetypes[4], NULL, ".html", "text/html; charset=utf-8"},
-    {&main_mimetypes[5], NULL, ".svg", "image/svg+xml"},
-    {&main_mimetypes[6], NULL, ".ics", "text/calendar; charset=utf-8"},
-    {NULL, NULL, ".webmanifest", "application/manifest+json"},
-};
+/* Paths the API answers (each covers itself and the paths below it, not "/apix"); every other GET or HEAD
+ * is a static file of --web-root (transport/static.c). "/r" serves the participant's page for /r/<token>. */
+static const char *const main_api_prefixes[] = {"/api", "/calendar", "/healthz", "/r"};
 
-/* Prefixes answered by the API callback; everything else is a static file of web_root. lws picks a
- * matching callback mount over the file mount "/" (a mount matches its own path and the paths below
- * it, not "/apix"). "/r" serves the participant's page for /r/<token> from the callback. */
-static const char *const main_callback_mounts[] = {"/api", "/calendar", "/healthz", "/r"};
-#define MAIN_N_MOUNTS (sizeof(main_callback_mounts) / sizeof(main_callback_mounts[0]) + 1)
-
-/* Fills the vhost's mount list (linked in array order; cfg must outlive the context). */
-static void main_mounts(const struct config *cfg, struct lws_http_mount mounts[MAIN_N_MOUNTS])
+/* Fills the vhost's one mount: every path goes to the transport's callback, static files included. Named,
+ * lws marks the connection as in a transaction until the answer is out, and leaves a pipelined request's
+ * bytes unparsed until then (else it parses them at once, ending this transaction under the transport, and
+ * neither is answered; its own file mount misparsed what followed a file and answered it 403). */
+static void main_mount(struct lws_http_mount *mount)
 {
-	size_t i;
-
-	memset(mounts, 0, MAIN_N_MOUNTS * sizeof(mounts[0]));
-	for (i = 0; i < MAIN_N_MOUNTS - 1; i++) {
-		mounts[i].mount_next = &mounts[i + 1];
-		mounts[i].mountpoint = main_callback_mounts[i];
-		mounts[i].mountpoint_len = (unsigned char)strlen(main_callback_mounts[i]);
-		mounts[i].origin = "http";
-		mounts[i].origin_protocol = LWSMPRO_CALLBACK;
-		/* named, lws marks the connection as in a transaction until the answer is out, and leaves a
-		 * pipelined request's bytes unparsed until then (else it parses them at once, ending this
-		 * transaction under the transport, and neither is answered) */
-		mounts[i].protocol = "http";
-	}
-	mounts[i].mountpoint = "/";
-	mounts[i].mountpoint_len = 1;
-	mounts[i].origin = cfg->web_root;
-	mounts[i].origin_protocol = LWSMPRO_FILE;
-	mounts[i].def = "index.html";
-	mounts[i].extra_mimetypes = main_mimetypes;
-	/* files change with releases: cache briefly, then revalidate (lws answers If-None-Match) */
-	mounts[i].cache_max_age = 300;
-	mounts[i].cache_reusable = 1;
-	mounts[i].cache_revalidate = 1;
-	mounts[i].cache_intermediaries = 0;
+	memset(mount, 0, sizeof(*mount));
+	mount->mountpoint = "/";
+	mount->mountpoint_len = 1;
+	mount->origin = "http";
+	mount->origin_protocol = LWSMPRO_CALLBACK;
+	mount->protocol = "http";
 }
 
 /* Every --tz-check seconds (every minute when 0): when a tzdata upgrade replaced the zone files, or the
@@ -154,7 +128,7 @@ static void main_tz_check(lws_sorted_usec_list_t *sul)
 static void main_notify_changed(void *arg)
 {
 	(void)arg;
-	transport_live_changed();
+	transport_live_changed(&main_transport);
 }
 
 /* The one signal of the notifications worker; posted from its thread, run on the service thread. */
@@ -316,7 +290,7 @@ static void main_test_iterations(void)
 
 int main(int argc, char **argv)
 {
-	static struct lws_http_mount mounts[MAIN_N_MOUNTS];
+	static struct lws_http_mount mount;
 	struct lws_protocols proto_list[3];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
@@ -369,11 +343,11 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	transport_http_init(&app);
+	transport_init(&main_transport, &app);
 	system_tz_check();
 	main_refresh_times(&app);
 
-	main_mounts(&cfg, mounts);
+	main_mount(&mount);
 	proto_list[0] = transport_http_protocol;
 	proto_list[1] = transport_live_protocol;
 	memset(&proto_list[2], 0, sizeof(proto_list[2]));
@@ -382,7 +356,8 @@ int main(int argc, char **argv)
 	info.port = cfg.listen_port;
 	info.iface = cfg.listen_host;
 	info.protocols = proto_list;
-	info.mounts = mounts;
+	info.mounts = &mount;
+	info.user = &main_transport;
 	info.pt_serv_buf_size = 64 * 1024;
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
@@ -407,22 +382,28 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	transport_files_restrict(ctx, cfg.web_root);
-	transport_accept_init(cfg.listen_port);
-	if (transport_http_start(ctx)) {
+	if (transport_static_init(&main_transport, cfg.web_root, main_api_prefixes,
+				  sizeof(main_api_prefixes) / sizeof(main_api_prefixes[0]))) {
+		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg.web_root, strerror(errno));
 		lws_context_destroy(ctx);
 		feed_cache_free(app.feeds);
 		db_close(db);
 		return 1;
 	}
-	transport_live_init(&app, ctx);
+	transport_accept_init(cfg.listen_port);
+	if (transport_http_start(&main_transport, ctx)) {
+		lws_context_destroy(ctx);
+		feed_cache_free(app.feeds);
+		db_close(db);
+		return 1;
+	}
 	if (cfg.smtp_url[0])
 		main_notify = notify_start(&cfg, main_notify_wake, &main_notify_signal);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
 	} else if (!main_notify) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
-		transport_http_stop();
+		transport_http_stop(&main_transport);
 		lws_context_destroy(ctx);
 		feed_cache_free(app.feeds);
 		db_close(db);
@@ -463,11 +444,12 @@ int main(int argc, char **argv)
 			feed_cache_invalidate(app.feeds);
 		}
 		if (main_stop && !drain_until) {
-			transport_http_drain();
+			transport_http_drain(&main_transport);
 			drain_until = time(NULL) + MAIN_DRAIN_SECONDS;
-			log_notice("stopping: finishing %d request(s) in flight", transport_http_active());
+			log_notice("stopping: finishing %d request(s) in flight",
+				   transport_http_active(&main_transport));
 		}
-		if (drain_until && (!transport_http_active() || time(NULL) >= drain_until))
+		if (drain_until && (!transport_http_active(&main_transport) || time(NULL) >= drain_until))
 			break;
 		feed_cache_pass_begin(app.feeds);
 		n = lws_service(ctx, drain_until ? 100 : 0);
@@ -478,9 +460,10 @@ int main(int argc, char **argv)
 	lws_sul_cancel(&main_house.sul);
 	lws_sul_cancel(&main_tzwatch.sul);
 	lws_sul_cancel(&main_wal.sul);
-	transport_live_stop();
-	transport_http_stop();
+	transport_live_stop(&main_transport);
+	transport_http_stop(&main_transport);
 	lws_context_destroy(ctx);
+	transport_static_stop(&main_transport);
 	transport_accept_stop();
 	feed_cache_free(app.feeds);
 	app.feeds = NULL;

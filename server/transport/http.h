@@ -35,17 +35,28 @@ struct response;
  */
 int transport_http_answer_now(struct lws *wsi, const struct response *r);
 
-/* Sets the app every request is dispatched to. Call once before serving. */
-void transport_http_init(struct app *app);
+struct transport;
+struct http_conn;
 
-/* Starts the worker for deferred handler work (after the context exists). Returns 0 or -1. */
-int transport_http_start(struct lws_context *ctx);
+/* The HTTP protocol's state in struct transport (its http member): transport/http.c's own, service thread
+ * only. */
+struct transport_http {
+	struct http_conn *spare; /* transactions kept for reuse */
+	int n_spare;
+	bool stopped;  /* after transport_http_stop: transactions are freed, not kept */
+	bool draining; /* new requests get 503 and a closed connection */
+	int active;    /* requests being read or written */
+};
+
+/* Starts t's connection watch and the worker for deferred handler work, once ctx (created with t as its
+ * user pointer) exists. Returns 0 or -1. */
+int transport_http_start(struct transport *t, struct lws_context *ctx);
 /* Joins the worker, answering or releasing what it still held. Before lws_context_destroy. */
-void transport_http_stop(void);
+void transport_http_stop(struct transport *t);
 
 /* Stop taking new requests (they get 503 and a closed connection); in-flight ones complete. */
-void transport_http_drain(void);
+void transport_http_drain(struct transport *t);
 /* Requests currently being read or written. */
-int transport_http_active(void);
+int transport_http_active(const struct transport *t);
 
 #endif

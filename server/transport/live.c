@@ -5,6 +5,7 @@
  */
 #include "transport/live.h"
 #include "transport/http.h"
+#include "transport/transport.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,67 +26,48 @@
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
 	struct api_live st; /* who the client is and where it is in the change log */
-	unsigned cred_gen;  /* live_cred_gen when its credentials were last checked */
+	unsigned cred_gen;  /* live.cred_gen when its credentials were last checked */
 	size_t rx_len;	    /* bytes of the client message being received */
 	int close_code;	    /* set when a client message is refused: closed with it, the rest is dropped */
 	bool ready;	    /* authenticated and established */
 };
 
-/* An upgrade accepted by transport_live_confirm, handed to the connection's FILTER_PROTOCOL_CONNECTION:
- * lws calls both in one pass for one connection, so one slot is enough. Service thread only. */
-static struct {
-	struct lws *wsi;
-	struct api_live st;
-} live_pending;
-
-static struct app *live_app;
-static struct lws_context *live_ctx;
-static int live_clients;		/* established connections */
-static lws_sorted_usec_list_t live_sul; /* wakes the clients while there are any */
-static int64_t live_cred_seen; /* change-log position up to which credential changes were looked for */
-static unsigned live_cred_gen; /* bumped when credentials changed: each client checks its own again */
-
-void transport_live_init(struct app *app, struct lws_context *ctx)
-{
-	live_app = app;
-	live_ctx = ctx;
-}
-
 /* Looks for credential changes (logins, logouts, revocations, account updates) committed since
- * live_cred_seen: after one, every client checks its own credentials in its next WRITEABLE, before it
+ * live.cred_seen: after one, every client checks its own credentials in its next WRITEABLE, before it
  * sends anything more, and one that no longer holds is closed. One cheap query per commit. */
-static void live_cred_scan(void)
+static void live_cred_scan(struct transport *t)
 {
 	bool changed = false;
 
-	if (!live_clients || api_live_credential_changes(live_app, &live_cred_seen, &changed))
+	if (!t->live.clients || api_live_credential_changes(t->app, &t->live.cred_seen, &changed))
 		return;
 	if (changed)
-		live_cred_gen++;
+		t->live.cred_gen++;
 }
 
-void transport_live_changed(void)
+void transport_live_changed(struct transport *t)
 {
-	if (!live_ctx || !live_clients)
+	if (!t->ctx || !t->live.clients)
 		return;
-	live_cred_scan();
-	lws_callback_on_writable_all_protocol(live_ctx, &transport_live_protocol);
+	live_cred_scan(t);
+	lws_callback_on_writable_all_protocol(t->ctx, &transport_live_protocol);
 }
 
 /* Every LIVE_POLL_US while clients are connected: changes committed by another process wake nobody
  * through the change sink, so the clients look for themselves (one cheap indexed query each). */
 static void live_poll(lws_sorted_usec_list_t *sul)
 {
-	(void)sul;
-	if (!live_clients)
+	struct transport *t = lws_container_of(sul, struct transport, live.sul);
+
+	if (!t->live.clients)
 		return;
-	transport_live_changed();
-	lws_sul_schedule(live_ctx, 0, &live_sul, live_poll, LIVE_POLL_US);
+	transport_live_changed(t);
+	lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
 }
 
-void transport_live_stop(void)
+void transport_live_stop(struct transport *t)
 {
-	lws_sul_cancel(&live_sul);
+	lws_sul_cancel(&t->live.sul);
 }
 
 /* Decides the upgrade request on wsi (api_live_open): 0 with *st filled, -1 with resp filled. */
@@ -113,7 +95,7 @@ static int live_decide(struct lws *wsi, struct api_live *st, struct response *re
 	if (!req->path[0] || transport_http_query(wsi, req->query, sizeof(req->query)))
 		api_fail(resp, API_BAD_REQUEST, NULL, "malformed path or query string");
 	else
-		rc = api_live_open(live_app, req, protocols, st, resp);
+		rc = api_live_open(transport_of(wsi)->app, req, protocols, st, resp);
 	memset(req, 0, sizeof(*req)); /* credentials */
 	free(req);
 	return rc;
@@ -121,13 +103,14 @@ static int live_decide(struct lws *wsi, struct api_live *st, struct response *re
 
 int transport_live_confirm(struct lws *wsi)
 {
+	struct transport_live *live = &transport_of(wsi)->live;
 	struct response resp;
 	int rc = 0;
 
 	response_init(&resp);
-	live_pending.wsi = NULL;
-	if (!live_decide(wsi, &live_pending.st, &resp))
-		live_pending.wsi = wsi;
+	live->pending.wsi = NULL;
+	if (!live_decide(wsi, &live->pending.st, &resp))
+		live->pending.wsi = wsi;
 	else
 		rc = transport_http_answer_now(wsi, &resp) ? -1 : 1;
 	response_free(&resp);
@@ -139,15 +122,16 @@ int transport_live_confirm(struct lws *wsi)
  * lws answers the upgrades it refuses itself (lws_process_ws_upgrade2). */
 static int live_filter(struct lws *wsi, struct live_conn *c)
 {
+	struct transport_live *live = &transport_of(wsi)->live;
 	struct response resp;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	/* an HTTP/2 stream never went through transport_live_confirm: a slot left by an upgrade that lws
 	 * dropped after confirming it must not pass for it, even at the same address */
-	if (live_pending.wsi == wsi && lws_get_network_wsi(wsi) == wsi) {
-		c->st = live_pending.st;
-		memset(&live_pending, 0, sizeof(live_pending));
+	if (live->pending.wsi == wsi && lws_get_network_wsi(wsi) == wsi) {
+		c->st = live->pending.st;
+		memset(&live->pending, 0, sizeof(live->pending));
 		return 0;
 	}
 	response_init(&resp);
@@ -197,6 +181,7 @@ static int live_receive(struct lws *wsi, struct live_conn *c, size_t len)
 static int live_writeable(struct lws *wsi, struct live_conn *c)
 {
 	unsigned char buf[LWS_PRE + LIVE_FRAME_MAX];
+	struct transport *t = transport_of(wsi);
 	struct json_object *row = NULL;
 	int64_t now = (int64_t)time(NULL);
 	const char *text;
@@ -210,26 +195,26 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 		return live_close(wsi, c->close_code, "binary messages are not accepted");
 	if (c->close_code)
 		return live_close(wsi, c->close_code, "message too large");
-	if (c->cred_gen != live_cred_gen || now >= c->st.until) {
-		rc = api_live_check(live_app, &c->st, now);
+	if (c->cred_gen != t->live.cred_gen || now >= c->st.until) {
+		rc = api_live_check(t->app, &c->st, now);
 		if (rc == 1)
 			return live_close(wsi, LIVE_CLOSE_REVOKED, "credentials revoked");
 		if (rc)
 			return 0; /* the database cannot tell now: nothing is sent, the poll comes back */
-		c->cred_gen = live_cred_gen;
+		c->cred_gen = t->live.cred_gen;
 	}
-	rc = api_live_next(live_app, &c->st, &row, &seq);
+	rc = api_live_next(t->app, &c->st, &row, &seq);
 	if (rc == 1)
 		return 0;
 	if (rc)
 		return rc == DOM_BUSY ? (lws_callback_on_writable(wsi), 0) : -1;
-	if (seq > live_cred_seen) {
+	if (seq > t->live.cred_seen) {
 		/* committed by another process since the last look: its credential changes come first */
-		live_cred_scan();
-		if (seq > live_cred_seen || c->cred_gen != live_cred_gen) {
+		live_cred_scan(t);
+		if (seq > t->live.cred_seen || c->cred_gen != t->live.cred_gen) {
 			json_object_put(row);
-			if (seq <= live_cred_seen)
-				lws_callback_on_writable_all_protocol(live_ctx, &transport_live_protocol);
+			if (seq <= t->live.cred_seen)
+				lws_callback_on_writable_all_protocol(t->ctx, &transport_live_protocol);
 			return 0;
 		}
 	}
@@ -254,6 +239,7 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct live_conn *c = user;
+	struct transport *t = wsi ? transport_of(wsi) : NULL; /* for the connection reasons below */
 
 	(void)in;
 	switch (reason) {
@@ -261,17 +247,17 @@ static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		return live_filter(wsi, c);
 	case LWS_CALLBACK_ESTABLISHED:
 		/* its credentials were checked at the handshake: earlier changes do not concern it */
-		if (!live_clients && api_live_head(live_app, &live_cred_seen))
+		if (!t->live.clients && api_live_head(t->app, &t->live.cred_seen))
 			return -1;
 		c->ready = true;
-		c->cred_gen = live_cred_gen;
-		if (!live_clients++)
-			lws_sul_schedule(live_ctx, 0, &live_sul, live_poll, LIVE_POLL_US);
+		c->cred_gen = t->live.cred_gen;
+		if (!t->live.clients++)
+			lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
 		lws_callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_CLOSED:
-		if (c->ready && live_clients > 0 && !--live_clients)
-			lws_sul_cancel(&live_sul);
+		if (c->ready && t->live.clients > 0 && !--t->live.clients)
+			lws_sul_cancel(&t->live.sul);
 		c->ready = false;
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
