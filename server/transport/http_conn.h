@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "api/http.h"
+#include "api/request.h"
 #include "transport/conn_watch.h"
 #include "util/buf.h"
 #include "util/chunked.h"

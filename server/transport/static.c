@@ -19,7 +19,7 @@
 
 #include "api/conditional.h"
 #include "api/errors.h"
-#include "api/http.h"
+#include "api/request.h"
 #include "util/log.h"
 
 /* files change with releases: browsers keep them briefly, then revalidate (304); no shared cache */
