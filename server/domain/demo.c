@@ -1,8 +1,8 @@
 /*
  * demo: generates the programme's demo data (participants, registrations, attendance around the
  * organisations, venues, accounts and events read from the embedded files of domain/demo_data)
- * deterministically and writes it in one transaction through store_demo; it must never touch a
- * database that already holds an event.
+ * deterministically and writes it in one transaction through the store's ordinary inserts; it must
+ * never touch a database that already holds an event.
  */
 #include "domain/demo.h"
 
@@ -16,7 +16,15 @@
 #include "calendar/tz.h"
 #include "domain/demo_data.h"
 #include "store/db.h"
+#include "store/store_attendance.h"
+#include "store/store_auth.h"
 #include "store/store_demo.h"
+#include "store/store_events.h"
+#include "store/store_orgs.h"
+#include "store/store_people.h"
+#include "store/store_registrations.h"
+#include "store/store_sessions.h"
+#include "store/store_venues.h"
 #include "util/civil.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -155,34 +163,20 @@ static void demo_ascii(const char *in, char *out, size_t n)
 static int demo_insert_cast(struct demo_ctx *c)
 {
 	const struct demo_data *d = c->data;
-	struct store_demo_org o;
-	struct store_demo_venue v;
-	struct store_demo_person p;
-	struct store_demo_account a;
+	struct store_venue v;
+	struct store_person p;
 	int rc = 0;
 
-	for (int i = 0; i < d->n_orgs && !rc; i++) {
-		o.name = d->orgs[i].row.name;
-		o.kind = d->orgs[i].row.kind;
-		o.city = d->orgs[i].row.city;
-		o.region = d->orgs[i].row.region;
-		o.contact_name = d->orgs[i].row.contact_name;
-		o.contact_email = d->orgs[i].row.contact_email;
-		rc = store_demo_org_insert(c->db, &o, c->base, &c->org_ids[i]);
-	}
+	for (int i = 0; i < d->n_orgs && !rc; i++)
+		rc = store_org_insert(c->db, &d->orgs[i].row, c->base, &c->org_ids[i]);
 	for (int i = 0; i < d->n_venues && !rc; i++) {
-		v.name = d->venues[i].row.name;
-		v.city = d->venues[i].row.city;
-		v.address = d->venues[i].row.address;
-		v.tz = d->venues[i].row.tz;
-		v.latitude = d->venues[i].row.latitude;
-		v.longitude = d->venues[i].row.longitude;
+		v = d->venues[i].row;
 		v.org_id = c->org_ids[d->venues[i].org];
-		rc = store_demo_venue_insert(c->db, &v, c->base, &c->venue_ids[i]);
+		rc = store_venue_insert(c->db, &v, c->base, &c->venue_ids[i]);
 	}
 	for (int i = 0; i < d->n_rooms && !rc; i++)
-		rc = store_demo_room_insert(c->db, c->venue_ids[d->rooms[i].venue], d->rooms[i].row.name,
-					    (int)d->rooms[i].row.capacity, &c->room_ids[i]);
+		rc = store_room_insert(c->db, c->venue_ids[d->rooms[i].venue], &d->rooms[i].row,
+				       &c->room_ids[i]);
 	for (int i = 0; i < d->n_facs && !rc; i++) {
 		memset(&p, 0, sizeof(p));
 		p.org_id = c->org_ids[d->facs[i].org];
@@ -193,16 +187,14 @@ static int demo_insert_cast(struct demo_ctx *c)
 		p.email = d->facs[i].email;
 		p.lang = "fr";
 		p.consent_at = c->base;
-		p.created_at = c->base;
-		rc = store_demo_person_insert(c->db, &p, &c->fac_ids[i]);
+		rc = store_person_insert(c->db, &p, c->base, &c->fac_ids[i]);
 	}
 	for (int i = 0; i < d->n_accounts && !rc; i++) {
-		a.email = d->accounts[i].email;
-		a.display_name = d->accounts[i].display_name;
-		a.password_hash = c->hashes[i];
-		a.role = d->accounts[i].role;
-		a.org_id = d->accounts[i].org >= 0 ? c->org_ids[d->accounts[i].org] : 0;
-		rc = store_demo_account_insert(c->db, &a, c->base, &c->account_ids[i]);
+		const struct demo_account *a = &d->accounts[i];
+
+		rc = store_auth_account_insert(c->db, a->email, a->display_name, c->hashes[i], a->role,
+					       a->org >= 0 ? c->org_ids[a->org] : 0, c->base,
+					       &c->account_ids[i]);
 	}
 	if (rc)
 		snprintf(c->what, sizeof(c->what), "demo organisations, venues or accounts");
@@ -225,9 +217,8 @@ static int demo_insert_sessions(struct demo_ctx *c, int e, int64_t created_at)
 {
 	const struct demo_event *d = &c->data->events[e];
 	const char *zone = c->data->venues[d->venue].row.tz;
-	struct store_demo_session s;
+	struct session_row s;
 	struct civil_date day;
-	char sl[TZ_LOCAL_LEN], el[TZ_LOCAL_LEN], title[96];
 	int rc = 0;
 
 	for (int k = 0; k < d->n_sessions && !rc; k++) {
@@ -235,35 +226,36 @@ static int demo_insert_sessions(struct demo_ctx *c, int e, int64_t created_at)
 			snprintf(c->what, sizeof(c->what), "demo sessions table");
 			return STORE_ERROR;
 		}
-		day = civil_date_from_days(d->first_day + (int64_t)k * d->every_days);
-		snprintf(sl, sizeof(sl), "%04d-%02d-%02dT%s:00", (int)day.year, day.month, day.day,
-			 d->start_hm);
-		snprintf(el, sizeof(el), "%04d-%02d-%02dT%s:00", (int)day.year, day.month, day.day,
-			 d->end_hm);
 		memset(&s, 0, sizeof(s));
-		rc = demo_local(c, zone, sl, &s.start_utc, &s.start_offset);
-		rc = rc ? rc : demo_local(c, zone, el, &s.end_utc, &s.end_offset);
+		day = civil_date_from_days(d->first_day + (int64_t)k * d->every_days);
+		snprintf(s.starts_local, sizeof(s.starts_local), "%04d-%02d-%02dT%s:00", (int)day.year,
+			 day.month, day.day, d->start_hm);
+		snprintf(s.ends_local, sizeof(s.ends_local), "%04d-%02d-%02dT%s:00", (int)day.year, day.month,
+			 day.day, d->end_hm);
+		rc = demo_local(c, zone, s.starts_local, &s.start_utc, &s.start_offset);
+		rc = rc ? rc : demo_local(c, zone, s.ends_local, &s.end_utc, &s.end_offset);
 		if (rc)
 			return rc;
-		if (d->session_titles[k])
-			s.title = d->session_titles[k];
-		else if (d->n_sessions > 1) {
-			snprintf(title, sizeof(title), "%s %d",
+		if (d->session_titles[k]) {
+			s.has_title = true;
+			snprintf(s.title, sizeof(s.title), "%s", d->session_titles[k]);
+		} else if (d->n_sessions > 1) {
+			s.has_title = true;
+			snprintf(s.title, sizeof(s.title), "%s %d",
 				 !strcmp(d->type, "training") ? "Séance" : "Jour", k + 1);
-			s.title = title;
 		}
 		s.event_id = c->event_ids[e];
-		s.starts_local = sl;
-		s.ends_local = el;
-		s.tz = zone;
+		snprintf(s.tz, sizeof(s.tz), "%s", zone);
 		s.room_id = c->room_ids[d->room];
 		s.facilitator_id = c->fac_ids[d->facilitator];
 		s.created_at = created_at;
-		rc = store_demo_session_insert(c->db, &s, &c->session_ids[c->n_sessions]);
+		s.updated_at = created_at;
+		rc = store_session_insert(c->db, &s);
 		if (rc) {
-			snprintf(c->what, sizeof(c->what), "demo session %s", sl);
+			snprintf(c->what, sizeof(c->what), "demo session %s", s.starts_local);
 			return rc;
 		}
+		c->session_ids[c->n_sessions] = s.id;
 		c->session_event[c->n_sessions] = e;
 		c->session_start[c->n_sessions] = s.start_utc;
 		c->session_end[c->n_sessions] = s.end_utc;
@@ -272,11 +264,28 @@ static int demo_insert_sessions(struct demo_ctx *c, int e, int64_t created_at)
 	return rc;
 }
 
+/* Copies the texts of an event into r (which owns copies of them). 0 or STORE_ERROR. */
+static int demo_event_row(const struct demo_event *d, struct event_row *r)
+{
+	int rc = 0;
+
+	snprintf(r->type, sizeof(r->type), "%s", d->type);
+	snprintf(r->visibility, sizeof(r->visibility), "%s", d->visibility);
+	snprintf(r->status, sizeof(r->status), "%s", d->cancelled ? "cancelled" : "scheduled");
+	for (int i = 0; i < EVENT_LANGS && !rc; i++) {
+		rc = event_row_set(&r->title[i], d->title[i]);
+		rc = rc ? rc : event_row_set(&r->description[i], d->description[i]);
+	}
+	return rc;
+}
+
 static int demo_insert_events(struct demo_ctx *c)
 {
 	const struct demo_data *dd = c->data;
-	struct store_demo_event ev;
-	int64_t first_local, created;
+	int64_t checkin_ids[DEMO_MAX_EVENTS];
+	size_t n_checkin = 0;
+	struct event_row ev;
+	int64_t first_local, created, partner;
 	int rc = 0;
 
 	for (int e = 0; e < dd->n_events && !rc; e++) {
@@ -294,37 +303,39 @@ static int demo_insert_events(struct demo_ctx *c)
 		created = c->reg_from[e] - 7 * DEMO_DAY;
 
 		memset(&ev, 0, sizeof(ev));
-		ev.type = d->type;
-		ev.title_fr = d->title[0];
-		ev.title_ar = d->title[1];
-		ev.title_en = d->title[2];
-		ev.description_fr = d->description[0];
-		ev.description_ar = d->description[1];
-		ev.description_en = d->description[2];
+		rc = demo_event_row(d, &ev);
 		ev.org_id = c->org_ids[d->org];
 		ev.venue_id = c->venue_ids[d->venue];
-		ev.visibility = d->visibility;
 		ev.capacity = d->capacity;
-		if (first_local > c->today)
-			ev.registration_opens_at = c->reg_from[e] - DEMO_DAY;
-		if (d->needs_approval)
-			ev.registration_closes_at = first_local - 7 * DEMO_DAY;
+		ev.has_opens = first_local > c->today;
+		if (ev.has_opens)
+			ev.opens_at = c->reg_from[e] - DEMO_DAY;
+		ev.has_closes = d->needs_approval;
+		if (ev.has_closes)
+			ev.closes_at = first_local - 7 * DEMO_DAY;
 		ev.needs_approval = d->needs_approval;
-		ev.status = d->cancelled ? "cancelled" : "scheduled";
 		ev.sequence = d->cancelled ? 1 : 0;
 		ev.created_at = created;
 		ev.updated_at = d->cancelled ? c->today - 5 * DEMO_DAY : created;
-		rc = store_demo_event_insert(c->db, &ev, &c->event_ids[e]);
-		if (!rc && d->partner >= 0)
-			rc = store_demo_partner_insert(c->db, c->event_ids[e], c->org_ids[d->partner]);
+		rc = rc ? rc : store_event_insert(c->db, &ev);
+		c->event_ids[e] = ev.id;
+		event_row_clear(&ev);
+		partner = d->partner >= 0 ? c->org_ids[d->partner] : 0;
+		if (!rc && partner)
+			rc = store_event_partners_set(c->db, c->event_ids[e], &partner, 1);
 		if (!rc && d->checkin)
-			rc = store_demo_account_event_insert(c->db, c->account_ids[dd->checkin],
-							     c->event_ids[e]);
+			checkin_ids[n_checkin++] = c->event_ids[e];
 		if (rc) {
 			snprintf(c->what, sizeof(c->what), "demo event %d", e);
 			return rc;
 		}
 		rc = demo_insert_sessions(c, e, created);
+	}
+	if (!rc && n_checkin) {
+		rc =
+		    store_auth_account_events_set(c->db, c->account_ids[dd->checkin], checkin_ids, n_checkin);
+		if (rc)
+			snprintf(c->what, sizeof(c->what), "demo check-in events");
 	}
 	return rc;
 }
@@ -500,7 +511,8 @@ static int demo_plan_regs(struct demo_ctx *c)
  * everyone one. */
 static int demo_insert_people(struct demo_ctx *c)
 {
-	struct store_demo_person s;
+	struct store_person s;
+	int64_t created;
 	int rc = 0;
 
 	for (int i = 0; i < c->n_people && !rc; i++) {
@@ -515,9 +527,9 @@ static int demo_insert_people(struct demo_ctx *c)
 		s.phone = p->phone[0] ? p->phone : NULL;
 		s.email = p->email[0] ? p->email : NULL;
 		s.lang = p->lang;
-		s.created_at = p->first_event >= 0 ? p->first_at : c->base;
-		s.consent_at = s.created_at;
-		rc = store_demo_person_insert(c->db, &s, &p->id);
+		created = p->first_event >= 0 ? p->first_at : c->base;
+		s.consent_at = created;
+		rc = store_person_insert(c->db, &s, created, &p->id);
 	}
 	if (rc)
 		snprintf(c->what, sizeof(c->what), "demo participants");
@@ -529,12 +541,29 @@ static int64_t demo_min(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * Writes one registration as the registration service leaves it: inserted at created_at, its
+ * attendance confirmed at confirmed_at (0: not), then its status set at updated_at with its waitlist
+ * seq (0: none) when either makes a difference.
+ */
+static int demo_write_reg(struct demo_ctx *c, struct demo_reg *g, const char *hash, int64_t wseq,
+			  int64_t confirmed_at, int64_t updated_at)
+{
+	int rc = store_reg_insert(c->db, c->event_ids[g->event], c->people[g->person].id, g->status, hash,
+				  g->created_at, &g->id);
+
+	if (!rc && confirmed_at)
+		rc = store_reg_set_attendance_confirmed(c->db, g->id, confirmed_at);
+	if (!rc && (wseq || updated_at != (confirmed_at ? confirmed_at : g->created_at)))
+		rc = store_reg_set_status(c->db, g->id, g->status, wseq > 0, wseq, updated_at);
+	return rc;
+}
+
 static int demo_insert_regs(struct demo_ctx *c)
 {
-	struct store_demo_registration s;
 	struct json_object *payload;
 	char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], topic[32];
-	int64_t seq = 0;
+	int64_t seq, confirmed_at, updated_at;
 	int rc = 0;
 
 	for (int i = 0; i < c->n_regs && !rc; i++) {
@@ -546,37 +575,33 @@ static int demo_insert_regs(struct demo_ctx *c)
 			return STORE_ERROR;
 		}
 		secret_hash(token, strlen(token), hash);
-		memset(&s, 0, sizeof(s));
-		s.event_id = c->event_ids[g->event];
-		s.person_id = c->people[g->person].id;
-		s.status = g->status;
-		s.token_hash = hash;
-		s.created_at = g->created_at;
-		s.updated_at = g->created_at;
+		seq = 0;
+		confirmed_at = 0;
+		updated_at = g->created_at;
 		if (!strcmp(g->status, "waitlisted")) {
 			/* arrival order on the waitlist is a change-log seq, as the registration service
 			 * writes it */
 			payload = json_object_new_object();
-			json_object_object_add(payload, "event_id", json_object_new_int64(s.event_id));
-			snprintf(topic, sizeof(topic), "event:%lld", (long long)s.event_id);
+			json_object_object_add(payload, "event_id",
+					       json_object_new_int64(c->event_ids[g->event]));
+			snprintf(topic, sizeof(topic), "event:%lld", (long long)c->event_ids[g->event]);
 			rc = db_changelog(c->db, topic, "registration.waitlisted", c->org_ids[d->org],
 					  payload, &seq);
 			json_object_put(payload);
-			s.waitlist_seq = seq;
 		} else if (!strcmp(g->status, "confirmed")) {
 			if (d->needs_approval)
-				s.updated_at = demo_min(g->created_at + 2 * DEMO_DAY, c->today);
+				updated_at = demo_min(g->created_at + 2 * DEMO_DAY, c->today);
 			if (demo_chance(&c->rng, 40))
-				s.attendance_confirmed_at = demo_min(g->created_at + DEMO_DAY, c->today);
-			if (s.attendance_confirmed_at > s.updated_at)
-				s.updated_at = s.attendance_confirmed_at;
+				confirmed_at = demo_min(g->created_at + DEMO_DAY, c->today);
+			if (confirmed_at > updated_at)
+				updated_at = confirmed_at;
 		} else if (d->cancelled) {
-			s.updated_at = c->today - 5 * DEMO_DAY;
+			updated_at = c->today - 5 * DEMO_DAY;
 		} else if (strcmp(g->status, "pending")) {
-			s.updated_at =
+			updated_at =
 			    demo_min(g->created_at + (1 + demo_below(&c->rng, 10)) * DEMO_DAY, c->today);
 		}
-		rc = rc ? rc : store_demo_registration_insert(c->db, &s, &g->id);
+		rc = rc ? rc : demo_write_reg(c, g, hash, seq, confirmed_at, updated_at);
 	}
 	explicit_bzero(token, sizeof(token));
 	if (rc)
@@ -602,6 +627,7 @@ static int64_t demo_recorder(struct demo_ctx *c, int e, bool qr)
 static int demo_insert_attendance(struct demo_ctx *c)
 {
 	const char *status, *method;
+	struct store_att a;
 	int64_t at;
 	int rc = 0;
 
@@ -624,9 +650,15 @@ static int demo_insert_attendance(struct demo_ctx *c)
 			} else if (x >= 94) {
 				at = c->session_start[k] - (2 + demo_below(&c->rng, 40)) * DEMO_HOUR;
 			}
-			rc = store_demo_attendance_insert(c->db, c->session_ids[k], c->regs[i].id, status,
-							  method, demo_recorder(c, e, !strcmp(method, "qr")),
-							  at);
+			memset(&a, 0, sizeof(a));
+			a.session_id = c->session_ids[k];
+			a.registration_id = c->regs[i].id;
+			snprintf(a.status, sizeof(a.status), "%s", status);
+			snprintf(a.method, sizeof(a.method), "%s", method);
+			a.recorded_by = demo_recorder(c, e, !strcmp(method, "qr"));
+			a.has_recorded_by = a.recorded_by > 0;
+			a.recorded_at = at;
+			rc = store_att_upsert(c->db, &a);
 			c->n_attendance++;
 		}
 	}
