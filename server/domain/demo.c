@@ -706,7 +706,7 @@ static int demo_prepare(struct demo_ctx *c)
 {
 	char why[DEMO_WHY_LEN];
 
-	if (demo_data_load(c->data, why)) {
+	if (demo_data_load(c->data, NULL, NULL, 0, why)) {
 		snprintf(c->what, sizeof(c->what), "demo data files (%s)", why);
 		return STORE_ERROR;
 	}

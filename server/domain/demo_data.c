@@ -27,6 +27,9 @@ struct demo_rd {
 	const char *file;
 	int entry; /* position in the file's list, -1: none */
 	char *why;
+	const char *stand_in; /* NULL, or the file whose bytes are stand_in_text */
+	const char *stand_in_text;
+	size_t stand_in_len;
 };
 
 static int demo_rd_fail(struct demo_rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -49,7 +52,20 @@ static int demo_rd_fail(struct demo_rd *r, const char *fmt, ...)
 	return -1;
 }
 
-/* The top-level object of embedded file name, parsed and kept in r->d (which owns it). */
+const char *demo_data_file(const char *name, size_t *len)
+{
+	for (int i = 0; i < demo_file_count; i++) {
+		if (!strcmp(demo_file_name[i], name)) {
+			*len = demo_file_len[i];
+			return (const char *)demo_file_text[i];
+		}
+	}
+	*len = 0;
+	return NULL;
+}
+
+/* The top-level object of file name (embedded, or the stand-in), parsed and kept in r->d (which owns
+ * it). NULL with r->why set when it is missing or not a JSON object. */
 static struct json_object *demo_rd_file(struct demo_rd *r, const char *name)
 {
 	struct json_object *o = NULL;
@@ -59,28 +75,30 @@ static struct json_object *demo_rd_file(struct demo_rd *r, const char *name)
 
 	r->file = name;
 	r->entry = -1;
-	for (int i = 0; i < demo_file_count; i++) {
-		if (strcmp(demo_file_name[i], name))
-			continue;
-		text = (const char *)demo_file_text[i];
-		len = demo_file_len[i];
-		if (text_body_problem(text, len, true)) {
-			demo_rd_fail(r, "not UTF-8 text without NUL bytes");
-			return NULL;
-		}
-		if (r->d->n_files >= (int)(sizeof(r->d->files) / sizeof(r->d->files[0]))) {
-			demo_rd_fail(r, "too many files");
-			return NULL;
-		}
-		if (jsonx_parse_object(text, len, &o, &je)) {
-			demo_rd_fail(r, "%s", je.message);
-			return NULL;
-		}
-		r->d->files[r->d->n_files++] = o;
-		return o;
+	if (r->stand_in && !strcmp(r->stand_in, name)) {
+		text = r->stand_in_text;
+		len = r->stand_in_len;
+	} else {
+		text = demo_data_file(name, &len);
 	}
-	demo_rd_fail(r, "not embedded in this build");
-	return NULL;
+	if (!text) {
+		demo_rd_fail(r, "not embedded in this build");
+		return NULL;
+	}
+	if (text_body_problem(text, len, true)) {
+		demo_rd_fail(r, "not UTF-8 text without NUL bytes");
+		return NULL;
+	}
+	if (r->d->n_files >= (int)(sizeof(r->d->files) / sizeof(r->d->files[0]))) {
+		demo_rd_fail(r, "too many files");
+		return NULL;
+	}
+	if (jsonx_parse_object(text, len, &o, &je)) {
+		demo_rd_fail(r, "%s", je.message);
+		return NULL;
+	}
+	r->d->files[r->d->n_files++] = o;
+	return o;
 }
 
 /* Refuses keys of o other than allowed (NULL-terminated): a misspelt key must not be ignored. */
@@ -542,9 +560,16 @@ static int demo_rd_nats(struct demo_rd *r)
 	return demo_rd_nat(r, o, &r->d->officials);
 }
 
-int demo_data_load(struct demo_data *d, char why[DEMO_WHY_LEN])
+int demo_data_load(struct demo_data *d, const char *name, const char *text, size_t len,
+		   char why[DEMO_WHY_LEN])
 {
-	struct demo_rd r = {.d = d, .file = "", .entry = -1, .why = why};
+	struct demo_rd r = {.d = d,
+			    .file = "",
+			    .entry = -1,
+			    .why = why,
+			    .stand_in = name,
+			    .stand_in_text = text,
+			    .stand_in_len = len};
 
 	memset(d, 0, sizeof(*d));
 	why[0] = '\0';

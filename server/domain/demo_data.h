@@ -137,9 +137,13 @@ struct demo_data {
 	struct demo_nat officials; /* the officials' names */
 };
 
-/* Parses every embedded file into d (zeroed first). Returns 0, or -1 with why (DEMO_WHY_LEN) naming
- * the file, the entry and the problem; d is then to be freed all the same. */
-int demo_data_load(struct demo_data *d, char why[DEMO_WHY_LEN]);
+/* The bytes of embedded file name ("events.json") into *len; NULL when this build has no such file. */
+const char *demo_data_file(const char *name, size_t *len);
+/* Parses every embedded file into d (zeroed first); when name is not NULL, text (len bytes) stands in
+ * for the embedded file of that name (a test's broken copy). Returns 0, or -1 with why (DEMO_WHY_LEN)
+ * naming the file, the entry (from 1) and the problem; d is then to be freed all the same. */
+int demo_data_load(struct demo_data *d, const char *name, const char *text, size_t len,
+		   char why[DEMO_WHY_LEN]);
 /* Releases the parsed files (every string of d with them). Accepts NULL. */
 void demo_data_free(struct demo_data *d);
 
