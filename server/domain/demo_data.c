@@ -89,7 +89,7 @@ static struct json_object *demo_rd_file(struct demo_rd *r, const char *name)
 		demo_rd_fail(r, "not UTF-8 text without NUL bytes");
 		return NULL;
 	}
-	if (r->d->n_files >= (int)(sizeof(r->d->files) / sizeof(r->d->files[0]))) {
+	if (r->d->n_files >= DEMO_MAX_FILES) {
 		demo_rd_fail(r, "too many files");
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 #include "store/store_orgs.h"
 #include "store/store_venues.h"
 
+#define DEMO_MAX_FILES	  8
 #define DEMO_MAX_ORGS	  32
 #define DEMO_MAX_VENUES	  32
 #define DEMO_MAX_ROOMS	  64
@@ -116,7 +117,7 @@ struct demo_nat {
 /* Everything the files hold. The strings point into the parsed files, which it owns until
  * demo_data_free. One per demo load, on the heap (it is large); service thread. */
 struct demo_data {
-	struct json_object *files[8];
+	struct json_object *files[DEMO_MAX_FILES];
 	int n_files;
 	struct demo_org orgs[DEMO_MAX_ORGS];
 	int n_orgs;
