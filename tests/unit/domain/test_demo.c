@@ -1,5 +1,7 @@
 /* test_demo: in-process tests of domain/demo on fresh SQLite files in /tmp (load once, no-op when events
- * exist, same data on every load); it checks the loader's outcome and must not share its tables. */
+ * exist, same data on every load) and of domain/demo_data's reading of the data files (the embedded
+ * ones load, broken copies are refused with their place); it checks outcomes and must not share tables. */
+#define _GNU_SOURCE /* memmem */
 #include "domain/demo.h"
 
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "domain/demo_data.h"
 #include "fixture.h"
 #include "store/db.h"
 #include "util/secret.h"
@@ -204,12 +207,107 @@ static void test_existing_event_blocks_load(void **state)
 	fixture_close(&fx);
 }
 
+/* The embedded files load, and what they say hangs together: every reference resolved, the roles the
+ * generator needs present, every name pool filled. */
+static void test_data_embedded(void **state)
+{
+	struct demo_data *d = calloc(1, sizeof(*d));
+	char why[DEMO_WHY_LEN];
+
+	(void)state;
+	assert_non_null(d);
+	if (demo_data_load(d, NULL, NULL, 0, why))
+		fail_msg("the embedded demo data does not load: %s", why);
+	assert_true(d->n_orgs > 0 && d->n_venues > 0 && d->n_rooms > 0 && d->n_facs > 0);
+	assert_true(d->n_events >= 12 && d->n_nats > 0);
+	assert_string_equal(d->accounts[d->admin].email, DEMO_ADMIN_EMAIL);
+	assert_string_equal(d->accounts[d->admin].role, "admin");
+	for (int e = 0; e < d->n_events; e++) {
+		const struct demo_event *ev = &d->events[e];
+
+		assert_int_equal(d->rooms[ev->room].venue, ev->venue);
+		assert_true(ev->org >= 0 && ev->org < d->n_orgs && ev->partner < d->n_orgs);
+		assert_true(ev->facilitator >= 0 && ev->facilitator < d->n_facs);
+		assert_true(!ev->checkin || d->checkin >= 0);
+	}
+	for (int i = 0; i <= d->n_nats; i++) {
+		const struct demo_nat *n = i < d->n_nats ? &d->nats[i] : &d->officials;
+
+		assert_true(n->n_male > 0 && n->n_female > 0 && n->n_last > 0);
+		assert_non_null(n->male[n->n_male - 1].ar);
+	}
+	demo_data_free(d);
+	free(d);
+}
+
+/* One broken copy of a data file: the first `from` in it becomes `to`, and the load must fail with a
+ * message holding `why`. */
+static const struct {
+	const char *file, *from, *to, *why;
+} broken[] = {
+    {"organisations.json", "\"key\": \"MIN\",", "\"key\": \"MIN\", \"colour\": \"red\",",
+     "organisations.json, entry 1: unknown field 'colour'"},
+    {"organisations.json", "\"key\": \"MRE\"", "\"key\": \"MIN\"", "entry 2: key 'MIN' is taken"},
+    {"venues.json", "\"capacity\": 80}", "\"capacity\": \"80\"}", "field 'capacity' must be an integer"},
+    {"venues.json", "\"org\": \"MIN\"", "\"org\": \"MINI\"", "no organisation 'MINI'"},
+    {"facilitators.json", "\"org\": \"OFPPT\"", "\"org\": 7", "field 'org' must be a string"},
+    {"accounts.json", "\"role\": \"admin\"", "\"role\": \"viewer\"", "no account has the role 'admin'"},
+    {"events.json", "\"room\": \"Atelier cuisine\"", "\"room\": \"Salle B12bis\"",
+     "has no room 'Salle B12bis'"},
+    {"events.json", "\"facilitator\": \"Abdelkader Mansouri\"", "\"facilitator\": \"A. Mansouri\"",
+     "events.json, entry 1: no facilitator 'A. Mansouri'"},
+    {"events.json", "\"first_day\": \"2026-02-17\"", "\"first_day\": \"2026-02-30\"", "first_day"},
+    {"events.json", "\"start\": \"09:30\"", "\"start\": \"9:30\"", "field 'start' must be a time HH:MM"},
+    {"events.json", "\"sessions\": 10,", "\"sessions\": 9,", "10 session titles for 9 sessions"},
+    {"events.json", "\"participants\": \"migrants\"", "\"participants\": \"students\"", "participants"},
+    {"events.json", "\"confirmed\": 15", "\"confirmd\": 15", "unknown field 'confirmd'"},
+    {"names.json", "\"weight\": 18", "\"weight\": 19", "weights add up to 101, not 100"},
+    {"names.json", "[\"Mamadou\", \"مامادو\"]", "[\"Mamadou\"]", "male name 1 is not"},
+    {"names.json", "{", "{]", "names.json: request body is not valid JSON"},
+};
+
+static void test_data_broken(void **state)
+{
+	struct demo_data *d = calloc(1, sizeof(*d));
+	char why[DEMO_WHY_LEN], *copy;
+	const char *text, *at;
+	size_t len, from_len, to_len;
+
+	(void)state;
+	assert_non_null(d);
+	for (size_t i = 0; i < ARRAY_LEN(broken); i++) {
+		text = demo_data_file(broken[i].file, &len);
+		assert_non_null(text);
+		at = memmem(text, len, broken[i].from, strlen(broken[i].from));
+		if (!at)
+			fail_msg("case %zu: '%s' is not in %s", i, broken[i].from, broken[i].file);
+		from_len = strlen(broken[i].from);
+		to_len = strlen(broken[i].to);
+		copy = malloc(len - from_len + to_len);
+		assert_non_null(copy);
+		memcpy(copy, text, (size_t)(at - text));
+		memcpy(copy + (at - text), broken[i].to, to_len);
+		memcpy(copy + (at - text) + to_len, at + from_len, len - (size_t)(at - text) - from_len);
+		if (!demo_data_load(d, broken[i].file, copy, len - from_len + to_len, why))
+			fail_msg("case %zu: %s with '%s' loads", i, broken[i].file, broken[i].to);
+		if (!strstr(why, broken[i].why))
+			fail_msg("case %zu: '%s' does not say '%s'", i, why, broken[i].why);
+		if (strncmp(why, broken[i].file, strlen(broken[i].file)))
+			fail_msg("case %zu: '%s' does not start with the file's name", i, why);
+		demo_data_free(d);
+		free(copy);
+	}
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_once_then_noop),
 	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_existing_event_blocks_load),
+	    cmocka_unit_test(test_data_embedded),
+	    cmocka_unit_test(test_data_broken),
 	};
 
 	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
