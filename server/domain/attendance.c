@@ -13,6 +13,7 @@
 #include "domain/events.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
+#include "store/store_changelog.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
 #include "util/secret.h"

@@ -15,6 +15,7 @@
 #include "domain/events.h"
 #include "store/db.h"
 #include "store/store_auth.h"
+#include "store/store_changelog.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/text.h"

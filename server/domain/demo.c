@@ -14,6 +14,7 @@
 
 #include "calendar/tz.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_demo.h"
 #include "util/civil.h"
 #include "util/log.h"

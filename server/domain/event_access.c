@@ -11,6 +11,7 @@
 #include "calendar/tz.h"
 #include "store/db.h"
 #include "store/store_events.h"
+#include "store/store_outbox.h"
 #include "store/store_sessions.h"
 #include "util/jsonx.h"
 

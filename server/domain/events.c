@@ -14,6 +14,7 @@
 #include "domain/registrations.h"
 #include "domain/sessions.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_sessions.h"
 #include "util/jsonx.h"
 

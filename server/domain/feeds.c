@@ -14,6 +14,7 @@
 
 #include "domain/events.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "util/buf.h"
 #include "util/log.h"

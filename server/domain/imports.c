@@ -12,6 +12,7 @@
 #include "calendar/import.h"
 #include "calendar/tz.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_events.h"
 #include "store/store_imports.h"
 #include "store/store_sessions.h"

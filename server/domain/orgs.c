@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 
 const char *const orgs_kinds[] = {

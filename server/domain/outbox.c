@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "store/store_outbox.h"
 #include "util/jsonx.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_people.h"
 #include "util/secret.h"

@@ -17,6 +17,7 @@
 #include "domain/outbox.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
+#include "store/store_changelog.h"
 #include "store/store_outbox.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"

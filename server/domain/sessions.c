@@ -13,6 +13,7 @@
 #include "domain/event_access.h"
 #include "domain/people.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_events.h"
 #include "util/jsonx.h"
 #include "util/log.h"

@@ -8,6 +8,7 @@
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_system.h"
 #include "util/log.h"
 

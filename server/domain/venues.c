@@ -9,6 +9,7 @@
 
 #include "calendar/tz.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_venues.h"
 

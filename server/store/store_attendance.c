@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 static void store_att_copy(char *dst, size_t cap, const char *s)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Copies a text column into out (always terminated; "" for NULL). */
 static void store_auth_col_copy(sqlite3_stmt *st, int col, char *out, size_t outlen)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt.h"
+
 #define EVENT_COLS                                                                                           \
 	"id, type, title_fr, title_ar, title_en, description_fr, description_ar, description_en, "           \
 	"org_id, venue_id, visibility, capacity, registration_opens_at, registration_closes_at, "            \

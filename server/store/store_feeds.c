@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* The columns and joins every feed query shares; a session's venue is its room's, else the event's. */
 #define STORE_FEEDS_SELECT                                                                                   \

@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Steps a bound statement whose columns are start_utc, end_utc, tentative into a malloc'ed array
  * (resets the statement on every path). */

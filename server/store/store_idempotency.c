@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 int store_idem_get(struct db *db, const char key_hash[SECRET_HASH_LEN + 1], int64_t not_before, int *status,
 		   char **sealed)

@@ -2,6 +2,8 @@
  */
 #include "store/store_imports.h"
 
+#include "store/stmt.h"
+
 int store_import_find(struct db *db, int64_t org_id, const char *uid, int64_t *event_id)
 {
 	static const char sql[] = "SELECT id FROM events WHERE org_id = :org AND import_uid = :uid";

@@ -1,7 +1,7 @@
 /* store_live: change-log reads for live clients; it decides nothing about who may see what. */
 #include "store/store_live.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
 		    int64_t *seq)

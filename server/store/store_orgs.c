@@ -1,7 +1,7 @@
 /* store_orgs: prepared statements over organisations; no validation, no permissions, no transactions. */
 #include "store/store_orgs.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define ORG_COLS "id, name, kind, city, region, contact_name, contact_email, created_at, updated_at"
 

@@ -2,10 +2,34 @@
  * store_outbox: the SQL of notification delivery; see store_outbox.h. It must not render, send or choose
  * retry times.
  */
-#include <sqlite3.h>
-
-#include "store/db.h"
 #include "store/store_outbox.h"
+
+#include <time.h>
+
+#include "store/stmt.h"
+
+/* The one INSERT of an outbox row: due at now, its event_id taken from the payload's "event_id". */
+static int store_outbox_insert(struct db *db, const char *kind, int64_t person_id, const char *channel,
+			       const char *payload, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
+	    "VALUES (:kind, :person, :channel, :payload, json_extract(:payload, '$.event_id'), :now, :now)";
+
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_TEXT(":kind", kind), DB_OPT_INT(":person", person_id > 0, person_id),
+				     DB_TEXT(":channel", channel ? channel : "email"),
+				     DB_TEXT(":payload", payload), DB_INT(":now", now)),
+			     id);
+}
+
+int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
+	      struct json_object *payload)
+{
+	return store_outbox_insert(db, kind, person_id, channel,
+				   json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN),
+				   (int64_t)time(NULL), NULL);
+}
 
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
 {
@@ -151,20 +175,20 @@ int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)
 
 int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id)
 {
-	static const char sql[] =
-	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
-	    "SELECT kind, person_id, channel, json_remove(payload, '$.link_sealed'), event_id, :now, :now "
-	    "FROM outbox WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char sql[] = "SELECT kind, person_id, channel, json_remove(payload, '$.link_sealed') "
+				  "FROM outbox WHERE id = :id";
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, new_id);
-	if (!rc && !sqlite3_changes(db_handle(db)))
+	rc = db_step(st);
+	if (rc == 1)
+		rc = store_outbox_insert(db, db_col_text(st, 0), db_col_int(st, 1), db_col_text(st, 2),
+					 db_col_text(st, 3), now, new_id);
+	else if (rc == 0)
 		rc = STORE_NOT_FOUND;
+	sqlite3_reset(st);
 	return rc;
 }
 

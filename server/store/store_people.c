@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define PERSON_COLS                                                                                          \
 	"id, org_id, name, name_ar, sex, nationality, phone, email, lang, consent_at, "                      \

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define REG_COLS                                                                                             \
 	"SELECT r.id, r.event_id, r.person_id, r.status, r.waitlist_seq, "                                   \

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt.h"
+
 #define SESSION_COLS                                                                                         \
 	"id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset, end_offset, "         \
 	"room_id, facilitator_id, title, sequence, created_at, updated_at"

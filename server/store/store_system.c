@@ -1,7 +1,7 @@
 /* store_system: DELETEs of expired rows for housekeeping; it decides no time limit itself. */
 #include "store/store_system.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Runs one housekeeping statement with :before bound (and :now, when it takes one); adds the rows it
  * changed to *n. */

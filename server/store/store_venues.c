@@ -1,7 +1,7 @@
 /* store_venues: prepared statements over venues and rooms; no validation, no permissions, no transactions. */
 #include "store/store_venues.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
 

@@ -10,7 +10,6 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "store/db.h"
+#include "store/db_test.h"
 #include "util/secret.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -34,21 +34,18 @@ struct fixture {
 
 static void exec_sql(struct db *db, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("sql failed: %s", msg ? msg : "?");
+	if (db_test_exec(db, sql))
+		fail_msg("%s", sql);
 }
 
 static int64_t count_rows(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t n = -1;
+	int rc = db_test_int(db, sql, &n);
 
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	assert_int_equal(rc, STORE_OK);
 	return n;
 }
 

@@ -14,6 +14,9 @@
 #include <sqlite3.h>
 
 #include "store/db.h"
+#include "store/stmt.h"
+#include "store/store_changelog.h"
+#include "store/store_outbox.h"
 
 extern const unsigned char *const db_migration_sql[];
 extern const size_t db_migration_len[];

@@ -5,6 +5,7 @@
 #include "calendar/tz.h"
 #include "domain/feeds.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "util/text.h"
@@ -537,10 +537,8 @@ struct fixture {
 
 static void exec_sql(struct db *db, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
+	if (db_test_exec(db, sql))
+		fail_msg("%s", sql);
 }
 
 static void changed(struct db *db)
@@ -607,26 +605,15 @@ static void view_public(struct fixture *fx, const char *city, int64_t now, struc
 	assert_int_equal(strlen(v->data), v->len);
 }
 
-/* Feed renderings seen on the fixture's connection: statements that read the sessions table. */
-static int feed_renders;
-
-static int count_renders(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)type;
-	(void)ctx;
-	(void)p;
-	if (strstr((const char *)x, "FROM sessions"))
-		feed_renders++;
-	return 0;
-}
-
 static void test_cache_renders_on_change_only(void **state)
 {
 	struct fixture *fx = *state;
 	struct feed_view v1, v2, v3, v4, v5;
+	/* feed renderings seen on the fixture's connection: statements that read the sessions table */
+	static struct db_test_watch feed_renders = {.needle = "FROM sessions"};
 	int renders;
 
-	sqlite3_trace_v2(db_handle(fx->db), SQLITE_TRACE_STMT, count_renders, NULL);
+	db_test_watch(fx->db, &feed_renders);
 
 	view_public(fx, NULL, fx->now, &v1);
 	assert_non_null(strstr(v1.data, "SUMMARY:Cache test\r\n"));
@@ -652,20 +639,20 @@ static void test_cache_renders_on_change_only(void **state)
 
 	/* an unrelated change, and the hourly re-rendering: rendered again, same content keeps the same
 	 * bytes; in between, the cached bytes are served without rendering */
-	renders = feed_renders;
+	renders = feed_renders.count;
 	changed(fx->db);
 	view_public(fx, NULL, fx->now + 10, &v5);
-	assert_int_equal(feed_renders, renders + 1);
+	assert_int_equal(feed_renders.count, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feeds_blob_release(v5.blob);
 	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE - 1, &v5);
-	assert_int_equal(feed_renders, renders + 1);
+	assert_int_equal(feed_renders.count, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feeds_blob_release(v5.blob);
 	view_public(fx, NULL, fx->now + 10 + FEEDS_MAX_AGE, &v5);
-	assert_int_equal(feed_renders, renders + 2);
+	assert_int_equal(feed_renders.count, renders + 2);
 	assert_ptr_equal(v5.blob, v4.blob);
-	sqlite3_trace_v2(db_handle(fx->db), 0, NULL, NULL);
+	db_test_watch(fx->db, NULL);
 
 	feeds_blob_release(v1.blob);
 	feeds_blob_release(v2.blob);

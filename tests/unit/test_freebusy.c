@@ -4,6 +4,7 @@
 #include "calendar/freebusy.h"
 #include "domain/freebusy.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "util/secret.h"
@@ -173,10 +173,8 @@ struct fixture {
 
 static void exec_sql(struct db *db, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
+	if (db_test_exec(db, sql))
+		fail_msg("%s", sql);
 }
 
 static void add_token(struct db *db, int64_t id, const char *token, const char *kind, int64_t owner,

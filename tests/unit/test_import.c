@@ -6,6 +6,7 @@
 #include "calendar/windows_zones.h"
 #include "domain/imports.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -386,22 +387,16 @@ static void test_zone_names(void **state)
 
 static void exec_sql(struct db *db, const char *sql)
 {
-	struct json_object *rows;
-	int rc;
-
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	if (!rows)
-		fail_msg("seed failed (%d): %s", rc, sql);
-	json_object_put(rows);
+	if (db_test_exec(db, sql))
+		fail_msg("seed failed: %s", sql);
 }
 
 static int64_t count_rows(struct db *db, const char *sql)
 {
 	struct json_object *rows, *v;
 	int64_t n;
-	int rc;
 
-	rows = db_rows_json(db_stmt(db, sql), &rc);
+	rows = db_test_rows(db, sql);
 	assert_non_null(rows);
 	json_object_object_get_ex(json_object_array_get_idx(rows, 0), "n", &v);
 	n = json_object_get_int64(v);

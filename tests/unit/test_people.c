@@ -10,7 +10,6 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "domain/orgs.h"
 #include "domain/people.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -75,13 +75,12 @@ static const char *get_str(struct json_object *o, const char *key)
 
 static int64_t scalar(const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	int rc = db_test_int(fx.db, sql, &v);
 
-	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	assert_int_equal(rc, STORE_OK);
 	return v;
 }
 
@@ -360,10 +359,8 @@ static void test_visibility(void **state)
 
 static void exec_sql(const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(fx.db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("sql failed: %s", msg ? msg : "?");
+	if (db_test_exec(fx.db, sql))
+		fail_msg("%s", sql);
 }
 
 static void test_erase(void **state)

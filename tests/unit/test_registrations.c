@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "domain/registrations.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 struct fx {
 	char path[64];
@@ -25,21 +25,18 @@ struct fx {
 
 static void exec_sql(struct fx *f, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
+	if (db_test_exec(f->db, sql))
+		fail_msg("%s", sql);
 }
 
 static int64_t query_int(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	int rc = db_test_int(f->db, sql, &v);
 
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	assert_int_equal(rc, STORE_OK);
 	return v;
 }
 
@@ -85,7 +82,7 @@ static int64_t add_event(struct fx *f, int64_t capacity, int needs_approval)
 	    "VALUES ('training', 'Formation', 1, %lld, %d, 0, 0)",
 	    (long long)capacity, needs_approval);
 	exec_sql(f, sql);
-	return sqlite3_last_insert_rowid(db_handle(f->db));
+	return query_int(f, "SELECT last_insert_rowid()");
 }
 
 static int64_t count_status(struct fx *f, int64_t event, const char *status)
@@ -198,15 +195,12 @@ static void waitlist_order_and_promotion(void **state)
 		 "'registration.promoted' ORDER BY seq)",
 		 (long long)ev);
 	{
-		sqlite3_stmt *st = NULL;
-		char want[64];
+		char want[64], got[64];
 
 		snprintf(want, sizeof(want), "%lld,%lld,%lld", (long long)ids[2], (long long)ids[3],
 			 (long long)ids[5]);
-		assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
-		sqlite3_finalize(st);
+		assert_int_equal(db_test_text(f->db, sql, got, sizeof(got)), STORE_OK);
+		assert_string_equal(got, want);
 	}
 	/* nothing left to promote */
 	assert_int_equal(db_begin(f->db), 0);

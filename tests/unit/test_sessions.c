@@ -15,6 +15,7 @@
 #include "domain/events.h"
 #include "domain/sessions.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #define H	     3600
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -148,23 +149,16 @@ struct fixture {
 
 static void exec_sql(struct db *db, const char *sql)
 {
-	struct json_object *rows;
-	int rc;
-
-	/* seeding goes through the statement cache like any store code: one statement per call */
-	rows = db_rows_json(db_stmt(db, sql), &rc);
-	if (!rows)
-		fail_msg("seed failed (%d): %s", rc, sql);
-	json_object_put(rows);
+	if (db_test_exec(db, sql))
+		fail_msg("seed failed: %s", sql);
 }
 
 static int64_t query_int(struct db *db, const char *sql)
 {
 	struct json_object *rows, *row, *v;
 	int64_t n;
-	int rc;
 
-	rows = db_rows_json(db_stmt(db, sql), &rc);
+	rows = db_test_rows(db, sql);
 	assert_non_null(rows);
 	assert_int_equal(json_object_array_length(rows), 1);
 	row = json_object_array_get_idx(rows, 0);

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "domain/outbox.h"
 #include "domain/system.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #define NOW	 1800000000LL
 #define IDLE	 1800
@@ -20,19 +20,18 @@
 
 static int64_t count(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	int rc = db_test_int(db, sql, &v);
 
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	assert_int_equal(rc, STORE_OK);
 	return v;
 }
 
 static void exec(struct db *db, const char *sql)
 {
-	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_test_exec(db, sql), STORE_OK);
 }
 
 static void housekeeping_deletes_only_what_expired(void **state)

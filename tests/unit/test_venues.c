@@ -9,7 +9,6 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "domain/orgs.h"
 #include "domain/venues.h"
 #include "store/db.h"
+#include "store/db_test.h"
 #include "util/jsonx.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -41,13 +41,12 @@ static struct json_object *parse(const char *s)
 
 static int64_t scalar(const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	int rc = db_test_int(fx.db, sql, &v);
 
-	assert_int_equal(sqlite3_prepare_v2(db_handle(fx.db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	assert_int_equal(rc, STORE_OK);
 	return v;
 }
 
