@@ -122,7 +122,7 @@ static int auth_events_check(struct db *db, const struct principal *p, const int
 }
 
 /* Inside a transaction: a change-log row {"<idkey>": id, extra...} under "<kind_prefix>:<id>". */
-static int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const char *kind,
+static int auth_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t id, const char *kind,
 			   int64_t org_id, const char *role, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
@@ -136,7 +136,7 @@ static int auth_log_change(struct db *db, const char *topic_kind, int64_t id, co
 	if (role)
 		jsonx_add_str(payload, "role", role);
 	/* accounts and tokens without organisation are seen by admins only, live too */
-	rc = db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, seq);
+	rc = db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -288,7 +288,8 @@ int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old
 			rc = STORE_OK;
 	}
 	rc = rc ? rc : store_auth_session_insert(db, sid_hash, a->id, csrf_hash, now);
-	rc = rc ? rc : auth_log_change(db, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
+	rc =
+	    rc ? rc : auth_log_change(db, now, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
@@ -328,7 +329,7 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
 	return rc;
 }
 
-int auth_logout(struct db *db, const char *session, int64_t *seq, struct dom_err *err)
+int auth_logout(struct db *db, const char *session, int64_t now, int64_t *seq, struct dom_err *err)
 {
 	char sid_hash[SECRET_HASH_LEN + 1];
 	struct store_auth_session s;
@@ -344,7 +345,8 @@ int auth_logout(struct db *db, const char *session, int64_t *seq, struct dom_err
 	rc = rc ? rc : store_auth_session_get(db, sid_hash, &s);
 	rc = rc ? rc : store_auth_account_by_id(db, s.account_id, &a);
 	rc = rc ? rc : store_auth_session_delete(db, sid_hash);
-	rc = rc ? rc : auth_log_change(db, "account", s.account_id, "account.logout", a.org_id, NULL, seq);
+	rc = rc ? rc
+		: auth_log_change(db, now, "account", s.account_id, "account.logout", a.org_id, NULL, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
@@ -502,9 +504,10 @@ static int auth_token_insert(struct db *db, enum role role, int64_t org_id, cons
 		: auth_store(err, store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid),
 			     "token");
 	rc = rc ? rc
-		: auth_store(err,
-			     auth_log_change(db, "token", tid, "token.created", org_id, role_name(role), seq),
-			     "token");
+		: auth_store(
+		      err,
+		      auth_log_change(db, now, "token", tid, "token.created", org_id, role_name(role), seq),
+		      "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)
 		goto err;
@@ -595,7 +598,8 @@ int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int6
 	}
 	rc = rc ? rc : auth_store(err, store_auth_token_revoke(db, id, now), "token");
 	rc = rc ? rc
-		: auth_store(err, auth_log_change(db, "token", id, "token.revoked", t.org_id, t.role, seq),
+		: auth_store(err,
+			     auth_log_change(db, now, "token", id, "token.revoked", t.org_id, t.role, seq),
 			     "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)
@@ -654,7 +658,7 @@ static int auth_account_insert(struct db *db, const struct principal *p, const s
 			     "account");
 	rc = rc ? rc
 		: auth_store(err,
-			     auth_log_change(db, "account", aid, "account.created", in->org_id,
+			     auth_log_change(db, now, "account", aid, "account.created", in->org_id,
 					     role_name(in->role), seq),
 			     "account");
 	rc = rc ? rc : auth_commit(db, err);
@@ -800,7 +804,8 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 			rc = store_auth_account_events_set(db, id, in->event_ids, in->n_event_ids);
 		if (!rc && (in->password || in->disabled > 0))
 			rc = store_auth_sessions_delete_account(db, id);
-		rc = rc ? rc : auth_log_change(db, "account", id, "account.updated", a.org_id, a.role, seq);
+		rc = rc ? rc
+			: auth_log_change(db, now, "account", id, "account.updated", a.org_id, a.role, seq);
 		rc = auth_store(err, rc, "account");
 	}
 	rc = rc ? rc : auth_commit(db, err);

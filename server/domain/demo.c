@@ -1439,7 +1439,7 @@ static int demo_insert_regs(struct demo_ctx *c)
 			json_object_object_add(payload, "event_id", json_object_new_int64(s.event_id));
 			snprintf(topic, sizeof(topic), "event:%lld", (long long)s.event_id);
 			rc = db_changelog(c->db, topic, "registration.waitlisted", c->org_ids[d->org],
-					  payload, &seq);
+					  payload, (int64_t)time(NULL), &seq);
 			json_object_put(payload);
 			s.waitlist_seq = seq;
 		} else if (!strcmp(g->status, "confirmed")) {
@@ -1539,7 +1539,7 @@ static int demo_changelog(struct demo_ctx *c)
 	json_object_object_add(o, "people", json_object_new_int(c->n_people + DEMO_N_FACS));
 	json_object_object_add(o, "registrations", json_object_new_int(c->n_regs));
 	json_object_object_add(o, "attendance", json_object_new_int(c->n_attendance));
-	rc = db_changelog(c->db, "system", "demo.loaded", 0, o, NULL);
+	rc = db_changelog(c->db, "system", "demo.loaded", 0, o, (int64_t)time(NULL), NULL);
 	json_object_put(o);
 	if (rc)
 		snprintf(c->what, sizeof(c->what), "demo change-log row");

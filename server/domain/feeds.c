@@ -733,7 +733,7 @@ int feeds_by_token(struct feed_cache *c, struct db *db, const struct config *cfg
 const char *const feeds_token_owner_kinds[] = {"organisation", "person", NULL};
 
 /* Writes the change-log row of token id (ids only) inside the open transaction. */
-static int feeds_token_log(struct db *db, const struct store_calendar_token *t, const char *kind,
+static int feeds_token_log(struct db *db, int64_t now, const struct store_calendar_token *t, const char *kind,
 			   int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
@@ -745,7 +745,7 @@ static int feeds_token_log(struct db *db, const struct store_calendar_token *t, 
 	json_object_object_add(payload, "owner_kind", json_object_new_string(t->owner_kind));
 	json_object_object_add(payload, "owner_id", json_object_new_int64(t->owner_id));
 	/* the token of a person without organisation is seen by admins only, live too */
-	rc = db_changelog(db, topic, kind, t->org_id > 0 ? t->org_id : DB_ORG_ADMINS, payload, seq);
+	rc = db_changelog(db, topic, kind, t->org_id > 0 ? t->org_id : DB_ORG_ADMINS, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -808,7 +808,7 @@ int feeds_token_create(struct db *db, const struct principal *p, const struct fe
 	rc = rc ? rc
 		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
 					      &t.id);
-	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : feeds_token_log(db, now, &t, "calendar_token.created", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -885,13 +885,13 @@ int feeds_token_rotate(struct db *db, const struct principal *p, int64_t id, int
 	/* one transaction: the old URL stops and the new one starts together */
 	rc = db_begin(db);
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
-	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.revoked", NULL);
+	rc = rc ? rc : feeds_token_log(db, now, &t, "calendar_token.revoked", NULL);
 	rc = rc ? rc
 		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
 					      &new_id);
 	json_object_put(old);
 	t.id = new_id;
-	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : feeds_token_log(db, now, &t, "calendar_token.created", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -917,7 +917,7 @@ int feeds_token_revoke(struct db *db, const struct principal *p, int64_t id, int
 		return rc;
 	rc = db_begin(db);
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
-	rc = rc ? rc : feeds_token_log(db, &t, "calendar_token.revoked", seq);
+	rc = rc ? rc : feeds_token_log(db, now, &t, "calendar_token.revoked", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);

@@ -98,7 +98,7 @@ int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int sess
 	if (!rc && n > 0) {
 		payload = json_object_new_object();
 		json_object_object_add(payload, "deleted", json_object_new_int64(n));
-		rc = db_changelog(db, "system", "system.housekeeping", 0, payload, NULL);
+		rc = db_changelog(db, "system", "system.housekeeping", 0, payload, now, NULL);
 		json_object_put(payload);
 	}
 	rc = rc ? rc : db_commit(db);

@@ -14,11 +14,12 @@ struct db;
  * account or token): no organisation has this id. */
 #define DB_ORG_ADMINS (-1)
 
-/* Inside a transaction: appends a change-log row. org_id: the organisation whose principals may follow
- * it live, 0 for everyone (system-wide), DB_ORG_ADMINS for admins only. payload is a JSON object (not
- * consumed) that must hold no personal data. *seq (may be NULL) gets the new sequence number. */
+/* Inside a transaction: appends a change-log row written at now (the caller's clock: a request's now).
+ * org_id: the organisation whose principals may follow it live, 0 for everyone (system-wide),
+ * DB_ORG_ADMINS for admins only. payload is a JSON object (not consumed) that must hold no personal data.
+ * *seq (may be NULL) gets the new sequence number. */
 int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
-		 struct json_object *payload, int64_t *seq);
+		 struct json_object *payload, int64_t now, int64_t *seq);
 /* The newest change-log sequence number (0 for an empty log): where caches and live clients stand. */
 int db_changelog_head(struct db *db, int64_t *seq);
 

@@ -4,8 +4,6 @@
  */
 #include "store/store_outbox.h"
 
-#include <time.h>
-
 #include "store/stmt.h"
 
 /* The one INSERT of an outbox row: due at now, its event_id taken from the payload's "event_id". */
@@ -24,11 +22,11 @@ static int store_outbox_insert(struct db *db, const char *kind, int64_t person_i
 }
 
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
-	      struct json_object *payload)
+	      struct json_object *payload, int64_t now)
 {
 	return store_outbox_insert(db, kind, person_id, channel,
-				   json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN),
-				   (int64_t)time(NULL), NULL);
+				   json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN), now,
+				   NULL);
 }
 
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)

@@ -266,7 +266,7 @@ static void binds_and_results(void **state)
 	db_bind_text(st, ":name", "Rolled back");
 	db_bind_text(st, ":kind", "ngo");
 	assert_int_equal(db_exec_stmt(st), STORE_OK);
-	assert_int_equal(db_changelog(db, "organisation:2", "organisation.created", 2, payload, &seq1),
+	assert_int_equal(db_changelog(db, "organisation:2", "organisation.created", 2, payload, 1000, &seq1),
 			 STORE_OK);
 	db_rollback(db);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM organisations WHERE name = 'Rolled back'"), 0);
@@ -274,14 +274,20 @@ static void binds_and_results(void **state)
 
 	/* committed change-log sequence numbers increase (a rolled-back one was never seen by anyone) */
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(db_changelog(db, "t", "k", 0, payload, &seq1), STORE_OK);
-	assert_int_equal(db_outbox(db, "k", 0, NULL, payload), STORE_OK);
+	assert_int_equal(db_changelog(db, "t", "k", 0, payload, 1001, &seq1), STORE_OK);
+	assert_int_equal(db_outbox(db, "k", 0, NULL, payload, 1002), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(db_changelog(db, "t", "k", 0, payload, &seq2), STORE_OK);
+	assert_int_equal(db_changelog(db, "t", "k", 0, payload, 1003, &seq2), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_true(seq2 > seq1);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM outbox"), 1);
+	/* both rows carry the caller's time: the store reads no clock */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log WHERE created_at IN (1001, 1003)"), 2);
+	assert_int_equal(scalar(db,
+				"SELECT count(*) FROM outbox WHERE created_at = 1002 AND not_before = 1002 "
+				"AND channel = 'email'"),
+			 1);
 	json_object_put(payload);
 	db_close(db);
 	unlink(path);
