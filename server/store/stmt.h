@@ -96,8 +96,6 @@ struct db_arg {
 	}
 /* A list of DB_* arguments ended by DB_END, as a compound literal: DB_ARGS(DB_INT(":id", id)). */
 #define DB_ARGS(...) ((const struct db_arg[]){__VA_ARGS__, DB_END})
-/* No argument at all. */
-#define DB_NO_ARGS ((const struct db_arg[]){DB_END})
 
 /* Binds every argument of args (ended by DB_END) to st by name. 0, or STORE_ERROR on the first name st
  * does not have (logged with the SQL: a bug) or out of memory. */
