@@ -434,12 +434,13 @@ static struct {
 	lws_sorted_usec_list_t sul;
 	struct lws_context *ctx;
 	struct db *db;
+	struct system_state *sys;
 } main_wal;
 
 static void main_wal_tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	system_wal_tick(main_wal.db, (int64_t)time(NULL));
+	system_wal_tick(main_wal.sys, main_wal.db, (int64_t)time(NULL));
 	lws_sul_schedule(main_wal.ctx, 0, &main_wal.sul, main_wal_tick,
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 }
@@ -582,7 +583,7 @@ int main(int argc, char **argv)
 	app.db = db;
 	app.sink.changed = main_on_change;
 	transport_http_init(&app);
-	system_tz_check();
+	system_tz_check(&app.system);
 	main_refresh_times(&app);
 
 	main_mounts(&cfg, mounts);
@@ -642,6 +643,7 @@ int main(int argc, char **argv)
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
 	main_wal.ctx = ctx;
 	main_wal.db = db;
+	main_wal.sys = &app.system;
 	lws_sul_schedule(ctx, 0, &main_wal.sul, main_wal_tick,
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 	tz_db_changed(); /* takes note of the files the database was read from */
@@ -667,7 +669,7 @@ int main(int argc, char **argv)
 			main_hup = 0;
 			tz_reload();
 			log_notice("time zone database reloaded");
-			system_tz_check();
+			system_tz_check(&app.system);
 			main_refresh_times(&app);
 			feeds_invalidate_all();
 		}

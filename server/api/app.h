@@ -1,6 +1,7 @@
 /*
- * app: what every handler is given — settings, the service thread's database connection and the
- * sink that carries committed changes to live clients and caches; wired once in main.c.
+ * app: what every handler is given — settings, the service thread's database connection, the
+ * sink that carries committed changes to live clients and caches, and the system state /healthz reports;
+ * wired once in main.c.
  */
 #ifndef MAJLIS_API_APP_H
 #define MAJLIS_API_APP_H
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "domain/system.h"
 
 struct db;
 struct feed_cache;
@@ -23,7 +25,8 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
-	struct feed_cache *feeds; /* rendered calendar feeds, invalidated by the change log */
+	struct feed_cache *feeds;   /* rendered calendar feeds, invalidated by the change log */
+	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */
