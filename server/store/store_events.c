@@ -449,5 +449,5 @@ int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
 	if (!st)
 		return STORE_ERROR;
 	rc = db_exec_stmt(st);
-	return rc ? rc : sqlite3_changes(db_handle(db));
+	return rc ? rc : db_changes(db);
 }

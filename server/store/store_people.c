@@ -249,6 +249,6 @@ int store_person_revoke_calendar_tokens(struct db *db, int64_t person_id, int64_
 		return STORE_ERROR;
 	rc = db_exec_stmt(st);
 	if (!rc && n)
-		*n = sqlite3_changes(db_handle(db));
+		*n = db_changes(db);
 	return rc;
 }
