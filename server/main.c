@@ -70,7 +70,7 @@ static void main_on_change(void *ctx, int64_t seq)
 static void main_refresh_times(struct app *app)
 {
 	struct dom_err err;
-	int moved = tz_refresh_sessions(app->db, &err);
+	int moved = tz_refresh_sessions(app->db, (int64_t)time(NULL), &err);
 
 	if (moved < 0) {
 		log_err("re-deriving session times failed: %s; trying again shortly", err.message);
@@ -188,12 +188,13 @@ static struct {
 	lws_sorted_usec_list_t sul;
 	struct lws_context *ctx;
 	struct db *db;
+	struct system_state *sys;
 } main_wal;
 
 static void main_wal_tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	system_wal_tick(main_wal.db, (int64_t)time(NULL));
+	system_wal_tick(main_wal.sys, main_wal.db, (int64_t)time(NULL));
 	lws_sul_schedule(main_wal.ctx, 0, &main_wal.sul, main_wal_tick,
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 }
@@ -344,7 +345,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	transport_init(&main_transport, &app);
-	system_tz_check();
+	system_tz_check(&app.system);
 	main_refresh_times(&app);
 
 	main_mount(&mount);
@@ -414,6 +415,7 @@ int main(int argc, char **argv)
 	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
 	main_wal.ctx = ctx;
 	main_wal.db = db;
+	main_wal.sys = &app.system;
 	lws_sul_schedule(ctx, 0, &main_wal.sul, main_wal_tick,
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 	tz_db_changed(); /* takes note of the files the database was read from */
@@ -439,7 +441,7 @@ int main(int argc, char **argv)
 			main_hup = 0;
 			tz_reload();
 			log_notice("time zone database reloaded");
-			system_tz_check();
+			system_tz_check(&app.system);
 			main_refresh_times(&app);
 			feed_cache_invalidate(app.feeds);
 		}

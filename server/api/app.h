@@ -1,6 +1,7 @@
 /*
- * app: what every handler is given — settings, the service thread's database connection and the
- * sink that carries committed changes to live clients and caches; wired once in main.c.
+ * app: what every handler is given — settings, the service thread's database connection, the
+ * sink that carries committed changes to live clients and caches, and the system state /healthz reports;
+ * wired once in main.c.
  */
 #ifndef MAJLIS_API_APP_H
 #define MAJLIS_API_APP_H
@@ -9,6 +10,7 @@
 
 #include "api/ratelimit.h"
 #include "config.h"
+#include "domain/system.h"
 
 struct db;
 struct feed_cache;
@@ -24,8 +26,9 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
-	struct ratelimit limits;  /* per client address: logins and token misses (zeroed: nobody seen yet) */
-	struct feed_cache *feeds; /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
+	struct ratelimit limits;    /* per client address: logins and token misses (zeroed: none seen) */
+	struct feed_cache *feeds;   /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
+	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -258,7 +258,7 @@ static void auth_logout_post(struct app *app, const struct request *req, const s
 			 "only a browser session logs out; revoke a token instead");
 		return;
 	}
-	if (auth_logout(app->db, sid, &seq, &err)) {
+	if (auth_logout(app->db, sid, req->now, &seq, &err)) {
 		api_fail_dom(resp, &err);
 	} else {
 		api_reply(resp, API_NO_CONTENT, NULL);

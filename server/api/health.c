@@ -9,7 +9,7 @@ static void health_get(struct app *app, const struct request *req, const struct 
 	struct json_object *o = json_object_new_object();
 	struct system_health h;
 	struct dom_err err;
-	int rc = system_health(app->db, &h, &err);
+	int rc = system_health(&app->system, app->db, &h, &err);
 
 	(void)req;
 	(void)args;

@@ -95,7 +95,7 @@ static int auth_account_insert(struct db *db, const struct principal *p, const s
 			     "account");
 	rc = rc ? rc
 		: auth_store(err,
-			     auth_log_change(db, "account", aid, "account.created", in->org_id,
+			     auth_log_change(db, now, "account", aid, "account.created", in->org_id,
 					     role_name(in->role), seq),
 			     "account");
 	rc = rc ? rc : auth_commit(db, err);
@@ -241,7 +241,8 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 			rc = store_auth_account_events_set(db, id, in->event_ids, in->n_event_ids);
 		if (!rc && (in->password || in->disabled > 0))
 			rc = store_auth_sessions_delete_account(db, id);
-		rc = rc ? rc : auth_log_change(db, "account", id, "account.updated", a.org_id, a.role, seq);
+		rc = rc ? rc
+			: auth_log_change(db, now, "account", id, "account.updated", a.org_id, a.role, seq);
 		rc = auth_store(err, rc, "account");
 	}
 	rc = rc ? rc : auth_commit(db, err);

@@ -37,9 +37,10 @@ static int auth_token_insert(struct db *db, enum role role, int64_t org_id, cons
 		: auth_store(err, store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid),
 			     "token");
 	rc = rc ? rc
-		: auth_store(err,
-			     auth_log_change(db, "token", tid, "token.created", org_id, role_name(role), seq),
-			     "token");
+		: auth_store(
+		      err,
+		      auth_log_change(db, now, "token", tid, "token.created", org_id, role_name(role), seq),
+		      "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)
 		goto err;
@@ -130,7 +131,8 @@ int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int6
 	}
 	rc = rc ? rc : auth_store(err, store_auth_token_revoke(db, id, now), "token");
 	rc = rc ? rc
-		: auth_store(err, auth_log_change(db, "token", id, "token.revoked", t.org_id, t.role, seq),
+		: auth_store(err,
+			     auth_log_change(db, now, "token", id, "token.revoked", t.org_id, t.role, seq),
 			     "token");
 	rc = rc ? rc : auth_commit(db, err);
 	if (rc)

@@ -13,6 +13,7 @@
 #include "domain/events.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
+#include "store/store_changelog.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
 #include "util/secret.h"
@@ -55,7 +56,7 @@ static struct json_object *att_json(const struct store_att *a)
 
 /* Inside the transaction: writes a (unless the stored row already has its status, or keep_staff and
  * the stored row was recorded by staff) with its change-log row. *cur gets the resulting row. */
-static int att_write(struct db *db, const struct store_att_session *s, const struct store_att *a,
+static int att_write(struct db *db, int64_t now, const struct store_att_session *s, const struct store_att *a,
 		     bool keep_staff, struct store_att *cur, bool *created, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload;
@@ -77,7 +78,7 @@ static int att_write(struct db *db, const struct store_att_session *s, const str
 	jsonx_add_int(payload, "registration_id", a->registration_id);
 	jsonx_add_str(payload, "status", a->status);
 	snprintf(topic, sizeof(topic), "event:%lld", (long long)s->event_id);
-	rc = db_changelog(db, topic, "attendance.recorded", s->org_id, payload, seq);
+	rc = db_changelog(db, topic, "attendance.recorded", s->org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc ? dom_from_store(err, rc, "attendance") : DOM_OK;
 }
@@ -165,7 +166,7 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 	a.has_recorded_by = p->account_id > 0;
 	a.recorded_by = p->account_id;
 	a.recorded_at = now;
-	ret = att_write(db, &s, &a, false, &cur, created, seq, err);
+	ret = att_write(db, now, &s, &a, false, &cur, created, seq, err);
 	if (ret)
 		goto err;
 	rc = db_commit(db);
@@ -239,7 +240,7 @@ int attendance_self_present(struct db *db, const char *token, int64_t session_id
 	snprintf(a.status, sizeof(a.status), "present");
 	snprintf(a.method, sizeof(a.method), "self");
 	a.recorded_at = now;
-	ret = att_write(db, &s, &a, true, &cur, created, seq, err);
+	ret = att_write(db, now, &s, &a, true, &cur, created, seq, err);
 	if (ret)
 		goto err;
 	rc = db_commit(db);

@@ -11,6 +11,7 @@
 
 #include "store/db.h"
 #include "store/store_auth.h"
+#include "store/store_changelog.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -82,8 +83,8 @@ int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *err)
 }
 
 /* Inside a transaction: a change-log row {"<idkey>": id, extra...} under "<kind_prefix>:<id>". */
-int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const char *kind, int64_t org_id,
-		    const char *role, int64_t *seq)
+int auth_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t id, const char *kind,
+		    int64_t org_id, const char *role, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[64];
@@ -96,7 +97,7 @@ int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const cha
 	if (role)
 		jsonx_add_str(payload, "role", role);
 	/* accounts and tokens without organisation are seen by admins only, live too */
-	rc = db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, seq);
+	rc = db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }

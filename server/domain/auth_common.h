@@ -27,8 +27,8 @@ int auth_check_role_org(enum role role, int64_t org_id, struct dom_err *err);
 int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *err);
 /* Inside a transaction: a change-log row {"<topic_kind>_id": id, "role"?} under "<topic_kind>:<id>",
  * seen by org_id (admins only when 0). Returns a store_rc. */
-int auth_log_change(struct db *db, const char *topic_kind, int64_t id, const char *kind, int64_t org_id,
-		    const char *role, int64_t *seq);
+int auth_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t id, const char *kind,
+		    int64_t org_id, const char *role, int64_t *seq);
 /* A store result as a domain result: DOM_OK for STORE_OK, else err filled (what names the subject). */
 int auth_store(struct dom_err *err, int store_rc, const char *what);
 /* Commits, mapping a failed COMMIT to DOM_BUSY. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_feeds.h"
 
 static int64_t calendar_tokens_int(struct json_object *row, const char *key)
@@ -23,8 +24,8 @@ static int64_t calendar_tokens_int(struct json_object *row, const char *key)
 const char *const calendar_tokens_owner_kinds[] = {"organisation", "person", NULL};
 
 /* Writes the change-log row of token id (ids only) inside the open transaction. */
-static int calendar_tokens_log(struct db *db, const struct store_calendar_token *t, const char *kind,
-			       int64_t *seq)
+static int calendar_tokens_log(struct db *db, int64_t now, const struct store_calendar_token *t,
+			       const char *kind, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -35,7 +36,7 @@ static int calendar_tokens_log(struct db *db, const struct store_calendar_token 
 	json_object_object_add(payload, "owner_kind", json_object_new_string(t->owner_kind));
 	json_object_object_add(payload, "owner_id", json_object_new_int64(t->owner_id));
 	/* the token of a person without organisation is seen by admins only, live too */
-	rc = db_changelog(db, topic, kind, t->org_id > 0 ? t->org_id : DB_ORG_ADMINS, payload, seq);
+	rc = db_changelog(db, topic, kind, t->org_id > 0 ? t->org_id : DB_ORG_ADMINS, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -98,7 +99,7 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 	rc = rc ? rc
 		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
 					      &t.id);
-	rc = rc ? rc : calendar_tokens_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.created", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -175,13 +176,13 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 	/* one transaction: the old URL stops and the new one starts together */
 	rc = db_begin(db);
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
-	rc = rc ? rc : calendar_tokens_log(db, &t, "calendar_token.revoked", NULL);
+	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.revoked", NULL);
 	rc = rc ? rc
 		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
 					      &new_id);
 	json_object_put(old);
 	t.id = new_id;
-	rc = rc ? rc : calendar_tokens_log(db, &t, "calendar_token.created", seq);
+	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.created", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -207,7 +208,7 @@ int calendar_tokens_revoke(struct db *db, const struct principal *p, int64_t id,
 		return rc;
 	rc = db_begin(db);
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
-	rc = rc ? rc : calendar_tokens_log(db, &t, "calendar_token.revoked", seq);
+	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.revoked", seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);

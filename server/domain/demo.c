@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_auth.h"
+#include "store/store_changelog.h"
 #include "store/store_demo.h"
 #include "store/store_events.h"
 #include "store/store_orgs.h"
@@ -76,6 +77,7 @@ struct demo_ctx {
 	int64_t base;	/* creation instant of organisations, venues, accounts */
 	int64_t today;	/* "today" of the data set */
 	int64_t cutoff; /* sessions ending before it are past and have attendance */
+	int64_t now;	/* the loader's clock (read once): written on its change-log rows */
 	char hashes[DEMO_MAX_ACCOUNTS][PASSWORD_HASH_MAX];
 	int64_t org_ids[DEMO_MAX_ORGS];
 	int64_t venue_ids[DEMO_MAX_VENUES];
@@ -586,7 +588,7 @@ static int demo_insert_regs(struct demo_ctx *c)
 					       json_object_new_int64(c->event_ids[g->event]));
 			snprintf(topic, sizeof(topic), "event:%lld", (long long)c->event_ids[g->event]);
 			rc = db_changelog(c->db, topic, "registration.waitlisted", c->org_ids[d->org],
-					  payload, &seq);
+					  payload, c->now, &seq);
 			json_object_put(payload);
 		} else if (!strcmp(g->status, "confirmed")) {
 			if (d->needs_approval)
@@ -694,7 +696,7 @@ static int demo_changelog(struct demo_ctx *c)
 	json_object_object_add(o, "people", json_object_new_int(c->n_people + c->data->n_facs));
 	json_object_object_add(o, "registrations", json_object_new_int(c->n_regs));
 	json_object_object_add(o, "attendance", json_object_new_int(c->n_attendance));
-	rc = db_changelog(c->db, "system", "demo.loaded", 0, o, NULL);
+	rc = db_changelog(c->db, "system", "demo.loaded", 0, o, c->now, NULL);
 	json_object_put(o);
 	if (rc)
 		snprintf(c->what, sizeof(c->what), "demo change-log row");
@@ -749,6 +751,7 @@ int demo_load(struct db *db, struct dom_err *err)
 	c->rng.s = DEMO_SEED;
 	c->base = demo_utc_day(civil_days_from_date(2025, 12, 1)) + 9 * DEMO_HOUR;
 	c->today = demo_utc_day(civil_days_from_date(2026, 11, 27)) + 8 * DEMO_HOUR;
+	c->now = now;
 	c->cutoff = demo_min(now, c->today);
 
 	rc = db_begin(db);

@@ -11,6 +11,7 @@
 #include "calendar/tz.h"
 #include "store/db.h"
 #include "store/store_events.h"
+#include "store/store_outbox.h"
 #include "store/store_sessions.h"
 #include "util/jsonx.h"
 
@@ -31,7 +32,8 @@ int event_access_visible(struct db *db, const struct principal *p, int64_t event
 	return event_access_member(db, p, event_id, org_id);
 }
 
-int event_access_notify_registrants(struct db *db, int64_t event_id, int64_t session_id, const char *kind)
+int event_access_notify_registrants(struct db *db, int64_t now, int64_t event_id, int64_t session_id,
+				    const char *kind)
 {
 	struct event_registrant *regs = NULL;
 	struct json_object *payload;
@@ -45,7 +47,7 @@ int event_access_notify_registrants(struct db *db, int64_t event_id, int64_t ses
 		jsonx_add_int(payload, "registration_id", regs[i].registration_id);
 		if (session_id > 0)
 			jsonx_add_int(payload, "session_id", session_id);
-		rc = db_outbox(db, kind, regs[i].person_id, "email", payload);
+		rc = db_outbox(db, kind, regs[i].person_id, "email", payload, now);
 		json_object_put(payload);
 	}
 	free(regs);

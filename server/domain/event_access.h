@@ -32,6 +32,7 @@ void event_access_span_warning(struct db *db, int64_t event_id, struct json_obje
 
 /* Inside a transaction, one outbox row of kind per live registration of event_id, payload
  * {event_id, registration_id} plus session_id when > 0. 0 or negative store_rc. */
-int event_access_notify_registrants(struct db *db, int64_t event_id, int64_t session_id, const char *kind);
+int event_access_notify_registrants(struct db *db, int64_t now, int64_t event_id, int64_t session_id,
+				    const char *kind);
 
 #endif

@@ -14,6 +14,7 @@
 #include "domain/registrations.h"
 #include "domain/sessions.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_sessions.h"
 #include "util/jsonx.h"
 
@@ -246,8 +247,8 @@ static int events_apply(struct event_row *r, const struct event_input *in)
 	return rc;
 }
 
-static int events_log(struct db *db, const struct event_row *e, const char *kind, int64_t extra_n,
-		      int64_t *seq, struct dom_err *err)
+static int events_log(struct db *db, int64_t now, const struct event_row *e, const char *kind,
+		      int64_t extra_n, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -259,7 +260,7 @@ static int events_log(struct db *db, const struct event_row *e, const char *kind
 	jsonx_add_str(payload, "status", e->status);
 	if (extra_n >= 0)
 		jsonx_add_int(payload, "registrations_cancelled", extra_n);
-	rc = db_changelog(db, topic, kind, e->org_id, payload, seq);
+	rc = db_changelog(db, topic, kind, e->org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc ? dom_from_store(err, rc, "change log") : 0;
 }
@@ -313,7 +314,7 @@ int events_create(struct db *db, const struct principal *p, const struct event_i
 		rc = dom_from_store(err, rc, "event");
 		goto err;
 	}
-	rc = events_log(db, &r, "event.created", -1, seq, err);
+	rc = events_log(db, now, &r, "event.created", -1, seq, err);
 	if (rc)
 		goto err;
 	rc = db_commit(db);
@@ -356,7 +357,7 @@ static int events_load_for_write(struct db *db, const struct principal *p, int64
 static int events_cancel_registrations(struct db *db, const struct event_row *e, int64_t now,
 				       struct dom_err *err)
 {
-	int rc = event_access_notify_registrants(db, e->id, 0, "event.cancelled");
+	int rc = event_access_notify_registrants(db, now, e->id, 0, "event.cancelled");
 
 	rc = rc ? rc : store_event_cancel_registrations(db, e->id, now);
 	if (rc < 0)
@@ -445,7 +446,7 @@ int events_update(struct db *db, const struct principal *p, int64_t id, const st
 	if (!rc && in->has_partners)
 		rc = store_event_partners_set(db, id, in->partners, (size_t)in->n_partners);
 	if (!rc && changed && !cancelling)
-		rc = event_access_notify_registrants(db, id, 0, "event.changed");
+		rc = event_access_notify_registrants(db, now, id, 0, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "event");
 		goto err;
@@ -457,7 +458,7 @@ int events_update(struct db *db, const struct principal *p, int64_t id, const st
 			goto err;
 		}
 	}
-	rc = events_log(db, &r, cancelling ? "event.cancelled" : "event.updated", cancelled, seq, err);
+	rc = events_log(db, now, &r, cancelling ? "event.cancelled" : "event.updated", cancelled, seq, err);
 	if (rc)
 		goto err;
 	if (promoting) {

@@ -12,6 +12,7 @@
 
 #include "domain/events.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "util/buf.h"
 #include "util/secret.h"

@@ -12,6 +12,7 @@
 #include "calendar/import.h"
 #include "calendar/tz.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_events.h"
 #include "store/store_imports.h"
 #include "store/store_sessions.h"
@@ -177,7 +178,8 @@ static int imports_lookup(struct db *db, const struct import_result *r, int64_t 
 	return 0;
 }
 
-static int imports_log(struct db *db, int64_t org_id, int64_t event_id, int64_t session_id, int64_t *seq)
+static int imports_log(struct db *db, int64_t now, int64_t org_id, int64_t event_id, int64_t session_id,
+		       int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -192,7 +194,7 @@ static int imports_log(struct db *db, int64_t org_id, int64_t event_id, int64_t 
 		jsonx_add_str(payload, "status", "scheduled");
 	jsonx_add_bool(payload, "imported", true);
 	rc = db_changelog(db, topic, session_id > 0 ? "session.created" : "event.created", org_id, payload,
-			  seq);
+			  now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -218,7 +220,7 @@ static int imports_insert(struct db *db, const struct import_request *rq, int64_
 	rc = rc ? rc : event_row_set(&r.description[rq->lang], e->description);
 	rc = rc ? rc : store_event_insert(db, &r);
 	rc = rc ? rc : store_import_set_uid(db, r.id, e->uid);
-	rc = rc ? rc : imports_log(db, org_id, r.id, 0, seq);
+	rc = rc ? rc : imports_log(db, now, org_id, r.id, 0, seq);
 	st->created_id = r.id;
 	event_row_clear(&r);
 	if (rc)
@@ -243,7 +245,7 @@ static int imports_insert(struct db *db, const struct import_request *rq, int64_
 		rc = store_session_insert(db, &s);
 		if (!rc) {
 			st->session_ids[k] = s.id;
-			rc = imports_log(db, org_id, st->created_id, s.id, seq);
+			rc = imports_log(db, now, org_id, st->created_id, s.id, seq);
 		}
 	}
 	return rc;

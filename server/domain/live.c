@@ -2,6 +2,7 @@
 #include "domain/live.h"
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_live.h"
 
 bool live_allowed(const struct principal *p)

@@ -149,7 +149,8 @@ int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old
 			rc = STORE_OK;
 	}
 	rc = rc ? rc : store_auth_session_insert(db, sid_hash, a->id, csrf_hash, now);
-	rc = rc ? rc : auth_log_change(db, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
+	rc =
+	    rc ? rc : auth_log_change(db, now, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
@@ -189,7 +190,7 @@ int auth_login(struct db *db, const char *email, const char *password, const cha
 	return rc;
 }
 
-int auth_logout(struct db *db, const char *session, int64_t *seq, struct dom_err *err)
+int auth_logout(struct db *db, const char *session, int64_t now, int64_t *seq, struct dom_err *err)
 {
 	char sid_hash[SECRET_HASH_LEN + 1];
 	struct store_auth_session s;
@@ -205,7 +206,8 @@ int auth_logout(struct db *db, const char *session, int64_t *seq, struct dom_err
 	rc = rc ? rc : store_auth_session_get(db, sid_hash, &s);
 	rc = rc ? rc : store_auth_account_by_id(db, s.account_id, &a);
 	rc = rc ? rc : store_auth_session_delete(db, sid_hash);
-	rc = rc ? rc : auth_log_change(db, "account", s.account_id, "account.logout", a.org_id, NULL, seq);
+	rc = rc ? rc
+		: auth_log_change(db, now, "account", s.account_id, "account.logout", a.org_id, NULL, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;

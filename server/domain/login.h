@@ -52,8 +52,9 @@ int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old
 		      struct auth_login *out, struct dom_err *err);
 void auth_login_job_free(struct auth_login_job *job);
 
-/* Ends the session whose cookie value is session (row deleted, change-log row). DOM_UNAUTHENTICATED
- * when there is no such session. *seq (may be NULL) gets the change-log sequence. */
-int auth_logout(struct db *db, const char *session, int64_t *seq, struct dom_err *err);
+/* Ends the session whose cookie value is session (row deleted, change-log row at now, the request's
+ * time). DOM_UNAUTHENTICATED when there is no such session. *seq (may be NULL) gets the change-log
+ * sequence. */
+int auth_logout(struct db *db, const char *session, int64_t now, int64_t *seq, struct dom_err *err);
 
 #endif

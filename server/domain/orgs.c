@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 
 const char *const orgs_kinds[] = {
@@ -94,7 +95,8 @@ int orgs_writable(struct db *db, const struct principal *p, int64_t id, struct d
 }
 
 /* Writes the change-log row for organisation id inside the open transaction. */
-static int orgs_log(struct db *db, int64_t id, const char *kind, struct json_object *fields, int64_t *seq)
+static int orgs_log(struct db *db, int64_t now, int64_t id, const char *kind, struct json_object *fields,
+		    int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -103,7 +105,7 @@ static int orgs_log(struct db *db, int64_t id, const char *kind, struct json_obj
 	snprintf(topic, sizeof(topic), "organisation:%lld", (long long)id);
 	json_object_object_add(payload, "id", json_object_new_int64(id));
 	json_object_object_add(payload, "fields", json_object_get(fields));
-	rc = db_changelog(db, topic, kind, id, payload, seq);
+	rc = db_changelog(db, topic, kind, id, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -125,7 +127,7 @@ int orgs_create(struct db *db, const struct principal *p, const struct orgs_inpu
 		goto out;
 	rc = db_begin(db);
 	rc = rc ? rc : store_org_insert(db, &o, now, &id);
-	rc = rc ? rc : orgs_log(db, id, "organisation.created", fields, seq);
+	rc = rc ? rc : orgs_log(db, now, id, "organisation.created", fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -158,7 +160,7 @@ int orgs_update(struct db *db, const struct principal *p, int64_t id, const stru
 		goto out;
 	rc = db_begin(db);
 	rc = rc ? rc : store_org_update(db, id, &o, now);
-	rc = rc ? rc : orgs_log(db, id, "organisation.updated", fields, seq);
+	rc = rc ? rc : orgs_log(db, now, id, "organisation.updated", fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);

@@ -11,6 +11,7 @@
 
 #include "domain/feeds.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "store/store_outbox.h"
 #include "util/jsonx.h"
@@ -387,7 +388,8 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 			jsonx_add_int(payload, "registration_id", m->registration_id);
 		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)m->id);
 		/* a notification about no event is seen by admins only, live too */
-		rc = db_changelog(db, topic, kind, m->org_id > 0 ? m->org_id : DB_ORG_ADMINS, payload, seq);
+		rc = db_changelog(db, topic, kind, m->org_id > 0 ? m->org_id : DB_ORG_ADMINS, payload, now,
+				  seq);
 		json_object_put(payload);
 	}
 	rc = rc ? rc : db_commit(db);
@@ -482,7 +484,7 @@ int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t 
 		jsonx_add_int(payload, "copy_of", id);
 		jsonx_add_int(payload, "event_id", event_id);
 		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)new_id);
-		rc = db_changelog(db, topic, "notification.requeued", org_id, payload, seq);
+		rc = db_changelog(db, topic, "notification.requeued", org_id, payload, now, seq);
 		json_object_put(payload);
 	}
 	rc = rc ? rc : db_commit(db);

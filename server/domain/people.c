@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_people.h"
 #include "util/secret.h"
@@ -168,7 +169,7 @@ static int person_check(const struct people_input *in, bool create, struct store
 }
 
 /* The change-log row for person id inside the open transaction; payload holds ids and names only. */
-static int person_log(struct db *db, int64_t id, const char *kind, int64_t org_id,
+static int person_log(struct db *db, int64_t now, int64_t id, const char *kind, int64_t org_id,
 		      struct json_object *payload, int64_t *seq)
 {
 	char topic[48];
@@ -176,7 +177,7 @@ static int person_log(struct db *db, int64_t id, const char *kind, int64_t org_i
 	snprintf(topic, sizeof(topic), "person:%lld", (long long)id);
 	json_object_object_add(payload, "id", json_object_new_int64(id));
 	/* a person without organisation is seen by admins only, live too */
-	return db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, seq);
+	return db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, now, seq);
 }
 
 int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)
@@ -289,7 +290,7 @@ int people_create(struct db *db, const struct principal *p, const struct people_
 	json_object_object_add(payload, "org_id", org_id ? json_object_new_int64(org_id) : NULL);
 	rc = db_begin(db);
 	rc = rc ? rc : store_person_insert(db, &sp, now, &id);
-	rc = rc ? rc : person_log(db, id, "person.created", org_id, payload, seq);
+	rc = rc ? rc : person_log(db, now, id, "person.created", org_id, payload, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -329,7 +330,7 @@ int people_update(struct db *db, const struct principal *p, int64_t id, const st
 	}
 	rc = db_begin(db);
 	rc = rc ? rc : store_person_update(db, id, &sp, now);
-	rc = rc ? rc : person_log(db, id, "person.updated", org_id, payload, seq);
+	rc = rc ? rc : person_log(db, now, id, "person.updated", org_id, payload, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -443,7 +444,7 @@ int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t n
 		payload = json_object_new_object();
 		json_object_object_add(payload, "registrations", json_object_new_int64((int64_t)regs));
 		json_object_object_add(payload, "calendar_tokens_revoked", json_object_new_int64(revoked));
-		rc = person_log(db, id, "person.erased", org_id, payload, seq);
+		rc = person_log(db, now, id, "person.erased", org_id, payload, seq);
 	}
 	rc = rc ? rc : db_commit(db);
 	if (rc) {

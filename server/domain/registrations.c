@@ -17,6 +17,7 @@
 #include "domain/outbox.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
+#include "store/store_changelog.h"
 #include "store/store_outbox.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
@@ -50,8 +51,8 @@ static bool reg_is_final(const char *s)
 }
 
 /* Writes the change-log row "registration.<what>" for reg_id on event ev's topic. */
-static int reg_changelog(struct db *db, const struct store_reg_event *ev, int64_t reg_id, const char *what,
-			 const char *status, int64_t *seq)
+static int reg_changelog(struct db *db, int64_t now, const struct store_reg_event *ev, int64_t reg_id,
+			 const char *what, const char *status, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[40], kind[48];
@@ -61,15 +62,15 @@ static int reg_changelog(struct db *db, const struct store_reg_event *ev, int64_
 	snprintf(kind, sizeof(kind), "registration.%s", what);
 	jsonx_add_int(payload, "registration_id", reg_id);
 	jsonx_add_str(payload, "status", status);
-	rc = db_changelog(db, topic, kind, ev->org_id, payload, seq);
+	rc = db_changelog(db, topic, kind, ev->org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
 
 /* Queues the notification "registration.<what>" for the registration's person; with the new token,
  * the personal link goes in sealed (outbox_seal_link) until it is mailed. */
-static int reg_outbox_link(struct db *db, const char *what, const struct store_reg *r, const char *key,
-			   const char *token)
+static int reg_outbox_link(struct db *db, int64_t now, const char *what, const struct store_reg *r,
+			   const char *key, const char *token)
 {
 	struct json_object *payload = json_object_new_object();
 	char kind[48], *sealed = token ? outbox_seal_link(key, token) : NULL;
@@ -81,15 +82,15 @@ static int reg_outbox_link(struct db *db, const char *what, const struct store_r
 	jsonx_add_str(payload, "lang", r->lang[0] ? r->lang : "fr");
 	if (sealed)
 		jsonx_add_str(payload, "link_sealed", sealed);
-	rc = db_outbox(db, kind, r->person_id, "email", payload);
+	rc = db_outbox(db, kind, r->person_id, "email", payload, now);
 	json_object_put(payload);
 	free(sealed);
 	return rc;
 }
 
-static int reg_outbox(struct db *db, const char *what, const struct store_reg *r)
+static int reg_outbox(struct db *db, int64_t now, const char *what, const struct store_reg *r)
 {
-	return reg_outbox_link(db, what, r, NULL, NULL);
+	return reg_outbox_link(db, now, what, r, NULL, NULL);
 }
 
 int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int64_t *seq, struct dom_err *err)
@@ -115,8 +116,8 @@ int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int6
 		if (rc)
 			return dom_from_store(err, rc, "registration");
 		rc = store_reg_set_status(db, r.id, "confirmed", false, 0, now);
-		rc = rc ? rc : reg_changelog(db, &ev, r.id, "promoted", "confirmed", seq);
-		rc = rc ? rc : reg_outbox(db, "promoted", &r);
+		rc = rc ? rc : reg_changelog(db, now, &ev, r.id, "promoted", "confirmed", seq);
+		rc = rc ? rc : reg_outbox(db, now, "promoted", &r);
 		if (rc)
 			return dom_from_store(err, rc, "registration");
 		confirmed++;
@@ -245,15 +246,15 @@ static int reg_check_input(const struct reg_input *in, struct dom_err *err)
  * since: at most one link mail per REG_LINK_RESEND_GAP when anyone may ask (typing someone's address again
  * and again neither floods their inbox nor keeps replacing their link), and no second one while the first
  * waits. Returns 0 (*seq set when queued) or a negative store_rc. */
-static int reg_send_link(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
-			 int64_t since, int64_t *seq)
+static int reg_send_link(struct db *db, int64_t now, const struct store_reg_event *ev,
+			 const struct store_reg *r, int64_t since, int64_t *seq)
 {
 	int rc = store_outbox_recent(db, "registration.link_resent", r->id, since);
 
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = reg_changelog(db, ev, r->id, "link_requested", r->status, seq);
-	return rc ? rc : reg_outbox(db, "link_resent", r);
+	rc = reg_changelog(db, now, ev, r->id, "link_requested", r->status, seq);
+	return rc ? rc : reg_outbox(db, now, "link_resent", r);
 }
 
 /* Inside the transaction: the answer for an already registered person (no token), the outbox row that
@@ -271,7 +272,7 @@ static int reg_existing(struct db *db, const struct store_reg_event *ev, const s
 	res->json = json_object_new_object();
 	json_object_object_add(res->json, "registration", view);
 	jsonx_add_bool(res->json, "existing", true);
-	rc = reg_send_link(db, ev, r, now - REG_LINK_RESEND_GAP, &res->seq);
+	rc = reg_send_link(db, now, ev, r, now - REG_LINK_RESEND_GAP, &res->seq);
 	if (rc < 0)
 		return dom_from_store(err, rc, "registration");
 	res->outcome = IDEM_OK;
@@ -306,11 +307,11 @@ static int reg_reopen(struct db *db, const struct store_reg_event *ev, const str
 	int rc;
 
 	rc = reg_initial_status(db, ev, &status);
-	rc = rc ? rc : reg_changelog(db, ev, old->id, "reopened", status, &res->seq);
+	rc = rc ? rc : reg_changelog(db, now, ev, old->id, "reopened", status, &res->seq);
 	rc = rc ? rc : store_reg_reopen(db, old->id, status, !strcmp(status, "waitlisted"), res->seq, now);
 	rc = rc ? rc : store_reg_get(db, old->id, &r);
-	rc = rc ? rc : reg_outbox(db, status, &r);
-	rc = rc ? rc : reg_outbox(db, "link_resent", &r);
+	rc = rc ? rc : reg_outbox(db, now, status, &r);
+	rc = rc ? rc : reg_outbox(db, now, "link_resent", &r);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	view = reg_view(db, &r, &rc);
@@ -342,12 +343,12 @@ static int reg_insert_new(struct db *db, const char *link_key, const struct stor
 	if (rc)
 		return dom_from_store(err, rc, "registrations");
 	rc = store_reg_insert(db, ev->id, person_id, status, hash, now, &id);
-	rc = rc ? rc : reg_changelog(db, ev, id, "created", status, &res->seq);
+	rc = rc ? rc : reg_changelog(db, now, ev, id, "created", status, &res->seq);
 	/* first come, first served: the waitlist is ordered by the change-log sequence */
 	if (!rc && !strcmp(status, "waitlisted"))
 		rc = store_reg_set_status(db, id, status, true, res->seq, now);
 	rc = rc ? rc : store_reg_get(db, id, &r);
-	rc = rc ? rc : reg_outbox_link(db, status, &r, link_key, token);
+	rc = rc ? rc : reg_outbox_link(db, now, status, &r, link_key, token);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	view = reg_view(db, &r, &rc);
@@ -574,8 +575,8 @@ static int reg_close(struct db *db, const struct store_reg_event *ev, struct sto
 		return dom_fail(err, DOM_CONFLICT, "invalid_transition", "this registration is already %s",
 				r->status);
 	rc = store_reg_set_status(db, r->id, target, false, 0, now);
-	rc = rc ? rc : reg_changelog(db, ev, r->id, target, target, seq);
-	rc = rc ? rc : reg_outbox(db, target, r);
+	rc = rc ? rc : reg_changelog(db, now, ev, r->id, target, target, seq);
+	rc = rc ? rc : reg_outbox(db, now, target, r);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	if (held_seat) {
@@ -633,7 +634,7 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 		if (r.has_attendance_confirmed)
 			break;
 		rc = store_reg_set_attendance_confirmed(db, r.id, now);
-		rc = rc ? rc : reg_changelog(db, &ev, r.id, "attendance_confirmed", r.status, seq);
+		rc = rc ? rc : reg_changelog(db, now, &ev, r.id, "attendance_confirmed", r.status, seq);
 		if (rc) {
 			ret = dom_from_store(err, rc, "registration");
 			goto err;
@@ -711,12 +712,12 @@ static int reg_approve(struct db *db, const struct store_reg_event *ev, struct s
 		return dom_from_store(err, rc, "registrations");
 	if (confirmed < ev->capacity) {
 		rc = store_reg_set_status(db, r->id, "confirmed", false, 0, now);
-		rc = rc ? rc : reg_changelog(db, ev, r->id, "approved", "confirmed", seq);
-		rc = rc ? rc : reg_outbox(db, "confirmed", r);
+		rc = rc ? rc : reg_changelog(db, now, ev, r->id, "approved", "confirmed", seq);
+		rc = rc ? rc : reg_outbox(db, now, "confirmed", r);
 	} else {
-		rc = reg_changelog(db, ev, r->id, "approved", "waitlisted", seq);
+		rc = reg_changelog(db, now, ev, r->id, "approved", "waitlisted", seq);
 		rc = rc ? rc : store_reg_set_status(db, r->id, "waitlisted", true, *seq, now);
-		rc = rc ? rc : reg_outbox(db, "waitlisted", r);
+		rc = rc ? rc : reg_outbox(db, now, "waitlisted", r);
 	}
 	return rc ? dom_from_store(err, rc, "registration") : DOM_OK;
 }
@@ -759,7 +760,7 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 		break;
 	case REG_ORG_SEND_LINK:
 		/* the organiser decides: only a link mail still waiting is not doubled */
-		rc = reg_send_link(db, &ev, &r, INT64_MAX, seq);
+		rc = reg_send_link(db, now, &ev, &r, INT64_MAX, seq);
 		ret = rc < 0 ? dom_from_store(err, rc, "registration") : DOM_OK;
 		break;
 	case REG_ORG_CANCEL:

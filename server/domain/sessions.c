@@ -13,6 +13,7 @@
 #include "domain/event_access.h"
 #include "domain/people.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_events.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -286,7 +287,7 @@ static int sessions_resolve_both(struct session_row *s, const char *starts, int3
 }
 
 /* Writes the change-log row of a session change. */
-static int sessions_log(struct db *db, const struct event_row *e, const struct session_row *s,
+static int sessions_log(struct db *db, int64_t now, const struct event_row *e, const struct session_row *s,
 			const char *kind, int64_t *seq, struct dom_err *err)
 {
 	struct json_object *payload = json_object_new_object();
@@ -297,17 +298,17 @@ static int sessions_log(struct db *db, const struct event_row *e, const struct s
 	jsonx_add_int(payload, "event_id", e->id);
 	jsonx_add_int(payload, "session_id", s->id);
 	jsonx_add_int(payload, "sequence", s->sequence);
-	rc = db_changelog(db, topic, kind, e->org_id, payload, seq);
+	rc = db_changelog(db, topic, kind, e->org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc ? dom_from_store(err, rc, "change log") : 0;
 }
 
 /* The tail every session write shares, inside its transaction: the change-log row, the commit, the
  * answer (out may be NULL), and the event row cleared; on failure the transaction is rolled back. */
-static int sessions_commit(struct db *db, struct event_row *e, const struct session_row *s, const char *kind,
-			   int64_t *seq, struct json_object **out, struct dom_err *err)
+static int sessions_commit(struct db *db, int64_t now, struct event_row *e, const struct session_row *s,
+			   const char *kind, int64_t *seq, struct json_object **out, struct dom_err *err)
 {
-	int rc = sessions_log(db, e, s, kind, seq, err);
+	int rc = sessions_log(db, now, e, s, kind, seq, err);
 
 	if (!rc) {
 		rc = db_commit(db);
@@ -388,12 +389,12 @@ int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 	s.updated_at = now;
 	rc = store_session_insert(db, &s);
 	rc = rc ? rc : store_event_bump(db, e.id, now);
-	rc = rc ? rc : event_access_notify_registrants(db, e.id, s.id, "event.changed");
+	rc = rc ? rc : event_access_notify_registrants(db, now, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	return sessions_commit(db, &e, &s, "session.created", seq, out, err);
+	return sessions_commit(db, now, &e, &s, "session.created", seq, out, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
@@ -470,12 +471,12 @@ int sessions_update(struct db *db, const struct principal *p, int64_t id, const 
 	if (!rc && (moved || placed || retitled))
 		rc = store_event_bump(db, e.id, now);
 	if (!rc && (moved || placed))
-		rc = event_access_notify_registrants(db, e.id, s.id, "event.changed");
+		rc = event_access_notify_registrants(db, now, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	return sessions_commit(db, &e, &s, "session.updated", seq, out, err);
+	return sessions_commit(db, now, &e, &s, "session.updated", seq, out, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
@@ -504,12 +505,12 @@ int sessions_delete(struct db *db, const struct principal *p, int64_t id, int64_
 	rc = store_session_delete(db, s.id);
 	rc = rc ? rc : store_event_bump(db, e.id, now);
 	if (!rc && strcmp(e.status, "cancelled"))
-		rc = event_access_notify_registrants(db, e.id, s.id, "event.changed");
+		rc = event_access_notify_registrants(db, now, e.id, s.id, "event.changed");
 	if (rc) {
 		rc = dom_from_store(err, rc, "session");
 		goto err;
 	}
-	return sessions_commit(db, &e, &s, "session.deleted", seq, NULL, err);
+	return sessions_commit(db, now, &e, &s, "session.deleted", seq, NULL, err);
 err:
 	db_rollback(db);
 	event_row_clear(&e);
@@ -562,7 +563,7 @@ static enum tz_rc sessions_reresolve(const char *zone, const char *local, int32_
 	return first;
 }
 
-int tz_refresh_sessions(struct db *db, struct dom_err *err)
+int tz_refresh_sessions(struct db *db, int64_t now, struct dom_err *err)
 {
 	struct session_row *rows = NULL, *s;
 	struct event_row e;
@@ -595,17 +596,17 @@ int tz_refresh_sessions(struct db *db, struct dom_err *err)
 		s->start_offset = so;
 		s->end_offset = eo;
 		s->sequence++;
-		s->updated_at = (int64_t)time(NULL);
+		s->updated_at = now;
 		event_row_clear(&e);
 		rc = store_session_update(db, s);
 		rc = rc ? rc : store_event_load(db, s->event_id, &e);
 		rc = rc ? rc : store_event_bump(db, e.id, s->updated_at);
-		rc = rc ? rc : event_access_notify_registrants(db, e.id, s->id, "session.time_changed");
+		rc = rc ? rc : event_access_notify_registrants(db, now, e.id, s->id, "session.time_changed");
 		if (rc) {
 			rc = dom_from_store(err, rc, "session");
 			goto err;
 		}
-		rc = sessions_log(db, &e, s, "session.time_changed", NULL, err);
+		rc = sessions_log(db, now, &e, s, "session.time_changed", NULL, err);
 		if (rc)
 			goto err;
 		moved++;

@@ -75,8 +75,9 @@ int sessions_get(struct db *db, const struct principal *p, int64_t id, struct js
 /* Recomputes start_utc/end_utc/offsets of every session from its wall time and zone (after a tz
  * database upgrade), in one transaction: a session whose instant moved gets its sequence (and its
  * event's) bumped, a change-log row and "session.time_changed" outbox rows for its registrants.
- * A wall time that no longer exists keeps its stored instant (logged). Returns the number of
- * sessions moved, or a negative dom_code with err filled. Service thread only. */
-int tz_refresh_sessions(struct db *db, struct dom_err *err);
+ * A wall time that no longer exists keeps its stored instant (logged). now (the caller's clock) is
+ * written as their updated_at and the rows' time. Returns the number of sessions moved, or a negative
+ * dom_code with err filled. Service thread only. */
+int tz_refresh_sessions(struct db *db, int64_t now, struct dom_err *err);
 
 #endif

@@ -8,24 +8,16 @@
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_system.h"
 #include "util/log.h"
 
-static bool system_tz_stale; /* service thread */
-
-static struct {
-	uint64_t commits;      /* db_commits at the previous look */
-	bool empty;	       /* the log file was emptied since the last commit */
-	int64_t blocked_since; /* first look that could not copy every frame; 0: none */
-	int64_t warned_at;
-} system_wal; /* service thread */
-
-int system_health(struct db *db, struct system_health *h, struct dom_err *err)
+int system_health(const struct system_state *s, struct db *db, struct system_health *h, struct dom_err *err)
 {
 	int rc = db_health(db);
 
 	h->schema = db_schema_version(db);
-	h->tz = system_tz_stale ? "stale" : "ok";
+	h->tz = s->tz_stale ? "stale" : "ok";
 	if (rc == STORE_GONE)
 		h->store = "gone";
 	else if (rc == STORE_CORRUPT)
@@ -40,45 +32,44 @@ int system_health(struct db *db, struct system_health *h, struct dom_err *err)
 	return DOM_OK;
 }
 
-bool system_tz_check(void)
+bool system_tz_check(struct system_state *s)
 {
-	system_tz_stale = !tz_rules_current();
-	if (system_tz_stale)
+	s->tz_stale = !tz_rules_current();
+	if (s->tz_stale)
 		log_err(
 		    "THE TIME ZONE DATABASE IS OUT OF DATE: it is older than Morocco's 2026c rules "
 		    "(it does not put Africa/Casablanca at UTC+0 on 2026-10-15), so times of sessions in "
 		    "Morocco from then on are one hour wrong in feeds, mails and pages. Upgrade the tzdata "
 		    "package, then send majlisd SIGHUP (or wait for --tz-check)");
-	return !system_tz_stale;
+	return !s->tz_stale;
 }
 
-void system_wal_tick(struct db *db, int64_t now)
+void system_wal_tick(struct system_state *s, struct db *db, int64_t now)
 {
 	uint64_t commits = db_commits(db);
-	bool quiet = commits == system_wal.commits;
+	bool quiet = commits == s->wal.commits;
 	int frames, copied, rc;
 	int64_t bytes;
 
-	system_wal.commits = commits;
+	s->wal.commits = commits;
 	if (!quiet)
-		system_wal.empty = false;
-	rc = db_checkpoint(db, quiet && !system_wal.empty, &frames, &copied);
+		s->wal.empty = false;
+	rc = db_checkpoint(db, quiet && !s->wal.empty, &frames, &copied);
 	if (!rc) {
-		system_wal.empty = system_wal.empty || quiet;
-		system_wal.blocked_since = 0;
+		s->wal.empty = s->wal.empty || quiet;
+		s->wal.blocked_since = 0;
 		return;
 	}
-	if (!system_wal.blocked_since)
-		system_wal.blocked_since = now;
+	if (!s->wal.blocked_since)
+		s->wal.blocked_since = now;
 	bytes = (int64_t)frames * (db_page_size(db) + 24);
-	if ((now - system_wal.blocked_since >= SYSTEM_WAL_WARN_S || bytes > DB_WAL_LIMIT_BYTES) &&
-	    (!system_wal.warned_at || now - system_wal.warned_at >= SYSTEM_WAL_WARN_S)) {
-		system_wal.warned_at = now;
+	if ((now - s->wal.blocked_since >= SYSTEM_WAL_WARN_S || bytes > DB_WAL_LIMIT_BYTES) &&
+	    (!s->wal.warned_at || now - s->wal.warned_at >= SYSTEM_WAL_WARN_S)) {
+		s->wal.warned_at = now;
 		log_warn("the write-ahead log holds %d page(s) (%lld MiB) not yet copied into the database, "
 			 "for %lld s: another connection keeps a read transaction open (a long query, a "
 			 "backup, a sqlite3 shell?) and the log cannot shrink until it ends",
-			 frames - copied, (long long)(bytes >> 20),
-			 (long long)(now - system_wal.blocked_since));
+			 frames - copied, (long long)(bytes >> 20), (long long)(now - s->wal.blocked_since));
 	}
 }
 
@@ -97,7 +88,7 @@ int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int sess
 	if (!rc && n > 0) {
 		payload = json_object_new_object();
 		json_object_object_add(payload, "deleted", json_object_new_int64(n));
-		rc = db_changelog(db, "system", "system.housekeeping", 0, payload, NULL);
+		rc = db_changelog(db, "system", "system.housekeeping", 0, payload, now, NULL);
 		json_object_put(payload);
 	}
 	rc = rc ? rc : db_commit(db);

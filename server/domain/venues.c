@@ -9,6 +9,7 @@
 
 #include "calendar/tz.h"
 #include "store/db.h"
+#include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_venues.h"
 
@@ -170,8 +171,8 @@ int venues_room_writable(struct db *db, const struct principal *p, int64_t id, s
 }
 
 /* The change-log row for venue id (kind e.g. "venue.updated") inside the open transaction. */
-static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const char *kind, int64_t org_id,
-		     struct json_object *fields, int64_t *seq)
+static int venue_log(struct db *db, int64_t now, int64_t venue_id, int64_t room_id, const char *kind,
+		     int64_t org_id, struct json_object *fields, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[48];
@@ -182,7 +183,7 @@ static int venue_log(struct db *db, int64_t venue_id, int64_t room_id, const cha
 	if (room_id > 0)
 		json_object_object_add(payload, "room_id", json_object_new_int64(room_id));
 	json_object_object_add(payload, "fields", json_object_get(fields));
-	rc = db_changelog(db, topic, kind, org_id, payload, seq);
+	rc = db_changelog(db, topic, kind, org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc;
 }
@@ -210,7 +211,7 @@ int venues_create(struct db *db, const struct principal *p, const struct venues_
 		goto out;
 	rc = db_begin(db);
 	rc = rc ? rc : store_venue_insert(db, &v, now, &id);
-	rc = rc ? rc : venue_log(db, id, 0, "venue.created", v.org_id, fields, seq);
+	rc = rc ? rc : venue_log(db, now, id, 0, "venue.created", v.org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -246,7 +247,7 @@ int venues_update(struct db *db, const struct principal *p, int64_t id, const st
 	}
 	rc = db_begin(db);
 	rc = rc ? rc : store_venue_update(db, id, &v, now);
-	rc = rc ? rc : venue_log(db, id, 0, "venue.updated", org_given ? v.org_id : org_id, fields, seq);
+	rc = rc ? rc : venue_log(db, now, id, 0, "venue.updated", org_given ? v.org_id : org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -330,7 +331,7 @@ int venues_room_create(struct db *db, const struct principal *p, int64_t venue_i
 		goto out;
 	rc = db_begin(db);
 	rc = rc ? rc : store_room_insert(db, venue_id, &r, &id);
-	rc = rc ? rc : venue_log(db, venue_id, id, "room.created", org_id, fields, seq);
+	rc = rc ? rc : venue_log(db, now, venue_id, id, "room.created", org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);
@@ -363,7 +364,7 @@ int venues_room_update(struct db *db, const struct principal *p, int64_t id,
 		goto out;
 	rc = db_begin(db);
 	rc = rc ? rc : store_room_update(db, id, &r);
-	rc = rc ? rc : venue_log(db, venue_id, id, "room.updated", org_id, fields, seq);
+	rc = rc ? rc : venue_log(db, now, venue_id, id, "room.updated", org_id, fields, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);

@@ -1,6 +1,7 @@
 /*
- * db: connection set-up, migrations, the statement cache, binds, transactions, change-log and outbox
- * writers; it must not know any entity's rules (those live in the store_<entity> files and the domain).
+ * db: connection set-up (PRAGMAs), migrations, transactions, the file's health, checkpoints and backup;
+ * it must not know any entity's rules (those live in the store_<entity> files and the domain). The
+ * statement cache and binds are stmt.c's.
  */
 #include "store/db.h"
 
@@ -10,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/stmt.h"
 #include "store/store_phones.h"
 #include "util/log.h"
 
-#define DB_STMT_SLOTS	   512
 #define DB_BUSY_TIMEOUT_MS 5000
 
 /* Embedded migrations, generated from schema/NNNN_name.sql at build time (schema_gen.c). */
@@ -21,20 +22,6 @@ extern const unsigned char *const db_migration_sql[];
 extern const size_t db_migration_len[];
 extern const char *const db_migration_name[];
 extern const int db_migration_count;
-
-struct db_slot {
-	const char *sql;
-	sqlite3_stmt *st;
-};
-
-struct db {
-	sqlite3 *h;
-	struct db_slot slots[DB_STMT_SLOTS]; /* open addressing on the sql pointer */
-	int in_txn;
-	int busy_ms;	  /* the busy timeout set last */
-	bool gone;	  /* the path no longer names the open file: every write is refused */
-	uint64_t commits; /* write transactions committed */
-};
 
 /* Set by any connection (any thread) that met SQLITE_CORRUPT: the file is damaged for all of them. */
 static atomic_int db_corrupt_seen;
@@ -265,280 +252,10 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < DB_STMT_SLOTS; i++)
-		sqlite3_finalize(db->slots[i].st);
+	db_stmt_cache_clear(db);
 	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
 		log_err("close: %s", sqlite3_errmsg(db->h));
 	free(db);
-}
-
-sqlite3 *db_handle(struct db *db)
-{
-	return db->h;
-}
-
-sqlite3_stmt *db_stmt(struct db *db, const char *sql)
-{
-	size_t h = ((size_t)(uintptr_t)sql >> 3) % DB_STMT_SLOTS;
-	sqlite3_stmt *st = NULL;
-
-	for (int n = 0; n < DB_STMT_SLOTS; n++, h = (h + 1) % DB_STMT_SLOTS) {
-		if (db->slots[h].sql == sql) {
-			sqlite3_reset(db->slots[h].st);
-			sqlite3_clear_bindings(db->slots[h].st);
-			return db->slots[h].st;
-		}
-		if (!db->slots[h].sql)
-			break;
-	}
-	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		log_err("prepare failed: %s", sqlite3_errmsg(db->h));
-		return NULL;
-	}
-	if (db->slots[h].sql) {
-		/* cache full: hand out an uncached statement would leak; refuse loudly instead */
-		log_err("statement cache full");
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	db->slots[h].sql = sql;
-	db->slots[h].st = st;
-	return st;
-}
-
-static int db_param(sqlite3_stmt *st, const char *name)
-{
-	int idx = sqlite3_bind_parameter_index(st, name);
-
-	if (!idx)
-		log_err("unknown bind name %s in: %.80s", name, sqlite3_sql(st));
-	return idx;
-}
-
-int db_bind_text(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int idx = db_param(st, name);
-
-	if (!idx)
-		return STORE_ERROR;
-	if (!v)
-		return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-	return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
-
-int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	int idx = db_param(st, name);
-
-	if (!idx)
-		return STORE_ERROR;
-	return sqlite3_bind_int64(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
-
-int db_bind_null(sqlite3_stmt *st, const char *name)
-{
-	int idx = db_param(st, name);
-
-	if (!idx)
-		return STORE_ERROR;
-	return sqlite3_bind_null(st, idx) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
-
-int db_bind_opt_int(sqlite3_stmt *st, const char *name, bool has, int64_t v)
-{
-	return has ? db_bind_int(st, name, v) : db_bind_null(st, name);
-}
-
-int db_bind_double(sqlite3_stmt *st, const char *name, double v)
-{
-	int idx = db_param(st, name);
-
-	if (!idx)
-		return STORE_ERROR;
-	return sqlite3_bind_double(st, idx, v) == SQLITE_OK ? STORE_OK : STORE_ERROR;
-}
-
-int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v)
-{
-	return has ? db_bind_double(st, name, v) : db_bind_null(st, name);
-}
-
-int db_bind_set_flags(sqlite3_stmt *st, unsigned set, const struct db_set_flag *flags)
-{
-	int rc = 0;
-
-	for (; !rc && flags->name; flags++)
-		rc = db_bind_int(st, flags->name, (set & flags->bit) != 0);
-	return rc;
-}
-
-int db_step(sqlite3_stmt *st)
-{
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	rc = db_rc(rc);
-	if (rc == STORE_ERROR)
-		log_err("step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
-	sqlite3_reset(st);
-	return rc ? rc : STORE_ERROR;
-}
-
-int db_exec_stmt(sqlite3_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (st)
-		sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : rc;
-}
-
-int db_exec_update(sqlite3_stmt *st)
-{
-	int rc = db_exec_stmt(st);
-
-	if (!rc && sqlite3_changes(sqlite3_db_handle(st)) == 0)
-		rc = STORE_NOT_FOUND;
-	return rc;
-}
-
-int db_exec_insert(sqlite3_stmt *st, int64_t *id)
-{
-	int rc = db_exec_stmt(st);
-
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-	return rc;
-}
-
-const char *db_col_text(sqlite3_stmt *st, int col)
-{
-	return (const char *)sqlite3_column_text(st, col);
-}
-
-int64_t db_col_int(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_int64(st, col);
-}
-
-bool db_col_is_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL;
-}
-
-struct json_object *db_row_json(sqlite3_stmt *st)
-{
-	struct json_object *o = json_object_new_object();
-	int n = sqlite3_column_count(st);
-	struct json_object *v;
-
-	for (int i = 0; i < n; i++) {
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_object_new_int64(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_object_new_double(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = NULL;
-			break;
-		default:
-			v = json_object_new_string_len((const char *)sqlite3_column_text(st, i),
-						       sqlite3_column_bytes(st, i));
-			break;
-		}
-		json_object_object_add(o, sqlite3_column_name(st, i), v);
-	}
-	return o;
-}
-
-int db_int(struct db *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	*out = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : rc ? rc : STORE_ERROR;
-}
-
-int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (out)
-		*out = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1 && out && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
-}
-
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
-{
-	sqlite3_stmt *st = db_stmt(db, count_sql);
-	int rc;
-
-	*items = NULL;
-	*total = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = bind ? bind(st, ctx) : STORE_OK;
-	rc = rc ? rc : db_step(st);
-	if (rc == 1)
-		*total = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != 1)
-		return rc ? rc : STORE_ERROR;
-	st = db_stmt(db, page_sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = bind ? bind(st, ctx) : STORE_OK;
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	*items = db_rows_json(st, &rc);
-	return rc;
-}
-
-struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
-{
-	struct json_object *arr = json_object_new_array();
-	int r;
-
-	while ((r = db_step(st)) == 1)
-		json_object_array_add(arr, db_row_json(st));
-	sqlite3_reset(st);
-	*rc = r;
-	if (r) {
-		json_object_put(arr);
-		return NULL;
-	}
-	return arr;
 }
 
 int db_begin(struct db *db)
@@ -581,55 +298,6 @@ void db_rollback(struct db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_txn = 0;
-}
-
-int db_changelog(struct db *db, const char *topic, const char *kind, int64_t org_id,
-		 struct json_object *payload, int64_t *seq)
-{
-	static const char sql[] = "INSERT INTO change_log (topic, kind, org_id, payload, created_at) "
-				  "VALUES (:topic, :kind, :org, :payload, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":topic", topic);
-	rc = rc ? rc : db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id != 0, org_id);
-	rc = rc ? rc
-		: db_bind_text(st, ":payload",
-			       json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
-	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
-	rc = rc ? rc : db_exec_stmt(st);
-	if (!rc && seq)
-		*seq = sqlite3_last_insert_rowid(db->h);
-	return rc;
-}
-
-int db_changelog_head(struct db *db, int64_t *seq)
-{
-	return db_int(db, "SELECT max(seq) FROM change_log", seq);
-}
-
-int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
-	      struct json_object *payload)
-{
-	static const char sql[] =
-	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
-	    "VALUES (:kind, :person, :channel, :payload, json_extract(:payload, '$.event_id'), :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_bind_opt_int(st, ":person", person_id > 0, person_id);
-	rc = rc ? rc : db_bind_text(st, ":channel", channel ? channel : "email");
-	rc = rc ? rc
-		: db_bind_text(st, ":payload",
-			       json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
-	rc = rc ? rc : db_bind_int(st, ":now", (int64_t)time(NULL));
-	return rc ? rc : db_exec_stmt(st);
 }
 
 int db_backup(struct db *db, const char *out_path, char *err, size_t errlen)
@@ -675,26 +343,6 @@ bool db_integrity_ok(struct db *db)
 	if (st)
 		sqlite3_reset(st);
 	return ok;
-}
-
-int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*out = db_row_json(st);
-		rc = *out ? STORE_OK : STORE_ERROR;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 int db_health(struct db *db)

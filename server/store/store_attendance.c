@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 static void store_att_copy(char *dst, size_t cap, const char *s)
 {
@@ -19,10 +19,10 @@ int store_att_session_get(struct db *db, int64_t session_id, struct store_att_se
 	static const char sql[] = "SELECT s.id, s.event_id, e.org_id, s.tz, s.starts_local, s.ends_local, "
 				  "s.start_utc, s.end_utc FROM sessions s JOIN events e ON e.id = s.event_id "
 				  "WHERE s.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", session_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":id", session_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {
@@ -48,10 +48,11 @@ int store_att_get(struct db *db, int64_t session_id, int64_t registration_id, st
 	static const char sql[] =
 	    "SELECT session_id, registration_id, status, method, recorded_by, recorded_at "
 	    "FROM attendance WHERE session_id = :session AND registration_id = :reg";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st =
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id), DB_INT(":reg", registration_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":session", session_id) || db_bind_int(st, ":reg", registration_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {
@@ -79,18 +80,11 @@ int store_att_upsert(struct db *db, const struct store_att *a)
 	    "ON CONFLICT (session_id, registration_id) DO UPDATE SET status = excluded.status, "
 	    "method = excluded.method, recorded_by = excluded.recorded_by, recorded_at = "
 	    "excluded.recorded_at";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":session", a->session_id);
-	rc = rc ? rc : db_bind_int(st, ":reg", a->registration_id);
-	rc = rc ? rc : db_bind_text(st, ":status", a->status);
-	rc = rc ? rc : db_bind_text(st, ":method", a->method);
-	rc = rc ? rc : db_bind_opt_int(st, ":by", a->has_recorded_by, a->recorded_by);
-	rc = rc ? rc : db_bind_int(st, ":at", a->recorded_at);
-	return rc ? rc : db_exec_stmt(st);
+	return db_run(db, sql,
+		      DB_ARGS(DB_INT(":session", a->session_id), DB_INT(":reg", a->registration_id),
+			      DB_TEXT(":status", a->status), DB_TEXT(":method", a->method),
+			      DB_OPT_INT(":by", a->has_recorded_by, a->recorded_by),
+			      DB_INT(":at", a->recorded_at)));
 }
 
 int store_att_list_json(struct db *db, int64_t session_id, struct json_object **out)
@@ -100,10 +94,10 @@ int store_att_list_json(struct db *db, int64_t session_id, struct json_object **
 	    "r.status AS registration_status, p.name, p.name_ar "
 	    "FROM attendance a JOIN registrations r ON r.id = a.registration_id "
 	    "JOIN people p ON p.id = r.person_id WHERE a.session_id = :session ORDER BY a.registration_id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":session", session_id))
+	if (!st)
 		return STORE_ERROR;
 	*out = db_rows_json(st, &rc);
 	return rc;
@@ -113,10 +107,10 @@ int store_att_for_registration_json(struct db *db, int64_t registration_id, stru
 {
 	static const char sql[] = "SELECT session_id, status, method, recorded_at FROM attendance "
 				  "WHERE registration_id = :reg ORDER BY session_id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":reg", registration_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":reg", registration_id))
+	if (!st)
 		return STORE_ERROR;
 	*out = db_rows_json(st, &rc);
 	return rc;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Copies a text column into out (always terminated; "" for NULL). */
 static void store_auth_col_copy(sqlite3_stmt *st, int col, char *out, size_t outlen)
@@ -39,19 +39,11 @@ int store_auth_account_insert(struct db *db, const char *email, const char *disp
 	static const char sql[] =
 	    "INSERT INTO accounts (email, display_name, password_hash, role, org_id, disabled, created_at, "
 	    "updated_at) VALUES (:email, :name, :hash, :role, :org, 0, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":email", email);
-	rc = rc ? rc : db_bind_text(st, ":name", display_name);
-	rc = rc ? rc : db_bind_text(st, ":hash", password_hash);
-	rc = rc ? rc : db_bind_text(st, ":role", role);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_TEXT(":email", email), DB_TEXT(":name", display_name),
+				     DB_TEXT(":hash", password_hash), DB_TEXT(":role", role),
+				     DB_OPT_INT(":org", org_id > 0, org_id), DB_INT(":now", now)),
+			     id);
 }
 
 static int store_auth_account_row(sqlite3_stmt *st, struct store_auth_account *out)
@@ -79,9 +71,9 @@ int store_auth_account_by_email(struct db *db, const char *email, struct store_a
 {
 	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
 				  "FROM accounts WHERE email = :email";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":email", email)));
 
-	if (!st || db_bind_text(st, ":email", email))
+	if (!st)
 		return STORE_ERROR;
 	return store_auth_account_row(st, out);
 }
@@ -90,9 +82,9 @@ int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_accoun
 {
 	static const char sql[] = "SELECT id, email, display_name, password_hash, role, org_id, disabled "
 				  "FROM accounts WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
-	if (!st || db_bind_int(st, ":id", id))
+	if (!st)
 		return STORE_ERROR;
 	return store_auth_account_row(st, out);
 }
@@ -110,8 +102,8 @@ static int store_auth_account_decorate(struct db *db, struct json_object *o)
 	json_object_object_add(o, "disabled", json_object_new_boolean(json_object_get_int64(v) != 0));
 	v = NULL;
 	json_object_object_get_ex(o, "id", &v);
-	st = db_stmt(db, sql);
-	if (!st || db_bind_int(st, ":id", json_object_get_int64(v)))
+	st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", json_object_get_int64(v))));
+	if (!st)
 		return STORE_ERROR;
 	ids = json_object_new_array();
 	for (rc = db_step(st); rc == 1; rc = db_step(st))
@@ -126,11 +118,11 @@ struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc)
 	static const char sql[] =
 	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
 	    "FROM accounts WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	struct json_object *o = NULL;
 	int r;
 
-	if (!st || db_bind_int(st, ":id", id)) {
+	if (!st) {
 		*rc = STORE_ERROR;
 		return NULL;
 	}
@@ -157,20 +149,20 @@ struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int6
 	static const char sql[] =
 	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
 	    "FROM accounts WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, sql_count);
+	sqlite3_stmt *st = db_stmt_args(db, sql_count, DB_ARGS(DB_INT(":org", org_id)));
 	struct json_object *arr;
 	size_t n;
 
 	*rc = STORE_ERROR;
-	if (!st || db_bind_int(st, ":org", org_id))
+	if (!st)
 		return NULL;
 	*rc = store_auth_count(st, total);
 	if (*rc)
 		return NULL;
-	st = db_stmt(db, sql);
+	st = db_stmt_args(
+	    db, sql, DB_ARGS(DB_INT(":org", org_id), DB_INT(":limit", limit), DB_INT(":offset", offset)));
 	*rc = STORE_ERROR;
-	if (!st || db_bind_int(st, ":org", org_id) || db_bind_int(st, ":limit", limit) ||
-	    db_bind_int(st, ":offset", offset))
+	if (!st)
 		return NULL;
 	arr = db_rows_json(st, rc);
 	if (!arr)
@@ -193,17 +185,10 @@ int store_auth_account_update(struct db *db, int64_t id, const char *display_nam
 	    "UPDATE accounts SET display_name = coalesce(:name, display_name), "
 	    "password_hash = coalesce(:hash, password_hash), "
 	    "disabled = coalesce(:disabled, disabled), updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":name", display_name);
-	rc = rc ? rc : db_bind_text(st, ":hash", password_hash);
-	rc = rc ? rc : db_bind_opt_int(st, ":disabled", disabled >= 0, disabled > 0);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	return rc ? rc : db_exec_update(st);
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_TEXT(":name", display_name), DB_TEXT(":hash", password_hash),
+				     DB_OPT_INT(":disabled", disabled >= 0, disabled > 0),
+				     DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_auth_account_events_set(struct db *db, int64_t account_id, const int64_t *ids, size_t n)
@@ -211,18 +196,17 @@ int store_auth_account_events_set(struct db *db, int64_t account_id, const int64
 	static const char sql_del[] = "DELETE FROM account_events WHERE account_id = :id";
 	static const char sql_ins[] =
 	    "INSERT OR IGNORE INTO account_events (account_id, event_id) VALUES (:id, :event)";
-	sqlite3_stmt *st = db_stmt(db, sql_del);
+	sqlite3_stmt *st = db_stmt_args(db, sql_del, DB_ARGS(DB_INT(":id", account_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":id", account_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_exec_stmt(st);
 	for (size_t i = 0; !rc && i < n; i++) {
 		st = db_stmt(db, sql_ins);
 		if (!st)
 			return STORE_ERROR;
-		rc = db_bind_int(st, ":id", account_id);
-		rc = rc ? rc : db_bind_int(st, ":event", ids[i]);
+		rc = db_bind_args(st, DB_ARGS(DB_INT(":id", account_id), DB_INT(":event", ids[i])));
 		rc = rc ? rc : db_exec_stmt(st);
 	}
 	return rc;
@@ -231,10 +215,11 @@ int store_auth_account_events_set(struct db *db, int64_t account_id, const int64
 int store_auth_account_has_event(struct db *db, int64_t account_id, int64_t event_id)
 {
 	static const char sql[] = "SELECT 1 FROM account_events WHERE account_id = :id AND event_id = :event";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st =
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", account_id), DB_INT(":event", event_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":id", account_id) || db_bind_int(st, ":event", event_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	sqlite3_reset(st);
@@ -244,10 +229,10 @@ int store_auth_account_has_event(struct db *db, int64_t account_id, int64_t even
 int store_auth_org_exists(struct db *db, int64_t org_id)
 {
 	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", org_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":id", org_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	sqlite3_reset(st);
@@ -265,26 +250,19 @@ int store_auth_session_insert(struct db *db, const char *id_hash, int64_t accoun
 	static const char sql[] =
 	    "INSERT INTO auth_sessions (id_hash, account_id, csrf_hash, created_at, seen_at) "
 	    "VALUES (:id, :account, :csrf, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":id", id_hash);
-	rc = rc ? rc : db_bind_int(st, ":account", account_id);
-	rc = rc ? rc : db_bind_text(st, ":csrf", csrf_hash);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	return rc ? rc : db_exec_stmt(st);
+	return db_run(db, sql,
+		      DB_ARGS(DB_TEXT(":id", id_hash), DB_INT(":account", account_id),
+			      DB_TEXT(":csrf", csrf_hash), DB_INT(":now", now)));
 }
 
 int store_auth_session_get(struct db *db, const char *id_hash, struct store_auth_session *out)
 {
 	static const char sql[] = "SELECT account_id, csrf_hash, created_at, seen_at FROM auth_sessions "
 				  "WHERE id_hash = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":id", id_hash)));
 	int rc;
 
-	if (!st || db_bind_text(st, ":id", id_hash))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {
@@ -304,34 +282,19 @@ int store_auth_session_touch(struct db *db, const char *id_hash, int64_t now)
 {
 	static const char sql[] =
 	    "UPDATE auth_sessions SET seen_at = :now WHERE id_hash = :id AND seen_at < :now";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_text(st, ":id", id_hash);
-	return rc ? rc : db_exec_stmt(st);
+	return db_run(db, sql, DB_ARGS(DB_INT(":now", now), DB_TEXT(":id", id_hash)));
 }
 
 int store_auth_session_delete(struct db *db, const char *id_hash)
 {
 	static const char sql[] = "DELETE FROM auth_sessions WHERE id_hash = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_text(st, ":id", id_hash))
-		return STORE_ERROR;
-	return db_exec_update(st);
+	return db_run_update(db, sql, DB_ARGS(DB_TEXT(":id", id_hash)));
 }
 
 int store_auth_sessions_delete_account(struct db *db, int64_t account_id)
 {
 	static const char sql[] = "DELETE FROM auth_sessions WHERE account_id = :account";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_int(st, ":account", account_id))
-		return STORE_ERROR;
-	return db_exec_stmt(st);
+	return db_run(db, sql, DB_ARGS(DB_INT(":account", account_id)));
 }
 
 int store_auth_token_insert(struct db *db, const char *token_hash, const char *label, const char *role,
@@ -339,18 +302,11 @@ int store_auth_token_insert(struct db *db, const char *token_hash, const char *l
 {
 	static const char sql[] = "INSERT INTO api_tokens (token_hash, label, role, org_id, created_at) "
 				  "VALUES (:hash, :label, :role, :org, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":hash", token_hash);
-	rc = rc ? rc : db_bind_text(st, ":label", label);
-	rc = rc ? rc : db_bind_text(st, ":role", role);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", org_id > 0, org_id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_TEXT(":hash", token_hash), DB_TEXT(":label", label),
+				     DB_TEXT(":role", role), DB_OPT_INT(":org", org_id > 0, org_id),
+				     DB_INT(":now", now)),
+			     id);
 }
 
 static int store_auth_token_row(sqlite3_stmt *st, struct store_auth_token *out)
@@ -375,9 +331,9 @@ int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store
 {
 	static const char sql[] =
 	    "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE token_hash = :hash";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash)));
 
-	if (!st || db_bind_text(st, ":hash", token_hash))
+	if (!st)
 		return STORE_ERROR;
 	return store_auth_token_row(st, out);
 }
@@ -385,9 +341,9 @@ int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store
 int store_auth_token_by_id(struct db *db, int64_t id, struct store_auth_token *out)
 {
 	static const char sql[] = "SELECT id, role, org_id, revoked_at FROM api_tokens WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
-	if (!st || db_bind_int(st, ":id", id))
+	if (!st)
 		return STORE_ERROR;
 	return store_auth_token_row(st, out);
 }
@@ -396,11 +352,11 @@ struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc)
 {
 	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
 				  "WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	struct json_object *o = NULL;
 	int r;
 
-	if (!st || db_bind_int(st, ":id", id)) {
+	if (!st) {
 		*rc = STORE_ERROR;
 		return NULL;
 	}
@@ -418,18 +374,18 @@ struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_
 	static const char sql_count[] = "SELECT count(*) FROM api_tokens WHERE :org = 0 OR org_id = :org";
 	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
 				  "WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, sql_count);
+	sqlite3_stmt *st = db_stmt_args(db, sql_count, DB_ARGS(DB_INT(":org", org_id)));
 
 	*rc = STORE_ERROR;
-	if (!st || db_bind_int(st, ":org", org_id))
+	if (!st)
 		return NULL;
 	*rc = store_auth_count(st, total);
 	if (*rc)
 		return NULL;
-	st = db_stmt(db, sql);
+	st = db_stmt_args(
+	    db, sql, DB_ARGS(DB_INT(":org", org_id), DB_INT(":limit", limit), DB_INT(":offset", offset)));
 	*rc = STORE_ERROR;
-	if (!st || db_bind_int(st, ":org", org_id) || db_bind_int(st, ":limit", limit) ||
-	    db_bind_int(st, ":offset", offset))
+	if (!st)
 		return NULL;
 	return db_rows_json(st, rc);
 }
@@ -438,21 +394,17 @@ int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] =
 	    "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_int(st, ":now", now) || db_bind_int(st, ":id", id))
-		return STORE_ERROR;
-	return db_exec_update(st);
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_auth_login_failures_get(struct db *db, const char *key_hash, int64_t *failures,
 				  int64_t *window_start)
 {
 	static const char sql[] = "SELECT failures, window_start FROM login_failures WHERE key_hash = :key";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":key", key_hash)));
 	int rc;
 
-	if (!st || db_bind_text(st, ":key", key_hash))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {
@@ -474,33 +426,18 @@ int store_auth_login_failure_add(struct db *db, const char *key_hash, int64_t no
 	    "ON CONFLICT (key_hash) DO UPDATE SET "
 	    "failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END, "
 	    "window_start = CASE WHEN window_start <= :now - :window THEN :now ELSE window_start END";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":key", key_hash);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":window", window_s);
-	return rc ? rc : db_exec_stmt(st);
+	return db_run(db, sql,
+		      DB_ARGS(DB_TEXT(":key", key_hash), DB_INT(":now", now), DB_INT(":window", window_s)));
 }
 
 int store_auth_login_failures_clear(struct db *db, const char *key_hash)
 {
 	static const char sql[] = "DELETE FROM login_failures WHERE key_hash = :key";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_text(st, ":key", key_hash))
-		return STORE_ERROR;
-	return db_exec_stmt(st);
+	return db_run(db, sql, DB_ARGS(DB_TEXT(":key", key_hash)));
 }
 
 int store_auth_login_failures_prune(struct db *db, int64_t cutoff)
 {
 	static const char sql[] = "DELETE FROM login_failures WHERE window_start < :cutoff";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_int(st, ":cutoff", cutoff))
-		return STORE_ERROR;
-	return db_exec_stmt(st);
+	return db_run(db, sql, DB_ARGS(DB_INT(":cutoff", cutoff)));
 }

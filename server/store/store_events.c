@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt.h"
+
 #define EVENT_COLS                                                                                           \
 	"id, type, title_fr, title_ar, title_en, description_fr, description_ar, description_en, "           \
 	"org_id, venue_id, visibility, capacity, registration_opens_at, registration_closes_at, "            \
@@ -55,15 +57,12 @@ static int store_dup_col(sqlite3_stmt *st, int col, char **out)
 int store_event_load(struct db *db, int64_t id, struct event_row *r)
 {
 	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	if (rc)
-		goto out;
 	rc = db_step(st);
 	if (rc <= 0) {
 		rc = rc ? rc : STORE_NOT_FOUND;
@@ -100,26 +99,18 @@ out:
 /* Binds every column but id and created_at. */
 static int store_event_bind(sqlite3_stmt *st, const struct event_row *r)
 {
-	int rc = db_bind_text(st, ":type", r->type);
-
-	rc = rc ? rc : db_bind_text(st, ":title_fr", r->title[0]);
-	rc = rc ? rc : db_bind_text(st, ":title_ar", r->title[1]);
-	rc = rc ? rc : db_bind_text(st, ":title_en", r->title[2]);
-	rc = rc ? rc : db_bind_text(st, ":desc_fr", r->description[0]);
-	rc = rc ? rc : db_bind_text(st, ":desc_ar", r->description[1]);
-	rc = rc ? rc : db_bind_text(st, ":desc_en", r->description[2]);
-	rc = rc ? rc : db_bind_int(st, ":org", r->org_id);
-	rc = rc ? rc : db_bind_opt_int(st, ":venue", r->venue_id > 0, r->venue_id);
-	rc = rc ? rc : db_bind_text(st, ":visibility", r->visibility);
-	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
-	rc = rc ? rc : db_bind_opt_int(st, ":opens", r->has_opens, r->opens_at);
-	rc = rc ? rc : db_bind_opt_int(st, ":closes", r->has_closes, r->closes_at);
-	rc = rc ? rc : db_bind_int(st, ":approval", r->needs_approval ? 1 : 0);
-	rc = rc ? rc : db_bind_text(st, ":status", r->status);
-	rc = rc ? rc : db_bind_int(st, ":sequence", r->sequence);
-	rc = rc ? rc : db_bind_text(st, ":url", r->url);
-	rc = rc ? rc : db_bind_int(st, ":updated", r->updated_at);
-	return rc;
+	return db_bind_args(
+	    st,
+	    DB_ARGS(DB_TEXT(":type", r->type), DB_TEXT(":title_fr", r->title[0]),
+		    DB_TEXT(":title_ar", r->title[1]), DB_TEXT(":title_en", r->title[2]),
+		    DB_TEXT(":desc_fr", r->description[0]), DB_TEXT(":desc_ar", r->description[1]),
+		    DB_TEXT(":desc_en", r->description[2]), DB_INT(":org", r->org_id),
+		    DB_OPT_INT(":venue", r->venue_id > 0, r->venue_id), DB_TEXT(":visibility", r->visibility),
+		    DB_INT(":capacity", r->capacity), DB_OPT_INT(":opens", r->has_opens, r->opens_at),
+		    DB_OPT_INT(":closes", r->has_closes, r->closes_at),
+		    DB_INT(":approval", r->needs_approval ? 1 : 0), DB_TEXT(":status", r->status),
+		    DB_INT(":sequence", r->sequence), DB_TEXT(":url", r->url),
+		    DB_INT(":updated", r->updated_at)));
 }
 
 int store_event_insert(struct db *db, struct event_row *r)
@@ -137,7 +128,7 @@ int store_event_insert(struct db *db, struct event_row *r)
 	if (!st)
 		return STORE_ERROR;
 	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":created", r->created_at)));
 	rc = rc ? rc : db_exec_insert(st, &r->id);
 	return rc;
 }
@@ -157,7 +148,7 @@ int store_event_update(struct db *db, const struct event_row *r)
 	if (!st)
 		return STORE_ERROR;
 	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_int(st, ":id", r->id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
 	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
@@ -166,15 +157,7 @@ int store_event_bump(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] =
 	    "UPDATE events SET sequence = sequence + 1, updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 }
 
 /* Steps st collecting column 0 into a malloc'ed array; resets st. 0 or negative. */
@@ -214,11 +197,11 @@ static int store_collect_ids(sqlite3_stmt *st, int64_t **ids, size_t *n)
 int store_event_partners(struct db *db, int64_t id, int64_t **ids, size_t *n)
 {
 	static const char sql[] = "SELECT org_id FROM event_partners WHERE event_id = :id ORDER BY org_id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
 	*ids = NULL;
 	*n = 0;
-	if (!st || db_bind_int(st, ":id", id))
+	if (!st)
 		return STORE_ERROR;
 	return store_collect_ids(st, ids, n);
 }
@@ -228,19 +211,17 @@ int store_event_partners_set(struct db *db, int64_t id, const int64_t *ids, size
 	static const char del[] = "DELETE FROM event_partners WHERE event_id = :id";
 	static const char ins[] =
 	    "INSERT OR IGNORE INTO event_partners (event_id, org_id) VALUES (:id, :org)";
-	sqlite3_stmt *st = db_stmt(db, del);
+	sqlite3_stmt *st = db_stmt_args(db, del, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_stmt(st);
+	rc = db_exec_stmt(st);
 	for (size_t i = 0; i < n && !rc; i++) {
 		st = db_stmt(db, ins);
 		if (!st)
 			return STORE_ERROR;
-		rc = db_bind_int(st, ":id", id);
-		rc = rc ? rc : db_bind_int(st, ":org", ids[i]);
+		rc = db_bind_args(st, DB_ARGS(DB_INT(":id", id), DB_INT(":org", ids[i])));
 		rc = rc ? rc : db_exec_stmt(st);
 	}
 	return rc;
@@ -249,13 +230,12 @@ int store_event_partners_set(struct db *db, int64_t id, const int64_t *ids, size
 /* Runs a one-row existence query with a single :id bind: 1, 0 or negative. */
 static int store_exists(struct db *db, const char *sql, const char *name, int64_t v)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(name, v)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, name, v);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -263,14 +243,12 @@ static int store_exists(struct db *db, const char *sql, const char *name, int64_
 int store_event_is_partner(struct db *db, int64_t event_id, int64_t org_id)
 {
 	static const char sql[] = "SELECT 1 FROM event_partners WHERE event_id = :event AND org_id = :org";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":org", org_id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -285,14 +263,13 @@ int store_org_exists(struct db *db, int64_t org_id)
 int store_venue_tz(struct db *db, int64_t venue_id, char tz[EVENT_ZONE_LEN])
 {
 	static const char sql[] = "SELECT tz FROM venues WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", venue_id)));
 	int rc;
 
 	tz[0] = '\0';
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", venue_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		store_copy(tz, EVENT_ZONE_LEN, db_col_text(st, 0));
 	sqlite3_reset(st);
@@ -319,16 +296,11 @@ int store_venue_tz(struct db *db, int64_t venue_id, char tz[EVENT_ZONE_LEN])
 
 static int store_events_filter_bind(sqlite3_stmt *st, const struct event_filter *f)
 {
-	int rc = db_bind_int(st, ":all", f->see_all ? 1 : 0);
-
-	rc = rc ? rc : db_bind_opt_int(st, ":vorg", f->viewer_org > 0, f->viewer_org);
-	rc = rc ? rc : db_bind_text(st, ":type", f->type);
-	rc = rc ? rc : db_bind_text(st, ":status", f->status);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", f->org > 0, f->org);
-	rc = rc ? rc : db_bind_text(st, ":city", f->city);
-	rc = rc ? rc : db_bind_text(st, ":from", f->from);
-	rc = rc ? rc : db_bind_text(st, ":to", f->to);
-	return rc;
+	return db_bind_args(st, DB_ARGS(DB_INT(":all", f->see_all ? 1 : 0),
+					DB_OPT_INT(":vorg", f->viewer_org > 0, f->viewer_org),
+					DB_TEXT(":type", f->type), DB_TEXT(":status", f->status),
+					DB_OPT_INT(":org", f->org > 0, f->org), DB_TEXT(":city", f->city),
+					DB_TEXT(":from", f->from), DB_TEXT(":to", f->to)));
 }
 
 int store_events_list(struct db *db, const struct event_filter *f, int64_t limit, int64_t offset,
@@ -363,8 +335,7 @@ int store_events_list(struct db *db, const struct event_filter *f, int64_t limit
 	if (!st)
 		return STORE_ERROR;
 	rc = store_events_filter_bind(st, f);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	rc = rc ? rc : db_bind_int(st, ":offset", offset);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":limit", limit), DB_INT(":offset", offset)));
 	if (rc) {
 		sqlite3_reset(st);
 		return rc;
@@ -398,15 +369,12 @@ int store_event_counts(struct db *db, int64_t id, struct event_counts *c)
 	    "SELECT r.status, p.sex, count(*) FROM registrations r JOIN people p ON p.id = r.person_id "
 	    "WHERE r.event_id = :id AND r.status IN ('confirmed', 'waitlisted', 'pending') "
 	    "GROUP BY r.status, p.sex";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc, s;
 
 	memset(c, 0, sizeof(*c));
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	if (rc)
-		return rc;
 	for (;;) {
 		rc = db_step(st);
 		if (rc != 1)
@@ -425,7 +393,7 @@ int store_event_registrants(struct db *db, int64_t id, struct event_registrant *
 {
 	static const char sql[] = "SELECT id, person_id FROM registrations WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted') ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	struct event_registrant *a = NULL, *grown;
 	size_t cap = 0;
 	int rc;
@@ -434,7 +402,7 @@ int store_event_registrants(struct db *db, int64_t id, struct event_registrant *
 	*n = 0;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
+	rc = STORE_OK;
 	while (!rc) {
 		rc = db_step(st);
 		if (rc != 1)
@@ -469,21 +437,17 @@ int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
 	static const char sql[] = "UPDATE registrations SET status = 'cancelled', waitlist_seq = NULL, "
 				  "cancelled_by_event = 1, updated_at = :now WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted')";
-	sqlite3_stmt *st = db_stmt(db, mark);
+	sqlite3_stmt *st = db_stmt_args(db, mark, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
+	rc = db_exec_stmt(st);
 	if (rc)
 		return rc;
-	st = db_stmt(db, sql);
+	st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_stmt(st);
-	return rc ? rc : sqlite3_changes(db_handle(db));
+	rc = db_exec_stmt(st);
+	return rc ? rc : db_changes(db);
 }

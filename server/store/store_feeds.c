@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* The columns and joins every feed query shares; a session's venue is its room's, else the event's. */
 #define STORE_FEEDS_SELECT                                                                                   \
@@ -38,11 +38,9 @@
 /* Binds the window and limit of q. */
 static int store_feeds_bind_window(sqlite3_stmt *st, const struct store_feed_query *q)
 {
-	int rc = db_bind_int(st, ":from", q->from_utc);
-
-	rc = rc ? rc : db_bind_int(st, ":cancelled_since", q->cancelled_since);
-	rc = rc ? rc : db_bind_int(st, ":limit", q->limit);
-	return rc;
+	return db_bind_args(st, DB_ARGS(DB_INT(":from", q->from_utc),
+					DB_INT(":cancelled_since", q->cancelled_since),
+					DB_INT(":limit", q->limit)));
 }
 
 /* Collects the rows of a bound statement (resets it on every path). */
@@ -71,9 +69,9 @@ int store_feeds_public(struct db *db, const struct store_feed_query *q, struct j
 	if (!st)
 		return STORE_ERROR;
 	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_text(st, ":city", q->city);
-	rc = rc ? rc : db_bind_text(st, ":type", q->type);
-	rc = rc ? rc : db_bind_opt_int(st, ":org", q->org_id > 0, q->org_id);
+	rc = rc ? rc
+		: db_bind_args(st, DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
+					   DB_OPT_INT(":org", q->org_id > 0, q->org_id)));
 	return store_feeds_rows(st, rc, rows);
 }
 
@@ -89,7 +87,7 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 	if (!st)
 		return STORE_ERROR;
 	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
 	return store_feeds_rows(st, rc, rows);
 }
 
@@ -114,21 +112,19 @@ int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed
 	if (!st)
 		return STORE_ERROR;
 	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_int(st, ":person", person_id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
 	return store_feeds_rows(st, rc, rows);
 }
 
 int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct json_object **rows)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM "WHERE e.id = :event" STORE_FEEDS_ORDER;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
+	sqlite3_stmt *st =
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":limit", limit)));
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	return store_feeds_rows(st, rc, rows);
+	return store_feeds_rows(st, STORE_OK, rows);
 }
 
 int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, char visibility[16],
@@ -137,14 +133,12 @@ int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, ch
 	static const char sql[] =
 	    "SELECT e.visibility, e.org_id, EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org) FROM events e WHERE e.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", event_id), DB_INT(":org", org_id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", event_id);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1) {
 		const char *v = db_col_text(st, 0);
 
@@ -161,13 +155,13 @@ int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, ch
 
 int store_feeds_org_name(struct db *db, int64_t org_id, char *name, size_t namelen)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT name FROM organisations WHERE id = :id");
+	sqlite3_stmt *st =
+	    db_stmt_args(db, "SELECT name FROM organisations WHERE id = :id", DB_ARGS(DB_INT(":id", org_id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", org_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1) {
 		const char *v = db_col_text(st, 0);
 
@@ -195,25 +189,11 @@ int store_calendar_token_insert(struct db *db, const char *token_hash, const cha
 	static const char sql[] =
 	    "INSERT INTO calendar_tokens (token_hash, owner_kind, owner_id, label, created_by, created_at) "
 	    "VALUES (:hash, :kind, :owner, :label, :by, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":hash", token_hash);
-	rc = rc ? rc : db_bind_text(st, ":kind", owner_kind);
-	rc = rc ? rc : db_bind_int(st, ":owner", owner_id);
-	rc = rc ? rc : db_bind_text(st, ":label", label);
-	rc = rc ? rc : db_bind_opt_int(st, ":by", created_by > 0, created_by);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	rc = db_exec_stmt(st);
-	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_TEXT(":hash", token_hash), DB_TEXT(":kind", owner_kind),
+				     DB_INT(":owner", owner_id), DB_TEXT(":label", label),
+				     DB_OPT_INT(":by", created_by > 0, created_by), DB_INT(":now", now)),
+			     id);
 }
 
 /* The token columns plus the answerable organisation; the WHERE clause is appended by callers. */
@@ -246,21 +226,21 @@ static int store_calendar_token_row(sqlite3_stmt *st, int rc, struct store_calen
 int store_calendar_token_by_hash(struct db *db, const char *token_hash, struct store_calendar_token *out)
 {
 	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.token_hash = :hash AND t.revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash)));
 
 	if (!st)
 		return STORE_ERROR;
-	return store_calendar_token_row(st, db_bind_text(st, ":hash", token_hash), out);
+	return store_calendar_token_row(st, STORE_OK, out);
 }
 
 int store_calendar_token_get(struct db *db, int64_t id, struct store_calendar_token *out)
 {
 	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
 	if (!st)
 		return STORE_ERROR;
-	return store_calendar_token_row(st, db_bind_int(st, ":id", id), out);
+	return store_calendar_token_row(st, STORE_OK, out);
 }
 
 int store_calendar_token_json(struct db *db, int64_t id, struct json_object **out)
@@ -283,7 +263,7 @@ static int store_token_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const int64_t *org_id = ctx;
 
-	return db_bind_opt_int(st, ":org", *org_id > 0, *org_id);
+	return db_bind_args(st, DB_ARGS(DB_OPT_INT(":org", *org_id > 0, *org_id)));
 }
 
 int store_calendar_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
@@ -301,16 +281,5 @@ int store_calendar_token_revoke(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] =
 	    "UPDATE calendar_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	return db_exec_update(st);
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 }

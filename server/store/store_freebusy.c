@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Steps a bound statement whose columns are start_utc, end_utc, tentative into a malloc'ed array
  * (resets the statement on every path). */
@@ -56,11 +56,8 @@ static int store_freebusy_rows(sqlite3_stmt *st, int rc, int64_t limit, struct s
 /* Binds the range and limit shared by both queries. */
 static int store_freebusy_bind(sqlite3_stmt *st, int64_t from_utc, int64_t to_utc, int64_t limit)
 {
-	int rc = db_bind_int(st, ":from", from_utc);
-
-	rc = rc ? rc : db_bind_int(st, ":to", to_utc);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	return rc;
+	return db_bind_args(
+	    st, DB_ARGS(DB_INT(":from", from_utc), DB_INT(":to", to_utc), DB_INT(":limit", limit)));
 }
 
 int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t to_utc, int64_t limit,
@@ -80,7 +77,7 @@ int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t 
 	if (!st)
 		return STORE_ERROR;
 	rc = store_freebusy_bind(st, from_utc, to_utc, limit);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
 	return store_freebusy_rows(st, rc, limit, rows, n);
 }
 
@@ -109,7 +106,7 @@ int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, in
 	if (!st)
 		return STORE_ERROR;
 	rc = store_freebusy_bind(st, from_utc, to_utc, limit);
-	rc = rc ? rc : db_bind_int(st, ":person", person_id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
 	return store_freebusy_rows(st, rc, limit, rows, n);
 }
 

@@ -7,18 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 int store_idem_get(struct db *db, const char key_hash[SECRET_HASH_LEN + 1], int64_t not_before, int *status,
 		   char **sealed)
 {
 	static const char sql[] = "SELECT status, body_sealed FROM idempotency "
 				  "WHERE key_hash = :hash AND created_at >= :since";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st =
+	    db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", key_hash), DB_INT(":since", not_before)));
 	int rc;
 
 	*sealed = NULL;
-	if (!st || db_bind_text(st, ":hash", key_hash) || db_bind_int(st, ":since", not_before))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {
@@ -38,24 +39,13 @@ int store_idem_put(struct db *db, const char key_hash[SECRET_HASH_LEN + 1], int 
 	static const char sql[] =
 	    "INSERT OR REPLACE INTO idempotency (key_hash, status, body_sealed, created_at) "
 	    "VALUES (:hash, :status, :body, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":hash", key_hash);
-	rc = rc ? rc : db_bind_int(st, ":status", status);
-	rc = rc ? rc : db_bind_text(st, ":body", sealed);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	return rc ? rc : db_exec_stmt(st);
+	return db_run(db, sql,
+		      DB_ARGS(DB_TEXT(":hash", key_hash), DB_INT(":status", status), DB_TEXT(":body", sealed),
+			      DB_INT(":now", now)));
 }
 
 int store_idem_purge(struct db *db, int64_t before)
 {
 	static const char sql[] = "DELETE FROM idempotency WHERE created_at < :before";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (!st || db_bind_int(st, ":before", before))
-		return STORE_ERROR;
-	return db_exec_stmt(st);
+	return db_run(db, sql, DB_ARGS(DB_INT(":before", before)));
 }

@@ -2,18 +2,17 @@
  */
 #include "store/store_imports.h"
 
+#include "store/stmt.h"
+
 int store_import_find(struct db *db, int64_t org_id, const char *uid, int64_t *event_id)
 {
 	static const char sql[] = "SELECT id FROM events WHERE org_id = :org AND import_uid = :uid";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":org", org_id), DB_TEXT(":uid", uid)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":org", org_id);
-	rc = rc ? rc : db_bind_text(st, ":uid", uid);
-	if (!rc)
-		rc = db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		*event_id = db_col_int(st, 0);
 	sqlite3_reset(st);
@@ -23,12 +22,5 @@ int store_import_find(struct db *db, int64_t org_id, const char *uid, int64_t *e
 int store_import_set_uid(struct db *db, int64_t event_id, const char *uid)
 {
 	static const char sql[] = "UPDATE events SET import_uid = :uid WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":uid", uid);
-	rc = rc ? rc : db_bind_int(st, ":id", event_id);
-	return rc ? rc : db_exec_update(st);
+	return db_run_update(db, sql, DB_ARGS(DB_TEXT(":uid", uid), DB_INT(":id", event_id)));
 }

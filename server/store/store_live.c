@@ -1,7 +1,7 @@
 /* store_live: change-log reads for live clients; it decides nothing about who may see what. */
 #include "store/store_live.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
 		    int64_t *seq)
@@ -9,18 +9,14 @@ int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, stru
 	static const char sql[] = "SELECT seq, topic, kind, payload, created_at FROM change_log "
 				  "WHERE seq > :after AND (:all OR org_id IS NULL OR org_id = :org) "
 				  "ORDER BY seq LIMIT 1";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(
+	    db, sql, DB_ARGS(DB_INT(":after", after), DB_INT(":all", all), DB_INT(":org", org_id)));
 	struct json_object *o, *payload;
 	int rc;
 
 	*row = NULL;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":after", after);
-	rc = rc ? rc : db_bind_int(st, ":all", all);
-	rc = rc ? rc : db_bind_int(st, ":org", org_id);
-	if (rc)
-		return rc;
 	rc = db_step(st);
 	if (rc == 1) {
 		*seq = db_col_int(st, 0);
@@ -45,10 +41,10 @@ int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, i
 	static const char sql[] = "SELECT coalesce(max(seq), :after), "
 				  "coalesce(max(CASE WHEN kind LIKE 'account.%' OR kind LIKE 'token.%' "
 				  "THEN seq END), 0) FROM change_log WHERE seq > :after";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":after", after)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":after", after))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1) {

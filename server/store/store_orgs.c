@@ -1,20 +1,16 @@
 /* store_orgs: prepared statements over organisations; no validation, no permissions, no transactions. */
 #include "store/store_orgs.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define ORG_COLS "id, name, kind, city, region, contact_name, contact_email, created_at, updated_at"
 
 static int store_org_bind(sqlite3_stmt *st, const struct store_org *o)
 {
-	int rc = db_bind_text(st, ":name", o->name);
-
-	rc = rc ? rc : db_bind_text(st, ":kind", o->kind);
-	rc = rc ? rc : db_bind_text(st, ":city", o->city);
-	rc = rc ? rc : db_bind_text(st, ":region", o->region);
-	rc = rc ? rc : db_bind_text(st, ":contact_name", o->contact_name);
-	rc = rc ? rc : db_bind_text(st, ":contact_email", o->contact_email);
-	return rc;
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", o->name), DB_TEXT(":kind", o->kind),
+					DB_TEXT(":city", o->city), DB_TEXT(":region", o->region),
+					DB_TEXT(":contact_name", o->contact_name),
+					DB_TEXT(":contact_email", o->contact_email)));
 }
 
 int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int64_t *id)
@@ -29,7 +25,7 @@ int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int6
 	if (!st)
 		return STORE_ERROR;
 	rc = store_org_bind(st, o);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now)));
 	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
@@ -61,8 +57,7 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 		return STORE_ERROR;
 	rc = store_org_bind(st, o);
 	rc = rc ? rc : db_bind_set_flags(st, o->set, flags);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
@@ -87,9 +82,7 @@ struct store_org_filter {
 static int store_org_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const struct store_org_filter *f = ctx;
-	int rc = db_bind_text(st, ":city", f->city);
-
-	return rc ? rc : db_bind_text(st, ":kind", f->kind);
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":city", f->city), DB_TEXT(":kind", f->kind)));
 }
 
 int store_org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,

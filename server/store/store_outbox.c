@@ -2,10 +2,32 @@
  * store_outbox: the SQL of notification delivery; see store_outbox.h. It must not render, send or choose
  * retry times.
  */
-#include <sqlite3.h>
-
-#include "store/db.h"
 #include "store/store_outbox.h"
+
+#include "store/stmt.h"
+
+/* The one INSERT of an outbox row: due at now, its event_id taken from the payload's "event_id". */
+static int store_outbox_insert(struct db *db, const char *kind, int64_t person_id, const char *channel,
+			       const char *payload, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
+	    "VALUES (:kind, :person, :channel, :payload, json_extract(:payload, '$.event_id'), :now, :now)";
+
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_TEXT(":kind", kind), DB_OPT_INT(":person", person_id > 0, person_id),
+				     DB_TEXT(":channel", channel ? channel : "email"),
+				     DB_TEXT(":payload", payload), DB_INT(":now", now)),
+			     id);
+}
+
+int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
+	      struct json_object *payload, int64_t now)
+{
+	return store_outbox_insert(db, kind, person_id, channel,
+				   json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN), now,
+				   NULL);
+}
 
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
 {
@@ -13,18 +35,12 @@ int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_obje
 	    "SELECT id, kind, person_id, channel, payload, attempts, created_at FROM outbox "
 	    "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
 	    "ORDER BY not_before, id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":limit", limit)));
 	int rc;
 
 	*rows = NULL;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":limit", limit);
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
 	*rows = db_rows_json(st, &rc);
 	return rc;
 }
@@ -45,16 +61,11 @@ int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *erro
 	    "UPDATE outbox SET failed_at = :now, attempts = attempts + 1, last_error = :err, "
 	    "payload = json_remove(payload, '$.link_sealed') WHERE id = :id AND sent_at IS NULL AND "
 	    "failed_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, error ? failed : sent);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
 	if (error)
-		rc = rc ? rc : db_bind_text(st, ":err", error);
-	return rc ? rc : db_exec_update(st);
+		return db_run_update(db, failed,
+				     DB_ARGS(DB_INT(":id", id), DB_INT(":now", now), DB_TEXT(":err", error)));
+	return db_run_update(db, sent, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 }
 
 int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char *error)
@@ -62,28 +73,14 @@ int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char
 	static const char sql[] =
 	    "UPDATE outbox SET attempts = attempts + 1, not_before = :nb, last_error = :err "
 	    "WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":nb", not_before);
-	rc = rc ? rc : db_bind_text(st, ":err", error);
-	return rc ? rc : db_exec_update(st);
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_INT(":id", id), DB_INT(":nb", not_before), DB_TEXT(":err", error)));
 }
 
 int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1])
 {
 	static const char sql[] = "UPDATE registrations SET token_hash = :hash WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", registration_id);
-	rc = rc ? rc : db_bind_text(st, ":hash", hash);
-	return rc ? rc : db_exec_update(st);
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", registration_id), DB_TEXT(":hash", hash)));
 }
 
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since)
@@ -92,15 +89,14 @@ int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id
 	    "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = :kind AND json_extract(payload, "
 	    "'$.registration_id') = "
 	    ":reg AND (created_at >= :since OR (sent_at IS NULL AND failed_at IS NULL)))";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(
+	    db, sql,
+	    DB_ARGS(DB_TEXT(":kind", kind), DB_INT(":since", since), DB_INT(":reg", registration_id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_text(st, ":kind", kind);
-	rc = rc ? rc : db_bind_int(st, ":since", since);
-	rc = rc ? rc : db_bind_int(st, ":reg", registration_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		rc = db_col_int(st, 0) ? 1 : 0;
 	sqlite3_reset(st);
@@ -127,9 +123,7 @@ struct store_outbox_filter {
 static int store_outbox_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const struct store_outbox_filter *f = ctx;
-	int rc = db_bind_int(st, ":event", f->event_id);
-
-	return rc ? rc : db_bind_text(st, ":status", f->status);
+	return db_bind_args(st, DB_ARGS(DB_INT(":event", f->event_id), DB_TEXT(":status", f->status)));
 }
 
 int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
@@ -151,20 +145,20 @@ int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)
 
 int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id)
 {
-	static const char sql[] =
-	    "INSERT INTO outbox (kind, person_id, channel, payload, event_id, created_at, not_before) "
-	    "SELECT kind, person_id, channel, json_remove(payload, '$.link_sealed'), event_id, :now, :now "
-	    "FROM outbox WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char sql[] = "SELECT kind, person_id, channel, json_remove(payload, '$.link_sealed') "
+				  "FROM outbox WHERE id = :id";
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, new_id);
-	if (!rc && !sqlite3_changes(db_handle(db)))
+	rc = db_step(st);
+	if (rc == 1)
+		rc = store_outbox_insert(db, db_col_text(st, 0), db_col_int(st, 1), db_col_text(st, 2),
+					 db_col_text(st, 3), now, new_id);
+	else if (rc == 0)
 		rc = STORE_NOT_FOUND;
+	sqlite3_reset(st);
 	return rc;
 }
 

@@ -16,6 +16,12 @@ struct db;
 /* All functions return 0 (STORE_OK) or a negative store_rc; JSON results are new references the caller
  * puts. Any thread that owns db (the notifications worker has its own connection). */
 
+/* Inside a transaction: queues a notification written and due at now (the caller's clock). person_id
+ * <= 0 means none; channel NULL is "email". payload (not consumed) is a JSON object; its "event_id", if
+ * any, files the row under that event. */
+int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
+	      struct json_object *payload, int64_t now);
+
 /* Up to limit rows neither sent nor given up with not_before <= now, oldest first, each an object
  * {id, kind, person_id, channel, payload (text), attempts, created_at}. */
 int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows);

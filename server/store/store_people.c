@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define PERSON_COLS                                                                                          \
 	"id, org_id, name, name_ar, sex, nationality, phone, email, lang, consent_at, "                      \
@@ -11,15 +11,10 @@
 
 static int store_person_bind(sqlite3_stmt *st, const struct store_person *p)
 {
-	int rc = db_bind_text(st, ":name", p->name);
-
-	rc = rc ? rc : db_bind_text(st, ":name_ar", p->name_ar);
-	rc = rc ? rc : db_bind_text(st, ":sex", p->sex);
-	rc = rc ? rc : db_bind_text(st, ":nationality", p->nationality);
-	rc = rc ? rc : db_bind_text(st, ":phone", p->phone);
-	rc = rc ? rc : db_bind_text(st, ":email", p->email);
-	rc = rc ? rc : db_bind_text(st, ":lang", p->lang);
-	return rc;
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", p->name), DB_TEXT(":name_ar", p->name_ar),
+					DB_TEXT(":sex", p->sex), DB_TEXT(":nationality", p->nationality),
+					DB_TEXT(":phone", p->phone), DB_TEXT(":email", p->email),
+					DB_TEXT(":lang", p->lang)));
 }
 
 int store_person_insert(struct db *db, const struct store_person *p, int64_t now, int64_t *id)
@@ -35,9 +30,10 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 	if (!st)
 		return STORE_ERROR;
 	rc = store_person_bind(st, p);
-	rc = rc ? rc : db_bind_opt_int(st, ":org_id", p->org_id > 0, p->org_id);
-	rc = rc ? rc : db_bind_opt_int(st, ":consent_at", p->consent_at > 0, p->consent_at);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc
+		: db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", p->org_id > 0, p->org_id),
+					   DB_OPT_INT(":consent_at", p->consent_at > 0, p->consent_at),
+					   DB_INT(":now", now)));
 	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
@@ -67,8 +63,7 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 		return STORE_ERROR;
 	rc = store_person_bind(st, p);
 	rc = rc ? rc : db_bind_set_flags(st, p->set, flags);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
@@ -76,13 +71,12 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 int store_person_owner(struct db *db, int64_t id, int64_t *org_id, int64_t *erased_at)
 {
 	static const char sql[] = "SELECT org_id, erased_at FROM people WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1) {
 		*org_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
 		*erased_at = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
@@ -104,7 +98,7 @@ static int store_person_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const int64_t *org_id = ctx;
 
-	return db_bind_opt_int(st, ":org_id", *org_id > 0, *org_id);
+	return db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", *org_id > 0, *org_id)));
 }
 
 int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
@@ -122,15 +116,12 @@ int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offs
 /* Rows of sql with :id bound to id, as a new JSON array into *out. */
 static int store_rows_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	*out = NULL;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	if (rc)
-		return rc;
 	*out = db_rows_json(st, &rc);
 	return rc;
 }
@@ -197,21 +188,13 @@ int store_person_erase(struct db *db, int64_t id, int64_t now)
 	static const char sql[] =
 	    "UPDATE people SET name = '(erased)', name_ar = NULL, nationality = NULL, phone = NULL, "
 	    "email = NULL, erased_at = :now, updated_at = :now WHERE id = :id AND erased_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_person_registration_ids(struct db *db, int64_t person_id, int64_t **ids, size_t *n)
 {
 	static const char sql[] = "SELECT id FROM registrations WHERE person_id = :id ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", person_id)));
 	int64_t *v = NULL, *grown;
 	size_t cap = 0, len = 0;
 	int rc;
@@ -220,7 +203,7 @@ int store_person_registration_ids(struct db *db, int64_t person_id, int64_t **id
 	*n = 0;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", person_id);
+	rc = STORE_OK;
 	while (!rc) {
 		rc = db_step(st);
 		if (rc != 1)
@@ -251,31 +234,21 @@ int store_registration_set_token_hash(struct db *db, int64_t reg_id, const char 
 {
 	static const char sql[] =
 	    "UPDATE registrations SET token_hash = :hash, updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":hash", hash);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", reg_id);
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_TEXT(":hash", hash), DB_INT(":now", now), DB_INT(":id", reg_id)));
 }
 
 int store_person_revoke_calendar_tokens(struct db *db, int64_t person_id, int64_t now, int64_t *n)
 {
 	static const char sql[] = "UPDATE calendar_tokens SET revoked_at = :now WHERE owner_kind = 'person' "
 				  "AND owner_id = :id AND revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", person_id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", person_id);
-	rc = rc ? rc : db_exec_stmt(st);
+	rc = db_exec_stmt(st);
 	if (!rc && n)
-		*n = sqlite3_changes(db_handle(db));
+		*n = db_changes(db);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define REG_COLS                                                                                             \
 	"SELECT r.id, r.event_id, r.person_id, r.status, r.waitlist_seq, "                                   \
@@ -58,14 +58,11 @@ int store_reg_event_get(struct db *db, int64_t id, struct store_reg_event *out)
 	    "e.registration_opens_at, e.registration_closes_at, "
 	    "(SELECT MIN(s.start_utc) FROM sessions s WHERE s.event_id = e.id) "
 	    "FROM events e WHERE e.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	if (rc)
-		return rc;
 	rc = db_step(st);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
@@ -99,12 +96,9 @@ int store_reg_person_find(struct db *db, const char *email, const char *phone, i
 	int rc;
 
 	if (email) {
-		st = db_stmt(db, by_email);
+		st = db_stmt_args(db, by_email, DB_ARGS(DB_TEXT(":email", email)));
 		if (!st)
 			return STORE_ERROR;
-		rc = db_bind_text(st, ":email", email);
-		if (rc)
-			return rc;
 		rc = db_step(st);
 		if (rc == 1)
 			*id = db_col_int(st, 0);
@@ -113,12 +107,9 @@ int store_reg_person_find(struct db *db, const char *email, const char *phone, i
 			return rc == 1 ? STORE_OK : rc;
 	}
 	if (phone) {
-		st = db_stmt(db, by_phone);
+		st = db_stmt_args(db, by_phone, DB_ARGS(DB_TEXT(":phone", phone)));
 		if (!st)
 			return STORE_ERROR;
-		rc = db_bind_text(st, ":phone", phone);
-		if (rc)
-			return rc;
 		rc = db_step(st);
 		if (rc == 1)
 			*id = db_col_int(st, 0);
@@ -135,31 +126,21 @@ int store_reg_person_insert(struct db *db, const struct store_person_new *p, int
 	    "INSERT INTO people (org_id, name, name_ar, sex, nationality, phone, email, lang, "
 	    "consent_at, created_at, updated_at) VALUES (:org, :name, :name_ar, :sex, :nat, :phone, "
 	    ":email, :lang, :consent, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_opt_int(st, ":org", p->org_id > 0, p->org_id);
-	rc = rc ? rc : db_bind_text(st, ":name", p->name);
-	rc = rc ? rc : db_bind_text(st, ":name_ar", p->name_ar);
-	rc = rc ? rc : db_bind_text(st, ":sex", p->sex);
-	rc = rc ? rc : db_bind_text(st, ":nat", p->nationality);
-	rc = rc ? rc : db_bind_text(st, ":phone", p->phone);
-	rc = rc ? rc : db_bind_text(st, ":email", p->email);
-	rc = rc ? rc : db_bind_text(st, ":lang", p->lang);
-	rc = rc ? rc : db_bind_int(st, ":consent", p->consent_at);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_OPT_INT(":org", p->org_id > 0, p->org_id), DB_TEXT(":name", p->name),
+				     DB_TEXT(":name_ar", p->name_ar), DB_TEXT(":sex", p->sex),
+				     DB_TEXT(":nat", p->nationality), DB_TEXT(":phone", p->phone),
+				     DB_TEXT(":email", p->email), DB_TEXT(":lang", p->lang),
+				     DB_INT(":consent", p->consent_at), DB_INT(":now", now)),
+			     id);
 }
 
 int store_reg_get(struct db *db, int64_t id, struct store_reg *out)
 {
 	static const char sql[] = REG_COLS "WHERE r.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
-	if (!st || db_bind_int(st, ":id", id))
+	if (!st)
 		return STORE_ERROR;
 	return store_reg_one(st, out);
 }
@@ -167,9 +148,10 @@ int store_reg_get(struct db *db, int64_t id, struct store_reg *out)
 int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, struct store_reg *out)
 {
 	static const char sql[] = REG_COLS "WHERE r.event_id = :event AND r.person_id = :person";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st =
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":person", person_id)));
 
-	if (!st || db_bind_int(st, ":event", event_id) || db_bind_int(st, ":person", person_id))
+	if (!st)
 		return STORE_ERROR;
 	return store_reg_one(st, out);
 }
@@ -177,9 +159,9 @@ int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, 
 int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN + 1], struct store_reg *out)
 {
 	static const char sql[] = REG_COLS "WHERE r.token_hash = :hash";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash)));
 
-	if (!st || db_bind_text(st, ":hash", token_hash))
+	if (!st)
 		return STORE_ERROR;
 	return store_reg_one(st, out);
 }
@@ -190,18 +172,11 @@ int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const c
 	static const char sql[] =
 	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
 	    "VALUES (:event, :person, :status, :hash, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":event", event_id);
-	rc = rc ? rc : db_bind_int(st, ":person", person_id);
-	rc = rc ? rc : db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_bind_text(st, ":hash", token_hash);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_INT(":event", event_id), DB_INT(":person", person_id),
+				     DB_TEXT(":status", status), DB_TEXT(":hash", token_hash),
+				     DB_INT(":now", now)),
+			     id);
 }
 
 int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq,
@@ -209,16 +184,10 @@ int store_reg_set_status(struct db *db, int64_t id, const char *status, bool has
 {
 	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
 				  "cancelled_by_event = 0, updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_bind_opt_int(st, ":wseq", has_wseq, wseq);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	return rc ? rc : db_exec_update(st); /* updates by primary key: one row or none */
+	/* updates by primary key: one row or none */
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_TEXT(":status", status), DB_OPT_INT(":wseq", has_wseq, wseq),
+				     DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wseq, int64_t wseq, int64_t now)
@@ -226,40 +195,27 @@ int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wse
 	static const char sql[] = "UPDATE registrations SET status = :status, waitlist_seq = :wseq, "
 				  "attendance_confirmed_at = NULL, cancelled_by_event = 0, updated_at = :now "
 				  "WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_text(st, ":status", status);
-	rc = rc ? rc : db_bind_opt_int(st, ":wseq", has_wseq, wseq);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	return rc ? rc : db_exec_update(st);
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_TEXT(":status", status), DB_OPT_INT(":wseq", has_wseq, wseq),
+				     DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE registrations SET attendance_confirmed_at = :now, "
 				  "updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	return rc ? rc : db_exec_update(st); /* updates by primary key: one row or none */
+	/* updates by primary key: one row or none */
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 }
 
 int store_reg_count_confirmed(struct db *db, int64_t event_id, int64_t *n)
 {
 	static const char sql[] =
 	    "SELECT COUNT(*) FROM registrations WHERE event_id = :event AND status = 'confirmed'";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":event", event_id))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1)
@@ -272,9 +228,9 @@ int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg
 {
 	static const char sql[] = REG_COLS "WHERE r.event_id = :event AND r.status = 'waitlisted' "
 					   "ORDER BY r.waitlist_seq, r.id LIMIT 1";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
 
-	if (!st || db_bind_int(st, ":event", event_id))
+	if (!st)
 		return STORE_ERROR;
 	return store_reg_one(st, out);
 }
@@ -283,10 +239,10 @@ int store_reg_waitlist_position(struct db *db, int64_t event_id, int64_t wseq, i
 {
 	static const char sql[] = "SELECT COUNT(*) FROM registrations WHERE event_id = :event "
 				  "AND status = 'waitlisted' AND waitlist_seq <= :wseq";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":wseq", wseq)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":event", event_id) || db_bind_int(st, ":wseq", wseq))
+	if (!st)
 		return STORE_ERROR;
 	rc = db_step(st);
 	if (rc == 1)
@@ -304,9 +260,7 @@ struct store_reg_filter {
 static int store_reg_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const struct store_reg_filter *f = ctx;
-	int rc = db_bind_int(st, ":event", f->event_id);
-
-	return rc ? rc : db_bind_text(st, ":status", f->status);
+	return db_bind_args(st, DB_ARGS(DB_INT(":event", f->event_id), DB_TEXT(":status", f->status)));
 }
 
 int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
@@ -346,10 +300,10 @@ int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object 
 	    "FROM sessions s LEFT JOIN rooms rm ON rm.id = s.room_id "
 	    "LEFT JOIN venues v ON v.id = rm.venue_id "
 	    "WHERE s.event_id = :event ORDER BY s.start_utc, s.id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
 	int rc;
 
-	if (!st || db_bind_int(st, ":event", event_id))
+	if (!st)
 		return STORE_ERROR;
 	*out = db_rows_json(st, &rc);
 	return rc;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt.h"
+
 #define SESSION_COLS                                                                                         \
 	"id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset, end_offset, "         \
 	"room_id, facilitator_id, title, sequence, created_at, updated_at"
@@ -42,14 +44,13 @@ static void store_session_read(sqlite3_stmt *st, struct session_row *r)
 int store_session_load(struct db *db, int64_t id, struct session_row *r)
 {
 	static const char sql[] = "SELECT " SESSION_COLS " FROM sessions WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		store_session_read(st, r);
 	sqlite3_reset(st);
@@ -61,20 +62,14 @@ int store_session_load(struct db *db, int64_t id, struct session_row *r)
 /* Binds every column but id, event_id and created_at. */
 static int store_session_bind(sqlite3_stmt *st, const struct session_row *r)
 {
-	int rc = db_bind_text(st, ":starts_local", r->starts_local);
-
-	rc = rc ? rc : db_bind_text(st, ":ends_local", r->ends_local);
-	rc = rc ? rc : db_bind_text(st, ":tz", r->tz);
-	rc = rc ? rc : db_bind_int(st, ":start_utc", r->start_utc);
-	rc = rc ? rc : db_bind_int(st, ":end_utc", r->end_utc);
-	rc = rc ? rc : db_bind_int(st, ":start_offset", r->start_offset);
-	rc = rc ? rc : db_bind_int(st, ":end_offset", r->end_offset);
-	rc = rc ? rc : db_bind_opt_int(st, ":room", r->room_id > 0, r->room_id);
-	rc = rc ? rc : db_bind_opt_int(st, ":facilitator", r->facilitator_id > 0, r->facilitator_id);
-	rc = rc ? rc : db_bind_text(st, ":title", r->has_title ? r->title : NULL);
-	rc = rc ? rc : db_bind_int(st, ":sequence", r->sequence);
-	rc = rc ? rc : db_bind_int(st, ":updated", r->updated_at);
-	return rc;
+	return db_bind_args(
+	    st, DB_ARGS(DB_TEXT(":starts_local", r->starts_local), DB_TEXT(":ends_local", r->ends_local),
+			DB_TEXT(":tz", r->tz), DB_INT(":start_utc", r->start_utc),
+			DB_INT(":end_utc", r->end_utc), DB_INT(":start_offset", r->start_offset),
+			DB_INT(":end_offset", r->end_offset), DB_OPT_INT(":room", r->room_id > 0, r->room_id),
+			DB_OPT_INT(":facilitator", r->facilitator_id > 0, r->facilitator_id),
+			DB_TEXT(":title", r->has_title ? r->title : NULL), DB_INT(":sequence", r->sequence),
+			DB_INT(":updated", r->updated_at)));
 }
 
 int store_session_insert(struct db *db, struct session_row *r)
@@ -90,8 +85,8 @@ int store_session_insert(struct db *db, struct session_row *r)
 	if (!st)
 		return STORE_ERROR;
 	rc = store_session_bind(st, r);
-	rc = rc ? rc : db_bind_int(st, ":event", r->event_id);
-	rc = rc ? rc : db_bind_int(st, ":created", r->created_at);
+	rc = rc ? rc
+		: db_bind_args(st, DB_ARGS(DB_INT(":event", r->event_id), DB_INT(":created", r->created_at)));
 	rc = rc ? rc : db_exec_insert(st, &r->id);
 	return rc;
 }
@@ -109,7 +104,7 @@ int store_session_update(struct db *db, const struct session_row *r)
 	if (!st)
 		return STORE_ERROR;
 	rc = store_session_bind(st, r);
-	rc = rc ? rc : db_bind_int(st, ":id", r->id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
 	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
@@ -117,14 +112,7 @@ int store_session_update(struct db *db, const struct session_row *r)
 int store_session_delete(struct db *db, int64_t id)
 {
 	static const char sql[] = "DELETE FROM sessions WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", id)));
 }
 
 int store_sessions_of_event(struct db *db, int64_t event_id, struct session_row **rows, size_t *n)
@@ -142,7 +130,7 @@ int store_sessions_of_event(struct db *db, int64_t event_id, struct session_row 
 	if (!st)
 		return STORE_ERROR;
 	if (event_id > 0)
-		rc = db_bind_int(st, ":event", event_id);
+		rc = db_bind_args(st, DB_ARGS(DB_INT(":event", event_id)));
 	while (!rc) {
 		rc = db_step(st);
 		if (rc != 1)
@@ -182,17 +170,15 @@ int store_session_find_overlap(struct db *db, enum session_resource what, int64_
 	    "s.ends_local, s.tz FROM sessions s JOIN events e ON e.id = s.event_id "
 	    "WHERE s.facilitator_id = :who AND s.id != :exclude AND e.status != 'cancelled' "
 	    "AND s.start_utc < :end AND :start < s.end_utc ORDER BY s.start_utc, s.id LIMIT 1";
-	sqlite3_stmt *st = db_stmt(db, what == SESSION_ROOM ? room_sql : fac_sql);
+	sqlite3_stmt *st = db_stmt_args(db, what == SESSION_ROOM ? room_sql : fac_sql,
+					DB_ARGS(DB_INT(":who", who_id), DB_INT(":exclude", exclude_id),
+						DB_INT(":start", start), DB_INT(":end", end)));
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":who", who_id);
-	rc = rc ? rc : db_bind_int(st, ":exclude", exclude_id);
-	rc = rc ? rc : db_bind_int(st, ":start", start);
-	rc = rc ? rc : db_bind_int(st, ":end", end);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1) {
 		c->session_id = db_col_int(st, 0);
 		c->event_id = db_col_int(st, 1);
@@ -209,14 +195,13 @@ int store_room_tz(struct db *db, int64_t room_id, char tz[SESSION_ZONE_LEN])
 {
 	static const char sql[] =
 	    "SELECT v.tz FROM rooms r JOIN venues v ON v.id = r.venue_id WHERE r.id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", room_id)));
 	int rc;
 
 	tz[0] = '\0';
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", room_id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		store_copy(tz, SESSION_ZONE_LEN, db_col_text(st, 0));
 	sqlite3_reset(st);

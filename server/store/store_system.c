@@ -1,23 +1,21 @@
 /* store_system: DELETEs of expired rows for housekeeping; it decides no time limit itself. */
 #include "store/store_system.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 /* Runs one housekeeping statement with :before bound (and :now, when it takes one); adds the rows it
  * changed to *n. */
 static int store_system_run(struct db *db, const char *sql, int64_t before, int64_t now, int64_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":before", before)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":before", before);
-	if (!rc && sqlite3_bind_parameter_index(st, ":now"))
-		rc = db_bind_int(st, ":now", now);
+	rc = sqlite3_bind_parameter_index(st, ":now") ? db_bind_int(st, ":now", now) : STORE_OK;
 	rc = rc ? rc : db_exec_stmt(st);
 	if (!rc)
-		*n += sqlite3_changes(db_handle(db));
+		*n += db_changes(db);
 	return rc;
 }
 

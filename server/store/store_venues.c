@@ -1,21 +1,17 @@
 /* store_venues: prepared statements over venues and rooms; no validation, no permissions, no transactions. */
 #include "store/store_venues.h"
 
-#include "store/db.h"
+#include "store/stmt.h"
 
 #define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
 
 static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
 {
-	int rc = db_bind_text(st, ":name", v->name);
-
-	rc = rc ? rc : db_bind_text(st, ":city", v->city);
-	rc = rc ? rc : db_bind_text(st, ":address", v->address);
-	rc = rc ? rc : db_bind_text(st, ":tz", v->tz);
-	rc = rc ? rc : db_bind_opt_double(st, ":latitude", v->has_latitude, v->latitude);
-	rc = rc ? rc : db_bind_opt_double(st, ":longitude", v->has_longitude, v->longitude);
-	rc = rc ? rc : db_bind_opt_int(st, ":org_id", v->org_id > 0, v->org_id);
-	return rc;
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", v->name), DB_TEXT(":city", v->city),
+					DB_TEXT(":address", v->address), DB_TEXT(":tz", v->tz),
+					DB_OPT_DOUBLE(":latitude", v->has_latitude, v->latitude),
+					DB_OPT_DOUBLE(":longitude", v->has_longitude, v->longitude),
+					DB_OPT_INT(":org_id", v->org_id > 0, v->org_id)));
 }
 
 int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, int64_t *id)
@@ -29,7 +25,7 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 	if (!st)
 		return STORE_ERROR;
 	rc = store_venue_bind(st, v);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now)));
 	rc = rc ? rc : db_exec_insert(st, id);
 	return rc;
 }
@@ -58,8 +54,7 @@ int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, i
 		return STORE_ERROR;
 	rc = store_venue_bind(st, v);
 	rc = rc ? rc : db_bind_set_flags(st, v->set, flags);
-	rc = rc ? rc : db_bind_int(st, ":now", now);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 	rc = rc ? rc : db_exec_update(st);
 	return rc;
 }
@@ -75,14 +70,13 @@ int store_venue_get(struct db *db, int64_t id, struct json_object **out)
 	static const char sql_rooms[] =
 	    "SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
 	struct json_object *o = NULL, *rooms;
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	*out = NULL;
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		o = db_row_json(st);
 	sqlite3_reset(st);
@@ -90,8 +84,8 @@ int store_venue_get(struct db *db, int64_t id, struct json_object **out)
 		return STORE_NOT_FOUND;
 	if (rc != 1)
 		return rc;
-	st = db_stmt(db, sql_rooms);
-	rc = st ? db_bind_int(st, ":id", id) : STORE_ERROR;
+	st = db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id)));
+	rc = st ? STORE_OK : STORE_ERROR;
 	rooms = rc ? NULL : db_rows_json(st, &rc);
 	if (rc) {
 		json_object_put(o);
@@ -111,9 +105,8 @@ struct store_venue_filter {
 static int store_venue_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
 	const struct store_venue_filter *f = ctx;
-	int rc = db_bind_text(st, ":city", f->city);
-
-	return rc ? rc : db_bind_opt_int(st, ":org_id", f->org_id > 0, f->org_id);
+	return db_bind_args(
+	    st, DB_ARGS(DB_TEXT(":city", f->city), DB_OPT_INT(":org_id", f->org_id > 0, f->org_id)));
 }
 
 int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
@@ -134,16 +127,10 @@ int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *
 {
 	static const char sql[] =
 	    "INSERT INTO rooms (venue_id, name, capacity) VALUES (:venue_id, :name, :capacity)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":venue_id", venue_id);
-	rc = rc ? rc : db_bind_text(st, ":name", r->name);
-	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_run_insert(db, sql,
+			     DB_ARGS(DB_INT(":venue_id", venue_id), DB_TEXT(":name", r->name),
+				     DB_INT(":capacity", r->capacity)),
+			     id);
 }
 
 int store_room_update(struct db *db, int64_t id, const struct store_room *r)
@@ -151,30 +138,22 @@ int store_room_update(struct db *db, int64_t id, const struct store_room *r)
 	static const char sql[] =
 	    "UPDATE rooms SET name = CASE WHEN :set_name THEN :name ELSE name END, "
 	    "capacity = CASE WHEN :set_capacity THEN :capacity ELSE capacity END WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":set_name", !!(r->set & STORE_ROOM_NAME));
-	rc = rc ? rc : db_bind_text(st, ":name", r->name);
-	rc = rc ? rc : db_bind_int(st, ":set_capacity", !!(r->set & STORE_ROOM_CAPACITY));
-	rc = rc ? rc : db_bind_int(st, ":capacity", r->capacity);
-	rc = rc ? rc : db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_run_update(db, sql,
+			     DB_ARGS(DB_INT(":set_name", !!(r->set & STORE_ROOM_NAME)),
+				     DB_TEXT(":name", r->name),
+				     DB_INT(":set_capacity", !!(r->set & STORE_ROOM_CAPACITY)),
+				     DB_INT(":capacity", r->capacity), DB_INT(":id", id)));
 }
 
 int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
 {
 	static const char sql[] = "SELECT venue_id FROM rooms WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1)
 		*venue_id = db_col_int(st, 0);
 	sqlite3_reset(st);

@@ -1,8 +1,10 @@
 # layers: proves the include walls (CTest lint.layers). Compiles each probe in this directory with the
 # include directories of the layer target it names (passed by tests/CMakeLists.txt from the targets
-# themselves): *_ok.c must compile; *_up_*.c includes a layer above its own and must fail, and fail
-# because that header is not found (not for another reason).
-# Inputs: -DCC=compiler -DDIR=this directory -DINC_<layer>="dir;dir" for util, store, domain, notifications.
+# themselves): *_ok.c must compile; *_up_*.c includes a layer above its own, *_private_*.c a private
+# header of a layer below (store/stmt.h), and both must fail, and fail because that header is not found
+# (not for another reason).
+# Inputs: -DCC=compiler -DDIR=this directory -DINC_<layer>="dir;dir" for util, store, domain, notifications
+# and majlisd (main.c).
 set(failed 0)
 file(GLOB probes ${DIR}/*.c)
 foreach(probe IN LISTS probes)
@@ -26,7 +28,7 @@ foreach(probe IN LISTS probes)
 		file(STRINGS ${probe} inc REGEX "^#include")
 		string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" inc "${inc}")
 		if(NOT rc EQUAL 0 AND out MATCHES "${inc}: No such file or directory")
-			message(STATUS "ok: ${name}: an upward include of ${inc} does not compile")
+			message(STATUS "ok: ${name}: an include of ${inc} does not compile")
 		else()
 			message(STATUS "FAIL: ${name}: ${inc} was found from the ${layer} view (rc ${rc}):\n${out}")
 			set(failed 1)

@@ -1,7 +1,7 @@
 /*
  * fixture: a fresh migrated store per test with its seed rows and fixed clock, and the SQL helpers the
- * unit tests share; it seeds with plain SQL (so that no domain rule under test runs during set-up) and must
- * not be linked into majlisd.
+ * unit tests share; it seeds with plain SQL through store/db_test.h (so that no domain rule under test
+ * runs during set-up), never through SQLite's handle, and must not be linked into majlisd.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,13 +10,13 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "store/db_test.h"
 
 static const char fixture_orgs_sql[] =
     "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
@@ -33,22 +33,19 @@ static const char fixture_events_sql[] =
 
 void fixture_exec(struct db *db, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
+	if (db_test_exec(db, sql))
+		fail_msg("%s: failed (the store logged why)", sql);
 }
 
 int64_t fixture_int(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	int rc = db_test_int(db, sql, &v);
 
-	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db_handle(db)));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (rc == STORE_NOT_FOUND)
+		return -1;
+	if (rc)
+		fail_msg("%s: failed (the store logged why)", sql);
 	return v;
 }
 

@@ -9,6 +9,7 @@
 #include "domain/feeds.h"
 #include "fixture.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "util/text.h"
 
@@ -617,26 +617,15 @@ static int view_token(struct feed_fx *fx, const char *token, struct feed_view *v
 	return rc ? rc : feed_cache_get(fx->cache, fx->s.db, &fx->cfg, &ref, fx->s.now, v, e);
 }
 
-/* Feed renderings seen on the fixture's connection: statements that read the sessions table. */
-static int feed_renders;
-
-static int count_renders(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)type;
-	(void)ctx;
-	(void)p;
-	if (strstr((const char *)x, "FROM sessions"))
-		feed_renders++;
-	return 0;
-}
-
 static void test_cache_renders_on_change_only(void **state)
 {
 	struct feed_fx *fx = *state;
 	struct feed_view v1, v2, v3, v4, v5;
+	/* feed renderings seen on the fixture's connection: statements that read the sessions table */
+	static struct db_test_watch feed_renders = {.needle = "FROM sessions"};
 	int renders;
 
-	sqlite3_trace_v2(db_handle(fx->s.db), SQLITE_TRACE_STMT, count_renders, NULL);
+	db_test_watch(fx->s.db, &feed_renders);
 
 	view_public(fx, NULL, fx->s.now, &v1);
 	assert_non_null(strstr(v1.data, "SUMMARY:Cache test\r\n"));
@@ -662,20 +651,20 @@ static void test_cache_renders_on_change_only(void **state)
 
 	/* an unrelated change, and the hourly re-rendering: rendered again, same content keeps the same
 	 * bytes; in between, the cached bytes are served without rendering */
-	renders = feed_renders;
+	renders = feed_renders.count;
 	changed(fx->s.db);
 	view_public(fx, NULL, fx->s.now + 10, &v5);
-	assert_int_equal(feed_renders, renders + 1);
+	assert_int_equal(feed_renders.count, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feed_blob_release(v5.blob);
 	view_public(fx, NULL, fx->s.now + 10 + FEED_CACHE_MAX_AGE - 1, &v5);
-	assert_int_equal(feed_renders, renders + 1);
+	assert_int_equal(feed_renders.count, renders + 1);
 	assert_ptr_equal(v5.blob, v4.blob);
 	feed_blob_release(v5.blob);
 	view_public(fx, NULL, fx->s.now + 10 + FEED_CACHE_MAX_AGE, &v5);
-	assert_int_equal(feed_renders, renders + 2);
+	assert_int_equal(feed_renders.count, renders + 2);
 	assert_ptr_equal(v5.blob, v4.blob);
-	sqlite3_trace_v2(db_handle(fx->s.db), 0, NULL, NULL);
+	db_test_watch(fx->s.db, NULL);
 
 	feed_blob_release(v1.blob);
 	feed_blob_release(v2.blob);

@@ -203,13 +203,16 @@ static void login_replaces_presented_session(void **state)
 			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	assert_int_equal(p.org_id, 0);
-	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_OK);
+	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, b.session, &seq, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_UNAUTHENTICATED);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
 			 1);
+	/* the change-log row carries the request's time, not the store's clock */
+	assert_int_equal(
+	    fixture_int(f->db, "SELECT created_at FROM change_log WHERE kind = 'account.logout'"), T0 + 5);
 }
 
 /* What a live connection checks again later: a token until revoked, a session until it ends or expires
@@ -253,7 +256,7 @@ static void credential_checks(void **state)
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 600, 60, 600, &until, &err), DOM_OK);
 	assert_int_equal(until, T0 + 601);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 601, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, a.session, &seq, &err), DOM_OK);
+	assert_int_equal(auth_logout(f->db, a.session, T0 + 600, &seq, &err), DOM_OK);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 10, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
 }
 

@@ -19,6 +19,7 @@
 #include "domain/demo_data.h"
 #include "fixture.h"
 #include "store/db.h"
+#include "store/db_test.h"
 #include "util/secret.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -101,37 +102,33 @@ static bool dump_skipped(const char *table, const char *col)
  */
 static void dump_db(struct db *db, FILE *f)
 {
-	sqlite3 *h = db_handle(db);
-	sqlite3_stmt *tables = NULL;
+	struct json_object *tables = db_test_rows(db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
+						      "AND name NOT LIKE 'sqlite_%' ORDER BY name");
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(h,
-			       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT "
-			       "LIKE 'sqlite_%' ORDER BY name",
-			       -1, &tables, NULL),
-	    SQLITE_OK);
-	while (sqlite3_step(tables) == SQLITE_ROW) {
-		const char *table = (const char *)sqlite3_column_text(tables, 0);
-		sqlite3_stmt *rows = NULL;
+	assert_non_null(tables);
+	for (size_t t = 0; t < json_object_array_length(tables); t++) {
+		struct json_object *rows, *name;
+		const char *table;
 		char sql[160];
 
+		assert_true(json_object_object_get_ex(json_object_array_get_idx(tables, t), "name", &name));
+		table = json_object_get_string(name);
 		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY rowid", table);
-		assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK);
-		while (sqlite3_step(rows) == SQLITE_ROW) {
+		rows = db_test_rows(db, sql);
+		assert_non_null(rows);
+		for (size_t r = 0; r < json_object_array_length(rows); r++) {
 			fputs(table, f);
-			for (int c = 0; c < sqlite3_column_count(rows); c++) {
-				const char *name = sqlite3_column_name(rows, c);
-				const unsigned char *v = sqlite3_column_text(rows, c);
-
-				if (dump_skipped(table, name))
+			json_object_object_foreach(json_object_array_get_idx(rows, r), col, v)
+			{
+				if (dump_skipped(table, col))
 					continue;
-				fprintf(f, "|%s=%s", name, v ? (const char *)v : "\\N");
+				fprintf(f, "|%s=%s", col, v ? json_object_get_string(v) : "\\N");
 			}
 			fputc('\n', f);
 		}
-		sqlite3_finalize(rows);
+		json_object_put(rows);
 	}
-	sqlite3_finalize(tables);
+	json_object_put(tables);
 }
 
 /* The whole dump of db as a malloc'ed string (caller frees). */
@@ -191,14 +188,10 @@ static void test_existing_event_blocks_load(void **state)
 	(void)state;
 	fixture_open(&fx, "demo", FIXTURE_EMPTY);
 	db = fx.db;
-	assert_int_equal(
-	    db_exec_stmt(db_stmt(db, "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				     "VALUES ('Org', 'ngo', 0, 0)")),
-	    0);
-	assert_int_equal(
-	    db_exec_stmt(db_stmt(db, "INSERT INTO events (type, title_fr, org_id, capacity, created_at, "
-				     "updated_at) VALUES ('workshop', 'Atelier', 1, 10, 0, 0)")),
-	    0);
+	fixture_exec(db, "INSERT INTO organisations (name, kind, created_at, updated_at) "
+			 "VALUES ('Org', 'ngo', 0, 0)");
+	fixture_exec(db, "INSERT INTO events (type, title_fr, org_id, capacity, created_at, "
+			 "updated_at) VALUES ('workshop', 'Atelier', 1, 10, 0, 0)");
 	assert_int_equal(demo_load(db, &err), DOM_OK);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM events"), 1);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people"), 0);

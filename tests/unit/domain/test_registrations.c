@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "domain/registrations.h"
 #include "fixture.h"
 #include "store/db.h"
+#include "store/db_test.h"
 
 /* One per test: a fresh store (tests/unit/fixture) with organisations 1 and 2, and a counter for the
  * participants' e-mail addresses. */
@@ -53,7 +53,7 @@ static int64_t add_event(struct fx *f, int64_t capacity, int needs_approval)
 	    "VALUES ('training', 'Formation', 1, %lld, %d, 0, 0)",
 	    (long long)capacity, needs_approval);
 	fixture_exec(f->fx.db, sql);
-	return sqlite3_last_insert_rowid(db_handle(f->fx.db));
+	return fixture_int(f->fx.db, "SELECT last_insert_rowid()");
 }
 
 static int64_t count_status(struct fx *f, int64_t event, const char *status)
@@ -169,15 +169,12 @@ static void waitlist_order_and_promotion(void **state)
 		 "'registration.promoted' ORDER BY seq)",
 		 (long long)ev);
 	{
-		sqlite3_stmt *st = NULL;
-		char want[64];
+		char want[64], got[64];
 
 		snprintf(want, sizeof(want), "%lld,%lld,%lld", (long long)ids[2], (long long)ids[3],
 			 (long long)ids[5]);
-		assert_int_equal(sqlite3_prepare_v2(db_handle(f->fx.db), sql, -1, &st, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
-		sqlite3_finalize(st);
+		assert_int_equal(db_test_text(f->fx.db, sql, got, sizeof(got)), STORE_OK);
+		assert_string_equal(got, want);
 	}
 	/* nothing left to promote */
 	assert_int_equal(db_begin(f->fx.db), 0);

@@ -14,6 +14,9 @@
 #include <sqlite3.h>
 
 #include "store/db.h"
+#include "store/stmt.h"
+#include "store/store_changelog.h"
+#include "store/store_outbox.h"
 
 extern const unsigned char *const db_migration_sql[];
 extern const size_t db_migration_len[];
@@ -256,6 +259,43 @@ static void binds_and_results(void **state)
 	db_bind_text(st, ":kind", "not-a-kind");
 	assert_int_equal(db_exec_stmt(st), STORE_CONFLICT); /* CHECK(kind) */
 
+	/* table-driven binds: every kind, and a wrong name fails loudly and runs nothing */
+	{
+		static const char upd[] =
+		    "UPDATE venues SET latitude = :lat, longitude = :lon WHERE id = :id";
+		int64_t id = 0, n = -1;
+
+		assert_int_equal(
+		    db_run_insert(db,
+				  "INSERT INTO venues (name, city, address, org_id, created_at, updated_at) "
+				  "VALUES (:name, 'Rabat', :address, :org, :now, :now)",
+				  DB_ARGS(DB_TEXT(":name", "Salle"), DB_TEXT(":address", NULL),
+					  DB_OPT_INT(":org", false, 7), DB_INT(":now", 5)),
+				  &id),
+		    STORE_OK);
+		assert_true(id > 0);
+		assert_int_equal(db_run_update(db, upd,
+					       DB_ARGS(DB_DOUBLE(":lat", 33.5),
+						       DB_OPT_DOUBLE(":lon", true, -7.6), DB_INT(":id", id))),
+				 STORE_OK);
+		assert_int_equal(
+		    scalar(db, "SELECT count(*) FROM venues WHERE address IS NULL AND org_id IS NULL "
+			       "AND created_at = 5 AND latitude = 33.5 AND longitude = -7.6"),
+		    1);
+		assert_int_equal(
+		    db_run_update(db, upd, DB_ARGS(DB_NULL(":lat"), DB_NULL(":lon"), DB_INT(":id", id + 1))),
+		    STORE_NOT_FOUND);
+		assert_null(db_stmt_args(db, upd, DB_ARGS(DB_INT(":id", id), DB_NULL(":nope"))));
+		assert_int_equal(
+		    db_run_update(db, upd, DB_ARGS(DB_NULL(":lat"), DB_NULL(":latitude"), DB_INT(":id", id))),
+		    STORE_ERROR);
+		assert_int_equal(scalar(db, "SELECT count(*) FROM venues WHERE latitude IS NULL"), 0);
+		assert_int_equal(db_run(db, "DELETE FROM venues WHERE id = :id", DB_ARGS(DB_INT(":id", id))),
+				 STORE_OK);
+		n = db_changes(db);
+		assert_int_equal(n, 1);
+	}
+
 	/* a rolled-back transaction leaves neither the change nor its change-log row */
 	payload = json_object_new_object();
 	assert_int_equal(db_begin(db), STORE_OK);
@@ -263,7 +303,7 @@ static void binds_and_results(void **state)
 	db_bind_text(st, ":name", "Rolled back");
 	db_bind_text(st, ":kind", "ngo");
 	assert_int_equal(db_exec_stmt(st), STORE_OK);
-	assert_int_equal(db_changelog(db, "organisation:2", "organisation.created", 2, payload, &seq1),
+	assert_int_equal(db_changelog(db, "organisation:2", "organisation.created", 2, payload, 1000, &seq1),
 			 STORE_OK);
 	db_rollback(db);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM organisations WHERE name = 'Rolled back'"), 0);
@@ -271,14 +311,20 @@ static void binds_and_results(void **state)
 
 	/* committed change-log sequence numbers increase (a rolled-back one was never seen by anyone) */
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(db_changelog(db, "t", "k", 0, payload, &seq1), STORE_OK);
-	assert_int_equal(db_outbox(db, "k", 0, NULL, payload), STORE_OK);
+	assert_int_equal(db_changelog(db, "t", "k", 0, payload, 1001, &seq1), STORE_OK);
+	assert_int_equal(db_outbox(db, "k", 0, NULL, payload, 1002), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(db_changelog(db, "t", "k", 0, payload, &seq2), STORE_OK);
+	assert_int_equal(db_changelog(db, "t", "k", 0, payload, 1003, &seq2), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_true(seq2 > seq1);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM outbox"), 1);
+	/* both rows carry the caller's time: the store reads no clock */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log WHERE created_at IN (1001, 1003)"), 2);
+	assert_int_equal(scalar(db,
+				"SELECT count(*) FROM outbox WHERE created_at = 1002 AND not_before = 1002 "
+				"AND channel = 'email'"),
+			 1);
 	json_object_put(payload);
 	db_close(db);
 	unlink(path);
