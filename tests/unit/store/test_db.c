@@ -63,6 +63,10 @@ static void raw_store(const char *path, int applied, const char *sql, int versio
 	sqlite3_close(raw);
 }
 
+/* One organisation more, for the tests that need a write. */
+static const char insert_org[] = "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				 "VALUES ('X', 'ngo', 0, 0)";
+
 /* cmocka set-up of the tests that start from a fresh migrated store (tests/unit/fixture, no rows). */
 static int fresh_store(void **state)
 {
@@ -295,11 +299,7 @@ static void backup_is_consistent(void **state)
 	struct db *db = ((struct fixture *)*state)->db, *copy;
 
 	temp_path(out, sizeof(out), "copy");
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_backup(db, out, err, sizeof(err)), STORE_OK);
 	assert_int_equal(db_open(out, 0, &copy, err, sizeof(err)), STORE_OK);
 	assert_int_equal(fixture_int(copy, "SELECT count(*) FROM organisations"), 1);
@@ -319,11 +319,7 @@ static void moved_file_refuses_commits(void **state)
 	assert_int_equal(db_health(db), STORE_OK);
 	assert_int_equal(rename(f->path, moved), 0);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_commit(db), STORE_GONE);
 	assert_int_equal(db_health(db), STORE_GONE);
 	assert_int_equal(db_begin(db), STORE_GONE);
@@ -345,11 +341,7 @@ static void checkpoint_waits_for_no_reader(void **state)
 	assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM organisations", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_int_equal(db_commits(db), commits + 1);
 	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_BUSY);
