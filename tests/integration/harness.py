@@ -243,10 +243,23 @@ class SeededServer:
 
 
 def db_rows(db, sql, args=()):
-    """All rows of sql, read straight from the database file db on a connection of its own."""
-    con = sqlite3.connect(db)
+    """All rows of sql, read straight from the database file db on a connection of its own (WAL lets it
+    read beside a running majlisd; it waits up to 30 s for a lock)."""
+    con = sqlite3.connect(db, timeout=30)
     try:
         return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def db_write(db, sql, args=()):
+    """Runs one write straight on the database file db and commits it (rows the API does not make, or
+    not yet); returns the cursor's lastrowid. Waits up to 30 s for a lock."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        cur = con.execute(sql, args)
+        con.commit()
+        return cur.lastrowid
     finally:
         con.close()
 
