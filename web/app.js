@@ -8,9 +8,9 @@
 	const M = window.Majlis;
 	const el = M.el;
 
-	const WORDS = {
+	const WORDS = M.words({
 		fr: {
-			page_title: 'Majlis — Programme', skip: 'Aller au contenu', lang_nav: 'Langue', filters: 'Filtres',
+			page_title: 'Majlis — Programme', filters: 'Filtres',
 			title: 'Programme des formations, ateliers et concertations',
 			lead: 'Les prochaines sessions ouvertes à tous. Ajoutez-les à votre agenda ou abonnez-vous au programme.',
 			city: 'Ville', type: 'Type', all_cities: 'Toutes les villes', all_types: 'Tous les types',
@@ -18,15 +18,14 @@
 			subscribe_title: "S'abonner au programme",
 			subscribe_help: 'Votre agenda se met à jour tout seul, avec les filtres choisis ci-dessus.',
 			subscribe_webcal: "S'abonner (webcal)", subscribe_https: "S'abonner (lien https)",
-			upcoming: 'Prochains événements', loading: 'Chargement…', none: 'Aucun événement à venir pour ces filtres.',
+			upcoming: 'Prochains événements', none: 'Aucun événement à venir pour ces filtres.',
 			count: (n) => (n === 1 ? '1 événement' : n + ' événements'),
 			error: 'Le programme ne peut pas être chargé pour le moment. Réessayez plus tard.',
 			add: 'Ajouter à mon agenda', more: (n) => (n === 1 ? '+ 1 autre séance' : '+ ' + n + ' autres séances'),
-			cancelled: 'Annulé', postponed: 'Reporté', morocco: 'heure du Maroc', sep: ' · ',
-			footer: 'Majlis — programme de formation et de concertation, Maroc.',
+			cancelled: 'Annulé', postponed: 'Reporté',
 		},
 		ar: {
-			page_title: 'مجلس — البرنامج', skip: 'انتقل إلى المحتوى', lang_nav: 'اللغة', filters: 'عوامل التصفية',
+			page_title: 'مجلس — البرنامج', filters: 'عوامل التصفية',
 			title: 'برنامج التكوينات والورشات واللقاءات التشاورية',
 			lead: 'الجلسات القادمة المفتوحة للجميع. أضفها إلى أجندتك أو اشترك في البرنامج.',
 			city: 'المدينة', type: 'النوع', all_cities: 'كل المدن', all_types: 'كل الأنواع',
@@ -34,15 +33,14 @@
 			subscribe_title: 'الاشتراك في البرنامج',
 			subscribe_help: 'تتحدّث أجندتك تلقائيًا، حسب عوامل التصفية المختارة أعلاه.',
 			subscribe_webcal: 'اشترك (webcal)', subscribe_https: 'اشترك (رابط https)',
-			upcoming: 'الأحداث القادمة', loading: 'جارٍ التحميل…', none: 'لا توجد أحداث قادمة بهذه المعايير.',
+			upcoming: 'الأحداث القادمة', none: 'لا توجد أحداث قادمة بهذه المعايير.',
 			count: (n) => (n === 1 ? 'حدث واحد' : n + ' أحداث'),
 			error: 'تعذّر تحميل البرنامج حاليًا. أعد المحاولة لاحقًا.',
 			add: 'أضف إلى أجندتي', more: (n) => '+ ' + n + ' جلسات أخرى',
-			cancelled: 'ملغى', postponed: 'مؤجَّل', morocco: 'بتوقيت المغرب', sep: ' · ',
-			footer: 'مجلس — برنامج التكوين والتشاور، المغرب.',
+			cancelled: 'ملغى', postponed: 'مؤجَّل',
 		},
 		en: {
-			page_title: 'Majlis — Programme', skip: 'Skip to content', lang_nav: 'Language', filters: 'Filters',
+			page_title: 'Majlis — Programme', filters: 'Filters',
 			title: 'Trainings, workshops and concertations',
 			lead: 'Upcoming sessions open to everyone. Add them to your calendar or subscribe to the programme.',
 			city: 'City', type: 'Type', all_cities: 'All cities', all_types: 'All types',
@@ -50,14 +48,13 @@
 			subscribe_title: 'Subscribe to the programme',
 			subscribe_help: 'Your calendar updates itself, with the filters chosen above.',
 			subscribe_webcal: 'Subscribe (webcal)', subscribe_https: 'Subscribe (https link)',
-			upcoming: 'Upcoming events', loading: 'Loading…', none: 'No upcoming events for these filters.',
+			upcoming: 'Upcoming events', none: 'No upcoming events for these filters.',
 			count: (n) => (n === 1 ? '1 event' : n + ' events'),
 			error: 'The programme cannot be loaded right now. Please try again later.',
 			add: 'Add to my calendar', more: (n) => (n === 1 ? '+ 1 more session' : '+ ' + n + ' more sessions'),
-			cancelled: 'Cancelled', postponed: 'Postponed', morocco: 'Morocco time', sep: ' · ',
-			footer: 'Majlis — training and concertation programme, Morocco.',
+			cancelled: 'Cancelled', postponed: 'Postponed',
 		},
-	};
+	});
 	const TYPES = ['training', 'workshop', 'concertation'];
 	const SHOWN_SESSIONS = 3;
 
@@ -72,7 +69,7 @@
 		seq: 0, // the newest request wins
 	};
 
-	const $ = (id) => document.getElementById(id);
+	const $ = M.$;
 
 	// Today's date in the browser, "YYYY-MM-DD".
 	function today() {
@@ -87,8 +84,7 @@
 		if (state.lang !== 'fr') q.set('lang', state.lang);
 		if (state.city) q.set('city', state.city);
 		if (state.type) q.set('type', state.type);
-		const s = q.toString();
-		history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
+		M.replaceQuery(q);
 	}
 
 	// Query of a feed URL: the current filters and language.
@@ -112,16 +108,10 @@
 		$('sub-webcal').href = u.webcal;
 	}
 
-	function renderLangs() {
-		M.langSwitch($('langs'), state.lang, (l) => {
-			state.lang = l;
-			refreshTexts();
-			saveUrl();
-		});
-	}
-
 	function renderEvent(ev, w, now) {
 		const title = M.pick(ev, 'title', state.lang) || '—';
+		// the language the title is really in (for screen readers when it fell back)
+		const titleLang = M.pickLang(ev, 'title', state.lang) || state.lang;
 		const headingId = 'ev-' + ev.id;
 		const city = state.venues.get(ev.venue_id) || (ev.sessions && ev.sessions[0] && ev.sessions[0].venue_city) || '';
 		const meta = el('p', { class: 'meta' },
@@ -142,18 +132,9 @@
 		return el('li', { class: 'event' + (ev.status === 'cancelled' ? ' is-cancelled' : '') },
 			el('article', { 'aria-labelledby': headingId },
 				meta,
-				el('h3', { id: headingId, lang: langOfTitle(ev) }, title),
+				el('h3', { id: headingId, lang: titleLang }, title),
 				list,
 				el('p', { class: 'actions' }, add)));
-	}
-
-	// The language the shown title is really in (for screen readers when it fell back).
-	function langOfTitle(ev) {
-		for (const l of { fr: ['fr', 'en', 'ar'], ar: ['ar', 'fr', 'en'], en: ['en', 'fr', 'ar'] }[state.lang]) {
-			const v = ev['title_' + l];
-			if (typeof v === 'string' && v.trim()) return l;
-		}
-		return state.lang;
 	}
 
 	function renderEvents() {
@@ -188,8 +169,11 @@
 	}
 
 	function refreshTexts() {
-		M.applyLang(state.lang, WORDS);
-		renderLangs();
+		M.showLang(state.lang, WORDS, (l) => {
+			state.lang = l;
+			refreshTexts();
+			saveUrl();
+		});
 		renderSubscribe();
 		renderEvents();
 	}

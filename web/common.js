@@ -1,6 +1,7 @@
-// common: what both pages of majlisd share — languages (fr/ar/en, Arabic right to left), picking a
-// text in the chosen language with fallback, spelling out wall times with their UTC offset, and
-// building DOM nodes. It never writes HTML from data: every text goes through textContent.
+// common: what both pages of majlisd share — languages (fr/ar/en, Arabic right to left) with the words
+// both pages show and the language switch, picking a text in the chosen language with fallback,
+// spelling out wall times with their UTC offset, keeping state in the page's URL, and building DOM
+// nodes. It never writes HTML from data: every text goes through textContent.
 'use strict';
 
 (function () {
@@ -9,6 +10,30 @@
 	const LOCALES = { fr: 'fr-MA', ar: 'ar-MA', en: 'en-GB' };
 	// the wanted language first, then the others (as the calendar feeds do)
 	const FALLBACK = { fr: ['fr', 'en', 'ar'], ar: ['ar', 'fr', 'en'], en: ['en', 'fr', 'ar'] };
+	// the words of both pages: skip link, language switch, footer, loading, zone of Moroccan times
+	const SHARED = {
+		fr: {
+			skip: 'Aller au contenu', lang_nav: 'Langue', loading: 'Chargement…', morocco: 'heure du Maroc',
+			sep: ' · ', footer: 'Majlis — programme de formation et de concertation, Maroc.',
+		},
+		ar: {
+			skip: 'انتقل إلى المحتوى', lang_nav: 'اللغة', loading: 'جارٍ التحميل…', morocco: 'بتوقيت المغرب',
+			sep: ' · ', footer: 'مجلس — برنامج التكوين والتشاور، المغرب.',
+		},
+		en: {
+			skip: 'Skip to content', lang_nav: 'Language', loading: 'Loading…', morocco: 'Morocco time',
+			sep: ' · ', footer: 'Majlis — training and concertation programme, Morocco.',
+		},
+	};
+
+	const $ = (id) => document.getElementById(id);
+
+	// A page's catalogue: for each language, the words both pages show and then the page's own.
+	function words(own) {
+		const out = {};
+		for (const l of LANGS) out[l] = Object.assign({}, SHARED[l], own[l]);
+		return out;
+	}
 
 	function isLang(v) {
 		return LANGS.indexOf(v) >= 0;
@@ -51,13 +76,25 @@
 		return node;
 	}
 
-	// The first non-empty obj[prefix + '_' + l] in lang's fallback order.
-	function pick(obj, prefix, lang) {
+	// The first l in lang's fallback order whose obj[prefix + '_' + l] is a non-empty text, or null.
+	function pickLang(obj, prefix, lang) {
 		for (const l of FALLBACK[lang]) {
 			const v = obj && obj[prefix + '_' + l];
-			if (typeof v === 'string' && v.trim()) return v;
+			if (typeof v === 'string' && v.trim()) return l;
 		}
-		return '';
+		return null;
+	}
+
+	// That text (the first non-empty obj[prefix + '_' + l] in lang's fallback order), or ''.
+	function pick(obj, prefix, lang) {
+		const l = pickLang(obj, prefix, lang);
+		return l ? obj[prefix + '_' + l] : '';
+	}
+
+	// Replaces the page's own URL (same path) by one with the query q (a URLSearchParams), in place.
+	function replaceQuery(q) {
+		const s = q.toString();
+		history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
 	}
 
 	// Parts of a wall time "YYYY-MM-DDTHH:MM[:SS]" as a Date whose UTC fields are that wall time, so
@@ -121,16 +158,22 @@
 		return [time, zone];
 	}
 
-	// Fills nav with one button per language; onPick(lang) when one is chosen.
-	function langSwitch(nav, current, onPick) {
+	// Shows the page in lang (applyLang with dict) and fills the #langs switch with one button per
+	// language; onPick(l) when one is chosen.
+	function showLang(lang, dict, onPick) {
+		applyLang(lang, dict);
+		const nav = $('langs');
 		nav.replaceChildren();
 		for (const l of LANGS) {
-			const b = el('button', { type: 'button', lang: l, 'aria-pressed': l === current ? 'true' : 'false',
+			const b = el('button', { type: 'button', lang: l, 'aria-pressed': l === lang ? 'true' : 'false',
 				class: 'lang' }, LANG_NAMES[l]);
 			b.addEventListener('click', () => onPick(l));
 			nav.appendChild(b);
 		}
 	}
 
-	window.Majlis = { LANGS, isLang, urlLang, applyLang, el, pick, wallDate, sessionNodes, offsetText, langSwitch };
+	window.Majlis = {
+		LANGS, $, words, isLang, urlLang, showLang, el, pick, pickLang, replaceQuery, wallDate, sessionNodes,
+		offsetText,
+	};
 })();

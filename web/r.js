@@ -8,13 +8,12 @@
 	const M = window.Majlis;
 	const el = M.el;
 
-	const WORDS = {
+	const WORDS = M.words({
 		fr: {
-			page_title: 'Majlis — Mon inscription', skip: 'Aller au contenu', lang_nav: 'Langue',
-			kicker: 'Mon inscription', loading: 'Chargement…', state_title: 'Statut', sessions: 'Séances',
+			page_title: 'Majlis — Mon inscription',
+			kicker: 'Mon inscription', state_title: 'Statut', sessions: 'Séances',
 			hello: (n) => 'Bonjour ' + n + ',',
 			private: 'Ce lien est personnel : ne le partagez pas.',
-			footer: 'Majlis — programme de formation et de concertation, Maroc.',
 			invalid: "Ce lien n'est pas valide", invalid_help: "Vérifiez l'adresse reçue, ou contactez l'organisateur.",
 			error: 'Le service ne répond pas pour le moment. Réessayez plus tard.',
 			st_pending: "En attente de validation par l'organisateur",
@@ -26,16 +25,15 @@
 			confirm: 'Je confirme ma présence', decline: 'Je ne viendrai pas', cancel: 'Annuler mon inscription',
 			ask_cancel: 'Voulez-vous vraiment annuler votre inscription ?', ask_yes: 'Oui, annuler',
 			ask_no: 'Non, garder ma place', failed: "L'action n'a pas pu être faite. Réessayez.",
-			done: 'Enregistré.', morocco: 'heure du Maroc', ev_cancelled: 'Cet événement est annulé.',
+			done: 'Enregistré.', ev_cancelled: 'Cet événement est annulé.',
 			ev_postponed: 'Cet événement est reporté.',
 			ticket: 'Mon ticket', ticket_help: "Montrez ce code à l'accueil.", ticket_alt: "Code QR de votre ticket",
 		},
 		ar: {
-			page_title: 'مجلس — تسجيلي', skip: 'انتقل إلى المحتوى', lang_nav: 'اللغة',
-			kicker: 'تسجيلي', loading: 'جارٍ التحميل…', state_title: 'الحالة', sessions: 'الجلسات',
+			page_title: 'مجلس — تسجيلي',
+			kicker: 'تسجيلي', state_title: 'الحالة', sessions: 'الجلسات',
 			hello: (n) => 'مرحبًا ' + n + '،',
 			private: 'هذا الرابط شخصي: لا تشاركه.',
-			footer: 'مجلس — برنامج التكوين والتشاور، المغرب.',
 			invalid: 'هذا الرابط غير صالح', invalid_help: 'تحقّق من العنوان الذي وصلك، أو اتصل بالمنظّم.',
 			error: 'الخدمة لا تستجيب حاليًا. أعد المحاولة لاحقًا.',
 			st_pending: 'في انتظار موافقة المنظّم', st_confirmed: 'التسجيل مؤكَّد',
@@ -45,16 +43,15 @@
 			attending: 'الحضور مؤكَّد', attending_ask: 'المرجو تأكيد حضورك.',
 			confirm: 'أؤكّد حضوري', decline: 'لن أحضر', cancel: 'إلغاء تسجيلي',
 			ask_cancel: 'هل تريد فعلًا إلغاء تسجيلك؟', ask_yes: 'نعم، ألغِ التسجيل', ask_no: 'لا، احتفظ بمكاني',
-			failed: 'تعذّر تنفيذ العملية. أعد المحاولة.', done: 'تم التسجيل.', morocco: 'بتوقيت المغرب',
+			failed: 'تعذّر تنفيذ العملية. أعد المحاولة.', done: 'تم التسجيل.',
 			ev_cancelled: 'هذا الحدث ملغى.', ev_postponed: 'هذا الحدث مؤجَّل.',
 			ticket: 'تذكرتي', ticket_help: 'أظهر هذا الرمز عند الاستقبال.', ticket_alt: 'رمز QR لتذكرتك',
 		},
 		en: {
-			page_title: 'Majlis — My registration', skip: 'Skip to content', lang_nav: 'Language',
-			kicker: 'My registration', loading: 'Loading…', state_title: 'Status', sessions: 'Sessions',
+			page_title: 'Majlis — My registration',
+			kicker: 'My registration', state_title: 'Status', sessions: 'Sessions',
 			hello: (n) => 'Hello ' + n + ',',
 			private: 'This link is personal: do not share it.',
-			footer: 'Majlis — training and concertation programme, Morocco.',
 			invalid: 'This link is not valid', invalid_help: 'Check the address you received, or contact the organiser.',
 			error: 'The service is not answering right now. Please try again later.',
 			st_pending: 'Waiting for the organiser’s approval', st_confirmed: 'Registration confirmed',
@@ -65,12 +62,12 @@
 			confirm: 'I confirm I will attend', decline: 'I will not come', cancel: 'Cancel my registration',
 			ask_cancel: 'Do you really want to cancel your registration?', ask_yes: 'Yes, cancel',
 			ask_no: 'No, keep my place', failed: 'That did not work. Please try again.', done: 'Saved.',
-			morocco: 'Morocco time', ev_cancelled: 'This event is cancelled.', ev_postponed: 'This event is postponed.',
+			ev_cancelled: 'This event is cancelled.', ev_postponed: 'This event is postponed.',
 			ticket: 'My ticket', ticket_help: 'Show this code at the entrance.', ticket_alt: 'QR code of your ticket',
 		},
-	};
+	});
 
-	const $ = (id) => document.getElementById(id);
+	const $ = M.$;
 	const m = /^\/r\/([A-Za-z0-9_-]{1,127})\/?$/.exec(location.pathname);
 	const token = m ? m[1] : null;
 	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '' };
@@ -100,12 +97,11 @@
 	function render() {
 		const l = lang();
 		const w = WORDS[l];
-		M.applyLang(l, WORDS);
-		M.langSwitch($('langs'), l, (x) => {
+		M.showLang(l, WORDS, (x) => {
 			state.lang = x;
 			const q = new URLSearchParams(location.search);
 			q.set('lang', x);
-			history.replaceState(null, '', location.pathname + '?' + q.toString());
+			M.replaceQuery(q);
 			render();
 		});
 		$('feedback').textContent = state.feedback ? w[state.feedback] : '';
@@ -163,7 +159,7 @@
 		list.replaceChildren();
 		for (const s of v.sessions || []) {
 			const place = [s.room_name, s.venue_name, s.venue_city].filter(Boolean).join(', ');
-			list.appendChild(el('li', {}, ...M.sessionNodes(s, l, s.start_offset, w.morocco, ' · '),
+			list.appendChild(el('li', {}, ...M.sessionNodes(s, l, s.start_offset, w.morocco, w.sep),
 				place ? el('bdi', { class: 'place' }, place) : null));
 		}
 		$('when').hidden = !(v.sessions && v.sessions.length);

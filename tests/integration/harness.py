@@ -2,12 +2,14 @@
 talks JSON to it over HTTP. Standard library only, so the tests need nothing beyond python3."""
 
 import atexit
+import hashlib
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -182,6 +184,11 @@ class Checks:
     matches no test (nothing run is no pass)."""
 
     def run(self):
+        self.run_each(self.selected())
+
+    def selected(self):
+        """The test_* names to run, sorted: those named on the command line, else all; exits 2 when a
+        name matches no test or there is none."""
         names = [n for n in dir(self) if n.startswith("test_")]
         only = sys.argv[1:]
         if only:
@@ -193,8 +200,12 @@ class Checks:
         if not names:
             print("no test to run")
             sys.exit(2)
+        return sorted(names)
+
+    def run_each(self, names):
+        """Runs names in the order given, reports each and exits: 1 when one failed, else 0."""
         passed = failed = 0
-        for n in sorted(names):
+        for n in names:
             try:
                 getattr(self, n)()
                 passed += 1
@@ -204,6 +215,82 @@ class Checks:
                 print(f"FAIL {n}: {type(e).__name__}: {e}")
         print(f"{passed} passed, {failed} failed")
         sys.exit(1 if failed else 0)
+
+
+class SeededServer:
+    """A started Server, given its rows by seed(srv), with one bearer token per entry of tokens
+    ({attribute: (role, organisation or None)}) as attributes of the same names. Use as a context
+    manager; the server is stopped when seeding fails too."""
+
+    def __init__(self, seed, tokens):
+        self.srv = Server()
+        self._seed = seed
+        self._tokens = dict(tokens)
+
+    def __enter__(self):
+        self.srv.__enter__()
+        try:
+            self._seed(self.srv)
+            for name, (role, org) in self._tokens.items():
+                setattr(self, name, self.srv.token(role, org))
+        except BaseException:
+            self.srv.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.srv.__exit__(*exc)
+
+
+def db_rows(db, sql, args=()):
+    """All rows of sql, read straight from the database file db on a connection of its own (WAL lets it
+    read beside a running majlisd; it waits up to 30 s for a lock)."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def db_write(db, sql, args=()):
+    """Runs one write straight on the database file db and commits it (rows the API does not make, or
+    not yet); returns the cursor's lastrowid. Waits up to 30 s for a lock."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        cur = con.execute(sql, args)
+        con.commit()
+        return cur.lastrowid
+    finally:
+        con.close()
+
+
+def db_digest(db, tables):
+    """A SHA-256 over every row of tables in rowid order: the same digest before and after a request
+    means that it wrote nothing there."""
+    con = sqlite3.connect(db)
+    try:
+        h = hashlib.sha256()
+        for t in tables:
+            for row in con.execute(f"SELECT * FROM {t} ORDER BY rowid"):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        con.close()
+
+
+def read_until_closed(sock):
+    """Every byte sock receives until the peer closes the connection or resets it, or sock's timeout
+    passes."""
+    out = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
 
 
 def expect(cond, msg="", resp=None):

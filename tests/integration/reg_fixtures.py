@@ -5,6 +5,8 @@ import datetime
 import sqlite3
 import time
 
+from harness import db_rows, db_write
+
 try:
     from zoneinfo import ZoneInfo
 except ImportError:  # pragma: no cover - python < 3.9
@@ -20,29 +22,16 @@ def connect(srv):
 
 
 def db_exec(srv, sql, args=()):
-    con = connect(srv)
-    try:
-        cur = con.execute(sql, args)
-        con.commit()
-        return cur.lastrowid
-    finally:
-        con.close()
+    return db_write(srv.db, sql, args)
 
 
 def db_one(srv, sql, args=()):
-    con = connect(srv)
-    try:
-        return con.execute(sql, args).fetchone()
-    finally:
-        con.close()
+    rows = db_rows(srv.db, sql, args)
+    return rows[0] if rows else None
 
 
 def db_all(srv, sql, args=()):
-    con = connect(srv)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(srv.db, sql, args)
 
 
 def counts(srv):

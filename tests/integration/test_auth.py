@@ -8,27 +8,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
+from harness import Checks, Server, db_rows, db_write, expect, expect_error, expect_status  # noqa: E402
 
 PASSWORD = "correct horse battery"
 
 
 def db_exec(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        cur = con.execute(sql, args)
-        con.commit()
-        return cur.lastrowid
-    finally:
-        con.close()
+    return db_write(srv.db, sql, args)
 
 
 def db_count(srv, table):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
+    return db_rows(srv.db, f"SELECT count(*) FROM {table}")[0][0]
 
 
 def add_org(srv, name):

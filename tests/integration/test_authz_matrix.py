@@ -3,7 +3,6 @@ participants or registrations, each role gets the answer it should — and a ref
 Organisation A owns the event under test; B is another organisation."""
 
 import glob
-import hashlib
 import json
 import os
 import re
@@ -11,7 +10,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Checks, Server, expect  # noqa: E402
+from harness import Checks, Server, db_digest, expect  # noqa: E402
 from ws import WebSocket  # noqa: E402
 
 OK = (200,)
@@ -24,13 +23,7 @@ TABLES = ("people", "registrations", "events", "sessions", "attendance", "accoun
 
 
 def snapshot(db):
-    con = sqlite3.connect(db)
-    h = hashlib.sha256()
-    for t in TABLES:
-        for row in con.execute(f"SELECT * FROM {t} ORDER BY rowid"):
-            h.update(repr(row).encode())
-    con.close()
-    return h.hexdigest()
+    return db_digest(db, TABLES)
 
 
 class T(Checks):

@@ -2,14 +2,13 @@
 and changes nothing: a broken JSON body, a JSON array instead of an object, invalid UTF-8, a body sent as
 text/plain. (Each area's own tests go field by field; this sweep makes sure no write endpoint was missed.)"""
 
-import hashlib
 import os
 import re
 import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Checks, Server, expect, expect_status  # noqa: E402
+from harness import Checks, Server, db_digest, expect, expect_status  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TABLES = ("organisations", "venues", "rooms", "people", "accounts", "api_tokens", "events", "event_partners",
@@ -22,13 +21,7 @@ def write_routes():
 
 
 def snapshot(db):
-    con = sqlite3.connect(db)
-    h = hashlib.sha256()
-    for t in TABLES:
-        for row in con.execute(f"SELECT * FROM {t} ORDER BY rowid"):
-            h.update(repr(row).encode())
-    con.close()
-    return h.hexdigest()
+    return db_digest(db, TABLES)
 
 
 class T(Checks):

@@ -3,34 +3,23 @@ isolation, export and erasure) and bad input on every write endpoint, against a 
 
 import hashlib
 import os
-import sqlite3
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
+from harness import Checks, Server, db_rows, db_write, expect, expect_error, expect_status  # noqa: E402
 
 SRV = None
 
 
 def q(sql, *args):
     """Rows of a query on the server's database (a separate connection; WAL lets it read)."""
-    con = sqlite3.connect(SRV.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(SRV.db, sql, args)
 
 
 def x(sql, *args):
     """Runs a write on the server's database (test fixtures the API does not offer yet)."""
-    con = sqlite3.connect(SRV.db, timeout=10)
-    try:
-        cur = con.execute(sql, args)
-        con.commit()
-        return cur.lastrowid
-    finally:
-        con.close()
+    return db_write(SRV.db, sql, args)
 
 
 def changes():

@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
+from harness import Checks, SeededServer, db_rows, expect, expect_error, expect_status  # noqa: E402
 
 ORG_A, ORG_B, ORG_C = 1, 2, 3
 VENUE_CASA, VENUE_RABAT, VENUE_PARIS = 1, 2, 3
@@ -41,11 +41,7 @@ def seed(srv):
 
 
 def q(srv, sql, args=()):
-    con = sqlite3.connect(srv.db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(srv.db, sql, args)
 
 
 def add_registration(srv, event_id, person_id, status, wseq=None):
@@ -68,25 +64,13 @@ def snapshot(srv):
             q(srv, "SELECT * FROM registrations ORDER BY id"))
 
 
-class Ctx:
+class Ctx(SeededServer):
     """A started server with seed data and tokens for each kind of caller."""
 
     def __init__(self):
-        self.srv = Server()
-
-    def __enter__(self):
-        self.srv.__enter__()
-        seed(self.srv)
-        self.admin = self.srv.token("admin")
-        self.org_a = self.srv.token("organiser", ORG_A)
-        self.org_b = self.srv.token("organiser", ORG_B)
-        self.org_c = self.srv.token("organiser", ORG_C)
-        self.viewer_a = self.srv.token("viewer", ORG_A)
-        self.checkin_c = self.srv.token("checkin", ORG_C)
-        return self
-
-    def __exit__(self, *exc):
-        self.srv.__exit__(*exc)
+        super().__init__(seed, {"admin": ("admin", None), "org_a": ("organiser", ORG_A),
+                                "org_b": ("organiser", ORG_B), "org_c": ("organiser", ORG_C),
+                                "viewer_a": ("viewer", ORG_A), "checkin_c": ("checkin", ORG_C)})
 
     def event(self, token=None, **fields):
         body = {"type": "training", "title_fr": "Formation comptabilité", "capacity": 20}

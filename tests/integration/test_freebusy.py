@@ -275,23 +275,14 @@ class T(Checks):
         expect(r7.status == 200, "If-Modified-Since before the change", r7)
 
     def run(self):
-        with Server() as srv:
-            self.srv = srv
-            names = sorted(n for n in dir(self) if n.startswith("test_"))
-            # the conditional check changes data: run it last
+        """All tests share one server; the conditional check changes data, so it runs last."""
+        names = self.selected()
+        if "test_conditional" in names:
             names.remove("test_conditional")
             names.append("test_conditional")
-            passed = failed = 0
-            for n in names:
-                try:
-                    getattr(self, n)()
-                    passed += 1
-                    print(f"ok   {n}")
-                except Exception as e:  # noqa: BLE001 - report every failure and go on
-                    failed += 1
-                    print(f"FAIL {n}: {type(e).__name__}: {e}")
-            print(f"{passed} passed, {failed} failed")
-            sys.exit(1 if failed else 0)
+        with Server() as srv:
+            self.srv = srv
+            self.run_each(names)
 
 
 if __name__ == "__main__":

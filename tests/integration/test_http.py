@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import MAJLISD, Checks, Server, expect, expect_error, expect_status  # noqa: E402
+from harness import MAJLISD, Checks, Server, expect, expect_error, expect_status, read_until_closed  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                 "bench"))
@@ -34,16 +34,7 @@ def raw_exchange(port, data, wait_first=None, timeout=10):
                 pass
         else:
             s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out.decode("utf-8", "replace")
+        return read_until_closed(s).decode("utf-8", "replace")
     finally:
         s.close()
 

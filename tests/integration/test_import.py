@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
+from harness import Checks, SeededServer, db_rows, expect, expect_error, expect_status, read_until_closed  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures", "ical")
@@ -59,11 +59,7 @@ def seed(srv):
 
 
 def q(srv, sql, args=()):
-    con = sqlite3.connect(srv.db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(srv.db, sql, args)
 
 
 def snapshot(srv):
@@ -71,21 +67,10 @@ def snapshot(srv):
             q(srv, "SELECT count(*) FROM change_log"), q(srv, "SELECT count(*) FROM outbox"))
 
 
-class Ctx:
+class Ctx(SeededServer):
     def __init__(self):
-        self.srv = Server()
-
-    def __enter__(self):
-        self.srv.__enter__()
-        seed(self.srv)
-        self.admin = self.srv.token("admin")
-        self.org_a = self.srv.token("organiser", ORG_A)
-        self.org_b = self.srv.token("organiser", ORG_B)
-        self.viewer_a = self.srv.token("viewer", ORG_A)
-        return self
-
-    def __exit__(self, *exc):
-        self.srv.__exit__(*exc)
+        super().__init__(seed, {"admin": ("admin", None), "org_a": ("organiser", ORG_A),
+                                "org_b": ("organiser", ORG_B), "viewer_a": ("viewer", ORG_A)})
 
     def post(self, data, query="", token=None, headers=CT):
         return self.srv.request("POST", URL + query, raw=data, token=token or self.org_a, headers=headers)
@@ -101,24 +86,15 @@ def too_large(port, token):
             f"Authorization: Bearer {token}\r\nContent-Length: {8 * 1024 * 1024 + 1}\r\n\r\n"
             "BEGIN:VCALENDAR\r\n").encode()
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    out = b""
     try:
         s.sendall(head)
         try:
             s.sendall(b"X" * (256 * 1024))
         except OSError:
             pass
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
+        return read_until_closed(s).decode("utf-8", "replace")
     finally:
         s.close()
-    return out.decode("utf-8", "replace")
 
 
 def big_calendar(n_events):

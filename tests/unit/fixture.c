@@ -96,3 +96,28 @@ void fixture_close(struct fixture *f)
 		unlink(p);
 	}
 }
+
+int fixture_setup(void **state, const char *name, enum fixture_seed seed, const char *sql)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		fail_msg("fixture_setup %s: out of memory", name);
+	fixture_open(f, name, seed);
+	if (sql)
+		fixture_exec(f->db, sql);
+	*state = f;
+	return 0;
+}
+
+int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (!f)
+		return 0;
+	fixture_close(f);
+	free(f);
+	*state = NULL;
+	return 0;
+}

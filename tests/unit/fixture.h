@@ -46,6 +46,14 @@ void fixture_open(struct fixture *f, const char *name, enum fixture_seed seed);
 /* Closes the store and deletes its file, -wal and -shm. Accepts a fixture never opened (db NULL). */
 void fixture_close(struct fixture *f);
 
+/* cmocka set-up for a test or a group (cmocka_unit_test_setup_teardown, cmocka_run_group_tests):
+ * *state becomes a fixture allocated here, opened as fixture_open does and then given sql (any number
+ * of statements; NULL: none). Fails the test on error. fixture_teardown closes and frees it. */
+int fixture_setup(void **state, const char *name, enum fixture_seed seed, const char *sql);
+
+/* cmocka tear-down of fixture_setup: fixture_close, then frees *state (NULL is accepted). */
+int fixture_teardown(void **state);
+
 /* Runs sql (any number of statements) on db (the fixture's or any other store); fails the test on error. */
 void fixture_exec(struct db *db, const char *sql);
 

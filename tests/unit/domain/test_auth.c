@@ -32,22 +32,7 @@
  * (org 2) and session 1 of event 1. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	fixture_open(f, "auth", FIXTURE_EVENTS);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fixture_close(f);
-	free(f);
-	return 0;
+	return fixture_setup(state, "auth", FIXTURE_EVENTS, NULL);
 }
 
 static int64_t make_account(struct db *db, const char *email, enum role role, int64_t org)
@@ -602,18 +587,18 @@ static void api_auth_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(throttling, setup, teardown),
-	    cmocka_unit_test_setup_teardown(success_resets_failures, setup, teardown),
-	    cmocka_unit_test_setup_teardown(session_timeouts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, teardown),
-	    cmocka_unit_test_setup_teardown(credential_checks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(disabled_account, setup, teardown),
-	    cmocka_unit_test_setup_teardown(account_validation, setup, teardown),
-	    cmocka_unit_test_setup_teardown(tokens, setup, teardown),
-	    cmocka_unit_test_setup_teardown(token_permissions, setup, teardown),
-	    cmocka_unit_test_setup_teardown(checkin_allowed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(account_permissions, setup, teardown),
-	    cmocka_unit_test_setup_teardown(api_auth_checks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(throttling, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(success_resets_failures, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(session_timeouts, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(credential_checks, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(disabled_account, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(account_validation, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(tokens, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(token_permissions, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(checkin_allowed, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(account_permissions, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(api_auth_checks, setup, fixture_teardown),
 	};
 
 	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */

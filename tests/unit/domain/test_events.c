@@ -17,27 +17,12 @@
  * registrations to event 1 (2 confirmed, 3 declined). */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	fixture_open(f, "events", FIXTURE_EVENTS);
-	fixture_exec(
-	    f->db,
+	return fixture_setup(
+	    state, "events", FIXTURE_EVENTS,
 	    "INSERT INTO people (id, org_id, name, sex, created_at, updated_at) VALUES "
 	    "(2, 1, 'P2', 'male', 0, 0), (3, 1, 'P3', 'female', 0, 0);"
 	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
 	    "VALUES (1, 2, 'confirmed', 'h2', 0, 0), (1, 3, 'declined', 'h3', 0, 0)");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fixture_close(f);
-	free(f);
-	return 0;
 }
 
 static void cancel_cancels_registrations(void **state)
@@ -70,7 +55,7 @@ static void cancel_cancels_registrations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(cancel_cancels_registrations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cancel_cancels_registrations, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

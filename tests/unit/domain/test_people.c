@@ -24,7 +24,7 @@
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One store for the whole program (tests/unit/fixture): organisations A and B and their principals. */
-static struct fixture fx;
+static struct fixture *fx;
 
 static struct json_object *parse(const char *s)
 {
@@ -45,8 +45,8 @@ static int write_body(const struct principal *p, int64_t id, struct json_object 
 	if (api_people_parse(body, id == 0, &in, &je))
 		return dom_fail(e, DOM_INVALID, je.code, "%s", je.message);
 	if (id == 0)
-		return people_create(fx.db, p, &in, 1700000000, out, seq, e);
-	return people_update(fx.db, p, id, &in, 1700000000, out, seq, e);
+		return people_create(fx->db, p, &in, 1700000000, out, seq, e);
+	return people_update(fx->db, p, id, &in, 1700000000, out, seq, e);
 }
 
 static int64_t get_int(struct json_object *o, const char *key)
@@ -67,16 +67,10 @@ static const char *get_str(struct json_object *o, const char *key)
 
 static int setup(void **state)
 {
-	(void)state;
-	fixture_open(&fx, "people", FIXTURE_ORGS);
-	return 0;
-}
+	int rc = fixture_setup(state, "people", FIXTURE_ORGS, NULL);
 
-static int teardown(void **state)
-{
-	(void)state;
-	fixture_close(&fx);
-	return 0;
+	fx = *state;
+	return rc;
 }
 
 /* A name and whether each predicate accepts it. */
@@ -202,26 +196,26 @@ static void test_create_validation(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = fixture_int(fx.db, "SELECT count(*) FROM people");
+		before = fixture_int(fx->db, "SELECT count(*) FROM people");
 		body = parse(cases[i].body);
 		out = NULL;
 		seq = 0;
 		memset(&e, 0, sizeof(e));
-		rc = write_body(&fx.organiser_a, 0, body, &out, &seq, &e);
+		rc = write_body(&fx->organiser_a, 0, body, &out, &seq, &e);
 		if (rc != cases[i].code)
 			fail_msg("create case %zu: expected %d, got %d (%s)", i, cases[i].code, rc,
 				 e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
 			fail_msg("create case %zu: expected code %s, got %s", i, cases[i].id, e.id);
 		if (rc == DOM_OK) {
-			assert_int_equal(get_int(out, "org_id"), fx.org_a);
+			assert_int_equal(get_int(out, "org_id"), fx->org_a);
 			assert_true(get_int(out, "consent_at") > 0);
 			if (get_str(out, "email"))
 				assert_string_equal(get_str(out, "email"), "awa.ba@example.ma");
-			assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people"), before + 1);
+			assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM people"), before + 1);
 		} else {
 			assert_null(out);
-			assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people"), before);
+			assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM people"), before);
 		}
 		json_object_put(out);
 		json_object_put(body);
@@ -256,16 +250,16 @@ static void test_phone_stored_e164(void **state)
 	for (i = 0; i < N_ELEMS(forms); i++) {
 		snprintf(json, sizeof(json), "{\"name\":\"Salma Idrissi\",\"consent\":true,\"phone\":\"%s\"}",
 			 forms[i]);
-		id = make_person(&fx.organiser_a, json);
+		id = make_person(&fx->organiser_a, json);
 		snprintf(sql, sizeof(sql), "SELECT phone = '+212612345678' FROM people WHERE id = %lld",
 			 (long long)id);
-		if (fixture_int(fx.db, sql) != 1)
+		if (fixture_int(fx->db, sql) != 1)
 			fail_msg("form %zu \"%s\" not stored as +212612345678", i, forms[i]);
 		snprintf(json, sizeof(json), "{\"phone\":\"00221 77 123 45 67\"}");
 		body = parse(json);
 		out = NULL;
 		memset(&e, 0, sizeof(e));
-		assert_int_equal(write_body(&fx.organiser_a, id, body, &out, &seq, &e), DOM_OK);
+		assert_int_equal(write_body(&fx->organiser_a, id, body, &out, &seq, &e), DOM_OK);
 		assert_string_equal(get_str(out, "phone"), "+221771234567");
 		json_object_put(out);
 		json_object_put(body);
@@ -274,34 +268,35 @@ static void test_phone_stored_e164(void **state)
 
 static void test_visibility(void **state)
 {
-	int64_t id = make_person(&fx.organiser_a, "{\"name\":\"Seen By A\",\"consent\":true}");
+	int64_t id = make_person(&fx->organiser_a, "{\"name\":\"Seen By A\",\"consent\":true}");
 	struct json_object *out = NULL, *body = parse("{\"name\":\"Changed\"}");
 	struct dom_err e = {0};
-	int64_t seq = 0, total = 0, changes = fixture_int(fx.db, "SELECT count(*) FROM change_log");
+	int64_t seq = 0, total = 0, changes = fixture_int(fx->db, "SELECT count(*) FROM change_log");
 	char sql[128];
 
 	(void)state;
-	assert_int_equal(people_get(fx.db, &fx.organiser_a, id, &out, &e), DOM_OK);
+	assert_int_equal(people_get(fx->db, &fx->organiser_a, id, &out, &e), DOM_OK);
 	json_object_put(out);
-	assert_int_equal(people_get(fx.db, &fx.admin, id, &out, &e), DOM_OK);
+	assert_int_equal(people_get(fx->db, &fx->admin, id, &out, &e), DOM_OK);
 	json_object_put(out);
-	assert_int_equal(people_get(fx.db, &fx.organiser_b, id, &out, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_get(fx->db, &fx->organiser_b, id, &out, &e), DOM_NOT_FOUND);
 	assert_null(out);
-	assert_int_equal(people_get(fx.db, &fx.viewer, id, &out, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_get(fx.db, &fx.checkin_a, id, &out, &e), DOM_FORBIDDEN);
-	assert_int_equal(write_body(&fx.organiser_b, id, body, &out, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(people_export(fx.db, &fx.organiser_b, id, 1700000000, &out, &e), DOM_NOT_FOUND);
-	assert_int_equal(people_erase(fx.db, &fx.organiser_b, id, 1700000000, &out, &seq, &e), DOM_NOT_FOUND);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), changes);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
-	assert_int_equal(people_list(fx.db, &fx.viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx.db, &fx.organiser_b, fx.org_a, 50, 0, &out, &total, &e),
+	assert_int_equal(people_get(fx->db, &fx->viewer, id, &out, &e), DOM_FORBIDDEN);
+	assert_int_equal(people_get(fx->db, &fx->checkin_a, id, &out, &e), DOM_FORBIDDEN);
+	assert_int_equal(write_body(&fx->organiser_b, id, body, &out, &seq, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_export(fx->db, &fx->organiser_b, id, 1700000000, &out, &e), DOM_NOT_FOUND);
+	assert_int_equal(people_erase(fx->db, &fx->organiser_b, id, 1700000000, &out, &seq, &e),
+			 DOM_NOT_FOUND);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM change_log"), changes);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
+	assert_int_equal(people_list(fx->db, &fx->viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(people_list(fx->db, &fx->organiser_b, fx->org_a, 50, 0, &out, &total, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx.db, &fx.organiser_b, 0, 50, 0, &out, &total, &e), DOM_OK);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx.org_b);
-	assert_int_equal(total, fixture_int(fx.db, sql));
+	assert_int_equal(people_list(fx->db, &fx->organiser_b, 0, 50, 0, &out, &total, &e), DOM_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx->org_b);
+	assert_int_equal(total, fixture_int(fx->db, sql));
 	json_object_put(out);
-	assert_int_equal(write_body(&fx.organiser_a, id, body, &out, &seq, &e), DOM_OK);
+	assert_int_equal(write_body(&fx->organiser_a, id, body, &out, &seq, &e), DOM_OK);
 	assert_string_equal(get_str(out, "name"), "Changed");
 	json_object_put(out);
 	json_object_put(body);
@@ -310,21 +305,21 @@ static void test_visibility(void **state)
 static void test_erase(void **state)
 {
 	int64_t a =
-	    make_person(&fx.organiser_a, "{\"name\":\"Erase Me\",\"consent\":true,\"sex\":\"female\","
-					 "\"email\":\"erase@example.ma\",\"phone\":\"0600000009\","
-					 "\"nationality\":\"ML\",\"name_ar\":\"\xd8\xa3\xd9\x88\xd8\xa7\"}");
-	int64_t b = make_person(&fx.organiser_a, "{\"name\":\"Keep Me\",\"consent\":true}");
+	    make_person(&fx->organiser_a, "{\"name\":\"Erase Me\",\"consent\":true,\"sex\":\"female\","
+					  "\"email\":\"erase@example.ma\",\"phone\":\"0600000009\","
+					  "\"nationality\":\"ML\",\"name_ar\":\"\xd8\xa3\xd9\x88\xd8\xa7\"}");
+	int64_t b = make_person(&fx->organiser_a, "{\"name\":\"Keep Me\",\"consent\":true}");
 	struct json_object *out = NULL;
 	struct dom_err e = {0};
 	int64_t seq = 0, females, regs, att;
 	char sql[512];
 
 	(void)state;
-	fixture_exec(fx.db,
+	fixture_exec(fx->db,
 		     "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) "
 		     "VALUES (900, 'workshop', 'Atelier', 1, 10, 0, 0)");
 	fixture_exec(
-	    fx.db,
+	    fx->db,
 	    "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, "
 	    "start_offset, end_offset, created_at, updated_at) VALUES (900, 900, '2026-01-01T10:00:00', "
 	    "'2026-01-01T11:00:00', 'Africa/Casablanca', 1000, 2000, 3600, 3600, 0, 0)");
@@ -334,15 +329,15 @@ static void test_erase(void **state)
 	    "VALUES (900, 900, %lld, 'confirmed', 'hash-a', 0, 0), (901, 900, %lld, 'waitlisted', 'hash-b', "
 	    "0, 0)",
 	    (long long)a, (long long)b);
-	fixture_exec(fx.db, sql);
-	fixture_exec(fx.db,
+	fixture_exec(fx->db, sql);
+	fixture_exec(fx->db,
 		     "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) "
 		     "VALUES (900, 900, 'present', 'qr', 0), (900, 901, 'absent', 'manual', 0)");
-	females = fixture_int(fx.db, "SELECT count(*) FROM people WHERE sex = 'female'");
-	regs = fixture_int(fx.db, "SELECT count(*) FROM registrations");
-	att = fixture_int(fx.db, "SELECT count(*) FROM attendance WHERE status = 'present'");
+	females = fixture_int(fx->db, "SELECT count(*) FROM people WHERE sex = 'female'");
+	regs = fixture_int(fx->db, "SELECT count(*) FROM registrations");
+	att = fixture_int(fx->db, "SELECT count(*) FROM attendance WHERE status = 'present'");
 
-	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(people_erase(fx->db, &fx->organiser_a, a, 1700000000, &out, &seq, &e), DOM_OK);
 	assert_true(seq > 0);
 	assert_string_equal(get_str(out, "name"), PERSON_ERASED_NAME);
 	assert_null(get_str(out, "email"));
@@ -352,32 +347,35 @@ static void test_erase(void **state)
 	assert_string_equal(get_str(out, "sex"), "female");
 	assert_true(get_int(out, "erased_at") > 0);
 	json_object_put(out);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM people WHERE sex = 'female'"), females);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM registrations"), regs);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM attendance WHERE status = 'present'"), att);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM people WHERE sex = 'female'"), females);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM registrations"), regs);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM attendance WHERE status = 'present'"),
+			 att);
 	assert_int_equal(
-	    fixture_int(fx.db, "SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"),
+	    fixture_int(fx->db,
+			"SELECT count(*) FROM registrations WHERE id = 900 AND token_hash = 'hash-a'"),
 	    0);
-	assert_int_equal(fixture_int(fx.db, "SELECT length(token_hash) FROM registrations WHERE id = 900"),
+	assert_int_equal(fixture_int(fx->db, "SELECT length(token_hash) FROM registrations WHERE id = 900"),
 			 64);
 	assert_int_equal(
-	    fixture_int(fx.db, "SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"),
+	    fixture_int(fx->db,
+			"SELECT count(*) FROM registrations WHERE id = 901 AND token_hash = 'hash-b'"),
 	    1);
 	assert_int_equal(
-	    fixture_int(fx.db,
+	    fixture_int(fx->db,
 			"SELECT count(*) FROM change_log WHERE kind = 'person.erased' AND "
 			"(payload LIKE '%Erase%' OR payload LIKE '%example%' OR payload LIKE '%0600%')"),
 	    0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE id = %lld AND name = 'Keep Me'",
 		 (long long)b);
-	assert_int_equal(fixture_int(fx.db, sql), 1);
+	assert_int_equal(fixture_int(fx->db, sql), 1);
 	/* twice: a conflict, nothing written */
-	seq = fixture_int(fx.db, "SELECT count(*) FROM change_log");
-	assert_int_equal(people_erase(fx.db, &fx.organiser_a, a, 1700000000, &out, &seq, &e), DOM_CONFLICT);
+	seq = fixture_int(fx->db, "SELECT count(*) FROM change_log");
+	assert_int_equal(people_erase(fx->db, &fx->organiser_a, a, 1700000000, &out, &seq, &e), DOM_CONFLICT);
 	assert_string_equal(e.id, "already_erased");
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), seq);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM change_log"), seq);
 	/* the export still answers, with registrations and attendance */
-	assert_int_equal(people_export(fx.db, &fx.organiser_a, a, 1700000000, &out, &e), DOM_OK);
+	assert_int_equal(people_export(fx->db, &fx->organiser_a, a, 1700000000, &out, &e), DOM_OK);
 	assert_non_null(out);
 	{
 		struct json_object *r = NULL, *first, *at = NULL;
@@ -400,5 +398,5 @@ int main(void)
 	    cmocka_unit_test(test_visibility),	      cmocka_unit_test(test_erase),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -144,28 +144,13 @@ static void resolve_wall_times(void **state)
  * and people 1 to 3 of organisation 1. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	fixture_open(f, "sessions", FIXTURE_ORGS);
-	fixture_exec(
-	    f->db,
+	return fixture_setup(
+	    state, "sessions", FIXTURE_ORGS,
 	    "INSERT INTO venues (id, name, city, tz, created_at, updated_at) VALUES "
 	    "(1, 'Casa', 'Casablanca', 'Africa/Casablanca', 0, 0);"
 	    "INSERT INTO rooms (id, venue_id, name, capacity) VALUES (1, 1, 'S1', 10), (2, 1, 'S2', 10);"
 	    "INSERT INTO people (id, org_id, name, sex, created_at, updated_at) VALUES "
 	    "(1, 1, 'F', 'female', 0, 0), (2, 1, 'P2', 'male', 0, 0), (3, 1, 'P3', 'female', 0, 0);");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fixture_close(f);
-	free(f);
-	return 0;
 }
 
 static const struct principal admin = {.role = ROLE_ADMIN};
@@ -349,8 +334,8 @@ int main(void)
 	    cmocka_unit_test(tz_error_mapping),
 	    cmocka_unit_test(resolve_wall_times),
 	    cmocka_unit_test(render_has_offsets_and_warnings),
-	    cmocka_unit_test_setup_teardown(double_booking, setup, teardown),
-	    cmocka_unit_test_setup_teardown(refresh_moves_stale_instants, setup, teardown),
+	    cmocka_unit_test_setup_teardown(double_booking, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(refresh_moves_stale_instants, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

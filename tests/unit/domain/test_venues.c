@@ -23,7 +23,7 @@
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One store for the whole program (tests/unit/fixture): organisations A and B and their organisers. */
-static struct fixture fx;
+static struct fixture *fx;
 
 static int64_t id_of(struct json_object *o)
 {
@@ -35,16 +35,10 @@ static int64_t id_of(struct json_object *o)
 
 static int setup(void **state)
 {
-	(void)state;
-	fixture_open(&fx, "venues", FIXTURE_ORGS);
-	return 0;
-}
+	int rc = fixture_setup(state, "venues", FIXTURE_ORGS, NULL);
 
-static int teardown(void **state)
-{
-	(void)state;
-	fixture_close(&fx);
-	return 0;
+	fx = *state;
+	return rc;
 }
 
 /* Who creates which venue, and the result. */
@@ -57,7 +51,7 @@ struct venue_case {
 
 static const struct principal *who(int w)
 {
-	const struct principal *p[] = {&fx.admin, &fx.organiser_a, &fx.organiser_b, &fx.viewer};
+	const struct principal *p[] = {&fx->admin, &fx->organiser_a, &fx->organiser_b, &fx->viewer};
 
 	return p[w];
 }
@@ -92,18 +86,19 @@ static void test_venue_create(void **state)
 
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
-		before = fixture_int(fx.db, "SELECT count(*) FROM venues");
+		before = fixture_int(fx->db, "SELECT count(*) FROM venues");
 		out = NULL;
 		memset(&e, 0, sizeof(e));
-		rc = venues_create(fx.db, who(cases[i].who), &cases[i].in, 1700000000, &out, &seq, &e);
+		rc = venues_create(fx->db, who(cases[i].who), &cases[i].in, 1700000000, &out, &seq, &e);
 		if (rc != cases[i].rc)
 			fail_msg("venue case %zu: expected %d, got %d (%s)", i, cases[i].rc, rc, e.message);
 		if (cases[i].id && strcmp(e.id, cases[i].id))
 			fail_msg("venue case %zu: expected code %s, got %s", i, cases[i].id, e.id);
-		assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM venues"), before + (rc == DOM_OK));
+		assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM venues"), before + (rc == DOM_OK));
 		json_object_put(out);
 	}
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"), 2);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM venues WHERE tz = 'Africa/Casablanca'"),
+			 2);
 }
 
 static void test_rooms(void **state)
@@ -116,39 +111,42 @@ static void test_rooms(void **state)
 	int64_t seq = 0, venue, r1, log;
 
 	(void)state;
-	assert_int_equal(venues_create(fx.db, &fx.organiser_a, &annex, 1700000000, &out, &seq, &e), DOM_OK);
+	assert_int_equal(venues_create(fx->db, &fx->organiser_a, &annex, 1700000000, &out, &seq, &e), DOM_OK);
 	venue = id_of(out);
 	json_object_put(out);
 
-	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, venue, &room, 1700000000, &out, &seq, &e),
-			 DOM_OK);
+	assert_int_equal(
+	    venues_room_create(fx->db, &fx->organiser_a, venue, &room, 1700000000, &out, &seq, &e), DOM_OK);
 	r1 = id_of(out);
 	json_object_put(out);
-	log = fixture_int(fx.db, "SELECT count(*) FROM change_log");
-	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, venue, &room, 1700000000, &out, &seq, &e),
-			 DOM_CONFLICT);
+	log = fixture_int(fx->db, "SELECT count(*) FROM change_log");
+	assert_int_equal(
+	    venues_room_create(fx->db, &fx->organiser_a, venue, &room, 1700000000, &out, &seq, &e),
+	    DOM_CONFLICT);
 	assert_string_equal(e.id, "duplicate_room");
-	assert_int_equal(venues_room_create(fx.db, &fx.organiser_b, venue, &room, 1700000000, &out, &seq, &e),
-			 DOM_FORBIDDEN);
-	assert_int_equal(venues_room_create(fx.db, &fx.organiser_a, 9999, &room, 1700000000, &out, &seq, &e),
-			 DOM_NOT_FOUND);
-	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), log);
+	assert_int_equal(
+	    venues_room_create(fx->db, &fx->organiser_b, venue, &room, 1700000000, &out, &seq, &e),
+	    DOM_FORBIDDEN);
+	assert_int_equal(
+	    venues_room_create(fx->db, &fx->organiser_a, 9999, &room, 1700000000, &out, &seq, &e),
+	    DOM_NOT_FOUND);
+	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM change_log"), log);
 
 	room = (struct venues_room_input){.has_capacity = true}; /* "capacity": null */
-	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx->db, &fx->organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "invalid_field");
 	room = (struct venues_room_input){0};
-	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx->db, &fx->organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_INVALID);
 	assert_string_equal(e.id, "empty_change");
 	room = (struct venues_room_input){.has_capacity = true, .capacity = 25};
-	assert_int_equal(venues_room_update(fx.db, &fx.organiser_b, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx->db, &fx->organiser_b, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(venues_room_update(fx.db, &fx.organiser_a, r1, &room, 1700000000, &out, &seq, &e),
+	assert_int_equal(venues_room_update(fx->db, &fx->organiser_a, r1, &room, 1700000000, &out, &seq, &e),
 			 DOM_OK);
 	json_object_put(out);
-	assert_int_equal(fixture_int(fx.db, "SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
+	assert_int_equal(fixture_int(fx->db, "SELECT capacity FROM rooms WHERE name = 'R1'"), 25);
 }
 
 int main(void)
@@ -158,5 +156,5 @@ int main(void)
 	    cmocka_unit_test(test_rooms),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <sqlite3.h>
 
+#include "fixture.h"
 #include "store/db.h"
 #include "store/stmt.h"
 #include "store/store_changelog.h"
@@ -34,23 +35,45 @@ static void temp_path(char *out, size_t n, const char *tag)
 	}
 }
 
-static int64_t scalar(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* Stands in for majlis_phone_e164() while older migrations are applied by hand (0004 calls it). */
 static void phone_as_typed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
 	sqlite3_result_value(ctx, argv[0]);
+}
+
+/* Builds the file path by hand, without db_open: the first `applied` migrations as raw SQL, then sql (NULL:
+ * none), then PRAGMA user_version = version. */
+static void raw_store(const char *path, int applied, const char *sql, int version)
+{
+	char pragma[64];
+	sqlite3 *raw;
+
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_create_function(raw, "majlis_phone_e164", 1, SQLITE_UTF8, NULL,
+						 phone_as_typed, NULL, NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < applied; i++) {
+		char *m = strndup((const char *)db_migration_sql[i], db_migration_len[i]);
+
+		assert_int_equal(sqlite3_exec(raw, m, NULL, NULL, NULL), SQLITE_OK);
+		free(m);
+	}
+	if (sql)
+		assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
+	assert_int_equal(sqlite3_exec(raw, pragma, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+/* One organisation more, for the tests that need a write. */
+static const char insert_org[] = "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				 "VALUES ('X', 'ngo', 0, 0)";
+
+/* cmocka set-up of the tests that start from a fresh migrated store (tests/unit/fixture, no rows). */
+static int fresh_store(void **state)
+{
+	return fixture_setup(state, "db", FIXTURE_EMPTY, NULL);
 }
 
 static void migrates_from_every_older_version(void **state)
@@ -59,30 +82,15 @@ static void migrates_from_every_older_version(void **state)
 
 	(void)state;
 	for (int from = 0; from < db_migration_count; from++) {
-		sqlite3 *raw;
 		struct db *db;
-		char pragma[64];
 
 		temp_path(path, sizeof(path), "mig");
-		assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-		assert_int_equal(sqlite3_create_function(raw, "majlis_phone_e164", 1, SQLITE_UTF8, NULL,
-							 phone_as_typed, NULL, NULL),
-				 SQLITE_OK);
-		for (int i = 0; i < from; i++) {
-			char *sql = strndup((const char *)db_migration_sql[i], db_migration_len[i]);
-
-			assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-			free(sql);
-		}
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", from);
-		assert_int_equal(sqlite3_exec(raw, pragma, NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(raw);
-
+		raw_store(path, from, NULL, from);
 		assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
 		assert_int_equal(db_schema_version(db), db_schema_latest());
 		assert_true(db_integrity_ok(db));
-		assert_int_equal(scalar(db, "PRAGMA foreign_keys"), 1);
-		assert_int_equal(scalar(db, "PRAGMA synchronous"), 2); /* FULL */
+		assert_int_equal(fixture_int(db, "PRAGMA foreign_keys"), 1);
+		assert_int_equal(fixture_int(db, "PRAGMA synchronous"), 2); /* FULL */
 		db_close(db);
 		/* opening again applies nothing and keeps the version */
 		assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
@@ -139,71 +147,66 @@ static void migration_4_merges_one_phone_typed_four_ways(void **state)
 {
 	char path[256], err[256];
 	struct db *db;
-	sqlite3 *raw;
 
 	(void)state;
 	temp_path(path, sizeof(path), "phones");
-	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	for (int i = 0; i < 3; i++) {
-		char *sql = strndup((const char *)db_migration_sql[i], db_migration_len[i]);
-
-		assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-		free(sql);
-	}
-	assert_int_equal(sqlite3_exec(raw, phones_v3, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+	raw_store(path, 3, phones_v3, 3);
 
 	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
 	assert_true(db_integrity_ok(db));
-	assert_int_equal(scalar(db, "PRAGMA foreign_key_check"), -1); /* no row: nothing dangles */
+	assert_int_equal(fixture_int(db, "PRAGMA foreign_key_check"), -1); /* no row: nothing dangles */
 	/* phones in E.164; the unreadable one kept as it was */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE phone = '+212612345678'"),
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people WHERE phone = '+212612345678'"),
 			 4); /* 10, 20, 21, 22 */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE phone = '+221771234567'"), 2);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id = 40 AND phone = '123456'"), 1);
-	/* the four Salmas of Org A are the oldest one, completed from the others */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id IN (11, 12, 13)"), 0);
-	assert_int_equal(scalar(db,
-				"SELECT count(*) FROM people WHERE id = 10 AND name = 'Salma Idrissi' AND "
-				"name_ar = 'سلمى' AND nationality = 'MA' AND email = 'salma@example.ma'"),
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people WHERE phone = '+221771234567'"), 2);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people WHERE id = 40 AND phone = '123456'"),
 			 1);
+	/* the four Salmas of Org A are the oldest one, completed from the others */
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people WHERE id IN (11, 12, 13)"), 0);
+	assert_int_equal(
+	    fixture_int(db, "SELECT count(*) FROM people WHERE id = 10 AND name = 'Salma Idrissi' AND "
+			    "name_ar = 'سلمى' AND nationality = 'MA' AND email = 'salma@example.ma'"),
+	    1);
 	/* the same phone under another name, in another organisation, erased, or with another e-mail:
 	 * not merged */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM people WHERE id IN (20, 21, 22, 30, 31)"), 5);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people WHERE id IN (20, 21, 22, 30, 31)"), 5);
 	/* one registration to event 1, the best of four: confirmed; attendance says the most it knew */
 	assert_int_equal(
-	    scalar(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND person_id = 10"), 1);
-	assert_int_equal(scalar(db, "SELECT id FROM registrations WHERE event_id = 1 AND person_id = 10 AND "
-				    "status = 'confirmed' AND attendance_confirmed_at = 77"),
+	    fixture_int(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND person_id = 10"), 1);
+	assert_int_equal(fixture_int(db,
+				     "SELECT id FROM registrations WHERE event_id = 1 AND person_id = 10 AND "
+				     "status = 'confirmed' AND attendance_confirmed_at = 77"),
 			 101);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM registrations WHERE id IN (100, 102, 103)"), 0);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM registrations WHERE id IN (100, 102, 103)"),
+			 0);
 	assert_int_equal(
-	    scalar(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 1 "
-		       "AND status = 'present' AND method = 'qr'"),
+	    fixture_int(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 1 "
+			    "AND status = 'present' AND method = 'qr'"),
 	    1);
 	assert_int_equal(
-	    scalar(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 2 "
-		       "AND status = 'excused'"),
+	    fixture_int(db, "SELECT count(*) FROM attendance WHERE registration_id = 101 AND session_id = 2 "
+			    "AND status = 'excused'"),
 	    1);
 	/* seats are only released: event 1 keeps its 2 confirmed (101, 105) of 2 seats */
 	assert_int_equal(
-	    scalar(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND status = 'confirmed'"), 2);
+	    fixture_int(db, "SELECT count(*) FROM registrations WHERE event_id = 1 AND status = 'confirmed'"),
+	    2);
 	/* the merged person's other registration, session, mail and calendar token follow */
-	assert_int_equal(scalar(db, "SELECT person_id FROM registrations WHERE id = 104"), 10);
-	assert_int_equal(scalar(db, "SELECT facilitator_id FROM sessions WHERE id = 2"), 10);
-	assert_int_equal(scalar(db, "SELECT person_id FROM outbox"), 10);
-	assert_int_equal(scalar(db, "SELECT owner_id FROM calendar_tokens"), 10);
+	assert_int_equal(fixture_int(db, "SELECT person_id FROM registrations WHERE id = 104"), 10);
+	assert_int_equal(fixture_int(db, "SELECT facilitator_id FROM sessions WHERE id = 2"), 10);
+	assert_int_equal(fixture_int(db, "SELECT person_id FROM outbox"), 10);
+	assert_int_equal(fixture_int(db, "SELECT owner_id FROM calendar_tokens"), 10);
 	/* change-log rows with ids only */
 	assert_int_equal(
-	    scalar(db,
-		   "SELECT count(*) FROM change_log WHERE topic = 'person:10' AND kind = "
-		   "'person.merged' AND org_id = 1 AND payload = '{\"id\":10,\"merged_ids\":[11,12,13]}'"),
+	    fixture_int(
+		db, "SELECT count(*) FROM change_log WHERE topic = 'person:10' AND kind = "
+		    "'person.merged' AND org_id = 1 AND payload = '{\"id\":10,\"merged_ids\":[11,12,13]}'"),
 	    1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log WHERE topic = 'event:1' AND kind = "
-				    "'registrations.merged' AND payload = '{\"removed_ids\":[100,102,103]}'"),
-			 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log"), 2);
+	assert_int_equal(
+	    fixture_int(db, "SELECT count(*) FROM change_log WHERE topic = 'event:1' AND kind = "
+			    "'registrations.merged' AND payload = '{\"removed_ids\":[100,102,103]}'"),
+	    1);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log"), 2);
 	db_close(db);
 	unlink(path);
 }
@@ -212,13 +215,10 @@ static void refuses_newer_and_unmigrated_databases(void **state)
 {
 	char path[256], err[256];
 	struct db *db;
-	sqlite3 *raw;
 
 	(void)state;
 	temp_path(path, sizeof(path), "new");
-	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 9999", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+	raw_store(path, 0, NULL, 9999);
 	assert_int_not_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
 	assert_null(db);
 	assert_non_null(strstr(err, "newer than this majlisd knows"));
@@ -232,17 +232,12 @@ static void refuses_newer_and_unmigrated_databases(void **state)
 
 static void binds_and_results(void **state)
 {
-	char path[256], err[256];
-	struct db *db;
+	struct db *db = ((struct fixture *)*state)->db;
 	sqlite3_stmt *st;
 	struct json_object *payload;
 	int64_t seq1 = 0, seq2 = 0;
 	static const char ins[] = "INSERT INTO organisations (name, kind, created_at, updated_at) "
 				  "VALUES (:name, :kind, 0, 0)";
-
-	(void)state;
-	temp_path(path, sizeof(path), "bind");
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
 
 	st = db_stmt(db, ins);
 	assert_non_null(st);
@@ -306,8 +301,8 @@ static void binds_and_results(void **state)
 	assert_int_equal(db_changelog(db, "organisation:2", "organisation.created", 2, payload, 1000, &seq1),
 			 STORE_OK);
 	db_rollback(db);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM organisations WHERE name = 'Rolled back'"), 0);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log"), 0);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations WHERE name = 'Rolled back'"), 0);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log"), 0);
 
 	/* committed change-log sequence numbers increase (a rolled-back one was never seen by anyone) */
 	assert_int_equal(db_begin(db), STORE_OK);
@@ -318,28 +313,24 @@ static void binds_and_results(void **state)
 	assert_int_equal(db_changelog(db, "t", "k", 0, payload, 1003, &seq2), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_true(seq2 > seq1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM outbox"), 1);
 	/* both rows carry the caller's time: the store reads no clock */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM change_log WHERE created_at IN (1001, 1003)"), 2);
-	assert_int_equal(scalar(db,
-				"SELECT count(*) FROM outbox WHERE created_at = 1002 AND not_before = 1002 "
-				"AND channel = 'email'"),
-			 1);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log WHERE created_at IN (1001, 1003)"),
+			 2);
+	assert_int_equal(
+	    fixture_int(db, "SELECT count(*) FROM outbox WHERE created_at = 1002 AND not_before = 1002 "
+			    "AND channel = 'email'"),
+	    1);
 	json_object_put(payload);
-	db_close(db);
-	unlink(path);
 }
 
 static void busy_database_maps_to_store_busy(void **state)
 {
-	char path[256], err[256];
-	struct db *db;
+	struct fixture *f = *state;
+	struct db *db = f->db;
 	sqlite3 *other;
 
-	(void)state;
-	temp_path(path, sizeof(path), "busy");
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
-	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
 	sqlite3_busy_timeout(db_handle(db), 50); /* keep the test quick */
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(db_begin(db), STORE_BUSY);
@@ -347,82 +338,57 @@ static void busy_database_maps_to_store_busy(void **state)
 	assert_int_equal(db_begin(db), STORE_OK);
 	assert_int_equal(db_commit(db), STORE_OK);
 	sqlite3_close(other);
-	db_close(db);
-	unlink(path);
 }
 
 static void backup_is_consistent(void **state)
 {
-	char path[256], out[256], err[256];
-	struct db *db, *copy;
+	char out[256], err[256];
+	struct db *db = ((struct fixture *)*state)->db, *copy;
 
-	(void)state;
-	temp_path(path, sizeof(path), "src");
 	temp_path(out, sizeof(out), "copy");
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_backup(db, out, err, sizeof(err)), STORE_OK);
 	assert_int_equal(db_open(out, 0, &copy, err, sizeof(err)), STORE_OK);
-	assert_int_equal(scalar(copy, "SELECT count(*) FROM organisations"), 1);
+	assert_int_equal(fixture_int(copy, "SELECT count(*) FROM organisations"), 1);
 	assert_true(db_integrity_ok(copy));
 	db_close(copy);
-	db_close(db);
-	unlink(path);
 	unlink(out);
 }
 
 /* A file renamed under an open connection: the path no longer names it, so nothing more is committed. */
 static void moved_file_refuses_commits(void **state)
 {
-	char path[256], moved[300], err[256];
-	struct db *db;
+	struct fixture *f = *state;
+	struct db *db = f->db;
+	char moved[300];
 
-	(void)state;
-	temp_path(path, sizeof(path), "moved");
-	snprintf(moved, sizeof(moved), "%s.moved", path);
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	snprintf(moved, sizeof(moved), "%s.moved", f->path);
 	assert_int_equal(db_health(db), STORE_OK);
-	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(rename(f->path, moved), 0);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_commit(db), STORE_GONE);
 	assert_int_equal(db_health(db), STORE_GONE);
 	assert_int_equal(db_begin(db), STORE_GONE);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM organisations"), 0);
-	db_close(db);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations"), 0);
 	unlink(moved);
 }
 
 /* The WAL's frames are copied and the file emptied by a TRUNCATE checkpoint once no reader holds them. */
 static void checkpoint_waits_for_no_reader(void **state)
 {
-	char path[256], err[256];
-	struct db *db;
+	struct fixture *f = *state;
+	struct db *db = f->db;
 	sqlite3 *reader;
 	int frames, copied;
 	uint64_t commits;
 
-	(void)state;
-	temp_path(path, sizeof(path), "ckpt");
-	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
 	commits = db_commits(db);
-	assert_int_equal(sqlite3_open(path, &reader), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->path, &reader), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM organisations", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(db_begin(db), STORE_OK);
-	assert_int_equal(sqlite3_exec(db_handle(db),
-				      "INSERT INTO organisations (name, kind, created_at, updated_at) "
-				      "VALUES ('X', 'ngo', 0, 0)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	fixture_exec(db, insert_org);
 	assert_int_equal(db_commit(db), STORE_OK);
 	assert_int_equal(db_commits(db), commits + 1);
 	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_BUSY);
@@ -431,8 +397,6 @@ static void checkpoint_waits_for_no_reader(void **state)
 	assert_int_equal(db_checkpoint(db, true, &frames, &copied), STORE_OK);
 	assert_int_equal(frames, 0);
 	sqlite3_close(reader);
-	db_close(db);
-	unlink(path);
 }
 
 int main(void)
@@ -441,11 +405,11 @@ int main(void)
 	    cmocka_unit_test(migrates_from_every_older_version),
 	    cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
 	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
-	    cmocka_unit_test(binds_and_results),
-	    cmocka_unit_test(busy_database_maps_to_store_busy),
-	    cmocka_unit_test(backup_is_consistent),
-	    cmocka_unit_test(moved_file_refuses_commits),
-	    cmocka_unit_test(checkpoint_waits_for_no_reader),
+	    cmocka_unit_test_setup_teardown(binds_and_results, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(busy_database_maps_to_store_busy, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(backup_is_consistent, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(moved_file_refuses_commits, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(checkpoint_waits_for_no_reader, fresh_store, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

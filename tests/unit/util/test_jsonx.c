@@ -262,6 +262,125 @@ static struct json_object *load_fixture(void)
 	return o;
 }
 
+/*
+ * The answer of a getter to case i (its key): ret must be want; for -1, err holds code ("missing_field" for
+ * a message saying "is required", else "invalid_field", when code is NULL) and the whole message.
+ */
+static void check_answer(size_t i, const char *key, int ret, int want, const struct jsonx_err *err,
+			 const char *code, const char *message)
+{
+	if (ret != want)
+		fail_msg("case %zu (%s): returned %d, expected %d (%s)", i, key, ret, want, err->message);
+	if (ret != -1)
+		return;
+	if (!code)
+		code = strstr(message, " is required") ? "missing_field" : "invalid_field";
+	assert_string_equal(err->code, code);
+	assert_string_equal(err->message, message);
+}
+
+/* Every getter of jsonx, by the kind of value it reads. */
+enum getter { GET_STR, GET_INT, GET_BOOL, GET_DOUBLE, GET_ENUM, N_GETTERS };
+
+/* Calls getter g on key (with bounds every value of the fixture could meet); *touched says whether it
+ * wrote its output. */
+static int get_any(enum getter g, struct json_object *o, const char *key, bool required, bool *touched,
+		   struct jsonx_err *err)
+{
+	static const char *const langs[] = {"fr", "ar", "en", NULL};
+	static const char sentinel[] = "untouched";
+	const char *str = sentinel;
+	int64_t n = 424242;
+	bool b = true;
+	double d = -42.0;
+	int e = -7, ret = 99;
+
+	switch (g) {
+	case GET_STR:
+		ret = jsonx_get_str(o, key, required, JSONX_LINE, 100, &str, err);
+		break;
+	case GET_INT:
+		ret = jsonx_get_int(o, key, required, 0, 10, &n, err);
+		break;
+	case GET_BOOL:
+		ret = jsonx_get_bool(o, key, required, &b, err);
+		break;
+	case GET_DOUBLE:
+		ret = jsonx_get_double(o, key, required, 0, 10, &d, err);
+		break;
+	case GET_ENUM:
+		ret = jsonx_get_enum(o, key, required, langs, &e, err);
+		break;
+	case N_GETTERS:
+		break;
+	}
+	*touched = str != sentinel || n != 424242 || !b || d != -42.0 || e != -7;
+	return ret;
+}
+
+/* Absent and null fields, alike for every getter: optional, 0; required, -1 and "field '<key>' is
+ * required" (missing_field); the output is left alone either way. */
+static void test_absent_and_null(void **state)
+{
+	static const char *const keys[] = {"absent", "nul"};
+	struct json_object *o = load_fixture();
+	struct jsonx_err err;
+	char message[64];
+	bool touched;
+	int ret;
+
+	(void)state;
+	for (size_t k = 0; k < N_ELEMS(keys); k++) {
+		snprintf(message, sizeof(message), "field '%s' is required", keys[k]);
+		for (int g = 0; g < N_GETTERS; g++) {
+			for (int required = 0; required <= 1; required++) {
+				memset(&err, 0, sizeof(err));
+				ret = get_any(g, o, keys[k], required, &touched, &err);
+				check_answer((size_t)g, keys[k], ret, required ? -1 : 0, &err, NULL, message);
+				assert_false(touched);
+			}
+		}
+	}
+	json_object_put(o);
+}
+
+/* A value of another JSON type, refused alike whether the field is required or not: -1, invalid_field,
+ * "field '<key>' must be <what>"; the output is left alone. */
+static void test_wrong_type(void **state)
+{
+	static const struct {
+		enum getter g;
+		const char *key;
+		const char *what;
+	} cases[] = {
+	    {GET_STR, "n", "a string"},		 {GET_STR, "t", "a string"},
+	    {GET_STR, "arr", "a string"},	 {GET_STR, "obj", "a string"},
+	    {GET_INT, "dbl", "an integer"},	 {GET_INT, "whole", "an integer"},
+	    {GET_INT, "s5", "an integer"},	 {GET_INT, "t", "an integer"},
+	    {GET_INT, "arr", "an integer"},	 {GET_BOOL, "n", "true or false"},
+	    {GET_BOOL, "name", "true or false"}, {GET_BOOL, "obj", "true or false"},
+	    {GET_DOUBLE, "s5", "a number"},	 {GET_DOUBLE, "t", "a number"},
+	    {GET_DOUBLE, "arr", "a number"},	 {GET_ENUM, "n", "one of: fr, ar, en"},
+	};
+	struct json_object *o = load_fixture();
+	struct jsonx_err err;
+	char message[64];
+	bool touched;
+	int ret;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		snprintf(message, sizeof(message), "field '%s' must be %s", cases[i].key, cases[i].what);
+		for (int required = 0; required <= 1; required++) {
+			memset(&err, 0, sizeof(err));
+			ret = get_any(cases[i].g, o, cases[i].key, required, &touched, &err);
+			check_answer(i, cases[i].key, ret, -1, &err, "invalid_field", message);
+			assert_false(touched);
+		}
+	}
+	json_object_put(o);
+}
+
 /* ret 1: text is the value; ret -1: text is the whole message. */
 struct str_case {
 	const char *key;
@@ -279,14 +398,6 @@ static void test_get_str(void **state)
 	    {"name", true, JSONX_LINE, 100, 1, NULL, "Majlis"},
 	    {"name", false, JSONX_LINE, 6, 1, NULL, "Majlis"},
 	    {"name", true, JSONX_LINE, 5, -1, "invalid_field", "field 'name' must be at most 5 characters"},
-	    {"absent", false, JSONX_LINE, 100, 0, NULL, NULL},
-	    {"absent", true, JSONX_LINE, 100, -1, "missing_field", "field 'absent' is required"},
-	    {"nul", false, JSONX_LINE, 100, 0, NULL, NULL},
-	    {"nul", true, JSONX_LINE, 100, -1, "missing_field", "field 'nul' is required"},
-	    {"n", true, JSONX_LINE, 100, -1, "invalid_field", "field 'n' must be a string"},
-	    {"t", false, JSONX_LINE, 100, -1, "invalid_field", "field 't' must be a string"},
-	    {"arr", false, JSONX_LINE, 100, -1, "invalid_field", "field 'arr' must be a string"},
-	    {"obj", false, JSONX_LINE, 100, -1, "invalid_field", "field 'obj' must be a string"},
 	    {"empty", false, JSONX_LINE, 100, -1, "invalid_field", "field 'empty' must not be empty"},
 	    /* max_chars counts code points: five 'é' are ten octets */
 	    {"e5", true, JSONX_LINE, 5, 1, NULL, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"},
@@ -357,18 +468,11 @@ static void test_get_str(void **state)
 		out = sentinel;
 		memset(&err, 0, sizeof(err));
 		ret = jsonx_get_str(o, c->key, c->required, c->kind, c->max, &out, &err);
-		if (ret != c->ret)
-			fail_msg("case %zu (%s): returned %d, expected %d (%s)", i, c->key, ret, c->ret,
-				 err.message);
-		if (ret == 1) {
+		check_answer(i, c->key, ret, c->ret, &err, c->code, c->text);
+		if (ret == 1)
 			assert_string_equal(out, c->text);
-			continue;
-		}
-		assert_ptr_equal(out, sentinel); /* left alone unless 1 */
-		if (ret == -1) {
-			assert_string_equal(err.code, c->code);
-			assert_string_equal(err.message, c->text);
-		}
+		else
+			assert_ptr_equal(out, sentinel); /* left alone unless 1 */
 	}
 	json_object_put(o);
 }
@@ -398,15 +502,6 @@ static void test_get_int(void **state)
 	    {"small", true, INT64_MIN, 0, 1, INT64_MIN, NULL},
 	    {"small", true, INT64_MIN + 1, 0, -1, 0,
 	     "field 'small' must be an integer from -9223372036854775807 to 0"},
-	    {"dbl", true, 0, 10, -1, 0, "field 'dbl' must be an integer"},
-	    {"whole", true, 0, 10, -1, 0, "field 'whole' must be an integer"},
-	    {"s5", true, 0, 10, -1, 0, "field 's5' must be an integer"},
-	    {"t", true, 0, 10, -1, 0, "field 't' must be an integer"},
-	    {"arr", false, 0, 10, -1, 0, "field 'arr' must be an integer"},
-	    {"nul", false, 0, 10, 0, 0, NULL},
-	    {"nul", true, 0, 10, -1, 0, "field 'nul' is required"},
-	    {"absent", false, 0, 10, 0, 0, NULL},
-	    {"absent", true, 0, 10, -1, 0, "field 'absent' is required"},
 	};
 	struct json_object *o = load_fixture();
 	struct json_object *built;
@@ -422,19 +517,8 @@ static void test_get_int(void **state)
 		out = 424242;
 		memset(&err, 0, sizeof(err));
 		ret = jsonx_get_int(o, c->key, c->required, c->min, c->max, &out, &err);
-		if (ret != c->ret)
-			fail_msg("case %zu (%s): returned %d, expected %d (%s)", i, c->key, ret, c->ret,
-				 err.message);
-		if (ret == 1) {
-			assert_true(out == c->value);
-			continue;
-		}
-		assert_true(out == 424242);
-		if (ret == -1) {
-			assert_string_equal(err.code, strstr(c->message, "required") ? "missing_field"
-										     : "invalid_field");
-			assert_string_equal(err.message, c->message);
-		}
+		check_answer(i, c->key, ret, c->ret, &err, NULL, c->message);
+		assert_true(out == (ret == 1 ? c->value : 424242));
 	}
 	json_object_put(o);
 
@@ -458,13 +542,6 @@ static void test_get_bool(void **state)
 	} cases[] = {
 	    {"t", true, 1, true, NULL},
 	    {"f", true, 1, false, NULL},
-	    {"n", true, -1, false, "field 'n' must be true or false"},
-	    {"name", false, -1, false, "field 'name' must be true or false"},
-	    {"obj", false, -1, false, "field 'obj' must be true or false"},
-	    {"nul", false, 0, false, NULL},
-	    {"nul", true, -1, false, "field 'nul' is required"},
-	    {"absent", false, 0, false, NULL},
-	    {"absent", true, -1, false, "field 'absent' is required"},
 	};
 	struct json_object *o;
 	struct jsonx_err err;
@@ -481,15 +558,10 @@ static void test_get_bool(void **state)
 	o = load_fixture();
 	for (i = 0; i < N_ELEMS(cases); i++) {
 		out = !cases[i].value;
+		memset(&err, 0, sizeof(err));
 		ret = jsonx_get_bool(o, cases[i].key, cases[i].required, &out, &err);
-		if (ret != cases[i].ret)
-			fail_msg("case %zu (%s): returned %d", i, cases[i].key, ret);
-		if (ret == 1)
-			assert_true(out == cases[i].value);
-		else
-			assert_true(out == !cases[i].value);
-		if (ret == -1)
-			assert_string_equal(err.message, cases[i].message);
+		check_answer(i, cases[i].key, ret, cases[i].ret, &err, NULL, cases[i].message);
+		assert_true(out == (ret == 1 ? cases[i].value : !cases[i].value));
 	}
 	json_object_put(o);
 }
@@ -514,13 +586,6 @@ static void test_get_double(void **state)
 	    {"dbl", true, 2, 10, -1, 0, "field 'dbl' must be a number from 2 to 10"},
 	    {"dbl", true, 0, 1.25, -1, 0, "field 'dbl' must be a number from 0 to 1.25"},
 	    {"neg", true, 0, 1e6, -1, 0, "field 'neg' must be a number from 0 to 1e+06"},
-	    {"s5", true, 0, 10, -1, 0, "field 's5' must be a number"},
-	    {"t", true, 0, 10, -1, 0, "field 't' must be a number"},
-	    {"arr", false, 0, 10, -1, 0, "field 'arr' must be a number"},
-	    {"nul", false, 0, 10, 0, 0, NULL},
-	    {"nul", true, 0, 10, -1, 0, "field 'nul' is required"},
-	    {"absent", false, 0, 10, 0, 0, NULL},
-	    {"absent", true, 0, 10, -1, 0, "field 'absent' is required"},
 	};
 	struct json_object *o = load_fixture();
 	struct json_object *built;
@@ -535,19 +600,8 @@ static void test_get_double(void **state)
 		memset(&err, 0, sizeof(err));
 		ret = jsonx_get_double(o, cases[i].key, cases[i].required, cases[i].min, cases[i].max, &out,
 				       &err);
-		if (ret != cases[i].ret)
-			fail_msg("case %zu (%s): returned %d, expected %d (%s)", i, cases[i].key, ret,
-				 cases[i].ret, err.message);
-		if (ret == 1) {
-			assert_true(out == cases[i].value);
-			continue;
-		}
-		assert_true(out == -42.0);
-		if (ret == -1) {
-			assert_string_equal(err.message, cases[i].message);
-			assert_string_equal(err.code, strstr(cases[i].message, "required") ? "missing_field"
-											   : "invalid_field");
-		}
+		check_answer(i, cases[i].key, ret, cases[i].ret, &err, NULL, cases[i].message);
+		assert_true(out == (ret == 1 ? cases[i].value : -42.0));
 	}
 	json_object_put(o);
 
@@ -576,12 +630,7 @@ static void test_get_enum(void **state)
 	    {"lang", true, langs, 1, 1, NULL},
 	    {"lang", true, two, -1, 0, "field 'lang' must be one of: fr, en"},
 	    {"LANG", true, langs, -1, 0, "field 'LANG' must be one of: fr, ar, en"},
-	    {"n", true, langs, -1, 0, "field 'n' must be one of: fr, ar, en"},
 	    {"empty", true, langs, -1, 0, "field 'empty' must be one of: fr, ar, en"},
-	    {"nul", false, langs, 0, 0, NULL},
-	    {"nul", true, langs, -1, 0, "field 'nul' is required"},
-	    {"absent", false, langs, 0, 0, NULL},
-	    {"absent", true, langs, -1, 0, "field 'absent' is required"},
 	};
 	struct json_object *o = load_fixture();
 	struct jsonx_err err;
@@ -591,12 +640,10 @@ static void test_get_enum(void **state)
 	(void)state;
 	for (i = 0; i < N_ELEMS(cases); i++) {
 		out = -7;
+		memset(&err, 0, sizeof(err));
 		ret = jsonx_get_enum(o, cases[i].key, cases[i].required, cases[i].choices, &out, &err);
-		if (ret != cases[i].ret)
-			fail_msg("case %zu (%s): returned %d", i, cases[i].key, ret);
+		check_answer(i, cases[i].key, ret, cases[i].ret, &err, NULL, cases[i].message);
 		assert_int_equal(out, ret == 1 ? cases[i].index : -7);
-		if (ret == -1)
-			assert_string_equal(err.message, cases[i].message);
 	}
 	json_object_put(o);
 }
@@ -691,7 +738,8 @@ int main(void)
 	    cmocka_unit_test(test_get_int),	   cmocka_unit_test(test_get_bool),
 	    cmocka_unit_test(test_get_double),	   cmocka_unit_test(test_get_enum),
 	    cmocka_unit_test(test_only_keys),	   cmocka_unit_test(test_add),
-	    cmocka_unit_test(test_null_tolerance),
+	    cmocka_unit_test(test_null_tolerance), cmocka_unit_test(test_absent_and_null),
+	    cmocka_unit_test(test_wrong_type),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
