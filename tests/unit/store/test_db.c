@@ -274,8 +274,8 @@ static void binds_and_results(void **state)
 						       DB_OPT_DOUBLE(":lon", true, -7.6), DB_INT(":id", id))),
 				 STORE_OK);
 		assert_int_equal(
-		    scalar(db, "SELECT count(*) FROM venues WHERE address IS NULL AND org_id IS NULL "
-			       "AND created_at = 5 AND latitude = 33.5 AND longitude = -7.6"),
+		    fixture_int(db, "SELECT count(*) FROM venues WHERE address IS NULL AND org_id IS NULL "
+				    "AND created_at = 5 AND latitude = 33.5 AND longitude = -7.6"),
 		    1);
 		assert_int_equal(
 		    db_run_update(db, upd, DB_ARGS(DB_NULL(":lat"), DB_NULL(":lon"), DB_INT(":id", id + 1))),
@@ -284,7 +284,7 @@ static void binds_and_results(void **state)
 		assert_int_equal(
 		    db_run_update(db, upd, DB_ARGS(DB_NULL(":lat"), DB_NULL(":latitude"), DB_INT(":id", id))),
 		    STORE_ERROR);
-		assert_int_equal(scalar(db, "SELECT count(*) FROM venues WHERE latitude IS NULL"), 0);
+		assert_int_equal(fixture_int(db, "SELECT count(*) FROM venues WHERE latitude IS NULL"), 0);
 		assert_int_equal(db_run(db, "DELETE FROM venues WHERE id = :id", DB_ARGS(DB_INT(":id", id))),
 				 STORE_OK);
 		n = db_changes(db);
