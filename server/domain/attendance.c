@@ -11,6 +11,7 @@
 #include "calendar/tz.h"
 #include "domain/auth.h"
 #include "domain/events.h"
+#include "domain/txn.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_changelog.h"
@@ -37,6 +38,17 @@ int attendance_may_check_in(struct db *db, const struct principal *p, int64_t ev
 	if (!rc)
 		return dom_from_store(err, STORE_NOT_FOUND, "session");
 	return dom_fail(err, DOM_FORBIDDEN, NULL, "you may not record attendance for this event");
+}
+
+/* Session session_id into *s, and whether p may record or see its attendance (attendance_may_check_in). */
+static int att_session(struct db *db, const struct principal *p, int64_t session_id,
+		       struct store_att_session *s, struct dom_err *err)
+{
+	int rc = store_att_session_get(db, session_id, s);
+
+	if (rc)
+		return dom_from_store(err, rc, "session");
+	return attendance_may_check_in(db, p, s->event_id, s->org_id, err);
 }
 
 /* The row as JSON (no personal data). */
@@ -81,6 +93,37 @@ static int att_write(struct db *db, int64_t now, const struct store_att_session 
 	rc = db_changelog(db, topic, "attendance.recorded", s->org_id, payload, now, seq);
 	json_object_put(payload);
 	return rc ? dom_from_store(err, rc, "attendance") : DOM_OK;
+}
+
+/* Fills a with registration reg_id's status by method on session session_id at now (recorded by nobody). */
+static void att_row(struct store_att *a, int64_t session_id, int64_t reg_id, const char *status,
+		    const char *method, int64_t now)
+{
+	memset(a, 0, sizeof(*a));
+	a->session_id = session_id;
+	a->registration_id = reg_id;
+	snprintf(a->status, sizeof(a->status), "%s", status);
+	snprintf(a->method, sizeof(a->method), "%s", method);
+	a->recorded_at = now;
+}
+
+/* Ends the transaction the caller began: writes a on session s (att_write), commits (txn_finish) and
+ * renders the resulting row into *out. On failure all is rolled back, *seq is 0 and *created false. */
+static int att_commit(struct db *db, int64_t now, const struct store_att_session *s,
+		      const struct store_att *a, bool keep_staff, struct json_object **out, bool *created,
+		      int64_t *seq, struct dom_err *err)
+{
+	struct store_att cur;
+	int ret;
+
+	ret = att_write(db, now, s, a, keep_staff, &cur, created, seq, err);
+	ret = txn_finish(db, ret, "attendance", seq, err);
+	if (ret) {
+		*created = false;
+		return ret;
+	}
+	*out = att_json(&cur);
+	return DOM_OK;
 }
 
 /* Inside the transaction: the registration named by in (id or ticket), which must be a confirmed
@@ -131,7 +174,7 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 	static const char *const statuses[] = {"present", "absent", "excused", NULL};
 	static const char *const methods[] = {"qr", "manual", NULL};
 	struct store_att_session s;
-	struct store_att a, cur;
+	struct store_att a;
 	struct store_reg r;
 	int ret, rc;
 
@@ -146,10 +189,7 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 	if ((in->ticket != NULL) == (in->registration_id > 0))
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"give exactly one of 'registration_id' and 'ticket'");
-	rc = store_att_session_get(db, session_id, &s);
-	if (rc)
-		return dom_from_store(err, rc, "session");
-	ret = attendance_may_check_in(db, p, s.event_id, s.org_id, err);
+	ret = att_session(db, p, session_id, &s, err);
 	if (ret)
 		return ret;
 	rc = db_begin(db);
@@ -157,30 +197,11 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 		return dom_from_store(err, rc, "attendance");
 	ret = att_registration(db, &s, in, &r, err);
 	if (ret)
-		goto err;
-	memset(&a, 0, sizeof(a));
-	a.session_id = session_id;
-	a.registration_id = r.id;
-	snprintf(a.status, sizeof(a.status), "%s", in->status);
-	snprintf(a.method, sizeof(a.method), "%s", in->method);
+		return txn_finish(db, ret, "attendance", seq, err);
+	att_row(&a, session_id, r.id, in->status, in->method, now);
 	a.has_recorded_by = p->account_id > 0;
 	a.recorded_by = p->account_id;
-	a.recorded_at = now;
-	ret = att_write(db, now, &s, &a, false, &cur, created, seq, err);
-	if (ret)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		ret = dom_from_store(err, rc, "attendance");
-		goto err;
-	}
-	*out = att_json(&cur);
-	return DOM_OK;
-err:
-	db_rollback(db);
-	*seq = 0;
-	*created = false;
-	return ret;
+	return att_commit(db, now, &s, &a, false, out, created, seq, err);
 }
 
 /* Whether now falls on the local day(s) of session s. */
@@ -198,7 +219,7 @@ int attendance_self_present(struct db *db, const char *token, int64_t session_id
 			    struct json_object **out, bool *created, int64_t *seq, struct dom_err *err)
 {
 	struct store_att_session s;
-	struct store_att a, cur;
+	struct store_att a;
 	struct att_input in = {.ticket = token};
 	char day[11];
 	struct store_reg r;
@@ -234,27 +255,10 @@ int attendance_self_present(struct db *db, const char *token, int64_t session_id
 			       "you can mark yourself present only on the day of the session (%s)", day);
 		goto err;
 	}
-	memset(&a, 0, sizeof(a));
-	a.session_id = session_id;
-	a.registration_id = r.id;
-	snprintf(a.status, sizeof(a.status), "present");
-	snprintf(a.method, sizeof(a.method), "self");
-	a.recorded_at = now;
-	ret = att_write(db, now, &s, &a, true, &cur, created, seq, err);
-	if (ret)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		ret = dom_from_store(err, rc, "attendance");
-		goto err;
-	}
-	*out = att_json(&cur);
-	return DOM_OK;
+	att_row(&a, session_id, r.id, "present", "self", now);
+	return att_commit(db, now, &s, &a, true, out, created, seq, err);
 err:
-	db_rollback(db);
-	*seq = 0;
-	*created = false;
-	return ret;
+	return txn_finish(db, ret, "attendance", seq, err);
 }
 
 int attendance_list(struct db *db, const struct principal *p, int64_t session_id, struct json_object **items,
@@ -265,10 +269,7 @@ int attendance_list(struct db *db, const struct principal *p, int64_t session_id
 
 	*items = NULL;
 	*total = 0;
-	rc = store_att_session_get(db, session_id, &s);
-	if (rc)
-		return dom_from_store(err, rc, "session");
-	ret = attendance_may_check_in(db, p, s.event_id, s.org_id, err);
+	ret = att_session(db, p, session_id, &s, err);
 	if (ret)
 		return ret;
 	rc = store_att_list_json(db, session_id, items);

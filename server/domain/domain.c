@@ -69,6 +69,15 @@ int dom_from_store(struct dom_err *e, int rc, const char *what)
 	}
 }
 
+int dom_required(struct dom_err *e, bool create, bool has, const void *v, const char *key)
+{
+	if (v || !(create || has))
+		return DOM_OK;
+	if (create)
+		return dom_fail(e, DOM_INVALID, "missing_field", "field '%s' is required", key);
+	return dom_fail(e, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
+}
+
 const char *const role_names[] = {"admin", "organiser", "checkin", "viewer", NULL};
 
 enum role role_of_index(int i)

@@ -36,6 +36,9 @@ int dom_fail(struct dom_err *e, enum dom_code code, const char *id, const char *
 /* Maps a store_rc (STORE_NOT_FOUND, STORE_CONFLICT, STORE_BUSY, STORE_ERROR; STORE_CORRUPT and STORE_GONE are
  * DOM_BUSY with ids store_corrupt and store_gone) to a dom_err. */
 int dom_from_store(struct dom_err *e, int store_rc, const char *what);
+/* A field that a create must give and a change may not set to null (has: the body named it; v: its value,
+ * NULL for null or absent): DOM_OK, or DOM_INVALID with "missing_field" or "invalid_field" for key. */
+int dom_required(struct dom_err *e, bool create, bool has, const void *v, const char *key);
 
 enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_ORGANISER, ROLE_CHECKIN, ROLE_VIEWER };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/txn.h"
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
@@ -56,14 +57,10 @@ static int orgs_check(const struct orgs_input *in, bool create, struct store_org
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
 		bool required = spec[i].bit == STORE_ORG_NAME || spec[i].bit == STORE_ORG_KIND;
+		int rc = required ? dom_required(err, create, spec[i].has, spec[i].v, spec[i].key) : DOM_OK;
 
-		if (required && !spec[i].v && (create || spec[i].has)) {
-			if (create)
-				return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required",
-						spec[i].key);
-			return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null",
-					spec[i].key);
-		}
+		if (rc)
+			return rc;
 		if (spec[i].has) {
 			*spec[i].slot = spec[i].v;
 			o->set |= spec[i].bit;
@@ -110,42 +107,20 @@ static int orgs_log(struct db *db, int64_t now, int64_t id, const char *kind, st
 	return rc;
 }
 
-int orgs_create(struct db *db, const struct principal *p, const struct orgs_input *in, int64_t now,
-		struct json_object **out, int64_t *seq, struct dom_err *err)
+/* Maps an organisation write failure: a duplicate name is its own conflict. */
+static int orgs_store_fail(struct dom_err *err, int rc)
 {
-	struct json_object *fields = json_object_new_array();
-	struct store_org o;
-	int64_t id = 0;
-	int rc;
-
-	*out = NULL;
-	rc = orgs_writable(db, p, 0, err);
-	if (rc)
-		goto out;
-	rc = orgs_check(in, true, &o, fields, err);
-	if (rc)
-		goto out;
-	rc = db_begin(db);
-	rc = rc ? rc : store_org_insert(db, &o, now, &id);
-	rc = rc ? rc : orgs_log(db, now, id, "organisation.created", fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		if (rc == STORE_CONFLICT)
-			rc = dom_fail(err, DOM_CONFLICT, "duplicate_name",
-				      "an organisation with that name already exists");
-		else
-			rc = dom_from_store(err, rc, "organisation");
-		goto out;
-	}
-	rc = orgs_get(db, id, out, err);
-out:
-	json_object_put(fields);
-	return rc;
+	if (rc == STORE_CONFLICT)
+		return dom_fail(err, DOM_CONFLICT, "duplicate_name",
+				"an organisation with that name already exists");
+	return dom_from_store(err, rc, "organisation");
 }
 
-int orgs_update(struct db *db, const struct principal *p, int64_t id, const struct orgs_input *in,
-		int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+/* Creates an organisation (create) or changes organisation id from in, at now: permissions, fields, then
+ * one transaction with its change-log row; *out the organisation as stored. */
+static int orgs_write(struct db *db, const struct principal *p, bool create, int64_t id,
+		      const struct orgs_input *in, int64_t now, struct json_object **out, int64_t *seq,
+		      struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_org o;
@@ -153,28 +128,31 @@ int orgs_update(struct db *db, const struct principal *p, int64_t id, const stru
 
 	*out = NULL;
 	rc = orgs_writable(db, p, id, err);
-	if (rc)
-		goto out;
-	rc = orgs_check(in, false, &o, fields, err);
+	rc = rc ? rc : orgs_check(in, create, &o, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_org_update(db, id, &o, now);
-	rc = rc ? rc : orgs_log(db, now, id, "organisation.updated", fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		if (rc == STORE_CONFLICT)
-			rc = dom_fail(err, DOM_CONFLICT, "duplicate_name",
-				      "an organisation with that name already exists");
-		else
-			rc = dom_from_store(err, rc, "organisation");
-		goto out;
-	}
-	rc = orgs_get(db, id, out, err);
+	rc = rc ? rc : create ? store_org_insert(db, &o, now, &id) : store_org_update(db, id, &o, now);
+	rc =
+	    rc ? rc
+	       : orgs_log(db, now, id, create ? "organisation.created" : "organisation.updated", fields, seq);
+	rc = txn_finish(db, rc ? orgs_store_fail(err, rc) : DOM_OK, "organisation", seq, err);
+	rc = rc ? rc : orgs_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
+}
+
+int orgs_create(struct db *db, const struct principal *p, const struct orgs_input *in, int64_t now,
+		struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	return orgs_write(db, p, true, 0, in, now, out, seq, err);
+}
+
+int orgs_update(struct db *db, const struct principal *p, int64_t id, const struct orgs_input *in,
+		int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	return orgs_write(db, p, false, id, in, now, out, seq, err);
 }
 
 int orgs_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/txn.h"
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
@@ -96,16 +97,6 @@ bool people_name_arabic_ok(const char *s)
 	return false;
 }
 
-/* A field that must be given on create and may never be null: DOM_OK or DOM_INVALID. */
-static int person_required(bool create, bool has, const void *v, const char *key, struct dom_err *err)
-{
-	if (v || !(create || has))
-		return DOM_OK;
-	if (create)
-		return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required", key);
-	return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
-}
-
 /* Records bit in p->set and key in fields when the field was named. */
 static void person_note(struct store_person *p, struct json_object *fields, bool has, unsigned bit,
 			const char *key)
@@ -127,7 +118,7 @@ static int person_check(const struct people_input *in, bool create, struct store
 {
 	int rc;
 
-	rc = person_required(create, in->has_name, in->name, "name", err);
+	rc = dom_required(err, create, in->has_name, in->name, "name");
 	if (rc)
 		return rc;
 	if (in->has_name && !people_name_latin_ok(in->name))
@@ -140,7 +131,7 @@ static int person_check(const struct people_input *in, bool create, struct store
 				"field 'name_ar' must contain Arabic letters");
 	p->name_ar = in->name_ar;
 	person_note(p, fields, in->has_name_ar, STORE_PERSON_NAME_AR, "name_ar");
-	rc = person_required(false, in->has_sex, in->sex, "sex", err);
+	rc = dom_required(err, false, in->has_sex, in->sex, "sex");
 	if (rc)
 		return rc;
 	p->sex = in->sex;
@@ -160,7 +151,7 @@ static int person_check(const struct people_input *in, bool create, struct store
 		p->email = email;
 	}
 	person_note(p, fields, in->has_email, STORE_PERSON_EMAIL, "email");
-	rc = person_required(false, in->has_lang, in->lang, "lang", err);
+	rc = dom_required(err, false, in->has_lang, in->lang, "lang");
 	if (rc)
 		return rc;
 	p->lang = in->lang;
@@ -178,6 +169,22 @@ static int person_log(struct db *db, int64_t now, int64_t id, const char *kind, 
 	json_object_object_add(payload, "id", json_object_new_int64(id));
 	/* a person without organisation is seen by admins only, live too */
 	return db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, now, seq);
+}
+
+/*
+ * Ends a write to person id inside the transaction the caller began, whose steps returned rc (a
+ * store_rc): its change-log row kind, the commit (txn_finish), then *out the person as stored.
+ */
+static int person_commit(struct db *db, int64_t now, int rc, int64_t id, const char *kind, int64_t org_id,
+			 struct json_object *payload, struct json_object **out, int64_t *seq,
+			 struct dom_err *err)
+{
+	rc = rc ? rc : person_log(db, now, id, kind, org_id, payload, seq);
+	rc = txn_finish(db, rc ? dom_from_store(err, rc, "person") : DOM_OK, "person", seq, err);
+	if (rc)
+		return rc;
+	rc = store_person_get(db, id, out);
+	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
 int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)
@@ -203,6 +210,16 @@ static int person_visible(struct db *db, const struct principal *p, int64_t id, 
 				"only an administrator or an organiser may see people's personal data");
 	rc = person_seen_by(db, p, id, org_id, erased_at);
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
+}
+
+/* person_visible for a read of person id's data into *out (set to NULL here). */
+static int person_readable(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
+			   struct dom_err *err)
+{
+	int64_t org_id = 0, erased_at = 0;
+
+	*out = NULL;
+	return person_visible(db, p, id, &org_id, &erased_at, err);
 }
 
 /* Whether p may record people at all: an admin or an organiser; DOM_OK or DOM_FORBIDDEN. */
@@ -290,15 +307,7 @@ int people_create(struct db *db, const struct principal *p, const struct people_
 	json_object_object_add(payload, "org_id", org_id ? json_object_new_int64(org_id) : NULL);
 	rc = db_begin(db);
 	rc = rc ? rc : store_person_insert(db, &sp, now, &id);
-	rc = rc ? rc : person_log(db, now, id, "person.created", org_id, payload, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = dom_from_store(err, rc, "person");
-		goto out;
-	}
-	rc = store_person_get(db, id, out);
-	rc = rc ? dom_from_store(err, rc, "person") : DOM_OK;
+	rc = person_commit(db, now, rc, id, "person.created", org_id, payload, out, seq, err);
 out:
 	json_object_put(fields);
 	json_object_put(payload);
@@ -330,15 +339,7 @@ int people_update(struct db *db, const struct principal *p, int64_t id, const st
 	}
 	rc = db_begin(db);
 	rc = rc ? rc : store_person_update(db, id, &sp, now);
-	rc = rc ? rc : person_log(db, now, id, "person.updated", org_id, payload, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = dom_from_store(err, rc, "person");
-		goto out;
-	}
-	rc = store_person_get(db, id, out);
-	rc = rc ? dom_from_store(err, rc, "person") : DOM_OK;
+	rc = person_commit(db, now, rc, id, "person.updated", org_id, payload, out, seq, err);
 out:
 	json_object_put(fields);
 	json_object_put(payload);
@@ -348,11 +349,8 @@ out:
 int people_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
 	       struct dom_err *err)
 {
-	int64_t org_id = 0, erased_at = 0;
-	int rc;
+	int rc = person_readable(db, p, id, out, err);
 
-	*out = NULL;
-	rc = person_visible(db, p, id, &org_id, &erased_at, err);
 	if (rc)
 		return rc;
 	rc = store_person_get(db, id, out);
@@ -383,11 +381,8 @@ int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_
 int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err)
 {
-	int64_t org_id = 0, erased_at = 0;
-	int rc;
+	int rc = person_readable(db, p, id, out, err);
 
-	*out = NULL;
-	rc = person_visible(db, p, id, &org_id, &erased_at, err);
 	if (rc)
 		return rc;
 	rc = store_person_export(db, id, out);
@@ -440,20 +435,10 @@ int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t n
 	rc = rc ? rc : store_person_erase(db, id, now);
 	rc = rc ? rc : person_rehash_links(db, id, now, &regs);
 	rc = rc ? rc : store_person_revoke_calendar_tokens(db, id, now, &revoked);
-	if (!rc) {
-		payload = json_object_new_object();
-		json_object_object_add(payload, "registrations", json_object_new_int64((int64_t)regs));
-		json_object_object_add(payload, "calendar_tokens_revoked", json_object_new_int64(revoked));
-		rc = person_log(db, now, id, "person.erased", org_id, payload, seq);
-	}
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = dom_from_store(err, rc, "person");
-		goto out;
-	}
-	rc = store_person_get(db, id, out);
-	rc = rc ? dom_from_store(err, rc, "person") : DOM_OK;
+	payload = json_object_new_object();
+	json_object_object_add(payload, "registrations", json_object_new_int64((int64_t)regs));
+	json_object_object_add(payload, "calendar_tokens_revoked", json_object_new_int64(revoked));
+	rc = person_commit(db, now, rc, id, "person.erased", org_id, payload, out, seq, err);
 out:
 	json_object_put(payload);
 	return rc;

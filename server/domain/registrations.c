@@ -15,6 +15,7 @@
 #include "domain/events.h"
 #include "domain/idempotency.h"
 #include "domain/outbox.h"
+#include "domain/txn.h"
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_changelog.h"
@@ -257,11 +258,8 @@ static int reg_send_link(struct db *db, int64_t now, const struct store_reg_even
 	return rc ? rc : reg_outbox(db, now, "link_resent", r);
 }
 
-/* Inside the transaction: the answer for an already registered person (no token), the outbox row that
- * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
- * notifications worker). */
-static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
-			int64_t now, struct reg_result *res, struct dom_err *err)
+/* The answer of a registration call begins {"registration": r's view} (res->json); DOM_OK or a dom_code. */
+static int reg_answer(struct db *db, const struct store_reg *r, struct reg_result *res, struct dom_err *err)
 {
 	struct json_object *view;
 	int rc;
@@ -271,6 +269,19 @@ static int reg_existing(struct db *db, const struct store_reg_event *ev, const s
 		return dom_from_store(err, rc, "registration");
 	res->json = json_object_new_object();
 	json_object_object_add(res->json, "registration", view);
+	return DOM_OK;
+}
+
+/* Inside the transaction: the answer for an already registered person (no token), the outbox row that
+ * mails them their link, and its change-log row "registration.link_requested" (which also wakes the
+ * notifications worker). */
+static int reg_existing(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+			int64_t now, struct reg_result *res, struct dom_err *err)
+{
+	int rc = reg_answer(db, r, res, err);
+
+	if (rc)
+		return rc;
 	jsonx_add_bool(res->json, "existing", true);
 	rc = reg_send_link(db, now, ev, r, now - REG_LINK_RESEND_GAP, &res->seq);
 	if (rc < 0)
@@ -302,7 +313,6 @@ static int reg_reopen(struct db *db, const struct store_reg_event *ev, const str
 		      int64_t now, struct reg_result *res, struct dom_err *err)
 {
 	struct store_reg r;
-	struct json_object *view;
 	const char *status;
 	int rc;
 
@@ -314,11 +324,9 @@ static int reg_reopen(struct db *db, const struct store_reg_event *ev, const str
 	rc = rc ? rc : reg_outbox(db, now, "link_resent", &r);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
-	view = reg_view(db, &r, &rc);
-	if (!view)
-		return dom_from_store(err, rc, "registration");
-	res->json = json_object_new_object();
-	json_object_object_add(res->json, "registration", view);
+	rc = reg_answer(db, &r, res, err);
+	if (rc)
+		return rc;
 	jsonx_add_bool(res->json, "existing", true);
 	jsonx_add_bool(res->json, "reopened", true);
 	res->outcome = IDEM_OK;
@@ -332,7 +340,6 @@ static int reg_insert_new(struct db *db, const char *link_key, const struct stor
 	char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1], link[SECRET_TOKEN_LEN + 8];
 	const char *status;
 	struct store_reg r;
-	struct json_object *view;
 	int64_t id = 0;
 	int rc;
 
@@ -351,12 +358,10 @@ static int reg_insert_new(struct db *db, const char *link_key, const struct stor
 	rc = rc ? rc : reg_outbox_link(db, now, status, &r, link_key, token);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
-	view = reg_view(db, &r, &rc);
-	if (!view)
-		return dom_from_store(err, rc, "registration");
+	rc = reg_answer(db, &r, res, err);
+	if (rc)
+		return rc;
 	snprintf(link, sizeof(link), "/r/%s", token);
-	res->json = json_object_new_object();
-	json_object_object_add(res->json, "registration", view);
 	jsonx_add_str(res->json, "token", token);
 	jsonx_add_str(res->json, "link", link);
 	res->outcome = IDEM_CREATED;
@@ -393,7 +398,7 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 	if (keyed) {
 		ret = idem_lookup(db, REG_IDEM_SCOPE, idem_key, now, &res->outcome, &res->json, err);
 		if (ret < 0)
-			goto err;
+			goto out;
 		if (ret == 1) {
 			db_rollback(db);
 			res->replayed = true;
@@ -403,12 +408,12 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 	rc = store_reg_event_get(db, event_id, &ev);
 	if (rc) {
 		ret = dom_from_store(err, rc, "event");
-		goto err;
+		goto out;
 	}
 	ret = reg_may_register(db, p, &ev, err);
 	ret = ret ? ret : reg_window(&ev, now, err);
 	if (ret)
-		goto err;
+		goto out;
 	rc = store_reg_person_find(db, email[0] ? email : NULL, phone[0] ? phone : NULL, &person_id);
 	if (rc == STORE_OK) {
 		rc = store_reg_get_by_person(db, event_id, person_id, &existing);
@@ -417,7 +422,7 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 				ret = reg_reopen(db, &ev, &existing, now, res, err);
 			else
 				ret = reg_existing(db, &ev, &existing, now, res, err);
-			goto done;
+			goto out;
 		}
 	} else if (rc == STORE_NOT_FOUND) {
 		np = (struct store_person_new){
@@ -435,28 +440,17 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 	}
 	if (rc && rc != STORE_NOT_FOUND) {
 		ret = dom_from_store(err, rc, "registration");
-		goto err;
+		goto out;
 	}
 	ret = reg_insert_new(db, link_key, &ev, person_id, now, res, err);
-done:
-	if (ret)
-		goto err;
-	if (keyed) {
+out:
+	if (!ret && keyed)
 		ret = idem_save(db, REG_IDEM_SCOPE, idem_key, res->outcome, res->json, now, err);
-		if (ret)
-			goto err;
+	ret = txn_finish(db, ret, "registration", &res->seq, err);
+	if (ret) {
+		json_object_put(res->json);
+		res->json = NULL;
 	}
-	rc = db_commit(db);
-	if (rc) {
-		ret = dom_from_store(err, rc, "registration");
-		goto err;
-	}
-	return DOM_OK;
-err:
-	db_rollback(db);
-	json_object_put(res->json);
-	res->json = NULL;
-	res->seq = 0;
 	return ret;
 }
 
@@ -587,18 +581,23 @@ static int reg_close(struct db *db, const struct store_reg_event *ev, struct sto
 	return DOM_OK;
 }
 
-/* After the commit: reloads registration id and renders it (link view or plain). */
-static int reg_render(struct db *db, int64_t id, bool link_view, struct json_object **out,
-		      struct dom_err *err)
+/* Ends the transaction of an action on registration *r, whose steps concluded ret (txn_finish); once
+ * committed, reloads it and renders it (link view or plain) into *out. */
+static int reg_finish(struct db *db, int ret, const struct store_reg *r, bool link_view,
+		      struct json_object **out, int64_t *seq, struct dom_err *err)
 {
-	struct store_reg r;
-	int rc = store_reg_get(db, id, &r);
+	struct store_reg cur;
+	int rc;
 
+	ret = txn_finish(db, ret, "registration", seq, err);
+	if (ret)
+		return ret;
+	rc = store_reg_get(db, r->id, &cur);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	if (link_view)
-		return reg_link_view(db, &r, out, err);
-	*out = reg_view(db, &r, &rc);
+		return reg_link_view(db, &cur, out, err);
+	*out = reg_view(db, &cur, &rc);
 	return *out ? DOM_OK : dom_from_store(err, rc, "registration");
 }
 
@@ -616,11 +615,11 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 		return dom_from_store(err, rc, "registration");
 	ret = reg_by_token(db, token, &r, err);
 	if (ret)
-		goto err;
+		goto out;
 	rc = store_reg_event_get(db, r.event_id, &ev);
 	if (rc) {
 		ret = dom_from_store(err, rc, "event");
-		goto err;
+		goto out;
 	}
 	switch (action) {
 	case REG_SELF_CONFIRM:
@@ -629,7 +628,7 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 			    dom_fail(err, DOM_CONFLICT, "registration_not_confirmed",
 				     "only a confirmed registration can confirm attendance (this one is %s)",
 				     r.status);
-			goto err;
+			goto out;
 		}
 		if (r.has_attendance_confirmed)
 			break;
@@ -637,7 +636,7 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 		rc = rc ? rc : reg_changelog(db, now, &ev, r.id, "attendance_confirmed", r.status, seq);
 		if (rc) {
 			ret = dom_from_store(err, rc, "registration");
-			goto err;
+			goto out;
 		}
 		break;
 	case REG_SELF_DECLINE:
@@ -647,18 +646,8 @@ int registrations_self(struct db *db, const char *token, enum reg_self_action ac
 		ret = reg_close(db, &ev, &r, "cancelled", now, seq, err);
 		break;
 	}
-	if (ret)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		ret = dom_from_store(err, rc, "registration");
-		goto err;
-	}
-	return reg_render(db, r.id, true, out, err);
-err:
-	db_rollback(db);
-	*seq = 0;
-	return ret;
+out:
+	return reg_finish(db, ret, &r, true, out, seq, err);
 }
 
 int registrations_list(struct db *db, const struct principal *p, int64_t event_id, const char *status,
@@ -744,12 +733,12 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 	rc = rc ? rc : store_reg_event_get(db, r.event_id, &ev);
 	if (rc) {
 		ret = dom_from_store(err, rc, "registration");
-		goto err;
+		goto out;
 	}
 	if (!principal_manages_org(p, ev.org_id)) {
 		/* another organisation's registration: do not even confirm it exists */
 		ret = dom_fail(err, DOM_NOT_FOUND, NULL, "registration not found");
-		goto err;
+		goto out;
 	}
 	switch (action) {
 	case REG_ORG_APPROVE:
@@ -768,16 +757,6 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 		ret = reg_close(db, &ev, &r, "cancelled", now, seq, err);
 		break;
 	}
-	if (ret)
-		goto err;
-	rc = db_commit(db);
-	if (rc) {
-		ret = dom_from_store(err, rc, "registration");
-		goto err;
-	}
-	return reg_render(db, r.id, false, out, err);
-err:
-	db_rollback(db);
-	*seq = 0;
-	return ret;
+out:
+	return reg_finish(db, ret, &r, false, out, seq, err);
 }

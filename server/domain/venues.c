@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "domain/txn.h"
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
@@ -17,16 +18,6 @@
 static void venue_note(struct json_object *fields, const char *key)
 {
 	json_object_array_add(fields, json_object_new_string(key));
-}
-
-/* A field that must be given on create and may never be null: DOM_OK or DOM_INVALID. */
-static int venue_required(bool create, bool has, const char *v, const char *key, struct dom_err *err)
-{
-	if (v || !(create || has))
-		return DOM_OK;
-	if (create)
-		return dom_fail(err, DOM_INVALID, "missing_field", "field '%s' is required", key);
-	return dom_fail(err, DOM_INVALID, "invalid_field", "field '%s' must not be null", key);
 }
 
 /*
@@ -40,8 +31,8 @@ static int venue_check(const struct venues_input *in, bool create, struct store_
 
 	memset(v, 0, sizeof(*v));
 	*org_given = false;
-	rc = venue_required(create, in->has_name, in->name, "name", err);
-	rc = rc ? rc : venue_required(create, in->has_city, in->city, "city", err);
+	rc = dom_required(err, create, in->has_name, in->name, "name");
+	rc = rc ? rc : dom_required(err, create, in->has_city, in->city, "city");
 	if (rc)
 		return rc;
 	if (in->has_name) {
@@ -188,76 +179,55 @@ static int venue_log(struct db *db, int64_t now, int64_t venue_id, int64_t room_
 	return rc;
 }
 
-int venues_create(struct db *db, const struct principal *p, const struct venues_input *in, int64_t now,
-		  struct json_object **out, int64_t *seq, struct dom_err *err)
+/*
+ * Creates a venue (create) or changes venue id from in, at now: permissions, fields, the organisation it
+ * is given, then one transaction with its change-log row; *out the venue as stored.
+ */
+static int venue_write(struct db *db, const struct principal *p, bool create, int64_t id,
+		       const struct venues_input *in, int64_t now, struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
-	struct store_venue v;
 	bool org_given;
-	int64_t id = 0;
+	struct store_venue v;
+	int64_t org_id = 0;
 	int rc;
 
 	*out = NULL;
-	rc = venues_writable(db, p, 0, err);
+	rc = create ? venues_writable(db, p, 0, err) : venue_writable(db, p, id, &org_id, err);
+	rc = rc ? rc : venue_check(in, create, &v, &org_given, fields, err);
 	if (rc)
 		goto out;
-	rc = venue_check(in, true, &v, &org_given, fields, err);
-	if (rc)
-		goto out;
-	if (!org_given)
+	if (create && !org_given)
 		v.org_id = p->role == ROLE_ORGANISER ? p->org_id : 0;
-	rc = venue_org_allowed(db, p, v.org_id, err);
-	if (rc)
-		goto out;
-	rc = db_begin(db);
-	rc = rc ? rc : store_venue_insert(db, &v, now, &id);
-	rc = rc ? rc : venue_log(db, now, id, 0, "venue.created", v.org_id, fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = dom_from_store(err, rc, "venue");
-		goto out;
+	if (create || (org_given && v.org_id != org_id)) {
+		rc = venue_org_allowed(db, p, v.org_id, err);
+		if (rc)
+			goto out;
 	}
-	rc = venues_get(db, id, out, err);
+	if (create || org_given)
+		org_id = v.org_id;
+	rc = db_begin(db);
+	rc = rc ? rc : create ? store_venue_insert(db, &v, now, &id) : store_venue_update(db, id, &v, now);
+	rc = rc ? rc
+		: venue_log(db, now, id, 0, create ? "venue.created" : "venue.updated", org_id, fields, seq);
+	rc = txn_finish(db, rc ? dom_from_store(err, rc, "venue") : DOM_OK, "venue", seq, err);
+	rc = rc ? rc : venues_get(db, id, out, err);
 out:
 	json_object_put(fields);
 	return rc;
 }
 
+int venues_create(struct db *db, const struct principal *p, const struct venues_input *in, int64_t now,
+		  struct json_object **out, int64_t *seq, struct dom_err *err)
+{
+	return venue_write(db, p, true, 0, in, now, out, seq, err);
+}
+
 int venues_update(struct db *db, const struct principal *p, int64_t id, const struct venues_input *in,
 		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
-	struct json_object *fields = json_object_new_array();
-	struct store_venue v;
-	int64_t org_id = 0;
-	bool org_given;
-	int rc;
-
-	*out = NULL;
-	rc = venue_writable(db, p, id, &org_id, err);
-	if (rc)
-		goto out;
-	rc = venue_check(in, false, &v, &org_given, fields, err);
-	if (rc)
-		goto out;
-	if (org_given && v.org_id != org_id) {
-		rc = venue_org_allowed(db, p, v.org_id, err);
-		if (rc)
-			goto out;
-	}
-	rc = db_begin(db);
-	rc = rc ? rc : store_venue_update(db, id, &v, now);
-	rc = rc ? rc : venue_log(db, now, id, 0, "venue.updated", org_given ? v.org_id : org_id, fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = dom_from_store(err, rc, "venue");
-		goto out;
-	}
-	rc = venues_get(db, id, out, err);
-out:
-	json_object_put(fields);
-	return rc;
+	return venue_write(db, p, false, id, in, now, out, seq, err);
 }
 
 int venues_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
@@ -282,7 +252,7 @@ static int room_check(const struct venues_room_input *in, bool create, struct st
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = venue_required(create, in->has_name, in->name, "name", err);
+	rc = dom_required(err, create, in->has_name, in->name, "name");
 	if (rc)
 		return rc;
 	if (in->has_name) {
@@ -290,7 +260,7 @@ static int room_check(const struct venues_room_input *in, bool create, struct st
 		r->set |= STORE_ROOM_NAME;
 		venue_note(fields, "name");
 	}
-	rc = venue_required(create, in->has_capacity, in->capacity > 0 ? "" : NULL, "capacity", err);
+	rc = dom_required(err, create, in->has_capacity, in->capacity > 0 ? "" : NULL, "capacity");
 	if (rc)
 		return rc;
 	if (in->has_capacity) {
@@ -312,32 +282,33 @@ static int room_store_fail(struct dom_err *err, int rc)
 	return dom_from_store(err, rc, "room");
 }
 
-int venues_room_create(struct db *db, const struct principal *p, int64_t venue_id,
-		       const struct venues_room_input *in, int64_t now, struct json_object **out,
-		       int64_t *seq, struct dom_err *err)
+/*
+ * Adds a room to venue_id (create) or changes room id from in: permissions, fields, then one transaction
+ * with its change-log row on the venue's topic; *out the room as stored.
+ */
+static int room_write(struct db *db, const struct principal *p, bool create, int64_t venue_id, int64_t id,
+		      const struct venues_room_input *in, int64_t now, struct json_object **out, int64_t *seq,
+		      struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
 	struct store_room r;
-	int64_t org_id = 0, id = 0;
+	int64_t org_id = 0;
 	int rc;
 
-	(void)now; /* rooms keep no times */
 	*out = NULL;
-	rc = venue_writable(db, p, venue_id, &org_id, err);
-	if (rc)
-		goto out;
-	rc = room_check(in, true, &r, fields, err);
+	rc = create ? venue_writable(db, p, venue_id, &org_id, err)
+		    : room_writable(db, p, id, &venue_id, &org_id, err);
+	rc = rc ? rc : room_check(in, create, &r, fields, err);
 	if (rc)
 		goto out;
 	rc = db_begin(db);
-	rc = rc ? rc : store_room_insert(db, venue_id, &r, &id);
-	rc = rc ? rc : venue_log(db, now, venue_id, id, "room.created", org_id, fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = room_store_fail(err, rc);
+	rc = rc ? rc : create ? store_room_insert(db, venue_id, &r, &id) : store_room_update(db, id, &r);
+	rc = rc ? rc
+		: venue_log(db, now, venue_id, id, create ? "room.created" : "room.updated", org_id, fields,
+			    seq);
+	rc = txn_finish(db, rc ? room_store_fail(err, rc) : DOM_OK, "room", seq, err);
+	if (rc)
 		goto out;
-	}
 	rc = store_room_get(db, id, out);
 	rc = rc ? dom_from_store(err, rc, "room") : DOM_OK;
 out:
@@ -345,35 +316,16 @@ out:
 	return rc;
 }
 
+int venues_room_create(struct db *db, const struct principal *p, int64_t venue_id,
+		       const struct venues_room_input *in, int64_t now, struct json_object **out,
+		       int64_t *seq, struct dom_err *err)
+{
+	return room_write(db, p, true, venue_id, 0, in, now, out, seq, err);
+}
+
 int venues_room_update(struct db *db, const struct principal *p, int64_t id,
 		       const struct venues_room_input *in, int64_t now, struct json_object **out,
 		       int64_t *seq, struct dom_err *err)
 {
-	struct json_object *fields = json_object_new_array();
-	struct store_room r;
-	int64_t org_id = 0, venue_id = 0;
-	int rc;
-
-	(void)now; /* rooms keep no times */
-	*out = NULL;
-	rc = room_writable(db, p, id, &venue_id, &org_id, err);
-	if (rc)
-		goto out;
-	rc = room_check(in, false, &r, fields, err);
-	if (rc)
-		goto out;
-	rc = db_begin(db);
-	rc = rc ? rc : store_room_update(db, id, &r);
-	rc = rc ? rc : venue_log(db, now, venue_id, id, "room.updated", org_id, fields, seq);
-	rc = rc ? rc : db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		rc = room_store_fail(err, rc);
-		goto out;
-	}
-	rc = store_room_get(db, id, out);
-	rc = rc ? dom_from_store(err, rc, "room") : DOM_OK;
-out:
-	json_object_put(fields);
-	return rc;
+	return room_write(db, p, false, 0, id, in, now, out, seq, err);
 }
