@@ -194,7 +194,7 @@ done
 
 # the table: the median of the rounds per (clients, server), then majlisd/ceiling
 printf '\n%7s %-8s %9s %9s %9s %11s %11s %9s %9s %9s %s\n' clients server "p50 ms" "p99 ms" "max ms" \
-	"fan-out ms" "fanout max" "CPU us/d" "KiB/conn" "reg p50" "delivered"
+	"fanout p50" "fanout max" "CPU us/d" "KiB/conn" "reg p50" "delivered"
 awk '
 	function median(list,   a, n, i, j, t) {
 		n = split(list, a, " ")
@@ -219,15 +219,17 @@ awk '
 				lab = s == 1 ? "ceiling" : "majlisd"
 				k = n SUBSEP lab
 				for (i = 1; i <= 8; i++) med[lab, i] = median(vals[k, ms[i]])
-				printf("%7s %-8s %9.1f %9.1f %9.1f %11.1f %11.1f %9.1f %9.2f %9.1f %s\n", n, lab,
+				# RSS per connection means nothing with one connection (page-sized steps)
+				rss = n == 1 ? "-" : sprintf("%.2f", med[lab, 7])
+				printf("%7s %-8s %9.1f %9.1f %9.1f %11.1f %11.1f %9.1f %9s %9.1f %s\n", n, lab,
 					med[lab, 1], med[lab, 2], med[lab, 3], med[lab, 4], med[lab, 5], med[lab, 6],
-					med[lab, 7], med[lab, 8],
+					rss, med[lab, 8],
 					(lost[k] || bad[k]) ? "LOST " lost[k] " of " want[k] : "all " want[k])
 			}
 			printf("%7s %-8s", n, "ratio")
 			for (i = 1; i <= 8; i++) {
 				w = (i == 4 || i == 5) ? 11 : 9
-				if (med["ceiling", i] > 0)
+				if (med["ceiling", i] > 0 && !(i == 7 && n == 1))
 					printf(" %" (w - 1) ".2fx", med["majlisd", i] / med["ceiling", i])
 				else
 					printf(" %" w "s", "-")
