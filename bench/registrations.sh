@@ -101,9 +101,6 @@ value() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 : >"$WORK/results"
 have=0
 for level in $LEVELS; do
-	# the ceiling: its own file, topped up to the level without timing, then the timed transactions
-	c=$("$WORK/reg_ceiling" "$WORK/ceiling.db" --existing "$level" --count "$COUNT" --threads "$THREADS" \
-		2>>"$WORK/client.log") || die "reg_ceiling failed at $level (see KEEP=1 client.log)"
 	# majlisd: topped up through the same endpoint (its rate is shown too), then the timed batch
 	if [ "$level" -gt "$have" ]; then
 		f=$("$WORK/reg_client" --port "$PORT" --path "$REG_PATH" --count $((level - have)) --conns "$CONNS" \
@@ -113,9 +110,19 @@ for level in $LEVELS; do
 	elif [ "$level" -lt "$have" ]; then
 		die "LEVELS must grow: $level after $have"
 	fi
+	# the ceiling (its own file, topped up to the level without timing) times half its transactions just
+	# before majlisd's batch and half just after, so that both see the disk in the same minutes
+	c1=$("$WORK/reg_ceiling" "$WORK/ceiling.db" --existing "$level" --count $((COUNT / 2)) \
+		--threads "$THREADS" 2>>"$WORK/client.log") || die "reg_ceiling failed at $level (see KEEP=1 client.log)"
 	m=$("$WORK/reg_client" --port "$PORT" --path "$REG_PATH" --count "$COUNT" --conns "$CONNS" \
 		--tag "t$level" 2>>"$WORK/client.log") || die "timed batch at $level failed (see KEEP=1 client.log)"
 	have=$((have + COUNT))
+	c2=$("$WORK/reg_ceiling" "$WORK/ceiling.db" --existing $((level + COUNT / 2)) \
+		--count $((COUNT - COUNT / 2)) --threads "$THREADS" 2>>"$WORK/client.log") ||
+		die "reg_ceiling failed at $level (see KEEP=1 client.log)"
+	c="rate=$(awk -v n1="$(echo "$c1" | value count)" -v s1="$(echo "$c1" | value secs)" \
+		-v n2="$(echo "$c2" | value count)" -v s2="$(echo "$c2" | value secs)" \
+		'BEGIN { printf("%.1f", (n1 + n2) / (s1 + s2)) }')"
 	say "  at $level existing: ceiling $(echo "$c" | value rate)/s, majlisd $(echo "$m" | value rate)/s"
 	echo "$level $(echo "$c" | value rate) $(echo "$m" | value rate) $(echo "$m" | value p50_ms)" \
 		"$(echo "$m" | value p99_ms)" >>"$WORK/results"
