@@ -169,8 +169,9 @@ measure() {
 	[ "$rc" = 0 ] || say "*** $kind at $n clients: deliveries LOST or connections failed (above) ***"
 	sed 's/^RESULT //' "$WORK/out" | tr ' ' '\n' | awk -F= -v k="$kind" -v n="$n" '
 		{ v[$1] = $2 }
-		END { printf("  %s, %d clients: p99 %s ms, fan-out max %s ms, %s us CPU per delivery, %s KiB per conn, registration p50 %s ms, %s/%s delivered\n",
-			k, n, v["p99_ms"], v["fanout_max_ms"], v["cpu_us"], v["rss_kib"], v["post_p50_ms"], v["delivered"], v["expected"]) }' >&2
+		END { printf("  %s, %d clients: p99 %s ms, fan-out max %s ms, %s us CPU per delivery, %s KiB per conn, registration p50 %s ms, p99 %s ms, %s/%s delivered\n",
+			k, n, v["p99_ms"], v["fanout_max_ms"], v["cpu_us"], v["rss_kib"], v["post_p50_ms"], v["post_p99_ms"],
+			v["delivered"], v["expected"]) }' >&2
 	return 0
 }
 
@@ -193,8 +194,8 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # the table: the median of the rounds per (clients, server), then majlisd/ceiling
-printf '\n%7s %-8s %9s %9s %9s %11s %11s %9s %9s %9s %s\n' clients server "p50 ms" "p99 ms" "max ms" \
-	"fanout p50" "fanout max" "CPU us/d" "KiB/conn" "reg p50" "delivered"
+printf '\n%7s %-8s %9s %9s %9s %11s %11s %9s %9s %9s %9s %s\n' clients server "p50 ms" "p99 ms" "max ms" \
+	"fanout p50" "fanout max" "CPU us/d" "KiB/conn" "reg p50" "reg p99" "delivered"
 awk '
 	function median(list,   a, n, i, j, t) {
 		n = split(list, a, " ")
@@ -212,22 +213,22 @@ awk '
 		lost[k] += v["lost"]; want[k] += v["expected"]; bad[k] += !v["ok"]
 	}
 	END {
-		split("p50_ms p99_ms max_ms fanout_p50_ms fanout_max_ms cpu_us rss_kib post_p50_ms", ms, " ")
+		split("p50_ms p99_ms max_ms fanout_p50_ms fanout_max_ms cpu_us rss_kib post_p50_ms post_p99_ms", ms, " ")
 		for (o = 1; o <= norder; o++) {
 			n = order[o]
 			for (s = 1; s <= 2; s++) {
 				lab = s == 1 ? "ceiling" : "majlisd"
 				k = n SUBSEP lab
-				for (i = 1; i <= 8; i++) med[lab, i] = median(vals[k, ms[i]])
+				for (i = 1; i <= 9; i++) med[lab, i] = median(vals[k, ms[i]])
 				# RSS per connection means nothing with one connection (page-sized steps)
 				rss = n == 1 ? "-" : sprintf("%.2f", med[lab, 7])
-				printf("%7s %-8s %9.1f %9.1f %9.1f %11.1f %11.1f %9.1f %9s %9.1f %s\n", n, lab,
+				printf("%7s %-8s %9.1f %9.1f %9.1f %11.1f %11.1f %9.1f %9s %9.1f %9.1f %s\n", n, lab,
 					med[lab, 1], med[lab, 2], med[lab, 3], med[lab, 4], med[lab, 5], med[lab, 6],
-					rss, med[lab, 8],
+					rss, med[lab, 8], med[lab, 9],
 					(lost[k] || bad[k]) ? "LOST " lost[k] " of " want[k] : "all " want[k])
 			}
 			printf("%7s %-8s", n, "ratio")
-			for (i = 1; i <= 8; i++) {
+			for (i = 1; i <= 9; i++) {
 				w = (i == 4 || i == 5) ? 11 : 9
 				if (med["ceiling", i] > 0 && !(i == 7 && n == 1))
 					printf(" %" (w - 1) ".2fx", med["majlisd", i] / med["ceiling", i])
@@ -251,4 +252,5 @@ say ""
 say "per delivery: from the POST's connect() to the frame's arrival; fan-out: the same to the last client, per"
 say "change (median and max over the changes); CPU: the server's threads' run time (schedstat) from the first"
 say "POST to the last delivery, over the deliveries; KiB/conn: RSS growth with N idle connections, over N;"
-say "reg p50: the POST's answer time. The row with 1 client is the idle baseline of the registration's answer."
+say "reg p50/p99: the POST's answer time. The row with 1 client is the idle baseline of the registration's"
+say "answer."
