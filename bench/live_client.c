@@ -10,8 +10,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -42,16 +40,13 @@ struct ws_conn {
 	int fd;
 	int idx;
 	enum conn_state state;
-	char key[32];	   /* Sec-WebSocket-Key sent (base64 of 16 random bytes) */
-	char *buf;	   /* bytes received and not parsed yet (handshake answer, then frames) */
-	size_t len, cap;   /* used and allocated bytes of buf */
-	char *msg;	   /* the message being reassembled from fragments */
-	size_t msg_len;	   /* its bytes so far */
-	bool msg_text;	   /* its first fragment was text */
-	bool in_msg;	   /* a fragmented message is under way */
-	int got;	   /* change frames received */
-	int64_t last_rx;   /* monotonic ns of the last change frame */
-	int64_t opened_ns; /* when its 101 arrived */
+	char key[32];	 /* Sec-WebSocket-Key sent (base64 of 16 random bytes) */
+	char *buf;	 /* bytes received and not parsed yet (handshake answer, then frames) */
+	size_t len, cap; /* used and allocated bytes of buf */
+	char *msg;	 /* the message being reassembled from fragments */
+	size_t msg_len;	 /* its bytes so far */
+	bool msg_text;	 /* its first fragment was text */
+	bool in_msg;	 /* a fragmented message is under way */
 };
 
 /* One per change (POST); the only thread. */
@@ -442,8 +437,6 @@ static void on_message(struct ws_conn *c, char *m, size_t n, int64_t t)
 	}
 	deliveries[n_deliveries++] =
 	    (struct delivery){.id = strtoll(p + 18, NULL, 10), .t_ns = t, .conn = c->idx};
-	c->got++;
-	c->last_rx = t;
 }
 
 /* Parses the frames in c->buf; -1 when the connection is to be closed. */
@@ -569,7 +562,6 @@ static void conn_readable(struct ws_conn *c)
 				return;
 			}
 			c->state = WS_OPEN;
-			c->opened_ns = t;
 			n_pending--;
 			n_open++;
 		}
