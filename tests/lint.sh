@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint: banned functions and layer include boundaries (STYLE.md). Exits non-zero with the offending lines.
+# Lint: banned functions, layer include boundaries (STYLE.md) and unit tests named after their module.
+# Exits non-zero with the offending lines.
 set -u
 cd "$(dirname "$0")/.."
 fail=0
@@ -46,6 +47,27 @@ rel=$(grep -nE '#include[[:space:]]*"[^"]*\.\./' $src || true)
 
 direct=$(grep -nE '\bsqlite3_[a-z_]+\(' $(echo "$src" | grep -vE '^server/store/') 2>/dev/null || true)
 [ -n "$direct" ] && report "sqlite3_* calls outside server/store/" "$direct"
+
+# Unit tests mirror the tree: tests/unit/<layer>/test_<module>.c tests <module>.c of that layer. Not named
+# after one module: util/test_secret_floor (util/secret.c built as for a real run), api/test_docs (the
+# router's table against docs/api.md) and api/test_routes (handlers through the router).
+units=$(git ls-files -co --exclude-standard -- 'tests/unit/*/test_*.c' 2>/dev/null ||
+	find tests/unit -mindepth 2 -name 'test_*.c')
+stray=
+for t in $units; do
+	layer=$(basename "$(dirname "$t")")
+	module=$(basename "$t" .c)
+	module=${module#test_}
+	case $layer in
+	calendar | notifications) dir=$layer ;;
+	*) dir=server/$layer ;;
+	esac
+	case $layer/$module in
+	util/secret_floor | api/docs | api/routes) continue ;;
+	esac
+	[ -f "$dir/$module.c" ] || stray="$stray$t (no $dir/$module.c)"$'\n'
+done
+[ -n "$stray" ] && report "unit test named after no module of its layer" "${stray%$'\n'}"
 
 if [ "$fail" -ne 0 ]; then
 	echo "lint: FAILED"

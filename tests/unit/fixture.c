@@ -1,7 +1,7 @@
 /*
- * fixture: a fresh migrated store per test with its seed rows and fixed clock, and the SQL helpers the
- * unit tests share; it seeds with plain SQL through store/db_test.h (so that no domain rule under test
- * runs during set-up), never through SQLite's handle, and must not be linked into majlisd.
+ * fixture: a fresh migrated store per test with its seed rows, accounts and fixed clock, and the SQL and
+ * file helpers the unit tests share; it seeds with plain SQL through store/db_test.h (so that no domain rule
+ * under test runs during set-up), never through SQLite's handle, and must not be linked into majlisd.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "store/db_test.h"
+#include "util/secret.h"
 
 static const char fixture_orgs_sql[] =
     "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES "
@@ -120,4 +121,43 @@ int fixture_teardown(void **state)
 	free(f);
 	*state = NULL;
 	return 0;
+}
+
+int64_t fixture_account(struct db *db, const char *email, enum role role, int64_t org_id)
+{
+	char hash[PASSWORD_HASH_MAX], sql[1024], org[24] = "NULL";
+
+	if (password_hash(FIXTURE_PASSWORD, hash))
+		fail_msg("fixture_account %s: password_hash failed", email);
+	if (org_id > 0)
+		snprintf(org, sizeof(org), "%lld", (long long)org_id);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO accounts (email, display_name, password_hash, role, org_id, created_at, "
+		 "updated_at) VALUES ('%s', 'Agent', '%s', '%s', %s, %lld, %lld)",
+		 email, hash, role_name(role), org, FIXTURE_NOW, FIXTURE_NOW);
+	fixture_exec(db, sql);
+	return fixture_int(db, "SELECT max(id) FROM accounts");
+}
+
+char *fixture_file(const char *dir, const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s%s", MAJLIS_SOURCE_DIR, dir, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
 }

@@ -1,11 +1,13 @@
 /*
  * fixture: the unit tests' shared set-up — a fresh, migrated store in a temporary file, seed rows made in
- * one call (organisations, an event with a session, the principals that act on them), a fixed clock and
- * SQL helpers; it fails the running cmocka test on any error and must not be linked into majlisd.
+ * one call (organisations, an event with a session, the principals that act on them, accounts), a fixed
+ * clock, SQL helpers and the files of tests/fixtures; it fails the running cmocka test on any error and
+ * must not be linked into majlisd.
  */
 #ifndef MAJLIS_TESTS_UNIT_FIXTURE_H
 #define MAJLIS_TESTS_UNIT_FIXTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/domain.h"
@@ -60,5 +62,18 @@ void fixture_exec(struct db *db, const char *sql);
 /* The first column of the first row of sql on db as an integer; -1 when there is no row. Fails the test
  * when sql does not prepare. */
 int64_t fixture_int(struct db *db, const char *sql);
+
+/* The password of every account fixture_account makes. */
+#define FIXTURE_PASSWORD "correct horse battery"
+
+/* Inserts an account (display name "Agent", password FIXTURE_PASSWORD hashed at the current
+ * password_iterations(), created at FIXTURE_NOW) with plain SQL, no change-log row, and returns its id;
+ * email as stored (lowercase), org_id 0 for none. Fails the test on error. */
+int64_t fixture_account(struct db *db, const char *email, enum role role, int64_t org_id);
+
+/* The file dir/name of the source tree (dir relative to its root and ending in "/", such as
+ * "tests/fixtures/ical/") read whole into a malloc'ed NUL-terminated buffer the caller frees; *len gets
+ * its size. Fails the test when it cannot be read. */
+char *fixture_file(const char *dir, const char *name, size_t *len);
 
 #endif

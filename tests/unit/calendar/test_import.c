@@ -1,12 +1,9 @@
 /* test_import: table-driven unit tests of calendar/import on the fixtures in tests/fixtures/ical (instants of
  * Outlook, Google, Thunderbird, Evolution and floating exports; each hostile file refused with its reason and
- * line) and of domain/imports in-process on a fresh database (dry run, commit, re-import, all-or-nothing). */
+ * line; limits; TZID names resolved or refused), from bytes to plain structs without a database. */
 #include "calendar/import.h"
 #include "calendar/tz.h"
-#include "calendar/windows_zones.h"
-#include "domain/imports.h"
 #include "fixture.h"
-#include "store/db.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,37 +16,13 @@
 #include <cmocka.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define FIXTURES     MAJLIS_SOURCE_DIR "/tests/fixtures/ical/"
-
-/* Reads a fixture into a malloc'ed buffer (NUL-terminated); *len gets its size. */
-static char *fixture(const char *name, size_t *len)
-{
-	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s%s", FIXTURES, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
+#define FIXTURES     "tests/fixtures/ical/"
 
 static void parse_fixture(const char *name, const char *zone, struct import_result *r)
 {
 	struct import_options opt = {.zone = zone};
 	size_t len;
-	char *text = fixture(name, &len);
+	char *text = fixture_file(FIXTURES, name, &len);
 
 	assert_int_equal(import_parse(text, len, &opt, r), 0);
 	free(text);
@@ -378,104 +351,6 @@ static void test_zone_names(void **state)
 			fail_msg("\"%s\" not resolved", cases[i].tzid);
 		assert_string_equal(iana, cases[i].iana);
 	}
-	assert_null(windows_zone_to_iana("Nowhere Standard Time"));
-	assert_string_equal(windows_zone_to_iana("morocco standard time"), "Africa/Casablanca");
-}
-
-/* --- domain/imports against a fresh database ------------------------------------------------------ */
-
-static int64_t report_int(struct json_object *o, const char *obj, const char *key)
-{
-	struct json_object *a, *b;
-
-	assert_true(json_object_object_get_ex(o, obj, &a));
-	assert_true(json_object_object_get_ex(a, key, &b));
-	return json_object_get_int64(b);
-}
-
-static void test_domain_import(void **state)
-{
-	static const char *const tables =
-	    "SELECT (SELECT count(*) FROM events) * 1000000 + "
-	    "(SELECT count(*) FROM sessions) * 1000 + (SELECT count(*) FROM change_log) AS n";
-	struct principal org_a = {.role = ROLE_ORGANISER, .org_id = 1};
-	struct principal org_b = {.role = ROLE_ORGANISER, .org_id = 2};
-	struct principal viewer = {.role = ROLE_VIEWER, .org_id = 1};
-	struct import_request rq;
-	struct json_object *out = NULL;
-	struct dom_err e = {0};
-	int64_t created = 0, seq = 0, before;
-	struct fixture fx;
-	struct db *db;
-	size_t len;
-	char *text = fixture("outlook_morocco.ics", &len);
-	char *bad;
-
-	(void)state;
-	fixture_open(&fx, "import", FIXTURE_ORGS);
-	db = fx.db;
-	memset(&rq, 0, sizeof(rq));
-
-	/* dry run: the report, nothing written */
-	before = fixture_int(db, tables);
-	assert_int_equal(imports_run(db, &org_a, &rq, text, len, 1000, &out, &created, &seq, &e), 0);
-	assert_int_equal(report_int(out, "would_create", "events"), 5);
-	assert_int_equal(report_int(out, "would_create", "sessions"), 9);
-	assert_int_equal(created, 0);
-	json_object_put(out);
-	assert_int_equal(fixture_int(db, tables), before);
-
-	/* permissions */
-	assert_int_equal(imports_run(db, &viewer, &rq, text, len, 1000, &out, &created, &seq, &e),
-			 DOM_FORBIDDEN);
-	assert_null(out);
-	rq.org_id = 1;
-	assert_int_equal(imports_run(db, &org_b, &rq, text, len, 1000, &out, &created, &seq, &e),
-			 DOM_FORBIDDEN);
-	rq.org_id = 0;
-
-	/* commit, then again: nothing twice */
-	rq.commit = true;
-	assert_int_equal(imports_run(db, &org_a, &rq, text, len, 1000, &out, &created, &seq, &e), 0);
-	assert_int_equal(created, 5);
-	assert_true(seq > 0);
-	assert_int_equal(report_int(out, "created", "sessions"), 9);
-	json_object_put(out);
-	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM sessions"), 9);
-	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM events WHERE import_uid IS NOT NULL AND "
-					 "visibility = 'internal' AND capacity = 30 AND type = 'workshop'"),
-			 5);
-	assert_int_equal(fixture_int(db, "SELECT count(*) AS n FROM sessions WHERE start_utc = 1792058400"),
-			 1);
-	before = fixture_int(db, tables);
-	assert_int_equal(imports_run(db, &org_a, &rq, text, len, 1001, &out, &created, &seq, &e), 0);
-	assert_int_equal(created, 0);
-	assert_int_equal(report_int(out, "would_create", "events"), 0);
-	json_object_put(out);
-	assert_int_equal(fixture_int(db, tables), before);
-	free(text);
-
-	/* a hostile file: 422 with the report, nothing written even with skip_refused */
-	bad = fixture("hostile_bad_date.ics", &len);
-	rq.skip_refused = true;
-	assert_int_equal(imports_run(db, &org_b, &rq, bad, len, 1000, &out, &created, &seq, &e), 0);
-	assert_int_equal(created, 0);
-	json_object_put(out);
-	rq.skip_refused = false;
-	assert_int_equal(imports_run(db, &org_b, &rq, bad, len, 1000, &out, &created, &seq, &e),
-			 DOM_UNPROCESSABLE);
-	assert_string_equal(e.id, "import_refused");
-	assert_non_null(out);
-	json_object_put(out);
-	free(bad);
-	bad = fixture("hostile_not_vcalendar.ics", &len);
-	rq.skip_refused = true;
-	assert_int_equal(imports_run(db, &org_b, &rq, bad, len, 1000, &out, &created, &seq, &e),
-			 DOM_UNPROCESSABLE);
-	json_object_put(out);
-	free(bad);
-	assert_int_equal(fixture_int(db, tables), before);
-	fixture_close(&fx);
 }
 
 int main(void)
@@ -483,7 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fixture_instants), cmocka_unit_test(test_fixture_details),
 	    cmocka_unit_test(test_hostile_fixtures), cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_zone_names),	     cmocka_unit_test(test_domain_import),
+	    cmocka_unit_test(test_zone_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
