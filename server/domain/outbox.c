@@ -1,7 +1,7 @@
 /*
  * outbox (domain): what each due notification must say, and the outcome of sending it; see outbox.h. It
  * never sends, never logs personal data or links, and writes nothing outside outbox_settle's transaction
- * (and the give-ups of outbox_take, each its own transaction).
+ * (and, in outbox_take, the give-ups and a new link made ready before its mail, each its own transaction).
  */
 #include "domain/outbox.h"
 
@@ -40,6 +40,7 @@ void outbox_msg_free(struct outbox_msg *m)
 	if (m->link)
 		secret_wipe(m->link, strlen(m->link));
 	free(m->link);
+	free(m->link_sealed);
 	outbox_summary_free(&m->event);
 	buf_free(&m->ics);
 	memset(m, 0, sizeof(*m));
@@ -180,32 +181,45 @@ static bool outbox_wants_calendar(const char *kind)
 	return false;
 }
 
-/* The personal link of m: the sealed one from the payload, or for a re-sent link a new token whose hash
- * replaces the stored one when the message is sent. Returns 0, or -1 (out of memory, RNG). */
+/* The personal link of m: the sealed one from the payload; for a re-sent link (m->new_hash set to its hash)
+ * the one an earlier try sealed in the row, else a new token, sealed into m->link_sealed for the next tries
+ * (NULL without a key: each try then makes its own). Returns 0, or -1 (out of memory, RNG). */
 static int outbox_link(const struct config *cfg, struct json_object *payload, struct outbox_msg *m)
 {
 	const char *sealed = outbox_str(payload, "link_sealed");
+	bool resent = !strcmp(m->kind, "registration.link_resent") && m->registration_id > 0;
 	char base[300], token[SECRET_TOKEN_LEN + 1], *plain = NULL;
 	size_t len;
 
 	if (sealed && cfg->link_key[0]) {
 		plain = secret_open(cfg->link_key, sealed);
-		if (!plain || !secret_token_valid(plain))
-			log_warn("outbox %lld: its sealed link does not open (key changed?); sent without it",
-				 (long long)m->id);
-	} else if (!strcmp(m->kind, "registration.link_resent") && m->registration_id > 0) {
+		if (!plain || !secret_token_valid(plain)) {
+			log_warn("outbox %lld: its sealed link does not open (key changed?); %s",
+				 (long long)m->id, resent ? "a new one is made" : "sent without it");
+			if (plain)
+				secret_wipe(plain, strlen(plain));
+			free(plain);
+			plain = NULL;
+		}
+	}
+	if (!plain && resent) {
 		if (secret_token_new(token))
 			return -1;
-		secret_hash(token, strlen(token), m->new_hash);
 		plain = strdup(token);
 		secret_wipe(token, sizeof(token));
 		if (!plain)
 			return -1;
+		m->link_sealed = outbox_seal_link(cfg->link_key, plain);
+		if (!m->link_sealed && cfg->link_key[0]) {
+			secret_wipe(plain, strlen(plain));
+			free(plain);
+			return -1;
+		}
 	}
-	if (!plain || !secret_token_valid(plain)) {
-		free(plain);
+	if (!plain)
 		return 0;
-	}
+	if (resent)
+		secret_hash(plain, strlen(plain), m->new_hash);
 	config_base_url(cfg, base, sizeof(base));
 	len = strlen(base) + strlen(plain) + 4;
 	m->link = malloc(len);
@@ -225,6 +239,59 @@ static int outbox_store_rc(struct dom_err *err, int rc, const char *what, const 
 	return dom_from_store(err, rc, what);
 }
 
+/* Appends the change-log row kind ("notification.<...>") of m's row, inside the caller's transaction: topic
+ * "outbox:<id>", the event's organisation. Returns 0 or a negative store_rc. */
+static int outbox_changelog(struct db *db, const struct outbox_msg *m, const char *kind, int64_t now,
+			    int64_t *seq)
+{
+	struct json_object *payload = json_object_new_object();
+	char topic[40];
+	int rc;
+
+	jsonx_add_int(payload, "outbox_id", m->id);
+	jsonx_add_str(payload, "kind", m->kind);
+	if (m->event_id > 0)
+		jsonx_add_int(payload, "event_id", m->event_id);
+	if (m->registration_id > 0)
+		jsonx_add_int(payload, "registration_id", m->registration_id);
+	snprintf(topic, sizeof(topic), "outbox:%lld", (long long)m->id);
+	/* a notification about no event is seen by admins only, live too */
+	rc = db_changelog(db, topic, kind, m->org_id > 0 ? m->org_id : DB_ORG_ADMINS, payload, now, seq);
+	json_object_put(payload);
+	return rc;
+}
+
+/* Before a message carrying a new personal link is sent: makes that link work (the registration's pending
+ * link, beside its current one) and keeps it sealed in the row for the next tries, in one transaction with
+ * the change-log row "notification.link_ready". DOM_OK; DOM_NOT_FOUND when the row is no longer to be sent;
+ * DOM_UNPROCESSABLE when the registration is gone or its person erased since m was prepared; or
+ * DOM_BUSY/DOM_INTERNAL. */
+static int outbox_link_ready(struct db *db, const struct outbox_msg *m, int64_t now, struct dom_err *err)
+{
+	int rc = db_begin(db);
+
+	if (rc)
+		return dom_from_store(err, rc, "outbox");
+	rc = store_outbox_keep_link(db, m->id, m->link_sealed);
+	if (rc == STORE_NOT_FOUND) {
+		db_rollback(db);
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "no longer to be sent");
+	}
+	rc = rc ? rc : store_outbox_link_pending(db, m->registration_id, m->new_hash);
+	if (rc == STORE_NOT_FOUND) {
+		db_rollback(db);
+		return dom_fail(err, DOM_UNPROCESSABLE, NULL,
+				"the registration no longer exists or its person was erased");
+	}
+	rc = rc ? rc : outbox_changelog(db, m, "notification.link_ready", now, NULL);
+	rc = rc ? rc : db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return dom_from_store(err, rc, "outbox");
+	}
+	return DOM_OK;
+}
+
 /* Fills m from row. DOM_OK; DOM_UNPROCESSABLE with err set when the row can never be delivered; or
  * another code. */
 static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, struct json_object *row,
@@ -241,20 +308,27 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 	m->attempts = outbox_int(row, "attempts");
 	snprintf(m->kind, sizeof(m->kind), "%s", outbox_str(row, "kind") ? outbox_str(row, "kind") : "");
 	buf_init(&m->ics, 4 * 1024 * 1024);
-	if (outbox_int(row, "created_at") < now - OUTBOX_MAX_AGE_S)
-		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "not sent within %d days of the change",
-				OUTBOX_MAX_AGE_S / 86400);
-	if (!channel || strcmp(channel, "email"))
-		return dom_fail(err, DOM_UNPROCESSABLE, NULL, "channel '%s' is not delivered",
-				channel ? channel : "?");
+	/* the ids first: a give-up needs them (a link mail's pending link is dropped) */
 	payload = text ? json_tokener_parse(text) : NULL;
+	if (payload && json_object_is_type(payload, json_type_object)) {
+		m->event_id = outbox_int(payload, "event_id");
+		m->session_id = outbox_int(payload, "session_id");
+		m->registration_id = outbox_int(payload, "registration_id");
+	}
+	if (outbox_int(row, "created_at") < now - OUTBOX_MAX_AGE_S) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "not sent within %d days of the change",
+			      OUTBOX_MAX_AGE_S / 86400);
+		goto out;
+	}
+	if (!channel || strcmp(channel, "email")) {
+		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "channel '%s' is not delivered",
+			      channel ? channel : "?");
+		goto out;
+	}
 	if (!payload || !json_object_is_type(payload, json_type_object)) {
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "payload is not a JSON object");
 		goto out;
 	}
-	m->event_id = outbox_int(payload, "event_id");
-	m->session_id = outbox_int(payload, "session_id");
-	m->registration_id = outbox_int(payload, "registration_id");
 	rc = store_feeds_person_row(db, outbox_int(row, "person_id"), &person);
 	if (rc) {
 		rc = outbox_store_rc(err, rc, "person", "the recipient no longer exists");
@@ -327,6 +401,13 @@ int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct out
 		}
 		rc = outbox_prepare(db, cfg, now, json_object_array_get_idx(rows, 0), m, &why);
 		json_object_put(rows);
+		if (rc == DOM_OK && m->new_hash[0]) {
+			rc = outbox_link_ready(db, m, now, &why);
+			if (rc == DOM_NOT_FOUND) { /* given up meanwhile (housekeeping): the next row */
+				outbox_msg_free(m);
+				continue;
+			}
+		}
 		if (rc == DOM_OK)
 			return DOM_OK;
 		if (rc != DOM_UNPROCESSABLE) {
@@ -345,8 +426,7 @@ int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct out
 int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum outbox_outcome outcome,
 		  const char *error, int64_t *seq, struct dom_err *err)
 {
-	struct json_object *payload;
-	char topic[40], reason[300];
+	char reason[300];
 	const char *kind;
 	int rc;
 
@@ -363,8 +443,9 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 	case OUTBOX_SENT:
 		kind = "notification.sent";
 		rc = store_outbox_finish(db, m->id, now, NULL);
+		/* the new link replaces the old one, unless it was dropped meanwhile (the person erased) */
 		if (!rc && m->new_hash[0] && m->registration_id > 0) {
-			rc = store_outbox_reg_token(db, m->registration_id, m->new_hash);
+			rc = store_outbox_link_promote(db, m->registration_id, m->new_hash);
 			rc = rc == STORE_NOT_FOUND ? STORE_OK : rc;
 		}
 		break;
@@ -376,22 +457,16 @@ int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum o
 	default:
 		kind = "notification.failed";
 		rc = store_outbox_finish(db, m->id, now, error ? error : "?");
+		/* a link mail given up: its new link never works (any an earlier try left, when given up
+		 * before it was prepared again), the old one goes on */
+		if (!rc && !strcmp(m->kind, "registration.link_resent") && m->registration_id > 0) {
+			rc = store_outbox_link_drop(db, m->registration_id,
+						    m->new_hash[0] ? m->new_hash : NULL);
+			rc = rc == STORE_NOT_FOUND ? STORE_OK : rc;
+		}
 		break;
 	}
-	if (!rc) {
-		payload = json_object_new_object();
-		jsonx_add_int(payload, "outbox_id", m->id);
-		jsonx_add_str(payload, "kind", m->kind);
-		if (m->event_id > 0)
-			jsonx_add_int(payload, "event_id", m->event_id);
-		if (m->registration_id > 0)
-			jsonx_add_int(payload, "registration_id", m->registration_id);
-		snprintf(topic, sizeof(topic), "outbox:%lld", (long long)m->id);
-		/* a notification about no event is seen by admins only, live too */
-		rc = db_changelog(db, topic, kind, m->org_id > 0 ? m->org_id : DB_ORG_ADMINS, payload, now,
-				  seq);
-		json_object_put(payload);
-	}
+	rc = rc ? rc : outbox_changelog(db, m, kind, now, seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc) {
 		db_rollback(db);

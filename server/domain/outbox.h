@@ -52,16 +52,23 @@ struct outbox_msg {
 	char *to;      /* validated address */
 	char *to_name; /* in lang's script when known */
 	char *link;    /* the personal link (absolute when public_url is set), or NULL */
-	char new_hash[SECRET_HASH_LEN +
-		      1];	     /* non-empty: the link is new and replaces the stored one when sent */
+	/* non-empty: the link is new (a re-sent link); outbox_take made it the registration's pending link
+	 * before handing m out, and outbox_settle makes it its link when sent, or drops it when given up */
+	char new_hash[SECRET_HASH_LEN + 1];
+	char *link_sealed; /* a new link sealed for the row's next tries (outbox_take keeps it there), or NULL
+			    */
 	struct outbox_summary event; /* title, organisation, times, place */
 	struct buf ics;		     /* the event's calendar, empty when there is none */
 };
 
 /* Takes the oldest due row (now) and fills m. Rows that cannot be delivered at all (no address, erased
  * person, a channel other than e-mail, a vanished event) are given up on the way, each in its own
- * transaction. DOM_OK with m filled, DOM_NOT_FOUND when nothing is due, or DOM_BUSY/DOM_INTERNAL.
- * Any thread that owns db (the notifications worker). */
+ * transaction. A message carrying a new personal link (registration.link_resent) is handed out only once
+ * that link works: in one transaction with a change-log row "notification.link_ready", its hash becomes
+ * the registration's pending link (beside the current one, which goes on working) and the link is kept
+ * sealed in the row, so that a later try mails the same link. DOM_OK with m filled, DOM_NOT_FOUND when
+ * nothing is due, or DOM_BUSY/DOM_INTERNAL (nothing handed out). Any thread that owns db (the notifications
+ * worker). */
 int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct outbox_msg *m,
 		struct dom_err *err);
 void outbox_msg_free(struct outbox_msg *m);
@@ -73,7 +80,10 @@ enum outbox_outcome {
 };
 /* Records the outcome of sending m (error: why, never personal data) in one transaction with a
  * change-log row "notification.<sent|retry|failed>" (topic "outbox:<id>", the event's organisation).
- * *seq (may be NULL) gets its position. Returns DOM_OK or DOM_BUSY/DOM_INTERNAL. */
+ * A new personal link m carries becomes the registration's link when sent (the old one stops working),
+ * stays pending after a temporary failure (the mail may have left; the next try mails the same link), and
+ * is dropped when the message is given up (the old one goes on working). *seq (may be NULL) gets its
+ * position. Returns DOM_OK or DOM_BUSY/DOM_INTERNAL. */
 int outbox_settle(struct db *db, const struct outbox_msg *m, int64_t now, enum outbox_outcome outcome,
 		  const char *error, int64_t *seq, struct dom_err *err);
 /* Seconds to wait before try number attempts + 1 (1 min, 5 min, 30 min, 2 h, then 6 h). */

@@ -392,8 +392,9 @@ int people_export(struct db *db, const struct principal *p, int64_t id, int64_t 
 	return DOM_OK;
 }
 
-/* Gives each of the person's registrations a fresh random link hash (the old link stops working;
- * the new token is never shown, so no link works any more). *n gets how many. */
+/* Gives each of the person's registrations a fresh random link hash (the old link stops working, and so
+ * does a new one whose mail is under way; the new token is never shown, so no link works any more). *n gets
+ * how many. */
 static int person_rehash_links(struct db *db, int64_t id, int64_t now, size_t *n)
 {
 	char token[SECRET_TOKEN_LEN + 1], hash[SECRET_HASH_LEN + 1];

@@ -77,10 +77,34 @@ int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char
 			     DB_ARGS(DB_INT(":id", id), DB_INT(":nb", not_before), DB_TEXT(":err", error)));
 }
 
-int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1])
+int store_outbox_link_pending(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1])
 {
-	static const char sql[] = "UPDATE registrations SET token_hash = :hash WHERE id = :id";
+	static const char sql[] = "UPDATE registrations SET pending_token_hash = :hash WHERE id = :id AND "
+				  "person_id IN (SELECT id FROM people WHERE erased_at IS NULL)";
 	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", registration_id), DB_TEXT(":hash", hash)));
+}
+
+int store_outbox_link_promote(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1])
+{
+	static const char sql[] =
+	    "UPDATE registrations SET token_hash = pending_token_hash, pending_token_hash = "
+	    "NULL WHERE id = :id AND pending_token_hash = :hash";
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", registration_id), DB_TEXT(":hash", hash)));
+}
+
+int store_outbox_link_drop(struct db *db, int64_t registration_id, const char *hash)
+{
+	static const char sql[] = "UPDATE registrations SET pending_token_hash = NULL WHERE id = :id AND "
+				  "pending_token_hash = coalesce(:hash, pending_token_hash)";
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", registration_id), DB_TEXT(":hash", hash)));
+}
+
+int store_outbox_keep_link(struct db *db, int64_t id, const char *sealed)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET payload = CASE WHEN :sealed IS NULL THEN payload ELSE json_set(payload, "
+	    "'$.link_sealed', :sealed) END WHERE id = :id AND sent_at IS NULL AND failed_at IS NULL";
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", id), DB_TEXT(":sealed", sealed)));
 }
 
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since)

@@ -1,6 +1,6 @@
 /*
- * store_outbox: the SQL of notification delivery (due rows, their outcome, the recipient and the
- * registration token a re-sent link replaces); it neither renders nor sends and must not decide when to
+ * store_outbox: the SQL of notification delivery (due rows, their outcome, and the pending personal link
+ * of a registration whose new link is being mailed); it neither renders nor sends and must not decide when to
  * retry.
  */
 #ifndef MAJLIS_STORE_STORE_OUTBOX_H
@@ -32,8 +32,20 @@ int store_outbox_next_due(struct db *db, int64_t *when);
 int store_outbox_finish(struct db *db, int64_t id, int64_t now, const char *error);
 /* One more failed attempt of row id: next try at not_before, error kept (never personal data). */
 int store_outbox_retry(struct db *db, int64_t id, int64_t not_before, const char *error);
-/* Replaces the personal-link token hash of registration id (a re-sent link replaces the old one). */
-int store_outbox_reg_token(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1]);
+/* The personal link a link mail carries, while the mail is under way: the registration's pending_token_hash
+ * (which the personal link and the QR ticket answer to beside token_hash). Each STORE_NOT_FOUND when
+ * registration_id is absent (or, for promote and drop, its pending hash is another or none). */
+/* Sets the pending hash of registration_id to hash (before the mail is sent); STORE_NOT_FOUND too when its
+ * person was erased. */
+int store_outbox_link_pending(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1]);
+/* The mail was accepted: a pending hash equal to hash becomes the registration's token_hash (the old link
+ * stops working). */
+int store_outbox_link_promote(struct db *db, int64_t registration_id, const char hash[SECRET_HASH_LEN + 1]);
+/* The mail was given up: clears the pending hash when it equals hash, or whatever it is when hash is NULL. */
+int store_outbox_link_drop(struct db *db, int64_t registration_id, const char *hash);
+/* Row id is still to be sent: keeps sealed (when not NULL) as its payload's link_sealed, so that every try
+ * mails the same link. STORE_NOT_FOUND when the row is absent or no longer pending. */
+int store_outbox_keep_link(struct db *db, int64_t id, const char *sealed);
 
 /* Whether an outbox row of kind about registration_id is still waiting to be sent, or was written at or
  * after since. 1 yes, 0 no, or a negative store_rc. */

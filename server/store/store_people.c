@@ -233,7 +233,8 @@ int store_person_registration_ids(struct db *db, int64_t person_id, int64_t **id
 int store_registration_set_token_hash(struct db *db, int64_t reg_id, const char *hash, int64_t now)
 {
 	static const char sql[] =
-	    "UPDATE registrations SET token_hash = :hash, updated_at = :now WHERE id = :id";
+	    "UPDATE registrations SET token_hash = :hash, pending_token_hash = NULL, updated_at = :now "
+	    "WHERE id = :id";
 	return db_run_update(db, sql,
 			     DB_ARGS(DB_TEXT(":hash", hash), DB_INT(":now", now), DB_INT(":id", reg_id)));
 }

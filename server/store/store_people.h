@@ -59,7 +59,7 @@ int store_person_erase(struct db *db, int64_t id, int64_t now);
 /* The ids of the person's registrations into a malloc'ed array (*ids, caller frees; NULL when none)
  * of *n entries. */
 int store_person_registration_ids(struct db *db, int64_t person_id, int64_t **ids, size_t *n);
-/* Sets the link hash of registration reg_id. */
+/* Sets the link hash of registration reg_id; a new link still being mailed (its pending hash) stops too. */
 int store_registration_set_token_hash(struct db *db, int64_t reg_id, const char *hash, int64_t now);
 /* Revokes the person's calendar tokens still valid; *n (may be NULL) gets how many. */
 int store_person_revoke_calendar_tokens(struct db *db, int64_t person_id, int64_t now, int64_t *n);

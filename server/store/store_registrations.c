@@ -158,7 +158,7 @@ int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, 
 
 int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN + 1], struct store_reg *out)
 {
-	static const char sql[] = REG_COLS "WHERE r.token_hash = :hash";
+	static const char sql[] = REG_COLS "WHERE r.token_hash = :hash OR r.pending_token_hash = :hash";
 	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash)));
 
 	if (!st)

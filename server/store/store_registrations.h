@@ -66,7 +66,8 @@ int store_reg_person_find(struct db *db, const char *email, const char *phone, i
 /* Inserts a person; *id gets the new id. Must run inside a transaction. */
 int store_reg_person_insert(struct db *db, const struct store_person_new *p, int64_t now, int64_t *id);
 
-/* Loads a registration by id / by (event, person) / by token hash. 0, STORE_NOT_FOUND or negative. */
+/* Loads a registration by id / by (event, person) / by token hash (its link's, or the new link's that a
+ * mail under way carries: pending_token_hash). 0, STORE_NOT_FOUND or negative. */
 int store_reg_get(struct db *db, int64_t id, struct store_reg *out);
 int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, struct store_reg *out);
 int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN + 1], struct store_reg *out);

@@ -1,5 +1,7 @@
 """A tiny SMTP server for tests (standard library only): accepts every message, or answers each RCPT
-with a chosen reply, and keeps what it received as email.message.Message objects."""
+with a chosen reply, and keeps what it received as email.message.Message objects. A test may hold the
+"250 queued" that ends a message (clear reply_gate): the message is stored, and the sender waits for the
+reply until the test sets the gate again."""
 
 import email
 import email.policy
@@ -13,6 +15,8 @@ class SmtpSink:
     def __init__(self):
         self.messages = []  # (envelope from, [rcpt], parsed message, raw bytes)
         self.rcpt_reply = b"250 OK"  # e.g. b"451 try later" or b"550 no such user"
+        self.reply_gate = threading.Event()  # set: a stored message is answered at once; clear: held
+        self.reply_gate.set()
         self.lock = threading.Lock()
         sink = self
 
@@ -49,6 +53,7 @@ class SmtpSink:
                         msg = email.message_from_bytes(raw, policy=email.policy.default)
                         with sink.lock:
                             sink.messages.append((mail_from, rcpts, msg, raw))
+                        sink.reply_gate.wait(timeout=60)
                         self.wfile.write(b"250 queued\r\n")
                     elif cmd == b"QUIT":
                         self.wfile.write(b"221 bye\r\n")

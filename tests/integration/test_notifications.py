@@ -309,6 +309,45 @@ class T(Checks):
         expect_status(self.srv.post(path, token=self.organiser), 200)
         wait_until(lambda: len(self.mails_to(body["email"])) >= 3, what="the second link mail")
 
+    def test_a_new_link_works_before_its_mail_is_accepted(self):
+        """The link in a link mail answers before the mail can reach the participant (here: while the mail
+        server holds its "250 queued"), and the old link and ticket keep working until the mail server has
+        accepted the new one; then only the new one works."""
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Youssef")
+        j = expect_status(register(self.srv, ev, body), 201)
+        first, reg = j["token"], j["registration"]["id"]
+        wait_until(lambda: [x for x in by_kind(self.srv, "registration.confirmed") if x[1] and
+                            json.loads(x[5]).get("registration_id") == reg], what="the confirmation sent")
+
+        def link_rows():
+            return [x for x in by_kind(self.srv, "registration.link_resent")
+                    if json.loads(x[5]).get("registration_id") == reg]
+
+        self.sink.reply_gate.clear()
+        try:
+            expect_status(self.srv.post(f"/api/v1/registrations/{reg}/send-link", token=self.organiser), 200)
+            mails = wait_until(lambda: len(self.mails_to(body["email"])) >= 2 and self.mails_to(body["email"]),
+                               what="the link mail")
+            new = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(mails[1][2])).group(1)
+            expect(new != first, "a new link")
+            expect(all(x[1] is None for x in link_rows()), "not yet recorded as sent", link_rows())
+            r = self.srv.get(f"/api/v1/r/{new}")
+            expect(r.status == 200, "the new link works before the mail server says queued", r)
+            expect_status(self.srv.get(f"/api/v1/r/{first}"), 200)
+            expect(self.srv.get(f"/api/v1/r/{new}/ticket.svg").status == 200, "and so does its ticket")
+            expect(self.srv.get(f"/api/v1/r/{first}/ticket.svg").status == 200, "the old ticket too")
+            expect(new not in self.srv.log_text(), "the link is not logged")
+        finally:
+            self.sink.reply_gate.set()
+        wait_until(lambda: link_rows() and link_rows()[-1][1], what="the link mail recorded as sent")
+        expect(self.srv.get(f"/api/v1/r/{first}").status == 404, "the old link stops once the new one is mailed")
+        expect(self.srv.get(f"/api/v1/r/{first}/ticket.svg").status == 404, "and so does the old ticket")
+        expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
+        pending = db_one(self.srv, "SELECT count(*) FROM registrations WHERE id = ? AND "
+                                   "pending_token_hash IS NOT NULL", (reg,))
+        expect(pending == (0,), "nothing pending once the mail is accepted", pending)
+
     def test_news_too_old_is_not_sent(self):
         """A message that could not go out for days (no mail server then) is given up, not mailed late."""
         ev = add_event(self.srv, self.org, capacity=5)
