@@ -115,7 +115,7 @@ static int cli_token(int argc, char **argv)
 	}
 	if (cli_open_db(dbpath, DB_MIGRATE, &db))
 		return 1;
-	rc = auth_token_create(db, role, org, label ? label : "cli", token, NULL, &err);
+	rc = api_tokens_create(db, role, org, label ? label : "cli", token, NULL, &err);
 	db_close(db);
 	if (rc) {
 		fprintf(stderr, "majlisd: %s\n", err.message);

@@ -70,7 +70,7 @@ static void main_on_change(void *ctx, int64_t seq)
 static void main_refresh_times(struct app *app)
 {
 	struct dom_err err;
-	int moved = tz_refresh_sessions(app->db, (int64_t)time(NULL), &err);
+	int moved = sessions_tz_refresh(app->db, (int64_t)time(NULL), &err);
 
 	if (moved < 0) {
 		log_err("re-deriving session times failed: %s; trying again shortly", err.message);

@@ -40,16 +40,16 @@ static int64_t make_account(struct db *db, const char *email, enum role role, in
 	struct dom_err err;
 	int64_t id = 0;
 
-	if (auth_account_create(db, email, "Agent", PW, role, org, &id, &err))
+	if (accounts_create(db, email, "Agent", PW, role, org, &id, &err))
 		fail_msg("account: %s", err.message);
 	return id;
 }
 
 /* Logs in and returns the dom code; on success *out holds the secrets (account put here). */
-static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct auth_login *out,
+static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
 		     struct dom_err *err)
 {
-	int rc = auth_login(db, email, pw, NULL, now, out, err);
+	int rc = login_run(db, email, pw, NULL, now, out, err);
 
 	if (!rc) {
 		json_object_put(out->account);
@@ -63,12 +63,12 @@ static void throttling(void **state)
 	struct fixture *f = *state;
 	static const char *const names[] = {"known@example.org", "unknown@example.org"};
 	char first_msg[2][256];
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 
 	make_account(f->db, names[0], ROLE_VIEWER, 1);
 	for (size_t n = 0; n < N_ELEMS(names); n++) {
-		for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++) {
+		for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
 			assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + i, &out, &err),
 					 DOM_UNAUTHENTICATED);
 			assert_string_equal(err.id, "invalid_credentials");
@@ -77,10 +77,10 @@ static void throttling(void **state)
 		assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err),
 				 DOM_THROTTLED);
 		assert_string_equal(err.id, "too_many_attempts");
-		assert_int_equal(out.retry_after, AUTH_LOGIN_WINDOW_S - 10);
+		assert_int_equal(out.retry_after, LOGIN_WINDOW_S - 10);
 		snprintf(first_msg[n], sizeof(first_msg[n]), "%s", err.message);
 		assert_int_equal(try_login(f->db, names[n], PW, T0 + 20, &out, &err), DOM_THROTTLED);
-		assert_int_equal(try_login(f->db, names[n], PW, T0 + AUTH_LOGIN_WINDOW_S - 1, &out, &err),
+		assert_int_equal(try_login(f->db, names[n], PW, T0 + LOGIN_WINDOW_S - 1, &out, &err),
 				 DOM_THROTTLED);
 		assert_int_equal(out.retry_after, 1);
 	}
@@ -88,25 +88,25 @@ static void throttling(void **state)
 	/* the case of the name does not matter */
 	assert_int_equal(try_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
 	/* after the window the right password works and resets the count */
-	assert_int_equal(try_login(f->db, names[0], PW, T0 + AUTH_LOGIN_WINDOW_S, &out, &err), DOM_OK);
+	assert_int_equal(try_login(f->db, names[0], PW, T0 + LOGIN_WINDOW_S, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
-	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + AUTH_LOGIN_WINDOW_S, &out, &err),
+	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + LOGIN_WINDOW_S, &out, &err),
 			 DOM_UNAUTHENTICATED);
 }
 
 static void success_resets_failures(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 
 	make_account(f->db, "reset@example.org", ROLE_VIEWER, 0);
-	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES - 1; i++)
+	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures"), 0);
-	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++)
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
@@ -116,7 +116,7 @@ static void success_resets_failures(void **state)
 static void session_timeouts(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login out;
+	struct login_result out;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
@@ -125,7 +125,7 @@ static void session_timeouts(void **state)
 	const int idle = 100, absolute = 250;
 	int64_t t;
 
-	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	snprintf(sid, sizeof(sid), "%s", out.session);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions"), 1);
@@ -157,7 +157,7 @@ static void session_timeouts(void **state)
 	assert_string_equal(err.id, "unauthenticated");
 
 	/* idle: unused for idle + 1 seconds */
-	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	assert_int_equal(auth_session_resolve(f->db, out.session, T0 + idle, idle, absolute, &p, &s, &err),
 			 DOM_OK);
@@ -171,16 +171,16 @@ static void session_timeouts(void **state)
 static void login_replaces_presented_session(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login a, b;
+	struct login_result a, b;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t seq = 0;
 
 	make_account(f->db, "v@example.org", ROLE_VIEWER, 0);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
 	json_object_put(a.account);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, a.session, T0, &b, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, a.session, T0, &b, &err), DOM_OK);
 	json_object_put(b.account);
 	assert_string_not_equal(a.session, b.session);
 	assert_string_not_equal(a.csrf, b.csrf);
@@ -188,11 +188,11 @@ static void login_replaces_presented_session(void **state)
 			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	assert_int_equal(p.org_id, 0);
-	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_OK);
+	assert_int_equal(login_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(login_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_UNAUTHENTICATED);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
 			 1);
 	/* the change-log row carries the request's time, not the store's clock */
@@ -208,24 +208,24 @@ static void credential_checks(void **state)
 	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 	char tok[SECRET_TOKEN_LEN + 1];
 	struct auth_cred c;
-	struct auth_login a;
+	struct login_result a;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t id = 0, seq = 0, until = 0;
 
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "feed", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "feed", tok, &id, &err), DOM_OK);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	auth_cred_remember(&c, &p, NULL);
 	assert_int_equal(c.token_id, id);
 	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_OK);
 	assert_true(until == INT64_MAX);
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_token");
 
 	make_account(f->db, "v@example.org", ROLE_VIEWER, 0);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
 	json_object_put(a.account);
 	assert_int_equal(auth_session_resolve(f->db, a.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	auth_cred_remember(&c, &p, a.session);
@@ -241,7 +241,7 @@ static void credential_checks(void **state)
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 600, 60, 600, &until, &err), DOM_OK);
 	assert_int_equal(until, T0 + 601);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 601, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, a.session, T0 + 600, &seq, &err), DOM_OK);
+	assert_int_equal(login_logout(f->db, a.session, T0 + 600, &seq, &err), DOM_OK);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 10, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
 }
 
@@ -249,18 +249,18 @@ static void disabled_account(void **state)
 {
 	struct fixture *f = *state;
 	struct principal admin = {.role = ROLE_ADMIN};
-	struct auth_account_patch patch = {.disabled = 1};
+	struct accounts_patch patch = {.disabled = 1};
 	struct json_object *o = NULL;
-	struct auth_login out;
+	struct login_result out;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t seq;
 	int64_t id = make_account(f->db, "d@example.org", ROLE_CHECKIN, 1);
 
-	assert_int_equal(auth_login(f->db, "d@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "d@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(auth_account_update(f->db, &admin, id, &patch, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_update(f->db, &admin, id, &patch, T0, &o, &seq, &err), DOM_OK);
 	json_object_put(o);
 	assert_int_equal(auth_session_resolve(f->db, out.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
@@ -298,8 +298,8 @@ static void account_validation(void **state)
 	int64_t id;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_account_create(f->db, cases[i].email, cases[i].name, cases[i].password,
-					     cases[i].role, cases[i].org, &id, &err);
+		int rc = accounts_create(f->db, cases[i].email, cases[i].name, cases[i].password,
+					 cases[i].role, cases[i].org, &id, &err);
 
 		if (rc != (int)cases[i].want)
 			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
@@ -324,14 +324,14 @@ static void tokens(void **state)
 	int64_t id = 0, seq = 0;
 	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 
-	assert_int_equal(auth_token_create(f->db, ROLE_ORGANISER, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 42, "x", tok, &id, &err), DOM_NOT_FOUND);
-	assert_int_equal(auth_token_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ORGANISER, 0, "x", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 42, "x", tok, &id, &err), DOM_NOT_FOUND);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens"), 0);
 
-	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
 	assert_int_equal(strlen(tok), SECRET_TOKEN_LEN);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	assert_int_equal(p.role, ROLE_CHECKIN);
@@ -342,11 +342,11 @@ static void tokens(void **state)
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"),
 			 1);
 
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_token");
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(seq, 0);
 	assert_int_equal(auth_token_resolve(f->db, "nonexistent", &p, &err), DOM_UNAUTHENTICATED);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
@@ -378,7 +378,7 @@ static void token_permissions(void **state)
 	int64_t seq;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_token_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o,
+		int rc = api_tokens_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o,
 					      &seq, &err);
 
 		if (rc != (int)cases[i].want)
@@ -402,7 +402,7 @@ static void checkin_allowed(void **state)
 	int64_t staff = make_account(f->db, "staff@example.org", ROLE_CHECKIN, 1);
 	int64_t other = make_account(f->db, "other@example.org", ROLE_CHECKIN, 1);
 	struct principal admin = {.role = ROLE_ADMIN};
-	struct auth_account_patch patch = {.disabled = -1, .set_events = true};
+	struct accounts_patch patch = {.disabled = -1, .set_events = true};
 	const int64_t events[] = {2};
 	struct json_object *o = NULL;
 	int64_t seq;
@@ -410,7 +410,7 @@ static void checkin_allowed(void **state)
 	/* an admin may give an org-1 check-in account an event of org 2 (a partner's staff) */
 	patch.event_ids = events;
 	patch.n_event_ids = 1;
-	assert_int_equal(auth_account_update(f->db, &admin, staff, &patch, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_update(f->db, &admin, staff, &patch, T0, &o, &seq, &err), DOM_OK);
 	json_object_put(o);
 	{
 		const struct {
@@ -448,48 +448,48 @@ static void account_permissions(void **state)
 	struct dom_err err;
 	int64_t seq, total = 0;
 	const int64_t ev_own[] = {1}, ev_other[] = {2};
-	struct auth_account_new in = {
+	struct accounts_input in = {
 	    .email = "c@example.org", .display_name = "C", .password = PW, .role = ROLE_CHECKIN};
 	int64_t organiser2 = make_account(f->db, "o2@example.org", ROLE_ORGANISER, 2);
 	int64_t peer = make_account(f->db, "peer@example.org", ROLE_ORGANISER, 1);
-	struct auth_account_patch rename = {.display_name = "New name", .disabled = -1};
-	struct auth_account_patch disable = {.disabled = 1};
+	struct accounts_patch rename = {.display_name = "New name", .disabled = -1};
+	struct accounts_patch disable = {.disabled = 1};
 
 	in.event_ids = ev_other;
 	in.n_event_ids = 1;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.event_ids = ev_own;
 	in.org_id = 2;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.org_id = 0;
 	in.role = ROLE_ORGANISER;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.role = ROLE_CHECKIN;
-	assert_int_equal(auth_account_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM accounts"), 2);
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_false(json_object_object_get_ex(o, "password_hash", NULL));
 	json_object_put(o);
 
-	assert_int_equal(auth_account_list(f->db, &org1, 2, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
-	assert_int_equal(auth_account_list(f->db, &org1, 0, 50, 0, &o, &total, &err), DOM_OK);
+	assert_int_equal(accounts_list(f->db, &org1, 2, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_list(f->db, &org1, 0, 50, 0, &o, &total, &err), DOM_OK);
 	assert_int_equal(total, 2);
 	json_object_put(o);
-	assert_int_equal(auth_account_list(f->db, &viewer, 0, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_list(f->db, &viewer, 0, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
 
 	/* another organisation's account is invisible; a peer organiser is visible but not editable */
-	assert_int_equal(auth_account_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err),
+	assert_int_equal(accounts_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err),
 			 DOM_NOT_FOUND);
-	assert_int_equal(auth_account_update(f->db, &org1, peer, &rename, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_update(f->db, &org1, peer, &rename, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	/* one's own name, yes; one's own disabled flag, no */
 	{
 		struct principal self = {.role = ROLE_ORGANISER, .org_id = 2, .account_id = organiser2};
 
-		assert_int_equal(auth_account_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err),
+		assert_int_equal(accounts_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err),
 				 DOM_OK);
 		json_object_put(o);
-		assert_int_equal(auth_account_update(f->db, &self, organiser2, &disable, T0, &o, &seq, &err),
+		assert_int_equal(accounts_update(f->db, &self, organiser2, &disable, T0, &o, &seq, &err),
 				 DOM_FORBIDDEN);
 	}
 }
@@ -500,7 +500,7 @@ static void api_auth_checks(void **state)
 	struct fixture *f = *state;
 	struct config cfg;
 	struct app app = {.cfg = &cfg, .db = f->db};
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 	char tok[SECRET_TOKEN_LEN + 1];
 	char revoked[SECRET_TOKEN_LEN + 1];
@@ -509,11 +509,11 @@ static void api_auth_checks(void **state)
 
 	config_defaults(&cfg);
 	make_account(f->db, "w@example.org", ROLE_ORGANISER, 1);
-	assert_int_equal(auth_login(f->db, "w@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "w@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 1, "v", tok, NULL, &err), DOM_OK);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 1, "v", revoked, &tid, &err), DOM_OK);
-	assert_int_equal(auth_token_revoke(f->db, &admin, tid, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", tok, NULL, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", revoked, &tid, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, tid, T0, &seq, &err), DOM_OK);
 
 	{
 		const struct {
