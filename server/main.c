@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 	if (cfg.demo) {
 		struct dom_err err;
 
-		if (demo_load(db, &err)) {
+		if (demo_load(db, (int64_t)time(NULL), &err)) {
 			fprintf(stderr, "majlisd: demo data: %s\n", err.message);
 			db_close(db);
 			return 1;

@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/auth_common.h"
 #include "domain/events.h"
@@ -116,7 +115,7 @@ err:
 }
 
 int accounts_create(struct db *db, const char *email, const char *display_name, const char *password,
-		    enum role role, int64_t org_id, int64_t *id, struct dom_err *err)
+		    enum role role, int64_t org_id, int64_t now, int64_t *id, struct dom_err *err)
 {
 	struct accounts_input in = {
 	    .email = email,
@@ -126,7 +125,7 @@ int accounts_create(struct db *db, const char *email, const char *display_name, 
 	    .org_id = org_id,
 	};
 
-	return accounts_insert(db, NULL, &in, 0, (int64_t)time(NULL), id, NULL, err);
+	return accounts_insert(db, NULL, &in, 0, now, id, NULL, err);
 }
 
 int accounts_create_as(struct db *db, const struct principal *p, const struct accounts_input *in, int64_t now,

@@ -43,13 +43,13 @@ struct accounts_patch {
 };
 
 /*
- * Creates an account without any permission check (demo loader, and handlers after their checks):
- * validates the email (lowercased), display name, password (ACCOUNTS_PASSWORD_MIN..MAX characters),
- * role and organisation (required and existing for organiser/checkin; none for admin). A taken email
- * is DOM_CONFLICT "email_taken". *id (may be NULL) gets the id.
+ * Creates an account at now without any permission check (tests): validates the email (lowercased), display
+ * name, password (ACCOUNTS_PASSWORD_MIN..MAX characters), role and organisation (required and existing for
+ * organiser/checkin; none for admin). A taken email is DOM_CONFLICT "email_taken". now is the creation's time
+ * (the caller reads the clock). *id (may be NULL) gets the id.
  */
 int accounts_create(struct db *db, const char *email, const char *display_name, const char *password,
-		    enum role role, int64_t org_id, int64_t *id, struct dom_err *err);
+		    enum role role, int64_t org_id, int64_t now, int64_t *id, struct dom_err *err);
 
 /*
  * Creates an account on behalf of p: admin any; organiser only checkin/viewer accounts of its own

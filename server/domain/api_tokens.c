@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/auth_common.h"
 #include "store/db.h"
@@ -56,10 +55,10 @@ err:
 	return rc;
 }
 
-int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label,
+int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 		      char token[SECRET_TOKEN_LEN + 1], int64_t *id, struct dom_err *err)
 {
-	return api_tokens_insert(db, role, org_id, label, (int64_t)time(NULL), token, id, NULL, err);
+	return api_tokens_insert(db, role, org_id, label, now, token, id, NULL, err);
 }
 
 int api_tokens_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,

@@ -15,9 +15,10 @@ struct db;
 
 #define API_TOKENS_LABEL_MAX 120 /* characters of a token label */
 
-/* Creates a bearer token for role (org_id required for organiser/checkin, 0 otherwise) and writes it
- * into token (shown once, stored hashed). *id (may be NULL) gets its id. No permission check (CLI). */
-int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label,
+/* Creates a bearer token for role (org_id required for organiser/checkin, 0 otherwise) at now (the
+ * caller reads the clock) and writes it into token (shown once, stored hashed). *id (may be NULL) gets
+ * its id. No permission check (CLI, tests). */
+int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 		      char token[SECRET_TOKEN_LEN + 1], int64_t *id, struct dom_err *err);
 
 /*

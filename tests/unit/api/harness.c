@@ -33,7 +33,7 @@ static void harness_token(struct harness *h, enum role role, int64_t org, char o
 	struct dom_err err = {0};
 	int64_t id = 0;
 
-	if (api_tokens_create(h->fx.db, role, org, "unit", out, &id, &err))
+	if (api_tokens_create(h->fx.db, role, org, "unit", h->fx.now, out, &id, &err))
 		fail_msg("token: %s", err.message);
 }
 

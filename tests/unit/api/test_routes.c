@@ -406,7 +406,7 @@ static void test_cookie_session(void **state)
 
 	assert_int_equal(password_set_iterations(1000), 0); /* test hooks: a cheap hash */
 	assert_int_equal(accounts_create(h->fx.db, "org@example.org", "Agent", "correct horse battery",
-					 ROLE_ORGANISER, h->fx.org_a, &id, &err),
+					 ROLE_ORGANISER, h->fx.org_a, h->fx.now, &id, &err),
 			 DOM_OK);
 	harness_call(h,
 		     &(struct harness_req){.method = HTTP_POST,

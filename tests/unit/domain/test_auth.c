@@ -40,7 +40,7 @@ static int64_t make_account(struct db *db, const char *email, enum role role, in
 	struct dom_err err;
 	int64_t id = 0;
 
-	if (accounts_create(db, email, "Agent", PW, role, org, &id, &err))
+	if (accounts_create(db, email, "Agent", PW, role, org, T0, &id, &err))
 		fail_msg("account: %s", err.message);
 	return id;
 }
@@ -214,7 +214,7 @@ static void credential_checks(void **state)
 	struct dom_err err;
 	int64_t id = 0, seq = 0, until = 0;
 
-	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "feed", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "feed", T0, tok, &id, &err), DOM_OK);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	auth_cred_remember(&c, &p, NULL);
 	assert_int_equal(c.token_id, id);
@@ -299,7 +299,7 @@ static void account_validation(void **state)
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		int rc = accounts_create(f->db, cases[i].email, cases[i].name, cases[i].password,
-					 cases[i].role, cases[i].org, &id, &err);
+					 cases[i].role, cases[i].org, T0, &id, &err);
 
 		if (rc != (int)cases[i].want)
 			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
@@ -324,14 +324,15 @@ static void tokens(void **state)
 	int64_t id = 0, seq = 0;
 	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 
-	assert_int_equal(api_tokens_create(f->db, ROLE_ORGANISER, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 42, "x", tok, &id, &err), DOM_NOT_FOUND);
-	assert_int_equal(api_tokens_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(api_tokens_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ORGANISER, 0, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 42, "x", T0, tok, &id, &err), DOM_NOT_FOUND);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ADMIN, 1, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_NONE, 0, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", T0, tok, &id, &err),
+			 DOM_INVALID);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens"), 0);
 
-	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 1, "door", T0, tok, &id, &err), DOM_OK);
 	assert_int_equal(strlen(tok), SECRET_TOKEN_LEN);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	assert_int_equal(p.role, ROLE_CHECKIN);
@@ -511,8 +512,8 @@ static void api_auth_checks(void **state)
 	make_account(f->db, "w@example.org", ROLE_ORGANISER, 1);
 	assert_int_equal(login_run(f->db, "w@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", tok, NULL, &err), DOM_OK);
-	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", revoked, &tid, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", T0, tok, NULL, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", T0, revoked, &tid, &err), DOM_OK);
 	assert_int_equal(api_tokens_revoke(f->db, &admin, tid, T0, &seq, &err), DOM_OK);
 
 	{
