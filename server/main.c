@@ -468,6 +468,7 @@ int main(int argc, char **argv)
 	transport_accept_stop();
 	feed_cache_free(app->feeds);
 	app->feeds = NULL;
+	app_release(app);
 	tz_reload();
 	db_close(db);
 	secret_wipe(cfg.link_key, sizeof(cfg.link_key));

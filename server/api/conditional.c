@@ -18,8 +18,8 @@ void api_etag(const void *data, size_t len, char out[API_ETAG_LEN])
 
 void api_http_date(int64_t t, char out[API_HTTP_DATE_LEN])
 {
-	static int64_t last_t = -1;
-	static char last[API_HTTP_DATE_LEN];
+	static _Thread_local int64_t last_t = -1; /* one per service thread (instance) */
+	static _Thread_local char last[API_HTTP_DATE_LEN];
 	time_t tt = (time_t)t;
 	struct tm tm;
 

@@ -15,7 +15,7 @@
  * the first 32 hex digits of their SHA-256. Any thread. */
 void api_etag(const void *data, size_t len, char out[API_ETAG_LEN]);
 /* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of t into out ("" when it cannot be formatted). The last
- * one is kept: a feed being revalidated asks for the same date again and again. Service thread only. */
+ * one is kept, per thread: a feed being revalidated asks for the same date again and again. Any thread. */
 void api_http_date(int64_t t, char out[API_HTTP_DATE_LEN]);
 /* Whether the request's validators show that the client already holds the answer with etag and
  * last_modified: If-None-Match (weak comparison, RFC 9110 13.1.2) wins over If-Modified-Since. */

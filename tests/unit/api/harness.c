@@ -55,6 +55,7 @@ void harness_open(struct harness *h, const char *name, enum fixture_seed seed)
 
 void harness_close(struct harness *h)
 {
+	app_release(&h->app);
 	fixture_close(&h->fx);
 }
 
