@@ -380,15 +380,6 @@ void tz_reload(void)
 	pthread_rwlock_unlock(&tz_cache_lock);
 }
 
-/* What tz_db_changed compares: one file's identity. */
-struct tz_file_id {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	bool present;
-};
-
 static void tz_file_id_of(const char *dir, const char *name, struct tz_file_id *out)
 {
 	char path[1024];
@@ -398,18 +389,17 @@ static void tz_file_id_of(const char *dir, const char *name, struct tz_file_id *
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (stat(path, &st))
 		return;
-	out->dev = st.st_dev;
-	out->ino = st.st_ino;
-	out->size = st.st_size;
-	out->mtime = st.st_mtim;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->size = (int64_t)st.st_size;
+	out->mtime_s = (int64_t)st.st_mtim.tv_sec;
+	out->mtime_ns = st.st_mtim.tv_nsec;
 	out->present = true;
 }
 
-bool tz_db_changed(void)
+bool tz_db_changed(struct tz_db_seen *seen)
 {
 	static const char *const files[] = {"tzdata.zi", TZ_DEFAULT_ZONE};
-	static struct tz_file_id seen[2];
-	static bool known;
 	const char *dir = icaltzutil_get_zone_directory();
 	bool changed = false;
 
@@ -417,14 +407,13 @@ bool tz_db_changed(void)
 		struct tz_file_id now;
 
 		tz_file_id_of(dir ? dir : "/usr/share/zoneinfo", files[i], &now);
-		changed = changed || now.present != seen[i].present || now.dev != seen[i].dev ||
-			  now.ino != seen[i].ino || now.size != seen[i].size ||
-			  now.mtime.tv_sec != seen[i].mtime.tv_sec ||
-			  now.mtime.tv_nsec != seen[i].mtime.tv_nsec;
-		seen[i] = now;
+		changed = changed || now.present != seen->file[i].present || now.dev != seen->file[i].dev ||
+			  now.ino != seen->file[i].ino || now.size != seen->file[i].size ||
+			  now.mtime_s != seen->file[i].mtime_s || now.mtime_ns != seen->file[i].mtime_ns;
+		seen->file[i] = now;
 	}
-	if (!known) {
-		known = true;
+	if (!seen->known) {
+		seen->known = true;
 		return false;
 	}
 	return changed;

@@ -53,11 +53,28 @@ bool tz_crosses_change(const char *zone, int64_t from_utc, int64_t to_utc);
 /* Drops libical's cached zones so the next call re-reads the system database (tzdata upgrade). Waits
  * for a reader on another thread to finish. Service thread. */
 void tz_reload(void);
-/* Whether the system tz database changed on disk since the previous call, as a tzdata upgrade does (it
- * replaces the files): compares device, inode, size and modification time of the zone directory's
- * tzdata.zi and of TZ_DEFAULT_ZONE's file. The first call only takes note and answers false. Service
- * thread. */
-bool tz_db_changed(void);
+/* One zone file's identity, as tz_db_changed compares it. */
+struct tz_file_id {
+	uint64_t dev;
+	uint64_t ino;
+	int64_t size;
+	int64_t mtime_s;
+	long mtime_ns;
+	bool present;
+};
+
+/* What one watcher of the tz database saw at its previous look: the caller's, one per watcher (each
+ * server instance its own), zeroed before the first look, touched by the watcher's thread only. */
+struct tz_db_seen {
+	struct tz_file_id file[2]; /* tzdata.zi, TZ_DEFAULT_ZONE's file */
+	bool known;		   /* a first look was taken */
+};
+
+/* Whether the system tz database changed on disk since seen's previous look, as a tzdata upgrade does
+ * (it replaces the files): compares device, inode, size and modification time of the zone directory's
+ * tzdata.zi and of TZ_DEFAULT_ZONE's file, and records them in seen. The first look only takes note and
+ * answers false. The watcher's thread. */
+bool tz_db_changed(struct tz_db_seen *seen);
 /* Whether the system tz database has Morocco's rules of tzdata 2026c or later: Africa/Casablanca is at UTC+0
  * at noon on 15 October 2026 (older data says UTC+1 there, and every later time in Morocco is an hour off).
  * Service thread. */

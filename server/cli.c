@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/api_tokens.h"
 #include "store/db.h"
@@ -115,7 +116,7 @@ static int cli_token(int argc, char **argv)
 	}
 	if (cli_open_db(dbpath, DB_MIGRATE, &db))
 		return 1;
-	rc = auth_token_create(db, role, org, label ? label : "cli", token, NULL, &err);
+	rc = api_tokens_create(db, role, org, label ? label : "cli", (int64_t)time(NULL), token, NULL, &err);
 	db_close(db);
 	if (rc) {
 		fprintf(stderr, "majlisd: %s\n", err.message);

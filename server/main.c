@@ -36,9 +36,10 @@
 #define MAIN_DRAIN_SECONDS   10
 #define MAIN_BUSY_TIMEOUT_MS 250
 
+/* The signals' flags: signals are the process's, so these stay process-wide (set by the handler, read
+ * and cleared by the service loop); every instance's loop would read them. */
 static volatile sig_atomic_t main_stop;
 static volatile sig_atomic_t main_hup;
-static int main_tz_retry; /* re-deriving session times failed (database busy): the tz timer tries again */
 
 static void main_on_signal(int sig)
 {
@@ -48,36 +49,53 @@ static void main_on_signal(int sig)
 		main_stop = 1;
 }
 
-/* The notifications worker, when --smtp-url is set: started and stopped by main on the service thread. */
-static struct notify *main_notify;
-/* The transport of the one server this process runs (its lws context's user pointer). Service thread. */
-static struct transport main_transport;
+/*
+ * One server instance: its app, its transport (its lws context's user pointer), its notifications worker
+ * and its timers, so that two instances could run in one process. One per lws context, on main()'s stack
+ * for the life of the service loop; only that context's service thread touches it, except
+ * notify_signal's list fields, which the notifications worker posts under the transport's wake lock.
+ */
+struct main_server {
+	struct app app;
+	struct transport transport;
+	struct lws_context *ctx;
+	struct notify *notify;		  /* --smtp-url's worker (started and stopped by main), or NULL */
+	struct wake_signal notify_signal; /* the worker's one signal: posted from its thread */
+	lws_sorted_usec_list_t house_sul; /* expired rows deleted every SYSTEM_HOUSEKEEPING_EVERY_S */
+	lws_sorted_usec_list_t wal_sul;	  /* the look at the write-ahead log every SYSTEM_WAL_TICK_S */
+	lws_sorted_usec_list_t tz_sul;	  /* every tz_every_s: the zone files, or a failed re-derivation */
+	struct tz_db_seen tz_seen;	  /* the zone files at the previous look */
+	int tz_every_s;
+	bool tz_watch;	/* compare the zone files (--tz-check > 0); else only retry a failed re-derivation */
+	bool tz_retry;	/* re-deriving session times failed (database busy): the tz timer tries again */
+	bool tz_reload; /* the tz timer asks the loop for what SIGHUP does */
+};
 
-/* The change sink: a commit of this process (seq) reaches the feed cache before the next request, wakes
+/* The change sink: a commit of this instance (seq) reaches the feed cache before the next request, wakes
  * the live (WebSocket) clients and the notifications worker. */
 static void main_on_change(void *ctx, int64_t seq)
 {
-	struct app *app = ctx;
+	struct main_server *srv = ctx;
 
 	(void)seq;
-	feed_cache_changed(app->feeds);
-	transport_live_changed(&main_transport);
-	notify_kick(main_notify); /* the commit may have written outbox rows */
+	feed_cache_changed(srv->app.feeds);
+	transport_live_changed(&srv->transport);
+	notify_kick(srv->notify); /* the commit may have written outbox rows */
 }
 
 /* Re-derives every session's UTC instant from its wall time with the tz database as it is now; the
  * attendees of sessions that moved are notified (outbox) once. */
-static void main_refresh_times(struct app *app)
+static void main_refresh_times(struct main_server *srv)
 {
 	struct dom_err err;
-	int moved = tz_refresh_sessions(app->db, (int64_t)time(NULL), &err);
+	int moved = sessions_tz_refresh(srv->app.db, (int64_t)time(NULL), &err);
 
 	if (moved < 0) {
 		log_err("re-deriving session times failed: %s; trying again shortly", err.message);
-		main_tz_retry = 1;
+		srv->tz_retry = true;
 	} else if (moved > 0) {
 		log_notice("%d session(s) moved in UTC after a time-zone database change", moved);
-		main_on_change(app, 0); /* their change-log and outbox rows are committed */
+		main_on_change(srv, 0); /* their change-log and outbox rows are committed */
 	}
 }
 
@@ -100,44 +118,38 @@ static void main_mount(struct lws_http_mount *mount)
 }
 
 /* Every --tz-check seconds (every minute when 0): when a tzdata upgrade replaced the zone files, or the
- * last re-derivation of session times failed, do what SIGHUP does (the loop sees main_hup after this
+ * last re-derivation of session times failed, do what SIGHUP does (the loop sees tz_reload after this
  * pass). */
-static struct {
-	lws_sorted_usec_list_t sul;
-	struct lws_context *ctx;
-	int every_s;
-	bool watch; /* compare the zone files (--tz-check > 0); else only retry a failed re-derivation */
-} main_tzwatch;
-
 static void main_tz_check(lws_sorted_usec_list_t *sul)
 {
-	(void)sul;
-	if (main_tzwatch.watch && tz_db_changed()) {
+	struct main_server *srv = lws_container_of(sul, struct main_server, tz_sul);
+
+	if (srv->tz_watch && tz_db_changed(&srv->tz_seen)) {
 		log_notice("the time zone database changed on disk");
-		main_hup = 1;
+		srv->tz_reload = true;
 	}
-	if (main_tz_retry) {
-		main_tz_retry = 0;
-		main_hup = 1;
+	if (srv->tz_retry) {
+		srv->tz_retry = false;
+		srv->tz_reload = true;
 	}
-	lws_sul_schedule(main_tzwatch.ctx, 0, &main_tzwatch.sul, main_tz_check,
-			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
+	lws_sul_schedule(srv->ctx, 0, &srv->tz_sul, main_tz_check,
+			 (lws_usec_t)srv->tz_every_s * LWS_US_PER_SEC);
 }
 
 /* Service thread, when the worker's post is delivered: outcomes of notifications are in the change log. */
 static void main_notify_changed(void *arg)
 {
-	(void)arg;
-	transport_live_changed(&main_transport);
-}
+	struct main_server *srv = arg;
 
-/* The one signal of the notifications worker; posted from its thread, run on the service thread. */
-static struct wake_signal main_notify_signal = {.fn = main_notify_changed};
+	transport_live_changed(&srv->transport);
+}
 
 /* The notifications worker recorded an outcome: post it on the loop's completion path (any thread). */
 static void main_notify_wake(void *arg)
 {
-	wake_post(arg);
+	struct main_server *srv = arg;
+
+	wake_post(&srv->transport.wake, &srv->notify_signal);
 }
 
 /* The key personal links are sealed under until mailed, from --key-file, else <db>.key, into cfg->link_key.
@@ -160,42 +172,30 @@ static int main_key(struct config *cfg)
 
 /* The periodic deletion of expired sessions, idempotency answers and login-failure windows: one lws
  * timer on the service thread. */
-static struct {
-	lws_sorted_usec_list_t sul;
-	struct lws_context *ctx;
-	struct app *app;
-} main_house;
-
 static void main_housekeeping(lws_sorted_usec_list_t *sul)
 {
-	const struct config *cfg = main_house.app->cfg;
+	struct main_server *srv = lws_container_of(sul, struct main_server, house_sul);
+	const struct config *cfg = srv->app.cfg;
 	struct dom_err err;
 	int n;
 
-	(void)sul;
-	n = system_housekeeping(main_house.app->db, (int64_t)time(NULL), cfg->session_idle_s,
+	n = system_housekeeping(srv->app.db, (int64_t)time(NULL), cfg->session_idle_s,
 				cfg->session_absolute_s, &err);
 	if (n < 0)
 		log_warn("housekeeping: %s", err.message);
 	else if (n > 0)
 		log_info("housekeeping: %d expired row(s) deleted", n);
-	lws_sul_schedule(main_house.ctx, 0, &main_house.sul, main_housekeeping,
+	lws_sul_schedule(srv->ctx, 0, &srv->house_sul, main_housekeeping,
 			 (lws_usec_t)SYSTEM_HOUSEKEEPING_EVERY_S * LWS_US_PER_SEC);
 }
 
 /* The look at the write-ahead log every SYSTEM_WAL_TICK_S: one lws timer on the service thread. */
-static struct {
-	lws_sorted_usec_list_t sul;
-	struct lws_context *ctx;
-	struct db *db;
-	struct system_state *sys;
-} main_wal;
-
 static void main_wal_tick(lws_sorted_usec_list_t *sul)
 {
-	(void)sul;
-	system_wal_tick(main_wal.sys, main_wal.db, (int64_t)time(NULL));
-	lws_sul_schedule(main_wal.ctx, 0, &main_wal.sul, main_wal_tick,
+	struct main_server *srv = lws_container_of(sul, struct main_server, wal_sul);
+
+	system_wal_tick(&srv->app.system, srv->app.db, (int64_t)time(NULL));
+	lws_sul_schedule(srv->ctx, 0, &srv->wal_sul, main_wal_tick,
 			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
 }
 
@@ -291,12 +291,13 @@ static void main_test_iterations(void)
 
 int main(int argc, char **argv)
 {
-	static struct lws_http_mount mount;
+	struct main_server srv; /* the one instance this process runs */
+	struct lws_http_mount mount;
 	struct lws_protocols proto_list[3];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
 	struct config cfg;
-	struct app app;
+	struct app *app = &srv.app;
 	struct db *db;
 	time_t drain_until = 0;
 	int n = 0, args;
@@ -326,27 +327,29 @@ int main(int argc, char **argv)
 	if (cfg.demo) {
 		struct dom_err err;
 
-		if (demo_load(db, &err)) {
+		if (demo_load(db, (int64_t)time(NULL), &err)) {
 			fprintf(stderr, "majlisd: demo data: %s\n", err.message);
 			db_close(db);
 			return 1;
 		}
 	}
 
-	memset(&app, 0, sizeof(app));
-	app.cfg = &cfg;
-	app.db = db;
-	app.sink.changed = main_on_change;
-	app.sink.ctx = &app;
-	app.feeds = feed_cache_new();
-	if (!app.feeds) {
+	memset(&srv, 0, sizeof(srv));
+	app->cfg = &cfg;
+	app->db = db;
+	app->sink.changed = main_on_change;
+	app->sink.ctx = &srv;
+	app->feeds = feed_cache_new();
+	if (!app->feeds) {
 		fprintf(stderr, "majlisd: out of memory\n");
 		db_close(db);
 		return 1;
 	}
-	transport_init(&main_transport, &app);
-	system_tz_check(&app.system);
-	main_refresh_times(&app);
+	transport_init(&srv.transport, app);
+	srv.notify_signal.fn = main_notify_changed;
+	srv.notify_signal.arg = &srv;
+	system_tz_check(&app->system);
+	main_refresh_times(&srv);
 
 	main_mount(&mount);
 	proto_list[0] = transport_http_protocol;
@@ -358,7 +361,7 @@ int main(int argc, char **argv)
 	info.iface = cfg.listen_host;
 	info.protocols = proto_list;
 	info.mounts = &mount;
-	info.user = &main_transport;
+	info.user = &srv.transport;
 	info.pt_serv_buf_size = 64 * 1024;
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
@@ -379,51 +382,44 @@ int main(int argc, char **argv)
 	ctx = lws_create_context(&info);
 	if (!ctx) {
 		main_listen_error(&cfg);
-		feed_cache_free(app.feeds);
+		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;
 	}
-	if (transport_static_init(&main_transport, cfg.web_root, main_api_prefixes,
+	if (transport_static_init(&srv.transport, cfg.web_root, main_api_prefixes,
 				  sizeof(main_api_prefixes) / sizeof(main_api_prefixes[0]))) {
 		fprintf(stderr, "majlisd: --web-root '%s': %s\n", cfg.web_root, strerror(errno));
 		lws_context_destroy(ctx);
-		feed_cache_free(app.feeds);
+		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;
 	}
 	transport_accept_init(cfg.listen_port);
-	if (transport_http_start(&main_transport, ctx)) {
+	if (transport_http_start(&srv.transport, ctx)) {
 		lws_context_destroy(ctx);
-		feed_cache_free(app.feeds);
+		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;
 	}
 	if (cfg.smtp_url[0])
-		main_notify = notify_start(&cfg, main_notify_wake, &main_notify_signal);
+		srv.notify = notify_start(&cfg, main_notify_wake, &srv);
 	if (!cfg.smtp_url[0]) {
 		log_notice("no --smtp-url: notifications are kept in the outbox, not sent");
-	} else if (!main_notify) {
+	} else if (!srv.notify) {
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
-		transport_http_stop(&main_transport);
+		transport_http_stop(&srv.transport);
 		lws_context_destroy(ctx);
-		feed_cache_free(app.feeds);
+		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;
 	}
-	main_house.ctx = ctx;
-	main_house.app = &app;
-	lws_sul_schedule(ctx, 0, &main_house.sul, main_housekeeping, LWS_US_PER_SEC);
-	main_wal.ctx = ctx;
-	main_wal.db = db;
-	main_wal.sys = &app.system;
-	lws_sul_schedule(ctx, 0, &main_wal.sul, main_wal_tick,
-			 (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
-	tz_db_changed(); /* takes note of the files the database was read from */
-	main_tzwatch.ctx = ctx;
-	main_tzwatch.watch = cfg.tz_check_s > 0;
-	main_tzwatch.every_s = cfg.tz_check_s > 0 ? cfg.tz_check_s : 60;
-	lws_sul_schedule(ctx, 0, &main_tzwatch.sul, main_tz_check,
-			 (lws_usec_t)main_tzwatch.every_s * LWS_US_PER_SEC);
+	srv.ctx = ctx;
+	lws_sul_schedule(ctx, 0, &srv.house_sul, main_housekeeping, LWS_US_PER_SEC);
+	lws_sul_schedule(ctx, 0, &srv.wal_sul, main_wal_tick, (lws_usec_t)SYSTEM_WAL_TICK_S * LWS_US_PER_SEC);
+	tz_db_changed(&srv.tz_seen); /* takes note of the files the database was read from */
+	srv.tz_watch = cfg.tz_check_s > 0;
+	srv.tz_every_s = cfg.tz_check_s > 0 ? cfg.tz_check_s : 60;
+	lws_sul_schedule(ctx, 0, &srv.tz_sul, main_tz_check, (lws_usec_t)srv.tz_every_s * LWS_US_PER_SEC);
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	signal(SIGHUP, main_on_signal);
@@ -437,38 +433,42 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	while (n >= 0) {
-		if (main_hup) {
+		if (main_hup || srv.tz_reload) {
 			main_hup = 0;
+			srv.tz_reload = false;
 			tz_reload();
 			log_notice("time zone database reloaded");
-			system_tz_check(&app.system);
-			main_refresh_times(&app);
-			feed_cache_invalidate(app.feeds);
+			system_tz_check(&app->system);
+			main_refresh_times(&srv);
+			feed_cache_invalidate(app->feeds);
 		}
 		if (main_stop && !drain_until) {
-			transport_http_drain(&main_transport);
+			transport_http_drain(&srv.transport);
 			drain_until = time(NULL) + MAIN_DRAIN_SECONDS;
 			log_notice("stopping: finishing %d request(s) in flight",
-				   transport_http_active(&main_transport));
+				   transport_http_active(&srv.transport));
 		}
-		if (drain_until && (!transport_http_active(&main_transport) || time(NULL) >= drain_until))
+		if (drain_until && (!transport_http_active(&srv.transport) || time(NULL) >= drain_until))
 			break;
-		feed_cache_pass_begin(app.feeds);
+		feed_cache_pass_begin(app->feeds);
 		n = lws_service(ctx, drain_until ? 100 : 0);
 	}
-	notify_stop(main_notify);
-	main_notify = NULL;
-	wake_deliver(); /* the worker's last post reaches live clients while they are still served */
-	lws_sul_cancel(&main_house.sul);
-	lws_sul_cancel(&main_tzwatch.sul);
-	lws_sul_cancel(&main_wal.sul);
-	transport_live_stop(&main_transport);
-	transport_http_stop(&main_transport);
+	notify_stop(srv.notify);
+	srv.notify = NULL;
+	wake_deliver(
+	    &srv.transport
+		 .wake); /* the worker's last post reaches live clients while they are still served */
+	lws_sul_cancel(&srv.house_sul);
+	lws_sul_cancel(&srv.tz_sul);
+	lws_sul_cancel(&srv.wal_sul);
+	transport_live_stop(&srv.transport);
+	transport_http_stop(&srv.transport);
 	lws_context_destroy(ctx);
-	transport_static_stop(&main_transport);
+	transport_static_stop(&srv.transport);
 	transport_accept_stop();
-	feed_cache_free(app.feeds);
-	app.feeds = NULL;
+	feed_cache_free(app->feeds);
+	app->feeds = NULL;
+	app_release(app);
 	tz_reload();
 	db_close(db);
 	secret_wipe(cfg.link_key, sizeof(cfg.link_key));

@@ -18,7 +18,7 @@
 #include "util/secret.h"
 
 /*
- * Reads the optional "event_ids" array of positive integers into ids (at most AUTH_EVENT_IDS_MAX).
+ * Reads the optional "event_ids" array of positive integers into ids (at most ACCOUNTS_EVENT_IDS_MAX).
  * Returns 1 present, 0 absent or null, -1 with e filled.
  */
 static int accounts_event_ids(struct json_object *o, int64_t *ids, size_t *n, struct jsonx_err *e)
@@ -35,9 +35,9 @@ static int accounts_event_ids(struct json_object *o, int64_t *ids, size_t *n, st
 		return -1;
 	}
 	len = json_object_array_length(v);
-	if (len > AUTH_EVENT_IDS_MAX) {
+	if (len > ACCOUNTS_EVENT_IDS_MAX) {
 		snprintf(e->message, sizeof(e->message), "field 'event_ids' holds at most %d ids",
-			 AUTH_EVENT_IDS_MAX);
+			 ACCOUNTS_EVENT_IDS_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -66,7 +66,7 @@ static void accounts_list_get(struct app *app, const struct request *req, const 
 	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset) ||
 	    api_query_id(req, resp, "org", &org) < 0)
 		return;
-	if (auth_account_list(app->db, &p, org, limit, offset, &items, &total, &err)) {
+	if (accounts_list(app->db, &p, org, limit, offset, &items, &total, &err)) {
 		api_fail_dom(resp, &err);
 		return;
 	}
@@ -74,14 +74,14 @@ static void accounts_list_get(struct app *app, const struct request *req, const 
 }
 
 /* Creates the account; prehash is the password's hash computed on the worker thread (or NULL). */
-static void accounts_create(struct app *app, const struct request *req, struct response *resp,
-			    const char *prehash)
+static void accounts_post_hashed(struct app *app, const struct request *req, struct response *resp,
+				 const char *prehash)
 {
 	static const char *const keys[] = {"email",  "display_name", "password", "role",
 					   "org_id", "event_ids",    NULL};
 	struct json_object *body = NULL, *out;
-	struct auth_account_new in;
-	int64_t ids[AUTH_EVENT_IDS_MAX];
+	struct accounts_input in;
+	int64_t ids[ACCOUNTS_EVENT_IDS_MAX];
 	struct jsonx_err jerr;
 	struct principal p;
 	struct dom_err err;
@@ -94,9 +94,10 @@ static void accounts_create(struct app *app, const struct request *req, struct r
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
-	    jsonx_get_str(body, "display_name", true, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
+	    jsonx_get_str(body, "display_name", true, JSONX_LINE, ACCOUNTS_DISPLAY_NAME_MAX, &in.display_name,
 			  &jerr) < 0 ||
-	    jsonx_get_str(body, "password", true, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", true, JSONX_SECRET, ACCOUNTS_PASSWORD_MAX, &in.password, &jerr) <
+		0 ||
 	    jsonx_get_enum(body, "role", true, role_names, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &in.org_id, &jerr) < 0 ||
 	    accounts_event_ids(body, ids, &in.n_event_ids, &jerr) < 0) {
@@ -105,7 +106,7 @@ static void accounts_create(struct app *app, const struct request *req, struct r
 	}
 	in.role = role_of_index(role);
 	in.event_ids = ids;
-	if (auth_account_create_as(app->db, &p, &in, req->now, &out, &seq, &err)) {
+	if (accounts_create_as(app->db, &p, &in, req->now, &out, &seq, &err)) {
 		api_fail_dom(resp, &err);
 		goto out;
 	}
@@ -115,14 +116,14 @@ out:
 	json_object_put(body);
 }
 
-/* Changes the account; prehash as for accounts_create. */
-static void accounts_update(struct app *app, const struct request *req, int64_t id, struct response *resp,
-			    const char *prehash)
+/* Changes the account; prehash as for accounts_post_hashed. */
+static void accounts_patch_hashed(struct app *app, const struct request *req, int64_t id,
+				  struct response *resp, const char *prehash)
 {
 	static const char *const keys[] = {"display_name", "password", "disabled", "event_ids", NULL};
 	struct json_object *body = NULL, *out;
-	struct auth_account_patch in;
-	int64_t ids[AUTH_EVENT_IDS_MAX];
+	struct accounts_patch in;
+	int64_t ids[ACCOUNTS_EVENT_IDS_MAX];
 	struct jsonx_err jerr;
 	struct principal p;
 	struct dom_err err;
@@ -138,9 +139,9 @@ static void accounts_update(struct app *app, const struct request *req, int64_t 
 	has_disabled = jsonx_get_bool(body, "disabled", false, &disabled, &jerr);
 	has_events = has_disabled < 0 ? -1 : accounts_event_ids(body, ids, &in.n_event_ids, &jerr);
 	if (jsonx_only_keys(body, keys, &jerr) ||
-	    jsonx_get_str(body, "display_name", false, JSONX_LINE, AUTH_DISPLAY_NAME_MAX, &in.display_name,
-			  &jerr) < 0 ||
-	    jsonx_get_str(body, "password", false, JSONX_SECRET, AUTH_PASSWORD_MAX, &in.password, &jerr) <
+	    jsonx_get_str(body, "display_name", false, JSONX_LINE, ACCOUNTS_DISPLAY_NAME_MAX,
+			  &in.display_name, &jerr) < 0 ||
+	    jsonx_get_str(body, "password", false, JSONX_SECRET, ACCOUNTS_PASSWORD_MAX, &in.password, &jerr) <
 		0 ||
 	    has_disabled < 0 || has_events < 0) {
 		api_fail_json(resp, &jerr);
@@ -150,7 +151,7 @@ static void accounts_update(struct app *app, const struct request *req, int64_t 
 		in.disabled = disabled ? 1 : 0;
 	in.set_events = has_events == 1;
 	in.event_ids = ids;
-	if (auth_account_update(app->db, &p, id, &in, req->now, &out, &seq, &err)) {
+	if (accounts_update(app->db, &p, id, &in, req->now, &out, &seq, &err)) {
 		api_fail_dom(resp, &err);
 		goto out;
 	}
@@ -164,7 +165,7 @@ out:
 struct accounts_defer {
 	struct defer d;
 	int64_t id; /* 0: create; else the account to change */
-	char password[AUTH_PASSWORD_MAX * 4 + 1];
+	char password[ACCOUNTS_PASSWORD_MAX * 4 + 1];
 	char hash[PASSWORD_HASH_MAX];
 	int rc;
 };
@@ -187,9 +188,9 @@ static void accounts_hash_finish(struct app *app, const struct request *req, str
 		return;
 	}
 	if (ad->id)
-		accounts_update(app, req, ad->id, resp, ad->hash);
+		accounts_patch_hashed(app, req, ad->id, resp, ad->hash);
 	else
-		accounts_create(app, req, resp, ad->hash);
+		accounts_post_hashed(app, req, resp, ad->hash);
 }
 
 static void accounts_hash_release(struct defer *d)
@@ -236,14 +237,14 @@ static void accounts_create_post(struct app *app, const struct request *req, con
 {
 	(void)args;
 	if (!accounts_maybe_defer(app, req, resp, 0))
-		accounts_create(app, req, resp, NULL);
+		accounts_post_hashed(app, req, resp, NULL);
 }
 
 static void accounts_patch(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
 	if (!accounts_maybe_defer(app, req, resp, args->ids[0]))
-		accounts_update(app, req, args->ids[0], resp, NULL);
+		accounts_patch_hashed(app, req, args->ids[0], resp, NULL);
 }
 
 const struct route api_accounts_routes[] = {

@@ -6,6 +6,8 @@
 #ifndef MAJLIS_API_APP_H
 #define MAJLIS_API_APP_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "api/ratelimit.h"
@@ -21,7 +23,15 @@ struct change_sink {
 	void *ctx;
 };
 
-/* One per process; only the lws service thread touches it. */
+/* A page of the web root kept in memory by api/pages.c: read at first use, kept until app_release. */
+struct app_page {
+	char *data;
+	size_t len;
+	bool tried; /* read (or failed to read) once: not tried again */
+};
+
+/* One per server instance (zeroed, then filled by its creator: main.c, or a test); only that instance's
+ * lws service thread touches it. */
 struct app {
 	const struct config *cfg;
 	struct db *db;
@@ -29,9 +39,13 @@ struct app {
 	struct ratelimit limits;    /* per client address: logins and token misses (zeroed: none seen) */
 	struct feed_cache *feeds;   /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
 	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
+	struct app_page r_page;	    /* web_root/r.html, the participant's page (api/pages.c) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */
 void app_changed(struct app *app, int64_t seq);
+/* Frees what the handlers kept in app (the pages), not what its creator set (cfg, db, feeds). After the
+ * last response that may point into them is written (after lws_context_destroy). */
+void app_release(struct app *app);
 
 #endif

@@ -133,7 +133,7 @@ static void api_auth_cookie(struct response *resp, const struct request *req, co
 /* A login waiting for its password check on the worker thread. */
 struct auth_login_defer {
 	struct defer d;
-	struct auth_login_job *job;
+	struct login_job *job;
 	char old[128];		  /* the session cookie presented, ended at login */
 	char client[48];	  /* the peer address, whose login in flight ends with this */
 	struct ratelimit *limits; /* the app's, where that login is counted */
@@ -143,18 +143,18 @@ static void auth_login_run(struct defer *d)
 {
 	struct auth_login_defer *ld = (struct auth_login_defer *)d;
 
-	auth_login_check(ld->job);
+	login_check(ld->job);
 }
 
 static void auth_login_finish_cb(struct app *app, const struct request *req, struct defer *d,
 				 struct response *resp)
 {
 	struct auth_login_defer *ld = (struct auth_login_defer *)d;
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 	struct json_object *o;
 
-	if (auth_login_finish(app->db, ld->job, ld->old, req->now, &out, &err)) {
+	if (login_finish(app->db, ld->job, ld->old, req->now, &out, &err)) {
 		api_fail_dom(resp, &err);
 		return;
 	}
@@ -172,7 +172,7 @@ static void auth_login_release(struct defer *d)
 {
 	struct auth_login_defer *ld = (struct auth_login_defer *)d;
 
-	auth_login_job_free(ld->job);
+	login_job_free(ld->job);
 	ratelimit_login_done(ld->limits, ld->client);
 	memset(ld->old, 0, sizeof(ld->old));
 	free(ld);
@@ -219,7 +219,7 @@ static void auth_login_post(struct app *app, const struct request *req, const st
 		api_fail(resp, API_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
-	if (auth_login_begin(app->db, email, password, req->now, &ld->job, &retry_after, &err)) {
+	if (login_begin(app->db, email, password, req->now, &ld->job, &retry_after, &err)) {
 		free(ld);
 		api_fail_dom(resp, &err);
 		if (err.code == DOM_THROTTLED) {
@@ -258,7 +258,7 @@ static void auth_logout_post(struct app *app, const struct request *req, const s
 			 "only a browser session logs out; revoke a token instead");
 		return;
 	}
-	if (auth_logout(app->db, sid, req->now, &seq, &err)) {
+	if (login_logout(app->db, sid, req->now, &seq, &err)) {
 		api_fail_dom(resp, &err);
 	} else {
 		api_reply(resp, API_NO_CONTENT, NULL);
@@ -278,7 +278,7 @@ static void auth_me_get(struct app *app, const struct request *req, const struct
 	(void)args;
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	if (auth_me(app->db, &p, &o, &err)) {
+	if (accounts_me(app->db, &p, &o, &err)) {
 		api_fail_dom(resp, &err);
 		return;
 	}

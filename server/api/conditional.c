@@ -1,14 +1,25 @@
-/* conditional: HTTP dates and If-None-Match / If-Modified-Since checks; no resource knowledge. */
+/* conditional: HTTP dates, entity tags and If-None-Match / If-Modified-Since checks; no resource
+ * knowledge. */
 #include "api/conditional.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "util/secret.h"
+
+void api_etag(const void *data, size_t len, char out[API_ETAG_LEN])
+{
+	char hash[SECRET_HASH_LEN + 1];
+
+	secret_hash(len ? data : "", len, hash);
+	snprintf(out, API_ETAG_LEN, "\"%.32s\"", hash);
+}
+
 void api_http_date(int64_t t, char out[API_HTTP_DATE_LEN])
 {
-	static int64_t last_t = -1;
-	static char last[API_HTTP_DATE_LEN];
+	static _Thread_local int64_t last_t = -1; /* one per service thread (instance) */
+	static _Thread_local char last[API_HTTP_DATE_LEN];
 	time_t tt = (time_t)t;
 	struct tm tm;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/conditional.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/memfile.h"
@@ -22,7 +23,7 @@
 struct feed_blob {
 	int refs; /* the cache's reference plus one per response being written */
 	int64_t last_modified;
-	char etag[FEED_CACHE_ETAG_LEN];
+	char etag[API_ETAG_LEN];
 	char content_hash[SECRET_HASH_LEN + 1]; /* hash of the body without DTSTAMP lines */
 	size_t len;
 	/* FEED_CACHE_HEADROOM zero bytes, the len bytes of the feed, a NUL: sealed, so that the transport may
@@ -142,7 +143,6 @@ static struct feed_blob *feed_cache_blob_new(const struct buf *b)
 {
 	struct feed_blob *blob = calloc(1, sizeof(*blob));
 	const char *data = b->data ? b->data : "";
-	char hash[SECRET_HASH_LEN + 1];
 
 	if (!blob)
 		return NULL;
@@ -153,8 +153,7 @@ static struct feed_blob *feed_cache_blob_new(const struct buf *b)
 	}
 	blob->refs = 1;
 	blob->len = b->len;
-	secret_hash(data, blob->len, hash);
-	snprintf(blob->etag, sizeof(blob->etag), "\"%.32s\"", hash);
+	api_etag(data, blob->len, blob->etag);
 	feed_cache_content_hash(data, blob->len, blob->content_hash);
 	return blob;
 }

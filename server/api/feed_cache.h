@@ -17,7 +17,6 @@ struct db;
 
 #define FEED_CACHE_MAX	    64	 /* rendered feeds kept; the least recently used one goes first */
 #define FEED_CACHE_MAX_AGE  3600 /* a cached feed is rendered again after this long even without change */
-#define FEED_CACHE_ETAG_LEN 35	 /* "\"" + 32 hex + "\"" + NUL */
 #define FEED_CACHE_HEADROOM 32	 /* >= LWS_PRE (16 in lws 4.1): bytes in front of a feed's text */
 
 /* The cache of rendered feeds. One per struct app (feed_cache_new); only the lws service thread touches

@@ -30,7 +30,7 @@ void api_freebusy_get(struct app *app, const struct request *req, const struct r
 {
 	struct freebusy_answer a;
 	struct dom_err e = {0};
-	char from[16], to[16], date[API_HTTP_DATE_LEN];
+	char from[16], to[16], date[API_HTTP_DATE_LEN], etag[API_ETAG_LEN];
 	int has_from, has_to;
 
 	memset(&a, 0, sizeof(a));
@@ -45,13 +45,14 @@ void api_freebusy_get(struct app *app, const struct request *req, const struct r
 		api_fail_dom(resp, &e);
 		goto out;
 	}
+	api_etag(a.body.data, a.body.len, etag);
 	api_http_date(a.last_modified, date);
-	response_header(resp, "ETag", a.etag);
+	response_header(resp, "ETag", etag);
 	if (date[0])
 		response_header(resp, "Last-Modified", date);
 	/* the URL is a secret: no shared caches; every client revalidates (cheap: 304) */
 	response_header(resp, "Cache-Control", "private, no-cache");
-	if (api_not_modified(req, a.etag, a.last_modified)) {
+	if (api_not_modified(req, etag, a.last_modified)) {
 		api_reply_raw(resp, API_NOT_MODIFIED, FREEBUSY_CONTENT_TYPE);
 		goto out;
 	}

@@ -1,26 +1,19 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file; it reads
- * web/r.html once and serves its bytes, and must not look the token up, log it, or render data into
+ * web/r.html once per app and serves its bytes, and must not look the token up, log it, or render data into
  * the page (r.js fetches the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/errors.h"
 #include "api/router.h"
 #include "util/log.h"
 
 #define PAGES_MAX (256 * 1024) /* a page larger than this is refused (a misconfigured web root) */
-
-/* The bytes of web_root/r.html, read at first use and kept for the life of the process. Service
- * thread only. */
-static struct {
-	char *data;
-	size_t len;
-	bool tried;
-} pages_r;
 
 /* Reads path whole into a malloc'ed buffer. Returns 0, or -1 (logged). */
 static int pages_read(const char *path, char **data, size_t *len)
@@ -56,24 +49,25 @@ out:
 static void pages_registration(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
+	struct app_page *page = &app->r_page;
 	char path[600];
 
 	(void)req;
 	(void)args;
-	if (!pages_r.tried) {
-		pages_r.tried = true;
+	if (!page->tried) {
+		page->tried = true;
 		snprintf(path, sizeof(path), "%s/r.html", app->cfg->web_root);
-		pages_read(path, &pages_r.data, &pages_r.len);
+		pages_read(path, &page->data, &page->len);
 	}
-	if (!pages_r.data) {
+	if (!page->data) {
 		api_fail(resp, API_NOT_FOUND, "page_missing",
 			 "this server has no participant page (web root)");
 		return;
 	}
 	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */
 	response_header(resp, "Cache-Control", "no-store");
-	resp->shared = pages_r.data;
-	resp->shared_len = pages_r.len;
+	resp->shared = page->data;
+	resp->shared_len = page->len;
 	api_reply_raw(resp, API_OK, "text/html; charset=utf-8");
 }
 

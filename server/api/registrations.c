@@ -35,7 +35,7 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 
 	if (api_auth(app, req, resp, &p, false))
 		return;
-	if (req->idempotency_key[0] && !idem_key_valid(req->idempotency_key)) {
+	if (req->idempotency_key[0] && !idempotency_key_valid(req->idempotency_key)) {
 		api_fail(resp, API_BAD_REQUEST, "invalid_idempotency_key",
 			 "Idempotency-Key must be %d to %d characters of letters, digits, '-' and '_'",
 			 IDEM_KEY_MIN, IDEM_KEY_MAX);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +99,10 @@ static int router_match(const char *pattern, const char *path, struct route_args
 
 /* Length of each pattern's literal head (up to its first '{'), in table order: most routes are ruled out by
  * one memcmp before any segment is split. It describes the const route tables, not any service's state, so
- * it stays a file static shared by every app: written once, by the first router_dispatch (on the lws
- * service thread; in tests, their main thread), and immutable afterwards. */
+ * it stays a file static shared by every app: written once, through router_literal_once by the first
+ * router_dispatch of any thread (each instance's service thread, or a test's), and immutable afterwards. */
 static size_t router_literal[ROUTER_MAX_ROUTES];
-static int router_literal_ready;
+static pthread_once_t router_literal_once = PTHREAD_ONCE_INIT;
 
 static void router_literal_init(void)
 {
@@ -115,7 +116,6 @@ static void router_literal_init(void)
 				router_literal[n++] =
 				    brace ? (size_t)(brace - r->pattern) : strlen(r->pattern) + 1;
 		}
-	router_literal_ready = 1;
 }
 
 /* Runs r's handler; a route that takes a token is refused to a client that got too many 404s from such
@@ -149,8 +149,7 @@ int router_dispatch(struct app *app, const struct request *req, struct response 
 	char allow[128] = "";
 	size_t al = 0;
 
-	if (!router_literal_ready)
-		router_literal_init();
+	pthread_once(&router_literal_once, router_literal_init);
 	for (size_t t = 0; t < ROUTER_N_TABLES; t++) {
 		for (const struct route *r = router_tables[t]; r->pattern; r++, k++) {
 			/* the literal head (with its NUL for patterns without a capture) must match first */

@@ -22,7 +22,7 @@ static void tokens_list_get(struct app *app, const struct request *req, const st
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset))
 		return;
-	if (auth_token_list(app->db, &p, limit, offset, &items, &total, &err)) {
+	if (api_tokens_list(app->db, &p, limit, offset, &items, &total, &err)) {
 		api_fail_dom(resp, &err);
 		return;
 	}
@@ -47,11 +47,11 @@ static void tokens_create_post(struct app *app, const struct request *req, const
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_enum(body, "role", true, role_names, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &org, &jerr) < 0 ||
-	    jsonx_get_str(body, "label", false, JSONX_LINE, AUTH_LABEL_MAX, &label, &jerr) < 0) {
+	    jsonx_get_str(body, "label", false, JSONX_LINE, API_TOKENS_LABEL_MAX, &label, &jerr) < 0) {
 		api_fail_json(resp, &jerr);
 		goto out;
 	}
-	if (auth_token_create_as(app->db, &p, role_of_index(role), org, label, req->now, &out, &seq, &err)) {
+	if (api_tokens_create_as(app->db, &p, role_of_index(role), org, label, req->now, &out, &seq, &err)) {
 		api_fail_dom(resp, &err);
 		goto out;
 	}
@@ -70,7 +70,7 @@ static void tokens_delete(struct app *app, const struct request *req, const stru
 
 	if (api_auth(app, req, resp, &p, true))
 		return;
-	if (auth_token_revoke(app->db, &p, args->ids[0], req->now, &seq, &err)) {
+	if (api_tokens_revoke(app->db, &p, args->ids[0], req->now, &seq, &err)) {
 		api_fail_dom(resp, &err);
 		return;
 	}

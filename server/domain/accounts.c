@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/auth_common.h"
 #include "domain/events.h"
@@ -18,15 +17,16 @@
 #include "util/log.h"
 #include "util/secret.h"
 
-static int auth_check_password(const char *password, bool required, struct dom_err *err)
+static int accounts_check_password(const char *password, bool required, struct dom_err *err)
 {
-	return auth_check_line("password", password, AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX, required, err);
+	return auth_common_check_line("password", password, ACCOUNTS_PASSWORD_MIN, ACCOUNTS_PASSWORD_MAX,
+				      required, err);
 }
 
 /* Inside a transaction: every event exists and, when only_org > 0, belongs to only_org. An event p may
  * not see is refused as one that does not exist. */
-static int auth_events_check(struct db *db, const struct principal *p, const int64_t *ids, size_t n,
-			     int64_t only_org, struct dom_err *err)
+static int accounts_events_check(struct db *db, const struct principal *p, const int64_t *ids, size_t n,
+				 int64_t only_org, struct dom_err *err)
 {
 	int64_t org;
 	int rc;
@@ -51,35 +51,37 @@ static int auth_events_check(struct db *db, const struct principal *p, const int
 
 /* Validates and stores a new account; events must belong to only_org when > 0 (those p may not see are
  * refused as absent; p may be NULL when only_org is 0). No other check. */
-static int auth_account_insert(struct db *db, const struct principal *p, const struct auth_account_new *in,
-			       int64_t only_org, int64_t now, int64_t *id, int64_t *seq, struct dom_err *err)
+static int accounts_insert(struct db *db, const struct principal *p, const struct accounts_input *in,
+			   int64_t only_org, int64_t now, int64_t *id, int64_t *seq, struct dom_err *err)
 {
-	char email[AUTH_EMAIL_MAX + 1];
+	char email[AUTH_COMMON_EMAIL_MAX + 1];
 	char hash[PASSWORD_HASH_MAX];
 	int64_t aid = 0;
 	int rc;
 
-	rc = auth_email_normalise(in->email, email, err);
-	rc = rc ? rc : auth_check_line("display_name", in->display_name, 1, AUTH_DISPLAY_NAME_MAX, true, err);
-	rc = rc ? rc : auth_check_password(in->password, true, err);
-	rc = rc ? rc : auth_check_role_org(in->role, in->org_id, err);
+	rc = auth_common_email_normalise(in->email, email, err);
+	rc = rc ? rc
+		: auth_common_check_line("display_name", in->display_name, 1, ACCOUNTS_DISPLAY_NAME_MAX, true,
+					 err);
+	rc = rc ? rc : accounts_check_password(in->password, true, err);
+	rc = rc ? rc : auth_common_check_role_org(in->role, in->org_id, err);
 	if (rc)
 		return rc;
 	if (in->n_event_ids && in->role != ROLE_CHECKIN)
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"'event_ids' only apply to checkin accounts");
-	if (in->n_event_ids > AUTH_EVENT_IDS_MAX)
+	if (in->n_event_ids > ACCOUNTS_EVENT_IDS_MAX)
 		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
-				AUTH_EVENT_IDS_MAX);
+				ACCOUNTS_EVENT_IDS_MAX);
 	if (in->password_hash)
 		snprintf(hash, sizeof(hash), "%s", in->password_hash);
 	else if (password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
-	rc = auth_store(err, db_begin(db), "account");
+	rc = auth_common_store(err, db_begin(db), "account");
 	if (!rc && in->org_id > 0)
-		rc = auth_org_must_exist(db, in->org_id, err);
-	rc = rc ? rc : auth_events_check(db, p, in->event_ids, in->n_event_ids, only_org, err);
+		rc = auth_common_org_must_exist(db, in->org_id, err);
+	rc = rc ? rc : accounts_events_check(db, p, in->event_ids, in->n_event_ids, only_org, err);
 	if (!rc) {
 		/* the organisation exists (checked above), so a refused insert is the unique email */
 		rc = store_auth_account_insert(db, email, in->display_name, hash, role_name(in->role),
@@ -88,17 +90,17 @@ static int auth_account_insert(struct db *db, const struct principal *p, const s
 			rc = dom_fail(err, DOM_CONFLICT, "email_taken",
 				      "an account with this email already exists");
 		else
-			rc = auth_store(err, rc, "account");
+			rc = auth_common_store(err, rc, "account");
 	}
 	rc = rc ? rc
-		: auth_store(err, store_auth_account_events_set(db, aid, in->event_ids, in->n_event_ids),
-			     "account");
+		: auth_common_store(
+		      err, store_auth_account_events_set(db, aid, in->event_ids, in->n_event_ids), "account");
 	rc = rc ? rc
-		: auth_store(err,
-			     auth_log_change(db, now, "account", aid, "account.created", in->org_id,
-					     role_name(in->role), seq),
-			     "account");
-	rc = rc ? rc : auth_commit(db, err);
+		: auth_common_store(err,
+				    auth_common_log_change(db, now, "account", aid, "account.created",
+							   in->org_id, role_name(in->role), seq),
+				    "account");
+	rc = rc ? rc : auth_common_commit(db, err);
 	memset(hash, 0, sizeof(hash));
 	if (rc)
 		goto err;
@@ -108,14 +110,14 @@ static int auth_account_insert(struct db *db, const struct principal *p, const s
 	return DOM_OK;
 err:
 	db_rollback(db);
-	auth_log_failure(__func__, err);
+	auth_common_log_failure(__func__, err);
 	return rc;
 }
 
-int auth_account_create(struct db *db, const char *email, const char *display_name, const char *password,
-			enum role role, int64_t org_id, int64_t *id, struct dom_err *err)
+int accounts_create(struct db *db, const char *email, const char *display_name, const char *password,
+		    enum role role, int64_t org_id, int64_t now, int64_t *id, struct dom_err *err)
 {
-	struct auth_account_new in = {
+	struct accounts_input in = {
 	    .email = email,
 	    .display_name = display_name,
 	    .password = password,
@@ -123,13 +125,13 @@ int auth_account_create(struct db *db, const char *email, const char *display_na
 	    .org_id = org_id,
 	};
 
-	return auth_account_insert(db, NULL, &in, 0, (int64_t)time(NULL), id, NULL, err);
+	return accounts_insert(db, NULL, &in, 0, now, id, NULL, err);
 }
 
-int auth_account_create_as(struct db *db, const struct principal *p, const struct auth_account_new *in,
-			   int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
+int accounts_create_as(struct db *db, const struct principal *p, const struct accounts_input *in, int64_t now,
+		       struct json_object **out, int64_t *seq, struct dom_err *err)
 {
-	struct auth_account_new a = *in;
+	struct accounts_input a = *in;
 	int64_t only_org = 0, id = 0;
 	int rc;
 
@@ -148,15 +150,15 @@ int auth_account_create_as(struct db *db, const struct principal *p, const struc
 	} else if (p->role != ROLE_ADMIN) {
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage accounts");
 	}
-	rc = auth_account_insert(db, p, &a, only_org, now, &id, seq, err);
+	rc = accounts_insert(db, p, &a, only_org, now, &id, seq, err);
 	if (rc)
 		return rc;
 	*out = store_auth_account_json(db, id, &rc);
 	return *out ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "account");
 }
 
-int auth_account_list(struct db *db, const struct principal *p, int64_t org_filter, int64_t limit,
-		      int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err)
+int accounts_list(struct db *db, const struct principal *p, int64_t org_filter, int64_t limit, int64_t offset,
+		  struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int64_t org = org_filter > 0 ? org_filter : 0;
 	int rc;
@@ -176,7 +178,7 @@ int auth_account_list(struct db *db, const struct principal *p, int64_t org_filt
 
 /* Which fields of account a the principal p may change: 2 all, 1 own name and password, 0 none
  * (-1: not even visible). */
-static int auth_account_rights(const struct principal *p, const struct store_auth_account *a)
+static int accounts_rights(const struct principal *p, const struct store_auth_account *a)
 {
 	enum role r = role_parse(a->role);
 
@@ -192,9 +194,8 @@ static int auth_account_rights(const struct principal *p, const struct store_aut
 	return -1;
 }
 
-int auth_account_update(struct db *db, const struct principal *p, int64_t id,
-			const struct auth_account_patch *in, int64_t now, struct json_object **out,
-			int64_t *seq, struct dom_err *err)
+int accounts_update(struct db *db, const struct principal *p, int64_t id, const struct accounts_patch *in,
+		    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
 	char hash[PASSWORD_HASH_MAX] = "";
 	struct store_auth_account a;
@@ -207,7 +208,7 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 	if (rc && rc != STORE_NOT_FOUND)
 		return dom_from_store(err, rc, "account");
 	if (!rc)
-		rights = auth_account_rights(p, &a);
+		rights = accounts_rights(p, &a);
 	if (rights < 0)
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "account %" PRId64 " not found", id);
 	memset(a.password_hash, 0, sizeof(a.password_hash));
@@ -215,25 +216,26 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 		return dom_fail(err, DOM_INVALID, "invalid_request", "nothing to change");
 	if (rights == 0 || (rights == 1 && (in->disabled >= 0 || in->set_events)))
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "you may change only your own name and password");
-	rc = auth_check_line("display_name", in->display_name, 1, AUTH_DISPLAY_NAME_MAX, false, err);
-	rc = rc ? rc : auth_check_password(in->password, false, err);
+	rc = auth_common_check_line("display_name", in->display_name, 1, ACCOUNTS_DISPLAY_NAME_MAX, false,
+				    err);
+	rc = rc ? rc : accounts_check_password(in->password, false, err);
 	if (rc)
 		return rc;
 	if (in->set_events && role_parse(a.role) != ROLE_CHECKIN)
 		return dom_fail(err, DOM_INVALID, "invalid_field",
 				"'event_ids' only apply to checkin accounts");
-	if (in->set_events && in->n_event_ids > AUTH_EVENT_IDS_MAX)
+	if (in->set_events && in->n_event_ids > ACCOUNTS_EVENT_IDS_MAX)
 		return dom_fail(err, DOM_INVALID, "invalid_field", "at most %d 'event_ids'",
-				AUTH_EVENT_IDS_MAX);
+				ACCOUNTS_EVENT_IDS_MAX);
 	if (in->password && in->password_hash)
 		snprintf(hash, sizeof(hash), "%s", in->password_hash);
 	else if (in->password && password_hash(in->password, hash))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot hash the password");
 
-	rc = auth_store(err, db_begin(db), "account");
+	rc = auth_common_store(err, db_begin(db), "account");
 	if (!rc && in->set_events)
-		rc = auth_events_check(db, p, in->event_ids, in->n_event_ids,
-				       p->role == ROLE_ADMIN ? 0 : p->org_id, err);
+		rc = accounts_events_check(db, p, in->event_ids, in->n_event_ids,
+					   p->role == ROLE_ADMIN ? 0 : p->org_id, err);
 	if (!rc) {
 		rc = store_auth_account_update(db, id, in->display_name, in->password ? hash : NULL,
 					       in->disabled, now);
@@ -242,10 +244,11 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 		if (!rc && (in->password || in->disabled > 0))
 			rc = store_auth_sessions_delete_account(db, id);
 		rc = rc ? rc
-			: auth_log_change(db, now, "account", id, "account.updated", a.org_id, a.role, seq);
-		rc = auth_store(err, rc, "account");
+			: auth_common_log_change(db, now, "account", id, "account.updated", a.org_id, a.role,
+						 seq);
+		rc = auth_common_store(err, rc, "account");
 	}
-	rc = rc ? rc : auth_commit(db, err);
+	rc = rc ? rc : auth_common_commit(db, err);
 	memset(hash, 0, sizeof(hash));
 	if (rc)
 		goto err;
@@ -254,11 +257,11 @@ int auth_account_update(struct db *db, const struct principal *p, int64_t id,
 	return *out ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "account");
 err:
 	db_rollback(db);
-	auth_log_failure(__func__, err);
+	auth_common_log_failure(__func__, err);
 	return rc;
 }
 
-int auth_me(struct db *db, const struct principal *p, struct json_object **out, struct dom_err *err)
+int accounts_me(struct db *db, const struct principal *p, struct json_object **out, struct dom_err *err)
 {
 	struct json_object *o, *acc = NULL;
 	int rc;

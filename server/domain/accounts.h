@@ -14,13 +14,13 @@
 
 struct db;
 
-#define AUTH_PASSWORD_MIN     10  /* characters */
-#define AUTH_PASSWORD_MAX     256 /* characters */
-#define AUTH_DISPLAY_NAME_MAX 120 /* characters */
-#define AUTH_EVENT_IDS_MAX    200 /* events one check-in account may be given */
+#define ACCOUNTS_PASSWORD_MIN	  10  /* characters */
+#define ACCOUNTS_PASSWORD_MAX	  256 /* characters */
+#define ACCOUNTS_DISPLAY_NAME_MAX 120 /* characters */
+#define ACCOUNTS_EVENT_IDS_MAX	  200 /* events one check-in account may be given */
 
 /* A new account as a caller asks for it. Strings belong to the caller. */
-struct auth_account_new {
+struct accounts_input {
 	const char *email;
 	const char *display_name;
 	const char *password;
@@ -32,7 +32,7 @@ struct auth_account_new {
 };
 
 /* Changes to an account: NULL / -1 / !set_events leave a field as it is. Strings belong to the caller. */
-struct auth_account_patch {
+struct accounts_patch {
 	const char *display_name;
 	const char *password;
 	const char *password_hash; /* optional: password_hash(password) computed off the service thread */
@@ -43,37 +43,36 @@ struct auth_account_patch {
 };
 
 /*
- * Creates an account without any permission check (demo loader, and handlers after their checks):
- * validates the email (lowercased), display name, password (AUTH_PASSWORD_MIN..MAX characters),
- * role and organisation (required and existing for organiser/checkin; none for admin). A taken email
- * is DOM_CONFLICT "email_taken". *id (may be NULL) gets the id.
+ * Creates an account at now without any permission check (tests): validates the email (lowercased), display
+ * name, password (ACCOUNTS_PASSWORD_MIN..MAX characters), role and organisation (required and existing for
+ * organiser/checkin; none for admin). A taken email is DOM_CONFLICT "email_taken". now is the creation's time
+ * (the caller reads the clock). *id (may be NULL) gets the id.
  */
-int auth_account_create(struct db *db, const char *email, const char *display_name, const char *password,
-			enum role role, int64_t org_id, int64_t *id, struct dom_err *err);
+int accounts_create(struct db *db, const char *email, const char *display_name, const char *password,
+		    enum role role, int64_t org_id, int64_t now, int64_t *id, struct dom_err *err);
 
 /*
  * Creates an account on behalf of p: admin any; organiser only checkin/viewer accounts of its own
  * organisation (org_id 0 means its own) with events of its organisation. *out (new reference) gets the
  * account (never the hash); *seq the change-log sequence.
  */
-int auth_account_create_as(struct db *db, const struct principal *p, const struct auth_account_new *in,
-			   int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
+int accounts_create_as(struct db *db, const struct principal *p, const struct accounts_input *in, int64_t now,
+		       struct json_object **out, int64_t *seq, struct dom_err *err);
 
 /* Accounts p may see: admin all (or of org_filter when > 0), organiser its organisation's (another
  * org_filter is DOM_FORBIDDEN). *items new reference. */
-int auth_account_list(struct db *db, const struct principal *p, int64_t org_filter, int64_t limit,
-		      int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err);
+int accounts_list(struct db *db, const struct principal *p, int64_t org_filter, int64_t limit, int64_t offset,
+		  struct json_object **items, int64_t *total, struct dom_err *err);
 
 /*
  * Changes account id on behalf of p: admin any; organiser the checkin/viewer accounts of its
  * organisation; anyone logged in with an account its own display_name and password. A new password or
  * disabling ends the account's sessions. *out (new reference) gets the account; *seq the sequence.
  */
-int auth_account_update(struct db *db, const struct principal *p, int64_t id,
-			const struct auth_account_patch *in, int64_t now, struct json_object **out,
-			int64_t *seq, struct dom_err *err);
+int accounts_update(struct db *db, const struct principal *p, int64_t id, const struct accounts_patch *in,
+		    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
 
 /* The caller's own account ({account, role, org_id, via}); *out new reference. */
-int auth_me(struct db *db, const struct principal *p, struct json_object **out, struct dom_err *err);
+int accounts_me(struct db *db, const struct principal *p, struct json_object **out, struct dom_err *err);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/auth_common.h"
 #include "store/db.h"
@@ -15,7 +14,7 @@
 #include "util/log.h"
 
 /* Validates and stores a new token; no permission check. */
-static int auth_token_insert(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
+static int api_tokens_insert(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 			     char token[SECRET_TOKEN_LEN + 1], int64_t *id, int64_t *seq, struct dom_err *err)
 {
 	char h[SECRET_HASH_LEN + 1];
@@ -23,25 +22,26 @@ static int auth_token_insert(struct db *db, enum role role, int64_t org_id, cons
 	int rc;
 
 	token[0] = '\0';
-	rc = auth_check_role_org(role, org_id, err);
-	rc = rc ? rc : auth_check_line("label", label, 1, AUTH_LABEL_MAX, false, err);
+	rc = auth_common_check_role_org(role, org_id, err);
+	rc = rc ? rc : auth_common_check_line("label", label, 1, API_TOKENS_LABEL_MAX, false, err);
 	if (rc)
 		return rc;
 	if (secret_token_new(token))
 		return dom_fail(err, DOM_INTERNAL, NULL, "cannot create a token");
 	secret_hash(token, strlen(token), h);
-	rc = auth_store(err, db_begin(db), "token");
+	rc = auth_common_store(err, db_begin(db), "token");
 	if (!rc && org_id > 0)
-		rc = auth_org_must_exist(db, org_id, err);
+		rc = auth_common_org_must_exist(db, org_id, err);
 	rc = rc ? rc
-		: auth_store(err, store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid),
-			     "token");
+		: auth_common_store(err,
+				    store_auth_token_insert(db, h, label, role_name(role), org_id, now, &tid),
+				    "token");
 	rc = rc ? rc
-		: auth_store(
-		      err,
-		      auth_log_change(db, now, "token", tid, "token.created", org_id, role_name(role), seq),
-		      "token");
-	rc = rc ? rc : auth_commit(db, err);
+		: auth_common_store(err,
+				    auth_common_log_change(db, now, "token", tid, "token.created", org_id,
+							   role_name(role), seq),
+				    "token");
+	rc = rc ? rc : auth_common_commit(db, err);
 	if (rc)
 		goto err;
 	if (id)
@@ -51,17 +51,17 @@ static int auth_token_insert(struct db *db, enum role role, int64_t org_id, cons
 err:
 	db_rollback(db);
 	memset(token, 0, SECRET_TOKEN_LEN + 1);
-	auth_log_failure(__func__, err);
+	auth_common_log_failure(__func__, err);
 	return rc;
 }
 
-int auth_token_create(struct db *db, enum role role, int64_t org_id, const char *label,
+int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 		      char token[SECRET_TOKEN_LEN + 1], int64_t *id, struct dom_err *err)
 {
-	return auth_token_insert(db, role, org_id, label, (int64_t)time(NULL), token, id, NULL, err);
+	return api_tokens_insert(db, role, org_id, label, now, token, id, NULL, err);
 }
 
-int auth_token_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
+int api_tokens_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
 			 const char *label, int64_t now, struct json_object **out, int64_t *seq,
 			 struct dom_err *err)
 {
@@ -82,7 +82,7 @@ int auth_token_create_as(struct db *db, const struct principal *p, enum role rol
 	} else if (p->role != ROLE_ADMIN) {
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage tokens");
 	}
-	rc = auth_token_insert(db, role, org_id, label, now, token, &id, seq, err);
+	rc = api_tokens_insert(db, role, org_id, label, now, token, &id, seq, err);
 	if (rc)
 		return rc;
 	*out = store_auth_token_json(db, id, &rc);
@@ -95,7 +95,7 @@ int auth_token_create_as(struct db *db, const struct principal *p, enum role rol
 	return DOM_OK;
 }
 
-int auth_token_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
+int api_tokens_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
 		    struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int64_t org;
@@ -112,7 +112,7 @@ int auth_token_list(struct db *db, const struct principal *p, int64_t limit, int
 	return *items ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "token");
 }
 
-int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
+int api_tokens_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
 		      struct dom_err *err)
 {
 	struct store_auth_token t;
@@ -121,26 +121,27 @@ int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int6
 	*seq = 0;
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage tokens");
-	rc = auth_store(err, db_begin(db), "token");
-	rc = rc ? rc : auth_store(err, store_auth_token_by_id(db, id, &t), "token");
+	rc = auth_common_store(err, db_begin(db), "token");
+	rc = rc ? rc : auth_common_store(err, store_auth_token_by_id(db, id, &t), "token");
 	if (!rc && p->role != ROLE_ADMIN && (t.org_id <= 0 || t.org_id != p->org_id))
 		rc = dom_from_store(err, STORE_NOT_FOUND, "token"); /* as for a token that does not exist */
 	if (!rc && t.revoked) {
 		db_rollback(db);
 		return DOM_OK;
 	}
-	rc = rc ? rc : auth_store(err, store_auth_token_revoke(db, id, now), "token");
+	rc = rc ? rc : auth_common_store(err, store_auth_token_revoke(db, id, now), "token");
 	rc = rc ? rc
-		: auth_store(err,
-			     auth_log_change(db, now, "token", id, "token.revoked", t.org_id, t.role, seq),
-			     "token");
-	rc = rc ? rc : auth_commit(db, err);
+		: auth_common_store(
+		      err,
+		      auth_common_log_change(db, now, "token", id, "token.revoked", t.org_id, t.role, seq),
+		      "token");
+	rc = rc ? rc : auth_common_commit(db, err);
 	if (rc)
 		goto err;
 	log_info("token %" PRId64 " revoked", id);
 	return DOM_OK;
 err:
 	db_rollback(db);
-	auth_log_failure(__func__, err);
+	auth_common_log_failure(__func__, err);
 	return rc;
 }

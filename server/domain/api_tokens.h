@@ -13,11 +13,12 @@
 
 struct db;
 
-#define AUTH_LABEL_MAX 120 /* characters of a token label */
+#define API_TOKENS_LABEL_MAX 120 /* characters of a token label */
 
-/* Creates a bearer token for role (org_id required for organiser/checkin, 0 otherwise) and writes it
- * into token (shown once, stored hashed). *id (may be NULL) gets its id. No permission check (CLI). */
-int auth_token_create(struct db *db, enum role role, int64_t org_id, const char *label,
+/* Creates a bearer token for role (org_id required for organiser/checkin, 0 otherwise) at now (the
+ * caller reads the clock) and writes it into token (shown once, stored hashed). *id (may be NULL) gets
+ * its id. No permission check (CLI, tests). */
+int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 		      char token[SECRET_TOKEN_LEN + 1], int64_t *id, struct dom_err *err);
 
 /*
@@ -25,16 +26,16 @@ int auth_token_create(struct db *db, enum role role, int64_t org_id, const char 
  * organisation (org_id 0 means its own) and only organiser/checkin/viewer. *out (new reference) gets
  * the token's public fields plus "token" (shown once); *seq the change-log sequence.
  */
-int auth_token_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
+int api_tokens_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
 			 const char *label, int64_t now, struct json_object **out, int64_t *seq,
 			 struct dom_err *err);
 
 /* Tokens p may see (admin all, organiser its organisation's), never their values. *items new ref. */
-int auth_token_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
+int api_tokens_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
 		    struct json_object **items, int64_t *total, struct dom_err *err);
 
 /* Revokes token id (admin any; organiser its organisation's). Already revoked: DOM_OK, *seq 0. */
-int auth_token_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
+int api_tokens_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
 		      struct dom_err *err);
 
 #endif

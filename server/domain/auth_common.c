@@ -17,17 +17,17 @@
 #include "util/text.h"
 
 /* Copies email into out lowercased after checking its shape. 0 or DOM_INVALID with err filled. */
-int auth_email_normalise(const char *email, char out[AUTH_EMAIL_MAX + 1], struct dom_err *err)
+int auth_common_email_normalise(const char *email, char out[AUTH_COMMON_EMAIL_MAX + 1], struct dom_err *err)
 {
-	if (!email || strlen(email) > AUTH_EMAIL_MAX || !text_is_email(email))
+	if (!email || strlen(email) > AUTH_COMMON_EMAIL_MAX || !text_is_email(email))
 		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'email' must be an e-mail address");
-	snprintf(out, AUTH_EMAIL_MAX + 1, "%s", email);
+	snprintf(out, AUTH_COMMON_EMAIL_MAX + 1, "%s", email);
 	text_ascii_lower(out);
 	return DOM_OK;
 }
 
-int auth_check_line(const char *field, const char *s, size_t min, size_t max, bool required,
-		    struct dom_err *err)
+int auth_common_check_line(const char *field, const char *s, size_t min, size_t max, bool required,
+			   struct dom_err *err)
 {
 	size_t n;
 
@@ -47,7 +47,7 @@ int auth_check_line(const char *field, const char *s, size_t min, size_t max, bo
 }
 
 /* Whether an account or token of role may (must) carry org_id. */
-int auth_check_role_org(enum role role, int64_t org_id, struct dom_err *err)
+int auth_common_check_role_org(enum role role, int64_t org_id, struct dom_err *err)
 {
 	switch (role) {
 	case ROLE_ADMIN:
@@ -70,7 +70,7 @@ int auth_check_role_org(enum role role, int64_t org_id, struct dom_err *err)
 }
 
 /* Inside a transaction: the organisation exists (DOM_NOT_FOUND otherwise). */
-int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *err)
+int auth_common_org_must_exist(struct db *db, int64_t org_id, struct dom_err *err)
 {
 	int rc = store_auth_org_exists(db, org_id);
 
@@ -83,8 +83,8 @@ int auth_org_must_exist(struct db *db, int64_t org_id, struct dom_err *err)
 }
 
 /* Inside a transaction: a change-log row {"<idkey>": id, extra...} under "<kind_prefix>:<id>". */
-int auth_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t id, const char *kind,
-		    int64_t org_id, const char *role, int64_t *seq)
+int auth_common_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t id, const char *kind,
+			   int64_t org_id, const char *role, int64_t *seq)
 {
 	struct json_object *payload = json_object_new_object();
 	char topic[64];
@@ -103,19 +103,19 @@ int auth_log_change(struct db *db, int64_t now, const char *topic_kind, int64_t 
 }
 
 /* A store result as a domain result: DOM_OK for STORE_OK, else err filled (what names the subject). */
-int auth_store(struct dom_err *err, int store_rc, const char *what)
+int auth_common_store(struct dom_err *err, int store_rc, const char *what)
 {
 	return store_rc ? dom_from_store(err, store_rc, what) : DOM_OK;
 }
 
 /* Commits, mapping a failed COMMIT to DOM_BUSY. */
-int auth_commit(struct db *db, struct dom_err *err)
+int auth_common_commit(struct db *db, struct dom_err *err)
 {
-	return auth_store(err, db_commit(db), "change");
+	return auth_common_store(err, db_commit(db), "change");
 }
 
 /* Logs a failed write once when it is the server's fault (busy or a bug), not the client's. */
-void auth_log_failure(const char *func, const struct dom_err *err)
+void auth_common_log_failure(const char *func, const struct dom_err *err)
 {
 	if (err->code == DOM_BUSY || err->code == DOM_INTERNAL)
 		log_emit(LOG_LEVEL_ERR, func, "%s", err->message);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
@@ -77,7 +76,7 @@ struct demo_ctx {
 	int64_t base;	/* creation instant of organisations, venues, accounts */
 	int64_t today;	/* "today" of the data set */
 	int64_t cutoff; /* sessions ending before it are past and have attendance */
-	int64_t now;	/* the loader's clock (read once): written on its change-log rows */
+	int64_t now;	/* the caller's time: written on its change-log rows */
 	char hashes[DEMO_MAX_ACCOUNTS][PASSWORD_HASH_MAX];
 	int64_t org_ids[DEMO_MAX_ORGS];
 	int64_t venue_ids[DEMO_MAX_VENUES];
@@ -727,11 +726,10 @@ static int demo_prepare(struct demo_ctx *c)
 	return STORE_OK;
 }
 
-int demo_load(struct db *db, struct dom_err *err)
+int demo_load(struct db *db, int64_t now, struct dom_err *err)
 {
 	struct demo_ctx *c = calloc(1, sizeof(*c));
 	bool any = true;
-	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	err->code = DOM_OK;

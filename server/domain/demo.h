@@ -13,7 +13,8 @@ struct db;
 #define DEMO_ADMIN_PASSWORD "majlis-demo"
 
 /* Loads the demo data in one transaction when the database holds no event yet; a no-op otherwise.
+ * now (the caller reads the clock) is written on its change-log rows and caps the data's past.
  * Returns DOM_OK or a failure in err. */
-int demo_load(struct db *db, struct dom_err *err);
+int demo_load(struct db *db, int64_t now, struct dom_err *err);
 
 #endif

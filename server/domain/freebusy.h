@@ -16,14 +16,12 @@ struct db;
 #define FREEBUSY_DEFAULT_DAYS 60    /* without ?to=: from + 60 days */
 #define FREEBUSY_MAX_DAYS     366   /* a range covers at most this many days (both ends included) */
 #define FREEBUSY_MAX_SESSIONS 20000 /* sessions read per answer (earliest first) */
-#define FREEBUSY_ETAG_LEN     35    /* "\"" + 32 hex + "\"" + NUL */
 #define FREEBUSY_ZONE	      "Africa/Casablanca" /* the zone whose days ?from= and ?to= name */
 
 /* One rendered free/busy answer. Lives on the handler's stack; freebusy_answer_free releases it. */
 struct freebusy_answer {
-	struct buf body;	      /* the iCalendar text */
-	char etag[FREEBUSY_ETAG_LEN]; /* strong validator, quoted: hash of exactly these bytes */
-	int64_t last_modified;	      /* for Last-Modified / If-Modified-Since */
+	struct buf body;       /* the iCalendar text */
+	int64_t last_modified; /* when these bytes last changed (the api's Last-Modified) */
 };
 
 /*

@@ -14,7 +14,7 @@
 #include "util/log.h"
 #include "util/secret.h"
 
-bool idem_key_valid(const char *key)
+bool idempotency_key_valid(const char *key)
 {
 	size_t n = 0;
 
@@ -43,8 +43,8 @@ static void idem_hash(const char *scope, const char *key, char out[SECRET_HASH_L
 	secret_hash(buf, (size_t)n, out);
 }
 
-int idem_lookup(struct db *db, const char *scope, const char *key, int64_t now, enum idem_outcome *outcome,
-		struct json_object **body, struct dom_err *err)
+int idempotency_lookup(struct db *db, const char *scope, const char *key, int64_t now,
+		       enum idem_outcome *outcome, struct json_object **body, struct dom_err *err)
 {
 	char hash[SECRET_HASH_LEN + 1];
 	char *sealed = NULL, *plain = NULL;
@@ -80,8 +80,8 @@ out:
 	return ret;
 }
 
-int idem_save(struct db *db, const char *scope, const char *key, enum idem_outcome outcome,
-	      struct json_object *body, int64_t now, struct dom_err *err)
+int idempotency_save(struct db *db, const char *scope, const char *key, enum idem_outcome outcome,
+		     struct json_object *body, int64_t now, struct dom_err *err)
 {
 	char hash[SECRET_HASH_LEN + 1];
 	const char *plain = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);

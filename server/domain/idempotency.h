@@ -22,7 +22,7 @@ struct json_object;
 enum idem_outcome { IDEM_OK = 200, IDEM_CREATED = 201 };
 
 /* Whether key is 8..128 characters of [A-Za-z0-9_-]. Any thread. */
-bool idem_key_valid(const char *key);
+bool idempotency_key_valid(const char *key);
 
 /*
  * Looks up the answer stored for scope ("registrations") and key, ignoring entries older than
@@ -30,12 +30,12 @@ bool idem_key_valid(const char *key);
  * none, or a negative dom_code with err set. Call it inside the transaction that would store the
  * answer, so two retries cannot both miss.
  */
-int idem_lookup(struct db *db, const char *scope, const char *key, int64_t now, enum idem_outcome *outcome,
-		struct json_object **body, struct dom_err *err);
+int idempotency_lookup(struct db *db, const char *scope, const char *key, int64_t now,
+		       enum idem_outcome *outcome, struct json_object **body, struct dom_err *err);
 
 /* Inside the caller's transaction: stores outcome and body (not consumed) for scope and key, and
  * deletes expired entries. 0 or a negative dom_code with err set. */
-int idem_save(struct db *db, const char *scope, const char *key, enum idem_outcome outcome,
-	      struct json_object *body, int64_t now, struct dom_err *err);
+int idempotency_save(struct db *db, const char *scope, const char *key, enum idem_outcome outcome,
+		     struct json_object *body, int64_t now, struct dom_err *err);
 
 #endif

@@ -22,7 +22,7 @@
 static const char auth_bad_credentials[] = "wrong email or password";
 
 /* {id, email, display_name, role, org_id} of a loaded account (no hash). New reference. */
-static struct json_object *auth_account_brief(const struct store_auth_account *a)
+static struct json_object *login_account_brief(const struct store_auth_account *a)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -38,34 +38,34 @@ static struct json_object *auth_account_brief(const struct store_auth_account *a
 }
 
 /* Counts a failed login for key (its own small transaction) and drops expired windows. */
-static int auth_count_failure(struct db *db, const char *key, int64_t now, struct dom_err *err)
+static int login_count_failure(struct db *db, const char *key, int64_t now, struct dom_err *err)
 {
 	int rc = db_begin(db);
 
-	rc = rc ? rc : store_auth_login_failure_add(db, key, now, AUTH_LOGIN_WINDOW_S);
-	rc = rc ? rc : store_auth_login_failures_prune(db, now - AUTH_LOGIN_WINDOW_S);
+	rc = rc ? rc : store_auth_login_failure_add(db, key, now, LOGIN_WINDOW_S);
+	rc = rc ? rc : store_auth_login_failures_prune(db, now - LOGIN_WINDOW_S);
 	if (rc) {
 		db_rollback(db);
 		return dom_from_store(err, rc, "login");
 	}
-	return auth_commit(db, err);
+	return auth_common_commit(db, err);
 }
 
 /* A login between its phases; see login.h. The password copy is wiped before the memory is freed. */
-struct auth_login_job {
+struct login_job {
 	char key[SECRET_HASH_LEN + 1]; /* hash of the normalised login name (throttling key) */
 	char shown[SECRET_SHORT_LEN + 1];
 	struct store_auth_account account;
 	bool known; /* an account has that name */
-	bool ok;    /* set by auth_login_check */
-	char password[AUTH_PASSWORD_MAX * 4 + 1];
+	bool ok;    /* set by login_check */
+	char password[ACCOUNTS_PASSWORD_MAX * 4 + 1];
 };
 
-int auth_login_begin(struct db *db, const char *email, const char *password, int64_t now,
-		     struct auth_login_job **jobp, int64_t *retry_after, struct dom_err *err)
+int login_begin(struct db *db, const char *email, const char *password, int64_t now, struct login_job **jobp,
+		int64_t *retry_after, struct dom_err *err)
 {
-	char norm[AUTH_EMAIL_MAX + 1];
-	struct auth_login_job *job;
+	char norm[AUTH_COMMON_EMAIL_MAX + 1];
+	struct login_job *job;
 	int64_t failures = 0, window_start = 0;
 	int rc;
 
@@ -75,7 +75,7 @@ int auth_login_begin(struct db *db, const char *email, const char *password, int
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'password' is required");
 	if (strlen(password) >= sizeof(job->password))
 		return dom_fail(err, DOM_INVALID, "invalid_field", "field 'password' is too long");
-	rc = auth_email_normalise(email, norm, err);
+	rc = auth_common_email_normalise(email, norm, err);
 	if (rc)
 		return rc;
 	job = calloc(1, sizeof(*job));
@@ -86,21 +86,21 @@ int auth_login_begin(struct db *db, const char *email, const char *password, int
 
 	rc = store_auth_login_failures_get(db, job->key, &failures, &window_start);
 	if (rc && rc != STORE_NOT_FOUND) {
-		auth_login_job_free(job);
+		login_job_free(job);
 		return dom_from_store(err, rc, "login");
 	}
-	if (!rc && window_start > now - AUTH_LOGIN_WINDOW_S && failures >= AUTH_LOGIN_MAX_FAILURES) {
-		*retry_after = window_start + AUTH_LOGIN_WINDOW_S - now;
+	if (!rc && window_start > now - LOGIN_WINDOW_S && failures >= LOGIN_MAX_FAILURES) {
+		*retry_after = window_start + LOGIN_WINDOW_S - now;
 		if (*retry_after < 1)
 			*retry_after = 1;
 		log_notice("login throttled for name %s", job->shown);
-		auth_login_job_free(job);
+		login_job_free(job);
 		return dom_fail(err, DOM_THROTTLED, "too_many_attempts",
 				"too many failed logins for this name; try again later");
 	}
 	rc = store_auth_account_by_email(db, norm, &job->account);
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
-		auth_login_job_free(job);
+		login_job_free(job);
 		return dom_from_store(err, rc, "account");
 	}
 	job->known = rc == STORE_OK;
@@ -109,7 +109,7 @@ int auth_login_begin(struct db *db, const char *email, const char *password, int
 	return DOM_OK;
 }
 
-void auth_login_check(struct auth_login_job *job)
+void login_check(struct login_job *job)
 {
 	if (job->known)
 		job->ok =
@@ -120,8 +120,8 @@ void auth_login_check(struct auth_login_job *job)
 	OPENSSL_cleanse(job->account.password_hash, sizeof(job->account.password_hash));
 }
 
-int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old_session, int64_t now,
-		      struct auth_login *out, struct dom_err *err)
+int login_finish(struct db *db, struct login_job *job, const char *old_session, int64_t now,
+		 struct login_result *out, struct dom_err *err)
 {
 	char sid_hash[SECRET_HASH_LEN + 1], csrf_hash[SECRET_HASH_LEN + 1], old_hash[SECRET_HASH_LEN + 1];
 	struct store_auth_account *a = &job->account;
@@ -129,7 +129,7 @@ int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old
 
 	memset(out, 0, sizeof(*out));
 	if (!job->ok) {
-		rc = auth_count_failure(db, job->key, now, err);
+		rc = login_count_failure(db, job->key, now, err);
 		if (rc)
 			return rc;
 		log_info("login failed for name %s", job->shown);
@@ -149,24 +149,25 @@ int auth_login_finish(struct db *db, struct auth_login_job *job, const char *old
 			rc = STORE_OK;
 	}
 	rc = rc ? rc : store_auth_session_insert(db, sid_hash, a->id, csrf_hash, now);
-	rc =
-	    rc ? rc : auth_log_change(db, now, "account", a->id, "account.login", a->org_id, NULL, &out->seq);
+	rc = rc ? rc
+		: auth_common_log_change(db, now, "account", a->id, "account.login", a->org_id, NULL,
+					 &out->seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
-	out->account = auth_account_brief(a);
+	out->account = login_account_brief(a);
 	log_info("login ok for account %" PRId64, a->id);
 	return DOM_OK;
 err:
 	db_rollback(db);
-	rc = auth_store(err, rc, "session");
+	rc = auth_common_store(err, rc, "session");
 	OPENSSL_cleanse(out->session, sizeof(out->session));
 	OPENSSL_cleanse(out->csrf, sizeof(out->csrf));
-	auth_log_failure(__func__, err);
+	auth_common_log_failure(__func__, err);
 	return rc;
 }
 
-void auth_login_job_free(struct auth_login_job *job)
+void login_job_free(struct login_job *job)
 {
 	if (!job)
 		return;
@@ -174,23 +175,23 @@ void auth_login_job_free(struct auth_login_job *job)
 	free(job);
 }
 
-int auth_login(struct db *db, const char *email, const char *password, const char *old_session, int64_t now,
-	       struct auth_login *out, struct dom_err *err)
+int login_run(struct db *db, const char *email, const char *password, const char *old_session, int64_t now,
+	      struct login_result *out, struct dom_err *err)
 {
-	struct auth_login_job *job;
+	struct login_job *job;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = auth_login_begin(db, email, password, now, &job, &out->retry_after, err);
+	rc = login_begin(db, email, password, now, &job, &out->retry_after, err);
 	if (rc)
 		return rc;
-	auth_login_check(job);
-	rc = auth_login_finish(db, job, old_session, now, out, err);
-	auth_login_job_free(job);
+	login_check(job);
+	rc = login_finish(db, job, old_session, now, out, err);
+	login_job_free(job);
 	return rc;
 }
 
-int auth_logout(struct db *db, const char *session, int64_t now, int64_t *seq, struct dom_err *err)
+int login_logout(struct db *db, const char *session, int64_t now, int64_t *seq, struct dom_err *err)
 {
 	char sid_hash[SECRET_HASH_LEN + 1];
 	struct store_auth_session s;
@@ -207,7 +208,8 @@ int auth_logout(struct db *db, const char *session, int64_t now, int64_t *seq, s
 	rc = rc ? rc : store_auth_account_by_id(db, s.account_id, &a);
 	rc = rc ? rc : store_auth_session_delete(db, sid_hash);
 	rc = rc ? rc
-		: auth_log_change(db, now, "account", s.account_id, "account.logout", a.org_id, NULL, seq);
+		: auth_common_log_change(db, now, "account", s.account_id, "account.logout", a.org_id, NULL,
+					 seq);
 	rc = rc ? rc : db_commit(db);
 	if (rc)
 		goto err;
@@ -216,7 +218,7 @@ err:
 	db_rollback(db);
 	if (rc == STORE_NOT_FOUND)
 		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "not logged in");
-	rc = auth_store(err, rc, "session");
-	auth_log_failure(__func__, err);
+	rc = auth_common_store(err, rc, "session");
+	auth_common_log_failure(__func__, err);
 	return rc;
 }

@@ -187,7 +187,7 @@ static int person_commit(struct db *db, int64_t now, int rc, int64_t id, const c
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)
+int people_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at)
 {
 	int rc = store_person_owner(db, id, org_id, erased_at);
 
@@ -208,7 +208,7 @@ static int person_visible(struct db *db, const struct principal *p, int64_t id, 
 	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may see people's personal data");
-	rc = person_seen_by(db, p, id, org_id, erased_at);
+	rc = people_seen_by(db, p, id, org_id, erased_at);
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 

@@ -55,7 +55,7 @@ bool people_name_arabic_ok(const char *s);
  * everyone, an organiser the people of their organisation, nobody else anyone. STORE_OK (*org_id 0
  * when the person has none, *erased_at 0 unless erased), STORE_NOT_FOUND when the person does not
  * exist or p may not see them (the two are one answer), or another store code. */
-int person_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at);
+int people_seen_by(struct db *db, const struct principal *p, int64_t id, int64_t *org_id, int64_t *erased_at);
 
 /* Records a person from in at now (name in Latin script and consent required; name_ar in Arabic
  * script, sex, nationality, phone (stored in E.164, text_phone_e164), email (stored lowercased), lang,

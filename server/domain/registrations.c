@@ -396,7 +396,7 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	if (keyed) {
-		ret = idem_lookup(db, REG_IDEM_SCOPE, idem_key, now, &res->outcome, &res->json, err);
+		ret = idempotency_lookup(db, REG_IDEM_SCOPE, idem_key, now, &res->outcome, &res->json, err);
 		if (ret < 0)
 			goto out;
 		if (ret == 1) {
@@ -445,7 +445,7 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 	ret = reg_insert_new(db, link_key, &ev, person_id, now, res, err);
 out:
 	if (!ret && keyed)
-		ret = idem_save(db, REG_IDEM_SCOPE, idem_key, res->outcome, res->json, now, err);
+		ret = idempotency_save(db, REG_IDEM_SCOPE, idem_key, res->outcome, res->json, now, err);
 	ret = txn_finish(db, ret, "registration", &res->seq, err);
 	if (ret) {
 		json_object_put(res->json);

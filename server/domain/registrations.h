@@ -58,7 +58,7 @@ struct reg_result {
 
 /*
  * Registers in for event_id on behalf of p (anonymous allowed for public events). idem_key (NULL
- * or "" for none) is an Idempotency-Key already checked with idem_key_valid: a retry gets the
+ * or "" for none) is an Idempotency-Key already checked with idempotency_key_valid: a retry gets the
  * stored first answer (res->replayed). A person already registered gets their registration without
  * token, and an outbox row "registration.link_resent". A new registration's personal link waits in its
  * outbox row sealed under link_key (the configuration's link_key; NULL or "": the message carries no link).

@@ -254,7 +254,7 @@ static int sessions_check_refs(struct db *db, const struct principal *p, const s
 			return dom_from_store(err, rc, "room");
 	}
 	if (s->facilitator_id > 0 && s->facilitator_id != old_facilitator) {
-		rc = person_seen_by(db, p, s->facilitator_id, &org_id, &erased_at);
+		rc = people_seen_by(db, p, s->facilitator_id, &org_id, &erased_at);
 		if (rc && rc != STORE_NOT_FOUND)
 			return dom_from_store(err, rc, "person");
 		if (rc || erased_at)
@@ -563,7 +563,7 @@ static enum tz_rc sessions_reresolve(const char *zone, const char *local, int32_
 	return first;
 }
 
-int tz_refresh_sessions(struct db *db, int64_t now, struct dom_err *err)
+int sessions_tz_refresh(struct db *db, int64_t now, struct dom_err *err)
 {
 	struct session_row *rows = NULL, *s;
 	struct event_row e;

@@ -78,6 +78,6 @@ int sessions_get(struct db *db, const struct principal *p, int64_t id, struct js
  * A wall time that no longer exists keeps its stored instant (logged). now (the caller's clock) is
  * written as their updated_at and the rows' time. Returns the number of sessions moved, or a negative
  * dom_code with err filled. Service thread only. */
-int tz_refresh_sessions(struct db *db, int64_t now, struct dom_err *err);
+int sessions_tz_refresh(struct db *db, int64_t now, struct dom_err *err);
 
 #endif

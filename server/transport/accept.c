@@ -17,6 +17,15 @@
 
 #include "util/log.h"
 
+/*
+ * One per process, not per struct transport, because what drives it is the process's: lws 4.1 reports the
+ * failed accept() only through its log callback, which lws_set_log_level installs for the whole process
+ * and which carries no context or user pointer (the line does not say whose listening socket failed);
+ * and the descriptor limit it reports is the process's, met by every instance at once. So this serves the
+ * one listening socket of the process's one server (main.c); a second instance in the same process would
+ * run without this protection (transport_accept_init finds the first socket only). Service thread of that
+ * server, where lws logs the line.
+ */
 static int accept_listen_fd = -1; /* lws's listening socket, found by its port */
 static int accept_reserve = -1;	  /* /dev/null, closed to make room for one accept() */
 static bool accept_full;	  /* in an episode of refusals */
@@ -41,6 +50,13 @@ int transport_accept_init(int port)
 	struct rlimit rl;
 	int max = 1024;
 
+	if (accept_reserve >= 0) {
+		log_warn(
+		    "no protection against the file descriptor limit for port %d: it serves another server "
+		    "of this process",
+		    port);
+		return -1;
+	}
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536)
 		max = (int)rl.rlim_cur;
 	/* lws creates its listening socket among the first descriptors of the process */

@@ -7,7 +7,8 @@
 #include <stdbool.h>
 
 /* Finds the listening socket on port (after the lws context exists) and keeps one descriptor in reserve.
- * Returns 0, or -1 when neither is possible (majlisd then runs without this protection). Service thread. */
+ * Returns 0, or -1 when neither is possible (majlisd then runs without this protection). One server per
+ * process (its state is the process's: see transport/accept.c). Service thread. */
 int transport_accept_init(int port);
 /* Releases the reserve. */
 void transport_accept_stop(void);

@@ -42,6 +42,7 @@ void transport_init(struct transport *t, struct app *app)
 	memset(t, 0, sizeof(*t));
 	t->app = app;
 	t->files.rootfd = -1;
+	wake_init(&t->wake);
 }
 
 void transport_http_drain(struct transport *t)
@@ -309,7 +310,7 @@ static void http_dispatch(struct http_conn *c)
 	else
 		router_dispatch(c->t->app, &c->req, &c->resp);
 	if (c->resp.defer) {
-		c->wake_handle = wake_submit(c->resp.defer, c);
+		c->wake_handle = wake_submit(&c->t->wake, c->resp.defer, c);
 		if (c->wake_handle) {
 			c->state = HTTP_DEFERRED;
 			/* nothing to read or write until the job is back: a pipelined request's bytes stay
@@ -361,13 +362,13 @@ int transport_http_start(struct transport *t, struct lws_context *ctx)
 {
 	t->ctx = ctx;
 	conn_watch_start(&t->watch, ctx, t->app->cfg->keepalive_s, t->app->cfg->send_timeout_s);
-	return wake_start(ctx, http_deferred_done);
+	return wake_start(&t->wake, ctx, http_deferred_done);
 }
 
 void transport_http_stop(struct transport *t)
 {
 	conn_watch_stop(&t->watch);
-	wake_stop();
+	wake_stop(&t->wake);
 	t->http.stopped = true;
 	while (t->http.spare) {
 		struct http_conn *c = t->http.spare;
@@ -663,7 +664,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return c ? http_writeable(c) : 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		wake_deliver();
+		wake_deliver(&transport_of(wsi)->wake);
 		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

@@ -12,14 +12,15 @@
 #include "transport/http.h"
 #include "transport/live.h"
 #include "transport/static.h"
+#include "transport/wake.h"
 
 struct app;
 
 /*
  * One per lws context, owned by its creator (main), set up by transport_init before the context is
  * created with its address as lws_context_creation_info.user, torn down after lws_context_destroy. Each
- * member belongs to the file named beside it; only the service thread of that context touches any of it
- * (the wake worker thread sees none of it).
+ * member belongs to the file named beside it; only the service thread of that context touches any of it,
+ * except wake, whose lists its worker thread and wake_post's callers (any thread) touch under its lock.
  */
 struct transport {
 	struct app *app;
@@ -28,6 +29,7 @@ struct transport {
 	struct conn_watch_lists watch; /* transport/conn_watch.c */
 	struct transport_static files; /* transport/static.c */
 	struct transport_live live;    /* transport/live.c */
+	struct wake wake; /* transport/wake.c: the worker for deferred work, other threads' news */
 };
 
 /* Zeroes t and sets the app it dispatches to. Before lws_create_context. */

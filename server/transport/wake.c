@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/request.h"
 #include "util/log.h"
@@ -19,82 +20,73 @@ struct wake_job {
 	struct wake_job *next;
 };
 
-/* Queue state, one per process: todo, done and posted lists guarded by mu; count, running and done_fn are
- * touched on the service thread only; ctx is set before the worker starts and cleared after it is joined. */
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	bool running;
-	bool stopping;
-	struct wake_job *todo_head, *todo_tail;
-	struct wake_job *done;
-	struct wake_signal *posted;
-	int count;
-	struct lws_context *ctx;
-	wake_done_fn done_fn;
-} wake = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
 static void *wake_worker(void *arg)
 {
+	struct wake *wake = arg;
 	struct wake_job *j;
 
-	(void)arg;
-	pthread_mutex_lock(&wake.mu);
+	pthread_mutex_lock(&wake->mu);
 	for (;;) {
-		while (!wake.todo_head && !wake.stopping)
-			pthread_cond_wait(&wake.cv, &wake.mu);
-		j = wake.todo_head;
+		while (!wake->todo_head && !wake->stopping)
+			pthread_cond_wait(&wake->cv, &wake->mu);
+		j = wake->todo_head;
 		if (!j)
 			break; /* stopping with nothing left */
-		wake.todo_head = j->next;
-		if (!wake.todo_head)
-			wake.todo_tail = NULL;
-		pthread_mutex_unlock(&wake.mu);
+		wake->todo_head = j->next;
+		if (!wake->todo_head)
+			wake->todo_tail = NULL;
+		pthread_mutex_unlock(&wake->mu);
 		j->d->run(j->d);
-		pthread_mutex_lock(&wake.mu);
-		j->next = wake.done;
-		wake.done = j;
-		if (wake.ctx)
-			lws_cancel_service(wake.ctx);
+		pthread_mutex_lock(&wake->mu);
+		j->next = wake->done;
+		wake->done = j;
+		if (wake->ctx)
+			lws_cancel_service(wake->ctx);
 	}
-	pthread_mutex_unlock(&wake.mu);
+	pthread_mutex_unlock(&wake->mu);
 	return NULL;
 }
 
-int wake_start(struct lws_context *ctx, wake_done_fn done)
+void wake_init(struct wake *wake)
 {
-	wake.ctx = ctx;
-	wake.done_fn = done;
-	wake.stopping = false;
-	if (pthread_create(&wake.thread, NULL, wake_worker, NULL)) {
+	memset(wake, 0, sizeof(*wake));
+	pthread_mutex_init(&wake->mu, NULL);
+	pthread_cond_init(&wake->cv, NULL);
+}
+
+int wake_start(struct wake *wake, struct lws_context *ctx, wake_done_fn done)
+{
+	wake->ctx = ctx;
+	wake->done_fn = done;
+	wake->stopping = false;
+	if (pthread_create(&wake->thread, NULL, wake_worker, wake)) {
 		log_err("cannot start the worker thread");
 		return -1;
 	}
-	wake.running = true;
+	wake->running = true;
 	return 0;
 }
 
-void *wake_submit(struct defer *d, void *owner)
+void *wake_submit(struct wake *wake, struct defer *d, void *owner)
 {
 	struct wake_job *j;
 
-	if (!wake.running || wake.count >= WAKE_MAX_PENDING)
+	if (!wake->running || wake->count >= WAKE_MAX_PENDING)
 		return NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
 	j->d = d;
 	j->owner = owner;
-	wake.count++;
-	pthread_mutex_lock(&wake.mu);
-	if (wake.todo_tail)
-		wake.todo_tail->next = j;
+	wake->count++;
+	pthread_mutex_lock(&wake->mu);
+	if (wake->todo_tail)
+		wake->todo_tail->next = j;
 	else
-		wake.todo_head = j;
-	wake.todo_tail = j;
-	pthread_cond_signal(&wake.cv);
-	pthread_mutex_unlock(&wake.mu);
+		wake->todo_head = j;
+	wake->todo_tail = j;
+	pthread_cond_signal(&wake->cv);
+	pthread_mutex_unlock(&wake->mu);
 	return j;
 }
 
@@ -106,70 +98,70 @@ void wake_forget(void *handle)
 		j->owner = NULL;
 }
 
-void wake_post(struct wake_signal *s)
+void wake_post(struct wake *wake, struct wake_signal *s)
 {
-	pthread_mutex_lock(&wake.mu);
+	pthread_mutex_lock(&wake->mu);
 	if (!s->posted) {
 		s->posted = true;
-		s->next = wake.posted;
-		wake.posted = s;
+		s->next = wake->posted;
+		wake->posted = s;
 	}
-	if (wake.ctx)
-		lws_cancel_service(wake.ctx);
-	pthread_mutex_unlock(&wake.mu);
+	if (wake->ctx)
+		lws_cancel_service(wake->ctx);
+	pthread_mutex_unlock(&wake->mu);
 }
 
 /* Runs the signals posted so far, each once. Service thread. */
-static void wake_run_signals(void)
+static void wake_run_signals(struct wake *wake)
 {
 	struct wake_signal *list, *s;
 
-	pthread_mutex_lock(&wake.mu);
-	list = wake.posted;
-	wake.posted = NULL;
-	pthread_mutex_unlock(&wake.mu);
+	pthread_mutex_lock(&wake->mu);
+	list = wake->posted;
+	wake->posted = NULL;
+	pthread_mutex_unlock(&wake->mu);
 	while (list) {
 		/* taken off under the lock: a post from now on queues it again (rewriting next) */
-		pthread_mutex_lock(&wake.mu);
+		pthread_mutex_lock(&wake->mu);
 		s = list;
 		list = s->next;
 		s->posted = false;
-		pthread_mutex_unlock(&wake.mu);
+		pthread_mutex_unlock(&wake->mu);
 		s->fn(s->arg);
 	}
 }
 
-void wake_deliver(void)
+void wake_deliver(struct wake *wake)
 {
 	struct wake_job *list, *j;
 
-	pthread_mutex_lock(&wake.mu);
-	list = wake.done;
-	wake.done = NULL;
-	pthread_mutex_unlock(&wake.mu);
+	pthread_mutex_lock(&wake->mu);
+	list = wake->done;
+	wake->done = NULL;
+	pthread_mutex_unlock(&wake->mu);
 	while (list) {
 		j = list;
 		list = j->next;
-		wake.count--;
-		if (j->owner && wake.done_fn)
-			wake.done_fn(j->d, j->owner);
+		wake->count--;
+		if (j->owner && wake->done_fn)
+			wake->done_fn(j->d, j->owner);
 		else
 			j->d->release(j->d);
 		free(j);
 	}
-	wake_run_signals();
+	wake_run_signals(wake);
 }
 
-void wake_stop(void)
+void wake_stop(struct wake *wake)
 {
-	if (!wake.running)
+	if (!wake->running)
 		return;
-	pthread_mutex_lock(&wake.mu);
-	wake.stopping = true;
-	pthread_cond_signal(&wake.cv);
-	pthread_mutex_unlock(&wake.mu);
-	pthread_join(wake.thread, NULL); /* the worker finishes what is queued first */
-	wake.running = false;
-	wake.ctx = NULL;
-	wake_deliver(); /* owners still connected get their answer; the rest is released */
+	pthread_mutex_lock(&wake->mu);
+	wake->stopping = true;
+	pthread_cond_signal(&wake->cv);
+	pthread_mutex_unlock(&wake->mu);
+	pthread_join(wake->thread, NULL); /* the worker finishes what is queued first */
+	wake->running = false;
+	wake->ctx = NULL;
+	wake_deliver(wake); /* owners still connected get their answer; the rest is released */
 }

@@ -33,7 +33,7 @@ static void harness_token(struct harness *h, enum role role, int64_t org, char o
 	struct dom_err err = {0};
 	int64_t id = 0;
 
-	if (auth_token_create(h->fx.db, role, org, "unit", out, &id, &err))
+	if (api_tokens_create(h->fx.db, role, org, "unit", h->fx.now, out, &id, &err))
 		fail_msg("token: %s", err.message);
 }
 
@@ -55,6 +55,7 @@ void harness_open(struct harness *h, const char *name, enum fixture_seed seed)
 
 void harness_close(struct harness *h)
 {
+	app_release(&h->app);
 	fixture_close(&h->fx);
 }
 

@@ -40,7 +40,7 @@ static void api_auth_checks(void **state)
 	struct fixture *f = *state;
 	struct config cfg;
 	struct app app = {.cfg = &cfg, .db = f->db};
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 	char tok[SECRET_TOKEN_LEN + 1];
 	char revoked[SECRET_TOKEN_LEN + 1];
@@ -49,11 +49,11 @@ static void api_auth_checks(void **state)
 
 	config_defaults(&cfg);
 	fixture_account(f->db, "w@example.org", ROLE_ORGANISER, 1);
-	assert_int_equal(auth_login(f->db, "w@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "w@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 1, "v", tok, NULL, &err), DOM_OK);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 1, "v", revoked, &tid, &err), DOM_OK);
-	assert_int_equal(auth_token_revoke(f->db, &admin, tid, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", T0, tok, NULL, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 1, "v", T0, revoked, &tid, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, tid, T0, &seq, &err), DOM_OK);
 
 	{
 		const struct {

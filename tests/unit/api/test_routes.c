@@ -2,7 +2,8 @@
  * test_routes: handlers in-process through the router (tests/unit/api/harness) — JSON 404 and 405 answers,
  * a bad body refused with nothing stored, a registration created with its change-log row, an event the
  * caller may not see answering like one that does not exist, a cookie session (login, CSRF), an
- * idempotent retry and credentials that do not hold; it opens no socket.
+ * idempotent retry, credentials that do not hold, and two apps in one process each serving its own
+ * participant page; it opens no socket.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/accounts.h"
 #include "domain/auth.h"
@@ -405,8 +408,8 @@ static void test_cookie_session(void **state)
 	size_t i;
 
 	assert_int_equal(password_set_iterations(1000), 0); /* test hooks: a cheap hash */
-	assert_int_equal(auth_account_create(h->fx.db, "org@example.org", "Agent", "correct horse battery",
-					     ROLE_ORGANISER, h->fx.org_a, &id, &err),
+	assert_int_equal(accounts_create(h->fx.db, "org@example.org", "Agent", "correct horse battery",
+					 ROLE_ORGANISER, h->fx.org_a, h->fx.now, &id, &err),
 			 DOM_OK);
 	harness_call(h,
 		     &(struct harness_req){.method = HTTP_POST,
@@ -474,6 +477,55 @@ static void test_cookie_session(void **state)
 	assert_true(fixture_int(h->fx.db, "SELECT count(*) FROM change_log") > changes);
 }
 
+/* Writes text as dir/r.html. */
+static void write_page(const char *dir, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/r.html", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Two apps in one process (two web roots): each serves its own participant page, read once per app. */
+static void test_two_apps_own_pages(void **state)
+{
+	static const char *const pages[2] = {"<p>first</p>", "<p>second</p>"};
+	struct harness h[2];
+	struct harness_resp r;
+	char dir[2][64], path[600];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		snprintf(dir[i], sizeof(dir[i]), "/tmp/majlis-pages-XXXXXX");
+		assert_non_null(mkdtemp(dir[i]));
+		write_page(dir[i], pages[i]);
+		harness_open(&h[i], i ? "pages_b" : "pages_a", FIXTURE_EMPTY);
+		snprintf(h[i].cfg.web_root, sizeof(h[i].cfg.web_root), "%s", dir[i]);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 2; i++) {
+			harness_call(
+			    &h[i],
+			    &(struct harness_req){.method = HTTP_GET,
+						  .path = "/r/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"},
+			    &r);
+			assert_int_equal(r.status, 200);
+			assert_int_equal(r.resp.shared_len, strlen(pages[i]));
+			assert_memory_equal(r.resp.shared, pages[i], strlen(pages[i]));
+			harness_resp_free(&r);
+		}
+	for (int i = 0; i < 2; i++) {
+		harness_close(&h[i]);
+		snprintf(path, sizeof(path), "%s/r.html", dir[i]);
+		unlink(path);
+		rmdir(dir[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +537,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cookie_session, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idempotent_replay, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_credentials, setup, teardown),
+	    cmocka_unit_test(test_two_apps_own_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,10 +33,10 @@ static int setup(void **state)
 }
 
 /* Logs in and returns the dom code; on success *out holds the secrets (account put here). */
-static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct auth_login *out,
+static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
 		     struct dom_err *err)
 {
-	int rc = auth_login(db, email, pw, NULL, now, out, err);
+	int rc = login_run(db, email, pw, NULL, now, out, err);
 
 	if (!rc) {
 		json_object_put(out->account);
@@ -49,18 +49,18 @@ static void disabled_account(void **state)
 {
 	struct fixture *f = *state;
 	struct principal admin = {.role = ROLE_ADMIN};
-	struct auth_account_patch patch = {.disabled = 1};
+	struct accounts_patch patch = {.disabled = 1};
 	struct json_object *o = NULL;
-	struct auth_login out;
+	struct login_result out;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t seq;
 	int64_t id = fixture_account(f->db, "d@example.org", ROLE_CHECKIN, 1);
 
-	assert_int_equal(auth_login(f->db, "d@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "d@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
-	assert_int_equal(auth_account_update(f->db, &admin, id, &patch, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_update(f->db, &admin, id, &patch, T0, &o, &seq, &err), DOM_OK);
 	json_object_put(o);
 	assert_int_equal(auth_session_resolve(f->db, out.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
@@ -98,8 +98,8 @@ static void account_validation(void **state)
 	int64_t id;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_account_create(f->db, cases[i].email, cases[i].name, cases[i].password,
-					     cases[i].role, cases[i].org, &id, &err);
+		int rc = accounts_create(f->db, cases[i].email, cases[i].name, cases[i].password,
+					 cases[i].role, cases[i].org, T0, &id, &err);
 
 		if (rc != (int)cases[i].want)
 			fail_msg("case %zu: got %d (%s), want %d", i, rc, rc ? err.message : "ok",
@@ -124,48 +124,48 @@ static void account_permissions(void **state)
 	struct dom_err err;
 	int64_t seq, total = 0;
 	const int64_t ev_own[] = {1}, ev_other[] = {2};
-	struct auth_account_new in = {
+	struct accounts_input in = {
 	    .email = "c@example.org", .display_name = "C", .password = PW, .role = ROLE_CHECKIN};
 	int64_t organiser2 = fixture_account(f->db, "o2@example.org", ROLE_ORGANISER, 2);
 	int64_t peer = fixture_account(f->db, "peer@example.org", ROLE_ORGANISER, 1);
-	struct auth_account_patch rename = {.display_name = "New name", .disabled = -1};
-	struct auth_account_patch disable = {.disabled = 1};
+	struct accounts_patch rename = {.display_name = "New name", .disabled = -1};
+	struct accounts_patch disable = {.disabled = 1};
 
 	in.event_ids = ev_other;
 	in.n_event_ids = 1;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.event_ids = ev_own;
 	in.org_id = 2;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.org_id = 0;
 	in.role = ROLE_ORGANISER;
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	in.role = ROLE_CHECKIN;
-	assert_int_equal(auth_account_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_create_as(f->db, &viewer, &in, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM accounts"), 2);
-	assert_int_equal(auth_account_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_create_as(f->db, &org1, &in, T0, &o, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_false(json_object_object_get_ex(o, "password_hash", NULL));
 	json_object_put(o);
 
-	assert_int_equal(auth_account_list(f->db, &org1, 2, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
-	assert_int_equal(auth_account_list(f->db, &org1, 0, 50, 0, &o, &total, &err), DOM_OK);
+	assert_int_equal(accounts_list(f->db, &org1, 2, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_list(f->db, &org1, 0, 50, 0, &o, &total, &err), DOM_OK);
 	assert_int_equal(total, 2);
 	json_object_put(o);
-	assert_int_equal(auth_account_list(f->db, &viewer, 0, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_list(f->db, &viewer, 0, 50, 0, &o, &total, &err), DOM_FORBIDDEN);
 
 	/* another organisation's account is invisible; a peer organiser is visible but not editable */
-	assert_int_equal(auth_account_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err),
+	assert_int_equal(accounts_update(f->db, &org1, organiser2, &rename, T0, &o, &seq, &err),
 			 DOM_NOT_FOUND);
-	assert_int_equal(auth_account_update(f->db, &org1, peer, &rename, T0, &o, &seq, &err), DOM_FORBIDDEN);
+	assert_int_equal(accounts_update(f->db, &org1, peer, &rename, T0, &o, &seq, &err), DOM_FORBIDDEN);
 	/* one's own name, yes; one's own disabled flag, no */
 	{
 		struct principal self = {.role = ROLE_ORGANISER, .org_id = 2, .account_id = organiser2};
 
-		assert_int_equal(auth_account_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err),
+		assert_int_equal(accounts_update(f->db, &self, organiser2, &rename, T0, &o, &seq, &err),
 				 DOM_OK);
 		json_object_put(o);
-		assert_int_equal(auth_account_update(f->db, &self, organiser2, &disable, T0, &o, &seq, &err),
+		assert_int_equal(accounts_update(f->db, &self, organiser2, &disable, T0, &o, &seq, &err),
 				 DOM_FORBIDDEN);
 	}
 }

@@ -39,14 +39,15 @@ static void tokens(void **state)
 	int64_t id = 0, seq = 0;
 	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 
-	assert_int_equal(auth_token_create(f->db, ROLE_ORGANISER, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 42, "x", tok, &id, &err), DOM_NOT_FOUND);
-	assert_int_equal(auth_token_create(f->db, ROLE_ADMIN, 1, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_NONE, 0, "x", tok, &id, &err), DOM_INVALID);
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ORGANISER, 0, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 42, "x", T0, tok, &id, &err), DOM_NOT_FOUND);
+	assert_int_equal(api_tokens_create(f->db, ROLE_ADMIN, 1, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_NONE, 0, "x", T0, tok, &id, &err), DOM_INVALID);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "bad\nlabel", T0, tok, &id, &err),
+			 DOM_INVALID);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens"), 0);
 
-	assert_int_equal(auth_token_create(f->db, ROLE_CHECKIN, 1, "door", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_CHECKIN, 1, "door", T0, tok, &id, &err), DOM_OK);
 	assert_int_equal(strlen(tok), SECRET_TOKEN_LEN);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	assert_int_equal(p.role, ROLE_CHECKIN);
@@ -57,11 +58,11 @@ static void tokens(void **state)
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM api_tokens WHERE length(token_hash) = 64"),
 			 1);
 
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_token");
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(seq, 0);
 	assert_int_equal(auth_token_resolve(f->db, "nonexistent", &p, &err), DOM_UNAUTHENTICATED);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE topic LIKE 'token:%'"), 2);
@@ -93,7 +94,7 @@ static void token_permissions(void **state)
 	int64_t seq;
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int rc = auth_token_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o,
+		int rc = api_tokens_create_as(f->db, &cases[i].p, cases[i].role, cases[i].org, "t", T0, &o,
 					      &seq, &err);
 
 		if (rc != (int)cases[i].want)

@@ -37,7 +37,7 @@ static int setup(void **state)
 static void session_timeouts(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login out;
+	struct login_result out;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
@@ -46,7 +46,7 @@ static void session_timeouts(void **state)
 	const int idle = 100, absolute = 250;
 	int64_t t;
 
-	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	snprintf(sid, sizeof(sid), "%s", out.session);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM auth_sessions"), 1);
@@ -78,7 +78,7 @@ static void session_timeouts(void **state)
 	assert_string_equal(err.id, "unauthenticated");
 
 	/* idle: unused for idle + 1 seconds */
-	assert_int_equal(auth_login(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "org@example.org", PW, NULL, T0, &out, &err), DOM_OK);
 	json_object_put(out.account);
 	assert_int_equal(auth_session_resolve(f->db, out.session, T0 + idle, idle, absolute, &p, &s, &err),
 			 DOM_OK);
@@ -97,24 +97,24 @@ static void credential_checks(void **state)
 	struct principal admin = {.role = ROLE_ADMIN, .token_id = 1};
 	char tok[SECRET_TOKEN_LEN + 1];
 	struct auth_cred c;
-	struct auth_login a;
+	struct login_result a;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t id = 0, seq = 0, until = 0;
 
-	assert_int_equal(auth_token_create(f->db, ROLE_VIEWER, 0, "feed", tok, &id, &err), DOM_OK);
+	assert_int_equal(api_tokens_create(f->db, ROLE_VIEWER, 0, "feed", T0, tok, &id, &err), DOM_OK);
 	assert_int_equal(auth_token_resolve(f->db, tok, &p, &err), DOM_OK);
 	auth_cred_remember(&c, &p, NULL);
 	assert_int_equal(c.token_id, id);
 	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_OK);
 	assert_true(until == INT64_MAX);
-	assert_int_equal(auth_token_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
+	assert_int_equal(api_tokens_revoke(f->db, &admin, id, T0, &seq, &err), DOM_OK);
 	assert_int_equal(auth_cred_check(f->db, &c, T0, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_token");
 
 	fixture_account(f->db, "v@example.org", ROLE_VIEWER, 0);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
 	json_object_put(a.account);
 	assert_int_equal(auth_session_resolve(f->db, a.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	auth_cred_remember(&c, &p, a.session);
@@ -130,7 +130,7 @@ static void credential_checks(void **state)
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 600, 60, 600, &until, &err), DOM_OK);
 	assert_int_equal(until, T0 + 601);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 601, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, a.session, T0 + 600, &seq, &err), DOM_OK);
+	assert_int_equal(login_logout(f->db, a.session, T0 + 600, &seq, &err), DOM_OK);
 	assert_int_equal(auth_cred_check(f->db, &c, T0 + 10, 60, 600, &until, &err), DOM_UNAUTHENTICATED);
 }
 
@@ -141,7 +141,7 @@ static void checkin_allowed(void **state)
 	int64_t staff = fixture_account(f->db, "staff@example.org", ROLE_CHECKIN, 1);
 	int64_t other = fixture_account(f->db, "other@example.org", ROLE_CHECKIN, 1);
 	struct principal admin = {.role = ROLE_ADMIN};
-	struct auth_account_patch patch = {.disabled = -1, .set_events = true};
+	struct accounts_patch patch = {.disabled = -1, .set_events = true};
 	const int64_t events[] = {2};
 	struct json_object *o = NULL;
 	int64_t seq;
@@ -149,7 +149,7 @@ static void checkin_allowed(void **state)
 	/* an admin may give an org-1 check-in account an event of org 2 (a partner's staff) */
 	patch.event_ids = events;
 	patch.n_event_ids = 1;
-	assert_int_equal(auth_account_update(f->db, &admin, staff, &patch, T0, &o, &seq, &err), DOM_OK);
+	assert_int_equal(accounts_update(f->db, &admin, staff, &patch, T0, &o, &seq, &err), DOM_OK);
 	json_object_put(o);
 	{
 		const struct {

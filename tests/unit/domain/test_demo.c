@@ -59,7 +59,7 @@ static void test_load_once_then_noop(void **state)
 	(void)state;
 	fixture_open(&fx, "demo", FIXTURE_EMPTY);
 	db = fx.db;
-	assert_int_equal(demo_load(db, &err), DOM_OK);
+	assert_int_equal(demo_load(db, FIXTURE_NOW, &err), DOM_OK);
 	assert_true(fixture_int(db, "SELECT count(*) FROM events") >= 12);
 	assert_true(fixture_int(db, "SELECT count(*) FROM people") >= 280);
 	assert_int_equal(
@@ -71,7 +71,7 @@ static void test_load_once_then_noop(void **state)
 			 1);
 	assert_true(db_integrity_ok(db));
 	fingerprint(db, a);
-	assert_int_equal(demo_load(db, &err), DOM_OK);
+	assert_int_equal(demo_load(db, FIXTURE_NOW, &err), DOM_OK);
 	fingerprint(db, b);
 	assert_memory_equal(a, b, sizeof(a));
 	fixture_close(&fx);
@@ -158,8 +158,8 @@ static void test_deterministic(void **state)
 	fixture_open(&f2, "demo", FIXTURE_EMPTY);
 	d1 = f1.db;
 	d2 = f2.db;
-	assert_int_equal(demo_load(d1, &err), DOM_OK);
-	assert_int_equal(demo_load(d2, &err), DOM_OK);
+	assert_int_equal(demo_load(d1, FIXTURE_NOW, &err), DOM_OK);
+	assert_int_equal(demo_load(d2, FIXTURE_NOW, &err), DOM_OK);
 	t1 = dump_text(d1);
 	t2 = dump_text(d2);
 	assert_true(strlen(t1) > 100000); /* every demo table is in it */
@@ -192,7 +192,7 @@ static void test_existing_event_blocks_load(void **state)
 			 "VALUES ('Org', 'ngo', 0, 0)");
 	fixture_exec(db, "INSERT INTO events (type, title_fr, org_id, capacity, created_at, "
 			 "updated_at) VALUES ('workshop', 'Atelier', 1, 10, 0, 0)");
-	assert_int_equal(demo_load(db, &err), DOM_OK);
+	assert_int_equal(demo_load(db, FIXTURE_NOW, &err), DOM_OK);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM events"), 1);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people"), 0);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM accounts"), 0);

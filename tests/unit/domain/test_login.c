@@ -32,10 +32,10 @@ static int setup(void **state)
 }
 
 /* Logs in and returns the dom code; on success *out holds the secrets (account put here). */
-static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct auth_login *out,
+static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
 		     struct dom_err *err)
 {
-	int rc = auth_login(db, email, pw, NULL, now, out, err);
+	int rc = login_run(db, email, pw, NULL, now, out, err);
 
 	if (!rc) {
 		json_object_put(out->account);
@@ -49,12 +49,12 @@ static void throttling(void **state)
 	struct fixture *f = *state;
 	static const char *const names[] = {"known@example.org", "unknown@example.org"};
 	char first_msg[2][256];
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 
 	fixture_account(f->db, names[0], ROLE_VIEWER, 1);
 	for (size_t n = 0; n < N_ELEMS(names); n++) {
-		for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++) {
+		for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
 			assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + i, &out, &err),
 					 DOM_UNAUTHENTICATED);
 			assert_string_equal(err.id, "invalid_credentials");
@@ -63,10 +63,10 @@ static void throttling(void **state)
 		assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err),
 				 DOM_THROTTLED);
 		assert_string_equal(err.id, "too_many_attempts");
-		assert_int_equal(out.retry_after, AUTH_LOGIN_WINDOW_S - 10);
+		assert_int_equal(out.retry_after, LOGIN_WINDOW_S - 10);
 		snprintf(first_msg[n], sizeof(first_msg[n]), "%s", err.message);
 		assert_int_equal(try_login(f->db, names[n], PW, T0 + 20, &out, &err), DOM_THROTTLED);
-		assert_int_equal(try_login(f->db, names[n], PW, T0 + AUTH_LOGIN_WINDOW_S - 1, &out, &err),
+		assert_int_equal(try_login(f->db, names[n], PW, T0 + LOGIN_WINDOW_S - 1, &out, &err),
 				 DOM_THROTTLED);
 		assert_int_equal(out.retry_after, 1);
 	}
@@ -74,25 +74,25 @@ static void throttling(void **state)
 	/* the case of the name does not matter */
 	assert_int_equal(try_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
 	/* after the window the right password works and resets the count */
-	assert_int_equal(try_login(f->db, names[0], PW, T0 + AUTH_LOGIN_WINDOW_S, &out, &err), DOM_OK);
+	assert_int_equal(try_login(f->db, names[0], PW, T0 + LOGIN_WINDOW_S, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
-	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + AUTH_LOGIN_WINDOW_S, &out, &err),
+	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + LOGIN_WINDOW_S, &out, &err),
 			 DOM_UNAUTHENTICATED);
 }
 
 static void success_resets_failures(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login out;
+	struct login_result out;
 	struct dom_err err;
 
 	fixture_account(f->db, "reset@example.org", ROLE_VIEWER, 0);
-	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES - 1; i++)
+	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures"), 0);
-	for (int i = 0; i < AUTH_LOGIN_MAX_FAILURES; i++)
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
 	assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
@@ -102,16 +102,16 @@ static void success_resets_failures(void **state)
 static void login_replaces_presented_session(void **state)
 {
 	struct fixture *f = *state;
-	struct auth_login a, b;
+	struct login_result a, b;
 	struct auth_session s;
 	struct principal p;
 	struct dom_err err;
 	int64_t seq = 0;
 
 	fixture_account(f->db, "v@example.org", ROLE_VIEWER, 0);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, NULL, T0, &a, &err), DOM_OK);
 	json_object_put(a.account);
-	assert_int_equal(auth_login(f->db, "v@example.org", PW, a.session, T0, &b, &err), DOM_OK);
+	assert_int_equal(login_run(f->db, "v@example.org", PW, a.session, T0, &b, &err), DOM_OK);
 	json_object_put(b.account);
 	assert_string_not_equal(a.session, b.session);
 	assert_string_not_equal(a.csrf, b.csrf);
@@ -119,11 +119,11 @@ static void login_replaces_presented_session(void **state)
 			 DOM_UNAUTHENTICATED);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err), DOM_OK);
 	assert_int_equal(p.org_id, 0);
-	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_OK);
+	assert_int_equal(login_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_OK);
 	assert_true(seq > 0);
 	assert_int_equal(auth_session_resolve(f->db, b.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
-	assert_int_equal(auth_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(login_logout(f->db, b.session, T0 + 5, &seq, &err), DOM_UNAUTHENTICATED);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM change_log WHERE kind = 'account.logout'"),
 			 1);
 	/* the change-log row carries the request's time, not the store's clock */

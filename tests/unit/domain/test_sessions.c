@@ -271,7 +271,7 @@ static void refresh_moves_stale_instants(void **state)
 
 	assert_int_equal(
 	    add_session(f->db, &admin, ev, "2026-10-15T10:00", "2026-10-15T12:00", 0, 0, &sid, &e), 0);
-	assert_int_equal(tz_refresh_sessions(f->db, 1800000000, &e), 0);
+	assert_int_equal(sessions_tz_refresh(f->db, 1800000000, &e), 0);
 	fixture_exec(
 	    f->db,
 	    "INSERT INTO registrations (event_id, person_id, status, token_hash, created_at, updated_at) "
@@ -279,7 +279,7 @@ static void refresh_moves_stale_instants(void **state)
 	/* as if computed by an older tz database that had +01:00 that day */
 	fixture_exec(f->db, "UPDATE sessions SET start_utc = start_utc - 3600, end_utc = end_utc - 3600, "
 			    "start_offset = 3600, end_offset = 3600");
-	assert_int_equal(tz_refresh_sessions(f->db, 1800000000, &e), 1);
+	assert_int_equal(sessions_tz_refresh(f->db, 1800000000, &e), 1);
 	/* the caller's time is the session's updated_at and its rows' time */
 	assert_int_equal(fixture_int(f->db, "SELECT updated_at AS n FROM sessions"), 1800000000);
 	assert_int_equal(fixture_int(f->db, "SELECT created_at AS n FROM change_log WHERE kind = "
@@ -296,7 +296,7 @@ static void refresh_moves_stale_instants(void **state)
 	assert_int_equal(
 	    fixture_int(f->db, "SELECT count(*) AS n FROM change_log WHERE kind = 'session.time_changed'"),
 	    1);
-	assert_int_equal(tz_refresh_sessions(f->db, 1800000000, &e), 0);
+	assert_int_equal(sessions_tz_refresh(f->db, 1800000000, &e), 0);
 }
 
 static void render_has_offsets_and_warnings(void **state)
