@@ -351,6 +351,8 @@ int api_live_check(struct app *app, struct api_live *st, int64_t now)
 		return 0; /* a personal token lasts as long as its registration */
 	rc = auth_cred_check(app->db, &st->cred, now, app->cfg ? app->cfg->session_idle_s : 1800,
 			     app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err);
+	if (!rc)
+		rc = live_rights_hold(app->db, &st->p, &err);
 	if (rc == DOM_UNAUTHENTICATED)
 		return 1;
 	if (rc)
@@ -603,6 +605,26 @@ static int api_live_me(struct app *app, struct api_live_window *w, struct api_li
 	return rc;
 }
 
+/* Before a change that may have changed who sees event event_id: st's topics of that event are checked
+ * again, and one it may no longer see is dropped and answered refused (not_found). */
+static void api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
+{
+	char name[LIVE_TOPIC_NAME];
+	struct json_object *o;
+	struct dom_err err;
+
+	for (int i = 0; i < st->n_topics; i++) {
+		if (st->topics[i].kind != LIVE_TOPIC_EVENT || st->topics[i].id != event_id ||
+		    live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err) != DOM_NOT_FOUND)
+			continue;
+		live_topic_name(&st->topics[i], name);
+		o = api_live_msg("refused", name);
+		json_object_object_add(o, "code", json_object_new_string("not_found"));
+		api_live_reply(st, o);
+		st->topics[i--] = st->topics[--st->n_topics];
+	}
+}
+
 /* Adds the change at seq (shared frame f, or for replay the rendered change c) to b when st follows it;
  * false when it does not fit (st stays before it). */
 static bool api_live_take(struct app *app, struct api_live_window *w, struct api_live *st,
@@ -612,6 +634,8 @@ static bool api_live_take(struct app *app, struct api_live_window *w, struct api
 	unsigned char *own = NULL;
 	size_t len = 0;
 
+	if (st->version == 2 && a->event_changed && a->event_id > 0)
+		api_live_recheck(app, st, a->event_id);
 	if (api_live_follows(st, a)) {
 		if (f) {
 			const unsigned char *p = st->version == 1 ? f->v1 : f->v2;

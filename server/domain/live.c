@@ -11,6 +11,7 @@
 #include "domain/orgs.h"
 #include "domain/sessions.h"
 #include "store/db.h"
+#include "store/store_auth.h"
 #include "store/store_changelog.h"
 #include "store/store_live.h"
 #include "store/store_registrations.h"
@@ -199,6 +200,7 @@ static void live_change_render(struct db *db, struct live_counts_cache *cc, cons
 	a->session_id = live_payload_id(payload, "session_id");
 	a->registration_id = live_payload_id(payload, "registration_id");
 	a->registration = !strncmp(r->kind, "registration.", 13);
+	a->event_changed = !strncmp(r->kind, "event.", 6);
 	a->credentials = !strncmp(r->kind, "account.", 8) || !strncmp(r->kind, "token.", 6);
 	if (!payload)
 		payload = json_object_new_object();
@@ -299,5 +301,24 @@ int live_me(struct db *db, int64_t reg_id, struct json_object **out, struct dom_
 	json_object_object_add(o, "status", json_object_new_string(r.status));
 	json_object_object_add(o, "waitlist_position", pos > 0 ? json_object_new_int64(pos) : NULL);
 	*out = o;
+	return DOM_OK;
+}
+
+int live_rights_hold(struct db *db, const struct principal *p, struct dom_err *err)
+{
+	struct store_auth_account a;
+	int rc;
+
+	if (p->account_id <= 0)
+		return DOM_OK; /* a token's role and organisation never change */
+	rc = store_auth_account_by_id(db, p->account_id, &a);
+	memset(a.password_hash, 0, sizeof(a.password_hash));
+	if (rc == STORE_NOT_FOUND)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "the account is gone");
+	if (rc)
+		return dom_from_store(err, rc, "account");
+	if (role_parse(a.role) != p->role || a.org_id != p->org_id)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL,
+				"the account's rights changed; connect again");
 	return DOM_OK;
 }

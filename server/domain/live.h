@@ -51,6 +51,7 @@ struct live_audience {
 	int64_t session_id;	 /* payload.session_id, else 0 */
 	int64_t registration_id; /* payload.registration_id, else 0 */
 	bool registration;	 /* a registration.* change: waitlist positions of its event may move */
+	bool event_changed;	 /* an event.* change: who may see the event may have changed */
 	bool credentials;	 /* an account.* or token.* change: live credentials must be checked again */
 };
 
@@ -99,5 +100,9 @@ int live_participant(struct db *db, const char *token, int64_t *reg_id, int64_t 
 /* A participant's own registration as live shows it: {"id","event_id","status","waitlist_position"}
  * (new reference), numbers and status only. DOM_OK, DOM_NOT_FOUND, DOM_BUSY. */
 int live_me(struct db *db, int64_t reg_id, struct json_object **out, struct dom_err *err);
+
+/* Whether the account p was resolved from still has p's role and organisation (a token's never change):
+ * DOM_OK, DOM_UNAUTHENTICATED when they changed or the account is gone, DOM_BUSY. Service thread. */
+int live_rights_hold(struct db *db, const struct principal *p, struct dom_err *err);
 
 #endif

@@ -295,6 +295,11 @@ static int live_established(struct lws *wsi, struct live_conn *c)
 	struct transport *t = transport_of(wsi);
 	bool cred;
 
+	if (t->live.window_ok && !t->live.clients) {
+		/* nobody followed meanwhile: start afresh rather than read the backlog */
+		api_live_window_free(&t->live.window);
+		t->live.window_ok = false;
+	}
 	if (!t->live.window_ok) {
 		if (api_live_window_init(&t->live.window, LWS_PRE))
 			return -1;

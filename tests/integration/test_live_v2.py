@@ -197,6 +197,10 @@ class T(Checks):
     def test_a_client_that_never_reads(self):
         """A client that never reads costs no memory per change: the server's RSS stays flat while another
         client keeps getting every frame."""
+        # under AddressSanitizer freed memory waits in a quarantine (256 MiB by default) and counts in VmRSS:
+        # keep it small so that the test measures majlisd, not the sanitizer (ignored by other builds)
+        opts = os.environ.get("ASAN_OPTIONS", "")
+        os.environ["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "quarantine_size_mb=1"
         with Server() as srv:
             admin = srv.token("admin")
             a = add_org(srv, "Org A")
@@ -219,6 +223,49 @@ class T(Checks):
             expect(after - before < 4096, f"RSS flat with a client that never reads: {before} -> {after} KiB")
             for w in (stuck, reader):
                 w.close()
+        os.environ["ASAN_OPTIONS"] = opts
+
+    def test_revocation_and_logout_close_the_stream(self):
+        """A v2 stream lives no longer than its credentials: a revoked token and a logged-out session are
+        closed with 4001 and get nothing committed from then on; other streams go on."""
+        with Server() as srv:
+            admin = srv.token("admin")
+            a = add_org(srv, "Org A")
+            ev = add_event(srv, a, capacity=100)
+            t = expect_status(srv.post("/api/v1/tokens", token=admin,
+                                       body={"role": "organiser", "org_id": a, "label": "script"}), 201)
+            expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                "email": "one@example.org", "display_name": "One", "password": "correct horse battery",
+                "role": "organiser", "org_id": a}), 201)
+            r = srv.post("/api/v1/auth/login", body={"email": "one@example.org", "password": "correct horse battery"})
+            expect(r.status == 200, "login", r)
+            cookie = {"Cookie": r.headers["set-cookie"].split(";")[0], "Origin": f"http://127.0.0.1:{srv.port}"}
+            topic = f"/live?topic=event:{ev}"
+            by_token = ws2(srv, topic, t["token"])
+            by_cookie = ws2(srv, topic, headers=cookie)
+            by_admin = ws2(srv, topic, admin)
+            for w in (by_token, by_cookie, by_admin):
+                expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+
+            def closed(w):
+                try:
+                    got, _ = recv_all(w, 3)
+                except Exception as e:  # noqa: BLE001 - Closed carries the code
+                    return getattr(e, "code", None), []
+                return None, got
+
+            expect_status(srv.delete(f"/api/v1/tokens/{t['id']}", token=admin), 204)
+            expect_status(register(srv, ev, person()), 201)
+            code, got = closed(by_token)
+            expect(code == 4001, f"revoked token: closed with 4001, got {code} {got}")
+            expect_status(srv.post("/api/v1/auth/logout", headers=dict(cookie, **{"X-CSRF-Token":
+                                                                                   r.json["csrf_token"]})), 204)
+            expect_status(register(srv, ev, person()), 201)
+            code, got = closed(by_cookie)
+            expect(code == 4001, f"logged-out session: closed with 4001, got {code} {got}")
+            kinds = [m["kind"] for m in answers(by_admin, 2)]
+            expect(kinds == ["registration.created", "registration.created"], f"the admin follows on: {kinds}")
+            by_admin.close()
 
 
 if __name__ == "__main__":
