@@ -9,7 +9,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Checks, Server, db_write, expect, expect_status  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+from harness import Checks, Server, db_rows, db_write, expect, expect_status  # noqa: E402
 from reg_fixtures import add_event, add_org, person, register  # noqa: E402
 from ws import HandshakeRefused, WebSocket  # noqa: E402
 
@@ -157,6 +159,53 @@ class T(Checks):
             r.close()
             for w in (ws, me):
                 w.close()
+
+    def test_counts_after_a_burst(self):
+        """After a burst of concurrent registrations, cancellations (and the promotions they cause) and
+        check-ins, the numbers in the last frame equal the HTTP API's and a full recount of the rows."""
+        with Server() as srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a, capacity=10)
+            sid = db_rows(srv.db, "SELECT id FROM sessions WHERE event_id = ?", (ev,))[0][0]
+            ws = ws2(srv, f"/live?topic=event:{ev}", org_a)
+            expect(answers(ws, 1)[0]["type"] == "subscribed", "subscribed")
+            sexes = ["female", "male", "unspecified"]
+            with ThreadPoolExecutor(8) as pool:
+                regs = list(pool.map(lambda i: expect_status(register(srv, ev, person(sex=sexes[i % 3])), 201),
+                                     range(24)))
+                confirmed = [r for r in regs if r["registration"]["status"] == "confirmed"]
+                list(pool.map(lambda r: expect_status(srv.post(f"/api/v1/r/{r['token']}/cancel"), 200),
+                              confirmed[:4]))
+                now_confirmed = [row[0] for row in db_rows(
+                    srv.db, "SELECT id FROM registrations WHERE event_id = ? AND status = 'confirmed'", (ev,))]
+                list(pool.map(lambda rid: expect_status(srv.post(f"/api/v1/sessions/{sid}/attendance", token=org_a,
+                                                                 body={"registration_id": rid,
+                                                                       "status": "present"}), 201),
+                              now_confirmed[:5]))
+            time.sleep(1.5)
+            got, _ = recv_all(ws, 2)
+            changes = [m for m in got if m["type"] == "change"]
+            seqs = [m["seq"] for m in changes]
+            expect(seqs == sorted(set(seqs)) and len(seqs) >= 24 + 4 + 4 + 5, f"every change once, in order: {seqs}")
+            last = changes[-1]["counts"]
+            http = expect_status(srv.get(f"/api/v1/events/{ev}", token=org_a), 200)["counts"]
+            for k in ("capacity", "confirmed", "pending", "waitlisted"):
+                expect(last[k] == http[k], f"{k}: frame {last[k]}, HTTP {http[k]}")
+            recount = dict(db_rows(srv.db, "SELECT status, count(*) FROM registrations WHERE event_id = ? "
+                                            "GROUP BY status", (ev,)))
+            expect(last["confirmed"] == recount.get("confirmed", 0) == 10
+                   and last["waitlisted"] == recount.get("waitlisted", 0) == 10, f"recount {recount} {last}")
+            by_sex = dict(db_rows(srv.db, "SELECT p.sex, count(*) FROM registrations r JOIN people p ON "
+                                          "p.id = r.person_id WHERE r.event_id = ? AND r.status = 'confirmed' "
+                                          "GROUP BY p.sex", (ev,)))
+            expect(last["confirmed_by_sex"] == {s: by_sex.get(s, 0) for s in sexes}, f"by sex {by_sex} {last}")
+            present = db_rows(srv.db, "SELECT count(*) FROM attendance WHERE session_id = ? AND status = 'present'",
+                              (sid,))[0][0]
+            expect(last["sessions"] == [dict(last["sessions"][0], id=sid, present=present)] and present == 5,
+                   f"presence {present} {last['sessions']}")
+            expect(sum(last["sessions"][0]["present_by_sex"].values()) == 5, f"{last['sessions']}")
+            ws.close()
 
     def test_resync_and_batches(self):
         with Server() as srv:
