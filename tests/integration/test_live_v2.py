@@ -243,6 +243,24 @@ class T(Checks):
             for w in (ws, late, again):
                 w.close()
 
+    def test_fan_out_in_slices(self):
+        """More clients than one slice of the fan-out (256 per loop turn): every one gets the change."""
+        with Server() as srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a, capacity=10)
+            clients = [ws2(srv, f"/live?topic=event:{ev}", org_a) for _ in range(300)]
+            for w in clients:
+                expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+            expect_status(register(srv, ev, person()), 201)
+            missing = 0
+            for w in clients:
+                got = answers(w, 1, 5)
+                if not (got and got[0]["kind"] == "registration.created"):
+                    missing += 1
+                w.close()
+            expect(missing == 0, f"{missing} of 300 clients missed the change")
+
     def test_a_client_that_never_reads(self):
         """A client that never reads costs no memory per change: the server's RSS stays flat while another
         client keeps getting every frame."""
