@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 {
 	struct main_server srv; /* the one instance this process runs */
 	struct lws_http_mount mount;
-	struct lws_protocols proto_list[3];
+	struct lws_protocols proto_list[4];
 	struct lws_context_creation_info info;
 	struct lws_context *ctx;
 	struct config cfg;
@@ -354,7 +354,8 @@ int main(int argc, char **argv)
 	main_mount(&mount);
 	proto_list[0] = transport_http_protocol;
 	proto_list[1] = transport_live_protocol;
-	memset(&proto_list[2], 0, sizeof(proto_list[2]));
+	proto_list[2] = transport_live_protocol_v1;
+	memset(&proto_list[3], 0, sizeof(proto_list[3]));
 
 	memset(&info, 0, sizeof(info));
 	info.port = cfg.listen_port;

@@ -1,5 +1,6 @@
-/* live (api): opening the WebSocket /live (credentials, Origin, ?since=) and reading its next change;
- * no socket and no framing here. */
+/* live (api): opening the WebSocket /live (protocol, credentials, Origin, ?since=, topics), the client's
+ * messages, and the window of recent changes rendered once, from which each client's next message is
+ * cut; no socket and no framing here. */
 #include "api/live.h"
 
 #include <stdlib.h>
@@ -9,12 +10,17 @@
 #include "api/auth.h"
 #include "api/errors.h"
 #include "domain/live.h"
+#include "util/jsonx.h"
 #include "util/log.h"
 
-/* Whether the comma-separated Sec-WebSocket-Protocol list names ours. */
-static bool api_live_protocol_ok(const char *list)
+#define API_LIVE_FILL	     256 /* changes read from the change log in one query */
+#define API_LIVE_ITEMS	     512 /* changes in one message at most */
+#define API_LIVE_REPLIES_MAX 64	 /* answers waiting for one client at most; more are dropped */
+
+/* The version of the first of our subprotocols that the comma-separated Sec-WebSocket-Protocol list
+ * names (libwebsockets picks the same one): 1, 2, or 0 for none. */
+static int api_live_protocol_pick(const char *list)
 {
-	size_t n = strlen(API_LIVE_PROTOCOL);
 	const char *s = list;
 
 	while (*s) {
@@ -22,11 +28,174 @@ static bool api_live_protocol_ok(const char *list)
 
 		s += strspn(s, ", \t");
 		len = strcspn(s, ", \t");
-		if (len == n && !strncasecmp(s, API_LIVE_PROTOCOL, n))
-			return true;
+		if (len == strlen(API_LIVE_PROTOCOL_V2) && !strncasecmp(s, API_LIVE_PROTOCOL_V2, len))
+			return 2;
+		if (len == strlen(API_LIVE_PROTOCOL) && !strncasecmp(s, API_LIVE_PROTOCOL, len))
+			return 1;
 		s += len;
 	}
-	return false;
+	return 0;
+}
+
+const char *api_live_protocol_name(const struct api_live *st)
+{
+	return st->version == 2 ? API_LIVE_PROTOCOL_V2 : API_LIVE_PROTOCOL;
+}
+
+void api_live_release(struct api_live *st)
+{
+	json_object_put(st->replies);
+	json_object_put(st->me_last);
+	st->replies = NULL;
+	st->me_last = NULL;
+}
+
+/* Queues reply o (taken) for st, up to API_LIVE_REPLIES_MAX waiting; beyond that it is dropped. */
+static void api_live_reply(struct api_live *st, struct json_object *o)
+{
+	if (!st->replies)
+		st->replies = json_object_new_array();
+	if (json_object_array_length(st->replies) >= API_LIVE_REPLIES_MAX) {
+		json_object_put(o);
+		return;
+	}
+	json_object_array_add(st->replies, o);
+}
+
+static struct json_object *api_live_msg(const char *type, const char *topic)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string(type));
+	if (topic)
+		json_object_object_add(o, "topic", json_object_new_string(topic));
+	return o;
+}
+
+/* Subscribes st to the topic named name, answering subscribed or refused (with its code). */
+static void api_live_subscribe(struct app *app, struct api_live *st, const char *name)
+{
+	struct live_topic t;
+	struct dom_err err;
+	struct json_object *o;
+	const char *code = NULL;
+	int rc;
+
+	if (live_topic_parse(name, &t)) {
+		code = "bad_request";
+	} else {
+		rc = live_topic_allowed(app->db, &st->p, st->reg_id, &t, &err);
+		if (rc == DOM_NOT_FOUND)
+			code = "not_found";
+		else if (rc)
+			code = "unavailable";
+	}
+	for (int i = 0; !code && i < st->n_topics; i++)
+		if (st->topics[i].kind == t.kind && st->topics[i].id == t.id)
+			goto ok; /* already followed */
+	if (!code && st->n_topics >= LIVE_TOPICS_MAX)
+		code = "too_many_topics";
+	if (code) {
+		o = api_live_msg("refused", name);
+		json_object_object_add(o, "code", json_object_new_string(code));
+		api_live_reply(st, o);
+		return;
+	}
+	st->topics[st->n_topics++] = t;
+ok:
+	api_live_reply(st, api_live_msg("subscribed", name));
+}
+
+static void api_live_unsubscribe(struct api_live *st, const char *name)
+{
+	struct live_topic t;
+
+	if (!live_topic_parse(name, &t)) {
+		if (t.kind == LIVE_TOPIC_ME)
+			t.id = st->reg_id;
+		for (int i = 0; i < st->n_topics; i++) {
+			if (st->topics[i].kind == t.kind && st->topics[i].id == t.id) {
+				st->topics[i] = st->topics[--st->n_topics];
+				break;
+			}
+		}
+	}
+	api_live_reply(st, api_live_msg("unsubscribed", name));
+}
+
+/* Percent-decodes the n bytes at s into out (outlen): 0, or -1 when malformed or too long. */
+static int api_live_decode(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		char hex[3];
+
+		if (o + 1 >= outlen)
+			return -1;
+		if (s[i] != '%') {
+			out[o++] = s[i] == '+' ? ' ' : s[i];
+			continue;
+		}
+		if (i + 2 >= n)
+			return -1;
+		hex[0] = s[i + 1];
+		hex[1] = s[i + 2];
+		hex[2] = '\0';
+		if (strspn(hex, "0123456789abcdefABCDEF") != 2)
+			return -1;
+		v = (unsigned)strtoul(hex, NULL, 16);
+		if (!v)
+			return -1;
+		out[o++] = (char)v;
+		i += 2;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The ?topic= values of query, each subscribed: 0, or -1 when one is malformed (400). */
+static int api_live_url_topics(struct app *app, struct api_live *st, const char *query)
+{
+	const char *q = query;
+	char name[LIVE_TOPIC_NAME];
+	struct live_topic t;
+
+	while (*q) {
+		const char *amp = strchr(q, '&');
+		const char *end = amp ? amp : q + strlen(q);
+
+		if ((size_t)(end - q) > 6 && !memcmp(q, "topic=", 6)) {
+			if (api_live_decode(q + 6, (size_t)(end - q - 6), name, sizeof(name)) ||
+			    live_topic_parse(name, &t))
+				return -1;
+			api_live_subscribe(app, st, name);
+		} else if ((size_t)(end - q) >= 5 && !memcmp(q, "topic", 5) &&
+			   (end - q == 5 || q[5] == '=')) {
+			return -1;
+		}
+		q = amp ? amp + 1 : end;
+	}
+	return 0;
+}
+
+/* A participant's personal token: ?token= or "Authorization: Participant <token>". 1 found (into out),
+ * 0 none, -1 malformed. */
+static int api_live_participant_token(const struct request *req, char *out, size_t outlen)
+{
+	static const char scheme[] = "Participant ";
+	int q = request_query(req, "token", out, outlen);
+
+	if (q)
+		return q < 0 || !out[0] ? -1 : 1;
+	if (!strncasecmp(req->authorization, scheme, sizeof(scheme) - 1)) {
+		if (strlen(req->authorization + sizeof(scheme) - 1) >= outlen)
+			return -1;
+		snprintf(out, outlen, "%s", req->authorization + sizeof(scheme) - 1);
+		return out[0] ? 1 : -1;
+	}
+	return 0;
 }
 
 int api_live_open(struct app *app, const struct request *req, const char *protocols, struct api_live *st,
@@ -34,6 +203,7 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 {
 	struct dom_err err;
 	char session[128];
+	char token[128];
 	char since[32];
 	char *end;
 	int q;
@@ -43,30 +213,51 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 		api_fail(resp, API_NOT_FOUND, NULL, "no WebSocket here; live updates are at " API_LIVE_PATH);
 		return -1;
 	}
-	if (!api_live_protocol_ok(protocols)) {
-		api_fail(resp, API_BAD_REQUEST, NULL, "ask for the WebSocket subprotocol " API_LIVE_PROTOCOL);
+	st->version = api_live_protocol_pick(protocols);
+	if (!st->version) {
+		api_fail(resp, API_BAD_REQUEST, NULL,
+			 "ask for the WebSocket subprotocol " API_LIVE_PROTOCOL_V2 " (or " API_LIVE_PROTOCOL
+			 ")");
 		return -1;
 	}
-	if (api_auth(app, req, resp, &st->p, true))
-		return -1;
-	if (!live_allowed(&st->p)) {
-		api_fail(resp, API_UNAUTHENTICATED, NULL, "log in to follow changes");
-		return -1;
-	}
-	/* a browser sends its cookie to any site's WebSocket: the origin must be this server's */
-	if (st->p.via_cookie && !api_auth_origin_ok(app, req)) {
-		api_fail(resp, API_FORBIDDEN, "csrf_failed",
-			 "a live connection with a session cookie needs this site's Origin");
+	q = api_live_participant_token(req, token, sizeof(token));
+	if (q < 0 || (q > 0 && st->version != 2)) {
+		memset(token, 0, sizeof(token));
+		api_fail(resp, API_BAD_REQUEST, NULL,
+			 "a participant's token needs the subprotocol " API_LIVE_PROTOCOL_V2);
 		return -1;
 	}
-	if (request_cookie(req, api_auth_cookie_name(req), session, sizeof(session)) != 1)
-		session[0] = '\0';
-	auth_cred_remember(&st->cred, &st->p, session);
-	memset(session, 0, sizeof(session));
-	if (auth_cred_check(app->db, &st->cred, req->now, app->cfg ? app->cfg->session_idle_s : 1800,
-			    app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err)) {
-		api_fail_dom(resp, &err);
-		return -1;
+	if (q > 0) {
+		/* a participant follows its own registration only: no account, no session to watch */
+		q = live_participant(app->db, token, &st->reg_id, &st->reg_event, &err);
+		memset(token, 0, sizeof(token));
+		if (q) {
+			api_fail_dom(resp, &err);
+			return -1;
+		}
+		st->until = INT64_MAX;
+	} else {
+		if (api_auth(app, req, resp, &st->p, true))
+			return -1;
+		if (!live_allowed(&st->p)) {
+			api_fail(resp, API_UNAUTHENTICATED, NULL, "log in to follow changes");
+			return -1;
+		}
+		/* a browser sends its cookie to any site's WebSocket: the origin must be this server's */
+		if (st->p.via_cookie && !api_auth_origin_ok(app, req)) {
+			api_fail(resp, API_FORBIDDEN, "csrf_failed",
+				 "a live connection with a session cookie needs this site's Origin");
+			return -1;
+		}
+		if (request_cookie(req, api_auth_cookie_name(req), session, sizeof(session)) != 1)
+			session[0] = '\0';
+		auth_cred_remember(&st->cred, &st->p, session);
+		memset(session, 0, sizeof(session));
+		if (auth_cred_check(app->db, &st->cred, req->now, app->cfg ? app->cfg->session_idle_s : 1800,
+				    app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err)) {
+			api_fail_dom(resp, &err);
+			return -1;
+		}
 	}
 	q = request_query(req, "since", since, sizeof(since));
 	if (q == 1) {
@@ -84,27 +275,84 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 		api_fail_dom(resp, &err);
 		return -1;
 	}
+	if (st->version == 2 && api_live_url_topics(app, st, req->query)) {
+		api_live_release(st);
+		api_fail(resp, API_BAD_REQUEST, NULL,
+			 "topic must be event:ID, org:ID, session:ID or me (docs/live.md)");
+		return -1;
+	}
 	return 0;
 }
 
-int api_live_next(struct app *app, const struct api_live *st, struct json_object **row, int64_t *seq)
+void api_live_message(struct app *app, struct api_live_window *w, struct api_live *st, const char *text,
+		      size_t len)
 {
-	struct dom_err err;
-	int rc = live_next(app->db, &st->p, st->last, row, seq, &err);
+	struct json_object *o = NULL, *v, *e;
+	struct jsonx_err jerr;
+	const char *type = "";
+	const char *problem = NULL;
+	int64_t since;
 
-	if (rc == DOM_NOT_FOUND)
-		return 1;
-	if (rc)
-		log_warn("live: %s", err.message);
-	return rc;
+	if (st->version != 2)
+		return; /* v1 clients only listen: what they say is ignored */
+	if (jsonx_parse_object(text, len, &o, &jerr)) {
+		problem = "a message is a JSON object";
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "type", &v) && json_object_is_type(v, json_type_string))
+		type = json_object_get_string(v);
+	if (!strcmp(type, "subscribe") || !strcmp(type, "unsubscribe")) {
+		if (!json_object_object_get_ex(o, "topics", &v) || !json_object_is_type(v, json_type_array) ||
+		    json_object_array_length(v) > LIVE_TOPICS_MAX) {
+			problem = "topics must be an array of at most 16 topic names";
+			goto out;
+		}
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			e = json_object_array_get_idx(v, i);
+			if (!json_object_is_type(e, json_type_string)) {
+				problem = "topics must be an array of at most 16 topic names";
+				goto out;
+			}
+			if (*type == 's')
+				api_live_subscribe(app, st, json_object_get_string(e));
+			else
+				api_live_unsubscribe(st, json_object_get_string(e));
+		}
+	} else if (!strcmp(type, "resume")) {
+		if (!json_object_object_get_ex(o, "since", &v) || !json_object_is_type(v, json_type_int) ||
+		    json_object_get_int64(v) < 0) {
+			problem = "since must be a sequence number (0 or more)";
+			goto out;
+		}
+		since = json_object_get_int64(v);
+		st->last = w->ready && since > w->head ? w->head : since;
+		v = api_live_msg("resumed", NULL);
+		json_object_object_add(v, "since", json_object_new_int64(st->last));
+		api_live_reply(st, v);
+	} else {
+		problem = "type must be subscribe, unsubscribe or resume";
+	}
+out:
+	if (problem) {
+		v = api_live_msg("error", NULL);
+		json_object_object_add(v, "code", json_object_new_string("bad_request"));
+		json_object_object_add(v, "message", json_object_new_string(problem));
+		api_live_reply(st, v);
+	}
+	json_object_put(o);
 }
 
 int api_live_check(struct app *app, struct api_live *st, int64_t now)
 {
 	struct dom_err err;
-	int rc = auth_cred_check(app->db, &st->cred, now, app->cfg ? app->cfg->session_idle_s : 1800,
-				 app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err);
+	int rc;
 
+	if (st->reg_id > 0)
+		return 0; /* a personal token lasts as long as its registration */
+	rc = auth_cred_check(app->db, &st->cred, now, app->cfg ? app->cfg->session_idle_s : 1800,
+			     app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err);
+	if (!rc)
+		rc = live_rights_hold(app->db, &st->p, &err);
 	if (rc == DOM_UNAUTHENTICATED)
 		return 1;
 	if (rc)
@@ -112,27 +360,413 @@ int api_live_check(struct app *app, struct api_live *st, int64_t now)
 	return rc ? DOM_BUSY : 0;
 }
 
-int api_live_credential_changes(struct app *app, int64_t *seen, bool *changed)
-{
-	struct dom_err err;
-	int64_t head = *seen;
+/* The window */
 
-	*changed = false;
-	if (live_credential_changes(app->db, *seen, &head, changed, &err)) {
-		log_warn("live: %s", err.message);
-		return DOM_BUSY;
+static void api_live_frame_put(struct api_live_frame *f)
+{
+	if (f && !--f->refs) {
+		free(f->v2);
+		free(f->v1);
+		free(f);
 	}
-	*seen = head;
+}
+
+int api_live_window_init(struct api_live_window *w, size_t headroom)
+{
+	memset(w, 0, sizeof(*w));
+	w->headroom = headroom;
+	w->cap = API_LIVE_WINDOW;
+	w->ring = calloc(w->cap, sizeof(*w->ring));
+	w->scratch = malloc(headroom + API_LIVE_BATCH_MAX);
+	if (!w->ring || !w->scratch) {
+		api_live_window_free(w);
+		return -1;
+	}
 	return 0;
 }
 
-int api_live_head(struct app *app, int64_t *seq)
+void api_live_window_free(struct api_live_window *w)
 {
+	for (size_t i = 0; w->ring && i < w->count; i++)
+		api_live_frame_put(w->ring[(w->start + i) % w->cap]);
+	free(w->ring);
+	free(w->scratch);
+	memset(w, 0, sizeof(*w));
+}
+
+/* headroom + the text of o, malloc'ed, into *buf and its length into *len: 0 or -1. */
+static int api_live_text(size_t headroom, struct json_object *o, unsigned char **buf, size_t *len)
+{
+	const char *text =
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t n = strlen(text);
+
+	*buf = malloc(headroom + n);
+	if (!*buf)
+		return -1;
+	memcpy(*buf + headroom, text, n);
+	*len = n;
+	return 0;
+}
+
+static struct api_live_frame *api_live_frame_at(const struct api_live_window *w, size_t i)
+{
+	return w->ring[(w->start + i) % w->cap];
+}
+
+static void api_live_window_push(struct api_live_window *w, struct api_live_frame *f)
+{
+	struct api_live_frame *old;
+
+	while (w->count && (w->count == w->cap || w->bytes + f->len + f->len1 > API_LIVE_WINDOW_BYTES)) {
+		old = api_live_frame_at(w, 0);
+		w->base = old->seq;
+		w->bytes -= old->len + old->len1;
+		w->start = (w->start + 1) % w->cap;
+		w->count--;
+		api_live_frame_put(old);
+	}
+	w->ring[(w->start + w->count) % w->cap] = f;
+	w->count++;
+	w->bytes += f->len + f->len1;
+	w->head = f->seq;
+}
+
+int api_live_window_fill(struct app *app, struct api_live_window *w, bool *credentials)
+{
+	struct live_change changes[API_LIVE_FILL];
+	struct api_live_frame *f;
+	struct dom_err err;
+	int n = 0, added = 0;
+
+	*credentials = false;
+	if (!w->ready) {
+		if (live_head(app->db, &w->head, &err)) {
+			log_warn("live: %s", err.message);
+			return DOM_BUSY;
+		}
+		w->base = w->head;
+		w->ready = true;
+		return 0;
+	}
+	/* a bounded slice per call: what is left is read on the next */
+	for (int round = 0; round < 4; round++) {
+		if (live_changes(app->db, w->head, 0, API_LIVE_FILL, changes, &n, &err)) {
+			log_warn("live: %s", err.message);
+			return added ? added : DOM_BUSY;
+		}
+		for (int i = 0; i < n; i++) {
+			f = calloc(1, sizeof(*f));
+			if (!f || api_live_text(w->headroom, changes[i].v2, &f->v2, &f->len) ||
+			    api_live_text(w->headroom, changes[i].v1, &f->v1, &f->len1)) {
+				/* out of memory: the change is left to replay from the change log */
+				if (f) {
+					free(f->v2);
+					free(f);
+				}
+				w->base = w->head = changes[i].seq;
+				for (size_t k = 0; k < w->count; k++)
+					api_live_frame_put(api_live_frame_at(w, k));
+				w->count = w->bytes = w->start = 0;
+				live_change_clear(&changes[i]);
+				continue;
+			}
+			f->refs = 1;
+			f->seq = changes[i].seq;
+			f->aud = changes[i].aud;
+			*credentials = *credentials || f->aud.credentials;
+			api_live_window_push(w, f);
+			live_change_clear(&changes[i]);
+			added++;
+		}
+		if (n < API_LIVE_FILL)
+			break;
+	}
+	return added;
+}
+
+bool api_live_pending(const struct api_live_window *w, const struct api_live *st)
+{
+	return st->replies || (w->ready && st->last < w->head);
+}
+
+void api_live_out_done(struct api_live_out *out)
+{
+	api_live_frame_put(out->ref);
+	out->ref = NULL;
+}
+
+/* One piece of a message being put together. */
+struct api_live_item {
+	const unsigned char *p;
+	size_t len;
+	struct api_live_frame *frame; /* a shared frame, or NULL (p is owned text: the "me" view) */
+	unsigned char *own;
+};
+
+/* A message being put together for one client: its pieces and their bytes. On the stack of
+ * api_live_next. */
+struct api_live_batch {
+	struct api_live_item items[API_LIVE_ITEMS];
+	int n;
+	size_t bytes; /* JSON array bytes so far: brackets and commas included */
+};
+
+/* Whether one more piece of len bytes fits. */
+static bool api_live_fits(const struct api_live_batch *b, size_t len)
+{
+	return b->n < API_LIVE_ITEMS && (b->n == 0 || b->bytes + len + 1 <= API_LIVE_BATCH_MAX);
+}
+
+static void api_live_batch_add(struct api_live_batch *b, const unsigned char *p, size_t len,
+			       struct api_live_frame *frame, unsigned char *own)
+{
+	b->items[b->n].p = p;
+	b->items[b->n].len = len;
+	b->items[b->n].frame = frame;
+	b->items[b->n].own = own;
+	b->bytes += len + (b->n ? 1 : 2);
+	b->n++;
+}
+
+/* The message of the batch into *out: a single shared frame as it is (no copy), else the pieces as one
+ * JSON array in the scratch buffer. Frees the owned pieces. 1 with something to send, 0 when empty. */
+static int api_live_batch_out(struct api_live_window *w, struct api_live_batch *b, struct api_live_out *out)
+{
+	unsigned char *d = w->scratch + w->headroom;
+	size_t o = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!b->n)
+		return 0;
+	if (b->n == 1 && b->items[0].frame) {
+		out->ref = b->items[0].frame;
+		out->ref->refs++;
+		out->p = (unsigned char *)b->items[0].p;
+		out->len = b->items[0].len;
+		return 1;
+	}
+	if (b->n > 1)
+		d[o++] = '[';
+	for (int i = 0; i < b->n; i++) {
+		if (i)
+			d[o++] = ',';
+		memcpy(d + o, b->items[i].p, b->items[i].len);
+		o += b->items[i].len;
+		free(b->items[i].own);
+	}
+	if (b->n > 1)
+		d[o++] = ']';
+	out->p = d;
+	out->len = o;
+	return 1;
+}
+
+/* Whether st follows a change concerning a (its topics; a participant's "me" is decided apart). */
+static bool api_live_follows(const struct api_live *st, const struct live_audience *a)
+{
+	if (st->version == 1)
+		return live_v1_sees(&st->p, a);
+	for (int i = 0; i < st->n_topics; i++)
+		if (live_topic_matches(&st->topics[i], a))
+			return true;
+	return false;
+}
+
+/* For a participant following me: its registration's view after change seq, when it changed since the
+ * last one sent; the text (malloc'ed, with headroom) into *own and its length. 0, or -1 when nothing to
+ * add. */
+static int api_live_me(struct app *app, struct api_live_window *w, struct api_live *st, int64_t seq,
+		       const struct live_audience *a, unsigned char **own, size_t *len)
+{
+	struct json_object *view = NULL, *o;
+	struct dom_err err;
+	bool follows = false;
+	int rc;
+
+	for (int i = 0; i < st->n_topics; i++)
+		follows = follows || st->topics[i].kind == LIVE_TOPIC_ME;
+	if (!follows || !a->registration || a->event_id != st->reg_event)
+		return -1;
+	if (live_me(app->db, st->reg_id, &view, &err))
+		return -1;
+	if (st->me_last && json_object_equal(st->me_last, view)) {
+		json_object_put(view);
+		return -1;
+	}
+	json_object_put(st->me_last);
+	st->me_last = json_object_get(view);
+	o = api_live_msg("me", NULL);
+	json_object_object_add(o, "seq", json_object_new_int64(seq));
+	json_object_object_add(o, "registration", view);
+	rc = api_live_text(0, o, own, len);
+	json_object_put(o);
+	(void)w;
+	return rc;
+}
+
+/* Before a change that may have changed who sees event event_id: st's topics of that event are checked
+ * again, and one it may no longer see is dropped and answered refused (not_found). */
+static void api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
+{
+	char name[LIVE_TOPIC_NAME];
+	struct json_object *o;
 	struct dom_err err;
 
-	if (live_head(app->db, seq, &err)) {
-		log_warn("live: %s", err.message);
-		return DOM_BUSY;
+	for (int i = 0; i < st->n_topics; i++) {
+		if (st->topics[i].kind != LIVE_TOPIC_EVENT || st->topics[i].id != event_id ||
+		    live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err) != DOM_NOT_FOUND)
+			continue;
+		live_topic_name(&st->topics[i], name);
+		o = api_live_msg("refused", name);
+		json_object_object_add(o, "code", json_object_new_string("not_found"));
+		api_live_reply(st, o);
+		st->topics[i--] = st->topics[--st->n_topics];
 	}
+}
+
+/* Adds the change at seq (shared frame f, or for replay the rendered change c) to b when st follows it;
+ * false when it does not fit (st stays before it). */
+static bool api_live_take(struct app *app, struct api_live_window *w, struct api_live *st,
+			  struct api_live_batch *b, int64_t seq, const struct live_audience *a,
+			  struct api_live_frame *f, struct json_object *rendered)
+{
+	unsigned char *own = NULL;
+	size_t len = 0;
+
+	if (st->version == 2 && a->event_changed && a->event_id > 0)
+		api_live_recheck(app, st, a->event_id);
+	if (api_live_follows(st, a)) {
+		if (f) {
+			const unsigned char *p = st->version == 1 ? f->v1 : f->v2;
+
+			len = st->version == 1 ? f->len1 : f->len;
+			if (!api_live_fits(b, len))
+				return false;
+			api_live_batch_add(b, p + w->headroom, len, f, NULL);
+		} else {
+			if (api_live_text(0, rendered, &own, &len))
+				return false;
+			if (!api_live_fits(b, len)) {
+				free(own);
+				return false;
+			}
+			api_live_batch_add(b, own, len, NULL, own);
+		}
+	} else if (st->reg_id > 0 && !api_live_me(app, w, st, seq, a, &own, &len)) {
+		if (!api_live_fits(b, len)) {
+			free(own);
+			json_object_put(st->me_last); /* sent with the next message instead */
+			st->me_last = NULL;
+			return false;
+		}
+		api_live_batch_add(b, own, len, NULL, own);
+	}
+	st->last = seq;
+	return true;
+}
+
+/* Older than the window: from the change log, or resync when it no longer holds them. */
+static int api_live_replay(struct app *app, struct api_live_window *w, struct api_live *st,
+			   struct api_live_batch *b)
+{
+	struct live_change changes[API_LIVE_FILL];
+	struct dom_err err;
+	struct json_object *o;
+	int64_t oldest = 0;
+	int n = 0;
+
+	if (live_oldest(app->db, &oldest, &err))
+		return DOM_BUSY;
+	if (oldest > st->last + 1) {
+		if (st->version == 1) {
+			st->last = oldest - 1; /* v1 follows what the change log still holds */
+		} else {
+			st->last = w->head;
+			o = api_live_msg("resync", NULL);
+			json_object_object_add(o, "seq", json_object_new_int64(w->head));
+			api_live_reply(st, o);
+			return 0;
+		}
+	}
+	if (live_changes(app->db, st->last, w->base, API_LIVE_FILL, changes, &n, &err))
+		return DOM_BUSY;
+	for (int i = 0; i < n; i++) {
+		bool fits = !(st->version == 1 && b->n) &&
+			    api_live_take(app, w, st, b, changes[i].seq, &changes[i].aud, NULL,
+					  st->version == 1 ? changes[i].v1 : changes[i].v2);
+
+		live_change_clear(&changes[i]);
+		if (!fits) {
+			for (int k = i + 1; k < n; k++)
+				live_change_clear(&changes[k]);
+			break;
+		}
+	}
+	if (n < API_LIVE_FILL && !b->n && st->last < w->base)
+		st->last = w->base; /* nothing more there (rows deleted): the window goes on */
 	return 0;
+}
+
+int api_live_next(struct app *app, struct api_live_window *w, struct api_live *st, struct api_live_out *out)
+{
+	struct api_live_batch *b;
+	struct api_live_frame *f;
+	size_t lo, hi, mid;
+	const char *text;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!w->ready)
+		return 0;
+	if (!st->replies && st->last < w->base) {
+		b = calloc(1, sizeof(*b));
+		if (!b)
+			return DOM_BUSY;
+		rc = api_live_replay(app, w, st, b);
+		rc = rc ? rc : api_live_batch_out(w, b, out);
+		free(b);
+		if (rc)
+			return rc;
+	}
+	if (st->replies) {
+		/* one answer as it is, several as an array */
+		text = json_object_to_json_string_ext(
+		    json_object_array_length(st->replies) == 1 ? json_object_array_get_idx(st->replies, 0)
+							       : st->replies,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		out->len = strlen(text);
+		if (out->len > API_LIVE_BATCH_MAX)
+			out->len = 0; /* cannot happen: API_LIVE_REPLIES_MAX short answers */
+		memcpy(w->scratch + w->headroom, text, out->len);
+		out->p = w->scratch + w->headroom;
+		json_object_put(st->replies);
+		st->replies = NULL;
+		return out->len ? 1 : 0;
+	}
+	if (st->last >= w->head || st->last < w->base)
+		return 0;
+	/* the first frame after st->last */
+	lo = 0;
+	hi = w->count;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (api_live_frame_at(w, mid)->seq <= st->last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return DOM_BUSY;
+	for (size_t i = lo; i < w->count; i++) {
+		f = api_live_frame_at(w, i);
+		if (st->version == 1 && b->n)
+			break;
+		if (!api_live_take(app, w, st, b, f->seq, &f->aud, f, NULL))
+			break;
+	}
+	rc = api_live_batch_out(w, b, out);
+	free(b);
+	return rc;
 }

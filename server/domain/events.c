@@ -74,7 +74,8 @@ static bool events_sees_sex(struct db *db, const struct principal *p, const stru
 	return event_access_member(db, p, e->id, e->org_id) == 1;
 }
 
-static struct json_object *events_render_counts(const struct event_counts *c, int64_t capacity, bool sex)
+static struct json_object *events_render_counts(const struct store_event_counts *c, int64_t capacity,
+						bool sex)
 {
 	static const char *const statuses[EVC_N] = {"confirmed", "waitlisted", "pending"};
 	static const char *const sexes[EVS_N] = {"female", "male", "unspecified"};
@@ -104,7 +105,7 @@ static int events_render(struct db *db, const struct event_row *e, const struct 
 {
 	struct session_row *sessions = NULL;
 	struct json_object *o, *arr, *w;
-	struct event_counts counts;
+	struct store_event_counts counts;
 	int64_t *partners = NULL;
 	size_t np = 0, ns = 0;
 	char key[24], tz[EVENT_ZONE_LEN];
@@ -390,7 +391,7 @@ static bool events_str_eq(const char *a, const char *b)
 int events_update(struct db *db, const struct principal *p, int64_t id, const struct event_input *in,
 		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
-	struct event_counts counts;
+	struct store_event_counts counts;
 	struct event_row old, r;
 	bool titled = false, changed, cancelling, promoting;
 	int rc, cancelled = -1;

@@ -363,7 +363,7 @@ static int store_sex_index(const char *s)
 	return EVS_UNSPECIFIED;
 }
 
-int store_event_counts(struct db *db, int64_t id, struct event_counts *c)
+int store_event_counts(struct db *db, int64_t id, struct store_event_counts *c)
 {
 	static const char sql[] =
 	    "SELECT r.status, p.sex, count(*) FROM registrations r JOIN people p ON p.id = r.person_id "

@@ -87,13 +87,13 @@ enum event_count_status { EVC_CONFIRMED, EVC_WAITLISTED, EVC_PENDING, EVC_N };
 enum event_count_sex { EVS_FEMALE, EVS_MALE, EVS_UNSPECIFIED, EVS_N };
 
 /* Registration numbers of one event: aggregate only. Stack value, one call. */
-struct event_counts {
+struct store_event_counts {
 	int64_t n[EVC_N];
 	int64_t by_sex[EVC_N][EVS_N];
 };
 
 /* Fills c for event id. 0 or negative. */
-int store_event_counts(struct db *db, int64_t id, struct event_counts *c);
+int store_event_counts(struct db *db, int64_t id, struct store_event_counts *c);
 
 /* A live (pending, confirmed or waitlisted) registration of an event. */
 struct event_registrant {

@@ -19,4 +19,22 @@ int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, stru
  * revocation, update) — or 0. */
 int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, int64_t *cred);
 
+/* One change-log row as read for the live window; in an array owned by the caller (payload malloc'ed). */
+struct store_live_row {
+	int64_t seq, org_id, at;
+	bool has_org; /* org_id is not NULL */
+	char topic[64];
+	char kind[64];
+	char *payload; /* the JSON text as stored */
+};
+
+/* At most max rows after seq `after` and not after `upto` (0: no bound), in seq order, into out[]
+ * (caller's array of max), *n how many. Each payload is malloc'ed: store_live_rows_free. */
+int store_live_rows(struct db *db, int64_t after, int64_t upto, int max, struct store_live_row *out, int *n);
+/* Frees the payloads of n rows. */
+void store_live_rows_free(struct store_live_row *rows, int n);
+
+/* The oldest sequence number the change log still holds into *seq (0 when it is empty). */
+int store_live_oldest(struct db *db, int64_t *seq);
+
 #endif

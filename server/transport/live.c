@@ -1,7 +1,9 @@
 /*
- * transport/live: WebSocket clients of the change log. The upgrade is decided by api/live like any
- * request and a refusal is answered with its status and JSON body; each WRITEABLE sends the next visible
- * change as one JSON text frame; nothing is queued per client.
+ * transport/live: the sockets of WebSocket clients of the change log. The upgrade is decided by api/live
+ * like any request and a refusal is answered with its status and JSON body; commits (and one poll per
+ * second for the whole server) fill api/live's shared window, a fan-out wakes the clients in bounded
+ * slices per loop turn, and each WRITEABLE writes what api/live cuts for that client; nothing is queued
+ * per client. It decides nothing about who sees what.
  */
 #include "transport/live.h"
 #include "transport/http.h"
@@ -18,56 +20,92 @@
 #include "api/live.h"
 #include "util/log.h"
 
-#define LIVE_FRAME_MAX	   (64 * 1024)
-#define LIVE_POLL_US	   (2 * LWS_US_PER_SEC) /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_POLL_US	   LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_SLICE	   256		  /* clients woken per loop turn by the fan-out */
+#define LIVE_PING_S	   30	/* a ping to every client this often; one silent for 3 of them is dropped */
 #define LIVE_RX_MAX	   1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
-#define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/api.md) */
+#define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/live.md) */
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
-	struct api_live st; /* who the client is and where it is in the change log */
-	unsigned cred_gen;  /* live.cred_gen when its credentials were last checked */
-	size_t rx_len;	    /* bytes of the client message being received */
-	int close_code;	    /* set when a client message is refused: closed with it, the rest is dropped */
-	bool ready;	    /* authenticated and established */
+	struct api_live st; /* who the client is, what it follows, where it is in the change log */
+	struct lws *wsi;
+	struct live_conn *prev, *next; /* transport_live.first's list, while ready */
+	unsigned cred_gen;	       /* live.cred_gen when its credentials were last checked */
+	char *rx;		       /* the client message being received (malloc'ed), or NULL */
+	size_t rx_len;		       /* its bytes so far */
+	int close_code; /* set when a client message is refused: closed with it, the rest dropped */
+	int64_t heard;	/* when the client last sent anything (a pong included) */
+	bool ping_due;	/* a ping waits for the next WRITEABLE */
+	bool ready;	/* authenticated and established */
 };
 
-/* Looks for credential changes (logins, logouts, revocations, account updates) committed since
- * live.cred_seen: after one, every client checks its own credentials in its next WRITEABLE, before it
- * sends anything more, and one that no longer holds is closed. One cheap query per commit. */
-static void live_cred_scan(struct transport *t)
+/* One slice of the fan-out: asks WRITEABLE of up to LIVE_SLICE clients that have something to send or
+ * credentials to check, then goes on at the next loop turn, so that other requests wait for one slice
+ * at most. */
+static void live_fanout(lws_sorted_usec_list_t *sul)
 {
-	bool changed = false;
+	struct transport *t = lws_container_of(sul, struct transport, live.fan_sul);
+	struct live_conn *c = t->live.cursor;
 
-	if (!t->live.clients || api_live_credential_changes(t->app, &t->live.cred_seen, &changed))
-		return;
-	if (changed)
-		t->live.cred_gen++;
+	for (int n = 0; c && n < LIVE_SLICE; n++, c = c->next)
+		if (c->cred_gen != t->live.cred_gen || api_live_pending(&t->live.window, &c->st))
+			lws_callback_on_writable(c->wsi);
+	t->live.cursor = c;
+	if (c)
+		lws_sul_schedule(t->ctx, 0, &t->live.fan_sul, live_fanout, 1);
+}
+
+/* Starts a fan-out from the first client (one already under way starts over). */
+static void live_fanout_start(struct transport *t)
+{
+	t->live.cursor = t->live.first;
+	live_fanout(&t->live.fan_sul);
 }
 
 void transport_live_changed(struct transport *t)
 {
-	if (!t->ctx || !t->live.clients)
+	bool cred = false;
+	int added;
+
+	if (!t->ctx || !t->live.clients || !t->live.window_ok)
 		return;
-	live_cred_scan(t);
-	lws_callback_on_writable_all_protocol(t->ctx, &transport_live_protocol);
+	added = api_live_window_fill(t->app, &t->live.window, &cred);
+	if (cred)
+		t->live.cred_gen++;
+	if (added > 0 || cred)
+		live_fanout_start(t);
 }
 
-/* Every LIVE_POLL_US while clients are connected: changes committed by another process wake nobody
- * through the change sink, so the clients look for themselves (one cheap indexed query each). */
+/* Every LIVE_POLL_US while clients are connected: one look at the change log for the whole server
+ * (commits of other processes wake nobody through the change sink), sessions that expired, and pings. */
 static void live_poll(lws_sorted_usec_list_t *sul)
 {
 	struct transport *t = lws_container_of(sul, struct transport, live.sul);
+	int64_t now = (int64_t)time(NULL);
+	bool ping = now - t->live.pings >= LIVE_PING_S;
 
 	if (!t->live.clients)
 		return;
 	transport_live_changed(t);
+	if (ping)
+		t->live.pings = now;
+	for (struct live_conn *c = t->live.first; c; c = c->next) {
+		if (ping)
+			c->ping_due = true;
+		if (ping || now >= c->st.until)
+			lws_callback_on_writable(c->wsi);
+	}
 	lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
 }
 
 void transport_live_stop(struct transport *t)
 {
 	lws_sul_cancel(&t->live.sul);
+	lws_sul_cancel(&t->live.fan_sul);
+	if (t->live.window_ok)
+		api_live_window_free(&t->live.window);
+	t->live.window_ok = false;
 }
 
 /* Decides the upgrade request on wsi (api_live_open): 0 with *st filled, -1 with resp filled. */
@@ -109,6 +147,7 @@ int transport_live_confirm(struct lws *wsi)
 
 	response_init(&resp);
 	live->pending.wsi = NULL;
+	api_live_release(&live->pending.st); /* an upgrade that lws dropped after confirming it */
 	if (!live_decide(wsi, &live->pending.st, &resp))
 		live->pending.wsi = wsi;
 	else
@@ -159,34 +198,56 @@ static int live_refuse(struct lws *wsi, struct live_conn *c, int code)
 	return 0;
 }
 
-/* A piece of a client message (len bytes; lws hands a long frame over in pieces). Clients only listen,
- * so a small text message is ignored; what RFC 6455 lets an endpoint refuse is closed with its code.
- * Invalid UTF-8 in a text message is closed with 1007 by lws itself (LWS_SERVER_OPTION_VALIDATE_UTF8). */
-static int live_receive(struct lws *wsi, struct live_conn *c, size_t len)
+/* A piece of a client message (len bytes at in; lws hands a long frame over in pieces): collected up to
+ * LIVE_RX_MAX and, once complete, handed to api/live (v2 subscribe, unsubscribe, resume; v1 ignores it).
+ * What RFC 6455 lets an endpoint refuse is closed with its code; invalid UTF-8 in a text message is
+ * closed with 1007 by lws itself (LWS_SERVER_OPTION_VALIDATE_UTF8). */
+static int live_receive(struct lws *wsi, struct live_conn *c, const void *in, size_t len)
 {
+	struct transport *t = transport_of(wsi);
+	char *grown;
+
+	c->heard = (int64_t)time(NULL);
 	if (c->close_code)
 		return 0;
 	if (lws_frame_is_binary(wsi))
 		return live_refuse(wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE);
-	c->rx_len += len;
-	if (c->rx_len > LIVE_RX_MAX || lws_remaining_packet_payload(wsi) > LIVE_RX_MAX - c->rx_len)
+	if (c->rx_len + len > LIVE_RX_MAX ||
+	    lws_remaining_packet_payload(wsi) > LIVE_RX_MAX - c->rx_len - len) {
+		free(c->rx);
+		c->rx = NULL;
 		return live_refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE);
-	if (lws_is_final_fragment(wsi))
-		c->rx_len = 0; /* the message is complete */
+	}
+	if (c->st.version == 2 && len) {
+		grown = realloc(c->rx, c->rx_len + len + 1);
+		if (!grown)
+			return -1;
+		c->rx = grown;
+		memcpy(c->rx + c->rx_len, in, len);
+	}
+	c->rx_len += len;
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+		return 0;
+	if (c->rx && c->ready) {
+		c->rx[c->rx_len] = '\0';
+		api_live_message(t->app, &t->live.window, &c->st, c->rx, c->rx_len);
+		lws_callback_on_writable(wsi);
+	}
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = 0; /* the message is complete */
 	return 0;
 }
 
-/* Sends the next visible change, if any, after checking again the client's credentials when they may have
- * changed or its session may have expired. -1 closes the connection. */
+/* Sends the client's next message (api_live_next cuts it from the window), after checking again its
+ * credentials when they may have changed or its session may have expired; a due ping goes first. -1
+ * closes the connection. */
 static int live_writeable(struct lws *wsi, struct live_conn *c)
 {
-	unsigned char buf[LWS_PRE + LIVE_FRAME_MAX];
+	unsigned char ping[LWS_PRE + 4];
 	struct transport *t = transport_of(wsi);
-	struct json_object *row = NULL;
 	int64_t now = (int64_t)time(NULL);
-	const char *text;
-	int64_t seq = 0;
-	size_t n;
+	struct api_live_out out;
 	int rc;
 
 	if (!c->ready)
@@ -203,73 +264,123 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 			return 0; /* the database cannot tell now: nothing is sent, the poll comes back */
 		c->cred_gen = t->live.cred_gen;
 	}
-	rc = api_live_next(t->app, &c->st, &row, &seq);
-	if (rc == 1)
-		return 0;
-	if (rc)
-		return rc == DOM_BUSY ? (lws_callback_on_writable(wsi), 0) : -1;
-	if (seq > t->live.cred_seen) {
-		/* committed by another process since the last look: its credential changes come first */
-		live_cred_scan(t);
-		if (seq > t->live.cred_seen || c->cred_gen != t->live.cred_gen) {
-			json_object_put(row);
-			if (seq <= t->live.cred_seen)
-				lws_callback_on_writable_all_protocol(t->ctx, &transport_live_protocol);
-			return 0;
-		}
-	}
-	text = json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	n = strlen(text);
-	if (n > LIVE_FRAME_MAX) {
-		/* never happens with ids-only payloads; skip rather than stall */
-		json_object_put(row);
-		c->st.last = seq;
+	if (c->ping_due) {
+		c->ping_due = false;
+		if (now - c->heard > 3 * LIVE_PING_S)
+			return live_close(wsi, LWS_CLOSE_STATUS_GOINGAWAY, "no answer to pings");
+		if (lws_write(wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+			return -1;
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	memcpy(buf + LWS_PRE, text, n);
-	json_object_put(row);
-	if (lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT) < (int)n)
-		return -1;
-	c->st.last = seq;
-	lws_callback_on_writable(wsi); /* there may be more */
+	rc = api_live_next(t->app, &t->live.window, &c->st, &out);
+	if (rc == DOM_BUSY) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (rc == 1) {
+		rc = lws_write(wsi, out.p, out.len, LWS_WRITE_TEXT) < (int)out.len ? -1 : 0;
+		api_live_out_done(&out);
+		if (rc)
+			return -1;
+	}
+	if (api_live_pending(&t->live.window, &c->st))
+		lws_callback_on_writable(wsi); /* there is more */
 	return 0;
+}
+
+/* A client is established: it joins the list (the first one sets the window and the poll up). */
+static int live_established(struct lws *wsi, struct live_conn *c)
+{
+	struct transport *t = transport_of(wsi);
+	bool cred;
+
+	if (t->live.window_ok && !t->live.clients) {
+		/* nobody followed meanwhile: start afresh rather than read the backlog */
+		api_live_window_free(&t->live.window);
+		t->live.window_ok = false;
+	}
+	if (!t->live.window_ok) {
+		if (api_live_window_init(&t->live.window, LWS_PRE))
+			return -1;
+		t->live.window_ok = true;
+	}
+	if (!t->live.window.ready && api_live_window_fill(t->app, &t->live.window, &cred) < 0)
+		return -1;
+	c->wsi = wsi;
+	c->ready = true;
+	c->cred_gen = t->live.cred_gen;
+	c->heard = (int64_t)time(NULL);
+	c->next = t->live.first;
+	if (c->next)
+		c->next->prev = c;
+	t->live.first = c;
+	if (!t->live.clients++) {
+		t->live.pings = c->heard;
+		lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
+	}
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static void live_closed(struct lws *wsi, struct live_conn *c)
+{
+	struct transport *t = transport_of(wsi);
+
+	if (c->ready) {
+		if (t->live.cursor == c)
+			t->live.cursor = c->next;
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			t->live.first = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		if (t->live.clients > 0 && !--t->live.clients) {
+			lws_sul_cancel(&t->live.sul);
+			lws_sul_cancel(&t->live.fan_sul);
+			t->live.cursor = NULL;
+		}
+	}
+	c->ready = false;
+	free(c->rx);
+	c->rx = NULL;
+	api_live_release(&c->st);
 }
 
 static int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct live_conn *c = user;
-	struct transport *t = wsi ? transport_of(wsi) : NULL; /* for the connection reasons below */
 
-	(void)in;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return live_filter(wsi, c);
 	case LWS_CALLBACK_ESTABLISHED:
-		/* its credentials were checked at the handshake: earlier changes do not concern it */
-		if (!t->live.clients && api_live_head(t->app, &t->live.cred_seen))
-			return -1;
-		c->ready = true;
-		c->cred_gen = t->live.cred_gen;
-		if (!t->live.clients++)
-			lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
-		lws_callback_on_writable(wsi);
-		return 0;
+		return live_established(wsi, c);
 	case LWS_CALLBACK_CLOSED:
-		if (c->ready && t->live.clients > 0 && !--t->live.clients)
-			lws_sul_cancel(&t->live.sul);
-		c->ready = false;
+		live_closed(wsi, c);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return live_writeable(wsi, c);
 	case LWS_CALLBACK_RECEIVE:
-		return live_receive(wsi, c, len);
+		return live_receive(wsi, c, in, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (c)
+			c->heard = (int64_t)time(NULL);
+		return 0;
 	default:
 		return 0;
 	}
 }
 
 const struct lws_protocols transport_live_protocol = {
+    .name = API_LIVE_PROTOCOL_V2,
+    .callback = live_callback,
+    .per_session_data_size = sizeof(struct live_conn),
+    .rx_buffer_size = 1024,
+};
+
+const struct lws_protocols transport_live_protocol_v1 = {
     .name = API_LIVE_PROTOCOL,
     .callback = live_callback,
     .per_session_data_size = sizeof(struct live_conn),

@@ -1,7 +1,7 @@
 /*
- * transport/live: the "majlis-live" WebSocket protocol — authenticated clients follow the change log,
- * one frame per WRITEABLE callback, reading from the database rather than queueing (a slow reader
- * lags behind in sequence numbers and costs no memory).
+ * transport/live: the sockets of the "majlis-live.v2" and "majlis-live" WebSocket protocols — the
+ * upgrade, the clients' list, the fan-out in bounded slices per loop turn, one write per WRITEABLE of
+ * what api/live cuts from the shared window (a slow reader is a cursor: it costs no memory per change).
  */
 #ifndef MAJLIS_TRANSPORT_LIVE_H
 #define MAJLIS_TRANSPORT_LIVE_H
@@ -12,6 +12,7 @@
 #include "api/live.h"
 
 struct transport;
+struct live_conn;
 
 /* The WebSocket protocol's state in struct transport (its live member): transport/live.c's own, service
  * thread only. */
@@ -22,13 +23,20 @@ struct transport_live {
 		struct lws *wsi;
 		struct api_live st;
 	} pending;
-	int clients;		    /* established connections */
-	lws_sorted_usec_list_t sul; /* wakes the clients while there are any */
-	int64_t cred_seen;	    /* change-log position up to which credential changes were looked for */
-	unsigned cred_gen;	    /* bumped when credentials changed: each client checks its own again */
+	int clients;			/* established connections */
+	struct live_conn *first;	/* the established connections */
+	struct live_conn *cursor;	/* where the fan-out goes on next turn, or NULL when done */
+	lws_sorted_usec_list_t sul;	/* the change-log poll, while there are clients */
+	lws_sorted_usec_list_t fan_sul; /* the fan-out's next slice */
+	struct api_live_window window;	/* the recent changes, rendered once (api/live) */
+	bool window_ok;			/* window set up */
+	unsigned cred_gen; /* bumped when credentials changed: each client checks its own again */
+	int64_t pings;	   /* when pings were last sent */
 };
 
+/* The two subprotocols, served by one callback (majlis-live.v2 first). */
 extern const struct lws_protocols transport_live_protocol;
+extern const struct lws_protocols transport_live_protocol_v1;
 
 /* LWS_CALLBACK_HTTP_CONFIRM_UPGRADE of a WebSocket upgrade on wsi (the HTTP protocol's callback passes
  * it on): 0 to let lws go on with the upgrade to this protocol, 1 when refused and answered (status and
@@ -37,7 +45,7 @@ int transport_live_confirm(struct lws *wsi);
 /* A change was committed: wake every live client of t (service thread; nothing before
  * transport_http_start). */
 void transport_live_changed(struct transport *t);
-/* Cancels the protocol's timer. Before lws_context_destroy. */
+/* Cancels the protocol's timers and frees the window. Before lws_context_destroy. */
 void transport_live_stop(struct transport *t);
 
 #endif

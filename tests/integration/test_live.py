@@ -61,7 +61,7 @@ class H2WebSocket:
     """A WebSocket over one HTTP/2 stream (RFC 8441), as browsers open wss:// on an HTTP/2 server: just enough
     HTTP/2 for the test (header blocks in HPACK literals, as lws also writes them)."""
 
-    def __init__(self, port, path, headers):
+    def __init__(self, port, path, headers, protocol="majlis-live"):
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -73,7 +73,7 @@ class H2WebSocket:
         self.sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + self.frame(4, 0, 0, b""))
         fields = [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"), (":path", path),
                   (":authority", f"127.0.0.1:{port}"), ("sec-websocket-version", "13"),
-                  ("sec-websocket-protocol", "majlis-live")] + [(k.lower(), v) for k, v in headers.items()]
+                  ("sec-websocket-protocol", protocol)] + [(k.lower(), v) for k, v in headers.items()]
         block = b"".join(b"\x00" + bytes([len(k)]) + k.encode() + bytes([len(v)]) + v.encode() for k, v in fields)
         self.sock.sendall(self.frame(1, 0x4, 1, block))  # HEADERS, END_HEADERS, stream 1
 
@@ -363,6 +363,14 @@ class T(Checks):
                 got = ws.stream_frames(5)
                 expect(got and got[-1][0] == 0 and b"organisation.created" in got[-1][1],
                        f"a change as a WebSocket text frame in a DATA frame: {got}")
+                ws.close()
+                # v2 too: a topic answered, then its changes
+                org = expect_status(srv.get("/api/v1/organisations", token=admin), 200)["items"][0]["id"]
+                ws = H2WebSocket(srv.port, f"/live?topic=org:{org}", {"Authorization": "Bearer " + admin},
+                                 protocol="majlis-live.v2")
+                got = ws.stream_frames(5)  # the headers, then the first DATA frame
+                expect(got and got[0][0] == 1 and b":status\x03200" in got[0][1], f"v2: 200 on the stream: {got}")
+                expect(got[-1][0] == 0 and b'"subscribed"' in got[-1][1], f"v2: subscribed: {got}")
                 ws.close()
         finally:
             shutil.rmtree(d, ignore_errors=True)
