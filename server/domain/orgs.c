@@ -12,6 +12,7 @@
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
+#include "util/jsonx.h"
 
 const char *const orgs_kinds[] = {
     "central_government", "local_government", "ngo", "international_organisation",
@@ -155,16 +156,41 @@ int orgs_update(struct db *db, const struct principal *p, int64_t id, const stru
 	return orgs_write(db, p, false, id, in, now, out, seq, err);
 }
 
+/* The organisation as the API shows it. New reference. */
+static struct json_object *orgs_render(const struct org_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "name", r->name);
+	jsonx_add_str(o, "kind", r->kind);
+	jsonx_add_str(o, "city", r->city);
+	jsonx_add_str(o, "region", r->region);
+	jsonx_add_str(o, "contact_name", r->contact_name);
+	jsonx_add_str(o, "contact_email", r->contact_email);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	return o;
+}
+
 int orgs_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
 {
-	int rc = store_org_get(db, id, out);
+	struct org_row r;
+	int rc = store_org_get(db, id, &r);
 
-	return rc ? dom_from_store(err, rc, "organisation") : DOM_OK;
+	*out = NULL;
+	if (rc)
+		return dom_from_store(err, rc, "organisation");
+	*out = orgs_render(&r);
+	org_row_clear(&r);
+	return DOM_OK;
 }
 
 int orgs_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
 	      struct json_object **items, int64_t *total, struct dom_err *err)
 {
+	struct org_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -173,6 +199,12 @@ int orgs_list(struct db *db, const char *city, const char *kind, int64_t limit, 
 				"query parameter 'kind' must be one of: central_government, "
 				"local_government, ngo, international_organisation, private_sector, "
 				"training_centre");
-	rc = store_org_list(db, city, kind, limit, offset, items, total);
-	return rc ? dom_from_store(err, rc, "organisation") : DOM_OK;
+	rc = store_org_list(db, city, kind, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "organisation");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, orgs_render(&rows[i]));
+	org_rows_free(rows, n);
+	return DOM_OK;
 }

@@ -13,6 +13,7 @@
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_venues.h"
+#include "util/jsonx.h"
 
 /* Adds the field name key to the array fields. */
 static void venue_note(struct json_object *fields, const char *key)
@@ -230,19 +231,74 @@ int venues_update(struct db *db, const struct principal *p, int64_t id, const st
 	return venue_write(db, p, false, id, in, now, out, seq, err);
 }
 
+/* The room as the API shows it. New reference. */
+static struct json_object *room_render(const struct room_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_int(o, "venue_id", r->venue_id);
+	jsonx_add_str(o, "name", r->name);
+	jsonx_add_int(o, "capacity", r->capacity);
+	return o;
+}
+
+/* The venue as the API shows it, with "rooms" when with_rooms. New reference. */
+static struct json_object *venue_render(const struct venue_row *r, bool with_rooms)
+{
+	struct json_object *o = json_object_new_object(), *rooms;
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "name", r->name);
+	jsonx_add_str(o, "city", r->city);
+	jsonx_add_str(o, "address", r->address);
+	jsonx_add_str(o, "tz", r->tz);
+	json_object_object_add(o, "latitude", r->has_latitude ? json_object_new_double(r->latitude) : NULL);
+	json_object_object_add(o, "longitude",
+			       r->has_longitude ? json_object_new_double(r->longitude) : NULL);
+	if (r->org_id > 0)
+		jsonx_add_int(o, "org_id", r->org_id);
+	else
+		jsonx_add_str(o, "org_id", NULL);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	if (with_rooms) {
+		rooms = json_object_new_array();
+		for (size_t i = 0; i < r->n_rooms; i++)
+			json_object_array_add(rooms, room_render(&r->rooms[i]));
+		json_object_object_add(o, "rooms", rooms);
+	}
+	return o;
+}
+
 int venues_get(struct db *db, int64_t id, struct json_object **out, struct dom_err *err)
 {
-	int rc = store_venue_get(db, id, out);
+	struct venue_row r;
+	int rc = store_venue_get(db, id, &r);
 
-	return rc ? dom_from_store(err, rc, "venue") : DOM_OK;
+	*out = NULL;
+	if (rc)
+		return dom_from_store(err, rc, "venue");
+	*out = venue_render(&r, true);
+	venue_row_clear(&r);
+	return DOM_OK;
 }
 
 int venues_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
 		struct json_object **items, int64_t *total, struct dom_err *err)
 {
-	int rc = store_venue_list(db, city, org_id, limit, offset, items, total);
+	struct venue_row *rows = NULL;
+	size_t n = 0;
+	int rc = store_venue_list(db, city, org_id, limit, offset, &rows, &n, total);
 
-	return rc ? dom_from_store(err, rc, "venue") : DOM_OK;
+	*items = NULL;
+	if (rc)
+		return dom_from_store(err, rc, "venue");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, venue_render(&rows[i], false));
+	venue_rows_free(rows, n);
+	return DOM_OK;
 }
 
 /* Checks in for a create (both fields required) or a change and fills r; names set go to fields. */
@@ -291,6 +347,7 @@ static int room_write(struct db *db, const struct principal *p, bool create, int
 		      struct dom_err *err)
 {
 	struct json_object *fields = json_object_new_array();
+	struct room_row room;
 	struct store_room r;
 	int64_t org_id = 0;
 	int rc;
@@ -309,8 +366,13 @@ static int room_write(struct db *db, const struct principal *p, bool create, int
 	rc = txn_finish(db, rc ? room_store_fail(err, rc) : DOM_OK, "room", seq, err);
 	if (rc)
 		goto out;
-	rc = store_room_get(db, id, out);
-	rc = rc ? dom_from_store(err, rc, "room") : DOM_OK;
+	rc = store_room_get(db, id, &room);
+	if (rc) {
+		rc = dom_from_store(err, rc, "room");
+		goto out;
+	}
+	*out = room_render(&room);
+	room_row_clear(&room);
 out:
 	json_object_put(fields);
 	return rc;

@@ -232,14 +232,16 @@ int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
 	return rc == 1 ? STORE_OK : rc;
 }
 
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
+/* Counts the matches of count_sql into *total, then binds the filters, :limit and :offset of page_sql
+ * into *st. 0 or a store_rc (nothing left to reset then). */
+static int db_page_start(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind,
+			 const void *ctx, int64_t limit, int64_t offset, int64_t *total, sqlite3_stmt **page)
 {
 	sqlite3_stmt *st = db_stmt(db, count_sql);
 	int rc;
 
-	*items = NULL;
 	*total = 0;
+	*page = NULL;
 	if (!st)
 		return STORE_ERROR;
 	rc = bind ? bind(st, ctx) : STORE_OK;
@@ -259,7 +261,107 @@ int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_
 		sqlite3_reset(st);
 		return rc;
 	}
+	*page = st;
+	return STORE_OK;
+}
+
+int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
+	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
+{
+	sqlite3_stmt *st;
+	int rc = db_page_start(db, count_sql, page_sql, bind, ctx, limit, offset, total, &st);
+
+	*items = NULL;
+	if (rc)
+		return rc;
 	*items = db_rows_json(st, &rc);
+	return rc;
+}
+
+int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
+		 int64_t limit, int64_t offset, const struct db_row_type *t, void **rows, size_t *n,
+		 int64_t *total)
+{
+	sqlite3_stmt *st;
+	int rc = db_page_start(db, count_sql, page_sql, bind, ctx, limit, offset, total, &st);
+
+	*rows = NULL;
+	*n = 0;
+	return rc ? rc : db_rows(st, t, rows, n);
+}
+
+int db_col_dup(sqlite3_stmt *st, int col, char **out)
+{
+	const char *s = db_col_text(st, col);
+
+	*out = NULL;
+	if (!s)
+		return STORE_OK;
+	*out = strdup(s);
+	return *out ? STORE_OK : STORE_ERROR;
+}
+
+void db_rows_free(const struct db_row_type *t, void *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++)
+		t->clear((char *)rows + i * t->size);
+	free(rows);
+}
+
+int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *n)
+{
+	char *a = NULL, *grown;
+	size_t cap = 0, len = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	while ((rc = db_step(st)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(a, cap * t->size);
+			if (!grown) {
+				rc = STORE_ERROR;
+				break;
+			}
+			a = grown;
+		}
+		memset(a + len * t->size, 0, t->size);
+		rc = t->read(st, a + len * t->size);
+		if (rc) {
+			t->clear(a + len * t->size);
+			break;
+		}
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		db_rows_free(t, a, len);
+		return rc;
+	}
+	*rows = a;
+	*n = len;
+	return STORE_OK;
+}
+
+int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	memset(row, 0, t->size);
+	if (!st)
+		return STORE_ERROR;
+	rc = db_bind_int(st, ":id", id);
+	rc = rc ? rc : db_step(st);
+	if (rc == 1) {
+		rc = t->read(st, row);
+		if (rc)
+			t->clear(row);
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
 	return rc;
 }
 

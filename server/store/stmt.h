@@ -150,6 +150,26 @@ int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out);
 /* Steps st to the end, collecting rows into a new JSON array, then resets st. NULL on error (*rc set). */
 struct json_object *db_rows_json(sqlite3_stmt *st, int *rc);
 
+/* How the store reads one row of a query into an entity's typed struct (struct org_row, ...): the
+ * struct's size, read, which fills a zeroed struct from the current row of st (0, or STORE_ERROR when
+ * out of memory; what it copied so far is freed by clear), and clear, which frees what the struct owns
+ * and zeroes it. One static const per row type in its store file; any thread. */
+struct db_row_type {
+	size_t size;
+	int (*read)(sqlite3_stmt *st, void *row);
+	void (*clear)(void *row);
+};
+/* A malloc'ed copy of column col into *out (NULL for SQL NULL). 0 or STORE_ERROR (out of memory). */
+int db_col_dup(sqlite3_stmt *st, int col, char **out);
+/* Runs sql, which selects at most one row by ":id", read into row (zeroed first) by t. STORE_OK,
+ * STORE_NOT_FOUND or an error (row cleared then). The caller clears row with t's clear after STORE_OK. */
+int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row);
+/* Steps st to the end, reading each row by t into a malloc'ed array (*rows, NULL when none) of *n
+ * entries, then resets st. On error *rows is NULL and *n 0. The caller frees with db_rows_free. */
+int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *n);
+/* Clears the n rows of t at rows, then frees the array. Accepts NULL. */
+void db_rows_free(const struct db_row_type *t, void *rows, size_t n);
+
 /* Binds a list's filters to st (the same named parameters in its count and its page statement). Returns
  * 0 or a store_rc. */
 typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
@@ -158,5 +178,9 @@ typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
  * filter). Returns 0 or a store_rc (*items NULL then). */
 int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total);
+/* db_page for typed rows: the rows of page_sql read by t into *rows and *n as db_rows does. */
+int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
+		 int64_t limit, int64_t offset, const struct db_row_type *t, void **rows, size_t *n,
+		 int64_t *total);
 
 #endif

@@ -1,6 +1,9 @@
 /* store_orgs: prepared statements over organisations; no validation, no permissions, no transactions. */
 #include "store/store_orgs.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/stmt.h"
 
 #define ORG_COLS "id, name, kind, city, region, contact_name, contact_email, created_at, updated_at"
@@ -62,11 +65,54 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 	return rc;
 }
 
-int store_org_get(struct db *db, int64_t id, struct json_object **out)
+void org_row_clear(struct org_row *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->kind);
+	free(r->city);
+	free(r->region);
+	free(r->contact_name);
+	free(r->contact_email);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of ORG_COLS into a zeroed org_row. */
+static int store_org_read(sqlite3_stmt *st, void *row)
+{
+	struct org_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->name);
+	rc = rc ? rc : db_col_dup(st, 2, &r->kind);
+	rc = rc ? rc : db_col_dup(st, 3, &r->city);
+	rc = rc ? rc : db_col_dup(st, 4, &r->region);
+	rc = rc ? rc : db_col_dup(st, 5, &r->contact_name);
+	rc = rc ? rc : db_col_dup(st, 6, &r->contact_email);
+	r->created_at = db_col_int(st, 7);
+	r->updated_at = db_col_int(st, 8);
+	return rc;
+}
+
+static void store_org_clear(void *row)
+{
+	org_row_clear(row);
+}
+
+static const struct db_row_type store_org_row = {sizeof(struct org_row), store_org_read, store_org_clear};
+
+void org_rows_free(struct org_row *rows, size_t n)
+{
+	db_rows_free(&store_org_row, rows, n);
+}
+
+int store_org_get(struct db *db, int64_t id, struct org_row *r)
 {
 	static const char sql[] = "SELECT " ORG_COLS " FROM organisations WHERE id = :id";
 
-	return db_row_json_by_id(db, sql, id, out);
+	return db_row_by_id(db, sql, id, &store_org_row, r);
 }
 
 int store_organisation_exists(struct db *db, int64_t id)
@@ -86,7 +132,7 @@ static int store_org_filter_bind(sqlite3_stmt *st, const void *ctx)
 }
 
 int store_org_list(struct db *db, const char *city, const char *kind, int64_t limit, int64_t offset,
-		   struct json_object **items, int64_t *total)
+		   struct org_row **rows, size_t *n, int64_t *total)
 {
 	static const char sql_count[] =
 	    "SELECT count(*) FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
@@ -95,6 +141,10 @@ int store_org_list(struct db *db, const char *city, const char *kind, int64_t li
 	    "SELECT " ORG_COLS " FROM organisations WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
 	    "AND (:kind IS NULL OR kind = :kind) ORDER BY name, id LIMIT :limit OFFSET :offset";
 	struct store_org_filter f = {city, kind};
+	void *a;
+	int rc = db_page_rows(db, sql_count, sql, store_org_filter_bind, &f, limit, offset, &store_org_row,
+			      &a, n, total);
 
-	return db_page(db, sql_count, sql, store_org_filter_bind, &f, limit, offset, items, total);
+	*rows = a;
+	return rc;
 }

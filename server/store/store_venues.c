@@ -1,6 +1,9 @@
 /* store_venues: prepared statements over venues and rooms; no validation, no permissions, no transactions. */
 #include "store/store_venues.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/stmt.h"
 
 #define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
@@ -64,35 +67,95 @@ int store_venue_org(struct db *db, int64_t id, int64_t *org_id)
 	return db_int_by_id(db, "SELECT org_id FROM venues WHERE id = :id", id, org_id);
 }
 
-int store_venue_get(struct db *db, int64_t id, struct json_object **out)
+void room_row_clear(struct room_row *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_room_read(sqlite3_stmt *st, void *row)
+{
+	struct room_row *r = row;
+
+	r->id = db_col_int(st, 0);
+	r->venue_id = db_col_int(st, 1);
+	r->capacity = db_col_int(st, 3);
+	return db_col_dup(st, 2, &r->name);
+}
+
+static void store_room_clear(void *row)
+{
+	room_row_clear(row);
+}
+
+static const struct db_row_type store_room_row = {sizeof(struct room_row), store_room_read, store_room_clear};
+
+void venue_row_clear(struct venue_row *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->city);
+	free(r->address);
+	free(r->tz);
+	db_rows_free(&store_room_row, r->rooms, r->n_rooms);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of VENUE_COLS into a zeroed venue_row (no rooms). */
+static int store_venue_read(sqlite3_stmt *st, void *row)
+{
+	struct venue_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->name);
+	rc = rc ? rc : db_col_dup(st, 2, &r->city);
+	rc = rc ? rc : db_col_dup(st, 3, &r->address);
+	rc = rc ? rc : db_col_dup(st, 4, &r->tz);
+	r->has_latitude = !db_col_is_null(st, 5);
+	r->latitude = sqlite3_column_double(st, 5);
+	r->has_longitude = !db_col_is_null(st, 6);
+	r->longitude = sqlite3_column_double(st, 6);
+	r->org_id = db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
+	r->created_at = db_col_int(st, 8);
+	r->updated_at = db_col_int(st, 9);
+	return rc;
+}
+
+static void store_venue_clear(void *row)
+{
+	venue_row_clear(row);
+}
+
+static const struct db_row_type store_venue_row = {sizeof(struct venue_row), store_venue_read,
+						   store_venue_clear};
+
+void venue_rows_free(struct venue_row *rows, size_t n)
+{
+	db_rows_free(&store_venue_row, rows, n);
+}
+
+int store_venue_get(struct db *db, int64_t id, struct venue_row *r)
 {
 	static const char sql[] = "SELECT " VENUE_COLS " FROM venues WHERE id = :id";
 	static const char sql_rooms[] =
 	    "SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
-	struct json_object *o = NULL, *rooms;
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
+	sqlite3_stmt *st;
+	void *rooms;
+	int rc = db_row_by_id(db, sql, id, &store_venue_row, r);
 
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		o = db_row_json(st);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	if (rc != 1)
+	if (rc)
 		return rc;
 	st = db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id)));
-	rc = st ? STORE_OK : STORE_ERROR;
-	rooms = rc ? NULL : db_rows_json(st, &rc);
+	rc = st ? db_rows(st, &store_room_row, &rooms, &r->n_rooms) : STORE_ERROR;
 	if (rc) {
-		json_object_put(o);
+		venue_row_clear(r);
 		return rc;
 	}
-	json_object_object_add(o, "rooms", rooms);
-	*out = o;
+	r->rooms = rooms;
 	return STORE_OK;
 }
 
@@ -110,7 +173,7 @@ static int store_venue_filter_bind(sqlite3_stmt *st, const void *ctx)
 }
 
 int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t limit, int64_t offset,
-		     struct json_object **items, int64_t *total)
+		     struct venue_row **rows, size_t *n, int64_t *total)
 {
 	static const char sql_count[] =
 	    "SELECT count(*) FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
@@ -119,8 +182,12 @@ int store_venue_list(struct db *db, const char *city, int64_t org_id, int64_t li
 	    "SELECT " VENUE_COLS " FROM venues WHERE (:city IS NULL OR city = :city COLLATE NOCASE) "
 	    "AND (:org_id IS NULL OR org_id = :org_id) ORDER BY city, name, id LIMIT :limit OFFSET :offset";
 	struct store_venue_filter f = {city, org_id};
+	void *a;
+	int rc = db_page_rows(db, sql_count, sql, store_venue_filter_bind, &f, limit, offset,
+			      &store_venue_row, &a, n, total);
 
-	return db_page(db, sql_count, sql, store_venue_filter_bind, &f, limit, offset, items, total);
+	*rows = a;
+	return rc;
 }
 
 int store_room_insert(struct db *db, int64_t venue_id, const struct store_room *r, int64_t *id)
@@ -162,9 +229,9 @@ int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
 	return rc == 1 ? STORE_OK : rc;
 }
 
-int store_room_get(struct db *db, int64_t id, struct json_object **out)
+int store_room_get(struct db *db, int64_t id, struct room_row *r)
 {
 	static const char sql[] = "SELECT id, venue_id, name, capacity FROM rooms WHERE id = :id";
 
-	return db_row_json_by_id(db, sql, id, out);
+	return db_row_by_id(db, sql, id, &store_room_row, r);
 }
