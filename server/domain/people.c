@@ -14,6 +14,7 @@
 #include "store/store_changelog.h"
 #include "store/store_orgs.h"
 #include "store/store_people.h"
+#include "util/jsonx.h"
 #include "util/secret.h"
 #include "util/text.h"
 
@@ -171,6 +172,122 @@ static int person_log(struct db *db, int64_t now, int64_t id, const char *kind, 
 	return db_changelog(db, topic, kind, org_id > 0 ? org_id : DB_ORG_ADMINS, payload, now, seq);
 }
 
+/* Adds key -> v, or null when has is false. */
+static void person_add_opt_int(struct json_object *o, const char *key, bool has, int64_t v)
+{
+	if (has)
+		jsonx_add_int(o, key, v);
+	else
+		jsonx_add_str(o, key, NULL);
+}
+
+/* The person as the API shows it. New reference. */
+static struct json_object *person_render(const struct person_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	person_add_opt_int(o, "org_id", r->org_id > 0, r->org_id);
+	jsonx_add_str(o, "name", r->name);
+	jsonx_add_str(o, "name_ar", r->name_ar);
+	jsonx_add_str(o, "sex", r->sex);
+	jsonx_add_str(o, "nationality", r->nationality);
+	jsonx_add_str(o, "phone", r->phone);
+	jsonx_add_str(o, "email", r->email);
+	jsonx_add_str(o, "lang", r->lang);
+	person_add_opt_int(o, "consent_at", r->has_consent, r->consent_at);
+	person_add_opt_int(o, "erased_at", r->erased, r->erased_at);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	return o;
+}
+
+/* Person id as the API shows it into *out (new reference; NULL on failure). A store_rc. */
+static int person_view(struct db *db, int64_t id, struct json_object **out)
+{
+	struct person_row r;
+	int rc = store_person_get(db, id, &r);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = person_render(&r);
+	person_row_clear(&r);
+	return STORE_OK;
+}
+
+/* The export of x at now as the API shows it. New reference. */
+static struct json_object *person_export_render(const struct person_export *x, int64_t now)
+{
+	static const char *const title_keys[] = {"event_title_fr", "event_title_ar", "event_title_en"};
+	struct json_object *o = json_object_new_object(), *arr, *att, *e;
+
+	json_object_object_add(o, "person", person_render(&x->person));
+	arr = json_object_new_array();
+	for (size_t i = 0; i < x->n_regs; i++) {
+		const struct person_registration_row *r = &x->regs[i];
+
+		e = json_object_new_object();
+		jsonx_add_int(e, "id", r->id);
+		jsonx_add_int(e, "event_id", r->event_id);
+		jsonx_add_str(e, "event_type", r->event_type);
+		for (int l = 0; l < 3; l++)
+			jsonx_add_str(e, title_keys[l], r->event_title[l]);
+		jsonx_add_str(e, "event_status", r->event_status);
+		jsonx_add_str(e, "status", r->status);
+		person_add_opt_int(e, "attendance_confirmed_at", r->has_attendance_confirmed,
+				   r->attendance_confirmed_at);
+		jsonx_add_int(e, "created_at", r->created_at);
+		jsonx_add_int(e, "updated_at", r->updated_at);
+		att = json_object_new_array();
+		for (size_t j = 0; j < r->n_attendance; j++) {
+			const struct person_attendance_row *a = &r->attendance[j];
+			struct json_object *ao = json_object_new_object();
+
+			jsonx_add_int(ao, "session_id", a->session_id);
+			jsonx_add_str(ao, "session_title", a->session_title);
+			jsonx_add_str(ao, "starts_local", a->starts_local);
+			jsonx_add_str(ao, "ends_local", a->ends_local);
+			jsonx_add_str(ao, "tz", a->tz);
+			jsonx_add_str(ao, "status", a->status);
+			jsonx_add_str(ao, "method", a->method);
+			jsonx_add_int(ao, "recorded_at", a->recorded_at);
+			json_object_array_add(att, ao);
+		}
+		json_object_object_add(e, "attendance", att);
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "registrations", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < x->n_facilitated; i++) {
+		const struct person_session_row *f = &x->facilitated[i];
+
+		e = json_object_new_object();
+		jsonx_add_int(e, "id", f->id);
+		jsonx_add_int(e, "event_id", f->event_id);
+		jsonx_add_str(e, "title", f->title);
+		jsonx_add_str(e, "starts_local", f->starts_local);
+		jsonx_add_str(e, "ends_local", f->ends_local);
+		jsonx_add_str(e, "tz", f->tz);
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "facilitated_sessions", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < x->n_tokens; i++) {
+		const struct person_token_row *t = &x->tokens[i];
+
+		e = json_object_new_object();
+		jsonx_add_int(e, "id", t->id);
+		jsonx_add_str(e, "label", t->label);
+		jsonx_add_int(e, "created_at", t->created_at);
+		person_add_opt_int(e, "revoked_at", t->revoked, t->revoked_at);
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "calendar_tokens", arr);
+	jsonx_add_int(o, "exported_at", now);
+	return o;
+}
+
 /*
  * Ends a write to person id inside the transaction the caller began, whose steps returned rc (a
  * store_rc): its change-log row kind, the commit (txn_finish), then *out the person as stored.
@@ -183,7 +300,7 @@ static int person_commit(struct db *db, int64_t now, int rc, int64_t id, const c
 	rc = txn_finish(db, rc ? dom_from_store(err, rc, "person") : DOM_OK, "person", seq, err);
 	if (rc)
 		return rc;
-	rc = store_person_get(db, id, out);
+	rc = person_view(db, id, out);
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
@@ -353,13 +470,15 @@ int people_get(struct db *db, const struct principal *p, int64_t id, struct json
 
 	if (rc)
 		return rc;
-	rc = store_person_get(db, id, out);
+	rc = person_view(db, id, out);
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
 int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
 		struct json_object **items, int64_t *total, struct dom_err *err)
 {
+	struct person_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -374,21 +493,29 @@ int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may list people");
 	}
-	rc = store_person_list(db, org_id, limit, offset, items, total);
-	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
+	rc = store_person_list(db, org_id, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "person");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, person_render(&rows[i]));
+	person_rows_free(rows, n);
+	return DOM_OK;
 }
 
 int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err)
 {
+	struct person_export x;
 	int rc = person_readable(db, p, id, out, err);
 
 	if (rc)
 		return rc;
-	rc = store_person_export(db, id, out);
+	rc = store_person_export(db, id, &x);
 	if (rc)
 		return dom_from_store(err, rc, "person");
-	json_object_object_add(*out, "exported_at", json_object_new_int64(now));
+	*out = person_export_render(&x, now);
+	person_export_clear(&x);
 	return DOM_OK;
 }
 

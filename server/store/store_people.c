@@ -2,6 +2,7 @@
 #include "store/store_people.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/stmt.h"
 
@@ -87,11 +88,62 @@ int store_person_owner(struct db *db, int64_t id, int64_t *org_id, int64_t *eras
 	return rc == 1 ? STORE_OK : rc;
 }
 
-int store_person_get(struct db *db, int64_t id, struct json_object **out)
+void person_row_clear(struct person_row *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->name_ar);
+	free(r->sex);
+	free(r->nationality);
+	free(r->phone);
+	free(r->email);
+	free(r->lang);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of PERSON_COLS into a zeroed person_row. */
+static int store_person_read(sqlite3_stmt *st, void *row)
+{
+	struct person_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	r->org_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->name);
+	rc = rc ? rc : db_col_dup(st, 3, &r->name_ar);
+	rc = rc ? rc : db_col_dup(st, 4, &r->sex);
+	rc = rc ? rc : db_col_dup(st, 5, &r->nationality);
+	rc = rc ? rc : db_col_dup(st, 6, &r->phone);
+	rc = rc ? rc : db_col_dup(st, 7, &r->email);
+	rc = rc ? rc : db_col_dup(st, 8, &r->lang);
+	r->has_consent = !db_col_is_null(st, 9);
+	r->consent_at = db_col_int(st, 9);
+	r->erased = !db_col_is_null(st, 10);
+	r->erased_at = db_col_int(st, 10);
+	r->created_at = db_col_int(st, 11);
+	r->updated_at = db_col_int(st, 12);
+	return rc;
+}
+
+static void store_person_clear(void *row)
+{
+	person_row_clear(row);
+}
+
+static const struct db_row_type store_person_row = {sizeof(struct person_row), store_person_read,
+						    store_person_clear};
+
+void person_rows_free(struct person_row *rows, size_t n)
+{
+	db_rows_free(&store_person_row, rows, n);
+}
+
+int store_person_get(struct db *db, int64_t id, struct person_row *r)
 {
 	static const char sql[] = "SELECT " PERSON_COLS " FROM people WHERE id = :id";
 
-	return db_row_json_by_id(db, sql, id, out);
+	return db_row_by_id(db, sql, id, &store_person_row, r);
 }
 
 static int store_person_filter_bind(sqlite3_stmt *st, const void *ctx)
@@ -101,85 +153,201 @@ static int store_person_filter_bind(sqlite3_stmt *st, const void *ctx)
 	return db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", *org_id > 0, *org_id)));
 }
 
-int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-		      struct json_object **items, int64_t *total)
+int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset, struct person_row **rows,
+		      size_t *n, int64_t *total)
 {
 	static const char sql_count[] =
 	    "SELECT count(*) FROM people WHERE (:org_id IS NULL OR org_id = :org_id)";
 	static const char sql[] =
 	    "SELECT " PERSON_COLS " FROM people WHERE (:org_id IS NULL OR org_id = :org_id) "
 	    "ORDER BY name, id LIMIT :limit OFFSET :offset";
+	void *a;
+	int rc = db_page_rows(db, sql_count, sql, store_person_filter_bind, &org_id, limit, offset,
+			      &store_person_row, &a, n, total);
 
-	return db_page(db, sql_count, sql, store_person_filter_bind, &org_id, limit, offset, items, total);
-}
-
-/* Rows of sql with :id bound to id, as a new JSON array into *out. */
-static int store_rows_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
-{
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
-
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	*out = db_rows_json(st, &rc);
+	*rows = a;
 	return rc;
 }
 
-int store_person_export(struct db *db, int64_t id, struct json_object **out)
+static void store_export_att_clear(void *row)
+{
+	struct person_attendance_row *r = row;
+
+	free(r->session_title);
+	free(r->starts_local);
+	free(r->ends_local);
+	free(r->tz);
+	free(r->status);
+	free(r->method);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_export_att_read(sqlite3_stmt *st, void *row)
+{
+	struct person_attendance_row *r = row;
+	int rc;
+
+	r->session_id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->session_title);
+	rc = rc ? rc : db_col_dup(st, 2, &r->starts_local);
+	rc = rc ? rc : db_col_dup(st, 3, &r->ends_local);
+	rc = rc ? rc : db_col_dup(st, 4, &r->tz);
+	rc = rc ? rc : db_col_dup(st, 5, &r->status);
+	rc = rc ? rc : db_col_dup(st, 6, &r->method);
+	r->recorded_at = db_col_int(st, 7);
+	return rc;
+}
+
+static const struct db_row_type store_export_att_row = {sizeof(struct person_attendance_row),
+							store_export_att_read, store_export_att_clear};
+
+static void store_export_reg_clear(void *row)
+{
+	struct person_registration_row *r = row;
+
+	free(r->event_type);
+	for (int i = 0; i < 3; i++)
+		free(r->event_title[i]);
+	free(r->event_status);
+	free(r->status);
+	db_rows_free(&store_export_att_row, r->attendance, r->n_attendance);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_export_reg_read(sqlite3_stmt *st, void *row)
+{
+	struct person_registration_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->event_type);
+	for (int i = 0; i < 3 && !rc; i++)
+		rc = db_col_dup(st, 3 + i, &r->event_title[i]);
+	rc = rc ? rc : db_col_dup(st, 6, &r->event_status);
+	rc = rc ? rc : db_col_dup(st, 7, &r->status);
+	r->has_attendance_confirmed = !db_col_is_null(st, 8);
+	r->attendance_confirmed_at = db_col_int(st, 8);
+	r->created_at = db_col_int(st, 9);
+	r->updated_at = db_col_int(st, 10);
+	return rc;
+}
+
+static const struct db_row_type store_export_reg_row = {sizeof(struct person_registration_row),
+							store_export_reg_read, store_export_reg_clear};
+
+static void store_export_led_clear(void *row)
+{
+	struct person_session_row *r = row;
+
+	free(r->title);
+	free(r->starts_local);
+	free(r->ends_local);
+	free(r->tz);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_export_led_read(sqlite3_stmt *st, void *row)
+{
+	struct person_session_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->title);
+	rc = rc ? rc : db_col_dup(st, 3, &r->starts_local);
+	rc = rc ? rc : db_col_dup(st, 4, &r->ends_local);
+	rc = rc ? rc : db_col_dup(st, 5, &r->tz);
+	return rc;
+}
+
+static const struct db_row_type store_export_led_row = {sizeof(struct person_session_row),
+							store_export_led_read, store_export_led_clear};
+
+static void store_export_token_clear(void *row)
+{
+	struct person_token_row *r = row;
+
+	free(r->label);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_export_token_read(sqlite3_stmt *st, void *row)
+{
+	struct person_token_row *r = row;
+
+	r->id = db_col_int(st, 0);
+	r->created_at = db_col_int(st, 2);
+	r->revoked = !db_col_is_null(st, 3);
+	r->revoked_at = db_col_int(st, 3);
+	return db_col_dup(st, 1, &r->label);
+}
+
+static const struct db_row_type store_export_token_row = {sizeof(struct person_token_row),
+							  store_export_token_read, store_export_token_clear};
+
+void person_export_clear(struct person_export *x)
+{
+	if (!x)
+		return;
+	person_row_clear(&x->person);
+	db_rows_free(&store_export_reg_row, x->regs, x->n_regs);
+	db_rows_free(&store_export_led_row, x->facilitated, x->n_facilitated);
+	db_rows_free(&store_export_token_row, x->tokens, x->n_tokens);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Rows of sql with :id bound to id, read by t into *rows and *n. */
+static int store_rows_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t,
+			    void **rows, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
+
+	*rows = NULL;
+	*n = 0;
+	return st ? db_rows(st, t, rows, n) : STORE_ERROR;
+}
+
+int store_person_export(struct db *db, int64_t id, struct person_export *x)
 {
 	static const char sql_regs[] =
-	    "SELECT r.id, r.event_id, e.type AS event_type, e.title_fr AS event_title_fr, "
-	    "e.title_ar AS event_title_ar, e.title_en AS event_title_en, e.status AS event_status, "
-	    "r.status, r.attendance_confirmed_at, r.created_at, r.updated_at "
+	    "SELECT r.id, r.event_id, e.type, e.title_fr, e.title_ar, e.title_en, e.status, r.status, "
+	    "r.attendance_confirmed_at, r.created_at, r.updated_at "
 	    "FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.person_id = :id ORDER BY r.id";
 	static const char sql_att[] =
-	    "SELECT a.session_id, s.title AS session_title, s.starts_local, s.ends_local, s.tz, "
-	    "a.status, a.method, a.recorded_at FROM attendance a JOIN sessions s ON s.id = a.session_id "
+	    "SELECT a.session_id, s.title, s.starts_local, s.ends_local, s.tz, a.status, a.method, "
+	    "a.recorded_at FROM attendance a JOIN sessions s ON s.id = a.session_id "
 	    "WHERE a.registration_id = :id ORDER BY s.start_utc, s.id";
 	static const char sql_fac[] =
 	    "SELECT id, event_id, title, starts_local, ends_local, tz FROM sessions "
 	    "WHERE facilitator_id = :id ORDER BY start_utc, id";
 	static const char sql_cal[] = "SELECT id, label, created_at, revoked_at FROM calendar_tokens "
 				      "WHERE owner_kind = 'person' AND owner_id = :id ORDER BY id";
-	struct json_object *o = NULL, *person = NULL, *regs = NULL, *arr = NULL, *reg, *rid;
-	size_t i, n;
+	void *a;
 	int rc;
 
-	*out = NULL;
-	rc = store_person_get(db, id, &person);
+	memset(x, 0, sizeof(*x));
+	rc = store_person_get(db, id, &x->person);
 	if (rc)
-		goto out;
-	o = json_object_new_object();
-	json_object_object_add(o, "person", person);
-	rc = store_rows_by_id(db, sql_regs, id, &regs);
-	if (rc)
-		goto out;
-	json_object_object_add(o, "registrations", regs);
-	n = json_object_array_length(regs);
-	for (i = 0; i < n; i++) {
-		reg = json_object_array_get_idx(regs, i);
-		if (!json_object_object_get_ex(reg, "id", &rid)) {
-			rc = STORE_ERROR;
-			goto out;
-		}
-		rc = store_rows_by_id(db, sql_att, json_object_get_int64(rid), &arr);
-		if (rc)
-			goto out;
-		json_object_object_add(reg, "attendance", arr);
+		return rc;
+	rc = store_rows_by_id(db, sql_regs, id, &store_export_reg_row, &a, &x->n_regs);
+	x->regs = a;
+	for (size_t i = 0; !rc && i < x->n_regs; i++) {
+		struct person_registration_row *r = &x->regs[i];
+
+		rc = store_rows_by_id(db, sql_att, r->id, &store_export_att_row, &a, &r->n_attendance);
+		r->attendance = a;
 	}
-	rc = store_rows_by_id(db, sql_fac, id, &arr);
+	if (!rc) {
+		rc = store_rows_by_id(db, sql_fac, id, &store_export_led_row, &a, &x->n_facilitated);
+		x->facilitated = a;
+	}
+	if (!rc) {
+		rc = store_rows_by_id(db, sql_cal, id, &store_export_token_row, &a, &x->n_tokens);
+		x->tokens = a;
+	}
 	if (rc)
-		goto out;
-	json_object_object_add(o, "facilitated_sessions", arr);
-	rc = store_rows_by_id(db, sql_cal, id, &arr);
-	if (rc)
-		goto out;
-	json_object_object_add(o, "calendar_tokens", arr);
-	*out = o;
-	o = NULL;
-out:
-	json_object_put(o);
+		person_export_clear(x);
 	return rc;
 }
 
