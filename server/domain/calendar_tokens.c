@@ -11,14 +11,42 @@
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_feeds.h"
+#include "store/store_people.h"
+#include "util/jsonx.h"
 
-static int64_t calendar_tokens_int(struct json_object *row, const char *key)
+/* The token as the API shows it (never the hash). New reference. */
+static struct json_object *calendar_tokens_render(const struct calendar_token_row *r)
 {
-	struct json_object *v;
+	struct json_object *o = json_object_new_object();
 
-	if (!json_object_object_get_ex(row, key, &v) || !v)
-		return 0;
-	return json_object_get_int64(v);
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "owner_kind", r->owner_kind);
+	jsonx_add_int(o, "owner_id", r->owner_id);
+	jsonx_add_str(o, "label", r->label);
+	if (r->created_by > 0)
+		jsonx_add_int(o, "created_by", r->created_by);
+	else
+		jsonx_add_str(o, "created_by", NULL);
+	jsonx_add_int(o, "created_at", r->created_at);
+	if (r->revoked)
+		jsonx_add_int(o, "revoked_at", r->revoked_at);
+	else
+		jsonx_add_str(o, "revoked_at", NULL);
+	return o;
+}
+
+/* Token id as the API shows it into *out (new reference). A store_rc. */
+static int calendar_tokens_view(struct db *db, int64_t id, struct json_object **out)
+{
+	struct calendar_token_row r;
+	int rc = store_calendar_token_load(db, id, &r);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = calendar_tokens_render(&r);
+	calendar_token_row_clear(&r);
+	return STORE_OK;
 }
 
 const char *const calendar_tokens_owner_kinds[] = {"organisation", "person", NULL};
@@ -46,7 +74,7 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 			   int64_t *seq, struct dom_err *err)
 {
 	struct store_calendar_token t;
-	struct json_object *person = NULL;
+	struct person_row person;
 	char hash[SECRET_HASH_LEN + 1], org[8];
 	const char *label = in->label;
 	int kind, rc;
@@ -75,12 +103,12 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 			return dom_from_store(err, rc, "organisation");
 		t.org_id = t.owner_id;
 	} else {
-		rc = store_feeds_person_row(db, t.owner_id, &person);
+		rc = store_person_get(db, t.owner_id, &person);
 		if (rc)
 			return dom_from_store(err, rc, "person");
-		t.org_id = calendar_tokens_int(person, "org_id");
-		rc = calendar_tokens_int(person, "erased_at") != 0;
-		json_object_put(person);
+		t.org_id = person.org_id;
+		rc = person.erased_at != 0;
+		person_row_clear(&person);
 		if (rc)
 			return dom_fail(err, DOM_UNPROCESSABLE, "person_erased",
 					"this person's data was erased; no feed can be made for them");
@@ -106,7 +134,7 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 		memset(token, 0, SECRET_TOKEN_LEN + 1);
 		return dom_from_store(err, rc, "calendar token");
 	}
-	rc = store_calendar_token_json(db, t.id, out);
+	rc = calendar_tokens_view(db, t.id, out);
 	if (rc) {
 		memset(token, 0, SECRET_TOKEN_LEN + 1);
 		return dom_from_store(err, rc, "calendar token");
@@ -117,6 +145,8 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 int calendar_tokens_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
 			 struct json_object **items, int64_t *total, struct dom_err *err)
 {
+	struct calendar_token_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -124,9 +154,15 @@ int calendar_tokens_list(struct db *db, const struct principal *p, int64_t limit
 	if (p->role != ROLE_ADMIN && !(p->role == ROLE_ORGANISER && p->org_id > 0))
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may list feed tokens");
-	rc =
-	    store_calendar_token_list(db, p->role == ROLE_ADMIN ? 0 : p->org_id, limit, offset, items, total);
-	return rc ? dom_from_store(err, rc, "calendar tokens") : DOM_OK;
+	rc = store_calendar_token_list(db, p->role == ROLE_ADMIN ? 0 : p->org_id, limit, offset, &rows, &n,
+				       total);
+	if (rc)
+		return dom_from_store(err, rc, "calendar tokens");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, calendar_tokens_render(&rows[i]));
+	calendar_token_rows_free(rows, n);
+	return DOM_OK;
 }
 
 /* Loads valid token id into *t when p answers for it (an admin, or an organiser of its organisation); verb
@@ -152,9 +188,8 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 			   struct dom_err *err)
 {
 	struct store_calendar_token t;
-	struct json_object *old = NULL, *v;
+	struct calendar_token_row old;
 	char hash[SECRET_HASH_LEN + 1];
-	const char *label = NULL;
 	int64_t new_id = 0;
 	int rc;
 
@@ -163,13 +198,11 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 	rc = calendar_tokens_mine(db, p, id, "rotate", &t, err);
 	if (rc)
 		return rc;
-	rc = store_calendar_token_json(db, id, &old);
+	rc = store_calendar_token_load(db, id, &old);
 	if (rc)
 		return dom_from_store(err, rc, "calendar token");
-	if (json_object_object_get_ex(old, "label", &v) && v)
-		label = json_object_get_string(v);
 	if (secret_token_new(token)) {
-		json_object_put(old);
+		calendar_token_row_clear(&old);
 		return dom_fail(err, DOM_INTERNAL, NULL, "no randomness available");
 	}
 	secret_hash(token, strlen(token), hash);
@@ -178,9 +211,9 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 	rc = rc ? rc : store_calendar_token_revoke(db, id, now);
 	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.revoked", NULL);
 	rc = rc ? rc
-		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, label, p->account_id, now,
-					      &new_id);
-	json_object_put(old);
+		: store_calendar_token_insert(db, hash, t.owner_kind, t.owner_id, old.label, p->account_id,
+					      now, &new_id);
+	calendar_token_row_clear(&old);
 	t.id = new_id;
 	rc = rc ? rc : calendar_tokens_log(db, now, &t, "calendar_token.created", seq);
 	rc = rc ? rc : db_commit(db);
@@ -189,7 +222,7 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 		memset(token, 0, SECRET_TOKEN_LEN + 1);
 		return dom_from_store(err, rc, "calendar token");
 	}
-	rc = store_calendar_token_json(db, new_id, out);
+	rc = calendar_tokens_view(db, new_id, out);
 	if (rc) {
 		memset(token, 0, SECRET_TOKEN_LEN + 1);
 		return dom_from_store(err, rc, "calendar token");

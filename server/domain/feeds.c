@@ -14,43 +14,13 @@
 #include "store/db.h"
 #include "store/store_changelog.h"
 #include "store/store_feeds.h"
+#include "store/store_people.h"
 #include "util/buf.h"
 #include "util/secret.h"
 #include "util/text.h"
 
 #define FEEDS_NAME_MAX 512
 #define FEEDS_SEP      "\x1f" /* key separator: validated query texts never hold control characters */
-
-/* Text of key in row, NULL when absent or null. */
-static const char *feeds_str(struct json_object *row, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(row, key, &v) || !v)
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t feeds_int(struct json_object *row, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(row, key, &v) || !v)
-		return 0;
-	return json_object_get_int64(v);
-}
-
-/* Whether key in row holds a number (GEO needs both coordinates). */
-static bool feeds_num(struct json_object *row, const char *key, double *out)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(row, key, &v) || !v ||
-	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return false;
-	*out = json_object_get_double(v);
-	return true;
-}
 
 static enum feed_status feeds_status(const char *s)
 {
@@ -74,47 +44,48 @@ static enum feed_partstat feeds_partstat(const char *s)
 	return FEED_PART_NEEDS_ACTION;
 }
 
-void feeds_session_of(struct json_object *row, struct feed_session *s)
+void feeds_session_of(const struct store_feed_row *row, struct feed_session *s)
 {
-	static const char *const titles[FEED_N_LANGS] = {"title_fr", "title_ar", "title_en"};
-	static const char *const descs[FEED_N_LANGS] = {"description_fr", "description_ar", "description_en"};
-	int64_t su = feeds_int(row, "session_updated_at"), eu = feeds_int(row, "event_updated_at");
+	int64_t su = row->session_updated_at, eu = row->event_updated_at;
 
 	memset(s, 0, sizeof(*s));
-	s->id = feeds_int(row, "session_id");
-	s->event_id = feeds_int(row, "event_id");
+	s->id = row->session_id;
+	s->event_id = row->event_id;
 	for (int i = 0; i < FEED_N_LANGS; i++) {
-		s->title[i] = feeds_str(row, titles[i]);
-		s->description[i] = feeds_str(row, descs[i]);
+		s->title[i] = row->title[i];
+		s->description[i] = row->description[i];
 	}
-	s->session_title = feeds_str(row, "session_title");
-	s->event_type = feeds_str(row, "type");
-	s->start_utc = feeds_int(row, "start_utc");
-	s->end_utc = feeds_int(row, "end_utc");
-	s->starts_local = feeds_str(row, "starts_local");
-	s->start_offset = (int32_t)feeds_int(row, "start_offset");
-	s->tz = feeds_str(row, "tz");
-	s->status = feeds_status(feeds_str(row, "status"));
-	s->sequence = feeds_int(row, "event_sequence") + feeds_int(row, "session_sequence");
+	s->session_title = row->session_title;
+	s->event_type = row->type;
+	s->start_utc = row->start_utc;
+	s->end_utc = row->end_utc;
+	s->starts_local = row->starts_local;
+	s->start_offset = (int32_t)row->start_offset;
+	s->tz = row->tz;
+	s->status = feeds_status(row->status);
+	s->sequence = row->event_sequence + row->session_sequence;
 	s->last_modified = su > eu ? su : eu;
-	s->venue_name = feeds_str(row, "venue_name");
-	s->room_name = feeds_str(row, "room_name");
-	s->venue_address = feeds_str(row, "venue_address");
-	s->venue_city = feeds_str(row, "venue_city");
-	s->has_geo = feeds_num(row, "latitude", &s->latitude) && feeds_num(row, "longitude", &s->longitude);
-	s->url = feeds_str(row, "url");
-	s->org_name = feeds_str(row, "org_name");
-	s->org_email = feeds_str(row, "org_email");
+	s->venue_name = row->venue_name;
+	s->room_name = row->room_name;
+	s->venue_address = row->venue_address;
+	s->venue_city = row->venue_city;
+	s->has_geo = row->has_latitude && row->has_longitude;
+	if (s->has_geo) {
+		s->latitude = row->latitude;
+		s->longitude = row->longitude;
+	}
+	s->url = row->url;
+	s->org_name = row->org_name;
+	s->org_email = row->org_email;
 }
 
-/* Renders rows (store_feeds session rows) as a calendar named name. person: the feed owner's attendee
- * template (name, email, id) whose PARTSTAT comes from each row's registration_status; NULL for feeds
- * that must carry no participant data. */
-static int feeds_render_rows(const struct config *cfg, struct json_object *rows, const char *name,
-			     const struct feed_attendee *person, enum feed_lang lang, int64_t now,
-			     struct buf *out, struct dom_err *err)
+/* Renders the n rows (store_feeds session rows) as a calendar named name. person: the feed owner's
+ * attendee template (name, email, id) whose PARTSTAT comes from each row's registration_status; NULL for
+ * feeds that must carry no participant data. */
+static int feeds_render_rows(const struct config *cfg, const struct store_feed_row *rows, size_t n,
+			     const char *name, const struct feed_attendee *person, enum feed_lang lang,
+			     int64_t now, struct buf *out, struct dom_err *err)
 {
-	size_t n = rows ? json_object_array_length(rows) : 0;
 	struct feed_session *sessions = calloc(n ? n : 1, sizeof(*sessions));
 	struct feed_attendee *att = person ? calloc(n ? n : 1, sizeof(*att)) : NULL;
 	struct feed_calendar cal;
@@ -125,12 +96,10 @@ static int feeds_render_rows(const struct config *cfg, struct json_object *rows,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *row = json_object_array_get_idx(rows, i);
-
-		feeds_session_of(row, &sessions[i]);
+		feeds_session_of(&rows[i], &sessions[i]);
 		if (person) {
 			att[i] = *person;
-			att[i].partstat = feeds_partstat(feeds_str(row, "registration_status"));
+			att[i].partstat = feeds_partstat(rows[i].registration_status);
 			sessions[i].attendee = &att[i];
 		}
 	}
@@ -169,20 +138,21 @@ static int feeds_render_public(struct db *db, const struct config *cfg, const st
 {
 	static const char *const names[FEED_N_LANGS] = {"agenda public", "الأجندة العامة", "public calendar"};
 	struct store_feed_query q = {0};
-	struct json_object *rows = NULL;
+	struct store_feed_row *rows = NULL;
 	char name[FEEDS_NAME_MAX];
+	size_t n = 0;
 	int rc;
 
 	feeds_window(&q, now);
 	q.city = f->city;
 	q.type = f->type;
 	q.org_id = f->org_id;
-	rc = store_feeds_public(db, &q, &rows);
+	rc = store_feeds_public(db, &q, &rows, &n);
 	if (rc)
 		return dom_from_store(err, rc, "feed");
 	feeds_name(name, sizeof(name), names[lang]);
-	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
-	json_object_put(rows);
+	rc = feeds_render_rows(cfg, rows, n, name, NULL, lang, now, out, err);
+	store_feed_rows_free(rows, n);
 	return rc;
 }
 
@@ -237,16 +207,16 @@ int feeds_public(const struct feeds_filter *f, enum feed_lang lang, struct feeds
 	return DOM_OK;
 }
 
-const char *feeds_event_title(struct json_object *row, enum feed_lang lang)
+const char *feeds_event_title(const struct store_feed_row *row, enum feed_lang lang)
 {
-	static const char *const keys[FEED_N_LANGS][FEED_N_LANGS] = {
-	    [FEED_LANG_FR] = {"title_fr", "title_en", "title_ar"},
-	    [FEED_LANG_AR] = {"title_ar", "title_fr", "title_en"},
-	    [FEED_LANG_EN] = {"title_en", "title_fr", "title_ar"},
+	static const int order[FEED_N_LANGS][FEED_N_LANGS] = {
+	    [FEED_LANG_FR] = {FEED_LANG_FR, FEED_LANG_EN, FEED_LANG_AR},
+	    [FEED_LANG_AR] = {FEED_LANG_AR, FEED_LANG_FR, FEED_LANG_EN},
+	    [FEED_LANG_EN] = {FEED_LANG_EN, FEED_LANG_FR, FEED_LANG_AR},
 	};
 
 	for (int i = 0; row && i < FEED_N_LANGS; i++) {
-		const char *v = feeds_str(row, keys[lang][i]);
+		const char *v = row->title[order[lang][i]];
 
 		if (v && *v)
 			return v;
@@ -254,28 +224,27 @@ const char *feeds_event_title(struct json_object *row, enum feed_lang lang)
 	return NULL;
 }
 
-int feeds_render_event_rows(const struct config *cfg, struct json_object *rows, enum feed_lang lang,
-			    int64_t now, struct buf *out, struct dom_err *err)
+int feeds_render_event_rows(const struct config *cfg, const struct store_feed_row *rows, size_t n,
+			    enum feed_lang lang, int64_t now, struct buf *out, struct dom_err *err)
 {
-	struct json_object *first =
-	    json_object_array_length(rows) ? json_object_array_get_idx(rows, 0) : NULL;
 	char name[FEEDS_NAME_MAX];
 
-	feeds_name(name, sizeof(name), feeds_event_title(first, lang));
-	return feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
+	feeds_name(name, sizeof(name), feeds_event_title(n ? &rows[0] : NULL, lang));
+	return feeds_render_rows(cfg, rows, n, name, NULL, lang, now, out, err);
 }
 
 static int feeds_render_event(struct db *db, const struct config *cfg, int64_t event_id, enum feed_lang lang,
 			      int64_t now, struct buf *out, struct dom_err *err)
 {
-	struct json_object *rows = NULL;
+	struct store_feed_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
-	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows);
+	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows, &n);
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	rc = feeds_render_event_rows(cfg, rows, lang, now, out, err);
-	json_object_put(rows);
+	rc = feeds_render_event_rows(cfg, rows, n, lang, now, out, err);
+	store_feed_rows_free(rows, n);
 	return rc;
 }
 
@@ -307,20 +276,21 @@ static int feeds_render_org(struct db *db, const struct config *cfg, int64_t org
 			    int64_t now, struct buf *out, struct dom_err *err)
 {
 	struct store_feed_query q = {0};
-	struct json_object *rows = NULL;
+	struct store_feed_row *rows = NULL;
 	char org[256], name[FEEDS_NAME_MAX];
+	size_t n = 0;
 	int rc;
 
 	rc = store_feeds_org_name(db, org_id, org, sizeof(org));
 	if (rc)
 		return dom_from_store(err, rc, "organisation");
 	feeds_window(&q, now);
-	rc = store_feeds_org(db, org_id, &q, &rows);
+	rc = store_feeds_org(db, org_id, &q, &rows, &n);
 	if (rc)
 		return dom_from_store(err, rc, "feed");
 	feeds_name(name, sizeof(name), org);
-	rc = feeds_render_rows(cfg, rows, name, NULL, lang, now, out, err);
-	json_object_put(rows);
+	rc = feeds_render_rows(cfg, rows, n, name, NULL, lang, now, out, err);
+	store_feed_rows_free(rows, n);
 	return rc;
 }
 
@@ -329,31 +299,33 @@ static int feeds_render_person(struct db *db, const struct config *cfg, int64_t 
 {
 	static const char *const names[FEED_N_LANGS] = {"mon agenda", "أجندتي", "my calendar"};
 	struct store_feed_query q = {0};
-	struct json_object *rows = NULL, *person = NULL;
+	struct store_feed_row *rows = NULL;
+	struct person_row person;
 	struct feed_attendee a;
 	const char *cn;
 	char name[FEEDS_NAME_MAX];
+	size_t n = 0;
 	int rc;
 
-	rc = store_feeds_person_row(db, person_id, &person);
+	rc = store_person_get(db, person_id, &person);
 	if (rc)
 		return dom_from_store(err, rc, "person");
 	feeds_window(&q, now);
-	rc = store_feeds_person(db, person_id, &q, &rows);
+	rc = store_feeds_person(db, person_id, &q, &rows, &n);
 	if (rc) {
 		rc = dom_from_store(err, rc, "feed");
 		goto out;
 	}
 	memset(&a, 0, sizeof(a));
-	cn = lang == FEED_LANG_AR ? feeds_str(person, "name_ar") : NULL;
-	a.name = cn && *cn ? cn : feeds_str(person, "name");
-	a.email = feeds_str(person, "email");
+	cn = lang == FEED_LANG_AR ? person.name_ar : NULL;
+	a.name = cn && *cn ? cn : person.name;
+	a.email = person.email;
 	a.person_id = person_id;
 	feeds_name(name, sizeof(name), names[lang]);
-	rc = feeds_render_rows(cfg, rows, name, &a, lang, now, out, err);
+	rc = feeds_render_rows(cfg, rows, n, name, &a, lang, now, out, err);
 out:
-	json_object_put(rows);
-	json_object_put(person);
+	store_feed_rows_free(rows, n);
+	person_row_clear(&person);
 	return rc;
 }
 
@@ -362,7 +334,7 @@ int feeds_by_token(struct db *db, const char *token, bool has_lang, enum feed_la
 {
 	char hash[SECRET_HASH_LEN + 1];
 	struct store_calendar_token t;
-	struct json_object *person = NULL;
+	struct person_row person;
 	enum feeds_kind kind;
 	int rc;
 
@@ -376,14 +348,14 @@ int feeds_by_token(struct db *db, const char *token, bool has_lang, enum feed_la
 	if (!strcmp(t.owner_kind, "organisation")) {
 		kind = FEEDS_ORG;
 	} else if (!strcmp(t.owner_kind, "person")) {
-		rc = store_feeds_person_row(db, t.owner_id, &person);
-		if (rc == STORE_NOT_FOUND || (!rc && feeds_int(person, "erased_at")))
+		rc = store_person_get(db, t.owner_id, &person);
+		if (rc == STORE_NOT_FOUND || (!rc && person.erased_at))
 			rc = dom_fail(err, DOM_NOT_FOUND, NULL, "no such calendar feed");
 		else if (rc)
 			rc = dom_from_store(err, rc, "calendar feed");
-		else if (!has_lang && feed_lang_parse(feeds_str(person, "lang"), &lang))
+		else if (!has_lang && feed_lang_parse(person.lang, &lang))
 			lang = FEED_LANG_FR;
-		json_object_put(person);
+		person_row_clear(&person);
 		if (rc)
 			return rc;
 		kind = FEEDS_PERSON;

@@ -6,7 +6,6 @@
 #ifndef MAJLIS_DOMAIN_FEEDS_H
 #define MAJLIS_DOMAIN_FEEDS_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +16,7 @@
 #include "util/buf.h"
 
 struct db;
+struct store_feed_row;
 
 /* Feeds list sessions ending in the last FEEDS_WINDOW_PAST seconds and everything to come; a cancelled
  * event stays (STATUS:CANCELLED) for FEEDS_CANCELLED_KEEP seconds after its cancellation
@@ -72,9 +72,9 @@ int feeds_position(struct db *db, int64_t *seq, struct dom_err *err);
  * row); an event's title in lang, else in the others (the order of feed_fallback), from one of its
  * session rows (NULL when it has none); and the calendar of one event from its session rows, named after
  * it, into out. Any thread with its own db. */
-void feeds_session_of(struct json_object *row, struct feed_session *s);
-const char *feeds_event_title(struct json_object *row, enum feed_lang lang);
-int feeds_render_event_rows(const struct config *cfg, struct json_object *rows, enum feed_lang lang,
-			    int64_t now, struct buf *out, struct dom_err *err);
+void feeds_session_of(const struct store_feed_row *row, struct feed_session *s);
+const char *feeds_event_title(const struct store_feed_row *row, enum feed_lang lang);
+int feeds_render_event_rows(const struct config *cfg, const struct store_feed_row *rows, size_t n,
+			    enum feed_lang lang, int64_t now, struct buf *out, struct dom_err *err);
 
 #endif

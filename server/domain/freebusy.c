@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/store_feeds.h"
 #include "store/store_freebusy.h"
+#include "store/store_people.h"
 #include "util/log.h"
 #include "util/secret.h"
 #include "util/text.h"
@@ -92,15 +93,15 @@ static int freebusy_range(const char *from, const char *to, int64_t now, int64_t
 /* Whether person_id's data is there (not erased). DOM_OK, DOM_NOT_FOUND or a store failure. */
 static int freebusy_person_ok(struct db *db, int64_t person_id, struct dom_err *err)
 {
-	struct json_object *person = NULL, *v = NULL;
-	int rc = store_feeds_person_row(db, person_id, &person);
+	struct person_row person;
+	int rc = store_person_get(db, person_id, &person);
 
 	if (rc == STORE_NOT_FOUND)
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "no such free/busy calendar");
 	if (rc)
 		return dom_from_store(err, rc, "free/busy calendar");
-	rc = json_object_object_get_ex(person, "erased_at", &v) && v && json_object_get_int64(v);
-	json_object_put(person);
+	rc = person.erased_at != 0;
+	person_row_clear(&person);
 	return rc ? dom_fail(err, DOM_NOT_FOUND, NULL, "no such free/busy calendar") : DOM_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "store/store_outbox.h"
+#include "store/store_people.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -83,16 +84,10 @@ static void outbox_summary_free(struct outbox_summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Duplicate of the first of keys (in order) that row holds non-empty, or NULL. */
-static char *outbox_first_dup(struct json_object *row, const char *const *keys, size_t n)
+/* Duplicate of v when it is not empty, or NULL. */
+static char *outbox_dup_set(const char *v)
 {
-	for (size_t i = 0; row && i < n; i++) {
-		const char *v = outbox_str(row, keys[i]);
-
-		if (v && *v)
-			return strdup(v);
-	}
-	return NULL;
+	return v && *v ? strdup(v) : NULL;
 }
 
 /* Summarises event_id in lang into out: every session, or only session_id when > 0; with ics set, also
@@ -103,29 +98,25 @@ static int outbox_event_summary(struct db *db, const struct config *cfg, int64_t
 				enum feed_lang lang, int64_t now, struct outbox_summary *out, struct buf *ics,
 				struct dom_err *err)
 {
-	static const char *const org_keys[] = {"org_name"}, *const mail_keys[] = {"org_email"};
+	const struct store_feed_row *place = NULL;
+	struct store_feed_row *rows = NULL;
 	const char *title;
-	struct json_object *rows = NULL, *first, *place = NULL;
-	size_t n, shown = 0;
+	size_t n = 0, shown = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&out->when, OUTBOX_SUMMARY_MAX);
-	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows);
+	rc = store_feeds_event(db, event_id, FEEDS_MAX_SESSIONS, &rows, &n);
 	if (rc)
 		return dom_from_store(err, rc, "event");
-	n = json_object_array_length(rows);
-	if (!n) {
-		json_object_put(rows);
+	if (!n)
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
-	}
-	first = json_object_array_get_idx(rows, 0);
-	title = feeds_event_title(first, lang);
+	title = feeds_event_title(&rows[0], lang);
 	out->title = title ? strdup(title) : NULL;
-	out->org_name = outbox_first_dup(first, org_keys, 1);
-	out->org_email = outbox_first_dup(first, mail_keys, 1);
+	out->org_name = outbox_dup_set(rows[0].org_name);
+	out->org_email = outbox_dup_set(rows[0].org_email);
 	for (size_t i = 0; i < n && !rc; i++) {
-		struct json_object *row = json_object_array_get_idx(rows, i);
+		const struct store_feed_row *row = &rows[i];
 		struct feed_session fs;
 
 		feeds_session_of(row, &fs);
@@ -142,8 +133,8 @@ static int outbox_event_summary(struct db *db, const struct config *cfg, int64_t
 	}
 	if (!rc && place) {
 		struct buf w;
-		const char *parts[] = {outbox_str(place, "venue_name"), outbox_str(place, "room_name"),
-				       outbox_str(place, "venue_address"), outbox_str(place, "venue_city")};
+		const char *parts[] = {place->venue_name, place->room_name, place->venue_address,
+				       place->venue_city};
 
 		buf_init(&w, 1024);
 		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && !rc; i++) {
@@ -154,13 +145,13 @@ static int outbox_event_summary(struct db *db, const struct config *cfg, int64_t
 		buf_free(&w);
 	}
 	if (rc || !out->title) {
-		json_object_put(rows);
+		store_feed_rows_free(rows, n);
 		outbox_summary_free(out);
 		return dom_fail(err, DOM_INTERNAL, NULL, "out of memory summarising an event");
 	}
 	/* the calendar from the same rows: every session, whichever the summary shows */
-	rc = ics ? feeds_render_event_rows(cfg, rows, lang, now, ics, err) : DOM_OK;
-	json_object_put(rows);
+	rc = ics ? feeds_render_event_rows(cfg, rows, n, lang, now, ics, err) : DOM_OK;
+	store_feed_rows_free(rows, n);
 	if (rc)
 		outbox_summary_free(out);
 	return rc;
@@ -297,7 +288,8 @@ static int outbox_link_ready(struct db *db, const struct outbox_msg *m, int64_t 
 static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, struct json_object *row,
 			  struct outbox_msg *m, struct dom_err *err)
 {
-	struct json_object *payload = NULL, *person = NULL;
+	struct json_object *payload = NULL;
+	struct person_row person = {0};
 	const char *channel = outbox_str(row, "channel"), *text = outbox_str(row, "payload");
 	const char *email, *name, *name_ar, *lang;
 	char visibility[16];
@@ -329,13 +321,13 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "payload is not a JSON object");
 		goto out;
 	}
-	rc = store_feeds_person_row(db, outbox_int(row, "person_id"), &person);
+	rc = store_person_get(db, outbox_int(row, "person_id"), &person);
 	if (rc) {
 		rc = outbox_store_rc(err, rc, "person", "the recipient no longer exists");
 		goto out;
 	}
-	email = outbox_str(person, "email");
-	if (outbox_int(person, "erased_at")) {
+	email = person.email;
+	if (person.erased_at) {
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "the recipient's data was erased");
 		goto out;
 	}
@@ -345,11 +337,11 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 	}
 	lang = outbox_str(payload, "lang");
 	if (!lang || feed_lang_parse(lang, &m->lang))
-		lang = outbox_str(person, "lang");
+		lang = person.lang;
 	if (!lang || feed_lang_parse(lang, &m->lang))
 		m->lang = FEED_LANG_FR;
-	name = outbox_str(person, "name");
-	name_ar = outbox_str(person, "name_ar");
+	name = person.name;
+	name_ar = person.name_ar;
 	m->to = strdup(email);
 	m->to_name = strdup(m->lang == FEED_LANG_AR && name_ar && *name_ar ? name_ar : name ? name : "");
 	if (!m->to || !m->to_name) {
@@ -379,7 +371,7 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 	rc = DOM_OK;
 out:
 	json_object_put(payload);
-	json_object_put(person);
+	person_row_clear(&person);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "store/store_feeds.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/stmt.h"
@@ -43,19 +44,110 @@ static int store_feeds_bind_window(sqlite3_stmt *st, const struct store_feed_que
 					DB_INT(":limit", q->limit)));
 }
 
-/* Collects the rows of a bound statement (resets it on every path). */
-static int store_feeds_rows(sqlite3_stmt *st, int rc, struct json_object **rows)
+void store_feed_row_clear(struct store_feed_row *r)
 {
+	if (!r)
+		return;
+	free(r->session_title);
+	free(r->starts_local);
+	free(r->tz);
+	free(r->type);
+	for (int i = 0; i < 3; i++) {
+		free(r->title[i]);
+		free(r->description[i]);
+	}
+	free(r->status);
+	free(r->url);
+	free(r->visibility);
+	free(r->org_name);
+	free(r->org_email);
+	free(r->venue_name);
+	free(r->venue_address);
+	free(r->venue_city);
+	free(r->room_name);
+	free(r->registration_status);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Whether column col holds a number (a coordinate stored as text is no coordinate). */
+static bool store_feeds_num(sqlite3_stmt *st, int col, double *out)
+{
+	int t = sqlite3_column_type(st, col);
+
+	*out = sqlite3_column_double(st, col);
+	return t == SQLITE_FLOAT || t == SQLITE_INTEGER;
+}
+
+/* Reads a row of STORE_FEEDS_SELECT (and registration_status, when the query has it) into a zeroed row. */
+static int store_feeds_read(sqlite3_stmt *st, void *row)
+{
+	struct store_feed_row *r = row;
+	int rc;
+
+	r->session_id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->session_title);
+	rc = rc ? rc : db_col_dup(st, 3, &r->starts_local);
+	rc = rc ? rc : db_col_dup(st, 4, &r->tz);
+	r->start_utc = db_col_int(st, 5);
+	r->end_utc = db_col_int(st, 6);
+	r->start_offset = db_col_int(st, 7);
+	r->session_sequence = db_col_int(st, 8);
+	r->session_updated_at = db_col_int(st, 9);
+	rc = rc ? rc : db_col_dup(st, 10, &r->type);
+	for (int i = 0; i < 3 && !rc; i++)
+		rc = db_col_dup(st, 11 + i, &r->title[i]);
+	for (int i = 0; i < 3 && !rc; i++)
+		rc = db_col_dup(st, 14 + i, &r->description[i]);
+	rc = rc ? rc : db_col_dup(st, 17, &r->status);
+	r->event_sequence = db_col_int(st, 18);
+	r->event_updated_at = db_col_int(st, 19);
+	rc = rc ? rc : db_col_dup(st, 20, &r->url);
+	rc = rc ? rc : db_col_dup(st, 21, &r->visibility);
+	rc = rc ? rc : db_col_dup(st, 22, &r->org_name);
+	rc = rc ? rc : db_col_dup(st, 23, &r->org_email);
+	rc = rc ? rc : db_col_dup(st, 24, &r->venue_name);
+	rc = rc ? rc : db_col_dup(st, 25, &r->venue_address);
+	rc = rc ? rc : db_col_dup(st, 26, &r->venue_city);
+	r->has_latitude = store_feeds_num(st, 27, &r->latitude);
+	r->has_longitude = store_feeds_num(st, 28, &r->longitude);
+	rc = rc ? rc : db_col_dup(st, 29, &r->room_name);
+	if (!rc && sqlite3_column_count(st) > 30)
+		rc = db_col_dup(st, 30, &r->registration_status);
+	return rc;
+}
+
+static void store_feeds_clear(void *row)
+{
+	store_feed_row_clear(row);
+}
+
+static const struct db_row_type store_feeds_row = {sizeof(struct store_feed_row), store_feeds_read,
+						   store_feeds_clear};
+
+void store_feed_rows_free(struct store_feed_row *rows, size_t n)
+{
+	db_rows_free(&store_feeds_row, rows, n);
+}
+
+/* Reads the rows of a bound statement (resets it on every path). */
+static int store_feeds_rows(sqlite3_stmt *st, int rc, struct store_feed_row **rows, size_t *n)
+{
+	void *a = NULL;
+
 	*rows = NULL;
+	*n = 0;
 	if (rc) {
 		sqlite3_reset(st);
 		return rc;
 	}
-	*rows = db_rows_json(st, &rc);
+	rc = db_rows(st, &store_feeds_row, &a, n);
+	*rows = a;
 	return rc;
 }
 
-int store_feeds_public(struct db *db, const struct store_feed_query *q, struct json_object **rows)
+int store_feeds_public(struct db *db, const struct store_feed_query *q, struct store_feed_row **rows,
+		       size_t *n)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
 	    "WHERE e.visibility = 'public' AND" STORE_FEEDS_WINDOW
@@ -72,11 +164,11 @@ int store_feeds_public(struct db *db, const struct store_feed_query *q, struct j
 	rc = rc ? rc
 		: db_bind_args(st, DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
 					   DB_OPT_INT(":org", q->org_id > 0, q->org_id)));
-	return store_feeds_rows(st, rc, rows);
+	return store_feeds_rows(st, rc, rows, n);
 }
 
 int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query *q,
-		    struct json_object **rows)
+		    struct store_feed_row **rows, size_t *n)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
 	    "WHERE (e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
@@ -88,11 +180,11 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 		return STORE_ERROR;
 	rc = store_feeds_bind_window(st, q);
 	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
-	return store_feeds_rows(st, rc, rows);
+	return store_feeds_rows(st, rc, rows, n);
 }
 
 int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
-		       struct json_object **rows)
+		       struct store_feed_row **rows, size_t *n)
 {
 	/* the sessions they are registered for (with their status), those of a cancelled event whose
 	 * cancellation cancelled their registration (it was live until then: their calendar must learn of
@@ -113,10 +205,10 @@ int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed
 		return STORE_ERROR;
 	rc = store_feeds_bind_window(st, q);
 	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
-	return store_feeds_rows(st, rc, rows);
+	return store_feeds_rows(st, rc, rows, n);
 }
 
-int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct json_object **rows)
+int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct store_feed_row **rows, size_t *n)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM "WHERE e.id = :event" STORE_FEEDS_ORDER;
 	sqlite3_stmt *st =
@@ -124,7 +216,7 @@ int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct jso
 
 	if (!st)
 		return STORE_ERROR;
-	return store_feeds_rows(st, STORE_OK, rows);
+	return store_feeds_rows(st, STORE_OK, rows, n);
 }
 
 int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, char visibility[16],
@@ -172,14 +264,6 @@ int store_feeds_org_name(struct db *db, int64_t org_id, char *name, size_t namel
 	}
 	sqlite3_reset(st);
 	return rc;
-}
-
-int store_feeds_person_row(struct db *db, int64_t person_id, struct json_object **out)
-{
-	static const char sql[] = "SELECT id, org_id, name, name_ar, email, lang, erased_at "
-				  "FROM people WHERE id = :id";
-
-	return db_row_json_by_id(db, sql, person_id, out);
 }
 
 int store_calendar_token_insert(struct db *db, const char *token_hash, const char *owner_kind,
@@ -243,13 +327,53 @@ int store_calendar_token_get(struct db *db, int64_t id, struct store_calendar_to
 	return store_calendar_token_row(st, STORE_OK, out);
 }
 
-int store_calendar_token_json(struct db *db, int64_t id, struct json_object **out)
+void calendar_token_row_clear(struct calendar_token_row *r)
 {
-	static const char sql[] =
-	    "SELECT id, owner_kind, owner_id, label, created_by, created_at, revoked_at "
-	    "FROM calendar_tokens WHERE id = :id";
+	if (!r)
+		return;
+	free(r->owner_kind);
+	free(r->label);
+	memset(r, 0, sizeof(*r));
+}
 
-	return db_row_json_by_id(db, sql, id, out);
+/* Reads a row of STORE_TOKEN_COLS into a zeroed calendar_token_row. */
+static int store_token_read(sqlite3_stmt *st, void *row)
+{
+	struct calendar_token_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->owner_kind);
+	r->owner_id = db_col_int(st, 2);
+	rc = rc ? rc : db_col_dup(st, 3, &r->label);
+	r->created_by = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+	r->created_at = db_col_int(st, 5);
+	r->revoked = !db_col_is_null(st, 6);
+	r->revoked_at = db_col_int(st, 6);
+	return rc;
+}
+
+static void store_token_clear(void *row)
+{
+	calendar_token_row_clear(row);
+}
+
+static const struct db_row_type store_token_row = {sizeof(struct calendar_token_row), store_token_read,
+						   store_token_clear};
+
+void calendar_token_rows_free(struct calendar_token_row *rows, size_t n)
+{
+	db_rows_free(&store_token_row, rows, n);
+}
+
+/* The columns of a calendar_token_row. */
+#define STORE_TOKEN_COLS "t.id, t.owner_kind, t.owner_id, t.label, t.created_by, t.created_at, t.revoked_at"
+
+int store_calendar_token_load(struct db *db, int64_t id, struct calendar_token_row *r)
+{
+	static const char sql[] = "SELECT " STORE_TOKEN_COLS " FROM calendar_tokens t WHERE t.id = :id";
+
+	return db_row_by_id(db, sql, id, &store_token_row, r);
 }
 
 /* Valid tokens :org answers for (all when :org is NULL). */
@@ -267,14 +391,17 @@ static int store_token_filter_bind(sqlite3_stmt *st, const void *ctx)
 }
 
 int store_calendar_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-			      struct json_object **items, int64_t *total)
+			      struct calendar_token_row **rows, size_t *n, int64_t *total)
 {
 	static const char count_sql[] = "SELECT count(*)" STORE_TOKEN_SCOPE;
 	static const char sql[] =
-	    "SELECT t.id, t.owner_kind, t.owner_id, t.label, t.created_by, t.created_at, "
-	    "t.revoked_at" STORE_TOKEN_SCOPE " ORDER BY t.id LIMIT :limit OFFSET :offset";
+	    "SELECT " STORE_TOKEN_COLS STORE_TOKEN_SCOPE " ORDER BY t.id LIMIT :limit OFFSET :offset";
+	void *a;
+	int rc = db_page_rows(db, count_sql, sql, store_token_filter_bind, &org_id, limit, offset,
+			      &store_token_row, &a, n, total);
 
-	return db_page(db, count_sql, sql, store_token_filter_bind, &org_id, limit, offset, items, total);
+	*rows = a;
+	return rc;
 }
 
 int store_calendar_token_revoke(struct db *db, int64_t id, int64_t now)
