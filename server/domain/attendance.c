@@ -265,6 +265,8 @@ int attendance_list(struct db *db, const struct principal *p, int64_t session_id
 		    int64_t *total, struct dom_err *err)
 {
 	struct store_att_session s;
+	struct store_att_row *rows = NULL;
+	size_t n = 0;
 	int ret, rc;
 
 	*items = NULL;
@@ -272,9 +274,29 @@ int attendance_list(struct db *db, const struct principal *p, int64_t session_id
 	ret = att_session(db, p, session_id, &s, err);
 	if (ret)
 		return ret;
-	rc = store_att_list_json(db, session_id, items);
+	rc = store_att_list(db, session_id, &rows, &n);
 	if (rc)
 		return dom_from_store(err, rc, "attendance");
-	*total = (int64_t)json_object_array_length(*items);
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct store_att_row *r = &rows[i];
+		struct json_object *o = json_object_new_object();
+
+		jsonx_add_int(o, "session_id", r->session_id);
+		jsonx_add_int(o, "registration_id", r->registration_id);
+		jsonx_add_str(o, "status", r->status);
+		jsonx_add_str(o, "method", r->method);
+		if (r->recorded_by > 0)
+			jsonx_add_int(o, "recorded_by", r->recorded_by);
+		else
+			jsonx_add_str(o, "recorded_by", NULL);
+		jsonx_add_int(o, "recorded_at", r->recorded_at);
+		jsonx_add_str(o, "registration_status", r->registration_status);
+		jsonx_add_str(o, "name", r->name);
+		jsonx_add_str(o, "name_ar", r->name_ar);
+		json_object_array_add(*items, o);
+	}
+	store_att_rows_free(rows, n);
+	*total = (int64_t)n;
 	return DOM_OK;
 }

@@ -344,16 +344,14 @@ int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *
 	return STORE_OK;
 }
 
-int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
+int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
 	memset(row, 0, t->size);
 	if (!st)
 		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
+	rc = db_step(st);
 	if (rc == 1) {
 		rc = t->read(st, row);
 		if (rc)
@@ -363,6 +361,11 @@ int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
+{
+	return db_row_one(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), t, row);
 }
 
 struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)

@@ -161,8 +161,11 @@ struct db_row_type {
 };
 /* A malloc'ed copy of column col into *out (NULL for SQL NULL). 0 or STORE_ERROR (out of memory). */
 int db_col_dup(sqlite3_stmt *st, int col, char **out);
-/* Runs sql, which selects at most one row by ":id", read into row (zeroed first) by t. STORE_OK,
- * STORE_NOT_FOUND or an error (row cleared then). The caller clears row with t's clear after STORE_OK. */
+/* Steps st (bound, or NULL after a failed db_stmt_args) once, reading its row into row (zeroed first) by
+ * t, then resets st. STORE_OK, STORE_NOT_FOUND or an error (row cleared then). The caller clears row
+ * with t's clear after STORE_OK. */
+int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row);
+/* db_row_one for sql, which selects at most one row by ":id". */
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row);
 /* Steps st to the end, reading each row by t into a malloc'ed array (*rows, NULL when none) of *n
  * entries, then resets st. On error *rows is NULL and *n 0. The caller frees with db_rows_free. */

@@ -5,6 +5,7 @@
 #include "store/store_attendance.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/stmt.h"
@@ -87,19 +88,60 @@ int store_att_upsert(struct db *db, const struct store_att *a)
 			      DB_INT(":at", a->recorded_at)));
 }
 
-int store_att_list_json(struct db *db, int64_t session_id, struct json_object **out)
+static void store_att_row_clear(void *row)
+{
+	struct store_att_row *r = row;
+
+	free(r->status);
+	free(r->method);
+	free(r->registration_status);
+	free(r->name);
+	free(r->name_ar);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_att_row_read(sqlite3_stmt *st, void *row)
+{
+	struct store_att_row *r = row;
+	int rc;
+
+	r->session_id = db_col_int(st, 0);
+	r->registration_id = db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->status);
+	rc = rc ? rc : db_col_dup(st, 3, &r->method);
+	r->recorded_by = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+	r->recorded_at = db_col_int(st, 5);
+	rc = rc ? rc : db_col_dup(st, 6, &r->registration_status);
+	rc = rc ? rc : db_col_dup(st, 7, &r->name);
+	rc = rc ? rc : db_col_dup(st, 8, &r->name_ar);
+	return rc;
+}
+
+static const struct db_row_type store_att_row_type = {sizeof(struct store_att_row), store_att_row_read,
+						      store_att_row_clear};
+
+void store_att_rows_free(struct store_att_row *rows, size_t n)
+{
+	db_rows_free(&store_att_row_type, rows, n);
+}
+
+int store_att_list(struct db *db, int64_t session_id, struct store_att_row **rows, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT a.session_id, a.registration_id, a.status, a.method, a.recorded_by, a.recorded_at, "
-	    "r.status AS registration_status, p.name, p.name_ar "
+	    "r.status, p.name, p.name_ar "
 	    "FROM attendance a JOIN registrations r ON r.id = a.registration_id "
 	    "JOIN people p ON p.id = r.person_id WHERE a.session_id = :session ORDER BY a.registration_id";
 	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id)));
+	void *a = NULL;
 	int rc;
 
+	*rows = NULL;
+	*n = 0;
 	if (!st)
 		return STORE_ERROR;
-	*out = db_rows_json(st, &rc);
+	rc = db_rows(st, &store_att_row_type, &a, n);
+	*rows = a;
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -42,9 +43,26 @@ int store_att_get(struct db *db, int64_t session_id, int64_t registration_id, st
 /* Inserts or replaces the row (session_id, registration_id). Inside the caller's transaction. */
 int store_att_upsert(struct db *db, const struct store_att *a);
 
-/* Attendance of a session with the participant's name and registration status, ordered by
- * registration: new JSON array in *out. */
-int store_att_list_json(struct db *db, int64_t session_id, struct json_object **out);
+/* One attendance row of a session's list, with the participant's name and registration status. Strings
+ * are malloc'ed (NULL for SQL NULL), freed by store_att_rows_free. Lives in an array from store_att_list
+ * for one call; service thread. */
+struct store_att_row {
+	int64_t session_id;	   /* the session */
+	int64_t registration_id;   /* the registration recorded */
+	char *status;		   /* "present", "absent" or "excused" */
+	char *method;		   /* "qr", "manual" or "self" */
+	int64_t recorded_by;	   /* the account that recorded it; 0: none (NULL, self-confirmed) */
+	int64_t recorded_at;	   /* when it was recorded, Unix seconds */
+	char *registration_status; /* the registration's status */
+	char *name;		   /* the participant's name in Latin script */
+	char *name_ar;		   /* in Arabic script, or NULL */
+};
+
+/* Clears the n rows of an array from store_att_list and frees it. Accepts NULL. */
+void store_att_rows_free(struct store_att_row *rows, size_t n);
+/* Attendance of a session ordered by registration into *rows, a malloc'ed array of *n rows (NULL when
+ * none; caller frees with store_att_rows_free). 0 or negative. */
+int store_att_list(struct db *db, int64_t session_id, struct store_att_row **rows, size_t *n);
 /* Attendance of one registration over its sessions (no personal data): new JSON array in *out. */
 int store_att_for_registration_json(struct db *db, int64_t registration_id, struct json_object **out);
 
