@@ -1,6 +1,7 @@
 /*
- * stmt: the statement cache, named binds (one by one or table-driven), steps, columns, JSON rows and
- * paging over a connection of db.c; it must not know any entity, open transactions or read the clock.
+ * stmt: the statement cache, named binds (one by one or table-driven), steps, columns, typed and JSON
+ * rows and paging over a connection of db.c; it must not know any entity, open transactions or read the
+ * clock.
  */
 #include "store/stmt.h"
 

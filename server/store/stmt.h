@@ -1,6 +1,6 @@
 /*
  * stmt: the store's private statement API (cached prepared statements, named binds, steps, columns,
- * JSON rows, paging) over the connection db.c opens; only server/store/ and the store's own tests see
+ * typed rows, paging) over the connection db.c opens; only server/store/ and the store's own tests see
  * this header (the include views of the other layers leave it out), and it knows no entity.
  */
 #ifndef MAJLIS_STORE_STMT_H
@@ -136,7 +136,9 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 int64_t db_col_int(sqlite3_stmt *st, int col);
 bool db_col_is_null(sqlite3_stmt *st, int col);
 
-/* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. */
+/* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. For the
+ * store files not yet on typed rows (docs/architecture.md, "Who parses, checks and renders"); new code
+ * reads rows through a struct db_row_type. */
 struct json_object *db_row_json(sqlite3_stmt *st);
 /* Runs sql, which selects at most one row by ":id", and gives that row as db_row_json does. Returns
  * STORE_OK with *out set (caller puts), STORE_NOT_FOUND, or an error (out of memory: STORE_ERROR). */
