@@ -1,6 +1,6 @@
 /* test_db: the store's connection rules — migrations from every older version, refusal of a newer
- * database, named binds that fail loudly, constraint and busy mapping, transactions that leave nothing, a
- * moved file that takes no more commits, checkpoints that wait for no reader. */
+ * database, named binds that fail loudly, typed rows, constraint and busy mapping, transactions that
+ * leave nothing, a moved file that takes no more commits, checkpoints that wait for no reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -399,6 +399,118 @@ static void checkpoint_waits_for_no_reader(void **state)
 	sqlite3_close(reader);
 }
 
+/* A row type of the test: an organisation's id and name; reads fail at fail_at (0: never). */
+struct test_row {
+	int64_t id;
+	char *name;
+};
+static int64_t test_row_fail_at;
+static int test_row_clears;
+
+static int test_row_read(sqlite3_stmt *st, void *row)
+{
+	struct test_row *r = row;
+
+	assert_int_equal(r->id, 0); /* handed over zeroed */
+	assert_null(r->name);
+	r->id = db_col_int(st, 0);
+	if (r->id == test_row_fail_at)
+		return STORE_ERROR;
+	return db_col_dup(st, 1, &r->name);
+}
+
+static void test_row_clear(void *row)
+{
+	struct test_row *r = row;
+
+	free(r->name);
+	memset(r, 0, sizeof(*r));
+	test_row_clears++;
+}
+
+static const struct db_row_type test_row_type = {sizeof(struct test_row), test_row_read, test_row_clear};
+
+static int test_row_bind(sqlite3_stmt *st, const void *ctx)
+{
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":kind", ctx)));
+}
+
+/* Typed rows: one row by id, every row, a page, NULL columns, and a reader that fails half-way (what it
+ * read so far is cleared and nothing is handed out). */
+static void typed_rows(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const char by_id[] = "SELECT id, region FROM organisations WHERE id = :id";
+	static const char all[] = "SELECT id, name FROM organisations ORDER BY id";
+	static const char count[] = "SELECT count(*) FROM organisations WHERE kind = :kind";
+	static const char page[] = "SELECT id, name FROM organisations WHERE kind = :kind ORDER BY id "
+				   "LIMIT :limit OFFSET :offset";
+	struct test_row one = {0}, *rows;
+	void *a = (void *)&one;
+	size_t n = 99;
+	int64_t total = -1;
+
+	assert_int_equal(db_rows(db_stmt(db, all), &test_row_type, &a, &n), STORE_OK);
+	assert_null(a); /* no row: no array */
+	assert_int_equal(n, 0);
+	for (int i = 1; i <= 20; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "Org %02d", i);
+		assert_int_equal(
+		    db_run(db,
+			   "INSERT INTO organisations (name, kind, region, created_at, updated_at) "
+			   "VALUES (:name, :kind, :region, 0, 0)",
+			   DB_ARGS(DB_TEXT(":name", name),
+				   DB_TEXT(":kind", i % 2 ? "ngo" : "training_centre"),
+				   DB_TEXT(":region", i == 1 ? NULL : "Rabat"))),
+		    STORE_OK);
+	}
+
+	assert_int_equal(db_row_by_id(db, by_id, 2, &test_row_type, &one), STORE_OK);
+	assert_int_equal(one.id, 2);
+	assert_string_equal(one.name, "Rabat");
+	test_row_clear(&one);
+	assert_int_equal(db_row_by_id(db, by_id, 1, &test_row_type, &one), STORE_OK);
+	assert_null(one.name); /* SQL NULL */
+	assert_int_equal(db_row_by_id(db, by_id, 999, &test_row_type, &one), STORE_NOT_FOUND);
+
+	assert_int_equal(db_rows(db_stmt(db, all), &test_row_type, &a, &n), STORE_OK);
+	rows = a;
+	assert_int_equal(n, 20); /* past the first growth of the array */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rows[i].id, (int64_t)i + 1);
+	assert_string_equal(rows[19].name, "Org 20");
+	test_row_clears = 0;
+	db_rows_free(&test_row_type, rows, n);
+	assert_int_equal(test_row_clears, 20);
+	db_rows_free(&test_row_type, NULL, 0);
+
+	assert_int_equal(
+	    db_page_rows(db, count, page, test_row_bind, "ngo", 3, 2, &test_row_type, &a, &n, &total),
+	    STORE_OK);
+	rows = a;
+	assert_int_equal(total, 10);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, 5); /* ngo: 1, 3, 5, 7, 9 ...; offset 2 */
+	assert_int_equal(rows[2].id, 9);
+	db_rows_free(&test_row_type, rows, n);
+
+	test_row_fail_at = 12;
+	test_row_clears = 0;
+	assert_int_equal(db_rows(db_stmt(db, all), &test_row_type, &a, &n), STORE_ERROR);
+	assert_null(a);
+	assert_int_equal(n, 0);
+	assert_int_equal(test_row_clears, 12); /* the eleven read and the one that failed */
+	assert_int_equal(db_row_by_id(db, by_id, 12, &test_row_type, &one), STORE_ERROR);
+	assert_int_equal(one.id, 0);
+	test_row_fail_at = 0;
+	/* the statements were reset: they run again */
+	assert_int_equal(db_rows(db_stmt(db, all), &test_row_type, &a, &n), STORE_OK);
+	assert_int_equal(n, 20);
+	db_rows_free(&test_row_type, a, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +518,7 @@ int main(void)
 	    cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
 	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
 	    cmocka_unit_test_setup_teardown(binds_and_results, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(typed_rows, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(busy_database_maps_to_store_busy, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(backup_is_consistent, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(moved_file_refuses_commits, fresh_store, fixture_teardown),
