@@ -15,6 +15,7 @@
 #include "domain/sessions.h"
 #include "store/db.h"
 #include "store/store_changelog.h"
+#include "store/store_counts.h"
 #include "store/store_sessions.h"
 #include "util/jsonx.h"
 
@@ -74,23 +75,23 @@ static bool events_sees_sex(struct db *db, const struct principal *p, const stru
 	return event_access_member(db, p, e->id, e->org_id) == 1;
 }
 
-static struct json_object *events_render_counts(const struct store_event_counts *c, int64_t capacity,
-						bool sex)
+static struct json_object *events_render_counts(const struct store_reg_counts *c, int64_t capacity, bool sex)
 {
-	static const char *const statuses[EVC_N] = {"confirmed", "waitlisted", "pending"};
-	static const char *const sexes[EVS_N] = {"female", "male", "unspecified"};
+	static const char *const statuses[STORE_CNT_N] = {"confirmed", "waitlisted", "pending"};
+	static const char *const sexes[STORE_SEX_N] = {"female", "male", "unspecified"};
 	struct json_object *o = json_object_new_object();
 	struct json_object *by, *one;
 
-	for (int i = 0; i < EVC_N; i++)
+	for (int i = 0; i < STORE_CNT_N; i++)
 		jsonx_add_int(o, statuses[i], c->n[i]);
 	jsonx_add_int(o, "capacity", capacity);
-	jsonx_add_int(o, "available", capacity > c->n[EVC_CONFIRMED] ? capacity - c->n[EVC_CONFIRMED] : 0);
+	jsonx_add_int(o, "available",
+		      capacity > c->n[STORE_CNT_CONFIRMED] ? capacity - c->n[STORE_CNT_CONFIRMED] : 0);
 	if (sex) {
 		by = json_object_new_object();
-		for (int i = 0; i < EVC_N; i++) {
+		for (int i = 0; i < STORE_CNT_N; i++) {
 			one = json_object_new_object();
-			for (int k = 0; k < EVS_N; k++)
+			for (int k = 0; k < STORE_SEX_N; k++)
 				jsonx_add_int(one, sexes[k], c->by_sex[i][k]);
 			json_object_object_add(by, statuses[i], one);
 		}
@@ -105,7 +106,7 @@ static int events_render(struct db *db, const struct event_row *e, const struct 
 {
 	struct session_row *sessions = NULL;
 	struct json_object *o, *arr, *w;
-	struct store_event_counts counts;
+	struct store_reg_counts counts;
 	int64_t *partners = NULL;
 	size_t np = 0, ns = 0;
 	char key[24], tz[EVENT_ZONE_LEN];
@@ -115,7 +116,7 @@ static int events_render(struct db *db, const struct event_row *e, const struct 
 	rc = store_event_partners(db, e->id, &partners, &np);
 	rc = rc ? rc : store_sessions_of_event(db, e->id, &sessions, &ns);
 	if (!rc && p)
-		rc = store_event_counts(db, e->id, &counts);
+		rc = store_counts_event(db, e->id, &counts);
 	if (rc)
 		goto out;
 	events_zone(db, e, tz);
@@ -391,7 +392,7 @@ static bool events_str_eq(const char *a, const char *b)
 int events_update(struct db *db, const struct principal *p, int64_t id, const struct event_input *in,
 		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
 {
-	struct store_event_counts counts;
+	struct store_reg_counts counts;
 	struct event_row old, r;
 	bool titled = false, changed, cancelling, promoting;
 	int rc, cancelled = -1;
@@ -419,15 +420,15 @@ int events_update(struct db *db, const struct principal *p, int64_t id, const st
 	rc = events_check_row(db, &r, in, err);
 	if (rc)
 		goto err;
-	rc = store_event_counts(db, id, &counts);
+	rc = store_counts_event(db, id, &counts);
 	if (rc) {
 		rc = dom_from_store(err, rc, "event");
 		goto err;
 	}
-	if (r.capacity < counts.n[EVC_CONFIRMED] && strcmp(r.status, "cancelled")) {
+	if (r.capacity < counts.n[STORE_CNT_CONFIRMED] && strcmp(r.status, "cancelled")) {
 		rc = dom_fail(err, DOM_CONFLICT, "capacity_below_confirmed",
 			      "capacity %lld is below the %lld registrations already confirmed",
-			      (long long)r.capacity, (long long)counts.n[EVC_CONFIRMED]);
+			      (long long)r.capacity, (long long)counts.n[STORE_CNT_CONFIRMED]);
 		goto err;
 	}
 	for (int i = 0; i < EVENT_LANGS; i++)

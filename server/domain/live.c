@@ -13,6 +13,7 @@
 #include "store/db.h"
 #include "store/store_auth.h"
 #include "store/store_changelog.h"
+#include "store/store_counts.h"
 #include "store/store_live.h"
 #include "store/store_registrations.h"
 #include "util/secret.h"
@@ -292,7 +293,7 @@ int live_me(struct db *db, int64_t reg_id, struct json_object **out, struct dom_
 	*out = NULL;
 	rc = store_reg_get(db, reg_id, &r);
 	if (!rc && !strcmp(r.status, "waitlisted") && r.has_wseq)
-		rc = store_reg_waitlist_position(db, r.event_id, r.waitlist_seq, &pos);
+		rc = store_counts_waitlist_position(db, r.event_id, r.waitlist_seq, &pos);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
 	o = json_object_new_object();

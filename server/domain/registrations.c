@@ -19,6 +19,7 @@
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_changelog.h"
+#include "store/store_counts.h"
 #include "store/store_outbox.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
@@ -107,7 +108,7 @@ int registrations_promote_seq(struct db *db, int64_t event_id, int64_t now, int6
 		return dom_from_store(err, rc, "event");
 	if (!strcmp(ev.status, "cancelled"))
 		return 0;
-	rc = store_reg_count_confirmed(db, event_id, &confirmed);
+	rc = store_counts_confirmed(db, event_id, &confirmed);
 	if (rc)
 		return dom_from_store(err, rc, "registrations");
 	while (confirmed < ev.capacity) {
@@ -143,7 +144,7 @@ static struct json_object *reg_view(struct db *db, const struct store_reg *r, in
 
 	*rc = STORE_OK;
 	if (!strcmp(r->status, "waitlisted") && r->has_wseq) {
-		*rc = store_reg_waitlist_position(db, r->event_id, r->waitlist_seq, &pos);
+		*rc = store_counts_waitlist_position(db, r->event_id, r->waitlist_seq, &pos);
 		if (*rc)
 			return NULL;
 	}
@@ -301,7 +302,7 @@ static int reg_initial_status(struct db *db, const struct store_reg_event *ev, c
 		*status = "pending";
 		return STORE_OK;
 	}
-	rc = store_reg_count_confirmed(db, ev->id, &confirmed);
+	rc = store_counts_confirmed(db, ev->id, &confirmed);
 	*status = confirmed < ev->capacity ? "confirmed" : "waitlisted";
 	return rc;
 }
@@ -696,7 +697,7 @@ static int reg_approve(struct db *db, const struct store_reg_event *ev, struct s
 				"only a pending registration can be approved (this one is %s)", r->status);
 	if (!strcmp(ev->status, "cancelled"))
 		return dom_fail(err, DOM_CONFLICT, "event_cancelled", "this event is cancelled");
-	rc = store_reg_count_confirmed(db, ev->id, &confirmed);
+	rc = store_counts_confirmed(db, ev->id, &confirmed);
 	if (rc)
 		return dom_from_store(err, rc, "registrations");
 	if (confirmed < ev->capacity) {

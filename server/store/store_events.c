@@ -343,52 +343,6 @@ int store_events_list(struct db *db, const struct event_filter *f, int64_t limit
 	return store_collect_ids(st, ids, n);
 }
 
-static int store_status_index(const char *s)
-{
-	if (!strcmp(s, "confirmed"))
-		return EVC_CONFIRMED;
-	if (!strcmp(s, "waitlisted"))
-		return EVC_WAITLISTED;
-	if (!strcmp(s, "pending"))
-		return EVC_PENDING;
-	return -1;
-}
-
-static int store_sex_index(const char *s)
-{
-	if (!strcmp(s, "female"))
-		return EVS_FEMALE;
-	if (!strcmp(s, "male"))
-		return EVS_MALE;
-	return EVS_UNSPECIFIED;
-}
-
-int store_event_counts(struct db *db, int64_t id, struct store_event_counts *c)
-{
-	static const char sql[] =
-	    "SELECT r.status, p.sex, count(*) FROM registrations r JOIN people p ON p.id = r.person_id "
-	    "WHERE r.event_id = :id AND r.status IN ('confirmed', 'waitlisted', 'pending') "
-	    "GROUP BY r.status, p.sex";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc, s;
-
-	memset(c, 0, sizeof(*c));
-	if (!st)
-		return STORE_ERROR;
-	for (;;) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		s = store_status_index(db_col_text(st, 0));
-		if (s < 0)
-			continue;
-		c->n[s] += db_col_int(st, 2);
-		c->by_sex[s][store_sex_index(db_col_text(st, 1))] += db_col_int(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
 int store_event_registrants(struct db *db, int64_t id, struct event_registrant **out, size_t *n)
 {
 	static const char sql[] = "SELECT id, person_id FROM registrations WHERE event_id = :id AND "

@@ -83,18 +83,6 @@ struct event_filter {
 int store_events_list(struct db *db, const struct event_filter *f, int64_t limit, int64_t offset,
 		      int64_t **ids, size_t *n, int64_t *total);
 
-enum event_count_status { EVC_CONFIRMED, EVC_WAITLISTED, EVC_PENDING, EVC_N };
-enum event_count_sex { EVS_FEMALE, EVS_MALE, EVS_UNSPECIFIED, EVS_N };
-
-/* Registration numbers of one event: aggregate only. Stack value, one call. */
-struct store_event_counts {
-	int64_t n[EVC_N];
-	int64_t by_sex[EVC_N][EVS_N];
-};
-
-/* Fills c for event id. 0 or negative. */
-int store_event_counts(struct db *db, int64_t id, struct store_event_counts *c);
-
 /* A live (pending, confirmed or waitlisted) registration of an event. */
 struct event_registrant {
 	int64_t registration_id;

@@ -208,22 +208,6 @@ int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now)
 	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
 }
 
-int store_reg_count_confirmed(struct db *db, int64_t event_id, int64_t *n)
-{
-	static const char sql[] =
-	    "SELECT COUNT(*) FROM registrations WHERE event_id = :event AND status = 'confirmed'";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*n = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
-}
-
 int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg *out)
 {
 	static const char sql[] = REG_COLS "WHERE r.event_id = :event AND r.status = 'waitlisted' "
@@ -233,22 +217,6 @@ int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg
 	if (!st)
 		return STORE_ERROR;
 	return store_reg_one(st, out);
-}
-
-int store_reg_waitlist_position(struct db *db, int64_t event_id, int64_t wseq, int64_t *pos)
-{
-	static const char sql[] = "SELECT COUNT(*) FROM registrations WHERE event_id = :event "
-				  "AND status = 'waitlisted' AND waitlist_seq <= :wseq";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":wseq", wseq)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*pos = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
 }
 
 /* The filters of store_reg_list. */

@@ -84,12 +84,8 @@ int store_reg_reopen(struct db *db, int64_t id, const char *status, bool has_wse
 /* Sets attendance_confirmed_at and updated_at to now. */
 int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now);
 
-/* Number of confirmed registrations of event_id into *n. */
-int store_reg_count_confirmed(struct db *db, int64_t event_id, int64_t *n);
 /* The earliest waitlisted registration (by waitlist_seq, then id) into *out: 0 or STORE_NOT_FOUND. */
 int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg *out);
-/* 1-based position of a waitlisted registration with waitlist_seq wseq in its event's waitlist. */
-int store_reg_waitlist_position(struct db *db, int64_t event_id, int64_t wseq, int64_t *pos);
 
 /* Organiser listing: registrations of event_id (status NULL: all) with the person's contact data,
  * ordered by id. New JSON array in *out, total count in *total. */

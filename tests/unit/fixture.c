@@ -161,3 +161,32 @@ char *fixture_file(const char *dir, const char *name, size_t *len)
 	*len = (size_t)n;
 	return buf;
 }
+
+/* The counters as kept (zeros left out) and as a full recount over registrations, attendance and people. */
+#define FIXTURE_REG_KEPT "SELECT event_id, status, sex, n FROM registration_counts WHERE n <> 0"
+#define FIXTURE_REG_RECOUNT                                                                                  \
+	"SELECT r.event_id, r.status, p.sex, count(*) FROM registrations r JOIN people p ON p.id = "         \
+	"r.person_id "                                                                                       \
+	"GROUP BY r.event_id, r.status, p.sex"
+#define FIXTURE_PRESENCE_KEPT "SELECT session_id, sex, n FROM presence_counts WHERE n <> 0"
+#define FIXTURE_PRESENCE_RECOUNT                                                                             \
+	"SELECT a.session_id, p.sex, count(*) FROM attendance a JOIN registrations r "                       \
+	"ON r.id = a.registration_id JOIN people p ON p.id = r.person_id WHERE a.status = 'present' "        \
+	"GROUP BY a.session_id, p.sex"
+
+void fixture_assert_counts(struct db *db)
+{
+	static const char *const diff[] = {
+	    "SELECT count(*) FROM (" FIXTURE_REG_KEPT " EXCEPT " FIXTURE_REG_RECOUNT ")",
+	    "SELECT count(*) FROM (" FIXTURE_REG_RECOUNT " EXCEPT " FIXTURE_REG_KEPT ")",
+	    "SELECT count(*) FROM (" FIXTURE_PRESENCE_KEPT " EXCEPT " FIXTURE_PRESENCE_RECOUNT ")",
+	    "SELECT count(*) FROM (" FIXTURE_PRESENCE_RECOUNT " EXCEPT " FIXTURE_PRESENCE_KEPT ")",
+	};
+
+	for (size_t i = 0; i < sizeof(diff) / sizeof(diff[0]); i++) {
+		int64_t n = fixture_int(db, diff[i]);
+
+		if (n)
+			fail_msg("%lld counter rows differ from a recount: %s", (long long)n, diff[i]);
+	}
+}

@@ -76,4 +76,8 @@ int64_t fixture_account(struct db *db, const char *email, enum role role, int64_
  * its size. Fails the test when it cannot be read. */
 char *fixture_file(const char *dir, const char *name, size_t *len);
 
+/* Fails the test unless the registration and presence counters (migration 0007) equal a full recount of
+ * registrations, attendance and people: every (event, status, sex) and (session, sex) number, both ways. */
+void fixture_assert_counts(struct db *db);
+
 #endif

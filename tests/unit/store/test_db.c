@@ -22,6 +22,7 @@
 extern const unsigned char *const db_migration_sql[];
 extern const size_t db_migration_len[];
 extern const int db_migration_count;
+extern const char *const db_migration_name[];
 
 static void temp_path(char *out, size_t n, const char *tag)
 {
@@ -207,6 +208,65 @@ static void migration_4_merges_one_phone_typed_four_ways(void **state)
 			    "'registrations.merged' AND payload = '{\"removed_ids\":[100,102,103]}'"),
 	    1);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log"), 2);
+	/* the counters of the later migration 0007 count what the merge left */
+	fixture_assert_counts(db);
+	db_close(db);
+	unlink(path);
+}
+
+/* Registrations and attendance written before the counters existed: two events, every status, each sex. */
+static const char counts_v6[] =
+    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org A', 'ngo', 0, 0);"
+    "INSERT INTO events (id, type, title_fr, org_id, capacity, created_at, updated_at) VALUES "
+    " (1, 'training', 'Atelier', 1, 2, 0, 0), (2, 'training', 'Suite', 1, 10, 0, 0);"
+    "INSERT INTO sessions (id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
+    " end_offset, created_at, updated_at) VALUES "
+    " (1, 1, '2026-10-15T09:00:00', '2026-10-15T12:00:00', 'UTC', 100, 200, 0, 0, 0, 0),"
+    " (2, 1, '2026-10-16T09:00:00', '2026-10-16T12:00:00', 'UTC', 300, 400, 0, 0, 0, 0);"
+    "INSERT INTO people (id, org_id, name, sex, created_at, updated_at) VALUES"
+    " (10, 1, 'A', 'female', 0, 0), (11, 1, 'B', 'male', 0, 0), (12, 1, 'C', 'unspecified', 0, 0),"
+    " (13, 1, 'D', 'female', 0, 0), (14, 1, 'E', 'male', 0, 0);"
+    "INSERT INTO registrations (id, event_id, person_id, status, token_hash, waitlist_seq, created_at,"
+    " updated_at) VALUES"
+    " (100, 1, 10, 'confirmed', 'h100', NULL, 0, 0), (101, 1, 11, 'confirmed', 'h101', NULL, 0, 0),"
+    " (102, 1, 12, 'waitlisted', 'h102', 7, 0, 0), (103, 1, 13, 'waitlisted', 'h103', 9, 0, 0),"
+    " (104, 1, 14, 'cancelled', 'h104', NULL, 0, 0), (105, 2, 10, 'pending', 'h105', NULL, 0, 0),"
+    " (106, 2, 11, 'rejected', 'h106', NULL, 0, 0), (107, 2, 12, 'declined', 'h107', NULL, 0, 0);"
+    "INSERT INTO attendance (session_id, registration_id, status, method, recorded_at) VALUES"
+    " (1, 100, 'present', 'qr', 50), (1, 101, 'present', 'manual', 50), (2, 100, 'present', 'qr', 60),"
+    " (2, 101, 'absent', 'manual', 60), (1, 104, 'excused', 'manual', 60);";
+
+static void migration_counters_recount_existing_rows(void **state)
+{
+	char path[256], err[256];
+	struct db *db;
+	int at = -1;
+
+	(void)state;
+	for (int i = 0; i < db_migration_count; i++)
+		if (!strcmp(db_migration_name[i], "0007_counters.sql"))
+			at = i;
+	assert_true(at >= 0);
+	temp_path(path, sizeof(path), "counts");
+	raw_store(path, at, counts_v6, at);
+	assert_int_equal(db_open(path, DB_MIGRATE, &db, err, sizeof(err)), STORE_OK);
+	fixture_assert_counts(db);
+	assert_int_equal(fixture_int(db, "SELECT n FROM registration_counts WHERE event_id = 1 AND status = "
+					 "'waitlisted' AND sex = 'female'"),
+			 1);
+	assert_int_equal(fixture_int(db, "SELECT sum(n) FROM registration_counts WHERE event_id = 1 AND "
+					 "status = 'confirmed'"),
+			 2);
+	assert_int_equal(fixture_int(db, "SELECT sum(n) FROM presence_counts WHERE session_id = 1"), 2);
+	assert_int_equal(fixture_int(db, "SELECT sum(n) FROM presence_counts WHERE session_id = 2"), 1);
+	/* and from then on they move with every write */
+	fixture_exec(
+	    db, "UPDATE registrations SET status = 'confirmed', waitlist_seq = NULL WHERE id = 102;"
+		"UPDATE attendance SET status = 'present' WHERE registration_id = 101 AND session_id = 2;"
+		"UPDATE people SET sex = 'male' WHERE id = 10;"
+		"DELETE FROM sessions WHERE id = 1;");
+	fixture_assert_counts(db);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM presence_counts WHERE session_id = 1"), 0);
 	db_close(db);
 	unlink(path);
 }
@@ -516,6 +576,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(migrates_from_every_older_version),
 	    cmocka_unit_test(migration_4_merges_one_phone_typed_four_ways),
+	    cmocka_unit_test(migration_counters_recount_existing_rows),
 	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
 	    cmocka_unit_test_setup_teardown(binds_and_results, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(typed_rows, fresh_store, fixture_teardown),
