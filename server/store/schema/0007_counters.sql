@@ -48,13 +48,20 @@ BEGIN
 	INSERT INTO registration_counts (event_id, status, sex, n)
 	SELECT new.event_id, new.status, p.sex, 1 FROM people p WHERE p.id = new.person_id
 	ON CONFLICT (event_id, status, sex) DO UPDATE SET n = n + 1;
-	-- another person: the registration's presence moves to their sex
-	UPDATE presence_counts SET n = n - 1 WHERE old.person_id IS NOT new.person_id
-	AND sex = (SELECT sex FROM people WHERE id = old.person_id)
-	AND session_id IN (SELECT session_id FROM attendance WHERE registration_id = new.id AND status = 'present');
+END;
+
+-- the registration passes to another person: its presence moves to their sex (attendance is reached
+-- through the event's sessions and attendance's primary key, which has no index on registration_id alone)
+CREATE TRIGGER registrations_count_person AFTER UPDATE OF person_id ON registrations
+WHEN old.person_id IS NOT new.person_id
+BEGIN
+	UPDATE presence_counts SET n = n - 1 WHERE sex = (SELECT sex FROM people WHERE id = old.person_id)
+	AND session_id IN (SELECT a.session_id FROM sessions s JOIN attendance a ON a.session_id = s.id
+	AND a.registration_id = new.id WHERE s.event_id IN (old.event_id, new.event_id) AND a.status = 'present');
 	INSERT INTO presence_counts (session_id, sex, n)
-	SELECT a.session_id, p.sex, 1 FROM attendance a JOIN people p ON p.id = new.person_id
-	WHERE old.person_id IS NOT new.person_id AND a.registration_id = new.id AND a.status = 'present'
+	SELECT a.session_id, p.sex, 1 FROM sessions s JOIN attendance a ON a.session_id = s.id
+	AND a.registration_id = new.id JOIN people p ON p.id = new.person_id
+	WHERE s.event_id IN (old.event_id, new.event_id) AND a.status = 'present'
 	ON CONFLICT (session_id, sex) DO UPDATE SET n = n + 1;
 END;
 
@@ -92,10 +99,12 @@ CREATE TRIGGER people_count_sex AFTER UPDATE OF sex ON people WHEN old.sex IS NO
 	SELECT event_id, status, new.sex, 1 FROM registrations WHERE person_id = new.id
 	ON CONFLICT (event_id, status, sex) DO UPDATE SET n = n + 1;
 	UPDATE presence_counts SET n = n - 1 WHERE sex = old.sex AND session_id IN
-	(SELECT a.session_id FROM attendance a JOIN registrations r ON r.id = a.registration_id
+	(SELECT a.session_id FROM registrations r JOIN sessions s ON s.event_id = r.event_id
+	JOIN attendance a ON a.session_id = s.id AND a.registration_id = r.id
 	WHERE r.person_id = new.id AND a.status = 'present');
 	INSERT INTO presence_counts (session_id, sex, n)
-	SELECT a.session_id, new.sex, 1 FROM attendance a JOIN registrations r ON r.id = a.registration_id
+	SELECT a.session_id, new.sex, 1 FROM registrations r JOIN sessions s ON s.event_id = r.event_id
+	JOIN attendance a ON a.session_id = s.id AND a.registration_id = r.id
 	WHERE r.person_id = new.id AND a.status = 'present'
 	ON CONFLICT (session_id, sex) DO UPDATE SET n = n + 1;
 END;
