@@ -259,6 +259,7 @@ void variants_make(struct variants *v, const char *path, int fd, const struct st
 
 	if (!e)
 		return;
+	e->used = ++v->tick;
 	variants_id_of(st, &id);
 	if (variants_wanted(st)) {
 		map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED, fd, 0);
