@@ -13,8 +13,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 run_pkgs=(build-essential cmake pkg-config tzdata ca-certificates
 	libwebsockets-dev libical-dev libjson-c-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
-	libqrencode-dev sqlite3 openssl curl)
-test_pkgs=(libcmocka-dev python3 python3-icalendar clang clang-format libclang-rt-14-dev zbar-tools librsvg2-bin chromium)
+	libqrencode-dev zlib1g-dev libbrotli-dev sqlite3 openssl curl)
+test_pkgs=(libcmocka-dev python3 python3-icalendar python3-brotli clang clang-format libclang-rt-14-dev zbar-tools
+	librsvg2-bin chromium)
 
 pkgs=("${run_pkgs[@]}")
 if [ "$what" = "test" ]; then

@@ -398,6 +398,7 @@ int main(int argc, char **argv)
 	transport_accept_init(cfg.listen_port);
 	if (transport_http_start(&srv.transport, ctx)) {
 		lws_context_destroy(ctx);
+		transport_static_stop(&srv.transport);
 		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;
@@ -410,6 +411,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "majlisd: cannot start the notifications worker\n");
 		transport_http_stop(&srv.transport);
 		lws_context_destroy(ctx);
+		transport_static_stop(&srv.transport);
 		feed_cache_free(app->feeds);
 		db_close(db);
 		return 1;

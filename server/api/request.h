@@ -44,8 +44,9 @@ struct request {
 	char idempotency_key[128];
 	char csrf_token[128]; /* X-CSRF-Token */
 	char accept_language[128];
-	bool tls;	  /* arrived over TLS */
-	const char *body; /* NUL-terminated, body_len bytes; NULL when none */
+	char accept_encoding[128]; /* "" when absent or longer */
+	bool tls;		   /* arrived over TLS */
+	const char *body;	   /* NUL-terminated, body_len bytes; NULL when none */
 	size_t body_len;
 	int64_t now; /* arrival time, seconds since the epoch */
 };

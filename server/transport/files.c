@@ -4,9 +4,11 @@
  */
 #include "transport/files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -62,4 +64,60 @@ refuse:
 		close(fd);
 	errno = ENOENT;
 	return -1;
+}
+
+/* The walk of transport_files_each below the directory dfd (consumed), whose path is path (len bytes,
+ * "" for the root). Adds the files given to fn to *n. */
+static void files_each_dir(int dfd, char *path, size_t len, int depth, int max_depth, int max_files, int *n,
+			   transport_files_fn fn, void *ctx)
+{
+	DIR *dir = fdopendir(dfd);
+	struct dirent *de;
+
+	if (!dir) {
+		close(dfd);
+		return;
+	}
+	while (*n < max_files && (de = readdir(dir))) {
+		struct stat st;
+		size_t nl = strlen(de->d_name);
+		int fd;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (len + (len ? 1 : 0) + nl >= TRANSPORT_FILES_PATH_MAX)
+			continue;
+		fd = openat(dirfd(dir), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st)) {
+			close(fd);
+			continue;
+		}
+		snprintf(path + len, TRANSPORT_FILES_PATH_MAX - len, "%s%s", len ? "/" : "", de->d_name);
+		if (S_ISREG(st.st_mode)) {
+			fn(ctx, path, fd, &st);
+			(*n)++;
+			close(fd);
+		} else if (S_ISDIR(st.st_mode) && depth < max_depth) {
+			files_each_dir(fd, path, strlen(path), depth + 1, max_depth, max_files, n, fn, ctx);
+		} else {
+			close(fd);
+		}
+		path[len] = '\0';
+	}
+	closedir(dir);
+}
+
+int transport_files_each(int rootfd, int max_depth, int max_files, transport_files_fn fn, void *ctx)
+{
+	char path[TRANSPORT_FILES_PATH_MAX];
+	/* a new open file description: a duplicate would share (and move) the root's directory position */
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+
+	if (fd < 0)
+		return 0;
+	path[0] = '\0';
+	files_each_dir(fd, path, 0, 0, max_depth, max_files, &n, fn, ctx);
+	return n;
 }

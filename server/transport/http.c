@@ -495,6 +495,7 @@ static int http_begin(struct http_pss *pss, struct lws *wsi)
 	http_hdr(wsi, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE, c->req.if_modified_since,
 		 sizeof(c->req.if_modified_since));
 	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE, c->req.accept_language, sizeof(c->req.accept_language));
+	http_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING, c->req.accept_encoding, sizeof(c->req.accept_encoding));
 	/* headers that only a write uses (a read is neither replayed nor forged across sites) */
 	if (c->req.method != HTTP_GET && c->req.method != HTTP_HEAD &&
 	    (http_custom(wsi, "idempotency-key:", c->req.idempotency_key, sizeof(c->req.idempotency_key)) ||

@@ -1,11 +1,13 @@
 /*
  * transport/static: serves the static client (the web root's files) from majlisd's own HTTP callback — a
  * GET or HEAD outside the API's paths becomes a response holding the open file, which the writer sends
- * with sendfile() or from a read-only mapping; it never reads a file into memory and answers nothing else.
+ * with sendfile() or from a read-only mapping, or the file's gzip or brotli variant (transport/variants.c)
+ * when Accept-Encoding asks for it; it never reads a file into memory and answers nothing else.
  */
 #include "transport/static.h"
 #include "transport/files.h"
 #include "transport/transport.h"
+#include "transport/variants.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,40 +22,48 @@
 #include "api/conditional.h"
 #include "api/errors.h"
 #include "api/request.h"
+#include "util/compress.h"
 #include "util/log.h"
 
 /* files change with releases: browsers keep them briefly, then revalidate (304); no shared cache */
 #define STATIC_CACHE_CONTROL "must-revalidate, private, max-age=300"
 #define STATIC_INDEX	     "index.html"
+#define STATIC_DEPTH	     8 /* directories below the root whose files are compressed at start */
+
+/* Text types are served compressed when the client accepts it (transport/variants.c), every answer of
+ * theirs saying Vary: Accept-Encoding; images, WOFF fonts and PDFs are compressed already. Calendars never
+ * are: Outlook refuses a compressed calendar. */
+enum static_coding { STATIC_AS_IS, STATIC_COMPRESS };
 
 /* The types served, by extension (any case); a file of another extension is not served (404), as lws's
  * file mount refused a type it did not know. */
 static const struct {
 	const char *ext;
 	const char *type;
+	enum static_coding coding;
 } static_types[] = {
-    {".html", "text/html; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".svg", "image/svg+xml"},
-    {".ics", "text/calendar; charset=utf-8"},
-    {".webmanifest", "application/manifest+json"},
-    {".json", "application/json"},
-    {".map", "application/json"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".xml", "application/xml"},
-    {".png", "image/png"},
-    {".jpg", "image/jpeg"},
-    {".jpeg", "image/jpeg"},
-    {".gif", "image/gif"},
-    {".webp", "image/webp"},
-    {".ico", "image/x-icon"},
-    {".woff", "font/woff"},
-    {".woff2", "font/woff2"},
-    {".ttf", "font/ttf"},
-    {".otf", "font/otf"},
-    {".pdf", "application/pdf"},
+    {".html", "text/html; charset=utf-8", STATIC_COMPRESS},
+    {".js", "text/javascript; charset=utf-8", STATIC_COMPRESS},
+    {".mjs", "text/javascript; charset=utf-8", STATIC_COMPRESS},
+    {".css", "text/css; charset=utf-8", STATIC_COMPRESS},
+    {".svg", "image/svg+xml", STATIC_COMPRESS},
+    {".ics", "text/calendar; charset=utf-8", STATIC_AS_IS},
+    {".webmanifest", "application/manifest+json", STATIC_COMPRESS},
+    {".json", "application/json", STATIC_COMPRESS},
+    {".map", "application/json", STATIC_COMPRESS},
+    {".txt", "text/plain; charset=utf-8", STATIC_COMPRESS},
+    {".xml", "application/xml", STATIC_COMPRESS},
+    {".png", "image/png", STATIC_AS_IS},
+    {".jpg", "image/jpeg", STATIC_AS_IS},
+    {".jpeg", "image/jpeg", STATIC_AS_IS},
+    {".gif", "image/gif", STATIC_AS_IS},
+    {".webp", "image/webp", STATIC_AS_IS},
+    {".ico", "image/x-icon", STATIC_COMPRESS},
+    {".woff", "font/woff", STATIC_AS_IS},
+    {".woff2", "font/woff2", STATIC_AS_IS},
+    {".ttf", "font/ttf", STATIC_COMPRESS},
+    {".otf", "font/otf", STATIC_COMPRESS},
+    {".pdf", "application/pdf", STATIC_AS_IS},
 };
 
 /* One per static answer being written: the open file and its mapping, freed by static_release once the
@@ -64,16 +74,37 @@ struct static_file {
 	size_t len;
 };
 
+static const char *static_type_of(const char *name, enum static_coding *coding);
+
+/* transport_files_each's callback at start: the variants of each file of a compressed type. */
+static void static_warm(void *ctx, const char *path, int fd, const struct stat *st)
+{
+	enum static_coding coding;
+
+	if (static_type_of(path, &coding) && coding == STATIC_COMPRESS)
+		variants_make(ctx, path, fd, st);
+}
+
 int transport_static_init(struct transport *t, const char *root, const char *const *api_prefixes, size_t n)
 {
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct variants *v;
 
 	if (fd < 0)
 		return -1;
+	v = variants_new();
+	if (!v) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
 	transport_static_stop(t);
 	t->files.rootfd = fd;
 	t->files.api_prefixes = api_prefixes;
 	t->files.n_prefixes = n;
+	t->files.variants = v;
+	/* before serving: the first answers are compressed already (some 50 ms for the client's files) */
+	transport_files_each(fd, STATIC_DEPTH, VARIANTS_MAX, static_warm, v);
 	return 0;
 }
 
@@ -82,6 +113,8 @@ void transport_static_stop(struct transport *t)
 	if (t->files.rootfd >= 0)
 		close(t->files.rootfd);
 	t->files.rootfd = -1;
+	variants_free(t->files.variants);
+	t->files.variants = NULL;
 }
 
 bool transport_static_wants(const struct transport *t, const struct request *req)
@@ -98,18 +131,51 @@ bool transport_static_wants(const struct transport *t, const struct request *req
 	return true;
 }
 
-/* The type of name by its extension, or NULL when it is not one the static client is served with. */
-static const char *static_type_of(const char *name)
+/* The type of name by its extension, with whether it is compressed into *coding, or NULL when it is not
+ * one the static client is served with. */
+static const char *static_type_of(const char *name, enum static_coding *coding)
 {
 	const char *slash = strrchr(name, '/');
 	const char *dot = strrchr(slash ? slash : name, '.');
 
+	*coding = STATIC_AS_IS;
 	if (!dot)
 		return NULL;
-	for (size_t i = 0; i < sizeof(static_types) / sizeof(static_types[0]); i++)
-		if (!strcasecmp(dot, static_types[i].ext))
+	for (size_t i = 0; i < sizeof(static_types) / sizeof(static_types[0]); i++) {
+		if (!strcasecmp(dot, static_types[i].ext)) {
+			*coding = static_types[i].coding;
 			return static_types[i].type;
+		}
+	}
 	return NULL;
+}
+
+/* The key of the file served for path in the variants (as transport_files_each names it: components
+ * without empty or "." ones, joined by '/', "index.html" appended for a directory) into out. Returns 0, or
+ * -1 when it does not fit. */
+static int static_key(const char *path, bool dir, char *out, size_t n)
+{
+	size_t len = 0;
+	const char *p = path;
+
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t c = end ? (size_t)(end - p) : strlen(p);
+
+		if (c && !(c == 1 && p[0] == '.')) {
+			if (len + (len ? 1 : 0) + c >= n)
+				return -1;
+			if (len)
+				out[len++] = '/';
+			memcpy(out + len, p, c);
+			len += c;
+		}
+		p += c + (end ? 1 : 0);
+	}
+	out[len] = '\0';
+	if (dir && snprintf(out + len, n - len, "%s%s", len ? "/" : "", STATIC_INDEX) >= (int)(n - len))
+		return -1;
+	return 0;
 }
 
 static void static_release(void *ctx)
@@ -124,24 +190,29 @@ static void static_release(void *ctx)
 	free(f);
 }
 
-/* Opens the file path names under rootfd (a directory's index.html) into *fd, *st; its type into *type.
- * 0 or -1. */
-static int static_open(int rootfd, const char *path, int *fd, struct stat *st, const char **type)
+/* Opens the file path names under rootfd (a directory's index.html) into *fd, *st; its type into *type,
+ * whether it is compressed into *coding, and its key in the variants into key (n bytes). 0 or -1. */
+static int static_open(int rootfd, const char *path, int *fd, struct stat *st, const char **type,
+		       enum static_coding *coding, char *key, size_t n)
 {
+	bool is_dir = false;
 	int dir;
 
-	*type = static_type_of(path);
+	*type = static_type_of(path, coding);
 	*fd = transport_files_open(rootfd, path, st);
 	if (*fd < 0)
 		return -1;
 	if (S_ISDIR(st->st_mode)) {
+		is_dir = true;
 		dir = *fd;
 		*fd = transport_files_open(dir, STATIC_INDEX, st);
 		close(dir);
-		*type = static_type_of(STATIC_INDEX);
+		*type = static_type_of(STATIC_INDEX, coding);
 		if (*fd < 0)
 			return -1;
 	}
+	if (static_key(path, is_dir, key, n))
+		*coding = STATIC_AS_IS; /* served, not compressed */
 	if (!S_ISREG(st->st_mode) || !*type) {
 		close(*fd);
 		*fd = -1;
@@ -150,20 +221,47 @@ static int static_open(int rootfd, const char *path, int *fd, struct stat *st, c
 	return 0;
 }
 
-void transport_static_serve(const struct transport *t, const struct request *req, struct response *resp)
+/* Fills resp with a variant of coding (view, whose reference the response takes over). */
+static void static_serve_variant(struct response *resp, enum compress_coding coding,
+				 struct variants_view *view, const char *type)
 {
+	response_header(resp, "Content-Encoding", compress_name(coding));
+	resp->shared = view->data;
+	resp->shared_len = view->len;
+	resp->shared_headroom = view->headroom;
+	resp->shared_fd = view->fd;
+	resp->release = variants_blob_release;
+	resp->shared_ctx = view->blob;
+	api_reply_raw(resp, API_OK, type);
+}
+
+void transport_static_serve(struct transport *t, const struct request *req, struct response *resp)
+{
+	enum compress_coding coding = COMPRESS_IDENTITY;
 	struct static_file *f = NULL;
-	char etag[96], date[API_HTTP_DATE_LEN];
+	char etag[96], date[API_HTTP_DATE_LEN], key[TRANSPORT_FILES_PATH_MAX];
+	enum static_coding compress;
+	struct variants_view view;
 	const char *type;
 	struct stat st;
 	int fd = -1;
 
-	if (t->files.rootfd < 0 || static_open(t->files.rootfd, req->path, &fd, &st, &type))
+	if (t->files.rootfd < 0 ||
+	    static_open(t->files.rootfd, req->path, &fd, &st, &type, &compress, key, sizeof(key)))
 		goto missing;
-	/* strong: a file's bytes change only with its inode, size or modification time */
-	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx.%lx\"", (unsigned long long)st.st_ino,
+	if (compress == STATIC_COMPRESS && t->files.variants) {
+		/* every answer of a compressed type varies with it, the identity and a 304 included */
+		response_header(resp, "Vary", "Accept-Encoding");
+		coding = compress_pick(req->accept_encoding,
+				       variants_ready(t->files.variants, &t->wake, key, fd, &st));
+		if (coding != COMPRESS_IDENTITY && variants_take(t->files.variants, key, coding, &view))
+			coding = COMPRESS_IDENTITY; /* ready a moment ago: cannot happen */
+	}
+	/* strong: a file's bytes change only with its inode, size or modification time; each coding's
+	 * bytes differ, and so do their tags */
+	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx.%lx%s\"", (unsigned long long)st.st_ino,
 		 (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
-		 (unsigned long)st.st_mtim.tv_nsec);
+		 (unsigned long)st.st_mtim.tv_nsec, compress_etag_suffix(coding));
 	api_http_date((int64_t)st.st_mtim.tv_sec, date);
 	response_header(resp, "ETag", etag);
 	if (date[0])
@@ -171,7 +269,14 @@ void transport_static_serve(const struct transport *t, const struct request *req
 	response_header(resp, "Cache-Control", STATIC_CACHE_CONTROL);
 	if (api_not_modified(req, etag, (int64_t)st.st_mtim.tv_sec)) {
 		close(fd);
+		if (coding != COMPRESS_IDENTITY)
+			variants_blob_release(view.blob);
 		api_reply_raw(resp, API_NOT_MODIFIED, type);
+		return;
+	}
+	if (coding != COMPRESS_IDENTITY) {
+		close(fd); /* the variant's bytes are in its memory file */
+		static_serve_variant(resp, coding, &view, type);
 		return;
 	}
 	f = calloc(1, sizeof(*f));

@@ -54,7 +54,9 @@ void wake_init(struct wake *w);
 /* Starts w's worker for the service loop of ctx. Returns 0 or -1. Service thread, once. */
 int wake_start(struct wake *w, struct lws_context *ctx, wake_done_fn done);
 /* Queues d for w's worker on behalf of owner. Returns a handle for wake_forget, or NULL when the
- * queue is full or the worker is not running (nothing queued). Service thread. */
+ * queue is full or the worker is not running (nothing queued). An owner-less job (owner NULL: work
+ * nobody waits for, such as transport/variants.c's) is handed to its release() once it has run, on the
+ * service thread, which may use its result there. Service thread. */
 void *wake_submit(struct wake *w, struct defer *d, void *owner);
 /* The owner went away: its job's result is dropped (released) instead of handed back. Service thread. */
 void wake_forget(void *handle);

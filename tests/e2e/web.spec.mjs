@@ -193,6 +193,83 @@ try {
 	fs.rmSync(userDataDir, { recursive: true, force: true });
 }
 
+// Page weight: the first load of each participant page (a new browser: no cache, no service worker) under
+// DevTools' "Slow 3G" profile (2 s latency, 50 000 bytes/s each way). Bytes are what crossed the network
+// (compressed bodies and headers, from CDP); the times (the load event, the content shown) are figures to
+// read, not checks. All go to /tmp/majlis-web-weight.json beside the screenshots. Only the budget is
+// asserted: 60 000 bytes a page.
+{
+	const BUDGET = 60000;
+	const SLOW_3G = { offline: false, latency: 2000, downloadThroughput: 50000, uploadThroughput: 50000 };
+	const weightDir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-weight-'));
+	const pages = [{ name: 'programme', url: base + '/', ready: '#events li.event' },
+		{ name: 'personal', url: base + '/r/' + token, ready: '#status[data-status]' }];
+	const report = { profile: { name: 'Slow 3G', ...SLOW_3G }, budget_bytes: BUDGET, pages: [] };
+	try {
+		// the event page, once majlisd serves one (/e/<id>)
+		const events = await (await fetch(base + '/api/v1/events?limit=1')).json();
+		const id = events.items && events.items[0] && events.items[0].id;
+		const e = id && (await fetch(base + '/e/' + id));
+		if (e && e.ok && (e.headers.get('content-type') || '').startsWith('text/html'))
+			pages.push({ name: 'event', url: base + '/e/' + id, ready: 'body' }); // then the network idle
+	} catch (err) {
+		report.event_page_error = String(err);
+	}
+	for (const p of pages) {
+		await step('page_weight_' + p.name, async () => {
+			const ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(weightDir, p.name)), {
+				executablePath: '/usr/bin/chromium',
+				headless: true,
+				args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+					'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+				viewport: { width: 360, height: 740 },
+				locale: 'ar',
+			});
+			try {
+				ctx.setDefaultTimeout(90000);
+				const page = await ctx.newPage();
+				const cdp = await ctx.newCDPSession(page);
+				const seen = new Map();
+				cdp.on('Network.responseReceived', (ev) => seen.set(ev.requestId, {
+					url: ev.response.url.replace(token, '<token>'), status: ev.response.status,
+					encoding: ev.response.headers['content-encoding'] || ev.response.headers['Content-Encoding'] || '',
+					bytes: 0 }));
+				cdp.on('Network.loadingFinished', (ev) => {
+					const r = seen.get(ev.requestId) || { url: '?', status: 0, encoding: '' };
+					seen.set(ev.requestId, { ...r, bytes: ev.encodedDataLength });
+				});
+				await cdp.send('Network.enable');
+				await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+				await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+				const t0 = Date.now();
+				await page.goto(p.url, { waitUntil: 'load' });
+				await page.waitForSelector(p.ready);
+				const readyMs = Date.now() - t0; // its content shown: the API's answers are in
+				await page.waitForLoadState('networkidle');
+				const nav = await page.evaluate(() => {
+					const n = performance.getEntriesByType('navigation')[0];
+					return { dom_content_loaded_ms: Math.round(n.domContentLoadedEventEnd),
+						load_ms: Math.round(n.loadEventEnd) };
+				});
+				const requests = [...seen.values()];
+				const bytes = requests.reduce((sum, r) => sum + r.bytes, 0);
+				const entry = { name: p.name, url: p.url.replace(token, '<token>'), bytes, ...nav,
+					content_shown_ms: readyMs, requests: requests.length, resources: requests };
+				report.pages.push(entry);
+				check('page_weight_' + p.name, bytes > 0 && bytes <= BUDGET,
+					{ bytes, budget: BUDGET, load_ms: nav.load_ms, content_shown_ms: readyMs,
+						requests: requests.length });
+			} finally {
+				await ctx.close();
+			}
+		});
+	}
+	fs.rmSync(weightDir, { recursive: true, force: true });
+	const file = '/tmp/majlis-web-weight.json';
+	fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+	screenshots.push(file);
+}
+
 const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
 process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
 process.exit(failed.length ? 1 : 0);

@@ -1,6 +1,7 @@
 """HTTP transport and process behaviour: body limits and timeouts, error shapes, signals, CLI,
 backups and schema versions — what any client or operator of majlisd relies on."""
 
+import gzip
 import http.client
 import json
 import os
@@ -69,6 +70,48 @@ def raw_answers(port, data, heads=(), timeout=10):
         data_in = rest[n:]
     expect(data_in == b"", f"bytes after the last answer: {data_in[:200]!r}")
     return answers, closed
+
+
+def get_bytes(port, path, headers=None, method="GET"):
+    """One request on a new connection, sending only the headers given (http.client's own Accept-Encoding
+    left out). Returns (status, {header: value} in lower case, body bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def unbrotli(data):
+    """data decoded from brotli, with Debian's python3-brotli (in this interpreter or /usr/bin/python3)."""
+    try:
+        import brotli
+        return brotli.decompress(data)
+    except ImportError:
+        pass
+    r = subprocess.run(["/usr/bin/python3", "-c", "import sys, brotli; "
+                        "sys.stdout.buffer.write(brotli.decompress(sys.stdin.buffer.read()))"],
+                       input=data, capture_output=True)
+    if r.returncode != 0:
+        raise AssertionError("cannot decode brotli: is python3-brotli installed (scripts/deps.sh test)? "
+                             + r.stderr.decode(errors="replace")[-300:])
+    return r.stdout
+
+
+def decoded(hdrs, body):
+    """body as its Content-Encoding says (identity, gzip or br)."""
+    enc = hdrs.get("content-encoding", "")
+    if enc == "gzip":
+        return gzip.decompress(body)
+    if enc == "br":
+        return unbrotli(body)
+    expect(enc == "", f"an unexpected Content-Encoding {enc!r}", hdrs)
+    return body
 
 
 class T(Checks):
@@ -207,6 +250,144 @@ class T(Checks):
                 h = srv.request("HEAD", "/app.js")
                 expect(h.status == 200 and h.headers.get("etag") == etag and
                        h.headers.get("content-length") == str(len(files["app.js"])), "HEAD", h.headers)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def coded_root(self, d):
+        """A web root of text files worth compressing, an image and a calendar file."""
+        root = os.path.join(d, "web")
+        os.makedirs(os.path.join(root, "sub"))
+        js = "".join(f"export function step{i}(x) {{ return x * {i} + 'مجلس'; }}\n" for i in range(300)).encode()
+        files = {"index.html": b"<!doctype html><title>root</title>\n" + b"<p>Bienvenue, welcome.</p>\n" * 200,
+                 "app.js": js, "style.css": b"p { margin-inline-start: 1rem; }\n" * 300,
+                 "sub/index.html": b"<!doctype html><title>sub</title>\n" + b"<p>sub</p>\n" * 200,
+                 "logo.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 4000,
+                 "agenda.ics": b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + b"X-PAD:aaaaaaaaaaaaaaaa\r\n" * 300
+                 + b"END:VCALENDAR\r\n"}
+        for name, body in files.items():
+            with open(os.path.join(root, name), "wb") as f:
+                f.write(body)
+        return root, files
+
+    def test_static_files_are_served_compressed_as_accept_encoding_asks(self):
+        """Text files come as gzip or brotli when Accept-Encoding asks for them (q-values honoured, q=0
+        refusing a coding, identity included), each answer of theirs saying Vary: Accept-Encoding, each coding
+        with its own strong ETag and its own 304, HEAD as GET without the body; images, calendar files, the
+        feeds and the API are never compressed (Outlook refuses a compressed feed). majlisd used to send
+        every file as it is, without Vary."""
+        d = tempfile.mkdtemp(prefix="majlis-root-")
+        try:
+            root, files = self.coded_root(d)
+            with Server(extra_args=["--web-root", root]) as srv:
+                tags = {}
+                for ae, want in (("", ""), ("gzip", "gzip"), ("br", "br"), ("gzip, deflate, br", "br"),
+                                 ("gzip;q=1, br;q=0.5", "gzip"), ("x-gzip", "gzip"), ("deflate", ""),
+                                 ("br;q=0, gzip", "gzip"), ("gzip;q=0, br;q=0", ""), ("identity;q=0, gzip", "gzip"),
+                                 ("*;q=0", ""), ("gzip;q=0, *", "br"), ("identity", ""),
+                                 ("identity;q=1, br;q=0.5", "")):
+                    for path, name in (("/app.js", "app.js"), ("/", "index.html"), ("/sub/", "sub/index.html"),
+                                       ("/style.css", "style.css")):
+                        st, h, body = get_bytes(srv.port, path, {"Accept-Encoding": ae} if ae else {})
+                        what = f"{path} with Accept-Encoding {ae!r}"
+                        expect(st == 200, f"{what}: status {st}")
+                        expect(h.get("content-encoding", "") == want, f"{what}: Content-Encoding, want {want!r}", h)
+                        expect(h.get("vary", "").lower() == "accept-encoding", f"{what}: Vary", h)
+                        expect(decoded(h, body) == files[name], f"{what}: the file's bytes once decoded")
+                        expect(h.get("content-length") == str(len(body)), f"{what}: Content-Length", h)
+                        if want:
+                            expect(len(body) < len(files[name]) // 2, f"{what}: smaller", len(body))
+                        tag = h.get("etag", "")
+                        expect(re.fullmatch(r'"[!#-~]+"', tag) is not None, f"{what}: a strong ETag", h)
+                        if tags.get((path, want), tag) != tag:
+                            raise AssertionError(f"{what}: the ETag of one coding changed: {tag}")
+                        tags[(path, want)] = tag
+                for path in ("/app.js", "/"):
+                    plain, gz, br = tags[(path, "")], tags[(path, "gzip")], tags[(path, "br")]
+                    expect(len({plain, gz, br}) == 3 and gz == plain[:-1] + '-gz"' and br == plain[:-1] + '-br"',
+                           f"{path}: one ETag per coding", (plain, gz, br))
+                    # 304 per coding: a tag matches only the coding it was given with
+                    for ae, inm, want_status in (("gzip", gz, 304), ("br", br, 304), ("", plain, 304),
+                                                 ("br", gz, 200), ("gzip", plain, 200), ("", gz, 200),
+                                                 ("gzip, br", f'"nope", {br}', 304), ("gzip", "W/" + gz, 304)):
+                        hdrs = {"If-None-Match": inm}
+                        if ae:
+                            hdrs["Accept-Encoding"] = ae
+                        st, h, body = get_bytes(srv.port, path, hdrs)
+                        what = f"{path} with {ae!r} and If-None-Match {inm}"
+                        expect(st == want_status, f"{what}: status {st}, want {want_status}", h)
+                        expect(h.get("vary", "").lower() == "accept-encoding", f"{what}: Vary", h)
+                        if st == 304:
+                            expect(body == b"" and h.get("etag") == inm.split(", ")[-1].replace("W/", ""),
+                                   f"{what}: no body, its ETag", h)
+                    # HEAD as GET, without the body
+                    for ae, tag in (("gzip", gz), ("br", br), ("", plain)):
+                        st, g, gbody = get_bytes(srv.port, path, {"Accept-Encoding": ae} if ae else {})
+                        st, h, body = get_bytes(srv.port, path, {"Accept-Encoding": ae} if ae else {}, method="HEAD")
+                        expect(st == 200 and body == b"" and h.get("etag") == tag and
+                               h.get("content-length") == str(len(gbody)) and
+                               h.get("content-encoding") == g.get("content-encoding") and
+                               h.get("vary", "").lower() == "accept-encoding", f"HEAD {path} {ae!r}", h)
+                # never compressed: an image, a calendar file, the feeds, the API, a missing file
+                for path in ("/logo.png", "/agenda.ics", "/calendar/public.ics", "/api/v1/events", "/healthz",
+                             "/no-such-file.js"):
+                    st, h, body = get_bytes(srv.port, path, {"Accept-Encoding": "gzip, deflate, br"})
+                    expect(st in (200, 404) and "content-encoding" not in h, f"{path}: not compressed", h)
+                    if path.endswith(".ics"):
+                        expect(st == 200 and body.startswith(b"BEGIN:VCALENDAR"), f"{path}: a calendar as it is")
+                    if path in ("/logo.png", "/agenda.ics"):
+                        expect(body == files[path[1:]] and "vary" not in h, f"{path}: the bytes, no Vary", h)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_static_files_changed_on_disk_are_never_served_stale(self):
+        """A file replaced (as a release does), rewritten in place or added while majlisd runs is served
+        with its new bytes at once, compressed or not, and compressed again soon after (its variants are
+        made on the worker thread, off the service loop), with a new ETag; the old variant is never sent."""
+        d = tempfile.mkdtemp(prefix="majlis-root-")
+        try:
+            root, files = self.coded_root(d)
+            with Server(extra_args=["--web-root", root]) as srv:
+                ae = {"Accept-Encoding": "gzip, br"}
+                st, h, body = get_bytes(srv.port, "/app.js", ae)
+                expect(st == 200 and h.get("content-encoding") == "br" and unbrotli(body) == files["app.js"],
+                       "compressed at start", h)
+                old_tag = h["etag"]
+
+                def settle(path, want, what):
+                    """Asks for path until it comes compressed; every answer on the way holds want."""
+                    deadline = time.monotonic() + 10
+                    while True:
+                        for hdrs in (ae, {"Accept-Encoding": "gzip"}, {}):
+                            st, h, body = get_bytes(srv.port, path, hdrs)
+                            expect(st == 200 and decoded(h, body) == want,
+                                   f"{what}: {path} with {hdrs}: the new bytes, never the old ones", h)
+                        if h.get("content-encoding") is None and get_bytes(srv.port, path, ae)[1].get(
+                                "content-encoding") == "br":
+                            return
+                        expect(time.monotonic() < deadline, f"{what}: {path} compressed again within 10 s")
+                        time.sleep(0.05)
+
+                # replaced by a new file (a new inode), as a release does
+                new = files["app.js"].replace(b"return x", b"return y")
+                tmp = os.path.join(root, ".app.js.new")
+                with open(tmp, "wb") as f:
+                    f.write(new)
+                os.replace(tmp, os.path.join(root, "app.js"))
+                settle("/app.js", new, "replaced")
+                tag = get_bytes(srv.port, "/app.js", ae)[1]["etag"]
+                expect(tag != old_tag and tag.endswith('-br"'), "a new ETag", (old_tag, tag))
+                # rewritten in place, same size, same inode
+                same = new.replace(b"step1(", b"STEP1(")
+                expect(len(same) == len(new) and same != new, "test data")
+                with open(os.path.join(root, "app.js"), "r+b") as f:
+                    f.write(same)
+                settle("/app.js", same, "rewritten in place")
+                # a file added after start
+                added = b"body { color: black; }\n" * 400
+                with open(os.path.join(root, "added.css"), "wb") as f:
+                    f.write(added)
+                settle("/added.css", added, "added")
+                expect(get_bytes(srv.port, "/healthz")[0] == 200, "server still answers")
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
