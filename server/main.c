@@ -180,7 +180,7 @@ static void main_housekeeping(lws_sorted_usec_list_t *sul)
 	int n;
 
 	n = system_housekeeping(srv->app.db, (int64_t)time(NULL), cfg->session_idle_s,
-				cfg->session_absolute_s, &err);
+				cfg->session_absolute_s, srv->notify != NULL, &err);
 	if (n < 0)
 		log_warn("housekeeping: %s", err.message);
 	else if (n > 0)

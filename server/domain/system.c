@@ -73,7 +73,7 @@ void system_wal_tick(struct system_state *s, struct db *db, int64_t now)
 	}
 }
 
-int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int session_absolute_s,
+int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int session_absolute_s, bool mailer,
 			struct dom_err *err)
 {
 	struct json_object *payload;
@@ -84,7 +84,7 @@ int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int sess
 	rc = rc ? rc
 		: store_system_purge(db, now - session_idle_s, now - session_absolute_s,
 				     now - IDEM_TTL_SECONDS, now - LOGIN_WINDOW_S, now - SYSTEM_OUTBOX_KEEP_S,
-				     now - OUTBOX_MAX_AGE_S, now, &n);
+				     mailer ? INT64_MIN : now - OUTBOX_MAX_AGE_S, now, &n);
 	if (!rc && n > 0) {
 		payload = json_object_new_object();
 		json_object_object_add(payload, "deleted", json_object_new_int64(n));

@@ -54,10 +54,12 @@ void system_wal_tick(struct system_state *s, struct db *db, int64_t now);
 /* Deletes what has expired at now — browser sessions past their idle or absolute timeout (which
  * login would refuse anyway), idempotency answers older than a day (they hold sealed tokens), login
  * failure windows that are over, notifications sent or given up more than SYSTEM_OUTBOX_KEEP_S ago (they
- * name a person) — and gives up notifications still unsent after OUTBOX_MAX_AGE_S, in one transaction with a
- * change-log row of counts when anything was deleted. Returns the number of rows deleted, or a negative
+ * name a person) — and, when no notifications worker runs (mailer false), gives up notifications still unsent
+ * after OUTBOX_MAX_AGE_S (with a worker, the worker gives them up itself, and also drops the personal link it
+ * made ready: two give-ups would race), in one transaction with a change-log row of counts when anything was
+ * deleted. Returns the number of rows deleted, or a negative
  * dom_code with err set. Service thread. */
-int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int session_absolute_s,
+int system_housekeeping(struct db *db, int64_t now, int session_idle_s, int session_absolute_s, bool mailer,
 			struct dom_err *err);
 
 #endif

@@ -46,7 +46,7 @@ static void housekeeping_deletes_only_what_expired(void **state)
 		 NOW - SYSTEM_OUTBOX_KEEP_S - 1, NOW - SYSTEM_OUTBOX_KEEP_S - 1);
 	fixture_exec(fx.db, sql);
 
-	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, &derr), 7);
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, false, &derr), 7);
 	assert_int_equal(
 	    fixture_int(
 		fx.db, "SELECT count(*) FROM outbox WHERE kind IN ('pending', 'pending.old', 'sent.recent')"),
@@ -72,8 +72,34 @@ static void housekeeping_deletes_only_what_expired(void **state)
 	assert_int_equal(
 	    fixture_int(fx.db, "SELECT count(*) FROM change_log WHERE kind = 'system.housekeeping'"), 1);
 	/* nothing left to delete: no change-log row either */
-	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, &derr), 0);
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, false, &derr), 0);
 	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM change_log"), 1);
+	fixture_close(&fx);
+}
+
+/* With a notifications worker running, the worker alone gives up what it could not send in time (it also
+ * drops the personal link it made ready): the housekeeping leaves unsent rows alone, so that the two never
+ * race over one row and the reason a user reads is always the worker's. */
+static void housekeeping_leaves_unsent_rows_to_the_worker(void **state)
+{
+	struct fixture fx;
+	char sql[512];
+	struct dom_err derr;
+
+	(void)state;
+	fixture_open(&fx, "system", FIXTURE_EMPTY);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO outbox (kind, payload, created_at, not_before) VALUES "
+		 "('pending.old', '{\"link_sealed\":\"x\"}', %lld, 0)",
+		 NOW - OUTBOX_MAX_AGE_S - 1);
+	fixture_exec(fx.db, sql);
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, true, &derr), 0);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM outbox WHERE failed_at IS NULL AND "
+					    "json_extract(payload, '$.link_sealed') = 'x'"),
+			 1);
+	/* without a worker, the housekeeping gives it up */
+	assert_int_equal(system_housekeeping(fx.db, NOW, IDLE, ABSOLUTE, false, &derr), 1);
+	assert_int_equal(fixture_int(fx.db, "SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"), 1);
 	fixture_close(&fx);
 }
 
@@ -81,6 +107,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(housekeeping_deletes_only_what_expired),
+	    cmocka_unit_test(housekeeping_leaves_unsent_rows_to_the_worker),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
