@@ -148,6 +148,26 @@ int64_t fixture_account(struct db *db, const char *email, enum role role, int64_
 	return fixture_int(db, "SELECT max(id) FROM accounts");
 }
 
+int fixture_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
+		  struct dom_err *err)
+{
+	int rc = login_run(db, email, pw, NULL, now, out, err);
+
+	if (!rc) {
+		json_object_put(out->account);
+		out->account = NULL;
+	}
+	return rc;
+}
+
+int fixture_cheap_hashes(const char *program)
+{
+	if (!password_set_iterations(FIXTURE_PASSWORD_ITERATIONS))
+		return 0;
+	fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", program);
+	return 1;
+}
+
 /* The feed tests' rows; the sessions are a day after FIXTURE_FEED_NOW (+ 86400 and + 93600 seconds). */
 static const char fixture_feed_sql[] =
     "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, 0);"

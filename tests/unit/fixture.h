@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "domain/domain.h"
+#include "domain/login.h"
 #include "store/db.h"
 
 /* The fixed "now" of every seeded row and every domain call a test makes on the fixture's behalf:
@@ -72,6 +73,19 @@ int64_t fixture_int(struct db *db, const char *sql);
  * password_iterations(), created at FIXTURE_NOW) with plain SQL, no change-log row, and returns its id;
  * email as stored (lowercase), org_id 0 for none. Fails the test on error. */
 int64_t fixture_account(struct db *db, const char *email, enum role role, int64_t org_id);
+
+/* Logs email in with pw at now (login_run with no session to replace) and returns its dom code; on DOM_OK
+ * *out holds the session's secrets, its account put and NULL here. */
+int fixture_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
+		  struct dom_err *err);
+
+/* The PBKDF2 iterations of the unit tests' password hashes (util/secret's test hook lowers the floor). */
+#define FIXTURE_PASSWORD_ITERATIONS 1000
+
+/* For main(), before the tests run: cheap password hashes (FIXTURE_PASSWORD_ITERATIONS; test_secret keeps one
+ * at the real cost). Returns 0, or 1 after telling stderr that this build (program, the test's name) has no
+ * test hooks (MAJLIS_TEST_HOOKS). */
+int fixture_cheap_hashes(const char *program);
 
 /* The feed tests' now (test_feeds, test_calendar_tokens, test_feed_cache): 2026-09-21T14:13:20Z, the day
  * before their sessions. */

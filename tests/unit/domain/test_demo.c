@@ -303,9 +303,7 @@ int main(void)
 	    cmocka_unit_test(test_data_broken),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "test_demo: this build has no test hooks (MAJLIS_TEST_HOOKS)\n");
+	if (fixture_cheap_hashes("test_demo"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
