@@ -8,50 +8,18 @@
 # environment: DURATION (10s), CONNS ("50 200"), THREADS (2), EVENTS (500), ROUNDS (1: with more, the
 #   median of the rounds is reported), BUILD (/tmp/majlis-bench-build), MAJLISD (use this binary instead
 #   of building one), KEEP=1 (keep the work directory), NGINX_KEEPALIVE_REQUESTS (1000, nginx's default).
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-"50 200"}
 THREADS=${THREADS:-2}
 EVENTS=${EVENTS:-500}
 ROUNDS=${ROUNDS:-1}
-BUILD=${BUILD:-/tmp/majlis-bench-build}
 NGINX_KEEPALIVE_REQUESTS=${NGINX_KEEPALIVE_REQUESTS:-1000}
-HOST=127.0.0.1
 PATH="$PATH:/usr/sbin:/sbin"
 
-WORK=$(mktemp -d /tmp/majlis-bench.XXXXXX)
+bench_workdir majlis-bench
 chmod 0755 "$WORK" # nginx's worker drops root privileges (user nobody) and must read www/
-MAJLIS_PID=
-NGINX_PID=
-
-cleanup() {
-	local rc=$?
-	if [ -n "$MAJLIS_PID" ] && kill -0 "$MAJLIS_PID" 2>/dev/null; then
-		kill -TERM "$MAJLIS_PID" 2>/dev/null || true
-		wait "$MAJLIS_PID" 2>/dev/null || true
-	fi
-	if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
-		kill -QUIT "$NGINX_PID" 2>/dev/null || true # graceful stop of the master and its worker
-		wait "$NGINX_PID" 2>/dev/null || true
-	fi
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "work directory kept: $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-	say "feeds.sh: $*"
-	exit 1
-}
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then
@@ -77,18 +45,6 @@ install_tools() {
 		{ pkgs=("${pkgs[@]/nginx-light/nginx}") && as_root apt-get install -y "${pkgs[@]}" >/dev/null; } ||
 		die "could not install ${pkgs[*]}"
 	# Debian's package may start the system nginx on port 80; this script leaves it as it was found
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_http() { # url: waits up to 10 s for an answer
-	for _ in $(seq 100); do
-		curl -s -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	die "no answer from $1"
 }
 
 header() { # url header-name [extra curl args...]: the header's value
@@ -122,25 +78,16 @@ run_wrk() {
 
 install_tools
 
-# majlisd: Release (-O2, no sanitizers) in its own build directory, unless a binary is given
-if [ -z "${MAJLISD:-}" ]; then
-	say "building majlisd (Release, -O2) in $BUILD"
-	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
-		-DMAJLIS_SANITIZE=OFF >/dev/null
-	cmake --build "$BUILD" -j"$(nproc)" --target majlisd >/dev/null
-	MAJLISD=$BUILD/server/majlisd
-fi
-[ -x "$MAJLISD" ] || die "no majlisd binary at $MAJLISD"
+bench_majlisd
 
 # a migrated database (token create migrates it) with EVENTS public events, one session each
 "$MAJLISD" token create --db "$WORK/majlis.db" --role admin --label bench >/dev/null
 python3 "$HERE/seed_feed.py" "$WORK/majlis.db" "$EVENTS" >&2
 
 MPORT=$(free_port)
-"$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$MPORT" >"$WORK/majlisd.log" 2>&1 &
-MAJLIS_PID=$!
+bench_start TERM "$WORK/majlisd.log" "$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$MPORT"
+bench_wait_port "$MPORT" "$BENCH_PID"
 MURL="http://$HOST:$MPORT/calendar/public.ics"
-wait_http "http://$HOST:$MPORT/healthz"
 
 # nginx serves the exact bytes majlisd sent
 mkdir -p "$WORK/www/calendar" "$WORK/tmp"
@@ -152,10 +99,9 @@ VEVENTS=$(grep -c '^BEGIN:VEVENT' "$WORK/www/calendar/public.ics" || true)
 NPORT=$(free_port)
 sed -e "s|@DIR@|$WORK|g" -e "s|@PORT@|$NPORT|g" -e "s|@KEEPALIVE_REQUESTS@|$NGINX_KEEPALIVE_REQUESTS|g" \
 	"$HERE/nginx.conf.in" >"$WORK/nginx.conf"
-nginx -e "$WORK/nginx-error.log" -p "$WORK" -c "$WORK/nginx.conf" &
-NGINX_PID=$!
+bench_start QUIT "$WORK/nginx.log" nginx -e "$WORK/nginx-error.log" -p "$WORK" -c "$WORK/nginx.conf"
+bench_wait_port "$NPORT" "$BENCH_PID"
 NURL="http://$HOST:$NPORT/calendar/public.ics"
-wait_http "$NURL"
 
 # both serve the same bytes with the same type, and each answers 304 to its own ETag
 curl -s -o "$WORK/from-nginx.ics" "$NURL"

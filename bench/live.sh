@@ -13,10 +13,8 @@
 #   time before RSS is read), TIMEOUT_S (30: wait for deliveries after the last change), BUILD
 #   (/tmp/majlis-bench-build), MAJLISD (use this binary instead of building one), KEEP=1 (keep the work
 #   directory, with the servers' logs and the client's output).
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
 CLIENTS=${CLIENTS:-"1000 5000 10000"}
 ROUNDS=${ROUNDS:-1}
 CHANGES=${CHANGES:-50}
@@ -24,54 +22,13 @@ INTERVAL_MS=${INTERVAL_MS:-100}
 PENDING=${PENDING:-100}
 SETTLE_MS=${SETTLE_MS:-2000}
 TIMEOUT_S=${TIMEOUT_S:-30}
-BUILD=${BUILD:-/tmp/majlis-bench-build}
-HOST=127.0.0.1
-CC=${CC:-cc}
 
-WORK=$(mktemp -d /tmp/majlis-bench-live.XXXXXX)
+bench_workdir majlis-bench-live
 SERVER_PID=
 
-cleanup() {
-	local rc=$?
-	stop_server
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "work directory kept: $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-	say "live.sh: $*"
-	exit 1
-}
-
 stop_server() {
-	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-		kill -TERM "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
+	[ -z "$SERVER_PID" ] || bench_stop "$SERVER_PID"
 	SERVER_PID=
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # port: waits up to 20 s until something accepts connections on it
-	for _ in $(seq 200); do
-		if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
-			"$1" 2>/dev/null; then
-			return 0
-		fi
-		kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited at start (see its log)"
-		sleep 0.1
-	done
-	die "nothing listens on port $1"
 }
 
 command -v curl >/dev/null || die "needs curl (apt-get install curl)"
@@ -107,43 +64,24 @@ $CC -O2 -Wall -Wextra -o "$WORK/live_client" "$HERE/live_client.c" $(pkg-config 
 $CC -O2 -Wall -Wextra -o "$WORK/live_ceiling" "$HERE/live_ceiling.c" \
 	$(pkg-config --cflags --libs libwebsockets)
 
-# majlisd: Release (-O2, no sanitizers, no test hooks) in its own build directory, unless a binary is given
-if [ -z "${MAJLISD:-}" ]; then
-	say "building majlisd (Release, -O2) in $BUILD"
-	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
-		-DMAJLIS_SANITIZE=OFF -DMAJLIS_TESTS=OFF >/dev/null
-	cmake --build "$BUILD" -j"$(nproc)" --target majlisd >/dev/null
-	MAJLISD=$BUILD/server/majlisd
-fi
-[ -x "$MAJLISD" ] || die "no majlisd binary at $MAJLISD"
+bench_majlisd
 
 # a migrated database with an admin token (the clients' bearer) and one public event of large capacity,
 # open for registration, whose first session is months ahead
 TOKEN=$("$MAJLISD" token create --db "$WORK/majlis.db" --role admin --label bench-live 2>/dev/null | awk 'NF { t = $NF } END { print t }')
 [ -n "$TOKEN" ] || die "majlisd token create printed no token"
-EVENT=$(python3 - "$HERE" "$WORK/majlis.db" <<'EOF'
-import sqlite3, sys
-sys.path.insert(0, sys.argv[1])
-from seed_feed import seed
-ids = seed(sys.argv[2], 2)  # the first event's session is yesterday; the second's months ahead
-db = sqlite3.connect(sys.argv[2])
-with db:
-    db.execute("UPDATE events SET capacity = 1000000, needs_approval = 0, status = 'scheduled', "
-               "registration_opens_at = NULL, registration_closes_at = NULL WHERE id = ?", (ids[1],))
-print(ids[1])
-EOF
-)
+EVENT=$(bench_open_event "$WORK/majlis.db")
 say "event $EVENT: public, capacity 1 000 000"
 
 # start_server ceiling|majlisd port: starts it in the background (SERVER_PID) and waits for its port
 start_server() {
 	if [ "$1" = ceiling ]; then
-		"$WORK/live_ceiling" --port "$2" >>"$WORK/ceiling.log" 2>&1 &
+		bench_start TERM "$WORK/ceiling.log" "$WORK/live_ceiling" --port "$2"
 	else
-		"$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$2" >>"$WORK/majlisd.log" 2>&1 &
+		bench_start TERM "$WORK/majlisd.log" "$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$2"
 	fi
-	SERVER_PID=$!
-	wait_port "$2"
+	SERVER_PID=$BENCH_PID
+	bench_wait_port "$2" "$SERVER_PID"
 }
 
 # measure ceiling|majlisd clients tag: one run against a freshly started server; appends its RESULT line

@@ -11,46 +11,14 @@
 #   timed registrations per level), CONNS (16 HTTP connections), THREADS (16 ceiling threads), BUILD
 #   (/tmp/majlis-bench-build), MAJLISD (use this binary instead of building one), KEEP=1 (keep the work
 #   directory).
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
 LEVELS=${LEVELS:-"0 5000 20000"}
 COUNT=${COUNT:-2000}
 CONNS=${CONNS:-16}
 THREADS=${THREADS:-16}
-BUILD=${BUILD:-/tmp/majlis-bench-build}
-HOST=127.0.0.1
-CC=${CC:-cc}
 
-WORK=$(mktemp -d /tmp/majlis-bench-reg.XXXXXX)
-MAJLIS_PID=
-
-cleanup() {
-	local rc=$?
-	if [ -n "$MAJLIS_PID" ] && kill -0 "$MAJLIS_PID" 2>/dev/null; then
-		kill -TERM "$MAJLIS_PID" 2>/dev/null || true
-		wait "$MAJLIS_PID" 2>/dev/null || true
-	fi
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "work directory kept: $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" >&2; }
-die() {
-	say "registrations.sh: $*"
-	exit 1
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+bench_workdir majlis-bench-reg
 
 command -v curl >/dev/null || die "needs curl (apt-get install curl)"
 pkg-config --exists sqlite3 || die "needs SQLite's headers (apt-get install libsqlite3-dev)"
@@ -60,37 +28,14 @@ say "building reg_ceiling and reg_client in $WORK"
 $CC -O2 -Wall -Wextra -o "$WORK/reg_ceiling" "$HERE/reg_ceiling.c" $(pkg-config --cflags --libs sqlite3) -lpthread
 $CC -O2 -Wall -Wextra -o "$WORK/reg_client" "$HERE/reg_client.c"
 
-if [ -z "${MAJLISD:-}" ]; then
-	say "building majlisd (Release, -O2) in $BUILD"
-	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
-		-DMAJLIS_SANITIZE=OFF -DMAJLIS_TESTS=OFF >/dev/null
-	cmake --build "$BUILD" -j"$(nproc)" --target majlisd >/dev/null
-	MAJLISD=$BUILD/server/majlisd
-fi
-[ -x "$MAJLISD" ] || die "no majlisd binary at $MAJLISD"
+bench_majlisd
 
 # a migrated database with one public event of large capacity, open for registration
 "$MAJLISD" token create --db "$WORK/majlis.db" --role admin --label bench-reg >/dev/null 2>&1
-EVENT=$(python3 - "$HERE" "$WORK/majlis.db" <<'EOF'
-import sqlite3, sys
-sys.path.insert(0, sys.argv[1])
-from seed_feed import seed
-ids = seed(sys.argv[2], 2)  # the first event's session is yesterday; the second's months ahead
-db = sqlite3.connect(sys.argv[2])
-with db:
-    db.execute("UPDATE events SET capacity = 1000000, needs_approval = 0, status = 'scheduled', "
-               "registration_opens_at = NULL, registration_closes_at = NULL WHERE id = ?", (ids[1],))
-print(ids[1])
-EOF
-)
+EVENT=$(bench_open_event "$WORK/majlis.db")
 PORT=$(free_port)
-"$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$PORT" >"$WORK/majlisd.log" 2>&1 &
-MAJLIS_PID=$!
-for _ in $(seq 100); do
-	curl -s -o /dev/null "http://$HOST:$PORT/healthz" && break
-	kill -0 "$MAJLIS_PID" 2>/dev/null || die "majlisd exited at start: $(tail -n 3 "$WORK/majlisd.log")"
-	sleep 0.1
-done
+bench_start TERM "$WORK/majlisd.log" "$MAJLISD" --db "$WORK/majlis.db" --listen "$HOST:$PORT"
+bench_wait_port "$PORT" "$BENCH_PID"
 REG_PATH=/api/v1/events/$EVENT/registrations
 say "$("$MAJLISD" --version 2>&1 | head -n 1) on $HOST:$PORT, event $EVENT; $(nproc) CPUs; $COUNT timed" \
 	"registrations per level, $CONNS connections / $THREADS threads"

@@ -117,47 +117,6 @@ static bool text_is_control(uint32_t cp)
 }
 
 /*
- * Shared walk of text_is_line and text_is_multiline: valid UTF-8 with no control characters
- * except those allowed when multiline (\n and \t). A single line also refuses U+2028 LINE
- * SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which break lines just as \n does.
- */
-static bool text_check_controls(const char *s, bool multiline)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i = 0;
-	uint32_t cp;
-
-	if (!s)
-		return false;
-	while (u[i] >= 0x20 && u[i] < 0x7f) /* printable ASCII, the common case, needs no decoding */
-		i++;
-	if (!u[i])
-		return true;
-	n = i + strlen(s + i);
-	while (i < n) {
-		if (!text_utf8_next(u, n, &i, &cp))
-			return false;
-		if (multiline && (cp == '\n' || cp == '\t'))
-			continue;
-		if (text_is_control(cp))
-			return false;
-		if (!multiline && (cp == 0x2028 || cp == 0x2029))
-			return false;
-	}
-	return true;
-}
-
-bool text_is_line(const char *s)
-{
-	return text_check_controls(s, false);
-}
-
-bool text_is_multiline(const char *s)
-{
-	return text_check_controls(s, true);
-}
-
-/*
  * Characters that show nothing or reorder what is shown: Unicode's format characters (Cf: bidi
  * embeddings, overrides, isolates and marks, zero-width space, joiners, word joiner, invisible
  * operators, BOM, Arabic number signs, tags), the soft hyphen, and the fillers that render blank
@@ -181,19 +140,23 @@ static bool text_is_hidden(uint32_t cp, bool joiners)
 	       (cp >= 0x1d173 && cp <= 0x1d17a) || cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
 }
 
-bool text_is_clean(const char *s, enum text_kind kind, uint32_t *bad)
+/*
+ * The one walk of text_is_line, text_is_multiline and text_is_clean: true when s is valid UTF-8 without
+ * control characters (except \n and \t when multiline) and, unless multiline, without U+2028 LINE
+ * SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which break lines just as \n does; with hidden, also without
+ * text_is_hidden(cp, joiners) characters. On false, *bad gets the first refused code point, or
+ * TEXT_BAD_UTF8 (NULL s and ill-formed UTF-8).
+ */
+static bool text_walk(const char *s, bool multiline, bool hidden, bool joiners, uint32_t *bad)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	bool multiline = kind == TEXT_PROSE, joiners = kind != TEXT_NAME;
 	size_t n, i = 0;
-	uint32_t cp, dummy;
+	uint32_t cp;
 
-	if (!bad)
-		bad = &dummy;
 	*bad = TEXT_BAD_UTF8;
 	if (!s)
 		return false;
-	while (u[i] >= 0x20 && u[i] < 0x7f)
+	while (u[i] >= 0x20 && u[i] < 0x7f) /* printable ASCII, the common case, needs no decoding */
 		i++;
 	if (!u[i])
 		return true;
@@ -204,12 +167,33 @@ bool text_is_clean(const char *s, enum text_kind kind, uint32_t *bad)
 		if (multiline && (cp == '\n' || cp == '\t'))
 			continue;
 		if (text_is_control(cp) || (!multiline && (cp == 0x2028 || cp == 0x2029)) ||
-		    text_is_hidden(cp, joiners)) {
+		    (hidden && text_is_hidden(cp, joiners))) {
 			*bad = cp;
 			return false;
 		}
 	}
 	return true;
+}
+
+bool text_is_line(const char *s)
+{
+	uint32_t bad;
+
+	return text_walk(s, false, false, false, &bad);
+}
+
+bool text_is_multiline(const char *s)
+{
+	uint32_t bad;
+
+	return text_walk(s, true, false, false, &bad);
+}
+
+bool text_is_clean(const char *s, enum text_kind kind, uint32_t *bad)
+{
+	uint32_t dummy;
+
+	return text_walk(s, kind == TEXT_PROSE, true, kind != TEXT_NAME, bad ? bad : &dummy);
 }
 
 static bool text_is_alpha(char c)

@@ -98,16 +98,25 @@ void fixture_close(struct fixture *f)
 	}
 }
 
-int fixture_setup(void **state, const char *name, enum fixture_seed seed, const char *sql)
+/* The set-up of fixture_setup and fixture_feed_setup: *state becomes size zeroed bytes (a struct that begins
+ * with its struct fixture) whose fixture is opened as fixture_open does; returns that fixture. */
+static struct fixture *fixture_alloc(void **state, size_t size, const char *name, enum fixture_seed seed)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = calloc(1, size);
 
 	if (!f)
 		fail_msg("fixture_setup %s: out of memory", name);
 	fixture_open(f, name, seed);
+	*state = f;
+	return f;
+}
+
+int fixture_setup(void **state, const char *name, enum fixture_seed seed, const char *sql)
+{
+	struct fixture *f = fixture_alloc(state, sizeof(*f), name, seed);
+
 	if (sql)
 		fixture_exec(f->db, sql);
-	*state = f;
 	return 0;
 }
 
@@ -137,6 +146,56 @@ int64_t fixture_account(struct db *db, const char *email, enum role role, int64_
 		 email, hash, role_name(role), org, FIXTURE_NOW, FIXTURE_NOW);
 	fixture_exec(db, sql);
 	return fixture_int(db, "SELECT max(id) FROM accounts");
+}
+
+int fixture_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
+		  struct dom_err *err)
+{
+	int rc = login_run(db, email, pw, NULL, now, out, err);
+
+	if (!rc) {
+		json_object_put(out->account);
+		out->account = NULL;
+	}
+	return rc;
+}
+
+int fixture_cheap_hashes(const char *program)
+{
+	if (!password_set_iterations(FIXTURE_PASSWORD_ITERATIONS))
+		return 0;
+	fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", program);
+	return 1;
+}
+
+/* The feed tests' rows; the sessions are a day after FIXTURE_FEED_NOW (+ 86400 and + 93600 seconds). */
+static const char fixture_feed_sql[] =
+    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, 0);"
+    "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, created_at, updated_at) VALUES "
+    "(1, 'training', 'Cache test', 1, 10, 'public', 0, 0),"
+    "(2, 'workshop', 'Interne', 1, 10, 'internal', 0, 0);"
+    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
+    " end_offset, created_at, updated_at) VALUES"
+    "(1, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', 1790086400, 1790093600, 3600, "
+    "3600, 0, 0),"
+    "(2, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', 1790086400, 1790093600, 3600, "
+    "3600, 0, 0);"
+    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', 0);";
+
+void fixture_feed_rows(struct fixture *f)
+{
+	f->now = FIXTURE_FEED_NOW;
+	fixture_exec(f->db, fixture_feed_sql);
+}
+
+int fixture_feed_setup(void **state, const char *name)
+{
+	struct fixture_feed *fx =
+	    (struct fixture_feed *)fixture_alloc(state, sizeof(*fx), name, FIXTURE_EMPTY);
+
+	config_defaults(&fx->cfg);
+	fixture_feed_rows(&fx->s);
+	return 0;
 }
 
 char *fixture_file(const char *dir, const char *name, size_t *len)

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "domain/domain.h"
+#include "domain/login.h"
 #include "store/db.h"
 
 /* The fixed "now" of every seeded row and every domain call a test makes on the fixture's behalf:
@@ -53,7 +55,8 @@ void fixture_close(struct fixture *f);
  * of statements; NULL: none). Fails the test on error. fixture_teardown closes and frees it. */
 int fixture_setup(void **state, const char *name, enum fixture_seed seed, const char *sql);
 
-/* cmocka tear-down of fixture_setup: fixture_close, then frees *state (NULL is accepted). */
+/* cmocka tear-down of fixture_setup and fixture_feed_setup: fixture_close, then frees *state (NULL is
+ * accepted). */
 int fixture_teardown(void **state);
 
 /* Runs sql (any number of statements) on db (the fixture's or any other store); fails the test on error. */
@@ -70,6 +73,41 @@ int64_t fixture_int(struct db *db, const char *sql);
  * password_iterations(), created at FIXTURE_NOW) with plain SQL, no change-log row, and returns its id;
  * email as stored (lowercase), org_id 0 for none. Fails the test on error. */
 int64_t fixture_account(struct db *db, const char *email, enum role role, int64_t org_id);
+
+/* Logs email in with pw at now (login_run with no session to replace) and returns its dom code; on DOM_OK
+ * *out holds the session's secrets, its account put and NULL here. */
+int fixture_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
+		  struct dom_err *err);
+
+/* The PBKDF2 iterations of the unit tests' password hashes (util/secret's test hook lowers the floor). */
+#define FIXTURE_PASSWORD_ITERATIONS 1000
+
+/* For main(), before the tests run: cheap password hashes (FIXTURE_PASSWORD_ITERATIONS; test_secret keeps one
+ * at the real cost). Returns 0, or 1 after telling stderr that this build (program, the test's name) has no
+ * test hooks (MAJLIS_TEST_HOOKS). */
+int fixture_cheap_hashes(const char *program);
+
+/* The feed tests' now (test_feeds, test_calendar_tokens, test_feed_cache): 2026-09-21T14:13:20Z, the day
+ * before their sessions. */
+#define FIXTURE_FEED_NOW 1790000000LL
+
+/* Puts the feed tests' rows in f (opened FIXTURE_EMPTY) and sets f->now to FIXTURE_FEED_NOW: organisation 1
+ * "Org" (ngo), event 1 (public training "Cache test") and event 2 (internal workshop "Interne"), each with
+ * one session (2026-09-22 10:00-12:00 Africa/Casablanca as local times; start_utc and end_utc a day and a
+ * day and two hours after now), and one change-log row. Fails the test on error. */
+void fixture_feed_rows(struct fixture *f);
+
+/* One per feed test (test_feeds, test_calendar_tokens): a fixture with the feed rows and a configuration.
+ * Single thread. */
+struct fixture_feed {
+	struct fixture s;  /* first, so that fixture_teardown frees a fixture_feed too */
+	struct config cfg; /* config_defaults() */
+};
+
+/* cmocka set-up: *state becomes a struct fixture_feed allocated here, opened as fixture_open(name,
+ * FIXTURE_EMPTY) does, with fixture_feed_rows and the default configuration. Fails the test on error;
+ * fixture_teardown closes and frees it. */
+int fixture_feed_setup(void **state, const char *name);
 
 /* The file dir/name of the source tree (dir relative to its root and ending in "/", such as
  * "tests/fixtures/ical/") read whole into a malloc'ed NUL-terminated buffer the caller frees; *len gets

@@ -130,9 +130,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(api_auth_checks, setup, fixture_teardown),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", "api.test_auth");
+	if (fixture_cheap_hashes("api.test_auth"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

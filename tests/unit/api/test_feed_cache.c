@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-/* A migrated database in a temporary file, with one organisation, a public and an internal event,
- * each with one session tomorrow, and a cache. */
+/* A migrated database in a temporary file with fixture_feed_rows (one organisation, a public and an
+ * internal event, each with one session tomorrow), and a cache. */
 struct feed_fx {
 	struct fixture s; /* the store, and now */
 	struct config cfg;
@@ -34,30 +34,11 @@ static void changed(struct db *db)
 static int db_setup(void **state)
 {
 	struct feed_fx *fx = calloc(1, sizeof(*fx));
-	char sql[1024];
 
 	assert_non_null(fx);
 	fixture_open(&fx->s, "feed_cache", FIXTURE_EMPTY);
 	config_defaults(&fx->cfg);
-	fx->s.now = 1790000000; /* 2026-09-21 */
-	snprintf(
-	    sql, sizeof(sql),
-	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, "
-	    "0);"
-	    "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, created_at, updated_at) "
-	    "VALUES "
-	    "(1, 'training', 'Cache test', 1, 10, 'public', 0, 0),"
-	    "(2, 'workshop', 'Interne', 1, 10, 'internal', 0, 0);"
-	    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
-	    " end_offset, created_at, updated_at) VALUES"
-	    "(1, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
-	    "0, 0),"
-	    "(2, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
-	    "0, 0);",
-	    (long long)fx->s.now + 86400, (long long)fx->s.now + 93600, (long long)fx->s.now + 86400,
-	    (long long)fx->s.now + 93600);
-	fixture_exec(fx->s.db, sql);
-	changed(fx->s.db);
+	fixture_feed_rows(&fx->s);
 	fx->cache = feed_cache_new();
 	assert_non_null(fx->cache);
 	*state = fx;

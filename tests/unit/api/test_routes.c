@@ -526,17 +526,20 @@ static void test_two_apps_own_pages(void **state)
 	}
 }
 
+/* A test of this file with its own harness: setup before it, teardown after it. */
+#define ROUTES_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_method_not_allowed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_body_stores_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_registration_created, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_invisible_event_is_absent, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_cookie_session, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_idempotent_replay, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_credentials, setup, teardown),
+	    ROUTES_TEST(test_not_found),
+	    ROUTES_TEST(test_method_not_allowed),
+	    ROUTES_TEST(test_bad_body_stores_nothing),
+	    ROUTES_TEST(test_registration_created),
+	    ROUTES_TEST(test_invisible_event_is_absent),
+	    ROUTES_TEST(test_cookie_session),
+	    ROUTES_TEST(test_idempotent_replay),
+	    ROUTES_TEST(test_bad_credentials),
 	    cmocka_unit_test(test_two_apps_own_pages),
 	};
 

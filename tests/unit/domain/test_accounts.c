@@ -32,19 +32,6 @@ static int setup(void **state)
 	return fixture_setup(state, "accounts", FIXTURE_EVENTS, NULL);
 }
 
-/* Logs in and returns the dom code; on success *out holds the secrets (account put here). */
-static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
-		     struct dom_err *err)
-{
-	int rc = login_run(db, email, pw, NULL, now, out, err);
-
-	if (!rc) {
-		json_object_put(out->account);
-		out->account = NULL;
-	}
-	return rc;
-}
-
 static void disabled_account(void **state)
 {
 	struct fixture *f = *state;
@@ -64,7 +51,7 @@ static void disabled_account(void **state)
 	json_object_put(o);
 	assert_int_equal(auth_session_resolve(f->db, out.session, T0, 60, 600, &p, &s, &err),
 			 DOM_UNAUTHENTICATED);
-	assert_int_equal(try_login(f->db, "d@example.org", PW, T0, &out, &err), DOM_UNAUTHENTICATED);
+	assert_int_equal(fixture_login(f->db, "d@example.org", PW, T0, &out, &err), DOM_UNAUTHENTICATED);
 	assert_string_equal(err.id, "invalid_credentials");
 	assert_string_equal(err.message, "wrong email or password");
 }
@@ -178,9 +165,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(account_permissions, setup, fixture_teardown),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", "test_accounts");
+	if (fixture_cheap_hashes("test_accounts"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,9 +186,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(checkin_allowed, setup, fixture_teardown),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", "test_auth");
+	if (fixture_cheap_hashes("test_auth"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

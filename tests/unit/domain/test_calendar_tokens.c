@@ -20,58 +20,16 @@
 
 #define FEED_TEXT_MAX (32 * 1024 * 1024) /* as the api renders a feed */
 
-/* A migrated database in a temporary file, with one organisation, a public and an internal event,
- * each with one session tomorrow. */
-struct feeds_fx {
-	struct fixture s; /* the store, and now */
-	struct config cfg;
-};
-
+/* One per test: a fresh store with fixture_feed_rows (one organisation, a public and an internal event,
+ * each with one session tomorrow) and the default configuration. */
 static int db_setup(void **state)
 {
-	struct feeds_fx *fx = calloc(1, sizeof(*fx));
-	char sql[1024];
-
-	assert_non_null(fx);
-	fixture_open(&fx->s, "calendar_tokens", FIXTURE_EMPTY);
-	config_defaults(&fx->cfg);
-	fx->s.now = 1790000000; /* 2026-09-21 */
-	snprintf(
-	    sql, sizeof(sql),
-	    "INSERT INTO organisations (id, name, kind, created_at, updated_at) VALUES (1, 'Org', 'ngo', 0, "
-	    "0);"
-	    "INSERT INTO events (id, type, title_fr, org_id, capacity, visibility, created_at, updated_at) "
-	    "VALUES "
-	    "(1, 'training', 'Cache test', 1, 10, 'public', 0, 0),"
-	    "(2, 'workshop', 'Interne', 1, 10, 'internal', 0, 0);"
-	    "INSERT INTO sessions (event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset,"
-	    " end_offset, created_at, updated_at) VALUES"
-	    "(1, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
-	    "0, 0),"
-	    "(2, '2026-09-22T10:00:00', '2026-09-22T12:00:00', 'Africa/Casablanca', %lld, %lld, 3600, 3600, "
-	    "0, 0);",
-	    (long long)fx->s.now + 86400, (long long)fx->s.now + 93600, (long long)fx->s.now + 86400,
-	    (long long)fx->s.now + 93600);
-	fixture_exec(fx->s.db, sql);
-	fixture_exec(
-	    fx->s.db,
-	    "INSERT INTO change_log (topic, kind, payload, created_at) VALUES ('t', 'test', '{}', 0)");
-	*state = fx;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	struct feeds_fx *fx = *state;
-
-	fixture_close(&fx->s);
-	free(fx);
-	return 0;
+	return fixture_feed_setup(state, "calendar_tokens");
 }
 
 /* A token's feed through its access check, rendered as api/calendar has it rendered: on DOM_OK v holds the
  * text (buf_free it). */
-static int view_token(struct feeds_fx *fx, const char *token, struct buf *v, struct dom_err *e)
+static int view_token(struct fixture_feed *fx, const char *token, struct buf *v, struct dom_err *e)
 {
 	struct feeds_ref ref;
 	int rc = feeds_by_token(fx->s.db, token, false, FEED_LANG_FR, &ref, e);
@@ -82,7 +40,7 @@ static int view_token(struct feeds_fx *fx, const char *token, struct buf *v, str
 
 static void test_tokens(void **state)
 {
-	struct feeds_fx *fx = *state;
+	struct fixture_feed *fx = *state;
 	struct principal admin = {.role = ROLE_ADMIN}, viewer = {.role = ROLE_VIEWER};
 	struct principal other = {.role = ROLE_ORGANISER, .org_id = 9};
 	char token[SECRET_TOKEN_LEN + 1];
@@ -140,7 +98,7 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_tokens, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, db_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

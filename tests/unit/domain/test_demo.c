@@ -49,16 +49,19 @@ static void fingerprint(struct db *db, int64_t out[ARRAY_LEN(fingerprint_sql)])
 		out[i] = fixture_int(db, fingerprint_sql[i]);
 }
 
+/* One per test that loads into a single store: a fresh, empty one (tests/unit/fixture). */
+static int setup(void **state)
+{
+	return fixture_setup(state, "demo", FIXTURE_EMPTY, NULL);
+}
+
 static void test_load_once_then_noop(void **state)
 {
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
 	int64_t a[ARRAY_LEN(fingerprint_sql)], b[ARRAY_LEN(fingerprint_sql)];
 	struct dom_err err;
-	struct fixture fx;
-	struct db *db;
 
-	(void)state;
-	fixture_open(&fx, "demo", FIXTURE_EMPTY);
-	db = fx.db;
 	assert_int_equal(demo_load(db, FIXTURE_NOW, &err), DOM_OK);
 	assert_true(fixture_int(db, "SELECT count(*) FROM events") >= 12);
 	assert_true(fixture_int(db, "SELECT count(*) FROM people") >= 280);
@@ -74,7 +77,6 @@ static void test_load_once_then_noop(void **state)
 	assert_int_equal(demo_load(db, FIXTURE_NOW, &err), DOM_OK);
 	fingerprint(db, b);
 	assert_memory_equal(a, b, sizeof(a));
-	fixture_close(&fx);
 }
 
 /* Columns a load fills with fresh randomness (salted hashes, token hashes) or with its own clock (the
@@ -181,13 +183,10 @@ static void test_deterministic(void **state)
 
 static void test_existing_event_blocks_load(void **state)
 {
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
 	struct dom_err err;
-	struct fixture fx;
-	struct db *db;
 
-	(void)state;
-	fixture_open(&fx, "demo", FIXTURE_EMPTY);
-	db = fx.db;
 	fixture_exec(db, "INSERT INTO organisations (name, kind, created_at, updated_at) "
 			 "VALUES ('Org', 'ngo', 0, 0)");
 	fixture_exec(db, "INSERT INTO events (type, title_fr, org_id, capacity, created_at, "
@@ -197,7 +196,6 @@ static void test_existing_event_blocks_load(void **state)
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM people"), 0);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM accounts"), 0);
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM change_log"), 0);
-	fixture_close(&fx);
 }
 
 /* The embedded files load, and what they say hangs together: every reference resolved, the roles the
@@ -296,16 +294,14 @@ static void test_data_broken(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_load_once_then_noop),
+	    cmocka_unit_test_setup_teardown(test_load_once_then_noop, setup, fixture_teardown),
 	    cmocka_unit_test(test_deterministic),
-	    cmocka_unit_test(test_existing_event_blocks_load),
+	    cmocka_unit_test_setup_teardown(test_existing_event_blocks_load, setup, fixture_teardown),
 	    cmocka_unit_test(test_data_embedded),
 	    cmocka_unit_test(test_data_broken),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "test_demo: this build has no test hooks (MAJLIS_TEST_HOOKS)\n");
+	if (fixture_cheap_hashes("test_demo"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -262,14 +262,17 @@ static void test_domain_validators_stable(void **state)
 	freebusy_answer_free(&b);
 }
 
+/* A test of this file with its own store: db_setup before it, db_teardown after it. */
+#define FREEBUSY_TEST(test) cmocka_unit_test_setup_teardown(test, db_setup, db_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_domain_person, db_setup, db_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_org, db_setup, db_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_range_bounds, db_setup, db_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_refusals, db_setup, db_teardown),
-	    cmocka_unit_test_setup_teardown(test_domain_validators_stable, db_setup, db_teardown),
+	    FREEBUSY_TEST(test_domain_person),
+	    FREEBUSY_TEST(test_domain_org),
+	    FREEBUSY_TEST(test_domain_range_bounds),
+	    FREEBUSY_TEST(test_domain_refusals),
+	    FREEBUSY_TEST(test_domain_validators_stable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

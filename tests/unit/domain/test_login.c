@@ -31,19 +31,6 @@ static int setup(void **state)
 	return fixture_setup(state, "login", FIXTURE_EVENTS, NULL);
 }
 
-/* Logs in and returns the dom code; on success *out holds the secrets (account put here). */
-static int try_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
-		     struct dom_err *err)
-{
-	int rc = login_run(db, email, pw, NULL, now, out, err);
-
-	if (!rc) {
-		json_object_put(out->account);
-		out->account = NULL;
-	}
-	return rc;
-}
-
 static void throttling(void **state)
 {
 	struct fixture *f = *state;
@@ -55,28 +42,29 @@ static void throttling(void **state)
 	fixture_account(f->db, names[0], ROLE_VIEWER, 1);
 	for (size_t n = 0; n < N_ELEMS(names); n++) {
 		for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
-			assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + i, &out, &err),
-					 DOM_UNAUTHENTICATED);
+			assert_int_equal(
+			    fixture_login(f->db, names[n], "wrong password!", T0 + i, &out, &err),
+			    DOM_UNAUTHENTICATED);
 			assert_string_equal(err.id, "invalid_credentials");
 		}
 		/* the sixth attempt, wrong or right, is refused for 15 minutes from the first failure */
-		assert_int_equal(try_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err),
+		assert_int_equal(fixture_login(f->db, names[n], "wrong password!", T0 + 10, &out, &err),
 				 DOM_THROTTLED);
 		assert_string_equal(err.id, "too_many_attempts");
 		assert_int_equal(out.retry_after, LOGIN_WINDOW_S - 10);
 		snprintf(first_msg[n], sizeof(first_msg[n]), "%s", err.message);
-		assert_int_equal(try_login(f->db, names[n], PW, T0 + 20, &out, &err), DOM_THROTTLED);
-		assert_int_equal(try_login(f->db, names[n], PW, T0 + LOGIN_WINDOW_S - 1, &out, &err),
+		assert_int_equal(fixture_login(f->db, names[n], PW, T0 + 20, &out, &err), DOM_THROTTLED);
+		assert_int_equal(fixture_login(f->db, names[n], PW, T0 + LOGIN_WINDOW_S - 1, &out, &err),
 				 DOM_THROTTLED);
 		assert_int_equal(out.retry_after, 1);
 	}
 	assert_string_equal(first_msg[0], first_msg[1]);
 	/* the case of the name does not matter */
-	assert_int_equal(try_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
+	assert_int_equal(fixture_login(f->db, "KNOWN@example.org", PW, T0 + 30, &out, &err), DOM_THROTTLED);
 	/* after the window the right password works and resets the count */
-	assert_int_equal(try_login(f->db, names[0], PW, T0 + LOGIN_WINDOW_S, &out, &err), DOM_OK);
+	assert_int_equal(fixture_login(f->db, names[0], PW, T0 + LOGIN_WINDOW_S, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures WHERE failures >= 5"), 1);
-	assert_int_equal(try_login(f->db, names[1], "wrong password!", T0 + LOGIN_WINDOW_S, &out, &err),
+	assert_int_equal(fixture_login(f->db, names[1], "wrong password!", T0 + LOGIN_WINDOW_S, &out, &err),
 			 DOM_UNAUTHENTICATED);
 }
 
@@ -88,14 +76,14 @@ static void success_resets_failures(void **state)
 
 	fixture_account(f->db, "reset@example.org", ROLE_VIEWER, 0);
 	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++)
-		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
+		assert_int_equal(fixture_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
-	assert_int_equal(try_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
+	assert_int_equal(fixture_login(f->db, "reset@example.org", PW, T0, &out, &err), DOM_OK);
 	assert_int_equal(fixture_int(f->db, "SELECT count(*) FROM login_failures"), 0);
 	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
-		assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
+		assert_int_equal(fixture_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 				 DOM_UNAUTHENTICATED);
-	assert_int_equal(try_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
+	assert_int_equal(fixture_login(f->db, "reset@example.org", "nope nope nope", T0, &out, &err),
 			 DOM_THROTTLED);
 }
 
@@ -139,9 +127,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(login_replaces_presented_session, setup, fixture_teardown),
 	};
 
-	if (password_set_iterations(1000)) { /* cheap hashes; test_secret keeps one at the real cost */
-		fprintf(stderr, "%s: this build has no test hooks (MAJLIS_TEST_HOOKS)\n", "test_login");
+	if (fixture_cheap_hashes("test_login"))
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
