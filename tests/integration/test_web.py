@@ -57,6 +57,9 @@ class T(Checks):
     def test_static_files(self):
         for path, ctype in (("/", "text/html"), ("/index.html", "text/html"), ("/app.js", "text/javascript"),
                             ("/common.js", "text/javascript"), ("/r.js", "text/javascript"),
+                            ("/api.js", "text/javascript"), ("/i18n.js", "text/javascript"),
+                            ("/i18n/fr.json", "application/json"), ("/i18n/ar.json", "application/json"),
+                            ("/i18n/en.json", "application/json"),
                             ("/style.css", "text/css"), ("/icon.svg", "image/svg+xml")):
             r = self.srv.get(path)
             expect_status(r, 200, path)
