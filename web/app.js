@@ -1,5 +1,6 @@
 // app: the public programme page — lists upcoming public events from GET /api/v1/events with filters by
-// city and type, marks events already started or whose registration is closed, offers each event's .ics and the programme's subscription links (https/http and
+// city and type, links each title to its event page /e/<id> and marks events already started or whose
+// registration is closed, offers each event's .ics and the programme's subscription links (https/http and
 // webcal, carrying the filters and language), in French, Arabic or English. DOM nodes and textContent
 // only (the CSP allows no inline code, and data never becomes HTML).
 'use strict';
@@ -83,6 +84,7 @@
 		for (const s of upcoming.slice(0, SHOWN_SESSIONS)) list.appendChild(el('li', {}, ...M.sessionNodes(s, state.lang)));
 		if (upcoming.length > SHOWN_SESSIONS)
 			list.appendChild(el('li', { class: 'more' }, t('more', { n: upcoming.length - SHOWN_SESSIONS })));
+		const page = '/e/' + encodeURIComponent(ev.id) + (state.lang !== 'fr' ? '?lang=' + state.lang : '');
 		const actions = el('p', { class: 'actions' });
 		if (ev.status !== 'cancelled') {
 			const ics = M.feedUrls('/calendar/events/' + encodeURIComponent(ev.id) + '.ics?lang=' + state.lang);
@@ -93,7 +95,7 @@
 		return el('li', { class: 'event' + (ev.status === 'cancelled' ? ' is-cancelled' : '') },
 			el('article', { 'aria-labelledby': headingId },
 				meta,
-				el('h3', { id: headingId, lang: titleLang }, title),
+				el('h3', { id: headingId, lang: titleLang }, el('a', { href: page, class: 'title-link' }, title)),
 				list,
 				actions.childNodes.length ? actions : null));
 	}
