@@ -141,6 +141,11 @@
 			const key = state.errors[f];
 			const input = $(f === 'consent' ? 'f-consent' : f === 'name_ar' ? 'f-name-ar' : 'f-' + f);
 			$('e-' + f).textContent = key ? t(key) : '';
+			// phone numbers read left to right, also inside Arabic: written apart, never inside the words
+			if (key === 'err_phone') {
+				$('e-' + f).append(' ', el('bdi', { class: 'examples', dir: 'ltr' },
+					el('span', {}, '06 12 34 56 78'), ' · ', el('span', {}, '+221 77 123 45 67')));
+			}
 			if (key) input.setAttribute('aria-invalid', 'true');
 			else input.removeAttribute('aria-invalid');
 		}

@@ -75,6 +75,10 @@ async function axe(page, name) {
 async function participantPath(name, lang, size, email, opts) {
 	const page = await context.newPage();
 	watch(page);
+	page.on('dialog', (d) => {
+		consoleErrors.push({ text: 'dialog opened: ' + d.message(), page: page.url() });
+		d.dismiss();
+	});
 	await page.setViewportSize(size);
 	const icons = [];
 	page.on('request', (req) => {
@@ -107,6 +111,11 @@ async function participantPath(name, lang, size, email, opts) {
 	detail.event_sessions = await page.locator('#sessions li').count();
 	detail.seats = await page.textContent('#seats');
 	detail.has_ics = await page.isVisible('#ics');
+	if (lang === 'fr') {
+		const m = await page.evaluate(() => ({ text: document.getElementById('description').textContent,
+			imgs: document.querySelectorAll('#description img, main img:not(#ticket-img)').length }));
+		check('markup_inert', m.text.includes('<img src=x onerror=alert(1)>') && m.imgs === 0, m);
+	}
 	await shot(page, name + '-2-event');
 	await axe(page, name + ' event');
 	if (opts.withErrors) {
