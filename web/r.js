@@ -77,8 +77,10 @@
 		$('sent').hidden = !state.sent;
 		if (state.sent) {
 			$('sent-title').textContent = t('registered');
-			$('sent-how').replaceChildren(...t(state.sent.via === 'email' ? 'sent_email' : 'sent_phone', { to: '\u0000' })
-				.split('\u0000').flatMap((part, i) => (i ? [el('bdi', { dir: 'ltr' }, state.sent.to), part] : [part])));
+			// the address or number as an isolated, left-to-right node inside the sentence
+			const to = el('bdi', { dir: 'ltr', class: 'contact ' + state.sent.via }, state.sent.to);
+			const parts = t(state.sent.via === 'email' ? 'sent_email' : 'sent_phone', { to: '\u0000' }).split('\u0000');
+			$('sent-how').replaceChildren(...parts.flatMap((part, i) => (i ? [to, part] : [part])));
 		}
 
 		$('state').hidden = false;

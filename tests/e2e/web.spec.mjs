@@ -1,18 +1,18 @@
 // web.spec: drives Debian's chromium (never a downloaded browser) through majlisd's pages with
 // playwright-core and prints one JSON line {checks: {name: {ok, detail}}, console_errors: [...],
 // screenshots: [...]}; exit status 1 when a check failed. Usage:
-// node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID [SCREENSHOT_DIR]
+// node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID CLOSED_ID [SCREENSHOT_DIR]
 // where TOKEN is the secret of a confirmed registration whose attendance is not yet confirmed, and the ids
-// name public events with seats, without a free seat, and cancelled. axe-core runs on every page.
+// name public events with seats, without a free seat, cancelled, and whose registration closed. axe-core runs on every page.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const [base, token, openId, fullId, cancelledId, shotDir] = process.argv.slice(2);
-if (!base || !token || !openId || !fullId || !cancelledId) {
-	process.stderr.write('usage: node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID [SCREENSHOT_DIR]\n');
+const [base, token, openId, fullId, cancelledId, closedId, shotDir] = process.argv.slice(2);
+if (!base || !token || !openId || !fullId || !cancelledId || !closedId) {
+	process.stderr.write('usage: node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID CLOSED_ID [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
 const SHOTS = shotDir || os.tmpdir();
@@ -380,6 +380,25 @@ try {
 		await page.close();
 		check('cancelled_says_so', d.banner.includes('ملغى') && d.banner_fr.includes('annulé') && !d.form && !d.ics &&
 			d.sessions > 0, d);
+	});
+	await step('closed_says_so', async () => {
+		const page = await context.newPage();
+		watch(page);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(base + '/?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#events li.event');
+		const card = page.locator('#events li.event', { has: page.locator('a[href^="/e/' + closedId + '"]') });
+		const d = { badge: await card.locator('.badge.state-closed').textContent() };
+		await page.goto(base + '/e/' + closedId + '?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#banner:not([hidden])');
+		d.banner = await page.textContent('#banner');
+		d.form = await page.isVisible('#register');
+		d.ics = await page.isVisible('#ics');
+		await shot(page, 'fr-360-closed');
+		await axe(page, 'closed event');
+		await page.close();
+		check('closed_says_so', d.badge.includes('Inscriptions closes') && d.banner.includes('closes depuis le') &&
+			/\d{4}/.test(d.banner) && !d.form && d.ics, d);
 	});
 	check('axe', axeFindings.length > 0 && axeFindings.every((f) => f.violations.length === 0),
 		axeFindings.filter((f) => f.violations.length));

@@ -62,15 +62,18 @@ class T(Checks):
         raise AssertionError("no upcoming public event with a free seat in the demo data")
 
     def events(self):
-        """Three public events made through the API, with a session in ten days: one open with seats, one
-        full (no seat: registering puts one on the waiting list) and one cancelled. Returns their ids."""
+        """Four public events made through the API, with a session in ten days: one open with seats, one
+        full (no seat: registering puts one on the waiting list), one cancelled and one whose registration
+        closed yesterday. Returns their ids."""
         admin = self.srv.token("admin")
         org = expect_status(self.srv.get("/api/v1/organisations?limit=1"), 200)["items"][0]["id"]
         venue = expect_status(self.srv.get("/api/v1/venues?limit=1"), 200)["items"][0]["id"]
         day = (datetime.now(ZoneInfo("Africa/Casablanca")) + timedelta(days=10)).date().isoformat()
         ids = {}
-        for name, capacity in (("open", 40), ("full", 0), ("cancelled", 40)):
-            ev = expect_status(self.srv.post("/api/v1/events", {
+        closed = (datetime.now(ZoneInfo("Africa/Casablanca")) - timedelta(days=1)).isoformat(timespec="seconds")
+        for name, capacity in (("open", 40), ("full", 0), ("cancelled", 40), ("closed", 40)):
+            extra = {"registration_closes_at": closed} if name == "closed" else {}
+            ev = expect_status(self.srv.post("/api/v1/events", {**extra,
                 "type": "workshop", "org_id": org, "venue_id": venue, "capacity": capacity,
                 "title_fr": f"Atelier d'essai ({name})", "title_ar": f"ورشة تجريبية ({name})",
                 "title_en": f"Test workshop ({name})",
@@ -143,7 +146,7 @@ class T(Checks):
         ids = self.events()
         base = f"http://127.0.0.1:{self.srv.port}"
         r = subprocess.run(["node", os.path.join(E2E, "web.spec.mjs"), base, token, str(ids["open"]),
-                            str(ids["full"]), str(ids["cancelled"]), ARTEFACTS], capture_output=True,
+                            str(ids["full"]), str(ids["cancelled"]), str(ids["closed"]), ARTEFACTS], capture_output=True,
                            text=True, timeout=400)
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "web.spec.mjs printed no result:\n" + r.stdout + r.stderr)
@@ -151,7 +154,7 @@ class T(Checks):
         for name in ("index_lists_events", "arabic_rtl", "subscribe_links", "subscribe_feed_answers",
                      "add_to_calendar", "personal_page", "cancel_asks_first", "confirm_works", "ticket_shown", "invalid_link",
                      "path_ar_360", "path_fr_1280", "form_errors_beside_fields", "full_offers_waitlist",
-                     "cancelled_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe",
+                     "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
