@@ -400,6 +400,27 @@ try {
 		check('closed_says_so', d.badge.includes('Inscriptions closes') && d.banner.includes('closes depuis le') &&
 			/\d{4}/.test(d.banner) && !d.form && d.ics, d);
 	});
+	await step('axe_every_page', async () => {
+		// every participant page in every language at a phone's and a desktop's width
+		const page = await context.newPage();
+		watch(page);
+		let runs = 0;
+		for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 900 }]) {
+			await page.setViewportSize(size);
+			for (const lang of ['fr', 'ar', 'en']) {
+				for (const [what, url, ready] of [['programme', '/', '#events li.event'],
+					['event', '/e/' + openId, '#register:not([hidden])'], ['personal', '/r/' + token, '#status[data-status]']]) {
+					await page.goto(base + url + '?lang=' + lang, { waitUntil: 'load' });
+					await page.waitForSelector(ready);
+					await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+					await axe(page, what + ' ' + lang + ' ' + size.width);
+					runs++;
+				}
+			}
+		}
+		await page.close();
+		check('axe_every_page', runs === 18, { runs });
+	});
 	check('axe', axeFindings.length > 0 && axeFindings.every((f) => f.violations.length === 0),
 		axeFindings.filter((f) => f.violations.length));
 	check('no_console_errors', consoleErrors.length === 0, consoleErrors);

@@ -154,7 +154,7 @@ class T(Checks):
         for name in ("index_lists_events", "arabic_rtl", "subscribe_links", "subscribe_feed_answers",
                      "add_to_calendar", "personal_page", "cancel_asks_first", "confirm_works", "ticket_shown", "invalid_link",
                      "path_ar_360", "path_fr_1280", "form_errors_beside_fields", "full_offers_waitlist",
-                     "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe",
+                     "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe_every_page", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
