@@ -1,7 +1,7 @@
-// common: what both pages of majlisd share — languages (fr/ar/en, Arabic right to left) with the words
-// both pages show and the language switch, picking a text in the chosen language with fallback,
-// spelling out wall times with their UTC offset, keeping state in the page's URL, and building DOM
-// nodes. It never writes HTML from data: every text goes through textContent.
+// common: what majlisd's pages share — the languages (fr/ar/en, Arabic right to left) and the language
+// switch, picking a text in the chosen language with fallback, spelling out wall times, keeping state in
+// the page's URL, and building DOM nodes. It never writes HTML from data: every text goes through
+// textContent. The words themselves are in /i18n/<lang>.json (i18n.js); the API calls are in api.js.
 'use strict';
 
 (function () {
@@ -10,30 +10,10 @@
 	const LOCALES = { fr: 'fr-MA', ar: 'ar-MA', en: 'en-GB' };
 	// the wanted language first, then the others (as the calendar feeds do)
 	const FALLBACK = { fr: ['fr', 'en', 'ar'], ar: ['ar', 'fr', 'en'], en: ['en', 'fr', 'ar'] };
-	// the words of both pages: skip link, language switch, footer, loading, zone of Moroccan times
-	const SHARED = {
-		fr: {
-			skip: 'Aller au contenu', lang_nav: 'Langue', loading: 'Chargement…', morocco: 'heure du Maroc',
-			sep: ' · ', footer: 'Majlis — programme de formation et de concertation, Maroc.',
-		},
-		ar: {
-			skip: 'انتقل إلى المحتوى', lang_nav: 'اللغة', loading: 'جارٍ التحميل…', morocco: 'بتوقيت المغرب',
-			sep: ' · ', footer: 'مجلس — برنامج التكوين والتشاور، المغرب.',
-		},
-		en: {
-			skip: 'Skip to content', lang_nav: 'Language', loading: 'Loading…', morocco: 'Morocco time',
-			sep: ' · ', footer: 'Majlis — training and concertation programme, Morocco.',
-		},
-	};
+	const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]/;
+	const HOME = 'Africa/Casablanca';
 
 	const $ = (id) => document.getElementById(id);
-
-	// A page's catalogue: for each language, the words both pages show and then the page's own.
-	function words(own) {
-		const out = {};
-		for (const l of LANGS) out[l] = Object.assign({}, SHARED[l], own[l]);
-		return out;
-	}
 
 	function isLang(v) {
 		return LANGS.indexOf(v) >= 0;
@@ -43,22 +23,6 @@
 	function urlLang() {
 		const v = new URLSearchParams(location.search).get('lang');
 		return isLang(v) ? v : null;
-	}
-
-	// Sets lang and dir on <html> and every [data-i18n] text from dict[lang].
-	function applyLang(lang, dict) {
-		document.documentElement.lang = lang;
-		document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
-		const words = dict[lang];
-		document.querySelectorAll('[data-i18n]').forEach((node) => {
-			const key = node.getAttribute('data-i18n');
-			if (words[key] !== undefined) node.textContent = words[key];
-		});
-		document.querySelectorAll('[data-i18n-label]').forEach((node) => {
-			const key = node.getAttribute('data-i18n-label');
-			if (words[key] !== undefined) node.setAttribute('aria-label', words[key]);
-		});
-		if (words.page_title) document.title = words.page_title;
 	}
 
 	// el('p', {class: 'x', href: '...'}, 'text', otherNode...): attributes set one by one, strings
@@ -117,51 +81,60 @@
 		}).format(d);
 	}
 
-	// "+01:00" from an offset in seconds (or an offset string as it is).
-	function offsetText(off) {
-		if (typeof off === 'string') return off;
-		const a = Math.abs(off || 0);
-		const hh = String(Math.floor(a / 3600)).padStart(2, '0');
-		const mm = String(Math.floor((a % 3600) / 60)).padStart(2, '0');
-		return (off < 0 ? '-' : '+') + hh + ':' + mm;
+	// "mar. 1 déc. 2026, 09:00" of a wall time "YYYY-MM-DDTHH:MM" (an instant with its offset, as the API
+	// writes registration windows, is read as its wall time), or ''.
+	function fmtWall(local, lang) {
+		const d = wallDate(local);
+		if (!d) return '';
+		return fmtDay(d, lang) + (lang === 'ar' ? '، ' : ', ') + fmtTime(d, lang);
 	}
 
-	// Nodes of one session: the wall time ("mar. 1 déc. 2026, 09:00–13:00") on its own line, then the
-	// zone ("heure du Maroc", or the zone name elsewhere), the UTC offset and the session's title, each
-	// isolated (bdi) so that Latin text and digits keep their order inside Arabic.
-	function sessionNodes(s, lang, offset, zoneWord, sep) {
+	// A session's title as shown in lang: in Arabic a title without Arabic script is left out (the
+	// event's own title already says it in Arabic), elsewhere the title as it is; '' when none.
+	function sessionTitle(s, lang) {
+		const t = (s && s.title) || '';
+		if (!t) return '';
+		return lang === 'ar' && !ARABIC.test(t) ? '' : t;
+	}
+
+	// Nodes of one session: its wall time ("mar. 1 déc. 2026, 09:00–13:00"), the hours kept on one line
+	// and read left to right in every language; then, on a line of its own, the zone when it is not
+	// Morocco's (with its UTC offset: there it helps) and the session's title, each isolated (bdi) so that
+	// Latin text and digits keep their order inside Arabic. Morocco's time is stated once by the page.
+	function sessionNodes(s, lang) {
 		const start = wallDate(s.starts_local);
 		const end = wallDate(s.ends_local);
 		const comma = lang === 'ar' ? '، ' : ', ';
+		const hours = (text) => el('bdi', { dir: 'ltr', class: 'hours' }, text);
 		const time = el('time', { datetime: s.starts_at || null, class: 'when' });
 		if (!start) {
 			time.textContent = s.starts_local || '';
 		} else if (end && s.starts_local.slice(0, 10) === s.ends_local.slice(0, 10)) {
-			// the hours read left to right in every language: "09:00–13:00"
-			time.append(fmtDay(start, lang) + comma,
-				el('bdi', { dir: 'ltr' }, fmtTime(start, lang) + '–' + fmtTime(end, lang)));
+			time.append(fmtDay(start, lang) + comma, hours(fmtTime(start, lang) + '–' + fmtTime(end, lang)));
 		} else {
-			time.append(fmtDay(start, lang) + comma, el('bdi', { dir: 'ltr' }, fmtTime(start, lang)));
-			if (end)
-				time.append(' – ' + fmtDay(end, lang) + comma, el('bdi', { dir: 'ltr' }, fmtTime(end, lang)));
+			time.append(fmtDay(start, lang) + comma, hours(fmtTime(start, lang)));
+			if (end) time.append(' – ' + fmtDay(end, lang) + comma, hours(fmtTime(end, lang)));
 		}
-		const zone = el('span', { class: 'zone' });
-		const foreign = s.tz && s.tz !== 'Africa/Casablanca';
-		if (foreign) zone.appendChild(el('bdi', {}, s.tz));
-		else if (zoneWord) zone.appendChild(document.createTextNode(zoneWord));
-		if (zone.childNodes.length) zone.appendChild(document.createTextNode(sep));
-		zone.appendChild(el('bdi', { dir: 'ltr' }, 'UTC' + offsetText(offset)));
-		if (s.title) {
-			zone.appendChild(document.createTextNode(sep));
-			zone.appendChild(el('bdi', { class: 'session-title' }, s.title));
+		const out = [time];
+		const extra = el('span', { class: 'zone' });
+		if (s.tz && s.tz !== HOME) {
+			const off = s.starts_offset || s.start_offset || '';
+			extra.appendChild(el('bdi', {}, s.tz + (off ? ' (UTC' + off + ')' : '')));
 		}
-		return [time, zone];
+		const title = sessionTitle(s, lang);
+		if (title) {
+			if (extra.childNodes.length) extra.appendChild(document.createTextNode(' · '));
+			extra.appendChild(el('bdi', { class: 'session-title' }, title));
+		}
+		if (extra.childNodes.length) out.push(extra);
+		return out;
 	}
 
-	// Shows the page in lang (applyLang with dict) and fills the #langs switch with one button per
-	// language; onPick(l) when one is chosen.
-	function showLang(lang, dict, onPick) {
-		applyLang(lang, dict);
+	// Shows the page in the i18n's current language (words, lang, dir, title titleKey) and fills the
+	// #langs switch with one button per language; onPick(l) when one is chosen.
+	function showLang(titleKey, onPick) {
+		const lang = M.i18n.lang();
+		M.i18n.apply(titleKey);
 		const nav = $('langs');
 		nav.replaceChildren();
 		for (const l of LANGS) {
@@ -172,8 +145,15 @@
 		}
 	}
 
-	window.Majlis = {
-		LANGS, $, words, isLang, urlLang, showLang, el, pick, pickLang, replaceQuery, wallDate, sessionNodes,
-		offsetText,
+	// https:// (http:// when served without TLS) and webcal:// forms of a path on this host.
+	function feedUrls(path) {
+		const scheme = location.protocol === 'https:' ? 'https:' : 'http:';
+		return { web: scheme + '//' + location.host + path, webcal: 'webcal://' + location.host + path };
+	}
+
+	const M = {
+		LANGS, $, isLang, urlLang, showLang, el, pick, pickLang, replaceQuery, wallDate, fmtWall, sessionNodes,
+		sessionTitle, feedUrls,
 	};
+	window.Majlis = M;
 })();

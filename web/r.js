@@ -1,76 +1,32 @@
 // r: the participant's personal page /r/<token> — reads the token from the path, shows the registration
-// from GET /api/v1/r/{token} (status, event, sessions with their UTC offset) and lets the participant
-// confirm, decline or cancel (cancel asks first), in French, Arabic or English. DOM nodes and
-// textContent only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
+// from GET /api/v1/r/{token} (status, event, sessions as Morocco's wall time) and lets the participant
+// confirm, decline or cancel (cancel asks first), in French, Arabic or English; right after registering
+// (e.js) it says the participant is registered and how the link was also sent. DOM nodes and textContent
+// only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
 'use strict';
 
 (function () {
 	const M = window.Majlis;
 	const el = M.el;
 
-	const WORDS = M.words({
-		fr: {
-			page_title: 'Majlis — Mon inscription',
-			kicker: 'Mon inscription', state_title: 'Statut', sessions: 'Séances',
-			hello: (n) => 'Bonjour ' + n + ',',
-			private: 'Ce lien est personnel : ne le partagez pas.',
-			invalid: "Ce lien n'est pas valide", invalid_help: "Vérifiez l'adresse reçue, ou contactez l'organisateur.",
-			error: 'Le service ne répond pas pour le moment. Réessayez plus tard.',
-			st_pending: "En attente de validation par l'organisateur",
-			st_confirmed: 'Inscription confirmée',
-			st_waitlisted: "Sur liste d'attente", st_declined: 'Vous avez indiqué ne pas venir',
-			st_cancelled: 'Inscription annulée', st_rejected: 'Inscription refusée',
-			position: (n) => "Position sur la liste d'attente : " + n,
-			attending: 'Présence confirmée', attending_ask: 'Merci de confirmer votre présence.',
-			confirm: 'Je confirme ma présence', decline: 'Je ne viendrai pas', cancel: 'Annuler mon inscription',
-			ask_cancel: 'Voulez-vous vraiment annuler votre inscription ?', ask_yes: 'Oui, annuler',
-			ask_no: 'Non, garder ma place', failed: "L'action n'a pas pu être faite. Réessayez.",
-			done: 'Enregistré.', ev_cancelled: 'Cet événement est annulé.',
-			ev_postponed: 'Cet événement est reporté.',
-			ticket: 'Mon ticket', ticket_help: "Montrez ce code à l'accueil.", ticket_alt: "Code QR de votre ticket",
-		},
-		ar: {
-			page_title: 'مجلس — تسجيلي',
-			kicker: 'تسجيلي', state_title: 'الحالة', sessions: 'الجلسات',
-			hello: (n) => 'مرحبًا ' + n + '،',
-			private: 'هذا الرابط شخصي: لا تشاركه.',
-			invalid: 'هذا الرابط غير صالح', invalid_help: 'تحقّق من العنوان الذي وصلك، أو اتصل بالمنظّم.',
-			error: 'الخدمة لا تستجيب حاليًا. أعد المحاولة لاحقًا.',
-			st_pending: 'في انتظار موافقة المنظّم', st_confirmed: 'التسجيل مؤكَّد',
-			st_waitlisted: 'في لائحة الانتظار', st_declined: 'أخبرتنا أنك لن تحضر',
-			st_cancelled: 'التسجيل ملغى', st_rejected: 'التسجيل مرفوض',
-			position: (n) => 'الترتيب في لائحة الانتظار: ' + n,
-			attending: 'الحضور مؤكَّد', attending_ask: 'المرجو تأكيد حضورك.',
-			confirm: 'أؤكّد حضوري', decline: 'لن أحضر', cancel: 'إلغاء تسجيلي',
-			ask_cancel: 'هل تريد فعلًا إلغاء تسجيلك؟', ask_yes: 'نعم، ألغِ التسجيل', ask_no: 'لا، احتفظ بمكاني',
-			failed: 'تعذّر تنفيذ العملية. أعد المحاولة.', done: 'تم التسجيل.',
-			ev_cancelled: 'هذا الحدث ملغى.', ev_postponed: 'هذا الحدث مؤجَّل.',
-			ticket: 'تذكرتي', ticket_help: 'أظهر هذا الرمز عند الاستقبال.', ticket_alt: 'رمز QR لتذكرتك',
-		},
-		en: {
-			page_title: 'Majlis — My registration',
-			kicker: 'My registration', state_title: 'Status', sessions: 'Sessions',
-			hello: (n) => 'Hello ' + n + ',',
-			private: 'This link is personal: do not share it.',
-			invalid: 'This link is not valid', invalid_help: 'Check the address you received, or contact the organiser.',
-			error: 'The service is not answering right now. Please try again later.',
-			st_pending: 'Waiting for the organiser’s approval', st_confirmed: 'Registration confirmed',
-			st_waitlisted: 'On the waiting list', st_declined: 'You said you will not come',
-			st_cancelled: 'Registration cancelled', st_rejected: 'Registration declined by the organiser',
-			position: (n) => 'Position on the waiting list: ' + n,
-			attending: 'Attendance confirmed', attending_ask: 'Please confirm that you will attend.',
-			confirm: 'I confirm I will attend', decline: 'I will not come', cancel: 'Cancel my registration',
-			ask_cancel: 'Do you really want to cancel your registration?', ask_yes: 'Yes, cancel',
-			ask_no: 'No, keep my place', failed: 'That did not work. Please try again.', done: 'Saved.',
-			ev_cancelled: 'This event is cancelled.', ev_postponed: 'This event is postponed.',
-			ticket: 'My ticket', ticket_help: 'Show this code at the entrance.', ticket_alt: 'QR code of your ticket',
-		},
-	});
+	const t = M.i18n.t;
+	const ACTIVE = ['pending', 'confirmed', 'waitlisted'];
 
 	const $ = M.$;
 	const m = /^\/r\/([A-Za-z0-9_-]{1,127})\/?$/.exec(location.pathname);
 	const token = m ? m[1] : null;
-	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '' };
+	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent() };
+
+	// What e.js left for this page after a registration ({via: 'email'|'phone', to}), read once.
+	function takeSent() {
+		try {
+			const v = JSON.parse(sessionStorage.getItem('majlis.sent') || 'null');
+			sessionStorage.removeItem('majlis.sent');
+			return v && (v.via === 'email' || v.via === 'phone') && typeof v.to === 'string' ? v : null;
+		} catch (e) {
+			return null;
+		}
+	}
 
 	function lang() {
 		if (state.lang) return state.lang;
@@ -79,13 +35,8 @@
 	}
 
 	function api(path, method) {
-		return fetch('/api/v1/r/' + encodeURIComponent(token) + path, {
-			method: method || 'GET',
-			headers: { Accept: 'application/json' },
-			credentials: 'omit',
-			cache: 'no-store',
-			referrerPolicy: 'no-referrer',
-		});
+		return M.api.request(method, '/api/v1/r/' + encodeURIComponent(token) + path, undefined, { noStore: true })
+			.then((a) => a.body);
 	}
 
 	function button(label, cls, onClick) {
@@ -94,22 +45,22 @@
 		return b;
 	}
 
-	function render() {
-		const l = lang();
-		const w = WORDS[l];
-		M.showLang(l, WORDS, (x) => {
+	async function render() {
+		await M.i18n.load(lang());
+		M.showLang('r_page_title', (x) => {
 			state.lang = x;
 			const q = new URLSearchParams(location.search);
 			q.set('lang', x);
 			M.replaceQuery(q);
 			render();
 		});
-		$('feedback').textContent = state.feedback ? w[state.feedback] : '';
+		$('feedback').textContent = state.feedback ? t(state.feedback) : '';
 		$('feedback').className = 'feedback' + (state.feedback === 'done' ? ' ok' : '');
 		$('feedback').setAttribute('role', state.feedback === 'done' ? 'status' : 'alert');
 		if (state.problem) {
-			$('title').textContent = state.problem === 'invalid' ? w.invalid : w.error;
-			$('hello').textContent = state.problem === 'invalid' ? w.invalid_help : '';
+			$('title').textContent = state.problem === 'invalid' ? t('invalid') : t('r_error');
+			$('hello').textContent = state.problem === 'invalid' ? t('invalid_help') : '';
+			$('sent').hidden = true;
 			$('state').hidden = true;
 			$('when').hidden = true;
 			return;
@@ -117,34 +68,44 @@
 		const v = state.view;
 		if (!v) return;
 		const ev = v.event || {};
+		const l = M.i18n.lang();
 		$('title').textContent = M.pick(ev, 'title', l) || ev.title || '—';
+		$('title').setAttribute('lang', M.pickLang(ev, 'title', l) || l);
 		const p = v.person || {};
 		const name = (l === 'ar' && p.name_ar) || p.name || '';
-		$('hello').textContent = name ? w.hello(name) : '';
+		$('hello').textContent = name ? t('hello', { name }) : '';
+		$('sent').hidden = !state.sent;
+		if (state.sent) {
+			$('sent-title').textContent = t('registered');
+			// the address or number as an isolated, left-to-right node inside the sentence
+			const to = el('bdi', { dir: 'ltr', class: 'contact ' + state.sent.via }, state.sent.to);
+			const parts = t(state.sent.via === 'email' ? 'sent_email' : 'sent_phone', { to: '\u0000' }).split('\u0000');
+			$('sent-how').replaceChildren(...parts.flatMap((part, i) => (i ? [to, part] : [part])));
+		}
 
 		$('state').hidden = false;
 		const status = $('status');
-		status.replaceChildren(el('strong', {}, w['st_' + v.status] || v.status));
+		status.replaceChildren(el('strong', {}, t('st_' + v.status)));
 		status.setAttribute('data-status', v.status);
 		status.setAttribute('data-attendance', v.attendance_confirmed_at ? 'confirmed' : 'unconfirmed');
 		const detail = [];
-		if (v.status === 'waitlisted' && v.waitlist_position) detail.push(w.position(v.waitlist_position));
-		if (v.status === 'confirmed') detail.push(v.attendance_confirmed_at ? '✓ ' + w.attending : w.attending_ask);
-		if (ev.status === 'cancelled') detail.push(w.ev_cancelled);
-		if (ev.status === 'postponed') detail.push(w.ev_postponed);
+		if (v.status === 'waitlisted' && v.waitlist_position) detail.push(t('position', { n: v.waitlist_position }));
+		if (v.status === 'confirmed') detail.push(v.attendance_confirmed_at ? '✓ ' + t('attending') : t('attending_ask'));
+		if (ev.status === 'cancelled') detail.push(t('event_cancelled'));
+		if (ev.status === 'postponed') detail.push(t('event_postponed'));
 		$('detail').textContent = detail.join(' · ');
 
 		const actions = $('actions');
 		actions.replaceChildren();
 		const open = ev.status !== 'cancelled';
 		if (open && v.status === 'confirmed' && !v.attendance_confirmed_at)
-			actions.appendChild(button(w.confirm, 'primary', () => act('confirm')));
-		if (open && ['pending', 'confirmed', 'waitlisted'].indexOf(v.status) >= 0)
-			actions.appendChild(button(w.decline, 'secondary', () => act('decline')));
-		if (['pending', 'confirmed', 'waitlisted'].indexOf(v.status) >= 0)
-			actions.appendChild(button(w.cancel, 'danger-outline', askCancel));
+			actions.appendChild(button(t('confirm'), 'primary', () => act('confirm')));
+		if (open && ACTIVE.includes(v.status))
+			actions.appendChild(button(t('decline'), 'secondary', () => act('decline')));
+		if (ACTIVE.includes(v.status))
+			actions.appendChild(button(t('cancel'), 'danger-outline', askCancel));
 		actions.hidden = !actions.childElementCount;
-		if (!['pending', 'confirmed', 'waitlisted'].includes(v.status)) $('ask').hidden = true;
+		if (!ACTIVE.includes(v.status)) $('ask').hidden = true;
 
 		// the QR ticket exists only while a seat is held (the server answers 409 otherwise)
 		const ticket = v.status === 'confirmed' && ev.status !== 'cancelled';
@@ -152,15 +113,15 @@
 		if (ticket) {
 			const src = '/api/v1/r/' + encodeURIComponent(token) + '/ticket.svg';
 			if ($('ticket-img').getAttribute('src') !== src) $('ticket-img').setAttribute('src', src);
-			$('ticket-img').setAttribute('alt', w.ticket_alt);
+			$('ticket-img').setAttribute('alt', t('ticket_alt'));
 		}
 
 		const list = $('sessions');
 		list.replaceChildren();
 		for (const s of v.sessions || []) {
 			const place = [s.room_name, s.venue_name, s.venue_city].filter(Boolean).join(', ');
-			list.appendChild(el('li', {}, ...M.sessionNodes(s, l, s.start_offset, w.morocco, w.sep),
-				place ? el('bdi', { class: 'place' }, place) : null));
+			list.appendChild(el('li', {}, ...M.sessionNodes(s, l),
+				place ? el('span', { class: 'place' }, el('bdi', {}, place)) : null));
 		}
 		$('when').hidden = !(v.sessions && v.sessions.length);
 	}
@@ -176,18 +137,12 @@
 		state.feedback = '';
 		render();
 		try {
-			const r = await api('/' + what, 'POST');
-			if (r.ok) {
-				state.view = await r.json();
-				state.feedback = 'done';
-				$('ask').hidden = true;
-			} else if (r.status === 404) {
-				state.problem = 'invalid';
-			} else {
-				state.feedback = 'failed';
-			}
+			state.view = await api('/' + what, 'POST');
+			state.feedback = 'done';
+			$('ask').hidden = true;
 		} catch (e) {
-			state.feedback = 'failed';
+			if (e.status === 404) state.problem = 'invalid';
+			else state.feedback = 'failed';
 		}
 		state.busy = false;
 		render();
@@ -200,11 +155,9 @@
 			return;
 		}
 		try {
-			const r = await api('', 'GET');
-			if (r.ok) state.view = await r.json();
-			else state.problem = r.status === 404 ? 'invalid' : 'error';
+			state.view = await api('', 'GET');
 		} catch (e) {
-			state.problem = 'error';
+			state.problem = e.status === 404 ? 'invalid' : 'error';
 		}
 		render();
 	}

@@ -10,10 +10,16 @@ void app_changed(struct app *app, int64_t seq)
 		app->sink.changed(app->sink.ctx, seq);
 }
 
+static void app_page_release(struct app_page *page)
+{
+	free(page->data);
+	page->data = NULL;
+	page->len = 0;
+	page->tried = false;
+}
+
 void app_release(struct app *app)
 {
-	free(app->r_page.data);
-	app->r_page.data = NULL;
-	app->r_page.len = 0;
-	app->r_page.tried = false;
+	app_page_release(&app->r_page);
+	app_page_release(&app->e_page);
 }

@@ -1,8 +1,9 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file; it reads
- * web/r.html once per app and serves its bytes, and must not look the token up, log it, or render data into
- * the page (r.js fetches the API).
+ * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
+ * shareable page /e/<id>; it reads web/r.html and web/e.html once per app and serves their bytes, and must
+ * not look the token or the event up, log the token, or render data into a page (r.js and e.js fetch the
+ * API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,32 +47,51 @@ out:
 	return rc;
 }
 
-static void pages_registration(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+/* Answers the bytes of web_root/name (read into page at first use) with cache_control, or 404 page_missing
+ * naming what is missing. */
+static void pages_serve(struct app *app, struct app_page *page, const char *name, const char *what,
+			const char *cache_control, struct response *resp)
 {
-	struct app_page *page = &app->r_page;
 	char path[600];
 
-	(void)req;
-	(void)args;
 	if (!page->tried) {
 		page->tried = true;
-		snprintf(path, sizeof(path), "%s/r.html", app->cfg->web_root);
+		snprintf(path, sizeof(path), "%s/%s", app->cfg->web_root, name);
 		pages_read(path, &page->data, &page->len);
 	}
 	if (!page->data) {
-		api_fail(resp, API_NOT_FOUND, "page_missing",
-			 "this server has no participant page (web root)");
+		api_fail(resp, API_NOT_FOUND, "page_missing", "%s", what);
 		return;
 	}
-	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */
-	response_header(resp, "Cache-Control", "no-store");
+	response_header(resp, "Cache-Control", cache_control);
 	resp->shared = page->data;
 	resp->shared_len = page->len;
 	api_reply_raw(resp, API_OK, "text/html; charset=utf-8");
 }
 
+static void pages_registration(struct app *app, const struct request *req, const struct route_args *args,
+			       struct response *resp)
+{
+	(void)req;
+	(void)args;
+	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */
+	pages_serve(app, &app->r_page, "r.html", "this server has no participant page (web root)", "no-store",
+		    resp);
+}
+
+/* The same page for every event id: e.js reads the id from the path and asks the API (an unknown or
+ * hidden event is shown as such by the page, from the API's 404). */
+static void pages_event(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->e_page, "e.html", "this server has no event page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
+    {HTTP_GET, "/e/{id}", pages_event},
     {0},
 };

@@ -1,17 +1,26 @@
 // web.spec: drives Debian's chromium (never a downloaded browser) through majlisd's pages with
 // playwright-core and prints one JSON line {checks: {name: {ok, detail}}, console_errors: [...],
-// screenshots: [...]}; exit status 1 when a check failed. Usage: node web.spec.mjs BASE_URL TOKEN
-// where TOKEN is the secret of a confirmed registration whose attendance is not yet confirmed.
+// screenshots: [...]}; exit status 1 when a check failed. Usage:
+// node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID CLOSED_ID [SCREENSHOT_DIR]
+// where TOKEN is the secret of a confirmed registration whose attendance is not yet confirmed, and the ids
+// name public events with seats, without a free seat, cancelled, and whose registration closed. axe-core runs on every page.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 
-const [base, token] = process.argv.slice(2);
-if (!base || !token) {
-	process.stderr.write('usage: node web.spec.mjs BASE_URL TOKEN\n');
+const [base, token, openId, fullId, cancelledId, closedId, shotDir] = process.argv.slice(2);
+if (!base || !token || !openId || !fullId || !cancelledId || !closedId) {
+	process.stderr.write('usage: node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID CLOSED_ID [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
+const SHOTS = shotDir || os.tmpdir();
+fs.mkdirSync(SHOTS, { recursive: true });
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeFindings = [];
+// requests expected to fail (a 400 the form shows beside its field, a connection cut on purpose)
+const expectedFailures = new Set();
 const host = new URL(base).host;
 const checks = {};
 const consoleErrors = [];
@@ -36,9 +45,159 @@ function watch(page) {
 		const where = (msg.location() && msg.location().url) || '';
 		// the invalid-link page asks the API about a token that does not exist: its 404 is expected
 		if (where.includes('/api/v1/r/' + BAD_TOKEN)) return;
+		for (const u of expectedFailures) if (where.includes(u) || msg.text().includes(u)) return;
 		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
 	});
 	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
+}
+
+async function shot(page, name) {
+	const file = path.join(SHOTS, 'majlis-web-' + name + '.png');
+	await page.screenshot({ path: file, fullPage: true });
+	screenshots.push(file);
+	return file;
+}
+
+// Runs axe-core on page (through the devtools protocol: the page's CSP stays as it is) and keeps its
+// serious and critical violations under name.
+async function axe(page, name) {
+	const found = await page.evaluate(async (src) => {
+		if (!window.axe) (0, eval)(src);
+		const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+	}, AXE);
+	axeFindings.push({ page: name, violations: found });
+}
+
+// The programme, then the open event, its form (wrong fields first when withErrors), then the personal
+// page: one participant's whole path at size in lang.
+async function participantPath(name, lang, size, email, opts) {
+	const page = await context.newPage();
+	watch(page);
+	page.on('dialog', (d) => {
+		consoleErrors.push({ text: 'dialog opened: ' + d.message(), page: page.url() });
+		d.dismiss();
+	});
+	await page.setViewportSize(size);
+	const icons = [];
+	page.on('request', (req) => {
+		if (new URL(req.url()).pathname === '/icon.svg') icons.push(req.url());
+	});
+	const detail = {};
+	await page.goto(base + '/?lang=' + lang, { waitUntil: 'load' });
+	await page.waitForSelector('#events li.event');
+	detail.programme_lang = await page.getAttribute('html', 'lang');
+	await shot(page, name + '-1-programme');
+	await axe(page, name + ' programme');
+	if (opts.quality) {
+		const q = await page.evaluate(() => ({
+			hours_on_one_line: Array.from(document.querySelectorAll('#events .hours'))
+				.every((h) => h.getClientRects().length === 1),
+			no_utc_offsets: !/UTC[+-]\d\d:\d\d/.test(document.getElementById('events').textContent),
+			latin_session_titles: Array.from(document.querySelectorAll('#events .session-title'))
+				.filter((n) => !/[\u0600-\u06FF]/.test(n.textContent)).map((n) => n.textContent),
+			morocco_once: document.querySelectorAll('main .note').length === 1,
+		}));
+		q.icon_requests = icons.length;
+		check('quality_programme', q.hours_on_one_line && q.no_utc_offsets && !q.latin_session_titles.length &&
+			q.morocco_once && icons.length <= 1, q);
+	}
+	const link = page.locator('#events a[href^="/e/' + openId + '"]');
+	await link.first().click();
+	await page.waitForURL(/\/e\/\d+/);
+	await page.waitForSelector('#register:not([hidden])');
+	detail.event_title = await page.textContent('#title');
+	detail.event_sessions = await page.locator('#sessions li').count();
+	detail.seats = await page.textContent('#seats');
+	detail.has_ics = await page.isVisible('#ics');
+	if (lang === 'fr') {
+		const m = await page.evaluate(() => ({ text: document.getElementById('description').textContent,
+			imgs: document.querySelectorAll('#description img, main img:not(#ticket-img)').length }));
+		check('markup_inert', m.text.includes('<img src=x onerror=alert(1)>') && m.imgs === 0, m);
+	}
+	await shot(page, name + '-2-event');
+	await axe(page, name + ' event');
+	if (opts.withErrors) {
+		await page.click('#submit');
+		await page.waitForSelector('#e-name:not(:empty)');
+		const local = {
+			name: await page.textContent('#e-name'), contact: await page.textContent('#e-contact'),
+			consent: await page.textContent('#e-consent'),
+			invalid: await page.getAttribute('#f-name', 'aria-invalid'),
+			focused: await page.evaluate(() => document.activeElement && document.activeElement.id),
+		};
+		// a wrong phone number: the API's invalid_field for 'phone' shows beside the contact field
+		await page.fill('#f-name', 'سلمى الاختبار');
+		await page.fill('#f-contact', '12');
+		await page.check('#f-consent');
+		expectedFailures.add('/registrations');
+		await page.click('#submit');
+		await page.waitForSelector('#e-contact:not(:empty)');
+		local.api_contact = await page.textContent('#e-contact');
+		await shot(page, name + '-3-errors');
+		await axe(page, name + ' form errors');
+		const arabic = (x) => /[\u0600-\u06FF]/.test(x || '');
+		check('form_errors_beside_fields', arabic(local.name) && arabic(local.contact) && arabic(local.consent) &&
+			local.invalid === 'true' && local.focused === 'f-name' && arabic(local.api_contact) &&
+			local.api_contact.includes('06'), local);
+		expectedFailures.delete('/registrations');
+	}
+	await page.fill('#f-name', opts.person);
+	if (opts.nameAr) await page.fill('#f-name-ar', opts.nameAr);
+	await page.check('input[name="sex"][value="female"]');
+	await page.fill('#f-contact', email);
+	await page.check('#f-consent');
+	const keys = [];
+	let replayed = null;
+	// an organiser's session cookie in the same browser never goes with a participant's registration
+	await context.addCookies([{ name: 'majlis_session', value: 'organiser-session', url: base }]);
+	const cookies = [];
+	const onRequest = (req) => {
+		// allHeaders(): the headers as sent, cookies included (headers() leaves them out)
+		if (req.method() === 'POST' && req.url().includes('/registrations'))
+			cookies.push(req.allHeaders().then((h) => h.cookie || null, () => null));
+	};
+	page.on('request', onRequest);
+	if (opts.flaky) {
+		// the first answer never reaches the browser (the server did register): the retry with the same
+		// Idempotency-Key gets that registration back, never a second one
+		let cut = false;
+		expectedFailures.add('/registrations');
+		await page.route('**/api/v1/events/*/registrations', async (route) => {
+			keys.push(route.request().headers()['idempotency-key']);
+			const resp = await route.fetch();
+			if (!cut) {
+				cut = true;
+				await route.abort('connectionreset');
+				return;
+			}
+			replayed = resp.headers()['idempotent-replayed'] || null;
+			await route.fulfill({ response: resp });
+		});
+		await page.click('#submit');
+		await page.waitForSelector('#form-error:not(:empty)');
+		detail.network_error = await page.textContent('#form-error');
+		await shot(page, name + '-3-network-error');
+	}
+	await page.click('#submit');
+	await page.waitForURL(/\/r\/[A-Za-z0-9_-]{43}/);
+	if (opts.flaky) await page.unroute('**/api/v1/events/*/registrations');
+	await page.waitForSelector('#status[data-status]');
+	detail.status = await page.getAttribute('#status', 'data-status');
+	detail.sent = await page.textContent('#sent');
+	detail.sent_visible = await page.isVisible('#sent');
+	detail.r_lang = await page.getAttribute('html', 'lang');
+	page.off('request', onRequest);
+	await context.clearCookies();
+	detail.cookies_sent = (await Promise.all(cookies)).filter(Boolean);
+	detail.posts = cookies.length;
+	detail.keys = keys;
+	detail.replayed = replayed;
+	await shot(page, name + '-4-personal');
+	await axe(page, name + ' personal page');
+	await page.close();
+	return detail;
 }
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-'));
@@ -62,16 +221,13 @@ try {
 		const n = await page.locator('#events li.event').count();
 		const title = await page.locator('#events li.event h3').first().textContent();
 		const when = await page.locator('#events li.event .sessions time').first().textContent();
-		const zone = await page.locator('#events li.event .sessions .zone').first().textContent();
 		const lang = await page.getAttribute('html', 'lang');
-		check('index_lists_events', n > 0 && title.trim() && /UTC[+-]\d\d:\d\d/.test(zone) && lang === 'fr',
-			{ events: n, title, when, zone, lang });
+		const note = await page.textContent('main .note');
+		check('index_lists_events', n > 0 && title.trim() && when.trim() && note.includes('heure du Maroc') &&
+			lang === 'fr', { events: n, title, when, note, lang });
 	});
 	await step('screenshot_fr', async () => {
-		const file = '/tmp/majlis-web-index-fr.png';
-		await page.screenshot({ path: file, fullPage: true });
-		screenshots.push(file);
-		check('screenshot_fr', true, file);
+		check('screenshot_fr', true, await shot(page, 'index-fr'));
 	});
 
 	await step('subscribe_links', async () => {
@@ -122,9 +278,7 @@ try {
 		check('arabic_rtl', dir === 'rtl' && lang === 'ar' && /[\u0600-\u06FF]/.test(h1) &&
 			new URL(web).searchParams.get('lang') === 'ar' && pressed === 'true', { dir, lang, h1, web });
 		await page.setViewportSize({ width: 1100, height: 900 });
-		const file = '/tmp/majlis-web-index-ar.png';
-		await page.screenshot({ path: file, fullPage: true });
-		screenshots.push(file);
+		await shot(page, 'index-ar');
 		await page.click('#langs button[lang="en"]');
 		await page.waitForFunction(() => document.documentElement.dir === 'ltr');
 		check('english_ltr', (await page.getAttribute('html', 'lang')) === 'en', null);
@@ -141,9 +295,7 @@ try {
 		const sessions = await r.locator('#sessions li').count();
 		check('personal_page', status === 'confirmed' && text.includes('Inscription confirmée') && title.trim() &&
 			sessions > 0, { status, text, title, sessions });
-		const file = '/tmp/majlis-web-r-fr.png';
-		await r.screenshot({ path: file, fullPage: true });
-		screenshots.push(file);
+		await shot(r, 'r-fr');
 	});
 	await step('cancel_asks_first', async () => {
 		await r.click('#actions button.danger-outline');
@@ -161,9 +313,7 @@ try {
 		const buttons = await r.locator('#actions button.primary').count();
 		check('confirm_works', status === 'confirmed' && detail.includes('Présence confirmée') && buttons === 0,
 			{ status, detail });
-		const file = '/tmp/majlis-web-r-confirmed.png';
-		await r.screenshot({ path: file, fullPage: true });
-		screenshots.push(file);
+		await shot(r, 'r-confirmed');
 	});
 	await step('ticket_shown', async () => {
 		await r.waitForFunction(() => {
@@ -187,6 +337,105 @@ try {
 		check('invalid_link', (await bad.isHidden('#state')), await bad.textContent('#title'));
 		await bad.close();
 	});
+	await step('path_ar_360', async () => {
+		const d = await participantPath('ar-360', 'ar', { width: 360, height: 740 }, 'salma.ar360@example.org',
+			{ person: 'Salma Test', nameAr: 'سلمى', withErrors: true, quality: true });
+		check('path_ar_360', d.programme_lang === 'ar' && d.posts > 0 && !d.cookies_sent.length && /[\u0600-\u06FF]/.test(d.event_title) &&
+			d.event_sessions > 0 && d.has_ics && d.status === 'confirmed' && d.sent_visible &&
+			d.sent.includes('salma.ar360@example.org') && d.r_lang === 'ar', d);
+	});
+	await step('path_fr_1280', async () => {
+		const d = await participantPath('fr-1280', 'fr', { width: 1280, height: 900 }, 'youssef.fr1280@example.org',
+			{ person: 'Youssef Test', flaky: true });
+		check('path_fr_1280', d.programme_lang === 'fr' && d.posts > 0 && !d.cookies_sent.length && d.status === 'confirmed' && d.sent_visible &&
+			d.sent.includes('youssef.fr1280@example.org') && d.r_lang === 'fr' && d.seats.includes('place'), d);
+		check('retry_same_key', d.keys.length === 2 && d.keys[0] && d.keys[0] === d.keys[1] &&
+			d.replayed === 'true' && /connexion/.test(d.network_error || ''), d);
+	});
+	await step('full_offers_waitlist', async () => {
+		const page = await context.newPage();
+		watch(page);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(base + '/e/' + fullId + '?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#register:not([hidden])');
+		const d = { banner: await page.textContent('#banner'), heading: await page.textContent('#reg-title'),
+			button: await page.textContent('#submit') };
+		await shot(page, 'fr-360-full');
+		await axe(page, 'full event');
+		await page.fill('#f-name', 'Awa Attente');
+		await page.fill('#f-contact', '+221 77 123 45 67');
+		await page.check('#f-consent');
+		await page.click('#submit');
+		await page.waitForURL(/\/r\//);
+		await page.waitForSelector('#status[data-status]');
+		d.status = await page.getAttribute('#status', 'data-status');
+		d.sent = await page.textContent('#sent');
+		await shot(page, 'fr-360-waitlisted');
+		await page.close();
+		check('full_offers_waitlist', d.banner.includes("liste d'attente") && d.heading.includes("liste d'attente") &&
+			d.button.includes("liste d'attente") && d.status === 'waitlisted' && d.sent.includes('+221 77 123 45 67'), d);
+	});
+	await step('cancelled_says_so', async () => {
+		const page = await context.newPage();
+		watch(page);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(base + '/e/' + cancelledId + '?lang=ar', { waitUntil: 'load' });
+		await page.waitForSelector('#banner:not([hidden])');
+		const d = { banner: await page.textContent('#banner'), form: await page.isVisible('#register'),
+			ics: await page.isVisible('#ics'), sessions: await page.locator('#sessions li').count() };
+		await shot(page, 'ar-360-cancelled');
+		await axe(page, 'cancelled event');
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await page.click('#langs button[lang="fr"]');
+		await page.waitForFunction(() => document.documentElement.lang === 'fr');
+		d.banner_fr = await page.textContent('#banner');
+		await shot(page, 'fr-1280-cancelled');
+		await page.close();
+		check('cancelled_says_so', d.banner.includes('ملغى') && d.banner_fr.includes('annulé') && !d.form && !d.ics &&
+			d.sessions > 0, d);
+	});
+	await step('closed_says_so', async () => {
+		const page = await context.newPage();
+		watch(page);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(base + '/?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#events li.event');
+		const card = page.locator('#events li.event', { has: page.locator('a[href^="/e/' + closedId + '"]') });
+		const d = { badge: await card.locator('.badge.state-closed').textContent() };
+		await page.goto(base + '/e/' + closedId + '?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#banner:not([hidden])');
+		d.banner = await page.textContent('#banner');
+		d.form = await page.isVisible('#register');
+		d.ics = await page.isVisible('#ics');
+		await shot(page, 'fr-360-closed');
+		await axe(page, 'closed event');
+		await page.close();
+		check('closed_says_so', d.badge.includes('Inscriptions closes') && d.banner.includes('closes depuis le') &&
+			/\d{4}/.test(d.banner) && !d.form && d.ics, d);
+	});
+	await step('axe_every_page', async () => {
+		// every participant page in every language at a phone's and a desktop's width
+		const page = await context.newPage();
+		watch(page);
+		let runs = 0;
+		for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 900 }]) {
+			await page.setViewportSize(size);
+			for (const lang of ['fr', 'ar', 'en']) {
+				for (const [what, url, ready] of [['programme', '/', '#events li.event'],
+					['event', '/e/' + openId, '#register:not([hidden])'], ['personal', '/r/' + token, '#status[data-status]']]) {
+					await page.goto(base + url + '?lang=' + lang, { waitUntil: 'load' });
+					await page.waitForSelector(ready);
+					await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+					await axe(page, what + ' ' + lang + ' ' + size.width);
+					runs++;
+				}
+			}
+		}
+		await page.close();
+		check('axe_every_page', runs === 18, { runs });
+	});
+	check('axe', axeFindings.length > 0 && axeFindings.every((f) => f.violations.length === 0),
+		axeFindings.filter((f) => f.violations.length));
 	check('no_console_errors', consoleErrors.length === 0, consoleErrors);
 } finally {
 	await context.close();

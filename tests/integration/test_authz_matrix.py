@@ -169,10 +169,11 @@ class T(Checks):
                 m = re.search(r"/([a-z-]+)/\{id\}", pattern)
                 if not m or m.group(1) in public:
                     continue
-                expect(m.group(1) in hidden, f"{pattern}: no hidden resource of this kind in the test")
+                kind = {"e": "events"}.get(m.group(1), m.group(1))  # /e/{id}: an event's page
+                expect(kind in hidden, f"{pattern}: no hidden resource of this kind in the test")
                 path = pattern.replace("{token:token}", link_a)
-                body = bodies.get((method, m.group(1))) or bodies.get((method, "/" + path.rsplit("/", 1)[-1]))
-                cases.append((method, path, m.group(1), body))
+                body = bodies.get((method, kind)) or bodies.get((method, "/" + path.rsplit("/", 1)[-1]))
+                cases.append((method, path, kind, body))
             # ids in bodies
             body_refs = [
                 ("POST", f"/api/v1/events/{ev_a}/sessions", "people",
