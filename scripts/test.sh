@@ -5,14 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh test
-if [ ! -d tests/node_modules/ical.js ]; then
-	echo "==> npm install (tests)"
-	(cd tests && npm install --no-audit --no-fund --loglevel=error)
-fi
-if [ ! -d tests/e2e/node_modules ]; then
-	echo "==> npm install (tests/e2e: playwright-core only, it drives Debian's chromium)"
-	(cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
-fi
+# npm packages, pinned by each lockfile, installed again whenever the lockfile is newer than what is installed
+npm_install() {
+	if [ -f "$1/node_modules/.package-lock.json" ] && [ ! "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+		return 0
+	fi
+	echo "==> npm install ($1: $2)"
+	(cd "$1" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+	touch "$1/node_modules/.package-lock.json"
+}
+npm_install tests "ical.js and the other checkers of our output"
+npm_install tests/e2e "playwright-core and axe-core; they drive Debian's chromium, no browser is downloaded"
 
 jobs=$(nproc)
 status=0
