@@ -19,6 +19,9 @@ int api_body(const struct request *req, struct response *resp, struct json_objec
  * object; anything else is refused like any bad body (415 for another media type, 400 otherwise) so that
  * a malformed request never carries out the action. Returns 0, or -1 with resp filled. */
 int api_no_body(const struct request *req, struct response *resp);
+/* The second half of api_no_body, for a body already read (o; NULL: none): 0 when it names nothing, else
+ * -1 with the 400 filled. */
+int api_body_empty(struct json_object *o, struct response *resp);
 
 /* Paging from ?limit= (1..200, default 50) and ?offset= (>= 0). Returns 0 or -1 with a 400 filled. */
 int api_page(const struct request *req, struct response *resp, int64_t *limit, int64_t *offset);
@@ -28,5 +31,9 @@ int api_query_id(const struct request *req, struct response *resp, const char *k
 /* An optional text query parameter matching kind (util/jsonx.h kinds). 1/0/-1 as above. */
 int api_query_text(const struct request *req, struct response *resp, const char *key, char *out,
 		   size_t outlen);
+/* An optional query parameter that must be one of choices (NULL-terminated): its index into *idx.
+ * 1/0/-1 as above (the 400 lists the choices). */
+int api_query_enum(const struct request *req, struct response *resp, const char *key,
+		   const char *const *choices, int *idx);
 
 #endif

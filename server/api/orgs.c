@@ -54,29 +54,18 @@ static int orgs_parse(struct json_object *body, struct orgs_input *in, struct js
 	return 0;
 }
 
-/* api_create_fn of POST /api/v1/organisations. */
-static int orgs_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-			    struct json_object **out, int64_t *seq, struct dom_err *err)
+/* api_write_fn of POST /api/v1/organisations (create) and PATCH /api/v1/organisations/{id}. */
+static int orgs_body(struct db *db, const struct principal *p, int64_t id, bool create,
+		     struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+		     struct dom_err *err)
 {
 	struct orgs_input in;
 	struct jsonx_err je;
 
-	*out = NULL;
 	if (orgs_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
-	return orgs_create(db, p, &in, now, out, seq, err);
-}
-
-/* api_write_fn of PATCH /api/v1/organisations/{id}. */
-static int orgs_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
-{
-	struct orgs_input in;
-	struct jsonx_err je;
-
-	*out = NULL;
-	if (orgs_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+		return api_invalid(err, &je);
+	if (create)
+		return orgs_create(db, p, &in, now, out, seq, err);
 	return orgs_update(db, p, id, &in, now, out, seq, err);
 }
 
@@ -84,13 +73,13 @@ static void orgs_post(struct app *app, const struct request *req, const struct r
 		      struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, orgs_writable, orgs_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, orgs_writable, orgs_body, 0, true);
 }
 
 static void orgs_patch(struct app *app, const struct request *req, const struct route_args *args,
 		       struct response *resp)
 {
-	api_json_write(app, req, resp, orgs_writable, NULL, orgs_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, orgs_writable, orgs_body, args->ids[0], false);
 }
 
 static void orgs_get_one(struct app *app, const struct request *req, const struct route_args *args,
