@@ -137,3 +137,22 @@ int api_query_enum(const struct request *req, struct response *resp, const char 
 		 list);
 	return -1;
 }
+
+int api_fields(struct json_object *body, const struct api_field *f, size_t n, struct jsonx_err *je)
+{
+	int k;
+
+	for (size_t i = 0; i < n; i++) {
+		*f[i].has = json_object_object_get_ex(body, f[i].key, NULL);
+		if (!f[i].choices) {
+			if (jsonx_get_str(body, f[i].key, false, f[i].kind, f[i].max, f[i].v, je) < 0)
+				return -1;
+			continue;
+		}
+		k = -1;
+		if (jsonx_get_enum(body, f[i].key, false, f[i].choices, &k, je) < 0)
+			return -1;
+		*f[i].v = k >= 0 ? f[i].choices[k] : NULL;
+	}
+	return 0;
+}

@@ -22,36 +22,19 @@ static const char *const orgs_keys[] = {
  * kind and bound, kind one of orgs_kinds; null is kept as a NULL value. 0 or -1 with je filled. */
 static int orgs_parse(struct json_object *body, struct orgs_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		enum jsonx_str_kind kind;
-		size_t max;
-		bool *has;
-		const char **v;
-	} spec[] = {
-	    {"name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_name, &in->name},
-	    {"city", JSONX_LINE, ORGS_TEXT_MAX, &in->has_city, &in->city},
-	    {"region", JSONX_LINE, ORGS_TEXT_MAX, &in->has_region, &in->region},
-	    {"contact_name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_contact_name, &in->contact_name},
-	    {"contact_email", JSONX_EMAIL, ORGS_EMAIL_MAX, &in->has_contact_email, &in->contact_email},
+	const struct api_field fields[] = {
+	    {"name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_name, &in->name, NULL},
+	    {"city", JSONX_LINE, ORGS_TEXT_MAX, &in->has_city, &in->city, NULL},
+	    {"region", JSONX_LINE, ORGS_TEXT_MAX, &in->has_region, &in->region, NULL},
+	    {"contact_name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_contact_name, &in->contact_name, NULL},
+	    {"contact_email", JSONX_EMAIL, ORGS_EMAIL_MAX, &in->has_contact_email, &in->contact_email, NULL},
+	    {"kind", JSONX_LINE, 0, &in->has_kind, &in->kind, orgs_kinds},
 	};
-	size_t i;
-	int k;
 
 	memset(in, 0, sizeof(*in));
 	if (jsonx_only_keys(body, orgs_keys, je))
 		return -1;
-	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
-		*spec[i].has = json_object_object_get_ex(body, spec[i].key, NULL);
-		if (jsonx_get_str(body, spec[i].key, false, spec[i].kind, spec[i].max, spec[i].v, je) < 0)
-			return -1;
-	}
-	in->has_kind = json_object_object_get_ex(body, "kind", NULL);
-	k = -1;
-	if (jsonx_get_enum(body, "kind", false, orgs_kinds, &k, je) < 0)
-		return -1;
-	in->kind = k >= 0 ? orgs_kinds[k] : NULL;
-	return 0;
+	return api_fields(body, fields, sizeof(fields) / sizeof(fields[0]), je);
 }
 
 /* api_write_fn of POST /api/v1/organisations (create) and PATCH /api/v1/organisations/{id}. */

@@ -23,14 +23,7 @@ static const char *const people_update_keys[] = {
 
 int api_people_parse(struct json_object *body, bool create, struct people_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		enum jsonx_str_kind kind;
-		size_t max;
-		bool *has;
-		const char **v;
-		const char *const *choices; /* an enum instead of text when not NULL */
-	} spec[] = {
+	const struct api_field fields[] = {
 	    {"name", JSONX_LINE, PERSON_NAME_MAX, &in->has_name, &in->name, NULL},
 	    {"name_ar", JSONX_LINE, PERSON_NAME_MAX, &in->has_name_ar, &in->name_ar, NULL},
 	    {"sex", JSONX_LINE, 0, &in->has_sex, &in->sex, people_sexes},
@@ -39,25 +32,12 @@ int api_people_parse(struct json_object *body, bool create, struct people_input 
 	    {"email", JSONX_EMAIL, PEOPLE_EMAIL_MAX, &in->has_email, &in->email, NULL},
 	    {"lang", JSONX_LINE, 0, &in->has_lang, &in->lang, people_langs},
 	};
-	size_t i;
-	int k, rc;
+	int rc;
 
 	memset(in, 0, sizeof(*in));
-	if (jsonx_only_keys(body, create ? people_create_keys : people_update_keys, je))
+	if (jsonx_only_keys(body, create ? people_create_keys : people_update_keys, je) ||
+	    api_fields(body, fields, sizeof(fields) / sizeof(fields[0]), je))
 		return -1;
-	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
-		*spec[i].has = json_object_object_get_ex(body, spec[i].key, NULL);
-		if (!spec[i].choices) {
-			if (jsonx_get_str(body, spec[i].key, false, spec[i].kind, spec[i].max, spec[i].v,
-					  je) < 0)
-				return -1;
-			continue;
-		}
-		k = -1;
-		if (jsonx_get_enum(body, spec[i].key, false, spec[i].choices, &k, je) < 0)
-			return -1;
-		*spec[i].v = k >= 0 ? spec[i].choices[k] : NULL;
-	}
 	if (!create)
 		return 0;
 	in->has_consent = json_object_object_get_ex(body, "consent", NULL);

@@ -39,27 +39,17 @@ static int venues_coord(struct json_object *body, const char *key, double limit,
 /* Reads a venue body into in (strings borrowed from body). 0 or -1 with je filled. */
 static int venues_parse(struct json_object *body, struct venues_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		size_t max;
-		bool *has;
-		const char **v;
-	} text[] = {
-	    {"name", VENUES_TEXT_MAX, &in->has_name, &in->name},
-	    {"city", VENUES_TEXT_MAX, &in->has_city, &in->city},
-	    {"address", VENUES_ADDRESS_MAX, &in->has_address, &in->address},
-	    {"tz", VENUES_TZ_MAX, &in->has_tz, &in->tz},
+	const struct api_field text[] = {
+	    {"name", JSONX_LINE, VENUES_TEXT_MAX, &in->has_name, &in->name, NULL},
+	    {"city", JSONX_LINE, VENUES_TEXT_MAX, &in->has_city, &in->city, NULL},
+	    {"address", JSONX_LINE, VENUES_ADDRESS_MAX, &in->has_address, &in->address, NULL},
+	    {"tz", JSONX_LINE, VENUES_TZ_MAX, &in->has_tz, &in->tz, NULL},
 	};
-	size_t i;
 
 	memset(in, 0, sizeof(*in));
-	if (jsonx_only_keys(body, venues_keys, je))
+	if (jsonx_only_keys(body, venues_keys, je) ||
+	    api_fields(body, text, sizeof(text) / sizeof(text[0]), je))
 		return -1;
-	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
-		*text[i].has = venues_has(body, text[i].key);
-		if (jsonx_get_str(body, text[i].key, false, JSONX_LINE, text[i].max, text[i].v, je) < 0)
-			return -1;
-	}
 	if (venues_coord(body, "latitude", 90.0, &in->has_latitude, &in->latitude_null, &in->latitude, je) ||
 	    venues_coord(body, "longitude", 180.0, &in->has_longitude, &in->longitude_null, &in->longitude,
 			 je))

@@ -1,6 +1,7 @@
 /*
  * test_reply: the tails of api/reply.h through the router (tests/unit/api/harness) — rights before the
- * body in every module that writes through them: a caller who may not make a write or an action is told
+ * body in every module that writes through them (events, sessions, registrations, calendar tokens, people,
+ * notifications, API tokens, accounts, attendance): a caller who may not make a write or an action is told
  * so whatever the body's fields hold (403, or 404 for what it may not see, as for what does not exist),
  * malformed JSON is 400 whoever sends it, and nothing is stored or announced; it opens no socket.
  */
@@ -241,6 +242,43 @@ static void test_people_and_notifications(void **state)
 	refusals(h, cases, N_ELEMS(cases), "{\"sex\": \"robot\", \"bogus\": 1}");
 }
 
+/* API tokens and accounts (an organiser's account of A, the viewer's account of A, another of B) and
+ * attendance at session 1 of A's event 1 (a session of B's event 2, made internal, A does not see). */
+static void test_tokens_accounts_attendance(void **state)
+{
+	struct reply_test *t = *state;
+	struct harness *h = &t->h;
+	char org_a[48], org_b[48], hidden[64];
+	int64_t sid =
+	    created(h, "/api/v1/events/2/sessions",
+		    "{\"starts_local\": \"2027-03-11T10:00\", \"ends_local\": \"2027-03-11T12:00\"}",
+		    h->admin, "id", NULL);
+	const struct refusal cases[] = {
+	    {HTTP_POST, "/api/v1/tokens", t->viewer, 403},
+	    {HTTP_POST, "/api/v1/accounts", t->viewer, 403},
+	    {HTTP_PATCH, org_a, h->organiser_b, 404},
+	    {HTTP_PATCH, org_b, h->organiser_a, 404},
+	    {HTTP_PATCH, org_a, t->viewer, 404},
+	    {HTTP_PATCH, "/api/v1/accounts/999999", h->admin, 404},
+	    {HTTP_POST, "/api/v1/sessions/1/attendance", t->viewer, 403},
+	    {HTTP_POST, "/api/v1/sessions/1/attendance", h->organiser_b, 403},
+	    {HTTP_POST, hidden, h->organiser_a, 404},
+	    {HTTP_POST, "/api/v1/sessions/999999/attendance", h->admin, 404},
+	    {HTTP_POST, "/api/v1/tokens", h->organiser_a, 400},
+	    {HTTP_POST, "/api/v1/accounts", h->organiser_a, 400},
+	    {HTTP_PATCH, org_b, h->admin, 400},
+	    {HTTP_POST, "/api/v1/sessions/1/attendance", h->organiser_a, 400},
+	};
+
+	snprintf(org_a, sizeof(org_a), "/api/v1/accounts/%lld",
+		 (long long)fixture_account(h->fx.db, "a@example.org", ROLE_ORGANISER, h->fx.org_a));
+	snprintf(org_b, sizeof(org_b), "/api/v1/accounts/%lld",
+		 (long long)fixture_account(h->fx.db, "b@example.org", ROLE_CHECKIN, h->fx.org_b));
+	snprintf(hidden, sizeof(hidden), "/api/v1/sessions/%lld/attendance", (long long)sid);
+	fixture_exec(h->fx.db, "UPDATE events SET visibility = 'internal' WHERE id = 2");
+	refusals(h, cases, N_ELEMS(cases), "{\"role\": \"emperor\", \"bogus\": 1}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +287,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_registrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_people_and_notifications, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens_accounts_attendance, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
