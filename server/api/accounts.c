@@ -79,18 +79,18 @@ static void accounts_post_hashed(struct app *app, const struct request *req, str
 {
 	static const char *const keys[] = {"email",  "display_name", "password", "role",
 					   "org_id", "event_ids",    NULL};
-	struct json_object *body = NULL, *out;
+	struct json_object *body = NULL, *out = NULL;
 	struct accounts_input in;
 	int64_t ids[ACCOUNTS_EVENT_IDS_MAX];
 	struct jsonx_err jerr;
 	struct principal p;
-	struct dom_err err;
+	struct dom_err err = {0};
 	int64_t seq = 0;
-	int role = -1;
+	int role = -1, rc;
 
 	memset(&in, 0, sizeof(in));
 	in.password_hash = prehash;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+	if (api_write_begin(app, req, resp, accounts_writable, 0, &p, &body))
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_str(body, "email", true, JSONX_EMAIL, 254, &in.email, &jerr) < 0 ||
@@ -106,12 +106,8 @@ static void accounts_post_hashed(struct app *app, const struct request *req, str
 	}
 	in.role = role_of_index(role);
 	in.event_ids = ids;
-	if (accounts_create_as(app->db, &p, &in, req->now, &out, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		goto out;
-	}
-	api_reply(resp, API_CREATED, out);
-	app_changed(app, seq);
+	rc = accounts_create_as(app->db, &p, &in, req->now, &out, &seq, &err);
+	api_reply_dom(app, resp, rc, &err, out, seq, API_CREATED);
 out:
 	json_object_put(body);
 }
@@ -121,7 +117,7 @@ static void accounts_patch_hashed(struct app *app, const struct request *req, in
 				  struct response *resp, const char *prehash)
 {
 	static const char *const keys[] = {"display_name", "password", "disabled", "event_ids", NULL};
-	struct json_object *body = NULL, *out;
+	struct json_object *body = NULL, *out = NULL;
 	struct accounts_patch in;
 	int64_t ids[ACCOUNTS_EVENT_IDS_MAX];
 	struct jsonx_err jerr;
@@ -129,12 +125,12 @@ static void accounts_patch_hashed(struct app *app, const struct request *req, in
 	struct dom_err err;
 	int64_t seq = 0;
 	bool disabled = false;
-	int has_disabled, has_events;
+	int has_disabled, has_events, rc;
 
 	memset(&in, 0, sizeof(in));
 	in.password_hash = prehash;
 	in.disabled = -1;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+	if (api_write_begin(app, req, resp, accounts_writable, id, &p, &body))
 		return;
 	has_disabled = jsonx_get_bool(body, "disabled", false, &disabled, &jerr);
 	has_events = has_disabled < 0 ? -1 : accounts_event_ids(body, ids, &in.n_event_ids, &jerr);
@@ -151,12 +147,8 @@ static void accounts_patch_hashed(struct app *app, const struct request *req, in
 		in.disabled = disabled ? 1 : 0;
 	in.set_events = has_events == 1;
 	in.event_ids = ids;
-	if (accounts_update(app->db, &p, id, &in, req->now, &out, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		goto out;
-	}
-	api_reply(resp, API_OK, out);
-	app_changed(app, seq);
+	rc = accounts_update(app->db, &p, id, &in, req->now, &out, &seq, &err);
+	api_reply_dom(app, resp, rc, &err, out, seq, API_OK);
 out:
 	json_object_put(body);
 }
@@ -200,17 +192,20 @@ static void accounts_hash_release(struct defer *d)
 }
 
 /* Hands the password to the worker when the body carries a plausible one from a caller who may
- * manage accounts; otherwise answers now (errors need no hash). Returns 1 when deferred. */
+ * write (accounts_writable); otherwise answers now (errors need no hash). Returns 1 when deferred. */
 static int accounts_maybe_defer(struct app *app, const struct request *req, struct response *resp, int64_t id)
 {
 	struct json_object *body = NULL, *pw;
 	struct accounts_defer *ad;
+	struct dom_err err = {0};
 	struct principal p;
 	const char *s;
 
-	if (api_auth(app, req, resp, &p, true))
-		return 0; /* the handler answers (and authenticates again) without deferring */
-	if (p.role == ROLE_NONE || jsonx_parse_object(req->body ? req->body : "", req->body_len, &body, NULL))
+	/* who may not write is answered by the handler (which asks again) without a hash */
+	if (api_auth(app, req, resp, &p, true) || p.role == ROLE_NONE ||
+	    accounts_writable(app->db, &p, id, &err))
+		return 0;
+	if (jsonx_parse_object(req->body ? req->body : "", req->body_len, &body, NULL))
 		return 0;
 	if (!json_object_object_get_ex(body, "password", &pw) || !json_object_is_type(pw, json_type_string)) {
 		json_object_put(body);

@@ -25,9 +25,7 @@ static void att_record(struct app *app, const struct request *req, const struct 
 	bool created = false;
 	int64_t seq = 0;
 
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (api_body(req, resp, &o))
+	if (api_write_begin(app, req, resp, attendance_writable, args->ids[0], &p, &o))
 		return;
 	if (jsonx_only_keys(o, keys, &jerr) < 0 ||
 	    jsonx_get_int(o, "registration_id", false, 1, INT64_MAX, &in.registration_id, &jerr) < 0 ||

@@ -2,6 +2,7 @@
 #include "api/body.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,21 +36,27 @@ int api_body(const struct request *req, struct response *resp, struct json_objec
 
 int api_no_body(const struct request *req, struct response *resp)
 {
-	static const char *const none[] = {NULL};
 	struct json_object *o = NULL;
-	struct jsonx_err err;
+	int rc;
 
 	if (!req->body_len)
 		return 0;
 	if (api_body(req, resp, &o))
 		return -1;
-	if (jsonx_only_keys(o, none, &err)) {
-		json_object_put(o);
-		api_fail_json(resp, &err);
-		return -1;
-	}
+	rc = api_body_empty(o, resp);
 	json_object_put(o);
-	return 0;
+	return rc;
+}
+
+int api_body_empty(struct json_object *o, struct response *resp)
+{
+	static const char *const none[] = {NULL};
+	struct jsonx_err err;
+
+	if (!o || !jsonx_only_keys(o, none, &err))
+		return 0;
+	api_fail_json(resp, &err);
+	return -1;
 }
 
 static int api_query_int(const struct request *req, struct response *resp, const char *key, int64_t min,
@@ -104,4 +111,48 @@ int api_query_text(const struct request *req, struct response *resp, const char 
 		return -1;
 	}
 	return rc;
+}
+
+int api_query_enum(const struct request *req, struct response *resp, const char *key,
+		   const char *const *choices, int *idx)
+{
+	char v[32], list[128];
+	size_t n = 0;
+	int rc = api_query_text(req, resp, key, v, sizeof(v));
+
+	if (rc <= 0)
+		return rc;
+	list[0] = '\0';
+	for (int i = 0; choices[i]; i++) {
+		if (!strcmp(v, choices[i])) {
+			*idx = i;
+			return 1;
+		}
+		n += (size_t)snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
+				      i ? ", " : "", choices[i]);
+		if (n >= sizeof(list))
+			n = sizeof(list) - 1;
+	}
+	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be one of: %s", key,
+		 list);
+	return -1;
+}
+
+int api_fields(struct json_object *body, const struct api_field *f, size_t n, struct jsonx_err *je)
+{
+	int k;
+
+	for (size_t i = 0; i < n; i++) {
+		*f[i].has = json_object_object_get_ex(body, f[i].key, NULL);
+		if (!f[i].choices) {
+			if (jsonx_get_str(body, f[i].key, false, f[i].kind, f[i].max, f[i].v, je) < 0)
+				return -1;
+			continue;
+		}
+		k = -1;
+		if (jsonx_get_enum(body, f[i].key, false, f[i].choices, &k, je) < 0)
+			return -1;
+		*f[i].v = k >= 0 ? f[i].choices[k] : NULL;
+	}
+	return 0;
 }

@@ -179,7 +179,7 @@ static void cal_token_create(struct app *app, const struct request *req, const s
 	int64_t seq = 0;
 
 	(void)args;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+	if (api_write_begin(app, req, resp, calendar_tokens_writable, 0, &p, &body))
 		return;
 	if (cal_token_parse(body, &in, &je))
 		api_fail_json(resp, &je);
@@ -200,7 +200,7 @@ static void cal_token_rotate(struct app *app, const struct request *req, const s
 	char token[SECRET_TOKEN_LEN + 1];
 	int64_t seq = 0;
 
-	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
+	if (api_action_begin(app, req, resp, calendar_tokens_writable, args->ids[0], &p))
 		return;
 	if (calendar_tokens_rotate(app->db, &p, args->ids[0], req->now, token, &out, &seq, &e))
 		api_fail_dom(resp, &e);
@@ -229,18 +229,7 @@ static void cal_token_list(struct app *app, const struct request *req, const str
 static void cal_token_revoke(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (calendar_tokens_revoke(app->db, &p, args->ids[0], req->now, &seq, &e)) {
-		api_fail_dom(resp, &e);
-		return;
-	}
-	app_changed(app, seq);
-	api_reply(resp, API_NO_CONTENT, NULL);
+	api_delete(app, req, resp, calendar_tokens_revoke, args->ids[0]);
 }
 
 const struct route api_calendar_routes[] = {

@@ -232,104 +232,44 @@ static int events_parse(struct json_object *body, struct event_input *in, struct
 	return 0;
 }
 
-/* POST /api/v1/events and PATCH /api/v1/events/{id} share everything but the domain call. */
-static void events_write(struct app *app, const struct request *req, const struct route_args *args,
-			 struct response *resp, bool create)
+/* api_write_fn of POST /api/v1/events (create) and PATCH /api/v1/events/{id}. */
+static int events_body(struct db *db, const struct principal *p, int64_t id, bool create,
+		       struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	struct jsonx_err jerr = {0};
 	struct event_input in;
-	int64_t seq = 0;
-	int rc;
+	struct jsonx_err je;
 
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	if (events_parse(body, &in, &jerr)) {
-		api_fail_json(resp, &jerr);
-		goto out;
-	}
+	if (events_parse(body, &in, &je))
+		return api_invalid(err, &je);
 	if (create)
-		rc = events_create(app->db, &p, &in, req->now, &out, &seq, &e);
-	else
-		rc = events_update(app->db, &p, args->ids[0], &in, req->now, &out, &seq, &e);
-	if (rc) {
-		api_fail_dom(resp, &e);
-		goto out;
-	}
-	app_changed(app, seq);
-	api_reply(resp, create ? API_CREATED : API_OK, out);
-out:
-	json_object_put(body);
+		return events_create(db, p, &in, now, out, seq, err);
+	return events_update(db, p, id, &in, now, out, seq, err);
 }
 
 static void events_post(struct app *app, const struct request *req, const struct route_args *args,
 			struct response *resp)
 {
-	events_write(app, req, args, resp, true);
+	(void)args;
+	api_json_write(app, req, resp, events_writable, events_body, 0, true);
 }
 
 static void events_patch(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
-	events_write(app, req, args, resp, false);
+	api_json_write(app, req, resp, events_writable, events_body, args->ids[0], false);
 }
 
 static void events_cancel_post(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
-	struct json_object *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (api_no_body(req, resp))
-		return;
-	if (events_cancel(app->db, &p, args->ids[0], req->now, &out, &seq, &e)) {
-		api_fail_dom(resp, &e);
-		return;
-	}
-	app_changed(app, seq);
-	api_reply(resp, API_OK, out);
+	api_action(app, req, resp, events_writable, events_cancel, args->ids[0], API_OK);
 }
 
 static void events_get_one(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
-	struct json_object *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-
-	if (api_auth(app, req, resp, &p, false))
-		return;
-	if (events_get(app->db, &p, args->ids[0], &out, &e)) {
-		api_fail_dom(resp, &e);
-		return;
-	}
-	api_reply(resp, API_OK, out);
-}
-
-/* An optional query parameter that must be one of choices; 1 found, 0 absent, -1 (400 filled). */
-static int events_query_enum(const struct request *req, struct response *resp, const char *key,
-			     const char *const *choices, const char **out)
-{
-	char v[32];
-	int rc = api_query_text(req, resp, key, v, sizeof(v));
-
-	if (rc <= 0)
-		return rc;
-	for (int i = 0; choices[i]; i++) {
-		if (!strcmp(v, choices[i])) {
-			*out = choices[i];
-			return 1;
-		}
-	}
-	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be one of: %s, %s, %s",
-		 key, choices[0], choices[1], choices[2]);
-	return -1;
+	api_get(app, req, resp, events_get, args->ids[0], false);
 }
 
 /* An optional ?key=YYYY-MM-DD; 1/0/-1 as above. */
@@ -358,7 +298,7 @@ static void events_list_get(struct app *app, const struct request *req, const st
 	struct event_query q;
 	char city[EVENTS_QUERY_MAX], from[11], to[11];
 	int64_t limit, offset, total = 0, org = 0;
-	int rc;
+	int rc, type = -1, status = -1;
 
 	(void)args;
 	memset(&q, 0, sizeof(q));
@@ -369,9 +309,11 @@ static void events_list_get(struct app *app, const struct request *req, const st
 		return;
 	if (rc)
 		q.city = city;
-	if (events_query_enum(req, resp, "type", events_types, &q.type) < 0 ||
-	    events_query_enum(req, resp, "status", events_statuses, &q.status) < 0)
+	if (api_query_enum(req, resp, "type", events_types, &type) < 0 ||
+	    api_query_enum(req, resp, "status", events_statuses, &status) < 0)
 		return;
+	q.type = type >= 0 ? events_types[type] : NULL;
+	q.status = status >= 0 ? events_statuses[status] : NULL;
 	rc = api_query_id(req, resp, "org", &org);
 	if (rc < 0)
 		return;

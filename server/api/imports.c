@@ -29,27 +29,6 @@ static bool imports_is_calendar(const char *ct)
 	return n == strlen("text/calendar") && !strncasecmp(ct, "text/calendar", n);
 }
 
-/* An optional query parameter that must be one of choices: index into *idx. 1/0/-1 (400 filled). */
-static int imports_query_enum(const struct request *req, struct response *resp, const char *key,
-			      const char *const *choices, int *idx)
-{
-	char v[32];
-	int rc = api_query_text(req, resp, key, v, sizeof(v));
-
-	if (rc <= 0)
-		return rc;
-	for (int i = 0; choices[i]; i++) {
-		if (!strcmp(v, choices[i])) {
-			*idx = i;
-			return 1;
-		}
-	}
-	api_fail(resp, API_BAD_REQUEST, "invalid_query", "query parameter '%s' must be one of %s%s%s%s%s",
-		 key, choices[0], choices[1] ? ", " : "", choices[1] ? choices[1] : "",
-		 choices[2] ? ", " : "", choices[2] ? choices[2] : "");
-	return -1;
-}
-
 /* An optional 0/1 flag: *out set. 0 or -1 (400 filled). */
 static int imports_query_flag(const struct request *req, struct response *resp, const char *key, bool dflt,
 			      bool *out)
@@ -90,17 +69,17 @@ static int imports_query(const struct request *req, struct response *resp, struc
 	    imports_query_flag(req, resp, "skip_refused", false, &rq->skip_refused))
 		return -1;
 	rq->commit = !dry_run;
-	rc = imports_query_enum(req, resp, "type", events_types, &idx);
+	rc = api_query_enum(req, resp, "type", events_types, &idx);
 	if (rc < 0)
 		return -1;
 	if (rc)
 		rq->type = events_types[idx];
-	rc = imports_query_enum(req, resp, "visibility", imports_visibilities, &idx);
+	rc = api_query_enum(req, resp, "visibility", imports_visibilities, &idx);
 	if (rc < 0)
 		return -1;
 	if (rc)
 		rq->visibility = imports_visibilities[idx];
-	rc = imports_query_enum(req, resp, "lang", imports_langs, &idx);
+	rc = api_query_enum(req, resp, "lang", imports_langs, &idx);
 	if (rc < 0)
 		return -1;
 	rq->lang = rc ? idx : 0;

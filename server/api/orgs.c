@@ -22,61 +22,33 @@ static const char *const orgs_keys[] = {
  * kind and bound, kind one of orgs_kinds; null is kept as a NULL value. 0 or -1 with je filled. */
 static int orgs_parse(struct json_object *body, struct orgs_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		enum jsonx_str_kind kind;
-		size_t max;
-		bool *has;
-		const char **v;
-	} spec[] = {
-	    {"name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_name, &in->name},
-	    {"city", JSONX_LINE, ORGS_TEXT_MAX, &in->has_city, &in->city},
-	    {"region", JSONX_LINE, ORGS_TEXT_MAX, &in->has_region, &in->region},
-	    {"contact_name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_contact_name, &in->contact_name},
-	    {"contact_email", JSONX_EMAIL, ORGS_EMAIL_MAX, &in->has_contact_email, &in->contact_email},
+	const struct api_field fields[] = {
+	    {"name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_name, &in->name, NULL},
+	    {"city", JSONX_LINE, ORGS_TEXT_MAX, &in->has_city, &in->city, NULL},
+	    {"region", JSONX_LINE, ORGS_TEXT_MAX, &in->has_region, &in->region, NULL},
+	    {"contact_name", JSONX_LINE, ORGS_TEXT_MAX, &in->has_contact_name, &in->contact_name, NULL},
+	    {"contact_email", JSONX_EMAIL, ORGS_EMAIL_MAX, &in->has_contact_email, &in->contact_email, NULL},
+	    {"kind", JSONX_LINE, 0, &in->has_kind, &in->kind, orgs_kinds},
 	};
-	size_t i;
-	int k;
 
 	memset(in, 0, sizeof(*in));
 	if (jsonx_only_keys(body, orgs_keys, je))
 		return -1;
-	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
-		*spec[i].has = json_object_object_get_ex(body, spec[i].key, NULL);
-		if (jsonx_get_str(body, spec[i].key, false, spec[i].kind, spec[i].max, spec[i].v, je) < 0)
-			return -1;
-	}
-	in->has_kind = json_object_object_get_ex(body, "kind", NULL);
-	k = -1;
-	if (jsonx_get_enum(body, "kind", false, orgs_kinds, &k, je) < 0)
-		return -1;
-	in->kind = k >= 0 ? orgs_kinds[k] : NULL;
-	return 0;
+	return api_fields(body, fields, sizeof(fields) / sizeof(fields[0]), je);
 }
 
-/* api_create_fn of POST /api/v1/organisations. */
-static int orgs_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-			    struct json_object **out, int64_t *seq, struct dom_err *err)
+/* api_write_fn of POST /api/v1/organisations (create) and PATCH /api/v1/organisations/{id}. */
+static int orgs_body(struct db *db, const struct principal *p, int64_t id, bool create,
+		     struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+		     struct dom_err *err)
 {
 	struct orgs_input in;
 	struct jsonx_err je;
 
-	*out = NULL;
 	if (orgs_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
-	return orgs_create(db, p, &in, now, out, seq, err);
-}
-
-/* api_write_fn of PATCH /api/v1/organisations/{id}. */
-static int orgs_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
-{
-	struct orgs_input in;
-	struct jsonx_err je;
-
-	*out = NULL;
-	if (orgs_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+		return api_invalid(err, &je);
+	if (create)
+		return orgs_create(db, p, &in, now, out, seq, err);
 	return orgs_update(db, p, id, &in, now, out, seq, err);
 }
 
@@ -84,13 +56,13 @@ static void orgs_post(struct app *app, const struct request *req, const struct r
 		      struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, orgs_writable, orgs_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, orgs_writable, orgs_body, 0, true);
 }
 
 static void orgs_patch(struct app *app, const struct request *req, const struct route_args *args,
 		       struct response *resp)
 {
-	api_json_write(app, req, resp, orgs_writable, NULL, orgs_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, orgs_writable, orgs_body, args->ids[0], false);
 }
 
 static void orgs_get_one(struct app *app, const struct request *req, const struct route_args *args,

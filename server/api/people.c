@@ -23,14 +23,7 @@ static const char *const people_update_keys[] = {
 
 int api_people_parse(struct json_object *body, bool create, struct people_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		enum jsonx_str_kind kind;
-		size_t max;
-		bool *has;
-		const char **v;
-		const char *const *choices; /* an enum instead of text when not NULL */
-	} spec[] = {
+	const struct api_field fields[] = {
 	    {"name", JSONX_LINE, PERSON_NAME_MAX, &in->has_name, &in->name, NULL},
 	    {"name_ar", JSONX_LINE, PERSON_NAME_MAX, &in->has_name_ar, &in->name_ar, NULL},
 	    {"sex", JSONX_LINE, 0, &in->has_sex, &in->sex, people_sexes},
@@ -39,25 +32,12 @@ int api_people_parse(struct json_object *body, bool create, struct people_input 
 	    {"email", JSONX_EMAIL, PEOPLE_EMAIL_MAX, &in->has_email, &in->email, NULL},
 	    {"lang", JSONX_LINE, 0, &in->has_lang, &in->lang, people_langs},
 	};
-	size_t i;
-	int k, rc;
+	int rc;
 
 	memset(in, 0, sizeof(*in));
-	if (jsonx_only_keys(body, create ? people_create_keys : people_update_keys, je))
+	if (jsonx_only_keys(body, create ? people_create_keys : people_update_keys, je) ||
+	    api_fields(body, fields, sizeof(fields) / sizeof(fields[0]), je))
 		return -1;
-	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
-		*spec[i].has = json_object_object_get_ex(body, spec[i].key, NULL);
-		if (!spec[i].choices) {
-			if (jsonx_get_str(body, spec[i].key, false, spec[i].kind, spec[i].max, spec[i].v,
-					  je) < 0)
-				return -1;
-			continue;
-		}
-		k = -1;
-		if (jsonx_get_enum(body, spec[i].key, false, spec[i].choices, &k, je) < 0)
-			return -1;
-		*spec[i].v = k >= 0 ? spec[i].choices[k] : NULL;
-	}
 	if (!create)
 		return 0;
 	in->has_consent = json_object_object_get_ex(body, "consent", NULL);
@@ -69,29 +49,18 @@ int api_people_parse(struct json_object *body, bool create, struct people_input 
 	return jsonx_get_int(body, "org_id", false, 1, INT64_MAX, &in->org_id, je) < 0 ? -1 : 0;
 }
 
-/* api_create_fn of POST /api/v1/people. */
-static int people_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-			      struct json_object **out, int64_t *seq, struct dom_err *err)
+/* api_write_fn of POST /api/v1/people (create) and PATCH /api/v1/people/{id}. */
+static int people_body(struct db *db, const struct principal *p, int64_t id, bool create,
+		       struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
 {
 	struct people_input in;
 	struct jsonx_err je;
 
-	*out = NULL;
-	if (api_people_parse(body, true, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
-	return people_create(db, p, &in, now, out, seq, err);
-}
-
-/* api_write_fn of PATCH /api/v1/people/{id}. */
-static int people_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			      int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
-{
-	struct people_input in;
-	struct jsonx_err je;
-
-	*out = NULL;
-	if (api_people_parse(body, false, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	if (api_people_parse(body, create, &in, &je))
+		return api_invalid(err, &je);
+	if (create)
+		return people_create(db, p, &in, now, out, seq, err);
 	return people_update(db, p, id, &in, now, out, seq, err);
 }
 
@@ -99,27 +68,19 @@ static void people_post(struct app *app, const struct request *req, const struct
 			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, people_writable, people_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, people_writable, people_body, 0, true);
 }
 
 static void people_patch(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
-	api_json_write(app, req, resp, people_writable, NULL, people_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, people_writable, people_body, args->ids[0], false);
 }
 
 static void people_get_one(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
-	struct json_object *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int rc;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	rc = people_get(app->db, &p, args->ids[0], &out, &e);
-	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
+	api_get(app, req, resp, people_get, args->ids[0], true);
 }
 
 static void people_export_get(struct app *app, const struct request *req, const struct route_args *args,
@@ -140,16 +101,7 @@ static void people_export_get(struct app *app, const struct request *req, const 
 static void people_erase_post(struct app *app, const struct request *req, const struct route_args *args,
 			      struct response *resp)
 {
-	struct json_object *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-	int rc;
-
-	if (api_auth(app, req, resp, &p, true) || api_no_body(req, resp))
-		return;
-	rc = people_erase(app->db, &p, args->ids[0], req->now, &out, &seq, &e);
-	api_reply_dom(app, resp, rc, &e, out, seq, API_OK);
+	api_action(app, req, resp, people_erasable, people_erase, args->ids[0], API_OK);
 }
 
 static void people_get_list(struct app *app, const struct request *req, const struct route_args *args,

@@ -84,27 +84,7 @@ out:
 static void reg_list(struct app *app, const struct request *req, const struct route_args *args,
 		     struct response *resp)
 {
-	struct principal p = {0};
-	struct dom_err err = {0};
-	struct json_object *items = NULL;
-	int64_t limit, offset, total = 0;
-	char status[32];
-	int has_status;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (api_page(req, resp, &limit, &offset))
-		return;
-	has_status = api_query_text(req, resp, "status", status, sizeof(status));
-	if (has_status < 0)
-		return;
-	if (registrations_list(app->db, &p, args->ids[0], has_status ? status : NULL, limit, offset, &items,
-			       &total, &err)) {
-		api_fail_dom(resp, &err);
-		return;
-	}
-	api_reply_list(resp, items, total, limit, offset);
-	reg_private(resp);
+	api_status_list(app, req, resp, registrations_list, args->ids[0], 31);
 }
 
 /* GET /api/v1/r/{token} */
@@ -161,16 +141,13 @@ static void reg_link_act(struct app *app, const struct request *req, const struc
 	struct json_object *o = NULL;
 	int64_t seq = 0;
 
+	int rc;
+
 	reg_private(resp);
 	if (api_no_body(req, resp))
 		return;
-	if (registrations_self(app->db, args->tokens[0], action, req->now, &o, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		return;
-	}
-	if (seq)
-		app_changed(app, seq);
-	api_reply(resp, API_OK, o);
+	rc = registrations_self(app->db, args->tokens[0], action, req->now, &o, &seq, &err);
+	api_reply_dom(app, resp, rc, &err, o, seq, API_OK);
 }
 
 /* POST /api/v1/r/{token}/confirm */
@@ -201,18 +178,12 @@ static void reg_org_act(struct app *app, const struct request *req, const struct
 	struct dom_err err = {0};
 	struct json_object *o = NULL;
 	int64_t seq = 0;
+	int rc;
 
-	if (api_auth(app, req, resp, &p, true))
+	if (api_action_begin(app, req, resp, registrations_org_writable, args->ids[0], &p))
 		return;
-	if (api_no_body(req, resp))
-		return;
-	if (registrations_org_action(app->db, &p, args->ids[0], action, req->now, &o, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		return;
-	}
-	if (seq)
-		app_changed(app, seq);
-	api_reply(resp, API_OK, o);
+	rc = registrations_org_action(app->db, &p, args->ids[0], action, req->now, &o, &seq, &err);
+	api_reply_dom(app, resp, rc, &err, o, seq, API_OK);
 }
 
 /* POST /api/v1/registrations/{id}/approve */

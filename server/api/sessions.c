@@ -9,6 +9,7 @@
 #include "api/auth.h"
 #include "api/body.h"
 #include "api/errors.h"
+#include "api/reply.h"
 #include "api/router.h"
 #include "calendar/tz.h"
 #include "domain/sessions.h"
@@ -93,81 +94,44 @@ static int sessions_parse(struct json_object *body, bool create, struct session_
 	return 0;
 }
 
-/* POST /api/v1/events/{id}/sessions and PATCH /api/v1/sessions/{id}. */
-static void sessions_write(struct app *app, const struct request *req, const struct route_args *args,
-			   struct response *resp, bool create)
+/* api_write_fn of POST /api/v1/events/{id}/sessions (create, id: the event) and PATCH
+ * /api/v1/sessions/{id}. */
+static int sessions_body(struct db *db, const struct principal *p, int64_t id, bool create,
+			 struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+			 struct dom_err *err)
 {
-	struct json_object *body = NULL, *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-	struct jsonx_err jerr = {0};
 	struct session_input in;
-	int64_t seq = 0;
-	int rc;
+	struct jsonx_err je;
 
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
-		return;
-	if (sessions_parse(body, create, &in, &jerr)) {
-		api_fail_json(resp, &jerr);
-		goto out;
-	}
+	if (sessions_parse(body, create, &in, &je))
+		return api_invalid(err, &je);
 	if (create)
-		rc = sessions_create(app->db, &p, args->ids[0], &in, req->now, &out, &seq, &e);
-	else
-		rc = sessions_update(app->db, &p, args->ids[0], &in, req->now, &out, &seq, &e);
-	if (rc) {
-		api_fail_dom(resp, &e);
-		goto out;
-	}
-	app_changed(app, seq);
-	api_reply(resp, create ? API_CREATED : API_OK, out);
-out:
-	json_object_put(body);
+		return sessions_create(db, p, id, &in, now, out, seq, err);
+	return sessions_update(db, p, id, &in, now, out, seq, err);
 }
 
 static void sessions_post(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	sessions_write(app, req, args, resp, true);
+	api_json_write(app, req, resp, sessions_event_writable, sessions_body, args->ids[0], true);
 }
 
 static void sessions_patch(struct app *app, const struct request *req, const struct route_args *args,
 			   struct response *resp)
 {
-	sessions_write(app, req, args, resp, false);
+	api_json_write(app, req, resp, sessions_writable, sessions_body, args->ids[0], false);
 }
 
 static void sessions_del(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
-	struct principal p = {0};
-	struct dom_err e = {0};
-	int64_t seq = 0;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (sessions_delete(app->db, &p, args->ids[0], req->now, &seq, &e)) {
-		api_fail_dom(resp, &e);
-		return;
-	}
-	app_changed(app, seq);
-	api_reply(resp, API_NO_CONTENT, NULL);
+	api_delete(app, req, resp, sessions_delete, args->ids[0]);
 }
 
 static void sessions_get_one(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
-	struct json_object *out = NULL;
-	struct principal p = {0};
-	struct dom_err e = {0};
-
-	if (api_auth(app, req, resp, &p, false))
-		return;
-	if (sessions_get(app->db, &p, args->ids[0], &out, &e)) {
-		api_fail_dom(resp, &e);
-		return;
-	}
-	api_reply(resp, API_OK, out);
+	api_get(app, req, resp, sessions_get, args->ids[0], false);
 }
 
 const struct route api_sessions_routes[] = {

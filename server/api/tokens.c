@@ -33,49 +33,33 @@ static void tokens_create_post(struct app *app, const struct request *req, const
 			       struct response *resp)
 {
 	static const char *const keys[] = {"role", "org_id", "label", NULL};
-	struct json_object *body = NULL, *out;
+	struct json_object *body = NULL, *out = NULL;
 	const char *label = NULL;
 	struct jsonx_err jerr;
 	struct principal p;
-	struct dom_err err;
+	struct dom_err err = {0};
 	int64_t org = 0, seq = 0;
-	int role = -1;
+	int role = -1, rc;
 
 	(void)args;
-	if (api_auth(app, req, resp, &p, true) || api_body(req, resp, &body))
+	if (api_write_begin(app, req, resp, api_tokens_writable, 0, &p, &body))
 		return;
 	if (jsonx_only_keys(body, keys, &jerr) ||
 	    jsonx_get_enum(body, "role", true, role_names, &role, &jerr) < 0 ||
 	    jsonx_get_int(body, "org_id", false, 1, INT64_MAX - 1, &org, &jerr) < 0 ||
-	    jsonx_get_str(body, "label", false, JSONX_LINE, API_TOKENS_LABEL_MAX, &label, &jerr) < 0) {
-		api_fail_json(resp, &jerr);
-		goto out;
-	}
-	if (api_tokens_create_as(app->db, &p, role_of_index(role), org, label, req->now, &out, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		goto out;
-	}
-	api_reply(resp, API_CREATED, out);
-	app_changed(app, seq);
-out:
+	    jsonx_get_str(body, "label", false, JSONX_LINE, API_TOKENS_LABEL_MAX, &label, &jerr) < 0)
+		rc = api_invalid(&err, &jerr);
+	else
+		rc = api_tokens_create_as(app->db, &p, role_of_index(role), org, label, req->now, &out, &seq,
+					  &err);
+	api_reply_dom(app, resp, rc, &err, out, seq, API_CREATED);
 	json_object_put(body);
 }
 
 static void tokens_delete(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	struct principal p;
-	struct dom_err err;
-	int64_t seq = 0;
-
-	if (api_auth(app, req, resp, &p, true))
-		return;
-	if (api_tokens_revoke(app->db, &p, args->ids[0], req->now, &seq, &err)) {
-		api_fail_dom(resp, &err);
-		return;
-	}
-	api_reply(resp, API_NO_CONTENT, NULL);
-	app_changed(app, seq);
+	api_delete(app, req, resp, api_tokens_revoke, args->ids[0]);
 }
 
 const struct route api_tokens_routes[] = {

@@ -39,27 +39,17 @@ static int venues_coord(struct json_object *body, const char *key, double limit,
 /* Reads a venue body into in (strings borrowed from body). 0 or -1 with je filled. */
 static int venues_parse(struct json_object *body, struct venues_input *in, struct jsonx_err *je)
 {
-	const struct {
-		const char *key;
-		size_t max;
-		bool *has;
-		const char **v;
-	} text[] = {
-	    {"name", VENUES_TEXT_MAX, &in->has_name, &in->name},
-	    {"city", VENUES_TEXT_MAX, &in->has_city, &in->city},
-	    {"address", VENUES_ADDRESS_MAX, &in->has_address, &in->address},
-	    {"tz", VENUES_TZ_MAX, &in->has_tz, &in->tz},
+	const struct api_field text[] = {
+	    {"name", JSONX_LINE, VENUES_TEXT_MAX, &in->has_name, &in->name, NULL},
+	    {"city", JSONX_LINE, VENUES_TEXT_MAX, &in->has_city, &in->city, NULL},
+	    {"address", JSONX_LINE, VENUES_ADDRESS_MAX, &in->has_address, &in->address, NULL},
+	    {"tz", JSONX_LINE, VENUES_TZ_MAX, &in->has_tz, &in->tz, NULL},
 	};
-	size_t i;
 
 	memset(in, 0, sizeof(*in));
-	if (jsonx_only_keys(body, venues_keys, je))
+	if (jsonx_only_keys(body, venues_keys, je) ||
+	    api_fields(body, text, sizeof(text) / sizeof(text[0]), je))
 		return -1;
-	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
-		*text[i].has = venues_has(body, text[i].key);
-		if (jsonx_get_str(body, text[i].key, false, JSONX_LINE, text[i].max, text[i].v, je) < 0)
-			return -1;
-	}
 	if (venues_coord(body, "latitude", 90.0, &in->has_latitude, &in->latitude_null, &in->latitude, je) ||
 	    venues_coord(body, "longitude", 180.0, &in->has_longitude, &in->longitude_null, &in->longitude,
 			 je))
@@ -85,57 +75,33 @@ static int venues_room_parse(struct json_object *body, struct venues_room_input 
 	return 0;
 }
 
-/* api_create_fn of POST /api/v1/venues. */
-static int venues_create_body(struct db *db, const struct principal *p, struct json_object *body, int64_t now,
-			      struct json_object **out, int64_t *seq, struct dom_err *err)
+/* api_write_fn of POST /api/v1/venues (create) and PATCH /api/v1/venues/{id}. */
+static int venues_body(struct db *db, const struct principal *p, int64_t id, bool create,
+		       struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+		       struct dom_err *err)
 {
 	struct venues_input in;
 	struct jsonx_err je;
 
-	*out = NULL;
 	if (venues_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
-	return venues_create(db, p, &in, now, out, seq, err);
-}
-
-/* api_write_fn of PATCH /api/v1/venues/{id}. */
-static int venues_update_body(struct db *db, const struct principal *p, int64_t id, struct json_object *body,
-			      int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err)
-{
-	struct venues_input in;
-	struct jsonx_err je;
-
-	*out = NULL;
-	if (venues_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+		return api_invalid(err, &je);
+	if (create)
+		return venues_create(db, p, &in, now, out, seq, err);
 	return venues_update(db, p, id, &in, now, out, seq, err);
 }
 
-/* api_write_fn of POST /api/v1/venues/{id}/rooms (id: the venue). */
-static int venues_room_create_body(struct db *db, const struct principal *p, int64_t id,
-				   struct json_object *body, int64_t now, struct json_object **out,
-				   int64_t *seq, struct dom_err *err)
+/* api_write_fn of POST /api/v1/venues/{id}/rooms (create, id: the venue) and PATCH /api/v1/rooms/{id}. */
+static int venues_room_body(struct db *db, const struct principal *p, int64_t id, bool create,
+			    struct json_object *body, int64_t now, struct json_object **out, int64_t *seq,
+			    struct dom_err *err)
 {
 	struct venues_room_input in;
 	struct jsonx_err je;
 
-	*out = NULL;
 	if (venues_room_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
-	return venues_room_create(db, p, id, &in, now, out, seq, err);
-}
-
-/* api_write_fn of PATCH /api/v1/rooms/{id}. */
-static int venues_room_update_body(struct db *db, const struct principal *p, int64_t id,
-				   struct json_object *body, int64_t now, struct json_object **out,
-				   int64_t *seq, struct dom_err *err)
-{
-	struct venues_room_input in;
-	struct jsonx_err je;
-
-	*out = NULL;
-	if (venues_room_parse(body, &in, &je))
-		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+		return api_invalid(err, &je);
+	if (create)
+		return venues_room_create(db, p, id, &in, now, out, seq, err);
 	return venues_room_update(db, p, id, &in, now, out, seq, err);
 }
 
@@ -143,27 +109,25 @@ static void venues_post(struct app *app, const struct request *req, const struct
 			struct response *resp)
 {
 	(void)args;
-	api_json_write(app, req, resp, venues_writable, venues_create_body, NULL, 0, API_CREATED);
+	api_json_write(app, req, resp, venues_writable, venues_body, 0, true);
 }
 
 static void venues_patch(struct app *app, const struct request *req, const struct route_args *args,
 			 struct response *resp)
 {
-	api_json_write(app, req, resp, venues_writable, NULL, venues_update_body, args->ids[0], API_OK);
+	api_json_write(app, req, resp, venues_writable, venues_body, args->ids[0], false);
 }
 
 static void venues_room_post(struct app *app, const struct request *req, const struct route_args *args,
 			     struct response *resp)
 {
-	api_json_write(app, req, resp, venues_writable, NULL, venues_room_create_body, args->ids[0],
-		       API_CREATED);
+	api_json_write(app, req, resp, venues_writable, venues_room_body, args->ids[0], true);
 }
 
 static void venues_room_patch(struct app *app, const struct request *req, const struct route_args *args,
 			      struct response *resp)
 {
-	api_json_write(app, req, resp, venues_room_writable, NULL, venues_room_update_body, args->ids[0],
-		       API_OK);
+	api_json_write(app, req, resp, venues_room_writable, venues_room_body, args->ids[0], false);
 }
 
 static void venues_get_one(struct app *app, const struct request *req, const struct route_args *args,

@@ -147,8 +147,10 @@ int accounts_create_as(struct db *db, const struct principal *p, const struct ac
 			return dom_fail(err, DOM_FORBIDDEN, NULL,
 					"an organiser may create only checkin and viewer accounts");
 		only_org = p->org_id;
-	} else if (p->role != ROLE_ADMIN) {
-		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage accounts");
+	} else {
+		rc = accounts_writable(db, p, 0, err);
+		if (rc)
+			return rc;
 	}
 	rc = accounts_insert(db, p, &a, only_org, now, &id, seq, err);
 	if (rc)
@@ -192,6 +194,29 @@ static int accounts_rights(const struct principal *p, const struct store_auth_ac
 	if (p->role == ROLE_ORGANISER && p->org_id > 0 && a->org_id == p->org_id)
 		return 0;
 	return -1;
+}
+
+int accounts_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	struct store_auth_account a;
+	int rc, rights;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only admins and organisers manage accounts");
+		return DOM_OK;
+	}
+	rc = store_auth_account_by_id(db, id, &a);
+	if (rc && rc != STORE_NOT_FOUND)
+		return dom_from_store(err, rc, "account");
+	rights = rc ? -1 : accounts_rights(p, &a);
+	memset(a.password_hash, 0, sizeof(a.password_hash));
+	if (rights < 0)
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "account %" PRId64 " not found", id);
+	if (rights == 0)
+		return dom_fail(err, DOM_FORBIDDEN, NULL, "you may change only your own name and password");
+	return DOM_OK;
 }
 
 int accounts_update(struct db *db, const struct principal *p, int64_t id, const struct accounts_patch *in,

@@ -51,6 +51,13 @@ struct accounts_patch {
 int accounts_create(struct db *db, const char *email, const char *display_name, const char *password,
 		    enum role role, int64_t org_id, int64_t now, int64_t *id, struct dom_err *err);
 
+/* Whether p may create accounts at all (id 0: an admin or an organiser, else DOM_FORBIDDEN) or change
+ * account id at all (DOM_NOT_FOUND for one p may not see, DOM_FORBIDDEN for another account of the
+ * organiser's organisation that it may not manage), asked by the api before it reads the body (and before
+ * it hashes a password). accounts_create_as and accounts_update check the same, and what the body asks
+ * for, themselves. */
+int accounts_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
+
 /*
  * Creates an account on behalf of p: admin any; organiser only checkin/viewer accounts of its own
  * organisation (org_id 0 means its own) with events of its organisation. *out (new reference) gets the

@@ -61,6 +61,15 @@ int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char 
 	return api_tokens_insert(db, role, org_id, label, now, token, id, NULL, err);
 }
 
+int api_tokens_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	(void)db;
+	(void)id;
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage tokens");
+	return DOM_OK;
+}
+
 int api_tokens_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
 			 const char *label, int64_t now, struct json_object **out, int64_t *seq,
 			 struct dom_err *err)
@@ -79,8 +88,10 @@ int api_tokens_create_as(struct db *db, const struct principal *p, enum role rol
 					"an organiser may create tokens only for its own organisation");
 		if (role == ROLE_ADMIN)
 			return dom_fail(err, DOM_FORBIDDEN, NULL, "an organiser may not create admin tokens");
-	} else if (p->role != ROLE_ADMIN) {
-		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage tokens");
+	} else {
+		rc = api_tokens_writable(db, p, 0, err);
+		if (rc)
+			return rc;
 	}
 	rc = api_tokens_insert(db, role, org_id, label, now, token, &id, seq, err);
 	if (rc)

@@ -21,6 +21,10 @@ struct db;
 int api_tokens_create(struct db *db, enum role role, int64_t org_id, const char *label, int64_t now,
 		      char token[SECRET_TOKEN_LEN + 1], int64_t *id, struct dom_err *err);
 
+/* Whether p may create tokens at all (id 0: an admin or an organiser, else DOM_FORBIDDEN), asked by the
+ * api before it reads the body; api_tokens_create_as checks the same, and what the body asks for, itself. */
+int api_tokens_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
+
 /*
  * Creates a token on behalf of p: admin any role and organisation; organiser only for its own
  * organisation (org_id 0 means its own) and only organiser/checkin/viewer. *out (new reference) gets

@@ -51,6 +51,13 @@ static int att_session(struct db *db, const struct principal *p, int64_t session
 	return attendance_may_check_in(db, p, s->event_id, s->org_id, err);
 }
 
+int attendance_writable(struct db *db, const struct principal *p, int64_t session_id, struct dom_err *err)
+{
+	struct store_att_session s;
+
+	return att_session(db, p, session_id, &s, err);
+}
+
 /* The row as JSON (no personal data). */
 static struct json_object *att_json(const struct store_att *a)
 {

@@ -28,6 +28,11 @@ struct att_input {
 int attendance_may_check_in(struct db *db, const struct principal *p, int64_t event_id, int64_t org_id,
 			    struct dom_err *err);
 
+/* Whether p may record attendance at session_id (attendance_may_check_in of its event; DOM_NOT_FOUND
+ * when the session does not exist), asked by the api before it reads the body. attendance_record checks
+ * the same itself. */
+int attendance_writable(struct db *db, const struct principal *p, int64_t session_id, struct dom_err *err);
+
 /*
  * Records in for session_id. Idempotent: the same status again changes nothing (*created false,
  * *seq 0); another status replaces status, method, recorded_by and recorded_at. Only confirmed

@@ -82,6 +82,9 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 	*out = NULL;
 	token[0] = '\0';
 	memset(&t, 0, sizeof(t));
+	rc = calendar_tokens_writable(db, p, 0, err);
+	if (rc)
+		return rc;
 	if (!in->owner_kind)
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'owner_kind' is required");
 	for (kind = 0; calendar_tokens_owner_kinds[kind]; kind++)
@@ -94,9 +97,6 @@ int calendar_tokens_create(struct db *db, const struct principal *p, const struc
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'owner_id' is required");
 	t.owner_id = in->owner_id;
 	snprintf(t.owner_kind, sizeof(t.owner_kind), "%s", calendar_tokens_owner_kinds[kind]);
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only an administrator or an organiser may create feed tokens");
 	if (kind == 0) {
 		rc = store_feeds_org_name(db, t.owner_id, org, sizeof(org));
 		if (rc)
@@ -181,6 +181,19 @@ static int calendar_tokens_mine(struct db *db, const struct principal *p, int64_
 	if (t->revoked || !principal_manages_org(p, t->org_id))
 		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
 	return DOM_OK;
+}
+
+int calendar_tokens_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	struct store_calendar_token t;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an administrator or an organiser may create feed tokens");
+		return DOM_OK;
+	}
+	return calendar_tokens_mine(db, p, id, "rotate", &t, err);
 }
 
 int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id, int64_t now,

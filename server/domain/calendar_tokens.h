@@ -36,6 +36,11 @@ struct calendar_tokens_input {
 int calendar_tokens_create(struct db *db, const struct principal *p, const struct calendar_tokens_input *in,
 			   int64_t now, char token[SECRET_TOKEN_LEN + 1], struct json_object **out,
 			   int64_t *seq, struct dom_err *err);
+/* Whether p may create a feed token (id 0: an admin or an organiser, else DOM_FORBIDDEN) or rotate token
+ * id (the answers of calendar_tokens_rotate's rights: DOM_NOT_FOUND for a revoked or another's token),
+ * asked by the api before it reads the body. calendar_tokens_create and calendar_tokens_rotate check the
+ * same themselves. */
+int calendar_tokens_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* A page of valid tokens the caller answers for (admin: all; organiser: their organisation's and its
  * people's); other roles DOM_FORBIDDEN. Never token values or hashes. */
 int calendar_tokens_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,

@@ -277,8 +277,9 @@ int events_create(struct db *db, const struct principal *p, const struct event_i
 	memset(&r, 0, sizeof(r));
 	if (out)
 		*out = NULL;
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL, "only an admin or an organiser may create events");
+	rc = events_writable(db, p, 0, err);
+	if (rc)
+		return rc;
 	if (!in->type)
 		return dom_fail(err, DOM_INVALID, "missing_field", "field 'type' is required");
 	if (!in->has_capacity)
@@ -387,6 +388,23 @@ static bool events_str_eq(const char *a, const char *b)
 	if (!a || !b)
 		return a == b;
 	return !strcmp(a, b);
+}
+
+int events_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	struct event_row r;
+	int rc;
+
+	if (id == 0) {
+		if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+			return dom_fail(err, DOM_FORBIDDEN, NULL,
+					"only an admin or an organiser may create events");
+		return DOM_OK;
+	}
+	memset(&r, 0, sizeof(r));
+	rc = events_load_for_write(db, p, id, &r, err);
+	event_row_clear(&r);
+	return rc;
 }
 
 int events_update(struct db *db, const struct principal *p, int64_t id, const struct event_input *in,

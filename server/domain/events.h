@@ -75,6 +75,11 @@ int events_create(struct db *db, const struct principal *p, const struct event_i
  * registrations in arrival order. */
 int events_update(struct db *db, const struct principal *p, int64_t id, const struct event_input *in,
 		  int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
+/* Whether p may create an event (id 0: an admin or an organiser, else DOM_FORBIDDEN) or change or cancel
+ * event id (DOM_NOT_FOUND when it does not exist or p may not see it, DOM_FORBIDDEN when p sees it but
+ * does not manage its organisation), asked by the api before it reads the body. events_create,
+ * events_update and events_cancel check the same themselves. */
+int events_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* Status cancelled; every live registration cancelled with an "event.cancelled" outbox row. */
 int events_cancel(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  int64_t *seq, struct dom_err *err);

@@ -517,6 +517,38 @@ int outbox_list(struct db *db, const struct principal *p, int64_t event_id, cons
 	return rc ? dom_from_store(err, rc, "notifications") : DOM_OK;
 }
 
+/* Whether p may have notification id sent again: DOM_OK with *event_id and *org_id (its event and that
+ * event's organisation), else the refusal. */
+static int outbox_resend_rights(struct db *db, const struct principal *p, int64_t id, int64_t *event_id,
+				int64_t *org_id, struct dom_err *err)
+{
+	int rc;
+
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) /* before any lookup: for every id alike */
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers see notifications");
+	rc = store_outbox_event_of(db, id, event_id);
+	if (rc == STORE_NOT_FOUND || (!rc && *event_id <= 0))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
+	if (rc)
+		return dom_from_store(err, rc, "notification");
+	rc = outbox_event_org(db, p, *event_id, org_id, err);
+	/* a notification is seen only by who manages its event: to anyone else it does not exist */
+	if (rc == DOM_NOT_FOUND ||
+	    (rc == DOM_FORBIDDEN && (p->role == ROLE_ADMIN || p->role == ROLE_ORGANISER)))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
+	return rc;
+}
+
+int outbox_resendable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t event_id = 0, org_id = 0;
+
+	return outbox_resend_rights(db, p, id, &event_id, &org_id, err);
+}
+
 int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  int64_t *seq, struct dom_err *err)
 {
@@ -526,21 +558,7 @@ int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t 
 	int rc;
 
 	*out = NULL;
-	if (p->role == ROLE_NONE)
-		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER) /* before any lookup: for every id alike */
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only administrators and organisers see notifications");
-	rc = store_outbox_event_of(db, id, &event_id);
-	if (rc == STORE_NOT_FOUND || (!rc && event_id <= 0))
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
-	if (rc)
-		return dom_from_store(err, rc, "notification");
-	rc = outbox_event_org(db, p, event_id, &org_id, err);
-	/* a notification is seen only by who manages its event: to anyone else it does not exist */
-	if (rc == DOM_NOT_FOUND ||
-	    (rc == DOM_FORBIDDEN && (p->role == ROLE_ADMIN || p->role == ROLE_ORGANISER)))
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "notification not found");
+	rc = outbox_resend_rights(db, p, id, &event_id, &org_id, err);
 	if (rc)
 		return rc;
 	rc = db_begin(db);

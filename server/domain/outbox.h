@@ -96,6 +96,10 @@ int outbox_next_due(struct db *db, int64_t *when, struct dom_err *err);
  * (else DOM_INVALID). *items: a new array (caller puts). Service thread. */
 int outbox_list(struct db *db, const struct principal *p, int64_t event_id, const char *status, int64_t limit,
 		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err);
+/* Whether p may have notification id sent again (an admin or an organiser, else DOM_FORBIDDEN, of its
+ * event's organisation: a notification of another one is DOM_NOT_FOUND), asked by the api before it reads
+ * the body. outbox_resend checks the same itself. */
+int outbox_resendable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* Queues notification id again as a new row (same kind, recipient and content; a personal link that was
  * sealed in it is gone once mailed or given up), due now, in one transaction with a change-log row
  * "notification.requeued". Same rights as outbox_list. *out: the new row (caller puts). */

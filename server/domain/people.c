@@ -543,6 +543,13 @@ static int person_rehash_links(struct db *db, int64_t id, int64_t now, size_t *n
 	return rc;
 }
 
+int people_erasable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	int64_t org_id = 0, erased_at = 0;
+
+	return person_visible(db, p, id, &org_id, &erased_at, err);
+}
+
 int people_erase(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		 int64_t *seq, struct dom_err *err)
 {

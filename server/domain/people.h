@@ -84,6 +84,10 @@ int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_
  * facilitated sessions, calendar tokens without secrets). Visibility as people_update. */
 int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  struct dom_err *err);
+/* Whether p may erase person id (who may not see the person gets DOM_NOT_FOUND, viewers and check-in
+ * staff DOM_FORBIDDEN; an erased person is people_erase's conflict, not a refusal), asked by the api
+ * before it reads the body. people_erase checks the same itself. */
+int people_erasable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 /* Erases the person's personal data in one transaction: name becomes "(erased)", name_ar, phone,
  * email and nationality NULL, erased_at set; sex, org, registrations and attendance are kept so
  * counts stay right, but every registration's link hash is replaced by a fresh random one and the

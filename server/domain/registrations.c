@@ -712,6 +712,37 @@ static int reg_approve(struct db *db, const struct store_reg_event *ev, struct s
 	return rc ? dom_from_store(err, rc, "registration") : DOM_OK;
 }
 
+/* Loads registration reg_id and its event into *r and *ev (each may be NULL) when p may act on it as
+ * its organiser: DOM_OK, else the refusal of registrations_org_writable. */
+static int reg_org_load(struct db *db, const struct principal *p, int64_t reg_id, struct store_reg *r,
+			struct store_reg_event *ev, struct dom_err *err)
+{
+	struct store_reg_event ev_own;
+	struct store_reg r_own;
+	int rc;
+
+	r = r ? r : &r_own;
+	ev = ev ? ev : &ev_own;
+	if (p->role == ROLE_NONE)
+		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
+		return dom_fail(err, DOM_FORBIDDEN, NULL,
+				"only administrators and organisers may act on registrations");
+	rc = store_reg_get(db, reg_id, r);
+	rc = rc ? rc : store_reg_event_get(db, r->event_id, ev);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	/* another organisation's registration: do not even confirm it exists */
+	if (!principal_manages_org(p, ev->org_id))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "registration not found");
+	return DOM_OK;
+}
+
+int registrations_org_writable(struct db *db, const struct principal *p, int64_t reg_id, struct dom_err *err)
+{
+	return reg_org_load(db, p, reg_id, NULL, NULL, err);
+}
+
 int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
 			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,
 			     struct dom_err *err)
@@ -722,25 +753,13 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 
 	*out = NULL;
 	*seq = 0;
-	if (p->role == ROLE_NONE)
-		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
-	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER)
-		return dom_fail(err, DOM_FORBIDDEN, NULL,
-				"only administrators and organisers may act on registrations");
+	memset(&r, 0, sizeof(r));
 	rc = db_begin(db);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
-	rc = store_reg_get(db, reg_id, &r);
-	rc = rc ? rc : store_reg_event_get(db, r.event_id, &ev);
-	if (rc) {
-		ret = dom_from_store(err, rc, "registration");
+	ret = reg_org_load(db, p, reg_id, &r, &ev, err);
+	if (ret)
 		goto out;
-	}
-	if (!principal_manages_org(p, ev.org_id)) {
-		/* another organisation's registration: do not even confirm it exists */
-		ret = dom_fail(err, DOM_NOT_FOUND, NULL, "registration not found");
-		goto out;
-	}
 	switch (action) {
 	case REG_ORG_APPROVE:
 		ret = reg_approve(db, &ev, &r, now, seq, err);

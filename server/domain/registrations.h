@@ -94,6 +94,10 @@ bool registrations_status_valid(const char *s);
 /* REG_ORG_SEND_LINK mails the participant a new personal link (it replaces the old one, and the QR ticket,
  * once the mail is accepted); the status does not change. */
 enum reg_org_action { REG_ORG_APPROVE, REG_ORG_REJECT, REG_ORG_CANCEL, REG_ORG_SEND_LINK };
+/* Whether p may act on registration reg_id as its organiser: an admin or an organiser (else
+ * DOM_FORBIDDEN) of the event's organisation (a registration of another one, or none, is DOM_NOT_FOUND),
+ * asked by the api before it reads the body. registrations_org_action checks the same itself. */
+int registrations_org_writable(struct db *db, const struct principal *p, int64_t reg_id, struct dom_err *err);
 /* An organiser (or admin) acting on registration reg_id. *out: updated registration (new ref). */
 int registrations_org_action(struct db *db, const struct principal *p, int64_t reg_id,
 			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,

@@ -235,6 +235,32 @@ static int sessions_event_for_write(struct db *db, const struct principal *p, in
 	return 0;
 }
 
+int sessions_event_writable(struct db *db, const struct principal *p, int64_t event_id, struct dom_err *err)
+{
+	struct event_row e;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = sessions_event_for_write(db, p, event_id, "event", &e, err);
+	event_row_clear(&e);
+	return rc;
+}
+
+int sessions_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	struct session_row s;
+	struct event_row e;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = store_session_load(db, id, &s);
+	if (rc)
+		return dom_from_store(err, rc, "session");
+	rc = sessions_event_for_write(db, p, s.event_id, "session", &e, err);
+	event_row_clear(&e);
+	return rc;
+}
+
 /* Checks that the room of s exists and, when it is newly named (not old_facilitator), that its
  * facilitator is a person p may see and not erased: one p may not see is refused exactly as one that
  * does not exist. */

@@ -64,6 +64,12 @@ struct json_object *sessions_render(const struct session_row *s);
 int sessions_create(struct db *db, const struct principal *p, int64_t event_id,
 		    const struct session_input *in, int64_t now, struct json_object **out, int64_t *seq,
 		    struct dom_err *err);
+/* Whether p may add a session to event event_id (DOM_NOT_FOUND when it does not exist or p may not see
+ * it, DOM_FORBIDDEN when p sees it but does not manage its organisation), and whether p may change or
+ * delete session id (the same of its event, worded for the session), asked by the api before it reads
+ * the body. sessions_create, sessions_update and sessions_delete check the same themselves. */
+int sessions_event_writable(struct db *db, const struct principal *p, int64_t event_id, struct dom_err *err);
+int sessions_writable(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
 int sessions_update(struct db *db, const struct principal *p, int64_t id, const struct session_input *in,
 		    int64_t now, struct json_object **out, int64_t *seq, struct dom_err *err);
 int sessions_delete(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
