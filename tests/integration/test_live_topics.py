@@ -2,10 +2,11 @@
 again with their event (refused as event topics are), an organisation's topic covering the events it is a
 partner of (as the HTTP API shows them), a participant's stream closed once its personal link is replaced
 or its person erased, a participant told of its new waitlist position, the ping and the idle limit (a
-silent peer dropped, a pinging one kept), and every refusal of docs/live.md."""
+silent peer dropped, a pinging one kept), and the refusals of docs/live.md that other tests leave out."""
 
 import json
 import os
+import sqlite3
 import sys
 import time
 
@@ -14,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, Server, db_rows, expect, expect_status  # noqa: E402
 from reg_fixtures import add_event, add_org, person, register  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
-from ws import Closed, WebSocket  # noqa: E402
+from ws import Closed, HandshakeRefused, WebSocket  # noqa: E402
 
 V2 = "majlis-live.v2"
 
@@ -50,6 +51,14 @@ def drain(ws, timeout=1.5):
     except Closed as c:
         return c.code, got
     return None, got
+
+
+def refused_status(srv, path, headers):
+    try:
+        WebSocket(srv.port, path, protocol=V2, headers=headers).close()
+    except HandshakeRefused as r:
+        return r.status, (r.json or {}).get("error", {}).get("code")
+    return 101, None
 
 
 def wait_until(cond, timeout=15, what="condition"):
@@ -183,6 +192,33 @@ class T(Checks):
                    f"the pinging peer stays and follows on: {code} {got}")
             pinging.close()
             silent.close()
+
+    def test_handshake_refusals_expired_and_busy(self):
+        """The handshake refusals of docs/live.md not covered elsewhere: an ended session answers 401
+        session_expired, a busy database 503 unavailable (retry), with no 101."""
+        with Server(extra_args=["--session-idle", "2"]) as srv:
+            admin = srv.token("admin")
+            a = add_org(srv, "Org A")
+            expect_status(srv.post("/api/v1/accounts", token=admin, body={
+                "email": "idle@example.org", "display_name": "Idle", "password": "correct horse battery",
+                "role": "viewer", "org_id": a}), 201)
+            r = srv.post("/api/v1/auth/login", body={"email": "idle@example.org", "password": "correct horse battery"})
+            expect(r.status == 200, "login", r)
+            cookie = {"Cookie": r.headers["set-cookie"].split(";")[0], "Origin": f"http://127.0.0.1:{srv.port}"}
+            ws2(srv, "/live", headers=cookie).close()
+            time.sleep(3.5)
+            expect(refused_status(srv, "/live", cookie) == (401, "session_expired"), "an ended session")
+            r = srv.post("/api/v1/auth/login", body={"email": "idle@example.org", "password": "correct horse battery"})
+            cookie["Cookie"] = r.headers["set-cookie"].split(";")[0]
+            lock = sqlite3.connect(srv.db, timeout=1, isolation_level=None, check_same_thread=False)
+            lock.execute("BEGIN IMMEDIATE")  # a session's use is written: it waits for the lock, briefly
+            try:
+                got = refused_status(srv, "/live", cookie)
+            finally:
+                lock.execute("ROLLBACK")
+                lock.close()
+            expect(got == (503, "unavailable"), f"a busy database: {got}")
+            ws2(srv, "/live", headers=cookie).close()
 
     def test_every_refusal(self):
         """The answers of docs/live.md not covered elsewhere: too_many_topics, a malformed message, an
