@@ -48,6 +48,7 @@ void api_live_release(struct api_live *st)
 	json_object_put(st->me_last);
 	st->replies = NULL;
 	st->me_last = NULL;
+	memset(st->reg_hash, 0, sizeof(st->reg_hash));
 }
 
 /* Queues reply o (taken) for st, up to API_LIVE_REPLIES_MAX waiting; beyond that it is dropped. */
@@ -102,6 +103,8 @@ static void api_live_subscribe(struct app *app, struct api_live *st, const char 
 		return;
 	}
 	st->topics[st->n_topics++] = t;
+	if (t.kind == LIVE_TOPIC_ME && !st->me_last && live_me(app->db, st->reg_id, &o, &err) == DOM_OK)
+		st->me_last = o; /* what the next me message is compared with */
 ok:
 	api_live_reply(st, api_live_msg("subscribed", name));
 }
@@ -229,7 +232,7 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 	}
 	if (q > 0) {
 		/* a participant follows its own registration only: no account, no session to watch */
-		q = live_participant(app->db, token, &st->reg_id, &st->reg_event, &err);
+		q = live_participant(app->db, token, &st->reg_id, &st->reg_event, st->reg_hash, &err);
 		memset(token, 0, sizeof(token));
 		if (q) {
 			api_fail_dom(resp, &err);
@@ -347,8 +350,15 @@ int api_live_check(struct app *app, struct api_live *st, int64_t now)
 	struct dom_err err;
 	int rc;
 
-	if (st->reg_id > 0)
-		return 0; /* a personal token lasts as long as its registration */
+	if (st->reg_id > 0) {
+		/* a personal token lasts until its link is replaced (a new one sent, the person erased) */
+		rc = live_participant_holds(app->db, st->reg_hash, st->reg_id, &err);
+		if (rc == DOM_UNAUTHENTICATED)
+			return 1;
+		if (rc)
+			log_warn("live: %s", err.message);
+		return rc ? DOM_BUSY : 0;
+	}
 	rc = auth_cred_check(app->db, &st->cred, now, app->cfg ? app->cfg->session_idle_s : 1800,
 			     app->cfg ? app->cfg->session_absolute_s : 43200, &st->until, &err);
 	if (!rc)
@@ -387,6 +397,7 @@ int api_live_window_init(struct api_live_window *w, size_t headroom)
 
 void api_live_window_free(struct api_live_window *w)
 {
+	live_me_cache_clear(&w->me);
 	for (size_t i = 0; w->ring && i < w->count; i++)
 		api_live_frame_put(w->ring[(w->start + i) % w->cap]);
 	free(w->ring);
@@ -574,8 +585,8 @@ static bool api_live_follows(const struct api_live *st, const struct live_audien
 }
 
 /* For a participant following me: its registration's view after change seq, when it changed since the
- * last one sent; the text (malloc'ed, with headroom) into *own and its length. 0, or -1 when nothing to
- * add. */
+ * last one sent (computed once per change for all the participants of the event: live_me_after); the
+ * text (malloc'ed, with headroom) into *own and its length. 0, or -1 when nothing to add. */
 static int api_live_me(struct app *app, struct api_live_window *w, struct api_live *st, int64_t seq,
 		       const struct live_audience *a, unsigned char **own, size_t *len)
 {
@@ -588,7 +599,7 @@ static int api_live_me(struct app *app, struct api_live_window *w, struct api_li
 		follows = follows || st->topics[i].kind == LIVE_TOPIC_ME;
 	if (!follows || !a->registration || a->event_id != st->reg_event)
 		return -1;
-	if (live_me(app->db, st->reg_id, &view, &err))
+	if (live_me_after(app->db, &w->me, seq, a, st->reg_id, st->me_last, &view, &err))
 		return -1;
 	if (st->me_last && json_object_equal(st->me_last, view)) {
 		json_object_put(view);
@@ -601,12 +612,12 @@ static int api_live_me(struct app *app, struct api_live_window *w, struct api_li
 	json_object_object_add(o, "registration", view);
 	rc = api_live_text(0, o, own, len);
 	json_object_put(o);
-	(void)w;
 	return rc;
 }
 
-/* Before a change that may have changed who sees event event_id: st's topics of that event are checked
- * again, and one it may no longer see is dropped and answered refused (not_found). */
+/* Before a change that may have changed who sees event event_id: st's topics of that event (event:{id}
+ * and its sessions') are checked again, and one it may no longer see is dropped and answered refused
+ * (not_found). */
 static void api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
 {
 	char name[LIVE_TOPIC_NAME];
@@ -614,7 +625,7 @@ static void api_live_recheck(struct app *app, struct api_live *st, int64_t event
 	struct dom_err err;
 
 	for (int i = 0; i < st->n_topics; i++) {
-		if (st->topics[i].kind != LIVE_TOPIC_EVENT || st->topics[i].id != event_id ||
+		if (!live_topic_of_event(&st->topics[i], event_id) ||
 		    live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err) != DOM_NOT_FOUND)
 			continue;
 		live_topic_name(&st->topics[i], name);

@@ -34,6 +34,7 @@ struct api_live {
 	int version;	       /* 1 (majlis-live) or 2 (majlis-live.v2) */
 	int64_t reg_id;	       /* a participant's token: its registration, else 0 */
 	int64_t reg_event;     /* and that registration's event */
+	char reg_hash[LIVE_TOKEN_HASH]; /* and its token's hash, to check it again (api_live_check) */
 	int n_topics;
 	struct live_topic topics[LIVE_TOPICS_MAX];
 	struct json_object *replies; /* messages waiting to go before any change (an array), or NULL */
@@ -58,8 +59,9 @@ struct api_live_window {
 	size_t headroom;
 	int64_t base; /* the window holds the changes after base up to head */
 	int64_t head;
-	bool ready;		/* base and head were read once */
-	unsigned char *scratch; /* headroom + API_LIVE_BATCH_MAX: one message being put together */
+	bool ready;		 /* base and head were read once */
+	unsigned char *scratch;	 /* headroom + API_LIVE_BATCH_MAX: one message being put together */
+	struct live_me_cache me; /* what me followers need after a registration change, read once */
 };
 
 /* What a client is to be sent next: len bytes at p (with the window's headroom before p), from a frame
@@ -109,8 +111,9 @@ int api_live_next(struct app *app, struct api_live_window *w, struct api_live *s
 void api_live_out_done(struct api_live_out *out);
 
 /* Whether the credentials st was opened with still hold at now (api_live_open's rules; a session is not
- * used by the check, so it expires after --session-idle without other requests): 0 with st->until
- * updated; 1 when revoked, logged out, expired or disabled (the connection must close); DOM_BUSY when
+ * used by the check, so it expires after --session-idle without other requests; a participant's token
+ * must still open its registration): 0 with st->until updated; 1 when revoked, logged out, expired,
+ * disabled, or a personal link replaced (the connection must close); DOM_BUSY when
  * the database cannot tell now (send nothing and check again later). Service thread. */
 int api_live_check(struct app *app, struct api_live *st, int64_t now);
 

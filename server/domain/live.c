@@ -15,8 +15,11 @@
 #include "store/store_changelog.h"
 #include "store/store_counts.h"
 #include "store/store_live.h"
+#include "store/store_events.h"
 #include "store/store_registrations.h"
 #include "util/secret.h"
+
+_Static_assert(LIVE_TOKEN_HASH == SECRET_HASH_LEN + 1, "a participant token's hash");
 
 bool live_allowed(const struct principal *p)
 {
@@ -92,6 +95,16 @@ void live_topic_name(const struct live_topic *t, char out[LIVE_TOPIC_NAME])
 		snprintf(out, LIVE_TOPIC_NAME, "%s:%lld", names[t->kind], (long long)t->id);
 }
 
+/* The integer member key of o, or 0. */
+static int64_t live_payload_id(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return 0;
+	return json_object_get_int64(v);
+}
+
 int live_topic_allowed(struct db *db, const struct principal *p, int64_t reg_id, struct live_topic *t,
 		       struct dom_err *err)
 {
@@ -113,6 +126,8 @@ int live_topic_allowed(struct db *db, const struct principal *p, int64_t reg_id,
 		return rc ? DOM_OK : dom_fail(err, DOM_NOT_FOUND, NULL, "no such topic");
 	case LIVE_TOPIC_SESSION:
 		rc = sessions_get(db, p, t->id, &o, err);
+		if (!rc)
+			t->event_id = live_payload_id(o, "event_id");
 		json_object_put(o);
 		if (rc == DOM_NOT_FOUND)
 			return dom_fail(err, DOM_NOT_FOUND, NULL, "no such topic");
@@ -138,10 +153,22 @@ bool live_topic_matches(const struct live_topic *t, const struct live_audience *
 	case LIVE_TOPIC_SESSION:
 		return a->session_id == t->id;
 	case LIVE_TOPIC_ORG:
-		return a->has_org && a->org_id == t->id;
+		if (a->has_org && a->org_id == t->id)
+			return true;
+		/* the events it is a partner of, as the HTTP API shows them to its members */
+		for (int i = 0; a->event_id > 0 && i < a->n_partners; i++)
+			if (a->partners[i] == t->id)
+				return true;
+		return false;
 	default:
 		return false;
 	}
+}
+
+bool live_topic_of_event(const struct live_topic *t, int64_t event_id)
+{
+	return event_id > 0 && ((t->kind == LIVE_TOPIC_EVENT && t->id == event_id) ||
+				(t->kind == LIVE_TOPIC_SESSION && t->event_id == event_id));
 }
 
 bool live_v1_sees(const struct principal *p, const struct live_audience *a)
@@ -149,40 +176,71 @@ bool live_v1_sees(const struct principal *p, const struct live_audience *a)
 	return p->role == ROLE_ADMIN || !a->has_org || a->org_id == p->org_id;
 }
 
-/* The integer member key of o, or 0. */
-static int64_t live_payload_id(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-		return 0;
-	return json_object_get_int64(v);
-}
-
-/* The numbers of event_id, read once per call of live_changes: a small cache of the events met. */
+/* The numbers and partners of event_id, read once per call of live_changes: a small cache of the events
+ * met. */
 struct live_counts_cache {
 	int n;
 	int64_t ids[16];
 	struct json_object *counts[16];
+	int n_partners[16];
+	int64_t partners[16][LIVE_PARTNERS_MAX];
 };
 
-static struct json_object *live_counts(struct db *db, struct live_counts_cache *cc, int64_t event_id)
+/* The partners of event_id into a (none when they cannot be read: the owner's followers still get it). */
+static void live_partners(struct db *db, int64_t event_id, struct live_audience *a)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	a->n_partners = 0;
+	if (store_event_partners(db, event_id, &ids, &n))
+		return;
+	for (size_t i = 0; i < n && a->n_partners < LIVE_PARTNERS_MAX; i++)
+		a->partners[a->n_partners++] = ids[i];
+	free(ids);
+}
+
+static struct json_object *live_counts(struct db *db, struct live_counts_cache *cc, int64_t event_id,
+				       struct live_audience *a)
 {
 	struct event_counts c;
 	struct dom_err err;
 	struct json_object *o;
 
-	for (int i = 0; i < cc->n; i++)
-		if (cc->ids[i] == event_id)
+	for (int i = 0; i < cc->n; i++) {
+		if (cc->ids[i] == event_id) {
+			a->n_partners = cc->n_partners[i];
+			memcpy(a->partners, cc->partners[i], sizeof(a->partners));
 			return cc->counts[i] ? json_object_get(cc->counts[i]) : NULL;
+		}
+	}
 	/* an event deleted since its change has no numbers any more */
 	o = event_counts_get(db, event_id, &c, &err) ? NULL : event_counts_json(&c);
 	event_counts_free(&c);
+	live_partners(db, event_id, a);
 	if (cc->n < (int)(sizeof(cc->ids) / sizeof(cc->ids[0]))) {
 		cc->ids[cc->n] = event_id;
+		cc->n_partners[cc->n] = a->n_partners;
+		memcpy(cc->partners[cc->n], a->partners, sizeof(a->partners));
 		cc->counts[cc->n++] = o ? json_object_get(o) : NULL;
 	}
 	return o;
+}
+
+/* Whether a change of kind (payload) makes live credentials to be checked again: an account or a token
+ * changed, a person erased (their personal links replaced), a new personal link sent or given up (it
+ * replaces the old one, or stops working). */
+static bool live_touches_credentials(const char *kind, struct json_object *payload)
+{
+	struct json_object *v;
+
+	if (!strncmp(kind, "account.", 8) || !strncmp(kind, "token.", 6) || !strcmp(kind, "person.erased"))
+		return true;
+	if (strcmp(kind, "notification.sent") && strcmp(kind, "notification.failed"))
+		return false;
+	return payload && json_object_object_get_ex(payload, "kind", &v) &&
+	       json_object_is_type(v, json_type_string) &&
+	       !strcmp(json_object_get_string(v), "registration.link_resent");
 }
 
 static void live_change_render(struct db *db, struct live_counts_cache *cc, const struct store_live_row *r,
@@ -202,7 +260,7 @@ static void live_change_render(struct db *db, struct live_counts_cache *cc, cons
 	a->registration_id = live_payload_id(payload, "registration_id");
 	a->registration = !strncmp(r->kind, "registration.", 13);
 	a->event_changed = !strncmp(r->kind, "event.", 6);
-	a->credentials = !strncmp(r->kind, "account.", 8) || !strncmp(r->kind, "token.", 6);
+	a->credentials = live_touches_credentials(r->kind, payload);
 	if (!payload)
 		payload = json_object_new_object();
 	json_object_object_add(v2, "type", json_object_new_string("change"));
@@ -215,7 +273,7 @@ static void live_change_render(struct db *db, struct live_counts_cache *cc, cons
 		json_object_object_add(o, "payload", i ? json_object_get(payload) : payload);
 		json_object_object_add(o, "at", json_object_new_int64(r->at));
 	}
-	counts = a->event_id > 0 ? live_counts(db, cc, a->event_id) : NULL;
+	counts = a->event_id > 0 ? live_counts(db, cc, a->event_id, a) : NULL;
 	if (counts)
 		json_object_object_add(v2, "counts", counts);
 	c->v1 = v1;
@@ -264,9 +322,8 @@ int live_oldest(struct db *db, int64_t *seq, struct dom_err *err)
 }
 
 int live_participant(struct db *db, const char *token, int64_t *reg_id, int64_t *event_id,
-		     struct dom_err *err)
+		     char hash[LIVE_TOKEN_HASH], struct dom_err *err)
 {
-	char hash[SECRET_HASH_LEN + 1];
 	struct store_reg r;
 	int rc;
 
@@ -281,6 +338,17 @@ int live_participant(struct db *db, const char *token, int64_t *reg_id, int64_t 
 	*reg_id = r.id;
 	*event_id = r.event_id;
 	return DOM_OK;
+}
+
+int live_participant_holds(struct db *db, const char hash[LIVE_TOKEN_HASH], int64_t reg_id,
+			   struct dom_err *err)
+{
+	struct store_reg r;
+	int rc = store_reg_get_by_token(db, hash, &r);
+
+	if (rc == STORE_NOT_FOUND || (!rc && r.id != reg_id))
+		return dom_fail(err, DOM_UNAUTHENTICATED, "invalid_token", "this personal link was replaced");
+	return dom_from_store(err, rc, "registration");
 }
 
 int live_me(struct db *db, int64_t reg_id, struct json_object **out, struct dom_err *err)
@@ -302,6 +370,86 @@ int live_me(struct db *db, int64_t reg_id, struct json_object **out, struct dom_
 	json_object_object_add(o, "status", json_object_new_string(r.status));
 	json_object_object_add(o, "waitlist_position", pos > 0 ? json_object_new_int64(pos) : NULL);
 	*out = o;
+	return DOM_OK;
+}
+
+void live_me_cache_clear(struct live_me_cache *cache)
+{
+	for (size_t i = 0; i < sizeof(cache->slots) / sizeof(cache->slots[0]); i++) {
+		free(cache->slots[i].waitlist);
+		free(cache->slots[i].wseqs);
+	}
+	memset(cache, 0, sizeof(*cache));
+}
+
+/* The shared state of change seq of event_id (changed: its registration), read on first use. */
+static int live_me_slot(struct db *db, struct live_me_cache *cache, int64_t seq, int64_t event_id,
+			int64_t changed, struct live_me_slot **out)
+{
+	struct live_me_slot *s;
+	struct store_reg r;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cache->slots) / sizeof(cache->slots[0]); i++) {
+		if (cache->slots[i].seq == seq && cache->slots[i].event_id == event_id) {
+			*out = &cache->slots[i];
+			return STORE_OK;
+		}
+	}
+	s = &cache->slots[cache->next];
+	free(s->waitlist);
+	free(s->wseqs);
+	memset(s, 0, sizeof(*s));
+	rc = changed > 0 ? store_reg_get(db, changed, &r) : STORE_NOT_FOUND;
+	if (!rc)
+		snprintf(s->changed_status, sizeof(s->changed_status), "%s", r.status);
+	else if (rc != STORE_NOT_FOUND)
+		return rc;
+	rc = store_live_waitlist(db, event_id, &s->waitlist, &s->wseqs, &s->n);
+	if (rc)
+		return rc;
+	s->seq = seq;
+	s->event_id = event_id;
+	s->changed_id = changed;
+	cache->next = (cache->next + 1) % (int)(sizeof(cache->slots) / sizeof(cache->slots[0]));
+	*out = s;
+	return STORE_OK;
+}
+
+int live_me_after(struct db *db, struct live_me_cache *cache, int64_t seq, const struct live_audience *a,
+		  int64_t reg_id, struct json_object *last, struct json_object **out, struct dom_err *err)
+{
+	struct live_me_slot *s;
+	struct json_object *v;
+	const char *status = NULL;
+	int64_t pos = 0;
+	int rc;
+
+	*out = NULL;
+	rc = live_me_slot(db, cache, seq, a->event_id, a->registration_id, &s);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	for (size_t i = 0; i < s->n && !pos; i++) {
+		if (s->waitlist[i] != reg_id)
+			continue;
+		status = "waitlisted";
+		pos = 0;
+		for (size_t k = 0; k < s->n; k++)
+			pos += s->wseqs[k] <= s->wseqs[i];
+	}
+	if (!status && reg_id == s->changed_id && s->changed_status[0])
+		status = s->changed_status;
+	/* not the changed one, not waiting: its status is the one sent before, unless that was waitlisted */
+	if (!status && last && json_object_object_get_ex(last, "status", &v) &&
+	    json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), "waitlisted"))
+		status = json_object_get_string(v);
+	if (!status)
+		return live_me(db, reg_id, out, err); /* what the change cannot tell: read it */
+	*out = json_object_new_object();
+	json_object_object_add(*out, "id", json_object_new_int64(reg_id));
+	json_object_object_add(*out, "event_id", json_object_new_int64(a->event_id));
+	json_object_object_add(*out, "status", json_object_new_string(status));
+	json_object_object_add(*out, "waitlist_position", pos > 0 ? json_object_new_int64(pos) : NULL);
 	return DOM_OK;
 }
 

@@ -115,3 +115,46 @@ int store_live_oldest(struct db *db, int64_t *seq)
 {
 	return db_int(db, "SELECT coalesce(min(seq), 0) FROM change_log", seq);
 }
+
+int store_live_waitlist(struct db *db, int64_t event_id, int64_t **ids, int64_t **wseqs, size_t *n)
+{
+	static const char sql[] = "SELECT id, waitlist_seq FROM registrations WHERE event_id = :event "
+				  "AND status = 'waitlisted' ORDER BY waitlist_seq, id";
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
+	int64_t *a = NULL, *b = NULL, *grown;
+	size_t cap = 0;
+	int rc;
+
+	*ids = *wseqs = NULL;
+	*n = 0;
+	if (!st)
+		return STORE_ERROR;
+	for (;;) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(a, cap * sizeof(*a));
+			a = grown ? grown : a;
+			grown = grown ? realloc(b, cap * sizeof(*b)) : NULL;
+			b = grown ? grown : b;
+			if (!grown) {
+				rc = STORE_ERROR;
+				break;
+			}
+		}
+		a[*n] = db_col_int(st, 0);
+		b[(*n)++] = db_col_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		free(a);
+		free(b);
+		*n = 0;
+		return rc;
+	}
+	*ids = a;
+	*wseqs = b;
+	return STORE_OK;
+}

@@ -37,4 +37,8 @@ void store_live_rows_free(struct store_live_row *rows, int n);
 /* The oldest sequence number the change log still holds into *seq (0 when it is empty). */
 int store_live_oldest(struct db *db, int64_t *seq);
 
+/* The waitlist of event_id in order (waitlist_seq, then id): *n registration ids into *ids and their
+ * waitlist_seq into *wseqs (both malloc'ed, NULL when empty). 0 or negative. */
+int store_live_waitlist(struct db *db, int64_t event_id, int64_t **ids, int64_t **wseqs, size_t *n);
+
 #endif

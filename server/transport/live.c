@@ -22,9 +22,39 @@
 
 #define LIVE_POLL_US	   LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
 #define LIVE_SLICE	   256		  /* clients woken per loop turn by the fan-out */
-#define LIVE_PING_S	   30	/* a ping to every client this often; one silent for 3 of them is dropped */
+#define LIVE_PING_S	   30		  /* a ping to every client this often */
+#define LIVE_IDLE_S	   90	/* a client silent this long (no pong, nothing) is dropped at the next ping */
 #define LIVE_RX_MAX	   1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
 #define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/live.md) */
+
+/* The ping interval and the idle limit in seconds: LIVE_PING_S and LIVE_IDLE_S, which only a build with
+ * test hooks (MAJLIS_TEST_HOOKS) lets the environment lower (MAJLIS_TEST_LIVE_PING_S,
+ * MAJLIS_TEST_LIVE_IDLE_S), so that a test sees a silent peer dropped. Service thread. */
+static int64_t live_ping_s = LIVE_PING_S, live_idle_s = LIVE_IDLE_S;
+
+#ifdef MAJLIS_TEST_HOOKS
+/* The seconds (1 to 3600) in environment variable name, else dflt. */
+static int64_t live_test_seconds(const char *name, int64_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtol(v, &end, 10);
+	return *end || n < 1 || n > 3600 ? dflt : n;
+}
+#endif
+
+/* Reads the test hooks (nothing in a build without them); when the first client arrives. */
+static void live_timers(void)
+{
+#ifdef MAJLIS_TEST_HOOKS
+	live_ping_s = live_test_seconds("MAJLIS_TEST_LIVE_PING_S", LIVE_PING_S);
+	live_idle_s = live_test_seconds("MAJLIS_TEST_LIVE_IDLE_S", LIVE_IDLE_S);
+#endif
+}
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
 struct live_conn {
@@ -83,7 +113,7 @@ static void live_poll(lws_sorted_usec_list_t *sul)
 {
 	struct transport *t = lws_container_of(sul, struct transport, live.sul);
 	int64_t now = (int64_t)time(NULL);
-	bool ping = now - t->live.pings >= LIVE_PING_S;
+	bool ping = now - t->live.pings >= live_ping_s;
 
 	if (!t->live.clients)
 		return;
@@ -266,9 +296,11 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 	}
 	if (c->ping_due) {
 		c->ping_due = false;
-		if (now - c->heard > 3 * LIVE_PING_S)
+		if (now - c->heard > live_idle_s)
 			return live_close(wsi, LWS_CLOSE_STATUS_GOINGAWAY, "no answer to pings");
-		if (lws_write(wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+		/* with a payload: lws hands an empty pong to no callback, so its answer would never count */
+		memcpy(ping + LWS_PRE, "live", 4);
+		if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 0)
 			return -1;
 		lws_callback_on_writable(wsi);
 		return 0;
@@ -316,6 +348,7 @@ static int live_established(struct lws *wsi, struct live_conn *c)
 		c->next->prev = c;
 	t->live.first = c;
 	if (!t->live.clients++) {
+		live_timers();
 		t->live.pings = c->heard;
 		lws_sul_schedule(t->ctx, 0, &t->live.sul, live_poll, LIVE_POLL_US);
 	}

@@ -2,7 +2,8 @@
  * test_live: api/live's shared window — changes rendered once with their event's numbers, cut per client
  * as one message or an array in seq order within the size cap, a v1 client one change per message, a
  * client behind the window served from the change log with nothing lost or sent twice, resync when the
- * change log no longer holds what it needs; and domain/live's topic names.
+ * change log no longer holds what it needs, a participant's "me" computed once per change for all of
+ * them; and domain/live's topic names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -224,6 +225,77 @@ static void replay_and_resync(void **state)
 	api_live_window_free(&w);
 }
 
+/* A participant following me, of registration reg_id of event 1, where the window begins. */
+static void participant(struct api_live *st, int64_t reg_id, int64_t last)
+{
+	memset(st, 0, sizeof(*st));
+	st->version = 2;
+	st->last = last;
+	st->reg_id = reg_id;
+	st->reg_event = 1;
+	st->topics[0] = (struct live_topic){.kind = LIVE_TOPIC_ME, .id = reg_id};
+	st->n_topics = 1;
+}
+
+/* The registration of the only "me" message st is sent next. */
+static struct json_object *me_of(struct api_live_window *w, struct api_live *st)
+{
+	struct api_live_out out;
+	struct json_object *a, *m, *r;
+
+	assert_int_equal(api_live_next(&h.app, w, st, &out), 1);
+	a = parse_out(&out);
+	api_live_out_done(&out);
+	assert_int_equal(json_object_array_length(a), 1);
+	m = json_object_array_get_idx(a, 0);
+	assert_true(json_object_object_get_ex(m, "registration", &r));
+	json_object_get(r);
+	json_object_put(a);
+	return r;
+}
+
+/* What the participants following me need after a registration change of their event is read once for
+ * all of them: the rows change behind the window once the first was served, and the next one still gets
+ * its status and position as they were after the change, not a read of its own. */
+static void me_once_per_change(void **state)
+{
+	struct api_live_window w;
+	struct api_live first, second;
+	struct json_object *r;
+	bool cred;
+
+	(void)state;
+	fixture_exec(
+	    h.fx.db,
+	    "INSERT INTO people (id, name, created_at, updated_at) VALUES (901, 'a', 0, 0), "
+	    "(902, 'b', 0, 0), (903, 'c', 0, 0);"
+	    "INSERT INTO registrations (id, event_id, person_id, status, token_hash, waitlist_seq, "
+	    "created_at, updated_at) VALUES (901, 1, 901, 'cancelled', 'h901', NULL, 0, 0), "
+	    "(902, 1, 902, 'waitlisted', 'h902', 5, 0, 0), (903, 1, 903, 'waitlisted', 'h903', 6, 0, 0)");
+	assert_int_equal(api_live_window_init(&w, HEADROOM), 0);
+	assert_int_equal(api_live_window_fill(&h.app, &w, &cred), 0);
+	fixture_exec(h.fx.db, "INSERT INTO change_log (topic, kind, org_id, payload, created_at) VALUES "
+			      "('event:1', 'registration.cancelled', 1, "
+			      "json_object('registration_id', 901, 'status', 'cancelled'), 0)");
+	fill_all(&w);
+	participant(&first, 902, w.base);
+	participant(&second, 903, w.base);
+	r = me_of(&w, &first);
+	assert_string_equal(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN),
+			    "{\"id\":902,\"event_id\":1,\"status\":\"waitlisted\",\"waitlist_position\":1}");
+	json_object_put(r);
+	fixture_exec(h.fx.db, "DELETE FROM registrations WHERE id IN (902, 903)");
+	r = me_of(&w, &second);
+	assert_string_equal(json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN),
+			    "{\"id\":903,\"event_id\":1,\"status\":\"waitlisted\",\"waitlist_position\":2}");
+	json_object_put(r);
+	/* nothing moved for it since: no second message */
+	assert_int_equal(api_live_next(&h.app, &w, &first, &(struct api_live_out){0}), 0);
+	api_live_release(&first);
+	api_live_release(&second);
+	api_live_window_free(&w);
+}
+
 static void topic_names(void **state)
 {
 	static const struct {
@@ -265,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(window_batches_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(replay_and_resync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(me_once_per_change, setup, teardown),
 	    cmocka_unit_test(topic_names),
 	};
 
