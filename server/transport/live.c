@@ -20,10 +20,16 @@
 #include "api/live.h"
 #include "util/log.h"
 
-#define LIVE_POLL_US	   LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
-#define LIVE_SLICE	   256		  /* clients woken per loop turn by the fan-out */
-#define LIVE_PING_S	   30	/* a ping to every client this often; one silent for 3 of them is dropped */
-#define LIVE_RX_MAX	   1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+#define LIVE_POLL_US LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
+#define LIVE_SLICE   256	    /* clients woken per loop turn by the fan-out */
+#define LIVE_PING_S  30	  /* a ping to every client this often; one silent for 3 of them is dropped */
+#define LIVE_RX_MAX  1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+/* lws's receive buffer of each connection (rx_buffer_size), held by every client while connected: a
+ * longer client message comes in pieces (live_receive collects them) */
+#define LIVE_RX_PIECE 256
+/* what lws sends at once (tx_packet_size): a whole message with its frame header. Left at 0, lws cuts
+ * every send() to rx_buffer_size and copies the rest into a buffer list sent on later WRITEABLEs. */
+#define LIVE_TX_MAX	   (API_LIVE_BATCH_MAX + LWS_PRE)
 #define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/live.md) */
 
 /* One per WebSocket connection (lws per-session data); service thread only. */
@@ -377,12 +383,14 @@ const struct lws_protocols transport_live_protocol = {
     .name = API_LIVE_PROTOCOL_V2,
     .callback = live_callback,
     .per_session_data_size = sizeof(struct live_conn),
-    .rx_buffer_size = 1024,
+    .rx_buffer_size = LIVE_RX_PIECE,
+    .tx_packet_size = LIVE_TX_MAX,
 };
 
 const struct lws_protocols transport_live_protocol_v1 = {
     .name = API_LIVE_PROTOCOL,
     .callback = live_callback,
     .per_session_data_size = sizeof(struct live_conn),
-    .rx_buffer_size = 1024,
+    .rx_buffer_size = LIVE_RX_PIECE,
+    .tx_packet_size = LIVE_TX_MAX,
 };
