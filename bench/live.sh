@@ -8,13 +8,15 @@
 # test suite.
 #
 # usage: bench/live.sh        (as root for 10 000 clients: it raises the file descriptor limit)
-# environment: CLIENTS ("1000 5000 10000"), ROUNDS (1: with more, the median of the rounds is reported),
+# environment: PROTO (v2: majlis-live.v2 on ?topic=event:ID, array messages counted per change; v1: the
+#   old majlis-live, one change per message, for comparison), CLIENTS ("1000 5000 10000"), ROUNDS (1: with more, the median of the rounds is reported),
 #   CHANGES (50), INTERVAL_MS (100), PENDING (100 handshakes under way at once), SETTLE_MS (2000: idle
 #   time before RSS is read), TIMEOUT_S (30: wait for deliveries after the last change), BUILD
 #   (/tmp/majlis-bench-build), MAJLISD (use this binary instead of building one), KEEP=1 (keep the work
 #   directory, with the servers' logs and the client's output).
 . "$(dirname "$0")/lib.sh"
 
+PROTO=${PROTO:-v2}
 CLIENTS=${CLIENTS:-"1000 5000 10000"}
 ROUNDS=${ROUNDS:-1}
 CHANGES=${CHANGES:-50}
@@ -31,6 +33,11 @@ stop_server() {
 	SERVER_PID=
 }
 
+case $PROTO in
+v1) SUBPROTOCOL=majlis-live ;;
+v2) SUBPROTOCOL=majlis-live.v2 ;;
+*) die "PROTO must be v1 or v2" ;;
+esac
 command -v curl >/dev/null || die "needs curl (apt-get install curl)"
 pkg-config --exists libwebsockets || die "needs libwebsockets' headers (apt-get install libwebsockets-dev)"
 pkg-config --exists libcrypto || die "needs OpenSSL's headers (apt-get install libssl-dev)"
@@ -86,7 +93,7 @@ start_server() {
 
 # measure ceiling|majlisd clients tag: one run against a freshly started server; appends its RESULT line
 measure() {
-	local kind=$1 n=$2 tag=$3 port rc=0 post bearer=()
+	local kind=$1 n=$2 tag=$3 port rc=0 post bearer=() path=/live
 	port=$(free_port)
 	start_server "$kind" "$port"
 	if [ "$kind" = ceiling ]; then
@@ -95,10 +102,12 @@ measure() {
 		post=/api/v1/events/$EVENT/registrations
 		bearer=(--bearer "$TOKEN")
 	fi
+	[ "$PROTO" = v2 ] && path="/live?topic=event:$EVENT" # the ceiling serves every client alike
 	sleep 0.5
 	"$WORK/live_client" --port "$port" --clients "$n" --pending "$PENDING" --changes "$CHANGES" \
 		--interval-ms "$INTERVAL_MS" --post-path "$post" --tag "$tag" --server-pid "$SERVER_PID" \
 		--settle-ms "$SETTLE_MS" --timeout-s "$TIMEOUT_S" --label "$kind" "${bearer[@]}" \
+		--protocol "$SUBPROTOCOL" --path "$path" \
 		>"$WORK/out" 2>>"$WORK/client.log" || rc=$?
 	stop_server
 	tail -n 3 "$WORK/client.log" | grep -E '\*\*\*|refused|closed' >&2 || true
@@ -113,7 +122,8 @@ measure() {
 	return 0
 }
 
-say "$("$MAJLISD" --version 2>&1 | head -n 1), $(nproc) CPUs; $CHANGES changes ${INTERVAL_MS} ms apart per run"
+say "$("$MAJLISD" --version 2>&1 | head -n 1), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+	"$SUBPROTOCOL; $CHANGES changes ${INTERVAL_MS} ms apart per run"
 : >"$WORK/results"
 # the registration's answer on an idle server: one client
 measure ceiling 1 idle-c

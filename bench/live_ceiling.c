@@ -1,7 +1,8 @@
 /*
  * bench/live_ceiling: the ceiling of bench/live.sh, a minimal libwebsockets 4.1 broadcast server: each
- * POST /broadcast renders one frame shaped like majlisd's /live frames once, into a ring, and every
- * WebSocket client of the subprotocol majlis-live gets it from its WRITEABLE callback; it reads no
+ * POST /broadcast renders one frame shaped like majlisd's /live frames once, into a ring (a v1 frame, and a
+ * v2 frame with the event's counts, of the size majlisd's are), and every WebSocket client of the
+ * subprotocols majlis-live and majlis-live.v2 gets its version from its WRITEABLE callback; it reads no
  * database, checks no credentials and is not part of majlisd.
  *
  * usage: live_ceiling --port P [--host 127.0.0.1]     (SIGINT or SIGTERM stop it)
@@ -15,13 +16,13 @@
 #include <time.h>
 
 #define RING	  1024 /* frames held; a client further behind skips to the oldest (and it is counted) */
-#define FRAME_MAX 256  /* bytes of one frame */
+#define FRAME_MAX 512  /* bytes of one frame */
 
-/* One prepared frame per change; the service thread only. */
+/* One prepared frame per change and version; the service thread only. */
 static struct {
 	unsigned char buf[LWS_PRE + FRAME_MAX];
 	size_t len;
-} ring[RING];
+} ring[RING], ring2[RING];
 static int64_t head;		/* seq of the newest frame (0: none yet) */
 static unsigned long skipped;	/* frames a client fell too far behind to get */
 static struct lws_context *ctx; /* the one context */
@@ -41,18 +42,32 @@ struct http_pss {
 
 static const struct lws_protocols protocols[];
 
-/* Renders change seq once into the ring and wakes every client. */
+/* Renders change seq once per version into the rings and wakes every client. The v2 frame carries the
+ * event's counts as majlisd's do (capacity, statuses, by sex, one session), with numbers that move. */
 static void broadcast(int64_t seq)
 {
 	unsigned char *p = ring[seq % RING].buf + LWS_PRE;
+	long long now = (long long)time(NULL);
 	int n = snprintf((char *)p, FRAME_MAX,
 			 "{\"seq\":%lld,\"topic\":\"event:2\",\"kind\":\"registration.created\",\"payload\":{"
 			 "\"registration_id\":%lld,\"status\":\"confirmed\"},\"at\":%lld}",
-			 (long long)seq, (long long)seq, (long long)time(NULL));
+			 (long long)seq, (long long)seq, now);
 
 	ring[seq % RING].len = (size_t)n;
+	p = ring2[seq % RING].buf + LWS_PRE;
+	n = snprintf(
+	    (char *)p, FRAME_MAX,
+	    "{\"type\":\"change\",\"seq\":%lld,\"topic\":\"event:2\",\"kind\":\"registration.created\","
+	    "\"payload\":{\"registration_id\":%lld,\"status\":\"confirmed\"},\"at\":%lld,\"counts\":{"
+	    "\"capacity\":1000000,\"confirmed\":%lld,\"pending\":0,\"waitlisted\":0,\"confirmed_by_sex\":{"
+	    "\"female\":%lld,\"male\":%lld,\"unspecified\":0},\"sessions\":[{\"id\":2,\"present\":0,"
+	    "\"present_by_sex\":{\"female\":0,\"male\":0,\"unspecified\":0}}]}}",
+	    (long long)seq, (long long)seq, now, (long long)seq, (long long)(seq + 1) / 2,
+	    (long long)seq / 2);
+	ring2[seq % RING].len = (size_t)n;
 	head = seq;
 	lws_callback_on_writable_all_protocol(ctx, &protocols[1]);
+	lws_callback_on_writable_all_protocol(ctx, &protocols[2]);
 }
 
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -114,9 +129,14 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 			skipped += (unsigned long)(head - RING + 1 - s->next);
 			s->next = head - RING + 1;
 		}
-		if (lws_write(wsi, ring[s->next % RING].buf + LWS_PRE, ring[s->next % RING].len,
-			      LWS_WRITE_TEXT) < (int)ring[s->next % RING].len)
+		if (lws_get_protocol(wsi) == &protocols[2]) {
+			if (lws_write(wsi, ring2[s->next % RING].buf + LWS_PRE, ring2[s->next % RING].len,
+				      LWS_WRITE_TEXT) < (int)ring2[s->next % RING].len)
+				return -1;
+		} else if (lws_write(wsi, ring[s->next % RING].buf + LWS_PRE, ring[s->next % RING].len,
+				     LWS_WRITE_TEXT) < (int)ring[s->next % RING].len) {
 			return -1;
+		}
 		if (++s->next <= head)
 			lws_callback_on_writable(wsi); /* one write per WRITEABLE */
 		return 0;
@@ -128,6 +148,7 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 static const struct lws_protocols protocols[] = {
     {"http", callback_http, sizeof(struct http_pss), 0, 0, NULL, 0},
     {"majlis-live", callback_live, sizeof(struct ws_pss), 1024, 0, NULL, 0},
+    {"majlis-live.v2", callback_live, sizeof(struct ws_pss), 1024, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 

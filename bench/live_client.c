@@ -113,7 +113,8 @@ static struct change *changes;
 static struct ep_tag *change_tags;
 static struct delivery *deliveries;
 static size_t n_deliveries, cap_deliveries;
-static long other_frames, pings, closes_by_server, handshake_failures, bad_frames;
+static long other_frames, subscribed, change_messages, pings, closes_by_server, handshake_failures,
+    bad_frames;
 static int n_open, n_pending, next_conn;
 static volatile sig_atomic_t stop_flag;
 
@@ -421,22 +422,39 @@ static int conn_check_handshake(struct ws_conn *c)
 	return 0;
 }
 
-/* A complete text message: a change frame names its change by "registration_id"; others are counted. */
+/* A complete text message: a change names its change by "registration_id", and a v2 array message carries
+ * several, each counted as one delivery; v2's "subscribed" answers are counted apart, others as other
+ * frames. */
 static void on_message(struct ws_conn *c, char *m, size_t n, int64_t t)
 {
-	char *p;
+	static const char kind[] = "\"kind\":\"registration.created\"";
+	static const char rid[] = "\"registration_id\":";
+	char *k, *next, *r;
+	size_t found = 0;
 
 	m[n] = '\0';
-	if (!strstr(m, "\"kind\":\"registration.created\"") || !(p = strstr(m, "\"registration_id\":"))) {
-		other_frames++;
+	for (k = strstr(m, kind); k; k = next) {
+		/* the registration_id of this change, before the next change's kind */
+		next = strstr(k + sizeof(kind) - 1, kind);
+		r = strstr(k, rid);
+		if (!r || (next && r > next))
+			continue;
+		if (n_deliveries == cap_deliveries) {
+			cap_deliveries = cap_deliveries ? cap_deliveries * 2 : 65536;
+			deliveries = xrealloc(deliveries, cap_deliveries * sizeof(*deliveries));
+		}
+		deliveries[n_deliveries++] = (struct delivery){
+		    .id = strtoll(r + sizeof(rid) - 1, NULL, 10), .t_ns = t, .conn = c->idx};
+		found++;
+	}
+	if (found) {
+		change_messages++;
 		return;
 	}
-	if (n_deliveries == cap_deliveries) {
-		cap_deliveries = cap_deliveries ? cap_deliveries * 2 : 65536;
-		deliveries = xrealloc(deliveries, cap_deliveries * sizeof(*deliveries));
-	}
-	deliveries[n_deliveries++] =
-	    (struct delivery){.id = strtoll(p + 18, NULL, 10), .t_ns = t, .conn = c->idx};
+	if (strstr(m, "\"type\":\"subscribed\""))
+		subscribed++;
+	else
+		other_frames++;
 }
 
 /* Parses the frames in c->buf; -1 when the connection is to be closed. */
@@ -743,8 +761,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: live_client --port P --clients N --post-path PATH [options]\n"
 		"  --host A          server address (default 127.0.0.1; loopback only)\n"
-		"  --path P          WebSocket path (default /live)\n"
-		"  --protocol S      subprotocol asked for (default majlis-live)\n"
+		"  --path P          WebSocket path and query (default /live; v2: /live?topic=event:ID)\n"
+		"  --protocol S      subprotocol asked for (default majlis-live; or majlis-live.v2, whose\n"
+		"                    array messages count each change as one delivery)\n"
 		"  --bearer TOKEN    sent as Authorization: Bearer TOKEN in the handshake\n"
 		"  --pending K       connections in their handshake at once (default 100)\n"
 		"  --changes M       POSTs made, one per change (default 50)\n"
@@ -1000,12 +1019,12 @@ int main(int argc, char **argv)
 	    "live_client: %s, %d clients, %d changes %d ms apart: deliveries %zu of %lld expected; "
 	    "per delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms; full fan-out p50 %.1f ms, max %.1f ms; "
 	    "POST answer p50 %.1f ms, p99 %.1f ms; server CPU %.1f us per delivery, RSS %.2f KiB per idle "
-	    "connection; client CPU %.1f us per delivery\n",
+	    "connection; client CPU %.1f us per delivery; %ld messages carried them\n",
 	    opt.label, opt.clients, opt.changes, opt.interval_ms, n_lat, expected,
 	    ms(quantile(lat, n_lat, 0.5)), ms(quantile(lat, n_lat, 0.99)), n_lat ? ms(lat[n_lat - 1]) : 0.0,
 	    ms(quantile(fan, n_fan, 0.5)), n_fan ? ms(fan[n_fan - 1]) : 0.0,
-	    ms(quantile(answers, n_ans, 0.5)), ms(quantile(answers, n_ans, 0.99)), cpu_us, rss_kib,
-	    client_us);
+	    ms(quantile(answers, n_ans, 0.5)), ms(quantile(answers, n_ans, 0.99)), cpu_us, rss_kib, client_us,
+	    change_messages);
 	if (frames_before)
 		fprintf(stderr, "live_client: note: %ld frames arrived before the first change\n",
 			frames_before);
@@ -1024,12 +1043,12 @@ int main(int argc, char **argv)
 	printf("RESULT label=%s clients=%d changes=%d expected=%lld delivered=%zu lost=%lld p50_ms=%.2f "
 	       "p99_ms=%.2f max_ms=%.2f fanout_p50_ms=%.2f fanout_max_ms=%.2f cpu_us=%.2f rss_kib=%.2f "
 	       "post_p50_ms=%.2f post_p99_ms=%.2f other_frames=%ld pings=%ld connect_s=%.2f "
-	       "client_cpu_us=%.2f ok=%d\n",
+	       "client_cpu_us=%.2f messages=%ld subscribed=%ld ok=%d\n",
 	       opt.label, opt.clients, opt.changes, expected, n_lat, lost, ms(quantile(lat, n_lat, 0.5)),
 	       ms(quantile(lat, n_lat, 0.99)), n_lat ? ms(lat[n_lat - 1]) : 0.0,
 	       ms(quantile(fan, n_fan, 0.5)), n_fan ? ms(fan[n_fan - 1]) : 0.0, cpu_us, rss_kib,
 	       ms(quantile(answers, n_ans, 0.5)), ms(quantile(answers, n_ans, 0.99)), other_frames, pings,
-	       (double)(t_connected - t_start) / 1e9, client_us, !bad);
+	       (double)(t_connected - t_start) / 1e9, client_us, change_messages, subscribed, !bad);
 	fflush(stdout);
 	for (int i = 0; i < opt.clients; i++) {
 		conn_close(&conns[i]);

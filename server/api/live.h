@@ -59,9 +59,10 @@ struct api_live_window {
 	size_t headroom;
 	int64_t base; /* the window holds the changes after base up to head */
 	int64_t head;
-	bool ready;		 /* base and head were read once */
-	unsigned char *scratch;	 /* headroom + API_LIVE_BATCH_MAX: one message being put together */
-	struct live_me_cache me; /* what me followers need after a registration change, read once */
+	bool ready;		      /* base and head were read once */
+	unsigned char *scratch;	      /* headroom + API_LIVE_BATCH_MAX: one message being put together */
+	struct api_live_batch *batch; /* its pieces (api/live.c's own) */
+	struct live_me_cache me;      /* what me followers need after a registration change, read once */
 };
 
 /* What a client is to be sent next: len bytes at p (with the window's headroom before p), from a frame

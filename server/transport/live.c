@@ -20,11 +20,21 @@
 #include "api/live.h"
 #include "util/log.h"
 
-#define LIVE_POLL_US	   LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
-#define LIVE_SLICE	   256		  /* clients woken per loop turn by the fan-out */
-#define LIVE_PING_S	   30		  /* a ping to every client this often */
-#define LIVE_IDLE_S	   90	/* a client silent this long (no pong, nothing) is dropped at the next ping */
-#define LIVE_RX_MAX	   1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+#define LIVE_POLL_US LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
+/* clients woken per loop turn by the fan-out: LIVE_SLICE, or with more than LIVE_SLICE * LIVE_SLICES
+ * clients, 1 / LIVE_SLICES of them. Every loop turn polls every connection (lws 4.1 is on poll()), so a
+ * fixed slice would make the polls of one fan-out grow with the square of the clients. */
+#define LIVE_SLICE  256
+#define LIVE_SLICES 8
+#define LIVE_PING_S 30	 /* a ping to every client this often */
+#define LIVE_IDLE_S 90	 /* a client silent this long (no pong, nothing) is dropped at the next ping */
+#define LIVE_RX_MAX 1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+/* lws's receive buffer of each connection (rx_buffer_size), held by every client while connected: a
+ * longer client message comes in pieces (live_receive collects them) */
+#define LIVE_RX_PIECE 256
+/* what lws sends at once (tx_packet_size): a whole message with its frame header. Left at 0, lws cuts
+ * every send() to rx_buffer_size and copies the rest into a buffer list sent on later WRITEABLEs. */
+#define LIVE_TX_MAX	   (API_LIVE_BATCH_MAX + LWS_PRE)
 #define LIVE_CLOSE_REVOKED 4001 /* close code: the credentials no longer hold (docs/live.md) */
 
 /* The ping interval and the idle limit in seconds: LIVE_PING_S and LIVE_IDLE_S, which only a build with
@@ -70,15 +80,16 @@ struct live_conn {
 	bool ready;	/* authenticated and established */
 };
 
-/* One slice of the fan-out: asks WRITEABLE of up to LIVE_SLICE clients that have something to send or
+/* One slice of the fan-out: asks WRITEABLE of up to a slice of clients that have something to send or
  * credentials to check, then goes on at the next loop turn, so that other requests wait for one slice
  * at most. */
 static void live_fanout(lws_sorted_usec_list_t *sul)
 {
 	struct transport *t = lws_container_of(sul, struct transport, live.fan_sul);
 	struct live_conn *c = t->live.cursor;
+	int slice = t->live.clients / LIVE_SLICES > LIVE_SLICE ? t->live.clients / LIVE_SLICES : LIVE_SLICE;
 
-	for (int n = 0; c && n < LIVE_SLICE; n++, c = c->next)
+	for (int n = 0; c && n < slice; n++, c = c->next)
 		if (c->cred_gen != t->live.cred_gen || api_live_pending(&t->live.window, &c->st))
 			lws_callback_on_writable(c->wsi);
 	t->live.cursor = c;
@@ -410,12 +421,14 @@ const struct lws_protocols transport_live_protocol = {
     .name = API_LIVE_PROTOCOL_V2,
     .callback = live_callback,
     .per_session_data_size = sizeof(struct live_conn),
-    .rx_buffer_size = 1024,
+    .rx_buffer_size = LIVE_RX_PIECE,
+    .tx_packet_size = LIVE_TX_MAX,
 };
 
 const struct lws_protocols transport_live_protocol_v1 = {
     .name = API_LIVE_PROTOCOL,
     .callback = live_callback,
     .per_session_data_size = sizeof(struct live_conn),
-    .rx_buffer_size = 1024,
+    .rx_buffer_size = LIVE_RX_PIECE,
+    .tx_packet_size = LIVE_TX_MAX,
 };
