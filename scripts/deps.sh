@@ -27,9 +27,11 @@ if [ "$what" = "test" ]; then
 	fi
 fi
 
+# (Under pipefail a pipe into `grep -q` fails at random: grep leaves at the first match and the writer,
+# apt-cache flushing line by line, dies of SIGPIPE. grep >/dev/null reads everything.)
 missing=()
 for p in "${pkgs[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null; then
 		missing+=("$p")
 	fi
 done
@@ -89,7 +91,7 @@ elif [ -n "$newest_source" ] && [ "${newest_source%.*}" -gt "${newest_list%.*}" 
 	apt_update "apt sources changed after the last package lists"
 fi
 for p in "${missing[@]}"; do
-	if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+	if ! apt-cache policy "$p" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null; then
 		apt_update "$p not found in the package lists"
 		break
 	fi
@@ -102,7 +104,7 @@ fi
 # tzdata: always the newest Debian has, and it must know Morocco's current rules (scripts/tzcheck.sh):
 # a stale one gives wrong Moroccan times.
 upgrade_tzdata() {
-	if apt-get -s install --only-upgrade tzdata 2>/dev/null | grep -q '^Inst tzdata'; then
+	if apt-get -s install --only-upgrade tzdata 2>/dev/null | grep '^Inst tzdata' >/dev/null; then
 		echo "==> upgrading tzdata"
 		$SUDO apt-get install -y -qq --only-upgrade tzdata >/dev/null
 	fi
