@@ -49,34 +49,7 @@ apt_update() {
 		updated=yes
 	fi
 }
-release_lists() { # the Release file $1 names index $2 with packages in it (apt keeps no list of an empty one)
-	awk -v k="$2" '$3 == k { if ($2 > 0) full = 1; else empty = 1 } index($3, k ".") == 1 { packed = 1 }
-		END { exit !(full || (packed && !empty)) }' "$1"
-}
-lists_missing() { # prints the first index of the sources that has no list file although it should have one:
-	# its suite was never fetched, or the suite's Release names it with packages in it (bookworm-updates
-	# names non-free-firmware, empty, so apt writes no list for it)
-	local arch f kind a key base rel r
-	arch=$(dpkg --print-architecture)
-	apt-get indextargets --no-release-info --format '$(FILENAME) $(CREATED_BY) $(ARCHITECTURE) $(METAKEY)' \
-		2>/dev/null |
-		while read -r f kind a key; do
-			if [ "$kind" = Packages ] && [ "$a" = "$arch" ] && ! compgen -G "$f*" >/dev/null; then
-				base=${f%"${key//\//_}"}
-				rel=""
-				for r in "${base}InRelease" "${base}Release"; do
-					if [ -f "$r" ]; then
-						rel=$r
-						break
-					fi
-				done
-				if [ -z "$rel" ] || release_lists "$rel" "$key"; then
-					basename "$f"
-					break
-				fi
-			fi
-		done
-}
+. scripts/apt_lists.sh # release_lists, lists_missing
 newest_list=$( (find "$lists" -maxdepth 1 -name '*_Packages*' -printf '%T@\n' 2>/dev/null || true) |
 	sort -n | tail -n 1)
 newest_source=$( (find /etc/apt/sources.list /etc/apt/sources.list.d -maxdepth 1 \
