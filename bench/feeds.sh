@@ -69,7 +69,7 @@ run_wrk() {
 		out=$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" "$url")
 	fi
 	echo "$out" >>"$WORK/wrk.log"
-	if echo "$out" | grep -qE 'Non-2xx or 3xx|Socket errors'; then
+	if grep -qE 'Non-2xx or 3xx|Socket errors' <<<"$out"; then
 		say "wrk reported errors for $url (c=$conns):"
 		echo "$out" | grep -E 'Non-2xx or 3xx|Socket errors' >&2
 	fi

@@ -28,9 +28,11 @@ if [ "$what" = "test" ]; then
 	fi
 fi
 
+# (Under pipefail a pipe into `grep -q` fails at random: grep leaves at the first match and the writer,
+# apt-cache flushing line by line, dies of SIGPIPE. grep >/dev/null reads everything.)
 missing=()
 for p in "${pkgs[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null; then
 		missing+=("$p")
 	fi
 done
@@ -48,17 +50,7 @@ apt_update() {
 		updated=yes
 	fi
 }
-lists_missing() { # prints the first index of the sources that has no list file
-	local arch f kind a
-	arch=$(dpkg --print-architecture)
-	apt-get indextargets --no-release-info --format '$(FILENAME) $(CREATED_BY) $(ARCHITECTURE)' 2>/dev/null |
-		while read -r f kind a; do
-			if [ "$kind" = Packages ] && [ "$a" = "$arch" ] && ! compgen -G "$f*" >/dev/null; then
-				basename "$f"
-				break
-			fi
-		done
-}
+. scripts/apt_lists.sh # release_lists, lists_missing
 newest_list=$( (find "$lists" -maxdepth 1 -name '*_Packages*' -printf '%T@\n' 2>/dev/null || true) |
 	sort -n | tail -n 1)
 newest_source=$( (find /etc/apt/sources.list /etc/apt/sources.list.d -maxdepth 1 \
@@ -73,7 +65,7 @@ elif [ -n "$newest_source" ] && [ "${newest_source%.*}" -gt "${newest_list%.*}" 
 	apt_update "apt sources changed after the last package lists"
 fi
 for p in "${missing[@]}"; do
-	if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+	if ! apt-cache policy "$p" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null; then
 		apt_update "$p not found in the package lists"
 		break
 	fi
@@ -86,7 +78,7 @@ fi
 # tzdata: always the newest Debian has, and it must know Morocco's current rules (scripts/tzcheck.sh):
 # a stale one gives wrong Moroccan times.
 upgrade_tzdata() {
-	if apt-get -s install --only-upgrade tzdata 2>/dev/null | grep -q '^Inst tzdata'; then
+	if apt-get -s install --only-upgrade tzdata 2>/dev/null | grep '^Inst tzdata' >/dev/null; then
 		echo "==> upgrading tzdata"
 		$SUDO apt-get install -y -qq --only-upgrade tzdata >/dev/null
 	fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lint: banned functions, layer include boundaries (STYLE.md) and unit tests named after their module.
-# Exits non-zero with the offending lines.
+# Lint: banned functions, layer include boundaries (STYLE.md), unit tests named after their module, and no
+# pipe into grep -q in a script under pipefail. Exits non-zero with the offending lines.
 set -u
 cd "$(dirname "$0")/.."
 fail=0
@@ -68,6 +68,15 @@ for t in $units; do
 	[ -f "$dir/$module.c" ] || stray="$stray$t (no $dir/$module.c)"$'\n'
 done
 [ -n "$stray" ] && report "unit test named after no module of its layer" "${stray%$'\n'}"
+
+# Shell: under pipefail, `cmd | grep -q` fails at random (grep leaves at the first match and cmd dies of
+# SIGPIPE); scripts/deps.sh once refreshed the package lists for nothing that way. Use grep >/dev/null.
+sh_src=$(git ls-files -co --exclude-standard -- '*.sh' '.ci/*' 2>/dev/null ||
+	find scripts tests bench .ci -type f)
+gq=$(grep -lE '^[[:space:]]*set -[a-z]*o pipefail' $sh_src 2>/dev/null |
+	xargs -r grep -nHE '(^|[^|])\|[[:space:]]*grep[[:space:]]+(-[a-zA-Z]*q|--quiet)' |
+	grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true)
+[ -n "$gq" ] && report "a pipe into grep -q under pipefail (use grep ... >/dev/null, or <<<\"\$var\")" "$gq"
 
 if [ "$fail" -ne 0 ]; then
 	echo "lint: FAILED"

@@ -3,7 +3,8 @@ a damaged database is refused at start; a database file removed or replaced unde
 acknowledges nothing more; the write-ahead log stays bounded.
 
 The busy case holds SQLite's write lock from another connection; the full case gives majlisd a database
-on a tiny tmpfs inside its own mount namespace (root and unshare(1) needed, as in CI)."""
+on a tiny tmpfs inside its own mount namespace (root and unshare(1) needed, as in CI) and reads it back
+through nsenter(1) with majlisd's own root directory too, so that it also runs in a chroot."""
 
 import os
 import shutil
@@ -89,7 +90,7 @@ class T(Checks):
         try:
             with Server(wrap=wrap, db=db) as srv:
                 # the database lives in majlisd's namespace: make the token there too
-                out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", os.path.abspath(MAJLISD),
+                out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", "-r", os.path.abspath(MAJLISD),
                                       "token", "create",
                                       "--db", db, "--role", "admin"], capture_output=True, text=True, timeout=60)
                 expect(out.returncode == 0, "token in the namespace: " + out.stderr)
@@ -108,7 +109,7 @@ class T(Checks):
                 expect(len(acknowledged) > 10, f"some registrations fitted first ({len(acknowledged)})")
 
                 def in_ns(sql):
-                    out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", "sqlite3", db, sql],
+                    out = subprocess.run(["nsenter", "-t", str(srv.proc.pid), "-m", "-r", "sqlite3", db, sql],
                                          capture_output=True, text=True, timeout=30)
                     expect(out.returncode == 0, "sqlite3 in the namespace: " + out.stderr)
                     return out.stdout.strip()
