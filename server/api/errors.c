@@ -145,6 +145,8 @@ static int api_ok_status(enum api_ok kind)
 	switch (kind) {
 	case API_CREATED:
 		return 201;
+	case API_ACCEPTED:
+		return 202;
 	case API_NO_CONTENT:
 		return 204;
 	case API_NOT_MODIFIED:

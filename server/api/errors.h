@@ -33,6 +33,7 @@ enum api_fail {
 enum api_ok {
 	API_OK,		  /* 200 */
 	API_CREATED,	  /* 201 */
+	API_ACCEPTED,	  /* 202 taken in; what follows is not told */
 	API_NO_CONTENT,	  /* 204 */
 	API_NOT_MODIFIED, /* 304 */
 };

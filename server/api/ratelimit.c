@@ -1,6 +1,6 @@
-/* ratelimit: a fixed table of recent client addresses with their login and token-miss counts (struct
- * ratelimit, the app's); it must stay bounded (no allocation) and never be the thing that does the costly
- * work. */
+/* ratelimit: a fixed table of recent client addresses with their login, token-miss and lost-link counts
+ * (struct ratelimit, the app's); it must stay bounded (no allocation) and never be the thing that does the
+ * costly work. */
 #include "api/ratelimit.h"
 
 #include <stdbool.h>
@@ -119,6 +119,35 @@ void ratelimit_token_miss(struct ratelimit *rl, const char *client, int64_t now)
 		c->miss_count = 0;
 	}
 	c->miss_count++;
+}
+
+int ratelimit_link_check(struct ratelimit *rl, const char *client, int64_t now, int64_t *retry_after)
+{
+	struct ratelimit_client *c = ratelimit_find(rl, client, now, false);
+
+	*retry_after = 0;
+	if (!c || c->link_count < RATELIMIT_LINK_MAX)
+		return 0;
+	if (now - c->link_window >= RATELIMIT_LINK_WINDOW_S || now < c->link_window) {
+		c->link_window = now;
+		c->link_count = 0;
+		return 0;
+	}
+	*retry_after = c->link_window + RATELIMIT_LINK_WINDOW_S - now;
+	return -1;
+}
+
+void ratelimit_link_count(struct ratelimit *rl, const char *client, int64_t now)
+{
+	struct ratelimit_client *c = ratelimit_find(rl, client, now, true);
+
+	if (!c)
+		return;
+	if (now - c->link_window >= RATELIMIT_LINK_WINDOW_S || now < c->link_window) {
+		c->link_window = now;
+		c->link_count = 0;
+	}
+	c->link_count++;
 }
 
 void ratelimit_reset(struct ratelimit *rl)

@@ -1,6 +1,7 @@
 /*
  * ratelimit: per-client limits (by the peer address the transport reports) that run before any costly
- * or revealing work — logins in flight and per minute, and misses on token routes; it never looks at
+ * or revealing work — logins in flight and per minute, misses on token routes and lost-link requests; it
+ * never looks at
  * accounts or tokens themselves.
  */
 #ifndef MAJLIS_API_RATELIMIT_H
@@ -13,6 +14,8 @@
 #define RATELIMIT_LOGIN_PER_MIN	 60   /* logins one client may start per minute */
 #define RATELIMIT_MISS_MAX	 50   /* 404s on token routes one client may get per window */
 #define RATELIMIT_MISS_WINDOW_S	 600  /* that window, in seconds */
+#define RATELIMIT_LINK_MAX	 10   /* lost-link requests one client may make per window */
+#define RATELIMIT_LINK_WINDOW_S	 600  /* that window, in seconds */
 
 /* One remembered address with its counts. Element of struct ratelimit. */
 struct ratelimit_client {
@@ -23,6 +26,8 @@ struct ratelimit_client {
 	int login_count;      /* logins started in that minute */
 	int64_t miss_window;  /* start of the current token-miss window */
 	int miss_count;	      /* 404s on token routes in that window */
+	int64_t link_window;  /* start of the current lost-link window */
+	int link_count;	      /* lost-link requests answered in that window */
 };
 
 /* The remembered addresses (open addressing, no allocation). One per struct app, which holds it by value:
@@ -46,6 +51,13 @@ int ratelimit_token_check(struct ratelimit *rl, const char *client, int64_t now,
 
 /* client got a 404 from a token route at now. */
 void ratelimit_token_miss(struct ratelimit *rl, const char *client, int64_t now);
+
+/* Whether client may ask for a lost link at now: 0 yes, -1 (with *retry_after) when it asked
+ * RATELIMIT_LINK_MAX times in the window. */
+int ratelimit_link_check(struct ratelimit *rl, const char *client, int64_t now, int64_t *retry_after);
+
+/* client's lost-link request was looked up at now (whatever it found). */
+void ratelimit_link_count(struct ratelimit *rl, const char *client, int64_t now);
 
 /* Forgets every client. */
 void ratelimit_reset(struct ratelimit *rl);

@@ -2,11 +2,13 @@
  * registrations: HTTP handlers for registering to events, the personal link (/r/{token}) and the
  * organisers' list and decisions — parse, validate, one domain call, render; no SQL, no rules.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/auth.h"
 #include "api/body.h"
 #include "api/errors.h"
+#include "api/ratelimit.h"
 #include "api/reply.h"
 #include "api/router.h"
 #include "domain/idempotency.h"
@@ -76,6 +78,52 @@ static void reg_create(struct app *app, const struct request *req, const struct 
 	reg_private(resp);
 	if (res.replayed)
 		response_header(resp, "Idempotent-Replayed", "true");
+out:
+	json_object_put(o);
+}
+
+/* POST /api/v1/events/{id}/registrations/lost-link {"contact"}: the same 202 whether or not the contact is
+ * known; each request looked up counts against the client's lost-link budget, checked before any work. */
+static void reg_lost_link(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	static const char *const keys[] = {"contact", NULL};
+	struct reg_lost_link_input in = {0};
+	struct json_object *o = NULL, *ans;
+	struct jsonx_err jerr;
+	struct dom_err err = {0};
+	struct principal p = {0};
+	int64_t retry_after, seq = 0;
+	char retry[24];
+
+	if (ratelimit_link_check(&app->limits, req->client, req->now, &retry_after)) {
+		api_fail(resp, API_THROTTLED, NULL,
+			 "too many lost-link requests from this address; retry later");
+		snprintf(retry, sizeof(retry), "%lld", (long long)retry_after);
+		response_header(resp, "Retry-After", retry);
+		return;
+	}
+	if (api_auth(app, req, resp, &p, false))
+		return;
+	if (api_body(req, resp, &o))
+		return;
+	/* types only: the contact is the domain's to check (registrations_lost_link) */
+	if (jsonx_only_keys(o, keys, &jerr) < 0 ||
+	    jsonx_get_string(o, "contact", false, NULL, &in.contact, &jerr) < 0) {
+		api_fail_json(resp, &jerr);
+		goto out;
+	}
+	if (registrations_lost_link(app->db, &p, args->ids[0], &in, req->now, &seq, &err)) {
+		api_fail_dom(resp, &err);
+		goto out;
+	}
+	ratelimit_link_count(&app->limits, req->client, req->now);
+	if (seq)
+		app_changed(app, seq);
+	ans = json_object_new_object();
+	json_object_object_add(ans, "accepted", json_object_new_boolean(1));
+	api_reply(resp, API_ACCEPTED, ans);
+	reg_private(resp);
 out:
 	json_object_put(o);
 }
@@ -217,6 +265,7 @@ static void reg_send_link(struct app *app, const struct request *req, const stru
 const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
     {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
+    {HTTP_POST, "/api/v1/events/{id}/registrations/lost-link", reg_lost_link},
     {HTTP_GET, "/api/v1/r/{token:token}", reg_link_get},
     {HTTP_GET, "/api/v1/r/{token:token}/ticket.svg", reg_link_ticket},
     {HTTP_POST, "/api/v1/r/{token:token}/confirm", reg_link_confirm},

@@ -455,6 +455,70 @@ out:
 	return ret;
 }
 
+/* The contact of in normalised as registration stores it: an e-mail address (with '@', lowercased) into
+ * email, else a phone number in E.164 into phone (the other one ""). DOM_OK or DOM_INVALID with the
+ * message jsonx gives for field 'contact'. */
+static int reg_contact(const struct reg_lost_link_input *in, char email[REG_EMAIL_MAX + 1],
+		       char phone[TEXT_PHONE_E164_SIZE], struct dom_err *err)
+{
+	struct jsonx_err je = {0};
+
+	email[0] = phone[0] = '\0';
+	if (!in->contact)
+		return dom_fail(err, DOM_INVALID, "missing_field", "field 'contact' is required");
+	if (strchr(in->contact, '@')) {
+		if (jsonx_check_str("contact", in->contact, JSONX_EMAIL, REG_EMAIL_MAX, &je))
+			return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+		snprintf(email, REG_EMAIL_MAX + 1, "%s", in->contact);
+		text_ascii_lower(email);
+		return DOM_OK;
+	}
+	if (jsonx_check_str("contact", in->contact, JSONX_PHONE, REG_PHONE_MAX, &je))
+		return dom_fail(err, DOM_INVALID, je.code, "%s", je.message);
+	if (!text_phone_e164(in->contact, phone))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"field 'contact' must be an e-mail address or a phone number");
+	return DOM_OK;
+}
+
+int registrations_lost_link(struct db *db, const struct principal *p, int64_t event_id,
+			    const struct reg_lost_link_input *in, int64_t now, int64_t *seq,
+			    struct dom_err *err)
+{
+	char email[REG_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
+	struct store_reg_event ev;
+	struct store_reg r;
+	int ret, rc;
+
+	*seq = 0;
+	ret = reg_contact(in, email, phone, err);
+	if (ret)
+		return ret;
+	/* one transaction whether or not the contact is known: the same work, the same answer */
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	rc = store_reg_event_get(db, event_id, &ev);
+	if (rc) {
+		ret = dom_from_store(err, rc, "event");
+		goto out;
+	}
+	rc = event_access_visible(db, p, ev.id, ev.org_id, ev.visibility);
+	if (rc <= 0) {
+		ret = rc < 0 ? dom_from_store(err, rc, "event")
+			     : dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
+		goto out;
+	}
+	rc = store_reg_get_active_by_contact(db, event_id, email[0] ? email : NULL, phone[0] ? phone : NULL,
+					     &r);
+	if (rc == STORE_OK)
+		rc = reg_send_link(db, now, &ev, &r, now - REG_LINK_RESEND_GAP, seq);
+	if (rc && rc != STORE_NOT_FOUND)
+		ret = dom_from_store(err, rc, "registration");
+out:
+	return txn_finish(db, ret, "registration", seq, err);
+}
+
 /* Adds "starts_at"/"ends_at" (RFC 3339 with the session's offset) to each session of arr. */
 static void reg_sessions_instants(struct json_object *arr)
 {

@@ -68,6 +68,26 @@ int registrations_create(struct db *db, const char *link_key, const struct princ
 			 const struct reg_input *in, const char *idem_key, int64_t now,
 			 struct reg_result *res, struct dom_err *err);
 
+/* A participant's request for their personal link again: the contact as typed (an e-mail address, or else a
+ * phone number); borrowed from the request, checked by registrations_lost_link. Lives on the handler's
+ * stack. */
+struct reg_lost_link_input {
+	const char *contact; /* NULL: missing */
+};
+
+/*
+ * Someone who lost their personal link to event_id gives their contact: when it is the e-mail address or
+ * phone number (normalised as registration does) of a person with a pending, confirmed or waitlisted
+ * registration there, a mail with a new link is queued as for registering again (change-log row
+ * "registration.link_requested", outbox row "registration.link_resent"), at most once per
+ * REG_LINK_RESEND_GAP; otherwise nothing is written. DOM_OK alike in every such case, so that the answer
+ * says nothing of the contact (*seq: a change to announce, 0 for none; the caller must not tell it). An
+ * event p may not see is DOM_NOT_FOUND, a malformed contact DOM_INVALID. Service thread.
+ */
+int registrations_lost_link(struct db *db, const struct principal *p, int64_t event_id,
+			    const struct reg_lost_link_input *in, int64_t now, int64_t *seq,
+			    struct dom_err *err);
+
 /* The personal-link view of the registration whose token is token: new JSON object in *out. */
 int registrations_by_token(struct db *db, const char *token, int64_t now, struct json_object **out,
 			   struct dom_err *err);

@@ -166,6 +166,21 @@ int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN 
 	return store_reg_one(st, out);
 }
 
+int store_reg_get_active_by_contact(struct db *db, int64_t event_id, const char *email, const char *phone,
+				    struct store_reg *out)
+{
+	static const char sql[] =
+	    REG_COLS "WHERE r.event_id = :event AND r.status IN ('pending', 'confirmed', "
+		     "'waitlisted') AND p.erased_at IS NULL AND (p.email = :email OR "
+		     "p.phone = :phone) ORDER BY r.id LIMIT 1";
+	sqlite3_stmt *st = db_stmt_args(
+	    db, sql, DB_ARGS(DB_INT(":event", event_id), DB_TEXT(":email", email), DB_TEXT(":phone", phone)));
+
+	if (!st)
+		return STORE_ERROR;
+	return store_reg_one(st, out);
+}
+
 int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const char *status,
 		     const char token_hash[SECRET_HASH_LEN + 1], int64_t now, int64_t *id)
 {

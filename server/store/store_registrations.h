@@ -71,6 +71,11 @@ int store_reg_person_insert(struct db *db, const struct store_person_new *p, int
 int store_reg_get(struct db *db, int64_t id, struct store_reg *out);
 int store_reg_get_by_person(struct db *db, int64_t event_id, int64_t person_id, struct store_reg *out);
 int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN + 1], struct store_reg *out);
+/* The earliest pending, confirmed or waitlisted registration to event_id of a person (not erased) whose
+ * e-mail is email or whose phone is phone (either may be NULL: never matches). 0, STORE_NOT_FOUND or
+ * negative. */
+int store_reg_get_active_by_contact(struct db *db, int64_t event_id, const char *email, const char *phone,
+				    struct store_reg *out);
 
 /* Inserts a registration (waitlist_seq NULL); *id gets its id. STORE_CONFLICT on a duplicate. */
 int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const char *status,

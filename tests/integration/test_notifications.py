@@ -348,6 +348,114 @@ class T(Checks):
                                    "pending_token_hash IS NOT NULL", (reg,))
         expect(pending == (0,), "nothing pending once the mail is accepted", pending)
 
+    def lost_link(self, ev, contact, source="127.0.0.5", **kw):
+        body = kw.pop("body", {"contact": contact})
+        return self.srv.request("POST", f"/api/v1/events/{ev}/registrations/lost-link", body=body, source=source,
+                                **kw)
+
+    def stored_counts(self):
+        """What a lost-link request may add (the worker's own change-log rows aside)."""
+        return [db_one(self.srv, f"SELECT count(*) FROM {t}")[0] for t in (
+            "outbox", "change_log WHERE kind LIKE 'registration.%'", "people", "registrations")]
+
+    def test_lost_link_mails_a_known_address_and_answers_alike(self):
+        """A participant who lost their link gives their address: a known one gets a new link by mail (the old
+        one works until the mail is accepted), an unknown or erased one gets the very same answer and no mail;
+        asking again within the quarter hour queues nothing more."""
+        ev = add_event(self.srv, self.org, capacity=5)
+        phone = "06 %02d %02d %02d %02d" % tuple((time.time_ns() // 10 ** k) % 100 for k in (2, 4, 6, 8))
+        body = person(name="Khadija", phone=phone)
+        j = expect_status(register(self.srv, ev, body), 201)
+        first, reg = j["token"], j["registration"]["id"]
+        wait_until(lambda: self.mails_to(body["email"]), what="the confirmation")
+        gone = person(name="Erased Person")
+        expect_status(register(self.srv, ev, gone), 201)
+        wait_until(lambda: self.mails_to(gone["email"]), what="the other confirmation")
+        pid = db_one(self.srv, "SELECT id FROM people WHERE email = ?", (gone["email"],))[0]
+        expect_status(self.srv.post(f"/api/v1/people/{pid}/erase", token=self.srv.token("admin")), 200)
+
+        def link_rows():
+            return [x for x in by_kind(self.srv, "registration.link_resent")
+                    if json.loads(x[5]).get("registration_id") == reg]
+
+        # unknown, erased: the answer of a known address, and nothing stored
+        before = self.stored_counts()
+        answers = [self.lost_link(ev, c) for c in (f"nobody.{time.time_ns()}@example.org", gone["email"],
+                                                   "+221 77 123 45 67")]
+        expect(self.stored_counts() == before, "nothing stored for an unknown contact", self.stored_counts())
+        self.sink.reply_gate.clear()
+        try:
+            known = self.lost_link(ev, body["email"].upper())
+            expect(known.status == 202, "accepted", known)
+            for r in answers:
+                expect((r.status, r.body, r.headers.get("cache-control")) ==
+                       (known.status, known.body, known.headers.get("cache-control")), "the same answer", r)
+            expect(len(link_rows()) == 1, "one link mail queued", link_rows())
+            log = db_all(self.srv, "SELECT payload FROM change_log WHERE kind = 'registration.link_requested' "
+                                   "AND topic = ?", (f"event:{ev}",))
+            expect(len(log) == 1 and body["email"] not in log[0][0] and "Khadija" not in log[0][0],
+                   "its change-log row, without personal data", log)
+            mails = wait_until(lambda: len(self.mails_to(body["email"])) >= 2 and self.mails_to(body["email"]),
+                               what="the link mail")
+            new = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(mails[1][2])).group(1)
+            expect(new != first, "a new link")
+            expect_status(self.srv.get(f"/api/v1/r/{first}"), 200)
+            expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
+        finally:
+            self.sink.reply_gate.set()
+        wait_until(lambda: link_rows() and link_rows()[-1][1], what="the link mail recorded as sent")
+        expect(self.srv.get(f"/api/v1/r/{first}").status == 404, "the old link stops once the new one is mailed")
+        expect_status(self.srv.get(f"/api/v1/r/{new}"), 200)
+        # the same person by phone, typed otherwise, within the quarter hour: the same answer, no second mail
+        again = self.lost_link(ev, "+212" + phone.replace(" ", "")[1:])
+        expect((again.status, again.body) == (known.status, known.body), "the same answer", again)
+        expect(len(link_rows()) == 1, "no second mail within the quarter hour", link_rows())
+        # another event of the same person: nothing (no registration there)
+        other = add_event(self.srv, self.org, capacity=5)
+        before = self.stored_counts()
+        expect((self.lost_link(other, body["email"]).body) == known.body, "the same answer")
+        expect(self.stored_counts() == before, "nothing stored")
+        time.sleep(0.5)
+        expect(len(self.mails_to(gone["email"])) == 1, "the erased person gets nothing")
+        expect(body["email"] not in self.srv.log_text() and new not in self.srv.log_text(), "nothing logged")
+
+    def test_lost_link_refuses_bad_input_and_hidden_events(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        hidden = add_event(self.srv, add_org(self.srv), visibility="internal")
+        before = self.stored_counts()
+        cases = [({"contact": "not an address"}, 400, "invalid_field"),
+                 ({"contact": "someone@"}, 400, "invalid_field"),
+                 ({"contact": "12"}, 400, "invalid_field"),
+                 ({"contact": 612345678}, 400, "invalid_field"),
+                 ({"contact": "a\u202eb@example.org"}, 400, "invalid_field"),
+                 ({}, 400, "missing_field"),
+                 ({"contact": "x@example.org", "name": "x"}, 400, "unknown_field")]
+        for b, status, code in cases:
+            r = self.lost_link(ev, None, body=b, source="127.0.0.6")
+            expect(r.status == status and r.json["error"]["code"] == code, f"{b} refused", r.body)
+        r = self.srv.request("POST", f"/api/v1/events/{ev}/registrations/lost-link", raw=b'{"contact":"x@y.org"}',
+                             headers={"Content-Type": "text/plain"}, source="127.0.0.6")
+        expect(r.status == 415, "JSON only", r)
+        a = self.lost_link(hidden, "x@example.org", source="127.0.0.6")
+        b = self.lost_link(987654, "x@example.org", source="127.0.0.6")
+        expect(a.status == 404 and (a.status, a.json["error"]["code"]) == (b.status, b.json["error"]["code"]),
+               "an event one may not see is one that does not exist", (a.body, b.body))
+        expect(self.stored_counts() == before, "nothing stored", self.stored_counts())
+
+    def test_lost_link_is_throttled_per_client(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Nadia")
+        expect_status(register(self.srv, ev, body), 201)
+        for i in range(10):  # RATELIMIT_LINK_MAX
+            contact = body["email"] if i % 2 else f"nobody{i}.{time.time_ns()}@example.org"
+            expect_status(self.lost_link(ev, contact, source="127.0.0.7"), 202)
+        refused = [self.lost_link(ev, c, source="127.0.0.7") for c in (body["email"], "nobody@example.org")]
+        for r in refused:
+            expect(r.status == 429 and r.json["error"]["code"] == "too_many_requests", "throttled", r.body)
+            expect(0 < int(r.headers.get("retry-after", "0")) <= 600, "Retry-After", r.headers)
+        expect(refused[0].body == refused[1].body, "alike for known and unknown", refused)
+        expect_status(self.lost_link(ev, body["email"], source="127.0.0.8"), 202)
+
     def test_news_too_old_is_not_sent(self):
         """A message that could not go out for days (no mail server then) is given up, not mailed late."""
         ev = add_event(self.srv, self.org, capacity=5)

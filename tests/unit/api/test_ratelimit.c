@@ -1,7 +1,7 @@
 /*
  * test_ratelimit: api/ratelimit on a fake clock — logins in flight and per minute, token misses per
- * window, other addresses unaffected, a bounded table that forgets the stalest address, and two tables
- * (two apps) that count apart.
+ * window, lost-link requests per window, other addresses unaffected, a bounded table that forgets the stalest
+ * address, and two tables (two apps) that count apart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -77,6 +77,25 @@ static void test_token_misses(void **state)
 	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0 + RATELIMIT_MISS_WINDOW_S, &retry), 0);
 }
 
+/* Lost-link requests: RATELIMIT_LINK_MAX per window and address, counted apart from token misses. */
+static void test_lost_links(void **state)
+{
+	int64_t retry;
+
+	(void)state;
+	for (int i = 0; i < RATELIMIT_LINK_MAX; i++) {
+		assert_int_equal(ratelimit_link_check(&rl, "10.0.0.1", T0, &retry), 0);
+		ratelimit_link_count(&rl, "10.0.0.1", T0);
+	}
+	assert_int_equal(ratelimit_link_check(&rl, "10.0.0.1", T0 + 100, &retry), -1);
+	assert_int_equal(retry, RATELIMIT_LINK_WINDOW_S - 100);
+	assert_int_equal(ratelimit_token_check(&rl, "10.0.0.1", T0 + 100, &retry), 0);
+	assert_int_equal(ratelimit_link_check(&rl, "10.0.0.2", T0 + 100, &retry), 0);
+	assert_int_equal(ratelimit_link_check(&rl, "10.0.0.1", T0 + RATELIMIT_LINK_WINDOW_S, &retry), 0);
+	ratelimit_link_count(&rl, "10.0.0.1", T0 + RATELIMIT_LINK_WINDOW_S);
+	assert_int_equal(ratelimit_link_check(&rl, "10.0.0.1", T0 + RATELIMIT_LINK_WINDOW_S, &retry), 0);
+}
+
 /* Many more addresses than the table holds: the oldest are forgotten (start afresh), the newest kept. */
 static void test_bounded_table(void **state)
 {
@@ -120,6 +139,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_login_inflight, setup),
 	    cmocka_unit_test_setup(test_login_per_minute, setup),
 	    cmocka_unit_test_setup(test_token_misses, setup),
+	    cmocka_unit_test_setup(test_lost_links, setup),
 	    cmocka_unit_test_setup(test_bounded_table, setup),
 	    cmocka_unit_test_setup(test_tables_apart, setup),
 	};

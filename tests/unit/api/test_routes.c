@@ -328,6 +328,7 @@ static void test_invisible_event_is_absent(void **state)
 	    {false, HTTP_GET, "", NULL},
 	    {false, HTTP_POST, "/registrations",
 	     "{\"name\": \"Amina Idrissi\", \"email\": \"amina@example.org\", \"consent\": true}"},
+	    {false, HTTP_POST, "/registrations/lost-link", "{\"contact\": \"amina@example.org\"}"},
 	    {true, HTTP_GET, "", NULL},
 	    {true, HTTP_GET, "/registrations", NULL},
 	    {true, HTTP_GET, "/notifications", NULL},
