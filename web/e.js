@@ -3,7 +3,8 @@
 // partners, each session as Morocco's wall time with its place and a map link, seats left, registration
 // window, cancelled or postponed), its .ics, and the registration form (POST .../registrations with an
 // Idempotency-Key kept across retries, no cookie; errors beside their field); on success it goes to the
-// personal page /r/<token>. DOM nodes and textContent only.
+// personal page /r/<token>; and "lost your link?" (POST .../registrations/lost-link), whose answer is the
+// same neutral confirmation whatever the address. DOM nodes and textContent only.
 'use strict';
 
 (function () {
@@ -25,6 +26,7 @@
 		busy: false,
 		key: null, // Idempotency-Key of the attempt in progress: kept until a definite answer
 		langTouched: false, // the language of messages was chosen: no longer follows the page's
+		lost: { error: null, done: false, busy: false }, // the lost-link form: its error key, sent, in flight
 	};
 
 	function saveUrl() {
@@ -67,7 +69,7 @@
 
 	function renderProblem() {
 		$('title').textContent = t(state.problem === 'missing' ? 'event_missing' : 'event_error');
-		for (const x of ['meta', 'banner', 'description', 'orgs', 'when', 'register']) $(x).hidden = true;
+		for (const x of ['meta', 'banner', 'description', 'orgs', 'when', 'register', 'lost']) $(x).hidden = true;
 	}
 
 	function renderEvent() {
@@ -134,6 +136,51 @@
 		}
 		$('submit').disabled = state.busy;
 		renderErrors();
+		renderLost();
+	}
+
+	// The lost-link form: shown with any event (also closed or cancelled: a registered person may need
+	// their link); one error beside its field, or the same confirmation whatever the address.
+	function renderLost() {
+		const lost = state.lost;
+		const err = $('le-contact');
+		$('lost').hidden = false;
+		$('lost-help').textContent = t('lost_help');
+		err.textContent = lost.error ? t(lost.error) : '';
+		if (lost.error === 'err_phone') {
+			err.append(' ', el('bdi', { class: 'examples', dir: 'ltr' },
+				el('span', {}, '06 12 34 56 78'), ' · ', el('span', {}, '+221 77 123 45 67')));
+		}
+		if (lost.error) $('lf-contact').setAttribute('aria-invalid', 'true');
+		else $('lf-contact').removeAttribute('aria-invalid');
+		$('lost-done').textContent = lost.done ? t('lost_sent') : '';
+		$('lost-submit').textContent = lost.busy ? t('sending') : t('lost_submit');
+		$('lost-submit').disabled = lost.busy;
+	}
+
+	async function submitLost(evt) {
+		evt.preventDefault();
+		const lost = state.lost;
+		if (lost.busy) return;
+		const contact = $('lf-contact').value.trim();
+		lost.done = false;
+		lost.error = contact ? null : 'err_contact';
+		if (!lost.error) {
+			lost.busy = true;
+			renderLost();
+			try {
+				await M.api.post('/api/v1/events/' + id + '/registrations/lost-link', { contact });
+				lost.done = true;
+			} catch (e) {
+				if (e.code === 'invalid_field' || e.code === 'missing_field')
+					lost.error = contact.indexOf('@') >= 0 ? 'err_email' : 'err_phone';
+				else if (e.status === 429) lost.error = 'lost_throttled';
+				else lost.error = 'lost_failed';
+			}
+			lost.busy = false;
+		}
+		renderLost();
+		if (lost.error) $('lf-contact').focus();
 	}
 
 	function renderErrors() {
@@ -279,6 +326,13 @@
 		}
 	});
 	$('form').addEventListener('submit', submit);
+	$('lost-form').addEventListener('input', () => {
+		if (!state.lost.error && !state.lost.done) return;
+		state.lost.error = null;
+		state.lost.done = false;
+		renderLost();
+	});
+	$('lost-form').addEventListener('submit', submitLost);
 	render();
 	load();
 })();

@@ -519,6 +519,62 @@ try {
 	screenshots.push(file);
 }
 
+// Lost link: on the event page, a known address and an unknown one get the very same answer (the request's
+// status and body, and the confirmation shown), in Arabic at 360 px and in French at 1280 px. The known
+// address is registered here through the API (its mail waits in the outbox: test_web.py looks for it).
+await step('lost_link_same_answer', async () => {
+	const known = 'lost.link.e2e@example.org';
+	const reg = await fetch(base + '/api/v1/events/' + openId + '/registrations', {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ name: 'Lina Lien', email: known, lang: 'ar', consent: true }) });
+	const own = await reg.json();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-lost-'));
+	const ctx = await chromium.launchPersistentContext(dir, {
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+			'--disable-component-update', '--disable-sync'],
+	});
+	const d = { registered: reg.status, answers: [] };
+	try {
+		ctx.setDefaultTimeout(30000);
+		const page = await ctx.newPage();
+		watch(page);
+		const ask = async (lang, size, contact, name) => {
+			await page.setViewportSize(size);
+			await page.goto(base + '/e/' + openId + '?lang=' + lang, { waitUntil: 'load' });
+			await page.waitForSelector('#lost:not([hidden])');
+			await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+			await page.fill('#lf-contact', contact);
+			const [resp] = await Promise.all([
+				page.waitForResponse((r) => r.url().endsWith('/registrations/lost-link')),
+				page.click('#lost-submit'),
+			]);
+			await page.waitForFunction(() => document.getElementById('lost-done').textContent.length > 0);
+			const a = { lang, status: resp.status(), body: await resp.text(), shown: await page.textContent('#lost-done'),
+				error: await page.textContent('#le-contact') };
+			await page.locator('#lost').scrollIntoViewIfNeeded();
+			await shot(page, name);
+			await axe(page, 'lost link ' + lang + ' ' + size.width);
+			d.answers.push(a);
+			return a;
+		};
+		const arKnown = await ask('ar', { width: 360, height: 740 }, known.toUpperCase(), 'ar-360-lost-link');
+		const arUnknown = await ask('ar', { width: 360, height: 740 }, 'nobody.e2e@example.org', 'ar-360-lost-link-unknown');
+		const frKnown = await ask('fr', { width: 1280, height: 900 }, known, 'fr-1280-lost-link');
+		const frUnknown = await ask('fr', { width: 1280, height: 900 }, '06 99 88 77 66', 'fr-1280-lost-link-unknown');
+		const same = (x, y) => x.status === y.status && x.body === y.body && x.shown === y.shown && !x.error && !y.error;
+		// the old link goes on working while the new one waits to be mailed
+		d.old_link = (await fetch(base + '/api/v1/r/' + own.token)).status;
+		check('lost_link_same_answer', reg.status === 201 && arKnown.status === 202 && same(arKnown, arUnknown) &&
+			same(frKnown, frUnknown) && /[\u0600-\u06FF]/.test(arKnown.shown) && /lien/.test(frKnown.shown) &&
+			d.old_link === 200, d);
+	} finally {
+		await ctx.close();
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});
+
 const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
 process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
 process.exit(failed.length ? 1 : 0);

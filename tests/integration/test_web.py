@@ -10,6 +10,7 @@ or critical violation on any page, and no console error (a CSP violation would b
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -155,6 +156,7 @@ class T(Checks):
                      "add_to_calendar", "personal_page", "cancel_asks_first", "confirm_works", "ticket_shown", "invalid_link",
                      "path_ar_360", "path_fr_1280", "form_errors_beside_fields", "full_offers_waitlist",
                      "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe_every_page", "axe",
+                     "lost_link_same_answer",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
@@ -162,6 +164,14 @@ class T(Checks):
         # confirmed through the page: the API agrees
         view = expect_status(self.srv.get("/api/v1/r/" + token), 200)
         expect(view["status"] == "confirmed" and view["attendance_confirmed_at"], "attendance confirmed", view)
+        # the lost-link form of the event page queued a new link for the known address only
+        con = sqlite3.connect(self.srv.db)
+        try:
+            mailed = con.execute("SELECT p.email FROM outbox o JOIN people p ON p.id = o.person_id "
+                                 "WHERE o.kind = 'registration.link_resent'").fetchall()
+        finally:
+            con.close()
+        expect(mailed == [("lost.link.e2e@example.org",)], "one link mail, to the known address", mailed)
         print("     screenshots: " + ", ".join(out["screenshots"]))
 
     def run(self):
