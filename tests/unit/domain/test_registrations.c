@@ -1,5 +1,5 @@
-/* test_registrations: capacity, waitlist, approval and promotion rules of domain/registrations on a
- * fresh SQLite file, in-process and table-driven. */
+/* test_registrations: capacity, waitlist, approval and promotion rules of domain/registrations, and the
+ * lost-link request, on a fresh SQLite file, in-process and table-driven. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -288,6 +288,81 @@ static void duplicate_and_idempotency(void **state)
 	assert_string_equal(err.id, "missing_field");
 }
 
+/* A lost link asked for by contact: only a known, active, not erased registration of the event gets a link
+ * mail (by e-mail or by phone however typed), at most once per REG_LINK_RESEND_GAP; every other contact is
+ * DOM_OK with nothing written; a malformed one DOM_INVALID. */
+static void lost_link_by_contact(void **state)
+{
+	static const struct {
+		const char *contact;
+		int64_t later; /* seconds after the fixture's now */
+		int ret;
+		const char *code; /* err.id when ret != 0 */
+		int64_t mails;	  /* link mails queued in all after this request */
+	} cases[] = {
+	    {"nobody@example.org", 0, DOM_OK, NULL, 0},
+	    {"p2@example.org", 0, DOM_OK, NULL, 0}, /* cancelled */
+	    {"p3@example.org", 0, DOM_OK, NULL, 0}, /* erased */
+	    {"+221 77 123 45 67", 0, DOM_OK, NULL, 0},
+	    {"06 12 34 56 78", 0, DOM_OK, NULL, 1},  /* p1 by phone, typed nationally */
+	    {"P1@Example.org", 60, DOM_OK, NULL, 1}, /* within the gap: nothing more */
+	    {"not an address", 60, DOM_INVALID, "invalid_field", 1},
+	    {"12", 60, DOM_INVALID, "invalid_field", 1},
+	    {"p1@", 60, DOM_INVALID, "invalid_field", 1},
+	    {NULL, 60, DOM_INVALID, "missing_field", 1},
+	    {"p1@example.org", REG_LINK_RESEND_GAP + 1, DOM_OK, NULL, 2},
+	};
+	struct fx *f = *state;
+	struct principal anon = {0};
+	struct dom_err err = {0};
+	int64_t ev = add_event(f, 5, 0), seq, changes;
+
+	reg(f, ev, NULL, NULL, 0, NULL);
+	reg(f, ev, NULL, NULL, 0, NULL);
+	reg(f, ev, NULL, NULL, 0, NULL);
+	fixture_exec(f->fx.db, "UPDATE people SET phone = '+212612345678' WHERE email = 'p1@example.org'");
+	fixture_exec(f->fx.db, "UPDATE registrations SET status = 'cancelled' WHERE person_id = "
+			       "(SELECT id FROM people WHERE email = 'p2@example.org')");
+	fixture_exec(f->fx.db, "UPDATE people SET erased_at = 1 WHERE email = 'p3@example.org'");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct reg_lost_link_input in = {.contact = cases[i].contact};
+
+		/* mailed at once, as a worker would: what holds a second one back is then the gap alone */
+		fixture_exec(f->fx.db, "UPDATE outbox SET sent_at = created_at WHERE sent_at IS NULL");
+		changes = fixture_int(f->fx.db, "SELECT count(*) FROM change_log");
+		seq = -1;
+		assert_int_equal(
+		    registrations_lost_link(f->fx.db, &anon, ev, &in, f->fx.now + cases[i].later, &seq, &err),
+		    cases[i].ret);
+		if (cases[i].code)
+			assert_string_equal(err.id, cases[i].code);
+		assert_int_equal(
+		    fixture_int(f->fx.db,
+				"SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"),
+		    cases[i].mails);
+		/* one change-log row with each mail, none otherwise, and its seq to announce */
+		assert_int_equal(fixture_int(f->fx.db, "SELECT count(*) FROM change_log"),
+				 changes + (seq > 0 ? 1 : 0));
+		assert_true(seq >= 0);
+	}
+	assert_int_equal(fixture_int(f->fx.db,
+				     "SELECT count(*) FROM change_log WHERE kind = "
+				     "'registration.link_requested' AND payload NOT LIKE '%example%'"),
+			 2);
+	/* an event nobody may see is one that does not exist */
+	fixture_exec(f->fx.db, "UPDATE events SET visibility = 'internal'");
+	assert_int_equal(registrations_lost_link(f->fx.db, &anon, ev,
+						 &(struct reg_lost_link_input){.contact = "p1@example.org"},
+						 f->fx.now + 2 * REG_LINK_RESEND_GAP, &seq, &err),
+			 DOM_NOT_FOUND);
+	assert_int_equal(registrations_lost_link(f->fx.db, &anon, 999,
+						 &(struct reg_lost_link_input){.contact = "p1@example.org"},
+						 f->fx.now + 2 * REG_LINK_RESEND_GAP, &seq, &err),
+			 DOM_NOT_FOUND);
+	assert_int_equal(
+	    fixture_int(f->fx.db, "SELECT count(*) FROM outbox WHERE kind = 'registration.link_resent'"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +370,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(waitlist_order_and_promotion, setup, teardown),
 	    cmocka_unit_test_setup_teardown(approval_respects_capacity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(duplicate_and_idempotency, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lost_link_by_contact, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
