@@ -182,18 +182,19 @@
 
 		const actions = $('actions');
 		actions.replaceChildren();
-		const open = ev.status !== 'cancelled';
+		// a replaced link no longer answers: no action, no ticket (the newest mail's link has them)
+		const open = ev.status !== 'cancelled' && !state.replaced;
 		if (open && v.status === 'confirmed' && !v.attendance_confirmed_at)
 			actions.appendChild(button(t('confirm'), 'primary', () => act('confirm')));
 		if (open && ACTIVE.includes(v.status))
 			actions.appendChild(button(t('decline'), 'secondary', () => act('decline')));
-		if (ACTIVE.includes(v.status))
+		if (ACTIVE.includes(v.status) && !state.replaced)
 			actions.appendChild(button(t('cancel'), 'danger-outline', askCancel));
 		actions.hidden = !actions.childElementCount;
-		if (!ACTIVE.includes(v.status)) $('ask').hidden = true;
+		if (!ACTIVE.includes(v.status) || state.replaced) $('ask').hidden = true;
 
 		// the QR ticket exists only while a seat is held (the server answers 409 otherwise)
-		const ticket = v.status === 'confirmed' && ev.status !== 'cancelled';
+		const ticket = v.status === 'confirmed' && ev.status !== 'cancelled' && !state.replaced;
 		$('ticket').hidden = !ticket;
 		if (ticket) {
 			const src = '/api/v1/r/' + encodeURIComponent(token) + '/ticket.svg';

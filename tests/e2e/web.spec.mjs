@@ -611,6 +611,23 @@ try {
 			await shot(page, 'live-fr-print');
 			await page.emulateMedia({ media: 'screen' });
 			await axe(page, 'personal-live-fr-1280');
+			// the stream closes with 4001 once the link stops working (here: the person erased): the page says
+			// the link was replaced and to use the newest message
+			await step('link_replaced', async () => {
+				const subscribedAgain = page.waitForEvent('websocket').then((ws) => new Promise((resolve) =>
+					ws.on('framereceived', (f) => String(f.payload).includes('"subscribed"') && resolve(true))));
+				await page.reload({ waitUntil: 'load' });
+				await subscribedAgain;
+				const regs = (await call('GET', '/api/v1/events/' + ev.id + '/registrations', null, admin)).items;
+				const who = regs.find((x) => x.id === reg.registration.id);
+				await call('POST', '/api/v1/people/' + who.person_id + '/erase', {}, admin);
+				await page.waitForSelector('#replaced:not([hidden])', { timeout: 10000 });
+				const seen = await page.evaluate(() => ({ text: document.getElementById('replaced').textContent,
+					ticket_hidden: document.getElementById('ticket').hidden,
+					actions: document.querySelectorAll('#actions button').length }));
+				await shot(page, 'live-fr-1280-replaced');
+				check('link_replaced', seen.text.includes('remplacé') && seen.ticket_hidden && seen.actions === 0, seen);
+			});
 			await page.close();
 			// this block's pages: no serious axe finding, no console error (the checks above ran before it)
 			const found = axeFindings.filter((f) => f.page.startsWith('personal-live-') && f.violations.length);

@@ -156,6 +156,7 @@ class T(Checks):
                      "path_ar_360", "path_fr_1280", "form_errors_beside_fields", "full_offers_waitlist",
                      "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe_every_page", "axe",
                      "live_promoted", "calendar_links", "ticket_png", "live_quality",
+                     "link_replaced",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
