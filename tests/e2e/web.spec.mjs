@@ -574,9 +574,21 @@ try {
 				status: document.getElementById('status').textContent }));
 			await page.waitForSelector('#ticket:not([hidden]) #ticket-img');
 			await page.waitForFunction(() => document.getElementById('ticket-img').complete);
+			// the ticket's hours read left to right inside Arabic: 10:00 is left of 12:30
+			seen.hours_ltr = await page.evaluate(() => {
+				const node = document.querySelector('#ticket-date .hours').firstChild;
+				const x = (text) => {
+					const r = document.createRange();
+					const i = node.data.indexOf(text);
+					r.setStart(node, i);
+					r.setEnd(node, i + text.length);
+					return r.getBoundingClientRect().left;
+				};
+				return x('10:00') < x('12:30');
+			});
 			await shot(page, 'live-ar-360-promoted');
 			await axe(page, 'personal-live-ar-360');
-			check('live_promoted', seen.same && seen.status.includes('لديك مقعد'), seen);
+			check('live_promoted', seen.same && seen.status.includes('لديك مقعد') && seen.hours_ltr, seen);
 
 			await step('calendar_links', async () => {
 				const links = await page.evaluate(() => ['cal-ics', 'cal-google', 'cal-outlook'].map((id) =>
