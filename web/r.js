@@ -1,8 +1,11 @@
 // r: the participant's personal page /r/<token> — reads the token from the path, shows the registration
 // from GET /api/v1/r/{token} (status, event, sessions as Morocco's wall time) and lets the participant
 // confirm, decline or cancel (cancel asks first), in French, Arabic or English; right after registering
-// (e.js) it says the participant is registered and how the link was also sent. DOM nodes and textContent
-// only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
+// (e.js) it says the participant is registered and how the link was also sent. What and when come first
+// (the event, its next session and place, add to calendar: .ics, Google, Outlook), then the status, which
+// follows live (live.js, topic "me": "you have a seat" the moment a waitlisted participant is promoted),
+// then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). DOM nodes and
+// textContent only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
 'use strict';
 
 (function () {
@@ -15,7 +18,8 @@
 	const $ = M.$;
 	const m = /^\/r\/([A-Za-z0-9_-]{1,127})\/?$/.exec(location.pathname);
 	const token = m ? m[1] : null;
-	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent() };
+	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent(),
+		promoted: false, replaced: false };
 
 	// What e.js left for this page after a registration ({via: 'email'|'phone', to}), read once.
 	function takeSent() {
@@ -43,6 +47,58 @@
 		const b = el('button', { type: 'button', class: 'button ' + cls, disabled: state.busy }, label);
 		b.addEventListener('click', onClick);
 		return b;
+	}
+
+	// The next session (the first not yet ended), else the last one, or null.
+	function nextSession(v) {
+		const list = v.sessions || [];
+		const now = Date.now() / 1000;
+		return list.find((s) => Number(s.end_utc) > now) || list[list.length - 1] || null;
+	}
+
+	// "20261215T080000Z" of a time in seconds since the epoch.
+	function calStamp(sec) {
+		return new Date(sec * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	}
+
+	function placeOf(s) {
+		return [s.room_name, s.venue_name, s.venue_city].filter(Boolean).join(', ');
+	}
+
+	// Google Calendar and Outlook (web) links for session s titled title, its times in UTC.
+	function calLinks(s, title) {
+		const place = placeOf(s);
+		const g = new URLSearchParams({ action: 'TEMPLATE', text: title,
+			dates: calStamp(s.start_utc) + '/' + calStamp(s.end_utc) });
+		if (place) g.set('location', place);
+		const o = new URLSearchParams({ path: '/calendar/action/compose', rru: 'addevent', subject: title,
+			startdt: new Date(s.start_utc * 1000).toISOString(), enddt: new Date(s.end_utc * 1000).toISOString() });
+		if (place) o.set('location', place);
+		return { google: 'https://calendar.google.com/calendar/render?' + g.toString(),
+			outlook: 'https://outlook.live.com/calendar/0/deeplink/compose?' + o.toString() };
+	}
+
+	// The ticket's texts: the event's name, the next session's day and hours ("10:00–12:30", to be kept
+	// left to right), the participant's name.
+	function ticketTexts(v, l) {
+		const ev = v.event || {};
+		const p = v.person || {};
+		const s = nextSession(v);
+		const comma = l === 'ar' ? '، ' : ', ';
+		// fmtWall: "<day>, <hours>", the day itself possibly holding a comma (Arabic weekdays)
+		const cut = (text) => {
+			const i = text.lastIndexOf(comma);
+			return i < 0 ? [text, ''] : [text.slice(0, i), text.slice(i + comma.length)];
+		};
+		let day = '';
+		let hours = '';
+		if (s) {
+			[day, hours] = cut(M.fmtWall(s.starts_local, l));
+			if (hours && s.ends_local && s.starts_local.slice(0, 10) === s.ends_local.slice(0, 10))
+				hours += '–' + cut(M.fmtWall(s.ends_local, l))[1];
+		}
+		return { event: M.pick(ev, 'title', l) || ev.title || '', day, hours, comma,
+			name: (l === 'ar' && p.name_ar) || p.name || '' };
 	}
 
 	async function render() {
@@ -74,6 +130,33 @@
 		const p = v.person || {};
 		const name = (l === 'ar' && p.name_ar) || p.name || '';
 		$('hello').textContent = name ? t('hello', { name }) : '';
+
+		// what and when: the next session and its place, every session when there are several
+		const next = nextSession(v);
+		$('when').hidden = !next;
+		if (next) {
+			const place = placeOf(next);
+			const nodes = M.sessionNodes(next, l);
+			if (place) nodes.push(el('span', { class: 'place' }, el('bdi', {}, place)));
+			$('next').replaceChildren(...nodes);
+		}
+		const list = $('sessions');
+		list.replaceChildren();
+		for (const s of v.sessions || []) {
+			const place = placeOf(s);
+			list.appendChild(el('li', {}, ...M.sessionNodes(s, l),
+				place ? el('span', { class: 'place' }, el('bdi', {}, place)) : null));
+		}
+		$('all').hidden = !(v.sessions && v.sessions.length > 1);
+		// add to calendar: none for a cancelled event or a registration that holds no place
+		const cal = next && ev.status !== 'cancelled' && ACTIVE.includes(v.status);
+		$('cal').hidden = !cal;
+		if (cal) {
+			$('cal-ics').href = M.feedUrls('/calendar/events/' + encodeURIComponent(ev.id) + '.ics?lang=' + l).web;
+			const links = calLinks(next, M.pick(ev, 'title', l) || ev.title || '');
+			$('cal-google').href = links.google;
+			$('cal-outlook').href = links.outlook;
+		}
 		$('sent').hidden = !state.sent;
 		if (state.sent) {
 			$('sent-title').textContent = t('registered');
@@ -85,7 +168,7 @@
 
 		$('state').hidden = false;
 		const status = $('status');
-		status.replaceChildren(el('strong', {}, t('st_' + v.status)));
+		status.replaceChildren(el('strong', {}, t(state.promoted && v.status === 'confirmed' ? 'live_seat' : 'st_' + v.status)));
 		status.setAttribute('data-status', v.status);
 		status.setAttribute('data-attendance', v.attendance_confirmed_at ? 'confirmed' : 'unconfirmed');
 		const detail = [];
@@ -94,36 +177,37 @@
 		if (ev.status === 'cancelled') detail.push(t('event_cancelled'));
 		if (ev.status === 'postponed') detail.push(t('event_postponed'));
 		$('detail').textContent = detail.join(' · ');
+		$('replaced').hidden = !state.replaced;
+		$('replaced').textContent = state.replaced ? t('link_replaced') : '';
 
 		const actions = $('actions');
 		actions.replaceChildren();
-		const open = ev.status !== 'cancelled';
+		// a replaced link no longer answers: no action, no ticket (the newest mail's link has them)
+		const open = ev.status !== 'cancelled' && !state.replaced;
 		if (open && v.status === 'confirmed' && !v.attendance_confirmed_at)
 			actions.appendChild(button(t('confirm'), 'primary', () => act('confirm')));
 		if (open && ACTIVE.includes(v.status))
 			actions.appendChild(button(t('decline'), 'secondary', () => act('decline')));
-		if (ACTIVE.includes(v.status))
+		if (ACTIVE.includes(v.status) && !state.replaced)
 			actions.appendChild(button(t('cancel'), 'danger-outline', askCancel));
 		actions.hidden = !actions.childElementCount;
-		if (!ACTIVE.includes(v.status)) $('ask').hidden = true;
+		if (!ACTIVE.includes(v.status) || state.replaced) $('ask').hidden = true;
 
 		// the QR ticket exists only while a seat is held (the server answers 409 otherwise)
-		const ticket = v.status === 'confirmed' && ev.status !== 'cancelled';
+		const ticket = v.status === 'confirmed' && ev.status !== 'cancelled' && !state.replaced;
 		$('ticket').hidden = !ticket;
 		if (ticket) {
 			const src = '/api/v1/r/' + encodeURIComponent(token) + '/ticket.svg';
 			if ($('ticket-img').getAttribute('src') !== src) $('ticket-img').setAttribute('src', src);
 			$('ticket-img').setAttribute('alt', t('ticket_alt'));
+			const tt = ticketTexts(v, l);
+			$('ticket-event').textContent = tt.event;
+			$('ticket-event').setAttribute('lang', M.pickLang(ev, 'title', l) || l);
+			$('ticket-date').replaceChildren(tt.day + (tt.hours ? tt.comma : ''),
+				el('bdi', { dir: 'ltr', class: 'hours' }, tt.hours));
+			$('ticket-name').textContent = tt.name;
 		}
 
-		const list = $('sessions');
-		list.replaceChildren();
-		for (const s of v.sessions || []) {
-			const place = [s.room_name, s.venue_name, s.venue_city].filter(Boolean).join(', ');
-			list.appendChild(el('li', {}, ...M.sessionNodes(s, l),
-				place ? el('span', { class: 'place' }, el('bdi', {}, place)) : null));
-		}
-		$('when').hidden = !(v.sessions && v.sessions.length);
 	}
 
 	function askCancel() {
@@ -148,6 +232,113 @@
 		render();
 	}
 
+	// Lines of text no wider than width on ctx.
+	function wrap(ctx, text, width) {
+		const lines = [];
+		let line = '';
+		for (const word of text.split(/\s+/)) {
+			const next = line ? line + ' ' + word : word;
+			if (line && ctx.measureText(next).width > width) {
+				lines.push(line);
+				line = word;
+			} else line = next;
+		}
+		if (line) lines.push(line);
+		return lines;
+	}
+
+	// The ticket as a PNG (the QR image and its texts drawn on a canvas), downloaded as a file.
+	async function saveTicket() {
+		const img = $('ticket-img');
+		try {
+			await img.decode();
+		} catch (e) {
+			state.feedback = 'failed';
+			render();
+			return;
+		}
+		const l = M.i18n.lang();
+		const tt = ticketTexts(state.view, l);
+		const W = 800;
+		const pad = 48;
+		const qr = 480;
+		const canvas = document.createElement('canvas');
+		const ctx = canvas.getContext('2d');
+		const rtl = document.documentElement.dir === 'rtl';
+		const font = (size, weight) => weight + ' ' + size + 'px system-ui, "Noto Sans Arabic", sans-serif';
+		// the hours isolated left to right (U+2066 ... U+2069), as on the page
+		const date = tt.day + (tt.hours ? tt.comma + '\u2066' + tt.hours + '\u2069' : '');
+		const blocks = [[tt.event, font(40, 'bold'), 52], [date, font(30, 'normal'), 42],
+			[tt.name, font(34, 'bold'), 46]];
+		ctx.font = font(40, 'bold');
+		const laid = blocks.filter((b) => b[0]).map(([text, f, lh]) => {
+			ctx.font = f;
+			return { lines: wrap(ctx, text, W - 2 * pad), font: f, lh };
+		});
+		const textH = laid.reduce((h, b) => h + b.lines.length * b.lh + 12, 0);
+		canvas.width = W;
+		canvas.height = pad + textH + 24 + qr + pad;
+		ctx.fillStyle = '#fff';
+		ctx.fillRect(0, 0, canvas.width, canvas.height);
+		ctx.fillStyle = '#0f5c55';
+		ctx.fillRect(0, 0, W, 12);
+		ctx.fillStyle = '#111';
+		ctx.direction = rtl ? 'rtl' : 'ltr';
+		ctx.textAlign = 'start';
+		ctx.textBaseline = 'top';
+		let y = pad;
+		for (const b of laid) {
+			ctx.font = b.font;
+			for (const line of b.lines) {
+				ctx.fillText(line, rtl ? W - pad : pad, y);
+				y += b.lh;
+			}
+			y += 12;
+		}
+		ctx.drawImage(img, (W - qr) / 2, y + 24, qr, qr);
+		const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+		if (!blob) {
+			state.feedback = 'failed';
+			render();
+			return;
+		}
+		const url = URL.createObjectURL(blob);
+		const a = el('a', { href: url, download: 'majlis-ticket.png', hidden: true });
+		document.body.appendChild(a);
+		a.click();
+		a.remove();
+		setTimeout(() => URL.revokeObjectURL(url), 10000);
+	}
+
+	// A "me" message: the registration's new status or waitlist position, shown at once, then the whole
+	// registration read again (attendance, ticket) through the API.
+	function onLive(msg) {
+		if (msg.type !== 'me' || !msg.registration || !state.view) return;
+		const r = msg.registration;
+		if (state.view.status === 'waitlisted' && r.status === 'confirmed') state.promoted = true;
+		state.view.status = r.status;
+		state.view.waitlist_position = r.waitlist_position;
+		render();
+		refetch();
+	}
+
+	async function refetch() {
+		try {
+			state.view = await api('', 'GET');
+		} catch (e) {
+			if (e.status === 404) state.problem = 'invalid';
+		}
+		render();
+	}
+
+	function follow() {
+		if (!M.live || !('WebSocket' in window)) return;
+		M.live.open({ topics: ['me'], token, onMessage: onLive, onResync: refetch, onEnd: () => {
+			state.replaced = true;
+			render();
+		} });
+	}
+
 	async function load() {
 		if (!token) {
 			state.problem = 'invalid';
@@ -160,12 +351,15 @@
 			state.problem = e.status === 404 ? 'invalid' : 'error';
 		}
 		render();
+		if (state.view) follow();
 	}
 
 	$('ask-yes').addEventListener('click', () => act('cancel'));
 	$('ask-no').addEventListener('click', () => {
 		$('ask').hidden = true;
 	});
+	$('ticket-save').addEventListener('click', saveTicket);
+	$('ticket-print').addEventListener('click', () => window.print());
 	render();
 	load();
 })();

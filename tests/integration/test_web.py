@@ -148,7 +148,7 @@ class T(Checks):
         base = f"http://127.0.0.1:{self.srv.port}"
         r = subprocess.run(["node", os.path.join(E2E, "web.spec.mjs"), base, token, str(ids["open"]),
                             str(ids["full"]), str(ids["cancelled"]), str(ids["closed"]), ARTEFACTS], capture_output=True,
-                           text=True, timeout=400)
+                           text=True, timeout=400, env={**os.environ, "MAJLIS_E2E_ADMIN": self.srv.token("admin")})
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "web.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
@@ -157,6 +157,8 @@ class T(Checks):
                      "path_ar_360", "path_fr_1280", "form_errors_beside_fields", "full_offers_waitlist",
                      "cancelled_says_so", "closed_says_so", "quality_programme", "markup_inert", "retry_same_key", "axe_every_page", "axe",
                      "lost_link_same_answer",
+                     "live_promoted", "calendar_links", "ticket_png", "live_quality",
+                     "link_replaced",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
