@@ -68,16 +68,9 @@ int store_counts_confirmed(struct db *db, int64_t event_id, int64_t *n)
 {
 	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM registration_counts "
 				  "WHERE event_id = :event AND status = 'confirmed'";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*n = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
+	/* an aggregate: always one row */
+	return db_one_int(db, sql, DB_ARGS(DB_INT(":event", event_id)), n);
 }
 
 int store_counts_sessions(struct db *db, int64_t event_id, struct store_session_counts **out, int *n)
@@ -131,14 +124,7 @@ int store_counts_waitlist_position(struct db *db, int64_t event_id, int64_t wseq
 	    "SELECT coalesce((SELECT sum(n) FROM registration_counts WHERE event_id = :event "
 	    "AND status = 'waitlisted'), 0) - (SELECT count(*) FROM registrations WHERE event_id = :event "
 	    "AND status = 'waitlisted' AND waitlist_seq > :wseq)";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":wseq", wseq)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*pos = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : (rc ? rc : STORE_ERROR);
+	/* no FROM: always one row */
+	return db_one_int(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":wseq", wseq)), pos);
 }

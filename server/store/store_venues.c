@@ -143,14 +143,13 @@ int store_venue_get(struct db *db, int64_t id, struct venue_row *r)
 	static const char sql[] = "SELECT " VENUE_COLS " FROM venues WHERE id = :id";
 	static const char sql_rooms[] =
 	    "SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
-	sqlite3_stmt *st;
 	void *rooms;
 	int rc = db_row_by_id(db, sql, id, &store_venue_row, r);
 
 	if (rc)
 		return rc;
-	st = db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id)));
-	rc = st ? db_rows(st, &store_room_row, &rooms, &r->n_rooms) : STORE_ERROR;
+	rc = db_rows(db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id))), &store_room_row, &rooms,
+		     &r->n_rooms);
 	if (rc) {
 		venue_row_clear(r);
 		return rc;
@@ -214,19 +213,7 @@ int store_room_update(struct db *db, int64_t id, const struct store_room *r)
 
 int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
 {
-	static const char sql[] = "SELECT venue_id FROM rooms WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*venue_id = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_int_by_id(db, "SELECT venue_id FROM rooms WHERE id = :id", id, venue_id);
 }
 
 int store_room_get(struct db *db, int64_t id, struct room_row *r)
