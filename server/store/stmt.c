@@ -485,6 +485,9 @@ int db_bind_args(sqlite3_stmt *st, const struct db_arg *args)
 		case DB_ARG_NULL:
 			rc = db_bind_null(st, args->name);
 			break;
+		case DB_ARG_FLAGS:
+			rc = db_bind_set_flags(st, (unsigned)args->i, args->flags);
+			break;
 		default:
 			log_err("bad argument type %d for %s", (int)args->type, args->name);
 			rc = STORE_ERROR;
@@ -494,15 +497,26 @@ int db_bind_args(sqlite3_stmt *st, const struct db_arg *args)
 	return rc;
 }
 
-sqlite3_stmt *db_stmt_args(struct db *db, const char *sql, const struct db_arg *args)
+sqlite3_stmt *db_stmt_bind(struct db *db, const char *sql, db_bind_fn bind, const void *ctx,
+			   const struct db_arg *args)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
 
-	if (st && args && db_bind_args(st, args)) {
+	if (!st)
+		return NULL;
+	rc = bind ? bind(st, ctx) : STORE_OK;
+	rc = rc || !args ? rc : db_bind_args(st, args);
+	if (rc) {
 		sqlite3_reset(st);
 		return NULL;
 	}
 	return st;
+}
+
+sqlite3_stmt *db_stmt_args(struct db *db, const char *sql, const struct db_arg *args)
+{
+	return db_stmt_bind(db, sql, NULL, NULL, args);
 }
 
 int db_run(struct db *db, const char *sql, const struct db_arg *args)

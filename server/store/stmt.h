@@ -55,13 +55,15 @@ int db_bind_opt_double(sqlite3_stmt *st, const char *name, bool has, double v);
 
 /* One named parameter and its value, for db_bind_args: build them with the DB_* macros below and end
  * the list with DB_END (DB_ARGS does both). Lives in the caller's compound literal for one call. */
-enum db_arg_type { DB_ARG_END = 0, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_NULL, DB_ARG_DOUBLE };
+enum db_arg_type { DB_ARG_END = 0, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_NULL, DB_ARG_DOUBLE, DB_ARG_FLAGS };
+struct db_set_flag;
 struct db_arg {
 	const char *name; /* ":name" as in the SQL; NULL ends the list */
 	enum db_arg_type type;
-	const char *text; /* DB_ARG_TEXT: NULL binds NULL; copied by SQLite */
-	int64_t i;	  /* DB_ARG_INT */
-	double d;	  /* DB_ARG_DOUBLE */
+	const char *text;		 /* DB_ARG_TEXT: NULL binds NULL; copied by SQLite */
+	int64_t i;			 /* DB_ARG_INT; DB_ARG_FLAGS: the set mask */
+	double d;			 /* DB_ARG_DOUBLE */
+	const struct db_set_flag *flags; /* DB_ARG_FLAGS: bound as db_bind_set_flags does */
 };
 #define DB_TEXT(n, v)                                                                                        \
 	{                                                                                                    \
@@ -90,6 +92,11 @@ struct db_arg {
 	}
 /* 1 or 0. */
 #define DB_BOOL(n, v) DB_INT(n, (v) ? 1 : 0)
+/* Every ":set_x" parameter of flags (struct db_set_flag, below), 1 when its bit is in set, else 0. */
+#define DB_SET_FLAGS(fl, set)                                                                                \
+	{                                                                                                    \
+		.name = "(set flags)", .type = DB_ARG_FLAGS, .flags = (fl), .i = (int64_t)(set)              \
+	}
 #define DB_END                                                                                               \
 	{                                                                                                    \
 		.name = NULL                                                                                 \
@@ -100,9 +107,16 @@ struct db_arg {
 /* Binds every argument of args (ended by DB_END) to st by name. 0, or STORE_ERROR on the first name st
  * does not have (logged with the SQL: a bug) or out of memory. */
 int db_bind_args(sqlite3_stmt *st, const struct db_arg *args);
+/* Binds what ctx holds to st (an entity's columns shared by its INSERT and UPDATE, or a list's filters
+ * shared by its count and its page). Returns 0 or a store_rc. */
+typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
 /* db_stmt(sql) with args (NULL: none) bound: ready to step. NULL on a prepare or bind error (logged; the
  * statement is reset). Owned by the db, as db_stmt's. */
 sqlite3_stmt *db_stmt_args(struct db *db, const char *sql, const struct db_arg *args);
+/* db_stmt_args with bind(st, ctx) (NULL: none) bound first: db_exec_insert(db_stmt_bind(db, sql,
+ * store_org_bind, o, DB_ARGS(DB_INT(":now", now))), &id). NULL on a prepare or bind error. */
+sqlite3_stmt *db_stmt_bind(struct db *db, const char *sql, db_bind_fn bind, const void *ctx,
+			   const struct db_arg *args);
 /* Runs sql, which returns no rows, with args: 0 or a negative store_rc. */
 int db_run(struct db *db, const char *sql, const struct db_arg *args);
 /* db_run for an UPDATE or DELETE: STORE_NOT_FOUND when it changed no row. */
@@ -124,7 +138,8 @@ int db_bind_set_flags(sqlite3_stmt *st, unsigned set, const struct db_set_flag *
 /* Steps once: 1 for a row, 0 when done, or a negative store_rc (constraint -> STORE_CONFLICT,
  * busy/locked/full/IO -> STORE_BUSY). */
 int db_step(sqlite3_stmt *st);
-/* Steps a statement that returns no rows, then resets it. 0 or negative store_rc. */
+/* Steps a statement that returns no rows (NULL after a failed db_stmt_args: STORE_ERROR), then resets
+ * it. 0 or negative store_rc. */
 int db_exec_stmt(sqlite3_stmt *st);
 /* Like db_exec_stmt for an UPDATE/DELETE: STORE_NOT_FOUND when it changed no row. */
 int db_exec_update(sqlite3_stmt *st);
@@ -195,9 +210,6 @@ int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *
 /* Clears the n rows of t at rows, then frees the array. Accepts NULL. */
 void db_rows_free(const struct db_row_type *t, void *rows, size_t n);
 
-/* Binds a list's filters to st (the same named parameters in its count and its page statement). Returns
- * 0 or a store_rc. */
-typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
 /* One page of a filtered list: *total from count_sql (one row, one number) and *items (new array, caller
  * puts) the rows of page_sql, which also takes :limit and :offset; both bound by bind(ctx) (NULL: no
  * filter). Returns 0 or a store_rc (*items NULL then). */

@@ -85,8 +85,10 @@ int store_event_load(struct db *db, int64_t id, struct event_row *r)
 }
 
 /* Binds every column but id and created_at. */
-static int store_event_bind(sqlite3_stmt *st, const struct event_row *r)
+static int store_event_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct event_row *r = ctx;
+
 	return db_bind_args(
 	    st,
 	    DB_ARGS(DB_TEXT(":type", r->type), DB_TEXT(":title_fr", r->title[0]),
@@ -110,15 +112,9 @@ int store_event_insert(struct db *db, struct event_row *r)
 	    "VALUES (:type, :title_fr, :title_ar, :title_en, :desc_fr, :desc_ar, :desc_en, :org, :venue, "
 	    ":visibility, :capacity, :opens, :closes, :approval, :status, :sequence, :url, :created, "
 	    ":updated)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":created", r->created_at)));
-	rc = rc ? rc : db_exec_insert(st, &r->id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_event_bind, r, DB_ARGS(DB_INT(":created", r->created_at))), &r->id);
 }
 
 int store_event_update(struct db *db, const struct event_row *r)
@@ -130,15 +126,8 @@ int store_event_update(struct db *db, const struct event_row *r)
 	    "capacity = :capacity, registration_opens_at = :opens, registration_closes_at = :closes, "
 	    "needs_approval = :approval, status = :status, sequence = :sequence, url = :url, "
 	    "updated_at = :updated WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(db_stmt_bind(db, sql, store_event_bind, r, DB_ARGS(DB_INT(":id", r->id))));
 }
 
 int store_event_bump(struct db *db, int64_t id, int64_t now)

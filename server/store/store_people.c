@@ -10,8 +10,10 @@
 	"id, org_id, name, name_ar, sex, nationality, phone, email, lang, consent_at, "                      \
 	"erased_at, created_at, updated_at"
 
-static int store_person_bind(sqlite3_stmt *st, const struct store_person *p)
+static int store_person_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_person *p = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", p->name), DB_TEXT(":name_ar", p->name_ar),
 					DB_TEXT(":sex", p->sex), DB_TEXT(":nationality", p->nationality),
 					DB_TEXT(":phone", p->phone), DB_TEXT(":email", p->email),
@@ -25,18 +27,13 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 	    "consent_at, created_at, updated_at) VALUES (:org_id, :name, :name_ar, "
 	    "coalesce(:sex, 'unspecified'), :nationality, :phone, :email, coalesce(:lang, 'fr'), "
 	    ":consent_at, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_person_bind(st, p);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", p->org_id > 0, p->org_id),
-					   DB_OPT_INT(":consent_at", p->consent_at > 0, p->consent_at),
-					   DB_INT(":now", now)));
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_person_bind, p,
+			 DB_ARGS(DB_OPT_INT(":org_id", p->org_id > 0, p->org_id),
+				 DB_OPT_INT(":consent_at", p->consent_at > 0, p->consent_at),
+				 DB_INT(":now", now))),
+	    id);
 }
 
 int store_person_update(struct db *db, int64_t id, const struct store_person *p, int64_t now)
@@ -57,16 +54,10 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 	    "email = CASE WHEN :set_email THEN :email ELSE email END, "
 	    "lang = CASE WHEN :set_lang THEN :lang ELSE lang END, "
 	    "updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_person_bind(st, p);
-	rc = rc ? rc : db_bind_set_flags(st, p->set, flags);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(
+	    db_stmt_bind(db, sql, store_person_bind, p,
+			 DB_ARGS(DB_SET_FLAGS(flags, p->set), DB_INT(":now", now), DB_INT(":id", id))));
 }
 
 /* Where store_person_owner puts what it read. */

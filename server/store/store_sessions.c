@@ -44,8 +44,10 @@ int store_session_load(struct db *db, int64_t id, struct session_row *r)
 }
 
 /* Binds every column but id, event_id and created_at. */
-static int store_session_bind(sqlite3_stmt *st, const struct session_row *r)
+static int store_session_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct session_row *r = ctx;
+
 	return db_bind_args(
 	    st, DB_ARGS(DB_TEXT(":starts_local", r->starts_local), DB_TEXT(":ends_local", r->ends_local),
 			DB_TEXT(":tz", r->tz), DB_INT(":start_utc", r->start_utc),
@@ -63,16 +65,11 @@ int store_session_insert(struct db *db, struct session_row *r)
 	    "end_offset, room_id, facilitator_id, title, sequence, created_at, updated_at) VALUES (:event, "
 	    ":starts_local, :ends_local, :tz, :start_utc, :end_utc, :start_offset, :end_offset, :room, "
 	    ":facilitator, :title, :sequence, :created, :updated)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_session_bind(st, r);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_INT(":event", r->event_id), DB_INT(":created", r->created_at)));
-	rc = rc ? rc : db_exec_insert(st, &r->id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_session_bind, r,
+			 DB_ARGS(DB_INT(":event", r->event_id), DB_INT(":created", r->created_at))),
+	    &r->id);
 }
 
 int store_session_update(struct db *db, const struct session_row *r)
@@ -82,15 +79,8 @@ int store_session_update(struct db *db, const struct session_row *r)
 	    "start_utc = :start_utc, end_utc = :end_utc, start_offset = :start_offset, "
 	    "end_offset = :end_offset, room_id = :room, facilitator_id = :facilitator, title = :title, "
 	    "sequence = :sequence, updated_at = :updated WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_session_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(db_stmt_bind(db, sql, store_session_bind, r, DB_ARGS(DB_INT(":id", r->id))));
 }
 
 int store_session_delete(struct db *db, int64_t id)

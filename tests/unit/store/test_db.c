@@ -1,7 +1,7 @@
 /* test_db: the store's connection rules — migrations from every older version, refusal of a newer
- * database, named binds that fail loudly, typed rows, one-row reads, constraint and busy mapping,
- * transactions that leave nothing, a moved file that takes no more commits, checkpoints that wait for no
- * reader. */
+ * database, named binds that fail loudly, typed rows, one-row reads, writes with an entity's binds and set
+ * flags, constraint and busy mapping, transactions that leave nothing, a moved file that takes no more
+ * commits, checkpoints that wait for no reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -682,6 +682,53 @@ static void one_row_reads(void **state)
 	assert_int_equal(n, 0);
 }
 
+static int test_org_bind(sqlite3_stmt *st, const void *ctx)
+{
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", ctx)));
+}
+
+/* Writes with an entity's binds and set flags: db_stmt_bind binds bind(ctx) then args, DB_SET_FLAGS turns
+ * each ":set_x" on by its bit, and a wrong name in either fails before anything runs. */
+static void bound_writes(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const struct db_set_flag flags[] = {{":set_name", 1}, {":set_region", 2}, {NULL, 0}};
+	static const struct db_set_flag bad[] = {{":set_nope", 1}, {NULL, 0}};
+	static const char ins[] = "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				  "VALUES (:name, :kind, 0, 0)";
+	static const char upd[] =
+	    "UPDATE organisations SET name = CASE WHEN :set_name THEN :name ELSE name END, "
+	    "region = CASE WHEN :set_region THEN :region ELSE region END WHERE id = :id";
+	int64_t id = 0;
+
+	assert_int_equal(
+	    db_exec_insert(db_stmt_bind(db, ins, test_org_bind, "Org", DB_ARGS(DB_TEXT(":kind", "ngo"))),
+			   &id),
+	    STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(
+	    db_exec_update(db_stmt_bind(
+		db, upd, test_org_bind, "Renamed",
+		DB_ARGS(DB_SET_FLAGS(flags, 2), DB_TEXT(":region", "Souss"), DB_INT(":id", id)))),
+	    STORE_OK);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations WHERE name = 'Org' AND "
+					 "region = 'Souss'"),
+			 1);
+	assert_int_equal(db_exec_update(db_stmt_bind(
+			     db, upd, test_org_bind, "Renamed",
+			     DB_ARGS(DB_SET_FLAGS(flags, 3), DB_TEXT(":region", NULL), DB_INT(":id", id)))),
+			 STORE_OK);
+	assert_int_equal(
+	    fixture_int(db, "SELECT count(*) FROM organisations WHERE name = 'Renamed' AND region IS NULL"),
+	    1);
+	assert_null(db_stmt_bind(db, ins, test_org_bind, "Other", DB_ARGS(DB_TEXT(":nope", "ngo"))));
+	assert_null(db_stmt_bind(db, upd, test_org_bind, "Other",
+				 DB_ARGS(DB_SET_FLAGS(bad, 0), DB_TEXT(":region", NULL), DB_INT(":id", id))));
+	assert_int_equal(db_exec_insert(NULL, &id), STORE_ERROR);
+	assert_int_equal(db_exec_update(NULL), STORE_ERROR);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +739,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(binds_and_results, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(typed_rows, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(one_row_reads, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(bound_writes, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(busy_database_maps_to_store_busy, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(backup_is_consistent, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(moved_file_refuses_commits, fresh_store, fixture_teardown),
