@@ -353,6 +353,19 @@ int db_col_dup(sqlite3_stmt *st, int col, char **out)
 	return *out ? STORE_OK : STORE_ERROR;
 }
 
+int db_each(sqlite3_stmt *st, db_read_fn read, void *ctx)
+{
+	int rc;
+
+	while ((rc = db_step(st)) == 1) {
+		rc = read(st, ctx);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 void db_rows_free(const struct db_row_type *t, void *rows, size_t n)
 {
 	for (size_t i = 0; rows && t->clear && i < n; i++)

@@ -203,6 +203,10 @@ int db_col_dup(sqlite3_stmt *st, int col, char **out);
 int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row);
 /* db_row_one for sql, which selects at most one row by ":id". */
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row);
+/* Steps st (bound, or NULL after a failed db_stmt_args: STORE_ERROR) to the end, handing each row to
+ * read(st, ctx) (for rows that fold into one result: counts, groups), then resets st. 0, read's first
+ * error (no row after it is read) or the statement's. */
+int db_each(sqlite3_stmt *st, db_read_fn read, void *ctx);
 /* Steps st (bound, or NULL after a failed db_stmt_args: STORE_ERROR) to the end, reading each row by t
  * into a malloc'ed array (*rows, NULL when none) of *n entries, then resets st. On error *rows is NULL
  * and *n 0. The caller frees with db_rows_free. */

@@ -1,7 +1,7 @@
 /* test_db: the store's connection rules — migrations from every older version, refusal of a newer
- * database, named binds that fail loudly, typed rows, one-row reads, writes with an entity's binds and set
- * flags, constraint and busy mapping, transactions that leave nothing, a moved file that takes no more
- * commits, checkpoints that wait for no reader. */
+ * database, named binds that fail loudly, typed rows, one-row reads and row folds, writes with an entity's
+ * binds and set flags, constraint and busy mapping, transactions that leave nothing, a moved file that takes
+ * no more commits, checkpoints that wait for no reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -587,6 +587,13 @@ static int test_pair_read(sqlite3_stmt *st, void *ctx)
 	return *o->id == test_row_fail_at ? STORE_CONFLICT : STORE_OK;
 }
 
+/* Adds the row's first column to *(int64_t *)ctx; fails after the row test_row_fail_at. */
+static int test_sum_read(sqlite3_stmt *st, void *ctx)
+{
+	*(int64_t *)ctx += db_col_int(st, 0);
+	return db_col_int(st, 0) == test_row_fail_at ? STORE_CONFLICT : STORE_OK;
+}
+
 /* One-row reads: an integer, a text, the caller's reader, found-or-not, a list of ids; no row, a NULL
  * column, a bad bind name and a failing reader each answer as documented, and the statements were reset. */
 static void one_row_reads(void **state)
@@ -661,6 +668,19 @@ static void one_row_reads(void **state)
 	test_row_fail_at = 0;
 	assert_int_equal(db_one(db, by_name, DB_ARGS(DB_TEXT(":name", "Org A")), test_pair_read, &o),
 			 STORE_OK);
+
+	/* db_each: every row, or up to the reader's first error */
+	v = 0;
+	assert_int_equal(db_each(db_stmt(db, "SELECT id FROM organisations ORDER BY id"), test_sum_read, &v),
+			 STORE_OK);
+	assert_int_equal(v, 2 * org + 1);
+	v = 0;
+	test_row_fail_at = org;
+	assert_int_equal(db_each(db_stmt(db, "SELECT id FROM organisations ORDER BY id"), test_sum_read, &v),
+			 STORE_CONFLICT);
+	assert_int_equal(v, org); /* the failing row was read, no row after it */
+	test_row_fail_at = 0;
+	assert_int_equal(db_each(NULL, test_sum_read, &v), STORE_ERROR);
 
 	/* db_found */
 	assert_int_equal(db_found(STORE_OK), 1);
