@@ -35,9 +35,11 @@
 
 #define STORE_FEEDS_ORDER " ORDER BY s.start_utc, s.id LIMIT :limit"
 
-/* Binds the window and limit of q. */
-static int store_feeds_bind_window(sqlite3_stmt *st, const struct store_feed_query *q)
+/* Binds the window and limit of q (a struct store_feed_query). */
+static int store_feeds_bind_window(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_feed_query *q = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_INT(":from", q->from_utc),
 					DB_INT(":cancelled_since", q->cancelled_since),
 					DB_INT(":limit", q->limit)));
@@ -129,18 +131,12 @@ void store_feed_rows_free(struct store_feed_row *rows, size_t n)
 	db_rows_free(&store_feeds_row, rows, n);
 }
 
-/* Reads the rows of a bound statement (resets it on every path). */
-static int store_feeds_rows(sqlite3_stmt *st, int rc, struct store_feed_row **rows, size_t *n)
+/* Reads the rows of a bound statement (NULL after a failed bind: STORE_ERROR). */
+static int store_feeds_rows(sqlite3_stmt *st, struct store_feed_row **rows, size_t *n)
 {
-	void *a = NULL;
+	void *a;
+	int rc = db_rows(st, &store_feeds_row, &a, n);
 
-	*rows = NULL;
-	*n = 0;
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	rc = db_rows(st, &store_feeds_row, &a, n);
 	*rows = a;
 	return rc;
 }
@@ -154,16 +150,11 @@ int store_feeds_public(struct db *db, const struct store_feed_query *q, struct s
 	    "AND (:type IS NULL OR e.type = :type) "
 	    "AND (:org IS NULL OR e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org))" STORE_FEEDS_ORDER;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
-					   DB_OPT_INT(":org", q->org_id > 0, q->org_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(db_stmt_bind(db, sql, store_feeds_bind_window, q,
+					     DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
+						     DB_OPT_INT(":org", q->org_id > 0, q->org_id))),
+				rows, n);
 }
 
 int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query *q,
@@ -172,14 +163,9 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
 	    "WHERE (e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org)) AND" STORE_FEEDS_WINDOW STORE_FEEDS_ORDER;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(
+	    db_stmt_bind(db, sql, store_feeds_bind_window, q, DB_ARGS(DB_INT(":org", org_id))), rows, n);
 }
 
 int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
@@ -197,14 +183,10 @@ int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed
 	    "UNION ALL " STORE_FEEDS_SELECT ", 'facilitator' AS registration_status" STORE_FEEDS_FROM
 	    "WHERE s.facilitator_id = :person AND" STORE_FEEDS_WINDOW
 	    "ORDER BY start_utc, session_id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(
+	    db_stmt_bind(db, sql, store_feeds_bind_window, q, DB_ARGS(DB_INT(":person", person_id))), rows,
+	    n);
 }
 
 int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct store_feed_row **rows, size_t *n)
@@ -212,8 +194,7 @@ int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct sto
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM "WHERE e.id = :event" STORE_FEEDS_ORDER;
 
 	return store_feeds_rows(
-	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":limit", limit))), STORE_OK,
-	    rows, n);
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":limit", limit))), rows, n);
 }
 
 /* Where store_feeds_event_access puts what it read. */
