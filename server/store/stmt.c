@@ -162,6 +162,13 @@ const char *db_col_text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
+void db_col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(buf, cap, "%s", s ? s : "");
+}
+
 int64_t db_col_int(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_int64(st, col);
@@ -199,38 +206,82 @@ struct json_object *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+/* Steps st (NULL: STORE_ERROR) once, handing its row, if any, to read(st, ctx); resets st. */
+static int db_one_stmt(sqlite3_stmt *st, db_read_fn read, void *ctx)
+{
+	int rc = db_step(st);
+
+	if (rc == 1)
+		rc = read(st, ctx);
+	else if (rc == 0)
+		rc = STORE_NOT_FOUND;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_one(struct db *db, const char *sql, const struct db_arg *args, db_read_fn read, void *ctx)
+{
+	return db_one_stmt(db_stmt_args(db, sql, args), read, ctx);
+}
+
+/* The first column as an integer (NULL: 0) into *(int64_t *)row. */
+static int db_read_int(sqlite3_stmt *st, void *row)
+{
+	*(int64_t *)row = db_col_int(st, 0);
+	return STORE_OK;
+}
+
+const struct db_row_type db_id_row = {sizeof(int64_t), db_read_int, NULL};
+
+int db_one_int(struct db *db, const char *sql, const struct db_arg *args, int64_t *out)
+{
+	int64_t v = 0;
+	int rc = db_one(db, sql, args, db_read_int, &v);
+
+	if (out)
+		*out = v;
+	return rc;
+}
+
+/* Where db_one_text copies its column. */
+struct db_text_out {
+	char *buf;
+	size_t cap;
+};
+
+static int db_read_text(sqlite3_stmt *st, void *ctx)
+{
+	const struct db_text_out *o = ctx;
+
+	db_col_copy(st, 0, o->buf, o->cap);
+	return STORE_OK;
+}
+
+int db_one_text(struct db *db, const char *sql, const struct db_arg *args, char *buf, size_t cap)
+{
+	struct db_text_out o = {buf, cap};
+
+	buf[0] = '\0';
+	return db_one(db, sql, args, db_read_text, &o);
+}
+
+int db_found(int rc)
+{
+	if (rc == STORE_OK)
+		return 1;
+	return rc == STORE_NOT_FOUND ? 0 : rc;
+}
+
 int db_int(struct db *db, const char *sql, int64_t *out)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
+	int rc = db_one_int(db, sql, NULL, out);
 
-	*out = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? STORE_OK : rc ? rc : STORE_ERROR;
+	return rc == STORE_NOT_FOUND ? STORE_ERROR : rc;
 }
 
 int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (out)
-		*out = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1 && out && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_one_int(db, sql, DB_ARGS(DB_INT(":id", id)), out);
 }
 
 /* Counts the matches of count_sql into *total, then binds the filters, :limit and :offset of page_sql
@@ -302,9 +353,22 @@ int db_col_dup(sqlite3_stmt *st, int col, char **out)
 	return *out ? STORE_OK : STORE_ERROR;
 }
 
+int db_each(sqlite3_stmt *st, db_read_fn read, void *ctx)
+{
+	int rc;
+
+	while ((rc = db_step(st)) == 1) {
+		rc = read(st, ctx);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 void db_rows_free(const struct db_row_type *t, void *rows, size_t n)
 {
-	for (size_t i = 0; rows && i < n; i++)
+	for (size_t i = 0; rows && t->clear && i < n; i++)
 		t->clear((char *)rows + i * t->size);
 	free(rows);
 }
@@ -330,7 +394,8 @@ int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *
 		memset(a + len * t->size, 0, t->size);
 		rc = t->read(st, a + len * t->size);
 		if (rc) {
-			t->clear(a + len * t->size);
+			if (t->clear)
+				t->clear(a + len * t->size);
 			break;
 		}
 		len++;
@@ -345,23 +410,29 @@ int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *
 	return STORE_OK;
 }
 
+/* A typed row for db_row_one: its type and the caller's struct. */
+struct db_typed_row {
+	const struct db_row_type *t;
+	void *row;
+};
+
+/* Reads a typed row; what a failed read copied is cleared. */
+static int db_read_typed(sqlite3_stmt *st, void *ctx)
+{
+	const struct db_typed_row *r = ctx;
+	int rc = r->t->read(st, r->row);
+
+	if (rc && r->t->clear)
+		r->t->clear(r->row);
+	return rc;
+}
+
 int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row)
 {
-	int rc;
+	struct db_typed_row r = {t, row};
 
 	memset(row, 0, t->size);
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		rc = t->read(st, row);
-		if (rc)
-			t->clear(row);
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one_stmt(st, db_read_typed, &r);
 }
 
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
@@ -385,24 +456,19 @@ struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
 	return arr;
 }
 
+/* The row as db_row_json gives it into *(struct json_object **)ctx. */
+static int db_read_json(sqlite3_stmt *st, void *ctx)
+{
+	struct json_object **out = ctx;
+
+	*out = db_row_json(st);
+	return *out ? STORE_OK : STORE_ERROR;
+}
+
 int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
 	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*out = db_row_json(st);
-		rc = *out ? STORE_OK : STORE_ERROR;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, sql, DB_ARGS(DB_INT(":id", id)), db_read_json, out);
 }
 
 void db_stmt_cache_clear(struct db *db)
@@ -432,6 +498,9 @@ int db_bind_args(sqlite3_stmt *st, const struct db_arg *args)
 		case DB_ARG_NULL:
 			rc = db_bind_null(st, args->name);
 			break;
+		case DB_ARG_FLAGS:
+			rc = db_bind_set_flags(st, (unsigned)args->i, args->flags);
+			break;
 		default:
 			log_err("bad argument type %d for %s", (int)args->type, args->name);
 			rc = STORE_ERROR;
@@ -441,15 +510,26 @@ int db_bind_args(sqlite3_stmt *st, const struct db_arg *args)
 	return rc;
 }
 
-sqlite3_stmt *db_stmt_args(struct db *db, const char *sql, const struct db_arg *args)
+sqlite3_stmt *db_stmt_bind(struct db *db, const char *sql, db_bind_fn bind, const void *ctx,
+			   const struct db_arg *args)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
 
-	if (st && db_bind_args(st, args)) {
+	if (!st)
+		return NULL;
+	rc = bind ? bind(st, ctx) : STORE_OK;
+	rc = rc || !args ? rc : db_bind_args(st, args);
+	if (rc) {
 		sqlite3_reset(st);
 		return NULL;
 	}
 	return st;
+}
+
+sqlite3_stmt *db_stmt_args(struct db *db, const char *sql, const struct db_arg *args)
+{
+	return db_stmt_bind(db, sql, NULL, NULL, args);
 }
 
 int db_run(struct db *db, const char *sql, const struct db_arg *args)

@@ -4,73 +4,65 @@
  */
 #include "store/store_attendance.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/stmt.h"
 
-static void store_att_copy(char *dst, size_t cap, const char *s)
+/* Reads a row of store_att_session_get's query into a zeroed store_att_session. */
+static int store_att_session_read(sqlite3_stmt *st, void *row)
 {
-	snprintf(dst, cap, "%s", s ? s : "");
+	struct store_att_session *s = row;
+
+	s->id = db_col_int(st, 0);
+	s->event_id = db_col_int(st, 1);
+	s->org_id = db_col_int(st, 2);
+	db_col_copy(st, 3, s->tz, sizeof(s->tz));
+	db_col_copy(st, 4, s->starts_local, sizeof(s->starts_local));
+	db_col_copy(st, 5, s->ends_local, sizeof(s->ends_local));
+	s->start_utc = db_col_int(st, 6);
+	s->end_utc = db_col_int(st, 7);
+	return STORE_OK;
 }
+
+static const struct db_row_type store_att_session_type = {sizeof(struct store_att_session),
+							  store_att_session_read, NULL};
 
 int store_att_session_get(struct db *db, int64_t session_id, struct store_att_session *out)
 {
 	static const char sql[] = "SELECT s.id, s.event_id, e.org_id, s.tz, s.starts_local, s.ends_local, "
 				  "s.start_utc, s.end_utc FROM sessions s JOIN events e ON e.id = s.event_id "
 				  "WHERE s.id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", session_id)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		memset(out, 0, sizeof(*out));
-		out->id = db_col_int(st, 0);
-		out->event_id = db_col_int(st, 1);
-		out->org_id = db_col_int(st, 2);
-		store_att_copy(out->tz, sizeof(out->tz), db_col_text(st, 3));
-		store_att_copy(out->starts_local, sizeof(out->starts_local), db_col_text(st, 4));
-		store_att_copy(out->ends_local, sizeof(out->ends_local), db_col_text(st, 5));
-		out->start_utc = db_col_int(st, 6);
-		out->end_utc = db_col_int(st, 7);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_row_by_id(db, sql, session_id, &store_att_session_type, out);
 }
+
+/* Reads a row of store_att_get's query into a zeroed store_att. */
+static int store_att_read(sqlite3_stmt *st, void *row)
+{
+	struct store_att *a = row;
+
+	a->session_id = db_col_int(st, 0);
+	a->registration_id = db_col_int(st, 1);
+	db_col_copy(st, 2, a->status, sizeof(a->status));
+	db_col_copy(st, 3, a->method, sizeof(a->method));
+	a->has_recorded_by = !db_col_is_null(st, 4);
+	a->recorded_by = db_col_int(st, 4);
+	a->recorded_at = db_col_int(st, 5);
+	return STORE_OK;
+}
+
+static const struct db_row_type store_att_type = {sizeof(struct store_att), store_att_read, NULL};
 
 int store_att_get(struct db *db, int64_t session_id, int64_t registration_id, struct store_att *out)
 {
 	static const char sql[] =
 	    "SELECT session_id, registration_id, status, method, recorded_by, recorded_at "
 	    "FROM attendance WHERE session_id = :session AND registration_id = :reg";
-	sqlite3_stmt *st =
-	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id), DB_INT(":reg", registration_id)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		memset(out, 0, sizeof(*out));
-		out->session_id = db_col_int(st, 0);
-		out->registration_id = db_col_int(st, 1);
-		store_att_copy(out->status, sizeof(out->status), db_col_text(st, 2));
-		store_att_copy(out->method, sizeof(out->method), db_col_text(st, 3));
-		out->has_recorded_by = !db_col_is_null(st, 4);
-		out->recorded_by = db_col_int(st, 4);
-		out->recorded_at = db_col_int(st, 5);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_row_one(
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id), DB_INT(":reg", registration_id))),
+	    &store_att_type, out);
 }
 
 int store_att_upsert(struct db *db, const struct store_att *a)
@@ -132,15 +124,10 @@ int store_att_list(struct db *db, int64_t session_id, struct store_att_row **row
 	    "r.status, p.name, p.name_ar "
 	    "FROM attendance a JOIN registrations r ON r.id = a.registration_id "
 	    "JOIN people p ON p.id = r.person_id WHERE a.session_id = :session ORDER BY a.registration_id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id)));
-	void *a = NULL;
-	int rc;
+	void *a;
+	int rc = db_rows(db_stmt_args(db, sql, DB_ARGS(DB_INT(":session", session_id))), &store_att_row_type,
+			 &a, n);
 
-	*rows = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_rows(st, &store_att_row_type, &a, n);
 	*rows = a;
 	return rc;
 }

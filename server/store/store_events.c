@@ -4,7 +4,6 @@
  */
 #include "store/store_events.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,64 +40,55 @@ int event_row_set(char **slot, const char *s)
 	return STORE_OK;
 }
 
-static void store_copy(char *dst, size_t cap, const char *s)
+/* Reads a row of EVENT_COLS into a zeroed event_row. */
+static int store_event_read(sqlite3_stmt *st, void *row)
 {
-	snprintf(dst, cap, "%s", s ? s : "");
-}
+	struct event_row *r = row;
+	int rc = STORE_OK;
 
-static int store_dup_col(sqlite3_stmt *st, int col, char **out)
-{
-	*out = NULL;
-	if (db_col_is_null(st, col))
-		return STORE_OK;
-	return event_row_set(out, db_col_text(st, col));
-}
-
-int store_event_load(struct db *db, int64_t id, struct event_row *r)
-{
-	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc <= 0) {
-		rc = rc ? rc : STORE_NOT_FOUND;
-		goto out;
-	}
 	r->id = db_col_int(st, 0);
-	store_copy(r->type, sizeof(r->type), db_col_text(st, 1));
-	rc = STORE_OK;
+	db_col_copy(st, 1, r->type, sizeof(r->type));
 	for (int i = 0; i < EVENT_LANGS && !rc; i++) {
-		rc = store_dup_col(st, 2 + i, &r->title[i]);
-		rc = rc ? rc : store_dup_col(st, 5 + i, &r->description[i]);
+		rc = db_col_dup(st, 2 + i, &r->title[i]);
+		rc = rc ? rc : db_col_dup(st, 5 + i, &r->description[i]);
 	}
-	rc = rc ? rc : store_dup_col(st, 17, &r->url);
-	if (rc)
-		goto out;
+	rc = rc ? rc : db_col_dup(st, 17, &r->url);
 	r->org_id = db_col_int(st, 8);
 	r->venue_id = db_col_is_null(st, 9) ? 0 : db_col_int(st, 9);
-	store_copy(r->visibility, sizeof(r->visibility), db_col_text(st, 10));
+	db_col_copy(st, 10, r->visibility, sizeof(r->visibility));
 	r->capacity = db_col_int(st, 11);
 	r->has_opens = !db_col_is_null(st, 12);
 	r->opens_at = db_col_int(st, 12);
 	r->has_closes = !db_col_is_null(st, 13);
 	r->closes_at = db_col_int(st, 13);
 	r->needs_approval = db_col_int(st, 14) != 0;
-	store_copy(r->status, sizeof(r->status), db_col_text(st, 15));
+	db_col_copy(st, 15, r->status, sizeof(r->status));
 	r->sequence = db_col_int(st, 16);
 	r->created_at = db_col_int(st, 18);
 	r->updated_at = db_col_int(st, 19);
-out:
-	sqlite3_reset(st);
 	return rc;
 }
 
-/* Binds every column but id and created_at. */
-static int store_event_bind(sqlite3_stmt *st, const struct event_row *r)
+static void store_event_clear(void *row)
 {
+	event_row_clear(row);
+}
+
+static const struct db_row_type store_event_row = {sizeof(struct event_row), store_event_read,
+						   store_event_clear};
+
+int store_event_load(struct db *db, int64_t id, struct event_row *r)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE id = :id";
+
+	return db_row_by_id(db, sql, id, &store_event_row, r);
+}
+
+/* Binds every column but id and created_at. */
+static int store_event_bind(sqlite3_stmt *st, const void *ctx)
+{
+	const struct event_row *r = ctx;
+
 	return db_bind_args(
 	    st,
 	    DB_ARGS(DB_TEXT(":type", r->type), DB_TEXT(":title_fr", r->title[0]),
@@ -122,15 +112,9 @@ int store_event_insert(struct db *db, struct event_row *r)
 	    "VALUES (:type, :title_fr, :title_ar, :title_en, :desc_fr, :desc_ar, :desc_en, :org, :venue, "
 	    ":visibility, :capacity, :opens, :closes, :approval, :status, :sequence, :url, :created, "
 	    ":updated)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":created", r->created_at)));
-	rc = rc ? rc : db_exec_insert(st, &r->id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_event_bind, r, DB_ARGS(DB_INT(":created", r->created_at))), &r->id);
 }
 
 int store_event_update(struct db *db, const struct event_row *r)
@@ -142,15 +126,8 @@ int store_event_update(struct db *db, const struct event_row *r)
 	    "capacity = :capacity, registration_opens_at = :opens, registration_closes_at = :closes, "
 	    "needs_approval = :approval, status = :status, sequence = :sequence, url = :url, "
 	    "updated_at = :updated WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_event_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(db_stmt_bind(db, sql, store_event_bind, r, DB_ARGS(DB_INT(":id", r->id))));
 }
 
 int store_event_bump(struct db *db, int64_t id, int64_t now)
@@ -160,50 +137,14 @@ int store_event_bump(struct db *db, int64_t id, int64_t now)
 	return db_run_update(db, sql, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 }
 
-/* Steps st collecting column 0 into a malloc'ed array; resets st. 0 or negative. */
-static int store_collect_ids(sqlite3_stmt *st, int64_t **ids, size_t *n)
-{
-	size_t cap = 0;
-	int64_t *a = NULL, *grown;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	for (;;) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(a, cap * sizeof(*a));
-			if (!grown) {
-				rc = STORE_ERROR;
-				break;
-			}
-			a = grown;
-		}
-		a[(*n)++] = db_col_int(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc) {
-		free(a);
-		*n = 0;
-		return rc;
-	}
-	*ids = a;
-	return STORE_OK;
-}
-
 int store_event_partners(struct db *db, int64_t id, int64_t **ids, size_t *n)
 {
 	static const char sql[] = "SELECT org_id FROM event_partners WHERE event_id = :id ORDER BY org_id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
+	void *a;
+	int rc = db_rows(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), &db_id_row, &a, n);
 
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	return store_collect_ids(st, ids, n);
+	*ids = a;
+	return rc;
 }
 
 int store_event_partners_set(struct db *db, int64_t id, const int64_t *ids, size_t n)
@@ -211,71 +152,33 @@ int store_event_partners_set(struct db *db, int64_t id, const int64_t *ids, size
 	static const char del[] = "DELETE FROM event_partners WHERE event_id = :id";
 	static const char ins[] =
 	    "INSERT OR IGNORE INTO event_partners (event_id, org_id) VALUES (:id, :org)";
-	sqlite3_stmt *st = db_stmt_args(db, del, DB_ARGS(DB_INT(":id", id)));
-	int rc;
+	int rc = db_run(db, del, DB_ARGS(DB_INT(":id", id)));
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_exec_stmt(st);
-	for (size_t i = 0; i < n && !rc; i++) {
-		st = db_stmt(db, ins);
-		if (!st)
-			return STORE_ERROR;
-		rc = db_bind_args(st, DB_ARGS(DB_INT(":id", id), DB_INT(":org", ids[i])));
-		rc = rc ? rc : db_exec_stmt(st);
-	}
-	return rc;
-}
-
-/* Runs a one-row existence query with a single :id bind: 1, 0 or negative. */
-static int store_exists(struct db *db, const char *sql, const char *name, int64_t v)
-{
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(name, v)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	sqlite3_reset(st);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = db_run(db, ins, DB_ARGS(DB_INT(":id", id), DB_INT(":org", ids[i])));
 	return rc;
 }
 
 int store_event_is_partner(struct db *db, int64_t event_id, int64_t org_id)
 {
 	static const char sql[] = "SELECT 1 FROM event_partners WHERE event_id = :event AND org_id = :org";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":org", org_id)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	sqlite3_reset(st);
-	return rc;
+	return db_found(
+	    db_one_int(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":org", org_id)), NULL));
 }
 
 int store_org_exists(struct db *db, int64_t org_id)
 {
 	static const char sql[] = "SELECT 1 FROM organisations WHERE id = :id";
 
-	return store_exists(db, sql, ":id", org_id);
+	return db_found(db_int_by_id(db, sql, org_id, NULL));
 }
 
 int store_venue_tz(struct db *db, int64_t venue_id, char tz[EVENT_ZONE_LEN])
 {
 	static const char sql[] = "SELECT tz FROM venues WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", venue_id)));
-	int rc;
 
-	tz[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		store_copy(tz, EVENT_ZONE_LEN, db_col_text(st, 0));
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc < 0 ? rc : STORE_OK;
+	return db_one_text(db, sql, DB_ARGS(DB_INT(":id", venue_id)), tz, EVENT_ZONE_LEN);
 }
 
 /* The filter shared by the list and its count; every bind is named so both statements bind alike. */
@@ -294,8 +197,10 @@ int store_venue_tz(struct db *db, int64_t venue_id, char tz[EVENT_ZONE_LEN])
 	"ds.event_id = e.id AND (:from IS NULL OR substr(ds.starts_local, 1, 10) >= :from) AND "             \
 	"(:to IS NULL OR substr(ds.starts_local, 1, 10) <= :to)))"
 
-static int store_events_filter_bind(sqlite3_stmt *st, const struct event_filter *f)
+static int store_events_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct event_filter *f = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_INT(":all", f->see_all ? 1 : 0),
 					DB_OPT_INT(":vorg", f->viewer_org > 0, f->viewer_org),
 					DB_TEXT(":type", f->type), DB_TEXT(":status", f->status),
@@ -312,77 +217,35 @@ int store_events_list(struct db *db, const struct event_filter *f, int64_t limit
 	    " ORDER BY (SELECT min(fs.start_utc) FROM sessions fs WHERE fs.event_id = e.id) IS NULL, "
 	    "(SELECT min(fs.start_utc) FROM sessions fs WHERE fs.event_id = e.id), e.id "
 	    "LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt(db, count_sql);
-	int rc;
+	void *a;
+	int rc = db_page_rows(db, count_sql, list_sql, store_events_filter_bind, f, limit, offset, &db_id_row,
+			      &a, n, total);
 
-	*ids = NULL;
-	*n = 0;
-	*total = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = store_events_filter_bind(st, f);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*total = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	if (rc)
-		return rc;
-	st = db_stmt(db, list_sql);
-	if (!st)
-		return STORE_ERROR;
-	rc = store_events_filter_bind(st, f);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":limit", limit), DB_INT(":offset", offset)));
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	return store_collect_ids(st, ids, n);
+	*ids = a;
+	return rc;
 }
+
+static int store_registrant_read(sqlite3_stmt *st, void *row)
+{
+	struct event_registrant *r = row;
+
+	r->registration_id = db_col_int(st, 0);
+	r->person_id = db_col_int(st, 1);
+	return STORE_OK;
+}
+
+static const struct db_row_type store_registrant_row = {sizeof(struct event_registrant),
+							store_registrant_read, NULL};
 
 int store_event_registrants(struct db *db, int64_t id, struct event_registrant **out, size_t *n)
 {
 	static const char sql[] = "SELECT id, person_id FROM registrations WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted') ORDER BY id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	struct event_registrant *a = NULL, *grown;
-	size_t cap = 0;
-	int rc;
+	void *a;
+	int rc = db_rows(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), &store_registrant_row, &a, n);
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = STORE_OK;
-	while (!rc) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		rc = 0;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(a, cap * sizeof(*a));
-			if (!grown) {
-				rc = STORE_ERROR;
-				break;
-			}
-			a = grown;
-		}
-		a[*n].registration_id = db_col_int(st, 0);
-		a[*n].person_id = db_col_int(st, 1);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	if (rc) {
-		free(a);
-		*n = 0;
-		return rc;
-	}
 	*out = a;
-	return STORE_OK;
+	return rc;
 }
 
 int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
@@ -391,17 +254,8 @@ int store_event_cancel_registrations(struct db *db, int64_t id, int64_t now)
 	static const char sql[] = "UPDATE registrations SET status = 'cancelled', waitlist_seq = NULL, "
 				  "cancelled_by_event = 1, updated_at = :now WHERE event_id = :id AND "
 				  "status IN ('pending', 'confirmed', 'waitlisted')";
-	sqlite3_stmt *st = db_stmt_args(db, mark, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
-	int rc;
+	int rc = db_run(db, mark, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_exec_stmt(st);
-	if (rc)
-		return rc;
-	st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
-	if (!st)
-		return STORE_ERROR;
-	rc = db_exec_stmt(st);
+	rc = rc ? rc : db_run(db, sql, DB_ARGS(DB_INT(":id", id), DB_INT(":now", now)));
 	return rc ? rc : db_changes(db);
 }

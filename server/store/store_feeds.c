@@ -4,7 +4,6 @@
  */
 #include "store/store_feeds.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +35,11 @@
 
 #define STORE_FEEDS_ORDER " ORDER BY s.start_utc, s.id LIMIT :limit"
 
-/* Binds the window and limit of q. */
-static int store_feeds_bind_window(sqlite3_stmt *st, const struct store_feed_query *q)
+/* Binds the window and limit of q (a struct store_feed_query). */
+static int store_feeds_bind_window(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_feed_query *q = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_INT(":from", q->from_utc),
 					DB_INT(":cancelled_since", q->cancelled_since),
 					DB_INT(":limit", q->limit)));
@@ -130,18 +131,12 @@ void store_feed_rows_free(struct store_feed_row *rows, size_t n)
 	db_rows_free(&store_feeds_row, rows, n);
 }
 
-/* Reads the rows of a bound statement (resets it on every path). */
-static int store_feeds_rows(sqlite3_stmt *st, int rc, struct store_feed_row **rows, size_t *n)
+/* Reads the rows of a bound statement (NULL after a failed bind: STORE_ERROR). */
+static int store_feeds_rows(sqlite3_stmt *st, struct store_feed_row **rows, size_t *n)
 {
-	void *a = NULL;
+	void *a;
+	int rc = db_rows(st, &store_feeds_row, &a, n);
 
-	*rows = NULL;
-	*n = 0;
-	if (rc) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	rc = db_rows(st, &store_feeds_row, &a, n);
 	*rows = a;
 	return rc;
 }
@@ -155,16 +150,11 @@ int store_feeds_public(struct db *db, const struct store_feed_query *q, struct s
 	    "AND (:type IS NULL OR e.type = :type) "
 	    "AND (:org IS NULL OR e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org))" STORE_FEEDS_ORDER;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
-					   DB_OPT_INT(":org", q->org_id > 0, q->org_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(db_stmt_bind(db, sql, store_feeds_bind_window, q,
+					     DB_ARGS(DB_TEXT(":city", q->city), DB_TEXT(":type", q->type),
+						     DB_OPT_INT(":org", q->org_id > 0, q->org_id))),
+				rows, n);
 }
 
 int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query *q,
@@ -173,14 +163,9 @@ int store_feeds_org(struct db *db, int64_t org_id, const struct store_feed_query
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM
 	    "WHERE (e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org)) AND" STORE_FEEDS_WINDOW STORE_FEEDS_ORDER;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(
+	    db_stmt_bind(db, sql, store_feeds_bind_window, q, DB_ARGS(DB_INT(":org", org_id))), rows, n);
 }
 
 int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed_query *q,
@@ -198,25 +183,35 @@ int store_feeds_person(struct db *db, int64_t person_id, const struct store_feed
 	    "UNION ALL " STORE_FEEDS_SELECT ", 'facilitator' AS registration_status" STORE_FEEDS_FROM
 	    "WHERE s.facilitator_id = :person AND" STORE_FEEDS_WINDOW
 	    "ORDER BY start_utc, session_id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_feeds_bind_window(st, q);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
-	return store_feeds_rows(st, rc, rows, n);
+	return store_feeds_rows(
+	    db_stmt_bind(db, sql, store_feeds_bind_window, q, DB_ARGS(DB_INT(":person", person_id))), rows,
+	    n);
 }
 
 int store_feeds_event(struct db *db, int64_t event_id, int64_t limit, struct store_feed_row **rows, size_t *n)
 {
 	static const char sql[] = STORE_FEEDS_SELECT STORE_FEEDS_FROM "WHERE e.id = :event" STORE_FEEDS_ORDER;
-	sqlite3_stmt *st =
-	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":limit", limit)));
 
-	if (!st)
-		return STORE_ERROR;
-	return store_feeds_rows(st, STORE_OK, rows, n);
+	return store_feeds_rows(
+	    db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id), DB_INT(":limit", limit))), rows, n);
+}
+
+/* Where store_feeds_event_access puts what it read. */
+struct store_feeds_access_out {
+	char *visibility; /* 16 bytes */
+	int64_t *owner_org;
+	bool *partner;
+};
+
+static int store_feeds_access_read(sqlite3_stmt *st, void *ctx)
+{
+	const struct store_feeds_access_out *o = ctx;
+
+	db_col_copy(st, 0, o->visibility, 16);
+	*o->owner_org = db_col_int(st, 1);
+	*o->partner = db_col_int(st, 2) != 0;
+	return STORE_OK;
 }
 
 int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, char visibility[16],
@@ -225,45 +220,16 @@ int store_feeds_event_access(struct db *db, int64_t event_id, int64_t org_id, ch
 	static const char sql[] =
 	    "SELECT e.visibility, e.org_id, EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org) FROM events e WHERE e.id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", event_id), DB_INT(":org", org_id)));
-	int rc;
+	struct store_feeds_access_out o = {visibility, owner_org, partner};
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		const char *v = db_col_text(st, 0);
-
-		snprintf(visibility, 16, "%s", v ? v : "");
-		*owner_org = db_col_int(st, 1);
-		*partner = db_col_int(st, 2) != 0;
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, sql, DB_ARGS(DB_INT(":id", event_id), DB_INT(":org", org_id)),
+		      store_feeds_access_read, &o);
 }
 
 int store_feeds_org_name(struct db *db, int64_t org_id, char *name, size_t namelen)
 {
-	sqlite3_stmt *st =
-	    db_stmt_args(db, "SELECT name FROM organisations WHERE id = :id", DB_ARGS(DB_INT(":id", org_id)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		const char *v = db_col_text(st, 0);
-
-		snprintf(name, namelen, "%s", v ? v : "");
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one_text(db, "SELECT name FROM organisations WHERE id = :id",
+			   DB_ARGS(DB_INT(":id", org_id)), name, namelen);
 }
 
 int store_calendar_token_insert(struct db *db, const char *token_hash, const char *owner_kind,
@@ -286,45 +252,35 @@ int store_calendar_token_insert(struct db *db, const char *token_hash, const cha
 	"WHEN 'organisation' THEN t.owner_id WHEN 'person' THEN (SELECT p.org_id FROM people p "             \
 	"WHERE p.id = t.owner_id) END FROM calendar_tokens t "
 
-/* Steps a bound token query into out (resets it). */
-static int store_calendar_token_row(sqlite3_stmt *st, int rc, struct store_calendar_token *out)
+/* Reads a row of STORE_TOKEN_SELECT into a zeroed store_calendar_token. */
+static int store_calendar_token_read(sqlite3_stmt *st, void *row)
 {
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		const char *k = db_col_text(st, 1);
+	struct store_calendar_token *t = row;
 
-		memset(out, 0, sizeof(*out));
-		out->id = db_col_int(st, 0);
-		snprintf(out->owner_kind, sizeof(out->owner_kind), "%s", k ? k : "");
-		out->owner_id = db_col_int(st, 2);
-		out->revoked = !db_col_is_null(st, 3);
-		out->org_id = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
+	t->id = db_col_int(st, 0);
+	db_col_copy(st, 1, t->owner_kind, sizeof(t->owner_kind));
+	t->owner_id = db_col_int(st, 2);
+	t->revoked = !db_col_is_null(st, 3);
+	t->org_id = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+	return STORE_OK;
 }
+
+static const struct db_row_type store_calendar_token_row = {sizeof(struct store_calendar_token),
+							    store_calendar_token_read, NULL};
 
 int store_calendar_token_by_hash(struct db *db, const char *token_hash, struct store_calendar_token *out)
 {
 	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.token_hash = :hash AND t.revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash)));
 
-	if (!st)
-		return STORE_ERROR;
-	return store_calendar_token_row(st, STORE_OK, out);
+	return db_row_one(db_stmt_args(db, sql, DB_ARGS(DB_TEXT(":hash", token_hash))),
+			  &store_calendar_token_row, out);
 }
 
 int store_calendar_token_get(struct db *db, int64_t id, struct store_calendar_token *out)
 {
 	static const char sql[] = STORE_TOKEN_SELECT "WHERE t.id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
 
-	if (!st)
-		return STORE_ERROR;
-	return store_calendar_token_row(st, STORE_OK, out);
+	return db_row_by_id(db, sql, id, &store_calendar_token_row, out);
 }
 
 void calendar_token_row_clear(struct calendar_token_row *r)

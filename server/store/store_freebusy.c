@@ -4,60 +4,35 @@
  */
 #include "store/store_freebusy.h"
 
-#include <stdlib.h>
-
 #include "store/stmt.h"
 
-/* Steps a bound statement whose columns are start_utc, end_utc, tentative into a malloc'ed array
- * (resets the statement on every path). */
-static int store_freebusy_rows(sqlite3_stmt *st, int rc, int64_t limit, struct store_busy **rows, size_t *n)
+/* Reads a row of start_utc, end_utc, tentative. */
+static int store_busy_read(sqlite3_stmt *st, void *row)
 {
-	struct store_busy *a = NULL;
-	size_t cap = 0, len = 0;
+	struct store_busy *b = row;
 
-	*rows = NULL;
-	*n = 0;
-	while (!rc) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		rc = STORE_OK;
-		if (len == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			struct store_busy *na;
-
-			if (ncap > (size_t)limit)
-				ncap = (size_t)limit;
-			na = ncap > cap ? realloc(a, ncap * sizeof(*a)) : NULL;
-			if (!na) {
-				rc = STORE_ERROR;
-				break;
-			}
-			a = na;
-			cap = ncap;
-		}
-		a[len].start_utc = db_col_int(st, 0);
-		a[len].end_utc = db_col_int(st, 1);
-		a[len].tentative = db_col_int(st, 2) != 0;
-		len++;
-	}
-	sqlite3_reset(st);
-	if (rc) {
-		free(a);
-		return rc;
-	}
-	*rows = len ? a : NULL;
-	if (!len)
-		free(a);
-	*n = len;
+	b->start_utc = db_col_int(st, 0);
+	b->end_utc = db_col_int(st, 1);
+	b->tentative = db_col_int(st, 2) != 0;
 	return STORE_OK;
 }
 
-/* Binds the range and limit shared by both queries. */
-static int store_freebusy_bind(sqlite3_stmt *st, int64_t from_utc, int64_t to_utc, int64_t limit)
+static const struct db_row_type store_busy_row = {sizeof(struct store_busy), store_busy_read, NULL};
+
+/* The busy periods sql selects for the owner bound as who (":org" or ":person") within [from_utc, to_utc),
+ * at most limit of them (the SQL's LIMIT). */
+static int store_freebusy_query(struct db *db, const char *sql, const char *who, int64_t owner_id,
+				int64_t from_utc, int64_t to_utc, int64_t limit, struct store_busy **rows,
+				size_t *n)
 {
-	return db_bind_args(
-	    st, DB_ARGS(DB_INT(":from", from_utc), DB_INT(":to", to_utc), DB_INT(":limit", limit)));
+	void *a;
+	int rc = db_rows(db_stmt_args(db, sql,
+				      DB_ARGS(DB_INT(who, owner_id), DB_INT(":from", from_utc),
+					      DB_INT(":to", to_utc), DB_INT(":limit", limit))),
+			 &store_busy_row, &a, n);
+
+	*rows = a;
+	return rc;
 }
 
 int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t to_utc, int64_t limit,
@@ -69,16 +44,8 @@ int store_freebusy_org(struct db *db, int64_t org_id, int64_t from_utc, int64_t 
 	    "WHERE (e.org_id = :org OR EXISTS (SELECT 1 FROM event_partners p "
 	    "WHERE p.event_id = e.id AND p.org_id = :org)) AND e.status <> 'cancelled' "
 	    "AND s.start_utc < :to AND s.end_utc > :from ORDER BY s.start_utc, s.id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*rows = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = store_freebusy_bind(st, from_utc, to_utc, limit);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":org", org_id)));
-	return store_freebusy_rows(st, rc, limit, rows, n);
+	return store_freebusy_query(db, sql, ":org", org_id, from_utc, to_utc, limit, rows, n);
 }
 
 int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, int64_t to_utc, int64_t limit,
@@ -98,29 +65,14 @@ int store_freebusy_person(struct db *db, int64_t person_id, int64_t from_utc, in
 	    "AND s.start_utc < :to AND s.end_utc > :from) "
 	    /* a facilitator who is also registered is busy once, firmly when either says so */
 	    "GROUP BY id ORDER BY start_utc, id LIMIT :limit";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	*rows = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = store_freebusy_bind(st, from_utc, to_utc, limit);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":person", person_id)));
-	return store_freebusy_rows(st, rc, limit, rows, n);
+	return store_freebusy_query(db, sql, ":person", person_id, from_utc, to_utc, limit, rows, n);
 }
 
 int store_freebusy_last_change(struct db *db, int64_t *at)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT created_at FROM change_log ORDER BY seq DESC LIMIT 1");
-	int rc;
+	int rc = db_one_int(db, "SELECT created_at FROM change_log ORDER BY seq DESC LIMIT 1", NULL, at);
 
-	*at = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*at = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc < 0 ? rc : STORE_OK;
+	/* an empty change log: 0 */
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
 }

@@ -7,16 +7,8 @@
 int store_import_find(struct db *db, int64_t org_id, const char *uid, int64_t *event_id)
 {
 	static const char sql[] = "SELECT id FROM events WHERE org_id = :org AND import_uid = :uid";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":org", org_id), DB_TEXT(":uid", uid)));
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*event_id = db_col_int(st, 0);
-	sqlite3_reset(st);
-	return rc;
+	return db_found(db_one_int(db, sql, DB_ARGS(DB_INT(":org", org_id), DB_TEXT(":uid", uid)), event_id));
 }
 
 int store_import_set_uid(struct db *db, int64_t event_id, const char *uid)

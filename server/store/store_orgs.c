@@ -8,8 +8,10 @@
 
 #define ORG_COLS "id, name, kind, city, region, contact_name, contact_email, created_at, updated_at"
 
-static int store_org_bind(sqlite3_stmt *st, const struct store_org *o)
+static int store_org_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_org *o = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", o->name), DB_TEXT(":kind", o->kind),
 					DB_TEXT(":city", o->city), DB_TEXT(":region", o->region),
 					DB_TEXT(":contact_name", o->contact_name),
@@ -22,15 +24,8 @@ int store_org_insert(struct db *db, const struct store_org *o, int64_t now, int6
 	    "INSERT INTO organisations (name, kind, city, region, contact_name, contact_email, "
 	    "created_at, updated_at) VALUES (:name, :kind, :city, :region, :contact_name, "
 	    ":contact_email, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_org_bind(st, o);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now)));
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_exec_insert(db_stmt_bind(db, sql, store_org_bind, o, DB_ARGS(DB_INT(":now", now))), id);
 }
 
 int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64_t now)
@@ -53,16 +48,10 @@ int store_org_update(struct db *db, int64_t id, const struct store_org *o, int64
 	    "contact_name = CASE WHEN :set_contact_name THEN :contact_name ELSE contact_name END, "
 	    "contact_email = CASE WHEN :set_contact_email THEN :contact_email ELSE contact_email END, "
 	    "updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_org_bind(st, o);
-	rc = rc ? rc : db_bind_set_flags(st, o->set, flags);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(
+	    db_stmt_bind(db, sql, store_org_bind, o,
+			 DB_ARGS(DB_SET_FLAGS(flags, o->set), DB_INT(":now", now), DB_INT(":id", id))));
 }
 
 void org_row_clear(struct org_row *r)

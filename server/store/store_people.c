@@ -10,8 +10,10 @@
 	"id, org_id, name, name_ar, sex, nationality, phone, email, lang, consent_at, "                      \
 	"erased_at, created_at, updated_at"
 
-static int store_person_bind(sqlite3_stmt *st, const struct store_person *p)
+static int store_person_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_person *p = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", p->name), DB_TEXT(":name_ar", p->name_ar),
 					DB_TEXT(":sex", p->sex), DB_TEXT(":nationality", p->nationality),
 					DB_TEXT(":phone", p->phone), DB_TEXT(":email", p->email),
@@ -25,18 +27,13 @@ int store_person_insert(struct db *db, const struct store_person *p, int64_t now
 	    "consent_at, created_at, updated_at) VALUES (:org_id, :name, :name_ar, "
 	    "coalesce(:sex, 'unspecified'), :nationality, :phone, :email, coalesce(:lang, 'fr'), "
 	    ":consent_at, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_person_bind(st, p);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", p->org_id > 0, p->org_id),
-					   DB_OPT_INT(":consent_at", p->consent_at > 0, p->consent_at),
-					   DB_INT(":now", now)));
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_person_bind, p,
+			 DB_ARGS(DB_OPT_INT(":org_id", p->org_id > 0, p->org_id),
+				 DB_OPT_INT(":consent_at", p->consent_at > 0, p->consent_at),
+				 DB_INT(":now", now))),
+	    id);
 }
 
 int store_person_update(struct db *db, int64_t id, const struct store_person *p, int64_t now)
@@ -57,35 +54,32 @@ int store_person_update(struct db *db, int64_t id, const struct store_person *p,
 	    "email = CASE WHEN :set_email THEN :email ELSE email END, "
 	    "lang = CASE WHEN :set_lang THEN :lang ELSE lang END, "
 	    "updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_person_bind(st, p);
-	rc = rc ? rc : db_bind_set_flags(st, p->set, flags);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(
+	    db_stmt_bind(db, sql, store_person_bind, p,
+			 DB_ARGS(DB_SET_FLAGS(flags, p->set), DB_INT(":now", now), DB_INT(":id", id))));
+}
+
+/* Where store_person_owner puts what it read. */
+struct store_person_owner_out {
+	int64_t *org_id, *erased_at;
+};
+
+static int store_person_owner_read(sqlite3_stmt *st, void *ctx)
+{
+	const struct store_person_owner_out *o = ctx;
+
+	*o->org_id = db_col_int(st, 0); /* NULL: 0 */
+	*o->erased_at = db_col_int(st, 1);
+	return STORE_OK;
 }
 
 int store_person_owner(struct db *db, int64_t id, int64_t *org_id, int64_t *erased_at)
 {
 	static const char sql[] = "SELECT org_id, erased_at FROM people WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
+	struct store_person_owner_out o = {org_id, erased_at};
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*org_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
-		*erased_at = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_one(db, sql, DB_ARGS(DB_INT(":id", id)), store_person_owner_read, &o);
 }
 
 void person_row_clear(struct person_row *r)
@@ -301,11 +295,7 @@ void person_export_clear(struct person_export *x)
 static int store_rows_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t,
 			    void **rows, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-
-	*rows = NULL;
-	*n = 0;
-	return st ? db_rows(st, t, rows, n) : STORE_ERROR;
+	return db_rows(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), t, rows, n);
 }
 
 int store_person_export(struct db *db, int64_t id, struct person_export *x)
@@ -362,40 +352,11 @@ int store_person_erase(struct db *db, int64_t id, int64_t now)
 int store_person_registration_ids(struct db *db, int64_t person_id, int64_t **ids, size_t *n)
 {
 	static const char sql[] = "SELECT id FROM registrations WHERE person_id = :id ORDER BY id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", person_id)));
-	int64_t *v = NULL, *grown;
-	size_t cap = 0, len = 0;
-	int rc;
+	void *a;
+	int rc = store_rows_by_id(db, sql, person_id, &db_id_row, &a, n);
 
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	rc = STORE_OK;
-	while (!rc) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		rc = 0;
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			grown = realloc(v, cap * sizeof(*v));
-			if (!grown) {
-				rc = STORE_ERROR;
-				break;
-			}
-			v = grown;
-		}
-		v[len++] = db_col_int(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc) {
-		free(v);
-		return rc;
-	}
-	*ids = v;
-	*n = len;
-	return STORE_OK;
+	*ids = a;
+	return rc;
 }
 
 int store_registration_set_token_hash(struct db *db, int64_t reg_id, const char *hash, int64_t now)
@@ -411,12 +372,8 @@ int store_person_revoke_calendar_tokens(struct db *db, int64_t person_id, int64_
 {
 	static const char sql[] = "UPDATE calendar_tokens SET revoked_at = :now WHERE owner_kind = 'person' "
 				  "AND owner_id = :id AND revoked_at IS NULL";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", person_id)));
-	int rc;
+	int rc = db_run(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", person_id)));
 
-	if (!st)
-		return STORE_ERROR;
-	rc = db_exec_stmt(st);
 	if (!rc && n)
 		*n = db_changes(db);
 	return rc;

@@ -4,30 +4,22 @@
  */
 #include "store/store_sessions.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "store/stmt.h"
 
 #define SESSION_COLS                                                                                         \
 	"id, event_id, starts_local, ends_local, tz, start_utc, end_utc, start_offset, end_offset, "         \
 	"room_id, facilitator_id, title, sequence, created_at, updated_at"
 
-static void store_copy(char *dst, size_t cap, const char *s)
+/* Reads the current row of a SELECT SESSION_COLS statement into a zeroed session_row. */
+static int store_session_read(sqlite3_stmt *st, void *row)
 {
-	snprintf(dst, cap, "%s", s ? s : "");
-}
+	struct session_row *r = row;
 
-/* Reads the current row of a SELECT SESSION_COLS statement into r. */
-static void store_session_read(sqlite3_stmt *st, struct session_row *r)
-{
-	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
 	r->event_id = db_col_int(st, 1);
-	store_copy(r->starts_local, sizeof(r->starts_local), db_col_text(st, 2));
-	store_copy(r->ends_local, sizeof(r->ends_local), db_col_text(st, 3));
-	store_copy(r->tz, sizeof(r->tz), db_col_text(st, 4));
+	db_col_copy(st, 2, r->starts_local, sizeof(r->starts_local));
+	db_col_copy(st, 3, r->ends_local, sizeof(r->ends_local));
+	db_col_copy(st, 4, r->tz, sizeof(r->tz));
 	r->start_utc = db_col_int(st, 5);
 	r->end_utc = db_col_int(st, 6);
 	r->start_offset = (int32_t)db_col_int(st, 7);
@@ -35,33 +27,27 @@ static void store_session_read(sqlite3_stmt *st, struct session_row *r)
 	r->room_id = db_col_is_null(st, 9) ? 0 : db_col_int(st, 9);
 	r->facilitator_id = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
 	r->has_title = !db_col_is_null(st, 11);
-	store_copy(r->title, sizeof(r->title), db_col_text(st, 11));
+	db_col_copy(st, 11, r->title, sizeof(r->title));
 	r->sequence = db_col_int(st, 12);
 	r->created_at = db_col_int(st, 13);
 	r->updated_at = db_col_int(st, 14);
+	return STORE_OK;
 }
+
+static const struct db_row_type store_session_row = {sizeof(struct session_row), store_session_read, NULL};
 
 int store_session_load(struct db *db, int64_t id, struct session_row *r)
 {
 	static const char sql[] = "SELECT " SESSION_COLS " FROM sessions WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
 
-	memset(r, 0, sizeof(*r));
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		store_session_read(st, r);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc < 0 ? rc : STORE_OK;
+	return db_row_by_id(db, sql, id, &store_session_row, r);
 }
 
 /* Binds every column but id, event_id and created_at. */
-static int store_session_bind(sqlite3_stmt *st, const struct session_row *r)
+static int store_session_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct session_row *r = ctx;
+
 	return db_bind_args(
 	    st, DB_ARGS(DB_TEXT(":starts_local", r->starts_local), DB_TEXT(":ends_local", r->ends_local),
 			DB_TEXT(":tz", r->tz), DB_INT(":start_utc", r->start_utc),
@@ -79,16 +65,11 @@ int store_session_insert(struct db *db, struct session_row *r)
 	    "end_offset, room_id, facilitator_id, title, sequence, created_at, updated_at) VALUES (:event, "
 	    ":starts_local, :ends_local, :tz, :start_utc, :end_utc, :start_offset, :end_offset, :room, "
 	    ":facilitator, :title, :sequence, :created, :updated)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_session_bind(st, r);
-	rc = rc ? rc
-		: db_bind_args(st, DB_ARGS(DB_INT(":event", r->event_id), DB_INT(":created", r->created_at)));
-	rc = rc ? rc : db_exec_insert(st, &r->id);
-	return rc;
+	return db_exec_insert(
+	    db_stmt_bind(db, sql, store_session_bind, r,
+			 DB_ARGS(DB_INT(":event", r->event_id), DB_INT(":created", r->created_at))),
+	    &r->id);
 }
 
 int store_session_update(struct db *db, const struct session_row *r)
@@ -98,15 +79,8 @@ int store_session_update(struct db *db, const struct session_row *r)
 	    "start_utc = :start_utc, end_utc = :end_utc, start_offset = :start_offset, "
 	    "end_offset = :end_offset, room_id = :room, facilitator_id = :facilitator, title = :title, "
 	    "sequence = :sequence, updated_at = :updated WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_session_bind(st, r);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":id", r->id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(db_stmt_bind(db, sql, store_session_bind, r, DB_ARGS(DB_INT(":id", r->id))));
 }
 
 int store_session_delete(struct db *db, int64_t id)
@@ -120,42 +94,30 @@ int store_sessions_of_event(struct db *db, int64_t event_id, struct session_row 
 	static const char one_sql[] =
 	    "SELECT " SESSION_COLS " FROM sessions WHERE event_id = :event ORDER BY start_utc, id";
 	static const char all_sql[] = "SELECT " SESSION_COLS " FROM sessions ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, event_id > 0 ? one_sql : all_sql);
-	struct session_row *a = NULL, *grown;
-	size_t cap = 0;
-	int rc = 0;
+	sqlite3_stmt *st = event_id > 0 ? db_stmt_args(db, one_sql, DB_ARGS(DB_INT(":event", event_id)))
+					: db_stmt(db, all_sql);
+	void *a;
+	int rc = db_rows(st, &store_session_row, &a, n);
 
-	*rows = NULL;
-	*n = 0;
-	if (!st)
-		return STORE_ERROR;
-	if (event_id > 0)
-		rc = db_bind_args(st, DB_ARGS(DB_INT(":event", event_id)));
-	while (!rc) {
-		rc = db_step(st);
-		if (rc != 1)
-			break;
-		rc = 0;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			grown = realloc(a, cap * sizeof(*a));
-			if (!grown) {
-				rc = STORE_ERROR;
-				break;
-			}
-			a = grown;
-		}
-		store_session_read(st, &a[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc) {
-		free(a);
-		*n = 0;
-		return rc;
-	}
 	*rows = a;
+	return rc;
+}
+
+/* Reads a row of store_session_find_overlap's queries into a zeroed session_clash. */
+static int store_clash_read(sqlite3_stmt *st, void *row)
+{
+	struct session_clash *c = row;
+
+	c->session_id = db_col_int(st, 0);
+	c->event_id = db_col_int(st, 1);
+	db_col_copy(st, 2, c->event_title, sizeof(c->event_title));
+	db_col_copy(st, 3, c->starts_local, sizeof(c->starts_local));
+	db_col_copy(st, 4, c->ends_local, sizeof(c->ends_local));
+	db_col_copy(st, 5, c->tz, sizeof(c->tz));
 	return STORE_OK;
 }
+
+static const struct db_row_type store_clash_row = {sizeof(struct session_clash), store_clash_read, NULL};
 
 int store_session_find_overlap(struct db *db, enum session_resource what, int64_t who_id, int64_t start,
 			       int64_t end, int64_t exclude_id, struct session_clash *c)
@@ -173,39 +135,14 @@ int store_session_find_overlap(struct db *db, enum session_resource what, int64_
 	sqlite3_stmt *st = db_stmt_args(db, what == SESSION_ROOM ? room_sql : fac_sql,
 					DB_ARGS(DB_INT(":who", who_id), DB_INT(":exclude", exclude_id),
 						DB_INT(":start", start), DB_INT(":end", end)));
-	int rc;
 
-	memset(c, 0, sizeof(*c));
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		c->session_id = db_col_int(st, 0);
-		c->event_id = db_col_int(st, 1);
-		store_copy(c->event_title, sizeof(c->event_title), db_col_text(st, 2));
-		store_copy(c->starts_local, sizeof(c->starts_local), db_col_text(st, 3));
-		store_copy(c->ends_local, sizeof(c->ends_local), db_col_text(st, 4));
-		store_copy(c->tz, sizeof(c->tz), db_col_text(st, 5));
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_found(db_row_one(st, &store_clash_row, c));
 }
 
 int store_room_tz(struct db *db, int64_t room_id, char tz[SESSION_ZONE_LEN])
 {
 	static const char sql[] =
 	    "SELECT v.tz FROM rooms r JOIN venues v ON v.id = r.venue_id WHERE r.id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", room_id)));
-	int rc;
 
-	tz[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		store_copy(tz, SESSION_ZONE_LEN, db_col_text(st, 0));
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc < 0 ? rc : STORE_OK;
+	return db_one_text(db, sql, DB_ARGS(DB_INT(":id", room_id)), tz, SESSION_ZONE_LEN);
 }

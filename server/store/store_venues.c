@@ -8,8 +8,10 @@
 
 #define VENUE_COLS "id, name, city, address, tz, latitude, longitude, org_id, created_at, updated_at"
 
-static int store_venue_bind(sqlite3_stmt *st, const struct store_venue *v)
+static int store_venue_bind(sqlite3_stmt *st, const void *ctx)
 {
+	const struct store_venue *v = ctx;
+
 	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", v->name), DB_TEXT(":city", v->city),
 					DB_TEXT(":address", v->address), DB_TEXT(":tz", v->tz),
 					DB_OPT_DOUBLE(":latitude", v->has_latitude, v->latitude),
@@ -22,15 +24,8 @@ int store_venue_insert(struct db *db, const struct store_venue *v, int64_t now, 
 	static const char sql[] =
 	    "INSERT INTO venues (name, city, address, tz, latitude, longitude, org_id, created_at, "
 	    "updated_at) VALUES (:name, :city, :address, :tz, :latitude, :longitude, :org_id, :now, :now)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_venue_bind(st, v);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now)));
-	rc = rc ? rc : db_exec_insert(st, id);
-	return rc;
+	return db_exec_insert(db_stmt_bind(db, sql, store_venue_bind, v, DB_ARGS(DB_INT(":now", now))), id);
 }
 
 int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, int64_t now)
@@ -50,16 +45,10 @@ int store_venue_update(struct db *db, int64_t id, const struct store_venue *v, i
 				  "longitude = CASE WHEN :set_longitude THEN :longitude ELSE longitude END, "
 				  "org_id = CASE WHEN :set_org_id THEN :org_id ELSE org_id END, "
 				  "updated_at = :now WHERE id = :id";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	rc = store_venue_bind(st, v);
-	rc = rc ? rc : db_bind_set_flags(st, v->set, flags);
-	rc = rc ? rc : db_bind_args(st, DB_ARGS(DB_INT(":now", now), DB_INT(":id", id)));
-	rc = rc ? rc : db_exec_update(st);
-	return rc;
+	return db_exec_update(
+	    db_stmt_bind(db, sql, store_venue_bind, v,
+			 DB_ARGS(DB_SET_FLAGS(flags, v->set), DB_INT(":now", now), DB_INT(":id", id))));
 }
 
 int store_venue_org(struct db *db, int64_t id, int64_t *org_id)
@@ -143,14 +132,13 @@ int store_venue_get(struct db *db, int64_t id, struct venue_row *r)
 	static const char sql[] = "SELECT " VENUE_COLS " FROM venues WHERE id = :id";
 	static const char sql_rooms[] =
 	    "SELECT id, venue_id, name, capacity FROM rooms WHERE venue_id = :id ORDER BY name, id";
-	sqlite3_stmt *st;
 	void *rooms;
 	int rc = db_row_by_id(db, sql, id, &store_venue_row, r);
 
 	if (rc)
 		return rc;
-	st = db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id)));
-	rc = st ? db_rows(st, &store_room_row, &rooms, &r->n_rooms) : STORE_ERROR;
+	rc = db_rows(db_stmt_args(db, sql_rooms, DB_ARGS(DB_INT(":id", id))), &store_room_row, &rooms,
+		     &r->n_rooms);
 	if (rc) {
 		venue_row_clear(r);
 		return rc;
@@ -214,19 +202,7 @@ int store_room_update(struct db *db, int64_t id, const struct store_room *r)
 
 int store_room_venue(struct db *db, int64_t id, int64_t *venue_id)
 {
-	static const char sql[] = "SELECT venue_id FROM rooms WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1)
-		*venue_id = db_col_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0)
-		return STORE_NOT_FOUND;
-	return rc == 1 ? STORE_OK : rc;
+	return db_int_by_id(db, "SELECT venue_id FROM rooms WHERE id = :id", id, venue_id);
 }
 
 int store_room_get(struct db *db, int64_t id, struct room_row *r)

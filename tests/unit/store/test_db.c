@@ -1,6 +1,7 @@
 /* test_db: the store's connection rules — migrations from every older version, refusal of a newer
- * database, named binds that fail loudly, typed rows, constraint and busy mapping, transactions that
- * leave nothing, a moved file that takes no more commits, checkpoints that wait for no reader. */
+ * database, named binds that fail loudly, typed rows, one-row reads and row folds, writes with an entity's
+ * binds and set flags, constraint and busy mapping, transactions that leave nothing, a moved file that takes
+ * no more commits, checkpoints that wait for no reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -571,6 +572,183 @@ static void typed_rows(void **state)
 	db_rows_free(&test_row_type, a, n);
 }
 
+/* Where test_pair_read puts what it read. */
+struct test_pair_out {
+	int64_t *id;
+	char *name; /* 16 bytes */
+};
+
+static int test_pair_read(sqlite3_stmt *st, void *ctx)
+{
+	const struct test_pair_out *o = ctx;
+
+	*o->id = db_col_int(st, 0);
+	db_col_copy(st, 1, o->name, 16);
+	return *o->id == test_row_fail_at ? STORE_CONFLICT : STORE_OK;
+}
+
+/* Adds the row's first column to *(int64_t *)ctx; fails after the row test_row_fail_at. */
+static int test_sum_read(sqlite3_stmt *st, void *ctx)
+{
+	*(int64_t *)ctx += db_col_int(st, 0);
+	return db_col_int(st, 0) == test_row_fail_at ? STORE_CONFLICT : STORE_OK;
+}
+
+/* One-row reads: an integer, a text, the caller's reader, found-or-not, a list of ids; no row, a NULL
+ * column, a bad bind name and a failing reader each answer as documented, and the statements were reset. */
+static void one_row_reads(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const char by_name[] = "SELECT id, region FROM organisations WHERE name = :name";
+	static const char region[] = "SELECT region FROM organisations WHERE id = :id";
+	char buf[16] = "untouched", small[4];
+	int64_t v = -1, id = -1, org = 0, *ids;
+	struct test_pair_out o = {&id, buf};
+	size_t n = 9;
+	void *a;
+
+	assert_int_equal(
+	    db_run_insert(db,
+			  "INSERT INTO organisations (name, kind, region, created_at, updated_at) "
+			  "VALUES ('Org A', 'ngo', 'Casablanca-Settat', 0, 0)",
+			  NULL, &org),
+	    STORE_OK);
+	assert_int_equal(db_run(db,
+				"INSERT INTO organisations (name, kind, region, created_at, updated_at) "
+				"VALUES ('Org B', 'ngo', NULL, 0, 0)",
+				NULL),
+			 STORE_OK);
+
+	/* db_one_int: the value, NULL as 0, no row as STORE_NOT_FOUND with 0, only existence */
+	assert_int_equal(db_one_int(db, by_name, DB_ARGS(DB_TEXT(":name", "Org A")), &v), STORE_OK);
+	assert_int_equal(v, org);
+	assert_int_equal(db_one_int(db, "SELECT region FROM organisations WHERE name = 'Org B'", NULL, &v),
+			 STORE_OK);
+	assert_int_equal(v, 0);
+	v = -1;
+	assert_int_equal(db_one_int(db, by_name, DB_ARGS(DB_TEXT(":name", "none")), &v), STORE_NOT_FOUND);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_one_int(db, by_name, DB_ARGS(DB_TEXT(":name", "Org B")), NULL), STORE_OK);
+	assert_int_equal(db_one_int(db, by_name, DB_ARGS(DB_TEXT(":nope", "Org B")), &v), STORE_ERROR);
+	assert_int_equal(db_int_by_id(db, "SELECT 7 FROM organisations WHERE id = :id", org, &v), STORE_OK);
+	assert_int_equal(v, 7);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM organisations", &v), STORE_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_int(db, "SELECT 1 FROM organisations WHERE 0", &v), STORE_ERROR); /* no row */
+
+	/* db_one_text: copied, truncated to fit, NULL and no row as "" */
+	assert_int_equal(db_one_text(db, region, DB_ARGS(DB_INT(":id", org)), buf, sizeof(buf)), STORE_OK);
+	assert_string_equal(buf, "Casablanca-Sett");
+	assert_int_equal(db_one_text(db, region, DB_ARGS(DB_INT(":id", org)), small, sizeof(small)),
+			 STORE_OK);
+	assert_string_equal(small, "Cas");
+	assert_int_equal(db_one_text(db, region, DB_ARGS(DB_INT(":id", org + 1)), buf, sizeof(buf)),
+			 STORE_OK);
+	assert_string_equal(buf, "");
+	snprintf(buf, sizeof(buf), "untouched");
+	assert_int_equal(db_one_text(db, region, DB_ARGS(DB_INT(":id", 999)), buf, sizeof(buf)),
+			 STORE_NOT_FOUND);
+	assert_string_equal(buf, "");
+
+	/* db_one: the reader writes where ctx points; no row leaves everything as it was; its error is the
+	 * answer */
+	assert_int_equal(db_one(db, by_name, DB_ARGS(DB_TEXT(":name", "Org A")), test_pair_read, &o),
+			 STORE_OK);
+	assert_int_equal(id, org);
+	assert_string_equal(buf, "Casablanca-Sett");
+	id = -1;
+	snprintf(buf, sizeof(buf), "untouched");
+	assert_int_equal(db_one(db, by_name, DB_ARGS(DB_TEXT(":name", "none")), test_pair_read, &o),
+			 STORE_NOT_FOUND);
+	assert_int_equal(id, -1);
+	assert_string_equal(buf, "untouched");
+	test_row_fail_at = org;
+	assert_int_equal(db_one(db, by_name, DB_ARGS(DB_TEXT(":name", "Org A")), test_pair_read, &o),
+			 STORE_CONFLICT);
+	test_row_fail_at = 0;
+	assert_int_equal(db_one(db, by_name, DB_ARGS(DB_TEXT(":name", "Org A")), test_pair_read, &o),
+			 STORE_OK);
+
+	/* db_each: every row, or up to the reader's first error */
+	v = 0;
+	assert_int_equal(db_each(db_stmt(db, "SELECT id FROM organisations ORDER BY id"), test_sum_read, &v),
+			 STORE_OK);
+	assert_int_equal(v, 2 * org + 1);
+	v = 0;
+	test_row_fail_at = org;
+	assert_int_equal(db_each(db_stmt(db, "SELECT id FROM organisations ORDER BY id"), test_sum_read, &v),
+			 STORE_CONFLICT);
+	assert_int_equal(v, org); /* the failing row was read, no row after it */
+	test_row_fail_at = 0;
+	assert_int_equal(db_each(NULL, test_sum_read, &v), STORE_ERROR);
+
+	/* db_found */
+	assert_int_equal(db_found(STORE_OK), 1);
+	assert_int_equal(db_found(STORE_NOT_FOUND), 0);
+	assert_int_equal(db_found(STORE_BUSY), STORE_BUSY);
+
+	/* db_id_row: a list of ids; NULL statement (failed binds) is STORE_ERROR with nothing handed out */
+	assert_int_equal(
+	    db_rows(db_stmt(db, "SELECT id FROM organisations ORDER BY id DESC"), &db_id_row, &a, &n),
+	    STORE_OK);
+	ids = a;
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], org + 1);
+	assert_int_equal(ids[1], org);
+	db_rows_free(&db_id_row, ids, n);
+	assert_int_equal(db_rows(db_stmt_args(db, region, DB_ARGS(DB_INT(":nope", 1))), &db_id_row, &a, &n),
+			 STORE_ERROR);
+	assert_null(a);
+	assert_int_equal(n, 0);
+}
+
+static int test_org_bind(sqlite3_stmt *st, const void *ctx)
+{
+	return db_bind_args(st, DB_ARGS(DB_TEXT(":name", ctx)));
+}
+
+/* Writes with an entity's binds and set flags: db_stmt_bind binds bind(ctx) then args, DB_SET_FLAGS turns
+ * each ":set_x" on by its bit, and a wrong name in either fails before anything runs. */
+static void bound_writes(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const struct db_set_flag flags[] = {{":set_name", 1}, {":set_region", 2}, {NULL, 0}};
+	static const struct db_set_flag bad[] = {{":set_nope", 1}, {NULL, 0}};
+	static const char ins[] = "INSERT INTO organisations (name, kind, created_at, updated_at) "
+				  "VALUES (:name, :kind, 0, 0)";
+	static const char upd[] =
+	    "UPDATE organisations SET name = CASE WHEN :set_name THEN :name ELSE name END, "
+	    "region = CASE WHEN :set_region THEN :region ELSE region END WHERE id = :id";
+	int64_t id = 0;
+
+	assert_int_equal(
+	    db_exec_insert(db_stmt_bind(db, ins, test_org_bind, "Org", DB_ARGS(DB_TEXT(":kind", "ngo"))),
+			   &id),
+	    STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(
+	    db_exec_update(db_stmt_bind(
+		db, upd, test_org_bind, "Renamed",
+		DB_ARGS(DB_SET_FLAGS(flags, 2), DB_TEXT(":region", "Souss"), DB_INT(":id", id)))),
+	    STORE_OK);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations WHERE name = 'Org' AND "
+					 "region = 'Souss'"),
+			 1);
+	assert_int_equal(db_exec_update(db_stmt_bind(
+			     db, upd, test_org_bind, "Renamed",
+			     DB_ARGS(DB_SET_FLAGS(flags, 3), DB_TEXT(":region", NULL), DB_INT(":id", id)))),
+			 STORE_OK);
+	assert_int_equal(
+	    fixture_int(db, "SELECT count(*) FROM organisations WHERE name = 'Renamed' AND region IS NULL"),
+	    1);
+	assert_null(db_stmt_bind(db, ins, test_org_bind, "Other", DB_ARGS(DB_TEXT(":nope", "ngo"))));
+	assert_null(db_stmt_bind(db, upd, test_org_bind, "Other",
+				 DB_ARGS(DB_SET_FLAGS(bad, 0), DB_TEXT(":region", NULL), DB_INT(":id", id))));
+	assert_int_equal(db_exec_insert(NULL, &id), STORE_ERROR);
+	assert_int_equal(db_exec_update(NULL), STORE_ERROR);
+	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +758,8 @@ int main(void)
 	    cmocka_unit_test(refuses_newer_and_unmigrated_databases),
 	    cmocka_unit_test_setup_teardown(binds_and_results, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(typed_rows, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(one_row_reads, fresh_store, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(bound_writes, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(busy_database_maps_to_store_busy, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(backup_is_consistent, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(moved_file_refuses_commits, fresh_store, fixture_teardown),
