@@ -293,6 +293,17 @@ def read_until_closed(sock):
     return out
 
 
+def wait_until(cond, timeout=15, what="condition"):
+    """cond()'s first true value, polled every 50 ms; AssertionError naming what after timeout seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def expect(cond, msg="", resp=None):
     if not cond:
         raise AssertionError(f"{msg} {resp!r}" if resp is not None else msg)

@@ -12,63 +12,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Checks, Server, db_rows, expect, expect_status  # noqa: E402
+from harness import Checks, Server, db_rows, expect, expect_status, wait_until  # noqa: E402
+from live_v2 import V2, answers, drain, refused_status, ws2  # noqa: E402
 from reg_fixtures import add_event, add_org, person, register  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
-from ws import Closed, HandshakeRefused, WebSocket  # noqa: E402
-
-V2 = "majlis-live.v2"
+from ws import WebSocket  # noqa: E402
 
 
-def ws2(srv, path, token=None, headers=None):
-    h = dict(headers or {})
-    if token:
-        h["Authorization"] = "Bearer " + token
-    return WebSocket(srv.port, path, protocol=V2, headers=h)
 
 
-def answers(ws, n, timeout=3):
-    got = []
-    while len(got) < n:
-        m = ws.recv_text(timeout)
-        if m is None:
-            break
-        j = json.loads(m)
-        got += j if isinstance(j, list) else [j]
-    return got
 
 
-def drain(ws, timeout=1.5):
-    """Every message for timeout seconds, flat (pings answered meanwhile); or (close code, messages before
-    it) when the server closed."""
-    got, deadline = [], time.time() + timeout
-    try:
-        while time.time() < deadline:
-            m = ws.recv_text(0.2)
-            if m is not None:
-                j = json.loads(m)
-                got += j if isinstance(j, list) else [j]
-    except Closed as c:
-        return c.code, got
-    return None, got
-
-
-def refused_status(srv, path, headers):
-    try:
-        WebSocket(srv.port, path, protocol=V2, headers=headers).close()
-    except HandshakeRefused as r:
-        return r.status, (r.json or {}).get("error", {}).get("code")
-    return 101, None
-
-
-def wait_until(cond, timeout=15, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class T(Checks):

@@ -13,16 +13,10 @@ from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 from harness import Checks, Server, db_rows, db_write, expect, expect_status  # noqa: E402
 from reg_fixtures import add_event, add_org, person, register  # noqa: E402
-from ws import HandshakeRefused, WebSocket  # noqa: E402
+from live_v2 import V2, answers, refused_status, ws2  # noqa: E402
+from ws import WebSocket  # noqa: E402
 
-V2 = "majlis-live.v2"
 
-
-def ws2(srv, path, token=None, headers=None):
-    h = dict(headers or {})
-    if token:
-        h["Authorization"] = "Bearer " + token
-    return WebSocket(srv.port, path, protocol=V2, headers=h)
 
 
 def recv_all(ws, timeout=2):
@@ -37,23 +31,6 @@ def recv_all(ws, timeout=2):
         out += j if isinstance(j, list) else [j]
 
 
-def answers(ws, n, timeout=3):
-    got = []
-    while len(got) < n:
-        m = ws.recv_text(timeout)
-        if m is None:
-            break
-        j = json.loads(m)
-        got += j if isinstance(j, list) else [j]
-    return got
-
-
-def refused_status(srv, path, headers, protocol=V2):
-    try:
-        WebSocket(srv.port, path, protocol=protocol, headers=headers).close()
-    except HandshakeRefused as r:
-        return r.status, (r.json or {}).get("error", {}).get("code")
-    return 101, None
 
 
 def rss_kib(pid):

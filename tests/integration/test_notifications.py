@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import MAJLISD, Checks, Server, expect, expect_status  # noqa: E402
+from harness import MAJLISD, Checks, Server, expect, expect_status, wait_until  # noqa: E402
 from reg_fixtures import add_event, add_org, db_all, db_exec, db_one, person, register  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
@@ -43,15 +43,6 @@ def by_kind(srv, kind):
     return db_all(srv, "SELECT id, sent_at, failed_at, attempts, last_error, payload, not_before "
                        "FROM outbox WHERE kind = ? ORDER BY id", (kind,))
 
-
-def wait_until(cond, timeout=15, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class T(Checks):
