@@ -15,7 +15,7 @@ int db_test_exec(struct db *db, const char *sql)
 	if (rc != SQLITE_OK) {
 		log_err("%s: %s", sql, msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
-		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+		return db_rc(db->h, rc) ? db_rc(db->h, rc) : STORE_ERROR;
 	}
 	return STORE_OK;
 }

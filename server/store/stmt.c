@@ -123,7 +123,7 @@ int db_step(sqlite3_stmt *st)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	rc = db_rc(rc);
+	rc = db_rc(sqlite3_db_handle(st), rc);
 	if (rc == STORE_ERROR)
 		log_err("step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
 	sqlite3_reset(st);

@@ -35,8 +35,9 @@ struct db {
 
 /* The connection's SQLite handle, for the store's own use (SQL functions, changes, row ids). */
 sqlite3 *db_handle(struct db *db);
-/* Maps a SQLite result code to a store_rc (SQLITE_CORRUPT is remembered for db_health). */
-int db_rc(int sqlite_rc);
+/* Maps a SQLite result code met on connection h to a store_rc. SQLITE_CORRUPT marks h's file damaged
+ * for db_health of every connection to that file (not of other files); h may be NULL (nothing marked). */
+int db_rc(sqlite3 *h, int sqlite_rc);
 
 /* A prepared statement for sql, cached by the sql pointer (pass string literals): reset and with
  * bindings cleared. NULL on a prepare error (logged). Owned by the db; do not finalise. */
