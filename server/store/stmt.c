@@ -172,33 +172,6 @@ bool db_col_is_null(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
 }
 
-struct json_object *db_row_json(sqlite3_stmt *st)
-{
-	struct json_object *o = json_object_new_object();
-	int n = sqlite3_column_count(st);
-	struct json_object *v;
-
-	for (int i = 0; i < n; i++) {
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_object_new_int64(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_object_new_double(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = NULL;
-			break;
-		default:
-			v = json_object_new_string_len((const char *)sqlite3_column_text(st, i),
-						       sqlite3_column_bytes(st, i));
-			break;
-		}
-		json_object_object_add(o, sqlite3_column_name(st, i), v);
-	}
-	return o;
-}
-
 int db_int(struct db *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -264,19 +237,6 @@ static int db_page_start(struct db *db, const char *count_sql, const char *page_
 	}
 	*page = st;
 	return STORE_OK;
-}
-
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
-{
-	sqlite3_stmt *st;
-	int rc = db_page_start(db, count_sql, page_sql, bind, ctx, limit, offset, total, &st);
-
-	*items = NULL;
-	if (rc)
-		return rc;
-	*items = db_rows_json(st, &rc);
-	return rc;
 }
 
 int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
@@ -367,42 +327,6 @@ int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row)
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
 {
 	return db_row_one(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), t, row);
-}
-
-struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
-{
-	struct json_object *arr = json_object_new_array();
-	int r;
-
-	while ((r = db_step(st)) == 1)
-		json_object_array_add(arr, db_row_json(st));
-	sqlite3_reset(st);
-	*rc = r;
-	if (r) {
-		json_object_put(arr);
-		return NULL;
-	}
-	return arr;
-}
-
-int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	*out = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_bind_int(st, ":id", id);
-	rc = rc ? rc : db_step(st);
-	if (rc == 1) {
-		*out = db_row_json(st);
-		rc = *out ? STORE_OK : STORE_ERROR;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 void db_stmt_cache_clear(struct db *db)

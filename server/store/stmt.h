@@ -137,21 +137,12 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 int64_t db_col_int(sqlite3_stmt *st, int col);
 bool db_col_is_null(sqlite3_stmt *st, int col);
 
-/* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. For the
- * store files not yet on typed rows (docs/architecture.md, "Who parses, checks and renders"); new code
- * reads rows through a struct db_row_type. */
-struct json_object *db_row_json(sqlite3_stmt *st);
-/* Runs sql, which selects at most one row by ":id", and gives that row as db_row_json does. Returns
- * STORE_OK with *out set (caller puts), STORE_NOT_FOUND, or an error (out of memory: STORE_ERROR). */
-int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out);
 /* Runs sql, which takes no parameter and selects one row, and gives its first column as an integer (NULL:
  * 0) into *out. STORE_OK, or an error (no row at all: STORE_ERROR). */
 int db_int(struct db *db, const char *sql, int64_t *out);
 /* Runs sql, which selects at most one row by ":id", and gives its first column as an integer (NULL: 0)
  * into *out (may be NULL: only whether the row exists). STORE_OK, STORE_NOT_FOUND or an error. */
 int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out);
-/* Steps st to the end, collecting rows into a new JSON array, then resets st. NULL on error (*rc set). */
-struct json_object *db_rows_json(sqlite3_stmt *st, int *rc);
 
 /* How the store reads one row of a query into an entity's typed struct (struct org_row, ...): the
  * struct's size, read, which fills a zeroed struct from the current row of st (0, or STORE_ERROR when
@@ -179,12 +170,9 @@ void db_rows_free(const struct db_row_type *t, void *rows, size_t n);
 /* Binds a list's filters to st (the same named parameters in its count and its page statement). Returns
  * 0 or a store_rc. */
 typedef int (*db_bind_fn)(sqlite3_stmt *st, const void *ctx);
-/* One page of a filtered list: *total from count_sql (one row, one number) and *items (new array, caller
- * puts) the rows of page_sql, which also takes :limit and :offset; both bound by bind(ctx) (NULL: no
- * filter). Returns 0 or a store_rc (*items NULL then). */
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total);
-/* db_page for typed rows: the rows of page_sql read by t into *rows and *n as db_rows does. */
+/* One page of a filtered list: *total from count_sql (one row, one number) and the rows of page_sql,
+ * which also takes :limit and :offset, read by t into *rows and *n as db_rows does; both statements bound
+ * by bind(ctx) (NULL: no filter). Returns 0 or a store_rc (*rows NULL then). */
 int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 		 int64_t limit, int64_t offset, const struct db_row_type *t, void **rows, size_t *n,
 		 int64_t *total);
