@@ -128,6 +128,43 @@ int accounts_create(struct db *db, const char *email, const char *display_name, 
 	return accounts_insert(db, NULL, &in, 0, now, id, NULL, err);
 }
 
+/* The API's account object from r: id, email, display_name, role, org_id, disabled, created_at,
+ * updated_at, event_ids. New reference. */
+static struct json_object *accounts_render(const struct store_auth_account_row *r)
+{
+	struct json_object *o = json_object_new_object(), *ids = json_object_new_array();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "email", r->email);
+	jsonx_add_str(o, "display_name", r->display_name);
+	jsonx_add_str(o, "role", r->role);
+	if (r->org_id)
+		jsonx_add_int(o, "org_id", r->org_id);
+	else
+		jsonx_add_str(o, "org_id", NULL);
+	jsonx_add_bool(o, "disabled", r->disabled);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	for (size_t i = 0; i < r->n_event_ids; i++)
+		json_object_array_add(ids, json_object_new_int64(r->event_ids[i]));
+	json_object_object_add(o, "event_ids", ids);
+	return o;
+}
+
+/* Account id rendered into *out (NULL on failure). 0 or a store_rc. */
+static int accounts_load(struct db *db, int64_t id, struct json_object **out)
+{
+	struct store_auth_account_row r;
+	int rc = store_auth_account_get(db, id, &r);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = accounts_render(&r);
+	store_auth_account_row_clear(&r);
+	return STORE_OK;
+}
+
 int accounts_create_as(struct db *db, const struct principal *p, const struct accounts_input *in, int64_t now,
 		       struct json_object **out, int64_t *seq, struct dom_err *err)
 {
@@ -155,14 +192,16 @@ int accounts_create_as(struct db *db, const struct principal *p, const struct ac
 	rc = accounts_insert(db, p, &a, only_org, now, &id, seq, err);
 	if (rc)
 		return rc;
-	*out = store_auth_account_json(db, id, &rc);
-	return *out ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "account");
+	rc = accounts_load(db, id, out);
+	return rc ? dom_from_store(err, rc, "account") : DOM_OK;
 }
 
 int accounts_list(struct db *db, const struct principal *p, int64_t org_filter, int64_t limit, int64_t offset,
 		  struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	int64_t org = org_filter > 0 ? org_filter : 0;
+	struct store_auth_account_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -174,8 +213,14 @@ int accounts_list(struct db *db, const struct principal *p, int64_t org_filter, 
 	} else if (p->role != ROLE_ADMIN) {
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage accounts");
 	}
-	*items = store_auth_accounts_list(db, org, limit, offset, total, &rc);
-	return *items ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "account");
+	rc = store_auth_account_list(db, org, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "account");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, accounts_render(&rows[i]));
+	store_auth_account_rows_free(rows, n);
+	return DOM_OK;
 }
 
 /* Which fields of account a the principal p may change: 2 all, 1 own name and password, 0 none
@@ -278,8 +323,8 @@ int accounts_update(struct db *db, const struct principal *p, int64_t id, const 
 	if (rc)
 		goto err;
 	log_info("account %" PRId64 " updated", id);
-	*out = store_auth_account_json(db, id, &rc);
-	return *out ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "account");
+	rc = accounts_load(db, id, out);
+	return rc ? dom_from_store(err, rc, "account") : DOM_OK;
 err:
 	db_rollback(db);
 	auth_common_log_failure(__func__, err);
@@ -295,9 +340,9 @@ int accounts_me(struct db *db, const struct principal *p, struct json_object **o
 	if (p->role == ROLE_NONE)
 		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in or send a bearer token");
 	if (p->account_id > 0) {
-		acc = store_auth_account_json(db, p->account_id, &rc);
-		if (!acc)
-			return dom_from_store(err, rc ? rc : STORE_ERROR, "account");
+		rc = accounts_load(db, p->account_id, &acc);
+		if (rc)
+			return dom_from_store(err, rc, "account");
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "account", acc);

@@ -70,11 +70,32 @@ int api_tokens_writable(struct db *db, const struct principal *p, int64_t id, st
 	return DOM_OK;
 }
 
+/* The API's token object from r: id, label, role, org_id, created_at, revoked_at. New reference. */
+static struct json_object *api_tokens_render(const struct store_auth_token_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "label", r->label);
+	jsonx_add_str(o, "role", r->role);
+	if (r->org_id)
+		jsonx_add_int(o, "org_id", r->org_id);
+	else
+		jsonx_add_str(o, "org_id", NULL);
+	jsonx_add_int(o, "created_at", r->created_at);
+	if (r->has_revoked_at)
+		jsonx_add_int(o, "revoked_at", r->revoked_at);
+	else
+		jsonx_add_str(o, "revoked_at", NULL);
+	return o;
+}
+
 int api_tokens_create_as(struct db *db, const struct principal *p, enum role role, int64_t org_id,
 			 const char *label, int64_t now, struct json_object **out, int64_t *seq,
 			 struct dom_err *err)
 {
 	char token[SECRET_TOKEN_LEN + 1];
+	struct store_auth_token_row row;
 	int64_t id = 0;
 	int rc;
 
@@ -96,11 +117,13 @@ int api_tokens_create_as(struct db *db, const struct principal *p, enum role rol
 	rc = api_tokens_insert(db, role, org_id, label, now, token, &id, seq, err);
 	if (rc)
 		return rc;
-	*out = store_auth_token_json(db, id, &rc);
-	if (!*out) {
+	rc = store_auth_token_get(db, id, &row);
+	if (rc) {
 		memset(token, 0, sizeof(token));
-		return dom_from_store(err, rc ? rc : STORE_ERROR, "token");
+		return dom_from_store(err, rc, "token");
 	}
+	*out = api_tokens_render(&row);
+	store_auth_token_row_clear(&row);
 	jsonx_add_str(*out, "token", token);
 	memset(token, 0, sizeof(token));
 	return DOM_OK;
@@ -109,6 +132,8 @@ int api_tokens_create_as(struct db *db, const struct principal *p, enum role rol
 int api_tokens_list(struct db *db, const struct principal *p, int64_t limit, int64_t offset,
 		    struct json_object **items, int64_t *total, struct dom_err *err)
 {
+	struct store_auth_token_row *rows = NULL;
+	size_t n = 0;
 	int64_t org;
 	int rc;
 
@@ -119,8 +144,14 @@ int api_tokens_list(struct db *db, const struct principal *p, int64_t limit, int
 		org = p->org_id;
 	else
 		return dom_fail(err, DOM_FORBIDDEN, NULL, "only admins and organisers manage tokens");
-	*items = store_auth_tokens_list(db, org, limit, offset, total, &rc);
-	return *items ? DOM_OK : dom_from_store(err, rc ? rc : STORE_ERROR, "token");
+	rc = store_auth_token_list(db, org, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "token");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, api_tokens_render(&rows[i]));
+	store_auth_token_rows_free(rows, n);
+	return DOM_OK;
 }
 
 int api_tokens_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,

@@ -26,19 +26,6 @@ bool live_allowed(const struct principal *p)
 	return p->role != ROLE_NONE;
 }
 
-int live_next(struct db *db, const struct principal *p, int64_t after, struct json_object **row, int64_t *seq,
-	      struct dom_err *err)
-{
-	int rc;
-
-	if (!live_allowed(p))
-		return dom_fail(err, DOM_UNAUTHENTICATED, NULL, "log in to follow changes");
-	rc = store_live_next(db, after, p->role == ROLE_ADMIN, p->org_id, row, seq);
-	if (rc == STORE_NOT_FOUND)
-		return dom_fail(err, DOM_NOT_FOUND, NULL, "no newer change");
-	return dom_from_store(err, rc, "change log");
-}
-
 int live_head(struct db *db, int64_t *seq, struct dom_err *err)
 {
 	return dom_from_store(err, db_changelog_head(db, seq), "change log");

@@ -19,11 +19,6 @@ struct db;
 /* Whether p may open a live feed at all (any authenticated role). */
 bool live_allowed(const struct principal *p);
 
-/* The first change after `after` visible to p: DOM_OK with *row (new reference) and *seq, or
- * DOM_NOT_FOUND when the client is up to date. Service thread. */
-int live_next(struct db *db, const struct principal *p, int64_t after, struct json_object **row, int64_t *seq,
-	      struct dom_err *err);
-
 /* The newest sequence number: where a client that asks for no replay starts. */
 int live_head(struct db *db, int64_t *seq, struct dom_err *err);
 

@@ -285,20 +285,20 @@ static int outbox_link_ready(struct db *db, const struct outbox_msg *m, int64_t 
 
 /* Fills m from row. DOM_OK; DOM_UNPROCESSABLE with err set when the row can never be delivered; or
  * another code. */
-static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, struct json_object *row,
-			  struct outbox_msg *m, struct dom_err *err)
+static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now,
+			  const struct store_outbox_due_row *row, struct outbox_msg *m, struct dom_err *err)
 {
 	struct json_object *payload = NULL;
 	struct person_row person = {0};
-	const char *channel = outbox_str(row, "channel"), *text = outbox_str(row, "payload");
+	const char *channel = row->channel, *text = row->payload;
 	const char *email, *name, *name_ar, *lang;
 	char visibility[16];
 	bool partner = false;
 	int rc;
 
-	m->id = outbox_int(row, "id");
-	m->attempts = outbox_int(row, "attempts");
-	snprintf(m->kind, sizeof(m->kind), "%s", outbox_str(row, "kind") ? outbox_str(row, "kind") : "");
+	m->id = row->id;
+	m->attempts = row->attempts;
+	snprintf(m->kind, sizeof(m->kind), "%s", row->kind ? row->kind : "");
 	buf_init(&m->ics, 4 * 1024 * 1024);
 	/* the ids first: a give-up needs them (a link mail's pending link is dropped) */
 	payload = text ? json_tokener_parse(text) : NULL;
@@ -307,7 +307,7 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		m->session_id = outbox_int(payload, "session_id");
 		m->registration_id = outbox_int(payload, "registration_id");
 	}
-	if (outbox_int(row, "created_at") < now - OUTBOX_MAX_AGE_S) {
+	if (row->created_at < now - OUTBOX_MAX_AGE_S) {
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "not sent within %d days of the change",
 			      OUTBOX_MAX_AGE_S / 86400);
 		goto out;
@@ -321,7 +321,7 @@ static int outbox_prepare(struct db *db, const struct config *cfg, int64_t now, 
 		rc = dom_fail(err, DOM_UNPROCESSABLE, NULL, "payload is not a JSON object");
 		goto out;
 	}
-	rc = store_person_get(db, outbox_int(row, "person_id"), &person);
+	rc = store_person_get(db, row->person_id, &person);
 	if (rc) {
 		rc = outbox_store_rc(err, rc, "person", "the recipient no longer exists");
 		goto out;
@@ -379,20 +379,21 @@ int outbox_take(struct db *db, const struct config *cfg, int64_t now, struct out
 		struct dom_err *err)
 {
 	for (;;) {
-		struct json_object *rows = NULL;
+		struct store_outbox_due_row *rows = NULL;
 		struct dom_err why;
+		size_t n = 0;
 		int rc;
 
 		memset(m, 0, sizeof(*m));
-		rc = store_outbox_due(db, now, 1, &rows);
+		rc = store_outbox_due(db, now, 1, &rows, &n);
 		if (rc)
 			return dom_from_store(err, rc, "outbox");
-		if (!json_object_array_length(rows)) {
-			json_object_put(rows);
+		if (!n) {
+			store_outbox_due_rows_free(rows, n);
 			return dom_fail(err, DOM_NOT_FOUND, NULL, "nothing is due");
 		}
-		rc = outbox_prepare(db, cfg, now, json_object_array_get_idx(rows, 0), m, &why);
-		json_object_put(rows);
+		rc = outbox_prepare(db, cfg, now, &rows[0], m, &why);
+		store_outbox_due_rows_free(rows, n);
 		if (rc == DOM_OK && m->new_hash[0]) {
 			rc = outbox_link_ready(db, m, now, &why);
 			if (rc == DOM_NOT_FOUND) { /* given up meanwhile (housekeeping): the next row */
@@ -500,10 +501,42 @@ static int outbox_event_org(struct db *db, const struct principal *p, int64_t ev
 	    "only administrators and organisers of the event's organisation see its notifications");
 }
 
+/* Adds key: v when has, else null. */
+static void outbox_add_opt(struct json_object *o, const char *key, bool has, int64_t v)
+{
+	if (has)
+		jsonx_add_int(o, key, v);
+	else
+		jsonx_add_str(o, key, NULL);
+}
+
+/* The API's notification object from r: id, kind, registration_id, person_id, person_name, status,
+ * attempts, last_error, created_at, next_attempt_at, sent_at, failed_at (null when unset). New reference. */
+static struct json_object *outbox_render(const struct store_outbox_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "kind", r->kind);
+	outbox_add_opt(o, "registration_id", r->has_registration_id, r->registration_id);
+	outbox_add_opt(o, "person_id", r->person_id != 0, r->person_id);
+	jsonx_add_str(o, "person_name", r->person_name);
+	jsonx_add_str(o, "status", r->status);
+	jsonx_add_int(o, "attempts", r->attempts);
+	jsonx_add_str(o, "last_error", r->last_error);
+	jsonx_add_int(o, "created_at", r->created_at);
+	outbox_add_opt(o, "next_attempt_at", r->has_next_attempt_at, r->next_attempt_at);
+	outbox_add_opt(o, "sent_at", r->has_sent_at, r->sent_at);
+	outbox_add_opt(o, "failed_at", r->has_failed_at, r->failed_at);
+	return o;
+}
+
 int outbox_list(struct db *db, const struct principal *p, int64_t event_id, const char *status, int64_t limit,
 		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err)
 {
+	struct store_outbox_row *rows = NULL;
 	int64_t org_id = 0;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -513,8 +546,14 @@ int outbox_list(struct db *db, const struct principal *p, int64_t event_id, cons
 	rc = outbox_event_org(db, p, event_id, &org_id, err);
 	if (rc)
 		return rc;
-	rc = store_outbox_list(db, event_id, status, limit, offset, items, total);
-	return rc ? dom_from_store(err, rc, "notifications") : DOM_OK;
+	rc = store_outbox_list(db, event_id, status, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "notifications");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, outbox_render(&rows[i]));
+	store_outbox_rows_free(rows, n);
+	return DOM_OK;
 }
 
 /* Whether p may have notification id sent again: DOM_OK with *event_id and *org_id (its event and that
@@ -552,6 +591,7 @@ int outbox_resendable(struct db *db, const struct principal *p, int64_t id, stru
 int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,
 		  int64_t *seq, struct dom_err *err)
 {
+	struct store_outbox_row row;
 	struct json_object *payload;
 	int64_t event_id = 0, org_id = 0, new_id = 0;
 	char topic[40];
@@ -577,6 +617,10 @@ int outbox_resend(struct db *db, const struct principal *p, int64_t id, int64_t 
 		db_rollback(db);
 		return dom_from_store(err, rc, "notification");
 	}
-	rc = store_outbox_get(db, new_id, out);
-	return rc ? dom_from_store(err, rc, "notification") : DOM_OK;
+	rc = store_outbox_get(db, new_id, &row);
+	if (rc)
+		return dom_from_store(err, rc, "notification");
+	*out = outbox_render(&row);
+	store_outbox_row_clear(&row);
+	return DOM_OK;
 }

@@ -17,7 +17,6 @@
 #include "domain/outbox.h"
 #include "domain/txn.h"
 #include "store/db.h"
-#include "store/store_attendance.h"
 #include "store/store_changelog.h"
 #include "store/store_counts.h"
 #include "store/store_outbox.h"
@@ -519,71 +518,110 @@ out:
 	return txn_finish(db, ret, "registration", seq, err);
 }
 
-/* Adds "starts_at"/"ends_at" (RFC 3339 with the session's offset) to each session of arr. */
-static void reg_sessions_instants(struct json_object *arr)
+/* Adds key: v when v is not 0, else null (an id that a NULL column leaves 0). */
+static void reg_add_id(struct json_object *o, const char *key, int64_t v)
 {
-	size_t n = json_object_array_length(arr);
+	if (v)
+		jsonx_add_int(o, key, v);
+	else
+		jsonx_add_str(o, key, NULL);
+}
 
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *s = json_object_array_get_idx(arr, i);
-		struct json_object *v;
-		char off[TZ_OFFSET_LEN], at[48];
-		const char *local;
+/* Adds key: the wall time local with the UTC offset off (RFC 3339), when local is set. */
+static void reg_add_instant(struct json_object *o, const char *key, const char *local, int64_t off)
+{
+	char z[TZ_OFFSET_LEN], at[48];
 
-		if (json_object_object_get_ex(s, "starts_local", &v) && (local = json_object_get_string(v)) &&
-		    json_object_object_get_ex(s, "start_offset", &v)) {
-			tz_format_offset((int32_t)json_object_get_int64(v), off);
-			snprintf(at, sizeof(at), "%s%s", local, off);
-			jsonx_add_str(s, "starts_at", at);
-		}
-		if (json_object_object_get_ex(s, "ends_local", &v) && (local = json_object_get_string(v)) &&
-		    json_object_object_get_ex(s, "end_offset", &v)) {
-			tz_format_offset((int32_t)json_object_get_int64(v), off);
-			snprintf(at, sizeof(at), "%s%s", local, off);
-			jsonx_add_str(s, "ends_at", at);
-		}
-	}
+	if (!local)
+		return;
+	tz_format_offset((int32_t)off, z);
+	snprintf(at, sizeof(at), "%s%s", local, z);
+	jsonx_add_str(o, key, at);
+}
+
+/* The personal-link page's session object from s (with "starts_at"/"ends_at" in RFC 3339 with the
+ * session's offsets). New reference. */
+static struct json_object *reg_session_render(const struct store_reg_session *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", s->id);
+	jsonx_add_str(o, "title", s->title);
+	jsonx_add_str(o, "starts_local", s->starts_local);
+	jsonx_add_str(o, "ends_local", s->ends_local);
+	jsonx_add_str(o, "tz", s->tz);
+	jsonx_add_int(o, "start_utc", s->start_utc);
+	jsonx_add_int(o, "end_utc", s->end_utc);
+	jsonx_add_int(o, "start_offset", s->start_offset);
+	jsonx_add_int(o, "end_offset", s->end_offset);
+	reg_add_id(o, "room_id", s->room_id);
+	jsonx_add_str(o, "room_name", s->room_name);
+	reg_add_id(o, "venue_id", s->venue_id);
+	jsonx_add_str(o, "venue_name", s->venue_name);
+	jsonx_add_str(o, "venue_city", s->venue_city);
+	reg_add_instant(o, "starts_at", s->starts_local, s->start_offset);
+	reg_add_instant(o, "ends_at", s->ends_local, s->end_offset);
+	return o;
+}
+
+/* The personal-link page's event object from v, its "title" in lang (else French, English, Arabic). */
+static struct json_object *reg_link_event_render(const struct store_reg_link_view *v, const char *lang)
+{
+	struct json_object *o = json_object_new_object();
+	const char *title = !strcmp(lang, "ar")	  ? v->title_ar
+			    : !strcmp(lang, "en") ? v->title_en
+			    : !strcmp(lang, "fr") ? v->title_fr
+						  : NULL;
+
+	jsonx_add_int(o, "id", v->event_id);
+	jsonx_add_str(o, "type", v->event_type);
+	jsonx_add_str(o, "title_fr", v->title_fr);
+	jsonx_add_str(o, "title_ar", v->title_ar);
+	jsonx_add_str(o, "title_en", v->title_en);
+	jsonx_add_str(o, "status", v->event_status);
+	jsonx_add_int(o, "org_id", v->org_id);
+	title = title ? title : v->title_fr ? v->title_fr : v->title_en ? v->title_en : v->title_ar;
+	jsonx_add_str(o, "title", title);
+	return o;
 }
 
 /* The personal-link view of r: registration fields, event, sessions, attendance, person name. */
 static int reg_link_view(struct db *db, const struct store_reg *r, struct json_object **out,
 			 struct dom_err *err)
 {
-	struct json_object *o = NULL, *ev = NULL, *sessions = NULL, *att = NULL, *person = NULL, *v;
+	struct store_reg_link_view v;
+	struct json_object *o, *arr, *a, *person;
 	const char *lang = r->lang[0] ? r->lang : "fr";
-	const char *title = NULL;
-	char key[16];
 	int rc;
 
 	*out = NULL;
 	o = reg_view(db, r, &rc);
-	rc = o ? store_reg_event_public_json(db, r->event_id, &ev) : rc;
-	rc = rc ? rc : store_reg_sessions_json(db, r->event_id, &sessions);
-	rc = rc ? rc : store_att_for_registration_json(db, r->id, &att);
-	rc = rc ? rc : store_reg_person_json(db, r->person_id, &person);
+	rc = o ? store_reg_link_view(db, r->id, r->event_id, r->person_id, &v) : rc;
 	if (rc) {
 		json_object_put(o);
-		json_object_put(ev);
-		json_object_put(sessions);
-		json_object_put(att);
-		json_object_put(person);
 		return dom_from_store(err, rc, "registration");
 	}
-	snprintf(key, sizeof(key), "title_%s", lang);
-	if (json_object_object_get_ex(ev, key, &v) && v)
-		title = json_object_get_string(v);
-	for (int i = 0; !title && i < 3; i++) {
-		static const char *const keys[] = {"title_fr", "title_en", "title_ar"};
-
-		if (json_object_object_get_ex(ev, keys[i], &v) && v)
-			title = json_object_get_string(v);
+	json_object_object_add(o, "event", reg_link_event_render(&v, lang));
+	arr = json_object_new_array();
+	for (size_t i = 0; i < v.n_sessions; i++)
+		json_object_array_add(arr, reg_session_render(&v.sessions[i]));
+	json_object_object_add(o, "sessions", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < v.n_attendance; i++) {
+		a = json_object_new_object();
+		jsonx_add_int(a, "session_id", v.attendance[i].session_id);
+		jsonx_add_str(a, "status", v.attendance[i].status);
+		jsonx_add_str(a, "method", v.attendance[i].method);
+		jsonx_add_int(a, "recorded_at", v.attendance[i].recorded_at);
+		json_object_array_add(arr, a);
 	}
-	jsonx_add_str(ev, "title", title);
-	reg_sessions_instants(sessions);
-	json_object_object_add(o, "event", ev);
-	json_object_object_add(o, "sessions", sessions);
-	json_object_object_add(o, "attendance", att);
+	json_object_object_add(o, "attendance", arr);
+	person = json_object_new_object();
+	jsonx_add_str(person, "name", v.name);
+	jsonx_add_str(person, "name_ar", v.name_ar);
+	jsonx_add_str(person, "lang", v.lang);
 	json_object_object_add(o, "person", person);
+	store_reg_link_view_clear(&v);
 	*out = o;
 	return DOM_OK;
 }
@@ -715,11 +753,42 @@ out:
 	return reg_finish(db, ret, &r, true, out, seq, err);
 }
 
+/* The organisers' list entry from r: the registration and its person's contact data. New reference. */
+static struct json_object *reg_list_render(const struct store_reg_row *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_int(o, "event_id", r->event_id);
+	jsonx_add_str(o, "status", r->status);
+	if (r->has_waitlist_position)
+		jsonx_add_int(o, "waitlist_position", r->waitlist_position);
+	else
+		jsonx_add_str(o, "waitlist_position", NULL);
+	if (r->has_attendance_confirmed)
+		jsonx_add_int(o, "attendance_confirmed_at", r->attendance_confirmed_at);
+	else
+		jsonx_add_str(o, "attendance_confirmed_at", NULL);
+	jsonx_add_int(o, "created_at", r->created_at);
+	jsonx_add_int(o, "updated_at", r->updated_at);
+	jsonx_add_int(o, "person_id", r->person_id);
+	jsonx_add_str(o, "name", r->name);
+	jsonx_add_str(o, "name_ar", r->name_ar);
+	jsonx_add_str(o, "sex", r->sex);
+	jsonx_add_str(o, "nationality", r->nationality);
+	jsonx_add_str(o, "email", r->email);
+	jsonx_add_str(o, "phone", r->phone);
+	jsonx_add_str(o, "lang", r->lang);
+	return o;
+}
+
 int registrations_list(struct db *db, const struct principal *p, int64_t event_id, const char *status,
 		       int64_t limit, int64_t offset, struct json_object **items, int64_t *total,
 		       struct dom_err *err)
 {
+	struct store_reg_row *rows = NULL;
 	struct store_reg_event ev;
+	size_t n = 0;
 	int rc;
 
 	*items = NULL;
@@ -745,8 +814,14 @@ int registrations_list(struct db *db, const struct principal *p, int64_t event_i
 		    err, DOM_FORBIDDEN, NULL,
 		    "only administrators and organisers of the event's organisation see its registrations");
 	}
-	rc = store_reg_list(db, event_id, status, limit, offset, items, total);
-	return rc ? dom_from_store(err, rc, "registrations") : DOM_OK;
+	rc = store_reg_list(db, event_id, status, limit, offset, &rows, &n, total);
+	if (rc)
+		return dom_from_store(err, rc, "registrations");
+	*items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(*items, reg_list_render(&rows[i]));
+	store_reg_rows_free(rows, n);
+	return DOM_OK;
 }
 
 /* Inside the transaction: approves pending r (confirmed if a seat is free, else waitlisted). */

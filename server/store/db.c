@@ -5,7 +5,7 @@
  */
 #include "store/db.h"
 
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +23,56 @@ extern const size_t db_migration_len[];
 extern const char *const db_migration_name[];
 extern const int db_migration_count;
 
-/* Set by any connection (any thread) that met SQLITE_CORRUPT: the file is damaged for all of them. */
-static atomic_int db_corrupt_seen;
+/* The database files a connection (any thread) found damaged (SQLITE_CORRUPT), by their path: a file
+ * is damaged for every connection to it, and for no other file. Guarded by db_damaged_lock; the paths
+ * live until the process exits. */
+#define DB_DAMAGED_MAX	16
+#define DB_DAMAGED_PATH 4096
+static pthread_mutex_t db_damaged_lock = PTHREAD_MUTEX_INITIALIZER;
+static char db_damaged[DB_DAMAGED_MAX][DB_DAMAGED_PATH];
+static int db_damaged_count;
+
+/* The key of h's main file: its path, or the handle's address for a database without one. */
+static void db_file_key(sqlite3 *h, char *key, size_t len)
+{
+	const char *path = sqlite3_db_filename(h, "main");
+
+	if (path && *path)
+		snprintf(key, len, "%s", path);
+	else
+		snprintf(key, len, "memory:%p", (void *)h);
+}
+
+/* Whether h's file is known damaged; when mark, records it first. Returns true the first time a file
+ * is marked (for the caller's one log line) through *first. Any thread. */
+static bool db_damaged_check(sqlite3 *h, bool mark, bool *first)
+{
+	char key[DB_DAMAGED_PATH];
+	bool seen = false;
+	int i;
+
+	db_file_key(h, key, sizeof(key));
+	pthread_mutex_lock(&db_damaged_lock);
+	for (i = 0; i < db_damaged_count && !seen; i++)
+		seen = strcmp(db_damaged[i], key) == 0;
+	if (mark && !seen && db_damaged_count < DB_DAMAGED_MAX) {
+		snprintf(db_damaged[db_damaged_count++], DB_DAMAGED_PATH, "%s", key);
+		if (first)
+			*first = true;
+	}
+	pthread_mutex_unlock(&db_damaged_lock);
+	return seen || mark;
+}
 
 int db_schema_latest(void)
 {
 	return db_migration_count;
 }
 
-int db_rc(int rc)
+int db_rc(sqlite3 *h, int rc)
 {
+	bool first = false;
+
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -42,9 +82,11 @@ int db_rc(int rc)
 		return STORE_CONFLICT;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		if (!atomic_exchange(&db_corrupt_seen, 1))
-			log_err("the database file is damaged (%s): restore it from a backup",
-				sqlite3_errstr(rc));
+		if (h)
+			db_damaged_check(h, true, &first);
+		if (first)
+			log_err("the database file %s is damaged (%s): restore it from a backup",
+				sqlite3_db_filename(h, "main"), sqlite3_errstr(rc));
 		return STORE_CORRUPT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -67,7 +109,7 @@ static int db_exec(struct db *db, const char *sql)
 	if (rc != SQLITE_OK) {
 		log_err("%s", msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
-		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+		return db_rc(db->h, rc) ? db_rc(db->h, rc) : STORE_ERROR;
 	}
 	return STORE_OK;
 }
@@ -358,7 +400,7 @@ int db_health(struct db *db)
 	}
 	if (db->gone)
 		return STORE_GONE;
-	return atomic_load(&db_corrupt_seen) ? STORE_CORRUPT : STORE_OK;
+	return db_damaged_check(db->h, false, NULL) ? STORE_CORRUPT : STORE_OK;
 }
 
 int db_checkpoint(struct db *db, bool truncate, int *frames, int *copied)
@@ -376,7 +418,7 @@ int db_checkpoint(struct db *db, bool truncate, int *frames, int *copied)
 	if (rc == SQLITE_OK && *copied >= *frames)
 		return STORE_OK;
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
-		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+		return db_rc(db->h, rc) ? db_rc(db->h, rc) : STORE_ERROR;
 	return STORE_BUSY;
 }
 

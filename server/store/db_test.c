@@ -15,7 +15,7 @@ int db_test_exec(struct db *db, const char *sql)
 	if (rc != SQLITE_OK) {
 		log_err("%s: %s", sql, msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
-		return db_rc(rc) ? db_rc(rc) : STORE_ERROR;
+		return db_rc(db->h, rc) ? db_rc(db->h, rc) : STORE_ERROR;
 	}
 	return STORE_OK;
 }
@@ -60,6 +60,51 @@ int db_test_text(struct db *db, const char *sql, char *out, size_t outlen)
 	return rc == 1 ? STORE_OK : rc ? rc : STORE_NOT_FOUND;
 }
 
+/* The current row as a JSON object keyed by column names. New reference. */
+static struct json_object *db_test_row_json(sqlite3_stmt *st)
+{
+	struct json_object *o = json_object_new_object();
+	int n = sqlite3_column_count(st);
+	struct json_object *v;
+
+	for (int i = 0; i < n; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			v = json_object_new_int64(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = json_object_new_double(sqlite3_column_double(st, i));
+			break;
+		case SQLITE_NULL:
+			v = NULL;
+			break;
+		default:
+			v = json_object_new_string_len((const char *)sqlite3_column_text(st, i),
+						       sqlite3_column_bytes(st, i));
+			break;
+		}
+		json_object_object_add(o, sqlite3_column_name(st, i), v);
+	}
+	return o;
+}
+
+/* Steps st to the end, collecting its rows into a new JSON array; NULL on error (*rc set). */
+static struct json_object *db_test_rows_json(sqlite3_stmt *st, int *rc)
+{
+	struct json_object *arr = json_object_new_array();
+	int r;
+
+	while ((r = db_step(st)) == 1)
+		json_object_array_add(arr, db_test_row_json(st));
+	sqlite3_reset(st);
+	*rc = r;
+	if (r) {
+		json_object_put(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 struct json_object *db_test_rows(struct db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -70,7 +115,7 @@ struct json_object *db_test_rows(struct db *db, const char *sql)
 		log_err("%s: %s", sql, sqlite3_errmsg(db->h));
 		return NULL;
 	}
-	rows = db_rows_json(st, &rc);
+	rows = db_test_rows_json(st, &rc);
 	sqlite3_finalize(st);
 	return rows;
 }

@@ -123,7 +123,7 @@ int db_step(sqlite3_stmt *st)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	rc = db_rc(rc);
+	rc = db_rc(sqlite3_db_handle(st), rc);
 	if (rc == STORE_ERROR)
 		log_err("step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
 	sqlite3_reset(st);
@@ -177,33 +177,6 @@ int64_t db_col_int(sqlite3_stmt *st, int col)
 bool db_col_is_null(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
-}
-
-struct json_object *db_row_json(sqlite3_stmt *st)
-{
-	struct json_object *o = json_object_new_object();
-	int n = sqlite3_column_count(st);
-	struct json_object *v;
-
-	for (int i = 0; i < n; i++) {
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_object_new_int64(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_object_new_double(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = NULL;
-			break;
-		default:
-			v = json_object_new_string_len((const char *)sqlite3_column_text(st, i),
-						       sqlite3_column_bytes(st, i));
-			break;
-		}
-		json_object_object_add(o, sqlite3_column_name(st, i), v);
-	}
-	return o;
 }
 
 /* Steps st (NULL: STORE_ERROR) once, handing its row, if any, to read(st, ctx); resets st. */
@@ -317,19 +290,6 @@ static int db_page_start(struct db *db, const char *count_sql, const char *page_
 	return STORE_OK;
 }
 
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total)
-{
-	sqlite3_stmt *st;
-	int rc = db_page_start(db, count_sql, page_sql, bind, ctx, limit, offset, total, &st);
-
-	*items = NULL;
-	if (rc)
-		return rc;
-	*items = db_rows_json(st, &rc);
-	return rc;
-}
-
 int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 		 int64_t limit, int64_t offset, const struct db_row_type *t, void **rows, size_t *n,
 		 int64_t *total)
@@ -438,37 +398,6 @@ int db_row_one(sqlite3_stmt *st, const struct db_row_type *t, void *row)
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const struct db_row_type *t, void *row)
 {
 	return db_row_one(db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id))), t, row);
-}
-
-struct json_object *db_rows_json(sqlite3_stmt *st, int *rc)
-{
-	struct json_object *arr = json_object_new_array();
-	int r;
-
-	while ((r = db_step(st)) == 1)
-		json_object_array_add(arr, db_row_json(st));
-	sqlite3_reset(st);
-	*rc = r;
-	if (r) {
-		json_object_put(arr);
-		return NULL;
-	}
-	return arr;
-}
-
-/* The row as db_row_json gives it into *(struct json_object **)ctx. */
-static int db_read_json(sqlite3_stmt *st, void *ctx)
-{
-	struct json_object **out = ctx;
-
-	*out = db_row_json(st);
-	return *out ? STORE_OK : STORE_ERROR;
-}
-
-int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out)
-{
-	*out = NULL;
-	return db_one(db, sql, DB_ARGS(DB_INT(":id", id)), db_read_json, out);
 }
 
 void db_stmt_cache_clear(struct db *db)

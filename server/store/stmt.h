@@ -35,8 +35,9 @@ struct db {
 
 /* The connection's SQLite handle, for the store's own use (SQL functions, changes, row ids). */
 sqlite3 *db_handle(struct db *db);
-/* Maps a SQLite result code to a store_rc (SQLITE_CORRUPT is remembered for db_health). */
-int db_rc(int sqlite_rc);
+/* Maps a SQLite result code met on connection h to a store_rc. SQLITE_CORRUPT marks h's file damaged
+ * for db_health of every connection to that file (not of other files); h may be NULL (nothing marked). */
+int db_rc(sqlite3 *h, int sqlite_rc);
 
 /* A prepared statement for sql, cached by the sql pointer (pass string literals): reset and with
  * bindings cleared. NULL on a prepare error (logged). Owned by the db; do not finalise. */
@@ -153,13 +154,6 @@ void db_col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap);
 int64_t db_col_int(sqlite3_stmt *st, int col);
 bool db_col_is_null(sqlite3_stmt *st, int col);
 
-/* The current row as a JSON object keyed by column names (integers, reals, text, null). New ref. For the
- * store files not yet on typed rows (docs/architecture.md, "Who parses, checks and renders"); new code
- * reads rows through a struct db_row_type. */
-struct json_object *db_row_json(sqlite3_stmt *st);
-/* Runs sql, which selects at most one row by ":id", and gives that row as db_row_json does. Returns
- * STORE_OK with *out set (caller puts), STORE_NOT_FOUND, or an error (out of memory: STORE_ERROR). */
-int db_row_json_by_id(struct db *db, const char *sql, int64_t id, struct json_object **out);
 /* Reads the current row of st into what ctx points to (the caller's outputs): 0, or a store_rc. */
 typedef int (*db_read_fn)(sqlite3_stmt *st, void *ctx);
 /* Runs sql with args (NULL: none), which selects at most one row, hands that row to read(st, ctx), then
@@ -180,8 +174,6 @@ int db_found(int rc);
 int db_int(struct db *db, const char *sql, int64_t *out);
 /* db_one_int for sql, which selects at most one row by ":id". */
 int db_int_by_id(struct db *db, const char *sql, int64_t id, int64_t *out);
-/* Steps st to the end, collecting rows into a new JSON array, then resets st. NULL on error (*rc set). */
-struct json_object *db_rows_json(sqlite3_stmt *st, int *rc);
 
 /* How the store reads one row of a query into an entity's typed struct (struct org_row, ...): the
  * struct's size, read, which fills a zeroed struct from the current row of st (0, or STORE_ERROR when
@@ -214,12 +206,9 @@ int db_rows(sqlite3_stmt *st, const struct db_row_type *t, void **rows, size_t *
 /* Clears the n rows of t at rows, then frees the array. Accepts NULL. */
 void db_rows_free(const struct db_row_type *t, void *rows, size_t n);
 
-/* One page of a filtered list: *total from count_sql (one row, one number) and *items (new array, caller
- * puts) the rows of page_sql, which also takes :limit and :offset; both bound by bind(ctx) (NULL: no
- * filter). Returns 0 or a store_rc (*items NULL then). */
-int db_page(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
-	    int64_t limit, int64_t offset, struct json_object **items, int64_t *total);
-/* db_page for typed rows: the rows of page_sql read by t into *rows and *n as db_rows does. */
+/* One page of a filtered list: *total from count_sql (one row, one number) and the rows of page_sql,
+ * which also takes :limit and :offset, read by t into *rows and *n as db_rows does; both statements bound
+ * by bind(ctx) (NULL: no filter). Returns 0 or a store_rc (*rows NULL then). */
 int db_page_rows(struct db *db, const char *count_sql, const char *page_sql, db_bind_fn bind, const void *ctx,
 		 int64_t limit, int64_t offset, const struct db_row_type *t, void **rows, size_t *n,
 		 int64_t *total);

@@ -131,16 +131,3 @@ int store_att_list(struct db *db, int64_t session_id, struct store_att_row **row
 	*rows = a;
 	return rc;
 }
-
-int store_att_for_registration_json(struct db *db, int64_t registration_id, struct json_object **out)
-{
-	static const char sql[] = "SELECT session_id, status, method, recorded_at FROM attendance "
-				  "WHERE registration_id = :reg ORDER BY session_id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":reg", registration_id)));
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	*out = db_rows_json(st, &rc);
-	return rc;
-}

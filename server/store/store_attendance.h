@@ -63,7 +63,5 @@ void store_att_rows_free(struct store_att_row *rows, size_t n);
 /* Attendance of a session ordered by registration into *rows, a malloc'ed array of *n rows (NULL when
  * none; caller frees with store_att_rows_free). 0 or negative. */
 int store_att_list(struct db *db, int64_t session_id, struct store_att_row **rows, size_t *n);
-/* Attendance of one registration over its sessions (no personal data): new JSON array in *out. */
-int store_att_for_registration_json(struct db *db, int64_t registration_id, struct json_object **out);
 
 #endif

@@ -5,6 +5,7 @@
 #include "store/store_auth.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/stmt.h"
@@ -15,21 +16,6 @@ static void store_auth_col_copy(sqlite3_stmt *st, int col, char *out, size_t out
 	const char *s = db_col_text(st, col);
 
 	snprintf(out, outlen, "%s", s ? s : "");
-}
-
-/* Steps a statement expected to return one row of a single count; resets it. */
-static int store_auth_count(sqlite3_stmt *st, int64_t *n)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		*n = db_col_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_ERROR;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 int store_auth_account_insert(struct db *db, const char *email, const char *display_name,
@@ -89,93 +75,113 @@ int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_accoun
 	return store_auth_account_row(st, out);
 }
 
-/* Adds "event_ids" (array) and turns "disabled" into a boolean on an account object. */
-static int store_auth_account_decorate(struct db *db, struct json_object *o)
+void store_auth_account_row_clear(struct store_auth_account_row *r)
 {
-	static const char sql[] =
-	    "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
-	struct json_object *v = NULL, *ids;
-	sqlite3_stmt *st;
+	if (!r)
+		return;
+	free(r->email);
+	free(r->display_name);
+	free(r->role);
+	free(r->event_ids);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of STORE_AUTH_ACCOUNT_COLS into a zeroed store_auth_account_row (not its events). */
+static int store_auth_account_read(sqlite3_stmt *st, void *row)
+{
+	struct store_auth_account_row *r = row;
 	int rc;
 
-	json_object_object_get_ex(o, "disabled", &v);
-	json_object_object_add(o, "disabled", json_object_new_boolean(json_object_get_int64(v) != 0));
-	v = NULL;
-	json_object_object_get_ex(o, "id", &v);
-	st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", json_object_get_int64(v))));
-	if (!st)
-		return STORE_ERROR;
-	ids = json_object_new_array();
-	for (rc = db_step(st); rc == 1; rc = db_step(st))
-		json_object_array_add(ids, json_object_new_int64(db_col_int(st, 0)));
-	sqlite3_reset(st);
-	json_object_object_add(o, "event_ids", ids);
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->email);
+	rc = rc ? rc : db_col_dup(st, 2, &r->display_name);
+	rc = rc ? rc : db_col_dup(st, 3, &r->role);
+	r->org_id = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+	r->disabled = db_col_int(st, 5) != 0;
+	r->created_at = db_col_int(st, 6);
+	r->updated_at = db_col_int(st, 7);
 	return rc;
 }
 
-struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc)
+static void store_auth_account_clear(void *row)
 {
-	static const char sql[] =
-	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
-	    "FROM accounts WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	struct json_object *o = NULL;
-	int r;
-
-	if (!st) {
-		*rc = STORE_ERROR;
-		return NULL;
-	}
-	r = db_step(st);
-	if (r == 1)
-		o = db_row_json(st);
-	sqlite3_reset(st);
-	if (r != 1) {
-		*rc = r == 0 ? STORE_NOT_FOUND : r;
-		return NULL;
-	}
-	*rc = store_auth_account_decorate(db, o);
-	if (*rc) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	store_auth_account_row_clear(row);
 }
 
-struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					     int64_t *total, int *rc)
+static const struct db_row_type store_auth_account_type = {sizeof(struct store_auth_account_row),
+							   store_auth_account_read, store_auth_account_clear};
+
+#define STORE_AUTH_ACCOUNT_COLS "id, email, display_name, role, org_id, disabled, created_at, updated_at"
+
+void store_auth_account_rows_free(struct store_auth_account_row *rows, size_t n)
+{
+	db_rows_free(&store_auth_account_type, rows, n);
+}
+
+/* Fills r->event_ids (ascending) from account_events. */
+static int store_auth_account_events(struct db *db, struct store_auth_account_row *r)
+{
+	static const char sql[] =
+	    "SELECT event_id FROM account_events WHERE account_id = :id ORDER BY event_id";
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", r->id)));
+	size_t cap = 0;
+	int64_t *ids;
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	for (rc = db_step(st); rc == 1; rc = db_step(st)) {
+		if (r->n_event_ids == cap) {
+			cap = cap ? cap * 2 : 8;
+			ids = realloc(r->event_ids, cap * sizeof(*ids));
+			if (!ids) {
+				rc = STORE_ERROR;
+				break;
+			}
+			r->event_ids = ids;
+		}
+		r->event_ids[r->n_event_ids++] = db_col_int(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_auth_account_get(struct db *db, int64_t id, struct store_auth_account_row *r)
+{
+	static const char sql[] = "SELECT " STORE_AUTH_ACCOUNT_COLS " FROM accounts WHERE id = :id";
+	int rc = db_row_by_id(db, sql, id, &store_auth_account_type, r);
+
+	rc = rc ? rc : store_auth_account_events(db, r);
+	if (rc)
+		store_auth_account_row_clear(r);
+	return rc;
+}
+
+/* Binds the organisation filter (:org, 0: all) of the account and token lists. */
+static int store_auth_org_bind(sqlite3_stmt *st, const void *ctx)
+{
+	return db_bind_int(st, ":org", *(const int64_t *)ctx);
+}
+
+int store_auth_account_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+			    struct store_auth_account_row **rows, size_t *n, int64_t *total)
 {
 	static const char sql_count[] = "SELECT count(*) FROM accounts WHERE :org = 0 OR org_id = :org";
-	static const char sql[] =
-	    "SELECT id, email, display_name, role, org_id, disabled, created_at, updated_at "
-	    "FROM accounts WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt_args(db, sql_count, DB_ARGS(DB_INT(":org", org_id)));
-	struct json_object *arr;
-	size_t n;
+	static const char sql[] = "SELECT " STORE_AUTH_ACCOUNT_COLS " FROM accounts WHERE :org = 0 OR "
+				  "org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
+	void *a = NULL;
+	int rc = db_page_rows(db, sql_count, sql, store_auth_org_bind, &org_id, limit, offset,
+			      &store_auth_account_type, &a, n, total);
 
-	*rc = STORE_ERROR;
-	if (!st)
-		return NULL;
-	*rc = store_auth_count(st, total);
-	if (*rc)
-		return NULL;
-	st = db_stmt_args(
-	    db, sql, DB_ARGS(DB_INT(":org", org_id), DB_INT(":limit", limit), DB_INT(":offset", offset)));
-	*rc = STORE_ERROR;
-	if (!st)
-		return NULL;
-	arr = db_rows_json(st, rc);
-	if (!arr)
-		return NULL;
-	n = json_object_array_length(arr);
-	for (size_t i = 0; i < n; i++) {
-		*rc = store_auth_account_decorate(db, json_object_array_get_idx(arr, i));
-		if (*rc) {
-			json_object_put(arr);
-			return NULL;
-		}
+	*rows = a;
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = store_auth_account_events(db, &(*rows)[i]);
+	if (rc) {
+		store_auth_account_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
 	}
-	return arr;
+	return rc;
 }
 
 int store_auth_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
@@ -348,46 +354,65 @@ int store_auth_token_by_id(struct db *db, int64_t id, struct store_auth_token *o
 	return store_auth_token_row(st, out);
 }
 
-struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc)
+void store_auth_token_row_clear(struct store_auth_token_row *r)
 {
-	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
-				  "WHERE id = :id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", id)));
-	struct json_object *o = NULL;
-	int r;
-
-	if (!st) {
-		*rc = STORE_ERROR;
-		return NULL;
-	}
-	r = db_step(st);
-	if (r == 1)
-		o = db_row_json(st);
-	sqlite3_reset(st);
-	*rc = r == 1 ? STORE_OK : r == 0 ? STORE_NOT_FOUND : r;
-	return o;
+	if (!r)
+		return;
+	free(r->label);
+	free(r->role);
+	memset(r, 0, sizeof(*r));
 }
 
-struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					   int64_t *total, int *rc)
+/* Reads a row of STORE_AUTH_TOKEN_COLS into a zeroed store_auth_token_row. */
+static int store_auth_token_read(sqlite3_stmt *st, void *row)
+{
+	struct store_auth_token_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->label);
+	rc = rc ? rc : db_col_dup(st, 2, &r->role);
+	r->org_id = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
+	r->created_at = db_col_int(st, 4);
+	r->has_revoked_at = !db_col_is_null(st, 5);
+	r->revoked_at = db_col_int(st, 5);
+	return rc;
+}
+
+static void store_auth_token_clear(void *row)
+{
+	store_auth_token_row_clear(row);
+}
+
+static const struct db_row_type store_auth_token_type = {sizeof(struct store_auth_token_row),
+							 store_auth_token_read, store_auth_token_clear};
+
+#define STORE_AUTH_TOKEN_COLS "id, label, role, org_id, created_at, revoked_at"
+
+void store_auth_token_rows_free(struct store_auth_token_row *rows, size_t n)
+{
+	db_rows_free(&store_auth_token_type, rows, n);
+}
+
+int store_auth_token_get(struct db *db, int64_t id, struct store_auth_token_row *r)
+{
+	static const char sql[] = "SELECT " STORE_AUTH_TOKEN_COLS " FROM api_tokens WHERE id = :id";
+
+	return db_row_by_id(db, sql, id, &store_auth_token_type, r);
+}
+
+int store_auth_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+			  struct store_auth_token_row **rows, size_t *n, int64_t *total)
 {
 	static const char sql_count[] = "SELECT count(*) FROM api_tokens WHERE :org = 0 OR org_id = :org";
-	static const char sql[] = "SELECT id, label, role, org_id, created_at, revoked_at FROM api_tokens "
-				  "WHERE :org = 0 OR org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
-	sqlite3_stmt *st = db_stmt_args(db, sql_count, DB_ARGS(DB_INT(":org", org_id)));
+	static const char sql[] = "SELECT " STORE_AUTH_TOKEN_COLS " FROM api_tokens WHERE :org = 0 OR "
+				  "org_id = :org ORDER BY id LIMIT :limit OFFSET :offset";
+	void *a = NULL;
+	int rc = db_page_rows(db, sql_count, sql, store_auth_org_bind, &org_id, limit, offset,
+			      &store_auth_token_type, &a, n, total);
 
-	*rc = STORE_ERROR;
-	if (!st)
-		return NULL;
-	*rc = store_auth_count(st, total);
-	if (*rc)
-		return NULL;
-	st = db_stmt_args(
-	    db, sql, DB_ARGS(DB_INT(":org", org_id), DB_INT(":limit", limit), DB_INT(":offset", offset)));
-	*rc = STORE_ERROR;
-	if (!st)
-		return NULL;
-	return db_rows_json(st, rc);
+	*rows = a;
+	return rc;
 }
 
 int store_auth_token_revoke(struct db *db, int64_t id, int64_t now)

@@ -5,7 +5,6 @@
 #ifndef MAJLIS_STORE_STORE_AUTH_H
 #define MAJLIS_STORE_STORE_AUTH_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,8 +41,41 @@ struct store_auth_token {
 	bool revoked;
 };
 
+/* One account as the API shows it (never its password hash): a malloc'ed row, freed by
+ * store_auth_account_row_clear (one) or store_auth_account_rows_free (a list). The caller's thread. */
+struct store_auth_account_row {
+	int64_t id;	    /* immutable id */
+	char *email;	    /* login name, lowercased */
+	char *display_name; /* shown in the interface */
+	char *role;	    /* admin, organiser, checkin or viewer */
+	int64_t org_id;	    /* the organisation it acts for, 0 when NULL */
+	bool disabled;	    /* may not log in */
+	int64_t created_at; /* creation instant, Unix seconds */
+	int64_t updated_at; /* last change instant, Unix seconds */
+	int64_t *event_ids; /* the events a checkin account may scan, ascending (malloc'ed, NULL when none) */
+	size_t n_event_ids; /* entries in event_ids */
+};
+
+/* One API token as the API shows it (never the token or its hash); freed like the account row. */
+struct store_auth_token_row {
+	int64_t id;	     /* immutable id */
+	char *label;	     /* what it is for, or NULL */
+	char *role;	     /* admin, organiser, checkin or viewer */
+	int64_t org_id;	     /* the organisation it acts for, 0 when NULL */
+	int64_t created_at;  /* creation instant, Unix seconds */
+	bool has_revoked_at; /* revoked (revoked_at is set) */
+	int64_t revoked_at;  /* revocation instant, Unix seconds, when has_revoked_at */
+};
+
+/* Frees what the row owns and zeroes it. Accept NULL. */
+void store_auth_account_row_clear(struct store_auth_account_row *r);
+void store_auth_token_row_clear(struct store_auth_token_row *r);
+/* Clear the n rows of a list's array and free it. Accept NULL. */
+void store_auth_account_rows_free(struct store_auth_account_row *rows, size_t n);
+void store_auth_token_rows_free(struct store_auth_token_row *rows, size_t n);
+
 /* All functions return 0 (STORE_OK) or a negative store_rc unless stated otherwise; *_get and *_by_*
- * return STORE_NOT_FOUND when there is no such row. JSON results are new references the caller puts. */
+ * return STORE_NOT_FOUND when there is no such row. */
 
 /* accounts */
 int store_auth_account_insert(struct db *db, const char *email, const char *display_name,
@@ -51,12 +83,12 @@ int store_auth_account_insert(struct db *db, const char *email, const char *disp
 			      int64_t *id);
 int store_auth_account_by_email(struct db *db, const char *email, struct store_auth_account *out);
 int store_auth_account_by_id(struct db *db, int64_t id, struct store_auth_account *out);
-/* The public columns (id, email, display_name, role, org_id, disabled, created_at, updated_at) plus
- * event_ids (an array, empty unless checkin). NULL with *rc set when absent or on error. */
-struct json_object *store_auth_account_json(struct db *db, int64_t id, int *rc);
-/* Accounts of org_id (0: all), ordered by id, with *total the count before paging. */
-struct json_object *store_auth_accounts_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					     int64_t *total, int *rc);
+/* Account id with its events into r (zeroed first; the caller clears it after 0). */
+int store_auth_account_get(struct db *db, int64_t id, struct store_auth_account_row *r);
+/* A page of the accounts of org_id (0: all), ordered by id: *rows a malloc'ed array of *n rows (NULL
+ * when none; caller frees with store_auth_account_rows_free), *total the count before paging. */
+int store_auth_account_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+			    struct store_auth_account_row **rows, size_t *n, int64_t *total);
 /* Changes the given fields: display_name/password_hash NULL and disabled < 0 keep the old value. */
 int store_auth_account_update(struct db *db, int64_t id, const char *display_name, const char *password_hash,
 			      int disabled, int64_t now);
@@ -83,11 +115,11 @@ int store_auth_token_insert(struct db *db, const char *token_hash, const char *l
 			    int64_t org_id, int64_t now, int64_t *id);
 int store_auth_token_by_hash(struct db *db, const char *token_hash, struct store_auth_token *out);
 int store_auth_token_by_id(struct db *db, int64_t id, struct store_auth_token *out);
-/* id, label, role, org_id, created_at, revoked_at (never the hash). NULL with *rc when absent. */
-struct json_object *store_auth_token_json(struct db *db, int64_t id, int *rc);
-/* Tokens of org_id (0: all), ordered by id, with *total the count before paging. */
-struct json_object *store_auth_tokens_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
-					   int64_t *total, int *rc);
+/* Token id into r (zeroed first; the caller clears it after 0). */
+int store_auth_token_get(struct db *db, int64_t id, struct store_auth_token_row *r);
+/* A page of the tokens of org_id (0: all), ordered by id, as store_auth_account_list. */
+int store_auth_token_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset,
+			  struct store_auth_token_row **rows, size_t *n, int64_t *total);
 /* Sets revoked_at when not yet set; STORE_NOT_FOUND when nothing changed. */
 int store_auth_token_revoke(struct db *db, int64_t id, int64_t now);
 

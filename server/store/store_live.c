@@ -7,39 +7,6 @@
 
 #include "store/stmt.h"
 
-int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
-		    int64_t *seq)
-{
-	static const char sql[] = "SELECT seq, topic, kind, payload, created_at FROM change_log "
-				  "WHERE seq > :after AND (:all OR org_id IS NULL OR org_id = :org) "
-				  "ORDER BY seq LIMIT 1";
-	sqlite3_stmt *st = db_stmt_args(
-	    db, sql, DB_ARGS(DB_INT(":after", after), DB_INT(":all", all), DB_INT(":org", org_id)));
-	struct json_object *o, *payload;
-	int rc;
-
-	*row = NULL;
-	if (!st)
-		return STORE_ERROR;
-	rc = db_step(st);
-	if (rc == 1) {
-		*seq = db_col_int(st, 0);
-		o = json_object_new_object();
-		json_object_object_add(o, "seq", json_object_new_int64(*seq));
-		json_object_object_add(o, "topic", json_object_new_string(db_col_text(st, 1)));
-		json_object_object_add(o, "kind", json_object_new_string(db_col_text(st, 2)));
-		payload = json_tokener_parse(db_col_text(st, 3));
-		json_object_object_add(o, "payload", payload ? payload : json_object_new_object());
-		json_object_object_add(o, "at", json_object_new_int64(db_col_int(st, 4)));
-		*row = o;
-		rc = STORE_OK;
-	} else if (rc == 0) {
-		rc = STORE_NOT_FOUND;
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
 int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, int64_t *cred)
 {
 	static const char sql[] = "SELECT coalesce(max(seq), :after), "

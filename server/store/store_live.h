@@ -2,17 +2,11 @@
 #ifndef MAJLIS_STORE_STORE_LIVE_H
 #define MAJLIS_STORE_STORE_LIVE_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
-
-/* The first change after seq `after` that a reader of organisation org_id may see (all when all is true;
- * rows of org_id or of no organisation otherwise), as {"seq","topic","kind","payload","at"} (payload
- * parsed) into *row (new reference). STORE_NOT_FOUND when there is none yet. */
-int store_live_next(struct db *db, int64_t after, bool all, int64_t org_id, struct json_object **row,
-		    int64_t *seq);
 
 /* Looks at the changes after seq `after`: *head gets the newest sequence number (after when there is
  * none), *cred the newest of them that touches credentials — an account or a token (login, logout,
@@ -21,11 +15,13 @@ int store_live_credential_changes(struct db *db, int64_t after, int64_t *head, i
 
 /* One change-log row as read for the live window; in an array owned by the caller (payload malloc'ed). */
 struct store_live_row {
-	int64_t seq, org_id, at;
-	bool has_org; /* org_id is not NULL */
-	char topic[64];
-	char kind[64];
-	char *payload; /* the JSON text as stored */
+	int64_t seq;	/* the change's sequence number */
+	int64_t org_id; /* the organisation it concerns, when has_org */
+	int64_t at;	/* when it was written, Unix seconds */
+	bool has_org;	/* org_id is not NULL */
+	char topic[64]; /* e.g. "event:42" */
+	char kind[64];	/* e.g. "registration.confirmed" */
+	char *payload;	/* the JSON text as stored */
 };
 
 /* At most max rows after seq `after` and not after `upto` (0: no bound), in seq order, into out[]

@@ -4,6 +4,9 @@
  */
 #include "store/store_outbox.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/stmt.h"
 
 /* The one INSERT of an outbox row: due at now, its event_id taken from the payload's "event_id". */
@@ -29,19 +32,60 @@ int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *ch
 				   NULL);
 }
 
-int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows)
+void store_outbox_due_row_clear(struct store_outbox_due_row *r)
+{
+	if (!r)
+		return;
+	free(r->kind);
+	free(r->channel);
+	free(r->payload);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_outbox_due_read(sqlite3_stmt *st, void *row)
+{
+	struct store_outbox_due_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->kind);
+	r->person_id = db_col_is_null(st, 2) ? 0 : db_col_int(st, 2);
+	rc = rc ? rc : db_col_dup(st, 3, &r->channel);
+	rc = rc ? rc : db_col_dup(st, 4, &r->payload);
+	r->attempts = db_col_int(st, 5);
+	r->created_at = db_col_int(st, 6);
+	return rc;
+}
+
+static void store_outbox_due_clear(void *row)
+{
+	store_outbox_due_row_clear(row);
+}
+
+static const struct db_row_type store_outbox_due_type = {sizeof(struct store_outbox_due_row),
+							 store_outbox_due_read, store_outbox_due_clear};
+
+void store_outbox_due_rows_free(struct store_outbox_due_row *rows, size_t n)
+{
+	db_rows_free(&store_outbox_due_type, rows, n);
+}
+
+int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct store_outbox_due_row **rows, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT id, kind, person_id, channel, payload, attempts, created_at FROM outbox "
 	    "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= :now "
 	    "ORDER BY not_before, id LIMIT :limit";
 	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":limit", limit)));
+	void *a = NULL;
 	int rc;
 
 	*rows = NULL;
+	*n = 0;
 	if (!st)
 		return STORE_ERROR;
-	*rows = db_rows_json(st, &rc);
+	rc = db_rows(st, &store_outbox_due_type, &a, n);
+	*rows = a;
 	return rc;
 }
 
@@ -138,6 +182,58 @@ int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id
 	"(:status IS NULL OR (:status = 'sent' AND o.sent_at IS NOT NULL) OR (:status = 'failed' AND "       \
 	"o.failed_at IS NOT NULL) OR (:status = 'pending' AND o.sent_at IS NULL AND o.failed_at IS NULL))"
 
+void store_outbox_row_clear(struct store_outbox_row *r)
+{
+	if (!r)
+		return;
+	free(r->kind);
+	free(r->person_name);
+	free(r->status);
+	free(r->last_error);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads an optional integer column into *v and whether it is set into *has. */
+static void store_outbox_opt_int(sqlite3_stmt *st, int col, bool *has, int64_t *v)
+{
+	*has = !db_col_is_null(st, col);
+	*v = *has ? db_col_int(st, col) : 0;
+}
+
+/* Reads a row of STORE_OUTBOX_VIEW into a zeroed store_outbox_row. */
+static int store_outbox_read(sqlite3_stmt *st, void *row)
+{
+	struct store_outbox_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->kind);
+	store_outbox_opt_int(st, 2, &r->has_registration_id, &r->registration_id);
+	r->person_id = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
+	rc = rc ? rc : db_col_dup(st, 4, &r->person_name);
+	rc = rc ? rc : db_col_dup(st, 5, &r->status);
+	r->attempts = db_col_int(st, 6);
+	rc = rc ? rc : db_col_dup(st, 7, &r->last_error);
+	r->created_at = db_col_int(st, 8);
+	store_outbox_opt_int(st, 9, &r->has_next_attempt_at, &r->next_attempt_at);
+	store_outbox_opt_int(st, 10, &r->has_sent_at, &r->sent_at);
+	store_outbox_opt_int(st, 11, &r->has_failed_at, &r->failed_at);
+	return rc;
+}
+
+static void store_outbox_clear(void *row)
+{
+	store_outbox_row_clear(row);
+}
+
+static const struct db_row_type store_outbox_type = {sizeof(struct store_outbox_row), store_outbox_read,
+						     store_outbox_clear};
+
+void store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+{
+	db_rows_free(&store_outbox_type, rows, n);
+}
+
 /* The filters of store_outbox_list. */
 struct store_outbox_filter {
 	int64_t event_id;
@@ -151,15 +247,19 @@ static int store_outbox_filter_bind(sqlite3_stmt *st, const void *ctx)
 }
 
 int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
-		      struct json_object **out, int64_t *total)
+		      struct store_outbox_row **rows, size_t *n, int64_t *total)
 {
 	static const char count_sql[] =
 	    "SELECT count(*) FROM outbox o WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS;
 	static const char list_sql[] = STORE_OUTBOX_VIEW "WHERE o.event_id = :event AND " STORE_OUTBOX_STATUS
 							 " ORDER BY o.id DESC LIMIT :limit OFFSET :offset";
 	struct store_outbox_filter f = {event_id, status};
+	void *a = NULL;
+	int rc = db_page_rows(db, count_sql, list_sql, store_outbox_filter_bind, &f, limit, offset,
+			      &store_outbox_type, &a, n, total);
 
-	return db_page(db, count_sql, list_sql, store_outbox_filter_bind, &f, limit, offset, out, total);
+	*rows = a;
+	return rc;
 }
 
 int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id)
@@ -186,7 +286,9 @@ int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id)
 	return rc;
 }
 
-int store_outbox_get(struct db *db, int64_t id, struct json_object **out)
+int store_outbox_get(struct db *db, int64_t id, struct store_outbox_row *r)
 {
-	return db_row_json_by_id(db, STORE_OUTBOX_VIEW "WHERE o.id = :id", id, out);
+	static const char sql[] = STORE_OUTBOX_VIEW "WHERE o.id = :id";
+
+	return db_row_by_id(db, sql, id, &store_outbox_type, r);
 }

@@ -7,14 +7,16 @@
 #define MAJLIS_STORE_STORE_OUTBOX_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/secret.h"
 
 struct db;
 
-/* All functions return 0 (STORE_OK) or a negative store_rc; JSON results are new references the caller
- * puts. Any thread that owns db (the notifications worker has its own connection). */
+/* All functions return 0 (STORE_OK) or a negative store_rc. Any thread that owns db (the notifications worker
+ * has its own connection). */
 
 /* Inside a transaction: queues a notification written and due at now (the caller's clock). person_id
  * <= 0 means none; channel NULL is "email". payload (not consumed) is a JSON object; its "event_id", if
@@ -22,9 +24,49 @@ struct db;
 int db_outbox(struct db *db, const char *kind, int64_t person_id, const char *channel,
 	      struct json_object *payload, int64_t now);
 
-/* Up to limit rows neither sent nor given up with not_before <= now, oldest first, each an object
- * {id, kind, person_id, channel, payload (text), attempts, created_at}. */
-int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct json_object **rows);
+/* One outbox row to deliver, as the notifications worker reads it: malloc'ed strings, freed by
+ * store_outbox_due_row_clear or store_outbox_due_rows_free. The thread of the connection it came from. */
+struct store_outbox_due_row {
+	int64_t id;	    /* immutable id */
+	char *kind;	    /* what happened, e.g. "registration.confirmed" */
+	int64_t person_id;  /* the recipient, 0 when none */
+	char *channel;	    /* "email" (others are not delivered), or NULL */
+	char *payload;	    /* the stored JSON text (ids, language, sealed link), or NULL */
+	int64_t attempts;   /* tries so far */
+	int64_t created_at; /* when it was queued, Unix seconds */
+};
+
+/* One notification as organisers see it (store_outbox_list, store_outbox_get): freed like the due row. */
+struct store_outbox_row {
+	int64_t id;		  /* immutable id */
+	char *kind;		  /* what happened, e.g. "registration.confirmed" */
+	bool has_registration_id; /* its payload names a registration */
+	int64_t registration_id;  /* that registration, when has_registration_id */
+	int64_t person_id;	  /* the recipient, 0 when none */
+	char *person_name;	  /* the recipient's name, or NULL (none) */
+	char *status;		  /* "pending", "sent" or "failed" */
+	int64_t attempts;	  /* tries so far */
+	char *last_error;	  /* why the last try failed (never personal data), or NULL */
+	int64_t created_at;	  /* when it was queued, Unix seconds */
+	bool has_next_attempt_at; /* pending: next_attempt_at is set */
+	int64_t next_attempt_at;  /* the next try, Unix seconds, when pending */
+	bool has_sent_at;	  /* sent: sent_at is set */
+	int64_t sent_at;	  /* when it was sent, Unix seconds */
+	bool has_failed_at;	  /* given up: failed_at is set */
+	int64_t failed_at;	  /* when it was given up, Unix seconds */
+};
+
+/* Free what a row owns and zero it. Accept NULL. */
+void store_outbox_due_row_clear(struct store_outbox_due_row *r);
+void store_outbox_row_clear(struct store_outbox_row *r);
+/* Clear the n rows of an array and free it. Accept NULL. */
+void store_outbox_due_rows_free(struct store_outbox_due_row *rows, size_t n);
+void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
+
+/* Up to limit rows neither sent nor given up with not_before <= now, oldest first: *rows a malloc'ed
+ * array of *n (NULL when none; caller frees with store_outbox_due_rows_free). */
+int store_outbox_due(struct db *db, int64_t now, int64_t limit, struct store_outbox_due_row **rows,
+		     size_t *n);
 /* The earliest not_before of a row neither sent nor given up into *when; 0 when there is none. */
 int store_outbox_next_due(struct db *db, int64_t *when);
 /* Ends row id at now with one more attempt: sent (error NULL) or given up with error; either way the
@@ -51,17 +93,17 @@ int store_outbox_keep_link(struct db *db, int64_t id, const char *sealed);
  * after since. 1 yes, 0 no, or a negative store_rc. */
 int store_outbox_recent(struct db *db, const char *kind, int64_t registration_id, int64_t since);
 
-/* What organisers see of an event's notifications, newest first: {id, kind, registration_id, person_id,
- * person_name, status ("pending"|"sent"|"failed"), attempts, last_error, created_at, next_attempt_at (when
- * pending), sent_at, failed_at}; status NULL for all. *total gets the count of the filter. */
+/* What organisers see of an event's notifications, newest first, status ("pending", "sent", "failed")
+ * NULL for all: *rows a malloc'ed array of *n (NULL when none; caller frees with store_outbox_rows_free),
+ * *total the count of the filter. */
 int store_outbox_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
-		      struct json_object **out, int64_t *total);
+		      struct store_outbox_row **rows, size_t *n, int64_t *total);
 /* The event row id is about into *event_id (0 when none). STORE_NOT_FOUND when the row is absent. */
 int store_outbox_event_of(struct db *db, int64_t id, int64_t *event_id);
 /* Inside a transaction: queues a copy of row id (same kind, recipient, channel, payload without the
  * sealed link), due at now; *new_id gets its id. STORE_NOT_FOUND when id is absent. */
 int store_outbox_copy(struct db *db, int64_t id, int64_t now, int64_t *new_id);
-/* One row as store_outbox_list gives it. */
-int store_outbox_get(struct db *db, int64_t id, struct json_object **out);
+/* Row id as store_outbox_list gives it, into r (zeroed first; the caller clears it after 0). */
+int store_outbox_get(struct db *db, int64_t id, struct store_outbox_row *r);
 
 #endif

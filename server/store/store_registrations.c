@@ -5,6 +5,7 @@
 #include "store/store_registrations.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/stmt.h"
@@ -246,8 +247,62 @@ static int store_reg_filter_bind(sqlite3_stmt *st, const void *ctx)
 	return db_bind_args(st, DB_ARGS(DB_INT(":event", f->event_id), DB_TEXT(":status", f->status)));
 }
 
+/* Reads an optional integer column into *v and whether it is set into *has. */
+static void store_reg_opt_int(sqlite3_stmt *st, int col, bool *has, int64_t *v)
+{
+	*has = !db_col_is_null(st, col);
+	*v = *has ? db_col_int(st, col) : 0;
+}
+
+static void store_reg_row_clear(void *row)
+{
+	struct store_reg_row *r = row;
+
+	free(r->status);
+	free(r->name);
+	free(r->name_ar);
+	free(r->sex);
+	free(r->nationality);
+	free(r->email);
+	free(r->phone);
+	free(r->lang);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of store_reg_list's page into a zeroed store_reg_row. */
+static int store_reg_row_read(sqlite3_stmt *st, void *row)
+{
+	struct store_reg_row *r = row;
+	int rc;
+
+	r->id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	rc = db_col_dup(st, 2, &r->status);
+	store_reg_opt_int(st, 3, &r->has_waitlist_position, &r->waitlist_position);
+	store_reg_opt_int(st, 4, &r->has_attendance_confirmed, &r->attendance_confirmed_at);
+	r->created_at = db_col_int(st, 5);
+	r->updated_at = db_col_int(st, 6);
+	r->person_id = db_col_int(st, 7);
+	rc = rc ? rc : db_col_dup(st, 8, &r->name);
+	rc = rc ? rc : db_col_dup(st, 9, &r->name_ar);
+	rc = rc ? rc : db_col_dup(st, 10, &r->sex);
+	rc = rc ? rc : db_col_dup(st, 11, &r->nationality);
+	rc = rc ? rc : db_col_dup(st, 12, &r->email);
+	rc = rc ? rc : db_col_dup(st, 13, &r->phone);
+	rc = rc ? rc : db_col_dup(st, 14, &r->lang);
+	return rc;
+}
+
+static const struct db_row_type store_reg_row_type = {sizeof(struct store_reg_row), store_reg_row_read,
+						      store_reg_row_clear};
+
+void store_reg_rows_free(struct store_reg_row *rows, size_t n)
+{
+	db_rows_free(&store_reg_row_type, rows, n);
+}
+
 int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
-		   struct json_object **out, int64_t *total)
+		   struct store_reg_row **rows, size_t *n, int64_t *total)
 {
 	static const char count_sql[] = "SELECT COUNT(*) FROM registrations WHERE event_id = :event "
 					"AND (:status IS NULL OR status = :status)";
@@ -262,39 +317,167 @@ int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t 
 	    "WHERE r.event_id = :event AND (:status IS NULL OR r.status = :status) "
 	    "ORDER BY r.id LIMIT :limit OFFSET :offset";
 	struct store_reg_filter f = {event_id, status};
+	void *a = NULL;
+	int rc = db_page_rows(db, count_sql, list_sql, store_reg_filter_bind, &f, limit, offset,
+			      &store_reg_row_type, &a, n, total);
 
-	return db_page(db, count_sql, list_sql, store_reg_filter_bind, &f, limit, offset, out, total);
+	*rows = a;
+	return rc;
 }
 
-int store_reg_event_public_json(struct db *db, int64_t event_id, struct json_object **out)
+/* The event and person part of a store_reg_link_view (its arrays are filled apart). */
+static int store_reg_view_event_read(sqlite3_stmt *st, void *row)
 {
-	static const char sql[] = "SELECT id, type, title_fr, title_ar, title_en, status, org_id "
-				  "FROM events WHERE id = :id";
+	struct store_reg_link_view *v = row;
+	int rc;
 
-	return db_row_json_by_id(db, sql, event_id, out);
+	v->event_id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &v->event_type);
+	rc = rc ? rc : db_col_dup(st, 2, &v->title_fr);
+	rc = rc ? rc : db_col_dup(st, 3, &v->title_ar);
+	rc = rc ? rc : db_col_dup(st, 4, &v->title_en);
+	rc = rc ? rc : db_col_dup(st, 5, &v->event_status);
+	v->org_id = db_col_int(st, 6);
+	return rc;
 }
 
-int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object **out)
+static int store_reg_view_person_read(sqlite3_stmt *st, void *row)
 {
-	static const char sql[] =
+	struct store_reg_link_view *v = row;
+	int rc;
+
+	rc = db_col_dup(st, 0, &v->name);
+	rc = rc ? rc : db_col_dup(st, 1, &v->name_ar);
+	rc = rc ? rc : db_col_dup(st, 2, &v->lang);
+	return rc;
+}
+
+static void store_reg_view_clear(void *row)
+{
+	store_reg_link_view_clear(row);
+}
+
+static const struct db_row_type store_reg_view_event_type = {sizeof(struct store_reg_link_view),
+							     store_reg_view_event_read, store_reg_view_clear};
+static const struct db_row_type store_reg_view_person_type = {
+    sizeof(struct store_reg_link_view), store_reg_view_person_read, store_reg_view_clear};
+
+static int store_reg_session_read(sqlite3_stmt *st, void *row)
+{
+	struct store_reg_session *s = row;
+	int rc;
+
+	s->id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &s->title);
+	rc = rc ? rc : db_col_dup(st, 2, &s->starts_local);
+	rc = rc ? rc : db_col_dup(st, 3, &s->ends_local);
+	rc = rc ? rc : db_col_dup(st, 4, &s->tz);
+	s->start_utc = db_col_int(st, 5);
+	s->end_utc = db_col_int(st, 6);
+	s->start_offset = db_col_int(st, 7);
+	s->end_offset = db_col_int(st, 8);
+	s->room_id = db_col_is_null(st, 9) ? 0 : db_col_int(st, 9);
+	rc = rc ? rc : db_col_dup(st, 10, &s->room_name);
+	s->venue_id = db_col_is_null(st, 11) ? 0 : db_col_int(st, 11);
+	rc = rc ? rc : db_col_dup(st, 12, &s->venue_name);
+	rc = rc ? rc : db_col_dup(st, 13, &s->venue_city);
+	return rc;
+}
+
+static void store_reg_session_clear(void *row)
+{
+	struct store_reg_session *s = row;
+
+	free(s->title);
+	free(s->starts_local);
+	free(s->ends_local);
+	free(s->tz);
+	free(s->room_name);
+	free(s->venue_name);
+	free(s->venue_city);
+	memset(s, 0, sizeof(*s));
+}
+
+static const struct db_row_type store_reg_session_type = {sizeof(struct store_reg_session),
+							  store_reg_session_read, store_reg_session_clear};
+
+static int store_reg_attendance_read(sqlite3_stmt *st, void *row)
+{
+	struct store_reg_attendance *a = row;
+	int rc;
+
+	a->session_id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &a->status);
+	rc = rc ? rc : db_col_dup(st, 2, &a->method);
+	a->recorded_at = db_col_int(st, 3);
+	return rc;
+}
+
+static void store_reg_attendance_clear(void *row)
+{
+	struct store_reg_attendance *a = row;
+
+	free(a->status);
+	free(a->method);
+	memset(a, 0, sizeof(*a));
+}
+
+static const struct db_row_type store_reg_attendance_type = {
+    sizeof(struct store_reg_attendance), store_reg_attendance_read, store_reg_attendance_clear};
+
+void store_reg_link_view_clear(struct store_reg_link_view *v)
+{
+	if (!v)
+		return;
+	free(v->event_type);
+	free(v->title_fr);
+	free(v->title_ar);
+	free(v->title_en);
+	free(v->event_status);
+	free(v->name);
+	free(v->name_ar);
+	free(v->lang);
+	db_rows_free(&store_reg_session_type, v->sessions, v->n_sessions);
+	db_rows_free(&store_reg_attendance_type, v->attendance, v->n_attendance);
+	memset(v, 0, sizeof(*v));
+}
+
+int store_reg_link_view(struct db *db, int64_t registration_id, int64_t event_id, int64_t person_id,
+			struct store_reg_link_view *v)
+{
+	static const char event_sql[] = "SELECT id, type, title_fr, title_ar, title_en, status, org_id "
+					"FROM events WHERE id = :id";
+	static const char person_sql[] = "SELECT name, name_ar, lang FROM people WHERE id = :id";
+	static const char sessions_sql[] =
 	    "SELECT s.id, s.title, s.starts_local, s.ends_local, s.tz, s.start_utc, s.end_utc, "
 	    "s.start_offset, s.end_offset, s.room_id, rm.name AS room_name, "
 	    "v.id AS venue_id, v.name AS venue_name, v.city AS venue_city "
 	    "FROM sessions s LEFT JOIN rooms rm ON rm.id = s.room_id "
 	    "LEFT JOIN venues v ON v.id = rm.venue_id "
 	    "WHERE s.event_id = :event ORDER BY s.start_utc, s.id";
-	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id)));
-	int rc;
+	static const char att_sql[] = "SELECT session_id, status, method, recorded_at FROM attendance "
+				      "WHERE registration_id = :reg ORDER BY session_id";
+	struct store_reg_link_view person;
+	void *a = NULL;
+	int rc = db_row_by_id(db, event_sql, event_id, &store_reg_view_event_type, v);
 
-	if (!st)
-		return STORE_ERROR;
-	*out = db_rows_json(st, &rc);
+	if (rc)
+		return rc;
+	rc = db_row_by_id(db, person_sql, person_id, &store_reg_view_person_type, &person);
+	if (!rc) {
+		v->name = person.name;
+		v->name_ar = person.name_ar;
+		v->lang = person.lang;
+		rc = db_rows(db_stmt_args(db, sessions_sql, DB_ARGS(DB_INT(":event", event_id))),
+			     &store_reg_session_type, &a, &v->n_sessions);
+		v->sessions = a;
+	}
+	if (!rc) {
+		rc = db_rows(db_stmt_args(db, att_sql, DB_ARGS(DB_INT(":reg", registration_id))),
+			     &store_reg_attendance_type, &a, &v->n_attendance);
+		v->attendance = a;
+	}
+	if (rc)
+		store_reg_link_view_clear(v);
 	return rc;
-}
-
-int store_reg_person_json(struct db *db, int64_t person_id, struct json_object **out)
-{
-	static const char sql[] = "SELECT name, name_ar, lang FROM people WHERE id = :id";
-
-	return db_row_json_by_id(db, sql, person_id, out);
 }

@@ -5,7 +5,6 @@
 #ifndef MAJLIS_STORE_STORE_REGISTRATIONS_H
 #define MAJLIS_STORE_STORE_REGISTRATIONS_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -92,16 +91,84 @@ int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now);
 /* The earliest waitlisted registration (by waitlist_seq, then id) into *out: 0 or STORE_NOT_FOUND. */
 int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg *out);
 
-/* Organiser listing: registrations of event_id (status NULL: all) with the person's contact data,
- * ordered by id. New JSON array in *out, total count in *total. */
-int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
-		   struct json_object **out, int64_t *total);
+/* One registration of the organisers' list with its person's contact data. Malloc'ed strings, freed by
+ * store_reg_rows_free. The caller's thread. */
+struct store_reg_row {
+	int64_t id;			 /* immutable id */
+	int64_t event_id;		 /* the event */
+	char *status;			 /* pending, confirmed, waitlisted, declined, cancelled or rejected */
+	bool has_waitlist_position;	 /* waitlisted: waitlist_position is set */
+	int64_t waitlist_position;	 /* 1-based place on the waitlist */
+	bool has_attendance_confirmed;	 /* the participant confirmed they will come */
+	int64_t attendance_confirmed_at; /* when, Unix seconds, when has_attendance_confirmed */
+	int64_t created_at;		 /* creation instant, Unix seconds */
+	int64_t updated_at;		 /* last change instant, Unix seconds */
+	int64_t person_id;		 /* the participant */
+	char *name;			 /* name in Latin script */
+	char *name_ar;			 /* name in Arabic script, or NULL */
+	char *sex;			 /* female, male or unspecified */
+	char *nationality;		 /* or NULL */
+	char *email;			 /* lowercased, or NULL */
+	char *phone;			 /* E.164, or NULL */
+	char *lang;			 /* preferred language: fr, ar or en */
+};
 
-/* Event fields a participant sees (id, type, titles, status) as a new JSON object in *out. */
-int store_reg_event_public_json(struct db *db, int64_t event_id, struct json_object **out);
-/* Sessions of event_id ordered by start, as a new JSON array in *out (no personal data). */
-int store_reg_sessions_json(struct db *db, int64_t event_id, struct json_object **out);
-/* The person's name (new JSON object {"name","name_ar","lang"}) for the personal-link view. */
-int store_reg_person_json(struct db *db, int64_t person_id, struct json_object **out);
+/* Clears the n rows of an array from store_reg_list and frees it. Accepts NULL. */
+void store_reg_rows_free(struct store_reg_row *rows, size_t n);
+/* Organiser listing: registrations of event_id (status NULL: all) with the person's contact data,
+ * ordered by id: *rows a malloc'ed array of *n (NULL when none; caller frees with store_reg_rows_free),
+ * *total the count of the filter. */
+int store_reg_list(struct db *db, int64_t event_id, const char *status, int64_t limit, int64_t offset,
+		   struct store_reg_row **rows, size_t *n, int64_t *total);
+
+/* One session of the personal-link page (no personal data). */
+struct store_reg_session {
+	int64_t id;	      /* immutable id */
+	char *title;	      /* or NULL */
+	char *starts_local;   /* wall time "YYYY-MM-DDTHH:MM:SS" in tz */
+	char *ends_local;     /* wall time "YYYY-MM-DDTHH:MM:SS" in tz */
+	char *tz;	      /* zone name of the wall times */
+	int64_t start_utc;    /* start instant, Unix seconds */
+	int64_t end_utc;      /* end instant, Unix seconds */
+	int64_t start_offset; /* UTC offset (s) at the start */
+	int64_t end_offset;   /* UTC offset (s) at the end */
+	int64_t room_id;      /* its room, 0 when none */
+	char *room_name;      /* or NULL */
+	int64_t venue_id;     /* the room's venue, 0 when no room */
+	char *venue_name;     /* or NULL */
+	char *venue_city;     /* or NULL */
+};
+
+/* The registration's attendance at one session. */
+struct store_reg_attendance {
+	int64_t session_id;  /* the session */
+	char *status;	     /* present, absent or excused */
+	char *method;	     /* qr, manual or self */
+	int64_t recorded_at; /* when, Unix seconds */
+};
+
+/* What the personal-link page shows besides the registration: its event, person, sessions and
+ * attendance. Loaded by store_reg_link_view, freed by store_reg_link_view_clear; the caller's stack. */
+struct store_reg_link_view {
+	int64_t event_id;			 /* the event */
+	char *event_type;			 /* training, workshop or concertation */
+	char *title_fr, *title_ar, *title_en;	 /* the event's titles, each or NULL (one is set) */
+	char *event_status;			 /* scheduled, postponed or cancelled */
+	int64_t org_id;				 /* the owning organisation */
+	char *name;				 /* the person's name in Latin script */
+	char *name_ar;				 /* in Arabic script, or NULL */
+	char *lang;				 /* the person's language */
+	struct store_reg_session *sessions;	 /* the event's sessions by start (malloc'ed) */
+	size_t n_sessions;			 /* entries in sessions */
+	struct store_reg_attendance *attendance; /* by session id (malloc'ed) */
+	size_t n_attendance;			 /* entries in attendance */
+};
+
+/* Loads the view of registration registration_id of person_id at event_id into v (zeroed first; the
+ * caller clears it after 0). 0, STORE_NOT_FOUND (event or person absent) or another store_rc. */
+int store_reg_link_view(struct db *db, int64_t registration_id, int64_t event_id, int64_t person_id,
+			struct store_reg_link_view *v);
+/* Frees what v owns and zeroes it. Accepts NULL. */
+void store_reg_link_view_clear(struct store_reg_link_view *v);
 
 #endif

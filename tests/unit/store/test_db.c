@@ -749,6 +749,33 @@ static void bound_writes(void **state)
 	assert_int_equal(fixture_int(db, "SELECT count(*) FROM organisations"), 1);
 }
 
+/* A damaged file is reported by the connections to it, not by a connection to another file in the
+ * same process. */
+static void damage_is_per_file(void **state)
+{
+	char a_path[128], b_path[128], err[256];
+	struct db *a = NULL, *a2 = NULL, *b = NULL;
+
+	(void)state;
+	temp_path(a_path, sizeof(a_path), "damage_a");
+	temp_path(b_path, sizeof(b_path), "damage_b");
+	unlink(a_path);
+	unlink(b_path);
+	assert_int_equal(db_open(a_path, DB_MIGRATE, &a, err, sizeof(err)), STORE_OK);
+	assert_int_equal(db_open(a_path, 0, &a2, err, sizeof(err)), STORE_OK);
+	assert_int_equal(db_open(b_path, DB_MIGRATE, &b, err, sizeof(err)), STORE_OK);
+	assert_int_equal(db_health(a), STORE_OK);
+	assert_int_equal(db_rc(db_handle(a), SQLITE_CORRUPT), STORE_CORRUPT);
+	assert_int_equal(db_health(a), STORE_CORRUPT);
+	assert_int_equal(db_health(a2), STORE_CORRUPT); /* the same file, another connection */
+	assert_int_equal(db_health(b), STORE_OK);
+	db_close(a);
+	db_close(a2);
+	db_close(b);
+	unlink(a_path);
+	unlink(b_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +791,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(backup_is_consistent, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(moved_file_refuses_commits, fresh_store, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(checkpoint_waits_for_no_reader, fresh_store, fixture_teardown),
+	    cmocka_unit_test(damage_is_per_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
