@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/registrations.h"
 #include "fixture.h"
 #include "store/db_test.h"
 #include "util/secret.h"
@@ -248,4 +249,34 @@ void fixture_assert_counts(struct db *db)
 		if (n)
 			fail_msg("%lld counter rows differ from a recount: %s", (long long)n, diff[i]);
 	}
+}
+
+int64_t fixture_register(struct fixture *fx, int64_t event, const char *email, const char *sex,
+			 const char *key, char *tok, size_t toklen, char *status)
+{
+	struct principal anon = {0};
+	struct reg_input in = {0};
+	struct reg_result res;
+	struct dom_err err = {0};
+	struct json_object *r, *v;
+	int64_t id;
+
+	in.name = "Participant";
+	in.email = email;
+	in.sex = sex;
+	in.consent = in.has_consent = true;
+	if (registrations_create(fx->db, NULL, &anon, event, &in, key, fx->now, &res, &err))
+		fail_msg("registering %s: %s", email, err.message);
+	assert_true(json_object_object_get_ex(res.json, "registration", &r));
+	id = json_object_get_int64(json_object_object_get(r, "id"));
+	if (status)
+		snprintf(status, FIXTURE_STATUS_LEN, "%s",
+			 json_object_get_string(json_object_object_get(r, "status")));
+	if (tok && toklen) {
+		tok[0] = '\0';
+		if (json_object_object_get_ex(res.json, "token", &v))
+			snprintf(tok, toklen, "%s", json_object_get_string(v));
+	}
+	json_object_put(res.json);
+	return id;
 }

@@ -79,6 +79,14 @@ int64_t fixture_account(struct db *db, const char *email, enum role role, int64_
 int fixture_login(struct db *db, const char *email, const char *pw, int64_t now, struct login_result *out,
 		  struct dom_err *err);
 
+/* Registers a new participant (name "Participant", email, sex or NULL, consent given) to event through the
+ * domain as an anonymous caller at fx->now, with Idempotency-Key key (NULL: none); fails the test unless it
+ * is created. Returns the registration id; copies its personal token into tok (toklen bytes; tok may be NULL)
+ * and its status into status (FIXTURE_STATUS_LEN bytes; may be NULL). */
+#define FIXTURE_STATUS_LEN 16
+int64_t fixture_register(struct fixture *fx, int64_t event, const char *email, const char *sex,
+			 const char *key, char *tok, size_t toklen, char *status);
+
 /* The PBKDF2 iterations of the unit tests' password hashes (util/secret's test hook lowers the floor). */
 #define FIXTURE_PASSWORD_ITERATIONS 1000
 

@@ -115,28 +115,10 @@ static void check(struct fx *f, int64_t ev)
 /* Registers a new person of sex (NULL: not given) to ev; returns the registration id, token in tok. */
 static int64_t reg(struct fx *f, int64_t ev, const char *sex, char tok[64])
 {
-	struct principal anon = {0};
-	struct reg_input in = {0};
-	struct reg_result res;
-	struct dom_err err = {0};
-	struct json_object *r, *v;
 	char email[64];
-	int64_t id;
 
 	snprintf(email, sizeof(email), "c%d@example.org", ++f->n);
-	in.name = "Participant";
-	in.email = email;
-	in.sex = sex;
-	in.consent = in.has_consent = true;
-	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, ev, &in, NULL, f->fx.now, &res, &err),
-			 0);
-	assert_true(json_object_object_get_ex(res.json, "registration", &r));
-	id = json_object_get_int64(json_object_object_get(r, "id"));
-	tok[0] = '\0';
-	if (json_object_object_get_ex(res.json, "token", &v))
-		snprintf(tok, 64, "%s", json_object_get_string(v));
-	json_object_put(res.json);
-	return id;
+	return fixture_register(&f->fx, ev, email, sex, NULL, tok, 64, NULL);
 }
 
 /* Registers the person of e-mail number k again (they cancelled or declined: the registration reopens). */

@@ -70,32 +70,13 @@ static int64_t count_status(struct fx *f, int64_t event, const char *status)
 static int64_t reg(struct fx *f, int64_t event, const char *key, char *tok, size_t toklen,
 		   const char **status)
 {
-	struct principal anon = {0};
-	struct reg_input in = {0};
-	struct reg_result res;
-	struct dom_err err = {0};
-	struct json_object *r, *v;
+	static char st[FIXTURE_STATUS_LEN];
 	char email[64];
-	int64_t id;
 
 	snprintf(email, sizeof(email), "p%d@example.org", ++f->n);
-	in.name = "Participant";
-	in.email = email;
-	in.consent = in.has_consent = true;
-	assert_int_equal(registrations_create(f->fx.db, NULL, &anon, event, &in, key, f->fx.now, &res, &err),
-			 0);
-	assert_true(json_object_object_get_ex(res.json, "registration", &r));
-	id = json_object_get_int64(json_object_object_get(r, "id"));
-	if (status) {
-		static char st[16];
-
-		snprintf(st, sizeof(st), "%s", json_object_get_string(json_object_object_get(r, "status")));
+	if (status)
 		*status = st;
-	}
-	if (tok && json_object_object_get_ex(res.json, "token", &v))
-		snprintf(tok, toklen, "%s", json_object_get_string(v));
-	json_object_put(res.json);
-	return id;
+	return fixture_register(&f->fx, event, email, NULL, key, tok, toklen, status ? st : NULL);
 }
 
 static void capacity_and_waitlist(void **state)
