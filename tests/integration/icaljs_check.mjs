@@ -3,15 +3,7 @@
 // summary, description, location, url, categories, organizer, attendees}]}; it judges nothing itself.
 // Exit status 2 when the text does not parse.
 import ICAL from 'ical.js';
-
-function readStdin() {
-	return new Promise((resolve, reject) => {
-		const chunks = [];
-		process.stdin.on('data', (c) => chunks.push(c));
-		process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		process.stdin.on('error', reject);
-	});
-}
+import { readStdin } from './stdin.mjs';
 
 function iso(t) {
 	if (!t) return null;
