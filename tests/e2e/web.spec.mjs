@@ -72,6 +72,15 @@ async function axe(page, name) {
 
 // The programme, then the open event, its form (wrong fields first when withErrors), then the personal
 // page: one participant's whole path at size in lang.
+// A new watched page at a phone's size (360x740), loaded from url.
+async function phonePage(url) {
+	const page = await context.newPage();
+	watch(page);
+	await page.setViewportSize({ width: 360, height: 740 });
+	await page.goto(url, { waitUntil: 'load' });
+	return page;
+}
+
 async function participantPath(name, lang, size, email, opts) {
 	const page = await context.newPage();
 	watch(page);
@@ -353,10 +362,7 @@ try {
 			d.replayed === 'true' && /connexion/.test(d.network_error || ''), d);
 	});
 	await step('full_offers_waitlist', async () => {
-		const page = await context.newPage();
-		watch(page);
-		await page.setViewportSize({ width: 360, height: 740 });
-		await page.goto(base + '/e/' + fullId + '?lang=fr', { waitUntil: 'load' });
+		const page = await phonePage(base + '/e/' + fullId + '?lang=fr');
 		await page.waitForSelector('#register:not([hidden])');
 		const d = { banner: await page.textContent('#banner'), heading: await page.textContent('#reg-title'),
 			button: await page.textContent('#submit') };
@@ -376,10 +382,7 @@ try {
 			d.button.includes("liste d'attente") && d.status === 'waitlisted' && d.sent.includes('+221 77 123 45 67'), d);
 	});
 	await step('cancelled_says_so', async () => {
-		const page = await context.newPage();
-		watch(page);
-		await page.setViewportSize({ width: 360, height: 740 });
-		await page.goto(base + '/e/' + cancelledId + '?lang=ar', { waitUntil: 'load' });
+		const page = await phonePage(base + '/e/' + cancelledId + '?lang=ar');
 		await page.waitForSelector('#banner:not([hidden])');
 		const d = { banner: await page.textContent('#banner'), form: await page.isVisible('#register'),
 			ics: await page.isVisible('#ics'), sessions: await page.locator('#sessions li').count() };
@@ -395,10 +398,7 @@ try {
 			d.sessions > 0, d);
 	});
 	await step('closed_says_so', async () => {
-		const page = await context.newPage();
-		watch(page);
-		await page.setViewportSize({ width: 360, height: 740 });
-		await page.goto(base + '/?lang=fr', { waitUntil: 'load' });
+		const page = await phonePage(base + '/?lang=fr');
 		await page.waitForSelector('#events li.event');
 		const card = page.locator('#events li.event', { has: page.locator('a[href^="/e/' + closedId + '"]') });
 		const d = { badge: await card.locator('.badge.state-closed').textContent() };
@@ -686,6 +686,11 @@ await step('lost_link_same_answer', async () => {
 					ws.on('framereceived', (f) => String(f.payload).includes('"subscribed"') && resolve(true))));
 				await page.reload({ waitUntil: 'load' });
 				await subscribedAgain;
+				// the ticket image loaded before the link goes: its request must not race the erasure
+				await page.waitForFunction(() => {
+					const img = document.getElementById('ticket-img');
+					return img && img.complete && img.naturalWidth > 0;
+				});
 				const regs = (await call('GET', '/api/v1/events/' + ev.id + '/registrations', null, admin)).items;
 				const who = regs.find((x) => x.id === reg.registration.id);
 				await call('POST', '/api/v1/people/' + who.person_id + '/erase', {}, admin);
