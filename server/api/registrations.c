@@ -82,10 +82,11 @@ out:
 	json_object_put(o);
 }
 
-/* POST /api/v1/events/{id}/registrations/lost-link {"contact"}: the same 202 whether or not the contact is
- * known; each request looked up counts against the client's lost-link budget, checked before any work. */
-static void reg_lost_link(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
+/* A lost-link request {"contact"} for event_id (0: every live registration of the contact, whatever the
+ * event): the same 202 whether or not the contact is known; each request looked up counts against the
+ * client's one lost-link budget (both routes share it), checked before any work. */
+static void reg_lost_link_answer(struct app *app, const struct request *req, int64_t event_id,
+				 struct response *resp)
 {
 	static const char *const keys[] = {"contact", NULL};
 	struct reg_lost_link_input in = {0};
@@ -113,7 +114,7 @@ static void reg_lost_link(struct app *app, const struct request *req, const stru
 		api_fail_json(resp, &jerr);
 		goto out;
 	}
-	if (registrations_lost_link(app->db, &p, args->ids[0], &in, req->now, &seq, &err)) {
+	if (registrations_lost_link(app->db, &p, event_id, &in, req->now, &seq, &err)) {
 		api_fail_dom(resp, &err);
 		goto out;
 	}
@@ -126,6 +127,21 @@ static void reg_lost_link(struct app *app, const struct request *req, const stru
 	reg_private(resp);
 out:
 	json_object_put(o);
+}
+
+/* POST /api/v1/events/{id}/registrations/lost-link */
+static void reg_lost_link(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	reg_lost_link_answer(app, req, args->ids[0], resp);
+}
+
+/* POST /api/v1/registrations/lost-link: from a broken personal link, which names no event */
+static void reg_lost_link_any(struct app *app, const struct request *req, const struct route_args *args,
+			      struct response *resp)
+{
+	(void)args;
+	reg_lost_link_answer(app, req, 0, resp);
 }
 
 /* GET /api/v1/events/{id}/registrations?status=&limit=&offset= */
@@ -266,6 +282,7 @@ const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
     {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
     {HTTP_POST, "/api/v1/events/{id}/registrations/lost-link", reg_lost_link},
+    {HTTP_POST, "/api/v1/registrations/lost-link", reg_lost_link_any},
     {HTTP_GET, "/api/v1/r/{token:token}", reg_link_get},
     {HTTP_GET, "/api/v1/r/{token:token}/ticket.svg", reg_link_ticket},
     {HTTP_POST, "/api/v1/r/{token:token}/confirm", reg_link_confirm},

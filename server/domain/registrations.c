@@ -480,11 +480,28 @@ static int reg_contact(const struct reg_lost_link_input *in, char email[REG_EMAI
 	return DOM_OK;
 }
 
+/* Inside the transaction: queues a new link for every live registration of the contact (email or phone)
+ * to any event, at most REG_LOST_LINK_MAX, each under reg_send_link's gap. 0 or a negative store_rc. */
+static int reg_lost_link_any(struct db *db, const char *email, const char *phone, int64_t now, int64_t *seq)
+{
+	struct store_reg regs[REG_LOST_LINK_MAX];
+	struct store_reg_event ev;
+	size_t n = 0;
+	int rc = store_reg_live_by_contact(db, email, phone, now, regs, REG_LOST_LINK_MAX, &n);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = store_reg_event_get(db, regs[i].event_id, &ev);
+		rc = rc ? rc : reg_send_link(db, now, &ev, &regs[i], now - REG_LINK_RESEND_GAP, seq);
+	}
+	return rc;
+}
+
 int registrations_lost_link(struct db *db, const struct principal *p, int64_t event_id,
 			    const struct reg_lost_link_input *in, int64_t now, int64_t *seq,
 			    struct dom_err *err)
 {
 	char email[REG_EMAIL_MAX + 1], phone[TEXT_PHONE_E164_SIZE];
+	const char *e, *ph;
 	struct store_reg_event ev;
 	struct store_reg r;
 	int ret, rc;
@@ -493,10 +510,16 @@ int registrations_lost_link(struct db *db, const struct principal *p, int64_t ev
 	ret = reg_contact(in, email, phone, err);
 	if (ret)
 		return ret;
+	e = email[0] ? email : NULL;
+	ph = phone[0] ? phone : NULL;
 	/* one transaction whether or not the contact is known: the same work, the same answer */
 	rc = db_begin(db);
 	if (rc)
 		return dom_from_store(err, rc, "registration");
+	if (!event_id) {
+		rc = reg_lost_link_any(db, e, ph, now, seq);
+		goto done;
+	}
 	rc = store_reg_event_get(db, event_id, &ev);
 	if (rc) {
 		ret = dom_from_store(err, rc, "event");
@@ -508,10 +531,10 @@ int registrations_lost_link(struct db *db, const struct principal *p, int64_t ev
 			     : dom_fail(err, DOM_NOT_FOUND, NULL, "event not found");
 		goto out;
 	}
-	rc = store_reg_get_active_by_contact(db, event_id, email[0] ? email : NULL, phone[0] ? phone : NULL,
-					     &r);
+	rc = store_reg_get_active_by_contact(db, event_id, e, ph, &r);
 	if (rc == STORE_OK)
 		rc = reg_send_link(db, now, &ev, &r, now - REG_LINK_RESEND_GAP, seq);
+done:
 	if (rc && rc != STORE_NOT_FOUND)
 		ret = dom_from_store(err, rc, "registration");
 out:

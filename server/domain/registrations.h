@@ -75,12 +75,17 @@ struct reg_lost_link_input {
 	const char *contact; /* NULL: missing */
 };
 
+/* A lost-link request without an event (a broken personal link names none) queues at most this many links. */
+#define REG_LOST_LINK_MAX 20
+
 /*
  * Someone who lost their personal link to event_id gives their contact: when it is the e-mail address or
  * phone number (normalised as registration does) of a person with a pending, confirmed or waitlisted
  * registration there, a mail with a new link is queued as for registering again (change-log row
  * "registration.link_requested", outbox row "registration.link_resent"), at most once per
- * REG_LINK_RESEND_GAP; otherwise nothing is written. DOM_OK alike in every such case, so that the answer
+ * REG_LINK_RESEND_GAP; otherwise nothing is written. event_id 0 (a broken link names no event): the same
+ * for every live registration of the contact (store_reg_live_by_contact: to an event neither cancelled nor
+ * over), the newest REG_LOST_LINK_MAX, whoever p is. DOM_OK alike in every such case, so that the answer
  * says nothing of the contact (*seq: a change to announce, 0 for none; the caller must not tell it). An
  * event p may not see is DOM_NOT_FOUND, a malformed contact DOM_INVALID. Service thread.
  */

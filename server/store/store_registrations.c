@@ -182,6 +182,32 @@ int store_reg_get_active_by_contact(struct db *db, int64_t event_id, const char 
 	return store_reg_one(st, out);
 }
 
+int store_reg_live_by_contact(struct db *db, const char *email, const char *phone, int64_t now,
+			      struct store_reg *out, size_t max, size_t *n)
+{
+	static const char sql[] =
+	    REG_COLS "JOIN events e ON e.id = r.event_id WHERE r.status IN ('pending', 'confirmed', "
+		     "'waitlisted') AND p.erased_at IS NULL AND (p.email = :email OR p.phone = :phone) "
+		     "AND e.status <> 'cancelled' AND COALESCE((SELECT MAX(s.end_utc) FROM sessions s "
+		     "WHERE s.event_id = e.id), :now) >= :now ORDER BY r.id DESC LIMIT :max";
+	sqlite3_stmt *st = db_stmt_args(db, sql,
+					DB_ARGS(DB_TEXT(":email", email), DB_TEXT(":phone", phone),
+						DB_INT(":now", now), DB_INT(":max", (int64_t)max)));
+	int rc = 0;
+
+	*n = 0;
+	if (!st)
+		return STORE_ERROR;
+	while (*n < max) {
+		rc = db_step(st);
+		if (rc != 1)
+			break;
+		store_reg_from_row(st, &out[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : STORE_OK;
+}
+
 int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const char *status,
 		     const char token_hash[SECRET_HASH_LEN + 1], int64_t now, int64_t *id)
 {

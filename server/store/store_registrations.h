@@ -6,6 +6,7 @@
 #define MAJLIS_STORE_STORE_REGISTRATIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/secret.h"
@@ -75,6 +76,13 @@ int store_reg_get_by_token(struct db *db, const char token_hash[SECRET_HASH_LEN 
  * negative. */
 int store_reg_get_active_by_contact(struct db *db, int64_t event_id, const char *email, const char *phone,
 				    struct store_reg *out);
+
+/* The live registrations of a person (not erased) whose e-mail is email or whose phone is phone (either may
+ * be NULL: never matches), to any event: pending, confirmed or waitlisted, to an event neither cancelled
+ * nor over at now (a session still to end, or none yet), the newest first, at most max of them into out
+ * (the caller's array), their count in *n. 0 (also for none) or negative. */
+int store_reg_live_by_contact(struct db *db, const char *email, const char *phone, int64_t now,
+			      struct store_reg *out, size_t max, size_t *n);
 
 /* Inserts a registration (waitlist_seq NULL); *id gets its id. STORE_CONFLICT on a duplicate. */
 int store_reg_insert(struct db *db, int64_t event_id, int64_t person_id, const char *status,
