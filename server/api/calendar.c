@@ -1,7 +1,8 @@
 /*
- * calendar: HTTP handlers for the iCalendar feeds (/calendar/...) with their validators and conditional
- * answers, and for /api/v1/calendar-tokens; parse, authenticate, one domain call, render — no SQL, no
- * feed rules, and never a token in a log line.
+ * calendar: HTTP handlers for the iCalendar feeds (/calendar/..., and a participant's own
+ * /api/v1/r/{token}/event.ics) with their validators and conditional answers, and for
+ * /api/v1/calendar-tokens; parse, authenticate, one domain call, render — no SQL, no feed rules, and never
+ * a token in a log line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "api/feed_cache.h"
 #include "domain/calendar_tokens.h"
 #include "domain/feeds.h"
+#include "domain/registrations.h"
 #include "util/jsonx.h"
 
 #define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
@@ -122,6 +124,24 @@ static void cal_token_feed(struct app *app, const struct request *req, const str
 	if (has_lang < 0)
 		return;
 	rc = feeds_by_token(app->db, args->tokens[0], has_lang > 0, lang, &ref, &e);
+	cal_serve(app, req, resp, rc, &ref, &e, true);
+}
+
+/* GET /api/v1/r/{token}/event.ics: the calendar of a participant's own registration, reachable with their
+ * personal link whatever the event's visibility (the page's "add to calendar"); the same 404 as the page
+ * for a link it does not know. */
+static void cal_registration(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct feeds_ref ref;
+	struct dom_err e = {0};
+	enum feed_lang lang;
+	int has_lang, rc;
+
+	has_lang = cal_lang(req, resp, &lang);
+	if (has_lang < 0)
+		return;
+	rc = registrations_calendar(app->db, args->tokens[0], has_lang > 0, lang, &ref, &e);
 	cal_serve(app, req, resp, rc, &ref, &e, true);
 }
 
@@ -237,6 +257,7 @@ const struct route api_calendar_routes[] = {
     {HTTP_GET, "/calendar/events/{id}.ics", cal_event},
     {HTTP_GET, "/calendar/feed/{token:token}.ics", cal_token_feed},
     {HTTP_GET, "/calendar/freebusy/{token:token}.ifb", api_freebusy_get},
+    {HTTP_GET, "/api/v1/r/{token:token}/event.ics", cal_registration},
     {HTTP_POST, "/api/v1/calendar-tokens", cal_token_create},
     {HTTP_GET, "/api/v1/calendar-tokens", cal_token_list},
     {HTTP_DELETE, "/api/v1/calendar-tokens/{id}", cal_token_revoke},

@@ -15,6 +15,7 @@
 #include "store/store_changelog.h"
 #include "store/store_feeds.h"
 #include "store/store_people.h"
+#include "store/store_registrations.h"
 #include "util/buf.h"
 #include "util/secret.h"
 #include "util/text.h"
@@ -80,8 +81,8 @@ void feeds_session_of(const struct store_feed_row *row, struct feed_session *s)
 }
 
 /* Renders the n rows (store_feeds session rows) as a calendar named name. person: the feed owner's
- * attendee template (name, email, id) whose PARTSTAT comes from each row's registration_status; NULL for
- * feeds that must carry no participant data. */
+ * attendee template (name, email, id) whose PARTSTAT comes from each row's registration_status (a row
+ * without one keeps the template's); NULL for feeds that must carry no participant data. */
 static int feeds_render_rows(const struct config *cfg, const struct store_feed_row *rows, size_t n,
 			     const char *name, const struct feed_attendee *person, enum feed_lang lang,
 			     int64_t now, struct buf *out, struct dom_err *err)
@@ -99,7 +100,8 @@ static int feeds_render_rows(const struct config *cfg, const struct store_feed_r
 		feeds_session_of(&rows[i], &sessions[i]);
 		if (person) {
 			att[i] = *person;
-			att[i].partstat = feeds_partstat(rows[i].registration_status);
+			if (rows[i].registration_status)
+				att[i].partstat = feeds_partstat(rows[i].registration_status);
 			sessions[i].attendee = &att[i];
 		}
 	}
@@ -329,6 +331,61 @@ out:
 	return rc;
 }
 
+void feeds_registration(int64_t reg_id, enum feed_lang lang, struct feeds_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->key, sizeof(out->key), "registration" FEEDS_SEP "%lld" FEEDS_SEP "%s",
+		 (long long)reg_id, feed_lang_name(lang));
+	out->kind = FEEDS_REGISTRATION;
+	out->id = reg_id;
+	out->lang = lang;
+}
+
+/* One registration's calendar: its event's sessions, its person as ATTENDEE with the registration's status
+ * (a registration that holds no place any more: DECLINED). An erased person is DOM_NOT_FOUND. */
+static int feeds_render_registration(struct db *db, const struct config *cfg, int64_t reg_id,
+				     enum feed_lang lang, int64_t now, struct buf *out, struct dom_err *err)
+{
+	struct store_feed_row *rows = NULL;
+	struct person_row person;
+	struct feed_attendee a;
+	struct store_reg r;
+	char name[FEEDS_NAME_MAX];
+	const char *cn;
+	size_t n = 0;
+	int rc;
+
+	rc = store_reg_get(db, reg_id, &r);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	rc = store_person_get(db, r.person_id, &person);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	if (person.erased_at) {
+		rc = dom_fail(err, DOM_NOT_FOUND, NULL, "no registration for this link");
+		goto out;
+	}
+	rc = store_feeds_event(db, r.event_id, FEEDS_MAX_SESSIONS, &rows, &n);
+	if (rc) {
+		rc = dom_from_store(err, rc, "event");
+		goto out;
+	}
+	memset(&a, 0, sizeof(a));
+	cn = lang == FEED_LANG_AR ? person.name_ar : NULL;
+	a.name = cn && *cn ? cn : person.name;
+	a.email = person.email;
+	a.person_id = r.person_id;
+	a.partstat = !strcmp(r.status, "cancelled") || !strcmp(r.status, "rejected")
+			 ? FEED_PART_DECLINED
+			 : feeds_partstat(r.status);
+	feeds_name(name, sizeof(name), feeds_event_title(n ? &rows[0] : NULL, lang));
+	rc = feeds_render_rows(cfg, rows, n, name, &a, lang, now, out, err);
+out:
+	store_feed_rows_free(rows, n);
+	person_row_clear(&person);
+	return rc;
+}
+
 int feeds_by_token(struct db *db, const char *token, bool has_lang, enum feed_lang lang,
 		   struct feeds_ref *out, struct dom_err *err)
 {
@@ -382,6 +439,8 @@ int feeds_render(struct db *db, const struct config *cfg, const struct feeds_ref
 		return feeds_render_org(db, cfg, ref->id, ref->lang, now, out, err);
 	case FEEDS_PERSON:
 		return feeds_render_person(db, cfg, ref->id, ref->lang, now, out, err);
+	case FEEDS_REGISTRATION:
+		return feeds_render_registration(db, cfg, ref->id, ref->lang, now, out, err);
 	}
 	return dom_fail(err, DOM_INTERNAL, NULL, "no such feed kind");
 }

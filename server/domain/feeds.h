@@ -34,14 +34,14 @@ struct feeds_filter {
 	int64_t org_id;	  /* owning or partner organisation */
 };
 
-enum feeds_kind { FEEDS_PUBLIC, FEEDS_EVENT, FEEDS_ORG, FEEDS_PERSON };
+enum feeds_kind { FEEDS_PUBLIC, FEEDS_EVENT, FEEDS_ORG, FEEDS_PERSON, FEEDS_REGISTRATION };
 
 /* A feed a request names, once its access check has passed: what feeds_render needs, and the key that is
  * the same for every request that gets the same bytes (kind, owner or filters, language). On the caller's
  * stack; the filter's strings are borrowed from the caller's. */
 struct feeds_ref {
 	enum feeds_kind kind;
-	int64_t id;		    /* the event, organisation or person; 0 for the public feed */
+	int64_t id; /* the event, organisation, person or registration; 0 for the public feed */
 	struct feeds_filter filter; /* the public feed's */
 	enum feed_lang lang;
 	char key[FEEDS_KEY_MAX];
@@ -61,6 +61,11 @@ int feeds_event(struct db *db, const struct principal *p, int64_t event_id, enum
  * French). */
 int feeds_by_token(struct db *db, const char *token, bool has_lang, enum feed_lang lang,
 		   struct feeds_ref *out, struct dom_err *err);
+/* The calendar of one registration, for the participant who holds its personal link (the caller has
+ * looked the link up: registrations_calendar): every session of its event, whatever the event's
+ * visibility, with the participant as ATTENDEE and their registration's status as PARTSTAT (declined,
+ * cancelled or rejected: DECLINED). */
+void feeds_registration(int64_t reg_id, enum feed_lang lang, struct feeds_ref *out);
 /* Renders the feed ref names, as it is at now, into out (iCalendar text). Returns DOM_OK or a dom_code
  * (err set). Service thread. */
 int feeds_render(struct db *db, const struct config *cfg, const struct feeds_ref *ref, int64_t now,

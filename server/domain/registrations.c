@@ -678,6 +678,20 @@ int registrations_by_token(struct db *db, const char *token, int64_t now, struct
 	return ret ? ret : reg_link_view(db, &r, out, err);
 }
 
+int registrations_calendar(struct db *db, const char *token, bool has_lang, enum feed_lang lang,
+			   struct feeds_ref *out, struct dom_err *err)
+{
+	struct store_reg r;
+	int ret = reg_by_token(db, token, &r, err);
+
+	if (ret)
+		return ret;
+	if (!has_lang && feed_lang_parse(r.lang, &lang))
+		lang = FEED_LANG_FR;
+	feeds_registration(r.id, lang, out);
+	return DOM_OK;
+}
+
 /*
  * Inside the transaction: moves r to the final status target ("declined", "cancelled",
  * "rejected") announcing it as what, and promotes from the waitlist when it held a seat. Already in

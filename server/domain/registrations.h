@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "domain/domain.h"
+#include "domain/feeds.h"
 #include "domain/idempotency.h"
 
 /* Registering again with the same address mails the personal link at most once per this many seconds. */
@@ -96,6 +97,12 @@ int registrations_lost_link(struct db *db, const struct principal *p, int64_t ev
 /* The personal-link view of the registration whose token is token: new JSON object in *out. */
 int registrations_by_token(struct db *db, const char *token, int64_t now, struct json_object **out,
 			   struct dom_err *err);
+
+/* The calendar of the registration whose personal link is token (feeds_registration), to render through
+ * the feed cache: in lang when has_lang, else in the participant's language. A token the personal page
+ * does not know is DOM_NOT_FOUND, as there. */
+int registrations_calendar(struct db *db, const char *token, bool has_lang, enum feed_lang lang,
+			   struct feeds_ref *out, struct dom_err *err);
 
 enum reg_self_action { REG_SELF_CONFIRM, REG_SELF_DECLINE, REG_SELF_CANCEL };
 /* A participant acting through the personal link. *out: the updated view (new ref); *seq: change

@@ -1,7 +1,8 @@
 """Integration tests of what a participant with a broken personal link can still do: ask for their links
-again without naming an event (POST /api/v1/registrations/lost-link): a mail per live registration of a known
+again without naming an event (POST /api/v1/registrations/lost-link: a mail per live registration of a known
 address, the very same answer for an unknown one, throttled per address and per client, bad input refused
-with nothing stored."""
+with nothing stored), and add their event to their calendar from their personal page, also for an event
+that is not public (GET /api/v1/r/{token}/event.ics)."""
 
 import json
 import os
@@ -12,7 +13,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Checks, Server, expect, expect_error, expect_status, wait_until  # noqa: E402
-from reg_fixtures import add_event, add_org, db_all, db_exec, db_one, person, register  # noqa: E402
+from reg_fixtures import add_event, add_org, add_session, db_all, db_exec, db_one, person, register  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
 LOST = "/api/v1/registrations/lost-link"
@@ -167,6 +168,62 @@ class T(Checks):
             expect(0 < int(r.headers.get("retry-after", "0")) <= 600, "Retry-After", r.headers)
         expect(refused[0].body == refused[1].body, "alike for known and unknown", refused)
         expect_status(self.lost(body["email"], "127.0.0.24"), 202)
+
+    def test_personal_calendar_of_an_event_that_is_not_public(self):
+        """The personal page's .ics answers for an internal event (whose public feed is a 404): every session
+        in Morocco's zone, the participant with their status, text/calendar never compressed, revalidated
+        with its ETag; a bad or replaced link is the page's own 404."""
+        ev = add_event(self.srv, self.org, capacity=5, visibility="internal", title="Atelier interne")
+        add_session(self.srv, ev, int(time.time()) + 14 * 86400)
+        body = person(name="Amina", name_ar="أمينة", lang="ar")
+        db_exec(self.srv, "UPDATE events SET title_ar = 'ورشة داخلية' WHERE id = ?", (ev,))
+        j = expect_status(register(self.srv, ev, body, token=self.organiser), 201)
+        token = j["token"]
+        expect(self.srv.get(f"/calendar/events/{ev}.ics").status == 404, "the public feed does not show it")
+        path = f"/api/v1/r/{token}/event.ics"
+        r = self.srv.get(path, headers={"Accept-Encoding": "gzip, br"})
+        expect_status(r, 200)
+        expect(r.headers.get("content-type", "").startswith("text/calendar"), "text/calendar", r.headers)
+        expect("content-encoding" not in {k.lower() for k in r.headers}, "never compressed", r.headers)
+        expect("private" in r.headers.get("cache-control", ""), "not in shared caches", r.headers)
+        ics = unfold(r.body)
+        expect(ics.count("BEGIN:VEVENT") == 2, "one VEVENT per session", ics)
+        expect("X-WR-TIMEZONE:Africa/Casablanca" in ics and "بتوقيت المغرب" in ics, "Morocco's zone", ics)
+        expect(re.search(r"^DTSTART:\d{8}T\d{6}Z\r?$", ics, re.M), "instants in UTC, as every feed", ics)
+        expect("X-WR-CALNAME:Majlis — ورشة داخلية" in ics, "named in the participant's language", ics)
+        expect(re.search(r"ATTENDEE;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:" + re.escape(body["email"]), ics),
+               "the participant, accepted", ics)
+        organiser_feed = self.srv.get(f"/calendar/events/{ev}.ics", token=self.organiser).body
+        uids = sorted(re.findall(r"^UID:(.+?)\r?$", ics, re.M))
+        expect(uids == sorted(re.findall(r"^UID:(.+?)\r?$", unfold(organiser_feed), re.M)), "the event's UIDs")
+        fr = unfold(self.srv.get(path + "?lang=fr").body)
+        expect("X-WR-CALNAME:Majlis — Atelier interne" in fr, "?lang= chooses", fr)
+        etag = r.headers.get("etag")
+        expect(etag and self.srv.get(path, headers={"If-None-Match": etag}).status == 304, "revalidated", r.headers)
+        expect_error(self.srv.get(path + "?lang=xx"), 400, "invalid_query")
+
+        expect_status(self.srv.post(f"/api/v1/r/{token}/cancel"), 200)
+        ics = unfold(self.srv.get(path).body)
+        expect("PARTSTAT=DECLINED" in ics, "a cancelled registration is declined", ics)
+
+        bad = "A" * 43
+        a, b = self.srv.get(f"/api/v1/r/{bad}/event.ics"), self.srv.get(f"/api/v1/r/{bad}")
+        expect_error(a, 404)
+        expect((a.status, a.json["error"]["code"]) == (b.status, b.json["error"]["code"]), "the page's 404", (a, b))
+        expect(token not in self.srv.log_text(), "the link is not logged")
+
+    def test_replaced_link_calendar_is_a_404(self):
+        ev = add_event(self.srv, self.org, capacity=5)
+        body = person(name="Youssef")
+        j = expect_status(register(self.srv, ev, body), 201)
+        first, reg = j["token"], j["registration"]["id"]
+        wait_until(lambda: self.mails_to(body["email"]), what="the confirmation")
+        expect_status(self.srv.get(f"/api/v1/r/{first}/event.ics"), 200)
+        expect_status(self.lost(body["email"], "127.0.0.25"), 202)
+        wait_until(lambda: self.link_rows(reg) and self.link_rows(reg)[-1][1], what="the link mail sent")
+        expect_error(self.srv.get(f"/api/v1/r/{first}/event.ics"), 404)
+        new = re.search(r"/r/([A-Za-z0-9_-]{43})", text_part(self.mails_to(body["email"])[-1][2])).group(1)
+        expect_status(self.srv.get(f"/api/v1/r/{new}/event.ics"), 200)
 
 
 if __name__ == "__main__":
