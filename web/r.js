@@ -4,8 +4,10 @@
 // (e.js) it says the participant is registered and how the link was also sent. What and when come first
 // (the event, its next session and place, add to calendar: .ics, Google, Outlook), then the status, which
 // follows live (live.js, topic "me": "you have a seat" the moment a waitlisted participant is promoted),
-// then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). DOM nodes and
-// textContent only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
+// then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). A link the server
+// does not know, or one replaced while open, says why and offers the lost-link form (lost.js), which sends
+// the current links again. DOM nodes and textContent only; the token never leaves this origin (the server
+// sends Referrer-Policy: no-referrer).
 'use strict';
 
 (function () {
@@ -20,6 +22,7 @@
 	const token = m ? m[1] : null;
 	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent(),
 		promoted: false, replaced: false };
+	const lost = M.lost.form('/api/v1/registrations/lost-link', { help: 'lostlink_help', sent: 'lostlink_sent' });
 
 	// What e.js left for this page after a registration ({via: 'email'|'phone', to}), read once.
 	function takeSent() {
@@ -113,12 +116,18 @@
 		$('feedback').textContent = state.feedback ? t(state.feedback) : '';
 		$('feedback').className = 'feedback' + (state.feedback === 'done' ? ' ok' : '');
 		$('feedback').setAttribute('role', state.feedback === 'done' ? 'status' : 'alert');
+		// a link the server does not know (mistyped, erased, or replaced by a newer one) or one replaced
+		// while open: say why, and offer to send the current links again (the request names no event)
+		const lostLink = state.problem === 'invalid' || state.replaced;
+		$('lost').hidden = !lostLink;
+		if (lostLink) lost.render();
 		if (state.problem) {
 			$('title').textContent = state.problem === 'invalid' ? t('invalid') : t('r_error');
-			$('hello').textContent = state.problem === 'invalid' ? t('invalid_help') : '';
+			$('hello').textContent = state.problem === 'invalid' ? t('lostlink_explain') : '';
 			$('sent').hidden = true;
 			$('state').hidden = true;
 			$('when').hidden = true;
+			$('ticket').hidden = true;
 			return;
 		}
 		const v = state.view;
@@ -152,7 +161,8 @@
 		const cal = next && ev.status !== 'cancelled' && ACTIVE.includes(v.status);
 		$('cal').hidden = !cal;
 		if (cal) {
-			$('cal-ics').href = M.feedUrls('/calendar/events/' + encodeURIComponent(ev.id) + '.ics?lang=' + l).web;
+			// the participant's own calendar: it answers for an event that is not public too
+			$('cal-ics').href = '/api/v1/r/' + encodeURIComponent(token) + '/event.ics?lang=' + l;
 			const links = calLinks(next, M.pick(ev, 'title', l) || ev.title || '');
 			$('cal-google').href = links.google;
 			$('cal-outlook').href = links.outlook;

@@ -655,7 +655,7 @@ await step('lost_link_same_answer', async () => {
 				const s = (await call('GET', '/api/v1/r/' + tok)).sessions[0];
 				const iso = (sec) => new Date(sec * 1000).toISOString();
 				const stamp = (sec) => iso(sec).replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-				check('calendar_links', links[0].endsWith('/calendar/events/' + ev.id + '.ics?lang=ar') &&
+				check('calendar_links', links[0].endsWith('/api/v1/r/' + tok + '/event.ics?lang=ar') &&
 					g.host === 'calendar.google.com' && g.searchParams.get('text') === 'ورشة مكتملة (مباشر)' &&
 					g.searchParams.get('dates') === stamp(s.start_utc) + '/' + stamp(s.end_utc) &&
 					o.host === 'outlook.live.com' && o.searchParams.get('startdt') === iso(s.start_utc) &&
