@@ -157,8 +157,9 @@
 				place ? el('span', { class: 'place' }, el('bdi', {}, place)) : null));
 		}
 		$('all').hidden = !(v.sessions && v.sessions.length > 1);
-		// add to calendar: none for a cancelled event or a registration that holds no place
-		const cal = next && ev.status !== 'cancelled' && ACTIVE.includes(v.status);
+		// add to calendar: none for a cancelled event, a registration that holds no place, or a replaced link
+		// (its calendar answers no more)
+		const cal = next && ev.status !== 'cancelled' && ACTIVE.includes(v.status) && !state.replaced;
 		$('cal').hidden = !cal;
 		if (cal) {
 			// the participant's own calendar: it answers for an event that is not public too

@@ -697,9 +697,12 @@ await step('lost_link_same_answer', async () => {
 				await page.waitForSelector('#replaced:not([hidden])', { timeout: 10000 });
 				const seen = await page.evaluate(() => ({ text: document.getElementById('replaced').textContent,
 					ticket_hidden: document.getElementById('ticket').hidden,
+					cal_hidden: document.getElementById('cal').hidden,
+					lost_form: !document.getElementById('lost').hidden,
 					actions: document.querySelectorAll('#actions button').length }));
 				await shot(page, 'live-fr-1280-replaced');
-				check('link_replaced', seen.text.includes('remplacé') && seen.ticket_hidden && seen.actions === 0, seen);
+				check('link_replaced', seen.text.includes('remplacé') && seen.ticket_hidden && seen.actions === 0 &&
+					seen.cal_hidden && seen.lost_form, seen);
 			});
 			await page.close();
 			// this block's pages: no serious axe finding, no console error (the checks above ran before it)
