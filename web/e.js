@@ -3,8 +3,8 @@
 // partners, each session as Morocco's wall time with its place and a map link, seats left, registration
 // window, cancelled or postponed), its .ics, and the registration form (POST .../registrations with an
 // Idempotency-Key kept across retries, no cookie; errors beside their field); on success it goes to the
-// personal page /r/<token>; and "lost your link?" (POST .../registrations/lost-link), whose answer is the
-// same neutral confirmation whatever the address. DOM nodes and textContent only.
+// personal page /r/<token>; and "lost your link?" (lost.js, POST .../registrations/lost-link), whose answer
+// is the same neutral confirmation whatever the address. DOM nodes and textContent only.
 'use strict';
 
 (function () {
@@ -26,8 +26,9 @@
 		busy: false,
 		key: null, // Idempotency-Key of the attempt in progress: kept until a definite answer
 		langTouched: false, // the language of messages was chosen: no longer follows the page's
-		lost: { error: null, done: false, busy: false }, // the lost-link form: its error key, sent, in flight
 	};
+	// the lost-link form (lost.js): its error, answer and request in flight are its own
+	const lost = M.lost.form('/api/v1/events/' + id + '/registrations/lost-link', { help: 'lost_help', sent: 'lost_sent' });
 
 	function saveUrl() {
 		const q = new URLSearchParams(location.search);
@@ -140,47 +141,10 @@
 	}
 
 	// The lost-link form: shown with any event (also closed or cancelled: a registered person may need
-	// their link); one error beside its field, or the same confirmation whatever the address.
+	// their link).
 	function renderLost() {
-		const lost = state.lost;
-		const err = $('le-contact');
 		$('lost').hidden = false;
-		$('lost-help').textContent = t('lost_help');
-		err.textContent = lost.error ? t(lost.error) : '';
-		if (lost.error === 'err_phone') {
-			err.append(' ', el('bdi', { class: 'examples', dir: 'ltr' },
-				el('span', {}, '06 12 34 56 78'), ' · ', el('span', {}, '+221 77 123 45 67')));
-		}
-		if (lost.error) $('lf-contact').setAttribute('aria-invalid', 'true');
-		else $('lf-contact').removeAttribute('aria-invalid');
-		$('lost-done').textContent = lost.done ? t('lost_sent') : '';
-		$('lost-submit').textContent = lost.busy ? t('sending') : t('lost_submit');
-		$('lost-submit').disabled = lost.busy;
-	}
-
-	async function submitLost(evt) {
-		evt.preventDefault();
-		const lost = state.lost;
-		if (lost.busy) return;
-		const contact = $('lf-contact').value.trim();
-		lost.done = false;
-		lost.error = contact ? null : 'err_contact';
-		if (!lost.error) {
-			lost.busy = true;
-			renderLost();
-			try {
-				await M.api.post('/api/v1/events/' + id + '/registrations/lost-link', { contact });
-				lost.done = true;
-			} catch (e) {
-				if (e.code === 'invalid_field' || e.code === 'missing_field')
-					lost.error = contact.indexOf('@') >= 0 ? 'err_email' : 'err_phone';
-				else if (e.status === 429) lost.error = 'lost_throttled';
-				else lost.error = 'lost_failed';
-			}
-			lost.busy = false;
-		}
-		renderLost();
-		if (lost.error) $('lf-contact').focus();
+		lost.render();
 	}
 
 	function renderErrors() {
@@ -326,13 +290,6 @@
 		}
 	});
 	$('form').addEventListener('submit', submit);
-	$('lost-form').addEventListener('input', () => {
-		if (!state.lost.error && !state.lost.done) return;
-		state.lost.error = null;
-		state.lost.done = false;
-		renderLost();
-	});
-	$('lost-form').addEventListener('submit', submitLost);
 	render();
 	load();
 })();
