@@ -65,6 +65,7 @@ class T(Checks):
                 ("PATCH", f"/api/v1/people/{person_a}", {"name": "Changed Name"}, {}),
                 ("POST", f"/api/v1/people/{person_a}/erase", None, {}),
                 ("POST", f"/api/v1/registrations/{reg}/cancel", None, {}),
+                ("POST", f"/api/v1/registrations/{reg}/promote", {"raise_capacity": True}, {}),
                 ("PATCH", f"/api/v1/events/{ev}", {"capacity": 999}, {}),
                 ("POST", f"/api/v1/events/{ev}/cancel", None, {}),
                 ("POST", f"/api/v1/events/{ev}/sessions",
