@@ -60,6 +60,9 @@ class T(Checks):
                 ("GET", f"/api/v1/people/{person_a}", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/people/{person_a}/export", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/sessions/{sess}/attendance", None, {"admin": OK, "orgA": OK, "checkinA": OK}),
+                # numbers without names: every reader of numbers, for a public event
+                ("GET", f"/api/v1/events/{ev}/stats", None, {"admin": OK, "orgA": OK, "orgB": OK, "viewerA": OK}),
+                ("GET", "/api/v1/stats", None, {"admin": OK, "orgA": OK, "orgB": OK, "viewerA": OK}),
             ]
             writes = [
                 ("PATCH", f"/api/v1/people/{person_a}", {"name": "Changed Name"}, {}),
