@@ -57,6 +57,8 @@ class T(Checks):
             # (method, path, body, {role: accepted statuses}); roles not named must get DENIED, anon ANON.
             reads = [
                 ("GET", f"/api/v1/events/{ev}/registrations", None, {"admin": OK, "orgA": OK}),
+                ("GET", f"/api/v1/events/{ev}/registrations.csv", None, {"admin": OK, "orgA": OK}),
+                ("GET", f"/api/v1/events/{ev}/attendance.csv", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/people/{person_a}", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/people/{person_a}/export", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/sessions/{sess}/attendance", None, {"admin": OK, "orgA": OK, "checkinA": OK}),
