@@ -12,6 +12,7 @@
 #include "api/router.h"
 #include "calendar/tz.h"
 #include "domain/events.h"
+#include "domain/stats.h"
 #include "util/text.h"
 
 #define EVENTS_INSTANT_MAX  40 /* "YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM" fits */
@@ -289,50 +290,101 @@ static int events_query_date(const struct request *req, struct response *resp, c
 	return 1;
 }
 
+/* The strings of an event_query read from the query string. On the handler's stack. */
+struct events_query_buf {
+	char city[EVENTS_QUERY_MAX], from[11], to[11];
+};
+
+/* The list's filters (?city=&type=&status=&org=&from=&to=) into *q, its strings in b: 0, or -1 with the
+ * 400 in resp. */
+static int events_query_read(const struct request *req, struct response *resp, struct event_query *q,
+			     struct events_query_buf *b)
+{
+	int64_t org = 0;
+	int rc, type = -1, status = -1;
+
+	memset(q, 0, sizeof(*q));
+	rc = api_query_text(req, resp, "city", b->city, sizeof(b->city));
+	if (rc < 0)
+		return -1;
+	if (rc)
+		q->city = b->city;
+	if (api_query_enum(req, resp, "type", events_types, &type) < 0 ||
+	    api_query_enum(req, resp, "status", events_statuses, &status) < 0)
+		return -1;
+	q->type = type >= 0 ? events_types[type] : NULL;
+	q->status = status >= 0 ? events_statuses[status] : NULL;
+	rc = api_query_id(req, resp, "org", &org);
+	if (rc < 0)
+		return -1;
+	q->org = org;
+	rc = events_query_date(req, resp, "from", b->from);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		q->from = b->from;
+	rc = events_query_date(req, resp, "to", b->to);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		q->to = b->to;
+	return 0;
+}
+
 static void events_list_get(struct app *app, const struct request *req, const struct route_args *args,
 			    struct response *resp)
 {
 	struct json_object *items = NULL;
+	struct events_query_buf b;
 	struct principal p = {0};
 	struct dom_err e = {0};
 	struct event_query q;
-	char city[EVENTS_QUERY_MAX], from[11], to[11];
-	int64_t limit, offset, total = 0, org = 0;
-	int rc, type = -1, status = -1;
+	int64_t limit, offset, total = 0;
 
 	(void)args;
-	memset(&q, 0, sizeof(q));
-	if (api_auth(app, req, resp, &p, false) || api_page(req, resp, &limit, &offset))
+	if (api_auth(app, req, resp, &p, false) || api_page(req, resp, &limit, &offset) ||
+	    events_query_read(req, resp, &q, &b))
 		return;
-	rc = api_query_text(req, resp, "city", city, sizeof(city));
-	if (rc < 0)
-		return;
-	if (rc)
-		q.city = city;
-	if (api_query_enum(req, resp, "type", events_types, &type) < 0 ||
-	    api_query_enum(req, resp, "status", events_statuses, &status) < 0)
-		return;
-	q.type = type >= 0 ? events_types[type] : NULL;
-	q.status = status >= 0 ? events_statuses[status] : NULL;
-	rc = api_query_id(req, resp, "org", &org);
-	if (rc < 0)
-		return;
-	q.org = org;
-	rc = events_query_date(req, resp, "from", from);
-	if (rc < 0)
-		return;
-	if (rc)
-		q.from = from;
-	rc = events_query_date(req, resp, "to", to);
-	if (rc < 0)
-		return;
-	if (rc)
-		q.to = to;
 	if (events_list(app->db, &p, &q, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}
 	api_reply_list(resp, items, total, limit, offset);
+}
+
+/* GET /api/v1/stats?city=&type=&status=&org=&from=&to=&limit=&offset=: the programme's numbers. */
+static void events_stats_programme(struct app *app, const struct request *req, const struct route_args *args,
+				   struct response *resp)
+{
+	struct json_object *out = NULL;
+	struct events_query_buf b;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	struct event_query q;
+	int64_t limit, offset;
+	int rc;
+
+	(void)args;
+	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset) ||
+	    events_query_read(req, resp, &q, &b))
+		return;
+	rc = stats_programme(app->db, &p, &q, req->now, limit, offset, &out, &e);
+	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
+}
+
+/* GET /api/v1/events/{id}/stats: one event's numbers. */
+static void events_stats_one(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	struct json_object *out = NULL;
+	struct principal p = {0};
+	struct dom_err e = {0};
+	int rc;
+
+	if (api_auth(app, req, resp, &p, true))
+		return;
+	rc = stats_event(app->db, &p, args->ids[0], req->now, &out, &e);
+	api_reply_dom(app, resp, rc, &e, out, 0, API_OK);
 }
 
 const struct route api_events_routes[] = {
@@ -341,5 +393,7 @@ const struct route api_events_routes[] = {
     {HTTP_GET, "/api/v1/events/{id}", events_get_one},
     {HTTP_PATCH, "/api/v1/events/{id}", events_patch},
     {HTTP_POST, "/api/v1/events/{id}/cancel", events_cancel_post},
+    {HTTP_GET, "/api/v1/events/{id}/stats", events_stats_one},
+    {HTTP_GET, "/api/v1/stats", events_stats_programme},
     {0},
 };

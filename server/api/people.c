@@ -111,12 +111,17 @@ static void people_get_list(struct app *app, const struct request *req, const st
 	struct principal p = {0};
 	struct dom_err e = {0};
 	int64_t limit, offset, total = 0, org = 0;
+	char q[PEOPLE_QUERY_MAX + 1];
+	int has_q;
 
 	(void)args;
 	if (api_auth(app, req, resp, &p, true) || api_page(req, resp, &limit, &offset) ||
 	    api_query_id(req, resp, "org", &org) < 0)
 		return;
-	if (people_list(app->db, &p, org, limit, offset, &items, &total, &e)) {
+	has_q = api_query_text(req, resp, "q", q, sizeof(q));
+	if (has_q < 0)
+		return;
+	if (people_list(app->db, &p, org, has_q ? q : NULL, limit, offset, &items, &total, &e)) {
 		api_fail_dom(resp, &e);
 		return;
 	}

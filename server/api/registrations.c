@@ -278,6 +278,38 @@ static void reg_send_link(struct app *app, const struct request *req, const stru
 	reg_org_act(app, req, args, resp, REG_ORG_SEND_LINK);
 }
 
+/* POST /api/v1/registrations/{id}/promote: no body, {} or {"raise_capacity": bool}. Rights are asked before
+ * the body's fields are read (api_write_begin's order, with the body optional as for an action). */
+static void reg_promote(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	static const char *const keys[] = {"raise_capacity", NULL};
+	struct reg_promote_input in = {0};
+	struct json_object *body = NULL, *o = NULL;
+	struct principal p = {0};
+	struct dom_err err = {0};
+	struct jsonx_err jerr;
+	int64_t seq = 0;
+	int rc;
+
+	if (api_auth(app, req, resp, &p, true) || (req->body_len && api_body(req, resp, &body)))
+		return;
+	rc = registrations_org_writable(app->db, &p, args->ids[0], &err);
+	if (rc) {
+		api_fail_dom(resp, &err);
+		goto out;
+	}
+	if (body && (jsonx_only_keys(body, keys, &jerr) < 0 ||
+		     jsonx_get_bool(body, "raise_capacity", false, &in.raise_capacity, &jerr) < 0)) {
+		api_fail_json(resp, &jerr);
+		goto out;
+	}
+	rc = registrations_org_promote(app->db, &p, args->ids[0], &in, req->now, &o, &seq, &err);
+	api_reply_dom(app, resp, rc, &err, o, seq, API_OK);
+out:
+	json_object_put(body);
+}
+
 const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/events/{id}/registrations", reg_create},
     {HTTP_GET, "/api/v1/events/{id}/registrations", reg_list},
@@ -292,5 +324,6 @@ const struct route api_registrations_routes[] = {
     {HTTP_POST, "/api/v1/registrations/{id}/reject", reg_reject},
     {HTTP_POST, "/api/v1/registrations/{id}/cancel", reg_cancel},
     {HTTP_POST, "/api/v1/registrations/{id}/send-link", reg_send_link},
+    {HTTP_POST, "/api/v1/registrations/{id}/promote", reg_promote},
     {0},
 };

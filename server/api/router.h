@@ -46,6 +46,7 @@ extern const struct route api_calendar_routes[];
 extern const struct route api_imports_routes[];
 extern const struct route api_notifications_routes[];
 extern const struct route api_pages_routes[];
+extern const struct route api_exports_routes[];
 
 /* Finds the route for req and runs it, filling resp; unknown paths get 404 and known paths with
  * another method 405 (with Allow). Returns 1 if a route matched, 0 otherwise. Service thread only. */

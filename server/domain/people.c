@@ -474,10 +474,11 @@ int people_get(struct db *db, const struct principal *p, int64_t id, struct json
 	return rc ? dom_from_store(err, rc, "person") : DOM_OK;
 }
 
-int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
-		struct json_object **items, int64_t *total, struct dom_err *err)
+int people_list(struct db *db, const struct principal *p, int64_t org_id, const char *q, int64_t limit,
+		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err)
 {
 	struct person_row *rows = NULL;
+	char folded[PEOPLE_QUERY_MAX + 1];
 	size_t n = 0;
 	int rc;
 
@@ -493,7 +494,10 @@ int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_
 		return dom_fail(err, DOM_FORBIDDEN, NULL,
 				"only an administrator or an organiser may list people");
 	}
-	rc = store_person_list(db, org_id, limit, offset, &rows, &n, total);
+	/* a query of nothing but spaces and marks finds everyone, as none */
+	if (q && !text_fold(q, folded, sizeof(folded)))
+		q = NULL;
+	rc = store_person_list(db, org_id, q ? folded : NULL, limit, offset, &rows, &n, total);
 	if (rc)
 		return dom_from_store(err, rc, "person");
 	*items = json_object_new_array();

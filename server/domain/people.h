@@ -19,6 +19,7 @@ struct db;
 #define PEOPLE_NATIONALITY_MAX 64
 #define PEOPLE_PHONE_MAX       32
 #define PEOPLE_EMAIL_MAX       254
+#define PEOPLE_QUERY_MAX       400 /* bytes of a search text (?q=), 200 characters of Arabic */
 
 /* The values of sex and lang, NULL-terminated: female, male, unspecified; fr, ar, en. */
 extern const char *const people_sexes[];
@@ -77,9 +78,11 @@ int people_writable(struct db *db, const struct principal *p, int64_t id, struct
 int people_get(struct db *db, const struct principal *p, int64_t id, struct json_object **out,
 	       struct dom_err *err);
 /* A page of the people p may see: an organiser their organisation's, an admin everyone's (or
- * org_id's when > 0). Viewers and check-in staff DOM_FORBIDDEN. */
-int people_list(struct db *db, const struct principal *p, int64_t org_id, int64_t limit, int64_t offset,
-		struct json_object **items, int64_t *total, struct dom_err *err);
+ * org_id's when > 0); with q (not NULL), those whose name, Arabic name or e-mail contains it, case, Latin
+ * diacritics, Arabic harakat and tatweel and the alef variants aside (text_fold). Viewers and check-in staff
+ * DOM_FORBIDDEN. */
+int people_list(struct db *db, const struct principal *p, int64_t org_id, const char *q, int64_t limit,
+		int64_t offset, struct json_object **items, int64_t *total, struct dom_err *err);
 /* Everything held on the person (fields, registrations with event titles and statuses, attendance,
  * facilitated sessions, calendar tokens without secrets). Visibility as people_update. */
 int people_export(struct db *db, const struct principal *p, int64_t id, int64_t now, struct json_object **out,

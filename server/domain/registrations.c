@@ -956,3 +956,63 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 out:
 	return reg_finish(db, ret, &r, false, out, seq, err);
 }
+
+/* Inside the transaction: promotes waitlisted r of ev by hand (registrations_org_promote). */
+static int reg_promote_by_hand(struct db *db, const struct store_reg_event *ev, const struct store_reg *r,
+			       const struct reg_promote_input *in, int64_t now, int64_t *seq,
+			       struct dom_err *err)
+{
+	int64_t confirmed = 0;
+	int rc;
+
+	if (!strcmp(r->status, "confirmed")) {
+		rc = store_reg_seated_by_promotion(db, ev->id, r->id);
+		if (rc < 0)
+			return dom_from_store(err, rc, "registration");
+		if (rc)
+			return DOM_OK; /* promoted already: the same answer, nothing written */
+	}
+	if (strcmp(r->status, "waitlisted"))
+		return dom_fail(err, DOM_CONFLICT, "not_waitlisted",
+				"only a waitlisted registration can be promoted (this one is %s)", r->status);
+	if (!strcmp(ev->status, "cancelled"))
+		return dom_fail(err, DOM_CONFLICT, "event_cancelled", "this event is cancelled");
+	rc = store_counts_confirmed(db, ev->id, &confirmed);
+	if (rc)
+		return dom_from_store(err, rc, "registrations");
+	if (confirmed >= ev->capacity) {
+		if (!in->raise_capacity)
+			return dom_fail(
+			    err, DOM_CONFLICT, "no_seat_free",
+			    "no seat is free (%lld confirmed for a capacity of %lld): raise the "
+			    "capacity to promote this person ('raise_capacity': true adds one seat)",
+			    (long long)confirmed, (long long)ev->capacity);
+		rc = store_reg_event_seat_add(db, ev->id, now);
+		if (rc)
+			return dom_from_store(err, rc, "event");
+	}
+	rc = store_reg_set_status(db, r->id, "confirmed", false, 0, now);
+	rc = rc ? rc : reg_changelog(db, now, ev, r->id, "promoted", "confirmed", seq);
+	rc = rc ? rc : reg_outbox(db, now, "promoted", r);
+	return rc ? dom_from_store(err, rc, "registration") : DOM_OK;
+}
+
+int registrations_org_promote(struct db *db, const struct principal *p, int64_t reg_id,
+			      const struct reg_promote_input *in, int64_t now, struct json_object **out,
+			      int64_t *seq, struct dom_err *err)
+{
+	struct store_reg_event ev;
+	struct store_reg r;
+	int ret, rc;
+
+	*out = NULL;
+	*seq = 0;
+	memset(&r, 0, sizeof(r));
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "registration");
+	ret = reg_org_load(db, p, reg_id, &r, &ev, err);
+	if (!ret)
+		ret = reg_promote_by_hand(db, &ev, &r, in, now, seq, err);
+	return reg_finish(db, ret, &r, false, out, seq, err);
+}

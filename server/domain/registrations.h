@@ -135,4 +135,22 @@ int registrations_org_action(struct db *db, const struct principal *p, int64_t r
 			     enum reg_org_action action, int64_t now, struct json_object **out, int64_t *seq,
 			     struct dom_err *err);
 
+/* An organiser's manual promotion, parsed from the body by the api. Lives on the handler's stack. */
+struct reg_promote_input {
+	bool raise_capacity; /* no seat free: add one to the event's capacity for this person */
+};
+
+/*
+ * An organiser (or admin) gives waitlisted registration reg_id a seat, out of arrival order, in one
+ * transaction with its change-log row "registration.promoted" and the participant's outbox row
+ * "registration.promoted" (as an automatic promotion). Only while a seat is free (capacity minus confirmed),
+ * else DOM_CONFLICT "no_seat_free" unless in->raise_capacity, which first adds one seat (never when one is
+ * free). A registration already seated by a promotion (this one or an automatic one) is DOM_OK with nothing
+ * written; any other status is DOM_CONFLICT "not_waitlisted". Rights as registrations_org_writable. *out:
+ * the registration's view (new ref); *seq: the change to announce (0: none). Service thread.
+ */
+int registrations_org_promote(struct db *db, const struct principal *p, int64_t reg_id,
+			      const struct reg_promote_input *in, int64_t now, struct json_object **out,
+			      int64_t *seq, struct dom_err *err);
+
 #endif

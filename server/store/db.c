@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "store/stmt.h"
+#include "store/store_people.h"
 #include "store/store_phones.h"
 #include "util/log.h"
 
@@ -265,6 +266,11 @@ int db_open(const char *path, int flags, struct db **out, char *err, size_t errl
 	rc = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF");
 	if (rc) {
 		snprintf(err, errlen, "cannot configure %s", path);
+		goto err;
+	}
+	/* the people search folds names with majlis_fold() */
+	if (store_people_register(db)) {
+		snprintf(err, errlen, "cannot prepare %s", path);
 		goto err;
 	}
 	if (flags & DB_MIGRATE) {

@@ -131,3 +131,65 @@ int store_att_list(struct db *db, int64_t session_id, struct store_att_row **row
 	*rows = a;
 	return rc;
 }
+
+static void store_att_sheet_clear(void *row)
+{
+	struct store_att_sheet_row *r = row;
+
+	free(r->starts_local);
+	free(r->session_title);
+	free(r->registration_status);
+	free(r->name);
+	free(r->name_ar);
+	free(r->sex);
+	free(r->email);
+	free(r->phone);
+	free(r->status);
+	memset(r, 0, sizeof(*r));
+}
+
+static int store_att_sheet_read(sqlite3_stmt *st, void *row)
+{
+	struct store_att_sheet_row *r = row;
+	int rc;
+
+	r->session_id = db_col_int(st, 0);
+	rc = db_col_dup(st, 1, &r->starts_local);
+	rc = rc ? rc : db_col_dup(st, 2, &r->session_title);
+	r->registration_id = db_col_int(st, 3);
+	rc = rc ? rc : db_col_dup(st, 4, &r->registration_status);
+	rc = rc ? rc : db_col_dup(st, 5, &r->name);
+	rc = rc ? rc : db_col_dup(st, 6, &r->name_ar);
+	rc = rc ? rc : db_col_dup(st, 7, &r->sex);
+	rc = rc ? rc : db_col_dup(st, 8, &r->email);
+	rc = rc ? rc : db_col_dup(st, 9, &r->phone);
+	rc = rc ? rc : db_col_dup(st, 10, &r->status);
+	r->recorded_at = db_col_is_null(st, 11) ? 0 : db_col_int(st, 11);
+	return rc;
+}
+
+static const struct db_row_type store_att_sheet_type = {sizeof(struct store_att_sheet_row),
+							store_att_sheet_read, store_att_sheet_clear};
+
+void store_att_sheet_free(struct store_att_sheet_row *rows, size_t n)
+{
+	db_rows_free(&store_att_sheet_type, rows, n);
+}
+
+int store_att_sheet(struct db *db, int64_t event_id, struct store_att_sheet_row **rows, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT s.id, s.starts_local, s.title, r.id, r.status, p.name, p.name_ar, p.sex, p.email, "
+	    "p.phone, "
+	    "a.status, a.recorded_at FROM sessions s JOIN registrations r ON r.event_id = s.event_id "
+	    "JOIN people p ON p.id = r.person_id "
+	    "LEFT JOIN attendance a ON a.session_id = s.id AND a.registration_id = r.id "
+	    "WHERE s.event_id = :event AND (r.status = 'confirmed' OR a.status IS NOT NULL) "
+	    "ORDER BY s.start_utc, s.id, p.name, r.id";
+	void *a;
+	int rc =
+	    db_rows(db_stmt_args(db, sql, DB_ARGS(DB_INT(":event", event_id))), &store_att_sheet_type, &a, n);
+
+	*rows = a;
+	return rc;
+}

@@ -64,4 +64,29 @@ void store_att_rows_free(struct store_att_row *rows, size_t n);
  * none; caller frees with store_att_rows_free). 0 or negative. */
 int store_att_list(struct db *db, int64_t session_id, struct store_att_row **rows, size_t *n);
 
+/* One line of an event's attendance sheet: a session and a registration that is confirmed or has an
+ * attendance row there, with the participant's contact data. Strings malloc'ed (NULL for SQL NULL), freed by
+ * store_att_sheet_free. Lives in an array from store_att_sheet for one call; service thread. */
+struct store_att_sheet_row {
+	int64_t session_id;	   /* the session */
+	char *starts_local;	   /* its wall-time start "YYYY-MM-DDTHH:MM:SS" */
+	char *session_title;	   /* its title, or NULL */
+	int64_t registration_id;   /* the registration */
+	char *registration_status; /* its status */
+	char *name;		   /* the participant's name in Latin script */
+	char *name_ar;		   /* in Arabic script, or NULL */
+	char *sex;		   /* female, male or unspecified */
+	char *email;		   /* or NULL */
+	char *phone;		   /* E.164, or NULL */
+	char *status;		   /* "present", "absent", "excused", or NULL: nothing recorded */
+	int64_t recorded_at;	   /* when it was recorded, Unix seconds (0: nothing recorded) */
+};
+
+/* Clears the n rows of an array from store_att_sheet and frees it. Accepts NULL. */
+void store_att_sheet_free(struct store_att_sheet_row *rows, size_t n);
+/* The attendance sheet of event_id: for each session (by start) each registration (by name, then id) that
+ * is confirmed or has an attendance row at it, into *rows, a malloc'ed array of *n (NULL when none; caller
+ * frees with store_att_sheet_free). 0 or negative. */
+int store_att_sheet(struct db *db, int64_t event_id, struct store_att_sheet_row **rows, size_t *n);
+
 #endif

@@ -99,6 +99,7 @@ static int store_counts_session_add(sqlite3_stmt *st, void *ctx)
 			l->cap = cap;
 		}
 		memset(&l->a[l->len], 0, sizeof(l->a[l->len]));
+		l->a[l->len].start_utc = db_col_int(st, 3);
 		l->a[l->len++].session_id = id;
 	}
 	if (!db_col_is_null(st, 1))
@@ -108,7 +109,7 @@ static int store_counts_session_add(sqlite3_stmt *st, void *ctx)
 
 int store_counts_sessions(struct db *db, int64_t event_id, struct store_session_counts **out, int *n)
 {
-	static const char sql[] = "SELECT s.id, c.sex, c.n FROM sessions s "
+	static const char sql[] = "SELECT s.id, c.sex, c.n, s.start_utc FROM sessions s "
 				  "LEFT JOIN presence_counts c ON c.session_id = s.id "
 				  "WHERE s.event_id = :event ORDER BY s.start_utc, s.id";
 	struct store_counts_list l = {NULL, 0, 0};

@@ -22,7 +22,20 @@ struct store_reg_counts {
 /* One session's presence by sex. Element of the array store_counts_sessions returns. */
 struct store_session_counts {
 	int64_t session_id;
+	int64_t start_utc; /* the session's start instant, Unix seconds */
 	int64_t present[STORE_SEX_N];
+};
+
+/* The numbers of a set of events (store_events_counts), from their counters. Stack value. */
+struct store_programme_counts {
+	int64_t events;				  /* events in the set */
+	int64_t sessions;			  /* their sessions */
+	int64_t capacity;			  /* their seats, summed */
+	int64_t n[STORE_CNT_N];			  /* live registrations by status */
+	int64_t by_sex[STORE_CNT_N][STORE_SEX_N]; /* and by sex */
+	int64_t present[STORE_SEX_N]; /* presences (attendance marked present) over their sessions, by sex */
+	int64_t started_sessions;     /* their sessions begun at now */
+	int64_t expected; /* the confirmed of each begun session's event, summed over those sessions */
 };
 
 /* Fills c for event_id from its counters (a few rows by primary key; zeros for an event without

@@ -225,6 +225,61 @@ int store_events_list(struct db *db, const struct event_filter *f, int64_t limit
 	return rc;
 }
 
+/* One row of store_events_counts: (what, status index, sex index, n), the indexes those of enum
+ * store_count_status and enum store_count_sex (the SQL's CASE expressions follow their order). */
+static int store_events_counts_add(sqlite3_stmt *st, void *ctx)
+{
+	struct store_programme_counts *c = ctx;
+	const char *what = db_col_text(st, 0);
+	int64_t status = db_col_int(st, 1), sex = db_col_int(st, 2), n = db_col_int(st, 3);
+
+	if (!what || status < 0 || status >= STORE_CNT_N || sex < 0 || sex >= STORE_SEX_N)
+		return STORE_ERROR;
+	if (!strcmp(what, "reg")) {
+		c->n[status] += n;
+		c->by_sex[status][sex] += n;
+	} else if (!strcmp(what, "present")) {
+		c->present[sex] += n;
+	} else if (!strcmp(what, "events")) {
+		c->events = n;
+	} else if (!strcmp(what, "capacity")) {
+		c->capacity = n;
+	} else if (!strcmp(what, "sessions")) {
+		c->sessions = n;
+	} else if (!strcmp(what, "started")) {
+		c->started_sessions = n;
+	} else if (!strcmp(what, "expected")) {
+		c->expected = n;
+	}
+	return STORE_OK;
+}
+
+#define STORE_EVENTS_SEX_INDEX "CASE c.sex WHEN 'female' THEN 0 WHEN 'male' THEN 1 ELSE 2 END"
+
+int store_events_counts(struct db *db, const struct event_filter *f, int64_t now,
+			struct store_programme_counts *out)
+{
+	static const char sql[] =
+	    "WITH m AS (SELECT e.id, e.capacity FROM events e" EVENT_LIST_WHERE "), "
+	    "ms AS (SELECT s.id, s.event_id, s.start_utc FROM sessions s JOIN m ON m.id = s.event_id) "
+	    "SELECT 'reg', CASE c.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 "
+	    "END, " STORE_EVENTS_SEX_INDEX
+	    ", sum(c.n) FROM registration_counts c JOIN m ON m.id = c.event_id "
+	    "WHERE c.status IN ('confirmed', 'waitlisted', 'pending') GROUP BY 2, 3 "
+	    "UNION ALL SELECT 'present', 0, " STORE_EVENTS_SEX_INDEX ", sum(c.n) FROM presence_counts c "
+	    "JOIN ms ON ms.id = c.session_id GROUP BY 3 "
+	    "UNION ALL SELECT 'events', 0, 0, count(*) FROM m "
+	    "UNION ALL SELECT 'capacity', 0, 0, coalesce(sum(capacity), 0) FROM m "
+	    "UNION ALL SELECT 'sessions', 0, 0, count(*) FROM ms "
+	    "UNION ALL SELECT 'started', 0, 0, count(*) FROM ms WHERE ms.start_utc <= :now "
+	    "UNION ALL SELECT 'expected', 0, 0, coalesce(sum(c.n), 0) FROM ms JOIN registration_counts c "
+	    "ON c.event_id = ms.event_id AND c.status = 'confirmed' WHERE ms.start_utc <= :now";
+
+	memset(out, 0, sizeof(*out));
+	return db_each(db_stmt_bind(db, sql, store_events_filter_bind, f, DB_ARGS(DB_INT(":now", now))),
+		       store_events_counts_add, out);
+}
+
 static int store_registrant_read(sqlite3_stmt *st, void *row)
 {
 	struct event_registrant *r = row;

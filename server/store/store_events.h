@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/store_counts.h"
 
 #define EVENT_LANGS    3  /* fr, ar, en: index order of title[] and description[] */
 #define EVENT_ENUM_LEN 16 /* longest of type/visibility/status values + NUL */
@@ -82,6 +83,12 @@ struct event_filter {
  * *ids malloc'ed (caller frees; NULL when none), *total counts all matches. 0 or negative. */
 int store_events_list(struct db *db, const struct event_filter *f, int64_t limit, int64_t offset,
 		      int64_t **ids, size_t *n, int64_t *total);
+
+/* The numbers of every event matching f (see store_events_list), summed from their counters in one query
+ * (no row of registrations or attendance is counted); sessions begun at now (start_utc <= now) make
+ * out->started_sessions and out->expected. 0 or negative. */
+int store_events_counts(struct db *db, const struct event_filter *f, int64_t now,
+			struct store_programme_counts *out);
 
 /* A live (pending, confirmed or waitlisted) registration of an event. */
 struct event_registrant {

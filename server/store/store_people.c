@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "store/stmt.h"
+#include "util/log.h"
+#include "util/text.h"
 
 #define PERSON_COLS                                                                                          \
 	"id, org_id, name, name_ar, sex, nationality, phone, email, lang, consent_at, "                      \
@@ -140,27 +142,75 @@ int store_person_get(struct db *db, int64_t id, struct person_row *r)
 	return db_row_by_id(db, sql, id, &store_person_row, r);
 }
 
+/* What the people list is filtered on. On store_person_list's stack. */
+struct store_person_filter {
+	int64_t org_id; /* > 0: this organisation's people */
+	const char *q;	/* folded search text, or NULL */
+};
+
 static int store_person_filter_bind(sqlite3_stmt *st, const void *ctx)
 {
-	const int64_t *org_id = ctx;
+	const struct store_person_filter *f = ctx;
 
-	return db_bind_args(st, DB_ARGS(DB_OPT_INT(":org_id", *org_id > 0, *org_id)));
+	return db_bind_args(st,
+			    DB_ARGS(DB_OPT_INT(":org_id", f->org_id > 0, f->org_id), DB_TEXT(":q", f->q)));
 }
 
-int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset, struct person_row **rows,
-		      size_t *n, int64_t *total)
+#define STORE_PERSON_FILTER                                                                                  \
+	"(:org_id IS NULL OR org_id = :org_id) AND (:q IS NULL OR instr(majlis_fold(name), :q) > 0 OR "      \
+	"instr(majlis_fold(name_ar), :q) > 0 OR instr(email, :q) > 0)"
+
+int store_person_list(struct db *db, int64_t org_id, const char *q, int64_t limit, int64_t offset,
+		      struct person_row **rows, size_t *n, int64_t *total)
 {
-	static const char sql_count[] =
-	    "SELECT count(*) FROM people WHERE (:org_id IS NULL OR org_id = :org_id)";
-	static const char sql[] =
-	    "SELECT " PERSON_COLS " FROM people WHERE (:org_id IS NULL OR org_id = :org_id) "
-	    "ORDER BY name, id LIMIT :limit OFFSET :offset";
+	static const char sql_count[] = "SELECT count(*) FROM people WHERE " STORE_PERSON_FILTER;
+	static const char sql[] = "SELECT " PERSON_COLS " FROM people WHERE " STORE_PERSON_FILTER
+				  " ORDER BY name, id LIMIT :limit OFFSET :offset";
+	struct store_person_filter f = {org_id, q};
 	void *a;
-	int rc = db_page_rows(db, sql_count, sql, store_person_filter_bind, &org_id, limit, offset,
+	int rc = db_page_rows(db, sql_count, sql, store_person_filter_bind, &f, limit, offset,
 			      &store_person_row, &a, n, total);
 
 	*rows = a;
 	return rc;
+}
+
+static void store_people_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s;
+	char *out;
+	size_t cap;
+	int n;
+
+	(void)argc;
+	s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	/* folding never lengthens text: "Æ" (2 bytes) is "ae", "Ş" is "s", a dropped mark is nothing */
+	n = sqlite3_value_bytes(argv[0]);
+	cap = (size_t)n + 1;
+	out = malloc(cap);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	text_fold(s, out, cap);
+	sqlite3_result_text(ctx, out, -1, free);
+}
+
+int store_people_register(struct db *db)
+{
+	int rc = sqlite3_create_function(db_handle(db), "majlis_fold", 1,
+					 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+					 store_people_fold, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		log_err("cannot register majlis_fold: %s", sqlite3_errstr(rc));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 static void store_export_att_clear(void *row)

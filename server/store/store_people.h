@@ -69,10 +69,16 @@ void person_rows_free(struct person_row *rows, size_t n);
 
 /* Person id into r (zeroed first; caller clears). STORE_NOT_FOUND or 0. */
 int store_person_get(struct db *db, int64_t id, struct person_row *r);
-/* A page of people ordered by name, of org_id when > 0 (all otherwise): *rows a malloc'ed array of *n
- * rows (NULL when none; caller frees with person_rows_free), *total the number matching. */
-int store_person_list(struct db *db, int64_t org_id, int64_t limit, int64_t offset, struct person_row **rows,
-		      size_t *n, int64_t *total);
+/* A page of people ordered by name, of org_id when > 0 (all otherwise), and when q is not NULL those whose
+ * name or Arabic name folded (text_fold, SQL majlis_fold) contains q, or whose e-mail contains it (q must be
+ * folded already): *rows a malloc'ed array of *n rows (NULL when none; caller frees with person_rows_free),
+ * *total the number matching. */
+int store_person_list(struct db *db, int64_t org_id, const char *q, int64_t limit, int64_t offset,
+		      struct person_row **rows, size_t *n, int64_t *total);
+
+/* Registers the SQL function majlis_fold(text) (util/text.h's text_fold; NULL stays NULL) on db's
+ * connection, which the people search needs. 0 or STORE_ERROR. */
+int store_people_register(struct db *db);
 
 /* One attendance row of an exported registration, with its session's title and times. Strings
  * malloc'ed (NULL for SQL NULL); owned by its struct person_registration_row. */

@@ -261,6 +261,33 @@ int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg
 	return store_reg_one(st, out);
 }
 
+int store_reg_event_seat_add(struct db *db, int64_t event_id, int64_t now)
+{
+	static const char sql[] =
+	    "UPDATE events SET capacity = capacity + 1, updated_at = :now WHERE id = :id";
+
+	return db_run_update(db, sql, DB_ARGS(DB_INT(":now", now), DB_INT(":id", event_id)));
+}
+
+int store_reg_seated_by_promotion(struct db *db, int64_t event_id, int64_t reg_id)
+{
+	/* the event's rows through change_log_topic, newest first */
+	static const char sql[] =
+	    "SELECT kind = 'registration.promoted' FROM change_log WHERE topic = :topic "
+	    "AND kind IN ('registration.created', 'registration.reopened', "
+	    "'registration.approved', 'registration.promoted') "
+	    "AND json_extract(payload, '$.registration_id') = :reg ORDER BY seq DESC LIMIT 1";
+	char topic[40];
+	int64_t yes = 0;
+	int rc;
+
+	snprintf(topic, sizeof(topic), "event:%lld", (long long)event_id);
+	rc = db_one_int(db, sql, DB_ARGS(DB_TEXT(":topic", topic), DB_INT(":reg", reg_id)), &yes);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	return rc < 0 ? rc : yes != 0;
+}
+
 /* The filters of store_reg_list. */
 struct store_reg_filter {
 	int64_t event_id;

@@ -99,6 +99,14 @@ int store_reg_set_attendance_confirmed(struct db *db, int64_t id, int64_t now);
 /* The earliest waitlisted registration (by waitlist_seq, then id) into *out: 0 or STORE_NOT_FOUND. */
 int store_reg_first_waitlisted(struct db *db, int64_t event_id, struct store_reg *out);
 
+/* Inside a transaction: adds one seat to event_id's capacity (updated_at now). 0, STORE_NOT_FOUND or
+ * negative. */
+int store_reg_event_seat_add(struct db *db, int64_t event_id, int64_t now);
+/* Whether registration reg_id of event_id got its seat from the waitlist: the newest of its change-log
+ * rows that can seat it ("registration.created", ".reopened", ".approved", ".promoted" on topic
+ * "event:<event_id>") is a promotion. 1 yes, 0 no (none at all: no), or negative. */
+int store_reg_seated_by_promotion(struct db *db, int64_t event_id, int64_t reg_id);
+
 /* One registration of the organisers' list with its person's contact data. Malloc'ed strings, freed by
  * store_reg_rows_free. The caller's thread. */
 struct store_reg_row {

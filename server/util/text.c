@@ -548,3 +548,91 @@ int text_hex_digit(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+/* The base letters of U+0100..U+017F (Latin Extended-A), one string each. */
+static const char *const text_latin_ext_a[128] = {
+    "a", "a", "a",  "a",  "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d", /* 0100 */
+    "d", "d", "e",  "e",  "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g", /* 0110 */
+    "g", "g", "g",  "g",  "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i", /* 0120 */
+    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l", /* 0130 */
+    "l", "l", "l",  "n",  "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o", /* 0140 */
+    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s", /* 0150 */
+    "s", "s", "t",  "t",  "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u", /* 0160 */
+    "u", "u", "u",  "u",  "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s", /* 0170 */
+};
+
+/* The base letters of U+00C0..U+00FF (Latin-1 letters; × and ÷ stay). */
+static const char *const text_latin_1[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c",	    "e", "e", "e", "e", "i", "i", "i",	"i",  /* 00C0 */
+    "d", "n", "o", "o", "o", "o", "o",	"\xc3\x97", "o", "u", "u", "u", "u", "y", "th", "ss", /* 00D0 */
+    "a", "a", "a", "a", "a", "a", "ae", "c",	    "e", "e", "e", "e", "i", "i", "i",	"i",  /* 00E0 */
+    "d", "n", "o", "o", "o", "o", "o",	"\xc3\xb7", "o", "u", "u", "u", "u", "y", "th", "y",  /* 00F0 */
+};
+
+/* What code point cp folds to (text_fold): a string, "" to drop it, or NULL to keep it as it is. */
+static const char *text_fold_cp(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return NULL; /* lowercased by the caller */
+	if (cp >= 0xc0 && cp <= 0xff)
+		return text_latin_1[cp - 0xc0];
+	if (cp >= 0x100 && cp <= 0x17f)
+		return text_latin_ext_a[cp - 0x100];
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x610 && cp <= 0x61a) || (cp >= 0x64b && cp <= 0x65f) ||
+	    cp == 0x670 || cp == 0x640)
+		return ""; /* combining marks, Arabic harakat and marks, superscript alef, tatweel */
+	switch (cp) {
+	case 0x622:		   /* آ */
+	case 0x623:		   /* أ */
+	case 0x625:		   /* إ */
+	case 0x671:		   /* ٱ */
+		return "\xd8\xa7"; /* ا */
+	case 0x649:		   /* ى */
+		return "\xd9\x8a"; /* ي */
+	case 0x629:		   /* ة */
+		return "\xd9\x87"; /* ه */
+	default:
+		return NULL;
+	}
+}
+
+size_t text_fold(const char *s, char *out, size_t cap)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, len = 0, start, plen;
+	bool space = false;
+	const char *piece;
+	char lower[2];
+	uint32_t cp;
+
+	if (!cap)
+		return 0;
+	while (i < n) {
+		start = i;
+		if (!text_utf8_next(u, n, &i, &cp)) {
+			i++; /* an ill-formed byte: kept as it is */
+			piece = NULL;
+		} else if (cp == ' ' || cp == '\t') {
+			space = len > 0;
+			continue;
+		} else if (cp >= 'A' && cp <= 'Z') {
+			lower[0] = (char)(cp - 'A' + 'a');
+			lower[1] = '\0';
+			piece = lower;
+		} else {
+			piece = text_fold_cp(cp);
+		}
+		if (piece && !piece[0])
+			continue;
+		plen = piece ? strlen(piece) : i - start;
+		if (len + plen + (space ? 1 : 0) >= cap)
+			break;
+		if (space)
+			out[len++] = ' ';
+		space = false;
+		memcpy(out + len, piece ? piece : s + start, plen);
+		len += plen;
+	}
+	out[len] = '\0';
+	return len;
+}

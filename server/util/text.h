@@ -63,4 +63,13 @@ void text_ascii_lower(char *s);
 /* The value of one hexadecimal digit (0-9, a-f, A-F), or -1 for any other character. */
 int text_hex_digit(char c);
 
+/*
+ * s folded for search into out (cap bytes, NUL-terminated, cut at a character boundary): letters lowercased
+ * and stripped of their diacritics (Latin-1 and Latin Extended-A: "É" and "é" are "e", "Œ" is "oe", combining
+ * marks dropped), Arabic harakat, Quranic marks, the superscript alef and the tatweel dropped, the alef
+ * variants (أ إ آ ٱ) made ا, ى made ي and ة made ه, runs of spaces and tabs made one space, and no space at
+ * either end. Other characters are kept as they are (an ill-formed byte too). Returns the length of out.
+ */
+size_t text_fold(const char *s, char *out, size_t cap);
+
 #endif

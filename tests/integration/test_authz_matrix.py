@@ -57,14 +57,20 @@ class T(Checks):
             # (method, path, body, {role: accepted statuses}); roles not named must get DENIED, anon ANON.
             reads = [
                 ("GET", f"/api/v1/events/{ev}/registrations", None, {"admin": OK, "orgA": OK}),
+                ("GET", f"/api/v1/events/{ev}/registrations.csv", None, {"admin": OK, "orgA": OK}),
+                ("GET", f"/api/v1/events/{ev}/attendance.csv", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/people/{person_a}", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/people/{person_a}/export", None, {"admin": OK, "orgA": OK}),
                 ("GET", f"/api/v1/sessions/{sess}/attendance", None, {"admin": OK, "orgA": OK, "checkinA": OK}),
+                # numbers without names: every reader of numbers, for a public event
+                ("GET", f"/api/v1/events/{ev}/stats", None, {"admin": OK, "orgA": OK, "orgB": OK, "viewerA": OK}),
+                ("GET", "/api/v1/stats", None, {"admin": OK, "orgA": OK, "orgB": OK, "viewerA": OK}),
             ]
             writes = [
                 ("PATCH", f"/api/v1/people/{person_a}", {"name": "Changed Name"}, {}),
                 ("POST", f"/api/v1/people/{person_a}/erase", None, {}),
                 ("POST", f"/api/v1/registrations/{reg}/cancel", None, {}),
+                ("POST", f"/api/v1/registrations/{reg}/promote", {"raise_capacity": True}, {}),
                 ("PATCH", f"/api/v1/events/{ev}", {"capacity": 999}, {}),
                 ("POST", f"/api/v1/events/{ev}/cancel", None, {}),
                 ("POST", f"/api/v1/events/{ev}/sessions",

@@ -1,7 +1,8 @@
 /* test_event_counts: the registration and presence counters equal a full recount after every kind of
- * change (register, waitlist, approve, reject, cancel, decline, reopen, promote, check-in and its undo, a
- * change of sex, erasure, a session deleted, an event cancelled, the demo load, rows written with plain SQL),
- * and event_counts_get and event_counts_json show them; an unknown event is not found. */
+ * change (register, waitlist, approve, reject, cancel, decline, reopen, promote by itself and by hand with
+ * a seat added, check-in and its undo, a change of sex, erasure, a session deleted, an event cancelled, the
+ * demo load, rows written with plain SQL), and event_counts_get and event_counts_json show them; an unknown
+ * event is not found. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +210,7 @@ static void every_change_keeps_the_counts(void **state)
 	struct dom_err err = {0};
 	struct people_input pin = {0};
 	struct event_input ein = {0};
+	struct reg_promote_input raise = {.raise_capacity = true};
 	char tok[8][64];
 	int64_t r[8], seq = 0;
 
@@ -269,6 +271,14 @@ static void every_change_keeps_the_counts(void **state)
 	assert_string_equal(status_of(f, r[7]), "waitlisted");
 	self(f, tok[5], REG_SELF_CANCEL);
 	check(f, 2);
+	/* promoted by hand into a seat added for it */
+	assert_int_equal(
+	    registrations_org_promote(f->fx.db, &f->fx.admin, r[7], &raise, f->fx.now, &out, &seq, &err),
+	    DOM_OK);
+	json_object_put(out);
+	assert_string_equal(status_of(f, r[7]), "confirmed");
+	assert_int_equal(fixture_int(f->fx.db, "SELECT capacity FROM events WHERE id = 1"), 3);
+	check(f, 1);
 	ein.has_capacity = true;
 	ein.capacity = 5;
 	assert_int_equal(events_update(f->fx.db, &f->fx.admin, 1, &ein, f->fx.now, &out, &seq, &err), DOM_OK);

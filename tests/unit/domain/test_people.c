@@ -289,10 +289,10 @@ static void test_visibility(void **state)
 			 DOM_NOT_FOUND);
 	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM change_log"), changes);
 	assert_int_equal(fixture_int(fx->db, "SELECT count(*) FROM people WHERE name = 'Seen By A'"), 1);
-	assert_int_equal(people_list(fx->db, &fx->viewer, 0, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx->db, &fx->organiser_b, fx->org_a, 50, 0, &out, &total, &e),
+	assert_int_equal(people_list(fx->db, &fx->viewer, 0, NULL, 50, 0, &out, &total, &e), DOM_FORBIDDEN);
+	assert_int_equal(people_list(fx->db, &fx->organiser_b, fx->org_a, NULL, 50, 0, &out, &total, &e),
 			 DOM_FORBIDDEN);
-	assert_int_equal(people_list(fx->db, &fx->organiser_b, 0, 50, 0, &out, &total, &e), DOM_OK);
+	assert_int_equal(people_list(fx->db, &fx->organiser_b, 0, NULL, 50, 0, &out, &total, &e), DOM_OK);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM people WHERE org_id = %lld", (long long)fx->org_b);
 	assert_int_equal(total, fixture_int(fx->db, sql));
 	json_object_put(out);

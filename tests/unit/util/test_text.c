@@ -626,6 +626,44 @@ static void test_ascii_lower(void **state)
 	text_ascii_lower(NULL);
 }
 
+/* Search folding: case, Latin diacritics, Arabic harakat, tatweel and alef variants aside; spaces squeezed;
+ * other text kept; the output always fits its buffer on a character boundary. */
+static void test_fold(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"Hélène DUPRÉ", "helene dupre"},
+	    {"ÇA Œuvre Æsir ß", "ca oeuvre aesir ss"},
+	    {"Łódź Ştefan Ğül İlkay", "lodz stefan gul ilkay"},
+	    {"e\xcc\x81te", "ete"}, /* e + combining acute */
+	    {"  Fatima \t  Zahra  ", "fatima zahra"},
+	    {"مُحَمَّد", "محمد"},
+	    {"عـــلي", "علي"},
+	    {"أحمد إيمان آمنة ٱلله", "احمد ايمان امنه الله"},
+	    {"مصطفى فاطمة", "مصطفي فاطمه"},
+	    {"رَحْمٰن", "رحمن"},
+	    {"3 × 4 ÷ 2", "3 × 4 ÷ 2"},
+	    {"李 Ωμέγα", "李 Ωμέγα"},
+	    {"", ""},
+	    {"ً ٌ ", ""},
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(text_fold(cases[i].in, out, sizeof(out)), strlen(cases[i].out));
+		assert_string_equal(out, cases[i].out);
+	}
+	assert_int_equal(text_fold(NULL, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* cut on a character boundary: "ابج" is 6 bytes, 5 bytes of room take two letters */
+	assert_int_equal(text_fold("ابج", out, 5), 4);
+	assert_string_equal(out, "اب");
+	assert_int_equal(text_fold("Élan", out, 3), 2);
+	assert_string_equal(out, "el");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +679,7 @@ int main(void)
 	    cmocka_unit_test(test_is_date),
 	    cmocka_unit_test(test_is_local_datetime),
 	    cmocka_unit_test(test_ascii_lower),
+	    cmocka_unit_test(test_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
