@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs Majlis: installs what is missing, builds majlisd (without the tests: it needs no test
-# package), and starts it on an embedded SQLite file with demo data (loaded on first start).
+# Sets up and runs Majlis: installs what is missing (the pages' browser libraries from npm too), builds
+# majlisd (without the tests: it needs no test package), and starts it on an embedded SQLite file with demo data (loaded on first start).
 # Usage: scripts/run.sh [extra majlisd options]
 # Environment: MAJLIS_BUILD_DIR (default build), MAJLIS_DEPS=skip to install nothing (packages managed
 # by other means), MAJLIS_WERROR=ON to make compiler warnings errors (the tests do).
@@ -11,6 +11,7 @@ build=${MAJLIS_BUILD_DIR:-build}
 if [ "${MAJLIS_DEPS:-}" != skip ]; then
 	scripts/deps.sh run
 fi
+scripts/web_vendor.sh # the pages' browser libraries (npm ci when the lockfile changed), into web/vendor/
 echo "==> building"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAJLIS_TESTS=OFF \
 	-DMAJLIS_WERROR="${MAJLIS_WERROR:-OFF}" >/dev/null
