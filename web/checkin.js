@@ -31,7 +31,6 @@
 		mode: MODES.indexOf(new URLSearchParams(location.search).get('mode')) >= 0
 			? new URLSearchParams(location.search).get('mode') : 'scan',
 		verdict: null, // {kind: ok|warn|bad, text, name, name_ar, detail}
-		recent: [], // {id, name, name_ar, at}
 		query: '',
 		live: null,
 		lastSeq: 0,
@@ -163,19 +162,15 @@
 		renderVerdict();
 	}
 
-	// Somebody (this phone or another) was marked present at `at`: the roster, the list of arrivals.
+	// Somebody (this phone or another) was marked present at `at` (the latest arrivals are the roster's
+	// latest present marks). Returns whether that changed their status.
 	function arrived(regId, at, method) {
 		const r = byId(regId);
 		if (!r) return false;
 		const was = r.status;
 		r.status = 'present';
-		r.recorded_at = at;
+		if (was !== 'present') r.recorded_at = at;
 		if (method) r.method = method;
-		if (was !== 'present') {
-			state.recent = state.recent.filter((x) => x.id !== regId);
-			state.recent.unshift({ id: regId, name: r.name, name_ar: r.name_ar, at });
-			state.recent.length = Math.min(state.recent.length, RECENT_MAX);
-		}
 		return was !== 'present';
 	}
 
@@ -418,7 +413,6 @@
 		state.present = s.present;
 		state.confirmed = s.confirmed;
 		state.roster = [];
-		state.recent = [];
 		state.verdict = null;
 		state.query = '';
 		$('search').value = '';
@@ -566,10 +560,13 @@
 	function renderRecent() {
 		const list = $('recent');
 		list.replaceChildren();
-		for (const x of state.recent) {
-			list.appendChild(el('li', {}, el('bdi', { class: 'hours', dir: 'ltr' }, clock(x.at)), ' ', ...nameNodes(x)));
+		const recent = state.roster.filter((r) => r.status === 'present')
+			.sort((x, y) => y.recorded_at - x.recorded_at || y.registration_id - x.registration_id)
+			.slice(0, RECENT_MAX);
+		for (const x of recent) {
+			list.appendChild(el('li', {}, el('bdi', { class: 'hours', dir: 'ltr' }, clock(x.recorded_at)), ' ', ...nameNodes(x)));
 		}
-		$('recent-none').hidden = state.recent.length > 0;
+		$('recent-none').hidden = recent.length > 0;
 	}
 
 	function renderDoor() {

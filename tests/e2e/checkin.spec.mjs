@@ -1,19 +1,20 @@
 // checkin.spec: the door's check-in screen (/admin/checkin) in Debian's chromium driven by playwright-core,
 // with a fake camera showing a participant's QR ticket. Prints one JSON line {checks, console_errors,
 // screenshots, failed}; exit status 1 when a check failed. Usage:
-// node checkin.spec.mjs BASE_URL SESSION_ID TICKET_Y4M EMAIL PASSWORD [SCREENSHOT_DIR]
+// node checkin.spec.mjs BASE_URL SESSION_ID TICKET_Y4M CANCELLED_Y4M EMAIL PASSWORD [SCREENSHOT_DIR]
 // where the check-in account EMAIL/PASSWORD may check in SESSION_ID (today), whose event has Amina Benali
-// (the ticket in the video), Youssef Idrissi (يُوسُف الإدريسي), Fatima Zahra Alaoui, and Karim Ennaji
-// (cancelled). Two phones: A in Arabic at 360 px scans, B in French at 1280 px watches and takes the register.
+// (the ticket in TICKET_Y4M), Youssef Idrissi (يُوسُف الإدريسي), Fatima Zahra Alaoui, and Karim Ennaji
+// (cancelled; his ticket in CANCELLED_Y4M). Two phones: A in Arabic at 360 px scans, B in French at 1280 px
+// watches and takes the register; then C, in English at 360 px with another camera, scans Karim's ticket.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const [base, sessionId, video, email, password, shotDir] = process.argv.slice(2);
-if (!base || !sessionId || !video || !email || !password) {
-	process.stderr.write('usage: node checkin.spec.mjs BASE_URL SESSION_ID TICKET_Y4M EMAIL PASSWORD [SCREENSHOT_DIR]\n');
+const [base, sessionId, video, cancelledVideo, email, password, shotDir] = process.argv.slice(2);
+if (!base || !sessionId || !video || !cancelledVideo || !email || !password) {
+	process.stderr.write('usage: node checkin.spec.mjs BASE_URL SESSION_ID TICKET_Y4M CANCELLED_Y4M EMAIL PASSWORD [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
 const SHOTS = shotDir || os.tmpdir();
@@ -63,10 +64,22 @@ async function axe(page, name) {
 	axeFindings.push({ page: name, violations: found });
 }
 
+// Debian's chromium whose fake camera shows the video file y4m.
+function launch(y4m) {
+	return chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync',
+			'--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+			'--use-file-for-fake-video-capture=' + y4m],
+	});
+}
+
 // A logged-in check-in context: the session cookie from the API's login, the CSRF token where web/api.js
 // keeps it (sessionStorage), as the login page leaves them.
-async function phone(viewport, locale) {
-	const ctx = await browser.newContext({ viewport, locale, permissions: ['camera'], hasTouch: viewport.width < 600 });
+async function phone(viewport, locale, from) {
+	const ctx = await (from || browser).newContext({ viewport, locale, permissions: ['camera'], hasTouch: viewport.width < 600 });
 	ctx.setDefaultTimeout(15000);
 	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: { email, password } });
 	if (r.status() !== 200) throw new Error('login: ' + r.status() + ' ' + (await r.text()));
@@ -79,14 +92,7 @@ async function phone(viewport, locale) {
 
 const text = (page, sel) => page.evaluate((s) => (document.querySelector(s) || {}).textContent || '', sel);
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-		'--use-file-for-fake-video-capture=' + video],
-});
+const browser = await launch(video);
 
 try {
 	const a = await phone({ width: 360, height: 740 }, 'ar-MA'); // the phone at the door, in Arabic
@@ -210,6 +216,30 @@ try {
 		await axe(a.page, 'ar-360 register');
 		check('register_marks', seen.rows === 3 && seen.pressed.filter((c) => c.includes('present')).length === 2 &&
 			seen.pressed.some((c) => c.includes('excused')), seen);
+	});
+
+	// a third phone, whose camera shows the ticket of a registration cancelled since: red, with his name
+	await step('scan_cancelled_red', async () => {
+		const other = await launch(cancelledVideo);
+		try {
+			const c = await phone({ width: 360, height: 740 }, 'en-GB', other);
+			await c.page.goto(base + '/admin/checkin?lang=en&session=' + sessionId, { waitUntil: 'load' });
+			await c.page.waitForSelector('#verdict.bad:not([hidden])', { timeout: 20000 });
+			const seen = await c.page.evaluate(() => ({
+				text: document.getElementById('verdict-text').textContent,
+				name: document.getElementById('verdict-name').textContent,
+				detail: document.getElementById('verdict-detail').textContent,
+				background: getComputedStyle(document.getElementById('verdict')).backgroundColor,
+			}));
+			seen.count = await countOf(c.page);
+			await shot(c.page, 'en-360-refused');
+			await axe(c.page, 'en-360 refused');
+			await c.ctx.close();
+			check('scan_cancelled_red', seen.text === 'Registration cancelled' && seen.name === 'Karim Ennaji' &&
+				seen.detail === 'Not registered for this session' && seen.count[0] === 2, seen);
+		} finally {
+			await other.close();
+		}
 	});
 
 	const found = axeFindings.filter((f) => f.violations.length);

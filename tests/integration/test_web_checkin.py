@@ -2,8 +2,9 @@
 participant's QR ticket (a .y4m video made here from the ticket's SVG) checks her in on an Arabic phone at
 360 px; a second check-in screen (French, 1280 px) sees the count rise and her arrival live; scanning her
 ticket again says "already checked in" with the first time; a participant is found by name typed in Arabic
-script (without the hamza the stored name has) and checked in; a cancelled registration is shown as such;
-the register marks absent and excused. axe-core on every state, no console error; screenshots kept. The
+script (without the hamza the stored name has) and checked in; a cancelled registration is shown as such
+when searched, and its ticket scanned answers red with his name, recording nothing; the register marks
+absent and excused. axe-core on every state, no console error; screenshots kept. The
 page itself is served like the other pages (type, CSP, no inline script), and jsQR from web/vendor/."""
 
 import json
@@ -80,6 +81,10 @@ class T(Checks):
             r = expect_status(srv.post(f"/api/v1/events/{ev}/registrations", {
                 "name": name, "name_ar": name_ar, "email": f"{key}@example.org", "lang": "ar", "consent": True}), 201)
             tokens[key] = r["token"]
+        # his ticket as printed before he cancelled: shown at the door all the same
+        r = srv.get(f"/api/v1/r/{tokens['karim']}/ticket.svg")
+        expect_status(r, 200)
+        self.cancelled_svg = r.body
         expect_status(srv.post(f"/api/v1/r/{tokens['karim']}/cancel"), 200)
         email, password = "porte@example.org", "une phrase de passe"
         expect_status(srv.post("/api/v1/accounts", token=admin, body={
@@ -111,18 +116,19 @@ class T(Checks):
         svg = r.body
         d = tempfile.mkdtemp(prefix="majlis-checkin-")
         try:
-            video = os.path.join(d, "ticket.y4m")
+            video, cancelled = os.path.join(d, "ticket.y4m"), os.path.join(d, "cancelled.y4m")
             y4m_of_ticket(svg, video)
+            y4m_of_ticket(self.cancelled_svg, cancelled)
             base = f"http://127.0.0.1:{self.srv.port}"
-            r = subprocess.run(["node", os.path.join(E2E, "checkin.spec.mjs"), base, str(sess), video, email, password,
-                                ARTEFACTS], capture_output=True, text=True, timeout=300)
+            r = subprocess.run(["node", os.path.join(E2E, "checkin.spec.mjs"), base, str(sess), video, cancelled, email,
+                                password, ARTEFACTS], capture_output=True, text=True, timeout=300)
         finally:
             shutil.rmtree(d, ignore_errors=True)
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "checkin.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("pick_session", "scan_checks_in", "live_second_screen", "scan_again_already",
-                     "name_arabic_script", "live_count_back", "cancelled_shown", "register_marks", "axe",
+                     "name_arabic_script", "live_count_back", "cancelled_shown", "register_marks", "scan_cancelled_red", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
