@@ -138,6 +138,18 @@
 		renderDoor();
 	}
 
+	// The snapshot again (after a resync, or back online): today's numbers of the session, then its roster.
+	async function refresh() {
+		if (!state.session) return;
+		await loadSessions();
+		const s = state.session && (state.sessions || []).find((x) => x.id === state.session.id);
+		if (s) {
+			state.present = s.present;
+			state.confirmed = s.confirmed;
+		}
+		await loadRoster();
+	}
+
 	function byId(id) {
 		return state.roster.find((r) => r.registration_id === id) || null;
 	}
@@ -402,7 +414,7 @@
 		state.live = M.live.open({
 			topics: ['session:' + state.session.id, 'event:' + state.session.event_id],
 			onMessage: onLive,
-			onResync: loadRoster,
+			onResync: refresh,
 		});
 	}
 
@@ -618,7 +630,7 @@
 		window.addEventListener('offline', () => ($('offline').hidden = false));
 		window.addEventListener('online', () => {
 			$('offline').hidden = true;
-			loadRoster();
+			refresh();
 		});
 		$('offline').hidden = navigator.onLine !== false;
 		renderAll();

@@ -24,6 +24,7 @@ const checks = {};
 const consoleErrors = [];
 const screenshots = [];
 const axeFindings = [];
+let offlineOnPurpose = false;
 
 function check(name, ok, detail) {
 	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
@@ -43,6 +44,8 @@ function watch(page) {
 		const text = msg.text();
 		// the API's refusals the page shows as answers (a 4xx fetch is logged by chromium)
 		if (/status of 4(09|22)/.test(text)) return;
+		// the network cut on purpose (the offline step)
+		if (offlineOnPurpose && /ERR_INTERNET_DISCONNECTED|WebSocket/.test(text)) return;
 		consoleErrors.push({ text, url: (msg.location() && msg.location().url) || '', page: page.url() });
 	});
 	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
@@ -180,6 +183,23 @@ try {
 	await step('live_count_back', async () => {
 		await b.page.waitForFunction(() => /2 \/ 3/.test(document.getElementById('count').textContent), null, { timeout: 3000 });
 		check('live_count_back', (await text(b.page, '#recent')).includes('Youssef Idrissi'), await text(b.page, '#recent'));
+	});
+
+	// the network gone at the door: the screen says so, a check-in answers "no connection" and records nothing
+	await step('offline_says_so', async () => {
+		offlineOnPurpose = true;
+		await b.ctx.setOffline(true);
+		await b.page.waitForSelector('#offline:not([hidden])');
+		await b.page.fill('#search', 'fatima');
+		await b.page.click('#found .ci-in');
+		await b.page.waitForSelector('#verdict.warn:not([hidden])');
+		const seen = { text: await text(b.page, '#verdict-text'), detail: await text(b.page, '#verdict-detail') };
+		await shot(b.page, 'fr-1280-offline');
+		await b.ctx.setOffline(false);
+		await b.page.waitForSelector('#offline', { state: 'hidden' });
+		await b.page.waitForTimeout(300);
+		offlineOnPurpose = false;
+		check('offline_says_so', seen.text === 'Pas de connexion' && seen.detail.includes('Rien n'), seen);
 	});
 
 	await step('cancelled_shown', async () => {

@@ -4,7 +4,7 @@ participant's QR ticket (a .y4m video made here from the ticket's SVG) checks he
 ticket again says "already checked in" with the first time; a participant is found by name typed in Arabic
 script (without the hamza the stored name has) and checked in; a cancelled registration is shown as such
 when searched, and its ticket scanned answers red with his name, recording nothing; the register marks
-absent and excused. axe-core on every state, no console error; screenshots kept. The
+absent and excused; with the network cut the screen says it is offline and a check-in records nothing. axe-core on every state, no console error; screenshots kept. The
 page itself is served like the other pages (type, CSP, no inline script), and jsQR from web/vendor/."""
 
 import json
@@ -128,7 +128,7 @@ class T(Checks):
         expect(lines, "checkin.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("pick_session", "scan_checks_in", "live_second_screen", "scan_again_already",
-                     "name_arabic_script", "live_count_back", "cancelled_shown", "register_marks", "scan_cancelled_red", "axe",
+                     "name_arabic_script", "live_count_back", "offline_says_so", "cancelled_shown", "register_marks", "scan_cancelled_red", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
