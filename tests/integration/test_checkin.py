@@ -156,6 +156,18 @@ class T(Checks):
             expect_error(srv.get(f"/api/v1/sessions/{ids['a_now']}/roster", token=srv.token("viewer")), 403)
             expect_error(srv.get(f"/api/v1/sessions/{ids['a_now']}/roster"), 401)
             expect_error(srv.get("/api/v1/sessions/999999/roster", token=door), 404)
+            # a session of an event the caller may not see answers as one that does not exist
+            hidden = expect_status(srv.post("/api/v1/events", token=self.admin, body={
+                "type": "training", "title_fr": "Interne B", "org_id": self.orgs[1], "capacity": 5,
+                "visibility": "internal"}), 201)["id"]
+            now = datetime.now(HOME)
+            hs = expect_status(srv.post(f"/api/v1/events/{hidden}/sessions", token=self.admin, body={
+                "starts_local": wall(now), "ends_local": wall(now + timedelta(hours=1))}), 201)["id"]
+            for method, tail, body in (("GET", "roster", None), ("POST", "checkin", {"ticket": self.tokens["amina"]})):
+                seen = srv.request(method, f"/api/v1/sessions/{hs}/{tail}", body=body, token=door)
+                missing = srv.request(method, f"/api/v1/sessions/999999/{tail}", body=body, token=door)
+                expect(seen.status == missing.status == 404 and seen.body == missing.body,
+                       f"{tail}: a hidden session looks missing", (seen, missing))
 
 
 if __name__ == "__main__":
