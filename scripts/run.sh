@@ -11,7 +11,11 @@ build=${MAJLIS_BUILD_DIR:-build}
 if [ "${MAJLIS_DEPS:-}" != skip ]; then
 	scripts/deps.sh run
 fi
-scripts/web_vendor.sh # the pages' browser libraries (npm ci when the lockfile changed), into web/vendor/
+# the pages' browser libraries (npm ci when the lockfile changed), into web/vendor/; without them majlisd
+# still serves everything, the check-in screen reading QR codes only where the browser has BarcodeDetector
+if ! scripts/web_vendor.sh; then
+	echo "==> warning: the browser libraries could not be installed (node/npm missing, or offline with a new lockfile)" >&2
+fi
 echo "==> building"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAJLIS_TESTS=OFF \
 	-DMAJLIS_WERROR="${MAJLIS_WERROR:-OFF}" >/dev/null

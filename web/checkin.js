@@ -93,10 +93,12 @@
 
 	// ---- the API -----------------------------------------------------------------------------------------
 
+	// The login page, coming back to this screen (this session, this mode) afterwards; it says the session
+	// expired when this tab had logged in (it holds a CSRF token), else it was never open.
 	function loginUrl() {
 		const q = new URLSearchParams();
 		q.set('next', location.pathname + location.search);
-		q.set('expired', '1');
+		if (M.api.hasCsrf()) q.set('expired', '1');
 		return '/login?' + q.toString();
 	}
 
@@ -301,10 +303,16 @@
 			const v = $('video');
 			v.srcObject = cam.stream;
 			await v.play();
-			cam.detect = cam.detect || (await detector());
 		} catch (e) {
 			cameraStop();
 			cameraState(t(e && e.name === 'NotAllowedError' ? 'checkin_camera_denied' : 'checkin_camera_none'));
+			return;
+		}
+		try {
+			cam.detect = cam.detect || (await detector());
+		} catch (e) {
+			cameraStop();
+			cameraState(t('checkin_camera_no_reader'));
 			return;
 		}
 		cam.code = null;
