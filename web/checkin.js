@@ -233,7 +233,21 @@
 
 	// ---- the camera --------------------------------------------------------------------------------------
 
-	const cam = { stream: null, detect: null, timer: null, code: null, seen: 0, busy: false };
+	const cam = { stream: null, detect: null, timer: null, code: null, seen: 0, busy: false, awake: null };
+
+	// Keeps the phone's screen on while the camera scans (where the browser can), lets it sleep after.
+	async function stayAwake(on) {
+		try {
+			if (on && !cam.awake && navigator.wakeLock) cam.awake = await navigator.wakeLock.request('screen');
+			if (!on && cam.awake) {
+				const lock = cam.awake;
+				cam.awake = null;
+				await lock.release();
+			}
+		} catch (e) {
+			cam.awake = null; // refused (battery saver, hidden page): the screen sleeps as usual
+		}
+	}
 
 	function loadScript(src) {
 		return new Promise((resolve, reject) => {
@@ -318,6 +332,7 @@
 		cam.code = null;
 		cameraState('');
 		renderCameraButton();
+		stayAwake(true);
 		tick();
 	}
 
@@ -327,6 +342,7 @@
 		if (cam.stream) for (const track of cam.stream.getTracks()) track.stop();
 		cam.stream = null;
 		$('video').srcObject = null;
+		stayAwake(false);
 		renderCameraButton();
 	}
 
@@ -641,6 +657,11 @@
 			refresh();
 		});
 		$('offline').hidden = navigator.onLine !== false;
+		// the camera only while the screen is seen (a phone put in a pocket stops filming)
+		document.addEventListener('visibilitychange', () => {
+			if (document.hidden) cameraStop();
+			else if (state.session && state.mode === 'scan') cameraStart();
+		});
 		renderAll();
 		await loadSessions();
 		const want = Number(new URLSearchParams(location.search).get('session'));
