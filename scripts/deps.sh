@@ -20,12 +20,13 @@ test_pkgs=(libcmocka-dev python3 python3-icalendar python3-brotli clang clang-fo
 pkgs=("${run_pkgs[@]}")
 if [ "$what" = "test" ]; then
 	pkgs+=("${test_pkgs[@]}")
-	if ! command -v node >/dev/null 2>&1; then
-		pkgs+=(nodejs)
-	fi
-	if ! command -v npm >/dev/null 2>&1; then
-		pkgs+=(npm)
-	fi
+fi
+# node and npm: the pages' browser libraries are installed from npm (scripts/web_vendor.sh), and the tests'
+if ! command -v node >/dev/null 2>&1; then
+	pkgs+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+	pkgs+=(npm)
 fi
 
 # (Under pipefail a pipe into `grep -q` fails at random: grep leaves at the first match and the writer,
@@ -90,15 +91,14 @@ if ! scripts/tzcheck.sh 2>/dev/null; then
 	scripts/tzcheck.sh # says what is wrong and how to fix it
 fi
 
-# Node (test only): everything taken from npm must run on Debian 12's nodejs (18).
-if [ "$what" = "test" ]; then
-	node_version=$(node --version 2>/dev/null || echo none)
-	node_major=${node_version#v}
-	node_major=${node_major%%.*}
-	if ! [ "$node_major" -ge 18 ] 2>/dev/null; then
-		echo "deps: the tests need Node.js 18 or later (Debian 12's nodejs); found: $node_version" >&2
-		exit 1
-	fi
-	echo "==> node $node_version"
+# Node: everything taken from npm (the pages' browser libraries, the tests' checkers) must run on Debian
+# 12's nodejs (18).
+node_version=$(node --version 2>/dev/null || echo none)
+node_major=${node_version#v}
+node_major=${node_major%%.*}
+if ! [ "$node_major" -ge 18 ] 2>/dev/null; then
+	echo "deps: Node.js 18 or later is needed (Debian 12's nodejs); found: $node_version" >&2
+	exit 1
 fi
+echo "==> node $node_version"
 echo "==> dependencies ready (tzdata $(dpkg-query -W -f='${Version}' tzdata))"

@@ -16,6 +16,7 @@ npm_install() {
 }
 npm_install tests "ical.js and the other checkers of our output"
 npm_install tests/e2e "playwright-core and axe-core; they drive Debian's chromium, no browser is downloaded"
+scripts/web_vendor.sh # the pages' browser libraries, served from web/vendor/
 
 jobs=$(nproc)
 status=0

@@ -1,9 +1,9 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>; it reads web/r.html and web/e.html once per app and serves their bytes, and must
- * not look the token or the event up, log the token, or render data into a page (r.js and e.js fetch the
- * API).
+ * shareable page /e/<id>, and the door's check-in screen /admin/checkin; it reads web/r.html, e.html and
+ * checkin.html once per app and serves their bytes, and must not look the token or the event up, log the
+ * token, or render data into a page (r.js, e.js and checkin.js fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +90,20 @@ static void pages_event(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The check-in screen, its own small page so that a phone at the door loads little: checkin.js asks the
+ * API who is logged in and which sessions they may check in. */
+static void pages_checkin(struct app *app, const struct request *req, const struct route_args *args,
+			  struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->checkin_page, "checkin.html", "this server has no check-in page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
+    {HTTP_GET, "/admin/checkin", pages_checkin},
     {0},
 };

@@ -12,10 +12,11 @@
 #include "api/ratelimit.h"
 
 static const struct route *const router_tables[] = {
-    api_health_routes,	 api_auth_routes,	   api_tokens_routes,	  api_accounts_routes,
-    api_orgs_routes,	 api_venues_routes,	   api_people_routes,	  api_events_routes,
-    api_sessions_routes, api_registrations_routes, api_attendance_routes, api_calendar_routes,
-    api_imports_routes,	 api_notifications_routes, api_pages_routes,	  api_exports_routes,
+    api_health_routes,	 api_auth_routes,	   api_tokens_routes,	     api_accounts_routes,
+    api_orgs_routes,	 api_venues_routes,	   api_people_routes,	     api_events_routes,
+    api_sessions_routes, api_registrations_routes, api_attendance_routes,    api_checkin_routes,
+    api_calendar_routes, api_imports_routes,	   api_notifications_routes, api_pages_routes,
+    api_exports_routes,
 };
 
 #define ROUTER_N_TABLES (sizeof(router_tables) / sizeof(router_tables[0]))

@@ -42,6 +42,7 @@ extern const struct route api_events_routes[];
 extern const struct route api_sessions_routes[];
 extern const struct route api_registrations_routes[];
 extern const struct route api_attendance_routes[];
+extern const struct route api_checkin_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_imports_routes[];
 extern const struct route api_notifications_routes[];

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar/tz.h"
@@ -15,6 +16,7 @@
 #include "store/db.h"
 #include "store/store_attendance.h"
 #include "store/store_changelog.h"
+#include "store/store_checkin.h"
 #include "store/store_registrations.h"
 #include "util/jsonx.h"
 #include "util/secret.h"
@@ -211,15 +213,101 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 	return att_commit(db, now, &s, &a, false, out, created, seq, err);
 }
 
-/* Whether now falls on the local day(s) of session s. */
-static bool att_on_session_day(const struct store_att_session *s, int64_t now)
+bool attendance_on_day(const char *tz, const char *starts_local, const char *ends_local, int64_t now)
 {
 	char local[TZ_LOCAL_LEN];
 	int32_t off;
 
-	if (tz_utc_to_local(s->tz, now, local, &off) != TZ_OK)
+	if (tz_utc_to_local(tz, now, local, &off) != TZ_OK)
 		return false;
-	return strncmp(local, s->starts_local, 10) >= 0 && strncmp(local, s->ends_local, 10) <= 0;
+	return strncmp(local, starts_local, 10) >= 0 && strncmp(local, ends_local, 10) <= 0;
+}
+
+/* Whether now falls on the local day(s) of session s. */
+static bool att_on_session_day(const struct store_att_session *s, int64_t now)
+{
+	return attendance_on_day(s->tz, s->starts_local, s->ends_local, now);
+}
+
+/* Registration r as the door shows it: {id, status, name, name_ar} (names read here); NULL when the
+ * store fails (rc set). */
+static struct json_object *att_who(struct db *db, const struct store_reg *r, int *rc)
+{
+	struct json_object *o;
+	char *name = NULL, *name_ar = NULL;
+
+	*rc = store_checkin_names(db, r->id, &name, &name_ar);
+	if (*rc) {
+		free(name);
+		free(name_ar);
+		return NULL;
+	}
+	o = json_object_new_object();
+	jsonx_add_int(o, "id", r->id);
+	jsonx_add_str(o, "status", r->status);
+	jsonx_add_str(o, "name", name);
+	jsonx_add_str(o, "name_ar", name_ar);
+	free(name);
+	free(name_ar);
+	return o;
+}
+
+int attendance_check_in(struct db *db, const struct principal *p, int64_t session_id,
+			const struct att_input *in, int64_t now, struct json_object **out,
+			struct json_object **who, bool *created, int64_t *seq, struct dom_err *err)
+{
+	struct store_att_session s;
+	struct store_att a;
+	struct store_reg r;
+	struct json_object *row = NULL, *person = NULL;
+	char day[11];
+	int ret, rc;
+
+	*out = NULL;
+	*who = NULL;
+	*created = false;
+	*seq = 0;
+	if ((in->ticket != NULL) == (in->registration_id > 0))
+		return dom_fail(err, DOM_INVALID, "invalid_field",
+				"give exactly one of 'registration_id' and 'ticket'");
+	ret = att_session(db, p, session_id, &s, err);
+	if (ret)
+		return ret;
+	rc = db_begin(db);
+	if (rc)
+		return dom_from_store(err, rc, "attendance");
+	ret = att_registration(db, &s, in, &r, err);
+	if (ret && strcmp(err->id, "registration_not_confirmed"))
+		goto err;
+	person = att_who(db, &r, &rc);
+	if (!person) {
+		ret = dom_from_store(err, rc, "registration");
+		goto err;
+	}
+	if (!att_on_session_day(&s, now)) {
+		snprintf(day, sizeof(day), "%.10s", s.starts_local);
+		ret = dom_fail(err, DOM_CONFLICT, "outside_session_day",
+			       "this session is on %s, not today: check the session chosen", day);
+		goto err;
+	}
+	if (ret)
+		goto err; /* not confirmed: the door sees whose ticket it is */
+	att_row(&a, session_id, r.id, "present", in->ticket ? "qr" : "manual", now);
+	a.has_recorded_by = p->account_id > 0;
+	a.recorded_by = p->account_id;
+	ret = att_commit(db, now, &s, &a, false, &row, created, seq, err);
+	if (ret) {
+		json_object_put(person);
+		return ret;
+	}
+	*out = json_object_new_object();
+	jsonx_add_str(*out, "result", *seq ? "checked_in" : "already_present");
+	json_object_object_add(*out, "attendance", row);
+	json_object_object_add(*out, "registration", person);
+	return DOM_OK;
+err:
+	*who = person;
+	return txn_finish(db, ret, "attendance", seq, err);
 }
 
 int attendance_self_present(struct db *db, const char *token, int64_t session_id, int64_t now,

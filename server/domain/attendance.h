@@ -48,6 +48,25 @@ int attendance_record(struct db *db, const struct principal *p, int64_t session_
 int attendance_self_present(struct db *db, const char *token, int64_t session_id, int64_t now,
 			    struct json_object **out, bool *created, int64_t *seq, struct dom_err *err);
 
+/* Whether now falls on the local day(s) of a session held from starts_local to ends_local (wall times
+ * "YYYY-MM-DDTHH:MM:SS") in zone tz. */
+bool attendance_on_day(const char *tz, const char *starts_local, const char *ends_local, int64_t now);
+
+/*
+ * The door's check-in: the person holding in->ticket (method qr) or registration in->registration_id
+ * (method manual; in->status and in->method are ignored) is present at session_id now. Answers, like
+ * attendance_record, the rights first; then ticket_not_found (DOM_NOT_FOUND), ticket_other_event,
+ * registration_not_found, outside_session_day (DOM_CONFLICT: now is not the session's local day),
+ * registration_not_confirmed. On success *out (new ref) is {"result": "checked_in" | "already_present",
+ * "attendance": row, "registration": {id, status, name, name_ar}}; already_present when the stored row
+ * said present already (nothing written, *seq 0; its recorded_at tells since when). On a refusal about a
+ * registration of this event, *who (new ref, else NULL) is that registration object, so that the door
+ * sees whose ticket it is. Service thread.
+ */
+int attendance_check_in(struct db *db, const struct principal *p, int64_t session_id,
+			const struct att_input *in, int64_t now, struct json_object **out,
+			struct json_object **who, bool *created, int64_t *seq, struct dom_err *err);
+
 /* Attendance of session_id with participants' names: *items new JSON array, *total its length. */
 int attendance_list(struct db *db, const struct principal *p, int64_t session_id, struct json_object **items,
 		    int64_t *total, struct dom_err *err);

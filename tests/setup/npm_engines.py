@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Test: every package the tests take from npm (each package-lock.json under tests/) runs on Debian 12's
-nodejs 18: no package declares an engines.node range that Node 18.20 does not satisfy."""
+"""Test: every package taken from npm (each package-lock.json under tests/, for the tests, and vendor/, for
+the pages' browser libraries) runs on Debian 12's nodejs 18: no package declares an engines.node range that Node 18.20 does not satisfy."""
 import json
 import pathlib
 import re
 import sys
 
 NODE = (18, 20, 4)  # Debian 12's nodejs
-root = pathlib.Path(__file__).resolve().parents[1]
+root = pathlib.Path(__file__).resolve().parents[2]
 
 
 def version(text):
@@ -45,7 +45,8 @@ def satisfied(rng):
 
 
 bad = []
-locks = [p for p in root.rglob("package-lock.json") if "node_modules" not in p.parts]
+locks = [p for d in ("tests", "vendor") for p in (root / d).rglob("package-lock.json")
+         if "node_modules" not in p.parts]
 for lock in locks:
     data = json.loads(lock.read_text())
     for name, pkg in data.get("packages", {}).items():
@@ -53,7 +54,7 @@ for lock in locks:
         if rng and not satisfied(rng):
             bad.append(f"{lock.relative_to(root)}: {name or '(root)'} {pkg.get('version', '')} needs node {rng}")
 if not locks:
-    bad.append("no package-lock.json found under tests/")
+    bad.append("no package-lock.json found under tests/ or vendor/")
 if bad:
     print("FAIL: packages that Debian 12's Node 18.20 cannot run:\n  " + "\n  ".join(bad))
     sys.exit(1)
