@@ -685,16 +685,22 @@ static int api_live_me(struct app *app, struct api_live_window *w, struct api_li
 
 /* Before a change that may have changed who sees event event_id: st's topics of that event (event:{id}
  * and its sessions') are checked again, and one it may no longer see is dropped and answered refused
- * (not_found). */
-static void api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
+ * (not_found). False when the database could not tell for one of them: st gets nothing more until it
+ * can (never a change it may no longer see). */
+static bool api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
 {
 	char name[LIVE_TOPIC_NAME];
 	struct json_object *o;
 	struct dom_err err;
+	int rc;
 
 	for (int i = 0; i < st->n_topics; i++) {
-		if (!live_topic_of_event(&st->topics[i], event_id) ||
-		    live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err) != DOM_NOT_FOUND)
+		if (!live_topic_of_event(&st->topics[i], event_id))
+			continue;
+		rc = live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err);
+		if (rc && rc != DOM_NOT_FOUND)
+			return false;
+		if (!rc)
 			continue;
 		live_topic_name(&st->topics[i], name);
 		o = api_live_msg("refused", name);
@@ -702,10 +708,11 @@ static void api_live_recheck(struct app *app, struct api_live *st, int64_t event
 		api_live_reply(st, o);
 		st->topics[i--] = st->topics[--st->n_topics];
 	}
+	return true;
 }
 
 /* Adds the change at seq (shared frame f, or for replay the rendered change c) to b when st follows it;
- * false when it does not fit (st stays before it). */
+ * false when it does not fit, or who may see it cannot be decided now (st stays before it). */
 static bool api_live_take(struct app *app, struct api_live_window *w, struct api_live *st,
 			  struct api_live_batch *b, int64_t seq, const struct live_audience *a,
 			  struct api_live_frame *f, struct json_object *rendered)
@@ -713,8 +720,9 @@ static bool api_live_take(struct app *app, struct api_live_window *w, struct api
 	unsigned char *own = NULL;
 	size_t len = 0;
 
-	if (st->version == 2 && a->event_changed && a->event_id > 0)
-		api_live_recheck(app, st, a->event_id);
+	if (st->version == 2 && a->event_changed && a->event_id > 0 &&
+	    !api_live_recheck(app, st, a->event_id))
+		return false;
 	if (api_live_follows(st, a)) {
 		if (f) {
 			const unsigned char *p = st->version == 1 ? f->v1 : f->v2;
@@ -752,6 +760,7 @@ static int api_live_replay(struct app *app, struct api_live_window *w, struct ap
 	struct dom_err err;
 	struct json_object *o;
 	int64_t oldest = 0;
+	bool held = false; /* st stays before a change: it did not fit, or cannot be decided now */
 	int n = 0;
 
 	if (live_oldest(app->db, &oldest, &err))
@@ -769,19 +778,15 @@ static int api_live_replay(struct app *app, struct api_live_window *w, struct ap
 	}
 	if (live_changes(app->db, st->last, w->base, API_LIVE_FILL, changes, &n, &err))
 		return DOM_BUSY;
-	for (int i = 0; i < n; i++) {
-		bool fits = !(st->version == 1 && b->n) &&
-			    api_live_take(app, w, st, b, changes[i].seq, &changes[i].aud, NULL,
-					  st->version == 1 ? changes[i].v1 : changes[i].v2);
-
+	for (int i = 0; i < n && !held; i++) {
+		held = (st->version == 1 && b->n) ||
+		       !api_live_take(app, w, st, b, changes[i].seq, &changes[i].aud, NULL,
+				      st->version == 1 ? changes[i].v1 : changes[i].v2);
 		live_change_clear(&changes[i]);
-		if (!fits) {
-			for (int k = i + 1; k < n; k++)
-				live_change_clear(&changes[k]);
-			break;
-		}
+		for (int k = i + 1; held && k < n; k++)
+			live_change_clear(&changes[k]);
 	}
-	if (n < API_LIVE_FILL && !b->n && st->last < w->base)
+	if (n < API_LIVE_FILL && !held && !b->n && st->last < w->base)
 		st->last = w->base; /* nothing more there (rows deleted): the window goes on */
 	return 0;
 }
