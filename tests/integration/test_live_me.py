@@ -1,8 +1,9 @@
 """Live updates v2, a participant following "me" (docs/live.md): told when its registration changes for a
 reason of its own event, not only its own registration's: the event cancelled (every live registration
 cancelled with it), postponed or brought back, a session moved, added or removed, the registration
-cancelled by an organiser (and the next in line promoted); nothing for a change it would not notice (a
-capacity raise that promotes nobody, another event's changes); and after a gap, a stream reopened with
+cancelled by an organiser (and the next in line promoted), its own check-in; nothing for a change it
+would not notice (a capacity raise that promotes nobody, someone else's check-in, another event's
+changes); and after a gap, a stream reopened with
 since= (or a resume message) tells what was missed."""
 
 import json
@@ -138,6 +139,28 @@ class T(Checks):
                 expect((view["status"], view["waitlist_position"]) == (status, pos), f"as HTTP says: {view}")
             for w in streams:
                 w.close()
+
+    def test_own_check_in_reaches_me(self):
+        """Checked in at the door: the participant is told (its ticket page can say so), with the session;
+        someone else's check-in tells it nothing."""
+        with Server() as srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a, capacity=5)
+            sid = db_rows(srv.db, "SELECT id FROM sessions WHERE event_id = ?", (ev,))[0][0]
+            mine_reg, other = (expect_status(register(srv, ev, person()), 201) for _ in range(2))
+            ws = follow_me(srv, mine_reg["token"])
+            expect_status(srv.post(f"/api/v1/sessions/{sid}/attendance", token=org_a, body={
+                "registration_id": other["registration"]["id"], "status": "present"}), 201)
+            expect(mine(ws) == [], "someone else's check-in: nothing")
+            expect_status(srv.post(f"/api/v1/sessions/{sid}/attendance", token=org_a, body={
+                "registration_id": mine_reg["registration"]["id"], "status": "present"}), 201)
+            got = mine(ws)
+            expect(len(got) == 1 and got[0]["kind"] == "attendance.recorded" and got[0]["session_id"] == sid
+                   and got[0]["registration"]["status"] == "confirmed", f"its own check-in: {got}")
+            att = http_view(srv, mine_reg["token"])["attendance"]
+            expect([(x["session_id"], x["status"]) for x in att] == [(sid, "present")], f"as HTTP says: {att}")
+            ws.close()
 
     def test_me_replay_after_a_gap(self):
         """A participant's page loses its connection; meanwhile it is promoted, then the event is
