@@ -4,8 +4,9 @@ staff, viewers of the organisation and of another, a participant's token, nobody
 the HTTP API shows the same thing and otherwise refused like a topic that does not exist; every handshake
 refusal of docs/live.md with its HTTP status and JSON error body; a stream closed with 4001 the moment its
 rights change (an account disabled, its password changed, its session ended by a new login or expired, an
-organiser moved to another organisation), fed nothing committed from then on; and a reopened stream
-replaying what it missed, for each topic kind."""
+organiser moved to another organisation), fed nothing committed from then on; what RFC 6455 says to
+refuse closing a v2 stream with its code; and a reopened stream replaying what it missed, for each topic
+kind."""
 
 import json
 import os
@@ -229,6 +230,40 @@ class T(Checks):
             expect(code == 4001, f"closed with 4001 once expired: {code} {got}")
             got = refusal(srv, f"/live?topic=event:{ev}", cookie)
             expect(got and got[:2] == (401, "session_expired"), f"reopened: {got}")
+
+    def test_protocol_violations_close_a_v2_stream(self):
+        """A v2 stream (a participant's as an organiser's) is closed with RFC 6455's code for what it must
+        refuse: a binary message 1003, over 1 KiB 1009 (whole or in fragments), invalid UTF-8 1007; a
+        message of 1 KiB exactly is answered, and the stream goes on."""
+        with Server() as srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a)
+            reg = expect_status(register(srv, ev, person()), 201)
+            opens = [lambda: ws2(srv, f"/live?topic=event:{ev}", org_a),
+                     lambda: WebSocket(srv.port, f"/live?token={reg['token']}&topic=me", protocol=V2)]
+            cases = [
+                ("binary", lambda w: w.send_frame(0x2, b"\x00\x01"), 1003),
+                ("oversized", lambda w: w.send_frame(0x1, b"a" * 1025), 1009),
+                ("oversized in fragments", lambda w: [w.send_frame(0x1, b"a" * 600, fin=False),
+                                                      w.send_frame(0x0, b"a" * 600)], 1009),
+                ("invalid UTF-8", lambda w: w.send_frame(0x1, b'{"type":"caf\xc3\x28"}'), 1007),
+            ]
+            for i, open_one in enumerate(opens):
+                for what, send, code in cases:
+                    w = open_one()
+                    expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+                    send(w)
+                    got = drain(w, 3)
+                    expect(got[0] == code, f"stream {i}, {what}: closed with {code}, got {got}")
+                    w.close()
+                w = open_one()
+                expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+                body = json.dumps({"type": "resume", "since": 0, "pad": ""})
+                w.send_text(body[:-2] + "x" * (1024 - len(body)) + body[-2:])
+                got = answers(w, 1)
+                expect(got and got[0]["type"] == "resumed", f"stream {i}: 1 KiB is answered: {got}")
+                w.close()
 
     def test_replay_after_a_gap_for_each_topic_kind(self):
         """A stream follows an event, one of its sessions and its organisation; it is closed, and meanwhile
