@@ -3,6 +3,7 @@
  * cut; no socket and no framing here. */
 #include "api/live.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,15 @@ void api_live_release(struct api_live *st)
 	st->replies = NULL;
 	st->me_last = NULL;
 	memset(st->reg_hash, 0, sizeof(st->reg_hash));
+}
+
+/* What the client knows of its registration is unknown (a replay from a seq it gives): the next change
+ * that may concern it is told whatever it says. */
+static void api_live_me_forget(struct api_live *st)
+{
+	json_object_put(st->me_last);
+	st->me_last = NULL;
+	st->me_event_status[0] = '\0';
 }
 
 /* Queues reply o (taken) for st, up to API_LIVE_REPLIES_MAX waiting; beyond that it is dropped. */
@@ -103,8 +113,12 @@ static void api_live_subscribe(struct app *app, struct api_live *st, const char 
 		return;
 	}
 	st->topics[st->n_topics++] = t;
-	if (t.kind == LIVE_TOPIC_ME && !st->me_last && live_me(app->db, st->reg_id, &o, &err) == DOM_OK)
-		st->me_last = o; /* what the next me message is compared with */
+	if (t.kind == LIVE_TOPIC_ME && !st->me_last && live_me(app->db, st->reg_id, &o, &err) == DOM_OK) {
+		/* what the next me message is compared with */
+		st->me_last = o;
+		if (live_me_event(app->db, st->reg_event, st->me_event_status, &st->me_event_seq, &err))
+			st->me_event_status[0] = '\0';
+	}
 ok:
 	api_live_reply(st, api_live_msg("subscribed", name));
 }
@@ -284,6 +298,8 @@ int api_live_open(struct app *app, const struct request *req, const char *protoc
 			 "topic must be event:ID, org:ID, session:ID or me (docs/live.md)");
 		return -1;
 	}
+	if (q == 1)
+		api_live_me_forget(st); /* a replay: the client may have missed what its me says now */
 	return 0;
 }
 
@@ -329,6 +345,7 @@ void api_live_message(struct app *app, struct api_live_window *w, struct api_liv
 		}
 		since = json_object_get_int64(v);
 		st->last = w->ready && since > w->head ? w->head : since;
+		api_live_me_forget(st);
 		v = api_live_msg("resumed", NULL);
 		json_object_object_add(v, "since", json_object_new_int64(st->last));
 		api_live_reply(st, v);
@@ -601,32 +618,66 @@ static bool api_live_follows(const struct api_live *st, const struct live_audien
 	return false;
 }
 
-/* For a participant following me: its registration's view after change seq, when it changed since the
- * last one sent (computed once per change for all the participants of the event: live_me_after); the
- * text (malloc'ed, with headroom) into *own and its length. 0, or -1 when nothing to add. */
+/* For a participant following me: its registration's view and its event's state after change seq
+ * concerning a (live_me_concerns), when they changed since the last ones sent, or on any change of the
+ * event's sessions or of its own attendance. A registration change is computed once per change for all
+ * the participants of the event (live_me_after); an event change carries the event's state. The text
+ * (malloc'ed) into *own and its length. 0, or -1 when nothing to add. */
 static int api_live_me(struct app *app, struct api_live_window *w, struct api_live *st, int64_t seq,
 		       const struct live_audience *a, unsigned char **own, size_t *len)
 {
-	struct json_object *view = NULL, *o;
+	struct json_object *view = NULL, *o, *e;
 	struct dom_err err;
-	bool follows = false;
+	char status[16];
+	int64_t sequence = 0;
+	bool follows = false, told;
 	int rc;
 
 	for (int i = 0; i < st->n_topics; i++)
 		follows = follows || st->topics[i].kind == LIVE_TOPIC_ME;
-	if (!follows || !a->registration || a->event_id != st->reg_event)
+	if (!follows || !live_me_concerns(a, st->reg_id, st->reg_event))
 		return -1;
-	if (live_me_after(app->db, &w->me, seq, a, st->reg_id, st->me_last, &view, &err))
+	rc = DOM_OK;
+	if (a->registration)
+		rc = live_me_after(app->db, &w->me, seq, a, st->reg_id, st->me_last, &view, &err);
+	else if (st->me_last && strcmp(a->kind, "event.cancelled"))
+		view = json_object_get(st->me_last); /* an event or session change cannot move it */
+	else
+		rc = live_me(app->db, st->reg_id, &view, &err);
+	if (rc)
 		return -1;
-	if (st->me_last && json_object_equal(st->me_last, view)) {
+	if (a->event_changed && a->event_status[0]) {
+		snprintf(status, sizeof(status), "%s", a->event_status);
+		sequence = a->event_sequence;
+	} else if (st->me_event_status[0]) {
+		snprintf(status, sizeof(status), "%s", st->me_event_status);
+		sequence = st->me_event_seq;
+	} else if (live_me_event(app->db, st->reg_event, status, &sequence, &err)) {
 		json_object_put(view);
 		return -1;
 	}
+	/* the schedule or its attendance changed: told each time; otherwise only what moved */
+	told = !a->session_changed && !a->attendance && st->me_last && json_object_equal(st->me_last, view) &&
+	       !strcmp(st->me_event_status, status) && st->me_event_seq == sequence;
 	json_object_put(st->me_last);
 	st->me_last = json_object_get(view);
+	snprintf(st->me_event_status, sizeof(st->me_event_status), "%s", status);
+	st->me_event_seq = sequence;
+	if (told) {
+		json_object_put(view);
+		return -1;
+	}
 	o = api_live_msg("me", NULL);
 	json_object_object_add(o, "seq", json_object_new_int64(seq));
+	json_object_object_add(o, "kind", json_object_new_string(a->kind));
 	json_object_object_add(o, "registration", view);
+	e = json_object_new_object();
+	json_object_object_add(e, "id", json_object_new_int64(st->reg_event));
+	json_object_object_add(e, "status", json_object_new_string(status));
+	json_object_object_add(e, "sequence", json_object_new_int64(sequence));
+	json_object_object_add(o, "event", e);
+	if (a->session_id > 0)
+		json_object_object_add(o, "session_id", json_object_new_int64(a->session_id));
 	rc = api_live_text(0, o, own, len);
 	json_object_put(o);
 	return rc;
@@ -634,16 +685,22 @@ static int api_live_me(struct app *app, struct api_live_window *w, struct api_li
 
 /* Before a change that may have changed who sees event event_id: st's topics of that event (event:{id}
  * and its sessions') are checked again, and one it may no longer see is dropped and answered refused
- * (not_found). */
-static void api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
+ * (not_found). False when the database could not tell for one of them: st gets nothing more until it
+ * can (never a change it may no longer see). */
+static bool api_live_recheck(struct app *app, struct api_live *st, int64_t event_id)
 {
 	char name[LIVE_TOPIC_NAME];
 	struct json_object *o;
 	struct dom_err err;
+	int rc;
 
 	for (int i = 0; i < st->n_topics; i++) {
-		if (!live_topic_of_event(&st->topics[i], event_id) ||
-		    live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err) != DOM_NOT_FOUND)
+		if (!live_topic_of_event(&st->topics[i], event_id))
+			continue;
+		rc = live_topic_allowed(app->db, &st->p, st->reg_id, &st->topics[i], &err);
+		if (rc && rc != DOM_NOT_FOUND)
+			return false;
+		if (!rc)
 			continue;
 		live_topic_name(&st->topics[i], name);
 		o = api_live_msg("refused", name);
@@ -651,10 +708,11 @@ static void api_live_recheck(struct app *app, struct api_live *st, int64_t event
 		api_live_reply(st, o);
 		st->topics[i--] = st->topics[--st->n_topics];
 	}
+	return true;
 }
 
 /* Adds the change at seq (shared frame f, or for replay the rendered change c) to b when st follows it;
- * false when it does not fit (st stays before it). */
+ * false when it does not fit, or who may see it cannot be decided now (st stays before it). */
 static bool api_live_take(struct app *app, struct api_live_window *w, struct api_live *st,
 			  struct api_live_batch *b, int64_t seq, const struct live_audience *a,
 			  struct api_live_frame *f, struct json_object *rendered)
@@ -662,8 +720,9 @@ static bool api_live_take(struct app *app, struct api_live_window *w, struct api
 	unsigned char *own = NULL;
 	size_t len = 0;
 
-	if (st->version == 2 && a->event_changed && a->event_id > 0)
-		api_live_recheck(app, st, a->event_id);
+	if (st->version == 2 && a->event_changed && a->event_id > 0 &&
+	    !api_live_recheck(app, st, a->event_id))
+		return false;
 	if (api_live_follows(st, a)) {
 		if (f) {
 			const unsigned char *p = st->version == 1 ? f->v1 : f->v2;
@@ -684,8 +743,7 @@ static bool api_live_take(struct app *app, struct api_live_window *w, struct api
 	} else if (st->reg_id > 0 && !api_live_me(app, w, st, seq, a, &own, &len)) {
 		if (!api_live_fits(b, len)) {
 			free(own);
-			json_object_put(st->me_last); /* sent with the next message instead */
-			st->me_last = NULL;
+			api_live_me_forget(st); /* sent with the next message instead */
 			return false;
 		}
 		api_live_batch_add(b, own, len, NULL, own);
@@ -702,6 +760,7 @@ static int api_live_replay(struct app *app, struct api_live_window *w, struct ap
 	struct dom_err err;
 	struct json_object *o;
 	int64_t oldest = 0;
+	bool held = false; /* st stays before a change: it did not fit, or cannot be decided now */
 	int n = 0;
 
 	if (live_oldest(app->db, &oldest, &err))
@@ -719,19 +778,15 @@ static int api_live_replay(struct app *app, struct api_live_window *w, struct ap
 	}
 	if (live_changes(app->db, st->last, w->base, API_LIVE_FILL, changes, &n, &err))
 		return DOM_BUSY;
-	for (int i = 0; i < n; i++) {
-		bool fits = !(st->version == 1 && b->n) &&
-			    api_live_take(app, w, st, b, changes[i].seq, &changes[i].aud, NULL,
-					  st->version == 1 ? changes[i].v1 : changes[i].v2);
-
+	for (int i = 0; i < n && !held; i++) {
+		held = (st->version == 1 && b->n) ||
+		       !api_live_take(app, w, st, b, changes[i].seq, &changes[i].aud, NULL,
+				      st->version == 1 ? changes[i].v1 : changes[i].v2);
 		live_change_clear(&changes[i]);
-		if (!fits) {
-			for (int k = i + 1; k < n; k++)
-				live_change_clear(&changes[k]);
-			break;
-		}
+		for (int k = i + 1; held && k < n; k++)
+			live_change_clear(&changes[k]);
 	}
-	if (n < API_LIVE_FILL && !b->n && st->last < w->base)
+	if (n < API_LIVE_FILL && !held && !b->n && st->last < w->base)
 		st->last = w->base; /* nothing more there (rows deleted): the window goes on */
 	return 0;
 }

@@ -39,6 +39,8 @@ struct api_live {
 	struct live_topic topics[LIVE_TOPICS_MAX];
 	struct json_object *replies; /* messages waiting to go before any change (an array), or NULL */
 	struct json_object *me_last; /* the last "me" view sent (a participant following me), or NULL */
+	char me_event_status[16];    /* and its event's status then ("" when unknown: the next is sent) */
+	int64_t me_event_seq;	     /* and its event's sequence then */
 };
 
 /* One change rendered once for every client: refcounted, each text with `headroom` bytes before it

@@ -248,6 +248,17 @@ static void live_change_render(struct db *db, struct live_counts_cache *cc, cons
 	a->registration = !strncmp(r->kind, "registration.", 13);
 	a->event_changed = !strncmp(r->kind, "event.", 6);
 	a->credentials = live_touches_credentials(r->kind, payload);
+	a->session_changed = !strncmp(r->kind, "session.", 8);
+	a->attendance = !strncmp(r->kind, "attendance.", 11);
+	snprintf(a->kind, sizeof(a->kind), "%s", r->kind);
+	if (a->event_changed) {
+		struct json_object *v;
+
+		a->event_sequence = live_payload_id(payload, "sequence");
+		if (payload && json_object_object_get_ex(payload, "status", &v) &&
+		    json_object_is_type(v, json_type_string))
+			snprintf(a->event_status, sizeof(a->event_status), "%s", json_object_get_string(v));
+	}
 	if (!payload)
 		payload = json_object_new_object();
 	json_object_object_add(v2, "type", json_object_new_string("change"));
@@ -438,6 +449,20 @@ int live_me_after(struct db *db, struct live_me_cache *cache, int64_t seq, const
 	json_object_object_add(*out, "status", json_object_new_string(status));
 	json_object_object_add(*out, "waitlist_position", pos > 0 ? json_object_new_int64(pos) : NULL);
 	return DOM_OK;
+}
+
+bool live_me_concerns(const struct live_audience *a, int64_t reg_id, int64_t reg_event)
+{
+	if (a->event_id <= 0 || a->event_id != reg_event)
+		return false;
+	if (a->attendance)
+		return a->registration_id == reg_id;
+	return a->registration || a->event_changed || a->session_changed;
+}
+
+int live_me_event(struct db *db, int64_t event_id, char status[16], int64_t *sequence, struct dom_err *err)
+{
+	return dom_from_store(err, store_live_event_state(db, event_id, status, sequence), "event");
 }
 
 int live_rights_hold(struct db *db, const struct principal *p, struct dom_err *err)

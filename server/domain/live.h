@@ -53,6 +53,11 @@ struct live_audience {
 	bool event_changed;	 /* an event.* change: who may see the event may have changed */
 	bool credentials;	 /* an account.*, token.* change, a person erased or a new personal link sent:
 				  * live credentials must be checked again */
+	bool session_changed;	 /* a session.* change: the event's schedule changed */
+	bool attendance;	 /* an attendance.* change (of registration_id, on session_id) */
+	int64_t event_sequence;	 /* an event.* change: payload.sequence (the event's iCalendar SEQUENCE) */
+	char event_status[16];	 /* and payload.status ("scheduled", "postponed", "cancelled"), else "" */
+	char kind[64];		 /* the change's kind, e.g. "event.cancelled" (for a participant's me) */
 	int n_partners;		 /* the event's partner organisations when the change entered the window */
 	int64_t partners[LIVE_PARTNERS_MAX];
 };
@@ -135,6 +140,15 @@ void live_me_cache_clear(struct live_me_cache *cache);
  * reference), DOM_NOT_FOUND, DOM_BUSY. Service thread. */
 int live_me_after(struct db *db, struct live_me_cache *cache, int64_t seq, const struct live_audience *a,
 		  int64_t reg_id, struct json_object *last, struct json_object **out, struct dom_err *err);
+
+/* Whether change a may concern the participant of registration reg_id (of event reg_event), following
+ * me: a change of its registration or of one ahead of it on the waitlist (a registration change of its
+ * event), of its event (an event.* change), of the event's sessions, or its own attendance. */
+bool live_me_concerns(const struct live_audience *a, int64_t reg_id, int64_t reg_event);
+
+/* The status and sequence of event event_id, as a participant's me message carries them: DOM_OK,
+ * DOM_NOT_FOUND, DOM_BUSY. Service thread. */
+int live_me_event(struct db *db, int64_t event_id, char status[16], int64_t *sequence, struct dom_err *err);
 
 /* Whether the account p was resolved from still has p's role and organisation (a token's never change):
  * DOM_OK, DOM_UNAUTHENTICATED when they changed or the account is gone, DOM_BUSY. Service thread. */

@@ -125,3 +125,23 @@ int store_live_waitlist(struct db *db, int64_t event_id, int64_t **ids, int64_t 
 	*wseqs = b;
 	return STORE_OK;
 }
+
+int store_live_event_state(struct db *db, int64_t event_id, char status[16], int64_t *sequence)
+{
+	static const char sql[] = "SELECT status, sequence FROM events WHERE id = :id";
+	sqlite3_stmt *st = db_stmt_args(db, sql, DB_ARGS(DB_INT(":id", event_id)));
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = db_step(st);
+	if (rc == 1) {
+		snprintf(status, 16, "%s", db_col_text(st, 0));
+		*sequence = db_col_int(st, 1);
+		rc = STORE_OK;
+	} else if (rc == 0) {
+		rc = STORE_NOT_FOUND;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

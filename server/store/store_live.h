@@ -37,4 +37,8 @@ int store_live_oldest(struct db *db, int64_t *seq);
  * waitlist_seq into *wseqs (both malloc'ed, NULL when empty). 0 or negative. */
 int store_live_waitlist(struct db *db, int64_t event_id, int64_t **ids, int64_t **wseqs, size_t *n);
 
+/* The status ("scheduled", "postponed", "cancelled") and iCalendar sequence of event_id: STORE_OK,
+ * STORE_NOT_FOUND, or negative. */
+int store_live_event_state(struct db *db, int64_t event_id, char status[16], int64_t *sequence);
+
 #endif

@@ -3,7 +3,8 @@
  * as one message or an array in seq order within the size cap, a v1 client one change per message, a
  * client behind the window served from the change log with nothing lost or sent twice, resync when the
  * change log no longer holds what it needs, a participant's "me" computed once per change for all of
- * them; and domain/live's topic names.
+ * them, a topic refused "unavailable" when the database cannot tell (and nothing sent while a topic
+ * cannot be checked again); and domain/live's topic names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -296,6 +297,87 @@ static void me_once_per_change(void **state)
 	api_live_window_free(&w);
 }
 
+/* The answers waiting for st, as one flat array (new reference). */
+static struct json_object *answers_of(struct api_live_window *w, struct api_live *st)
+{
+	struct api_live_out out;
+	struct json_object *a;
+
+	assert_int_equal(api_live_next(&h.app, w, st, &out), 1);
+	a = parse_out(&out);
+	api_live_out_done(&out);
+	return a;
+}
+
+static void subscribe(struct api_live_window *w, struct api_live *st, const char *topics)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "{\"type\":\"subscribe\",\"topics\":%s}", topics);
+	api_live_message(&h.app, w, st, text, strlen(text));
+}
+
+static void expect_text(struct json_object *a, const char *want)
+{
+	assert_string_equal(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN), want);
+	json_object_put(a);
+}
+
+/* The database cannot tell whether a topic may be followed (here the partners of an internal event
+ * cannot be read): the topic is refused "unavailable" and not followed, the others of the message are
+ * answered as usual, and asked again once the database answers, it is followed. When the event changes
+ * and its topic cannot be checked again, the follower gets nothing of it until it can: then, no longer
+ * a partner, it is refused not_found and never gets the change that hid the event. */
+static void topic_unavailable(void **state)
+{
+	struct api_live_window w;
+	struct api_live st;
+	struct api_live_out out;
+	bool cred;
+
+	(void)state;
+	fixture_exec(h.fx.db, "UPDATE events SET visibility = 'internal' WHERE id = 1;"
+			      "INSERT INTO event_partners (event_id, org_id) VALUES (1, 2)");
+	assert_int_equal(api_live_window_init(&w, HEADROOM), 0);
+	assert_int_equal(api_live_window_fill(&h.app, &w, &cred), 0);
+	follower(&st, 2, NULL, w.base);
+	st.p = h.fx.organiser_b;
+
+	fixture_exec(h.fx.db, "ALTER TABLE event_partners RENAME TO event_partners_away");
+	subscribe(&w, &st, "[\"event:1\",\"event:2\"]");
+	expect_text(answers_of(&w, &st),
+		    "[{\"type\":\"refused\",\"topic\":\"event:1\",\"code\":\"unavailable\"},"
+		    "{\"type\":\"subscribed\",\"topic\":\"event:2\"}]");
+	assert_int_equal(st.n_topics, 1);
+	fixture_exec(h.fx.db, "ALTER TABLE event_partners_away RENAME TO event_partners");
+	subscribe(&w, &st, "[\"event:1\"]");
+	expect_text(answers_of(&w, &st), "[{\"type\":\"subscribed\",\"topic\":\"event:1\"}]");
+	assert_int_equal(st.n_topics, 2);
+
+	/* no longer a partner, and the database cannot tell when the change comes */
+	fixture_exec(
+	    h.fx.db,
+	    "DELETE FROM event_partners WHERE event_id = 1;"
+	    "INSERT INTO change_log (topic, kind, org_id, payload, created_at) VALUES ('event:1', "
+	    "'event.updated', 1, json_object('event_id', 1, 'sequence', 1, 'status', 'scheduled'), 0);"
+	    "ALTER TABLE event_partners RENAME TO event_partners_away");
+	fill_all(&w);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(api_live_next(&h.app, &w, &st, &out), 0);
+		assert_true(api_live_pending(&w, &st));
+		assert_int_equal(st.last, w.base);
+	}
+	fixture_exec(h.fx.db, "ALTER TABLE event_partners_away RENAME TO event_partners");
+	/* the change goes on being judged: refused, and nothing of it */
+	assert_int_equal(api_live_next(&h.app, &w, &st, &out), 0);
+	expect_text(answers_of(&w, &st),
+		    "[{\"type\":\"refused\",\"topic\":\"event:1\",\"code\":\"not_found\"}]");
+	assert_int_equal(st.last, w.head);
+	assert_int_equal(api_live_next(&h.app, &w, &st, &out), 0);
+	api_live_release(&st);
+	api_live_window_free(&w);
+}
+
 static void topic_names(void **state)
 {
 	static const struct {
@@ -338,6 +420,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(window_batches_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(replay_and_resync, setup, teardown),
 	    cmocka_unit_test_setup_teardown(me_once_per_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(topic_unavailable, setup, teardown),
 	    cmocka_unit_test(topic_names),
 	};
 
