@@ -134,7 +134,8 @@
 			if (win.at) seats.push(t('closes_on', { date: M.fmtWall(win.at, l) }));
 			$('seats').textContent = seats.join(' ');
 		}
-		$('submit').disabled = state.busy;
+		// busy, yet focusable: a button pressed from the keyboard keeps the focus while the form is sent
+		$('submit').setAttribute('aria-disabled', state.busy ? 'true' : 'false');
 		renderErrors();
 		renderLost();
 	}
@@ -155,7 +156,7 @@
 		else $('lf-contact').removeAttribute('aria-invalid');
 		$('lost-done').textContent = lost.done ? t('lost_sent') : '';
 		$('lost-submit').textContent = lost.busy ? t('sending') : t('lost_submit');
-		$('lost-submit').disabled = lost.busy;
+		$('lost-submit').setAttribute('aria-disabled', lost.busy ? 'true' : 'false');
 	}
 
 	async function submitLost(evt) {
