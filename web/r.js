@@ -221,9 +221,18 @@
 
 	}
 
+	// The question before cancelling, the focus on the answer that keeps the place: two presses of Enter
+	// never cancel by mistake.
 	function askCancel() {
 		$('ask').hidden = false;
-		$('ask-yes').focus();
+		$('ask-no').focus();
+	}
+
+	// Closes the question (No, or Escape) and gives the focus back to the button that asked.
+	function keepPlace() {
+		$('ask').hidden = true;
+		const cancel = $('actions').querySelector('[data-act="cancel"]');
+		if (cancel) cancel.focus();
 	}
 
 	async function act(what) {
@@ -369,11 +378,9 @@
 	}
 
 	$('ask-yes').addEventListener('click', () => act('cancel'));
-	$('ask-no').addEventListener('click', () => {
-		$('ask').hidden = true;
-		// back to the button that asked
-		const cancel = $('actions').querySelector('[data-act="cancel"]');
-		if (cancel) cancel.focus();
+	$('ask-no').addEventListener('click', keepPlace);
+	$('ask').addEventListener('keydown', (e) => {
+		if (e.key === 'Escape') keepPlace();
 	});
 	$('ticket-save').addEventListener('click', saveTicket);
 	$('ticket-print').addEventListener('click', () => window.print());

@@ -292,6 +292,24 @@ async function keyboardPath(name, lang, size, person, email) {
 	});
 	detail.ticket_visible = await page.isVisible('#ticket-img');
 	await shot(page, name + '-9-ticket');
+	// "cancel my registration" asks first, the focus on the answer that keeps the place; Enter on it, or
+	// Escape, closes the question and gives the focus back to the cancel button
+	seen = await tabTo(page, (f) => f.tag === 'button' && f.in_actions && f.cls.includes('danger-outline'), 'Shift+Tab');
+	ring(seen);
+	const ask = [];
+	for (const close of ['Enter', 'Escape']) {
+		await page.keyboard.press('Enter');
+		await page.waitForSelector('#ask:not([hidden])');
+		const asked = await focusInfo(page);
+		if (close === 'Enter') await shot(page, name + '-10-cancel-asks');
+		await page.keyboard.press(close);
+		await page.waitForSelector('#ask', { state: 'hidden' });
+		const back = await focusInfo(page);
+		ask.push({ asked: label(asked), closed_by: close, back: back.cls.includes('danger-outline') && back.in_actions });
+	}
+	detail.cancel_question = ask;
+	detail.cancel_question_ok = ask.every((a) => a.asked === 'ask-no' && a.back) &&
+		(await page.getAttribute('#status', 'data-status')) === 'confirmed';
 	detail.axe_personal = await axe(page);
 	await page.close();
 
@@ -301,7 +319,7 @@ async function keyboardPath(name, lang, size, person, email) {
 		e.focused === 'f-name' && e.name_invalid === 'true' && e.name_described && e.name_error && e.summary &&
 		e.summary_announced && detail.sex !== 'unspecified' && detail.consent && detail.on_submit === 'submit' &&
 		detail.api_error_focus === 'f-contact' && detail.api_error.includes('06') && detail.after_confirm_kept &&
-		detail.announced.status && detail.ticket_visible && !detail.rings.length && !detail.axe_errors.length &&
+		detail.announced.status && detail.ticket_visible && detail.cancel_question_ok && !detail.rings.length && !detail.axe_errors.length &&
 		!detail.axe_personal.length;
 	check('keyboard_' + name, ok, detail);
 	return personal;
