@@ -131,17 +131,20 @@
 	}
 
 	// Shows the page in the i18n's current language (words, lang, dir, title titleKey) and fills the
-	// #langs switch with one button per language; onPick(l) when one is chosen.
+	// #langs switch with one button per language; onPick(l) when one is chosen. A button that had the
+	// focus (chosen from the keyboard) has it again once redrawn.
 	function showLang(titleKey, onPick) {
 		const lang = M.i18n.lang();
 		M.i18n.apply(titleKey);
 		const nav = $('langs');
+		const had = nav.contains(document.activeElement) ? document.activeElement.getAttribute('lang') : null;
 		nav.replaceChildren();
 		for (const l of LANGS) {
 			const b = el('button', { type: 'button', lang: l, 'aria-pressed': l === lang ? 'true' : 'false',
 				class: 'lang' }, LANG_NAMES[l]);
 			b.addEventListener('click', () => onPick(l));
 			nav.appendChild(b);
+			if (l === had) b.focus();
 		}
 	}
 

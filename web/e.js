@@ -135,7 +135,8 @@
 			if (win.at) seats.push(t('closes_on', { date: M.fmtWall(win.at, l) }));
 			$('seats').textContent = seats.join(' ');
 		}
-		$('submit').disabled = state.busy;
+		// busy, yet focusable: a button pressed from the keyboard keeps the focus while the form is sent
+		$('submit').setAttribute('aria-disabled', state.busy ? 'true' : 'false');
 		renderErrors();
 		renderLost();
 	}

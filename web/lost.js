@@ -29,7 +29,7 @@
 			else $('lf-contact').removeAttribute('aria-invalid');
 			$('lost-done').textContent = st.done ? t(words.sent) : '';
 			$('lost-submit').textContent = st.busy ? t('sending') : t('lost_submit');
-			$('lost-submit').disabled = st.busy;
+			$('lost-submit').setAttribute('aria-disabled', st.busy ? 'true' : 'false');
 		}
 
 		async function submit(evt) {

@@ -46,8 +46,11 @@
 			.then((a) => a.body);
 	}
 
-	function button(label, cls, onClick) {
-		const b = el('button', { type: 'button', class: 'button ' + cls, disabled: state.busy }, label);
+	// An action button named act (data-act), busy yet focusable while an action is in flight (act() ignores
+	// a second press), so that the focus of a keyboard user stays on it.
+	function button(act, label, cls, onClick) {
+		const b = el('button', { type: 'button', class: 'button ' + cls, 'data-act': act,
+			'aria-disabled': state.busy ? 'true' : 'false' }, label);
 		b.addEventListener('click', onClick);
 		return b;
 	}
@@ -192,16 +195,24 @@
 		$('replaced').textContent = state.replaced ? t('link_replaced') : '';
 
 		const actions = $('actions');
+		// the action that had the focus gets it back once redrawn; when it is gone (attendance confirmed),
+		// the status line that tells what changed gets it
+		const focused = actions.contains(document.activeElement) ? document.activeElement.getAttribute('data-act') : null;
 		actions.replaceChildren();
 		// a replaced link no longer answers: no action, no ticket (the newest mail's link has them)
 		const open = ev.status !== 'cancelled' && !state.replaced;
 		if (open && v.status === 'confirmed' && !v.attendance_confirmed_at)
-			actions.appendChild(button(t('confirm'), 'primary', () => act('confirm')));
+			actions.appendChild(button('confirm', t('confirm'), 'primary', () => act('confirm')));
 		if (open && ACTIVE.includes(v.status))
-			actions.appendChild(button(t('decline'), 'secondary', () => act('decline')));
+			actions.appendChild(button('decline', t('decline'), 'secondary', () => act('decline')));
 		if (ACTIVE.includes(v.status) && !state.replaced)
-			actions.appendChild(button(t('cancel'), 'danger-outline', askCancel));
+			actions.appendChild(button('cancel', t('cancel'), 'danger-outline', askCancel));
 		actions.hidden = !actions.childElementCount;
+		if (focused) {
+			const again = actions.querySelector('[data-act="' + focused + '"]');
+			if (again) again.focus();
+			else if (!state.busy) status.focus();
+		}
 		if (!ACTIVE.includes(v.status) || state.replaced) $('ask').hidden = true;
 
 		// the QR ticket exists only while a seat is held (the server answers 409 otherwise)
@@ -221,9 +232,18 @@
 
 	}
 
+	// The question before cancelling, the focus on the answer that keeps the place: two presses of Enter
+	// never cancel by mistake.
 	function askCancel() {
 		$('ask').hidden = false;
-		$('ask-yes').focus();
+		$('ask-no').focus();
+	}
+
+	// Closes the question (No, or Escape) and gives the focus back to the button that asked.
+	function keepPlace() {
+		$('ask').hidden = true;
+		const cancel = $('actions').querySelector('[data-act="cancel"]');
+		if (cancel) cancel.focus();
 	}
 
 	async function act(what) {
@@ -241,6 +261,9 @@
 		}
 		state.busy = false;
 		render();
+		// the button pressed went away with the answer (the question closed): the status line has the focus
+		if ((!document.activeElement || document.activeElement === document.body) && !$('state').hidden)
+			$('status').focus();
 	}
 
 	// Lines of text no wider than width on ctx.
@@ -366,8 +389,9 @@
 	}
 
 	$('ask-yes').addEventListener('click', () => act('cancel'));
-	$('ask-no').addEventListener('click', () => {
-		$('ask').hidden = true;
+	$('ask-no').addEventListener('click', keepPlace);
+	$('ask').addEventListener('keydown', (e) => {
+		if (e.key === 'Escape') keepPlace();
 	});
 	$('ticket-save').addEventListener('click', saveTicket);
 	$('ticket-print').addEventListener('click', () => window.print());

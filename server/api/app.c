@@ -12,9 +12,7 @@ void app_changed(struct app *app, int64_t seq)
 
 static void app_page_release(struct app_page *page)
 {
-	free(page->data);
-	page->data = NULL;
-	page->len = 0;
+	encodings_clear(&page->enc);
 	page->tried = false;
 }
 

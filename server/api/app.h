@@ -10,9 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/conditional.h"
 #include "api/ratelimit.h"
 #include "config.h"
 #include "domain/system.h"
+#include "util/encodings.h"
 
 struct db;
 struct feed_cache;
@@ -23,11 +25,13 @@ struct change_sink {
 	void *ctx;
 };
 
-/* A page of the web root kept in memory by api/pages.c: read at first use, kept until app_release. */
+/* A page of the web root kept in memory by api/pages.c: read and encoded (identity, gzip, brotli) at first
+ * use, kept until app_release. */
 struct app_page {
-	char *data;
-	size_t len;
-	bool tried; /* read (or failed to read) once: not tried again */
+	struct encodings enc;	 /* the page's bytes in each coding; no identity: none read */
+	char etag[API_ETAG_LEN]; /* of the identity's bytes (api_etag) */
+	int64_t last_modified;	 /* the file's modification time when read */
+	bool tried;		 /* read (or failed to read) once: not tried again */
 };
 
 /* One per server instance (zeroed, then filled by its creator: main.c, or a test); only that instance's

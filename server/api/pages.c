@@ -2,23 +2,30 @@
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
  * shareable page /e/<id>, and the door's check-in screen /admin/checkin; it reads web/r.html, e.html and
- * checkin.html once per app and serves their bytes, and must not look the token or the event up, log the
- * token, or render data into a page (r.js, e.js and checkin.js fetch the API).
+ * checkin.html once per app, encodes them then (gzip, brotli: util/encodings) and serves those bytes as the
+ * static files are served (api/encoded), and must not look the token or the event up, log the token, or
+ * render data into a page (r.js, e.js and checkin.js fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/app.h"
+#include "api/encoded.h"
 #include "api/errors.h"
 #include "api/router.h"
 #include "util/log.h"
 
 #define PAGES_MAX (256 * 1024) /* a page larger than this is refused (a misconfigured web root) */
 
-/* Reads path whole into a malloc'ed buffer. Returns 0, or -1 (logged). */
-static int pages_read(const char *path, char **data, size_t *len)
+#define PAGES_TYPE "text/html; charset=utf-8"
+
+/* Reads path whole into a malloc'ed buffer, and its modification time into *mtime. Returns 0, or -1
+ * (logged). */
+static int pages_read(const char *path, char **data, size_t *len, int64_t *mtime)
 {
+	struct stat st;
 	FILE *f = fopen(path, "rb");
 	char *p = NULL;
 	size_t n = 0;
@@ -32,51 +39,69 @@ static int pages_read(const char *path, char **data, size_t *len)
 	if (!p)
 		goto out;
 	n = fread(p, 1, PAGES_MAX + 1, f);
-	if (ferror(f) || n > PAGES_MAX)
+	if (ferror(f) || n > PAGES_MAX || !n)
 		goto out;
+	*mtime = fstat(fileno(f), &st) ? 0 : (int64_t)st.st_mtim.tv_sec;
 	*data = p;
 	*len = n;
 	p = NULL;
 	rc = 0;
 out:
 	if (rc)
-		log_err("cannot read the page %s (missing, unreadable or over %d bytes)", path, PAGES_MAX);
+		log_err("cannot read the page %s (missing, unreadable, empty or over %d bytes)", path,
+			PAGES_MAX);
 	free(p);
 	if (f)
 		fclose(f);
 	return rc;
 }
 
-/* Answers the bytes of web_root/name (read into page at first use) with cache_control, or 404 page_missing
- * naming what is missing. */
-static void pages_serve(struct app *app, struct app_page *page, const char *name, const char *what,
-			const char *cache_control, struct response *resp)
+/* Answers web_root/name (read and encoded into page at first use: compressed once, not per request) in
+ * the coding Accept-Encoding prefers, with its ETag and cache_control, a 304 when the client holds it, or
+ * 404 page_missing naming what is missing. */
+static void pages_serve(struct app *app, const struct request *req, struct app_page *page, const char *name,
+			const char *what, const char *cache_control, struct response *resp)
 {
+	enum compress_coding coding;
+	struct encodings_view view;
+	bool not_modified;
 	char path[600];
+	char *data;
+	size_t len;
 
 	if (!page->tried) {
 		page->tried = true;
 		snprintf(path, sizeof(path), "%s/%s", app->cfg->web_root, name);
-		pages_read(path, &page->data, &page->len);
+		if (!pages_read(path, &data, &len, &page->last_modified)) {
+			api_etag(data, len, page->etag);
+			encodings_make(&page->enc, data, len, true);
+			free(data);
+		}
 	}
-	if (!page->data) {
+	if (!(encodings_mask(&page->enc) & (1u << COMPRESS_IDENTITY))) {
 		api_fail(resp, API_NOT_FOUND, "page_missing", "%s", what);
 		return;
 	}
-	response_header(resp, "Cache-Control", cache_control);
-	resp->shared = page->data;
-	resp->shared_len = page->len;
-	api_reply_raw(resp, API_OK, "text/html; charset=utf-8");
+	coding = api_encoded_begin(req, resp, true, encodings_mask(&page->enc), page->etag,
+				   page->last_modified, cache_control, PAGES_TYPE, &not_modified);
+	if (not_modified)
+		return;
+	if (encodings_take(&page->enc, coding, &view)) {
+		resp->n_headers = 0;
+		api_fail(resp, API_INTERNAL, NULL,
+			 "internal error"); /* offered a moment ago: cannot happen */
+		return;
+	}
+	api_encoded_reply(resp, coding, &view, PAGES_TYPE);
 }
 
 static void pages_registration(struct app *app, const struct request *req, const struct route_args *args,
 			       struct response *resp)
 {
-	(void)req;
 	(void)args;
 	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */
-	pages_serve(app, &app->r_page, "r.html", "this server has no participant page (web root)", "no-store",
-		    resp);
+	pages_serve(app, req, &app->r_page, "r.html", "this server has no participant page (web root)",
+		    "no-store", resp);
 }
 
 /* The same page for every event id: e.js reads the id from the path and asks the API (an unknown or
@@ -84,9 +109,8 @@ static void pages_registration(struct app *app, const struct request *req, const
 static void pages_event(struct app *app, const struct request *req, const struct route_args *args,
 			struct response *resp)
 {
-	(void)req;
 	(void)args;
-	pages_serve(app, &app->e_page, "e.html", "this server has no event page (web root)",
+	pages_serve(app, req, &app->e_page, "e.html", "this server has no event page (web root)",
 		    "must-revalidate, private, max-age=300", resp);
 }
 
@@ -95,10 +119,10 @@ static void pages_event(struct app *app, const struct request *req, const struct
 static void pages_checkin(struct app *app, const struct request *req, const struct route_args *args,
 			  struct response *resp)
 {
-	(void)req;
 	(void)args;
-	pages_serve(app, &app->checkin_page, "checkin.html", "this server has no check-in page (web root)",
-		    "must-revalidate, private, max-age=300", resp);
+	pages_serve(app, req, &app->checkin_page, "checkin.html",
+		    "this server has no check-in page (web root)", "must-revalidate, private, max-age=300",
+		    resp);
 }
 
 const struct route api_pages_routes[] = {

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/conditional.h"
+#include "api/encoded.h"
 #include "api/errors.h"
 #include "api/request.h"
 #include "util/compress.h"
@@ -221,27 +221,14 @@ static int static_open(int rootfd, const char *path, int *fd, struct stat *st, c
 	return 0;
 }
 
-/* Fills resp with a variant of coding (view, whose reference the response takes over). */
-static void static_serve_variant(struct response *resp, enum compress_coding coding,
-				 struct variants_view *view, const char *type)
-{
-	response_header(resp, "Content-Encoding", compress_name(coding));
-	resp->shared = view->data;
-	resp->shared_len = view->len;
-	resp->shared_headroom = view->headroom;
-	resp->shared_fd = view->fd;
-	resp->release = variants_blob_release;
-	resp->shared_ctx = view->blob;
-	api_reply_raw(resp, API_OK, type);
-}
-
 void transport_static_serve(struct transport *t, const struct request *req, struct response *resp)
 {
-	enum compress_coding coding = COMPRESS_IDENTITY;
+	enum compress_coding coding;
 	struct static_file *f = NULL;
-	char etag[96], date[API_HTTP_DATE_LEN], key[TRANSPORT_FILES_PATH_MAX];
+	char etag[96], key[TRANSPORT_FILES_PATH_MAX];
 	enum static_coding compress;
-	struct variants_view view;
+	struct encodings_view view;
+	bool coded, not_modified;
 	const char *type;
 	struct stat st;
 	int fd = -1;
@@ -249,34 +236,23 @@ void transport_static_serve(struct transport *t, const struct request *req, stru
 	if (t->files.rootfd < 0 ||
 	    static_open(t->files.rootfd, req->path, &fd, &st, &type, &compress, key, sizeof(key)))
 		goto missing;
-	if (compress == STATIC_COMPRESS && t->files.variants) {
-		/* every answer of a compressed type varies with it, the identity and a 304 included */
-		response_header(resp, "Vary", "Accept-Encoding");
-		coding = compress_pick(req->accept_encoding,
-				       variants_ready(t->files.variants, &t->wake, key, fd, &st));
-		if (coding != COMPRESS_IDENTITY && variants_take(t->files.variants, key, coding, &view))
-			coding = COMPRESS_IDENTITY; /* ready a moment ago: cannot happen */
-	}
-	/* strong: a file's bytes change only with its inode, size or modification time; each coding's
-	 * bytes differ, and so do their tags */
-	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx.%lx%s\"", (unsigned long long)st.st_ino,
+	coded = compress == STATIC_COMPRESS && t->files.variants;
+	/* strong: a file's bytes change only with its inode, size or modification time */
+	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx.%lx\"", (unsigned long long)st.st_ino,
 		 (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
-		 (unsigned long)st.st_mtim.tv_nsec, compress_etag_suffix(coding));
-	api_http_date((int64_t)st.st_mtim.tv_sec, date);
-	response_header(resp, "ETag", etag);
-	if (date[0])
-		response_header(resp, "Last-Modified", date);
-	response_header(resp, "Cache-Control", STATIC_CACHE_CONTROL);
-	if (api_not_modified(req, etag, (int64_t)st.st_mtim.tv_sec)) {
+		 (unsigned long)st.st_mtim.tv_nsec);
+	coding = api_encoded_begin(
+	    req, resp, coded, coded ? variants_ready(t->files.variants, &t->wake, key, fd, &st) : 0, etag,
+	    (int64_t)st.st_mtim.tv_sec, STATIC_CACHE_CONTROL, type, &not_modified);
+	if (not_modified) {
 		close(fd);
-		if (coding != COMPRESS_IDENTITY)
-			variants_blob_release(view.blob);
-		api_reply_raw(resp, API_NOT_MODIFIED, type);
 		return;
 	}
 	if (coding != COMPRESS_IDENTITY) {
 		close(fd); /* the variant's bytes are in its memory file */
-		static_serve_variant(resp, coding, &view, type);
+		if (variants_take(t->files.variants, key, coding, &view))
+			goto internal; /* ready a moment ago: cannot happen */
+		api_encoded_reply(resp, coding, &view, type);
 		return;
 	}
 	f = calloc(1, sizeof(*f));
@@ -306,6 +282,7 @@ fail:
 	log_err("cannot map %s: %s", req->path, strerror(errno));
 	free(f);
 	close(fd);
+internal:
 	resp->n_headers = 0;
 	api_fail(resp, API_INTERNAL, NULL, "internal error");
 	return;

@@ -14,14 +14,11 @@
 #include <sys/mman.h>
 
 #include "api/request.h"
+#include "util/encodings.h"
 #include "util/log.h"
-#include "util/memfile.h"
 
-struct variants_blob {
-	int refs; /* the entry's reference plus one per response being written */
-	size_t len;
-	struct memfile file; /* LWS_PRE zero bytes, the len bytes of the variant, a NUL; sealed */
-};
+/* the transport hands a variant's headroom to lws_write without a copy */
+_Static_assert(ENCODINGS_HEADROOM >= LWS_PRE, "encodings carry LWS_PRE bytes of headroom");
 
 /* What a file's bytes are told apart by: any write, rename over or touch changes one of them. */
 struct variants_id {
@@ -35,11 +32,11 @@ struct variants_id {
 struct variants_entry {
 	char *path;    /* malloc'ed key; NULL for a free slot */
 	uint32_t hash; /* of path */
-	bool made;     /* id and blob describe a version of the file */
+	bool made;     /* id and enc describe a version of the file */
 	bool pending;  /* a job on the worker is making them */
 	struct variants_id id;
-	struct variants_blob *blob[COMPRESS_N]; /* per coding; NULL: none (identity, or not smaller) */
-	uint64_t used;				/* v->tick when last asked for */
+	struct encodings enc; /* gzip and brotli (none: not smaller); never the identity */
+	uint64_t used;	      /* v->tick when last asked for */
 };
 
 struct variants {
@@ -60,7 +57,7 @@ struct variants_job {
 	void *map; /* a read-only mapping of the file, len bytes */
 	size_t len;
 	bool ran;
-	struct variants_blob *blob[COMPRESS_N]; /* the worker's result */
+	struct encodings enc; /* the worker's result */
 };
 
 static uint32_t variants_hash(const char *s)
@@ -89,50 +86,11 @@ static bool variants_id_equal(const struct variants_id *a, const struct variants
 	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
-void variants_blob_release(void *blob)
-{
-	struct variants_blob *b = blob;
-
-	if (b && --b->refs <= 0) {
-		memfile_free(&b->file);
-		free(b);
-	}
-}
-
-/* Encodes the len bytes at data with each coding into blob[] (NULL where the result is not smaller or
- * failed). Any thread. */
-static void variants_encode(const void *data, size_t len, struct variants_blob *blob[COMPRESS_N])
-{
-	for (int c = 0; c < COMPRESS_N; c++) {
-		unsigned char *enc = NULL;
-		size_t enc_len = 0;
-		struct variants_blob *b;
-
-		blob[c] = NULL;
-		if (c == COMPRESS_IDENTITY ||
-		    compress_encode((enum compress_coding)c, data, len, &enc, &enc_len))
-			continue;
-		b = enc_len < len ? calloc(1, sizeof(*b)) : NULL;
-		if (b && !memfile_create(&b->file, "majlis-static", LWS_PRE, enc, enc_len)) {
-			b->refs = 1;
-			b->len = enc_len;
-			blob[c] = b;
-		} else {
-			free(b);
-		}
-		free(enc);
-	}
-}
-
 /* Drops e's variants (not its path). */
 static void variants_entry_clear(struct variants *v, struct variants_entry *e)
 {
-	for (int c = 0; c < COMPRESS_N; c++) {
-		if (e->blob[c])
-			v->bytes -= e->blob[c]->len;
-		variants_blob_release(e->blob[c]);
-		e->blob[c] = NULL;
-	}
+	v->bytes -= encodings_bytes(&e->enc);
+	encodings_clear(&e->enc);
 	e->made = false;
 }
 
@@ -165,7 +123,7 @@ static struct variants_entry *variants_oldest(struct variants *v, const struct v
 
 		if (!e->path || e == keep || e->pending)
 			continue;
-		if (with_bytes && !e->blob[COMPRESS_GZIP] && !e->blob[COMPRESS_BR])
+		if (with_bytes && !encodings_mask(&e->enc))
 			continue;
 		if (!old || e->used < old->used)
 			old = e;
@@ -197,17 +155,15 @@ static struct variants_entry *variants_entry(struct variants *v, const char *pat
 	return slot;
 }
 
-/* Gives e the variants in blob[] (taken: the slots are emptied) made from the version id, within
+/* Gives e the variants in enc (taken: enc is left empty) made from the version id, within
  * VARIANTS_BYTES_MAX (others go first, least recently asked first; what still does not fit is dropped and
  * the file served as it is until it changes). */
 static void variants_install(struct variants *v, struct variants_entry *e, const struct variants_id *id,
-			     struct variants_blob *blob[COMPRESS_N])
+			     struct encodings *enc)
 {
-	size_t need = 0;
+	size_t need = encodings_bytes(enc);
 
 	variants_entry_clear(v, e);
-	for (int c = 0; c < COMPRESS_N; c++)
-		need += blob[c] ? blob[c]->len : 0;
 	while (need && v->bytes + need > VARIANTS_BYTES_MAX) {
 		struct variants_entry *old = variants_oldest(v, e, true);
 
@@ -216,10 +172,8 @@ static void variants_install(struct variants *v, struct variants_entry *e, const
 		variants_entry_clear(v, old); /* made again when next asked for */
 	}
 	if (v->bytes + need <= VARIANTS_BYTES_MAX) {
-		for (int c = 0; c < COMPRESS_N; c++) {
-			e->blob[c] = blob[c];
-			blob[c] = NULL;
-		}
+		e->enc = *enc;
+		memset(enc, 0, sizeof(*enc));
 		v->bytes += need;
 	}
 	e->id = *id;
@@ -252,7 +206,7 @@ static bool variants_wanted(const struct stat *st)
 
 void variants_make(struct variants *v, const char *path, int fd, const struct stat *st)
 {
-	struct variants_blob *blob[COMPRESS_N] = {NULL};
+	struct encodings enc = {{NULL}};
 	struct variants_entry *e = variants_entry(v, path);
 	struct variants_id id;
 	void *map;
@@ -264,13 +218,12 @@ void variants_make(struct variants *v, const char *path, int fd, const struct st
 	if (variants_wanted(st)) {
 		map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED, fd, 0);
 		if (map != MAP_FAILED) {
-			variants_encode(map, (size_t)st->st_size, blob);
+			encodings_make(&enc, map, (size_t)st->st_size, false);
 			munmap(map, (size_t)st->st_size);
 		}
 	}
-	variants_install(v, e, &id, blob);
-	for (int c = 0; c < COMPRESS_N; c++)
-		variants_blob_release(blob[c]);
+	variants_install(v, e, &id, &enc);
+	encodings_clear(&enc);
 }
 
 /* On the worker: compresses the job's mapping. */
@@ -278,7 +231,7 @@ static void variants_job_run(struct defer *d)
 {
 	struct variants_job *job = (struct variants_job *)d;
 
-	variants_encode(job->map, job->len, job->blob);
+	encodings_make(&job->enc, job->map, job->len, false);
 	job->ran = true;
 }
 
@@ -298,11 +251,10 @@ static void variants_job_release(struct defer *d)
 		if (e) {
 			e->pending = false;
 			if (job->ran && !e->made)
-				variants_install(v, e, &job->id, job->blob);
+				variants_install(v, e, &job->id, &job->enc);
 		}
 	}
-	for (int c = 0; c < COMPRESS_N; c++)
-		variants_blob_release(job->blob[c]);
+	encodings_clear(&job->enc);
 	munmap(job->map, job->len);
 	free(job->path);
 	free(job);
@@ -342,7 +294,6 @@ unsigned variants_ready(struct variants *v, struct wake *w, const char *path, in
 {
 	struct variants_entry *e = variants_find(v, path);
 	struct variants_id id;
-	unsigned mask = 0;
 
 	variants_id_of(st, &id);
 	if (!e)
@@ -350,18 +301,14 @@ unsigned variants_ready(struct variants *v, struct wake *w, const char *path, in
 	if (!e)
 		return 0;
 	e->used = ++v->tick;
-	if (e->made && variants_id_equal(&e->id, &id)) {
-		for (int c = 0; c < COMPRESS_N; c++)
-			if (e->blob[c])
-				mask |= 1u << c;
-		return mask;
-	}
+	if (e->made && variants_id_equal(&e->id, &id))
+		return encodings_mask(&e->enc);
 	/* never made, or made from another version: never served stale */
 	variants_entry_clear(v, e);
 	if (!variants_wanted(st)) {
-		struct variants_blob *none[COMPRESS_N] = {NULL};
+		struct encodings none = {{NULL}};
 
-		variants_install(v, e, &id, none);
+		variants_install(v, e, &id, &none);
 		return 0;
 	}
 	if (!e->pending && v->jobs < VARIANTS_JOBS)
@@ -370,19 +317,11 @@ unsigned variants_ready(struct variants *v, struct wake *w, const char *path, in
 }
 
 int variants_take(struct variants *v, const char *path, enum compress_coding coding,
-		  struct variants_view *out)
+		  struct encodings_view *out)
 {
 	struct variants_entry *e = variants_find(v, path);
-	struct variants_blob *b;
 
-	if (!e || !e->made || coding <= COMPRESS_IDENTITY || coding >= COMPRESS_N || !e->blob[coding])
+	if (!e || !e->made || coding <= COMPRESS_IDENTITY)
 		return -1;
-	b = e->blob[coding];
-	b->refs++;
-	out->data = b->file.map + LWS_PRE;
-	out->len = b->len;
-	out->headroom = LWS_PRE;
-	out->fd = b->file.fd;
-	out->blob = b;
-	return 0;
+	return encodings_take(&e->enc, coding, out);
 }

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "util/compress.h"
+#include "util/encodings.h"
 
 struct wake;
 
@@ -22,26 +22,11 @@ struct wake;
 /* The variants of one web root. One per struct transport (its files member), made by variants_new; only
  * the service thread touches it (the worker only fills the jobs it is handed). */
 struct variants;
-/* The bytes of one variant, reference-counted: the variants hold one reference and every response being
- * written holds one, so a variant replaced while it is being sent stays valid. Service thread only. */
-struct variants_blob;
-
-/* One variant handed to the static files: data stays valid until variants_blob_release(blob). */
-struct variants_view {
-	const char *data;
-	size_t len;
-	size_t headroom; /* bytes of the blob in front of data (>= LWS_PRE), see struct response */
-	int fd;		 /* a sealed memory file holding the same bytes at offset headroom */
-	struct variants_blob *blob;
-};
-
 /* A new empty set, or NULL without memory. Service thread. */
 struct variants *variants_new(void);
 /* Drops v's variants (those being written stay valid until released); a job still out on the worker
  * frees what is left when it comes back. Accepts NULL. Service thread. */
 void variants_free(struct variants *v);
-/* Drops one reference; frees the blob at zero. Accepts NULL. Matches struct response's release. */
-void variants_blob_release(void *blob);
 
 /*
  * Makes the variants of the file path (the key the static files give it; fd open on it, st its stat) now,
@@ -60,8 +45,9 @@ void variants_make(struct variants *v, const char *path, int fd, const struct st
 unsigned variants_ready(struct variants *v, struct wake *w, const char *path, int fd, const struct stat *st);
 
 /* A new reference to path's variant of coding, ready by variants_ready's answer in this callback, into
- * *out. Returns 0, or -1 when there is none (*out untouched). Service thread. */
+ * *out (released with encodings_blob_release). Returns 0, or -1 when there is none (*out untouched).
+ * Service thread. */
 int variants_take(struct variants *v, const char *path, enum compress_coding coding,
-		  struct variants_view *out);
+		  struct encodings_view *out);
 
 #endif

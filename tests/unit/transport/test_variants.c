@@ -70,10 +70,10 @@ static char *text(size_t n, char seed)
 }
 
 /* Checks that path's variant of coding decodes to want (len bytes) and returns its view (a reference). */
-static struct variants_view decodes(struct variants *v, const char *path, enum compress_coding c,
-				    const char *want, size_t len)
+static struct encodings_view decodes(struct variants *v, const char *path, enum compress_coding c,
+				     const char *want, size_t len)
 {
-	struct variants_view view;
+	struct encodings_view view;
 	unsigned char *out = malloc(len + 1);
 	size_t out_len = len + 1;
 
@@ -108,7 +108,7 @@ static void test_made_at_start_and_never_stale(void **state)
 {
 	struct variants *v = variants_new();
 	struct wake w; /* not started: no job can be queued */
-	struct variants_view old, none;
+	struct encodings_view old, none;
 	struct stat st, st2;
 	struct timespec tick = {0, 20 * 1000 * 1000};
 	char *a = text(8000, 'a'), *b = text(8000, 'k');
@@ -121,7 +121,7 @@ static void test_made_at_start_and_never_stale(void **state)
 	variants_make(v, "app.js", fd, &st);
 	assert_int_equal(variants_ready(v, &w, "app.js", fd, &st), BOTH);
 	old = decodes(v, "app.js", COMPRESS_GZIP, a, 8000);
-	variants_blob_release(decodes(v, "app.js", COMPRESS_BR, a, 8000).blob);
+	encodings_blob_release(decodes(v, "app.js", COMPRESS_BR, a, 8000).blob);
 	close(fd);
 
 	/* rewritten in place, same size: another version, no variant until made again (a clock tick later: a
@@ -133,10 +133,10 @@ static void test_made_at_start_and_never_stale(void **state)
 	assert_int_equal(variants_take(v, "app.js", COMPRESS_GZIP, &none), -1);
 	/* the variant taken before is still whole while it is being sent */
 	assert_int_equal(strncmp(old.data, "\x1f\x8b", 2), 0);
-	variants_blob_release(old.blob);
+	encodings_blob_release(old.blob);
 	variants_make(v, "app.js", fd, &st2);
 	assert_int_equal(variants_ready(v, &w, "app.js", fd, &st2), BOTH);
-	variants_blob_release(decodes(v, "app.js", COMPRESS_BR, b, 8000).blob);
+	encodings_blob_release(decodes(v, "app.js", COMPRESS_BR, b, 8000).blob);
 	/* the old version's stat is no longer the file's: nothing for it */
 	assert_int_equal(variants_ready(v, &w, "app.js", fd, &st), 0);
 	close(fd);
@@ -187,7 +187,7 @@ static void test_made_again_on_the_worker(void **state)
 			nanosleep(&ts, NULL);
 	}
 	assert_int_equal(mask, BOTH);
-	variants_blob_release(decodes(v, "added.css", COMPRESS_GZIP, a, 20000).blob);
+	encodings_blob_release(decodes(v, "added.css", COMPRESS_GZIP, a, 20000).blob);
 
 	/* freed while a job is out: the job frees what is left when it comes back */
 	close(fd);
