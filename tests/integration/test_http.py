@@ -536,6 +536,34 @@ class T(Checks):
             expect(got.get("cache-control") == full.headers["cache-control"], "same caching", got)
             expect(heads[1].split("\r\n")[0] == lines[0], "the second request on the connection gets its 304")
 
+    def test_content_security_policy_allows_the_manifest_and_stays_strict(self):
+        """Every answer carries one policy, majlisd's own: lws's best-practice option sent one whose
+        default-src 'none' named no manifest-src, so browsers refused the personal page's web app manifest.
+        Now the manifest and the service worker may come from this origin, and nothing else changed: no
+        inline script or style, no eval, nothing from another origin, no framing."""
+        want = {"default-src": ["'none'"], "img-src": ["'self'", "data:"], "script-src": ["'self'"],
+                "style-src": ["'self'"], "font-src": ["'self'"], "connect-src": ["'self'", "ws:", "wss:"],
+                "manifest-src": ["'self'"], "worker-src": ["'self'"], "frame-ancestors": ["'none'"],
+                "base-uri": ["'none'"], "form-action": ["'self'"]}
+        with Server() as srv:
+            for path in ("/healthz", "/api/v1/nope", "/calendar/public.ics", "/no-such-file.js",
+                         "/r/" + "A" * 43 + "/manifest.webmanifest"):
+                out = raw_exchange(srv.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                   .encode())
+                lines = out.split("\r\n\r\n", 1)[0].split("\r\n")[1:]
+                csp = [ln.split(":", 1)[1].strip() for ln in lines
+                       if ln.split(":", 1)[0].lower() == "content-security-policy"]
+                expect(len(csp) == 1, f"{path}: one policy", lines)
+                got = {}
+                for d in filter(None, (x.strip() for x in csp[0].split(";"))):
+                    name, *values = d.split()
+                    got[name] = values
+                expect(got == want, f"{path}: the policy", got)
+            r = srv.get("/healthz")
+            for name, value in (("x-content-type-options", "nosniff"), ("x-frame-options", "deny"),
+                                ("referrer-policy", "no-referrer")):
+                expect(r.headers.get(name) == value, name, r.headers)
+
     def test_password_checks_do_not_stall_other_requests(self):
         """PBKDF2 runs on a worker thread: while a queue of logins is being checked, other requests are
         answered (the health check does not wait behind the queued logins). Each login comes from its own
