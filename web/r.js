@@ -4,7 +4,10 @@
 // (e.js) it says the participant is registered and how the link was also sent. What and when come first
 // (the event, its next session and place, add to calendar: .ics, Google, Outlook), then the status, which
 // follows live (live.js, topic "me": "you have a seat" the moment a waitlisted participant is promoted),
-// then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). DOM nodes and
+// then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). Once opened it
+// works offline: it registers the service worker (sw.js, which keeps the page, the link's last answer and
+// its ticket) and links the manifest (/r/<token>/manifest.webmanifest); shown from the saved copy, it says
+// when that copy was last updated and holds its actions until the connection is back. DOM nodes and
 // textContent only; the token never leaves this origin (the server sends Referrer-Policy: no-referrer).
 'use strict';
 
@@ -19,7 +22,11 @@
 	const m = /^\/r\/([A-Za-z0-9_-]{1,127})\/?$/.exec(location.pathname);
 	const token = m ? m[1] : null;
 	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent(),
-		promoted: false, replaced: false };
+		promoted: false, replaced: false,
+		asOf: null, // when the registration shown was read (ms since the epoch)
+		saved: false }; // it is the service worker's saved copy: the network did not answer
+	// whether a service worker kept this page when it was opened (else it is asked to keep it now)
+	const kept = 'serviceWorker' in navigator && Boolean(navigator.serviceWorker.controller);
 
 	// What e.js left for this page after a registration ({via: 'email'|'phone', to}), read once.
 	function takeSent() {
@@ -40,11 +47,21 @@
 
 	function api(path, method) {
 		return M.api.request(method, '/api/v1/r/' + encodeURIComponent(token) + path, undefined, { noStore: true })
-			.then((a) => a.body);
+			.then((a) => {
+				state.asOf = a.savedAt || Date.now();
+				state.saved = Boolean(a.savedAt);
+				return a.body;
+			});
+	}
+
+	// Whether the page shows what it knew before the connection was lost.
+	function offline() {
+		return Boolean(state.view) && (state.saved || !navigator.onLine);
 	}
 
 	function button(label, cls, onClick) {
-		const b = el('button', { type: 'button', class: 'button ' + cls, disabled: state.busy }, label);
+		const b = el('button', { type: 'button', class: 'button ' + cls, disabled: state.busy || offline() },
+			label);
 		b.addEventListener('click', onClick);
 		return b;
 	}
@@ -114,8 +131,11 @@
 		$('feedback').className = 'feedback' + (state.feedback === 'done' ? ' ok' : '');
 		$('feedback').setAttribute('role', state.feedback === 'done' ? 'status' : 'alert');
 		if (state.problem) {
-			$('title').textContent = state.problem === 'invalid' ? t('invalid') : t('r_error');
-			$('hello').textContent = state.problem === 'invalid' ? t('invalid_help') : '';
+			const words = { invalid: ['invalid', 'invalid_help'], offline: ['offline_none', 'offline_none_help'] };
+			const [title, help] = words[state.problem] || ['r_error', ''];
+			$('title').textContent = t(title);
+			$('hello').textContent = help ? t(help) : '';
+			$('offline').hidden = true;
 			$('sent').hidden = true;
 			$('state').hidden = true;
 			$('when').hidden = true;
@@ -130,6 +150,13 @@
 		const p = v.person || {};
 		const name = (l === 'ar' && p.name_ar) || p.name || '';
 		$('hello').textContent = name ? t('hello', { name }) : '';
+		// "Last updated 07/12 21:40 — you are offline", the time kept left to right
+		$('offline').hidden = !offline();
+		if (offline()) {
+			const when = el('bdi', { dir: 'ltr', class: 'stamp' }, M.fmtStamp(state.asOf, l));
+			const parts = t('offline_stamp', { when: '\u0000' }).split('\u0000');
+			$('offline').replaceChildren(...parts.flatMap((part, i) => (i ? [when, part] : [part])));
+		}
 
 		// what and when: the next session and its place, every session when there are several
 		const next = nextSession(v);
@@ -322,6 +349,22 @@
 		refetch();
 	}
 
+	let retry = null;
+	let retryMs = 2000;
+
+	// While the page shows a saved copy and the device says it is online (a signal just back, or a weak
+	// one), asks again after 2 s, 4 s ... at most a minute.
+	function retryLater() {
+		clearTimeout(retry);
+		retry = null;
+		if (!state.saved || !navigator.onLine) {
+			retryMs = 2000;
+			return;
+		}
+		retry = setTimeout(refetch, retryMs);
+		retryMs = Math.min(retryMs * 2, 60000);
+	}
+
 	async function refetch() {
 		try {
 			state.view = await api('', 'GET');
@@ -329,6 +372,7 @@
 			if (e.status === 404) state.problem = 'invalid';
 		}
 		render();
+		retryLater();
 	}
 
 	function follow() {
@@ -348,10 +392,28 @@
 		try {
 			state.view = await api('', 'GET');
 		} catch (e) {
-			state.problem = e.status === 404 ? 'invalid' : 'error';
+			state.problem = { 404: 'invalid', 0: 'offline' }[e.status] || 'error';
 		}
 		render();
-		if (state.view) follow();
+		if (!state.view) return;
+		follow();
+		keepOffline();
+		retryLater();
+	}
+
+	// The web app manifest (installed, the page opens on itself) and the service worker that keeps the page
+	// for offline use; a page opened before the worker kept it asks it to keep this link now.
+	function keepOffline() {
+		document.head.appendChild(el('link', { rel: 'manifest',
+			href: '/r/' + encodeURIComponent(token) + '/manifest.webmanifest' }));
+		if (!('serviceWorker' in navigator)) return;
+		navigator.serviceWorker.register('/sw.js', { scope: '/r/' })
+			.then(() => navigator.serviceWorker.ready)
+			.then((reg) => {
+				if (!kept && reg.active)
+					reg.active.postMessage({ type: 'keep', token, ticket: !$('ticket').hidden });
+			})
+			.catch(() => undefined); // no worker (a private window, an old browser): online only
 	}
 
 	$('ask-yes').addEventListener('click', () => act('cancel'));
@@ -360,6 +422,11 @@
 	});
 	$('ticket-save').addEventListener('click', saveTicket);
 	$('ticket-print').addEventListener('click', () => window.print());
+	// back online: fresh data (the "last updated" line goes); offline: the line says since when
+	window.addEventListener('online', () => {
+		if (state.view) refetch();
+	});
+	window.addEventListener('offline', render);
 	render();
 	load();
 })();

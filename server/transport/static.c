@@ -30,6 +30,11 @@
 #define STATIC_INDEX	     "index.html"
 #define STATIC_DEPTH	     8 /* directories below the root whose files are compressed at start */
 
+/* the personal page's service worker: a browser asks for it again (a 304 when unchanged) each time it
+ * checks for a new version, so that a release reaches a participant's phone with the next visit */
+#define STATIC_WORKER_PATH	    "/sw.js"
+#define STATIC_WORKER_CACHE_CONTROL "no-cache"
+
 /* Text types are served compressed when the client accepts it (transport/variants.c), every answer of
  * theirs saying Vary: Accept-Encoding; images, WOFF fonts and PDFs are compressed already. Calendars never
  * are: Outlook refuses a compressed calendar. */
@@ -266,7 +271,9 @@ void transport_static_serve(struct transport *t, const struct request *req, stru
 	response_header(resp, "ETag", etag);
 	if (date[0])
 		response_header(resp, "Last-Modified", date);
-	response_header(resp, "Cache-Control", STATIC_CACHE_CONTROL);
+	response_header(resp, "Cache-Control",
+			strcmp(req->path, STATIC_WORKER_PATH) ? STATIC_CACHE_CONTROL
+							      : STATIC_WORKER_CACHE_CONTROL);
 	if (api_not_modified(req, etag, (int64_t)st.st_mtim.tv_sec)) {
 		close(fd);
 		if (coding != COMPRESS_IDENTITY)
