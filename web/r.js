@@ -150,13 +150,6 @@
 		const p = v.person || {};
 		const name = (l === 'ar' && p.name_ar) || p.name || '';
 		$('hello').textContent = name ? t('hello', { name }) : '';
-		// "Last updated 07/12 21:40 — you are offline", the time kept left to right
-		$('offline').hidden = !offline();
-		if (offline()) {
-			const when = el('bdi', { dir: 'ltr', class: 'stamp' }, M.fmtStamp(state.asOf, l));
-			const parts = t('offline_stamp', { when: '\u0000' }).split('\u0000');
-			$('offline').replaceChildren(...parts.flatMap((part, i) => (i ? [when, part] : [part])));
-		}
 
 		// what and when: the next session and its place, every session when there are several
 		const next = nextSession(v);
@@ -233,6 +226,15 @@
 			$('ticket-date').replaceChildren(tt.day + (tt.hours ? tt.comma : ''),
 				el('bdi', { dir: 'ltr', class: 'hours' }, tt.hours));
 			$('ticket-name').textContent = tt.name;
+		}
+		// "Last updated 07/12 21:40 — you are offline", the time kept left to right, and a way down to the
+		// ticket (what is wanted at the door with no signal)
+		$('offline').hidden = !offline();
+		if (offline()) {
+			const when = el('bdi', { dir: 'ltr', class: 'stamp' }, M.fmtStamp(state.asOf, l));
+			const parts = t('offline_stamp', { when: '\u0000' }).split('\u0000');
+			$('offline').replaceChildren(...parts.flatMap((part, i) => (i ? [when, part] : [part])));
+			if (ticket) $('offline').append(' ', el('a', { href: '#ticket', class: 'to-ticket' }, t('offline_ticket')));
 		}
 
 	}

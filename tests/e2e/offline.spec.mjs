@@ -174,16 +174,28 @@ async function offlinePath(name, lang, size, token, words) {
 			ticket_name: document.getElementById('ticket-name').textContent,
 			actions_enabled: Array.from(document.querySelectorAll('#actions button')).filter((b) => !b.disabled).length,
 			on_line: navigator.onLine,
+			to_ticket: Boolean(document.querySelector('#offline a[href="#ticket"]')),
 		}));
 		await shot(page, name + '-2-offline');
 		const found = await axe(page, name + ' offline');
-		await page.locator('#ticket').scrollIntoViewIfNeeded();
+		// the line's link goes down to the ticket
+		await page.click('#offline a[href="#ticket"]');
+		await page.waitForFunction(() => {
+			const r = document.getElementById('ticket-img').getBoundingClientRect();
+			return r.top >= 0 && r.bottom <= innerHeight + 1;
+		});
 		await page.screenshot({ path: path.join(SHOTS, 'majlis-offline-' + name + '-3-offline-ticket.png') });
 		screenshots.push(path.join(SHOTS, 'majlis-offline-' + name + '-3-offline-ticket.png'));
+		// the same offline page at the other width (a phone's, a desktop's)
+		const other = size.width > 600 ? { width: 360, height: 740 } : { width: 1280, height: 900 };
+		await page.setViewportSize(other);
+		await shot(page, name + '-2-offline-at-' + other.width);
+		found.push(...await axe(page, name + ' offline at ' + other.width));
+		await page.setViewportSize(size);
 		check(name + '_offline', d.offline.status === 'confirmed' && d.offline.attendance === 'confirmed' &&
 			words.line.test(d.offline.line) && /\d\d\/\d\d \d\d:\d\d/.test(d.offline.line) &&
 			words.status.test(d.offline.status_text) && d.offline.title.trim() && d.offline.actions_enabled === 0 &&
-			!found.length, { ...d.offline, axe: found });
+			d.offline.to_ticket && !found.length, { ...d.offline, axe: found });
 
 		// an event page (outside the worker's scope) is not served by it: offline, it does not open
 		const ev = await ctx.newPage();
