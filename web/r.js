@@ -227,12 +227,14 @@
 				el('bdi', { dir: 'ltr', class: 'hours' }, tt.hours));
 			$('ticket-name').textContent = tt.name;
 		}
-		// "Last updated 07/12 21:40 — you are offline", the time kept left to right, and a way down to the
-		// ticket (what is wanted at the door with no signal)
+		// "Last updated 07/12 21:40 — you are offline" (or "— the connection is not answering"), the time kept
+		// left to right, and a way down to the ticket (what is wanted at the door with no signal)
 		$('offline').hidden = !offline();
 		if (offline()) {
 			const when = el('bdi', { dir: 'ltr', class: 'stamp' }, M.fmtStamp(state.asOf, l));
-			const parts = t('offline_stamp', { when: '\u0000' }).split('\u0000');
+			// the device says it is online, but the server did not answer in time (a weak signal)
+			const key = navigator.onLine ? 'offline_stamp_slow' : 'offline_stamp';
+			const parts = t(key, { when: '\u0000' }).split('\u0000');
 			$('offline').replaceChildren(...parts.flatMap((part, i) => (i ? [when, part] : [part])));
 			if (ticket) $('offline').append(' ', el('a', { href: '#ticket', class: 'to-ticket' }, t('offline_ticket')));
 		}

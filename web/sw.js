@@ -25,9 +25,11 @@ const SAVED_AT = 'x-majlis-saved-at';
 // or never); the network's answer, when it comes, still refreshes the copy for the next time.
 const PAGE_WAIT_MS = 3000;
 const DATA_WAIT_MS = 5000;
-// After a request failed or waited in vain, the shell is served from the copy at once for this long (no
-// second wait for each script), while the network refreshes it behind.
+// After a request failed or waited in vain, for this long the shell is served from the copy at once (no
+// second wait for each script) while the network refreshes it behind, and a link's answers are waited for
+// only QUIET_WAIT_MS (the registration, then its ticket, would each wait DATA_WAIT_MS again).
 const QUIET_MS = 20000;
+const QUIET_WAIT_MS = 1000;
 let lastMiss = 0;
 
 self.addEventListener('install', (ev) => {
@@ -142,9 +144,9 @@ function page(ev) {
 // A file of the page's shell: network first, but from the copy at once for a while after a miss.
 function shell(ev, path) {
 	if (Date.now() - lastMiss < QUIET_MS) {
+		// (an answer here may come from the browser's HTTP cache: it says nothing of the network)
 		const fresh = fetch(ev.request).then(async (res) => {
 			await keepShell(path)(res.clone());
-			lastMiss = 0;
 			return res;
 		});
 		ev.waitUntil(fresh.then(() => undefined, () => undefined));
@@ -163,7 +165,11 @@ function link(ev, token, what) {
 		return answer;
 	}
 	const key = what === '/ticket.svg' ? ticketKey(token) : linkKey(token);
-	return networkFirst(ev, req, DATA_WAIT_MS, (res) => learn(token, what, res),
+	const wait = Date.now() - lastMiss < QUIET_MS ? QUIET_WAIT_MS : DATA_WAIT_MS;
+	return networkFirst(ev, req, wait, (res) => {
+		lastMiss = 0; // the server answered (these answers are never stored by the HTTP cache)
+		return learn(token, what, res);
+	},
 		() => caches.open(DATA).then((cache) => cache.match(key, { ignoreVary: true })));
 }
 

@@ -1,12 +1,13 @@
 // offline.spec: the personal page with no connection, driven in Debian's chromium by playwright-core; prints
 // one JSON line {checks: {name: {ok, detail}}, console_errors, screenshots, failed}, exit status 1 when a
 // check failed. Usage: node offline.spec.mjs BASE_URL TOKEN_AR TOKEN_FR TOKEN_GONE [SCREENSHOT_DIR]
-// with MAJLIS_E2E_ADMIN an administrator's API token. TOKEN_AR and TOKEN_FR are confirmed registrations
+// with MAJLIS_E2E_ADMIN an administrator's API token and MAJLIS_E2E_PID majlisd's pid. TOKEN_AR and TOKEN_FR are confirmed registrations
 // whose attendance is not yet confirmed; TOKEN_GONE a confirmed one this spec makes the server forget.
 // In Arabic at 360x740 and in French at 1280x900: open the personal page, confirm attendance, see the
 // ticket; go offline and reload: the ticket and the status are still shown, with "last updated ... you are
-// offline"; back online the line goes. The worker keeps nothing but the page's shell and that link's
-// answers, does not control the other pages, and forgets a link the server no longer knows.
+// offline"; back online the line goes. With a weak signal (the server does not answer), the page shows the
+// kept copy and says the connection is not answering. The worker keeps nothing but the page's shell and
+// that link's answers, does not control the other pages, and forgets a link the server no longer knows.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -244,6 +245,54 @@ async function offlinePath(name, lang, size, token, words) {
 	return d;
 }
 
+// A weak signal: the device says it is online but the server does not answer (majlisd stopped with
+// SIGSTOP: its connections hang, as on one bar at the door). A reload still shows the page, from the kept
+// copy after the worker's wait, saying the connection is not answering; once the server answers again
+// (SIGCONT), the page asks again by itself and the line goes.
+async function weakSignal() {
+	const pid = Number(process.env.MAJLIS_E2E_PID || 0);
+	if (!pid) throw new Error("MAJLIS_E2E_PID (majlisd's pid) is not set");
+	const { ctx, dir } = await newContext('fr-FR');
+	const offline = { now: false };
+	let stopped = false;
+	try {
+		const page = await ctx.newPage();
+		watch(page, offline);
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(base + '/r/' + tokenFr + '?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#status[data-status="confirmed"]');
+		await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller);
+		await page.waitForFunction(async ([name, tok]) => {
+			const cache = await caches.open(name);
+			return Boolean(await cache.match('/api/v1/r/' + tok)) &&
+				Boolean(await cache.match('/api/v1/r/' + tok + '/ticket.svg'));
+		}, [CACHE_DATA, tokenFr]);
+		process.kill(pid, 'SIGSTOP');
+		stopped = true;
+		offline.now = true; // the live socket's failures are expected while the server hangs
+		const t0 = Date.now();
+		await page.reload({ waitUntil: 'load', timeout: 30000 });
+		const reloaded = Date.now() - t0;
+		await page.waitForSelector('#offline:not([hidden])', { timeout: 30000 });
+		const lineShown = Date.now() - t0;
+		await ticketLoaded(page);
+		const d = { reloaded_ms: reloaded, line_ms: lineShown, shown_after_ms: Date.now() - t0, line: await page.textContent('#offline'),
+			status: await page.getAttribute('#status', 'data-status'),
+			on_line: await page.evaluate(() => navigator.onLine) };
+		await shot(page, 'fr-360-weak-signal');
+		process.kill(pid, 'SIGCONT');
+		stopped = false;
+		await page.waitForSelector('#offline', { state: 'hidden', timeout: 30000 });
+		offline.now = false;
+		d.back_after_ms = Date.now() - t0;
+		check('weak_signal', d.on_line && /la connexion ne répond pas/.test(d.line) && d.status === 'confirmed', d);
+	} finally {
+		if (stopped) process.kill(pid, 'SIGCONT');
+		await ctx.close();
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 try {
 	await step('ar_360', async () => {
 		const d = await offlinePath('ar-360', 'ar', { width: 360, height: 740 }, tokenAr,
@@ -255,9 +304,11 @@ try {
 			{ line: /Dernière mise à jour.*hors ligne/, status: /Inscription confirmée/ });
 		check('fr_1280', true, { offline_line: d.offline && d.offline.line });
 	});
+	await step('weak_signal', weakSignal);
 
-	// A link the server no longer knows (the person erased) is forgotten: online, the page says the link
-	// is not valid and the worker drops its copy; offline afterwards, nothing of it is shown.
+	// A cancelled registration keeps no ticket; a link the server no longer knows (the person erased) is
+	// forgotten: online, the page says the link is not valid and the worker drops its copy; offline
+	// afterwards, nothing of it is shown.
 	await step('forgets_unknown_link', async () => {
 		const { ctx, dir } = await newContext('fr-FR');
 		const offline = { now: false };

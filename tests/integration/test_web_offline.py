@@ -4,7 +4,9 @@ and the page's web app manifest (/r/<token>/manifest.webmanifest: application/ma
 page itself, never stored) are served, that the worker keeps every file the page loads, then drives
 Debian's chromium through tests/e2e/offline.spec.mjs: in Arabic at 360 px and in French at 1280 px a
 participant confirms attendance and sees the ticket, goes offline and reloads, and still sees the ticket
-and the status with when they were last updated; back online the line goes. The worker leaves the other
+and the status with when they were last updated; back online the line goes. With a weak signal (majlisd
+stopped with SIGSTOP) the kept copy is shown after the worker's wait, saying the connection is not
+answering, and the fresh one once it answers again. The worker leaves the other
 pages alone, keeps no other API answer and forgets a link the server no longer knows."""
 
 import json
@@ -104,7 +106,8 @@ class T(Checks):
         base = f"http://127.0.0.1:{self.srv.port}"
         r = subprocess.run(["node", os.path.join(E2E, "offline.spec.mjs"), base, *tokens, ARTEFACTS],
                            capture_output=True, text=True, timeout=300,
-                           env={**os.environ, "MAJLIS_E2E_ADMIN": self.srv.token("admin")})
+                           env={**os.environ, "MAJLIS_E2E_ADMIN": self.srv.token("admin"),
+                                "MAJLIS_E2E_PID": str(self.srv.proc.pid)})
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "offline.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
@@ -112,7 +115,7 @@ class T(Checks):
                      "ar-360_keeps_only_its_own", "ar_360",
                      "fr-1280_manifest", "fr-1280_offline", "fr-1280_back_online",
                      "fr-1280_other_pages_left_alone", "fr-1280_keeps_only_its_own", "fr_1280",
-                     "forgets_unknown_link", "axe", "no_console_errors"):
+                     "weak_signal", "forgets_unknown_link", "axe", "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
         expect(r.returncode == 0, f"offline.spec.mjs failed: {out['failed']}")
@@ -120,6 +123,10 @@ class T(Checks):
         for t in tokens[:2]:
             view = expect_status(self.srv.get("/api/v1/r/" + t), 200)
             expect(view["attendance_confirmed_at"], "attendance confirmed", view)
+        weak = out["checks"]["weak_signal"]["detail"]
+        print(f"     weak signal: the kept page loaded after {weak['reloaded_ms']} ms, its line after "
+              f"{weak['line_ms']} ms, the ticket after {weak['shown_after_ms']} ms, fresh again "
+              f"{weak['back_after_ms']} ms after the reload")
         print("     screenshots: " + ", ".join(out["screenshots"]))
 
     def run(self):
