@@ -163,6 +163,35 @@ class T(Checks):
                 f.write(body)
         return root, files
 
+    def test_static_service_worker_and_manifest_types(self):
+        """The service worker at the root (/sw.js) is a script browsers revalidate each time
+        (Cache-Control: no-cache, a 304 when unchanged); a .webmanifest file is application/manifest+json;
+        other files, and a sw.js elsewhere, keep the usual short caching."""
+        d = tempfile.mkdtemp(prefix="majlis-root-")
+        try:
+            root = os.path.join(d, "web")
+            os.makedirs(os.path.join(root, "sub"))
+            for name, body in (("sw.js", b"self.addEventListener('fetch', () => {});\n"),
+                               ("sub/sw.js", b"// not the worker\n"), ("app.webmanifest", b'{"name":"x"}\n')):
+                with open(os.path.join(root, name), "wb") as f:
+                    f.write(body)
+            short = "must-revalidate, private, max-age=300"
+            with Server(extra_args=["--web-root", root]) as srv:
+                r = srv.get("/sw.js")
+                expect(r.status == 200 and r.headers.get("content-type") == "text/javascript; charset=utf-8" and
+                       r.headers.get("cache-control") == "no-cache", "the worker", r.headers)
+                again = srv.get("/sw.js", headers={"If-None-Match": r.headers["etag"]})
+                expect(again.status == 304 and again.headers.get("cache-control") == "no-cache", "its 304",
+                       again.headers)
+                gz = srv.get("/sw.js", headers={"Accept-Encoding": "gzip"})
+                expect(gz.headers.get("cache-control") == "no-cache", "compressed too", gz.headers)
+                expect(srv.get("/sub/sw.js").headers.get("cache-control") == short, "another sw.js", None)
+                m = srv.get("/app.webmanifest")
+                expect(m.status == 200 and m.headers.get("content-type") == "application/manifest+json" and
+                       m.headers.get("cache-control") == short, "a manifest file", m.headers)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_static_files_answer_pipelined_requests_in_order(self):
         """Requests pipelined behind a static file, a missing one, a HEAD of one or a POST with
         Content-Length: 0 are each answered, in order, on the same connection (lws's file mount answered the
