@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, Server, expect, expect_status  # noqa: E402
+from harness import Checks, Server, expect, expect_error, expect_status  # noqa: E402
 from test_web import ARTEFACTS, CHROMIUM, E2E, WEB, e2e_ready  # noqa: E402
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -74,8 +74,13 @@ class T(Checks):
         other = "B" * 43
         o = self.srv.get(f"/r/{other}/manifest.webmanifest")
         expect(o.status == 200 and json.loads(o.body)["start_url"] == f"/r/{other}", "no look-up", o)
-        expect(self.srv.get("/r/not.a.token/manifest.webmanifest").status == 404, "a path that is no token")
-        expect(self.srv.post(f"/r/{token}/manifest.webmanifest", {}).status == 405, "POST")
+        for bad in ("/r/not.a.token/manifest.webmanifest", "/r/" + "A" * 200 + "/manifest.webmanifest",
+                    f"/r/{token}/manifest.json", f"/r/{token}/manifest.webmanifest/x"):
+            expect_error(self.srv.get(bad), 404)
+        expect_error(self.srv.post(f"/r/{token}/manifest.webmanifest", {}), 405)
+        expect_error(self.srv.request("PUT", f"/r/{token}/manifest.webmanifest", body={"start_url": "/"}), 405)
+        # nothing changed by those: the link still opens its registration
+        expect_status(self.srv.get(f"/api/v1/r/{token}"), 200)
         # the page links it from its script (the token is in the path), the worker is registered for /r/
         with open(os.path.join(WEB, "r.js"), encoding="utf-8") as f:
             js = f.read()
