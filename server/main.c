@@ -369,8 +369,10 @@ int main(int argc, char **argv)
 	info.timeout_secs = 30;
 	info.keepalive_timeout = cfg.keepalive_s; /* the transport keeps idle connections itself */
 	/* an address this host does not have fails the start (lws would run without a listening socket) */
-	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-		       LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
+	/* the security headers with majlisd's own content security policy (lws's best-practice option
+	 * would add a second one that refuses the web app manifest) */
+	info.headers = transport_http_headers;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
 	/* lws 4.1 on an IPv6 socket binds every interface when given an IPv4 address: listen on an IPv4
 	 * socket for an IPv4 (or empty) host so that 127.0.0.1 means loopback only */
 	if (!strchr(cfg.listen_host, ':'))

@@ -58,8 +58,10 @@
 	}
 
 	// Calls method path with body (an object, sent as JSON; none when undefined). opts.key: an
-	// Idempotency-Key; opts.noStore: not kept by the browser's cache. Resolves to {status, body} for a 2xx
-	// answer (body: the parsed JSON, or null), rejects with an ApiError otherwise.
+	// Idempotency-Key; opts.noStore: not kept by the browser's cache. Resolves to {status, body, savedAt} for
+	// a 2xx answer (body: the parsed JSON, or null; savedAt: when the service worker saved the copy it
+	// answered with, in ms since the epoch, or null for the server's own answer), rejects with an ApiError
+	// otherwise.
 	async function request(method, path, body, opts) {
 		const o = opts || {};
 		const headers = { Accept: 'application/json' };
@@ -99,7 +101,8 @@
 			}
 			throw e;
 		}
-		return { status: r.status, body: data };
+		const saved = Number(r.headers.get('X-Majlis-Saved-At'));
+		return { status: r.status, body: data, savedAt: saved > 0 ? saved : null };
 	}
 
 	// Logs in (POST /api/v1/auth/login): the browser keeps the cookie, this client the CSRF token.

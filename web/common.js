@@ -89,6 +89,16 @@
 		return fmtDay(d, lang) + (lang === 'ar' ? '، ' : ', ') + fmtTime(d, lang);
 	}
 
+	// "07/12 21:40" (day/month hours:minutes, to be read left to right) of a moment ms since the epoch as
+	// this device's clock shows it, or ''. Without Arabic's direction marks and comma, which would reorder
+	// it inside a left-to-right isolate.
+	function fmtStamp(ms, lang) {
+		if (!ms) return '';
+		return new Intl.DateTimeFormat(LOCALES[lang], {
+			day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+		}).format(new Date(ms)).replace(/[\u200e\u200f]/g, '').replace(/[,\u060c] /, ' ');
+	}
+
 	// A session's title as shown in lang: in Arabic a title without Arabic script is left out (the
 	// event's own title already says it in Arabic), elsewhere the title as it is; '' when none.
 	function sessionTitle(s, lang) {
@@ -156,7 +166,7 @@
 
 	const M = {
 		LANGS, $, isLang, urlLang, showLang, el, pick, pickLang, replaceQuery, wallDate, fmtWall, sessionNodes,
-		sessionTitle, feedUrls,
+		sessionTitle, feedUrls, fmtStamp,
 	};
 	window.Majlis = M;
 })();

@@ -6,8 +6,11 @@
 // follows live (live.js, topic "me": "you have a seat" the moment a waitlisted participant is promoted),
 // then the ticket (QR, event, date, name; saved as a PNG drawn on a canvas, or printed). A link the server
 // does not know, or one replaced while open, says why and offers the lost-link form (lost.js), which sends
-// the current links again. DOM nodes and textContent only; the token never leaves this origin (the server
-// sends Referrer-Policy: no-referrer).
+// the current links again. Once opened it works offline: it registers the service worker (sw.js, which keeps
+// the page, the link's last answer and its ticket) and links the manifest (/r/<token>/manifest.webmanifest);
+// shown from the saved copy, it says when that copy was last updated and holds its actions until the
+// connection is back. DOM nodes and textContent only; the token never leaves this origin (the server sends
+// Referrer-Policy: no-referrer).
 'use strict';
 
 (function () {
@@ -21,8 +24,12 @@
 	const m = /^\/r\/([A-Za-z0-9_-]{1,127})\/?$/.exec(location.pathname);
 	const token = m ? m[1] : null;
 	const state = { lang: M.urlLang(), view: null, problem: null, busy: false, feedback: '', sent: takeSent(),
-		promoted: false, replaced: false };
+		promoted: false, replaced: false,
+		asOf: null, // when the registration shown was read (ms since the epoch)
+		saved: false }; // it is the service worker's saved copy: the network did not answer
 	const lost = M.lost.form('/api/v1/registrations/lost-link', { help: 'lostlink_help', sent: 'lostlink_sent' });
+	// whether a service worker kept this page when it was opened (else it is asked to keep it now)
+	const kept = 'serviceWorker' in navigator && Boolean(navigator.serviceWorker.controller);
 
 	// What e.js left for this page after a registration ({via: 'email'|'phone', to}), read once.
 	function takeSent() {
@@ -43,14 +50,23 @@
 
 	function api(path, method) {
 		return M.api.request(method, '/api/v1/r/' + encodeURIComponent(token) + path, undefined, { noStore: true })
-			.then((a) => a.body);
+			.then((a) => {
+				state.asOf = a.savedAt || Date.now();
+				state.saved = Boolean(a.savedAt);
+				return a.body;
+			});
 	}
 
-	// An action button named act (data-act), busy yet focusable while an action is in flight (act() ignores
-	// a second press), so that the focus of a keyboard user stays on it.
+	// Whether the page shows what it knew before the connection was lost.
+	function offline() {
+		return Boolean(state.view) && (state.saved || !navigator.onLine);
+	}
+
+	// An action button named act (data-act), busy (or held offline) yet focusable while it cannot act (act()
+	// ignores the press), so that the focus of a keyboard user stays on it.
 	function button(act, label, cls, onClick) {
 		const b = el('button', { type: 'button', class: 'button ' + cls, 'data-act': act,
-			'aria-disabled': state.busy ? 'true' : 'false' }, label);
+			'aria-disabled': state.busy || offline() ? 'true' : 'false' }, label);
 		b.addEventListener('click', onClick);
 		return b;
 	}
@@ -125,8 +141,11 @@
 		$('lost').hidden = !lostLink;
 		if (lostLink) lost.render();
 		if (state.problem) {
-			$('title').textContent = state.problem === 'invalid' ? t('invalid') : t('r_error');
-			$('hello').textContent = state.problem === 'invalid' ? t('lostlink_explain') : '';
+			const words = { invalid: ['invalid', 'lostlink_explain'], offline: ['offline_none', 'offline_none_help'] };
+			const [title, help] = words[state.problem] || ['r_error', ''];
+			$('title').textContent = t(title);
+			$('hello').textContent = help ? t(help) : '';
+			$('offline').hidden = true;
 			$('sent').hidden = true;
 			$('state').hidden = true;
 			$('when').hidden = true;
@@ -229,6 +248,17 @@
 				el('bdi', { dir: 'ltr', class: 'hours' }, tt.hours));
 			$('ticket-name').textContent = tt.name;
 		}
+		// "Last updated 07/12 21:40 — you are offline" (or "— the connection is not answering"), the time kept
+		// left to right, and a way down to the ticket (what is wanted at the door with no signal)
+		$('offline').hidden = !offline();
+		if (offline()) {
+			const when = el('bdi', { dir: 'ltr', class: 'stamp' }, M.fmtStamp(state.asOf, l));
+			// the device says it is online, but the server did not answer in time (a weak signal)
+			const key = navigator.onLine ? 'offline_stamp_slow' : 'offline_stamp';
+			const parts = t(key, { when: '\u0000' }).split('\u0000');
+			$('offline').replaceChildren(...parts.flatMap((part, i) => (i ? [when, part] : [part])));
+			if (ticket) $('offline').append(' ', el('a', { href: '#ticket', class: 'to-ticket' }, t('offline_ticket')));
+		}
 
 	}
 
@@ -247,7 +277,7 @@
 	}
 
 	async function act(what) {
-		if (state.busy) return;
+		if (state.busy || offline()) return;
 		state.busy = true;
 		state.feedback = '';
 		render();
@@ -356,6 +386,22 @@
 		refetch();
 	}
 
+	let retry = null;
+	let retryMs = 2000;
+
+	// While the page shows a saved copy and the device says it is online (a signal just back, or a weak
+	// one), asks again after 2 s, 4 s ... at most a minute.
+	function retryLater() {
+		clearTimeout(retry);
+		retry = null;
+		if (!state.saved || !navigator.onLine) {
+			retryMs = 2000;
+			return;
+		}
+		retry = setTimeout(refetch, retryMs);
+		retryMs = Math.min(retryMs * 2, 60000);
+	}
+
 	async function refetch() {
 		try {
 			state.view = await api('', 'GET');
@@ -363,6 +409,7 @@
 			if (e.status === 404) state.problem = 'invalid';
 		}
 		render();
+		retryLater();
 	}
 
 	function follow() {
@@ -382,10 +429,28 @@
 		try {
 			state.view = await api('', 'GET');
 		} catch (e) {
-			state.problem = e.status === 404 ? 'invalid' : 'error';
+			state.problem = { 404: 'invalid', 0: 'offline' }[e.status] || 'error';
 		}
 		render();
-		if (state.view) follow();
+		if (!state.view) return;
+		follow();
+		keepOffline();
+		retryLater();
+	}
+
+	// The web app manifest (installed, the page opens on itself) and the service worker that keeps the page
+	// for offline use; a page opened before the worker kept it asks it to keep this link now.
+	function keepOffline() {
+		document.head.appendChild(el('link', { rel: 'manifest',
+			href: '/r/' + encodeURIComponent(token) + '/manifest.webmanifest' }));
+		if (!('serviceWorker' in navigator)) return;
+		navigator.serviceWorker.register('/sw.js', { scope: '/r/' })
+			.then(() => navigator.serviceWorker.ready)
+			.then((reg) => {
+				if (!kept && reg.active)
+					reg.active.postMessage({ type: 'keep', token, ticket: !$('ticket').hidden });
+			})
+			.catch(() => undefined); // no worker (a private window, an old browser): online only
 	}
 
 	$('ask-yes').addEventListener('click', () => act('cancel'));
@@ -395,6 +460,11 @@
 	});
 	$('ticket-save').addEventListener('click', saveTicket);
 	$('ticket-print').addEventListener('click', () => window.print());
+	// back online: fresh data (the "last updated" line goes); offline: the line says since when
+	window.addEventListener('online', () => {
+		if (state.view) refetch();
+	});
+	window.addEventListener('offline', render);
 	render();
 	load();
 })();

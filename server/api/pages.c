@@ -1,10 +1,10 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>, and the door's check-in screen /admin/checkin; it reads web/r.html, e.html and
- * checkin.html once per app, encodes them then (gzip, brotli: util/encodings) and serves those bytes as the
- * static files are served (api/encoded), and must not look the token or the event up, log the token, or
- * render data into a page (r.js, e.js and checkin.js fetch the API).
+ * shareable page /e/<id>, the door's check-in screen /admin/checkin, and the personal page's web app
+ * manifest; it reads web/r.html, e.html and checkin.html once per app, encodes them then (gzip, brotli:
+ * util/encodings) and serves those bytes as the static files are served (api/encoded), and must not look the
+ * token or the event up, log the token, or render data into a page (r.js, e.js and checkin.js fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +104,45 @@ static void pages_registration(struct app *app, const struct request *req, const
 		    "no-store", resp);
 }
 
+/* GET /r/{token}/manifest.webmanifest: the web app manifest the personal page links to, so that the page
+ * installed on a phone opens on itself (start_url) and stays within /r/ (scope, the service worker's). One
+ * neutral name for the three languages; the same answer for any token, which is not looked up. */
+static void pages_manifest(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
+{
+	struct json_object *m = json_object_new_object(), *icons = json_object_new_array(),
+			   *icon = json_object_new_object();
+	char start[160];
+
+	(void)app;
+	(void)req;
+	snprintf(start, sizeof(start), "/r/%s", args->tokens[0]);
+	json_object_object_add(icon, "src", json_object_new_string("/icon.svg"));
+	json_object_object_add(icon, "sizes", json_object_new_string("any"));
+	json_object_object_add(icon, "type", json_object_new_string("image/svg+xml"));
+	json_object_array_add(icons, icon);
+	json_object_object_add(m, "name", json_object_new_string("Majlis"));
+	json_object_object_add(m, "short_name", json_object_new_string("Majlis"));
+	json_object_object_add(m, "id", json_object_new_string(start));
+	json_object_object_add(m, "start_url", json_object_new_string(start));
+	json_object_object_add(m, "scope", json_object_new_string("/r/"));
+	json_object_object_add(m, "display", json_object_new_string("standalone"));
+	json_object_object_add(m, "background_color", json_object_new_string("#f6f4ef"));
+	json_object_object_add(m, "theme_color", json_object_new_string("#0f5c55"));
+	json_object_object_add(m, "icons", icons);
+	buf_reset(&resp->body);
+	if (buf_puts(&resp->body, json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN |
+									JSON_C_TO_STRING_NOSLASHESCAPE))) {
+		api_fail(resp, API_INTERNAL, NULL, "cannot write the manifest");
+		goto out;
+	}
+	/* it holds the token, a credential: never stored by caches */
+	response_header(resp, "Cache-Control", "no-store");
+	api_reply_raw(resp, API_OK, "application/manifest+json");
+out:
+	json_object_put(m);
+}
+
 /* The same page for every event id: e.js reads the id from the path and asks the API (an unknown or
  * hidden event is shown as such by the page, from the API's 404). */
 static void pages_event(struct app *app, const struct request *req, const struct route_args *args,
@@ -127,6 +166,7 @@ static void pages_checkin(struct app *app, const struct request *req, const stru
 
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
+    {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
     {HTTP_GET, "/e/{id}", pages_event},
     {HTTP_GET, "/admin/checkin", pages_checkin},
     {0},

@@ -13,6 +13,10 @@ struct app;
 /* The protocol entry for the vhost's protocol list (its per-session data is the transport's own). */
 extern const struct lws_protocols transport_http_protocol;
 
+/* The headers every answer carries (content security policy, nosniff, frame and referrer policies), for
+ * the vhost's info.headers: lws writes them in front of each answer's own. Read-only, any thread. */
+extern const struct lws_protocol_vhost_options *const transport_http_headers;
+
 struct request;
 
 /* Copies what authentication needs — Authorization, Cookie, Origin, Host (or :authority), TLS — from

@@ -21,18 +21,41 @@
 #define HTTP_SEND_MAX (1024 * 1024)
 #define HTTP_H2_FRAME 16384 /* the DATA frame size every HTTP/2 peer accepts */
 
-/* What lws writes in front of every HTTP/1 answer's own headers for a 304 with the security best-practice
- * option (lws_add_http_header_status), byte for byte: the revalidation path writes it with one copy
- * instead of six calls into lws (each a byte loop over the name). */
-static const char http_head_304_h1[] =
-    "HTTP/1.1 304 Not Modified\r\n"
-    "content-security-policy: default-src 'none'; img-src 'self' data: ; script-src 'self'; "
-    "font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
-    "base-uri 'none';form-action 'self';\r\n"
-    "x-content-type-options: nosniff\r\n"
-    "x-xss-protection: 1; mode=block\r\n"
-    "x-frame-options: deny\r\n"
-    "referrer-policy: no-referrer\r\n";
+/*
+ * The security headers every answer carries, in the order lws writes them (the vhost's canned headers,
+ * main.c's info.headers). They were lws 4.1's "security best practices" option; that option's policy says
+ * default-src 'none' and nothing for manifests, so a browser refused the personal page's web app manifest.
+ * The policy stays as strict: no inline script or style, nothing from another origin; only the manifest
+ * (manifest-src) and the service worker (worker-src, which would fall back to script-src) are named.
+ */
+#define HTTP_CSP                                                                                             \
+	"default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; font-src 'self'; "   \
+	"connect-src 'self' ws: wss:; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "      \
+	"base-uri 'none'; form-action 'self'"
+#define HTTP_NOSNIFF  "nosniff"
+#define HTTP_XSS      "1; mode=block"
+#define HTTP_FRAMES   "deny"
+#define HTTP_REFERRER "no-referrer"
+
+static const struct lws_protocol_vhost_options http_security_headers[] = {
+    {&http_security_headers[1], NULL, "content-security-policy:", HTTP_CSP},
+    {&http_security_headers[2], NULL, "x-content-type-options:", HTTP_NOSNIFF},
+    {&http_security_headers[3], NULL, "x-xss-protection:", HTTP_XSS},
+    {&http_security_headers[4], NULL, "x-frame-options:", HTTP_FRAMES},
+    {NULL, NULL, "referrer-policy:", HTTP_REFERRER},
+};
+
+const struct lws_protocol_vhost_options *const transport_http_headers = http_security_headers;
+
+/* What lws writes in front of every HTTP/1 answer's own headers for a 304 (lws_add_http_header_status with
+ * the headers above), byte for byte: the revalidation path writes it with one copy instead of six calls
+ * into lws (each a byte loop over the name). */
+static const char http_head_304_h1[] = "HTTP/1.1 304 Not Modified\r\n"
+				       "content-security-policy: " HTTP_CSP "\r\n"
+				       "x-content-type-options: " HTTP_NOSNIFF "\r\n"
+				       "x-xss-protection: " HTTP_XSS "\r\n"
+				       "x-frame-options: " HTTP_FRAMES "\r\n"
+				       "referrer-policy: " HTTP_REFERRER "\r\n";
 
 /* Appends n bytes of s at *p. Returns 0, or -1 when they do not fit before end. */
 static int http_head_put(unsigned char **p, const unsigned char *end, const char *s, size_t n)
@@ -106,7 +129,7 @@ static int http_write_headers(struct http_conn *c, bool own)
 	}
 	if (http_add_headers(c->wsi, r, &p, end))
 		return -1;
-	/* nosniff, frame and referrer policies come from lws's security best-practice option */
+	/* the security headers (http_security_headers) come from the vhost's canned headers */
 	/* JSON may carry personal data: never cached, unless the handler chose its own policy */
 	if (!strcmp(r->content_type, "application/json") && !response_has_header(r, "Cache-Control") &&
 	    lws_add_http_header_by_name(c->wsi, (const unsigned char *)"cache-control:",

@@ -30,6 +30,11 @@
 #define STATIC_INDEX	     "index.html"
 #define STATIC_DEPTH	     8 /* directories below the root whose files are compressed at start */
 
+/* the personal page's service worker: a browser asks for it again (a 304 when unchanged) each time it
+ * checks for a new version, so that a release reaches a participant's phone with the next visit */
+#define STATIC_WORKER_PATH	    "/sw.js"
+#define STATIC_WORKER_CACHE_CONTROL "no-cache"
+
 /* Text types are served compressed when the client accepts it (transport/variants.c), every answer of
  * theirs saying Vary: Accept-Encoding; images, WOFF fonts and PDFs are compressed already. Calendars never
  * are: Outlook refuses a compressed calendar. */
@@ -243,7 +248,9 @@ void transport_static_serve(struct transport *t, const struct request *req, stru
 		 (unsigned long)st.st_mtim.tv_nsec);
 	coding = api_encoded_begin(
 	    req, resp, coded, coded ? variants_ready(t->files.variants, &t->wake, key, fd, &st) : 0, etag,
-	    (int64_t)st.st_mtim.tv_sec, STATIC_CACHE_CONTROL, type, &not_modified);
+	    (int64_t)st.st_mtim.tv_sec,
+	    strcmp(req->path, STATIC_WORKER_PATH) ? STATIC_CACHE_CONTROL : STATIC_WORKER_CACHE_CONTROL, type,
+	    &not_modified);
 	if (not_modified) {
 		close(fd);
 		return;

@@ -270,7 +270,7 @@ async function keyboardPath(name, lang, size, person, email) {
 	detail.tabs_to_confirm = seen.length;
 	await page.keyboard.press('Enter');
 	await page.waitForSelector('#status[data-attendance="confirmed"]');
-	await page.waitForFunction(() => !document.querySelector('#actions button[disabled]'));
+	await page.waitForFunction(() => !document.querySelector('#actions button[aria-disabled="true"]'));
 	const after = await focusInfo(page);
 	detail.after_confirm = label(after);
 	detail.after_confirm_kept = after.tag !== 'body' && after.in_main;

@@ -163,6 +163,35 @@ class T(Checks):
                 f.write(body)
         return root, files
 
+    def test_static_service_worker_and_manifest_types(self):
+        """The service worker at the root (/sw.js) is a script browsers revalidate each time
+        (Cache-Control: no-cache, a 304 when unchanged); a .webmanifest file is application/manifest+json;
+        other files, and a sw.js elsewhere, keep the usual short caching."""
+        d = tempfile.mkdtemp(prefix="majlis-root-")
+        try:
+            root = os.path.join(d, "web")
+            os.makedirs(os.path.join(root, "sub"))
+            for name, body in (("sw.js", b"self.addEventListener('fetch', () => {});\n"),
+                               ("sub/sw.js", b"// not the worker\n"), ("app.webmanifest", b'{"name":"x"}\n')):
+                with open(os.path.join(root, name), "wb") as f:
+                    f.write(body)
+            short = "must-revalidate, private, max-age=300"
+            with Server(extra_args=["--web-root", root]) as srv:
+                r = srv.get("/sw.js")
+                expect(r.status == 200 and r.headers.get("content-type") == "text/javascript; charset=utf-8" and
+                       r.headers.get("cache-control") == "no-cache", "the worker", r.headers)
+                again = srv.get("/sw.js", headers={"If-None-Match": r.headers["etag"]})
+                expect(again.status == 304 and again.headers.get("cache-control") == "no-cache", "its 304",
+                       again.headers)
+                gz = srv.get("/sw.js", headers={"Accept-Encoding": "gzip"})
+                expect(gz.headers.get("cache-control") == "no-cache", "compressed too", gz.headers)
+                expect(srv.get("/sub/sw.js").headers.get("cache-control") == short, "another sw.js", None)
+                m = srv.get("/app.webmanifest")
+                expect(m.status == 200 and m.headers.get("content-type") == "application/manifest+json" and
+                       m.headers.get("cache-control") == short, "a manifest file", m.headers)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_static_files_answer_pipelined_requests_in_order(self):
         """Requests pipelined behind a static file, a missing one, a HEAD of one or a POST with
         Content-Length: 0 are each answered, in order, on the same connection (lws's file mount answered the
@@ -596,6 +625,34 @@ class T(Checks):
             expect("content-length" not in got and "content-type" not in got, "bodiless", got)
             expect(got.get("cache-control") == full.headers["cache-control"], "same caching", got)
             expect(heads[1].split("\r\n")[0] == lines[0], "the second request on the connection gets its 304")
+
+    def test_content_security_policy_allows_the_manifest_and_stays_strict(self):
+        """Every answer carries one policy, majlisd's own: lws's best-practice option sent one whose
+        default-src 'none' named no manifest-src, so browsers refused the personal page's web app manifest.
+        Now the manifest and the service worker may come from this origin, and nothing else changed: no
+        inline script or style, no eval, nothing from another origin, no framing."""
+        want = {"default-src": ["'none'"], "img-src": ["'self'", "data:"], "script-src": ["'self'"],
+                "style-src": ["'self'"], "font-src": ["'self'"], "connect-src": ["'self'", "ws:", "wss:"],
+                "manifest-src": ["'self'"], "worker-src": ["'self'"], "frame-ancestors": ["'none'"],
+                "base-uri": ["'none'"], "form-action": ["'self'"]}
+        with Server() as srv:
+            for path in ("/healthz", "/api/v1/nope", "/calendar/public.ics", "/no-such-file.js",
+                         "/r/" + "A" * 43 + "/manifest.webmanifest"):
+                out = raw_exchange(srv.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                   .encode())
+                lines = out.split("\r\n\r\n", 1)[0].split("\r\n")[1:]
+                csp = [ln.split(":", 1)[1].strip() for ln in lines
+                       if ln.split(":", 1)[0].lower() == "content-security-policy"]
+                expect(len(csp) == 1, f"{path}: one policy", lines)
+                got = {}
+                for d in filter(None, (x.strip() for x in csp[0].split(";"))):
+                    name, *values = d.split()
+                    got[name] = values
+                expect(got == want, f"{path}: the policy", got)
+            r = srv.get("/healthz")
+            for name, value in (("x-content-type-options", "nosniff"), ("x-frame-options", "deny"),
+                                ("referrer-policy", "no-referrer")):
+                expect(r.headers.get(name) == value, name, r.headers)
 
     def test_password_checks_do_not_stall_other_requests(self):
         """PBKDF2 runs on a worker thread: while a queue of logins is being checked, other requests are
