@@ -234,7 +234,7 @@ async function offlinePath(name, lang, size, token, words) {
 		// it keeps the shell and this link, nothing else, even after the page read other API answers
 		await page.evaluate(() => fetch('/api/v1/events?limit=1', { credentials: 'omit' }).then((r) => r.text()));
 		d.cached = await cachedPaths(page, token);
-		const allowed = /^majlis-r-(shell-v1 \/(r\.html|style\.css|common\.js|i18n\.js|api\.js|live\.js|r\.js|icon\.svg|i18n\/(fr|ar|en)\.json)|data-v1 \/api\/v1\/r\/<token>(\/ticket\.svg)?)$/;
+		const allowed = /^majlis-r-(shell-v1 \/(r\.html|style\.css|common\.js|i18n\.js|api\.js|live\.js|lost\.js|r\.js|icon\.svg|i18n\/(fr|ar|en)\.json)|data-v1 \/api\/v1\/r\/<token>(\/ticket\.svg)?)$/;
 		check(name + '_keeps_only_its_own', d.cached.length && d.cached.every((p) => allowed.test(p)) &&
 			d.cached.includes('majlis-r-data-v1 /api/v1/r/<token>'), d.cached);
 		await page.close();
