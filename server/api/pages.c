@@ -1,9 +1,10 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>; it reads web/r.html and web/e.html once per app and serves their bytes, and must
- * not look the token or the event up, log the token, or render data into a page (r.js and e.js fetch the
- * API).
+ * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
+ * shareable page /e/<id>, and the back office (/login, and one shell for /admin and its screens); it reads
+ * web/r.html, e.html, login.html and admin.html once per app and serves their bytes, and must not look the
+ * token, the event or the caller up, log the token, or render data into a page (the pages' scripts fetch
+ * the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +91,39 @@ static void pages_event(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The back office's login page, the same for everyone (login.js asks the API whether a session holds). */
+static void pages_login(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->login_page, "login.html", "this server has no login page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
+/* The back office's shell for /admin and each of its screens (and /dashboard, its old name): admin.js
+ * reads the screen from the path and the caller's role from the API; nothing here says who is logged in. */
+static void pages_admin(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->admin_page, "admin.html", "this server has no back office (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
+    {HTTP_GET, "/login", pages_login},
+    {HTTP_GET, "/admin", pages_admin},
+    {HTTP_GET, "/admin/events/{id}", pages_admin},
+    {HTTP_GET, "/admin/venues", pages_admin},
+    {HTTP_GET, "/admin/people", pages_admin},
+    {HTTP_GET, "/admin/numbers", pages_admin},
+    {HTTP_GET, "/admin/calendars", pages_admin},
+    {HTTP_GET, "/admin/accounts", pages_admin},
+    {HTTP_GET, "/admin/organisations", pages_admin},
+    {HTTP_GET, "/dashboard", pages_admin},
     {0},
 };
