@@ -377,19 +377,30 @@
 		return { items: d.items || [], total: d.total };
 	}
 
-	// A table of rows: cols is [[header word, cell(row) -> node or text], ...].
+	// A table of rows on wide screens and the same rows as cards on a phone: cols is
+	// [[header word, cell(row) -> node or text], ...]; the first column is each card's heading, the others
+	// its labelled lines. Ids: id (the table) and id with "-cards" for "-table" (the cards).
 	function table(id, items, cols) {
 		if (!items.length) return el('p', { class: 'bo-empty' }, t('bo_none'));
+		const node = (v) => (typeof v === 'string' ? el('bdi', {}, v) : v);
 		const body = el('tbody');
+		const cards = el('ul', { class: 'bo-cards', id: id.replace(/-table$/, '-cards') });
 		for (const r of items) {
-			body.appendChild(el('tr', {}, ...cols.map(([, cell]) => {
+			body.appendChild(el('tr', {}, ...cols.map(([, cell]) => el('td', {}, node(cell(r))))));
+			const [[, head], ...rest] = cols;
+			const lines = el('dl', { class: 'bo-card-lines' });
+			for (const [k, cell] of rest) {
 				const v = cell(r);
-				return el('td', {}, typeof v === 'string' ? el('bdi', {}, v) : v);
-			})));
+				if (v === '' || v === null || v === undefined) continue;
+				lines.append(el('div', {}, el('dt', {}, t(k)), el('dd', {}, node(v))));
+			}
+			cards.appendChild(el('li', { class: 'bo-card' }, el('h2', { class: 'bo-card-title' }, node(head(r))), lines));
 		}
-		return el('div', { class: 'bo-table-wrap bo-always', tabindex: '0', role: 'region', 'aria-label': $('title').textContent },
+		const frag = document.createDocumentFragment();
+		frag.append(el('div', { class: 'bo-table-wrap', tabindex: '0', role: 'region', 'aria-label': $('title').textContent },
 			el('table', { class: 'bo-table', id },
-			el('thead', {}, el('tr', {}, ...cols.map(([k]) => el('th', { scope: 'col' }, t(k))))), body));
+				el('thead', {}, el('tr', {}, ...cols.map(([k]) => el('th', { scope: 'col' }, t(k))))), body)), cards);
+		return frag;
 	}
 
 	function countNote(d) {
