@@ -5,8 +5,10 @@
 // the events list (filters by date range, type, city and status from GET /api/v1/events, kept in the URL;
 // a table on wide screens, cards on a phone; Morocco's wall time; each event linked to
 // /admin/events/{id}), an event's overview, read-only lists of venues, people, accounts and
-// organisations, numbers without names and the calendar subscription links. Logout; a session that no
-// longer holds sends to /login and back to this very screen. DOM nodes and textContent only.
+// organisations, numbers without names and the calendar subscription links. The events list and the
+// numbers follow /live (live.js): they change without a reload. Logout; a session that no longer holds
+// (a 401, or the live stream closed with 4001) sends to /login and back to this very screen. DOM nodes and
+// textContent only.
 'use strict';
 
 (function () {
@@ -41,6 +43,7 @@
 		screen: null, // a key of SCREENS, 'checkin_home' or 'missing'
 		eventId: null,
 		venues: null, // id -> venue, once loaded
+		filters: null, // the events list's filter form {lang, cities (built with the venues' cities), node}
 		orgs: null, // id -> organisation, once loaded
 		data: null, // what the screen shows (its API answers)
 		failed: false,
@@ -172,15 +175,16 @@
 
 	// Runs load() for the current screen, with stillMe; renders its answer, or says it failed (a lost
 	// session has already gone to the login page by then).
-	async function loading(load) {
+	async function loading(load, quiet) {
 		const seq = ++state.seq;
 		state.failed = false;
-		setStatus(t('loading'));
+		if (!quiet) setStatus(t('loading'));
 		try {
 			const [data] = await Promise.all([load(), stillMe()]);
 			if (seq !== state.seq) return;
 			state.data = data;
 			setStatus('');
+			follow();
 		} catch (e) {
 			if (seq !== state.seq) return;
 			state.failed = true;
@@ -263,6 +267,7 @@
 		form.addEventListener('reset', (e) => {
 			e.preventDefault();
 			saveFilters({ from: today(), to: '', type: '', city: '', status: '' });
+			state.filters = null;
 			render();
 			loading(() => loadEvents(0));
 		});
@@ -310,22 +315,30 @@
 		return list;
 	}
 
+	// The filters stay the same nodes while only the results change (a new answer, a live change), so
+	// that the field in use keeps its focus; they are built again for another language.
 	function renderEvents(box) {
-		const f = eventFilters();
-		box.appendChild(renderEventFilters(f));
+		let form = state.filters;
+		if (!form || form.lang !== state.lang || (!form.cities && state.venues)) {
+			form = { lang: state.lang, cities: !!state.venues, node: renderEventFilters(eventFilters()) };
+			state.filters = form;
+		}
+		const results = el('div', { id: 'results' });
+		if (form.node.parentNode !== box) box.replaceChildren(form.node, results);
+		else box.replaceChild(results, $('results'));
 		const d = state.data;
 		if (!d) return;
-		box.appendChild(el('p', { class: 'note', id: 'events-count' }, t('bo_events_n', { n: d.total })));
+		results.appendChild(el('p', { class: 'note', id: 'events-count' }, t('bo_events_n', { n: d.total })));
 		if (!d.items.length) {
-			box.appendChild(el('p', { class: 'bo-empty' }, t('bo_no_events')));
+			results.appendChild(el('p', { class: 'bo-empty' }, t('bo_no_events')));
 			return;
 		}
-		box.appendChild(eventsTable(d.items));
-		box.appendChild(eventsCards(d.items));
+		results.appendChild(eventsTable(d.items));
+		results.appendChild(eventsCards(d.items));
 		if (d.items.length < d.total) {
 			const more = el('button', { type: 'button', class: 'button secondary', id: 'more' }, t('bo_more'));
 			more.addEventListener('click', () => loading(() => loadEvents(d.items.length, d.items)));
-			box.appendChild(el('p', { class: 'actions' }, more));
+			results.appendChild(el('p', { class: 'actions' }, more));
 		}
 	}
 
@@ -529,6 +542,59 @@
 			el('p', { class: 'actions' }, el('a', { class: 'button', href: '/admin/checkin', id: 'go-checkin' }, t('bo_checkin_open')))));
 	}
 
+	// ---- live: the organisation's changes refresh the events list, an event's numbers come with its
+	// frames, and a session ended elsewhere (close code 4001) goes to the login page at once
+
+	let live = null;
+	let refreshTimer = null;
+
+	// The topics of the current screen: an organiser's events list follows its organisation, the numbers
+	// follow their events (at most 16, the server's limit).
+	function topics() {
+		if (!state.me || state.me.via !== 'cookie') return [];
+		if (state.screen === 'events' && state.me.org_id && role() === 'organiser') return ['org:' + state.me.org_id];
+		if (state.screen === 'numbers' && state.data) return state.data.items.slice(0, 16).map((ev) => 'event:' + ev.id);
+		return [];
+	}
+
+	function follow() {
+		if (live || !M.live) return;
+		const list = topics();
+		if (!list.length) return;
+		live = M.live.open({
+			topics: list,
+			onMessage: changed,
+			onResync: () => refresh(0),
+			onEnd: () => location.assign(M.bo.loginUrl(true)),
+		});
+	}
+
+	// Loads the list again (once for a burst of changes), keeping what is shown until the answer comes.
+	function refresh(delay) {
+		if (refreshTimer) return;
+		refreshTimer = setTimeout(() => {
+			refreshTimer = null;
+			if (state.screen === 'events') loading(() => loadEvents(0), true);
+			else if (state.screen === 'numbers') loading(loadNumbers, true);
+		}, delay);
+	}
+
+	function changed(msg) {
+		if (msg.type !== 'change') return;
+		if (state.screen === 'events' && /^(event|session)\./.test(msg.kind || '')) {
+			refresh(300);
+			return;
+		}
+		const m = /^event:(\d+)$/.exec(msg.topic || '');
+		if (state.screen !== 'numbers' || !m || !msg.counts || !state.data) return;
+		const ev = state.data.items.find((x) => String(x.id) === m[1]);
+		if (!ev) return;
+		const c = msg.counts;
+		ev.counts = { confirmed: c.confirmed, waitlisted: c.waitlisted, pending: c.pending, capacity: c.capacity,
+			by_sex: c.confirmed_by_sex ? { confirmed: c.confirmed_by_sex } : (ev.counts && ev.counts.by_sex) };
+		render();
+	}
+
 	// ---- the frame: menu, who, title
 
 	function renderNav() {
@@ -557,7 +623,7 @@
 	function render() {
 		const key = state.screen;
 		const box = $('screen');
-		box.replaceChildren();
+		if (key !== 'events') box.replaceChildren();
 		if (!state.me || !state.screen) return;
 		renderNav();
 		const titleKey = key === 'missing' ? 'bo_missing_title' : key === 'checkin_home' ? 'bo_checkin_title' : SCREENS[key].title;

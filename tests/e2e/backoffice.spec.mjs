@@ -17,6 +17,12 @@ if (!base || !orgEmail || !viewerEmail || !checkinEmail || !password || !warnDay
 		'WARN_DAY PERSON [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
+const adminToken = process.env.MAJLIS_E2E_ADMIN;
+const orgId = Number(process.env.MAJLIS_E2E_ORG);
+if (!adminToken || !orgId) {
+	process.stderr.write('MAJLIS_E2E_ADMIN (an admin token) and MAJLIS_E2E_ORG (the accounts\' organisation) are required\n');
+	process.exit(2);
+}
 const SHOTS = shotDir || os.tmpdir();
 fs.mkdirSync(SHOTS, { recursive: true });
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -80,6 +86,22 @@ async function logIn(page, email, pass) {
 	await page.fill('#f-email', email);
 	await page.fill('#f-password', pass);
 	await page.click('#submit');
+}
+
+// Ends page's login session from another browser context (logout with the same cookie and CSRF token);
+// returns the logout's status.
+async function endSessionElsewhere(page) {
+	const cookies = await page.context().cookies();
+	const csrf = await page.evaluate(() => sessionStorage.getItem('majlis.csrf'));
+	const other = await browser.newContext();
+	await other.addCookies(cookies);
+	const op = await other.newPage();
+	await op.goto(base + '/icon.svg');
+	const status = await op.evaluate(async (token) => (await fetch('/api/v1/auth/logout', {
+		method: 'POST', headers: { 'X-CSRF-Token': token }, credentials: 'same-origin' })).status, csrf);
+	await other.close();
+	if (status !== 204) throw new Error('the other context could not log out: ' + status);
+	return status;
 }
 
 const browser = await chromium.launch({
@@ -168,14 +190,16 @@ try {
 			warn: document.querySelector('#events-table .bo-warn').textContent,
 			url: location.search,
 		}));
+		await page.focus('#f-status');
 		await page.selectOption('#f-status', 'cancelled');
 		await page.waitForFunction(() => location.search.includes('status=cancelled'));
 		await page.waitForSelector('.bo-empty');
 		d.cancelled_only = await page.textContent('.bo-empty');
+		d.focus_kept = await page.evaluate(() => document.activeElement && document.activeElement.id);
 		await page.selectOption('#f-status', '');
 		await page.waitForSelector('#events-table .bo-warn');
 		check('filters_and_warning', d.rows >= 1 && /changement d'heure/.test(d.warn) &&
-			d.url.includes('from=' + warnDay) && /Aucun/.test(d.cancelled_only), d);
+			d.url.includes('from=' + warnDay) && /Aucun/.test(d.cancelled_only) && d.focus_kept === 'f-status', d);
 	});
 
 	await step('reload_keeps_login', async () => {
@@ -185,21 +209,41 @@ try {
 			(await page.inputValue('#f-from')) === warnDay, page.url());
 	});
 
+	await step('live_list', async () => {
+		// an event of the organisation created elsewhere shows up in the open list without a reload
+		await page.evaluate(() => { window.stillThisPage = true; });
+		await page.fill('#f-from', '');
+		await page.dispatchEvent('#f-from', 'change');
+		await page.fill('#f-to', '');
+		await page.dispatchEvent('#f-to', 'change');
+		// no date at all: the organisation's past and coming events
+		await page.waitForFunction(() => {
+			const q = new URLSearchParams(location.search);
+			return q.get('from') === '' && !q.has('to') && document.querySelectorAll('#events-table tbody tr').length >= 2;
+		});
+		const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
+		const api = async (p, body) => {
+			const r = await fetch(base + p, { method: 'POST', headers: { Authorization: 'Bearer ' + adminToken,
+				'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+			if (r.status !== 201) throw new Error(p + ': ' + r.status + ' ' + (await r.text()));
+			return r.json();
+		};
+		const t0 = Date.now();
+		const ev = await api('/api/v1/events', { type: 'workshop', org_id: orgId, capacity: 15,
+			title_fr: 'Atelier arrivé en direct', title_ar: 'ورشة وصلت مباشرة' });
+		await api('/api/v1/events/' + ev.id + '/sessions', { starts_local: day + 'T10:00', ends_local: day + 'T12:00' });
+		await page.waitForSelector('#events-table a[href="/admin/events/' + ev.id + '"]', { timeout: 10000 });
+		const d = { ms: Date.now() - t0, same_page: await page.evaluate(() => window.stillThisPage === true) };
+		check('live_list', d.same_page && d.ms < 5000, d);
+	});
+
 	await step('session_expired_returns', async () => {
+		await page.goto(base + '/admin?from=' + warnDay + '&to=' + warnDay, { waitUntil: 'load' });
+		await page.waitForSelector('#events-table .bo-warn');
 		const screen = page.url();
-		// another browser context ends the very same session (logout with its cookie and CSRF token)
-		const cookies = await page.context().cookies();
-		const csrf = await page.evaluate(() => sessionStorage.getItem('majlis.csrf'));
-		const other = await browser.newContext();
-		await other.addCookies(cookies);
-		const op = await other.newPage();
-		await op.goto(base + '/icon.svg');
-		const status = await op.evaluate(async (token) => (await fetch('/api/v1/auth/logout', {
-			method: 'POST', headers: { 'X-CSRF-Token': token }, credentials: 'same-origin' })).status, csrf);
-		await other.close();
-		if (status !== 204) throw new Error('the other context could not log out: ' + status);
-		// the next call of this screen meets a 401: the login page says why, then comes back here
-		await page.selectOption('#f-type', 'workshop');
+		// another browser context ends the very same session: the open list's live stream is closed
+		// (4001) and the login page says why by itself, then comes back to this very screen
+		const status = await endSessionElsewhere(page);
 		await page.waitForURL(/\/login\?/);
 		await page.waitForSelector('#expired:not([hidden])');
 		const d = { logout_status: status, login_url: page.url(), notice: await page.textContent('#expired') };
@@ -207,13 +251,28 @@ try {
 		await axe(page, 'login expired fr 1280');
 		await logIn(page, orgEmail, password);
 		await page.waitForURL((u) => u.pathname === '/admin');
-		await page.waitForSelector('#events-table tbody tr, .bo-empty');
+		await page.waitForSelector('#events-table .bo-warn');
 		d.back_to = page.url();
 		d.from = await page.inputValue('#f-from');
-		d.type = await page.inputValue('#f-type');
-		// the same screen, with the filter chosen when the session was found ended
-		check('session_expired_returns', status === 204 && /expired=1/.test(d.login_url) && /expiré/.test(d.notice) &&
-			d.back_to === screen + '&type=workshop' && d.from === warnDay && d.type === 'workshop', { ...d, screen });
+		check('session_expired_returns', /expired=1/.test(d.login_url) && /expiré/.test(d.notice) &&
+			d.back_to === screen && d.from === warnDay, { ...d, screen });
+	});
+
+	await step('session_expired_on_call', async () => {
+		// a screen without a live stream: the next API call meets the 401
+		await page.goto(base + '/admin/venues', { waitUntil: 'load' });
+		await page.waitForSelector('#venues-table');
+		await endSessionElsewhere(page);
+		await page.click('#nav-list a[data-screen="people"]');
+		await page.waitForURL(/\/login\?/);
+		await page.waitForSelector('#expired:not([hidden])');
+		const d = { login_url: page.url() };
+		await logIn(page, orgEmail, password);
+		await page.waitForURL((u) => u.pathname === '/admin/people');
+		await page.waitForSelector('#people-table, .bo-empty');
+		d.back_to = page.url();
+		check('session_expired_on_call', /next=%2Fadmin%2Fpeople&expired=1$/.test(d.login_url) &&
+			d.back_to === base + '/admin/people', d);
 	});
 
 	await step('next_only_same_origin', async () => {
