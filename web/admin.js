@@ -525,7 +525,7 @@
 			el('p', { class: 'actions' }, copyButton(url)));
 		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'feed-title' },
 			el('h2', { id: 'feed-title' }, t('bo_feed_public')),
-			el('p', { class: 'help' }, t('subscribe_help')),
+			el('p', { class: 'help' }, t('bo_feed_help')),
 			line(t('bo_feed_webcal'), u.webcal), line(t('bo_feed_https'), u.web)));
 		const howto = el('ul', { class: 'bo-howto' });
 		for (const k of ['outlook', 'google', 'apple', 'thunderbird'])

@@ -92,7 +92,7 @@ async function logIn(page, email, pass) {
 // returns the logout's status.
 async function endSessionElsewhere(page) {
 	const cookies = await page.context().cookies();
-	const csrf = await page.evaluate(() => sessionStorage.getItem('majlis.csrf'));
+	const csrf = await page.evaluate(() => localStorage.getItem('majlis.csrf'));
 	const other = await browser.newContext();
 	await other.addCookies(cookies);
 	const op = await other.newPage();
@@ -163,7 +163,7 @@ try {
 			role: document.getElementById('role').textContent,
 			title: document.getElementById('title').textContent,
 			note: document.querySelector('.foot').textContent,
-			csrf_kept: !!sessionStorage.getItem('majlis.csrf'),
+			csrf_kept: !!localStorage.getItem('majlis.csrf'),
 		}));
 		d.nav = await navScreens(page);
 		d.fits = await fits(page);
@@ -205,8 +205,17 @@ try {
 	await step('reload_keeps_login', async () => {
 		await page.reload({ waitUntil: 'load' });
 		await page.waitForSelector('#events-table tbody tr');
+		// another tab of the same browser: no second login, and its writes have the CSRF token; the login
+		// page, when the session holds, goes on to the screen asked for
+		const tab = await page.context().newPage();
+		watch(tab);
+		await tab.goto(base + '/login?next=%2Fadmin%2Fvenues', { waitUntil: 'load' });
+		await tab.waitForURL((u) => u.pathname === '/admin/venues');
+		await tab.waitForSelector('#venues-table');
+		const d = { url: page.url(), tab: tab.url(), tab_csrf: await tab.evaluate(() => !!localStorage.getItem('majlis.csrf')) };
+		await tab.close();
 		check('reload_keeps_login', new URL(page.url()).pathname === '/admin' &&
-			(await page.inputValue('#f-from')) === warnDay, page.url());
+			(await page.inputValue('#f-from')) === warnDay && d.tab_csrf, d);
 	});
 
 	await step('live_list', async () => {
