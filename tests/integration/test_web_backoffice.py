@@ -1,13 +1,15 @@
 """Back office: starts majlisd with demo data and the repository's web root, checks how /login, /admin, its
 screens and /dashboard are served (the same page whatever the id, HTML with the security headers, no inline
 script or style; other paths under /admin stay 404), then drives Debian's chromium through them with
-playwright-core (tests/e2e/backoffice.spec.mjs): an organiser gets a wrong password told beside the field,
-logs in, sees the events list and the menu of its role, filters by dates and status (the URL keeps them),
-sees a clock-change warning in words, reloads without logging in again, and when its session is ended from
-another browser the next call sends it to the login page with a notice and back to the very same screen;
-Arabic at 360 px turns the page right to left with cards instead of the table and is remembered; a viewer
-sees numbers and calendars only (no organiser screen, no participant's name), a check-in account only
-check-in; axe-core finds no serious or critical violation and no console error shows up."""
+playwright-core (tests/e2e/backoffice.spec.mjs): a wrong password is told beside the field, too many failures
+beside the e-mail with the wait, a disabled account as a wrong password; an organiser logs in, sees its own
+organisation's events and the menu of its role, filters by dates and status (the URL keeps them, the field
+keeps the focus), sees a clock-change warning in words, reloads or opens another tab without logging in
+again, sees an event created elsewhere appear live; when its session is ended from another browser the live
+stream (or the next call) sends it to the login page with a notice and back to the very same screen; Arabic
+at 360 px turns the page right to left with cards instead of tables and is remembered; a viewer sees numbers
+and calendars only (no organiser screen, no participant's name), a check-in account only check-in; axe-core
+finds no serious or critical violation and no console error shows up."""
 
 import json
 import os
@@ -83,6 +85,11 @@ class T(Checks):
             if role == "checkin":
                 body["event_ids"] = [up]
             emails[role] = expect_status(self.srv.post("/api/v1/accounts", body, token=admin), 201)["email"]
+        disabled = expect_status(self.srv.post("/api/v1/accounts", {
+            "email": "disabled.bo@example.org", "display_name": "Compte désactivé", "role": "viewer",
+            "password": PASSWORD, "org_id": org}, token=admin), 201)
+        expect_status(self.srv.patch(f"/api/v1/accounts/{disabled['id']}", {"disabled": True}, token=admin), 200)
+        emails["disabled"] = disabled["email"]
         return emails, org
 
     def test_browser(self):
@@ -93,13 +100,15 @@ class T(Checks):
         r = subprocess.run(["node", os.path.join(E2E, "backoffice.spec.mjs"), base, emails["organiser"],
                             emails["viewer"], emails["checkin"], PASSWORD, WARN_DAY, PERSON, ARTEFACTS],
                            capture_output=True, text=True, timeout=300,
-                           env={**os.environ, "MAJLIS_E2E_ADMIN": self.srv.token("admin"), "MAJLIS_E2E_ORG": str(org)})
+                           env={**os.environ, "MAJLIS_E2E_ADMIN": self.srv.token("admin"), "MAJLIS_E2E_ORG": str(org),
+                                "MAJLIS_E2E_DISABLED": emails["disabled"]})
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "backoffice.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         bad = []
-        for name in ("login_errors_beside_fields", "organiser_events", "filters_and_warning", "reload_keeps_login",
-                     "live_list", "session_expired_returns", "session_expired_on_call", "next_only_same_origin", "arabic_phone_cards",
+        for name in ("login_errors_beside_fields", "login_throttled_and_disabled", "organiser_events",
+                     "filters_and_warning", "reload_keeps_login", "live_list", "session_expired_returns",
+                     "session_expired_on_call", "next_only_same_origin", "arabic_phone_cards",
                      "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "dashboard_alias", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
