@@ -79,6 +79,11 @@
 		return typeof n === 'number' ? new Intl.NumberFormat(state.lang === 'ar' ? 'ar-MA-u-nu-latn' : state.lang).format(n) : '—';
 	}
 
+	// "12 / 20" (confirmed of capacity), read left to right in Arabic too, as the hours are.
+	function ofCapacity(c) {
+		return el('bdi', { dir: 'ltr', class: 'hours' }, fmtNum(c.confirmed) + ' / ' + fmtNum(c.capacity));
+	}
+
 	// Today in Morocco, "YYYY-MM-DD".
 	function today() {
 		return new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Casablanca' }).format(new Date());
@@ -363,7 +368,7 @@
 		const c = ev.counts || {};
 		const sex = (c.by_sex && c.by_sex.confirmed) || null;
 		const counts = el('dl', { class: 'bo-counts', id: 'counts' },
-			countRow(t('bo_confirmed'), fmtNum(c.confirmed) + ' / ' + fmtNum(c.capacity)),
+			countRow(t('bo_confirmed'), ofCapacity(c)),
 			countRow(t('bo_available'), fmtNum(c.available)),
 			countRow(t('bo_pending'), fmtNum(c.pending)),
 			countRow(t('bo_waitlisted'), fmtNum(c.waitlisted)));
@@ -493,9 +498,10 @@
 			return s ? fmtNum(s[k]) : '—';
 		};
 		box.appendChild(table('numbers-table', d.items, [
-			['bo_col_event', (ev) => el('a', { href: '/admin/events/' + ev.id, class: 'title-link' }, el('bdi', {}, title(ev)))],
+			['bo_col_event', (ev) => el('span', {}, el('a', { href: '/admin/events/' + ev.id, class: 'title-link' }, el('bdi', {}, title(ev))),
+				ev.status && ev.status !== 'scheduled' ? el('span', { class: 'badge state-' + ev.status }, t(ev.status)) : null)],
 			['bo_col_when', (ev) => el('span', {}, ...whenNodes(ev))],
-			['bo_confirmed', (ev) => (ev.counts ? fmtNum(ev.counts.confirmed) + ' / ' + fmtNum(ev.counts.capacity) : '—')],
+			['bo_confirmed', (ev) => (ev.counts ? ofCapacity(ev.counts) : '—')],
 			['bo_waitlisted', (ev) => (ev.counts ? fmtNum(ev.counts.waitlisted) : '—')],
 			['bo_women', (ev) => sexOf(ev, 'female')],
 			['bo_men', (ev) => sexOf(ev, 'male')],
