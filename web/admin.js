@@ -161,7 +161,7 @@
 
 	async function orgs() {
 		if (state.orgs) return state.orgs;
-		const d = await M.api.get('/api/v1/organisations?limit=200');
+		const d = await M.api.get('/api/v1/organisations');
 		state.orgs = new Map((d.items || []).map((o) => [o.id, o]));
 		return state.orgs;
 	}
@@ -218,12 +218,15 @@
 			type: TYPES.indexOf(q.get('type')) >= 0 ? q.get('type') : '',
 			city: q.get('city') || '',
 			status: STATUSES.indexOf(q.get('status')) >= 0 ? q.get('status') : '',
+			org: role() === 'admin' && /^\d{1,15}$/.test(q.get('org') || '') ? q.get('org') : '',
 		};
 	}
 
+	const FILTERS = ['from', 'to', 'type', 'city', 'status', 'org'];
+
 	function saveFilters(f) {
 		const q = new URLSearchParams(location.search);
-		for (const k of ['from', 'to', 'type', 'city', 'status']) {
+		for (const k of FILTERS) {
 			if (k === 'from') q.set('from', f.from);
 			else if (f[k]) q.set(k, f[k]);
 			else q.delete(k);
@@ -234,10 +237,12 @@
 	async function loadEvents(offset, previous) {
 		const f = eventFilters();
 		const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset || 0) });
-		for (const k of ['from', 'to', 'type', 'city', 'status']) if (f[k]) q.set(k, f[k]);
-		// an organiser's events: those of its organisation (as owner or partner), not the whole programme
+		for (const k of FILTERS) if (f[k]) q.set(k, f[k]);
+		// an organiser's events: those of its organisation (as owner or partner), not the whole programme;
+		// an admin chooses the organisation, or sees them all
 		if (role() === 'organiser' && state.me.org_id) q.set('org', String(state.me.org_id));
-		const [d] = await Promise.all([M.api.get('/api/v1/events?' + q.toString(), { noStore: true }), venues()]);
+		const [d] = await Promise.all([M.api.get('/api/v1/events?' + q.toString(), { noStore: true }), venues(),
+			role() === 'admin' ? orgs() : null]);
 		return { items: (previous || []).concat(d.items || []), total: d.total };
 	}
 
@@ -260,18 +265,21 @@
 			select('f-type', t('type'), f.type, [['', t('all_types')]].concat(TYPES.map((x) => [x, t(x)]))),
 			select('f-city', t('city'), f.city, [['', t('all_cities')]].concat(cities.map((c) => [c, c]))),
 			select('f-status', t('bo_status'), f.status, [['', t('bo_all_statuses')]].concat(STATUSES.map((x) => [x, t(x === 'scheduled' ? 'bo_scheduled' : x)]))),
+			role() === 'admin' && state.orgs ? select('f-org', t('bo_col_org'), f.org, [['', t('bo_all_orgs')]].concat(
+				[...state.orgs.values()].map((o) => [String(o.id), o.name]))) : null,
 			el('p', { class: 'actions bo-reset' }, el('button', { type: 'reset', class: 'button secondary', id: 'f-reset' }, t('bo_reset'))));
 		form.addEventListener('submit', (e) => e.preventDefault());
 		form.addEventListener('change', () => {
 			const v = (id) => $(id).value;
 			const from = v('f-from');
 			const to = v('f-to');
-			saveFilters({ from, to, type: v('f-type'), city: v('f-city'), status: v('f-status') });
+			saveFilters({ from, to, type: v('f-type'), city: v('f-city'), status: v('f-status'),
+				org: $('f-org') ? v('f-org') : '' });
 			loading(() => loadEvents(0));
 		});
 		form.addEventListener('reset', (e) => {
 			e.preventDefault();
-			saveFilters({ from: today(), to: '', type: '', city: '', status: '' });
+			saveFilters({ from: today(), to: '', type: '', city: '', status: '', org: '' });
 			state.filters = null;
 			render();
 			loading(() => loadEvents(0));
@@ -390,9 +398,11 @@
 
 	// ---- directories: venues, people, accounts, organisations
 
-	async function loadList(path) {
-		const d = await M.api.get(path, { noStore: true });
-		return { items: d.items || [], total: d.total };
+	// One page (200 rows) of a list from offset, after the rows already shown (previous).
+	async function loadList(path, offset, previous) {
+		const d = await M.api.get(path + (path.includes('?') ? '&' : '?') + 'limit=200&offset=' + (offset || 0),
+			{ noStore: true });
+		return { path, items: (previous || []).concat(d.items || []), total: d.total };
 	}
 
 	// A table of rows on wide screens and the same rows as cards on a phone: cols is
@@ -425,6 +435,14 @@
 		return el('p', { class: 'note' }, t('bo_total_n', { n: d.total }));
 	}
 
+	// "Show more" under a list that has more rows than it shows.
+	function moreButton(d) {
+		if (d.items.length >= d.total) return null;
+		const more = el('button', { type: 'button', class: 'button secondary', id: 'more' }, t('bo_more'));
+		more.addEventListener('click', () => loading(() => loadList(d.path, d.items.length, d.items)));
+		return el('p', { class: 'actions' }, more);
+	}
+
 	function renderVenues(box) {
 		const d = state.data;
 		if (!d) return;
@@ -432,7 +450,7 @@
 			['bo_col_name', (v) => v.name || ''],
 			['city', (v) => v.city || ''],
 			['bo_col_address', (v) => v.address || ''],
-		]));
+		]), moreButton(d) || '');
 	}
 
 	function renderPeople(box) {
@@ -442,7 +460,7 @@
 			['bo_col_name', (p) => p.name || ''],
 			['bo_col_name_ar', (p) => el('bdi', { lang: 'ar', dir: 'rtl' }, p.name_ar || '')],
 			['bo_col_contact', (p) => el('bdi', { dir: 'ltr', class: 'contact' }, p.email || p.phone || '')],
-		]));
+		]), moreButton(d) || '');
 	}
 
 	function renderAccounts(box) {
@@ -454,7 +472,7 @@
 			['bo_col_role', (a) => t('bo_role_' + a.role)],
 			['bo_col_org', (a) => (a.org_id && state.orgs && state.orgs.get(a.org_id) ? state.orgs.get(a.org_id).name : '—')],
 			['bo_col_status', (a) => (a.disabled ? t('bo_disabled') : t('bo_active'))],
-		]));
+		]), moreButton(d) || '');
 	}
 
 	function renderOrgs(box) {
@@ -464,7 +482,7 @@
 			['bo_col_name', (o) => o.name || ''],
 			['bo_col_kind', (o) => t('bo_kind_' + o.kind)],
 			['city', (o) => o.city || ''],
-		]));
+		]), moreButton(d) || '');
 	}
 
 	// ---- numbers without names (viewers): each upcoming event's counts
@@ -649,13 +667,13 @@
 		case 'event':
 			return loading(loadEvent);
 		case 'venues':
-			return loading(() => loadList('/api/v1/venues?limit=200'));
+			return loading(() => loadList('/api/v1/venues'));
 		case 'people':
-			return loading(() => loadList('/api/v1/people?limit=200'));
+			return loading(() => loadList('/api/v1/people'));
 		case 'accounts':
-			return loading(() => orgs().then(() => loadList('/api/v1/accounts?limit=200')));
+			return loading(() => orgs().then(() => loadList('/api/v1/accounts')));
 		case 'organisations':
-			return loading(() => loadList('/api/v1/organisations?limit=200'));
+			return loading(() => loadList('/api/v1/organisations'));
 		case 'numbers':
 			return loading(loadNumbers);
 		default:

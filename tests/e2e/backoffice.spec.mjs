@@ -431,6 +431,32 @@ try {
 			d[l].go === '/admin/checkin' && d[l].event_tables === 0), d);
 	});
 
+	await step('admin_sees_all', async () => {
+		// the demo's administrator: every screen, events of every organisation, one organisation on demand
+		const a = await newPage(DESKTOP, 'fr');
+		await a.goto(base + '/login', { waitUntil: 'load' });
+		await logIn(a, 'admin@majlis.local', 'majlis-demo');
+		await a.waitForURL((u) => u.pathname === '/admin');
+		await a.waitForSelector('#f-org');
+		const d = { nav: await navScreens(a), all: await a.locator('#events-table tbody tr').count() };
+		await a.selectOption('#f-org', String(orgId));
+		await a.waitForFunction((id) => location.search.includes('org=' + id) && !document.getElementById('status').textContent, orgId);
+		d.one_org = await a.$$eval('#events-table tbody a', (as) => as.map((x) => x.textContent));
+		await a.click('#nav-list a[data-screen="accounts"]');
+		await a.waitForSelector('#accounts-table');
+		d.accounts = await a.$$eval('#accounts-table tbody tr', (rs) => rs.map((r) => r.textContent));
+		await shot(a, 'fr-1280-admin-accounts');
+		await axe(a, 'admin accounts fr 1280');
+		await a.click('#nav-list a[data-screen="organisations"]');
+		await a.waitForSelector('#orgs-table');
+		await axe(a, 'admin organisations fr 1280');
+		await a.context().close();
+		check('admin_sees_all', d.nav.join() === 'events,venues,people,checkin,numbers,calendars,accounts,organisations' &&
+			d.all > d.one_org.length && d.one_org.length >= 1 && d.one_org.every((x) => /Bab Lbahr|direct/.test(x)) &&
+			d.accounts.some((r) => r.includes('organiser.bo@example.org')) &&
+			d.accounts.some((r) => r.includes('disabled.bo@example.org') && r.includes('Désactivé')), d);
+	});
+
 	await step('dashboard_alias', async () => {
 		await page.goto(base + '/dashboard', { waitUntil: 'load' });
 		await page.waitForSelector('#events-table tbody tr, .bo-empty');

@@ -109,7 +109,7 @@ class T(Checks):
         for name in ("login_errors_beside_fields", "login_throttled_and_disabled", "organiser_events",
                      "filters_and_warning", "reload_keeps_login", "live_list", "session_expired_returns",
                      "session_expired_on_call", "next_only_same_origin", "arabic_phone_cards",
-                     "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "dashboard_alias", "axe",
+                     "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "admin_sees_all", "dashboard_alias", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             if not (c and c["ok"]):
