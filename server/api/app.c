@@ -21,4 +21,6 @@ void app_release(struct app *app)
 	app_page_release(&app->r_page);
 	app_page_release(&app->e_page);
 	app_page_release(&app->checkin_page);
+	app_page_release(&app->login_page);
+	app_page_release(&app->admin_page);
 }

@@ -46,6 +46,8 @@ struct app {
 	struct app_page r_page;	      /* web_root/r.html, the participant's page (api/pages.c) */
 	struct app_page e_page;	      /* web_root/e.html, an event's public page (api/pages.c) */
 	struct app_page checkin_page; /* web_root/checkin.html, the door's check-in screen (api/pages.c) */
+	struct app_page login_page;   /* web_root/login.html, the back office's login (api/pages.c) */
+	struct app_page admin_page;   /* web_root/admin.html, the back office's shell (api/pages.c) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -1,10 +1,11 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>, the door's check-in screen /admin/checkin, and the personal page's web app
- * manifest; it reads web/r.html, e.html and checkin.html once per app, encodes them then (gzip, brotli:
- * util/encodings) and serves those bytes as the static files are served (api/encoded), and must not look the
- * token or the event up, log the token, or render data into a page (r.js, e.js and checkin.js fetch the API).
+ * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
+ * shareable page /e/<id>, the personal page's web app manifest, the door's check-in screen /admin/checkin,
+ * and the back office (/login, and one shell for /admin and its screens); it reads web/r.html, e.html,
+ * checkin.html, login.html and admin.html once per app, encodes them then (gzip, brotli: util/encodings) and
+ * serves those bytes as the static files are served (api/encoded), and must not look the token, the event or
+ * the caller up, log the token, or render data into a page (the pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,10 +165,39 @@ static void pages_checkin(struct app *app, const struct request *req, const stru
 		    resp);
 }
 
+/* The back office's login page, the same for everyone (login.js asks the API whether a session holds). */
+static void pages_login(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->login_page, "login.html", "this server has no login page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
+/* The back office's shell for /admin and each of its screens (and /dashboard, its old name): admin.js
+ * reads the screen from the path and the caller's role from the API; nothing here says who is logged in. */
+static void pages_admin(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->admin_page, "admin.html", "this server has no back office (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
     {HTTP_GET, "/e/{id}", pages_event},
     {HTTP_GET, "/admin/checkin", pages_checkin},
+    {HTTP_GET, "/login", pages_login},
+    {HTTP_GET, "/admin", pages_admin},
+    {HTTP_GET, "/admin/events/{id}", pages_admin},
+    {HTTP_GET, "/admin/venues", pages_admin},
+    {HTTP_GET, "/admin/people", pages_admin},
+    {HTTP_GET, "/admin/numbers", pages_admin},
+    {HTTP_GET, "/admin/calendars", pages_admin},
+    {HTTP_GET, "/admin/accounts", pages_admin},
+    {HTTP_GET, "/admin/organisations", pages_admin},
+    {HTTP_GET, "/dashboard", pages_admin},
     {0},
 };
