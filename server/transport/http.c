@@ -55,10 +55,21 @@ int transport_http_active(const struct transport *t)
 	return t->http.active;
 }
 
+/* The answer of c has left, or will never leave: the fan-out of the change it committed, which waited
+ * for it (transport_live_unhold), starts. */
+static void http_fan_out(struct http_conn *c)
+{
+	if (!c->fan_waits)
+		return;
+	c->fan_waits = false;
+	transport_live_answered(c->t);
+}
+
 /* Ends c's transaction: cancels what it waits for and frees what it holds; c is then as new except for
  * its request, which http_take clears. */
 static void http_reset(struct http_conn *c)
 {
+	http_fan_out(c);
 	lws_sul_cancel(&c->body_timer);
 	lws_sul_cancel(&c->hold_timer);
 	if (c->wake_handle) {
@@ -305,11 +316,14 @@ static void http_dispatch(struct http_conn *c)
 		http_fail(c, API_BAD_REQUEST, why);
 		return;
 	}
+	transport_live_hold(c->t); /* what it commits fans out after its answer */
 	if (transport_static_wants(c->t, &c->req))
 		transport_static_serve(c->t, &c->req, &c->resp);
 	else
 		router_dispatch(c->t->app, &c->req, &c->resp);
+	c->fan_waits = transport_live_unhold(c->t);
 	if (c->resp.defer) {
+		http_fan_out(c); /* the answer waits for the worker: the fan-out does not */
 		c->wake_handle = wake_submit(&c->t->wake, c->resp.defer, c);
 		if (c->wake_handle) {
 			c->state = HTTP_DEFERRED;
@@ -334,7 +348,9 @@ static void http_deferred_done(struct defer *d, void *owner)
 	lws_rx_flow_control(c->wsi, 1);
 	c->wake_handle = NULL;
 	c->resp.defer = NULL;
+	transport_live_hold(c->t);
 	d->finish(c->t->app, &c->req, d, &c->resp);
+	c->fan_waits = transport_live_unhold(c->t);
 	d->release(d);
 	if (c->resp.defer) { /* a second hand-off is not supported */
 		c->resp.defer->release(c->resp.defer);
@@ -539,6 +555,7 @@ static int http_writeable(struct http_conn *c)
 	if (c->state != HTTP_RESPONDING)
 		return 0;
 	rc = http_write_next(c);
+	http_fan_out(c); /* the answer has left: the fan-out it held starts on the next loop turn */
 	if (rc <= 0)
 		return rc;
 	if (c->linger && c->body_pending) {

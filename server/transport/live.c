@@ -2,8 +2,9 @@
  * transport/live: the sockets of WebSocket clients of the change log. The upgrade is decided by api/live
  * like any request and a refusal is answered with its status and JSON body; commits (and one poll per
  * second for the whole server) fill api/live's shared window, a fan-out wakes the clients in bounded
- * slices per loop turn, and each WRITEABLE writes what api/live cuts for that client; nothing is queued
- * per client. It decides nothing about who sees what.
+ * slices per loop turn (a change made by a request only once that request's answer has left), and each
+ * WRITEABLE writes what api/live cuts for that client; nothing is queued per client. It decides nothing
+ * about who sees what.
  */
 #include "transport/live.h"
 #include "transport/http.h"
@@ -114,7 +115,32 @@ void transport_live_changed(struct transport *t)
 	added = api_live_window_fill(t->app, &t->live.window, &cred);
 	if (cred)
 		t->live.cred_gen++;
-	if (added > 0 || cred)
+	if (added <= 0 && !cred)
+		return;
+	if (t->live.holding)
+		t->live.held = true; /* the request's answer first: transport_live_answered */
+	else
+		live_fanout_start(t);
+}
+
+void transport_live_hold(struct transport *t)
+{
+	t->live.holding++;
+}
+
+bool transport_live_unhold(struct transport *t)
+{
+	if (t->live.holding > 0)
+		t->live.holding--;
+	if (t->live.holding || !t->live.held)
+		return false;
+	t->live.held = false;
+	return true;
+}
+
+void transport_live_answered(struct transport *t)
+{
+	if (t->ctx && t->live.clients)
 		live_fanout_start(t);
 }
 
