@@ -1,8 +1,9 @@
 /*
  * transport/http: the HTTP protocol callback — the transaction pool, bounded request collection (headers,
  * query, body with size and time limits) and dispatch to the static files or the router; answers are
- * written from WRITEABLE callbacks (http_write.c) and connections timed by conn_watch.c; it never
- * interprets a request itself.
+ * written from WRITEABLE callbacks (http_write.c), connections timed by conn_watch.c, and whether another
+ * request waits for the loop (transport_http_waiting, for the live fan-out); it never interprets a request
+ * itself.
  */
 #include "transport/http.h"
 #include "transport/accept.h"
@@ -19,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/app.h"
 #include "api/errors.h"
@@ -42,6 +45,7 @@ void transport_init(struct transport *t, struct app *app)
 	memset(t, 0, sizeof(*t));
 	t->app = app;
 	t->files.rootfd = -1;
+	t->http.waiting_ep = -1;
 	wake_init(&t->wake);
 }
 
@@ -374,9 +378,45 @@ static int http_keep_alive(struct lws *wsi)
 	return 0;
 }
 
+/* Adds fd to t's waiting set (readable input counts for transport_http_waiting); a closed descriptor
+ * leaves the set by itself. */
+static void http_watch_input(struct transport *t, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	if (t->http.waiting_ep < 0 || fd < 0)
+		return;
+	ev.data.fd = fd;
+	if (epoll_ctl(t->http.waiting_ep, EPOLL_CTL_ADD, fd, &ev) && errno == EEXIST)
+		epoll_ctl(t->http.waiting_ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+bool transport_http_waiting(struct transport *t)
+{
+	struct epoll_event ev;
+
+	if (t->http.active > 0)
+		return true;
+	return t->http.waiting_ep >= 0 && epoll_wait(t->http.waiting_ep, &ev, 1, 0) > 0;
+}
+
+void transport_http_upgraded(struct transport *t, struct lws *wsi)
+{
+	int fd = lws_get_socket_fd(wsi);
+
+	/* an HTTP/2 stream shares its connection's socket, which stays watched */
+	if (t->http.waiting_ep >= 0 && fd >= 0 && lws_get_network_wsi(wsi) == wsi)
+		epoll_ctl(t->http.waiting_ep, EPOLL_CTL_DEL, fd, NULL);
+}
+
 int transport_http_start(struct transport *t, struct lws_context *ctx)
 {
 	t->ctx = ctx;
+	t->http.waiting_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (t->http.waiting_ep < 0)
+		log_warn("no epoll set for waiting requests (%s): the live fan-out goes in slices",
+			 strerror(errno));
+	http_watch_input(t, transport_accept_listen_fd());
 	conn_watch_start(&t->watch, ctx, t->app->cfg->keepalive_s, t->app->cfg->send_timeout_s);
 	return wake_start(&t->wake, ctx, http_deferred_done);
 }
@@ -385,6 +425,9 @@ void transport_http_stop(struct transport *t)
 {
 	conn_watch_stop(&t->watch);
 	wake_stop(&t->wake);
+	if (t->http.waiting_ep >= 0)
+		close(t->http.waiting_ep);
+	t->http.waiting_ep = -1;
 	t->http.stopped = true;
 	while (t->http.spare) {
 		struct http_conn *c = t->http.spare;
@@ -633,6 +676,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		int size = transport_of(wsi)->app->cfg->send_buffer;
 
 		transport_accept_ok();
+		http_watch_input(transport_of(wsi), (int)(intptr_t)in);
 		if (size > 0 &&
 		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
 			log_warn("cannot set the send buffer size: %s", strerror(errno));

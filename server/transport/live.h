@@ -1,7 +1,8 @@
 /*
  * transport/live: the sockets of the "majlis-live.v2" and "majlis-live" WebSocket protocols — the
- * upgrade, the clients' list, the fan-out in bounded slices per loop turn, one write per WRITEABLE of
- * what api/live cuts from the shared window (a slow reader is a cursor: it costs no memory per change).
+ * upgrade, the clients' list, the fan-out (bounded per loop turn while other requests wait), one write per
+ * WRITEABLE of what api/live cuts from the shared window (a slow reader is a cursor: it costs no memory per
+ * change).
  */
 #ifndef MAJLIS_TRANSPORT_LIVE_H
 #define MAJLIS_TRANSPORT_LIVE_H
@@ -31,10 +32,13 @@ struct transport_live {
 	lws_sorted_usec_list_t fan_sul; /* the fan-out's next slice */
 	struct api_live_window window;	/* the recent changes, rendered once (api/live) */
 	bool window_ok;			/* window set up */
-	unsigned cred_gen; /* bumped when credentials changed: each client checks its own again */
-	int64_t pings;	   /* when pings were last sent */
-	int holding;	   /* requests being handled (transport_live_hold): their changes wait */
-	bool held;	   /* a change came while holding: its fan-out waits for an answer to leave */
+	unsigned cred_gen;  /* bumped when credentials changed: each client checks its own again */
+	int64_t pings;	    /* when pings were last sent */
+	int64_t turn_start; /* when this loop turn's writes began (lws_now_usecs), for LIVE_TURN_US */
+	bool yielding;	    /* the rest of this loop turn's writes wait: another request needs the loop */
+	bool restart;	    /* clients yielded: the next turn wakes them again, from the first */
+	int holding;	    /* requests being handled (transport_live_hold): their changes wait */
+	bool held;	    /* a change came while holding: its fan-out waits for an answer to leave */
 };
 
 /* The two subprotocols, served by one callback (majlis-live.v2 first). */

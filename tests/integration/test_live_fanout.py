@@ -1,10 +1,11 @@
-"""The live fan-out and the request that made the change (docs/performance.md, "Live updates"): the
-registration's own answer leaves before the first client is fed, every client still gets every change once
-and in order when registrations come concurrently, and a change whose request never reads its answer still
-reaches every client."""
+"""The live fan-out and the other requests (docs/performance.md, "Live updates"): the registration's own
+answer leaves before the first client is fed, a request made while a large fan-out runs is answered before
+that fan-out ends, every client still gets every change once and in order when registrations come
+concurrently, and a change whose request never reads its answer still reaches every client."""
 
 import json
 import os
+import resource
 import socket
 import struct
 import sys
@@ -99,6 +100,47 @@ class T(Checks):
                        f"round {rnd}: the answer left {(t_answer - first) / 1e6:.3f} ms after the first frame")
             for w in clients:
                 w.close()
+
+    def test_a_request_during_a_large_fan_out_is_not_kept_waiting(self):
+        """1000 clients follow the event; right after a registration's answer, another client asks for
+        /healthz on a new connection: it is answered while the fan-out is still under way. With no other
+        request waiting the fan-out wakes every client in one loop turn; this checks that it then yields
+        (after a millisecond of writes) instead of feeding every client first."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        n = 1000 if hard == resource.RLIM_INFINITY else min(1000, (hard - 256) // 2)
+        want = 2 * n + 256  # this process and majlisd (which inherits the limit) each hold n connections
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        with Server() as srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a, capacity=1000)
+            clients = [ws2(srv, f"/live?topic=event:{ev}", org_a) for _ in range(n)]
+            for w in clients:
+                expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+                stamp(w.sock)
+            time.sleep(0.3)  # the kernel turns its time stamps on lazily
+            s = post_raw(srv, f"/api/v1/events/{ev}/registrations", person())
+            answer, _ = stamped_read(s)
+            g = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            stamp(g)
+            g.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\nConnection: close\r\n\r\n"
+                      .encode())
+            health, t_health = stamped_read(g)
+            g.close()
+            s.close()
+            expect(answer.startswith(b"HTTP/1.1 201") and health.startswith(b"HTTP/1.1 200"),
+                   f"answered: {answer[:40]!r} {health[:40]!r}")
+            stamps = []
+            for w in clients:
+                data, t = stamped_read(w.sock)
+                w.buf += data
+                expect(flat_changes(w, 1), "every client got the change")
+                stamps.append(t)
+                w.close()
+            expect(t_health is not None and None not in stamps, "the kernel stamped every read")
+            before = sum(1 for t in stamps if t < t_health)
+            expect(before < n, f"/healthz answered after the whole fan-out ({before} of {n} clients fed before)")
 
     def test_concurrent_changes_every_client_every_change_in_order(self):
         """Registrations from several connections at once, 30 clients following: each client gets every
