@@ -380,7 +380,9 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	if (live_turn_spent(t))
+	/* answers to the client's own messages (subscribed, refused) go at once, like an HTTP answer: held,
+	 * each client would keep its answers allocated while connections keep arriving */
+	if (!c->st.replies && live_turn_spent(t))
 		return 0; /* another request first: woken again at the next turn */
 	rc = api_live_next(t->app, &t->live.window, &c->st, &out);
 	if (rc == DOM_BUSY) {
