@@ -395,9 +395,10 @@ bool transport_http_waiting(struct transport *t)
 {
 	struct epoll_event ev;
 
-	if (t->http.active > 0)
+	/* without the set, new connections cannot be seen: always "yes", and the fan-out goes in slices */
+	if (t->http.active > 0 || t->http.waiting_ep < 0)
 		return true;
-	return t->http.waiting_ep >= 0 && epoll_wait(t->http.waiting_ep, &ev, 1, 0) > 0;
+	return epoll_wait(t->http.waiting_ep, &ev, 1, 0) > 0;
 }
 
 void transport_http_upgraded(struct transport *t, struct lws *wsi)

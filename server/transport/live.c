@@ -178,7 +178,8 @@ bool transport_live_unhold(struct transport *t)
 
 void transport_live_answered(struct transport *t)
 {
-	if (t->ctx && t->live.clients)
+	/* not after transport_live_stop (connections closed while the context is destroyed) */
+	if (t->ctx && t->live.clients && t->live.window_ok)
 		live_fanout_start(t);
 }
 
