@@ -85,6 +85,11 @@ void transport_accept_stop(void)
 	accept_listen_fd = -1;
 }
 
+int transport_accept_listen_fd(void)
+{
+	return accept_listen_fd;
+}
+
 /* Accepts and closes every connection waiting on the listening socket, with the reserve's slot. */
 static void accept_refuse_waiting(void)
 {

@@ -12,6 +12,8 @@
 int transport_accept_init(int port);
 /* Releases the reserve. */
 void transport_accept_stop(void);
+/* The listening socket transport_accept_init found, or -1. */
+int transport_accept_listen_fd(void);
 
 /* For lws's log lines (service thread): true when line is lws 4.1's "accept: errno 24" (EMFILE) or 23
  * (ENFILE), which it logs on every pass of the loop while a connection waits that it cannot accept. The

@@ -1,8 +1,9 @@
 /*
  * transport/http: the HTTP protocol callback — the transaction pool, bounded request collection (headers,
  * query, body with size and time limits) and dispatch to the static files or the router; answers are
- * written from WRITEABLE callbacks (http_write.c) and connections timed by conn_watch.c; it never
- * interprets a request itself.
+ * written from WRITEABLE callbacks (http_write.c), connections timed by conn_watch.c, and whether another
+ * request waits for the loop (transport_http_waiting, for the live fan-out); it never interprets a request
+ * itself.
  */
 #include "transport/http.h"
 #include "transport/accept.h"
@@ -19,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/app.h"
 #include "api/errors.h"
@@ -42,6 +45,7 @@ void transport_init(struct transport *t, struct app *app)
 	memset(t, 0, sizeof(*t));
 	t->app = app;
 	t->files.rootfd = -1;
+	t->http.waiting_ep = -1;
 	wake_init(&t->wake);
 }
 
@@ -55,10 +59,21 @@ int transport_http_active(const struct transport *t)
 	return t->http.active;
 }
 
+/* The answer of c has left, or will never leave: the fan-out of the change it committed, which waited
+ * for it (transport_live_unhold), starts. */
+static void http_fan_out(struct http_conn *c)
+{
+	if (!c->fan_waits)
+		return;
+	c->fan_waits = false;
+	transport_live_answered(c->t);
+}
+
 /* Ends c's transaction: cancels what it waits for and frees what it holds; c is then as new except for
  * its request, which http_take clears. */
 static void http_reset(struct http_conn *c)
 {
+	http_fan_out(c);
 	lws_sul_cancel(&c->body_timer);
 	lws_sul_cancel(&c->hold_timer);
 	if (c->wake_handle) {
@@ -305,11 +320,14 @@ static void http_dispatch(struct http_conn *c)
 		http_fail(c, API_BAD_REQUEST, why);
 		return;
 	}
+	transport_live_hold(c->t); /* what it commits fans out after its answer */
 	if (transport_static_wants(c->t, &c->req))
 		transport_static_serve(c->t, &c->req, &c->resp);
 	else
 		router_dispatch(c->t->app, &c->req, &c->resp);
+	c->fan_waits = transport_live_unhold(c->t);
 	if (c->resp.defer) {
+		http_fan_out(c); /* the answer waits for the worker: the fan-out does not */
 		c->wake_handle = wake_submit(&c->t->wake, c->resp.defer, c);
 		if (c->wake_handle) {
 			c->state = HTTP_DEFERRED;
@@ -334,7 +352,9 @@ static void http_deferred_done(struct defer *d, void *owner)
 	lws_rx_flow_control(c->wsi, 1);
 	c->wake_handle = NULL;
 	c->resp.defer = NULL;
+	transport_live_hold(c->t);
 	d->finish(c->t->app, &c->req, d, &c->resp);
+	c->fan_waits = transport_live_unhold(c->t);
 	d->release(d);
 	if (c->resp.defer) { /* a second hand-off is not supported */
 		c->resp.defer->release(c->resp.defer);
@@ -358,9 +378,46 @@ static int http_keep_alive(struct lws *wsi)
 	return 0;
 }
 
+/* Adds fd to t's waiting set (readable input counts for transport_http_waiting); a closed descriptor
+ * leaves the set by itself. */
+static void http_watch_input(struct transport *t, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	if (t->http.waiting_ep < 0 || fd < 0)
+		return;
+	ev.data.fd = fd;
+	if (epoll_ctl(t->http.waiting_ep, EPOLL_CTL_ADD, fd, &ev) && errno == EEXIST)
+		epoll_ctl(t->http.waiting_ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+bool transport_http_waiting(struct transport *t)
+{
+	struct epoll_event ev;
+
+	/* without the set, new connections cannot be seen: always "yes", and the fan-out goes in slices */
+	if (t->http.active > 0 || t->http.waiting_ep < 0)
+		return true;
+	return epoll_wait(t->http.waiting_ep, &ev, 1, 0) > 0;
+}
+
+void transport_http_upgraded(struct transport *t, struct lws *wsi)
+{
+	int fd = lws_get_socket_fd(wsi);
+
+	/* an HTTP/2 stream shares its connection's socket, which stays watched */
+	if (t->http.waiting_ep >= 0 && fd >= 0 && lws_get_network_wsi(wsi) == wsi)
+		epoll_ctl(t->http.waiting_ep, EPOLL_CTL_DEL, fd, NULL);
+}
+
 int transport_http_start(struct transport *t, struct lws_context *ctx)
 {
 	t->ctx = ctx;
+	t->http.waiting_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (t->http.waiting_ep < 0)
+		log_warn("no epoll set for waiting requests (%s): the live fan-out goes in slices",
+			 strerror(errno));
+	http_watch_input(t, transport_accept_listen_fd());
 	conn_watch_start(&t->watch, ctx, t->app->cfg->keepalive_s, t->app->cfg->send_timeout_s);
 	return wake_start(&t->wake, ctx, http_deferred_done);
 }
@@ -369,6 +426,9 @@ void transport_http_stop(struct transport *t)
 {
 	conn_watch_stop(&t->watch);
 	wake_stop(&t->wake);
+	if (t->http.waiting_ep >= 0)
+		close(t->http.waiting_ep);
+	t->http.waiting_ep = -1;
 	t->http.stopped = true;
 	while (t->http.spare) {
 		struct http_conn *c = t->http.spare;
@@ -539,6 +599,7 @@ static int http_writeable(struct http_conn *c)
 	if (c->state != HTTP_RESPONDING)
 		return 0;
 	rc = http_write_next(c);
+	http_fan_out(c); /* the answer has left: the fan-out it held starts on the next loop turn */
 	if (rc <= 0)
 		return rc;
 	if (c->linger && c->body_pending) {
@@ -616,6 +677,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		int size = transport_of(wsi)->app->cfg->send_buffer;
 
 		transport_accept_ok();
+		http_watch_input(transport_of(wsi), (int)(intptr_t)in);
 		if (size > 0 &&
 		    setsockopt((int)(intptr_t)in, SOL_SOCKET, SO_SNDBUF, &size, (socklen_t)sizeof(size)))
 			log_warn("cannot set the send buffer size: %s", strerror(errno));

@@ -47,9 +47,11 @@ struct http_conn;
 struct transport_http {
 	struct http_conn *spare; /* transactions kept for reuse */
 	int n_spare;
-	bool stopped;  /* after transport_http_stop: transactions are freed, not kept */
-	bool draining; /* new requests get 503 and a closed connection */
-	int active;    /* requests being read or written */
+	bool stopped;	/* after transport_http_stop: transactions are freed, not kept */
+	bool draining;	/* new requests get 503 and a closed connection */
+	int active;	/* requests being read or written */
+	int waiting_ep; /* epoll set of the listening socket and the HTTP connections (-1: none), read by
+			 * transport_http_waiting */
 };
 
 /* Starts t's connection watch and the worker for deferred handler work, once ctx (created with t as its
@@ -57,6 +59,13 @@ struct transport_http {
 int transport_http_start(struct transport *t, struct lws_context *ctx);
 /* Joins the worker, answering or releasing what it still held. Before lws_context_destroy. */
 void transport_http_stop(struct transport *t);
+
+/* Whether another request needs the loop: one is being read, handled or answered, or input waits on the
+ * listening socket or on an HTTP connection (the live fan-out then yields, transport/live.c). A few
+ * microseconds (one epoll_wait that does not wait). Service thread. */
+bool transport_http_waiting(struct transport *t);
+/* wsi's connection became a WebSocket: its input no longer counts for transport_http_waiting. */
+void transport_http_upgraded(struct transport *t, struct lws *wsi);
 
 /* Stop taking new requests (they get 503 and a closed connection); in-flight ones complete. */
 void transport_http_drain(struct transport *t);

@@ -45,6 +45,7 @@ struct http_conn {
 			    * does not): ck finds its end, also while it is being dropped */
 	bool unframed;	   /* lws cannot tell where the request ends: answer, then close */
 	bool last;	   /* the client asked for the connection to close after this answer */
+	bool fan_waits;	   /* a change it committed fans out once the answer leaves (transport/live.h) */
 	struct chunked ck;
 	size_t discarded;
 	unsigned char head[LWS_PRE + 4096]; /* the header block, built after LWS_PRE bytes of headroom */

@@ -1,9 +1,10 @@
 /*
  * transport/live: the sockets of WebSocket clients of the change log. The upgrade is decided by api/live
  * like any request and a refusal is answered with its status and JSON body; commits (and one poll per
- * second for the whole server) fill api/live's shared window, a fan-out wakes the clients in bounded
- * slices per loop turn, and each WRITEABLE writes what api/live cuts for that client; nothing is queued
- * per client. It decides nothing about who sees what.
+ * second for the whole server) fill api/live's shared window, a fan-out wakes the clients (all at once, or
+ * bounded per loop turn while other requests wait; a change made by a request only once that request's
+ * answer has left), and each WRITEABLE writes what api/live cuts for that client; nothing is queued per
+ * client. It decides nothing about who sees what.
  */
 #include "transport/live.h"
 #include "transport/http.h"
@@ -21,14 +22,18 @@
 #include "util/log.h"
 
 #define LIVE_POLL_US LWS_US_PER_SEC /* commits of other processes (CLI, worker) are seen this late */
-/* clients woken per loop turn by the fan-out: LIVE_SLICE, or with more than LIVE_SLICE * LIVE_SLICES
- * clients, 1 / LIVE_SLICES of them. Every loop turn polls every connection (lws 4.1 is on poll()), so a
- * fixed slice would make the polls of one fan-out grow with the square of the clients. */
+/* Clients woken per loop turn by the fan-out while another request needs the loop: LIVE_SLICE, or with
+ * more than LIVE_SLICE * LIVE_SLICES clients, 1 / LIVE_SLICES of them; when none does, all of them at once.
+ * Every loop turn polls every connection (lws 4.1 is on poll()), so a fixed slice would make the polls of
+ * one fan-out grow with the square of the clients. */
 #define LIVE_SLICE  256
 #define LIVE_SLICES 8
-#define LIVE_PING_S 30	 /* a ping to every client this often */
-#define LIVE_IDLE_S 90	 /* a client silent this long (no pong, nothing) is dropped at the next ping */
-#define LIVE_RX_MAX 1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
+/* Microseconds of writes to clients in one loop turn after which, when another request needs the loop
+ * (transport_http_waiting), the rest of the turn's clients wait for the next turn. */
+#define LIVE_TURN_US 1000
+#define LIVE_PING_S  30	  /* a ping to every client this often */
+#define LIVE_IDLE_S  90	  /* a client silent this long (no pong, nothing) is dropped at the next ping */
+#define LIVE_RX_MAX  1024 /* bytes of one client message (all its fragments); more is closed with 1009 */
 /* lws's receive buffer of each connection (rx_buffer_size), held by every client while connected: a
  * longer client message comes in pieces (live_receive collects them) */
 #define LIVE_RX_PIECE 256
@@ -80,28 +85,62 @@ struct live_conn {
 	bool ready;	/* authenticated and established */
 };
 
-/* One slice of the fan-out: asks WRITEABLE of up to a slice of clients that have something to send or
- * credentials to check, then goes on at the next loop turn, so that other requests wait for one slice
- * at most. */
+/* The fan-out, at the start of a loop turn (a timer due at once, run before lws polls): asks WRITEABLE of
+ * the clients that have something to send or credentials to check — all of them when no other request
+ * needs the loop, else a slice, the rest at the next turns — and starts the turn's budget of writes. */
 static void live_fanout(lws_sorted_usec_list_t *sul)
 {
 	struct transport *t = lws_container_of(sul, struct transport, live.fan_sul);
-	struct live_conn *c = t->live.cursor;
+	struct live_conn *c;
 	int slice = t->live.clients / LIVE_SLICES > LIVE_SLICE ? t->live.clients / LIVE_SLICES : LIVE_SLICE;
 
-	for (int n = 0; c && n < slice; n++, c = c->next)
-		if (c->cred_gen != t->live.cred_gen || api_live_pending(&t->live.window, &c->st))
+	t->live.turn_start = lws_now_usecs();
+	t->live.yielding = false;
+	if (t->live.restart) {
+		t->live.restart = false;
+		t->live.cursor = t->live.first;
+	}
+	if (!transport_http_waiting(t))
+		slice = t->live.clients;
+	c = t->live.cursor;
+	for (int n = 0; c && n < slice; c = c->next)
+		if (c->cred_gen != t->live.cred_gen || api_live_pending(&t->live.window, &c->st)) {
 			lws_callback_on_writable(c->wsi);
+			n++;
+		}
 	t->live.cursor = c;
 	if (c)
 		lws_sul_schedule(t->ctx, 0, &t->live.fan_sul, live_fanout, 1);
 }
 
-/* Starts a fan-out from the first client (one already under way starts over). */
+/* Starts a fan-out from the first client (one already under way starts over), at the next loop turn:
+ * what is asked of lws now would be written then anyway, and the turn's start tells whether another
+ * request waits. */
 static void live_fanout_start(struct transport *t)
 {
 	t->live.cursor = t->live.first;
-	live_fanout(&t->live.fan_sul);
+	lws_sul_schedule(t->ctx, 0, &t->live.fan_sul, live_fanout, 1);
+}
+
+/* Whether this loop turn's writes to clients are over: LIVE_TURN_US spent while another request needs the
+ * loop. The client not written then is woken again at the next turn (restart). */
+static bool live_turn_spent(struct transport *t)
+{
+	lws_usec_t now;
+
+	if (t->live.yielding)
+		return true;
+	now = lws_now_usecs();
+	if (now - t->live.turn_start < LIVE_TURN_US)
+		return false;
+	if (!transport_http_waiting(t)) {
+		t->live.turn_start = now; /* nobody else waits: another budget */
+		return false;
+	}
+	t->live.yielding = true;
+	t->live.restart = true;
+	lws_sul_schedule(t->ctx, 0, &t->live.fan_sul, live_fanout, 1);
+	return true;
 }
 
 void transport_live_changed(struct transport *t)
@@ -114,7 +153,33 @@ void transport_live_changed(struct transport *t)
 	added = api_live_window_fill(t->app, &t->live.window, &cred);
 	if (cred)
 		t->live.cred_gen++;
-	if (added > 0 || cred)
+	if (added <= 0 && !cred)
+		return;
+	if (t->live.holding)
+		t->live.held = true; /* the request's answer first: transport_live_answered */
+	else
+		live_fanout_start(t);
+}
+
+void transport_live_hold(struct transport *t)
+{
+	t->live.holding++;
+}
+
+bool transport_live_unhold(struct transport *t)
+{
+	if (t->live.holding > 0)
+		t->live.holding--;
+	if (t->live.holding || !t->live.held)
+		return false;
+	t->live.held = false;
+	return true;
+}
+
+void transport_live_answered(struct transport *t)
+{
+	/* not after transport_live_stop (connections closed while the context is destroyed) */
+	if (t->ctx && t->live.clients && t->live.window_ok)
 		live_fanout_start(t);
 }
 
@@ -316,6 +381,10 @@ static int live_writeable(struct lws *wsi, struct live_conn *c)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
+	/* answers to the client's own messages (subscribed, refused) go at once, like an HTTP answer: held,
+	 * each client would keep its answers allocated while connections keep arriving */
+	if (!c->st.replies && live_turn_spent(t))
+		return 0; /* another request first: woken again at the next turn */
 	rc = api_live_next(t->app, &t->live.window, &c->st, &out);
 	if (rc == DOM_BUSY) {
 		lws_callback_on_writable(wsi);
@@ -350,6 +419,7 @@ static int live_established(struct lws *wsi, struct live_conn *c)
 	}
 	if (!t->live.window.ready && api_live_window_fill(t->app, &t->live.window, &cred) < 0)
 		return -1;
+	transport_http_upgraded(t, wsi);
 	c->wsi = wsi;
 	c->ready = true;
 	c->cred_gen = t->live.cred_gen;
@@ -384,6 +454,8 @@ static void live_closed(struct lws *wsi, struct live_conn *c)
 			lws_sul_cancel(&t->live.sul);
 			lws_sul_cancel(&t->live.fan_sul);
 			t->live.cursor = NULL;
+			t->live.yielding = false;
+			t->live.restart = false;
 		}
 	}
 	c->ready = false;

@@ -1,12 +1,14 @@
 /*
  * transport/live: the sockets of the "majlis-live.v2" and "majlis-live" WebSocket protocols — the
- * upgrade, the clients' list, the fan-out in bounded slices per loop turn, one write per WRITEABLE of
- * what api/live cuts from the shared window (a slow reader is a cursor: it costs no memory per change).
+ * upgrade, the clients' list, the fan-out (bounded per loop turn while other requests wait), one write per
+ * WRITEABLE of what api/live cuts from the shared window (a slow reader is a cursor: it costs no memory per
+ * change).
  */
 #ifndef MAJLIS_TRANSPORT_LIVE_H
 #define MAJLIS_TRANSPORT_LIVE_H
 
 #include <libwebsockets.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "api/live.h"
@@ -30,8 +32,13 @@ struct transport_live {
 	lws_sorted_usec_list_t fan_sul; /* the fan-out's next slice */
 	struct api_live_window window;	/* the recent changes, rendered once (api/live) */
 	bool window_ok;			/* window set up */
-	unsigned cred_gen; /* bumped when credentials changed: each client checks its own again */
-	int64_t pings;	   /* when pings were last sent */
+	unsigned cred_gen;  /* bumped when credentials changed: each client checks its own again */
+	int64_t pings;	    /* when pings were last sent */
+	int64_t turn_start; /* when this loop turn's writes began (lws_now_usecs), for LIVE_TURN_US */
+	bool yielding;	    /* the rest of this loop turn's writes wait: another request needs the loop */
+	bool restart;	    /* clients yielded: the next turn wakes them again, from the first */
+	int holding;	    /* requests being handled (transport_live_hold): their changes wait */
+	bool held;	    /* a change came while holding: its fan-out waits for an answer to leave */
 };
 
 /* The two subprotocols, served by one callback (majlis-live.v2 first). */
@@ -43,8 +50,19 @@ extern const struct lws_protocols transport_live_protocol_v1;
  * JSON error body), -1 to hang up. Service thread. */
 int transport_live_confirm(struct lws *wsi);
 /* A change was committed: wake every live client of t (service thread; nothing before
- * transport_http_start). */
+ * transport_http_start). A change committed while a request is handled (between transport_live_hold and
+ * transport_live_unhold) is put in the window at once, but its fan-out waits for that request's answer. */
 void transport_live_changed(struct transport *t);
+/* A request is about to be handled on the service thread: the fan-out of what it commits waits until its
+ * answer has left (transport_live_answered), so that the answer never queues behind the fan-out. */
+void transport_live_hold(struct transport *t);
+/* The request's handler returned: true when a change it committed waits for its answer, and the caller
+ * then owes one transport_live_answered (when the answer's first bytes are written, or when the request
+ * ends without an answer). */
+bool transport_live_unhold(struct transport *t);
+/* The answer that held a fan-out has left (or will never leave): the fan-out starts, from the next loop
+ * turn on. */
+void transport_live_answered(struct transport *t);
 /* Cancels the protocol's timers and frees the window. Before lws_context_destroy. */
 void transport_live_stop(struct transport *t);
 
