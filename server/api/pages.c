@@ -1,9 +1,10 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>; it reads web/r.html and web/e.html once per app and serves their bytes, and must
- * not look the token or the event up, log the token, or render data into a page (r.js and e.js fetch the
- * API).
+ * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
+ * shareable page /e/<id>, and the officials' and admins' screens (/admin/numbers, /admin/calendars,
+ * /admin/accounts, /admin/organisations); it reads web/r.html, e.html and officials.html once per app and
+ * serves their bytes, and must not look the token, the event or the caller up, log the token, or render
+ * data into a page (the pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +91,23 @@ static void pages_event(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* One page for the officials' and admins' screens: officials.js reads the screen from the path and the
+ * caller's role from the API (a screen the role may not use shows as one that does not exist). */
+static void pages_officials(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->bo_page, "officials.html", "this server has no back office (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
+    {HTTP_GET, "/admin/numbers", pages_officials},
+    {HTTP_GET, "/admin/calendars", pages_officials},
+    {HTTP_GET, "/admin/accounts", pages_officials},
+    {HTTP_GET, "/admin/organisations", pages_officials},
     {0},
 };
