@@ -220,9 +220,14 @@
 				listBox.replaceChildren(el('p', { class: 'empty' }, ctx.t('off_cal_none')));
 				return;
 			}
+			// the names of the people whose feeds these are (the caller answers for them, so may read them)
+			const names = new Map();
+			await Promise.all(Array.from(new Set(d.items.filter((x) => x.owner_kind === 'person').map((x) => x.owner_id)))
+				.map((id) => M.api.get('/api/v1/people/' + id).then((p) => names.set(id, p.name)).catch(() => null)));
 			const ul = el('ul', { class: 'tokens', id: 'cal-tokens' });
 			for (const tk of d.items) {
-				const owner = tk.owner_kind === 'organisation' ? orgName(tk.owner_id) : ctx.t('off_cal_person_n', { id: tk.owner_id });
+				const owner = tk.owner_kind === 'organisation' ? orgName(tk.owner_id)
+					: names.get(tk.owner_id) || ctx.t('off_cal_person_n', { id: tk.owner_id });
 				const rotate = el('button', { type: 'button', class: 'button secondary', 'data-action': 'rotate' }, ctx.t('off_cal_rotate'));
 				const revoke = el('button', { type: 'button', class: 'button danger-outline', 'data-action': 'revoke' }, ctx.t('off_cal_revoke'));
 				const name = tk.label || owner;
