@@ -3,7 +3,7 @@
 // screenshots, failed}; exit status 1 when a check failed. Usage:
 // node officials.spec.mjs BASE_URL DATA_JSON [SCREENSHOT_DIR]
 // DATA_JSON: {secrets: [every participant's name, phone and e-mail], person: a participant's name,
-// org, password, viewer, admin: the accounts' e-mails}. Logs in through the API from the page (the
+// org, password, viewer, organiser (of org), admin: the accounts' e-mails}. Logs in through the API from the page (the
 // session cookie and the CSRF token that api.js keeps), as the login page would.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -225,6 +225,21 @@ try {
 			{ hits: hits.slice(0, 10), answers: seen.length, pages: doms.length, secrets: data.secrets.length, urls });
 	});
 	await viewer.ctx.close();
+
+	// ---- an organiser: numbers and the feeds of its own organisation, no admin screen
+	await step('organiser_screens', async () => {
+		const o = await loggedIn(browser, data.organiser);
+		const page = o.page;
+		await open(page, '/admin/numbers', 'fr', 1280, '#numbers-table');
+		const menu = await page.locator('#off-nav a').allTextContents();
+		await open(page, '/admin/calendars', 'fr', 1280, '#cal-form');
+		const orgs = await page.locator('#cal-org option').evaluateAll((os) => os.map((x) => x.value));
+		await open(page, '/admin/accounts', 'fr', 1280);
+		const accounts = { title: await page.textContent('#off-title'), forms: await page.locator('main form, main table').count() };
+		check('organiser_screens', orgs.length === 1 && orgs[0] === String(data.org) && menu.includes('Chiffres') &&
+			menu.includes('Agendas') && !menu.includes('Comptes') && accounts.forms === 0, { menu, orgs, accounts });
+		await o.ctx.close();
+	});
 
 	// ---- an admin: personal feed, accounts, organisations
 	const admin = await loggedIn(browser, data.admin);

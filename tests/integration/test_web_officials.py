@@ -4,7 +4,7 @@ feed URL (POST /api/v1/calendar-tokens/qr: who may ask, which URLs, bad input re
 written); then drives Debian's chromium through the screens (tests/e2e/officials.spec.mjs): a viewer sees
 the programme's and each event's numbers with women and men apart and no personal data anywhere — no
 participant's name, phone or e-mail in any API answer the page fetched nor in the page — and no organiser
-or admin action; an admin's subscription centre creates, rotates and revokes a personal feed (the old URL
+or admin action; an organiser has the numbers and the feeds of its own organisation only; an admin's subscription centre creates, rotates and revokes a personal feed (the old URL
 then answers 404) and shows its QR code; an admin creates a check-in account (errors beside the fields
 first) and disables it. axe-core on every screen in fr, ar and en; screenshots in Arabic at 360 px and in
 French at 1280 px."""
@@ -136,11 +136,13 @@ class T(Checks):
         org = expect_status(self.srv.get("/api/v1/organisations?limit=1"), 200)["items"][0]["id"]
         self.account("viewer", "officielle.e2e@example.org", org)
         self.account("admin", "admin.e2e@example.org")
+        self.account("organiser", "organisatrice.e2e@example.org", org)
         secrets = self.seed()
         expect(PEOPLE[0]["name"] in secrets and PEOPLE[0]["phone"] in secrets, "the seeded data is looked for")
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
             json.dump({"secrets": secrets, "person": PEOPLE[0]["name"], "org": org, "password": PASSWORD,
-                       "viewer": "officielle.e2e@example.org", "admin": "admin.e2e@example.org"}, f, ensure_ascii=False)
+                       "viewer": "officielle.e2e@example.org", "admin": "admin.e2e@example.org",
+                       "organiser": "organisatrice.e2e@example.org"}, f, ensure_ascii=False)
             data = f.name
         try:
             base = f"http://127.0.0.1:{self.srv.port}"
@@ -152,7 +154,7 @@ class T(Checks):
         expect(lines, "officials.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("viewer_numbers", "numbers_filters", "no_personal_data", "viewer_no_admin_actions",
-                     "viewer_calendars", "viewer_languages", "personal_feed", "account_errors", "account_created", "account_disabled",
+                     "viewer_calendars", "viewer_languages", "organiser_screens", "personal_feed", "account_errors", "account_created", "account_disabled",
                      "organisation_created", "axe_every_page", "axe", "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:1500]}")
