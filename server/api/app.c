@@ -23,4 +23,5 @@ void app_release(struct app *app)
 	app_page_release(&app->checkin_page);
 	app_page_release(&app->login_page);
 	app_page_release(&app->admin_page);
+	app_page_release(&app->bo_page);
 }

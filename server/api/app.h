@@ -48,6 +48,7 @@ struct app {
 	struct app_page checkin_page; /* web_root/checkin.html, the door's check-in screen (api/pages.c) */
 	struct app_page login_page;   /* web_root/login.html, the back office's login (api/pages.c) */
 	struct app_page admin_page;   /* web_root/admin.html, the back office's shell (api/pages.c) */
+	struct app_page bo_page; /* web_root/officials.html: numbers, calendars, accounts (api/pages.c) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

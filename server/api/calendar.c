@@ -18,10 +18,15 @@
 #include "domain/calendar_tokens.h"
 #include "domain/feeds.h"
 #include "domain/registrations.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
+#include "util/qr.h"
+#include "util/secret.h"
 
 #define CAL_CONTENT_TYPE "text/calendar; charset=utf-8"
 #define CAL_CITY_MAX	 101
+#define CAL_QR_URL_MAX	 600	     /* characters of a feed URL to draw as a QR code */
+#define CAL_QR_SVG_MAX	 (64 * 1024) /* bytes of its SVG (a 600-character URL takes about 30 KiB) */
 
 /* ?lang=fr|ar|en. Returns 1 given, 0 absent (fr), -1 with a 400 filled. */
 static int cal_lang(const struct request *req, struct response *resp, enum feed_lang *lang)
@@ -252,6 +257,98 @@ static void cal_token_revoke(struct app *app, const struct request *req, const s
 	api_delete(app, req, resp, calendar_tokens_revoke, args->ids[0]);
 }
 
+/* The secret in url, a feed URL of this server, into token ("" for the public feed): url is the base of
+ * every link (config_base_url) or webcal:// and its host, then /calendar/public.ics,
+ * /calendar/feed/<token>.ics or /calendar/freebusy/<token>.ifb, then an optional query of URL characters.
+ * Returns 0, or -1 when url is no such URL. */
+static int cal_qr_feed(const struct config *cfg, const char *url, char token[SECRET_TOKEN_LEN + 1])
+{
+	static const char pub[] = "/calendar/public.ics", feed[] = "/calendar/feed/",
+			  busy[] = "/calendar/freebusy/";
+	char base[300];
+	const char *host, *path, *q, *t = NULL;
+	size_t n;
+
+	token[0] = '\0';
+	for (q = url; *q; q++)
+		if (*q <= ' ' || *q > '~')
+			return -1;
+	config_base_url(cfg, base, sizeof(base));
+	host = strstr(base, "://");
+	host = host ? host + 3 : base;
+	if (!strncmp(url, base, strlen(base)))
+		path = url + strlen(base);
+	else if (!strncmp(url, "webcal://", 9) && !strncmp(url + 9, host, strlen(host)))
+		path = url + 9 + strlen(host);
+	else
+		return -1;
+	q = strchr(path, '?');
+	n = q ? (size_t)(q - path) : strlen(path);
+	if (q && strchr(q + 1, '?'))
+		return -1;
+	if (n == sizeof(pub) - 1 && !strncmp(path, pub, n))
+		return 0;
+	if (n == sizeof(feed) - 1 + SECRET_TOKEN_LEN + 4 && !strncmp(path, feed, sizeof(feed) - 1) &&
+	    !strncmp(path + n - 4, ".ics", 4))
+		t = path + sizeof(feed) - 1;
+	else if (n == sizeof(busy) - 1 + SECRET_TOKEN_LEN + 4 && !strncmp(path, busy, sizeof(busy) - 1) &&
+		 !strncmp(path + n - 4, ".ifb", 4))
+		t = path + sizeof(busy) - 1;
+	if (!t)
+		return -1;
+	memcpy(token, t, SECRET_TOKEN_LEN);
+	token[SECRET_TOKEN_LEN] = '\0';
+	return secret_token_valid(token) ? 0 : -1;
+}
+
+/* POST /api/v1/calendar-tokens/qr {"url"}: a QR code (SVG) of a feed URL of this server that the caller
+ * may hand out — the public feed (any filters), or a secret feed whose token the caller answers for (any
+ * other token is a 404, as one that does not exist) — so that a phone opens it. Writes nothing. */
+static void cal_token_qr(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	static const char *const keys[] = {"url", NULL};
+	struct json_object *body = NULL, *out = NULL;
+	char token[SECRET_TOKEN_LEN + 1] = "";
+	struct principal p = {0};
+	struct dom_err e = {0};
+	struct jsonx_err je;
+	const char *url = NULL;
+	struct buf svg;
+
+	(void)args;
+	buf_init(&svg, CAL_QR_SVG_MAX);
+	if (api_write_begin(app, req, resp, calendar_tokens_qr_allowed, 0, &p, &body))
+		goto out;
+	if (jsonx_only_keys(body, keys, &je) || jsonx_get_string(body, "url", true, NULL, &url, &je) < 0) {
+		api_fail_json(resp, &je);
+		goto out;
+	}
+	if (strlen(url) > CAL_QR_URL_MAX || cal_qr_feed(app->cfg, url, token)) {
+		api_fail(
+		    resp, API_BAD_REQUEST, "invalid_field",
+		    "field 'url' must be a calendar feed of this server (public, or a secret feed's URL)");
+		goto out;
+	}
+	if (token[0] && calendar_tokens_owned(app->db, &p, token, &e)) {
+		api_fail_dom(resp, &e);
+		goto out;
+	}
+	if (qr_svg(url, &svg) || !svg.len) {
+		api_fail(resp, API_INTERNAL, NULL, "cannot draw the QR code");
+		goto out;
+	}
+	out = json_object_new_object();
+	json_object_object_add(out, "url", json_object_new_string(url));
+	json_object_object_add(out, "svg", json_object_new_string(svg.data));
+	response_header(resp, "Cache-Control", "no-store");
+	api_reply(resp, API_OK, out);
+out:
+	secret_wipe(token, sizeof(token));
+	buf_free(&svg);
+	json_object_put(body);
+}
+
 const struct route api_calendar_routes[] = {
     {HTTP_GET, "/calendar/public.ics", cal_public},
     {HTTP_GET, "/calendar/events/{id}.ics", cal_event},
@@ -262,5 +359,6 @@ const struct route api_calendar_routes[] = {
     {HTTP_GET, "/api/v1/calendar-tokens", cal_token_list},
     {HTTP_DELETE, "/api/v1/calendar-tokens/{id}", cal_token_revoke},
     {HTTP_POST, "/api/v1/calendar-tokens/{id}/rotate", cal_token_rotate},
+    {HTTP_POST, "/api/v1/calendar-tokens/qr", cal_token_qr},
     {0},
 };

@@ -2,8 +2,9 @@
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
  * shareable page /e/<id>, the personal page's web app manifest, the door's check-in screen /admin/checkin,
- * and the back office (/login, and one shell for /admin and its screens); it reads web/r.html, e.html,
- * checkin.html, login.html and admin.html once per app, encodes them then (gzip, brotli: util/encodings) and
+ * and the back office: /login, one shell for /admin and its screens (admin.html), and one page for the
+ * officials' and admins' screens (officials.html: /admin/numbers, /admin/calendars, /admin/accounts,
+ * /admin/organisations). It reads each page once per app, encodes it then (gzip, brotli: util/encodings) and
  * serves those bytes as the static files are served (api/encoded), and must not look the token, the event or
  * the caller up, log the token, or render data into a page (the pages' scripts fetch the API).
  */
@@ -184,6 +185,16 @@ static void pages_admin(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* One page for the officials' and admins' screens: officials.js reads the screen from the path and the
+ * caller's role from the API (a screen the role may not use shows as one that does not exist). */
+static void pages_officials(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->bo_page, "officials.html", "this server has no back office (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
@@ -194,10 +205,10 @@ const struct route api_pages_routes[] = {
     {HTTP_GET, "/admin/events/{id}", pages_admin},
     {HTTP_GET, "/admin/venues", pages_admin},
     {HTTP_GET, "/admin/people", pages_admin},
-    {HTTP_GET, "/admin/numbers", pages_admin},
-    {HTTP_GET, "/admin/calendars", pages_admin},
-    {HTTP_GET, "/admin/accounts", pages_admin},
-    {HTTP_GET, "/admin/organisations", pages_admin},
     {HTTP_GET, "/dashboard", pages_admin},
+    {HTTP_GET, "/admin/numbers", pages_officials},
+    {HTTP_GET, "/admin/calendars", pages_officials},
+    {HTTP_GET, "/admin/accounts", pages_officials},
+    {HTTP_GET, "/admin/organisations", pages_officials},
     {0},
 };

@@ -262,3 +262,29 @@ int calendar_tokens_revoke(struct db *db, const struct principal *p, int64_t id,
 	}
 	return DOM_OK;
 }
+
+int calendar_tokens_qr_allowed(struct db *db, const struct principal *p, int64_t id, struct dom_err *err)
+{
+	(void)db;
+	(void)id;
+	if (p->role != ROLE_ADMIN && p->role != ROLE_ORGANISER && p->role != ROLE_VIEWER)
+		return dom_fail(
+		    err, DOM_FORBIDDEN, NULL,
+		    "only an administrator, an organiser or a viewer may ask for a feed's QR code");
+	return DOM_OK;
+}
+
+int calendar_tokens_owned(struct db *db, const struct principal *p, const char *token, struct dom_err *err)
+{
+	char hash[SECRET_HASH_LEN + 1];
+	struct store_calendar_token t;
+	int rc;
+
+	secret_hash(token, strlen(token), hash);
+	rc = store_calendar_token_by_hash(db, hash, &t);
+	if (rc && rc != STORE_NOT_FOUND)
+		return dom_from_store(err, rc, "calendar token");
+	if (rc || t.revoked || !principal_manages_org(p, t.org_id))
+		return dom_fail(err, DOM_NOT_FOUND, NULL, "calendar token not found");
+	return DOM_OK;
+}

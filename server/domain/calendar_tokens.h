@@ -56,4 +56,13 @@ int calendar_tokens_rotate(struct db *db, const struct principal *p, int64_t id,
 int calendar_tokens_revoke(struct db *db, const struct principal *p, int64_t id, int64_t now, int64_t *seq,
 			   struct dom_err *err);
 
+/* Whether p may ask for a feed's QR code at all (POST /api/v1/calendar-tokens/qr): an admin, an organiser
+ * or a viewer; check-in staff DOM_FORBIDDEN. Asked by the api before it reads the body (id unused). */
+int calendar_tokens_qr_allowed(struct db *db, const struct principal *p, int64_t id, struct dom_err *err);
+/* Whether the valid calendar token token (its secret, from a feed URL) is one p answers for (an admin,
+ * or an organiser of its organisation or of its person's): DOM_OK, else DOM_NOT_FOUND whatever the
+ * reason (unknown, revoked, another's, or p a viewer), so that a token says nothing of itself. Reads
+ * only; service thread. */
+int calendar_tokens_owned(struct db *db, const struct principal *p, const char *token, struct dom_err *err);
+
 #endif
