@@ -23,4 +23,7 @@ void app_release(struct app *app)
 	app_page_release(&app->r_page);
 	app_page_release(&app->e_page);
 	app_page_release(&app->checkin_page);
+	app_page_release(&app->calendar_page);
+	app_page_release(&app->event_edit_page);
+	app_page_release(&app->venues_page);
 }

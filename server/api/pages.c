@@ -1,8 +1,10 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>, and the door's check-in screen /admin/checkin; it reads web/r.html, e.html and
- * checkin.html once per app and serves their bytes, and must not look the token or the event up, log the
+ * shareable page /e/<id>, the door's check-in screen /admin/checkin, and the organisers' calendar
+ * /admin/calendar, event form /admin/events/new and /admin/events/<id>/edit and venues /admin/venues; it
+ * reads web/r.html, e.html, checkin.html, calendar.html, event-edit.html and venues.html once per app and
+ * serves their bytes, and must not look the token or the event up, log the
  * token, or render data into a page (r.js, e.js and checkin.js fetch the API).
  */
 #include <stdio.h>
@@ -101,9 +103,43 @@ static void pages_checkin(struct app *app, const struct request *req, const stru
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The organisers' calendar of the sessions they may see: calendar.js asks the API. */
+static void pages_calendar(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->calendar_page, "calendar.html", "this server has no calendar page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
+/* The same form for a new event and for every event id: event-edit.js reads the id from the path and asks
+ * the API (an event the caller may not see is shown as one that does not exist, from the API's 404). */
+static void pages_event_edit(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->event_edit_page, "event-edit.html", "this server has no event form (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
+static void pages_venues(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->venues_page, "venues.html", "this server has no venues page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
     {HTTP_GET, "/admin/checkin", pages_checkin},
+    {HTTP_GET, "/admin/calendar", pages_calendar},
+    {HTTP_GET, "/admin/events/new", pages_event_edit},
+    {HTTP_GET, "/admin/events/{id}/edit", pages_event_edit},
+    {HTTP_GET, "/admin/venues", pages_venues},
     {0},
 };
