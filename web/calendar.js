@@ -3,7 +3,8 @@
 // range shown, every page). Times are Morocco's wall time given to FullCalendar as "floating" times in a
 // calendar kept in UTC: a session entered in Morocco's zone is placed at the wall time the server computed
 // (starts_local), one entered elsewhere at its instant seen from Morocco; "now" is Morocco's too. In Arabic
-// the calendar is right to left. A session is a link to its event's page /admin/events/{id}. The view and
+// the calendar is right to left. A session is a link to its event's page /admin/events/{id}. Only for a
+// logged-in account (GET /api/v1/auth/me first: the list answers anyone). The view and
 // date shown are kept in the page's URL (?view=&date=).
 'use strict';
 
@@ -147,6 +148,14 @@
 	async function start() {
 		E.useSession();
 		await M.i18n.load(state.lang);
+		// the events list answers anyone (public events): ask who is logged in first, a 401 goes to /login
+		try {
+			await M.api.get('/api/v1/auth/me', { noStore: true });
+		} catch (e) {
+			M.i18n.apply('events_cal_doc_title');
+			if (e.status !== 401) problem(E.errorText(e));
+			return;
+		}
 		if (!window.FullCalendar) {
 			M.i18n.apply('events_cal_doc_title');
 			problem(t('events_cal_missing'));

@@ -247,13 +247,13 @@
 
 	// ---- sessions ---------------------------------------------------------------------------------------
 
-	// The API's warnings in the chosen language where their wording is known, else as written.
-	function warningText(w) {
+	// The API's warnings in the chosen language where their wording is known (nodes), else as written.
+	function warningNodes(w) {
 		let x = /crosses a change of UTC offset in (\S+) \(starts at UTC(\S+), ends at UTC(\S+)\)/.exec(w);
-		if (x) return t('events_warn_crosses', { tz: x[1], from: x[2], to: x[3] });
+		if (x) return E.words('events_warn_crosses', { tz: x[1], from: 'UTC' + x[2], to: 'UTC' + x[3] });
 		x = /span different UTC offsets \(UTC(\S+) and UTC(\S+)\)/.exec(w);
-		if (x) return t('events_warn_span', { a: x[1], b: x[2] });
-		return w;
+		if (x) return E.words('events_warn_span', { a: 'UTC' + x[1], b: 'UTC' + x[2] });
+		return [w];
 	}
 
 	// "Salle : Salle B — Centre Al Amal (Oujda)": the label's word, then the value isolated (bdi).
@@ -266,15 +266,17 @@
 		const ev = state.event;
 		const list = $('sessions');
 		list.replaceChildren();
-		const warns = (ev.warnings || []).map(warningText);
-		show('event-warnings', warns.join(' '));
+		const box = $('event-warnings');
+		box.replaceChildren();
+		for (const w of ev.warnings || []) box.append(...warningNodes(w), ' ');
+		box.hidden = !(ev.warnings || []).length;
 		for (const s of ev.sessions || []) {
 			const li = el('li', { class: 'ev-session', 'data-session': String(s.id) });
 			li.appendChild(el('p', { class: 'ev-session-when' }, ...M.sessionNodes(s, state.lang)));
 			if (s.room_id) li.appendChild(fact('events_s_room', roomLabel(s.room_id)));
 			if (s.facilitator_id) li.appendChild(fact('events_s_facilitator', personLabel(s.facilitator_id)));
 			for (const w of s.warnings || []) {
-				if (/crosses a change/.test(w)) li.appendChild(el('p', { class: 'ev-warning', role: 'note' }, warningText(w)));
+				if (/crosses a change/.test(w)) li.appendChild(el('p', { class: 'ev-warning', role: 'note' }, ...warningNodes(w)));
 			}
 			const edit = el('button', { type: 'button', class: 'button secondary' }, t('events_session_edit'));
 			edit.addEventListener('click', () => editSession(s));

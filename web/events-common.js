@@ -129,8 +129,24 @@
 		return w !== key ? w : t('events_err_other', { message: e.message || e.code });
 	}
 
+	// The word key as nodes: its text, each "{name}" replaced by vars[name] isolated left to right (a
+	// zone, an offset, a time keeps its order inside Arabic).
+	function words(key, vars) {
+		const raw = M.i18n.t(key, {});
+		const out = [];
+		let last = 0;
+		raw.replace(/\{(\w+)\}/g, (m, name, at) => {
+			out.push(raw.slice(last, at));
+			out.push(vars && vars[name] !== undefined ? M.el('bdi', { dir: 'ltr' }, String(vars[name])) : m);
+			last = at + m.length;
+			return m;
+		});
+		out.push(raw.slice(last));
+		return out.filter((x) => x !== '');
+	}
+
 	M.events = {
 		HOME, LOCALES, pickLang, remember, useSession, loginUrl, homeWall, sessionHome, wallToInstant,
-		instantToWall, nav, errorText,
+		instantToWall, nav, errorText, words,
 	};
 })();

@@ -1,9 +1,10 @@
 """The organisers' event pages in a browser (tests/e2e/events.spec.mjs): an organiser, in Arabic on a 360 px
 phone, creates an event through /admin/events/new, adds two sessions in a room, is refused another room that
 a session of another event already holds at that time and sees that session named (its event, its times), edits
-the capacity, then finds the two sessions in the calendar's month view (right to left, FullCalendar styled
+the capacity, adds a session at a wall time that happens twice (asked which) and sees the API's warning that
+it crosses the clock change, then finds the two sessions in the calendar's month view (right to left, FullCalendar styled
 under the strict CSP with no console error) and in its agenda view, whose session opens the event's page;
-adds a room on /admin/venues after a refused capacity. axe-core on every page in fr, ar and en; screenshots ar
+adds a room on /admin/venues after a refused capacity; logged out, the calendar sends to /login?next=. axe-core on every page in fr, ar and en; screenshots ar
 360 px and fr 1280 px kept. The pages are served like the others (type, CSP, no inline script), FullCalendar
 and its locales from web/vendor/, compressed; what the browser did is checked in the database."""
 
@@ -93,18 +94,21 @@ class T(Checks):
         expect(lines, "events.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("create_event", "two_sessions", "double_booked_room_named", "edit_capacity", "calendar_month_rtl",
-                     "calendar_agenda_opens_event", "venues_room", "axe", "no_console_errors"):
+                     "calendar_agenda_opens_event", "venues_room", "clock_change_warned", "logged_out_to_login", "axe",
+                     "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2500]}")
         expect(r.returncode == 0, f"events.spec.mjs failed: {out['failed']}")
         ev = out["event_id"]
         rows = db_rows(self.srv.db, "SELECT title_ar, title_fr, capacity, visibility FROM events WHERE id = ?", (ev,))
         expect(rows == [("تكوين في المحاسبة", "Formation en comptabilité", 25, "internal")], "the event stored", rows)
-        sess = db_rows(self.srv.db, "SELECT s.starts_local, r.name FROM sessions s JOIN rooms r ON r.id = s.room_id "
-                       "WHERE s.event_id = ? ORDER BY s.start_utc", (ev,))
+        sess = db_rows(self.srv.db, "SELECT s.starts_local, s.start_offset, r.name FROM sessions s LEFT JOIN rooms r "
+                       "ON r.id = s.room_id WHERE s.event_id = ? ORDER BY s.start_utc", (ev,))
         d = datetime.fromisoformat(day)
-        want = [((d + timedelta(days=n)).date().isoformat() + "T09:00:00", "Salle B") for n in (1, 2)]
-        expect(sess == want, "two sessions in Salle B, none in the booked room", sess)
+        want = [("2026-09-20T01:30:00", 3600, None)] + [
+            ((d + timedelta(days=n)).date().isoformat() + "T09:00:00", None, "Salle B") for n in (1, 2)]
+        sess = [(a, o if r is None else None, r) for a, o, r in sess]
+        expect(sess == want, "two sessions in Salle B (none in the booked room) and the first 01:30 of 20 September", sess)
         rooms = db_rows(self.srv.db, "SELECT name, capacity FROM rooms WHERE name = ?", ("قاعة 3",))
         expect(rooms == [("قاعة 3", 12)], "the room added on /admin/venues (the refused capacity stored nothing)", rooms)
         print("     screenshots: " + ", ".join(out["screenshots"]))
