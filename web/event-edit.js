@@ -484,6 +484,17 @@
 		render();
 		fillEvent();
 		if (new URLSearchParams(location.search).get('created')) show('saved', t('events_created'));
+		// a partner's organiser (or an admin's event seen by another organisation) reads, but may not change
+		if (state.event && state.me.role !== 'admin' && state.event.org_id !== state.me.org_id) {
+			show('problem', t('events_read_only'));
+			$('event-form').querySelectorAll('input, select, textarea, button').forEach((n) => {
+				n.disabled = true;
+			});
+			$('session-form').hidden = true;
+			$('sessions').querySelectorAll('button').forEach((n) => {
+				n.hidden = true;
+			});
+		}
 		$('event-form').addEventListener('submit', saveEvent);
 		$('f-org_id').addEventListener('change', renderPartners);
 		$('session-form').addEventListener('submit', saveSession);

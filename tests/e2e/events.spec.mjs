@@ -1,21 +1,22 @@
 // events.spec: the organisers' calendar (/admin/calendar), event form (/admin/events/new, /admin/events/{id}/edit)
 // and venues page (/admin/venues) in Debian's chromium driven by playwright-core. Prints one JSON line
 // {checks, console_errors, screenshots, failed}; exit status 1 when a check failed. Usage:
-// node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE [SCREENSHOT_DIR]
+// node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD [SCREENSHOT_DIR]
 // where the organiser EMAIL/PASSWORD owns the rooms ROOM_A and ROOM_B (names) and ROOM_A is already booked on
 // DAY (YYYY-MM-DD) 10:00-12:00 by a session of the event OTHER_TITLE. In Arabic at 360 px the organiser creates
 // an event with two sessions, sees it in the calendar's month and agenda views (right to left), edits its
 // capacity, and is refused ROOM_A on DAY at 10:30 with the other session named; then every page in fr, ar and
-// en goes through axe-core, with screenshots in ar at 360 px and fr at 1280 px.
+// en goes through axe-core, with screenshots in ar at 360 px and fr at 1280 px. STRANGER, an organiser of another
+// organisation, finds no trace of the (internal) event: not in the calendar, and its form says it does not exist.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const [base, email, password, day, roomA, roomB, otherTitle, shotDir] = process.argv.slice(2);
-if (!base || !email || !password || !day || !roomA || !roomB || !otherTitle) {
-	process.stderr.write('usage: node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE [SCREENSHOT_DIR]\n');
+const [base, email, password, day, roomA, roomB, otherTitle, strangerEmail, strangerPassword, shotDir] = process.argv.slice(2);
+if (!base || !email || !password || !day || !roomA || !roomB || !otherTitle || !strangerEmail || !strangerPassword) {
+	process.stderr.write('usage: node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
 const SHOTS = shotDir || os.tmpdir();
@@ -86,16 +87,16 @@ const browser = await chromium.launch({
 
 // A logged-in organiser context: the session cookie from the API's login, the CSRF token where web/api.js
 // keeps it (sessionStorage), as the login page leaves them.
-async function organiser(viewport, locale) {
+async function organiser(viewport, locale, who) {
 	const ctx = await browser.newContext({ viewport, locale, hasTouch: viewport.width < 600 });
 	ctx.setDefaultTimeout(15000);
-	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: { email, password } });
+	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: who || { email, password } });
 	if (r.status() !== 200) throw new Error('login: ' + r.status() + ' ' + (await r.text()));
 	const csrf = (await r.json()).csrf_token;
 	await ctx.addInitScript((token) => sessionStorage.setItem('majlis.csrf', token), csrf);
 	const page = await ctx.newPage();
 	page.on('dialog', (d) => d.accept());
-	watch(page);
+	if (!who) watch(page);
 	return { ctx, page };
 }
 
@@ -245,6 +246,32 @@ try {
 		const q = new URL(anon.url()).searchParams;
 		check('logged_out_to_login', q.get('next') === '/admin/calendar?lang=fr' && !q.get('expired'), anon.url());
 		await ctx.close();
+	});
+
+	await step('stranger_sees_nothing', async () => {
+		const c = await organiser({ width: 1280, height: 900 }, 'fr-FR', { email: strangerEmail, password: strangerPassword });
+		// its console: only the API's 404 for the event it may not see
+		const errors = [];
+		c.page.on('console', (msg) => {
+			if (msg.type() === 'error') errors.push(msg.text() + ' ' + ((msg.location() && msg.location().url) || ''));
+		});
+		c.page.on('pageerror', (err) => errors.push('pageerror: ' + err.message));
+		await c.page.goto(base + '/admin/events/' + eventId + '/edit?lang=fr', { waitUntil: 'load' });
+		await c.page.waitForFunction(() => document.getElementById('title').textContent !== 'Chargement…'
+			&& document.getElementById('title').getAttribute('data-i18n') !== null);
+		await c.page.waitForTimeout(300);
+		const edit = await c.page.evaluate(() => ({
+			title: document.getElementById('title').textContent,
+			form: !document.getElementById('event-form').hidden,
+			text: document.body.textContent,
+		}));
+		await c.page.goto(base + '/admin/calendar?lang=fr&view=listMonth&date=' + next(day, 1), { waitUntil: 'load' });
+		await c.page.waitForSelector('.fc-list-event, .fc-list-empty');
+		const cal = await c.page.evaluate(() => document.querySelector('.fc').textContent);
+		check('stranger_sees_nothing', /n'existe pas/.test(edit.title) && !edit.form && !edit.text.includes('comptabilité')
+			&& !cal.includes('comptabilité') && cal.includes('Atelier budget local')
+			&& errors.every((x) => /status of 404 .*\/api\/v1\/events\/\d+$/.test(x)), { edit: edit.title, form: edit.form, cal, errors });
+		await c.ctx.close();
 	});
 
 	// every page in three languages: axe; screenshots ar 360 (above) and fr 1280

@@ -4,7 +4,8 @@ a session of another event already holds at that time and sees that session name
 the capacity, adds a session at a wall time that happens twice (asked which) and sees the API's warning that
 it crosses the clock change, then finds the two sessions in the calendar's month view (right to left, FullCalendar styled
 under the strict CSP with no console error) and in its agenda view, whose session opens the event's page;
-adds a room on /admin/venues after a refused capacity; logged out, the calendar sends to /login?next=. axe-core on every page in fr, ar and en; screenshots ar
+adds a room on /admin/venues after a refused capacity; an organiser of another organisation finds no trace
+of the (internal) event, in the calendar or at its form's address; logged out, the calendar sends to /login?next=. axe-core on every page in fr, ar and en; screenshots ar
 360 px and fr 1280 px kept. The pages are served like the others (type, CSP, no inline script), FullCalendar
 and its locales from web/vendor/, compressed; what the browser did is checked in the database."""
 
@@ -75,6 +76,11 @@ class T(Checks):
         room_a = expect_status(srv.post(f"/api/v1/venues/{venue}/rooms", token=admin,
                                         body={"name": "Salle A", "capacity": 30}), 201)["id"]
         expect_status(srv.post(f"/api/v1/venues/{venue}/rooms", token=admin, body={"name": "Salle B", "capacity": 20}), 201)
+        other_org = expect_status(srv.post("/api/v1/organisations", token=admin,
+                                           body={"name": "Association Nour", "kind": "ngo", "city": "Fès"}), 201)["id"]
+        expect_status(srv.post("/api/v1/accounts", token=admin, body={
+            "email": "nour@example.org", "display_name": "Nour", "password": password, "role": "organiser",
+            "org_id": other_org}), 201)
         day = (datetime.now(HOME) + timedelta(days=10)).date().isoformat()
         other = "Atelier budget local"
         ev = expect_status(srv.post("/api/v1/events", token=admin, body={
@@ -89,12 +95,14 @@ class T(Checks):
         email, password, day, other = self.setup()
         base = f"http://127.0.0.1:{self.srv.port}"
         r = subprocess.run(["node", os.path.join(E2E, "events.spec.mjs"), base, email, password, day, "Salle A",
-                            "Salle B", other, ARTEFACTS], capture_output=True, text=True, timeout=400)
+                            "Salle B", other, "nour@example.org", password, ARTEFACTS], capture_output=True, text=True,
+                           timeout=400)
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "events.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("create_event", "two_sessions", "double_booked_room_named", "edit_capacity", "calendar_month_rtl",
-                     "calendar_agenda_opens_event", "venues_room", "clock_change_warned", "logged_out_to_login", "axe",
+                     "calendar_agenda_opens_event", "venues_room", "clock_change_warned", "logged_out_to_login",
+                     "stranger_sees_nothing", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2500]}")
