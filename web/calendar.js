@@ -5,7 +5,7 @@
 // (starts_local), one entered elsewhere at its instant seen from Morocco; "now" is Morocco's too. In Arabic
 // the calendar is right to left. A session is a link to its event's page /admin/events/{id}. Only for a
 // logged-in account (GET /api/v1/auth/me first: the list answers anyone). The view and
-// date shown are kept in the page's URL (?view=&date=).
+// date shown are kept in the page's URL (?view=&date=), and so is "only my organisation's events" (?mine=1).
 'use strict';
 
 (function () {
@@ -14,7 +14,7 @@
 	const t = M.i18n.t;
 	const VIEWS = ['dayGridMonth', 'timeGridWeek', 'listMonth'];
 	const PAGE = 200;
-	const state = { lang: E.pickLang(), calendar: null };
+	const state = { lang: E.pickLang(), calendar: null, me: null, mine: new URLSearchParams(location.search).get('mine') === '1' };
 
 	function problem(text) {
 		const p = M.$('problem');
@@ -27,6 +27,7 @@
 		const out = [];
 		for (let offset = 0; ; offset += PAGE) {
 			const q = new URLSearchParams({ from, to, limit: String(PAGE), offset: String(offset) });
+			if (state.mine && state.me && state.me.org_id) q.set('org', String(state.me.org_id));
 			const page = await M.api.get('/api/v1/events?' + q.toString(), { noStore: true });
 			out.push(...(page.items || []));
 			if (offset + PAGE >= page.total || !(page.items || []).length) break;
@@ -75,6 +76,8 @@
 
 	function keepInUrl(info) {
 		const q = new URLSearchParams(location.search);
+		if (state.mine) q.set('mine', '1');
+		else q.delete('mine');
 		q.set('view', info.view.type);
 		q.set('date', day(info.view.currentStart));
 		M.replaceQuery(q);
@@ -150,7 +153,7 @@
 		await M.i18n.load(state.lang);
 		// the events list answers anyone (public events): ask who is logged in first, a 401 goes to /login
 		try {
-			await M.api.get('/api/v1/auth/me', { noStore: true });
+			state.me = await M.api.get('/api/v1/auth/me', { noStore: true });
 		} catch (e) {
 			M.i18n.apply('events_cal_doc_title');
 			if (e.status !== 401) problem(E.errorText(e));
@@ -161,6 +164,17 @@
 			problem(t('events_cal_missing'));
 			return;
 		}
+		// "only my organisation's" (owner or partner: GET /api/v1/events?org=) for an account of one
+		M.$('mine-box').hidden = !state.me.org_id;
+		M.$('mine').checked = state.mine;
+		M.$('mine').addEventListener('change', () => {
+			state.mine = M.$('mine').checked;
+			const q = new URLSearchParams(location.search);
+			if (state.mine) q.set('mine', '1');
+			else q.delete('mine');
+			M.replaceQuery(q);
+			state.calendar.refetchEvents();
+		});
 		render();
 	}
 

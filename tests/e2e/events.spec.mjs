@@ -268,8 +268,12 @@ try {
 		await c.page.goto(base + '/admin/calendar?lang=fr&view=listMonth&date=' + next(day, 1), { waitUntil: 'load' });
 		await c.page.waitForSelector('.fc-list-event, .fc-list-empty');
 		const cal = await c.page.evaluate(() => document.querySelector('.fc').textContent);
+		// only its organisation's: the other organisation's public event goes too
+		await c.page.check('#mine');
+		await c.page.waitForFunction(() => !document.querySelector('.fc').textContent.includes('Atelier budget local'));
+		const mine = new URL(c.page.url()).searchParams.get('mine');
 		check('stranger_sees_nothing', /n'existe pas/.test(edit.title) && !edit.form && !edit.text.includes('comptabilité')
-			&& !cal.includes('comptabilité') && cal.includes('Atelier budget local')
+			&& !cal.includes('comptabilité') && cal.includes('Atelier budget local') && mine === '1'
 			&& errors.every((x) => /status of 404 .*\/api\/v1\/events\/\d+$/.test(x)), { edit: edit.title, form: edit.form, cal, errors });
 		await c.ctx.close();
 	});
