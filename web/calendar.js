@@ -135,7 +135,7 @@
 			await M.i18n.load(l);
 			render();
 		});
-		E.nav('/admin/calendar');
+		E.nav('/admin/calendar', state.me);
 		const keep = state.calendar && state.calendar.view;
 		if (keep) {
 			const q = new URLSearchParams(location.search);

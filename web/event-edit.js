@@ -448,7 +448,7 @@
 			await M.i18n.load(l);
 			render();
 		});
-		E.nav(state.event ? '' : '/admin/events/new');
+		E.nav(state.event ? '' : '/admin/events/new', state.me);
 		$('title').textContent = title();
 		if (state.missing || !state.me) return;
 		const form = $('event-form');

@@ -99,19 +99,22 @@
 		return at ? String(at).slice(0, 16) : '';
 	}
 
-	// The header's navigation: the back office's pages, the current one marked.
-	function nav(current) {
+	// The header's navigation: the back office's pages the account's role may use (me: GET /api/v1/auth/me),
+	// the current one marked.
+	function nav(current, me) {
 		const box = M.$('admin-nav');
 		if (!box) return;
 		const t = M.i18n.t;
+		const writer = !!me && (me.role === 'admin' || me.role === 'organiser');
 		const links = [
-			['/admin', 'events_nav_list'],
-			['/admin/calendar', 'events_nav_calendar'],
-			['/admin/events/new', 'events_nav_new'],
-			['/admin/venues', 'events_nav_venues'],
+			['/admin', 'events_nav_list', true],
+			['/admin/calendar', 'events_nav_calendar', true],
+			['/admin/events/new', 'events_nav_new', writer],
+			['/admin/venues', 'events_nav_venues', writer],
 		];
 		const ul = M.el('ul', { class: 'ev-nav-list' });
-		for (const [href, key] of links) {
+		for (const [href, key, shown] of links) {
+			if (!shown) continue;
 			const a = M.el('a', { href, 'aria-current': href === current ? 'page' : null }, t(key));
 			ul.appendChild(M.el('li', {}, a));
 		}

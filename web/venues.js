@@ -82,7 +82,7 @@
 			await M.i18n.load(l);
 			render();
 		});
-		E.nav('/admin/venues');
+		E.nav('/admin/venues', state.me);
 		const list = $('venues');
 		list.replaceChildren();
 		for (const v of state.venues) {

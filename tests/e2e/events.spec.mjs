@@ -1,22 +1,25 @@
 // events.spec: the organisers' calendar (/admin/calendar), event form (/admin/events/new, /admin/events/{id}/edit)
 // and venues page (/admin/venues) in Debian's chromium driven by playwright-core. Prints one JSON line
 // {checks, console_errors, screenshots, failed}; exit status 1 when a check failed. Usage:
-// node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD [SCREENSHOT_DIR]
+// node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD VIEWER_EMAIL [SCREENSHOT_DIR]
 // where the organiser EMAIL/PASSWORD owns the rooms ROOM_A and ROOM_B (names) and ROOM_A is already booked on
 // DAY (YYYY-MM-DD) 10:00-12:00 by a session of the event OTHER_TITLE. In Arabic at 360 px the organiser creates
 // an event with two sessions, sees it in the calendar's month and agenda views (right to left), edits its
 // capacity, and is refused ROOM_A on DAY at 10:30 with the other session named; then every page in fr, ar and
 // en goes through axe-core, with screenshots in ar at 360 px and fr at 1280 px. STRANGER, an organiser of another
 // organisation, finds no trace of the (internal) event: not in the calendar, and its form says it does not exist.
+// VIEWER_EMAIL (password PASSWORD), a viewer of the organiser's organisation, sees the event in the calendar
+// and is offered neither the event form nor the venues.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const [base, email, password, day, roomA, roomB, otherTitle, strangerEmail, strangerPassword, shotDir] = process.argv.slice(2);
-if (!base || !email || !password || !day || !roomA || !roomB || !otherTitle || !strangerEmail || !strangerPassword) {
-	process.stderr.write('usage: node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD [SCREENSHOT_DIR]\n');
+const [base, email, password, day, roomA, roomB, otherTitle, strangerEmail, strangerPassword, viewerEmail, shotDir] =
+	process.argv.slice(2);
+if (!base || !email || !password || !day || !roomA || !roomB || !otherTitle || !strangerEmail || !strangerPassword || !viewerEmail) {
+	process.stderr.write('usage: node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD VIEWER_EMAIL [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
 const SHOTS = shotDir || os.tmpdir();
@@ -276,6 +279,21 @@ try {
 			&& !cal.includes('comptabilité') && cal.includes('Atelier budget local') && mine === '1'
 			&& errors.every((x) => /status of 404 .*\/api\/v1\/events\/\d+$/.test(x)), { edit: edit.title, form: edit.form, cal, errors });
 		await c.ctx.close();
+	});
+
+	await step('viewer_reads', async () => {
+		const v = await organiser({ width: 1280, height: 900 }, 'en-GB', { email: viewerEmail, password });
+		watch(v.page);
+		await v.page.goto(base + '/admin/calendar?lang=en&view=listMonth&date=' + next(day, 1), { waitUntil: 'load' });
+		await v.page.waitForSelector('.fc-list-event');
+		const seen = await v.page.evaluate(() => ({
+			rows: Array.from(document.querySelectorAll('.fc-list-event')).map((x) => x.textContent),
+			nav: Array.from(document.querySelectorAll('#admin-nav a')).map((a) => a.getAttribute('href')),
+		}));
+		await axe(v.page, 'calendar-viewer-en');
+		check('viewer_reads', seen.rows.filter((x) => x.includes('comptabilité')).length === 2
+			&& seen.nav.join(' ') === '/admin /admin/calendar', seen);
+		await v.ctx.close();
 	});
 
 	// every page in three languages: axe; screenshots ar 360 (above) and fr 1280

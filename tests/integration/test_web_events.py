@@ -5,7 +5,8 @@ the capacity, adds a session at a wall time that happens twice (asked which) and
 it crosses the clock change, then finds the two sessions in the calendar's month view (right to left, FullCalendar styled
 under the strict CSP with no console error) and in its agenda view, whose session opens the event's page;
 adds a room on /admin/venues after a refused capacity; an organiser of another organisation finds no trace
-of the (internal) event, in the calendar or at its form's address; logged out, the calendar sends to /login?next=. axe-core on every page in fr, ar and en; screenshots ar
+of the (internal) event, in the calendar or at its form's address, while a viewer of the organisation sees its
+sessions and is offered neither the form nor the venues; logged out, the calendar sends to /login?next=. axe-core on every page in fr, ar and en; screenshots ar
 360 px and fr 1280 px kept. The pages are served like the others (type, CSP, no inline script), FullCalendar
 and its locales from web/vendor/, compressed; what the browser did is checked in the database."""
 
@@ -81,6 +82,9 @@ class T(Checks):
         expect_status(srv.post("/api/v1/accounts", token=admin, body={
             "email": "nour@example.org", "display_name": "Nour", "password": password, "role": "organiser",
             "org_id": other_org}), 201)
+        expect_status(srv.post("/api/v1/accounts", token=admin, body={
+            "email": "vue@example.org", "display_name": "Vue", "password": password, "role": "viewer",
+            "org_id": org}), 201)
         day = (datetime.now(HOME) + timedelta(days=10)).date().isoformat()
         other = "Atelier budget local"
         ev = expect_status(srv.post("/api/v1/events", token=admin, body={
@@ -95,14 +99,14 @@ class T(Checks):
         email, password, day, other = self.setup()
         base = f"http://127.0.0.1:{self.srv.port}"
         r = subprocess.run(["node", os.path.join(E2E, "events.spec.mjs"), base, email, password, day, "Salle A",
-                            "Salle B", other, "nour@example.org", password, ARTEFACTS], capture_output=True, text=True,
+                            "Salle B", other, "nour@example.org", password, "vue@example.org", ARTEFACTS], capture_output=True, text=True,
                            timeout=400)
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "events.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("create_event", "two_sessions", "double_booked_room_named", "edit_capacity", "calendar_month_rtl",
                      "calendar_agenda_opens_event", "venues_room", "clock_change_warned", "logged_out_to_login",
-                     "stranger_sees_nothing", "axe",
+                     "stranger_sees_nothing", "viewer_reads", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2500]}")
