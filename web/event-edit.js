@@ -446,7 +446,18 @@
 			state.lang = l;
 			E.remember(l);
 			await M.i18n.load(l);
+			// what was typed and not yet saved stays through the change of language
+			const kept = {};
+			document.querySelectorAll('#main input, #main select, #main textarea').forEach((n) => {
+				if (n.id) kept[n.id] = n.type === 'checkbox' ? n.checked : n.value;
+			});
 			render();
+			for (const [id, v] of Object.entries(kept)) {
+				const n = $(id);
+				if (!n) continue;
+				if (n.type === 'checkbox') n.checked = v;
+				else n.value = v;
+			}
 		});
 		E.nav(state.event ? '' : '/admin/events/new', state.me);
 		$('title').textContent = title();

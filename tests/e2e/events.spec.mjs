@@ -123,11 +123,21 @@ try {
 		await p.fill('#f-title_fr', TITLE_FR);
 		await p.fill('#f-capacity', '15');
 		await p.selectOption('#f-visibility', 'internal');
+		await p.selectOption('#f-venue_id', { label: 'Centre Al Amal (Oujda)' });
+		const venue = await p.inputValue('#f-venue_id');
+		// a change of language keeps what was typed and chosen
+		await p.click('#langs button[lang="fr"]');
+		await p.waitForFunction(() => document.documentElement.dir === 'ltr');
+		const keptFr = await p.inputValue('#f-title_ar');
+		await p.click('#langs button[lang="ar"]');
+		await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+		const kept = keptFr === TITLE_AR && (await p.inputValue('#f-title_ar')) === TITLE_AR
+			&& (await p.inputValue('#f-visibility')) === 'internal' && venue !== '' && (await p.inputValue('#f-venue_id')) === venue;
 		await p.click('#save');
 		await p.waitForURL(/\/admin\/events\/\d+\/edit/);
 		eventId = Number(/\/admin\/events\/(\d+)\/edit/.exec(p.url())[1]);
 		await p.waitForSelector('#sessions-box:not([hidden])');
-		check('create_event', eventId > 0 && (await p.textContent('#title')) === TITLE_AR, { eventId, url: p.url() });
+		check('create_event', kept && eventId > 0 && (await p.textContent('#title')) === TITLE_AR, { kept, eventId, url: p.url() });
 	});
 
 	const addSession = async (startDay, from, to, room) => {

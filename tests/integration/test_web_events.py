@@ -112,8 +112,10 @@ class T(Checks):
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2500]}")
         expect(r.returncode == 0, f"events.spec.mjs failed: {out['failed']}")
         ev = out["event_id"]
-        rows = db_rows(self.srv.db, "SELECT title_ar, title_fr, capacity, visibility FROM events WHERE id = ?", (ev,))
-        expect(rows == [("تكوين في المحاسبة", "Formation en comptabilité", 25, "internal")], "the event stored", rows)
+        rows = db_rows(self.srv.db, "SELECT e.title_ar, e.title_fr, e.capacity, e.visibility, v.name FROM events e "
+                       "LEFT JOIN venues v ON v.id = e.venue_id WHERE e.id = ?", (ev,))
+        expect(rows == [("تكوين في المحاسبة", "Formation en comptabilité", 25, "internal", "Centre Al Amal")],
+               "the event stored", rows)
         sess = db_rows(self.srv.db, "SELECT s.starts_local, s.start_offset, r.name FROM sessions s LEFT JOIN rooms r "
                        "ON r.id = s.room_id WHERE s.event_id = ? ORDER BY s.start_utc", (ev,))
         d = datetime.fromisoformat(day)
