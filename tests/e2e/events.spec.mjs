@@ -194,11 +194,16 @@ try {
 
 	await step('edit_capacity', async () => {
 		await p.fill('#f-capacity', '25');
+		// the registration window as Morocco's wall time, back from the server as it was typed
+		await p.fill('#f-registration_closes_at', next(day, -1) + 'T18:00');
 		await p.click('#save');
 		await p.waitForSelector('#saved:not([hidden])');
 		const r = await a.ctx.request.get(base + '/api/v1/events/' + eventId);
 		const ev = await r.json();
-		check('edit_capacity', ev.capacity === 25 && (await p.inputValue('#f-capacity')) === '25', { capacity: ev.capacity });
+		const closes = await p.inputValue('#f-registration_closes_at');
+		check('edit_capacity', ev.capacity === 25 && (await p.inputValue('#f-capacity')) === '25'
+			&& closes === next(day, -1) + 'T18:00' && String(ev.registration_closes_at).startsWith(next(day, -1) + 'T18:00:00'),
+		{ capacity: ev.capacity, closes, api: ev.registration_closes_at });
 	});
 
 	await step('calendar_month_rtl', async () => {
