@@ -36,16 +36,17 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
-	struct ratelimit limits;       /* per client address: logins and token misses (zeroed: none seen) */
-	struct feed_cache *feeds;      /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
-	struct system_state system;    /* tz rules and write-ahead log watch (domain/system.h) */
-	struct app_page r_page;	       /* web_root/r.html, the participant's page (api/pages.c) */
-	struct app_page e_page;	       /* web_root/e.html, an event's public page (api/pages.c) */
-	struct app_page checkin_page;  /* web_root/checkin.html, the door's check-in screen (api/pages.c) */
-	struct app_page calendar_page; /* web_root/calendar.html, the organisers' calendar (api/pages.c) */
-	struct app_page
-	    event_edit_page;	     /* web_root/event-edit.html, create and edit an event (api/pages.c) */
-	struct app_page venues_page; /* web_root/venues.html, venues and their rooms (api/pages.c) */
+	struct ratelimit limits;      /* per client address: logins and token misses (zeroed: none seen) */
+	struct feed_cache *feeds;     /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
+	struct system_state system;   /* tz rules and write-ahead log watch (domain/system.h) */
+	struct app_page r_page;	      /* web_root/r.html, the participant's page (api/pages.c) */
+	struct app_page e_page;	      /* web_root/e.html, an event's public page (api/pages.c) */
+	struct app_page checkin_page; /* web_root/checkin.html, the door's check-in screen (api/pages.c) */
+	/* web_root/calendar.html, event-edit.html and venues.html: the organisers' calendar, event form and
+	 * venues and rooms (api/pages.c) */
+	struct app_page calendar_page;
+	struct app_page event_edit_page;
+	struct app_page venues_page;
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -1,11 +1,11 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>, the door's check-in screen /admin/checkin, and the organisers' calendar
- * /admin/calendar, event form /admin/events/new and /admin/events/<id>/edit and venues /admin/venues; it
- * reads web/r.html, e.html, checkin.html, calendar.html, event-edit.html and venues.html once per app and
- * serves their bytes, and must not look the token or the event up, log the
- * token, or render data into a page (r.js, e.js and checkin.js fetch the API).
+ * shareable page /e/<id>, and the door's check-in screen /admin/checkin; it reads web/r.html, e.html and
+ * checkin.html once per app and serves their bytes, and must not look the token or the event up, log the
+ * token, or render data into a page (r.js, e.js and checkin.js fetch the API). So it serves the organisers'
+ * calendar /admin/calendar, event form /admin/events/new and /admin/events/<id>/edit, and venues
+ * /admin/venues (calendar.html, event-edit.html, venues.html).
  */
 #include <stdio.h>
 #include <stdlib.h>
