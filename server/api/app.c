@@ -24,4 +24,7 @@ void app_release(struct app *app)
 	app_page_release(&app->login_page);
 	app_page_release(&app->admin_page);
 	app_page_release(&app->bo_page);
+	app_page_release(&app->calendar_page);
+	app_page_release(&app->event_edit_page);
+	app_page_release(&app->venues_page);
 }

@@ -49,6 +49,11 @@ struct app {
 	struct app_page login_page;   /* web_root/login.html, the back office's login (api/pages.c) */
 	struct app_page admin_page;   /* web_root/admin.html, the back office's shell (api/pages.c) */
 	struct app_page bo_page; /* web_root/officials.html: numbers, calendars, accounts (api/pages.c) */
+	/* web_root/calendar.html, event-edit.html and venues.html: the organisers' calendar, event form and
+	 * venues and rooms (api/pages.c) */
+	struct app_page calendar_page;
+	struct app_page event_edit_page;
+	struct app_page venues_page;
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -4,9 +4,11 @@
  * shareable page /e/<id>, the personal page's web app manifest, the door's check-in screen /admin/checkin,
  * and the back office: /login, one shell for /admin and its screens (admin.html), and one page for the
  * officials' and admins' screens (officials.html: /admin/numbers, /admin/calendars, /admin/accounts,
- * /admin/organisations). It reads each page once per app, encodes it then (gzip, brotli: util/encodings) and
- * serves those bytes as the static files are served (api/encoded), and must not look the token, the event or
- * the caller up, log the token, or render data into a page (the pages' scripts fetch the API).
+ * /admin/organisations), and the organisers' calendar /admin/calendar, event form /admin/events/new and
+ * /admin/events/<id>/edit, and venues /admin/venues (calendar.html, event-edit.html, venues.html). It reads
+ * each page once per app, encodes it then (gzip, brotli: util/encodings) and serves those bytes as the static
+ * files are served (api/encoded), and must not look the token, the event or the caller up, log the token, or
+ * render data into a page (the pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +197,35 @@ static void pages_officials(struct app *app, const struct request *req, const st
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The organisers' calendar of the sessions they may see: calendar.js asks the API. */
+static void pages_calendar(struct app *app, const struct request *req, const struct route_args *args,
+			   struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->calendar_page, "calendar.html",
+		    "this server has no calendar page (web root)", "must-revalidate, private, max-age=300",
+		    resp);
+}
+
+/* The same form for a new event and for every event id: event-edit.js reads the id from the path and asks
+ * the API (an event the caller may not see is shown as one that does not exist, from the API's 404). */
+static void pages_event_edit(struct app *app, const struct request *req, const struct route_args *args,
+			     struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->event_edit_page, "event-edit.html",
+		    "this server has no event form (web root)", "must-revalidate, private, max-age=300",
+		    resp);
+}
+
+static void pages_venues(struct app *app, const struct request *req, const struct route_args *args,
+			 struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->venues_page, "venues.html", "this server has no venues page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
@@ -203,12 +234,15 @@ const struct route api_pages_routes[] = {
     {HTTP_GET, "/login", pages_login},
     {HTTP_GET, "/admin", pages_admin},
     {HTTP_GET, "/admin/events/{id}", pages_admin},
-    {HTTP_GET, "/admin/venues", pages_admin},
     {HTTP_GET, "/admin/people", pages_admin},
     {HTTP_GET, "/dashboard", pages_admin},
     {HTTP_GET, "/admin/numbers", pages_officials},
     {HTTP_GET, "/admin/calendars", pages_officials},
     {HTTP_GET, "/admin/accounts", pages_officials},
     {HTTP_GET, "/admin/organisations", pages_officials},
+    {HTTP_GET, "/admin/calendar", pages_calendar},
+    {HTTP_GET, "/admin/events/new", pages_event_edit},
+    {HTTP_GET, "/admin/events/{id}/edit", pages_event_edit},
+    {HTTP_GET, "/admin/venues", pages_venues},
     {0},
 };
