@@ -89,14 +89,14 @@ const browser = await chromium.launch({
 });
 
 // A logged-in organiser context: the session cookie from the API's login, the CSRF token where web/api.js
-// keeps it (sessionStorage), as the login page leaves them.
+// keeps it (localStorage), as the login page leaves them.
 async function organiser(viewport, locale, who) {
 	const ctx = await browser.newContext({ viewport, locale, hasTouch: viewport.width < 600 });
 	ctx.setDefaultTimeout(15000);
 	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: who || { email, password } });
 	if (r.status() !== 200) throw new Error('login: ' + r.status() + ' ' + (await r.text()));
 	const csrf = (await r.json()).csrf_token;
-	await ctx.addInitScript((token) => sessionStorage.setItem('majlis.csrf', token), csrf);
+	await ctx.addInitScript((token) => localStorage.setItem('majlis.csrf', token), csrf);
 	const page = await ctx.newPage();
 	page.on('dialog', (d) => d.accept());
 	if (!who) watch(page);
