@@ -33,6 +33,8 @@ static struct encodings_blob *encodings_blob_new(const void *data, size_t len)
 		free(b);
 		return NULL;
 	}
+	/* a web root's files each keep two or three encodings: descriptors are kept for connections */
+	memfile_close_fd(&b->file);
 	b->refs = 1;
 	b->len = len;
 	return b;

@@ -1,8 +1,8 @@
 /*
  * encodings: the bytes of one text body in each content coding worth sending (identity when asked, gzip
- * and brotli when smaller), each in a reference-counted sealed memory file with headroom for the
- * transport; it encodes and hands out references, and decides nothing about what is compressed or which
- * coding a request gets.
+ * and brotli when smaller), each in a reference-counted sealed memory mapping (its descriptor closed) with
+ * headroom for the transport; it encodes and hands out references, and decides nothing about what is
+ * compressed or which coding a request gets.
  */
 #ifndef MAJLIS_UTIL_ENCODINGS_H
 #define MAJLIS_UTIL_ENCODINGS_H
@@ -29,7 +29,7 @@ struct encodings_view {
 	const char *data;
 	size_t len;
 	size_t headroom; /* bytes of the blob in front of data (ENCODINGS_HEADROOM), see struct response */
-	int fd;		 /* a sealed memory file holding the same bytes at offset headroom */
+	int fd;		 /* -1: the bytes are sent from memory (no descriptor is kept per encoding) */
 	struct encodings_blob *blob;
 };
 

@@ -53,6 +53,13 @@ fail:
 	return -1;
 }
 
+void memfile_close_fd(struct memfile *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+}
+
 void memfile_free(struct memfile *m)
 {
 	if (m->map)

@@ -18,6 +18,10 @@ struct memfile {
 /* Fills m with headroom zero bytes, then len bytes of data, then one NUL byte (size = headroom + len + 1).
  * name shows in /proc/<pid>/fd. Returns 0, or -1 with errno set and m empty. Any thread. */
 int memfile_create(struct memfile *m, const char *name, size_t headroom, const void *data, size_t len);
+/* Closes m's descriptor and keeps its mapping (fd becomes -1): its bytes are then sent from memory, not by
+ * sendfile(). For bytes kept by the hundred (every static file's encodings), which would otherwise hold one
+ * descriptor each and take them from the connections under the process's limit. */
+void memfile_close_fd(struct memfile *m);
 /* Unmaps and closes m, leaving it empty. Accepts an empty memfile. */
 void memfile_free(struct memfile *m);
 
