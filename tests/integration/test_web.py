@@ -125,6 +125,23 @@ class T(Checks):
         expect_error(self.srv.get("/api/v1/nope"), 404)
         expect(self.srv.get("/no-such-file.html").status == 404, "missing file")
 
+    def test_catalogues_hold_the_same_words(self):
+        # a page loads its language's catalogue only (web/i18n.js): a word missing from one would show as its key
+        import re
+        words = {}
+        for lang in ("fr", "ar", "en"):
+            with open(os.path.join(WEB, "i18n", lang + ".json"), encoding="utf-8") as f:
+                words[lang] = json.load(f)
+        for lang in ("ar", "en"):
+            expect(set(words[lang]) == set(words["fr"]), f"{lang} and fr hold the same keys",
+                   sorted(set(words[lang]) ^ set(words["fr"]))[:20])
+        holes = re.compile(r"\{(\w+)\}")
+        for key, fr in words["fr"].items():
+            for lang in ("ar", "en"):
+                a, b = json.dumps(fr, ensure_ascii=False), json.dumps(words[lang].get(key), ensure_ascii=False)
+                expect(set(holes.findall(a)) == set(holes.findall(b)), f"{key}: the same {{placeholders}} in {lang}",
+                       (a, b))
+
     def test_personal_page_served(self):
         token = self.registration()
         r = self.srv.get("/r/" + token)
