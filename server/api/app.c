@@ -22,4 +22,5 @@ void app_release(struct app *app)
 {
 	app_page_release(&app->r_page);
 	app_page_release(&app->e_page);
+	app_page_release(&app->dash_page);
 }

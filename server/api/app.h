@@ -41,6 +41,7 @@ struct app {
 	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
 	struct app_page r_page;	    /* web_root/r.html, the participant's page (api/pages.c) */
 	struct app_page e_page;	    /* web_root/e.html, an event's public page (api/pages.c) */
+	struct app_page dash_page;  /* web_root/dashboard.html, an event's live dashboard (api/pages.c) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -1,8 +1,9 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file, and an event's
- * shareable page /e/<id>; it reads web/r.html and web/e.html once per app and serves their bytes, and must
- * not look the token or the event up, log the token, or render data into a page (r.js and e.js fetch the
+ * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
+ * shareable page /e/<id> and its organisers' live dashboard /admin/events/<id>; it reads web/r.html,
+ * web/e.html and web/dashboard.html once per app and serves their bytes, and must not look the token, the
+ * event or the caller up, log the token, or render data into a page (r.js, e.js and dashboard.js fetch the
  * API).
  */
 #include <stdio.h>
@@ -90,8 +91,20 @@ static void pages_event(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The same page for every event id and every caller: dashboard.js reads the id from the path and asks the
+ * API with the browser's session, so that an event the caller may not see shows exactly as a missing one. */
+static void pages_dashboard(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->dash_page, "dashboard.html", "this server has no event dashboard (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
+    {HTTP_GET, "/admin/events/{id}", pages_dashboard},
     {0},
 };
