@@ -49,7 +49,9 @@
 	};
 	let live = null;
 	let queue = null; // live messages that came while a snapshot loads (applied after it), or null
-	const need = { event: false, tail: false, waitlist: false };
+	// what the frames said changed and is still to fetch: the event, the rows from registration id `from` on
+	// (a new one, or one that changed while rows were being fetched), the waitlist positions
+	const need = { event: false, from: null, waitlist: false };
 	let refreshing = null;
 
 	function savedLang() {
@@ -222,9 +224,9 @@
 		const p = msg.payload || {};
 		if (kind.startsWith('registration.') && typeof p.registration_id === 'number') {
 			const row = state.regs.get(p.registration_id);
-			if (!row) {
-				need.tail = true;
-			} else if (typeof p.status === 'string' && p.status !== row.status) {
+			// a row being fetched may come back older than this frame: it is fetched again after
+			if (!row || refreshing) fetchFrom(p.registration_id);
+			if (row && typeof p.status === 'string' && p.status !== row.status) {
 				if (row.status === 'waitlisted' || p.status === 'waitlisted') need.waitlist = true;
 				row.status = p.status;
 				if (p.status !== 'waitlisted') row.waitlist_position = null;
@@ -237,44 +239,60 @@
 		refresh();
 	}
 
-	// Fetches what the frames said changed (the event, new rows, waitlist positions), one at a time.
+	function fetchFrom(rid) {
+		need.from = need.from === null ? rid : Math.min(need.from, rid);
+	}
+
+	// The rows from registration id from on (the list is in id order: those before it are all held).
+	async function fetchRows(from) {
+		let offset = 0;
+		for (const r of state.regs.values()) if (r.id < from) offset++;
+		const path = '/api/v1/events/' + id + '/registrations?limit=' + PAGE + '&offset=';
+		for (;;) {
+			const d = await M.api.get(path + offset, { noStore: true });
+			const items = d.items || [];
+			for (const r of items) {
+				const old = state.regs.get(r.id);
+				if (r.status === 'waitlisted' || (old && old.status === 'waitlisted')) need.waitlist = true;
+				state.regs.set(r.id, r);
+			}
+			offset += items.length;
+			if (!items.length || offset >= d.total) return;
+		}
+	}
+
+	// Fetches what the frames said changed (the event, rows, waitlist positions), one fetch at a time, until
+	// nothing more is asked.
 	function refresh() {
-		if (refreshing || !(need.event || need.tail || need.waitlist)) return;
+		if (refreshing || !(need.event || need.from !== null || need.waitlist)) return;
 		refreshing = (async () => {
 			try {
-				while (need.event || need.tail || need.waitlist) {
+				while (need.event || need.from !== null || need.waitlist) {
 					if (need.event) {
 						need.event = false;
 						const counts = state.counts;
 						await loadEvent();
 						if (counts && state.counts) state.counts.sessions = new Map([...counts.sessions, ...state.counts.sessions]);
 					}
-					if (need.tail && state.manage) {
-						need.tail = false;
-						// rows come by registration id: the new ones are after those held
-						const path = '/api/v1/events/' + id + '/registrations';
-						for (;;) {
-							const d = await M.api.get(path + '?limit=' + PAGE + '&offset=' + state.regs.size, { noStore: true });
-							for (const r of d.items || []) {
-								if (r.status === 'waitlisted' || (state.regs.get(r.id) || {}).status === 'waitlisted') need.waitlist = true;
-								state.regs.set(r.id, r);
-							}
-							if (!(d.items || []).length || state.regs.size >= d.total) break;
+					if (need.from !== null) {
+						const from = need.from;
+						need.from = null;
+						if (state.manage) await fetchRows(from);
+					}
+					if (need.waitlist) {
+						need.waitlist = false;
+						if (state.manage) {
+							const items = await all('/api/v1/events/' + id + '/registrations?status=waitlisted');
+							for (const r of items) state.regs.set(r.id, r);
 						}
 					}
-					need.tail = false;
-					if (need.waitlist && state.manage) {
-						need.waitlist = false;
-						const items = await all('/api/v1/events/' + id + '/registrations?status=waitlisted');
-						for (const r of items) state.regs.set(r.id, r);
-					}
-					need.waitlist = false;
 					render();
 				}
 			} catch (e) {
 				if (e.status === 404) state.problem = 'missing';
 				render();
 			} finally {
+				// what a failed fetch left asked for is tried again with the next frame
 				refreshing = null;
 			}
 		})();

@@ -194,10 +194,33 @@ try {
 		{ ms, status: reg.status, before: before.confirmed, after: after.map((a) => [a.confirmed, a.women, a.available, a.noReload]) });
 	});
 
+	await step('presence_live', async () => {
+		// a check-in at the door: both dashboards count one more present (a woman) at that session
+		const sid = (await call('GET', '/api/v1/events/' + EV)).sessions[0].id;
+		await call('POST', '/api/v1/sessions/' + sid + '/attendance', { registration_id: ids.salma, status: 'present' });
+		const t0 = Date.now();
+		await Promise.all([d1, d2].map((d) => d.page.waitForFunction((s) => {
+			const li = document.getElementById('p-' + s);
+			const women = li && li.querySelector('[data-sex="women"] b');
+			return li && li.querySelector('.dash-session-n .dash-big').textContent === '1' && women && women.textContent === '1';
+		}, sid, { polling: 25, timeout: 10000 })));
+		const ms = Date.now() - t0;
+		const other = await d1.page.evaluate(() => Array.from(document.querySelectorAll('#presence li'))
+			.map((li) => li.querySelector('.dash-session-n .dash-big').textContent));
+		check('presence_live', ms <= 1000 && other.length === 2 && other[1] === '0', { ms, sessions: other });
+	});
+
 	await step('offline_catches_up', async () => {
 		if (!d2) throw new Error('no dashboard');
+		// a third dashboard, opened after the last change: cut before it saw any, it has nothing to replay
+		// from and reloads its snapshot when back
+		const d3 = await dashboard(seed.accounts.a1, 'en', { width: 1280, height: 900 });
+		await d3.page.waitForSelector('#live.on');
+		await d3.page.evaluate(() => { window.__dashMark = true; });
+		await d3.ctx.setOffline(true);
 		await d2.ctx.setOffline(true);
 		await d2.page.waitForSelector('#live.off', { timeout: 5000 });
+		await d3.page.waitForSelector('#live.off', { timeout: 5000 });
 		const offText = await d2.page.textContent('#live');
 		await shot(d2.page, 'ar-360-offline');
 		// three changes while it is away: two new people on the waiting list, one cancellation (which gives
@@ -206,9 +229,12 @@ try {
 		ids.nadia = (await register('Nadia Horsligne', 'nadia.offline@example.org', { sex: 'female', name_ar: 'نادية' })).id;
 		await call('POST', '/api/v1/registrations/' + ids.formula + '/cancel');
 		// the connected one follows at once; the cut one still shows what it had
-		await until(d1.page, rowIs, [ids.karim, 'confirmed', 'Karim Horsligne'], 5000);
+		await until(d1.page, rowIs, [ids.karim, 'confirmed', 'Karim Horsligne'], 5000).catch(async (e) => {
+			throw new Error('the connected dashboard shows ' + JSON.stringify(await read(d1.page)) + ': ' + e);
+		});
 		const stale = await read(d2.page);
 		await d2.ctx.setOffline(false);
+		await d3.ctx.setOffline(false);
 		const ms = await until(d2.page, ([k, n, f]) => {
 			const is = (id, st) => {
 				const li = document.querySelector('#cards li[data-id="' + id + '"]');
@@ -220,9 +246,15 @@ try {
 		}, [ids.karim, ids.nadia, ids.formula], 15000);
 		const back = await read(d2.page);
 		await shot(d2.page, 'ar-360-back');
+		await until(d3.page, rowIs, [ids.karim, 'confirmed', 'Karim Horsligne'], 15000);
+		await until(d3.page, rowIs, [ids.formula, 'cancelled'], 5000);
+		const third = await read(d3.page);
+		await d3.ctx.close();
 		check('offline_catches_up', /غير متصل/.test(offText) && !stale.rows[ids.karim] && back.noReload &&
-			back.live.includes('on') && !/غير متصل/.test(back.liveText) && back.confirmed.replace(/\s/g, '') === '3/3',
-		{ offText, stale_has_karim: !!stale.rows[ids.karim], ms, back: [back.live, back.liveText, back.confirmed, back.waitlisted] });
+			back.live.includes('on') && !/غير متصل/.test(back.liveText) && back.confirmed.replace(/\s/g, '') === '3/3' &&
+			third.noReload && third.rows[ids.nadia] && third.rows[ids.nadia].status === 'waitlisted' && third.waitlisted === '1',
+		{ offText, stale_has_karim: !!stale.rows[ids.karim], ms, back: [back.live, back.liveText, back.confirmed, back.waitlisted],
+			third: [third.noReload, third.confirmed, third.waitlisted] });
 	});
 
 	await step('promote_out_of_turn', async () => {

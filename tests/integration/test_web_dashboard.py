@@ -92,7 +92,7 @@ class T(Checks):
         lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
         expect(lines, "dashboard.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
-        for name in ("two_dashboards_live", "offline_catches_up", "promote_out_of_turn", "table_tools",
+        for name in ("two_dashboards_live", "presence_live", "offline_catches_up", "promote_out_of_turn", "table_tools",
                      "actions_and_messages", "csv_exports", "other_org_not_found", "axe", "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2000]}")
@@ -106,6 +106,8 @@ class T(Checks):
         finally:
             con.close()
         expect(cap == 4 and confirmed == 4, "one seat added by the promotion, none overbooked", (cap, confirmed))
+        print("     live: a registration on both dashboards after %s ms, a check-in after %s ms" % (
+            out["checks"]["two_dashboards_live"]["detail"]["ms"], out["checks"]["presence_live"]["detail"]["ms"]))
         print("     screenshots: " + ", ".join(out["screenshots"]))
 
     def run(self):
