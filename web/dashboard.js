@@ -776,6 +776,13 @@
 		});
 		$('rows').addEventListener('click', onAction);
 		$('cards').addEventListener('click', onAction);
+		// Escape answers a pending question "no" (the focus goes back to the button that asked)
+		document.addEventListener('keydown', (e) => {
+			if (e.key !== 'Escape' || !state.ask) return;
+			const no = document.querySelector((document.activeElement && document.activeElement.closest('#cards') ? '#cards' : '#rows') +
+				' button[data-act="no"]');
+			if (no) no.click();
+		});
 		$('notes-filter').addEventListener('change', () => {
 			state.notes.status = $('notes-filter').value;
 			loadNotes();

@@ -326,6 +326,10 @@ try {
 		const nadia = '#rows tr[data-id="' + ids.nadia + '"]';
 		await page.click(nadia + ' button[data-act="cancel"]');
 		const asked = await page.textContent(nadia + ' .dash-ask');
+		const focusedNo = await page.evaluate(() => document.activeElement.getAttribute('data-act'));
+		await page.keyboard.press('Escape'); // no, by the keyboard: the focus is back on "cancel"
+		const focusedBack = await page.evaluate(() => document.activeElement.getAttribute('data-act'));
+		await page.click(nadia + ' button[data-act="cancel"]');
 		await page.click(nadia + ' button[data-act="no"]');
 		const still = (await call('GET', '/api/v1/events/' + EV + '/registrations?status=waitlisted')).total;
 		await page.click(nadia + ' button[data-act="cancel"]');
@@ -334,8 +338,9 @@ try {
 		const counts = await read(d2.page);
 		check('actions_and_messages', /nouveau lien/.test(linkSaid) && notes.who.includes('Salma Direct') &&
 			notes.items.length >= 1 && notes.items.every((x) => x.includes('Salma Direct')) &&
-			/Annuler cette inscription/.test(asked) && still === 1 && counts.waitlisted === '0',
-		{ linkSaid, notes, asked, still, waitlisted: counts.waitlisted });
+			/Annuler cette inscription/.test(asked) && focusedNo === 'no' && focusedBack === 'cancel' && still === 1 &&
+			counts.waitlisted === '0',
+		{ linkSaid, notes, asked, focusedNo, focusedBack, still, waitlisted: counts.waitlisted });
 	});
 
 	await step('csv_exports', async () => {
