@@ -101,8 +101,9 @@ static void main_refresh_times(struct main_server *srv)
 
 /* Paths the API answers (each covers itself and the paths below it, not "/apix"); every other GET or HEAD
  * is a static file of --web-root (transport/static.c). "/r" serves the participant's page for /r/<token>,
- * "/e" an event's page for /e/<id>, "/admin" the back office's pages (/admin/checkin). */
-static const char *const main_api_prefixes[] = {"/api", "/calendar", "/healthz", "/r", "/e", "/admin"};
+ * "/e" an event's page for /e/<id>; "/login", "/admin" and "/dashboard" the back office's pages. */
+static const char *const main_api_prefixes[] = {"/api", "/calendar", "/healthz", "/r",
+						"/e",	"/login",    "/admin",	 "/dashboard"};
 
 /* Fills the vhost's one mount: every path goes to the transport's callback, static files included. Named,
  * lws marks the connection as in a transaction until the answer is out, and leaves a pipelined request's

@@ -3,8 +3,9 @@
 // "network" when no answer came), an Idempotency-Key on the POSTs that create, and no cookie sent
 // (participants have no account; an organiser logged in on the same browser stays out of their calls).
 // The back office turns its session on (useSession): then the login cookie goes with every call, the
-// CSRF token of the login answer is kept in sessionStorage (a reload needs no second login) and sent back
-// on every write, and a 401 (or a write refused for want of that token) is handed to the page once.
+// CSRF token of the login answer is kept in localStorage (a reload or another tab needs no second login:
+// the tabs share the cookie, so they share its token; logout forgets it) and sent back on every write,
+// and a 401 (or a write refused for want of that token) is handed to the page once.
 'use strict';
 
 (function () {
@@ -27,7 +28,7 @@
 
 	function csrf() {
 		try {
-			return sessionStorage.getItem(CSRF_KEY);
+			return localStorage.getItem(CSRF_KEY);
 		} catch (e) {
 			return null;
 		}
@@ -35,8 +36,8 @@
 
 	function setCsrf(token) {
 		try {
-			if (token) sessionStorage.setItem(CSRF_KEY, token);
-			else sessionStorage.removeItem(CSRF_KEY);
+			if (token) localStorage.setItem(CSRF_KEY, token);
+			else localStorage.removeItem(CSRF_KEY);
 		} catch (e) {
 			// storage refused (private mode): the token lives as long as the page
 		}

@@ -15,7 +15,6 @@
 	const t = M.i18n.t;
 	const $ = M.$;
 	const HOME = 'Africa/Casablanca';
-	const LANG_KEY = 'majlis.lang';
 	const PAGE = 200; // the API's largest page
 	const SHOW = 200; // rows drawn at once (more on demand)
 	const STATUSES = ['pending', 'confirmed', 'waitlisted', 'declined', 'cancelled', 'rejected'];
@@ -28,7 +27,7 @@
 	const q0 = new URLSearchParams(location.search);
 
 	const state = {
-		lang: savedLang(),
+		lang: M.bo.lang(),
 		me: null, // GET /api/v1/auth/me
 		ev: null, // GET /api/v1/events/{id}
 		counts: null, // {capacity, confirmed, pending, waitlisted, bySex, sessions: Map id -> {present, bySex}}
@@ -54,17 +53,6 @@
 	const need = { event: false, from: null, waitlist: false };
 	let refreshing = null;
 
-	function savedLang() {
-		if (M.urlLang()) return M.urlLang();
-		try {
-			const v = localStorage.getItem(LANG_KEY);
-			if (M.isLang(v)) return v;
-		} catch (e) {
-			// storage refused
-		}
-		return 'fr';
-	}
-
 	function saveUrl() {
 		const q = new URLSearchParams();
 		if (state.lang !== 'fr') q.set('lang', state.lang);
@@ -72,13 +60,6 @@
 		if (state.q) q.set('q', state.q);
 		if (state.sort !== 'name') q.set('sort', state.sort);
 		M.replaceQuery(q);
-	}
-
-	function loginUrl(expired) {
-		const q = new URLSearchParams();
-		q.set('next', location.pathname + location.search);
-		if (expired) q.set('expired', '1');
-		return '/login?' + q.toString();
 	}
 
 	// ---- words, numbers, times
@@ -306,8 +287,10 @@
 			onState: (online) => {
 				state.online = online;
 				renderLive();
+				// a snapshot that failed for want of a network is read again once it is back
+				if (online && state.problem === 'error') loadSnapshot();
 			},
-			onEnd: () => location.assign(loginUrl(true)),
+			onEnd: () => location.assign(M.bo.loginUrl(true)),
 		});
 	}
 
@@ -684,6 +667,48 @@
 		p.append(el('span', { class: 'dash-dot', 'aria-hidden': 'true' }), t(state.online ? 'dash_live_on' : 'dash_live_off'));
 	}
 
+	// The back office's menu for this role (as the /admin shell offers it), events being where this page is;
+	// who is logged in, and logout for a login session.
+	const MENU = [
+		['/admin', ['admin', 'organiser'], 'bo_nav_events'],
+		['/admin/venues', ['admin', 'organiser'], 'bo_nav_venues'],
+		['/admin/people', ['admin', 'organiser'], 'bo_nav_people'],
+		['/admin/checkin', ['admin', 'organiser', 'checkin'], 'bo_nav_checkin'],
+		['/admin/numbers', ['admin', 'viewer'], 'bo_nav_numbers'],
+		['/admin/calendars', ['admin', 'viewer'], 'bo_nav_calendars'],
+		['/admin/accounts', ['admin'], 'bo_nav_accounts'],
+		['/admin/organisations', ['admin'], 'bo_nav_orgs'],
+	];
+
+	function renderNav() {
+		const me = state.me;
+		if (!me) return;
+		const ul = $('nav-list');
+		ul.replaceChildren();
+		const home = MENU.find(([, roles]) => roles.indexOf(me.role) >= 0);
+		for (const [path, roles, key] of MENU) {
+			if (roles.indexOf(me.role) < 0) continue;
+			ul.appendChild(el('li', {}, el('a', { href: path, 'aria-current': path === home[0] ? 'page' : null }, t(key))));
+		}
+		$('nav').hidden = !ul.childNodes.length;
+		$('back').href = home ? home[0] : '/admin';
+		const name = (me.account && (me.account.display_name || me.account.email)) || t('bo_token');
+		$('who').replaceChildren(el('bdi', { class: 'bo-name' }, name), ' · ', el('span', {}, t('bo_role_' + me.role)));
+		$('who').hidden = false;
+		$('logout').hidden = me.via !== 'cookie';
+	}
+
+	async function logout() {
+		$('logout').disabled = true;
+		try {
+			await M.api.logout();
+			location.assign('/login');
+		} catch (e) {
+			$('logout').disabled = false;
+			$('live').textContent = t('bo_logout_failed');
+		}
+	}
+
 	function renderMeta() {
 		const ev = state.ev;
 		const meta = $('meta');
@@ -696,6 +721,7 @@
 
 	function render() {
 		const ev = state.ev;
+		renderNav();
 		renderLive();
 		const problem = $('problem');
 		if (state.loading) return;
@@ -731,20 +757,16 @@
 		await M.i18n.load(state.lang);
 		M.showLang('dash_title', (l) => {
 			state.lang = l;
-			try {
-				localStorage.setItem(LANG_KEY, l);
-			} catch (e) {
-				// storage refused: the choice lasts as long as the page
-			}
+			M.bo.saveLang(l);
 			saveUrl();
 			showTexts();
 		});
-		$('back').href = '/admin' + (state.lang !== 'fr' ? '?lang=' + state.lang : '');
 		render();
 	}
 
 	async function init() {
-		M.api.useSession(() => location.assign(loginUrl(true)));
+		M.api.useSession(() => location.assign(M.bo.loginUrl(true)));
+		$('logout').addEventListener('click', logout);
 		$('tools').addEventListener('submit', (e) => e.preventDefault());
 		$('q').addEventListener('input', () => {
 			state.q = $('q').value.slice(0, 200);
@@ -805,11 +827,18 @@
 			state.me = (await M.api.request('GET', '/api/v1/auth/me', undefined, { quiet: true, noStore: true })).body;
 		} catch (e) {
 			if (e.status === 401) {
-				location.replace(loginUrl(M.api.hasCsrf() || e.code === 'session_expired'));
+				location.replace(M.bo.loginUrl(M.api.hasCsrf() || e.code === 'session_expired'));
 				return;
 			}
 		}
 		await texts;
+		if (state.me && state.me.role === 'checkin') {
+			// as in the shell, a screen this role may not use answers as one that does not exist
+			state.loading = false;
+			state.problem = 'missing';
+			render();
+			return;
+		}
 		// the stream first: what changes while the snapshot loads is applied on top of it
 		openLive();
 		await loadSnapshot();

@@ -22,5 +22,7 @@ void app_release(struct app *app)
 {
 	app_page_release(&app->r_page);
 	app_page_release(&app->e_page);
+	app_page_release(&app->login_page);
+	app_page_release(&app->admin_page);
 	app_page_release(&app->dash_page);
 }

@@ -41,6 +41,8 @@ struct app {
 	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
 	struct app_page r_page;	    /* web_root/r.html, the participant's page (api/pages.c) */
 	struct app_page e_page;	    /* web_root/e.html, an event's public page (api/pages.c) */
+	struct app_page login_page; /* web_root/login.html, the back office's login (api/pages.c) */
+	struct app_page admin_page; /* web_root/admin.html, the back office's shell (api/pages.c) */
 	struct app_page dash_page;  /* web_root/dashboard.html, an event's live dashboard (api/pages.c) */
 };
 

@@ -1,10 +1,10 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
  * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
- * shareable page /e/<id> and its organisers' live dashboard /admin/events/<id>; it reads web/r.html,
- * web/e.html and web/dashboard.html once per app and serves their bytes, and must not look the token, the
- * event or the caller up, log the token, or render data into a page (r.js, e.js and dashboard.js fetch the
- * API).
+ * shareable page /e/<id>, and the back office (/login, one shell for /admin and its screens, and an event's
+ * live dashboard /admin/events/<id>); it reads web/r.html, e.html, login.html, admin.html and dashboard.html
+ * once per app and serves their bytes, and must not look the token, the event or the caller up, log the
+ * token, or render data into a page (the pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +91,27 @@ static void pages_event(struct app *app, const struct request *req, const struct
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The back office's login page, the same for everyone (login.js asks the API whether a session holds). */
+static void pages_login(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->login_page, "login.html", "this server has no login page (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
+/* The back office's shell for /admin and each of its screens (and /dashboard, its old name): admin.js
+ * reads the screen from the path and the caller's role from the API; nothing here says who is logged in. */
+static void pages_admin(struct app *app, const struct request *req, const struct route_args *args,
+			struct response *resp)
+{
+	(void)req;
+	(void)args;
+	pages_serve(app, &app->admin_page, "admin.html", "this server has no back office (web root)",
+		    "must-revalidate, private, max-age=300", resp);
+}
+
 /* The same page for every event id and every caller: dashboard.js reads the id from the path and asks the
  * API with the browser's session, so that an event the caller may not see shows exactly as a missing one. */
 static void pages_dashboard(struct app *app, const struct request *req, const struct route_args *args,
@@ -105,6 +126,15 @@ static void pages_dashboard(struct app *app, const struct request *req, const st
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/e/{id}", pages_event},
+    {HTTP_GET, "/login", pages_login},
+    {HTTP_GET, "/admin", pages_admin},
     {HTTP_GET, "/admin/events/{id}", pages_dashboard},
+    {HTTP_GET, "/admin/venues", pages_admin},
+    {HTTP_GET, "/admin/people", pages_admin},
+    {HTTP_GET, "/admin/numbers", pages_admin},
+    {HTTP_GET, "/admin/calendars", pages_admin},
+    {HTTP_GET, "/admin/accounts", pages_admin},
+    {HTTP_GET, "/admin/organisations", pages_admin},
+    {HTTP_GET, "/dashboard", pages_admin},
     {0},
 };

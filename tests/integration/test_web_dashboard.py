@@ -43,7 +43,7 @@ class T(Checks):
         expect(self.srv.get("/admin/events/abc").status == 404, "a path that is no id")
         h = self.srv.request("HEAD", "/admin/events/1")
         expect(h.status == 200 and h.body == "", "HEAD", h)
-        for path in ("/dashboard.js", "/dashboard.css", "/live.js"):
+        for path in ("/dashboard.js", "/dashboard.css", "/live.js", "/bo.js", "/admin.css"):
             expect_status(self.srv.get(path), 200, path)
 
     def seed(self):

@@ -1,0 +1,731 @@
+// admin: the back office's shell, served for /admin and its screens (and /dashboard, its old name) — asks
+// GET /api/v1/auth/me who is logged in and offers each role only what it may do (organiser: events,
+// venues, people, check-in; check-in staff: check-in; viewer: numbers and calendars; admin: all, with
+// accounts and organisations); a screen a role may not use answers as one that does not exist. It shows
+// the events list (filters by date range, type, city and status from GET /api/v1/events, kept in the URL;
+// a table on wide screens, cards on a phone; Morocco's wall time; each event linked to
+// /admin/events/{id}), an event's overview, read-only lists of venues, people, accounts and
+// organisations, numbers without names and the calendar subscription links. The events list and the
+// numbers follow /live (live.js): they change without a reload. Logout; a session that no longer holds
+// (a 401, or the live stream closed with 4001) sends to /login and back to this very screen. DOM nodes and
+// textContent only.
+'use strict';
+
+(function () {
+	const M = window.Majlis;
+	const el = M.el;
+	const t = M.i18n.t;
+	const $ = M.$;
+	const TYPES = ['training', 'workshop', 'concertation'];
+	const STATUSES = ['scheduled', 'postponed', 'cancelled'];
+	const PAGE = 50;
+
+	// Every screen: its path, the roles that may use it, its menu word (none: not in the menu).
+	const SCREENS = {
+		events: { path: '/admin', roles: ['admin', 'organiser'], nav: 'bo_nav_events', title: 'bo_events_title' },
+		venues: { path: '/admin/venues', roles: ['admin', 'organiser'], nav: 'bo_nav_venues', title: 'bo_venues_title' },
+		people: { path: '/admin/people', roles: ['admin', 'organiser'], nav: 'bo_nav_people', title: 'bo_people_title' },
+		checkin: { path: '/admin/checkin', roles: ['admin', 'organiser', 'checkin'], nav: 'bo_nav_checkin',
+			title: 'bo_checkin_title' },
+		numbers: { path: '/admin/numbers', roles: ['admin', 'viewer'], nav: 'bo_nav_numbers', title: 'bo_numbers_title' },
+		calendars: { path: '/admin/calendars', roles: ['admin', 'viewer'], nav: 'bo_nav_calendars',
+			title: 'bo_calendars_title' },
+		accounts: { path: '/admin/accounts', roles: ['admin'], nav: 'bo_nav_accounts', title: 'bo_accounts_title' },
+		organisations: { path: '/admin/organisations', roles: ['admin'], nav: 'bo_nav_orgs', title: 'bo_orgs_title' },
+		event: { roles: ['admin', 'organiser', 'viewer'], title: 'bo_event_title' },
+	};
+	// What /admin shows each role first.
+	const HOME = { admin: 'events', organiser: 'events', checkin: 'checkin_home', viewer: 'numbers' };
+
+	const state = {
+		lang: M.bo.lang(),
+		me: null, // GET /api/v1/auth/me
+		screen: null, // a key of SCREENS, 'checkin_home' or 'missing'
+		eventId: null,
+		venues: null, // id -> venue, once loaded
+		filters: null, // the events list's filter form {lang, cities (built with the venues' cities), node}
+		orgs: null, // id -> organisation, once loaded
+		data: null, // what the screen shows (its API answers)
+		failed: false,
+		seq: 0, // the newest load wins
+	};
+
+	function role() {
+		return state.me ? state.me.role : null;
+	}
+
+	function may(key) {
+		const s = SCREENS[key];
+		return !!s && s.roles.indexOf(role()) >= 0;
+	}
+
+	// The screen the path names, for this role ('missing' when it does not exist for it).
+	function route() {
+		const p = location.pathname.replace(/\/+$/, '') || '/';
+		if (p === '/dashboard') history.replaceState(null, '', '/admin' + location.search);
+		if (p === '/admin' || p === '/dashboard') return HOME[role()] || 'missing';
+		const ev = /^\/admin\/events\/(\d{1,15})$/.exec(p);
+		if (ev) {
+			state.eventId = ev[1];
+			return may('event') ? 'event' : 'missing';
+		}
+		for (const [key, s] of Object.entries(SCREENS)) if (s.path === p && key !== 'events') return may(key) ? key : 'missing';
+		return 'missing';
+	}
+
+	// ---- texts, numbers, dates
+
+	function fmtNum(n) {
+		return typeof n === 'number' ? new Intl.NumberFormat(state.lang === 'ar' ? 'ar-MA-u-nu-latn' : state.lang).format(n) : '—';
+	}
+
+	// "12 / 20" (confirmed of capacity), read left to right in Arabic too, as the hours are.
+	function ofCapacity(c) {
+		return el('bdi', { dir: 'ltr', class: 'hours' }, fmtNum(c.confirmed) + ' / ' + fmtNum(c.capacity));
+	}
+
+	// Today in Morocco, "YYYY-MM-DD".
+	function today() {
+		return new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Casablanca' }).format(new Date());
+	}
+
+	function title(ev) {
+		return M.pick(ev, 'title', state.lang) || '—';
+	}
+
+	function cityOf(ev) {
+		const v = ev.venue_id && state.venues ? state.venues.get(ev.venue_id) : null;
+		return v ? v.city : '';
+	}
+
+	// When an event happens: its first session's wall time, and its last one's day when it goes on.
+	function whenNodes(ev) {
+		const ss = ev.sessions || [];
+		if (!ss.length) return [el('span', { class: 'muted' }, t('bo_no_sessions'))];
+		const first = ss[0];
+		const last = ss[ss.length - 1];
+		const out = [el('bdi', { class: 'when-line' }, M.fmtWall(first.starts_local, state.lang))];
+		if (ss.length > 1) {
+			const lastDay = M.fmtWall(last.starts_local, state.lang);
+			out.push(el('span', { class: 'bo-more' }, t('bo_sessions_n', { n: ss.length }) + ' · ', el('bdi', {}, t('bo_until', { when: lastDay }))));
+		}
+		return out;
+	}
+
+	// The event's warnings in words: a session crosses a clock change, or the sessions span different
+	// offsets (the API's warnings, said in the page's language).
+	function warnings(ev) {
+		const out = [];
+		for (const s of ev.sessions || []) {
+			if ((s.warnings || []).some((w) => /crosses a change/.test(w)))
+				out.push(t('bo_warn_crosses', { when: M.fmtWall(s.starts_local, state.lang), from: 'UTC' + (s.starts_offset || ''),
+					to: 'UTC' + (s.ends_offset || '') }));
+		}
+		if ((ev.warnings || []).length && !out.length) out.push(t('bo_warn_span'));
+		return out;
+	}
+
+	function typeBadge(ev) {
+		return el('span', { class: 'badge type-' + ev.type }, t(ev.type));
+	}
+
+	// The event's status (when not the usual "scheduled") and visibility (when not public), as badges.
+	function stateBadges(ev) {
+		const out = [];
+		if (ev.status && ev.status !== 'scheduled') out.push(el('span', { class: 'badge state-' + ev.status }, t(ev.status)));
+		if (ev.visibility && ev.visibility !== 'public')
+			out.push(el('span', { class: 'badge vis' }, t('bo_vis_' + ev.visibility)));
+		if (!out.length) out.push(el('span', { class: 'badge' }, t('bo_scheduled')));
+		return out;
+	}
+
+	function badges(ev) {
+		return [typeBadge(ev)].concat(stateBadges(ev));
+	}
+
+	// ---- loading
+
+	async function venues() {
+		if (state.venues) return state.venues;
+		const map = new Map();
+		let offset = 0;
+		for (;;) {
+			const d = await M.api.get('/api/v1/venues?limit=200&offset=' + offset);
+			for (const v of d.items || []) map.set(v.id, v);
+			offset += (d.items || []).length;
+			if (!(d.items || []).length || offset >= d.total || offset >= 1000) break;
+		}
+		state.venues = map;
+		return map;
+	}
+
+	async function orgs() {
+		if (state.orgs) return state.orgs;
+		const d = await M.api.get('/api/v1/organisations');
+		state.orgs = new Map((d.items || []).map((o) => [o.id, o]));
+		return state.orgs;
+	}
+
+	// The session still holds, for the same account: several lists answer an anonymous caller too (public
+	// events, venues), so a session that ended elsewhere would otherwise go unnoticed. A 401 goes to the
+	// login page (api.js); another account logged in in another tab reloads the shell for it.
+	async function stillMe() {
+		const me = await M.api.get('/api/v1/auth/me', { noStore: true });
+		const id = (x) => (x.account ? 'a' + x.account.id : 't' + x.token_id) + x.role;
+		if (id(me) !== id(state.me)) {
+			location.reload();
+			throw new M.api.ApiError(0, 'reloading', '');
+		}
+	}
+
+	// Runs load() for the current screen, with stillMe; renders its answer, or says it failed (a lost
+	// session has already gone to the login page by then).
+	async function loading(load, quiet) {
+		const seq = ++state.seq;
+		state.failed = false;
+		if (!quiet) setStatus(t('loading'));
+		try {
+			const [data] = await Promise.all([load(), stillMe()]);
+			if (seq !== state.seq) return;
+			state.data = data;
+			setStatus('');
+			follow();
+		} catch (e) {
+			if (seq !== state.seq) return;
+			state.failed = true;
+			if (e.status === 404) {
+				state.screen = 'missing';
+				setStatus('');
+			} else {
+				setStatus(t(e.status === 401 || e.code === 'csrf_failed' ? 'bo_session_lost' : 'bo_load_failed'), true);
+			}
+		}
+		render();
+	}
+
+	function setStatus(text, error) {
+		$('status').textContent = text || '';
+		$('status').classList.toggle('error', !!error);
+	}
+
+	// ---- the events list
+
+	function eventFilters() {
+		const q = new URLSearchParams(location.search);
+		return {
+			from: q.has('from') ? q.get('from') : today(),
+			to: q.get('to') || '',
+			type: TYPES.indexOf(q.get('type')) >= 0 ? q.get('type') : '',
+			city: q.get('city') || '',
+			status: STATUSES.indexOf(q.get('status')) >= 0 ? q.get('status') : '',
+			org: role() === 'admin' && /^\d{1,15}$/.test(q.get('org') || '') ? q.get('org') : '',
+		};
+	}
+
+	const FILTERS = ['from', 'to', 'type', 'city', 'status', 'org'];
+
+	function saveFilters(f) {
+		const q = new URLSearchParams(location.search);
+		for (const k of FILTERS) {
+			if (k === 'from') q.set('from', f.from);
+			else if (f[k]) q.set(k, f[k]);
+			else q.delete(k);
+		}
+		M.replaceQuery(q);
+	}
+
+	async function loadEvents(offset, previous) {
+		const f = eventFilters();
+		const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset || 0) });
+		for (const k of FILTERS) if (f[k]) q.set(k, f[k]);
+		// an organiser's events: those of its organisation (as owner or partner), not the whole programme;
+		// an admin chooses the organisation, or sees them all
+		if (role() === 'organiser' && state.me.org_id) q.set('org', String(state.me.org_id));
+		const [d] = await Promise.all([M.api.get('/api/v1/events?' + q.toString(), { noStore: true }), venues(),
+			role() === 'admin' ? orgs() : null]);
+		return { items: (previous || []).concat(d.items || []), total: d.total };
+	}
+
+	function select(id, label, value, options) {
+		const s = el('select', { id, name: id.slice(2) });
+		for (const [v, text] of options) s.appendChild(el('option', { value: v }, text));
+		s.value = value;
+		return el('div', { class: 'field' }, el('label', { for: id }, label), s);
+	}
+
+	function renderEventFilters(f) {
+		const cities = [...new Set([...(state.venues || new Map()).values()].map((v) => v.city).filter(Boolean))]
+			.sort((a, b) => a.localeCompare(b, state.lang));
+		if (f.city && cities.indexOf(f.city) < 0) cities.push(f.city);
+		const form = el('form', { id: 'filters', class: 'filters bo-filters', role: 'search', 'aria-label': t('filters') },
+			el('div', { class: 'field' }, el('label', { for: 'f-from' }, t('bo_from')),
+				el('input', { id: 'f-from', name: 'from', type: 'date', value: f.from })),
+			el('div', { class: 'field' }, el('label', { for: 'f-to' }, t('bo_to')),
+				el('input', { id: 'f-to', name: 'to', type: 'date', value: f.to })),
+			select('f-type', t('type'), f.type, [['', t('all_types')]].concat(TYPES.map((x) => [x, t(x)]))),
+			select('f-city', t('city'), f.city, [['', t('all_cities')]].concat(cities.map((c) => [c, c]))),
+			select('f-status', t('bo_status'), f.status, [['', t('bo_all_statuses')]].concat(STATUSES.map((x) => [x, t(x === 'scheduled' ? 'bo_scheduled' : x)]))),
+			role() === 'admin' && state.orgs ? select('f-org', t('bo_col_org'), f.org, [['', t('bo_all_orgs')]].concat(
+				[...state.orgs.values()].map((o) => [String(o.id), o.name]))) : null,
+			el('p', { class: 'actions bo-reset' }, el('button', { type: 'reset', class: 'button secondary', id: 'f-reset' }, t('bo_reset'))));
+		form.addEventListener('submit', (e) => e.preventDefault());
+		form.addEventListener('change', () => {
+			const v = (id) => $(id).value;
+			const from = v('f-from');
+			const to = v('f-to');
+			saveFilters({ from, to, type: v('f-type'), city: v('f-city'), status: v('f-status'),
+				org: $('f-org') ? v('f-org') : '' });
+			loading(() => loadEvents(0));
+		});
+		form.addEventListener('reset', (e) => {
+			e.preventDefault();
+			saveFilters({ from: today(), to: '', type: '', city: '', status: '', org: '' });
+			state.filters = null;
+			render();
+			loading(() => loadEvents(0));
+		});
+		return form;
+	}
+
+	function eventLink(ev) {
+		return el('a', { href: '/admin/events/' + ev.id, class: 'title-link' }, el('bdi', {}, title(ev)));
+	}
+
+	function warnNodes(ev) {
+		return warnings(ev).map((w) => el('p', { class: 'bo-warn' }, w));
+	}
+
+	function eventsTable(items) {
+		const head = el('tr', {}, ...['bo_col_event', 'bo_col_when', 'type', 'city', 'bo_col_status', 'bo_col_capacity']
+			.map((k) => el('th', { scope: 'col' }, t(k))));
+		const body = el('tbody');
+		for (const ev of items) {
+			body.appendChild(el('tr', { class: ev.status === 'cancelled' ? 'is-cancelled' : null },
+				el('td', {}, eventLink(ev), ...warnNodes(ev)),
+				el('td', {}, ...whenNodes(ev)),
+				el('td', {}, typeBadge(ev)),
+				el('td', {}, el('bdi', {}, cityOf(ev))),
+				el('td', {}, el('span', { class: 'meta' }, ...stateBadges(ev))),
+				el('td', { class: 'num' }, fmtNum(ev.capacity))));
+		}
+		return el('div', { class: 'bo-table-wrap', tabindex: '0', role: 'region', 'aria-label': t('bo_events_title') },
+			el('table', { class: 'bo-table', id: 'events-table' },
+			el('caption', { class: 'visually-hidden' }, t('bo_events_title')), el('thead', {}, head), body));
+	}
+
+	function eventsCards(items) {
+		const list = el('ul', { class: 'bo-cards', id: 'events-cards' });
+		for (const ev of items) {
+			const city = cityOf(ev);
+			list.appendChild(el('li', { class: 'bo-card' + (ev.status === 'cancelled' ? ' is-cancelled' : '') },
+				el('h2', { class: 'bo-card-title' }, eventLink(ev)),
+				el('p', { class: 'meta' }, ...badges(ev)),
+				el('p', { class: 'bo-card-when' }, ...whenNodes(ev)),
+				city ? el('p', { class: 'bo-card-line' }, el('bdi', {}, city)) : null,
+				el('p', { class: 'bo-card-line' }, t('bo_capacity_n', { n: fmtNum(ev.capacity) })),
+				...warnNodes(ev)));
+		}
+		return list;
+	}
+
+	// The filters stay the same nodes while only the results change (a new answer, a live change), so
+	// that the field in use keeps its focus; they are built again for another language.
+	function renderEvents(box) {
+		let form = state.filters;
+		if (!form || form.lang !== state.lang || (!form.cities && state.venues)) {
+			form = { lang: state.lang, cities: !!state.venues, node: renderEventFilters(eventFilters()) };
+			state.filters = form;
+		}
+		const results = el('div', { id: 'results' });
+		if (form.node.parentNode !== box) box.replaceChildren(form.node, results);
+		else box.replaceChild(results, $('results'));
+		const d = state.data;
+		if (!d) return;
+		results.appendChild(el('p', { class: 'note', id: 'events-count' }, t('bo_events_n', { n: d.total })));
+		if (!d.items.length) {
+			results.appendChild(el('p', { class: 'bo-empty' }, t('bo_no_events')));
+			return;
+		}
+		results.appendChild(eventsTable(d.items));
+		results.appendChild(eventsCards(d.items));
+		if (d.items.length < d.total) {
+			const more = el('button', { type: 'button', class: 'button secondary', id: 'more' }, t('bo_more'));
+			more.addEventListener('click', () => loading(() => loadEvents(d.items.length, d.items)));
+			results.appendChild(el('p', { class: 'actions' }, more));
+		}
+	}
+
+	// ---- one event (the overview; the organiser's live dashboard builds on it)
+
+	async function loadEvent() {
+		const [ev] = await Promise.all([M.api.get('/api/v1/events/' + state.eventId, { noStore: true }), venues()]);
+		return ev;
+	}
+
+	function countRow(label, value) {
+		return el('div', { class: 'bo-count' }, el('dt', {}, label), el('dd', {}, value));
+	}
+
+	function renderEvent(box) {
+		const ev = state.data;
+		if (!ev) return;
+		$('title').textContent = title(ev);
+		document.title = title(ev) + ' — Majlis';
+		box.appendChild(el('p', { class: 'meta' }, ...badges(ev)));
+		for (const w of warnNodes(ev)) box.appendChild(w);
+		const c = ev.counts || {};
+		const sex = (c.by_sex && c.by_sex.confirmed) || null;
+		const counts = el('dl', { class: 'bo-counts', id: 'counts' },
+			countRow(t('bo_confirmed'), ofCapacity(c)),
+			countRow(t('bo_available'), fmtNum(c.available)),
+			countRow(t('bo_pending'), fmtNum(c.pending)),
+			countRow(t('bo_waitlisted'), fmtNum(c.waitlisted)));
+		if (sex) {
+			counts.append(countRow(t('bo_women'), fmtNum(sex.female)), countRow(t('bo_men'), fmtNum(sex.male)));
+		}
+		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'counts-title' },
+			el('h2', { id: 'counts-title' }, t('bo_numbers_title')), counts));
+		const list = el('ul', { class: 'sessions' });
+		for (const s of ev.sessions || []) list.appendChild(el('li', {}, ...M.sessionNodes(s, state.lang)));
+		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'sessions-title' },
+			el('h2', { id: 'sessions-title' }, t('sessions')),
+			(ev.sessions || []).length ? list : el('p', { class: 'muted' }, t('bo_no_sessions'))));
+		const actions = el('p', { class: 'actions' },
+			el('a', { class: 'button secondary', href: '/admin' }, t('bo_back_events')));
+		if (ev.visibility === 'public') actions.appendChild(el('a', { class: 'button secondary', href: '/e/' + ev.id }, t('bo_public_page')));
+		box.appendChild(actions);
+	}
+
+	// ---- directories: venues, people, accounts, organisations
+
+	// One page (200 rows) of a list from offset, after the rows already shown (previous).
+	async function loadList(path, offset, previous) {
+		const d = await M.api.get(path + (path.includes('?') ? '&' : '?') + 'limit=200&offset=' + (offset || 0),
+			{ noStore: true });
+		return { path, items: (previous || []).concat(d.items || []), total: d.total };
+	}
+
+	// A table of rows on wide screens and the same rows as cards on a phone: cols is
+	// [[header word, cell(row) -> node or text], ...]; the first column is each card's heading, the others
+	// its labelled lines. Ids: id (the table) and id with "-cards" for "-table" (the cards).
+	function table(id, items, cols) {
+		if (!items.length) return el('p', { class: 'bo-empty' }, t('bo_none'));
+		const node = (v) => (typeof v === 'string' ? el('bdi', {}, v) : v);
+		const body = el('tbody');
+		const cards = el('ul', { class: 'bo-cards', id: id.replace(/-table$/, '-cards') });
+		for (const r of items) {
+			body.appendChild(el('tr', {}, ...cols.map(([, cell]) => el('td', {}, node(cell(r))))));
+			const [[, head], ...rest] = cols;
+			const lines = el('dl', { class: 'bo-card-lines' });
+			for (const [k, cell] of rest) {
+				const v = cell(r);
+				if (v === '' || v === null || v === undefined) continue;
+				lines.append(el('div', {}, el('dt', {}, t(k)), el('dd', {}, node(v))));
+			}
+			cards.appendChild(el('li', { class: 'bo-card' }, el('h2', { class: 'bo-card-title' }, node(head(r))), lines));
+		}
+		const frag = document.createDocumentFragment();
+		frag.append(el('div', { class: 'bo-table-wrap', tabindex: '0', role: 'region', 'aria-label': $('title').textContent },
+			el('table', { class: 'bo-table', id },
+				el('thead', {}, el('tr', {}, ...cols.map(([k]) => el('th', { scope: 'col' }, t(k))))), body)), cards);
+		return frag;
+	}
+
+	function countNote(d) {
+		return el('p', { class: 'note' }, t('bo_total_n', { n: d.total }));
+	}
+
+	// "Show more" under a list that has more rows than it shows.
+	function moreButton(d) {
+		if (d.items.length >= d.total) return null;
+		const more = el('button', { type: 'button', class: 'button secondary', id: 'more' }, t('bo_more'));
+		more.addEventListener('click', () => loading(() => loadList(d.path, d.items.length, d.items)));
+		return el('p', { class: 'actions' }, more);
+	}
+
+	function renderVenues(box) {
+		const d = state.data;
+		if (!d) return;
+		box.append(countNote(d), table('venues-table', d.items, [
+			['bo_col_name', (v) => v.name || ''],
+			['city', (v) => v.city || ''],
+			['bo_col_address', (v) => v.address || ''],
+		]), moreButton(d) || '');
+	}
+
+	function renderPeople(box) {
+		const d = state.data;
+		if (!d) return;
+		box.append(countNote(d), table('people-table', d.items, [
+			['bo_col_name', (p) => p.name || ''],
+			['bo_col_name_ar', (p) => el('bdi', { lang: 'ar', dir: 'rtl' }, p.name_ar || '')],
+			['bo_col_contact', (p) => el('bdi', { dir: 'ltr', class: 'contact' }, p.email || p.phone || '')],
+		]), moreButton(d) || '');
+	}
+
+	function renderAccounts(box) {
+		const d = state.data;
+		if (!d) return;
+		box.append(countNote(d), table('accounts-table', d.items, [
+			['bo_col_name', (a) => a.display_name || ''],
+			['bo_email', (a) => el('bdi', { dir: 'ltr', class: 'contact' }, a.email || '')],
+			['bo_col_role', (a) => t('bo_role_' + a.role)],
+			['bo_col_org', (a) => (a.org_id && state.orgs && state.orgs.get(a.org_id) ? state.orgs.get(a.org_id).name : '—')],
+			['bo_col_status', (a) => (a.disabled ? t('bo_disabled') : t('bo_active'))],
+		]), moreButton(d) || '');
+	}
+
+	function renderOrgs(box) {
+		const d = state.data;
+		if (!d) return;
+		box.append(countNote(d), table('orgs-table', d.items, [
+			['bo_col_name', (o) => o.name || ''],
+			['bo_col_kind', (o) => t('bo_kind_' + o.kind)],
+			['city', (o) => o.city || ''],
+		]), moreButton(d) || '');
+	}
+
+	// ---- numbers without names (viewers): each upcoming event's counts
+
+	async function loadNumbers() {
+		const d = await M.api.get('/api/v1/events?limit=' + PAGE + '&from=' + today(), { noStore: true });
+		const items = d.items || [];
+		const out = new Array(items.length);
+		let next = 0;
+		async function worker() {
+			while (next < items.length) {
+				const i = next++;
+				try {
+					out[i] = await M.api.get('/api/v1/events/' + items[i].id, { noStore: true });
+				} catch (e) {
+					if (e.status === 401 || e.code === 'csrf_failed') throw e;
+					out[i] = items[i];
+				}
+			}
+		}
+		await Promise.all([worker(), worker(), worker(), worker()]);
+		return { items: out, total: d.total };
+	}
+
+	function renderNumbers(box) {
+		const d = state.data;
+		if (!d) return;
+		box.appendChild(el('p', { class: 'note' }, t('bo_numbers_note')));
+		const sexOf = (ev, k) => {
+			const s = ev.counts && ev.counts.by_sex && ev.counts.by_sex.confirmed;
+			return s ? fmtNum(s[k]) : '—';
+		};
+		box.appendChild(table('numbers-table', d.items, [
+			['bo_col_event', (ev) => el('span', {}, el('a', { href: '/admin/events/' + ev.id, class: 'title-link' }, el('bdi', {}, title(ev))),
+				ev.status && ev.status !== 'scheduled' ? el('span', { class: 'badge state-' + ev.status }, t(ev.status)) : null)],
+			['bo_col_when', (ev) => el('span', {}, ...whenNodes(ev))],
+			['bo_confirmed', (ev) => (ev.counts ? ofCapacity(ev.counts) : '—')],
+			['bo_waitlisted', (ev) => (ev.counts ? fmtNum(ev.counts.waitlisted) : '—')],
+			['bo_women', (ev) => sexOf(ev, 'female')],
+			['bo_men', (ev) => sexOf(ev, 'male')],
+		]));
+	}
+
+	// ---- calendars: the programme's feed, to subscribe to
+
+	function copyButton(text) {
+		const b = el('button', { type: 'button', class: 'button secondary' }, t('bo_copy'));
+		b.addEventListener('click', async () => {
+			try {
+				await navigator.clipboard.writeText(text);
+				b.textContent = t('bo_copied');
+			} catch (e) {
+				b.textContent = t('bo_copy_failed');
+			}
+		});
+		return b;
+	}
+
+	function renderCalendars(box) {
+		const u = M.feedUrls('/calendar/public.ics?lang=' + state.lang);
+		const line = (label, url) => el('div', { class: 'field bo-feed' },
+			el('p', { class: 'bo-feed-label' }, label),
+			el('p', { class: 'bo-feed-url' }, el('bdi', { dir: 'ltr' }, el('a', { href: url }, url))),
+			el('p', { class: 'actions' }, copyButton(url)));
+		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'feed-title' },
+			el('h2', { id: 'feed-title' }, t('bo_feed_public')),
+			el('p', { class: 'help' }, t('bo_feed_help')),
+			line(t('bo_feed_webcal'), u.webcal), line(t('bo_feed_https'), u.web)));
+		const howto = el('ul', { class: 'bo-howto' });
+		for (const k of ['outlook', 'google', 'apple', 'thunderbird'])
+			howto.appendChild(el('li', {}, el('strong', {}, t('bo_howto_' + k + '_name')), ' — ', t('bo_howto_' + k)));
+		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'howto-title' },
+			el('h2', { id: 'howto-title' }, t('bo_howto_title')), howto));
+	}
+
+	// ---- check-in staff's first screen
+
+	function renderCheckinHome(box) {
+		box.appendChild(el('section', { class: 'card bo-checkin' },
+			el('p', {}, t('bo_checkin_help')),
+			el('p', { class: 'actions' }, el('a', { class: 'button', href: '/admin/checkin', id: 'go-checkin' }, t('bo_checkin_open')))));
+	}
+
+	// ---- live: the organisation's changes refresh the events list, an event's numbers come with its
+	// frames, and a session ended elsewhere (close code 4001) goes to the login page at once
+
+	let live = null;
+	let refreshTimer = null;
+
+	// The topics of the current screen: an organiser's events list follows its organisation, the numbers
+	// follow their events (at most 16, the server's limit).
+	function topics() {
+		if (!state.me || state.me.via !== 'cookie') return [];
+		if (state.screen === 'events' && state.me.org_id && role() === 'organiser') return ['org:' + state.me.org_id];
+		if (state.screen === 'numbers' && state.data) return state.data.items.slice(0, 16).map((ev) => 'event:' + ev.id);
+		return [];
+	}
+
+	function follow() {
+		if (live || !M.live) return;
+		const list = topics();
+		if (!list.length) return;
+		live = M.live.open({
+			topics: list,
+			onMessage: changed,
+			onResync: () => refresh(0),
+			onEnd: () => location.assign(M.bo.loginUrl(true)),
+		});
+	}
+
+	// Loads the list again (once for a burst of changes), keeping what is shown until the answer comes.
+	function refresh(delay) {
+		if (refreshTimer) return;
+		refreshTimer = setTimeout(() => {
+			refreshTimer = null;
+			if (state.screen === 'events') loading(() => loadEvents(0), true);
+			else if (state.screen === 'numbers') loading(loadNumbers, true);
+		}, delay);
+	}
+
+	function changed(msg) {
+		if (msg.type !== 'change') return;
+		if (state.screen === 'events' && /^(event|session)\./.test(msg.kind || '')) {
+			refresh(300);
+			return;
+		}
+		const m = /^event:(\d+)$/.exec(msg.topic || '');
+		if (state.screen !== 'numbers' || !m || !msg.counts || !state.data) return;
+		const ev = state.data.items.find((x) => String(x.id) === m[1]);
+		if (!ev) return;
+		const c = msg.counts;
+		ev.counts = { confirmed: c.confirmed, waitlisted: c.waitlisted, pending: c.pending, capacity: c.capacity,
+			by_sex: c.confirmed_by_sex ? { confirmed: c.confirmed_by_sex } : (ev.counts && ev.counts.by_sex) };
+		render();
+	}
+
+	// ---- the frame: menu, who, title
+
+	function renderNav() {
+		const ul = $('nav-list');
+		ul.replaceChildren();
+		const here = state.screen === 'event' ? 'events' : state.screen;
+		for (const [key, s] of Object.entries(SCREENS)) {
+			if (!s.nav || !may(key)) continue;
+			const current = key === here || (key === 'checkin' && here === 'checkin_home');
+			ul.appendChild(el('li', {}, el('a', { href: s.path, 'data-screen': key,
+				'aria-current': current ? 'page' : null }, t(s.nav))));
+		}
+		$('nav').hidden = false;
+		const me = state.me;
+		const name = (me.account && (me.account.display_name || me.account.email)) || t('bo_token');
+		$('who').replaceChildren(el('bdi', { class: 'bo-name' }, name), ' · ', el('span', { id: 'role' }, t('bo_role_' + me.role)));
+		$('who').hidden = false;
+		$('logout').hidden = me.via !== 'cookie';
+	}
+
+	const RENDER = {
+		events: renderEvents, event: renderEvent, venues: renderVenues, people: renderPeople, accounts: renderAccounts,
+		organisations: renderOrgs, numbers: renderNumbers, calendars: renderCalendars, checkin_home: renderCheckinHome,
+	};
+
+	function render() {
+		const key = state.screen;
+		const box = $('screen');
+		if (key !== 'events') box.replaceChildren();
+		if (!state.me || !state.screen) return;
+		renderNav();
+		const titleKey = key === 'missing' ? 'bo_missing_title' : key === 'checkin_home' ? 'bo_checkin_title' : SCREENS[key].title;
+		$('title').textContent = t(titleKey);
+		document.title = t(titleKey) + ' — Majlis';
+		if (key === 'missing') {
+			box.appendChild(el('p', {}, t('bo_missing')));
+			return;
+		}
+		RENDER[key](box);
+	}
+
+	function load() {
+		switch (state.screen) {
+		case 'events':
+			return loading(() => loadEvents(0));
+		case 'event':
+			return loading(loadEvent);
+		case 'venues':
+			return loading(() => loadList('/api/v1/venues'));
+		case 'people':
+			return loading(() => loadList('/api/v1/people'));
+		case 'accounts':
+			return loading(() => orgs().then(() => loadList('/api/v1/accounts')));
+		case 'organisations':
+			return loading(() => loadList('/api/v1/organisations'));
+		case 'numbers':
+			return loading(loadNumbers);
+		default:
+			setStatus('');
+			render();
+			return null;
+		}
+	}
+
+	function showTexts() {
+		return M.i18n.load(state.lang).then(() => {
+			M.showLang(null, (l) => {
+				state.lang = l;
+				M.bo.saveLang(l);
+				showTexts();
+			});
+			render();
+		});
+	}
+
+	async function logout() {
+		$('logout').disabled = true;
+		try {
+			await M.api.logout();
+			location.assign('/login');
+		} catch (e) {
+			$('logout').disabled = false;
+			setStatus(t('bo_logout_failed'), true);
+		}
+	}
+
+	async function init() {
+		M.api.useSession(() => location.assign(M.bo.loginUrl(true)));
+		$('logout').addEventListener('click', logout);
+		const texts = showTexts();
+		try {
+			state.me = await M.api.request('GET', '/api/v1/auth/me', undefined, { quiet: true, noStore: true })
+				.then((a) => a.body);
+		} catch (e) {
+			if (e.status === 401) {
+				location.replace(M.bo.loginUrl(M.api.hasCsrf() || e.code === 'session_expired'));
+				return;
+			}
+			await texts;
+			$('title').textContent = t('bo_load_failed');
+			return;
+		}
+		await texts;
+		state.screen = route();
+		render();
+		load();
+	}
+
+	init();
+})();
