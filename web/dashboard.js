@@ -452,7 +452,8 @@
 	}
 
 	function nameNodes(r) {
-		const out = [el('bdi', { class: 'dash-name' }, r.name || '—')];
+		// each on a line of its own, isolated inline: a Latin name keeps its order inside Arabic
+		const out = [el('span', { class: 'dash-name-line' }, el('bdi', { class: 'dash-name' }, r.name || '—'))];
 		if (r.name_ar) out.push(el('span', { class: 'dash-name-ar' }, el('bdi', { lang: 'ar', dir: 'rtl' }, r.name_ar)));
 		return out;
 	}
@@ -535,7 +536,7 @@
 				el('td', {}, el('span', { class: 'dash-date' }, instant(r.created_at))), el('td', {}, actionNodes(r))));
 			cards.appendChild(el('li', { 'data-id': r.id, class: 'dash-card st-' + r.status },
 				el('p', { class: 'dash-card-head' }, el('span', {}, ...nameNodes(r)), badge(r)),
-				el('p', { class: 'dash-card-meta' }, t('sex_' + (r.sex || 'unspecified')), ' · ', contactNode(r), ' · ',
+				el('p', { class: 'dash-card-meta' }, el('span', {}, t('sex_' + (r.sex || 'unspecified'))), contactNode(r),
 					el('span', { class: 'dash-date' }, instant(r.created_at))),
 				actionNodes(r)));
 		}
