@@ -348,6 +348,25 @@ try {
 		{ linkSaid, notes, asked, focusedNo, focusedBack, still, waitlisted: counts.waitlisted });
 	});
 
+	await step('approve_on_phone', async () => {
+		// the event now needs approval: a new registration waits for it; approved on the Arabic phone with
+		// no seat free, it joins the waiting list, and the other dashboard follows
+		await call('PATCH', '/api/v1/events/' + EV, { needs_approval: true });
+		ids.yasmine = (await register('Yasmine Valider', 'yasmine.approve@example.org', { sex: 'female' })).id;
+		await until(d2.page, rowIs, [ids.yasmine, 'pending', 'Yasmine Valider'], 5000);
+		const pending = (await read(d2.page)).pending;
+		const card = '#cards li[data-id="' + ids.yasmine + '"]';
+		const label = await d2.page.textContent(card + ' button[data-act="approve"]');
+		await shot(d2.page, 'ar-360-pending');
+		await d2.page.click(card + ' button[data-act="approve"]');
+		await until(d2.page, rowIs, [ids.yasmine, 'waitlisted'], 5000);
+		await until(d1.page, rowIs, [ids.yasmine, 'waitlisted'], 5000);
+		const after = await read(d1.page);
+		check('approve_on_phone', pending === '1' && label === 'قبول' && after.pending === '0' && after.waitlisted === '1' &&
+			/\(1\)/.test(after.rows[ids.yasmine].text),
+		{ pending, label, after: [after.pending, after.waitlisted, after.rows[ids.yasmine]] });
+	});
+
 	await step('csv_exports', async () => {
 		const page = d1.page;
 		const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv-regs')]);

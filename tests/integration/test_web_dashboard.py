@@ -4,7 +4,8 @@ playwright-core (tests/e2e/dashboard.spec.mjs): two organisers of one organisati
 participant registers through the event page from a third browser, and both see the new row and counts
 within a second without reloading; one dashboard loses its connection, says so, misses three changes made
 through the API and shows all three once back; a waitlisted person is promoted out of turn (no seat free:
-the page says so and offers one more seat); the table searches names in Latin and Arabic script, filters,
+the page says so and offers one more seat); a check-in counts at its session live; a registration waiting for
+approval is approved from the Arabic phone; the table searches names in Latin and Arabic script, filters,
 sorts, and its CSV export has the right columns with formulas neutralised; an organiser of another
 organisation finds the same "not found" for a hidden event as for a missing one, in the page and the
 API; axe-core finds no serious or critical violation in fr, ar and en, and no console error shows up.
@@ -93,7 +94,7 @@ class T(Checks):
         expect(lines, "dashboard.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("two_dashboards_live", "presence_live", "offline_catches_up", "promote_out_of_turn", "table_tools",
-                     "actions_and_messages", "csv_exports", "other_org_not_found", "axe", "no_console_errors"):
+                     "actions_and_messages", "approve_on_phone", "csv_exports", "other_org_not_found", "axe", "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2000]}")
         expect(r.returncode == 0, f"dashboard.spec.mjs failed: {out['failed']}")
