@@ -438,6 +438,26 @@ try {
 		check('axe', axeFindings.length >= 5 && axeFindings.every((f) => !f.violations.length) && rtl.dir === 'rtl' && rtl.wide,
 			{ findings: axeFindings.filter((f) => f.violations.length), runs: axeFindings.length, rtl });
 	});
+	await step('session_end_to_login', async () => {
+		// the session ends elsewhere (logged out with the same cookie and token): the live stream closes
+		// and the dashboard goes to the login page, saying the session expired and coming back here after
+		const page = d1.page;
+		await page.goto(base + '/admin/events/' + EV + '?lang=fr', { waitUntil: 'load' });
+		await page.waitForSelector('#live.on');
+		const cookies = await d1.ctx.cookies();
+		const csrf = await page.evaluate(() => localStorage.getItem('majlis.csrf') || sessionStorage.getItem('majlis.csrf'));
+		const other = await browser.newContext();
+		await other.addCookies(cookies);
+		const op = await other.newPage();
+		await op.goto(base + '/icon.svg');
+		const status = await op.evaluate(async (token) => (await fetch('/api/v1/auth/logout', {
+			method: 'POST', headers: { 'X-CSRF-Token': token }, credentials: 'same-origin' })).status, csrf);
+		await other.close();
+		await page.waitForURL((u) => u.pathname === '/login', { timeout: 10000 });
+		const u = new URL(page.url());
+		check('session_end_to_login', status === 204 && u.searchParams.get('expired') === '1' &&
+			u.searchParams.get('next') === '/admin/events/' + EV + '?lang=fr', { status, url: page.url() });
+	});
 } finally {
 	check('no_console_errors', consoleErrors.length === 0, consoleErrors);
 	await browser.close();

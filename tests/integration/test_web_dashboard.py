@@ -94,7 +94,7 @@ class T(Checks):
         expect(lines, "dashboard.spec.mjs printed no result:\n" + r.stdout + r.stderr)
         out = json.loads(lines[-1])
         for name in ("two_dashboards_live", "presence_live", "offline_catches_up", "promote_out_of_turn", "table_tools",
-                     "actions_and_messages", "approve_on_phone", "csv_exports", "other_org_not_found", "axe", "no_console_errors"):
+                     "actions_and_messages", "approve_on_phone", "csv_exports", "other_org_not_found", "axe", "session_end_to_login", "no_console_errors"):
             c = out["checks"].get(name)
             expect(c and c["ok"], f"browser check {name}: {json.dumps(c, ensure_ascii=False)[:2000]}")
         expect(r.returncode == 0, f"dashboard.spec.mjs failed: {out['failed']}")
