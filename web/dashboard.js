@@ -417,7 +417,7 @@
 			const p = c.sessions.get(s.id) || { present: 0, bySex: { female: 0, male: 0, unspecified: 0 } };
 			list.appendChild(el('li', { id: 'p-' + s.id, class: 'dash-session' },
 				el('span', { class: 'dash-session-when' }, ...M.sessionNodes(s, state.lang)),
-				el('span', { class: 'dash-session-n' }, el('span', { class: 'dash-big' }, num(p.present)), ' ', t('dash_present')),
+				el('span', { class: 'dash-session-n' }, el('span', { class: 'dash-big' }, num(p.present)), ' ', t('dash_present', { n: p.present })),
 				sexLine(p.bySex)));
 		}
 		if (!sessions.length) list.appendChild(el('li', { class: 'muted' }, t('dash_no_sessions')));
@@ -523,7 +523,7 @@
 		const focus = state.focus || (f && f.getAttribute && f.getAttribute('data-act') ?
 			{ id: f.getAttribute('data-id'), act: f.getAttribute('data-act'), card: !!f.closest('#cards') } : null);
 		state.focus = null;
-		$('shown').textContent = t('dash_shown', { n: num(rows.length), total: num(state.regs.size) });
+		$('shown').textContent = t('dash_shown', { n: rows.length, count: num(rows.length), total: num(state.regs.size) });
 		renderHead();
 		const body = $('rows');
 		const cards = $('cards');
