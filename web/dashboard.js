@@ -207,6 +207,7 @@
 			const row = state.regs.get(p.registration_id);
 			// a row being fetched may come back older than this frame: it is fetched again after
 			if (!row || refreshing) fetchFrom(p.registration_id);
+			if (row && kind === 'registration.attendance_confirmed') row.attendance_confirmed_at = msg.at || Date.now() / 1000;
 			if (row && typeof p.status === 'string' && p.status !== row.status) {
 				if (row.status === 'waitlisted' || p.status === 'waitlisted') need.waitlist = true;
 				row.status = p.status;
@@ -468,8 +469,11 @@
 		return r.phone ? el('bdi', { dir: 'ltr', class: 'dash-contact' }, r.phone) : el('span', { class: 'muted' }, '—');
 	}
 
+	// The status, and whether a confirmed participant said they will come (their personal page's "confirm").
 	function badge(r) {
-		return el('span', { class: 'dash-status st-' + r.status }, statusText(r));
+		const b = el('span', { class: 'dash-status st-' + r.status }, statusText(r));
+		if (r.status !== 'confirmed' || !r.attendance_confirmed_at) return b;
+		return el('span', { class: 'dash-badges' }, b, el('span', { class: 'dash-coming' }, t('dash_coming')));
 	}
 
 	// The row's buttons, its pending question, or what its last action said.

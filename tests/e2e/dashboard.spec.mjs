@@ -210,9 +210,19 @@ try {
 			return li && li.querySelector('.dash-session-n .dash-big').textContent === '1' && women && women.textContent === '1';
 		}, sid, { polling: 25, timeout: 10000 })));
 		const ms = Date.now() - t0;
+		// a participant confirms they will come, from their personal link: their row says so
+		const r = await fetch(base + '/api/v1/r/' + seed.tokens.arabic + '/confirm', { method: 'POST' });
+		if (r.status !== 200) throw new Error('confirm: ' + r.status);
+		await Promise.all([d1, d2].map((d) => d.page.waitForFunction((a) => {
+			const tr = document.querySelector('#rows tr[data-id="' + a + '"] .dash-coming');
+			const li = document.querySelector('#cards li[data-id="' + a + '"] .dash-coming');
+			return tr && li;
+		}, ids.arabic, { polling: 25, timeout: 5000 })));
+		const coming = await d1.page.textContent('#rows tr[data-id="' + ids.arabic + '"] .dash-coming');
 		const other = await d1.page.evaluate(() => Array.from(document.querySelectorAll('#presence li'))
 			.map((li) => li.querySelector('.dash-session-n .dash-big').textContent));
-		check('presence_live', ms <= 1000 && other.length === 2 && other[1] === '0', { ms, sessions: other });
+		check('presence_live', ms <= 1000 && other.length === 2 && other[1] === '0' && coming === 'a confirmé sa venue',
+			{ ms, sessions: other, coming });
 	});
 
 	await step('offline_catches_up', async () => {

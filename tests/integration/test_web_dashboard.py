@@ -71,7 +71,7 @@ class T(Checks):
                 expect_status(self.srv.post(f"/api/v1/events/{ev['id']}/sessions", {
                     "starts_local": f"{day}T{start}", "ends_local": f"{day}T{end}"}, token=admin), 201)
             ids[name] = ev["id"]
-        regs = {}
+        regs, tokens = {}, {}
         for key, body in (("formula", {"name": "=HYPERLINK(\"http://x\")", "sex": "male",
                                        "email": "formula.dash@example.org"}),
                           ("arabic", {"name": "Ahmed Benali", "name_ar": "أحمد بنعلي", "sex": "male",
@@ -80,7 +80,8 @@ class T(Checks):
             r = expect_status(self.srv.post(f"/api/v1/events/{ids['live']}/registrations",
                                             {**body, "lang": "fr", "consent": True}), 201)
             regs[key] = r["registration"]["id"]
-        return {"admin": admin, "events": ids, "regs": regs, "password": PASSWORD,
+            tokens[key] = r["token"]
+        return {"admin": admin, "events": ids, "regs": regs, "tokens": tokens, "password": PASSWORD,
                 "accounts": {"a1": "dash.a1@example.org", "a2": "dash.a2@example.org", "b": "dash.b@example.org"}}
 
     def test_browser(self):
