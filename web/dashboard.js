@@ -52,6 +52,7 @@
 	// (a new one, or one that changed while rows were being fetched), the waitlist positions
 	const need = { event: false, from: null, waitlist: false };
 	let refreshing = null;
+	let framesCounted = 0; // frames whose counts were applied (a snapshot read meanwhile is older)
 
 	function saveUrl() {
 		const q = new URLSearchParams();
@@ -136,12 +137,15 @@
 		};
 	}
 
+	// Reads the event and its numbers. Numbers a frame brought while they were read are newer than them
+	// and stay.
 	async function loadEvent() {
+		const mark = framesCounted;
 		const ev = await M.api.get('/api/v1/events/' + id, { noStore: true });
 		// present per session: the stats (numbers without names); none yet is no presence yet
 		const stats = await M.api.get('/api/v1/events/' + id + '/stats', { noStore: true }).catch(() => null);
 		state.ev = ev;
-		state.counts = countsFromSnapshot(ev, stats);
+		if (framesCounted === mark || !state.counts) state.counts = countsFromSnapshot(ev, stats);
 	}
 
 	async function loadRegs() {
@@ -200,7 +204,10 @@
 			return;
 		}
 		if (msg.type !== 'change' || msg.topic !== topic || state.problem) return;
-		if (msg.counts) state.counts = countsFromLive(msg.counts);
+		if (msg.counts) {
+			state.counts = countsFromLive(msg.counts);
+			framesCounted++;
+		}
 		const kind = msg.kind || '';
 		const p = msg.payload || {};
 		if (kind.startsWith('registration.') && typeof p.registration_id === 'number') {
@@ -252,9 +259,7 @@
 				while (need.event || need.from !== null || need.waitlist) {
 					if (need.event) {
 						need.event = false;
-						const counts = state.counts;
 						await loadEvent();
-						if (counts && state.counts) state.counts.sessions = new Map([...counts.sessions, ...state.counts.sessions]);
 					}
 					if (need.from !== null) {
 						const from = need.from;

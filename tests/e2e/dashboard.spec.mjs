@@ -336,6 +336,20 @@ try {
 			Array.from(document.querySelectorAll('#notes-list .dash-note')).some((li) => li.textContent.includes('Lien personnel renvoyé')));
 		const notes = await page.evaluate(() => ({ who: document.getElementById('notes-who').textContent,
 			items: Array.from(document.querySelectorAll('#notes-list .dash-note')).map((li) => li.textContent) }));
+		// once mailed, a message can go again (the participant lost it): a copy joins the list
+		let sent = null;
+		for (let i = 0; i < 40 && !sent; i++) {
+			await page.click('#notes-refresh');
+			await page.waitForSelector('#notes-status:empty', { state: 'attached' });
+			sent = await page.$('#notes-list .dash-note:has(.nt-sent) button[data-note]');
+			if (!sent) await sleep(250);
+		}
+		if (!sent) throw new Error('no message of Salma Direct was mailed');
+		const before = await page.locator('#notes-list .dash-note').count();
+		await sent.click();
+		await page.waitForSelector('#notes-list .dash-msg.ok');
+		const resent = { said: await page.textContent('#notes-list .dash-msg.ok'),
+			count: await page.locator('#notes-list .dash-note').count(), before };
 		await shot(page, 'fr-1280-messages');
 		// cancelling asks first; "no" changes nothing, "yes" cancels, and the other dashboard follows
 		const nadia = '#rows tr[data-id="' + ids.nadia + '"]';
@@ -353,9 +367,10 @@ try {
 		const counts = await read(d2.page);
 		check('actions_and_messages', /nouveau lien/.test(linkSaid) && notes.who.includes('Salma Direct') &&
 			notes.items.length >= 1 && notes.items.every((x) => x.includes('Salma Direct')) &&
+			/remis en file/.test(resent.said) && resent.count === resent.before + 1 &&
 			/Annuler cette inscription/.test(asked) && focusedNo === 'no' && focusedBack === 'cancel' && still === 1 &&
 			counts.waitlisted === '0',
-		{ linkSaid, notes, asked, focusedNo, focusedBack, still, waitlisted: counts.waitlisted });
+		{ linkSaid, notes, resent, asked, focusedNo, focusedBack, still, waitlisted: counts.waitlisted });
 	});
 
 	await step('approve_on_phone', async () => {

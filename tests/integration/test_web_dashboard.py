@@ -6,7 +6,7 @@ within a second without reloading; one dashboard loses its connection, says so, 
 through the API and shows all three once back; a waitlisted person is promoted out of turn (no seat free:
 the page says so and offers one more seat); a check-in counts at its session live; a registration waiting for
 approval is approved from the Arabic phone; the table searches names in Latin and Arabic script, filters,
-sorts, and its CSV export has the right columns with formulas neutralised; an organiser of another
+sorts, and its CSV export has the right columns with formulas neutralised; a message mailed is sent again; an organiser of another
 organisation finds the same "not found" for a hidden event as for a missing one, in the page and the
 API; axe-core finds no serious or critical violation in fr, ar and en, and no console error shows up.
 Afterwards the database agrees with what the pages showed."""
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, Server, expect, expect_status  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
 from test_web import ARTEFACTS, CHROMIUM, E2E, WEB, e2e_ready  # noqa: E402
 
 PASSWORD = "une phrase assez longue"
@@ -113,9 +114,13 @@ class T(Checks):
         print("     screenshots: " + ", ".join(out["screenshots"]))
 
     def run(self):
-        with Server(demo=True, extra_args=["--web-root", WEB]) as srv:
-            self.srv = srv
-            super().run()
+        sink = SmtpSink()  # the participants' mails are delivered: the messages read "sent", and can go again
+        try:
+            with Server(demo=True, extra_args=["--web-root", WEB, "--smtp-url", sink.url]) as srv:
+                self.srv = srv
+                super().run()
+        finally:
+            sink.close()
 
 
 if __name__ == "__main__":
