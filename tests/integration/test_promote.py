@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Checks, Server, db_digest, expect, expect_error, expect_status  # noqa: E402
-from live_v2 import answers, ws2  # noqa: E402
+from live_v2 import V2, answers, ws2  # noqa: E402
 from reg_fixtures import add_event, add_org, db_all, db_exec, db_one, person, register  # noqa: E402
+from ws import WebSocket  # noqa: E402
 
 TABLES = ("people", "registrations", "events", "attendance", "change_log", "outbox", "registration_counts")
 JS = {"Content-Type": "application/json"}
@@ -47,7 +48,7 @@ class T(Checks):
         for i in range(waiting):
             r = expect_status(register(self.srv, ev, person(sex="male" if i % 2 == 0 else "female")), 201)
             expect(r["registration"]["status"] == "waitlisted", "waits", r)
-            waits.append(r["registration"])
+            waits.append(dict(r["registration"], token=r["token"]))
         return ev, seated, waits
 
     def test_promote_out_of_order_raising_capacity(self):
@@ -55,6 +56,8 @@ class T(Checks):
         ev, seated, (w1, w2) = self.full_event()
         ws = ws2(srv, f"/live?topic=event:{ev}", self.org_a_tok)
         expect(answers(ws, 1)[0]["type"] == "subscribed", "subscribed")
+        me = WebSocket(srv.port, f"/live?token={w2['token']}&topic=me", protocol=V2)
+        expect(answers(me, 1)[0]["type"] == "subscribed", "me subscribed")
         # no seat free: refused, nothing changes
         before = self.digest()
         err = expect_error(promote(srv, w2["id"], self.org_a_tok), 409, "no_seat_free")
@@ -85,6 +88,10 @@ class T(Checks):
         expect(c["capacity"] == 2 and c["confirmed"] == 2 and c["waitlisted"] == 1, c)
         expect(c["confirmed_by_sex"] == {"female": 2, "male": 0, "unspecified": 0}, c)
         expect("Participant" not in json.dumps(frames), "numbers, never names")
+        # the participant's own page hears of it
+        mine = [m for m in answers(me, 1, 5) if m["type"] == "me"]
+        expect(mine and mine[-1]["registration"]["status"] == "confirmed", f"the participant sees it: {mine}")
+        me.close()
         # again: the same answer, nothing written, no second seat added
         before = self.digest()
         again = expect_status(promote(srv, w2["id"], self.org_a_tok, {"raise_capacity": True}), 200)
