@@ -27,4 +27,5 @@ void app_release(struct app *app)
 	app_page_release(&app->calendar_page);
 	app_page_release(&app->event_edit_page);
 	app_page_release(&app->venues_page);
+	app_page_release(&app->dash_page);
 }

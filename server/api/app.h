@@ -54,6 +54,7 @@ struct app {
 	struct app_page calendar_page;
 	struct app_page event_edit_page;
 	struct app_page venues_page;
+	struct app_page dash_page; /* web_root/dashboard.html, an event's live dashboard (api/pages.c) */
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -5,10 +5,11 @@
  * and the back office: /login, one shell for /admin and its screens (admin.html), and one page for the
  * officials' and admins' screens (officials.html: /admin/numbers, /admin/calendars, /admin/accounts,
  * /admin/organisations), and the organisers' calendar /admin/calendar, event form /admin/events/new and
- * /admin/events/<id>/edit, and venues /admin/venues (calendar.html, event-edit.html, venues.html). It reads
- * each page once per app, encodes it then (gzip, brotli: util/encodings) and serves those bytes as the static
- * files are served (api/encoded), and must not look the token, the event or the caller up, log the token, or
- * render data into a page (the pages' scripts fetch the API).
+ * /admin/events/<id>/edit, and venues /admin/venues (calendar.html, event-edit.html, venues.html), and an
+ * event's live dashboard /admin/events/<id> (dashboard.html). It reads each page once per app, encodes it
+ * then (gzip, brotli: util/encodings) and serves those bytes as the static files are served (api/encoded),
+ * and must not look the token, the event or the caller up, log the token, or render data into a page (the
+ * pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,17 @@ static void pages_venues(struct app *app, const struct request *req, const struc
 		    "must-revalidate, private, max-age=300", resp);
 }
 
+/* The same page for every event id and every caller: dashboard.js reads the id from the path and asks the
+ * API with the browser's session, so that an event the caller may not see shows exactly as a missing one. */
+static void pages_dashboard(struct app *app, const struct request *req, const struct route_args *args,
+			    struct response *resp)
+{
+	(void)args;
+	pages_serve(app, req, &app->dash_page, "dashboard.html",
+		    "this server has no event dashboard (web root)", "must-revalidate, private, max-age=300",
+		    resp);
+}
+
 const struct route api_pages_routes[] = {
     {HTTP_GET, "/r/{token:token}", pages_registration},
     {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
@@ -233,7 +245,7 @@ const struct route api_pages_routes[] = {
     {HTTP_GET, "/admin/checkin", pages_checkin},
     {HTTP_GET, "/login", pages_login},
     {HTTP_GET, "/admin", pages_admin},
-    {HTTP_GET, "/admin/events/{id}", pages_admin},
+    {HTTP_GET, "/admin/events/{id}", pages_dashboard},
     {HTTP_GET, "/admin/people", pages_admin},
     {HTTP_GET, "/dashboard", pages_admin},
     {HTTP_GET, "/admin/numbers", pages_officials},

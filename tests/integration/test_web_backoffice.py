@@ -30,8 +30,8 @@ class T(Checks):
         self.srv = None
 
     def test_pages_served(self):
-        pages = {"/login": "login.html", "/admin": "admin.html", "/admin/events/1": "admin.html",
-                 "/admin/events/999999": "admin.html", "/admin/venues": "admin.html",
+        pages = {"/login": "login.html", "/admin": "admin.html", "/admin/events/1": "dashboard.html",
+                 "/admin/events/999999": "dashboard.html", "/admin/venues": "admin.html",
                  "/admin/people": "admin.html", "/admin/numbers": "admin.html", "/admin/calendars": "admin.html",
                  "/admin/accounts": "admin.html", "/admin/organisations": "admin.html", "/dashboard": "admin.html"}
         for path, name in pages.items():
