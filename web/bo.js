@@ -131,6 +131,9 @@
 				'aria-current': s.key === head.current ? 'page' : null }, t(s.nav))));
 		}
 		M.$('bo-nav').hidden = !ul.children.length;
+		// on a phone the menu scrolls sideways: this screen's entry is brought into view
+		const here = ul.querySelector('a[aria-current="page"]');
+		if (here && ul.scrollWidth > ul.clientWidth) here.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 		const name = (me.account && (me.account.display_name || me.account.email)) || t('bo_token');
 		M.$('who').replaceChildren(el('bdi', { class: 'bo-name' }, name), ' · ', el('span', { id: 'role' }, t('bo_role_' + me.role)));
 		M.$('who').hidden = false;
