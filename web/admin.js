@@ -1,14 +1,12 @@
-// admin: the back office's shell, served for /admin and its screens (and /dashboard, its old name) — asks
-// GET /api/v1/auth/me who is logged in and offers each role only what it may do (organiser: events,
-// venues, people, check-in; check-in staff: check-in; viewer: numbers and calendars; admin: all, with
-// accounts and organisations); a screen a role may not use answers as one that does not exist. It shows
-// the events list (filters by date range, type, city and status from GET /api/v1/events, kept in the URL;
-// a table on wide screens, cards on a phone; Morocco's wall time; each event linked to
-// /admin/events/{id}), an event's overview, read-only lists of venues, people, accounts and
-// organisations, numbers without names and the calendar subscription links. The events list and the
-// numbers follow /live (live.js): they change without a reload. Logout; a session that no longer holds
-// (a 401, or the live stream closed with 4001) sends to /login and back to this very screen. DOM nodes and
-// textContent only.
+// admin: the back office's shell, served for /admin, /admin/people, /admin/events/{id} (until the event's
+// dashboard has its own page) and /dashboard (its old name) — the header and menu are bo.js's; a screen
+// a role may not use answers as one that does not exist. It shows the events list (filters by date range,
+// type, city and status from GET /api/v1/events, kept in the URL; a table on wide screens, cards on a
+// phone; Morocco's wall time; each event linked to /admin/events/{id}), an event's overview, the people
+// directory (read-only) and check-in staff's way to the door. A viewer's /admin is /admin/numbers (its
+// own page). The events list follows /live (live.js): it changes without a reload; a session that no
+// longer holds (a 401, or the live stream closed with 4001) sends to /login and back to this very screen.
+// DOM nodes and textContent only.
 'use strict';
 
 (function () {
@@ -20,27 +18,19 @@
 	const STATUSES = ['scheduled', 'postponed', 'cancelled'];
 	const PAGE = 50;
 
-	// Every screen: its path, the roles that may use it, its menu word (none: not in the menu).
+	// The screens of this page: the menu entry each shows as current (bo.js's), the roles that may use it
+	// (bo.js's for those of the menu), its title.
 	const SCREENS = {
-		events: { path: '/admin', roles: ['admin', 'organiser'], nav: 'bo_nav_events', title: 'bo_events_title' },
-		venues: { path: '/admin/venues', roles: ['admin', 'organiser'], nav: 'bo_nav_venues', title: 'bo_venues_title' },
-		people: { path: '/admin/people', roles: ['admin', 'organiser'], nav: 'bo_nav_people', title: 'bo_people_title' },
-		checkin: { path: '/admin/checkin', roles: ['admin', 'organiser', 'checkin'], nav: 'bo_nav_checkin',
-			title: 'bo_checkin_title' },
-		numbers: { path: '/admin/numbers', roles: ['admin', 'viewer'], nav: 'bo_nav_numbers', title: 'bo_numbers_title' },
-		calendars: { path: '/admin/calendars', roles: ['admin', 'viewer'], nav: 'bo_nav_calendars',
-			title: 'bo_calendars_title' },
-		accounts: { path: '/admin/accounts', roles: ['admin'], nav: 'bo_nav_accounts', title: 'bo_accounts_title' },
-		organisations: { path: '/admin/organisations', roles: ['admin'], nav: 'bo_nav_orgs', title: 'bo_orgs_title' },
-		event: { roles: ['admin', 'organiser', 'viewer'], title: 'bo_event_title' },
+		events: { nav: 'events', title: 'bo_events_title' },
+		people: { nav: 'people', title: 'bo_people_title' },
+		event: { nav: 'events', roles: ['admin', 'organiser', 'viewer'], title: 'bo_event_title' },
+		checkin_home: { nav: 'checkin', roles: ['checkin'], title: 'bo_checkin_title' },
 	};
-	// What /admin shows each role first.
-	const HOME = { admin: 'events', organiser: 'events', checkin: 'checkin_home', viewer: 'numbers' };
 
 	const state = {
 		lang: M.bo.lang(),
 		me: null, // GET /api/v1/auth/me
-		screen: null, // a key of SCREENS, 'checkin_home' or 'missing'
+		screen: null, // a key of SCREENS or 'missing'
 		eventId: null,
 		venues: null, // id -> venue, once loaded
 		filters: null, // the events list's filter form {lang, cities (built with the venues' cities), node}
@@ -56,20 +46,29 @@
 
 	function may(key) {
 		const s = SCREENS[key];
-		return !!s && s.roles.indexOf(role()) >= 0;
+		if (!s) return false;
+		return s.roles ? s.roles.indexOf(role()) >= 0 : M.bo.may(s.nav, role());
 	}
 
-	// The screen the path names, for this role ('missing' when it does not exist for it).
+	// The screen the path names, for this role ('missing' when it does not exist for it); null when this
+	// role's home is another page (a viewer's numbers), where it has gone.
 	function route() {
 		const p = location.pathname.replace(/\/+$/, '') || '/';
 		if (p === '/dashboard') history.replaceState(null, '', '/admin' + location.search);
-		if (p === '/admin' || p === '/dashboard') return HOME[role()] || 'missing';
+		if (p === '/admin' || p === '/dashboard') {
+			const home = M.bo.HOME[role()];
+			if (SCREENS[home]) return may(home) ? home : 'missing';
+			const s = M.bo.screen(home);
+			if (!s) return 'missing';
+			location.replace(s.path);
+			return null;
+		}
 		const ev = /^\/admin\/events\/(\d{1,15})$/.exec(p);
 		if (ev) {
 			state.eventId = ev[1];
 			return may('event') ? 'event' : 'missing';
 		}
-		for (const [key, s] of Object.entries(SCREENS)) if (s.path === p && key !== 'events') return may(key) ? key : 'missing';
+		if (p === '/admin/people') return may('people') ? 'people' : 'missing';
 		return 'missing';
 	}
 
@@ -396,7 +395,7 @@
 		box.appendChild(actions);
 	}
 
-	// ---- directories: venues, people, accounts, organisations
+	// ---- the people directory
 
 	// One page (200 rows) of a list from offset, after the rows already shown (previous).
 	async function loadList(path, offset, previous) {
@@ -443,16 +442,6 @@
 		return el('p', { class: 'actions' }, more);
 	}
 
-	function renderVenues(box) {
-		const d = state.data;
-		if (!d) return;
-		box.append(countNote(d), table('venues-table', d.items, [
-			['bo_col_name', (v) => v.name || ''],
-			['city', (v) => v.city || ''],
-			['bo_col_address', (v) => v.address || ''],
-		]), moreButton(d) || '');
-	}
-
 	function renderPeople(box) {
 		const d = state.data;
 		if (!d) return;
@@ -463,101 +452,6 @@
 		]), moreButton(d) || '');
 	}
 
-	function renderAccounts(box) {
-		const d = state.data;
-		if (!d) return;
-		box.append(countNote(d), table('accounts-table', d.items, [
-			['bo_col_name', (a) => a.display_name || ''],
-			['bo_email', (a) => el('bdi', { dir: 'ltr', class: 'contact' }, a.email || '')],
-			['bo_col_role', (a) => t('bo_role_' + a.role)],
-			['bo_col_org', (a) => (a.org_id && state.orgs && state.orgs.get(a.org_id) ? state.orgs.get(a.org_id).name : '—')],
-			['bo_col_status', (a) => (a.disabled ? t('bo_disabled') : t('bo_active'))],
-		]), moreButton(d) || '');
-	}
-
-	function renderOrgs(box) {
-		const d = state.data;
-		if (!d) return;
-		box.append(countNote(d), table('orgs-table', d.items, [
-			['bo_col_name', (o) => o.name || ''],
-			['bo_col_kind', (o) => t('bo_kind_' + o.kind)],
-			['city', (o) => o.city || ''],
-		]), moreButton(d) || '');
-	}
-
-	// ---- numbers without names (viewers): each upcoming event's counts
-
-	async function loadNumbers() {
-		const d = await M.api.get('/api/v1/events?limit=' + PAGE + '&from=' + today(), { noStore: true });
-		const items = d.items || [];
-		const out = new Array(items.length);
-		let next = 0;
-		async function worker() {
-			while (next < items.length) {
-				const i = next++;
-				try {
-					out[i] = await M.api.get('/api/v1/events/' + items[i].id, { noStore: true });
-				} catch (e) {
-					if (e.status === 401 || e.code === 'csrf_failed') throw e;
-					out[i] = items[i];
-				}
-			}
-		}
-		await Promise.all([worker(), worker(), worker(), worker()]);
-		return { items: out, total: d.total };
-	}
-
-	function renderNumbers(box) {
-		const d = state.data;
-		if (!d) return;
-		box.appendChild(el('p', { class: 'note' }, t('bo_numbers_note')));
-		const sexOf = (ev, k) => {
-			const s = ev.counts && ev.counts.by_sex && ev.counts.by_sex.confirmed;
-			return s ? fmtNum(s[k]) : '—';
-		};
-		box.appendChild(table('numbers-table', d.items, [
-			['bo_col_event', (ev) => el('span', {}, el('a', { href: '/admin/events/' + ev.id, class: 'title-link' }, el('bdi', {}, title(ev))),
-				ev.status && ev.status !== 'scheduled' ? el('span', { class: 'badge state-' + ev.status }, t(ev.status)) : null)],
-			['bo_col_when', (ev) => el('span', {}, ...whenNodes(ev))],
-			['bo_confirmed', (ev) => (ev.counts ? ofCapacity(ev.counts) : '—')],
-			['bo_waitlisted', (ev) => (ev.counts ? fmtNum(ev.counts.waitlisted) : '—')],
-			['bo_women', (ev) => sexOf(ev, 'female')],
-			['bo_men', (ev) => sexOf(ev, 'male')],
-		]));
-	}
-
-	// ---- calendars: the programme's feed, to subscribe to
-
-	function copyButton(text) {
-		const b = el('button', { type: 'button', class: 'button secondary' }, t('bo_copy'));
-		b.addEventListener('click', async () => {
-			try {
-				await navigator.clipboard.writeText(text);
-				b.textContent = t('bo_copied');
-			} catch (e) {
-				b.textContent = t('bo_copy_failed');
-			}
-		});
-		return b;
-	}
-
-	function renderCalendars(box) {
-		const u = M.feedUrls('/calendar/public.ics?lang=' + state.lang);
-		const line = (label, url) => el('div', { class: 'field bo-feed' },
-			el('p', { class: 'bo-feed-label' }, label),
-			el('p', { class: 'bo-feed-url' }, el('bdi', { dir: 'ltr' }, el('a', { href: url }, url))),
-			el('p', { class: 'actions' }, copyButton(url)));
-		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'feed-title' },
-			el('h2', { id: 'feed-title' }, t('bo_feed_public')),
-			el('p', { class: 'help' }, t('bo_feed_help')),
-			line(t('bo_feed_webcal'), u.webcal), line(t('bo_feed_https'), u.web)));
-		const howto = el('ul', { class: 'bo-howto' });
-		for (const k of ['outlook', 'google', 'apple', 'thunderbird'])
-			howto.appendChild(el('li', {}, el('strong', {}, t('bo_howto_' + k + '_name')), ' — ', t('bo_howto_' + k)));
-		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'howto-title' },
-			el('h2', { id: 'howto-title' }, t('bo_howto_title')), howto));
-	}
-
 	// ---- check-in staff's first screen
 
 	function renderCheckinHome(box) {
@@ -566,18 +460,16 @@
 			el('p', { class: 'actions' }, el('a', { class: 'button', href: '/admin/checkin', id: 'go-checkin' }, t('bo_checkin_open')))));
 	}
 
-	// ---- live: the organisation's changes refresh the events list, an event's numbers come with its
-	// frames, and a session ended elsewhere (close code 4001) goes to the login page at once
+	// ---- live: the organisation's changes refresh the events list, and a session ended elsewhere (close
+	// code 4001) goes to the login page at once
 
 	let live = null;
 	let refreshTimer = null;
 
-	// The topics of the current screen: an organiser's events list follows its organisation, the numbers
-	// follow their events (at most 16, the server's limit).
+	// The topics of the current screen: an organiser's events list follows its organisation.
 	function topics() {
 		if (!state.me || state.me.via !== 'cookie') return [];
 		if (state.screen === 'events' && state.me.org_id && role() === 'organiser') return ['org:' + state.me.org_id];
-		if (state.screen === 'numbers' && state.data) return state.data.items.slice(0, 16).map((ev) => 'event:' + ev.id);
 		return [];
 	}
 
@@ -599,64 +491,29 @@
 		refreshTimer = setTimeout(() => {
 			refreshTimer = null;
 			if (state.screen === 'events') loading(() => loadEvents(0), true);
-			else if (state.screen === 'numbers') loading(loadNumbers, true);
 		}, delay);
 	}
 
 	function changed(msg) {
 		if (msg.type !== 'change') return;
-		if (state.screen === 'events' && /^(event|session)\./.test(msg.kind || '')) {
-			refresh(300);
-			return;
-		}
-		const m = /^event:(\d+)$/.exec(msg.topic || '');
-		if (state.screen !== 'numbers' || !m || !msg.counts || !state.data) return;
-		const ev = state.data.items.find((x) => String(x.id) === m[1]);
-		if (!ev) return;
-		const c = msg.counts;
-		ev.counts = { confirmed: c.confirmed, waitlisted: c.waitlisted, pending: c.pending, capacity: c.capacity,
-			by_sex: c.confirmed_by_sex ? { confirmed: c.confirmed_by_sex } : (ev.counts && ev.counts.by_sex) };
-		render();
+		if (state.screen === 'events' && /^(event|session)\./.test(msg.kind || '')) refresh(300);
 	}
 
-	// ---- the frame: menu, who, title
+	// ---- the screen: title, then its content
 
-	function renderNav() {
-		const ul = $('nav-list');
-		ul.replaceChildren();
-		const here = state.screen === 'event' ? 'events' : state.screen;
-		for (const [key, s] of Object.entries(SCREENS)) {
-			if (!s.nav || !may(key)) continue;
-			const current = key === here || (key === 'checkin' && here === 'checkin_home');
-			ul.appendChild(el('li', {}, el('a', { href: s.path, 'data-screen': key,
-				'aria-current': current ? 'page' : null }, t(s.nav))));
-		}
-		$('nav').hidden = false;
-		const me = state.me;
-		const name = (me.account && (me.account.display_name || me.account.email)) || t('bo_token');
-		$('who').replaceChildren(el('bdi', { class: 'bo-name' }, name), ' · ', el('span', { id: 'role' }, t('bo_role_' + me.role)));
-		$('who').hidden = false;
-		$('logout').hidden = me.via !== 'cookie';
-	}
-
-	const RENDER = {
-		events: renderEvents, event: renderEvent, venues: renderVenues, people: renderPeople, accounts: renderAccounts,
-		organisations: renderOrgs, numbers: renderNumbers, calendars: renderCalendars, checkin_home: renderCheckinHome,
-	};
+	const RENDER = { events: renderEvents, event: renderEvent, people: renderPeople, checkin_home: renderCheckinHome };
 
 	function render() {
 		const key = state.screen;
 		const box = $('screen');
 		if (key !== 'events') box.replaceChildren();
 		if (!state.me || !state.screen) return;
-		renderNav();
-		const titleKey = key === 'missing' ? 'bo_missing_title' : key === 'checkin_home' ? 'bo_checkin_title' : SCREENS[key].title;
-		$('title').textContent = t(titleKey);
-		document.title = t(titleKey) + ' — Majlis';
 		if (key === 'missing') {
-			box.appendChild(el('p', {}, t('bo_missing')));
+			M.bo.missing($('title'), box);
 			return;
 		}
+		$('title').textContent = t(SCREENS[key].title);
+		document.title = t(SCREENS[key].title) + ' — Majlis';
 		RENDER[key](box);
 	}
 
@@ -666,16 +523,8 @@
 			return loading(() => loadEvents(0));
 		case 'event':
 			return loading(loadEvent);
-		case 'venues':
-			return loading(() => loadList('/api/v1/venues'));
 		case 'people':
 			return loading(() => loadList('/api/v1/people'));
-		case 'accounts':
-			return loading(() => orgs().then(() => loadList('/api/v1/accounts')));
-		case 'organisations':
-			return loading(() => loadList('/api/v1/organisations'));
-		case 'numbers':
-			return loading(loadNumbers);
 		default:
 			setStatus('');
 			render();
@@ -683,46 +532,23 @@
 		}
 	}
 
-	function showTexts() {
-		return M.i18n.load(state.lang).then(() => {
-			M.showLang(null, (l) => {
-				state.lang = l;
-				M.bo.saveLang(l);
-				showTexts();
-			});
-			render();
-		});
-	}
-
-	async function logout() {
-		$('logout').disabled = true;
-		try {
-			await M.api.logout();
-			location.assign('/login');
-		} catch (e) {
-			$('logout').disabled = false;
-			setStatus(t('bo_logout_failed'), true);
-		}
-	}
-
 	async function init() {
-		M.api.useSession(() => location.assign(M.bo.loginUrl(true)));
-		$('logout').addEventListener('click', logout);
-		const texts = showTexts();
 		try {
-			state.me = await M.api.request('GET', '/api/v1/auth/me', undefined, { quiet: true, noStore: true })
-				.then((a) => a.body);
+			state.me = await M.bo.start({
+				titleKey: null,
+				onLang: (l) => {
+					state.lang = l;
+					render();
+				},
+			});
 		} catch (e) {
-			if (e.status === 401) {
-				location.replace(M.bo.loginUrl(M.api.hasCsrf() || e.code === 'session_expired'));
-				return;
-			}
-			await texts;
 			$('title').textContent = t('bo_load_failed');
 			return;
 		}
-		await texts;
+		if (!state.me) return;
 		state.screen = route();
+		if (!state.screen) return;
+		M.bo.setCurrent(state.screen === 'missing' ? null : SCREENS[state.screen].nav);
 		render();
 		load();
 	}

@@ -14,7 +14,7 @@
 	const t = M.i18n.t;
 	const VIEWS = ['dayGridMonth', 'timeGridWeek', 'listMonth'];
 	const PAGE = 200;
-	const state = { lang: E.pickLang(), calendar: null, me: null, mine: new URLSearchParams(location.search).get('mine') === '1' };
+	const state = { lang: M.bo.lang(), calendar: null, me: null, mine: new URLSearchParams(location.search).get('mine') === '1' };
 
 	function problem(text) {
 		const p = M.$('problem');
@@ -129,13 +129,6 @@
 	}
 
 	function render() {
-		M.showLang('events_cal_doc_title', async (l) => {
-			state.lang = l;
-			E.remember(l);
-			await M.i18n.load(l);
-			render();
-		});
-		E.nav('/admin/calendar', state.me);
 		const keep = state.calendar && state.calendar.view;
 		if (keep) {
 			const q = new URLSearchParams(location.search);
@@ -149,14 +142,23 @@
 	}
 
 	async function start() {
-		E.useSession();
-		await M.i18n.load(state.lang);
 		// the events list answers anyone (public events): ask who is logged in first, a 401 goes to /login
 		try {
-			state.me = await M.api.get('/api/v1/auth/me', { noStore: true });
+			state.me = await M.bo.start({
+				current: 'calendar',
+				titleKey: 'events_cal_doc_title',
+				onLang: (l) => {
+					state.lang = l;
+					render();
+				},
+			});
 		} catch (e) {
-			M.i18n.apply('events_cal_doc_title');
-			if (e.status !== 401) problem(E.errorText(e));
+			problem(E.errorText(e));
+			return;
+		}
+		if (!state.me) return;
+		if (!M.bo.may('calendar', state.me.role)) {
+			M.bo.missingPage();
 			return;
 		}
 		if (!window.FullCalendar) {

@@ -13,7 +13,6 @@
 	const el = M.el;
 	const $ = M.$;
 	const t = M.i18n.t;
-	const LANG_KEY = 'majlis.lang';
 	const HOME = 'Africa/Casablanca';
 	const LOCALES = { fr: 'fr-MA', ar: 'ar-MA', en: 'en-GB' };
 	const JSQR = '/vendor/jsqr/dist/jsQR.js';
@@ -22,7 +21,7 @@
 	const GONE_MS = 1500; // a code unseen this long, shown again, is a new scan
 
 	const state = {
-		lang: pickLang(),
+		lang: M.bo.lang(),
 		sessions: null, // today's sessions, or null while loading
 		session: null, // the one chosen
 		roster: [], // its registrations, by name
@@ -35,31 +34,6 @@
 		live: null,
 		lastSeq: 0,
 	};
-
-	// ---- language ----------------------------------------------------------------------------------------
-
-	function pickLang() {
-		const u = M.urlLang();
-		if (u) return u;
-		let v = null;
-		try {
-			v = localStorage.getItem(LANG_KEY);
-		} catch (e) {
-			v = null;
-		}
-		return M.isLang(v) ? v : 'fr';
-	}
-
-	async function setLang(l) {
-		state.lang = l;
-		try {
-			localStorage.setItem(LANG_KEY, l);
-		} catch (e) {
-			// storage refused: the choice lasts as long as the page
-		}
-		await M.i18n.load(l);
-		renderAll();
-	}
 
 	function clock(sec) {
 		return new Intl.DateTimeFormat(LOCALES[state.lang], {
@@ -92,15 +66,6 @@
 	}
 
 	// ---- the API -----------------------------------------------------------------------------------------
-
-	// The login page, coming back to this screen (this session, this mode) afterwards; it says the session
-	// expired when this tab had logged in (it holds a CSRF token), else it was never open.
-	function loginUrl() {
-		const q = new URLSearchParams();
-		q.set('next', location.pathname + location.search);
-		if (M.api.hasCsrf()) q.set('expired', '1');
-		return '/login?' + q.toString();
-	}
 
 	function problem(text) {
 		const p = $('problem');
@@ -620,7 +585,6 @@
 	}
 
 	function renderAll() {
-		M.showLang('checkin_page_title', setLang);
 		const s = state.session;
 		$('title').textContent = s ? eventTitle(s) : t('checkin_title');
 		$('pick').hidden = !!s || !state.sessions;
@@ -637,11 +601,25 @@
 	// ---- start -------------------------------------------------------------------------------------------
 
 	async function start() {
-		await M.i18n.load(state.lang);
-		M.api.useSession(() => {
-			cameraStop();
-			location.assign(loginUrl());
-		});
+		let me = null;
+		try {
+			me = await M.bo.start({
+				current: 'checkin',
+				titleKey: 'checkin_page_title',
+				onLang: (l) => {
+					state.lang = l;
+					renderAll();
+				},
+				onLost: cameraStop,
+			});
+		} catch (e) {
+			me = undefined; // not known (the network): today's sessions say what failed
+		}
+		if (me === null) return; // not logged in: on the way to the login page
+		if (me && !M.bo.may('checkin', me.role)) {
+			M.bo.missingPage();
+			return;
+		}
 		$('change').addEventListener('click', close);
 		for (const b of document.querySelectorAll('.ci-mode')) {
 			b.addEventListener('click', () => setMode(b.getAttribute('data-mode')));

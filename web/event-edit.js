@@ -17,7 +17,7 @@
 	const HOME = E.HOME;
 	const m = /^\/admin\/events\/(\d+)\/edit$/.exec(location.pathname);
 	const state = {
-		lang: E.pickLang(),
+		lang: M.bo.lang(),
 		id: m ? Number(m[1]) : null,
 		me: null, // GET /api/v1/auth/me
 		event: null, // the event as the API answered it
@@ -101,7 +101,6 @@
 	// ---- loading ---------------------------------------------------------------------------------------
 
 	async function load() {
-		state.me = await M.api.get('/api/v1/auth/me', { noStore: true });
 		state.orgs = await all('/api/v1/organisations');
 		const venues = await all('/api/v1/venues');
 		state.venues = await Promise.all(venues.map((v) => M.api.get('/api/v1/venues/' + v.id, { noStore: true })));
@@ -442,24 +441,7 @@
 	}
 
 	function render() {
-		M.showLang(state.event ? 'events_edit_doc_title' : 'events_new_doc_title', async (l) => {
-			state.lang = l;
-			E.remember(l);
-			await M.i18n.load(l);
-			// what was typed and not yet saved stays through the change of language
-			const kept = {};
-			document.querySelectorAll('#main input, #main select, #main textarea').forEach((n) => {
-				if (n.id) kept[n.id] = n.type === 'checkbox' ? n.checked : n.value;
-			});
-			render();
-			for (const [id, v] of Object.entries(kept)) {
-				const n = $(id);
-				if (!n) continue;
-				if (n.type === 'checkbox') n.checked = v;
-				else n.value = v;
-			}
-		});
-		E.nav(state.event ? '' : '/admin/events/new', state.me);
+		if (state.event) document.title = t('events_edit_doc_title');
 		$('title').textContent = title();
 		if (state.missing || !state.me) return;
 		const form = $('event-form');
@@ -475,23 +457,41 @@
 		}
 	}
 
+	// A language chosen in the header: the page in l, what was typed and not yet saved kept.
+	function relang(l) {
+		state.lang = l;
+		const kept = {};
+		document.querySelectorAll('#main input, #main select, #main textarea').forEach((n) => {
+			if (n.id) kept[n.id] = n.type === 'checkbox' ? n.checked : n.value;
+		});
+		render();
+		for (const [id, v] of Object.entries(kept)) {
+			const n = $(id);
+			if (!n) continue;
+			if (n.type === 'checkbox') n.checked = v;
+			else n.value = v;
+		}
+	}
+
 	async function start() {
-		E.useSession();
-		await M.i18n.load(state.lang);
-		M.i18n.apply('events_edit_doc_title');
 		try {
+			const me = await M.bo.start({
+				current: state.id ? null : 'new',
+				titleKey: state.id ? 'events_edit_doc_title' : 'events_new_doc_title',
+				onLang: relang,
+			});
+			if (!me) return;
+			state.me = me;
+			if (!M.bo.may('new', me.role)) {
+				M.bo.missingPage();
+				return;
+			}
 			await load();
 		} catch (e) {
 			if (e.status !== 401) show('problem', E.errorText(e));
 			return;
 		}
-		if (state.me.role !== 'admin' && state.me.role !== 'organiser') {
-			state.missing = false;
-			render();
-			$('event-form').hidden = true;
-			show('problem', t('events_forbidden'));
-			return;
-		}
+
 		render();
 		fillEvent();
 		if (new URLSearchParams(location.search).get('created')) show('saved', t('events_created'));

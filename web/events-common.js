@@ -1,52 +1,13 @@
 // events-common: what the organisers' event pages share (/admin/calendar, /admin/events/new and
-// /admin/events/{id}/edit, /admin/venues) — the language chosen and remembered, the back office's session
-// (api.js with the login cookie; a 401 sends to /login?next=this page), Morocco's wall time from an
-// instant and back (the browser's Intl, never its own zone), and the page's header navigation. It never
-// writes HTML: DOM nodes and textContent only.
+// /admin/events/{id}/edit, /admin/venues) beyond bo.js's header, menu, language and session — Morocco's
+// wall time from an instant and back (the browser's Intl, never its own zone) and the words of the API's
+// refusals. It never writes HTML: DOM nodes and textContent only.
 'use strict';
 
 (function () {
 	const M = window.Majlis;
-	const LANG_KEY = 'majlis.lang';
 	const HOME = 'Africa/Casablanca';
 	const LOCALES = { fr: 'fr-MA', ar: 'ar-MA', en: 'en-GB' };
-
-	// ?lang=, else the language remembered, else French.
-	function pickLang() {
-		const u = M.urlLang();
-		if (u) return u;
-		let v = null;
-		try {
-			v = localStorage.getItem(LANG_KEY);
-		} catch (e) {
-			v = null;
-		}
-		return M.isLang(v) ? v : 'fr';
-	}
-
-	function remember(l) {
-		try {
-			localStorage.setItem(LANG_KEY, l);
-		} catch (e) {
-			// storage refused: the choice lasts as long as the page
-		}
-		const q = new URLSearchParams(location.search);
-		q.set('lang', l);
-		M.replaceQuery(q);
-	}
-
-	// The login page, coming back here afterwards; "expired" when this tab had logged in.
-	function loginUrl() {
-		const q = new URLSearchParams();
-		q.set('next', location.pathname + location.search);
-		if (M.api.hasCsrf()) q.set('expired', '1');
-		return '/login?' + q.toString();
-	}
-
-	// Turns the session on: the first 401 (or refused CSRF token) goes to the login page.
-	function useSession() {
-		M.api.useSession(() => location.assign(loginUrl()));
-	}
 
 	// Morocco's wall time "YYYY-MM-DDTHH:MM:SS" of an instant (ms since the epoch, or a Date).
 	function homeWall(instant) {
@@ -99,28 +60,6 @@
 		return at ? String(at).slice(0, 16) : '';
 	}
 
-	// The header's navigation: the back office's pages the account's role may use (me: GET /api/v1/auth/me),
-	// the current one marked.
-	function nav(current, me) {
-		const box = M.$('admin-nav');
-		if (!box) return;
-		const t = M.i18n.t;
-		const writer = !!me && (me.role === 'admin' || me.role === 'organiser');
-		const links = [
-			['/admin', 'events_nav_list', true],
-			['/admin/calendar', 'events_nav_calendar', true],
-			['/admin/events/new', 'events_nav_new', writer],
-			['/admin/venues', 'events_nav_venues', writer],
-		];
-		const ul = M.el('ul', { class: 'ev-nav-list' });
-		for (const [href, key, shown] of links) {
-			if (!shown) continue;
-			const a = M.el('a', { href, 'aria-current': href === current ? 'page' : null }, t(key));
-			ul.appendChild(M.el('li', {}, a));
-		}
-		box.replaceChildren(ul);
-	}
-
 	// The words of an API refusal: the code's own word when the catalogue has one ("events_err_<code>"),
 	// else the API's English message.
 	function errorText(e) {
@@ -149,7 +88,7 @@
 	}
 
 	M.events = {
-		HOME, LOCALES, pickLang, remember, useSession, loginUrl, homeWall, sessionHome, wallToInstant,
-		instantToWall, nav, errorText, words,
+		HOME, LOCALES, homeWall, sessionHome, wallToInstant,
+		instantToWall, errorText, words,
 	};
 })();

@@ -10,7 +10,7 @@
 	const el = M.el;
 	const $ = M.$;
 	const t = M.i18n.t;
-	const state = { lang: E.pickLang(), me: null, venues: [] };
+	const state = { lang: M.bo.lang(), me: null, venues: [] };
 
 	function show(id, text) {
 		const p = $(id);
@@ -19,7 +19,6 @@
 	}
 
 	async function load() {
-		state.me = await M.api.get('/api/v1/auth/me', { noStore: true });
 		const out = [];
 		for (let offset = 0; ; offset += 200) {
 			const page = await M.api.get('/api/v1/venues?limit=200&offset=' + offset, { noStore: true });
@@ -76,13 +75,6 @@
 	}
 
 	function render() {
-		M.showLang('venues_doc_title', async (l) => {
-			state.lang = l;
-			E.remember(l);
-			await M.i18n.load(l);
-			render();
-		});
-		E.nav('/admin/venues', state.me);
 		const list = $('venues');
 		list.replaceChildren();
 		for (const v of state.venues) {
@@ -135,10 +127,20 @@
 	}
 
 	async function start() {
-		E.useSession();
-		await M.i18n.load(state.lang);
-		M.i18n.apply('venues_doc_title');
 		try {
+			state.me = await M.bo.start({
+				current: 'venues',
+				titleKey: 'venues_doc_title',
+				onLang: (l) => {
+					state.lang = l;
+					render();
+				},
+			});
+			if (!state.me) return;
+			if (!M.bo.may('venues', state.me.role)) {
+				M.bo.missingPage();
+				return;
+			}
 			await load();
 		} catch (e) {
 			if (e.status !== 401) show('problem', E.errorText(e));

@@ -18,14 +18,6 @@ static void app_page_release(struct app_page *page)
 
 void app_release(struct app *app)
 {
-	app_page_release(&app->r_page);
-	app_page_release(&app->e_page);
-	app_page_release(&app->checkin_page);
-	app_page_release(&app->login_page);
-	app_page_release(&app->admin_page);
-	app_page_release(&app->bo_page);
-	app_page_release(&app->calendar_page);
-	app_page_release(&app->event_edit_page);
-	app_page_release(&app->venues_page);
-	app_page_release(&app->dash_page);
+	for (size_t i = 0; i < APP_PAGES_MAX; i++)
+		app_page_release(&app->pages[i]);
 }

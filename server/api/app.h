@@ -25,6 +25,9 @@ struct change_sink {
 	void *ctx;
 };
 
+/* At least the number of rows of api/pages.c's table (a static assertion there checks it). */
+#define APP_PAGES_MAX 32
+
 /* A page of the web root kept in memory by api/pages.c: read and encoded (identity, gzip, brotli) at first
  * use, kept until app_release. */
 struct app_page {
@@ -40,21 +43,12 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct change_sink sink;
-	struct ratelimit limits;      /* per client address: logins and token misses (zeroed: none seen) */
-	struct feed_cache *feeds;     /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
-	struct system_state system;   /* tz rules and write-ahead log watch (domain/system.h) */
-	struct app_page r_page;	      /* web_root/r.html, the participant's page (api/pages.c) */
-	struct app_page e_page;	      /* web_root/e.html, an event's public page (api/pages.c) */
-	struct app_page checkin_page; /* web_root/checkin.html, the door's check-in screen (api/pages.c) */
-	struct app_page login_page;   /* web_root/login.html, the back office's login (api/pages.c) */
-	struct app_page admin_page;   /* web_root/admin.html, the back office's shell (api/pages.c) */
-	struct app_page bo_page; /* web_root/officials.html: numbers, calendars, accounts (api/pages.c) */
-	/* web_root/calendar.html, event-edit.html and venues.html: the organisers' calendar, event form and
-	 * venues and rooms (api/pages.c) */
-	struct app_page calendar_page;
-	struct app_page event_edit_page;
-	struct app_page venues_page;
-	struct app_page dash_page; /* web_root/dashboard.html, an event's live dashboard (api/pages.c) */
+	struct ratelimit limits;    /* per client address: logins and token misses (zeroed: none seen) */
+	struct feed_cache *feeds;   /* rendered calendar feeds (feed_cache_new; NULL: not cached) */
+	struct system_state system; /* tz rules and write-ahead log watch (domain/system.h) */
+	/* the pages of the web root served by api/pages.c, one slot per row of its table (the rows of one
+	 * file share the first one's) */
+	struct app_page pages[APP_PAGES_MAX];
 };
 
 /* Tells the sink (if any) that changes up to seq are committed. */

@@ -1,15 +1,13 @@
 /*
  * pages: HTML pages majlisd answers from the callback rather than the static file mount — the
- * participant's personal page /r/<token>, whose path holds a token and so names no file, an event's
- * shareable page /e/<id>, the personal page's web app manifest, the door's check-in screen /admin/checkin,
- * and the back office: /login, one shell for /admin and its screens (admin.html), and one page for the
- * officials' and admins' screens (officials.html: /admin/numbers, /admin/calendars, /admin/accounts,
- * /admin/organisations), and the organisers' calendar /admin/calendar, event form /admin/events/new and
- * /admin/events/<id>/edit, and venues /admin/venues (calendar.html, event-edit.html, venues.html), and an
- * event's live dashboard /admin/events/<id> (dashboard.html). It reads each page once per app, encodes it
- * then (gzip, brotli: util/encodings) and serves those bytes as the static files are served (api/encoded),
- * and must not look the token, the event or the caller up, log the token, or render data into a page (the
- * pages' scripts fetch the API).
+ * participant's personal page /r/<token> (its path holds a token and so names no file) and its web app
+ * manifest, an event's shareable page /e/<id>, and the back office: /login, the /admin shell, the
+ * officials' screens, the organisers' calendar, event form and venues, the door's check-in screen. One
+ * table, PAGES, says for each route which file of the web root it serves, with which Cache-Control, and
+ * what its 404 says is missing; one handler serves them all. It reads each file once per app into its slot
+ * of app->pages, encodes it then (gzip, brotli: util/encodings) and serves those bytes as the static files
+ * are served (api/encoded), and must not look the token, the event or the caller up, log the token, or
+ * render data into a page (the pages' scripts fetch the API).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +23,50 @@
 #define PAGES_MAX (256 * 1024) /* a page larger than this is refused (a misconfigured web root) */
 
 #define PAGES_TYPE "text/html; charset=utf-8"
+
+/* The cache policies of the pages: a page whose path holds a credential (the personal page's token) is
+ * never stored by caches (no-referrer comes from lws); the others are the same for every caller and are
+ * checked again after five minutes. */
+#define PAGES_NO_STORE "no-store"
+#define PAGES_PRIVATE  "must-revalidate, private, max-age=300"
+
+/*
+ * Every page, one row each: X(route, file of the web root, Cache-Control, what is missing when the web root
+ * has no such file). Routes of one file share its slot (read once). To add a page: add its file to web/,
+ * a row here (the route table at the end is made from these rows), and its section to docs/api.md.
+ */
+#define PAGES(X)                                                                                             \
+	X("/r/{token:token}", "r.html", PAGES_NO_STORE, "participant page")                                  \
+	X("/e/{id}", "e.html", PAGES_PRIVATE, "event page")                                                  \
+	X("/admin/checkin", "checkin.html", PAGES_PRIVATE, "check-in page")                                  \
+	X("/login", "login.html", PAGES_PRIVATE, "login page")                                               \
+	X("/admin", "admin.html", PAGES_PRIVATE, "back office")                                              \
+	X("/admin/events/{id}", "dashboard.html", PAGES_PRIVATE, "event dashboard")                          \
+	X("/admin/people", "admin.html", PAGES_PRIVATE, "back office")                                       \
+	X("/dashboard", "admin.html", PAGES_PRIVATE, "back office")                                          \
+	X("/admin/numbers", "officials.html", PAGES_PRIVATE, "back office")                                  \
+	X("/admin/calendars", "officials.html", PAGES_PRIVATE, "back office")                                \
+	X("/admin/accounts", "officials.html", PAGES_PRIVATE, "back office")                                 \
+	X("/admin/organisations", "officials.html", PAGES_PRIVATE, "back office")                            \
+	X("/admin/calendar", "calendar.html", PAGES_PRIVATE, "calendar page")                                \
+	X("/admin/events/new", "event-edit.html", PAGES_PRIVATE, "event form")                               \
+	X("/admin/events/{id}/edit", "event-edit.html", PAGES_PRIVATE, "event form")                         \
+	X("/admin/venues", "venues.html", PAGES_PRIVATE, "venues page")
+
+/* One row of PAGES. Static, read-only. */
+struct page {
+	const char *file;	   /* its name in the web root */
+	const char *cache_control; /* PAGES_NO_STORE or PAGES_PRIVATE */
+	const char *missing;	   /* the 404's message when the web root has no such file */
+};
+
+#define PAGES_ROW(route, file, cache_control, what)                                                          \
+	{file, cache_control, "this server has no " what " (web root)"},
+static const struct page pages_table[] = {PAGES(PAGES_ROW)};
+#undef PAGES_ROW
+
+#define PAGES_N (sizeof(pages_table) / sizeof(pages_table[0]))
+_Static_assert(PAGES_N <= APP_PAGES_MAX, "app.h: APP_PAGES_MAX is smaller than the pages table");
 
 /* Reads path whole into a malloc'ed buffer, and its modification time into *mtime. Returns 0, or -1
  * (logged). */
@@ -61,11 +103,11 @@ out:
 	return rc;
 }
 
-/* Answers web_root/name (read and encoded into page at first use: compressed once, not per request) in
- * the coding Accept-Encoding prefers, with its ETag and cache_control, a 304 when the client holds it, or
- * 404 page_missing naming what is missing. */
-static void pages_serve(struct app *app, const struct request *req, struct app_page *page, const char *name,
-			const char *what, const char *cache_control, struct response *resp)
+/* Answers pg's file (read and encoded into page at first use: compressed once, not per request) in the
+ * coding Accept-Encoding prefers, with its ETag and Cache-Control, a 304 when the client holds it, or 404
+ * page_missing naming what is missing. */
+static void pages_serve(struct app *app, const struct request *req, const struct page *pg,
+			struct app_page *page, struct response *resp)
 {
 	enum compress_coding coding;
 	struct encodings_view view;
@@ -76,7 +118,7 @@ static void pages_serve(struct app *app, const struct request *req, struct app_p
 
 	if (!page->tried) {
 		page->tried = true;
-		snprintf(path, sizeof(path), "%s/%s", app->cfg->web_root, name);
+		snprintf(path, sizeof(path), "%s/%s", app->cfg->web_root, pg->file);
 		if (!pages_read(path, &data, &len, &page->last_modified)) {
 			api_etag(data, len, page->etag);
 			encodings_make(&page->enc, data, len, true);
@@ -84,11 +126,11 @@ static void pages_serve(struct app *app, const struct request *req, struct app_p
 		}
 	}
 	if (!(encodings_mask(&page->enc) & (1u << COMPRESS_IDENTITY))) {
-		api_fail(resp, API_NOT_FOUND, "page_missing", "%s", what);
+		api_fail(resp, API_NOT_FOUND, "page_missing", "%s", pg->missing);
 		return;
 	}
 	coding = api_encoded_begin(req, resp, true, encodings_mask(&page->enc), page->etag,
-				   page->last_modified, cache_control, PAGES_TYPE, &not_modified);
+				   page->last_modified, pg->cache_control, PAGES_TYPE, &not_modified);
 	if (not_modified)
 		return;
 	if (encodings_take(&page->enc, coding, &view)) {
@@ -100,13 +142,31 @@ static void pages_serve(struct app *app, const struct request *req, struct app_p
 	api_encoded_reply(resp, coding, &view, PAGES_TYPE);
 }
 
-static void pages_registration(struct app *app, const struct request *req, const struct route_args *args,
-			       struct response *resp)
+/* The slot of row i: that of the first row with the same file (its routes share one read). */
+static size_t pages_slot(size_t i)
 {
-	(void)args;
-	/* the token in the URL is a credential: never stored by caches (no-referrer comes from lws) */
-	pages_serve(app, req, &app->r_page, "r.html", "this server has no participant page (web root)",
-		    "no-store", resp);
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(pages_table[j].file, pages_table[i].file))
+			return j;
+	return i;
+}
+
+/* Every route of PAGES: the row of the route that matched (the route table at the end has PAGES' rows
+ * first, in the same order). The same page for every id or token in the path: its script reads the path
+ * and asks the API, which answers an unknown or hidden one as such. */
+static void pages_get(struct app *app, const struct request *req, const struct route_args *args,
+		      struct response *resp)
+{
+	size_t i = 0;
+
+	while (i < PAGES_N && args->route != &api_pages_routes[i])
+		i++;
+	if (i == PAGES_N) {
+		api_fail(resp, API_INTERNAL, NULL,
+			 "internal error"); /* a route of another table: cannot happen */
+		return;
+	}
+	pages_serve(app, req, &pages_table[i], &app->pages[pages_slot(i)], resp);
 }
 
 /* GET /r/{token}/manifest.webmanifest: the web app manifest the personal page links to, so that the page
@@ -148,113 +208,9 @@ out:
 	json_object_put(m);
 }
 
-/* The same page for every event id: e.js reads the id from the path and asks the API (an unknown or
- * hidden event is shown as such by the page, from the API's 404). */
-static void pages_event(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->e_page, "e.html", "this server has no event page (web root)",
-		    "must-revalidate, private, max-age=300", resp);
-}
-
-/* The check-in screen, its own small page so that a phone at the door loads little: checkin.js asks the
- * API who is logged in and which sessions they may check in. */
-static void pages_checkin(struct app *app, const struct request *req, const struct route_args *args,
-			  struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->checkin_page, "checkin.html",
-		    "this server has no check-in page (web root)", "must-revalidate, private, max-age=300",
-		    resp);
-}
-
-/* The back office's login page, the same for everyone (login.js asks the API whether a session holds). */
-static void pages_login(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->login_page, "login.html", "this server has no login page (web root)",
-		    "must-revalidate, private, max-age=300", resp);
-}
-
-/* The back office's shell for /admin and each of its screens (and /dashboard, its old name): admin.js
- * reads the screen from the path and the caller's role from the API; nothing here says who is logged in. */
-static void pages_admin(struct app *app, const struct request *req, const struct route_args *args,
-			struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->admin_page, "admin.html", "this server has no back office (web root)",
-		    "must-revalidate, private, max-age=300", resp);
-}
-
-/* One page for the officials' and admins' screens: officials.js reads the screen from the path and the
- * caller's role from the API (a screen the role may not use shows as one that does not exist). */
-static void pages_officials(struct app *app, const struct request *req, const struct route_args *args,
-			    struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->bo_page, "officials.html", "this server has no back office (web root)",
-		    "must-revalidate, private, max-age=300", resp);
-}
-
-/* The organisers' calendar of the sessions they may see: calendar.js asks the API. */
-static void pages_calendar(struct app *app, const struct request *req, const struct route_args *args,
-			   struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->calendar_page, "calendar.html",
-		    "this server has no calendar page (web root)", "must-revalidate, private, max-age=300",
-		    resp);
-}
-
-/* The same form for a new event and for every event id: event-edit.js reads the id from the path and asks
- * the API (an event the caller may not see is shown as one that does not exist, from the API's 404). */
-static void pages_event_edit(struct app *app, const struct request *req, const struct route_args *args,
-			     struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->event_edit_page, "event-edit.html",
-		    "this server has no event form (web root)", "must-revalidate, private, max-age=300",
-		    resp);
-}
-
-static void pages_venues(struct app *app, const struct request *req, const struct route_args *args,
-			 struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->venues_page, "venues.html", "this server has no venues page (web root)",
-		    "must-revalidate, private, max-age=300", resp);
-}
-
-/* The same page for every event id and every caller: dashboard.js reads the id from the path and asks the
- * API with the browser's session, so that an event the caller may not see shows exactly as a missing one. */
-static void pages_dashboard(struct app *app, const struct request *req, const struct route_args *args,
-			    struct response *resp)
-{
-	(void)args;
-	pages_serve(app, req, &app->dash_page, "dashboard.html",
-		    "this server has no event dashboard (web root)", "must-revalidate, private, max-age=300",
-		    resp);
-}
-
+#define PAGES_ROUTE(route, file, cache_control, what) {HTTP_GET, route, pages_get},
 const struct route api_pages_routes[] = {
-    {HTTP_GET, "/r/{token:token}", pages_registration},
-    {HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
-    {HTTP_GET, "/e/{id}", pages_event},
-    {HTTP_GET, "/admin/checkin", pages_checkin},
-    {HTTP_GET, "/login", pages_login},
-    {HTTP_GET, "/admin", pages_admin},
-    {HTTP_GET, "/admin/events/{id}", pages_dashboard},
-    {HTTP_GET, "/admin/people", pages_admin},
-    {HTTP_GET, "/dashboard", pages_admin},
-    {HTTP_GET, "/admin/numbers", pages_officials},
-    {HTTP_GET, "/admin/calendars", pages_officials},
-    {HTTP_GET, "/admin/accounts", pages_officials},
-    {HTTP_GET, "/admin/organisations", pages_officials},
-    {HTTP_GET, "/admin/calendar", pages_calendar},
-    {HTTP_GET, "/admin/events/new", pages_event_edit},
-    {HTTP_GET, "/admin/events/{id}/edit", pages_event_edit},
-    {HTTP_GET, "/admin/venues", pages_venues},
+    PAGES(PAGES_ROUTE){HTTP_GET, "/r/{token:token}/manifest.webmanifest", pages_manifest},
     {0},
 };
+#undef PAGES_ROUTE

@@ -160,6 +160,7 @@ int router_dispatch(struct app *app, const struct request *req, struct response 
 			if (!router_match(r->pattern, req->path, &args))
 				continue;
 			if (r->method == m) {
+				args.route = r;
 				router_run(app, req, r, &args, resp);
 				return 1;
 			}

@@ -13,12 +13,16 @@
 
 #define ROUTE_MAX_ARGS 4
 
-/* Values captured from the path, in pattern order. Lives on the dispatcher's stack. */
+struct route;
+
+/* Values captured from the path, in pattern order, and the route that matched (its row of its table: a
+ * handler that serves several routes finds there which one). Lives on the dispatcher's stack. */
 struct route_args {
 	int n_ids;
 	int64_t ids[ROUTE_MAX_ARGS];
 	int n_tokens;
 	char tokens[2][128];
+	const struct route *route;
 };
 
 typedef void (*route_fn)(struct app *app, const struct request *req, const struct route_args *args,

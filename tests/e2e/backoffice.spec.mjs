@@ -1,4 +1,5 @@
-// backoffice.spec: drives Debian's chromium through the back office's shell with playwright-core and prints
+// backoffice.spec: drives Debian's chromium through the back office (its login, its one header and menu on
+// every page, the shell's screens) with playwright-core and prints
 // one JSON line {checks: {name: {ok, detail}}, console_errors: [...], screenshots: [...]}; exit status 1
 // when a check failed. Usage:
 // node backoffice.spec.mjs BASE_URL ORGANISER_EMAIL VIEWER_EMAIL CHECKIN_EMAIL PASSWORD WARN_DAY PERSON [SCREENSHOT_DIR]
@@ -80,6 +81,11 @@ async function axe(page, name) {
 async function fits(page) {
 	return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 }
+
+// The menu of each role (bo.js's screens, in order), the same on every back-office page.
+const ORGANISER_NAV = 'events,calendar,new,venues,people,checkin,numbers,calendars';
+const ADMIN_NAV = ORGANISER_NAV + ',accounts,organisations';
+const VIEWER_NAV = 'calendar,numbers,calendars';
 
 async function navScreens(page) {
 	return page.$$eval('#nav-list a', (as) => as.map((a) => a.getAttribute('data-screen')));
@@ -198,7 +204,7 @@ try {
 		await axe(page, 'events fr 1280');
 		// its own organisation's events only (the demo's other organisations' public events are not its to manage)
 		check('organiser_events', d.rows === 1 && d.titles[0].includes('Bab Lbahr') && d.links.every((h) => /^\/admin\/events\/\d+$/.test(h)) &&
-			d.when.trim() && !d.cards_shown && d.nav.join() === 'events,venues,people,checkin' &&
+			d.when.trim() && !d.cards_shown && d.nav.join() === ORGANISER_NAV &&
 			d.role.trim() && d.title === 'Événements' && d.note.includes('heure du Maroc') && d.csrf_kept && d.fits, d);
 	});
 
@@ -238,7 +244,7 @@ try {
 		watch(tab);
 		await tab.goto(base + '/login?next=%2Fadmin%2Fvenues', { waitUntil: 'load' });
 		await tab.waitForURL((u) => u.pathname === '/admin/venues');
-		await tab.waitForSelector('#venues-table');
+		await tab.waitForSelector('#venues li');
 		const d = { url: page.url(), tab: tab.url(), tab_csrf: await tab.evaluate(() => !!localStorage.getItem('majlis.csrf')) };
 		await tab.close();
 		check('reload_keeps_login', new URL(page.url()).pathname === '/admin' &&
@@ -297,7 +303,7 @@ try {
 	await step('session_expired_on_call', async () => {
 		// a screen without a live stream: the next API call meets the 401
 		await page.goto(base + '/admin/venues', { waitUntil: 'load' });
-		await page.waitForSelector('#venues-table');
+		await page.waitForSelector('#venues li');
 		await endSessionElsewhere(page);
 		await page.click('#nav-list a[data-screen="people"]');
 		await page.waitForURL(/\/login\?/);
@@ -338,8 +344,8 @@ try {
 		await axe(ar, 'login ar 360');
 		await logIn(ar, orgEmail, password);
 		await ar.waitForURL((u) => u.pathname === '/admin/venues');
-		await ar.waitForSelector('#venues-cards li');
-		d.venues_table_shown = await ar.isVisible('#venues-table');
+		await ar.waitForSelector('#venues li');
+		d.venues_nav = await navScreens(ar);
 		await shot(ar, 'ar-360-venues');
 		await axe(ar, 'venues ar 360');
 		d.venues_dir = await ar.getAttribute('html', 'dir');
@@ -375,9 +381,18 @@ try {
 		d.after_logout_notice = await ar.isVisible('#expired');
 		await ar.context().close();
 		check('arabic_phone_cards', d.lang === 'ar' && d.dir === 'rtl' && d.venues_dir === 'rtl' && d.cards > 0 &&
-			!d.table_shown && !d.venues_table_shown && d.fits && d.venues_fit && d.nav_title === 'الأحداث' && d.event_title.trim() &&
+			!d.table_shown && d.venues_nav.join() === ORGANISER_NAV && d.fits && d.venues_fit && d.nav_title === 'الأحداث' && d.event_title.trim() &&
 			d.remembered === 'rtl' && !d.after_logout_notice, d);
 	});
+
+	// What a role may not use: not in its menu, and its page says it does not exist, on every page alike.
+	async function missingScreen(p, path) {
+		await p.goto(base + path, { waitUntil: 'load' });
+		await p.waitForSelector('.bo-missing');
+		return p.evaluate(() => ({ title: document.querySelector('main h1').textContent,
+			tables: document.querySelectorAll('main table').length, forms: document.querySelectorAll('main form').length,
+			lists: document.querySelectorAll('main li').length }));
+	}
 
 	await step('viewer_sees_no_organiser_actions', async () => {
 		const d = {};
@@ -385,29 +400,29 @@ try {
 			const v = await newPage(size, lang);
 			await v.goto(base + '/login', { waitUntil: 'load' });
 			await logIn(v, viewerEmail, password);
-			await v.waitForURL((u) => u.pathname === '/admin');
-			await v.waitForSelector('#numbers-table, .bo-empty', { state: 'attached' });
+			// a viewer's home is the numbers' page
+			await v.waitForURL((u) => u.pathname === '/admin/numbers');
+			await v.waitForSelector('#numbers-table, #numbers .empty', { state: 'attached' });
 			const nav = await navScreens(v);
+			const current = await v.getAttribute('#nav-list a[aria-current="page"]', 'data-screen');
 			const text = await v.evaluate(() => document.body.innerText);
 			await shot(v, lang + '-' + size.width + '-viewer-numbers');
 			await axe(v, 'viewer numbers ' + lang);
 			await v.click('#nav-list a[data-screen="calendars"]');
-			await v.waitForSelector('#feed-title');
+			await v.waitForSelector('.qr-img[src^="data:"]');
+			const forms = await v.locator('#cal-form, [data-action]').count();
 			await shot(v, lang + '-' + size.width + '-viewer-calendars');
 			await axe(v, 'viewer calendars ' + lang);
 			const hidden = {};
-			for (const p of ['/admin/venues', '/admin/people', '/admin/accounts']) {
-				await v.goto(base + p, { waitUntil: 'load' });
-				await v.waitForFunction(() => document.getElementById('screen').childElementCount > 0);
-				hidden[p] = await v.evaluate(() => ({ title: document.getElementById('title').textContent,
-					tables: document.querySelectorAll('table').length }));
-			}
-			d[lang] = { nav, hidden, names_shown: text.includes(person), fits: await fits(v) };
+			for (const p of ['/admin/venues', '/admin/people', '/admin/accounts', '/admin/events/new', '/admin/checkin'])
+				hidden[p] = await missingScreen(v, p);
+			d[lang] = { nav, current, forms, hidden, names_shown: text.includes(person), fits: await fits(v) };
 			await v.context().close();
 		}
-		check('viewer_sees_no_organiser_actions', ['fr', 'ar'].every((l) => d[l].nav.join() === 'numbers,calendars' &&
-			!d[l].names_shown && d[l].fits && Object.values(d[l].hidden).every((h) => h.tables === 0)) &&
-			d.fr.hidden['/admin/venues'].title === 'Page introuvable', d);
+		check('viewer_sees_no_organiser_actions', ['fr', 'ar'].every((l) => d[l].nav.join() === VIEWER_NAV &&
+			d[l].current === 'numbers' && d[l].forms === 0 && !d[l].names_shown && d[l].fits &&
+			Object.values(d[l].hidden).every((h) => h.tables === 0 && h.forms === 0 && h.lists === 0)) &&
+			Object.values(d.fr.hidden).every((h) => h.title === 'Page introuvable'), d);
 	});
 
 	await step('checkin_sees_only_checkin', async () => {
@@ -425,11 +440,15 @@ try {
 			await c.goto(base + '/admin/events/1', { waitUntil: 'load' });
 			await c.waitForSelector('#main[aria-busy="false"]', { state: 'attached' });
 			one.event_tables = (await c.isVisible('#counts')) ? 1 : 0;
+			one.hidden = {};
+			for (const p of ['/admin/calendar', '/admin/venues', '/admin/numbers'])
+				one.hidden[p] = await missingScreen(c, p);
 			d[lang] = one;
 			await c.context().close();
 		}
 		check('checkin_sees_only_checkin', ['fr', 'ar'].every((l) => d[l].nav.join() === 'checkin' &&
-			d[l].go === '/admin/checkin' && d[l].event_tables === 0), d);
+			d[l].go === '/admin/checkin' && d[l].event_tables === 0 &&
+			Object.values(d[l].hidden).every((h) => h.tables === 0 && h.forms === 0 && h.lists === 0)), d);
 	});
 
 	await step('admin_sees_all', async () => {
@@ -446,16 +465,59 @@ try {
 		await a.click('#nav-list a[data-screen="accounts"]');
 		await a.waitForSelector('#accounts-table');
 		d.accounts = await a.$$eval('#accounts-table tbody tr', (rs) => rs.map((r) => r.textContent));
+		d.accounts_nav = await navScreens(a);
 		await shot(a, 'fr-1280-admin-accounts');
 		await axe(a, 'admin accounts fr 1280');
 		await a.click('#nav-list a[data-screen="organisations"]');
 		await a.waitForSelector('#orgs-table');
 		await axe(a, 'admin organisations fr 1280');
 		await a.context().close();
-		check('admin_sees_all', d.nav.join() === 'events,venues,people,checkin,numbers,calendars,accounts,organisations' &&
+		check('admin_sees_all', d.nav.join() === ADMIN_NAV && d.accounts_nav.join() === ADMIN_NAV &&
 			d.all > d.one_org.length && d.one_org.length >= 1 && d.one_org.every((x) => /Bab Lbahr|direct/.test(x)) &&
 			d.accounts.some((r) => r.includes('organiser.bo@example.org')) &&
-			d.accounts.some((r) => r.includes('disabled.bo@example.org') && r.includes('Désactivé')), d);
+			d.accounts.some((r) => r.includes('disabled.bo@example.org') && /désactivé/i.test(r)), d);
+	});
+
+	await step('one_header', async () => {
+		// every back-office page has the same header and menu (its own entry marked), the language chosen on
+		// one page holds on the next, and each menu entry opens the one page of its screen
+		const a = await newPage(DESKTOP, 'fr');
+		await a.goto(base + '/login', { waitUntil: 'load' });
+		await logIn(a, 'admin@majlis.local', 'majlis-demo');
+		await a.waitForURL((u) => u.pathname === '/admin');
+		const pages = { events: '/admin', calendar: '/admin/calendar', new: '/admin/events/new', venues: '/admin/venues',
+			people: '/admin/people', checkin: '/admin/checkin', numbers: '/admin/numbers', calendars: '/admin/calendars',
+			accounts: '/admin/accounts', organisations: '/admin/organisations' };
+		const d = { headers: {}, current: {}, hrefs: null };
+		for (const [key, p] of Object.entries(pages)) {
+			await a.goto(base + p, { waitUntil: 'load' });
+			await a.waitForSelector('#nav-list a[aria-current="page"]');
+			d.current[key] = await a.getAttribute('#nav-list a[aria-current="page"]', 'data-screen');
+			d.headers[key] = await a.evaluate(() => {
+				const h = document.getElementById('bo-header').cloneNode(true);
+				h.querySelectorAll('[aria-current]').forEach((n) => n.removeAttribute('aria-current'));
+				return h.outerHTML;
+			});
+			if (key === 'events') d.hrefs = await a.$$eval('#nav-list a', (as) => as.map((x) => x.getAttribute('href')));
+		}
+		await a.goto(base + '/admin/calendar', { waitUntil: 'load' });
+		await a.waitForSelector('#nav-list a');
+		await a.click('#langs button[lang="ar"]');
+		await a.waitForFunction(() => document.documentElement.dir === 'rtl' &&
+			document.querySelector('#nav-list a[data-screen="calendar"]').textContent === 'التقويم');
+		await a.click('#nav-list a[data-screen="numbers"]');
+		await a.waitForURL((u) => u.pathname === '/admin/numbers');
+		await a.waitForSelector('#nav-list a[aria-current="page"]');
+		d.numbers_dir = await a.getAttribute('html', 'dir');
+		d.numbers_nav_word = await a.textContent('#nav-list a[data-screen="numbers"]');
+		await shot(a, 'ar-1280-admin-numbers');
+		await a.evaluate(() => localStorage.setItem('majlis.lang', 'fr'));
+		await a.context().close();
+		const first = d.headers.events;
+		d.same = Object.entries(d.headers).filter(([, h]) => h !== first).map(([k]) => k);
+		d.headers = Object.keys(d.headers).length;
+		check('one_header', d.same.length === 0 && Object.entries(d.current).every(([k, v]) => k === v) &&
+			d.hrefs.join() === Object.values(pages).join() && d.numbers_dir === 'rtl' && d.numbers_nav_word === 'الأرقام', d);
 	});
 
 	await step('dashboard_alias', async () => {

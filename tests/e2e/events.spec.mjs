@@ -303,11 +303,11 @@ try {
 		await v.page.waitForSelector('.fc-list-event');
 		const seen = await v.page.evaluate(() => ({
 			rows: Array.from(document.querySelectorAll('.fc-list-event')).map((x) => x.textContent),
-			nav: Array.from(document.querySelectorAll('#admin-nav a')).map((a) => a.getAttribute('href')),
+			nav: Array.from(document.querySelectorAll('#nav-list a')).map((a) => a.getAttribute('href')),
 		}));
 		await axe(v.page, 'calendar-viewer-en');
 		check('viewer_reads', seen.rows.filter((x) => x.includes('comptabilité')).length === 2
-			&& seen.nav.join(' ') === '/admin /admin/calendar', seen);
+			&& seen.nav.join(' ') === '/admin/calendar /admin/numbers /admin/calendars', seen);
 		await v.ctx.close();
 	});
 

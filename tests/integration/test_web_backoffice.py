@@ -7,9 +7,11 @@ organisation's events and the menu of its role, filters by dates and status (the
 keeps the focus), sees a clock-change warning in words, reloads or opens another tab without logging in
 again, sees an event created elsewhere appear live; when its session is ended from another browser the live
 stream (or the next call) sends it to the login page with a notice and back to the very same screen; Arabic
-at 360 px turns the page right to left with cards instead of tables and is remembered; a viewer sees numbers
-and calendars only (no organiser screen, no participant's name), a check-in account only check-in; axe-core
-finds no serious or critical violation and no console error shows up."""
+at 360 px turns the page right to left with cards instead of tables and is remembered; a viewer lands on the
+numbers and has the calendar, numbers and subscriptions only (no organiser screen, no participant's name), a
+check-in account only check-in, and what a role may not use reads as a page that does not exist; every
+back-office page has the same header and menu, and a language chosen on one holds on the next; axe-core finds
+no serious or critical violation and no console error shows up."""
 
 import json
 import os
@@ -31,9 +33,12 @@ class T(Checks):
 
     def test_pages_served(self):
         pages = {"/login": "login.html", "/admin": "admin.html", "/admin/events/1": "dashboard.html",
-                 "/admin/events/999999": "dashboard.html", "/admin/venues": "admin.html",
-                 "/admin/people": "admin.html", "/admin/numbers": "admin.html", "/admin/calendars": "admin.html",
-                 "/admin/accounts": "admin.html", "/admin/organisations": "admin.html", "/dashboard": "admin.html"}
+                 "/admin/events/999999": "dashboard.html", "/admin/venues": "venues.html",
+                 "/admin/people": "admin.html", "/admin/numbers": "officials.html",
+                 "/admin/calendars": "officials.html", "/admin/accounts": "officials.html",
+                 "/admin/organisations": "officials.html", "/admin/calendar": "calendar.html",
+                 "/admin/events/new": "event-edit.html", "/admin/events/1/edit": "event-edit.html",
+                 "/admin/checkin": "checkin.html", "/dashboard": "admin.html"}
         for path, name in pages.items():
             r = self.srv.get(path)
             expect_status(r, 200, path)
@@ -46,7 +51,7 @@ class T(Checks):
                    f"{path}: no inline script or style")
             h = self.srv.request("HEAD", path)
             expect(h.status == 200 and h.body == "", f"HEAD {path}", h)
-        for path in ("/admin.js", "/login.js", "/bo.js", "/admin.css"):
+        for path in ("/admin.js", "/login.js", "/bo.js", "/bo.css", "/admin.css"):
             expect_status(self.srv.get(path), 200, path)
         # nothing else under these paths: a JSON 404, and the methods of a page
         for path in ("/admin/", "/admin/nope", "/admin/events/abc", "/login/x", "/dashboard/x"):
@@ -109,7 +114,7 @@ class T(Checks):
         for name in ("login_errors_beside_fields", "login_throttled_and_disabled", "organiser_events",
                      "filters_and_warning", "reload_keeps_login", "live_list", "session_expired_returns",
                      "session_expired_on_call", "next_only_same_origin", "arabic_phone_cards",
-                     "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "admin_sees_all", "dashboard_alias", "axe",
+                     "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "admin_sees_all", "one_header", "dashboard_alias", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
             if not (c and c["ok"]):

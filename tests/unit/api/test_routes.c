@@ -527,6 +527,81 @@ static void test_two_apps_own_pages(void **state)
 	}
 }
 
+/* Writes text as dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The pages' table: each route serves its file of the web root with its cache policy; the routes of one
+ * file share one read (the file changed on disk after the first answer is not read again, by any of its
+ * routes); a file the web root lacks is a 404 page_missing for its routes only. */
+static void test_pages_table(void **state)
+{
+	static const struct {
+		const char *path;
+		const char *body; /* NULL: 404 page_missing */
+		const char *cache_control;
+	} cases[] = {
+	    {"/admin", "<p>shell</p>", "must-revalidate, private, max-age=300"},
+	    {"/admin/people", "<p>shell</p>", "must-revalidate, private, max-age=300"},
+	    {"/admin/events/12", "<p>shell</p>", "must-revalidate, private, max-age=300"},
+	    {"/dashboard", "<p>shell</p>", "must-revalidate, private, max-age=300"},
+	    {"/admin/numbers", "<p>officials</p>", "must-revalidate, private, max-age=300"},
+	    {"/admin/organisations", "<p>officials</p>", "must-revalidate, private, max-age=300"},
+	    {"/r/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "<p>personal</p>", "no-store"},
+	    {"/admin/venues", NULL, NULL},
+	    {"/admin/events/12/edit", NULL, NULL},
+	};
+	struct harness h;
+	struct harness_resp r;
+	char dir[64], path[600];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/majlis-pages-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "admin.html", "<p>shell</p>");
+	write_file(dir, "officials.html", "<p>officials</p>");
+	write_file(dir, "r.html", "<p>personal</p>");
+	harness_open(&h, "pages_table", FIXTURE_EMPTY);
+	snprintf(h.cfg.web_root, sizeof(h.cfg.web_root), "%s", dir);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			harness_call(&h, &(struct harness_req){.method = HTTP_GET, .path = cases[i].path},
+				     &r);
+			if (!cases[i].body) {
+				assert_int_equal(r.status, 404);
+				assert_string_equal(harness_error_code(&r), "page_missing");
+			} else {
+				assert_int_equal(r.status, 200);
+				assert_int_equal(r.resp.shared_len, strlen(cases[i].body));
+				assert_memory_equal(r.resp.shared, cases[i].body, strlen(cases[i].body));
+				assert_string_equal(harness_header(&r, "Cache-Control"),
+						    cases[i].cache_control);
+			}
+			harness_resp_free(&r);
+			/* once the shell has been answered, its file changes on disk: no route of it reads it
+			 * again */
+			if (!round && !i)
+				write_file(dir, "admin.html", "<p>changed</p>");
+		}
+	}
+	harness_close(&h);
+	for (const char *const *n = (const char *const[]){"admin.html", "officials.html", "r.html", NULL}; *n;
+	     n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* A test of this file with its own harness: setup before it, teardown after it. */
 #define ROUTES_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
@@ -542,6 +617,7 @@ int main(void)
 	    ROUTES_TEST(test_idempotent_replay),
 	    ROUTES_TEST(test_bad_credentials),
 	    cmocka_unit_test(test_two_apps_own_pages),
+	    cmocka_unit_test(test_pages_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
