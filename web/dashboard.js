@@ -677,48 +677,6 @@
 		p.append(el('span', { class: 'dash-dot', 'aria-hidden': 'true' }), t(state.online ? 'dash_live_on' : 'dash_live_off'));
 	}
 
-	// The back office's menu for this role (as the /admin shell offers it), events being where this page is;
-	// who is logged in, and logout for a login session.
-	const MENU = [
-		['/admin', ['admin', 'organiser'], 'bo_nav_events'],
-		['/admin/venues', ['admin', 'organiser'], 'bo_nav_venues'],
-		['/admin/people', ['admin', 'organiser'], 'bo_nav_people'],
-		['/admin/checkin', ['admin', 'organiser', 'checkin'], 'bo_nav_checkin'],
-		['/admin/numbers', ['admin', 'viewer'], 'bo_nav_numbers'],
-		['/admin/calendars', ['admin', 'viewer'], 'bo_nav_calendars'],
-		['/admin/accounts', ['admin'], 'bo_nav_accounts'],
-		['/admin/organisations', ['admin'], 'bo_nav_orgs'],
-	];
-
-	function renderNav() {
-		const me = state.me;
-		if (!me) return;
-		const ul = $('nav-list');
-		ul.replaceChildren();
-		const home = MENU.find(([, roles]) => roles.indexOf(me.role) >= 0);
-		for (const [path, roles, key] of MENU) {
-			if (roles.indexOf(me.role) < 0) continue;
-			ul.appendChild(el('li', {}, el('a', { href: path, 'aria-current': path === home[0] ? 'page' : null }, t(key))));
-		}
-		$('nav').hidden = !ul.childNodes.length;
-		$('back').href = home ? home[0] : '/admin';
-		const name = (me.account && (me.account.display_name || me.account.email)) || t('bo_token');
-		$('who').replaceChildren(el('bdi', { class: 'bo-name' }, name), ' · ', el('span', {}, t('bo_role_' + me.role)));
-		$('who').hidden = false;
-		$('logout').hidden = me.via !== 'cookie';
-	}
-
-	async function logout() {
-		$('logout').disabled = true;
-		try {
-			await M.api.logout();
-			location.assign('/login');
-		} catch (e) {
-			$('logout').disabled = false;
-			$('live').textContent = t('bo_logout_failed');
-		}
-	}
-
 	function renderMeta() {
 		const ev = state.ev;
 		const meta = $('meta');
@@ -731,14 +689,17 @@
 
 	function render() {
 		const ev = state.ev;
-		renderNav();
 		renderLive();
 		const problem = $('problem');
 		if (state.loading) return;
 		$('main').setAttribute('aria-busy', 'false');
 		if (state.problem || !ev) {
-			$('title').textContent = t(state.problem === 'error' ? 'dash_error' : 'dash_missing');
-			document.title = $('title').textContent + ' — Majlis';
+			// a missing event, one the caller may not see, a screen the role may not use: the same words as on
+			// every back-office page
+			if (state.problem === 'error') {
+				$('title').textContent = t('dash_error');
+				document.title = $('title').textContent + ' — Majlis';
+			} else M.bo.missing($('title'), null);
 			problem.hidden = state.problem !== 'error';
 			problem.textContent = state.problem === 'error' ? t('dash_error_help') : '';
 			for (const x of ['meta', 'counters', 'regs', 'notes']) $(x).hidden = true;
@@ -763,20 +724,7 @@
 		}
 	}
 
-	async function showTexts() {
-		await M.i18n.load(state.lang);
-		M.showLang('dash_title', (l) => {
-			state.lang = l;
-			M.bo.saveLang(l);
-			saveUrl();
-			showTexts();
-		});
-		render();
-	}
-
 	async function init() {
-		M.api.useSession(() => location.assign(M.bo.loginUrl(true)));
-		$('logout').addEventListener('click', logout);
 		$('tools').addEventListener('submit', (e) => e.preventDefault());
 		$('q').addEventListener('input', () => {
 			state.q = $('q').value.slice(0, 200);
@@ -825,25 +773,28 @@
 			if (b) resend(Number(b.getAttribute('data-note')));
 		});
 		$('notes-title').setAttribute('tabindex', '-1');
-		const texts = showTexts();
-		if (!id) {
+		// the header, the language, the session (a 401 later goes to the login page and back) and who is
+		// logged in: one start for every back-office page (bo.js)
+		try {
+			state.me = await M.bo.start({
+				current: 'events',
+				titleKey: 'dash_title',
+				onLang: (l) => {
+					state.lang = l;
+					saveUrl();
+					render();
+				},
+			});
+		} catch (e) {
 			state.loading = false;
-			state.problem = 'missing';
-			await texts;
+			state.problem = 'error';
 			render();
 			return;
 		}
-		try {
-			state.me = (await M.api.request('GET', '/api/v1/auth/me', undefined, { quiet: true, noStore: true })).body;
-		} catch (e) {
-			if (e.status === 401) {
-				location.replace(M.bo.loginUrl(M.api.hasCsrf() || e.code === 'session_expired'));
-				return;
-			}
-		}
-		await texts;
-		if (state.me && state.me.role === 'checkin') {
-			// as in the shell, a screen this role may not use answers as one that does not exist
+		if (!state.me) return; // not logged in: on its way to the login page
+		state.lang = M.i18n.lang();
+		if (!id || (state.me && state.me.role === 'checkin')) {
+			// as on every back-office page, a screen this role may not use answers as one that does not exist
 			state.loading = false;
 			state.problem = 'missing';
 			render();

@@ -441,7 +441,7 @@ try {
 		await axe(b.page, 'dashboard en 1280 (other organisation, numbers only)');
 		await shot(b.page, 'en-1280-numbers-only');
 		await b.ctx.close();
-		check('other_org_not_found', hidden.title === missing.title && hidden.title.includes('does not exist') &&
+		check('other_org_not_found', hidden.title === missing.title && hidden.title === 'Page not found' &&
 			!hidden.shown.length && !missing.shown.length && !hidden.body &&
 			JSON.stringify(api.regs[0]) === JSON.stringify(api.regs[1]) && api.regs[0][0] === 404 &&
 			JSON.stringify(api.event[0]) === JSON.stringify(api.event[1]) &&

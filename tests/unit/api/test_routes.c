@@ -552,7 +552,7 @@ static void test_pages_table(void **state)
 	} cases[] = {
 	    {"/admin", "<p>shell</p>", "must-revalidate, private, max-age=300"},
 	    {"/admin/people", "<p>shell</p>", "must-revalidate, private, max-age=300"},
-	    {"/admin/events/12", "<p>shell</p>", "must-revalidate, private, max-age=300"},
+	    {"/admin/events/12", NULL, NULL}, /* the dashboard: this web root has none */
 	    {"/dashboard", "<p>shell</p>", "must-revalidate, private, max-age=300"},
 	    {"/admin/numbers", "<p>officials</p>", "must-revalidate, private, max-age=300"},
 	    {"/admin/organisations", "<p>officials</p>", "must-revalidate, private, max-age=300"},
