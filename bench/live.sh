@@ -93,7 +93,7 @@ start_server() {
 
 # measure ceiling|majlisd clients tag: one run against a freshly started server; appends its RESULT line
 measure() {
-	local kind=$1 n=$2 tag=$3 port rc=0 post bearer=() path=/live
+	local kind=$1 n=$2 tag=$3 port rc=0 post bearer=() path=/live trace=()
 	port=$(free_port)
 	start_server "$kind" "$port"
 	if [ "$kind" = ceiling ]; then
@@ -103,11 +103,12 @@ measure() {
 		bearer=(--bearer "$TOKEN")
 	fi
 	[ "$PROTO" = v2 ] && path="/live?topic=event:$EVENT" # the ceiling serves every client alike
+	[ -n "${TRACE:-}" ] && trace=(--trace "$WORK/trace.$kind.$n.$tag")
 	sleep 0.5
 	"$WORK/live_client" --port "$port" --clients "$n" --pending "$PENDING" --changes "$CHANGES" \
 		--interval-ms "$INTERVAL_MS" --post-path "$post" --tag "$tag" --server-pid "$SERVER_PID" \
 		--settle-ms "$SETTLE_MS" --timeout-s "$TIMEOUT_S" --label "$kind" "${bearer[@]}" \
-		--protocol "$SUBPROTOCOL" --path "$path" \
+		--protocol "$SUBPROTOCOL" --path "$path" "${trace[@]}" \
 		>"$WORK/out" 2>>"$WORK/client.log" || rc=$?
 	stop_server
 	tail -n 3 "$WORK/client.log" | grep -E '\*\*\*|refused|closed' >&2 || true

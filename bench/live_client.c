@@ -92,6 +92,7 @@ static struct {
 	int settle_ms;
 	int timeout_s;
 	const char *label;
+	const char *trace;
 } opt = {
     .host = "127.0.0.1",
     .path = "/live",
@@ -758,24 +759,27 @@ static double ms(int64_t ns)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: live_client --port P --clients N --post-path PATH [options]\n"
-		"  --host A          server address (default 127.0.0.1; loopback only)\n"
-		"  --path P          WebSocket path and query (default /live; v2: /live?topic=event:ID)\n"
-		"  --protocol S      subprotocol asked for (default majlis-live; or majlis-live.v2, whose\n"
-		"                    array messages count each change as one delivery)\n"
-		"  --bearer TOKEN    sent as Authorization: Bearer TOKEN in the handshake\n"
-		"  --pending K       connections in their handshake at once (default 100)\n"
-		"  --changes M       POSTs made, one per change (default 50)\n"
-		"  --interval-ms T   between two POSTs (default 100)\n"
-		"  --post-path PATH  where each POST goes\n"
-		"  --tag S           makes each POST's person distinct from earlier runs (default bench)\n"
-		"  --server-pid PID  reads its CPU time and RSS from /proc\n"
-		"  --settle-ms T     wait after the last connection before measuring RSS (default 1000)\n"
-		"  --timeout-s S     wait at most this long after the last POST for deliveries (default 30)\n"
-		"  --label S         name printed with the results (default server)\n"
-		"prints a summary on stderr and one line 'RESULT key=value...' on stdout; exits 3 when a\n"
-		"delivery is missing, a connection failed or was closed, or a POST failed\n");
+	fprintf(
+	    stderr,
+	    "usage: live_client --port P --clients N --post-path PATH [options]\n"
+	    "  --host A          server address (default 127.0.0.1; loopback only)\n"
+	    "  --path P          WebSocket path and query (default /live; v2: /live?topic=event:ID)\n"
+	    "  --protocol S      subprotocol asked for (default majlis-live; or majlis-live.v2, whose\n"
+	    "                    array messages count each change as one delivery)\n"
+	    "  --bearer TOKEN    sent as Authorization: Bearer TOKEN in the handshake\n"
+	    "  --pending K       connections in their handshake at once (default 100)\n"
+	    "  --changes M       POSTs made, one per change (default 50)\n"
+	    "  --interval-ms T   between two POSTs (default 100)\n"
+	    "  --post-path PATH  where each POST goes\n"
+	    "  --tag S           makes each POST's person distinct from earlier runs (default bench)\n"
+	    "  --server-pid PID  reads its CPU time and RSS from /proc\n"
+	    "  --settle-ms T     wait after the last connection before measuring RSS (default 1000)\n"
+	    "  --timeout-s S     wait at most this long after the last POST for deliveries (default 30)\n"
+	    "  --label S         name printed with the results (default server)\n"
+	    "  --trace FILE      writes one line per delivery: connection (0 = connected first), change\n"
+	    "                    (1 = posted first), its latency and its arrival after the first POST, ms\n"
+	    "prints a summary on stderr and one line 'RESULT key=value...' on stdout; exits 3 when a\n"
+	    "delivery is missing, a connection failed or was closed, or a POST failed\n");
 }
 
 static void parse_args(int argc, char **argv)
@@ -823,6 +827,8 @@ static void parse_args(int argc, char **argv)
 			opt.timeout_s = (int)strtol(v, NULL, 10);
 		else if (!strcmp(a, "--label"))
 			opt.label = v;
+		else if (!strcmp(a, "--trace"))
+			opt.trace = v;
 		else {
 			usage();
 			exit(2);
@@ -984,6 +990,22 @@ int main(int argc, char **argv)
 		per_change[i]++;
 		if (l > fanout[i])
 			fanout[i] = l;
+	}
+	if (opt.trace) {
+		FILE *tf = fopen(opt.trace, "w");
+
+		if (!tf)
+			die("cannot write %s", opt.trace);
+		fprintf(tf, "# conn change latency_ms after_first_post_ms\n");
+		for (size_t d = 0; d < n_deliveries; d++)
+			for (int i = 0; i < opt.changes; i++)
+				if (changes[i].id == deliveries[d].id) {
+					fprintf(tf, "%d %d %.2f %.2f\n", deliveries[d].conn, i + 1,
+						ms(deliveries[d].t_ns - changes[i].sent_ns),
+						ms(deliveries[d].t_ns - t_first_post));
+					break;
+				}
+		fclose(tf);
 	}
 	qsort(lat, n_lat, sizeof(*lat), cmp_i64);
 	qsort(answers, n_ans, sizeof(*answers), cmp_i64);

@@ -34,9 +34,9 @@ struct transport_live {
 	bool window_ok;			/* window set up */
 	unsigned cred_gen;  /* bumped when credentials changed: each client checks its own again */
 	int64_t pings;	    /* when pings were last sent */
-	int64_t turn_start; /* when this loop turn's writes began (lws_now_usecs), for LIVE_TURN_US */
+	int64_t turn_start; /* this turn's first write (lws_now_usecs; 0 before it), for LIVE_TURN_US */
 	bool yielding;	    /* the rest of this loop turn's writes wait: another request needs the loop */
-	bool restart;	    /* clients yielded: the next turn wakes them again, from the first */
+	int owed;	    /* clients left unwritten by a turn's yield: the next turns wake them first */
 	int holding;	    /* requests being handled (transport_live_hold): their changes wait */
 	bool held;	    /* a change came while holding: its fan-out waits for an answer to leave */
 };

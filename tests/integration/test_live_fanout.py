@@ -1,7 +1,8 @@
 """The live fan-out and the other requests (docs/performance.md, "Live updates"): the registration's own
 answer leaves before the first client is fed, a request made while a large fan-out runs is answered before
 that fan-out ends, every client still gets every change once and in order when registrations come
-concurrently, and a change whose request never reads its answer still reaches every client."""
+concurrently, a change whose request never reads its answer still reaches every client, and a fan-out
+that yields to other requests still feeds every client while they keep arriving."""
 
 import json
 import os
@@ -192,6 +193,43 @@ class T(Checks):
                 got = flat_changes(w, 1)
                 expect(len(got) == 1 and got[0]["kind"] == "registration.created",
                        f"client {i} got the next change: {got}")
+                w.close()
+
+    def test_a_fan_out_makes_progress_while_another_request_waits(self):
+        """A request whose body is still coming keeps another request waiting for the whole time, as the
+        next registration and the closing connections of the last one do at 10 000 clients; the turn's
+        budget of writes is 0 microseconds (test hook), as it was in effect there: lws's poll() of 10 000
+        connections took more than the 1 ms budget, counted from before that poll(). Every client must
+        still get the change, each loop turn writing at least one of them. Before, every client of every
+        turn yielded without a write, the fan-out woke the same slice again at the next turn, and no client
+        got the change until the waiting request was done (at 10 000 clients: the newest 1 250, the slice
+        the restart wakes, fed 1.7 s late)."""
+        srv = Server()
+        srv.env["MAJLIS_TEST_LIVE_TURN_US"] = "0"
+        with srv:
+            a = add_org(srv, "Org A")
+            org_a = srv.token("organiser", a)
+            ev = add_event(srv, a, capacity=1000)
+            clients = [ws2(srv, f"/live?topic=event:{ev}", org_a) for _ in range(30)]
+            for w in clients:
+                expect(answers(w, 1)[0]["type"] == "subscribed", "subscribed")
+            body = json.dumps(person()).encode()
+            slow = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            slow.sendall((f"POST /api/v1/events/{ev}/registrations HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n"
+                          f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                          "Connection: close\r\n\r\n").encode() + body[:5])
+            time.sleep(0.2)  # its headers are read: a request is under way until its body is complete
+            expect_status(register(srv, ev, person()), 201)
+            deadline = time.time() + 3  # well before the slow request's body times out (20 s)
+            fed = sum(1 for w in clients if len(flat_changes(w, 1, max(0.1, deadline - time.time()))) == 1)
+            expect(fed == len(clients), f"{fed} of {len(clients)} clients got the change while a request waited")
+            slow.sendall(body[5:])
+            slow.settimeout(10)
+            expect(slow.recv(64).startswith(b"HTTP/1.1 201"), "the slow registration is answered")
+            slow.close()
+            for i, w in enumerate(clients):
+                got = flat_changes(w, 1 if fed == len(clients) else 2)
+                expect(got and got[-1]["kind"] == "registration.created", f"client {i} got the next change: {got}")
                 w.close()
 
 
