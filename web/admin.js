@@ -1,12 +1,11 @@
-// admin: the back office's shell, served for /admin, /admin/people, /admin/events/{id} (until the event's
-// dashboard has its own page) and /dashboard (its old name) — the header and menu are bo.js's; a screen
-// a role may not use answers as one that does not exist. It shows the events list (filters by date range,
-// type, city and status from GET /api/v1/events, kept in the URL; a table on wide screens, cards on a
-// phone; Morocco's wall time; each event linked to /admin/events/{id}), an event's overview, the people
-// directory (read-only) and check-in staff's way to the door. A viewer's /admin is /admin/numbers (its
-// own page). The events list follows /live (live.js): it changes without a reload; a session that no
-// longer holds (a 401, or the live stream closed with 4001) sends to /login and back to this very screen.
-// DOM nodes and textContent only.
+// admin: the back office's shell, served for /admin, /admin/people and /dashboard (its old name) — the
+// header and menu are bo.js's; a screen a role may not use answers as one that does not exist. It shows the
+// events list (filters by date range, type, city and status from GET /api/v1/events, kept in the URL; a
+// table on wide screens, cards on a phone; Morocco's wall time; each event linked to its dashboard,
+// /admin/events/{id}, which is a page of its own: dashboard.js), the people directory (read-only) and
+// check-in staff's way to the door. A viewer's /admin is /admin/numbers (its own page). The events list
+// follows /live (live.js): it changes without a reload; a session that no longer holds (a 401, or the live
+// stream closed with 4001) sends to /login and back to this very screen. DOM nodes and textContent only.
 'use strict';
 
 (function () {
@@ -23,7 +22,6 @@
 	const SCREENS = {
 		events: { nav: 'events', title: 'bo_events_title' },
 		people: { nav: 'people', title: 'bo_people_title' },
-		event: { nav: 'events', roles: ['admin', 'organiser', 'viewer'], title: 'bo_event_title' },
 		checkin_home: { nav: 'checkin', roles: ['checkin'], title: 'bo_checkin_title' },
 	};
 
@@ -31,7 +29,6 @@
 		lang: M.bo.lang(),
 		me: null, // GET /api/v1/auth/me
 		screen: null, // a key of SCREENS or 'missing'
-		eventId: null,
 		venues: null, // id -> venue, once loaded
 		filters: null, // the events list's filter form {lang, cities (built with the venues' cities), node}
 		orgs: null, // id -> organisation, once loaded
@@ -63,11 +60,6 @@
 			location.replace(s.path);
 			return null;
 		}
-		const ev = /^\/admin\/events\/(\d{1,15})$/.exec(p);
-		if (ev) {
-			state.eventId = ev[1];
-			return may('event') ? 'event' : 'missing';
-		}
 		if (p === '/admin/people') return may('people') ? 'people' : 'missing';
 		return 'missing';
 	}
@@ -76,11 +68,6 @@
 
 	function fmtNum(n) {
 		return typeof n === 'number' ? new Intl.NumberFormat(state.lang === 'ar' ? 'ar-MA-u-nu-latn' : state.lang).format(n) : '—';
-	}
-
-	// "12 / 20" (confirmed of capacity), read left to right in Arabic too, as the hours are.
-	function ofCapacity(c) {
-		return el('bdi', { dir: 'ltr', class: 'hours' }, fmtNum(c.confirmed) + ' / ' + fmtNum(c.capacity));
 	}
 
 	// Today in Morocco, "YYYY-MM-DD".
@@ -354,47 +341,6 @@
 		}
 	}
 
-	// ---- one event (the overview; the organiser's live dashboard builds on it)
-
-	async function loadEvent() {
-		const [ev] = await Promise.all([M.api.get('/api/v1/events/' + state.eventId, { noStore: true }), venues()]);
-		return ev;
-	}
-
-	function countRow(label, value) {
-		return el('div', { class: 'bo-count' }, el('dt', {}, label), el('dd', {}, value));
-	}
-
-	function renderEvent(box) {
-		const ev = state.data;
-		if (!ev) return;
-		$('title').textContent = title(ev);
-		document.title = title(ev) + ' — Majlis';
-		box.appendChild(el('p', { class: 'meta' }, ...badges(ev)));
-		for (const w of warnNodes(ev)) box.appendChild(w);
-		const c = ev.counts || {};
-		const sex = (c.by_sex && c.by_sex.confirmed) || null;
-		const counts = el('dl', { class: 'bo-counts', id: 'counts' },
-			countRow(t('bo_confirmed'), ofCapacity(c)),
-			countRow(t('bo_available'), fmtNum(c.available)),
-			countRow(t('bo_pending'), fmtNum(c.pending)),
-			countRow(t('bo_waitlisted'), fmtNum(c.waitlisted)));
-		if (sex) {
-			counts.append(countRow(t('bo_women'), fmtNum(sex.female)), countRow(t('bo_men'), fmtNum(sex.male)));
-		}
-		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'counts-title' },
-			el('h2', { id: 'counts-title' }, t('bo_numbers_title')), counts));
-		const list = el('ul', { class: 'sessions' });
-		for (const s of ev.sessions || []) list.appendChild(el('li', {}, ...M.sessionNodes(s, state.lang)));
-		box.appendChild(el('section', { class: 'card', 'aria-labelledby': 'sessions-title' },
-			el('h2', { id: 'sessions-title' }, t('sessions')),
-			(ev.sessions || []).length ? list : el('p', { class: 'muted' }, t('bo_no_sessions'))));
-		const actions = el('p', { class: 'actions' },
-			el('a', { class: 'button secondary', href: '/admin' }, t('bo_back_events')));
-		if (ev.visibility === 'public') actions.appendChild(el('a', { class: 'button secondary', href: '/e/' + ev.id }, t('bo_public_page')));
-		box.appendChild(actions);
-	}
-
 	// ---- the people directory
 
 	// One page (200 rows) of a list from offset, after the rows already shown (previous).
@@ -501,7 +447,7 @@
 
 	// ---- the screen: title, then its content
 
-	const RENDER = { events: renderEvents, event: renderEvent, people: renderPeople, checkin_home: renderCheckinHome };
+	const RENDER = { events: renderEvents, people: renderPeople, checkin_home: renderCheckinHome };
 
 	function render() {
 		const key = state.screen;
@@ -521,8 +467,6 @@
 		switch (state.screen) {
 		case 'events':
 			return loading(() => loadEvents(0));
-		case 'event':
-			return loading(loadEvent);
 		case 'people':
 			return loading(() => loadList('/api/v1/people'));
 		default:
