@@ -2,10 +2,11 @@
 // header and menu are bo.js's; a screen a role may not use answers as one that does not exist. It shows the
 // events list (filters by date range, type, city and status from GET /api/v1/events, kept in the URL; a
 // table on wide screens, cards on a phone; Morocco's wall time; each event linked to its dashboard,
-// /admin/events/{id}, which is a page of its own: dashboard.js), the people directory (read-only) and
-// check-in staff's way to the door. A viewer's /admin is /admin/numbers (its own page). The events list
-// follows /live (live.js): it changes without a reload; a session that no longer holds (a 401, or the live
-// stream closed with 4001) sends to /login and back to this very screen. DOM nodes and textContent only.
+// /admin/events/{id}, which is a page of its own: dashboard.js), the people directory (searched by the
+// API's q, Latin or Arabic script, kept in the URL as ?q=; read-only) and check-in staff's way to the door.
+// A viewer's /admin is /admin/numbers (its own page). The events list follows /live (live.js): it changes
+// without a reload; a session that no longer holds (a 401, or the live stream closed with 4001) sends to
+// /login and back to this very screen. DOM nodes and textContent only.
 'use strict';
 
 (function () {
@@ -31,6 +32,7 @@
 		screen: null, // a key of SCREENS or 'missing'
 		venues: null, // id -> venue, once loaded
 		filters: null, // the events list's filter form {lang, cities (built with the venues' cities), node}
+		search: null, // the people's search form {lang, node, count (the line that says what was found)}
 		orgs: null, // id -> organisation, once loaded
 		data: null, // what the screen shows (its API answers)
 		failed: false,
@@ -341,7 +343,23 @@
 		}
 	}
 
-	// ---- the people directory
+	// ---- the people directory: a search (the API's q: Latin or Arabic script, ignoring case, accents,
+	// harakat, tatweel and the alef forms), kept in the URL as ?q=, and the matching people
+
+	const QUERY_MAX = 100; // characters: within the API's 400 bytes whatever the script
+	const SEARCH_DELAY = 300; // ms after the last keystroke
+
+	// The search of the URL (?q=), spaces squeezed as the API does, at most QUERY_MAX characters.
+	function peopleQuery() {
+		return (new URLSearchParams(location.search).get('q') || '').replace(/\s+/g, ' ').trim().slice(0, QUERY_MAX);
+	}
+
+	function savePeopleQuery(q) {
+		const u = new URLSearchParams(location.search);
+		if (q) u.set('q', q);
+		else u.delete('q');
+		M.replaceQuery(u);
+	}
 
 	// One page (200 rows) of a list from offset, after the rows already shown (previous).
 	async function loadList(path, offset, previous) {
@@ -350,11 +368,15 @@
 		return { path, items: (previous || []).concat(d.items || []), total: d.total };
 	}
 
+	function loadPeople() {
+		const q = peopleQuery();
+		return loadList('/api/v1/people' + (q ? '?q=' + encodeURIComponent(q) : '')).then((d) => ({ ...d, q }));
+	}
+
 	// A table of rows on wide screens and the same rows as cards on a phone: cols is
 	// [[header word, cell(row) -> node or text], ...]; the first column is each card's heading, the others
 	// its labelled lines. Ids: id (the table) and id with "-cards" for "-table" (the cards).
 	function table(id, items, cols) {
-		if (!items.length) return el('p', { class: 'bo-empty' }, t('bo_none'));
 		const node = (v) => (typeof v === 'string' ? el('bdi', {}, v) : v);
 		const body = el('tbody');
 		const cards = el('ul', { class: 'bo-cards', id: id.replace(/-table$/, '-cards') });
@@ -376,25 +398,78 @@
 		return frag;
 	}
 
-	function countNote(d) {
-		return el('p', { class: 'note' }, t('bo_total_n', { n: d.total }));
-	}
-
 	// "Show more" under a list that has more rows than it shows.
 	function moreButton(d) {
 		if (d.items.length >= d.total) return null;
 		const more = el('button', { type: 'button', class: 'button secondary', id: 'more' }, t('bo_more'));
-		more.addEventListener('click', () => loading(() => loadList(d.path, d.items.length, d.items)));
+		more.addEventListener('click', () => loading(() => loadList(d.path, d.items.length, d.items).then((x) => ({ ...x, q: d.q }))));
 		return el('p', { class: 'actions' }, more);
 	}
 
+	// The word key with "{q}" shown as the search itself, isolated (a Latin name inside Arabic words), and
+	// "{n}" as n.
+	function withQuery(key, q, n) {
+		const [before, after] = t(key, { q: '\u0000', n: n || 0 }).split('\u0000');
+		return [before, el('bdi', { class: 'people-q' }, q), after || ''];
+	}
+
+	// The search form: built once per language and kept while only the results change, so that the field
+	// keeps its focus and what is being typed. Each change waits SEARCH_DELAY for the next keystroke; Enter
+	// searches at once.
+	function peopleForm() {
+		const input = el('input', { id: 'p-q', name: 'q', type: 'search', value: peopleQuery(), maxlength: String(QUERY_MAX),
+			autocomplete: 'off', spellcheck: 'false', dir: 'auto', 'aria-describedby': 'p-q-help' });
+		const form = el('form', { id: 'people-search', class: 'people-search', role: 'search', 'aria-label': t('people_search_label') },
+			el('div', { class: 'field' }, el('label', { for: 'p-q' }, t('people_search_label')), input,
+				el('p', { id: 'p-q-help', class: 'help' }, t('people_search_help'))));
+		let timer = null;
+		const search = () => {
+			clearTimeout(timer);
+			timer = null;
+			const q = input.value.replace(/\s+/g, ' ').trim();
+			if (q === peopleQuery() && state.data && state.data.q === q) return;
+			savePeopleQuery(q);
+			// what is shown stays until the answer comes, marked as being replaced
+			$('screen').setAttribute('aria-busy', 'true');
+			loading(loadPeople, true);
+		};
+		input.addEventListener('input', () => {
+			clearTimeout(timer);
+			timer = setTimeout(search, SEARCH_DELAY);
+		});
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			search();
+		});
+		return form;
+	}
+
 	function renderPeople(box) {
+		let form = state.search;
+		if (!form || form.lang !== state.lang) {
+			form = { lang: state.lang, node: peopleForm(), count: el('p', { id: 'people-count', class: 'note', role: 'status' }) };
+			state.search = form;
+		}
+		const results = el('div', { id: 'results' });
+		if (form.node.parentNode !== box) box.replaceChildren(form.node, form.count, results);
+		else box.replaceChild(results, $('results'));
+		box.removeAttribute('aria-busy');
 		const d = state.data;
 		if (!d) return;
-		box.append(countNote(d), table('people-table', d.items, [
+		// the count says what was found, or plainly that nothing was: one node, read out as it changes
+		const none = !d.items.length;
+		form.count.classList.toggle('bo-empty', none);
+		if (none && d.q) form.count.replaceChildren(...withQuery('people_no_match', d.q));
+		else if (none) form.count.replaceChildren(t('people_none'));
+		else form.count.replaceChildren(...(d.q ? withQuery('people_found_n', d.q, d.total) : [t('people_n', { n: d.total })]));
+		if (none) {
+			if (d.q) results.appendChild(el('p', { class: 'help', id: 'people-no-match-help' }, t('people_no_match_help')));
+			return;
+		}
+		results.append(table('people-table', d.items, [
 			['bo_col_name', (p) => p.name || ''],
-			['bo_col_name_ar', (p) => el('bdi', { lang: 'ar', dir: 'rtl' }, p.name_ar || '')],
-			['bo_col_contact', (p) => el('bdi', { dir: 'ltr', class: 'contact' }, p.email || p.phone || '')],
+			['bo_col_name_ar', (p) => (p.name_ar ? el('bdi', { lang: 'ar', dir: 'rtl' }, p.name_ar) : '')],
+			['bo_col_contact', (p) => (p.email || p.phone ? el('bdi', { dir: 'ltr', class: 'contact' }, p.email || p.phone) : '')],
 		]), moreButton(d) || '');
 	}
 
@@ -452,7 +527,7 @@
 	function render() {
 		const key = state.screen;
 		const box = $('screen');
-		if (key !== 'events') box.replaceChildren();
+		if (key !== 'events' && key !== 'people') box.replaceChildren();
 		if (!state.me || !state.screen) return;
 		if (key === 'missing') {
 			M.bo.missing($('title'), box);
@@ -468,7 +543,7 @@
 		case 'events':
 			return loading(() => loadEvents(0));
 		case 'people':
-			return loading(() => loadList('/api/v1/people'));
+			return loading(loadPeople);
 		default:
 			setStatus('');
 			render();

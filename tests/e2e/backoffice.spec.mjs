@@ -317,6 +317,94 @@ try {
 			d.back_to === base + '/admin/people', d);
 	});
 
+	// The people directory's search, on the people test_web_backoffice.py seeds: the organisation's own
+	// (an Arabic name written with its harakat, a Latin one with its accent) and another organisation's,
+	// whose names match the same searches and must not show.
+	const OWN_PEOPLE = ['Hélène Dubois', 'Yousra Bennani', 'Youssef El Amrani', person];
+	const peopleNames = (p, sel) => p.$$eval(sel, (ns) => ns.map((n) => n.textContent.trim()));
+	// Waits until the people screen shows the answer to the search q ('' for all), and returns what it shows.
+	async function peopleShown(p, q) {
+		await p.waitForFunction((want) => new URLSearchParams(location.search).get('q') === (want || null) &&
+			!document.getElementById('status').textContent && document.getElementById('people-count').textContent &&
+			document.getElementById('screen').getAttribute('aria-busy') !== 'true' &&
+			(!want || document.getElementById('people-count').textContent.includes(want)), q);
+		return p.evaluate(() => ({
+			count: document.getElementById('people-count').textContent,
+			empty: document.getElementById('people-count').classList.contains('bo-empty'),
+			rows: Array.from(document.querySelectorAll('#people-table tbody tr td:first-child')).map((n) => n.textContent.trim()),
+			cards: Array.from(document.querySelectorAll('#people-cards .bo-card-title')).map((n) => n.textContent.trim()),
+			arabic: Array.from(document.querySelectorAll('#people-table tbody tr td:nth-child(2)')).map((n) => n.textContent.trim()),
+			value: document.getElementById('p-q').value,
+			focus: document.activeElement && document.activeElement.id,
+			label: document.querySelector('label[for="p-q"]').textContent,
+		}));
+	}
+
+	await step('people_search', async () => {
+		const d = {};
+		await page.goto(base + '/admin/people', { waitUntil: 'load' });
+		d.all = await peopleShown(page, '');
+		// typing is debounced: one search for the word, not one per keystroke; the field keeps the focus
+		const asked = [];
+		const onRequest = (r) => {
+			if (r.url().includes('/api/v1/people?')) asked.push(new URL(r.url()).searchParams.get('q'));
+		};
+		page.on('request', onRequest);
+		await page.click('#p-q');
+		await page.keyboard.type('HELENE', { delay: 40 });
+		d.latin = await peopleShown(page, 'HELENE');
+		page.off('request', onRequest);
+		d.asked = asked;
+		// an Arabic name without its harakat finds the one written with them
+		await page.fill('#p-q', 'يوسف');
+		d.arabic = await peopleShown(page, 'يوسف');
+		await shot(page, 'fr-1280-people-search');
+		await axe(page, 'people search fr 1280');
+		// nothing found, said plainly
+		await page.fill('#p-q', 'zzqx');
+		await page.press('#p-q', 'Enter');
+		d.none = await peopleShown(page, 'zzqx');
+		d.none_tables = await page.locator('#people-table, #people-cards').count();
+		await shot(page, 'fr-1280-people-no-match');
+		await axe(page, 'people no match fr 1280');
+		// the search is in the URL: a reload (or a link) shows the same answer
+		await page.goto(base + '/admin/people?q=' + encodeURIComponent('hélène'), { waitUntil: 'load' });
+		d.reloaded = await peopleShown(page, 'hélène');
+		// an emptied field lists everyone again
+		await page.fill('#p-q', '');
+		d.cleared = await peopleShown(page, '');
+		d.cleared_url = page.url();
+		// Arabic at 360 px: right to left, cards, a Latin search inside Arabic words
+		const ar = await newPage(PHONE, 'ar');
+		await ar.goto(base + '/admin/people?q=' + encodeURIComponent('youssef'), { waitUntil: 'load' });
+		await ar.waitForURL(/\/login\?/);
+		await logIn(ar, orgEmail, password);
+		await ar.waitForURL((u) => u.pathname === '/admin/people');
+		d.ar_latin = await peopleShown(ar, 'youssef');
+		await ar.fill('#p-q', 'يوسف');
+		d.ar = await peopleShown(ar, 'يوسف');
+		d.ar_dir = await ar.getAttribute('html', 'dir');
+		d.ar_fits = await fits(ar);
+		d.ar_table_shown = await ar.isVisible('#people-table');
+		await shot(ar, 'ar-360-people-search');
+		await axe(ar, 'people search ar 360');
+		await ar.fill('#p-q', 'zzqx');
+		d.ar_none = await peopleShown(ar, 'zzqx');
+		await shot(ar, 'ar-360-people-no-match');
+		await ar.context().close();
+		check('people_search', [...d.all.rows].sort().join() === [...OWN_PEOPLE].sort().join() && /4 personnes/.test(d.all.count) &&
+			d.all.label === 'Rechercher une personne' &&
+			d.latin.rows.join() === 'Hélène Dubois' && d.latin.focus === 'p-q' && d.asked.length < 3 &&
+			d.asked[d.asked.length - 1] === 'HELENE' &&
+			d.arabic.rows.join() === 'Youssef El Amrani' && d.arabic.arabic[0] === 'يُوسُف العَمْرانِي' &&
+			d.none.empty && d.none.rows.length === 0 && d.none_tables === 0 && /Aucune personne ne correspond/.test(d.none.count) &&
+			d.reloaded.value === 'hélène' && d.reloaded.rows.join() === 'Hélène Dubois' &&
+			d.cleared.rows.length === OWN_PEOPLE.length && !/[?&]q=/.test(d.cleared_url) &&
+			d.ar_latin.cards.join() === 'Youssef El Amrani' && d.ar.cards.join() === 'Youssef El Amrani' &&
+			d.ar_dir === 'rtl' && d.ar_fits && !d.ar_table_shown && d.ar.label === 'البحث عن شخص' &&
+			d.ar_none.empty && /لا أحد يطابق/.test(d.ar_none.count), d);
+	});
+
 	await step('next_only_same_origin', async () => {
 		const evil = await newPage(DESKTOP);
 		const out = {};

@@ -6,7 +6,9 @@ beside the e-mail with the wait, a disabled account as a wrong password; an orga
 organisation's events and the menu of its role, filters by dates and status (the URL keeps them, the field
 keeps the focus), sees a clock-change warning in words, reloads or opens another tab without logging in
 again, sees an event created elsewhere appear live; when its session is ended from another browser the live
-stream (or the next call) sends it to the login page with a notice and back to the very same screen; Arabic
+stream (or the next call) sends it to the login page with a notice and back to the very same screen; it searches the people
+directory (an Arabic name without its harakat, a Latin one in capitals without its accent: its own
+organisation's matches only, the search kept in the URL, nothing found said plainly, in French and Arabic); Arabic
 at 360 px turns the page right to left with cards instead of tables and is remembered; a viewer lands on the
 numbers and has the calendar, numbers and subscriptions only (no organiser screen, no participant's name), a
 check-in account only check-in, and what a role may not use reads as a page that does not exist; every
@@ -25,6 +27,12 @@ from test_web import ARTEFACTS, CHROMIUM, E2E, WEB, e2e_ready  # noqa: E402
 PASSWORD = "une phrase de passe assez longue"
 WARN_DAY = "2026-09-19"  # a session starts that evening and ends after the clocks go back (02:00 -> 01:00)
 PERSON = "Zineb Nepasvoir"
+# The people directory's search (backoffice.spec.mjs knows these names): the organisation's people, one Arabic
+# name written with its harakat, and people of another organisation whose names match the same searches.
+PEOPLE = [{"name": "Youssef El Amrani", "name_ar": "يُوسُف العَمْرانِي", "email": "y.elamrani@example.org"},
+          {"name": "Hélène Dubois", "email": "h.dubois@example.org"},
+          {"name": "Yousra Bennani", "name_ar": "يسرى بناني", "phone": "0612345678"}]
+OTHER_PEOPLE = [{"name": "Youssef Ailleurs", "name_ar": "يوسف البعيد"}, {"name": "Helene Ailleurs"}]
 
 
 class T(Checks):
@@ -83,6 +91,12 @@ class T(Checks):
         expect_status(self.srv.post(f"/api/v1/events/{up}/registrations", {
             "name": PERSON, "email": "zineb.nepasvoir@example.org", "consent": True, "sex": "female"},
             token=admin), 201)
+        other = expect_status(self.srv.post("/api/v1/organisations", {"name": "Association Ailleurs",
+                                                                        "kind": "ngo", "city": "Oujda"},
+                                            token=admin), 201)["id"]
+        for org_id, people in ((org, PEOPLE), (other, OTHER_PEOPLE)):
+            for p in people:
+                expect_status(self.srv.post("/api/v1/people", {**p, "consent": True, "org_id": org_id}, token=admin), 201)
         emails = {}
         for role in ("organiser", "viewer", "checkin"):
             body = {"email": f"{role}.bo@example.org", "display_name": f"Compte {role}", "role": role,
@@ -113,7 +127,7 @@ class T(Checks):
         bad = []
         for name in ("login_errors_beside_fields", "login_throttled_and_disabled", "organiser_events",
                      "filters_and_warning", "reload_keeps_login", "live_list", "session_expired_returns",
-                     "session_expired_on_call", "next_only_same_origin", "arabic_phone_cards",
+                     "session_expired_on_call", "next_only_same_origin", "people_search", "arabic_phone_cards",
                      "viewer_sees_no_organiser_actions", "checkin_sees_only_checkin", "admin_sees_all", "one_header", "dashboard_alias", "axe",
                      "no_console_errors"):
             c = out["checks"].get(name)
