@@ -63,8 +63,8 @@ export function spec(prefix, shotDir) {
 				args: CHROMIUM_ARGS.concat(args || []), ...ctxOpts });
 		},
 
-		// Records page's console errors (a CSP violation is one), uncaught exceptions and dialogs (accepted,
-		// unless opts.dialogs is 'error': then each is an error and dismissed). Returns page.
+		// Records page's console errors (a CSP violation is one), uncaught exceptions and dialogs (accepted;
+		// opts.dialogs 'dismiss': dismissed; 'error': each is an error, and dismissed). Returns page.
 		watch(page, opts = {}) {
 			const wanted = (text, where) => t.expected.concat(opts.expected || []).some((x) => {
 				if (typeof x === 'function') return x(text, where, page);
@@ -81,7 +81,9 @@ export function spec(prefix, shotDir) {
 			page.on('pageerror', (err) => t.consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
 			// (a page that already answers its dialogs keeps its own way)
 			if (page.listenerCount('dialog') === 0) page.on('dialog', (d) => {
-				if (opts.dialogs === 'error') {
+				if (opts.dialogs === 'dismiss') {
+					d.dismiss();
+				} else if (opts.dialogs === 'error') {
 					t.consoleErrors.push({ text: 'dialog opened: ' + d.message(), page: page.url() });
 					d.dismiss();
 				} else {
