@@ -64,7 +64,8 @@ export function spec(prefix, shotDir) {
 		},
 
 		// Records page's console errors (a CSP violation is one), uncaught exceptions and dialogs (accepted;
-		// opts.dialogs 'dismiss': dismissed; 'error': each is an error, and dismissed). Returns page.
+		// opts.dialogs 'dismiss': dismissed; 'error': each is an error, and dismissed; 'none': left to the
+		// spec, or to playwright, which dismisses them). Returns page.
 		watch(page, opts = {}) {
 			const wanted = (text, where) => t.expected.concat(opts.expected || []).some((x) => {
 				if (typeof x === 'function') return x(text, where, page);
@@ -80,7 +81,7 @@ export function spec(prefix, shotDir) {
 			});
 			page.on('pageerror', (err) => t.consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
 			// (a page that already answers its dialogs keeps its own way)
-			if (page.listenerCount('dialog') === 0) page.on('dialog', (d) => {
+			if (opts.dialogs !== 'none' && page.listenerCount('dialog') === 0) page.on('dialog', (d) => {
 				if (opts.dialogs === 'dismiss') {
 					d.dismiss();
 				} else if (opts.dialogs === 'error') {
@@ -105,10 +106,11 @@ export function spec(prefix, shotDir) {
 			return found;
 		},
 
-		// A full-page screenshot, majlis-<prefix>-<name>.png in the artefacts directory; returns its path.
-		async shot(page, name) {
+		// A full-page screenshot (opts.fullPage false: what the viewport shows), majlis-<prefix>-<name>.png
+		// in the artefacts directory; returns its path.
+		async shot(page, name, opts = {}) {
 			const file = path.join(shots, 'majlis-' + prefix + '-' + name + '.png');
-			await page.screenshot({ path: file, fullPage: true });
+			await page.screenshot({ path: file, fullPage: opts.fullPage !== false });
 			t.screenshots.push(file);
 			return file;
 		},
