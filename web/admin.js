@@ -59,7 +59,7 @@
 			if (SCREENS[home]) return may(home) ? home : 'missing';
 			const s = M.bo.screen(home);
 			if (!s) return 'missing';
-			location.replace(s.path);
+			location.replace(s.path + location.search); // ?lang= and the rest go along
 			return null;
 		}
 		if (p === '/admin/people') return may('people') ? 'people' : 'missing';

@@ -4,69 +4,21 @@
 // node a11y.spec.mjs BASE_URL OPEN_ID [SCREENSHOT_DIR]
 // where OPEN_ID names a public event with seats whose registration is open. Keys only from the programme to
 // the ticket (Tab, Shift+Tab, Enter, Space, arrows, typing): no click, no fill, no focus() from the test.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, openId, shotDir] = process.argv.slice(2);
 if (!base || !openId) {
 	process.stderr.write('usage: node a11y.spec.mjs BASE_URL OPEN_ID [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
+const t = spec('a11y', shotDir);
+const { check, step, shot, consoleErrors } = t;
 // requests expected to fail (the wrong phone number the form shows beside its field)
 const expectedFailures = new Set();
+t.expected.push((text, where) => [...expectedFailures].some((u) => where.includes(u) || text.includes(u)));
+const watch = (page) => t.watch(page, { dialogs: 'error' });
+const axe = (page) => t.axe(page, 'a11y');
 const TAB_MAX = 80; // presses of Tab allowed to reach one target: more is a path no one walks
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		for (const u of expectedFailures) if (where.includes(u) || msg.text().includes(u)) return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-	page.on('dialog', (d) => {
-		consoleErrors.push({ text: 'dialog opened: ' + d.message(), page: page.url() });
-		d.dismiss();
-	});
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-a11y-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-	return file;
-}
-
-// axe-core's serious and critical violations on page.
-async function axe(page) {
-	return page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-}
 
 // What has the focus, and whether a sighted keyboard user sees where: a ring (outline or box-shadow) at
 // least 2 px wide whose colour stands out 3:1 from what is behind it (WCAG 2.4.7, 1.4.11), the element on
@@ -420,12 +372,7 @@ async function zoomed(personal) {
 	}
 }
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await t.launch({ args: ['--disable-quic'] });
 const context = await browser.newContext({ locale: 'fr-FR' });
 context.setDefaultTimeout(15000);
 
@@ -442,10 +389,7 @@ try {
 	if (personal.ar && personal.fr) await zoomed(personal);
 	else check('zoom', false, 'no personal page: the keyboard paths failed');
 	check('no_console_errors', !consoleErrors.length, consoleErrors.slice(0, 10));
-} finally {
-	await browser.close();
+} catch (e) {
+	check('run', false, String(e && e.stack ? e.stack : e));
 }
-
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(browser);

@@ -6,90 +6,35 @@
 // (the ticket in TICKET_Y4M), Youssef Idrissi (يُوسُف الإدريسي), Fatima Zahra Alaoui, and Karim Ennaji
 // (cancelled; his ticket in CANCELLED_Y4M). Two phones: A in Arabic at 360 px scans, B in French at 1280 px
 // watches and takes the register; then C, in English at 360 px with another camera, scans Karim's ticket.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, sessionId, video, cancelledVideo, email, password, shotDir] = process.argv.slice(2);
 if (!base || !sessionId || !video || !cancelledVideo || !email || !password) {
 	process.stderr.write('usage: node checkin.spec.mjs BASE_URL SESSION_ID TICKET_Y4M CANCELLED_Y4M EMAIL PASSWORD [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
+const t = spec('checkin', shotDir);
+const { check, step, shot, consoleErrors, axeFindings } = t;
+const axe = (page, name) => t.axe(page, name);
 let offlineOnPurpose = false;
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const text = msg.text();
-		// the API's refusals the page shows as answers (a 4xx fetch is logged by chromium)
-		if (/status of 4(09|22)/.test(text)) return;
-		// the network cut on purpose (the offline step)
-		if (offlineOnPurpose && /ERR_INTERNET_DISCONNECTED|WebSocket/.test(text)) return;
-		consoleErrors.push({ text, url: (msg.location() && msg.location().url) || '', page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-checkin-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-}
-
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
+// the API's refusals the page shows as answers (a 4xx fetch is logged by chromium)
+t.expected.push((text) => /status of 4(09|22)/.test(text));
+// the network cut on purpose (the offline step)
+t.expected.push((text) => offlineOnPurpose && /ERR_INTERNET_DISCONNECTED|WebSocket/.test(text));
 
 // Debian's chromium whose fake camera shows the video file y4m.
 function launch(y4m) {
-	return chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync',
-			'--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-			'--use-file-for-fake-video-capture=' + y4m],
-	});
+	return t.launch({ args: ['--disable-quic', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+		'--use-file-for-fake-video-capture=' + y4m] });
 }
 
 // A logged-in check-in context: the session cookie from the API's login, the CSRF token where web/api.js
 // keeps it (localStorage), as the login page leaves them.
 async function phone(viewport, locale, from) {
-	const ctx = await (from || browser).newContext({ viewport, locale, permissions: ['camera'], hasTouch: viewport.width < 600 });
+	const { ctx, page } = await t.loginContext(browser, base, email, password, { from, viewport, locale,
+		permissions: ['camera'], hasTouch: viewport.width < 600, watch: false });
 	ctx.setDefaultTimeout(15000);
-	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: { email, password } });
-	if (r.status() !== 200) throw new Error('login: ' + r.status() + ' ' + (await r.text()));
-	const csrf = (await r.json()).csrf_token;
-	await ctx.addInitScript((token) => localStorage.setItem('majlis.csrf', token), csrf);
-	const page = await ctx.newPage();
-	watch(page);
+	t.watch(page, { dialogs: 'dismiss' });
 	return { ctx, page };
 }
 
@@ -267,10 +212,7 @@ try {
 	check('no_console_errors', !consoleErrors.length, consoleErrors);
 	await a.ctx.close();
 	await b.ctx.close();
-} finally {
-	await browser.close();
+} catch (e) {
+	check('run', false, String(e && e.stack ? e.stack : e));
 }
-
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(browser);

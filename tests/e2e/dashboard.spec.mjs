@@ -5,11 +5,8 @@
 // MAJLIS_E2E_SEED='{...}' node dashboard.spec.mjs BASE_URL [SCREENSHOT_DIR]
 // where the seed (tests/integration/test_web_dashboard.py) names an admin token, the accounts and their
 // password, a public event of three seats with two taken ("live") and an internal one ("hidden").
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, shotDir] = process.argv.slice(2);
 const seed = JSON.parse(process.env.MAJLIS_E2E_SEED || 'null');
@@ -17,59 +14,19 @@ if (!base || !seed) {
 	process.stderr.write('usage: MAJLIS_E2E_SEED=JSON node dashboard.spec.mjs BASE_URL [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const EV = seed.events.live;
 const HIDDEN = seed.events.hidden;
 const MISSING = 987654321;
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
+const t = spec('dashboard', shotDir);
+const { check, step, shot, consoleErrors, axeFindings } = t;
+const axe = (page, name) => t.axe(page, name);
 // answers the steps provoke on purpose (a 409 shown to the user, the 404s of what one may not see, the
 // 401 that sends to the login page)
-const expected = ['/api/v1/auth/me', '/promote', '/api/v1/events/' + HIDDEN, '/api/v1/events/' + MISSING, '/live?'];
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		if (expected.some((u) => where.includes(u) || msg.text().includes(u))) return;
-		// a socket cut on purpose (offline emulation) is not an error of the page
-		if (/WebSocket|ERR_INTERNET_DISCONNECTED/.test(msg.text())) return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-dashboard-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-}
-
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
+const expected = t.expected;
+expected.push('/api/v1/auth/me', '/promote', '/api/v1/events/' + HIDDEN, '/api/v1/events/' + MISSING, '/live?');
+// a socket cut on purpose (offline emulation) is not an error of the page
+expected.push(/WebSocket|ERR_INTERNET_DISCONNECTED/);
+const watch = (page) => t.watch(page, { dialogs: 'dismiss' });
 
 // The API as a script would call it (bearer admin token); throws on a non-2xx answer.
 async function call(method, p, body) {
@@ -87,12 +44,7 @@ async function register(name, email, extra) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await t.launch({ args: ['--disable-quic'] });
 
 // A new browser context (its own cookies) logged in as account, on the dashboard of event in lang at size.
 async function dashboard(account, lang, size, event) {
@@ -483,11 +435,7 @@ try {
 		check('session_end_to_login', status === 204 && u.searchParams.get('expired') === '1' &&
 			u.searchParams.get('next') === '/admin/events/' + EV + '?lang=fr', { status, url: page.url() });
 	});
-} finally {
-	check('no_console_errors', consoleErrors.length === 0, consoleErrors);
-	await browser.close();
+} catch (e) {
+	check('run', false, String(e && e.stack ? e.stack : e));
 }
-
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(browser);

@@ -10,11 +10,7 @@
 // organisation, finds no trace of the (internal) event: not in the calendar, and its form says it does not exist.
 // VIEWER_EMAIL (password PASSWORD), a viewer of the organiser's organisation, sees the event in the calendar
 // and is offered neither the event form nor the venues.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, email, password, day, roomA, roomB, otherTitle, strangerEmail, strangerPassword, viewerEmail, shotDir] =
 	process.argv.slice(2);
@@ -22,82 +18,37 @@ if (!base || !email || !password || !day || !roomA || !roomB || !otherTitle || !
 	process.stderr.write('usage: node events.spec.mjs BASE_URL EMAIL PASSWORD DAY ROOM_A ROOM_B OTHER_TITLE STRANGER_EMAIL STRANGER_PASSWORD VIEWER_EMAIL [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
 const TITLE_AR = 'تكوين في المحاسبة';
 const TITLE_FR = 'Formation en comptabilité';
+const t = spec('events', shotDir);
+const { check, step, shot, axe, consoleErrors, axeFindings } = t;
 
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
+// FullCalendar's styles refused by the CSP: a warning, counted as an error
 function watch(page) {
 	page.on('console', (msg) => {
-		const text = msg.text();
-		if (msg.type() === 'warning' && /FullCalendar could not inject/.test(text)) {
-			consoleErrors.push({ text, page: page.url() });
-			return;
+		if (msg.type() === 'warning' && /FullCalendar could not inject/.test(msg.text())) {
+			consoleErrors.push({ text: msg.text(), page: page.url() });
 		}
-		if (msg.type() !== 'error') return;
-		// the API's refusals the page shows as answers (the double booking, the wall time that happens twice)
-		if (/status of 4(09|22)/.test(text)) return;
-		// the room refused on purpose (a capacity of 0)
-		if (/status of 400/.test(text) && /\/rooms$/.test((msg.location() && msg.location().url) || '')) return;
-		// the event dashboard is another page's (it may not be served by this build: a JSON 404, and the
-		// browser then asks for /favicon.ico)
-		const from = (msg.location() && msg.location().url) || '';
-		if (/\/admin\/events\/\d+$/.test(page.url()) || /\/admin\/events\/\d+$|\/favicon\.ico$/.test(from)) return;
-		consoleErrors.push({ text, url: (msg.location() && msg.location().url) || '', page: page.url() });
 	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
+	return t.watch(page);
 }
+// the API's refusals the page shows as answers (the double booking, the wall time that happens twice)
+t.expected.push(/status of 4(09|22)/);
+// the room refused on purpose (a capacity of 0)
+t.expected.push((text, where) => /status of 400/.test(text) && /\/rooms$/.test(where));
+// the event dashboard is another page's (it may not be served by this build: a JSON 404, and the browser
+// then asks for /favicon.ico)
+t.expected.push((text, where, page) => /\/admin\/events\/\d+$/.test(page.url()) ||
+	/\/admin\/events\/\d+$|\/favicon\.ico$/.test(where));
 
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-events-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-}
-
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
-
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync'],
-});
+const browser = await t.launch();
 
 // A logged-in organiser context: the session cookie from the API's login, the CSRF token where web/api.js
-// keeps it (localStorage), as the login page leaves them.
+// keeps it (localStorage), as the login page leaves them; watched unless it is another account (who).
 async function organiser(viewport, locale, who) {
-	const ctx = await browser.newContext({ viewport, locale, hasTouch: viewport.width < 600 });
+	const { ctx, page } = await t.loginContext(browser, base, (who || { email }).email, (who || { password }).password,
+		{ viewport, locale, hasTouch: viewport.width < 600, watch: false });
 	ctx.setDefaultTimeout(15000);
-	const r = await ctx.request.post(base + '/api/v1/auth/login', { data: who || { email, password } });
-	if (r.status() !== 200) throw new Error('login: ' + r.status() + ' ' + (await r.text()));
-	const csrf = (await r.json()).csrf_token;
-	await ctx.addInitScript((token) => localStorage.setItem('majlis.csrf', token), csrf);
-	const page = await ctx.newPage();
 	page.on('dialog', (d) => d.accept());
 	if (!who) watch(page);
 	return { ctx, page };
@@ -110,7 +61,6 @@ const next = (d, n) => {
 };
 
 let eventId = null;
-let exitCode = 0;
 try {
 	const a = await organiser({ width: 360, height: 740 }, 'ar-MA');
 	const p = a.page;
@@ -337,12 +287,5 @@ try {
 	});
 } catch (e) {
 	check('run', false, String(e && e.stack ? e.stack : e));
-} finally {
-	await browser.close();
 }
-
-check('no_console_errors', consoleErrors.length === 0, consoleErrors);
-const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([n]) => n);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed, event_id: eventId }) + '\n');
-if (failed.length) exitCode = 1;
-process.exit(exitCode);
+await t.finish(browser, { event_id: eventId });

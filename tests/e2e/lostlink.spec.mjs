@@ -4,75 +4,26 @@
 // the field; the known address and an unknown one get the very same answer (status, body, what is shown).
 // axe-core runs on each state. Prints one JSON line {checks, console_errors, screenshots, failed}; exit
 // status 1 when a check failed. Usage: node lostlink.spec.mjs BASE_URL KNOWN_EMAIL UNKNOWN_EMAIL [SCREENSHOT_DIR]
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, known, unknown, shotDir] = process.argv.slice(2);
 if (!base || !known || !unknown) {
 	process.stderr.write('usage: node lostlink.spec.mjs BASE_URL KNOWN_EMAIL UNKNOWN_EMAIL [SCREENSHOT_DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // a link of the right shape that no registration has (as a truncated or replaced one)
 const GARBAGE = 'Zq7' + 'x'.repeat(40);
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		// expected: the page asks the API about the garbage link (404), and a wrong address is refused (400)
-		if (where.includes('/api/v1/r/' + GARBAGE) || where.endsWith('/api/v1/registrations/lost-link')) return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-lostlink-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-}
-
-// axe-core through the devtools protocol (the page's CSP stays as it is): serious and critical violations.
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
+const t = spec('lostlink', shotDir);
+const { check, step, shot, axe } = t;
+// expected: the page asks the API about the garbage link (404), and a wrong address is refused (400)
+t.expected.push((text, where) => where.includes('/api/v1/r/' + GARBAGE) ||
+	where.endsWith('/api/v1/registrations/lost-link'));
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-lostlink-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	locale: 'fr-FR',
-});
+const context = await t.launchPersistent(userDataDir, { args: ['--disable-quic'], locale: 'fr-FR' });
 context.setDefaultTimeout(15000);
 
 // Opens the garbage link in lang at size; resolves when the form is shown in that language.
@@ -99,8 +50,7 @@ async function send(page, contact) {
 }
 
 try {
-	const page = await context.newPage();
-	watch(page);
+	const page = t.watch(await context.newPage(), { dialogs: 'error' });
 	for (const [lang, size, name] of [['ar', { width: 360, height: 740 }, 'ar_360'],
 		['fr', { width: 1280, height: 900 }, 'fr_1280']]) {
 		await step('explained_' + name, async () => {
@@ -174,14 +124,11 @@ try {
 		});
 	}
 	await page.close();
-	check('axe', axeFindings.length > 0 && axeFindings.every((f) => f.violations.length === 0),
-		axeFindings.filter((f) => f.violations.length));
-	check('no_console_errors', consoleErrors.length === 0, consoleErrors);
+	check('axe', t.axeFindings.length > 0 && t.axeFindings.every((f) => f.violations.length === 0),
+		t.axeFindings.filter((f) => f.violations.length));
 } finally {
 	await context.close();
 	fs.rmSync(userDataDir, { recursive: true, force: true });
 }
 
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(null);

@@ -5,11 +5,8 @@
 // DATA_JSON: {secrets: [every participant's name, phone and e-mail], person: a participant's name,
 // org, password, viewer, organiser (of org), admin: the accounts' e-mails}. Logs in through the API from the page (the
 // session cookie and the CSRF token that api.js keeps), as the login page would.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, dataFile, shotDir] = process.argv.slice(2);
 if (!base || !dataFile) {
@@ -17,56 +14,13 @@ if (!base || !dataFile) {
 	process.exit(2);
 }
 const data = JSON.parse(fs.readFileSync(dataFile, 'utf8'));
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
+const t = spec('officials', shotDir);
+const { check, step, shot, watch, axeFindings, consoleErrors } = t;
+const axe = (page, name) => t.axe(page, name);
 // answers expected to fail (a 400 shown beside its field, a revoked feed's 404)
 // (the screens ask who is logged in first: before the login, that answer is a 401)
-const expected = ['/api/v1/auth/me'];
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		if (expected.some((u) => where.includes(u) || msg.text().includes(u))) return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-	page.on('dialog', (d) => d.accept());
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-officials-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-	return file;
-}
-
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
+const expected = t.expected;
+expected.push('/api/v1/auth/me');
 
 // A logged-in context of email: the page logs in through api.js (cookie + CSRF token in localStorage).
 async function loggedIn(browser, email) {
@@ -89,8 +43,7 @@ async function open(page, pathname, lang, width, ready) {
 	if (ready) await page.waitForSelector(ready, { state: 'attached' });
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-	args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await t.launch();
 try {
 	// ---- a viewer: numbers without names, no organiser or admin action
 	const viewer = await loggedIn(browser, data.viewer);
@@ -368,10 +321,7 @@ try {
 	check('axe', axeFindings.length > 0 && axeFindings.every((f) => f.violations.length === 0),
 		axeFindings.filter((f) => f.violations.length));
 	check('no_console_errors', consoleErrors.length === 0, consoleErrors.slice(0, 10));
-} finally {
-	await browser.close();
+} catch (e) {
+	check('run', false, String(e && e.stack ? e.stack : e));
 }
-
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(browser);

@@ -8,11 +8,10 @@
 // offline"; back online the line goes. With a weak signal (the server does not answer), the page shows the
 // kept copy and says the connection is not answering. The worker keeps nothing but the page's shell and
 // that link's answers, does not control the other pages, and forgets a link the server no longer knows.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, tokenAr, tokenFr, tokenGone, shotDir] = process.argv.slice(2);
 const admin = process.env.MAJLIS_E2E_ADMIN || '';
@@ -20,68 +19,21 @@ if (!base || !tokenAr || !tokenFr || !tokenGone || !admin) {
 	process.stderr.write('usage: MAJLIS_E2E_ADMIN=TOKEN node offline.spec.mjs BASE_URL TOKEN_AR TOKEN_FR TOKEN_GONE [DIR]\n');
 	process.exit(2);
 }
-const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
-const axeFindings = [];
+const t = spec('offline', shotDir);
+const { check, step, shot, consoleErrors, axeFindings } = t;
+const axe = (page, name) => t.axe(page, name);
 const CACHE_DATA = 'majlis-r-data-v1';
-
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
 
 // Console errors of page, but those that going offline on purpose causes (the live socket, and requests
 // that fail while offline: ERR_FAILED when the worker has no copy to answer with).
 function watch(page, offline) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		if (offline.now && /\/live\?|ERR_INTERNET_DISCONNECTED|ERR_FAILED|WebSocket/.test(msg.text() + ' ' + where))
-			return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-offline-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-	return file;
-}
-
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-	return found;
+	return t.watch(page, { dialogs: 'dismiss', expected: [(text, where) => offline.now &&
+		/\/live\?|ERR_INTERNET_DISCONNECTED|ERR_FAILED|WebSocket/.test(text + ' ' + where)] });
 }
 
 async function newContext(locale) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-offline-'));
-	const ctx = await chromium.launchPersistentContext(dir, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		locale,
-		serviceWorkers: 'allow',
-	});
+	const ctx = await t.launchPersistent(dir, { args: ['--disable-quic'], locale, serviceWorkers: 'allow' });
 	ctx.setDefaultTimeout(20000);
 	return { ctx, dir };
 }
@@ -185,8 +137,7 @@ async function offlinePath(name, lang, size, token, words) {
 			const r = document.getElementById('ticket-img').getBoundingClientRect();
 			return r.top >= 0 && r.bottom <= innerHeight + 1;
 		});
-		await page.screenshot({ path: path.join(SHOTS, 'majlis-offline-' + name + '-3-offline-ticket.png') });
-		screenshots.push(path.join(SHOTS, 'majlis-offline-' + name + '-3-offline-ticket.png'));
+		await shot(page, name + '-3-offline-ticket', { fullPage: false });
 		// the same offline page at the other width (a phone's, a desktop's)
 		const other = size.width > 600 ? { width: 360, height: 740 } : { width: 1280, height: 900 };
 		await page.setViewportSize(other);
@@ -373,7 +324,4 @@ try {
 }
 
 check('axe', axeFindings.every((f) => !f.violations.length), axeFindings.filter((f) => f.violations.length));
-check('no_console_errors', !consoleErrors.length, consoleErrors);
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(null);

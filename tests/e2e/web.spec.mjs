@@ -4,11 +4,10 @@
 // node web.spec.mjs BASE_URL TOKEN OPEN_ID FULL_ID CANCELLED_ID CLOSED_ID [SCREENSHOT_DIR]
 // where TOKEN is the secret of a confirmed registration whose attendance is not yet confirmed, and the ids
 // name public events with seats, without a free seat, cancelled, and whose registration closed. axe-core runs on every page.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { spec } from './lib.mjs';
 
 const [base, token, openId, fullId, cancelledId, closedId, shotDir] = process.argv.slice(2);
 if (!base || !token || !openId || !fullId || !cancelledId || !closedId) {
@@ -16,63 +15,17 @@ if (!base || !token || !openId || !fullId || !cancelledId || !closedId) {
 	process.exit(2);
 }
 const SHOTS = shotDir || os.tmpdir();
-fs.mkdirSync(SHOTS, { recursive: true });
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const axeFindings = [];
-// requests expected to fail (a 400 the form shows beside its field, a connection cut on purpose)
+const t = spec('web', SHOTS);
+const { check, step, shot, consoleErrors, screenshots, axeFindings } = t;
+const axe = (page, name) => t.axe(page, name);
 const expectedFailures = new Set();
 const host = new URL(base).host;
-const checks = {};
-const consoleErrors = [];
-const screenshots = [];
 const BAD_TOKEN = 'A'.repeat(43);
+t.expected.push((text, where) => where.includes('/api/v1/r/' + BAD_TOKEN) ||
+	[...expectedFailures].some((u) => where.includes(u) || text.includes(u)));
+// dialogs: participantPath counts one as an error, elsewhere playwright dismisses them
+const watch = (page) => t.watch(page, { dialogs: 'none' });
 
-function check(name, ok, detail) {
-	checks[name] = { ok: Boolean(ok), detail: detail === undefined ? null : detail };
-}
-
-async function step(name, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(name, false, String(e && e.stack ? e.stack : e));
-	}
-}
-
-function watch(page) {
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error') return;
-		const where = (msg.location() && msg.location().url) || '';
-		// the invalid-link page asks the API about a token that does not exist: its 404 is expected
-		if (where.includes('/api/v1/r/' + BAD_TOKEN)) return;
-		for (const u of expectedFailures) if (where.includes(u) || msg.text().includes(u)) return;
-		consoleErrors.push({ text: msg.text(), url: where, page: page.url() });
-	});
-	page.on('pageerror', (err) => consoleErrors.push({ text: 'pageerror: ' + err.message, page: page.url() }));
-}
-
-async function shot(page, name) {
-	const file = path.join(SHOTS, 'majlis-web-' + name + '.png');
-	await page.screenshot({ path: file, fullPage: true });
-	screenshots.push(file);
-	return file;
-}
-
-// Runs axe-core on page (through the devtools protocol: the page's CSP stays as it is) and keeps its
-// serious and critical violations under name.
-async function axe(page, name) {
-	const found = await page.evaluate(async (src) => {
-		if (!window.axe) (0, eval)(src);
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	}, AXE);
-	axeFindings.push({ page: name, violations: found });
-}
-
-// The programme, then the open event, its form (wrong fields first when withErrors), then the personal
-// page: one participant's whole path at size in lang.
-// A new watched page at a phone's size (360x740), loaded from url.
 async function phonePage(url) {
 	const page = await context.newPage();
 	watch(page);
@@ -210,11 +163,8 @@ async function participantPath(name, lang, size, email, opts) {
 }
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+const context = await t.launchPersistent(userDataDir, {
+	args: ['--disable-quic'],
 	viewport: { width: 390, height: 844 },
 	locale: 'fr-FR',
 });
@@ -466,11 +416,8 @@ try {
 	}
 	for (const p of pages) {
 		await step('page_weight_' + p.name, async () => {
-			const ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(weightDir, p.name)), {
-				executablePath: '/usr/bin/chromium',
-				headless: true,
-				args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-					'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			const ctx = await t.launchPersistent(fs.mkdtempSync(path.join(weightDir, p.name)), {
+				args: ['--disable-quic'],
 				viewport: { width: 360, height: 740 },
 				locale: 'ar',
 			});
@@ -529,11 +476,8 @@ await step('lost_link_same_answer', async () => {
 		body: JSON.stringify({ name: 'Lina Lien', email: known, lang: 'ar', consent: true }) });
 	const own = await reg.json();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'majlis-chromium-lost-'));
-	const ctx = await chromium.launchPersistentContext(dir, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
+	const ctx = await t.launchPersistent(dir, {
+		args: [],
 	});
 	const d = { registered: reg.status, answers: [] };
 	try {
@@ -589,11 +533,8 @@ await step('lost_link_same_answer', async () => {
 		if (!r.ok) throw new Error(method + ' ' + p + ': ' + r.status + ' ' + JSON.stringify(data));
 		return data;
 	};
-	const ctx = await chromium.launchPersistentContext(dir, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	const ctx = await t.launchPersistent(dir, {
+		args: ['--disable-quic'],
 		viewport: { width: 360, height: 740 },
 		locale: 'ar',
 		acceptDownloads: true,
@@ -716,6 +657,4 @@ await step('lost_link_same_answer', async () => {
 	}
 }
 
-const failed = Object.entries(checks).filter(([, v]) => !v.ok).map(([k]) => k);
-process.stdout.write(JSON.stringify({ checks, console_errors: consoleErrors, screenshots, failed }) + '\n');
-process.exit(failed.length ? 1 : 0);
+await t.finish(null);
