@@ -597,18 +597,26 @@
 
 	// ---- rendering: messages to participants
 
+	// Loads the message history again; of loads that overlap (a live frame, an action, a resend), the newest
+	// asked wins, so an older answer arriving last never puts back a list without the latest message.
 	async function loadNotes() {
 		const n = state.notes;
+		const seq = (n.seq = (n.seq || 0) + 1);
 		n.busy = true;
 		n.error = null;
 		renderNotes();
+		let items = null;
+		let error = null;
 		try {
 			const q = n.status ? '?status=' + n.status + '&' : '?';
 			const d = await M.api.get('/api/v1/events/' + id + '/notifications' + q + 'limit=' + PAGE, { noStore: true });
-			n.items = d.items || [];
+			items = d.items || [];
 		} catch (e) {
-			n.error = e.status === 0 ? 'dash_err_network' : 'err_generic';
+			error = e.status === 0 ? 'dash_err_network' : 'err_generic';
 		}
+		if (seq !== n.seq) return;
+		if (items) n.items = items;
+		n.error = error;
 		n.busy = false;
 		renderNotes();
 	}

@@ -300,6 +300,7 @@ try {
 		const before = await page.locator('#notes-list .dash-note').count();
 		await sent.click();
 		await page.waitForSelector('#notes-list .dash-msg.ok');
+		await page.waitForSelector('#notes-status:empty', { state: 'attached' }); // the list loaded again
 		const resent = { said: await page.textContent('#notes-list .dash-msg.ok'),
 			count: await page.locator('#notes-list .dash-note').count(), before };
 		await shot(page, 'fr-1280-messages');
